@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs everything berth needs on a Debian 12 machine, as root: Debian packages, npm
+# dependencies and the build. Idempotent: a second run only rebuilds what changed.
+#   scripts/install.sh          what berth needs to run
+#   scripts/install.sh --test   plus what the test suite and benchmarks compare against
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(runc conmon containernetworking-plugins busybox-static nftables iproute2 debootstrap
+  zstd attr util-linux kmod ca-certificates)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(docker.io skopeo)
+fi
+
+if [ "$(id -u)" != 0 ]; then
+  echo "install.sh: run as root (berth manages mounts, cgroups and namespaces)" >&2
+  exit 1
+fi
+if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null; then
+  echo "install.sh: berth needs Node.js 20 or newer on PATH" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> apt-get install ${missing[*]}"
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# npm ci only when the lockfile changed since the last install.
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f node_modules/.berth-lock ] || [ "$(cat node_modules/.berth-lock)" != "$lock_sum" ]; then
+  echo "==> npm ci"
+  npm ci --no-audit --no-fund
+  echo "$lock_sum" > node_modules/.berth-lock
+fi
+
+echo "==> build"
+npm run --silent build

@@ -1,0 +1,67 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { errors, messageOf } from '../base/errors.js';
+import { MIGRATIONS } from './migrations.js';
+
+export type SqliteDatabase = BetterSqlite3.Database;
+
+/**
+ * The node's metadata database: one SQLite file in WAL mode, shared by every berth process on the
+ * state root. Calls are synchronous; `transaction` runs its callback as one atomic unit (BEGIN
+ * IMMEDIATE, so concurrent writers queue on the busy timeout instead of failing).
+ */
+export class Database {
+  readonly sqlite: SqliteDatabase;
+
+  private constructor(sqlite: SqliteDatabase) {
+    this.sqlite = sqlite;
+  }
+
+  /** Opens (creating if needed) and migrates the database at `path`. */
+  static open(path: string): Database {
+    mkdirSync(dirname(path), { recursive: true });
+    let sqlite: SqliteDatabase;
+    try {
+      sqlite = new BetterSqlite3(path, { timeout: 30_000 });
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = FULL');
+      sqlite.pragma('foreign_keys = ON');
+    } catch (cause) {
+      throw errors.unavailable('database-open', `cannot open metadata database ${path}: ${messageOf(cause)}`, { cause });
+    }
+    const db = new Database(sqlite);
+    db.migrate();
+    return db;
+  }
+
+  get schemaVersion(): number {
+    return this.sqlite.pragma('user_version', { simple: true }) as number;
+  }
+
+  private migrate(): void {
+    const apply = this.sqlite.transaction(() => {
+      const current = this.schemaVersion;
+      if (current > MIGRATIONS.length) {
+        throw errors.failedPrecondition(
+          'database-too-new',
+          `metadata database has schema ${current}, newer than this berth (${MIGRATIONS.length}): upgrade berth`,
+        );
+      }
+      for (let version = current; version < MIGRATIONS.length; version++) {
+        this.sqlite.exec(MIGRATIONS[version] ?? '');
+        this.sqlite.pragma(`user_version = ${version + 1}`);
+      }
+    });
+    apply.immediate();
+  }
+
+  /** Runs `fn` in one write transaction; a throw rolls everything back. */
+  transaction<T>(fn: () => T): T {
+    return this.sqlite.transaction(fn).immediate();
+  }
+
+  close(): void {
+    this.sqlite.close();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The metadata schema, as an append-only list of migrations. Never edit a migration that has
+ * shipped: add the next one. `user_version` records how many have run.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: images, names, the blobs each image holds, layer snapshots, leases.
+  `
+  CREATE TABLE images (
+    id TEXT PRIMARY KEY,                 -- config digest: Docker's image ID
+    manifest_digest TEXT NOT NULL,       -- the platform manifest of this image
+    manifest_media_type TEXT NOT NULL,
+    index_digest TEXT,                   -- index / manifest list it was selected from, if any
+    os TEXT NOT NULL,
+    architecture TEXT NOT NULL,
+    variant TEXT,
+    top_chain_id TEXT,                   -- snapshot key of the top layer; NULL when no layers
+    size INTEGER NOT NULL,               -- unpacked size of all layers, bytes
+    created_at TEXT NOT NULL,            -- from the image config (or load time)
+    loaded_at TEXT NOT NULL
+  );
+  CREATE TABLE image_names (
+    name TEXT PRIMARY KEY,               -- normalized reference: docker.io/library/busybox:latest
+    image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX image_names_by_image ON image_names(image_id);
+  CREATE TABLE image_blobs (             -- every blob an image keeps alive (GC roots)
+    image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (image_id, digest)
+  );
+  CREATE INDEX image_blobs_by_digest ON image_blobs(digest);
+  CREATE TABLE snapshots (
+    key TEXT PRIMARY KEY,                -- chain ID for committed layers; caller's key for active ones
+    id INTEGER NOT NULL UNIQUE,          -- short directory name under snapshots/
+    parent TEXT REFERENCES snapshots(key),
+    kind TEXT NOT NULL CHECK (kind IN ('committed', 'active')),
+    size INTEGER NOT NULL DEFAULT 0,     -- bytes in this snapshot's own directory
+    created_at TEXT NOT NULL,
+    labels TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX snapshots_by_parent ON snapshots(parent);
+  CREATE TABLE leases (                  -- protect resources a writer is still assembling from GC
+    id TEXT PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  CREATE TABLE lease_resources (
+    lease_id TEXT NOT NULL REFERENCES leases(id) ON DELETE CASCADE,
+    type TEXT NOT NULL CHECK (type IN ('blob', 'snapshot')),
+    key TEXT NOT NULL,
+    PRIMARY KEY (lease_id, type, key)
+  );
+  `,
+];
