@@ -18,5 +18,5 @@ export function parseJson<S extends z.ZodType>(schema: S, bytes: Uint8Array | st
     const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(document)';
     throw errors.invalidArgument('invalid-document', `${what}: field ${field}: ${issue?.message ?? 'invalid'}`);
   }
-  return result.data as z.infer<S>;
+  return result.data;
 }

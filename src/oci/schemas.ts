@@ -6,7 +6,7 @@ import { isDigest, type Digest } from '../base/digest.js';
  * Unknown fields are allowed (and kept in the stored bytes); what berth reads is checked.
  */
 
-const digest = z.string().refine(isDigest, { message: 'not a sha256/sha512 digest' }).transform((value) => value as Digest);
+const digest = z.string().refine((value): value is Digest => isDigest(value), { error: 'not a sha256/sha512 digest' });
 const stringMap = z.record(z.string(), z.string());
 
 export const platformSchema = z.object({

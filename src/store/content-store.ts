@@ -1,7 +1,6 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { errnoCode, errors } from '../base/errors.js';
 import { Digester, digestAlgorithm, digestHex, isDigest, type Digest, type DigestAlgorithm } from '../base/digest.js';
@@ -19,6 +18,11 @@ export interface WriteExpectation {
   digest?: Digest;
   /** When given, the content must have exactly this many bytes. */
   size?: number;
+  /**
+   * Called with the digest once the content is verified and before it becomes visible, so a
+   * writer can put the blob under a lease first (see LeaseManager).
+   */
+  beforeCommit?: (digest: Digest) => void;
 }
 
 /**
@@ -71,10 +75,11 @@ export class ContentStore {
    * Writes a blob from a buffer or stream. Throws data-loss (reason `digest-mismatch` or
    * `size-mismatch`) when the content does not match the expectation; the store is then unchanged.
    */
-  async write(source: Uint8Array | Readable, expected: WriteExpectation = {}): Promise<BlobInfo> {
+  async write(source: Uint8Array | AsyncIterable<Uint8Array>, expected: WriteExpectation = {}): Promise<BlobInfo> {
     const algorithm: DigestAlgorithm = expected.digest ? digestAlgorithm(expected.digest) : 'sha256';
+    if (expected.digest) expected.beforeCommit?.(expected.digest);
     if (expected.digest && (await this.has(expected.digest))) {
-      if (!(source instanceof Uint8Array)) source.resume();
+      if (!(source instanceof Uint8Array)) await drain(source);
       return { digest: expected.digest, size: (await this.info(expected.digest))?.size ?? 0 };
     }
     await mkdir(this.root.ingest, { recursive: true });
@@ -86,7 +91,7 @@ export class ContentStore {
         digester.update(source);
         await handle.write(source);
       } else {
-        for await (const chunk of source as AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
           digester.update(chunk);
           await handle.write(chunk);
           if (expected.size !== undefined && digester.size > expected.size) break;
@@ -101,6 +106,7 @@ export class ContentStore {
       }
       await handle.sync();
       await handle.close();
+      if (!expected.digest) expected.beforeCommit?.(digest);
       const target = this.path(digest);
       await mkdir(join(this.root.blobs, algorithm), { recursive: true });
       await rename(temp, target);
@@ -158,5 +164,11 @@ export class ContentStore {
       removed++;
     }
     return removed;
+  }
+}
+
+async function drain(source: AsyncIterable<Uint8Array>): Promise<void> {
+  for await (const _chunk of source) {
+    // discard: the blob is already stored
   }
 }

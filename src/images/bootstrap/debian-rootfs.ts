@@ -1,7 +1,8 @@
 /**
  * A Debian minbase root filesystem made by debootstrap from the mirror the host's apt already
- * uses, then tidied the way Docker's `debian` image is: no apt caches or package lists, no device
- * nodes in /dev, no hostname, an empty resolv.conf and machine-id (the runtime supplies them).
+ * uses, then tidied the way Docker's `debian` image is: no apt caches, downloaded .debs or package
+ * lists, no device nodes in /dev, no hostname, an empty resolv.conf and machine-id (the runtime
+ * supplies them).
  */
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -49,6 +50,7 @@ export async function buildDebianRootfs(dir: string, runner: ProcessRunner, opti
 /** Removes what Docker's debian image does not carry. */
 async function tidy(dir: string): Promise<void> {
   await removeEntries(join(dir, 'var/cache/apt'), (name) => name.endsWith('.bin'));
+  await removeEntries(join(dir, 'var/cache/apt/archives'), (name) => name.endsWith('.deb'));
   await removeEntries(join(dir, 'var/lib/apt/lists'), (name) => name !== 'partial');
   await removeEntries(join(dir, 'var/lib/apt/lists/partial'), () => true);
   await removeEntries(join(dir, 'dev'), () => true);

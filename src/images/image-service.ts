@@ -1,0 +1,234 @@
+import { createWriteStream } from 'node:fs';
+import { rm, mkdtemp, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { systemClock, type Clock } from '../base/clock.js';
+import type { Digest } from '../base/digest.js';
+import { errors } from '../base/errors.js';
+import { ChildProcessRunner, type ProcessRunner } from '../base/process-runner.js';
+import { StateRoot } from '../base/state-root.js';
+import { ContentStore } from '../store/content-store.js';
+import { Database } from '../store/database.js';
+import { LeaseManager } from '../store/leases.js';
+import { parseJson } from '../oci/parse-json.js';
+import { formatReference, parseReference, parseTaggedReference } from '../oci/reference.js';
+import { imageConfigSchema, type ImageConfig } from '../oci/schemas.js';
+import { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
+import { diffDirectory } from '../snapshots/layer-differ.js';
+import { chainIds } from './chain-id.js';
+import { GarbageCollector, type CollectResult } from './garbage-collector.js';
+import { loadImages, type LoadInput } from './image-loader.js';
+import type { ImageRecord } from './image-record.js';
+import { saveArchive, saveDirectory, type SaveFormat, type SaveItem } from './image-saver.js';
+import { ImageStore } from './image-store.js';
+import { ImageWriter } from './image-writer.js';
+import { LoadSession } from './load-session.js';
+import { importRootfs, type ImportOptions } from './rootfs-importer.js';
+import { bootstrapRootfs, type BootstrapKind } from './bootstrap/bootstrap-recipes.js';
+
+export interface ImageServiceOptions {
+  runner?: ProcessRunner;
+  clock?: Clock;
+  /** Progress lines for long work (load, bootstrap). */
+  onProgress?: (line: string) => void;
+}
+
+/** What `remove` and `prune` did, in Docker's shape. */
+export type RemovedItem = { Untagged: string } | { Deleted: string };
+
+/**
+ * The node's images: load, save, import, bootstrap, tag, remove, prune, inspect. Composes the
+ * content store, the metadata database and the overlay snapshotter on one state root. Several
+ * processes may use the same state root at once.
+ */
+export class ImageService {
+  readonly images: ImageStore;
+  readonly content: ContentStore;
+  readonly snapshotter: OverlaySnapshotter;
+  private readonly leases: LeaseManager;
+  private readonly writer: ImageWriter;
+  private readonly gc: GarbageCollector;
+  private readonly runner: ProcessRunner;
+  private readonly clock: Clock;
+
+  private constructor(
+    readonly root: StateRoot,
+    private readonly db: Database,
+    private readonly options: ImageServiceOptions,
+  ) {
+    this.runner = options.runner ?? new ChildProcessRunner();
+    this.clock = options.clock ?? systemClock;
+    this.content = new ContentStore(root);
+    this.leases = new LeaseManager(db, this.clock);
+    this.images = new ImageStore(db, this.clock);
+    this.snapshotter = new OverlaySnapshotter({ root, db, runner: this.runner, clock: this.clock });
+    this.writer = new ImageWriter({
+      content: this.content,
+      snapshotter: this.snapshotter,
+      images: this.images,
+      onLayer: ({ diffId, index, total, cached }) => {
+        options.onProgress?.(`${cached ? 'Layer already exists' : 'Unpacked layer'} ${index + 1}/${total} ${diffId.slice(7, 19)}`);
+      },
+    });
+    this.gc = new GarbageCollector(root, db, this.content, this.leases);
+  }
+
+  /** Opens the state root (creating it), and cleans what crashed writers left behind. */
+  static async open(rootPath: string, options: ImageServiceOptions = {}): Promise<ImageService> {
+    const root = new StateRoot(rootPath);
+    await mkdir(root.path, { recursive: true, mode: 0o711 });
+    const service = new ImageService(root, Database.open(root.database), options);
+    service.leases.expire();
+    await service.content.cleanupIngest();
+    await service.snapshotter.cleanup();
+    return service;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  list(): ImageRecord[] {
+    return this.images.list();
+  }
+
+  resolve(ref: string): ImageRecord {
+    return this.images.resolve(ref);
+  }
+
+  async config(image: ImageRecord): Promise<ImageConfig> {
+    return parseJson(imageConfigSchema, await this.content.readBytes(image.id), `image config ${image.id}`);
+  }
+
+  /** Layer directories of an image, bottom first. */
+  layerDirs(config: ImageConfig): string[] {
+    return chainIds(config.rootfs.diff_ids).map((key) => join(this.root.snapshots, String(this.snapshotter.stat(key).id), 'fs'));
+  }
+
+  layerSizes(config: ImageConfig): number[] {
+    return chainIds(config.rootfs.diff_ids).map((key) => this.snapshotter.stat(key).size);
+  }
+
+  /** Runs `work` under a lease; on failure, collects what it wrote so the store is as it was. */
+  private async withSession<T>(work: (session: LoadSession) => Promise<T>): Promise<T> {
+    const session = new LoadSession(this.content, this.leases);
+    let result: T;
+    try {
+      result = await work(session);
+    } catch (err) {
+      session.close();
+      await this.gc.collect();
+      throw err;
+    }
+    session.close();
+    return result;
+  }
+
+  load(input: LoadInput): Promise<ImageRecord[]> {
+    return this.withSession((session) => loadImages(input, session, this.content, this.writer));
+  }
+
+  import(tarball: AsyncIterable<Uint8Array>, options: ImportOptions): Promise<ImageRecord> {
+    return this.withSession((session) => importRootfs(tarball, options, { session, content: this.content, writer: this.writer, clock: this.clock }));
+  }
+
+  /** Builds an image with no registry: `busybox` from the host's busybox-static, `debian:<suite>` with debootstrap. */
+  async bootstrap(kind: BootstrapKind, name?: string): Promise<ImageRecord> {
+    await mkdir(this.root.tmp, { recursive: true });
+    const dir = await mkdtemp(join(this.root.tmp, `bootstrap-${process.pid}-`));
+    try {
+      const recipe = await bootstrapRootfs(kind, join(dir, 'rootfs'), this.runner, this.options.onProgress);
+      const names = [formatReference(parseTaggedReference(name ?? recipe.defaultName))];
+      this.options.onProgress?.('Importing root filesystem');
+      return await this.import(diffDirectory(join(dir, 'rootfs'), { runner: this.runner }), { names, config: recipe.config, createdBy: recipe.createdBy });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async save(refs: string[], format: SaveFormat, output: { path: string } | { stream: Writable }): Promise<void> {
+    if (refs.length === 0) throw errors.invalidArgument('no-images', 'name at least one image to save');
+    const items = new Map<Digest, SaveItem>();
+    for (const ref of refs) {
+      const image = this.images.resolve(ref);
+      const item = items.get(image.id) ?? { image, names: [] };
+      const name = normalizedName(ref);
+      if (name !== undefined && image.names.includes(name) && !item.names.includes(name)) item.names.push(name);
+      items.set(image.id, item);
+    }
+    if (format === 'oci-dir') {
+      if (!('path' in output)) throw errors.invalidArgument('output-needed', 'oci-dir needs an output directory (-o)');
+      await saveDirectory([...items.values()], this.content, output.path);
+      return;
+    }
+    const out = 'path' in output ? createWriteStream(output.path) : output.stream;
+    await saveArchive([...items.values()], this.content, format, out);
+  }
+
+  /** Gives image `source` the name `target`. */
+  tag(source: string, target: string): ImageRecord {
+    const image = this.images.resolve(source);
+    this.images.tag(image.id, formatReference(parseTaggedReference(target)));
+    return this.images.resolve(image.id);
+  }
+
+  /**
+   * Removes names and images as `docker rmi` does: a name is untagged and the image deleted when
+   * no name is left; an id deletes the image, which needs `force` when it has several names.
+   */
+  async remove(refs: string[], force = false): Promise<RemovedItem[]> {
+    const removed: RemovedItem[] = [];
+    for (const ref of refs) {
+      const image = this.images.resolve(ref);
+      const normalized = normalizedName(ref);
+      const byName = normalized !== undefined && image.names.includes(normalized) ? normalized : undefined;
+      if (byName !== undefined && image.names.length > 1) {
+        this.images.untag(byName);
+        removed.push({ Untagged: byName });
+        continue;
+      }
+      if (byName === undefined && image.names.length > 1 && !force) {
+        throw errors.conflict('image-has-names', `unable to delete ${image.id.slice(7, 19)} (must be forced): image is referenced in multiple repositories`);
+      }
+      for (const name of image.names) removed.push({ Untagged: name });
+      this.images.delete(image.id);
+      removed.push({ Deleted: image.id });
+    }
+    await this.gc.collect();
+    return removed;
+  }
+
+  /** Deletes dangling images (no name), or with `all` every image no container uses, then collects. */
+  async prune(all: boolean): Promise<{ removed: RemovedItem[]; spaceReclaimed: number }> {
+    const removed: RemovedItem[] = [];
+    for (const image of this.images.list()) {
+      if (!all && image.names.length > 0) continue;
+      for (const name of image.names) removed.push({ Untagged: name });
+      this.images.delete(image.id);
+      removed.push({ Deleted: image.id });
+    }
+    const collected = await this.gc.collect();
+    return { removed, spaceReclaimed: collected.bytesFreed };
+  }
+
+  collectGarbage(): Promise<CollectResult> {
+    return this.gc.collect();
+  }
+
+  /** Disk use: images (unique layer bytes), blobs in the content store. */
+  async diskUsage(): Promise<{ images: ImageRecord[]; layersSize: number; blobsSize: number }> {
+    const blobs = await this.content.list();
+    const layersSize = this.snapshotter.list().filter((s) => s.kind === 'committed').reduce((sum, s) => sum + s.size, 0);
+    return { images: this.images.list(), layersSize, blobsSize: blobs.reduce((sum, b) => sum + b.size, 0) };
+  }
+}
+
+/** The normalized name `ref` stands for, or undefined when it is not a name (an id). */
+function normalizedName(ref: string): string | undefined {
+  if (ref.startsWith('sha256:')) return undefined;
+  try {
+    return formatReference(parseReference(ref));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,13 @@
+import type { Readable } from 'node:stream';
+import type { Digest } from '../base/digest.js';
+
+/** What the image code needs of a snapshotter (OverlaySnapshotter implements it). */
+export interface LayerSnapshotter {
+  has(key: string): boolean;
+  stat(key: string): { key: string; id: number; parent: string | null; size: number };
+  /**
+   * Unpacks a (compressed or plain) layer tar as the committed snapshot `key` on top of
+   * `parent`; verifies the diff ID (data-loss on mismatch). Idempotent, safe concurrently.
+   */
+  applyLayer(key: string, parent: string | null, tar: Readable, expectedDiffId: Digest): Promise<{ size: number }>;
+}

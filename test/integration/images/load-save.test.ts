@@ -1,0 +1,116 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { berth, berthOk, inspectImage, needsRoot } from '../../support/berth-cli.js';
+import { makeTar, writeOciLayout } from '../../support/oci-fixtures.js';
+
+describe('image load, save, import, tag, rm', { skip: needsRoot() }, () => {
+  let work: string;
+  let root: string;
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'berth-images-'));
+    root = join(work, 'root');
+    await berthOk(root, ['image', 'bootstrap', 'busybox']);
+  });
+  after(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  test('bootstrap makes a runnable-looking busybox image', async () => {
+    const images = JSON.parse(await berthOk(root, ['image', 'ls', '--format', 'json'])) as { RepoTags: string[]; Size: number }[];
+    assert.deepEqual(images.map((i) => i.RepoTags), [['busybox:latest']]);
+    const inspect = await inspectImage(root, 'busybox');
+    assert.deepEqual(inspect.Config.Cmd, ['sh']);
+    const layer = inspect.GraphDriver.Data.UpperDir;
+    assert.ok((await stat(join(layer, 'bin', 'busybox'))).isFile());
+    assert.ok((await readdir(join(layer, 'bin'))).length > 100);
+  });
+
+  for (const format of ['docker-archive', 'oci-archive', 'oci-dir']) {
+    test(`save as ${format} and load into a fresh root keeps the image id and name`, async () => {
+      const out = join(work, `saved-${format}`);
+      await berthOk(root, ['image', 'save', '--format', format, '-o', out, 'busybox']);
+      const fresh = join(work, `fresh-${format}`);
+      const loaded = await berthOk(fresh, ['image', 'load', '-i', out]);
+      assert.match(loaded, /Loaded image: busybox:latest/);
+      const a = await inspectImage(root, 'busybox');
+      const b = await inspectImage(fresh, 'busybox');
+      assert.equal(b.Id, a.Id);
+    });
+  }
+
+  test('load from stdin, and a gzip-compressed archive', async () => {
+    const archive = join(work, 'saved-docker-archive');
+    const gz = spawnSync('gzip', ['-c', archive], { maxBuffer: 1 << 30 }).stdout;
+    const fresh = join(work, 'fresh-gz');
+    assert.match(await berthOk(fresh, ['load'], { input: gz }), /Loaded image: busybox:latest/);
+  });
+
+  test('import a rootfs tarball with --change, then tag, history and rm', async () => {
+    const tar = await makeTar([{ name: 'hello.txt', content: 'hello\n' }, { name: 'etc/', type: 'directory' }]);
+    const tarball = join(work, 'rootfs.tar');
+    await writeFile(tarball, tar);
+    const id = (await berthOk(root, ['image', 'import', '-c', 'CMD ["cat", "/hello.txt"]', '-c', 'ENV A=1', '-m', 'from a test', tarball, 'example.com/test/hello:v1'])).trim();
+    assert.match(id, /^sha256:[0-9a-f]{64}$/);
+    const inspect = await inspectImage(root, 'example.com/test/hello:v1');
+    assert.equal(inspect.Id, id);
+    assert.deepEqual(inspect.Config.Cmd, ['cat', '/hello.txt']);
+    assert.deepEqual(inspect.Config.Env, ['A=1']);
+    assert.equal(inspect.Comment, 'from a test');
+
+    await berthOk(root, ['tag', 'example.com/test/hello:v1', 'hello:latest']);
+    const history = JSON.parse(await berthOk(root, ['history', '--format', 'json', 'hello'])) as { Id: string; Size: number }[];
+    assert.equal(history.length, 1);
+    assert.equal(history[0]?.Size, 6);
+
+    // Removing one of two names only untags; an id with two names needs --force.
+    assert.match(await berthOk(root, ['rmi', 'hello']), /Untagged: hello:latest/);
+    await berthOk(root, ['tag', id, 'hello:again']);
+    const refused = await berth(root, ['rmi', id.slice(7, 19)]);
+    assert.equal(refused.code, 4);
+    assert.match(refused.stderr, /must be forced/);
+    const removed = await berthOk(root, ['rmi', '-f', id.slice(7, 19)]);
+    assert.match(removed, /Deleted: sha256:/);
+    const missing = await berth(root, ['image', 'inspect', 'hello:again']);
+    assert.equal(missing.code, 3);
+    assert.match(missing.stderr, /No such image/);
+  });
+
+  test('an OCI layout with two images sharing a gzip base layer loads both and shares the layer', async () => {
+    const base = await makeTar([{ name: 'base.txt', content: 'base' }]);
+    const top1 = await makeTar([{ name: 'one.txt', content: '1' }]);
+    const top2 = await makeTar([{ name: 'two.txt', content: '2' }, { name: '.wh.base.txt' }]);
+    const dir = join(work, 'two-images');
+    await writeOciLayout(dir, [
+      { name: 'example.com/one:1', layers: [{ tar: base, compression: 'gzip' }, { tar: top1 }] },
+      { name: 'example.com/two:2', layers: [{ tar: base, compression: 'gzip' }, { tar: top2, compression: 'gzip' }] },
+    ]);
+    const fresh = join(work, 'fresh-two');
+    const out = await berthOk(fresh, ['load', '-i', dir]);
+    assert.match(out, /example.com\/one:1/);
+    assert.match(out, /example.com\/two:2/);
+    const snapshots = (await readdir(join(fresh, 'snapshots'))).filter((n) => /^\d+$/.test(n));
+    assert.equal(snapshots.length, 3, 'base layer unpacked once');
+    // Removing one image keeps the shared base layer for the other.
+    await berthOk(fresh, ['rmi', 'example.com/one:1']);
+    const two = await inspectImage(fresh, 'example.com/two:2');
+    const lower = two.GraphDriver.Data.LowerDir;
+    assert.equal(await readFile(join(lower, 'base.txt'), 'utf8'), 'base');
+    assert.equal((await readdir(join(fresh, 'snapshots'))).filter((n) => /^\d+$/.test(n)).length, 2);
+  });
+
+  test('system df and prune', async () => {
+    const df = JSON.parse(await berthOk(root, ['system', 'df', '--format', 'json'])) as { Images: { Total: number; Size: number } };
+    assert.ok(df.Images.Total >= 1);
+    assert.ok(df.Images.Size > 1_000_000);
+    const pruned = await berthOk(root, ['image', 'prune', '--all', '-f']);
+    assert.match(pruned, /deleted: sha256:/);
+    const after = JSON.parse(await berthOk(root, ['system', 'df', '--format', 'json'])) as { Images: { Total: number; Size: number } };
+    assert.equal(after.Images.Total, 0);
+    assert.equal(after.Images.Size, 0);
+    assert.deepEqual((await readdir(join(root, 'snapshots'))).filter((n) => !n.startsWith('.')), []);
+  });
+});
