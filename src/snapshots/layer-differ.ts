@@ -1,0 +1,132 @@
+import { createReadStream, type Stats } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { pack as tarPack, type Header, type Pack } from 'tar-stream';
+import type { ProcessRunner } from '../base/process-runner.js';
+import { joinEntryPath } from './layer-path.js';
+import { parseXattrDump, type XattrMap } from './xattr-dump.js';
+
+export interface DiffDirectoryOptions {
+  /** Runs the one `getfattr -R` that reads every xattr (opaque markers included) of the tree. */
+  runner: ProcessRunner;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+type EntryHeader = Partial<Header> & Pick<Header, 'name'>;
+
+/**
+ * An uncompressed OCI layer tar of an overlayfs upper directory, in a deterministic order (depth
+ * first, names sorted, a directory before its children): 0/0 character devices become `.wh.<name>`
+ * entries, an opaque directory (trusted.overlay.opaque=y) is followed by `<dir>/.wh..wh..opq`,
+ * everything else is written as it is (mode, uid/gid, mtime, symlinks, devices, fifos; a second
+ * path to an inode becomes a hard link entry; xattrs other than trusted.overlay.* whose value is
+ * UTF-8 text as SCHILY.xattr.* records). Sockets are skipped. `upper` must not change meanwhile
+ * (unmount the overlay first). I/O errors are emitted as errors of the returned stream.
+ */
+export function diffDirectory(upper: string, options: DiffDirectoryOptions): Readable {
+  const pack = tarPack();
+  const root = resolve(upper);
+  writeTree(root, options.runner, pack).then(
+    () => {
+      pack.finalize();
+    },
+    (err: unknown) => {
+      pack.destroy(err instanceof Error ? err : new Error(String(err)));
+    },
+  );
+  return Readable.from(pack, { objectMode: false });
+}
+
+async function writeTree(root: string, runner: ProcessRunner, pack: Pack): Promise<void> {
+  const { stdout } = await runner.run('getfattr', ['-R', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', root]);
+  const xattrs = new Map<string, XattrMap>();
+  for (const [path, map] of parseXattrDump(stdout)) {
+    if (path === root) xattrs.set('', map);
+    else if (path.startsWith(`${root}/`)) xattrs.set(path.slice(root.length + 1), map);
+  }
+  const walker = new TreeWalker(root, pack, xattrs);
+  await walker.walk('');
+}
+
+class TreeWalker {
+  private readonly inodes = new Map<string, string>();
+
+  constructor(
+    private readonly root: string,
+    private readonly pack: Pack,
+    private readonly xattrs: Map<string, XattrMap>,
+  ) {}
+
+  async walk(dir: string): Promise<void> {
+    const names = (await readdir(join(this.root, dir))).sort();
+    for (const name of names) {
+      const path = joinEntryPath(dir, name);
+      const stat = await lstat(join(this.root, path));
+      await this.writeEntry(dir, name, path, stat);
+      if (stat.isDirectory()) await this.walk(path);
+    }
+  }
+
+  private async writeEntry(dir: string, name: string, path: string, stat: Stats): Promise<void> {
+    const base = { uid: stat.uid, gid: stat.gid, mtime: stat.mtime, mode: stat.mode & 0o7777 };
+    const pax = this.paxFor(path);
+    if (stat.isCharacterDevice() && stat.rdev === 0) {
+      await this.add({ ...base, name: joinEntryPath(dir, `.wh.${name}`), type: 'file', mode: 0o600, size: 0 });
+    } else if (stat.isDirectory()) {
+      await this.add({ ...base, name: `${path}/`, type: 'directory', pax });
+      if (this.xattrs.get(path)?.get('trusted.overlay.opaque')?.toString() === 'y') {
+        await this.add({ ...base, name: `${path}/.wh..wh..opq`, type: 'file', mode: base.mode & 0o777, size: 0 });
+      }
+    } else if (stat.isFile()) {
+      const inode = `${stat.dev}:${stat.ino}`;
+      const first = stat.nlink > 1 ? this.inodes.get(inode) : undefined;
+      if (first !== undefined) {
+        await this.add({ ...base, name: path, type: 'link', linkname: first, size: 0 });
+        return;
+      }
+      if (stat.nlink > 1) this.inodes.set(inode, path);
+      const sink = this.pack.entry({ ...base, name: path, type: 'file', size: stat.size, pax });
+      await pipeline(createReadStream(join(this.root, path)), sink);
+    } else if (stat.isSymbolicLink()) {
+      const target = await readlink(join(this.root, path));
+      await this.add({ ...base, name: path, type: 'symlink', linkname: target, pax });
+    } else if (stat.isFIFO() || stat.isCharacterDevice() || stat.isBlockDevice()) {
+      const type = stat.isFIFO() ? 'fifo' : stat.isBlockDevice() ? 'block-device' : 'character-device';
+      await this.add({ ...base, name: path, type, devmajor: major(stat.rdev), devminor: minor(stat.rdev), pax });
+    }
+  }
+
+  private paxFor(path: string): Record<string, string> | undefined {
+    const map = this.xattrs.get(path);
+    if (map === undefined) return undefined;
+    const pax: Record<string, string> = {};
+    for (const [name, value] of map) {
+      if (name.startsWith('trusted.overlay.')) continue;
+      const text = value.toString('utf8');
+      if (Buffer.from(text, 'utf8').equals(value)) pax[`SCHILY.xattr.${name}`] = text;
+    }
+    return Object.keys(pax).length > 0 ? pax : undefined;
+  }
+
+  private add(header: EntryHeader): Promise<void> {
+    return new Promise((resolvePromise, reject) => {
+      this.pack.entry(header, EMPTY, (err) => {
+        if (err) reject(err);
+        else resolvePromise();
+      });
+    });
+  }
+}
+
+/** Linux's major(3) for a dev_t held in a JS number. */
+function major(rdev: number): number {
+  return ((rdev >>> 8) & 0xfff) | (Math.floor(rdev / 2 ** 32) & ~0xfff);
+}
+
+/** Linux's minor(3) for a dev_t held in a JS number. */
+function minor(rdev: number): number {
+  return (rdev & 0xff) | ((rdev >>> 12) & ~0xff & 0xfffff);
+}

@@ -1,0 +1,40 @@
+import { errors } from '../base/errors.js';
+
+/**
+ * The normalized relative path of a tar entry name inside a layer: leading `/` stripped, `.` and
+ * empty components dropped, `..` resolved lexically. `''` is the layer root. Throws invalid-argument
+ * (reason `unsafe-layer-entry`) when `..` would climb above the root or a component holds a NUL.
+ */
+export function normalizeEntryPath(name: string, what = 'entry'): string {
+  const parts: string[] = [];
+  for (const part of name.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part.includes('\0')) throw unsafe(name, what, 'contains a NUL byte');
+    if (part === '..') {
+      if (parts.pop() === undefined) throw unsafe(name, what, 'climbs out of the layer with ".."');
+      continue;
+    }
+    parts.push(part);
+  }
+  return parts.join('/');
+}
+
+/** The parent of a normalized path (`''` for top-level entries and for the root itself). */
+export function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+/** The last component of a normalized path. */
+export function baseNameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Joins a normalized parent path and a child name. */
+export function joinEntryPath(parent: string, name: string): string {
+  return parent === '' ? name : `${parent}/${name}`;
+}
+
+export function unsafe(name: string, what: string, why: string): Error {
+  return errors.invalidArgument('unsafe-layer-entry', `layer ${what} "${name}" ${why}`, { details: { entry: name } });
+}

@@ -1,0 +1,86 @@
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { extract as tarExtract } from 'tar-stream';
+import { BerthError, errnoCode, errors, messageOf } from '../base/errors.js';
+import { Digester, type Digest } from '../base/digest.js';
+import type { ProcessRunner } from '../base/process-runner.js';
+import { LayerWriter } from './layer-writer.js';
+
+export interface UnpackLayerOptions {
+  /** Runs `mknod` (devices, fifos, whiteouts) and one `setfattr --restore` for all xattrs. */
+  runner: ProcessRunner;
+  /** When given, the sha256 of the uncompressed tar must equal it (checked after reading it all). */
+  expectedDiffId?: Digest;
+}
+
+export interface UnpackLayerResult {
+  /** sha256 of the uncompressed tar stream, every byte of it. */
+  diffId: Digest;
+  /** Bytes of regular file content written (hard links count once). */
+  size: number;
+}
+
+/**
+ * Unpacks an uncompressed OCI layer tar into `target` (an existing, empty directory that nothing
+ * else writes to meanwhile) as an overlayfs lower directory: OCI whiteouts become 0/0 character
+ * devices, `.wh..wh..opq` makes its directory opaque (trusted.overlay.opaque=y). Entries keep their
+ * mode (setuid, sticky), owner, mtime and PAX xattrs (SCHILY.xattr.* and LIBARCHIVE.xattr.*;
+ * trusted.overlay.* from the tar is dropped). Nothing is ever written outside `target`.
+ *
+ * Throws invalid-argument: reason `unsafe-layer-entry` for an entry that climbs out with `..`, or
+ * whose parent (or hard-link target's parent) is a symbolic link; other invalid-argument reasons for
+ * malformed tars and unsupported entry types; data-loss `diff-id-mismatch` when `expectedDiffId`
+ * differs; internal `layer-write-failed` when the filesystem refuses a write. After a throw,
+ * `target` holds partial content: the caller discards it. Two unpacks into different targets may
+ * run concurrently.
+ */
+export async function unpackLayer(tar: Readable, target: string, options: UnpackLayerOptions): Promise<UnpackLayerResult> {
+  const digester = new Digester('sha256');
+  const hasher = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      digester.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  const extract = tarExtract();
+  const fed = pipeline(tar, hasher, extract);
+  fed.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+  const writer = new LayerWriter(target, options.runner);
+  try {
+    for await (const entry of extract) {
+      await writer.write(entry);
+    }
+    await fed;
+  } catch (err) {
+    if (err instanceof BerthError) {
+      extract.destroy();
+      tar.destroy();
+      await fed.catch(() => undefined);
+      throw err;
+    }
+    // A dead entry stream or extractor: the tar (or its source) failed; report that cause.
+    const cause = await fed.then(
+      () => err,
+      (feedError: unknown) => feedError,
+    );
+    tar.destroy();
+    throw classify(cause);
+  }
+  const diffId = digester.digest();
+  if (options.expectedDiffId !== undefined && diffId !== options.expectedDiffId) {
+    throw errors.dataLoss('diff-id-mismatch', `layer diff ID is ${diffId}, expected ${options.expectedDiffId}`, {
+      details: { expected: options.expectedDiffId, actual: diffId },
+    });
+  }
+  await writer.finish();
+  return { diffId, size: writer.size };
+}
+
+function classify(err: unknown): BerthError {
+  if (err instanceof BerthError) return err;
+  const code = errnoCode(err);
+  if (code !== undefined && !code.startsWith('Z_') && !code.startsWith('ERR_')) {
+    return errors.internal('layer-write-failed', `cannot unpack layer: ${messageOf(err)}`, { cause: err });
+  }
+  return errors.invalidArgument('malformed-layer', `layer is not a valid tar stream: ${messageOf(err)}`, { cause: err });
+}

@@ -1,0 +1,209 @@
+import { mkdirSync, renameSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { systemClock, type Clock } from '../base/clock.js';
+import type { Digest } from '../base/digest.js';
+import { errors } from '../base/errors.js';
+import type { ProcessRunner } from '../base/process-runner.js';
+import type { StateRoot } from '../base/state-root.js';
+import type { Database } from '../store/database.js';
+import { openLayerStream } from './decompress.js';
+import { diffDirectory } from './layer-differ.js';
+import { unpackLayer } from './layer-unpacker.js';
+import { performMounts, unmountAll } from './mount-table.js';
+import { SnapshotDirs, removeTree, treeUsage } from './snapshot-dirs.js';
+import { SnapshotTable } from './snapshot-table.js';
+import type { Mount, SnapshotInfo, Snapshotter } from './snapshot-types.js';
+
+export interface OverlaySnapshotterOptions {
+  root: StateRoot;
+  db: Database;
+  runner: ProcessRunner;
+  clock?: Clock;
+}
+
+/**
+ * Options that keep the upper directory a plain diff: no index, no redirects, no metacopy, so that
+ * every change is a whole file, a 0/0 whiteout or an opaque directory in the upper dir.
+ */
+const OVERLAY_OPTIONS = ['index=off', 'redirect_dir=off', 'metacopy=off'];
+
+/**
+ * Snapshots as overlayfs layers in `<root>/snapshots/<id>/fs` (Docker's overlay2 layout with short
+ * numeric names); see Snapshotter for the contract. Lower dirs are passed relative to the snapshots
+ * dir (the mount's cwd) so that a long chain fits the one-page mount option limit.
+ */
+export class OverlaySnapshotter implements Snapshotter {
+  private readonly table: SnapshotTable;
+  private readonly dirs: SnapshotDirs;
+  private readonly db: Database;
+  private readonly runner: ProcessRunner;
+
+  constructor(options: OverlaySnapshotterOptions) {
+    this.db = options.db;
+    this.runner = options.runner;
+    this.table = new SnapshotTable(options.db, options.clock ?? systemClock);
+    this.dirs = new SnapshotDirs(options.root.snapshots);
+  }
+
+  has(key: string): boolean {
+    return this.table.find(key) !== undefined;
+  }
+
+  stat(key: string): SnapshotInfo {
+    return this.table.get(key);
+  }
+
+  list(): SnapshotInfo[] {
+    return this.table.list();
+  }
+
+  async applyLayer(key: string, parent: string | null, tar: Readable, expectedDiffId: Digest): Promise<SnapshotInfo> {
+    const existing = this.table.find(key);
+    if (existing !== undefined) {
+      await drain(tar);
+      return this.requireCommitted(existing);
+    }
+    this.table.requireParent(parent);
+    const temp = this.dirs.tempPath();
+    let aside: string[] = [];
+    try {
+      await mkdir(join(temp, 'fs'), { recursive: true, mode: 0o755 });
+      const { size } = await unpackLayer(openLayerStream(tar), join(temp, 'fs'), { runner: this.runner, expectedDiffId });
+      await this.runner.run('sync', ['-f', temp]);
+      const info = this.db.transaction(() => {
+        const winner = this.table.find(key);
+        if (winner !== undefined) return winner;
+        this.table.requireParent(parent);
+        const id = this.table.nextId();
+        aside = this.dirs.moveInto(temp, id);
+        return this.insertOrMoveBack(temp, id, { key, id, parent, kind: 'committed', size, labels: {} });
+      });
+      return this.requireCommitted(info);
+    } finally {
+      for (const path of [temp, ...aside]) await removeTree(path);
+    }
+  }
+
+  async prepare(key: string, parent: string | null, labels: Record<string, string> = {}): Promise<Mount[]> {
+    let aside: string[] = [];
+    const temp = this.dirs.tempPath();
+    try {
+      this.db.transaction(() => {
+        if (this.table.find(key) !== undefined) {
+          throw errors.alreadyExists('snapshot-exists', `snapshot "${key}" already exists`, { details: { key } });
+        }
+        this.table.requireParent(parent);
+        const id = this.table.nextId();
+        mkdirSync(join(temp, 'fs'), { recursive: true, mode: 0o755 });
+        mkdirSync(join(temp, 'work'), { mode: 0o700 });
+        aside = this.dirs.moveInto(temp, id);
+        this.insertOrMoveBack(temp, id, { key, id, parent, kind: 'active', size: 0, labels });
+      });
+    } finally {
+      for (const path of [temp, ...aside]) await removeTree(path);
+    }
+    return this.mounts(key);
+  }
+
+  mounts(key: string): Mount[] {
+    const info = this.requireActive(this.table.get(key));
+    const dir = this.dirs.path(info.id);
+    if (info.parent === null) {
+      return [{ type: 'bind', source: join(dir, 'fs'), options: ['rbind', 'rw'] }];
+    }
+    const lowers = this.table.ancestors(info).map((layer) => `${layer.id}/fs`);
+    return [
+      {
+        type: 'overlay',
+        source: 'overlay',
+        options: [...OVERLAY_OPTIONS, `lowerdir=${lowers.join(':')}`, `upperdir=${join(dir, 'fs')}`, `workdir=${join(dir, 'work')}`],
+        cwd: this.dirs.base,
+      },
+    ];
+  }
+
+  async mount(key: string, target: string): Promise<void> {
+    await performMounts(this.runner, this.mounts(key), target);
+  }
+
+  async unmount(target: string): Promise<void> {
+    await unmountAll(this.runner, target);
+  }
+
+  diff(key: string): Readable {
+    const info = this.requireActive(this.table.get(key));
+    return diffDirectory(join(this.dirs.path(info.id), 'fs'), { runner: this.runner });
+  }
+
+  async commit(key: string, activeKey: string): Promise<SnapshotInfo> {
+    const active = this.requireActive(this.table.get(activeKey));
+    if (this.table.find(key) !== undefined) {
+      throw errors.alreadyExists('snapshot-exists', `snapshot "${key}" already exists`, { details: { key } });
+    }
+    const dir = this.dirs.path(active.id);
+    const { contentBytes } = await treeUsage(join(dir, 'fs'));
+    await this.runner.run('sync', ['-f', dir]);
+    this.db.transaction(() => {
+      this.requireActive(this.table.get(activeKey));
+      if (this.table.find(key) !== undefined) {
+        throw errors.alreadyExists('snapshot-exists', `snapshot "${key}" already exists`, { details: { key } });
+      }
+      this.table.markCommitted(activeKey, key, contentBytes);
+    });
+    await removeTree(join(dir, 'work'));
+    return this.table.get(key);
+  }
+
+  async remove(key: string): Promise<void> {
+    const aside = this.db.transaction(() => {
+      const info = this.table.get(key);
+      if (this.table.hasChildren(key)) {
+        throw errors.conflict('snapshot-has-children', `snapshot "${key}" is the parent of other snapshots`, { details: { key } });
+      }
+      this.table.delete(key);
+      return this.dirs.moveAside(info.id);
+    });
+    if (aside !== null) await removeTree(aside);
+  }
+
+  async usage(key: string): Promise<number> {
+    return (await treeUsage(this.dirs.path(this.table.get(key).id))).diskBytes;
+  }
+
+  async cleanup(): Promise<void> {
+    const doomed = this.db.transaction(() => this.dirs.collectLeftovers(this.table.ids()));
+    for (const path of doomed) await removeTree(path);
+  }
+
+  /** Inserts the row; if that fails, puts the directory back at `temp` so the caller removes it. */
+  private insertOrMoveBack(temp: string, id: number, info: Omit<SnapshotInfo, 'createdAt'>): SnapshotInfo {
+    try {
+      return this.table.insert(info);
+    } catch (err) {
+      renameSync(this.dirs.path(id), temp);
+      throw err;
+    }
+  }
+
+  private requireCommitted(info: SnapshotInfo): SnapshotInfo {
+    if (info.kind !== 'committed') {
+      throw errors.alreadyExists('snapshot-exists', `snapshot "${info.key}" exists and is active, not a committed layer`);
+    }
+    return info;
+  }
+
+  private requireActive(info: SnapshotInfo): SnapshotInfo {
+    if (info.kind !== 'active') {
+      throw errors.failedPrecondition('snapshot-not-active', `snapshot "${info.key}" is committed, not active`);
+    }
+    return info;
+  }
+}
+
+async function drain(stream: Readable): Promise<void> {
+  stream.resume();
+  await finished(stream);
+}
