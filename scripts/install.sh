@@ -35,9 +35,16 @@ fi
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f node_modules/.berth-lock ] || [ "$(cat node_modules/.berth-lock)" != "$lock_sum" ]; then
   echo "==> npm ci"
-  npm ci --no-audit --no-fund
+  # better-sqlite3 builds from source: its prebuilt download cannot be reached offline anyway.
+  npm_config_build_from_source=true npm ci --no-audit --no-fund
   echo "$lock_sum" > node_modules/.berth-lock
 fi
 
 echo "==> build"
 npm run --silent build
+
+# Put `berth` on PATH unless something else already owns that name.
+link=/usr/local/bin/berth
+if [ ! -e "$link" ] || { [ -L "$link" ] && readlink "$link" | grep -q 'bin/berth.js$'; }; then
+  ln -sfn "$PWD/bin/berth.js" "$link"
+fi

@@ -78,9 +78,12 @@ export class ImageService {
     const root = new StateRoot(rootPath);
     await mkdir(root.path, { recursive: true, mode: 0o711 });
     const service = new ImageService(root, Database.open(root.database), options);
-    service.leases.expire();
+    // A writer that died (kill -9, power cut) leaves its lease, temp files and unreferenced
+    // blobs or layers: drop the lease, the temp files, then collect what it had written.
+    const deadWriters = service.leases.expire();
     await service.content.cleanupIngest();
     await service.snapshotter.cleanup();
+    if (deadWriters > 0) await service.gc.collect();
     return service;
   }
 
