@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import { pack as tarPack } from 'tar-stream';
 
 /** One entry of a crafted layer tar. */
@@ -36,9 +37,20 @@ export async function makeTar(entries: FixtureEntry[]): Promise<Buffer> {
 
 export interface FixtureLayer {
   tar: Buffer;
-  compression?: 'gzip' | 'none';
+  compression?: 'gzip' | 'zstd' | 'none';
   /** Override the diff id written in the config (to craft a mismatch). */
   diffId?: string;
+}
+
+/** gzip with zlib; zstd with the zstd command (Debian package zstd). */
+function compress(tar: Buffer, compression: 'gzip' | 'zstd' | 'none'): Buffer {
+  if (compression === 'gzip') return gzipSync(tar);
+  if (compression === 'zstd') {
+    const result = spawnSync('zstd', ['-q', '-c'], { input: tar, maxBuffer: 1 << 30 });
+    if (result.status !== 0) throw new Error(`zstd failed: ${result.stderr.toString()}`);
+    return result.stdout;
+  }
+  return tar;
 }
 
 export interface FixtureImage {
@@ -60,9 +72,9 @@ export async function writeOciLayout(dir: string, images: FixtureImage[]): Promi
     const layers = [];
     const diffIds = [];
     for (const layer of image.layers) {
-      const gz = layer.compression === 'gzip';
-      const blob = await put(gz ? gzipSync(layer.tar) : layer.tar);
-      layers.push({ mediaType: `application/vnd.oci.image.layer.v1.tar${gz ? '+gzip' : ''}`, ...blob });
+      const compression = layer.compression ?? 'none';
+      const blob = await put(compress(layer.tar, compression));
+      layers.push({ mediaType: `application/vnd.oci.image.layer.v1.tar${compression === 'none' ? '' : `+${compression}`}`, ...blob });
       diffIds.push(layer.diffId ?? sha256(layer.tar));
     }
     const config = await put(Buffer.from(JSON.stringify({

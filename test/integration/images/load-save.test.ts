@@ -4,8 +4,15 @@ import { mkdtemp, readFile, rm, stat, readdir, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { arch } from 'node:os';
 import { berth, berthOk, inspectImage, needsRoot } from '../../support/berth-cli.js';
 import { makeTar, writeOciLayout } from '../../support/oci-fixtures.js';
+
+/** This machine's architecture in OCI's (Go's) words. */
+function hostArchitecture(): string {
+  return arch() === 'x64' ? 'amd64' : arch();
+}
 
 describe('image load, save, import, tag, rm', { skip: needsRoot() }, () => {
   let work: string;
@@ -100,6 +107,34 @@ describe('image load, save, import, tag, rm', { skip: needsRoot() }, () => {
     const lower = two.GraphDriver.Data.LowerDir;
     assert.equal(await readFile(join(lower, 'base.txt'), 'utf8'), 'base');
     assert.equal((await readdir(join(fresh, 'snapshots'))).filter((n) => /^\d+$/.test(n)).length, 2);
+  });
+
+  test('zstd layers load, and a multi-platform index loads the manifest for this machine', async () => {
+    const dir = join(work, 'multi-platform');
+    const [manifestDigest] = await writeOciLayout(dir, [{ layers: [{ tar: await makeTar([{ name: 'zstd.txt', content: 'zstd!' }]), compression: 'zstd' }] }]);
+    assert.ok(manifestDigest);
+    const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { manifests: { mediaType: string; digest: string; size: number }[] };
+    const amd64 = index.manifests[0];
+    assert.ok(amd64);
+    // The other platform's manifest is absent, as in a layout saved for one machine.
+    const nested = Buffer.from(JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        { ...amd64, digest: `sha256:${'e'.repeat(64)}`, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+        { ...amd64, platform: { os: 'linux', architecture: hostArchitecture() } },
+      ],
+    }));
+    const nestedDigest = `sha256:${createHash('sha256').update(nested).digest('hex')}`;
+    await writeFile(join(dir, 'blobs', 'sha256', nestedDigest.slice(7)), nested);
+    await writeFile(join(dir, 'index.json'), JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: nestedDigest, size: nested.length, annotations: { 'io.containerd.image.name': 'example.com/multi:1' } }],
+    }));
+    const fresh = join(work, 'fresh-multi');
+    assert.match(await berthOk(fresh, ['load', '-i', dir]), /Loaded image: example.com\/multi:1/);
+    const inspect = await inspectImage(fresh, 'example.com/multi:1');
+    assert.equal(await readFile(join(inspect.GraphDriver.Data.UpperDir, 'zstd.txt'), 'utf8'), 'zstd!');
   });
 
   test('system df and prune', async () => {
