@@ -1,11 +1,13 @@
 // Benchmark: `docker load` (a private dockerd) against `berth image load` of the same ~200 MB,
 // multi-layer docker-archive, interleaved, N runs each on the same filesystem. Needs root.
 // Run: npm run build && node dist/bench/image-load.js [--runs N]
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { extract as tarExtract } from 'tar-stream';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
 import { buildDebianRootfs } from '../src/images/bootstrap/debian-rootfs.js';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
@@ -40,7 +42,7 @@ async function cachedRootfs(): Promise<string> {
 }
 
 /** Builds the image in `dockerd` with the legacy builder, saves it, and removes it again. */
-async function buildArchive(dockerd: PrivateDockerd, rootfs: string): Promise<{ archive: string; size: number; layers: number }> {
+async function buildArchive(dockerd: PrivateDockerd, rootfs: string): Promise<{ archive: string; size: number; layers: number; entries: number[] }> {
   const dockerfile = join(CACHE, 'image-load.Dockerfile');
   await writeFile(dockerfile, DOCKERFILE);
   await dockerd.docker(['build', '-q', '-f', dockerfile, '-t', IMAGE, rootfs]);
@@ -49,7 +51,31 @@ async function buildArchive(dockerd: PrivateDockerd, rootfs: string): Promise<{ 
   const archive = join(CACHE, 'image-load.tar');
   await dockerd.docker(['save', '-o', archive, IMAGE]);
   await removeImages(dockerd);
-  return { archive, size: Number(size.trim()), layers: Number(layers.trim()) };
+  return { archive, size: Number(size.trim()), layers: Number(layers.trim()), entries: await layerEntryCounts(archive) };
+}
+
+/** Tar entries (files, dirs, links, whiteouts) of each layer of a docker-archive, base layer first. */
+async function layerEntryCounts(archive: string): Promise<number[]> {
+  const { stdout } = await runner.run('tar', ['-xOf', archive, 'manifest.json']);
+  const manifest = JSON.parse(stdout) as { Layers: string[] }[];
+  const counts: number[] = [];
+  for (const layer of manifest[0]?.Layers ?? []) {
+    const child = spawn('tar', ['-xOf', archive, layer], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<void>((done, fail) => {
+      child.on('error', fail);
+      child.on('close', (code) => { if (code === 0) done(); else fail(new Error(`tar -xOf ${archive} ${layer}: exit ${String(code)}`)); });
+    });
+    const entries = tarExtract();
+    child.stdout.pipe(entries);
+    let count = 0;
+    for await (const entry of entries) {
+      count++;
+      entry.resume();
+    }
+    await exited;
+    counts.push(count);
+  }
+  return counts;
 }
 
 /** Removes every image so that the next load unpacks every layer; throws if any is left. */
@@ -109,6 +135,7 @@ async function main(): Promise<void> {
   const berthReady = existsSync(join(REPO, 'dist/src/cli/main.js'));
   if (!berthReady) log('dist/src/cli/main.js is missing: measuring docker only');
   const rootfs = await cachedRootfs();
+  const loadBefore = loadavg().map((n) => n.toFixed(2)).join(' ');
   const dockerd = await PrivateDockerd.start({ baseDir: join(CACHE, 'dockerd') });
   const docker: number[] = [];
   const berth: number[] = [];
@@ -118,7 +145,7 @@ async function main(): Promise<void> {
     version = (await dockerd.docker(['version', '--format', '{{.Server.Version}}'])).stdout.trim();
     log('building the image');
     image = await buildArchive(dockerd, rootfs);
-    log(`image: ${(image.size / 1e6).toFixed(0)} MB in ${image.layers} layers`);
+    log(`image: ${(image.size / 1e6).toFixed(0)} MB in ${image.layers} layers, ${image.entries.join(' + ')} tar entries`);
     for (let i = 0; i < runs; i++) {
       const order = i % 2 === 0 ? ['docker', 'berth'] : ['berth', 'docker'];
       for (const tool of order) {
@@ -132,12 +159,16 @@ async function main(): Promise<void> {
   }
   const ratio = berth.length > 0 ? (median(docker) / median(berth)).toFixed(2) : 'n/a';
   const archiveMb = ((await stat(image.archive)).size / 1e6).toFixed(0);
+  const entries = image.entries.reduce((a, b) => a + b, 0);
+  const loadAfter = loadavg().map((n) => n.toFixed(2)).join(' ');
   const report = [
     '# Image load: docker load vs berth image load',
     '',
     `${new Date().toISOString()} — ${cpus().length} cores, kernel ${release()}, dockerd ${version}, Node ${process.version}.`,
     `Image: Debian bookworm minbase + bulk, ${image.layers} layers, ${(image.size / 1e6).toFixed(0)} MB unpacked, ` +
-      `docker-archive ${archiveMb} MB (uncompressed layers). Interleaved runs; \`sync\` before each; fresh berth root each run.`,
+      `docker-archive ${archiveMb} MB (uncompressed layers), ${entries} tar entries (${image.entries.join(' + ')}). ` +
+      'Interleaved runs; `sync` before each; fresh berth root each run.',
+    `Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAfter}.`,
     '',
     '| tool | runs | median s | min s | max s |',
     '| --- | ---: | ---: | ---: | ---: |',
