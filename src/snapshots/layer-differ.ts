@@ -7,6 +7,8 @@ import { pack as tarPack, type Header, type Pack } from 'tar-stream';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { joinEntryPath } from './layer-path.js';
 import { parseXattrDump, type XattrMap } from './xattr-dump.js';
+import { paxHeaderEntry } from './pax-header-entry.js';
+import { paxRecordsForXattrs } from './pax-xattrs.js';
 
 export interface DiffDirectoryOptions {
   /** Runs the one `getfattr -R` that reads every xattr (opaque markers included) of the tree. */
@@ -16,15 +18,18 @@ export interface DiffDirectoryOptions {
 const EMPTY = Buffer.alloc(0);
 
 type EntryHeader = Partial<Header> & Pick<Header, 'name'>;
+/** PAX records to write before an entry, values as raw bytes. */
+type RawPax = [string, Buffer][];
 
 /**
  * An uncompressed OCI layer tar of an overlayfs upper directory, in a deterministic order (depth
  * first, names sorted, a directory before its children): 0/0 character devices become `.wh.<name>`
  * entries, an opaque directory (trusted.overlay.opaque=y) is followed by `<dir>/.wh..wh..opq`,
  * everything else is written as it is (mode, uid/gid, mtime, symlinks, devices, fifos; a second
- * path to an inode becomes a hard link entry; xattrs other than trusted.overlay.* whose value is
- * UTF-8 text as SCHILY.xattr.* records). Sockets are skipped. `upper` must not change meanwhile
- * (unmount the overlay first). I/O errors are emitted as errors of the returned stream.
+ * path to an inode becomes a hard link entry; xattrs other than trusted.overlay.* as SCHILY.xattr.*
+ * records holding the exact value bytes, binary ones such as security.capability included).
+ * Sockets are skipped. `upper` must not change meanwhile (unmount the overlay first). I/O errors
+ * are emitted as errors of the returned stream.
  */
 export function diffDirectory(upper: string, options: DiffDirectoryOptions): Readable {
   const pack = tarPack();
@@ -76,7 +81,7 @@ class TreeWalker {
     if (stat.isCharacterDevice() && stat.rdev === 0) {
       await this.add({ ...base, name: joinEntryPath(dir, `.wh.${name}`), type: 'file', mode: 0o600, size: 0 });
     } else if (stat.isDirectory()) {
-      await this.add({ ...base, name: `${path}/`, type: 'directory', pax });
+      await this.add({ ...base, name: `${path}/`, type: 'directory' }, pax);
       if (this.xattrs.get(path)?.get('trusted.overlay.opaque')?.toString() === 'y') {
         await this.add({ ...base, name: `${path}/.wh..wh..opq`, type: 'file', mode: base.mode & 0o777, size: 0 });
       }
@@ -88,32 +93,48 @@ class TreeWalker {
         return;
       }
       if (stat.nlink > 1) this.inodes.set(inode, path);
-      const sink = this.pack.entry({ ...base, name: path, type: 'file', size: stat.size, pax });
-      await pipeline(createReadStream(join(this.root, path)), sink);
+      const header = this.withPax({ ...base, name: path, type: 'file', size: stat.size }, pax);
+      await pipeline(createReadStream(join(this.root, path)), this.pack.entry(header));
     } else if (stat.isSymbolicLink()) {
       const target = await readlink(join(this.root, path));
-      await this.add({ ...base, name: path, type: 'symlink', linkname: target, pax });
+      await this.add({ ...base, name: path, type: 'symlink', linkname: target }, pax);
     } else if (stat.isFIFO() || stat.isCharacterDevice() || stat.isBlockDevice()) {
       const type = stat.isFIFO() ? 'fifo' : stat.isBlockDevice() ? 'block-device' : 'character-device';
-      await this.add({ ...base, name: path, type, devmajor: major(stat.rdev), devminor: minor(stat.rdev), pax });
+      await this.add({ ...base, name: path, type, devmajor: major(stat.rdev), devminor: minor(stat.rdev) }, pax);
     }
   }
 
-  private paxFor(path: string): Record<string, string> | undefined {
+  private paxFor(path: string): RawPax | undefined {
     const map = this.xattrs.get(path);
     if (map === undefined) return undefined;
-    const pax: Record<string, string> = {};
-    for (const [name, value] of map) {
-      if (name.startsWith('trusted.overlay.')) continue;
-      const text = value.toString('utf8');
-      if (Buffer.from(text, 'utf8').equals(value)) pax[`SCHILY.xattr.${name}`] = text;
-    }
-    return Object.keys(pax).length > 0 ? pax : undefined;
+    const pax = paxRecordsForXattrs([...map].filter(([name]) => !name.startsWith('trusted.overlay.')));
+    return pax.length > 0 ? pax : undefined;
   }
 
-  private add(header: EntryHeader): Promise<void> {
+  /**
+   * Writes the PAX header entry of `header` (when there are records) and returns the header to
+   * write after it. tar-stream's pack takes PAX values as strings only (a Buffer would be decoded as
+   * UTF-8 and lose its bytes), so the 'x' entry is made by paxHeaderEntry and pushed into the pack
+   * here, between two entries: every earlier entry has been written completely (add and the file
+   * pipeline are awaited), and the next one is not begun. Records are `path`, `linkpath`, then the
+   * xattrs, and the entry's own ustar names become `PaxHeader`, as tar-stream lays them out.
+   */
+  private withPax(header: EntryHeader, pax: RawPax | undefined): EntryHeader {
+    if (pax === undefined) return header;
+    const linkname = header.linkname === undefined || header.linkname === '' ? undefined : 'PaxHeader';
+    const records: [string, Buffer | string][] = [['path', header.name]];
+    if (linkname !== undefined) records.push(['linkpath', header.linkname ?? '']);
+    // tar-stream's pack turns a zero mode into 0755 / 0644 before it encodes the PAX header.
+    const mode = header.mode === undefined || header.mode === 0 ? (header.type === 'directory' ? 0o755 : 0o644) : header.mode;
+    const entry = { ...header, name: 'PaxHeader', linkname, mode };
+    this.pack.push(paxHeaderEntry({ ...entry, uid: entry.uid ?? 0, gid: entry.gid ?? 0, mtime: entry.mtime ?? new Date(0) }, [...records, ...pax]));
+    return entry;
+  }
+
+  private add(header: EntryHeader, pax?: RawPax): Promise<void> {
+    const entry = this.withPax(header, pax);
     return new Promise((resolvePromise, reject) => {
-      this.pack.entry(header, EMPTY, (err) => {
+      this.pack.entry(entry, EMPTY, (err) => {
         if (err) reject(err);
         else resolvePromise();
       });

@@ -1,10 +1,10 @@
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { extract as tarExtract } from 'tar-stream';
 import { BerthError, errnoCode, errors, messageOf } from '../base/errors.js';
 import { Digester, type Digest } from '../base/digest.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { LayerWriter } from './layer-writer.js';
+import { rawPaxExtract } from './raw-pax-extract.js';
 
 export interface UnpackLayerOptions {
   /** Runs `mknod` (devices, fifos, whiteouts) and one `setfattr --restore` for all xattrs. */
@@ -24,8 +24,9 @@ export interface UnpackLayerResult {
  * Unpacks an uncompressed OCI layer tar into `target` (an existing, empty directory that nothing
  * else writes to meanwhile) as an overlayfs lower directory: OCI whiteouts become 0/0 character
  * devices, `.wh..wh..opq` makes its directory opaque (trusted.overlay.opaque=y). Entries keep their
- * mode (setuid, sticky), owner, mtime and PAX xattrs (SCHILY.xattr.* and LIBARCHIVE.xattr.*;
- * trusted.overlay.* from the tar is dropped). Nothing is ever written outside `target`.
+ * mode (setuid, sticky), owner, mtime and PAX xattrs (SCHILY.xattr.* with their exact bytes, binary
+ * values such as security.capability included, and LIBARCHIVE.xattr.*; trusted.overlay.* from the
+ * tar is dropped). Nothing is ever written outside `target`.
  *
  * Throws invalid-argument: reason `unsafe-layer-entry` for an entry that climbs out with `..`, or
  * whose parent (or hard-link target's parent) is a symbolic link; other invalid-argument reasons for
@@ -42,7 +43,7 @@ export async function unpackLayer(tar: Readable, target: string, options: Unpack
       callback(null, chunk);
     },
   });
-  const extract = tarExtract();
+  const extract = rawPaxExtract();
   const fed = pipeline(tar, hasher, extract);
   fed.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   const writer = new LayerWriter(target, options.runner);

@@ -7,6 +7,7 @@ import type { ProcessRunner } from '../base/process-runner.js';
 import { baseNameOf, joinEntryPath, normalizeEntryPath, parentOf, unsafe } from './layer-path.js';
 import { formatXattrDump, type XattrMap } from './xattr-dump.js';
 import { xattrsFromPax } from './pax-xattrs.js';
+import { rawPaxRecords } from './raw-pax-extract.js';
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
@@ -292,7 +293,8 @@ export class LayerWriter {
   }
 
   private recordXattrs(path: string, header: RawHeader, isSymlink: boolean): void {
-    for (const [name, value] of xattrsFromPax(header.pax)) {
+    if (header.pax === undefined || header.pax === null) return;
+    for (const [name, value] of xattrsFromPax(header.pax, () => rawPaxRecords(header))) {
       if (name.startsWith('trusted.overlay.') || (isSymlink && name.startsWith('user.'))) continue;
       this.xattrFor(path).set(name, value);
     }
