@@ -1,11 +1,17 @@
 // Benchmark: `docker load` (a private dockerd) against `berth image load` of the same ~200 MB,
-// multi-layer docker-archive, interleaved, N runs each on the same filesystem. Needs root.
-// Run: npm run build && node dist/bench/image-load.js [--runs N]
+// multi-layer docker-archive, interleaved, N runs each. Needs root.
+//
+// Default: every timed run gets a freshly made ext4 (a 4 GiB sparse file, `mkfs.ext4` defaults,
+// loop-mounted at /var/tmp/berth-bench/mnt) holding the archive, the tool's state (dockerd's base
+// dir or berth's --root) and nothing else; caches are dropped before the clock starts. `--host-fs`
+// runs the older way, on the host filesystem, for comparison.
+// Run: npm run build && node dist/bench/image-load.js [--runs N] [--host-fs]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, release } from 'node:os';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { extract as tarExtract } from 'tar-stream';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
@@ -13,8 +19,13 @@ import { buildDebianRootfs } from '../src/images/bootstrap/debian-rootfs.js';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
 
 const CACHE = '/var/tmp/berth-bench';
+const ARCHIVE = join(CACHE, 'image-load.tar');
+const MNT = join(CACHE, 'mnt');
+const FS_IMAGE = join(CACHE, 'fs.img');
+const FS_SIZE = '4G';
 const IMAGE = 'berth-bench/image-load:latest';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BERTH = join(REPO, 'bin/berth.js');
 const runner = new ChildProcessRunner();
 const log = (line: string): void => { process.stderr.write(`image-load: ${line}\n`); };
 
@@ -41,17 +52,28 @@ async function cachedRootfs(): Promise<string> {
   return dir;
 }
 
-/** Builds the image in `dockerd` with the legacy builder, saves it, and removes it again. */
-async function buildArchive(dockerd: PrivateDockerd, rootfs: string): Promise<{ archive: string; size: number; layers: number; entries: number[] }> {
-  const dockerfile = join(CACHE, 'image-load.Dockerfile');
-  await writeFile(dockerfile, DOCKERFILE);
-  await dockerd.docker(['build', '-q', '-f', dockerfile, '-t', IMAGE, rootfs]);
-  const { stdout: size } = await dockerd.docker(['image', 'inspect', '--format', '{{.Size}}', IMAGE]);
-  const { stdout: layers } = await dockerd.docker(['image', 'inspect', '--format', '{{len .RootFS.Layers}}', IMAGE]);
-  const archive = join(CACHE, 'image-load.tar');
-  await dockerd.docker(['save', '-o', archive, IMAGE]);
-  await removeImages(dockerd);
-  return { archive, size: Number(size.trim()), layers: Number(layers.trim()), entries: await layerEntryCounts(archive) };
+/**
+ * The cached docker-archive, made once: builds the image in a private dockerd on the host
+ * filesystem with the legacy builder, saves it aside, renames it into place and removes the image.
+ * Delete the archive to rebuild it (the rootfs cache is kept).
+ */
+async function cachedArchive(): Promise<string> {
+  if (existsSync(ARCHIVE)) return ARCHIVE;
+  const rootfs = await cachedRootfs();
+  log('building the image');
+  const dockerd = await PrivateDockerd.start({ baseDir: join(CACHE, 'dockerd') });
+  try {
+    const dockerfile = join(CACHE, 'image-load.Dockerfile');
+    await writeFile(dockerfile, DOCKERFILE);
+    await dockerd.docker(['build', '-q', '-f', dockerfile, '-t', IMAGE, rootfs]);
+    const temp = `${ARCHIVE}.tmp-${process.pid}`;
+    await dockerd.docker(['save', '-o', temp, IMAGE]);
+    await rename(temp, ARCHIVE);
+    await removeImages(dockerd);
+  } finally {
+    await dockerd.stop();
+  }
+  return ARCHIVE;
 }
 
 /** Tar entries (files, dirs, links, whiteouts) of each layer of a docker-archive, base layer first. */
@@ -85,34 +107,161 @@ async function removeImages(dockerd: PrivateDockerd): Promise<void> {
   if (stdout.trim() !== '') throw new Error(`images left in the private dockerd: ${stdout.trim()}`);
 }
 
-async function timed(work: () => Promise<void>): Promise<number> {
+// ---- fresh filesystem per run ----
+
+/** Mount points at or below `dir`, deepest first, from /proc/self/mountinfo. */
+async function mountsBelow(dir: string): Promise<string[]> {
+  const mountinfo = await readFile('/proc/self/mountinfo', 'utf8');
+  return mountinfo
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((point): point is string => point !== undefined)
+    .map((point) => point.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8))))
+    .filter((point) => point === dir || point.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+}
+
+/** Pids of processes (a dockerd, its containerd and shims, a berth) whose command line names a path under MNT. */
+async function pidsUsingMount(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const argv = (await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (argv.some((arg) => arg === MNT || arg.includes(`${MNT}/`))) pids.push(pid);
+  }
+  return pids;
+}
+
+/** Kills what is left in a cgroup subtree (every v1 hierarchy and v2) and removes it. */
+async function removeCgroups(parent: string): Promise<void> {
+  const hierarchies = ['/sys/fs/cgroup', ...(await readdir('/sys/fs/cgroup').catch(() => [])).map((h) => join('/sys/fs/cgroup', h))];
+  const removeTree = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) if (entry.isDirectory()) await removeTree(join(dir, entry.name));
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const procs = (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+      for (const pid of procs) killQuietly(Number(pid), 'SIGKILL');
+      if (await rmdir(dir).then(() => true, () => false)) return;
+      await delay(100);
+    }
+  };
+  for (const hierarchy of hierarchies) if (existsSync(join(hierarchy, parent, 'cgroup.procs'))) await removeTree(join(hierarchy, parent));
+}
+
+function killQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Takes down whatever a run (this one, or an earlier one that was killed) left: processes naming
+ * the mount point, the private dockerd's cgroups, every mount at or below MNT, loop devices backed
+ * by FS_IMAGE, and the image file. Idempotent.
+ */
+async function teardownFs(): Promise<void> {
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    const pids = await pidsUsingMount();
+    if (pids.length === 0) break;
+    log(`ending leftover processes on ${MNT}: ${pids.join(' ')}`);
+    for (const pid of pids) killQuietly(pid, signal);
+    for (let waited = 0; waited < 20_000 && (await pidsUsingMount()).length > 0; waited += 100) await delay(100);
+  }
+  const cgroupParent = await readFile(join(MNT, 'dockerd', 'cgroup-parent'), 'utf8').catch(() => undefined);
+  if (cgroupParent !== undefined && cgroupParent.trim() !== '') await removeCgroups(cgroupParent.trim());
+  for (const point of await mountsBelow(MNT)) {
+    await runner.run('umount', [point]).catch(async () => {
+      log(`umount ${point} failed; detaching it lazily`);
+      await runner.run('umount', ['-l', point], { okCodes: [0, 32] });
+    });
+  }
+  if (existsSync(FS_IMAGE)) {
+    const { stdout } = await runner.run('losetup', ['-j', FS_IMAGE]);
+    for (const line of stdout.split('\n')) {
+      const device = line.split(':')[0]?.trim();
+      if (device !== undefined && device.startsWith('/dev/loop')) await runner.run('losetup', ['-d', device], { okCodes: [0, 1] });
+    }
+  }
+  await rm(FS_IMAGE, { force: true });
+}
+
+/** A fresh ext4 at MNT: a sparse FS_SIZE file, mkfs.ext4 defaults (journal on), loop-mounted. */
+async function makeFs(): Promise<void> {
+  await teardownFs();
+  await runner.run('truncate', ['-s', FS_SIZE, FS_IMAGE]);
+  await runner.run('mkfs.ext4', ['-q', '-F', FS_IMAGE]);
+  await mkdir(MNT, { recursive: true });
+  await runner.run('mount', ['-o', 'loop', FS_IMAGE, MNT]);
+}
+
+/** Writes dirty data back and empties the page, dentry and inode caches. */
+async function dropCaches(): Promise<void> {
   await runner.run('sync', []);
+  await writeFile('/proc/sys/vm/drop_caches', '3\n');
+}
+
+// ---- one timed load ----
+
+interface Loaded {
+  seconds: number;
+  /** Unpacked image size from `docker image inspect` (docker runs only). */
+  size?: number;
+  version?: string;
+}
+
+async function timed(work: () => Promise<void>): Promise<number> {
   const start = performance.now();
   await work();
   return (performance.now() - start) / 1000;
 }
 
-async function dockerLoad(dockerd: PrivateDockerd, archive: string): Promise<number> {
+async function dockerLoadTimed(dockerd: PrivateDockerd, archive: string): Promise<Loaded> {
   await removeImages(dockerd);
   const seconds = await timed(async () => {
     const { stdout } = await dockerd.docker(['load', '-i', archive]);
     if (!stdout.includes('Loaded image')) throw new Error(`docker load said: ${stdout}`);
   });
+  const size = Number((await dockerd.docker(['image', 'inspect', '--format', '{{.Size}}', IMAGE])).stdout.trim());
+  const version = (await dockerd.docker(['version', '--format', '{{.Server.Version}}'])).stdout.trim();
   await removeImages(dockerd);
-  return seconds;
+  return { seconds, size, version };
 }
 
-async function berthLoad(archive: string): Promise<number> {
-  const root = await mkdtemp(join(CACHE, 'berth-root-'));
+async function berthLoadTimed(root: string, archive: string): Promise<Loaded> {
+  const seconds = await timed(async () => {
+    const { stdout } = await runner.run(process.execPath, [BERTH, '--root', root, 'image', 'load', '-i', archive]);
+    if (!stdout.includes('Loaded image:')) throw new Error(`berth image load said: ${stdout}`);
+  });
+  return { seconds };
+}
+
+/** Fresh-filesystem run: new ext4, archive copied on, tool state on it, caches dropped, clients warmed. */
+async function freshRun(tool: 'docker' | 'berth', archive: string): Promise<Loaded> {
   try {
-    return await timed(async () => {
-      const { stdout } = await runner.run(process.execPath, [join(REPO, 'bin/berth.js'), '--root', root, 'image', 'load', '-i', archive]);
-      if (!stdout.includes('Loaded image:')) throw new Error(`berth image load said: ${stdout}`);
-    });
+    await makeFs();
+    const local = join(MNT, 'image-load.tar');
+    await copyFile(archive, local);
+    if (tool === 'docker') {
+      const dockerd = await PrivateDockerd.start({ baseDir: join(MNT, 'dockerd') });
+      try {
+        await dropCaches();
+        await dockerd.docker(['version']); // warms the docker CLI binary (dockerd is running, its pages stay mapped)
+        return await dockerLoadTimed(dockerd, local);
+      } finally {
+        await dockerd.stop();
+      }
+    }
+    await dropCaches();
+    await runner.run(process.execPath, [BERTH, 'image', 'load', '--help']); // warms node and berth's CLI modules
+    return await berthLoadTimed(join(MNT, 'berth-root'), local);
   } finally {
-    await rm(root, { recursive: true, force: true });
+    await teardownFs();
   }
 }
+
+// ---- report ----
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -121,57 +270,98 @@ function median(values: readonly number[]): number {
 }
 
 function row(name: string, times: readonly number[]): string {
-  if (times.length === 0) return `| ${name} | 0 | not run | | |`;
+  if (times.length === 0) return `| ${name} | 0 | not run | | | |`;
   const f = (n: number): string => n.toFixed(2);
-  return `| ${name} | ${times.length} | ${f(median(times))} | ${f(Math.min(...times))} | ${f(Math.max(...times))} |`;
+  return `| ${name} | ${times.length} | ${f(median(times))} | ${f(Math.min(...times))} | ${f(Math.max(...times))} | ${times.map(f).join(', ')} |`;
+}
+
+async function output(command: string, args: readonly string[]): Promise<string> {
+  return runner.run(command, args).then((r) => `${r.stdout}${r.stderr}`.trim().replace(/[ \t]+/g, ' '), () => 'unknown');
 }
 
 async function main(): Promise<void> {
-  const runsFlag = process.argv.indexOf('--runs');
-  const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 5;
+  const args = process.argv.slice(2);
+  const runsFlag = args.indexOf('--runs');
+  const runs = runsFlag >= 0 ? Number(args[runsFlag + 1]) : 5;
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs wants a positive integer');
-  if (process.getuid?.() !== 0) throw new Error('needs root (dockerd, debootstrap)');
+  const hostFs = args.includes('--host-fs');
+  for (const [i, arg] of args.entries()) if (arg !== '--host-fs' && arg !== '--runs' && args[i - 1] !== '--runs') throw new Error(`unknown argument ${arg} (usage: [--runs N] [--host-fs])`);
+  if (process.getuid?.() !== 0) throw new Error('needs root (dockerd, mount, debootstrap)');
   await mkdir(CACHE, { recursive: true });
   const berthReady = existsSync(join(REPO, 'dist/src/cli/main.js'));
   if (!berthReady) log('dist/src/cli/main.js is missing: measuring docker only');
-  const rootfs = await cachedRootfs();
+  if (!hostFs) await teardownFs(); // leftovers of a killed earlier run
+  const archive = await cachedArchive();
+  const entriesPerLayer = await layerEntryCounts(archive);
+  log(`archive: ${((await stat(archive)).size / 1e6).toFixed(0)} MB, ${entriesPerLayer.length} layers, ${entriesPerLayer.join(' + ')} tar entries`);
   const loadBefore = loadavg().map((n) => n.toFixed(2)).join(' ');
-  const dockerd = await PrivateDockerd.start({ baseDir: join(CACHE, 'dockerd') });
   const docker: number[] = [];
   const berth: number[] = [];
-  let image: Awaited<ReturnType<typeof buildArchive>>;
-  let version: string;
+  let size: number | undefined;
+  let version: string | undefined;
+  const note = (loaded: Loaded): number => {
+    size ??= loaded.size;
+    version ??= loaded.version;
+    return loaded.seconds;
+  };
+  let hostDockerd: PrivateDockerd | undefined;
   try {
-    version = (await dockerd.docker(['version', '--format', '{{.Server.Version}}'])).stdout.trim();
-    log('building the image');
-    image = await buildArchive(dockerd, rootfs);
-    log(`image: ${(image.size / 1e6).toFixed(0)} MB in ${image.layers} layers, ${image.entries.join(' + ')} tar entries`);
+    if (hostFs) hostDockerd = await PrivateDockerd.start({ baseDir: join(CACHE, 'dockerd') });
     for (let i = 0; i < runs; i++) {
-      const order = i % 2 === 0 ? ['docker', 'berth'] : ['berth', 'docker'];
+      const order = i % 2 === 0 ? (['docker', 'berth'] as const) : (['berth', 'docker'] as const);
       for (const tool of order) {
-        if (tool === 'docker') docker.push(await dockerLoad(dockerd, image.archive));
-        else if (berthReady) berth.push(await berthLoad(image.archive));
+        if (tool === 'berth' && !berthReady) continue;
+        if (!hostFs) {
+          (tool === 'docker' ? docker : berth).push(note(await freshRun(tool, archive)));
+        } else if (tool === 'docker' && hostDockerd !== undefined) {
+          await runner.run('sync', []);
+          docker.push(note(await dockerLoadTimed(hostDockerd, archive)));
+        } else {
+          const root = await mkdtemp(join(CACHE, 'berth-root-'));
+          try {
+            await runner.run('sync', []);
+            berth.push(note(await berthLoadTimed(root, archive)));
+          } finally {
+            await rm(root, { recursive: true, force: true });
+          }
+        }
       }
       log(`run ${i + 1}/${runs}: docker ${docker.at(-1)?.toFixed(2) ?? '-'} s, berth ${berth.at(-1)?.toFixed(2) ?? '-'} s`);
     }
   } finally {
-    await dockerd.stop();
+    await hostDockerd?.stop();
+    if (!hostFs) await teardownFs();
   }
+
   const ratio = berth.length > 0 ? (median(docker) / median(berth)).toFixed(2) : 'n/a';
-  const archiveMb = ((await stat(image.archive)).size / 1e6).toFixed(0);
-  const entries = image.entries.reduce((a, b) => a + b, 0);
+  const archiveMb = ((await stat(archive)).size / 1e6).toFixed(0);
+  const entries = entriesPerLayer.reduce((a, b) => a + b, 0);
   const loadAfter = loadavg().map((n) => n.toFixed(2)).join(' ');
+  const hostMount = await output('findmnt', ['-n', '-o', 'SOURCE,FSTYPE,OPTIONS', '-T', CACHE]);
+  const mke2fs = (await output('mkfs.ext4', ['-V'])).split('\n')[0] ?? 'unknown';
+  const debian = (await readFile('/etc/debian_version', 'utf8').catch(() => 'unknown')).trim();
+  const commit = await output('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD']);
+  const dirty = (await output('git', ['-C', REPO, 'status', '--porcelain', '--', 'src'])) !== '';
+  const filesystem = hostFs
+    ? `host filesystem (\`--host-fs\`): ${hostMount} at ${CACHE}; one private dockerd (base dir ${join(CACHE, 'dockerd')}) for all runs, ` +
+      'a new berth root directory per run; `sync` before each timed command; the archive stays in the page cache.'
+    : `a fresh ext4 per timed run: ${FS_SIZE} sparse file ${FS_IMAGE} (on ${hostMount}), \`mkfs.ext4 -q -F\` defaults (${mke2fs}, with journal), ` +
+      `\`mount -o loop\` at ${MNT}; archive copied onto it, docker's base dir (a new private dockerd per run) or berth's --root on it; ` +
+      '`sync` + `drop_caches=3`, then the client binary is warmed (`docker version` / `berth image load --help`) so the archive and ' +
+      'the filesystem are cold but the client is not; unmounted and deleted after each run.';
   const report = [
-    '# Image load: docker load vs berth image load',
+    `# Image load: docker load vs berth image load${hostFs ? ' (host filesystem)' : ''}`,
     '',
-    `${new Date().toISOString()} — ${cpus().length} cores, kernel ${release()}, dockerd ${version}, Node ${process.version}.`,
-    `Image: Debian bookworm minbase + bulk, ${image.layers} layers, ${(image.size / 1e6).toFixed(0)} MB unpacked, ` +
-      `docker-archive ${archiveMb} MB (uncompressed layers), ${entries} tar entries (${image.entries.join(' + ')}). ` +
-      'Interleaved runs; `sync` before each; fresh berth root each run.',
-    `Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAfter}.`,
+    `- Date: ${new Date().toISOString()}`,
+    `- Machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Debian ${debian}, kernel ${release()}`,
+    `- dockerd ${version ?? 'not run'}, Node ${process.version}, berth commit ${commit}${dirty ? ' plus uncommitted changes in src/' : ''} (as built in dist/)`,
+    `- Filesystem: ${filesystem}`,
+    `- Image: Debian bookworm minbase + bulk copies, ${entriesPerLayer.length} layers, ${size === undefined ? '?' : (size / 1e6).toFixed(0)} MB unpacked, ` +
+      `docker-archive ${archiveMb} MB (uncompressed layers), ${entries} tar entries (${entriesPerLayer.join(' + ')}, base first).`,
+    `- Interleaved runs, alternating which tool goes first. Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAfter}.`,
     '',
-    '| tool | runs | median s | min s | max s |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| tool | runs | median s | min s | max s | all s |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
     row('docker load (private dockerd, overlay2)', docker),
     row('berth image load (--root, in-process engine)', berth),
     '',

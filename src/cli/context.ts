@@ -28,7 +28,7 @@ export async function withImages<T>(command: Command, work: (images: ImageServic
   try {
     return await work(service);
   } finally {
-    service.close();
+    await service.close();
   }
 }
 

@@ -83,7 +83,7 @@ export class GarbageCollector {
       const remove = this.db.sqlite.prepare('DELETE FROM snapshots WHERE key = ?');
       for (const s of dead) {
         const from = join(this.root.snapshots, String(s.id));
-        const to = join(this.root.snapshots, `.tmp-${process.pid}-gc-${randomBytes(4).toString('hex')}`);
+        const to = join(this.root.snapshots, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
         try {
           renameSync(from, to);
           trash.push(to);

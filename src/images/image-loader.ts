@@ -30,7 +30,7 @@ export async function loadImages(input: LoadInput, session: LoadSession, content
     if ('path' in input && !(await stat(input.path).catch(() => undefined))) {
       throw errors.notFound('input-not-found', `${input.path}: no such file or directory`);
     }
-    const raw = 'path' in input ? createReadStream(input.path) : input.stream;
+    const raw = 'path' in input ? createReadStream(input.path, { highWaterMark: 1024 * 1024 }) : input.stream;
     source = await TarArchiveSource.read(openLayerStream(raw), session);
   }
   failpoint('load-after-blobs');

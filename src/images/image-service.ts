@@ -14,6 +14,7 @@ import { parseJson } from '../oci/parse-json.js';
 import { formatReference, parseReference, parseTaggedReference } from '../oci/reference.js';
 import { imageConfigSchema, type ImageConfig } from '../oci/schemas.js';
 import { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
+import { UnpackPool } from '../snapshots/unpack-pool.js';
 import { diffDirectory } from '../snapshots/layer-differ.js';
 import { chainIds } from './chain-id.js';
 import { GarbageCollector, type CollectResult } from './garbage-collector.js';
@@ -50,6 +51,7 @@ export class ImageService {
   private readonly gc: GarbageCollector;
   private readonly runner: ProcessRunner;
   private readonly clock: Clock;
+  private readonly unpackPool: UnpackPool;
 
   private constructor(
     readonly root: StateRoot,
@@ -61,7 +63,8 @@ export class ImageService {
     this.content = new ContentStore(root);
     this.leases = new LeaseManager(db, this.clock);
     this.images = new ImageStore(db, this.clock);
-    this.snapshotter = new OverlaySnapshotter({ root, db, runner: this.runner, clock: this.clock });
+    this.unpackPool = new UnpackPool();
+    this.snapshotter = new OverlaySnapshotter({ root, db, runner: this.runner, clock: this.clock, unpackPool: this.unpackPool });
     this.writer = new ImageWriter({
       content: this.content,
       snapshotter: this.snapshotter,
@@ -87,7 +90,8 @@ export class ImageService {
     return service;
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.unpackPool.close();
     this.db.close();
   }
 
@@ -114,16 +118,16 @@ export class ImageService {
 
   /** Runs `work` under a lease; on failure, collects what it wrote so the store is as it was. */
   private async withSession<T>(work: (session: LoadSession) => Promise<T>): Promise<T> {
-    const session = new LoadSession(this.content, this.leases);
+    const session = new LoadSession(this.content, this.leases, this.snapshotter);
     let result: T;
     try {
       result = await work(session);
     } catch (err) {
-      session.close();
+      await session.close();
       await this.gc.collect();
       throw err;
     }
-    session.close();
+    await session.close();
     return result;
   }
 

@@ -79,9 +79,19 @@ export class ImageWriter {
       if (diffId === undefined || layer === undefined) continue;
       session.holdSnapshot(key);
       const cached = this.options.snapshotter.has(key);
-      if (!cached) {
+      const staged = session.takeStaged(layer.digest);
+      const parent = chain[i - 1] ?? null;
+      if (cached) {
+        if (staged) await this.options.snapshotter.discardStaged(staged);
+      } else if (staged) {
+        if (staged.diffId !== diffId) {
+          await this.options.snapshotter.discardStaged(staged);
+          throw errors.dataLoss('diff-id-mismatch', `layer ${layer.digest} (layers.${i}): diff ID is ${staged.diffId}, config says ${diffId}`);
+        }
+        await this.options.snapshotter.commitStaged(key, parent, staged);
+      } else {
         const tar = await this.options.content.openRead(layer.digest);
-        await this.options.snapshotter.applyLayer(key, chain[i - 1] ?? null, tar, diffId);
+        await this.options.snapshotter.applyLayer(key, parent, tar, diffId);
       }
       size += this.options.snapshotter.stat(key).size;
       this.options.onLayer?.({ diffId, index: i, total: chain.length, cached });

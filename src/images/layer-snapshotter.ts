@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Digest } from '../base/digest.js';
+import type { StagedLayer } from '../snapshots/layer-stage.js';
 
 /** What the image code needs of a snapshotter (OverlaySnapshotter implements it). */
 export interface LayerSnapshotter {
@@ -10,4 +11,7 @@ export interface LayerSnapshotter {
    * `parent`; verifies the diff ID (data-loss on mismatch). Idempotent, safe concurrently.
    */
   applyLayer(key: string, parent: string | null, tar: Readable, expectedDiffId: Digest): Promise<{ size: number }>;
+  /** Makes a layer unpacked during ingest (see LoadSession.ingest) the committed snapshot `key`. */
+  commitStaged(key: string, parent: string | null, layer: StagedLayer): Promise<{ size: number }>;
+  discardStaged(layer: StagedLayer): Promise<void>;
 }

@@ -48,8 +48,8 @@ export async function importRootfs(
   deps: { session: LoadSession; content: ContentStore; writer: ImageWriter; clock: Clock },
 ): Promise<ImageRecord> {
   const { session, content, writer } = deps;
-  const layerBlob = await session.writeBlob(tarball);
-  const diffId = await diffIdOf(content, layerBlob.digest);
+  const layerBlob = await session.ingest(tarball);
+  const diffId = session.stagedDiffId(layerBlob.digest) ?? (await diffIdOf(content, layerBlob.digest));
   const created = deps.clock.now().toISOString();
   const platform = hostPlatform();
   const config: ImageConfig = {

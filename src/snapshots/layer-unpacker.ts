@@ -11,11 +11,16 @@ export interface UnpackLayerOptions {
   runner: ProcessRunner;
   /** When given, the sha256 of the uncompressed tar must equal it (checked after reading it all). */
   expectedDiffId?: Digest;
+  /**
+   * False when the caller hashes exactly these bytes itself (an uncompressed layer whose blob
+   * digest is its diff ID): the unpacker then does not hash, and returns no diff ID.
+   */
+  hash?: boolean;
 }
 
 export interface UnpackLayerResult {
-  /** sha256 of the uncompressed tar stream, every byte of it. */
-  diffId: Digest;
+  /** sha256 of the uncompressed tar stream, every byte of it (undefined when `hash` was false). */
+  diffId: Digest | undefined;
   /** Bytes of regular file content written (hard links count once). */
   size: number;
 }
@@ -36,15 +41,9 @@ export interface UnpackLayerResult {
  * run concurrently.
  */
 export async function unpackLayer(tar: Readable, target: string, options: UnpackLayerOptions): Promise<UnpackLayerResult> {
-  const digester = new Digester('sha256');
-  const hasher = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      digester.update(chunk);
-      callback(null, chunk);
-    },
-  });
+  const digester = options.hash === false ? undefined : new Digester('sha256');
   const extract = rawPaxExtract();
-  const fed = pipeline(tar, hasher, extract);
+  const fed = digester === undefined ? pipeline(tar, extract) : pipeline(tar, hashing(digester), extract);
   fed.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   const writer = new LayerWriter(target, options.runner);
   try {
@@ -67,14 +66,24 @@ export async function unpackLayer(tar: Readable, target: string, options: Unpack
     tar.destroy();
     throw classify(cause);
   }
-  const diffId = digester.digest();
-  if (options.expectedDiffId !== undefined && diffId !== options.expectedDiffId) {
+  const diffId = digester?.digest();
+  if (diffId !== undefined && options.expectedDiffId !== undefined && diffId !== options.expectedDiffId) {
     throw errors.dataLoss('diff-id-mismatch', `layer diff ID is ${diffId}, expected ${options.expectedDiffId}`, {
       details: { expected: options.expectedDiffId, actual: diffId },
     });
   }
   await writer.finish();
   return { diffId, size: writer.size };
+}
+
+/** A pass-through that feeds every chunk to the digester. */
+function hashing(digester: Digester): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      digester.update(chunk);
+      callback(null, chunk);
+    },
+  });
 }
 
 function classify(err: unknown): BerthError {

@@ -15,6 +15,8 @@ import { unpackLayer } from './layer-unpacker.js';
 import { performMounts, unmountAll } from './mount-table.js';
 import { SnapshotDirs, removeTree, treeUsage } from './snapshot-dirs.js';
 import { SnapshotTable } from './snapshot-table.js';
+import { LayerStage, type StagedLayer } from './layer-stage.js';
+import type { UnpackPool } from './unpack-pool.js';
 import type { Mount, SnapshotInfo, Snapshotter } from './snapshot-types.js';
 
 export interface OverlaySnapshotterOptions {
@@ -22,6 +24,8 @@ export interface OverlaySnapshotterOptions {
   db: Database;
   runner: ProcessRunner;
   clock?: Clock;
+  /** Worker threads for `openStage`; without it, layers unpack only through `applyLayer`. */
+  unpackPool?: UnpackPool;
 }
 
 /**
@@ -40,10 +44,14 @@ export class OverlaySnapshotter implements Snapshotter {
   private readonly dirs: SnapshotDirs;
   private readonly db: Database;
   private readonly runner: ProcessRunner;
+  private readonly pool: UnpackPool | undefined;
+  /** Staged layers not yet committed or discarded. */
+  private readonly staged = new Set<StagedLayer>();
 
   constructor(options: OverlaySnapshotterOptions) {
     this.db = options.db;
     this.runner = options.runner;
+    this.pool = options.unpackPool;
     this.table = new SnapshotTable(options.db, options.clock ?? systemClock);
     this.dirs = new SnapshotDirs(options.root.snapshots);
   }
@@ -85,6 +93,67 @@ export class OverlaySnapshotter implements Snapshotter {
     } finally {
       for (const path of [temp, ...aside]) await removeTree(path);
     }
+  }
+
+  /**
+   * Starts unpacking a layer in a worker thread into a temp directory, fed chunk by chunk (see
+   * LayerStage). Throws failed-precondition when the snapshotter has no unpack pool.
+   */
+  async openStage(compressed: boolean): Promise<LayerStage> {
+    if (this.pool === undefined) throw errors.failedPrecondition('no-unpack-pool', 'this snapshotter was made without an unpack pool');
+    const temp = this.dirs.tempPath();
+    await mkdir(join(temp, 'fs'), { recursive: true, mode: 0o755 });
+    let feed;
+    try {
+      feed = await this.pool.open(join(temp, 'fs'), compressed);
+    } catch (err) {
+      await removeTree(temp);
+      throw err;
+    }
+    return new LayerStage(feed, temp, {
+      staged: (layer) => this.staged.add(layer),
+      remove: removeTree,
+    });
+  }
+
+  /** Flushes every staged layer's files to disk with one syncfs (instead of one per layer). */
+  async flush(): Promise<void> {
+    const pending = [...this.staged];
+    await this.runner.run('sync', ['-f', this.dirs.base]);
+    for (const layer of pending) layer.durable = true;
+  }
+
+  /**
+   * Makes a staged layer the committed snapshot `key` on `parent` (flushing it first if needed).
+   * When `key` exists already (another writer won), the staged layer is removed and the existing
+   * snapshot returned. Failed-precondition when the parent is missing.
+   */
+  async commitStaged(key: string, parent: string | null, layer: StagedLayer): Promise<SnapshotInfo> {
+    // Set inside the transaction: whether the staged dir became the snapshot's, and what was moved aside.
+    const moved = { consumed: false, aside: [] as string[] };
+    try {
+      if (!layer.durable) await this.flush();
+      const info = this.db.transaction(() => {
+        const winner = this.table.find(key);
+        if (winner !== undefined) return winner;
+        this.table.requireParent(parent);
+        const id = this.table.nextId();
+        moved.aside = this.dirs.moveInto(layer.dir, id);
+        const inserted = this.insertOrMoveBack(layer.dir, id, { key, id, parent, kind: 'committed', size: layer.size, labels: {} });
+        moved.consumed = true;
+        return inserted;
+      });
+      return this.requireCommitted(info);
+    } finally {
+      this.staged.delete(layer);
+      for (const path of moved.consumed ? moved.aside : [layer.dir, ...moved.aside]) await removeTree(path);
+    }
+  }
+
+  /** Removes a staged layer that will not be committed. */
+  async discardStaged(layer: StagedLayer): Promise<void> {
+    this.staged.delete(layer);
+    await removeTree(layer.dir);
   }
 
   async prepare(key: string, parent: string | null, labels: Record<string, string> = {}): Promise<Mount[]> {

@@ -8,6 +8,9 @@ import { syncDirectory } from '../base/atomic-file.js';
 import type { StateRoot } from '../base/state-root.js';
 import { isProcessAlive } from '../base/process-alive.js';
 
+/** Bytes gathered before one write to the blob file. */
+const WRITE_BATCH = 1024 * 1024;
+
 export interface BlobInfo {
   digest: Digest;
   size: number;
@@ -91,11 +94,24 @@ export class ContentStore {
         digester.update(source);
         await handle.write(source);
       } else {
+        // One write in flight while the next chunks are hashed; small chunks are batched.
+        let pending: Promise<unknown> = Promise.resolve();
+        let batch: Uint8Array[] = [];
+        let batchBytes = 0;
         for await (const chunk of source) {
           digester.update(chunk);
-          await handle.write(chunk);
+          batch.push(chunk);
+          batchBytes += chunk.length;
           if (expected.size !== undefined && digester.size > expected.size) break;
+          if (batchBytes >= WRITE_BATCH) {
+            await pending;
+            pending = handle.writev(batch);
+            batch = [];
+            batchBytes = 0;
+          }
         }
+        await pending;
+        if (batch.length > 0) await handle.writev(batch);
       }
       const digest = digester.digest();
       if (expected.size !== undefined && digester.size !== expected.size) {

@@ -52,6 +52,6 @@ export class DirectoryArchiveSource implements ArchiveSource {
   async blob(path: string, expected?: Digest): Promise<BlobInfo> {
     const full = await this.regularFile(path);
     if (!full) throw errors.invalidArgument('archive-file-missing', `layout has no file ${path}`);
-    return this.session.writeBlob(createReadStream(full), expected === undefined ? {} : { digest: expected });
+    return this.session.ingest(createReadStream(full), expected === undefined ? {} : { digest: expected });
   }
 }

@@ -69,7 +69,7 @@ export class TarArchiveSource implements ArchiveSource {
       this.small.set(path, Buffer.concat(chunks));
       return;
     }
-    const blob = await this.session.writeBlob(entry as AsyncIterable<Buffer>, { size: header.size });
+    const blob = await this.session.ingest(entry as AsyncIterable<Buffer>, { size: header.size });
     this.blobs.set(path, blob);
   }
 

@@ -26,7 +26,7 @@ export async function storeState(root: string): Promise<StoreState> {
       ingest: await list(join(root, 'content', 'ingest')),
     };
   } finally {
-    service.close();
+    await service.close();
   }
 }
 
@@ -45,7 +45,7 @@ export async function assertConsistent(root: string): Promise<string[]> {
   } catch (err) {
     problems.push(String(err));
   } finally {
-    service.close();
+    await service.close();
   }
   return problems;
 }
