@@ -79,7 +79,7 @@ export class ImageWriter {
       if (diffId === undefined || layer === undefined) continue;
       session.holdSnapshot(key);
       const cached = this.options.snapshotter.has(key);
-      const staged = session.takeStaged(layer.digest);
+      const staged = await session.takeStaged(layer.digest);
       const parent = chain[i - 1] ?? null;
       if (cached) {
         if (staged) await this.options.snapshotter.discardStaged(staged);

@@ -28,7 +28,8 @@ function layerKind(head: Buffer): 'plain' | 'compressed' | undefined {
  */
 export class LoadSession {
   readonly leaseId: string;
-  private readonly staged = new Map<Digest, StagedLayer>();
+  /** Unpacks started by `ingest`, by blob digest; they may still be running. */
+  private readonly staged = new Map<Digest, Promise<StagedLayer>>();
 
   constructor(
     private readonly content: ContentStore,
@@ -90,20 +91,25 @@ export class LoadSession {
       await stage.abort();
       throw err;
     }
-    const layer = await stage.finish(kind === 'plain' ? blob.digest : undefined);
+    // The unpack may still be running: the next blob can stream into another worker meanwhile.
+    const layer = stage.finish(kind === 'plain' ? blob.digest : undefined);
+    layer.catch(() => undefined); // observed by whoever takes it, or by close()
     const previous = this.staged.get(blob.digest);
     this.staged.set(blob.digest, layer);
-    if (previous) await this.stager.discardStaged(previous);
+    if (previous) await this.discard(previous);
     return blob;
   }
 
-  /** The diff ID of a staged layer blob, if it was staged. */
-  stagedDiffId(blob: Digest): Digest | undefined {
-    return this.staged.get(blob)?.diffId;
+  /** The diff ID of a staged layer blob, once its unpack is done; undefined if it was not staged. */
+  async stagedDiffId(blob: Digest): Promise<Digest | undefined> {
+    return (await this.staged.get(blob))?.diffId;
   }
 
-  /** The staged unpack of a layer blob, handed over once (the caller commits or discards it). */
-  takeStaged(blob: Digest): StagedLayer | undefined {
+  /**
+   * The staged unpack of a layer blob, handed over once (the caller commits or discards it).
+   * Rejects with the unpack's error (e.g. an unsafe entry).
+   */
+  takeStaged(blob: Digest): Promise<StagedLayer> | undefined {
     const layer = this.staged.get(blob);
     this.staged.delete(blob);
     return layer;
@@ -122,11 +128,16 @@ export class LoadSession {
     this.leases.add(this.leaseId, 'blob', digest);
   }
 
-  /** Releases the lease and removes staged layers no image claimed. */
+  /** Waits for unpacks still running, removes staged layers no image claimed, releases the lease. */
   async close(): Promise<void> {
-    this.leases.release(this.leaseId);
     const leftovers = [...this.staged.values()];
     this.staged.clear();
-    for (const layer of leftovers) await this.stager?.discardStaged(layer);
+    for (const layer of leftovers) await this.discard(layer);
+    this.leases.release(this.leaseId);
+  }
+
+  private async discard(pending: Promise<StagedLayer>): Promise<void> {
+    const layer = await pending.catch(() => undefined);
+    if (layer) await this.stager?.discardStaged(layer);
   }
 }

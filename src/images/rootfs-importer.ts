@@ -49,7 +49,7 @@ export async function importRootfs(
 ): Promise<ImageRecord> {
   const { session, content, writer } = deps;
   const layerBlob = await session.ingest(tarball);
-  const diffId = session.stagedDiffId(layerBlob.digest) ?? (await diffIdOf(content, layerBlob.digest));
+  const diffId = (await session.stagedDiffId(layerBlob.digest)) ?? (await diffIdOf(content, layerBlob.digest));
   const created = deps.clock.now().toISOString();
   const platform = hostPlatform();
   const config: ImageConfig = {
