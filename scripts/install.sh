@@ -43,8 +43,10 @@ fi
 echo "==> build"
 npm run --silent build
 
-# Put `berth` on PATH unless something else already owns that name.
-link=/usr/local/bin/berth
-if [ ! -e "$link" ] || { [ -L "$link" ] && readlink "$link" | grep -q 'bin/berth.js$'; }; then
-  ln -sfn "$PWD/bin/berth.js" "$link"
-fi
+# Put `berth` and `berthd` on PATH unless something else already owns those names.
+for name in berth berthd; do
+  link=/usr/local/bin/$name
+  if [ ! -e "$link" ] || { [ -L "$link" ] && readlink "$link" | grep -q "bin/$name.js\$"; }; then
+    ln -sfn "$PWD/bin/$name.js" "$link"
+  fi
+done

@@ -1,0 +1,33 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { BerthError, isBerthError, type ErrorKind } from '../base/errors.js';
+
+/** HTTP status per error kind, as the Docker Engine API answers. */
+const STATUS: Record<ErrorKind, number> = {
+  'invalid-argument': 400,
+  unauthenticated: 401,
+  'permission-denied': 403,
+  'not-found': 404,
+  conflict: 409,
+  'already-exists': 409,
+  'failed-precondition': 409,
+  'resource-exhausted': 429,
+  canceled: 499,
+  internal: 500,
+  'data-loss': 500,
+  unavailable: 503,
+};
+
+export function statusOf(err: BerthError): number {
+  return STATUS[err.kind];
+}
+
+/** Translates any error into Docker's JSON error body `{"message": …}` with the right status. */
+export function sendError(err: unknown, _request: FastifyRequest, reply: FastifyReply): void {
+  if (isBerthError(err)) {
+    void reply.status(statusOf(err)).send({ message: err.message });
+    return;
+  }
+  const fastifyError = err as Partial<FastifyError>;
+  const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
+  void reply.status(status).send({ message: fastifyError.message ?? String(err) });
+}

@@ -1,0 +1,45 @@
+import { errors } from '../base/errors.js';
+
+/** Query-string helpers: Docker sends booleans as 1/0/true/false and filters as JSON. */
+export type Query = Record<string, string | string[] | undefined>;
+
+export function queryString(query: Query, name: string): string | undefined {
+  const value = query[name];
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+export function queryList(query: Query, name: string): string[] {
+  const value = query[name];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+export function queryBool(query: Query, name: string): boolean {
+  const value = queryString(query, name);
+  return value === '1' || value === 'true' || value === 'True';
+}
+
+/** `filters={"dangling":["true"],"reference":["busybox*"]}` (also the old `{"dangling":{"true":true}}` form). */
+export function queryFilters(query: Query): Map<string, string[]> {
+  const text = queryString(query, 'filters');
+  const filters = new Map<string, string[]>();
+  if (text === undefined || text === '') return filters;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw errors.invalidArgument('invalid-filters', 'filters: not valid JSON', { cause });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw errors.invalidArgument('invalid-filters', 'filters: want an object');
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (Array.isArray(value)) filters.set(key, value.map(String));
+    else if (typeof value === 'object' && value !== null) filters.set(key, Object.keys(value));
+    else throw errors.invalidArgument('invalid-filters', `filters.${key}: want a list`);
+  }
+  return filters;
+}
+
+/** Docker's reference filter: a glob over the familiar name, `*` not crossing `/`. */
+export function globMatch(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  return re.test(value);
+}

@@ -1,0 +1,140 @@
+import { PassThrough, type Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errors } from '../../base/errors.js';
+import type { ImageService } from '../../images/image-service.js';
+import type { ImageRecord } from '../../images/image-record.js';
+import { historyView, inspectView } from '../../images/image-views.js';
+import { familiarName, formatReference, parseTaggedReference } from '../../oci/reference.js';
+import { globMatch, queryBool, queryFilters, queryList, queryString, type Query } from '../query.js';
+
+type Request = FastifyRequest<{ Querystring: Query; Params: { '*'?: string } }>;
+
+function listView(image: ImageRecord): Record<string, unknown> {
+  return {
+    Id: image.id,
+    ParentId: '',
+    RepoTags: image.names.map(familiarName),
+    RepoDigests: [],
+    Created: Math.floor(Date.parse(image.createdAt) / 1000),
+    Size: image.size,
+    SharedSize: -1,
+    VirtualSize: image.size,
+    Labels: null,
+    Containers: -1,
+  };
+}
+
+function matchesFilters(image: ImageRecord, filters: Map<string, string[]>): boolean {
+  const dangling = filters.get('dangling');
+  if (dangling?.includes('true') === true && image.names.length > 0) return false;
+  if (dangling?.includes('false') === true && image.names.length === 0) return false;
+  const references = filters.get('reference');
+  if (references && !references.some((p) => image.names.some((n) => globMatch(p, familiarName(n)) || globMatch(p, familiarName(n).replace(/:[^:/]+$/, ''))))) return false;
+  return true;
+}
+
+/** Streams `save` into the reply; errors after the headers went out end the stream. */
+function sendArchive(reply: FastifyReply, images: ImageService, refs: string[]): FastifyReply {
+  for (const ref of refs) images.resolve(ref); // 404 before any byte is sent
+  const out = new PassThrough();
+  images.save(refs, 'docker-archive', { stream: out }).then(
+    () => out.end(),
+    (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))),
+  );
+  return reply.type('application/x-tar').send(out);
+}
+
+/** The Docker Engine API's local image routes. Image names may contain `/`, hence the wildcards. */
+export function imageRoutes(app: FastifyInstance, images: ImageService): void {
+  app.get('/images/json', (request: Request, reply) => {
+    const filters = queryFilters(request.query);
+    return reply.send(images.list().filter((i) => matchesFilters(i, filters)).map(listView));
+  });
+
+  app.get('/images/get', (request: Request, reply) => sendArchive(reply, images, queryList(request.query, 'names')));
+
+  app.get('/images/*', async (request: Request, reply) => {
+    const rest = request.params['*'] ?? '';
+    const [name, action] = splitAction(rest);
+    if (action === 'json') {
+      const image = images.resolve(name);
+      const config = await images.config(image);
+      return inspectView(image, config, images.layerDirs(config));
+    }
+    if (action === 'history') {
+      const image = images.resolve(name);
+      const config = await images.config(image);
+      return historyView(image, config, images.layerSizes(config));
+    }
+    if (action === 'get') return sendArchive(reply, images, [name]);
+    throw errors.notFound('no-such-route', `page not found: GET /images/${rest}`);
+  });
+
+  app.post('/images/*', async (request: Request, reply) => {
+    const rest = request.params['*'] ?? '';
+    const [name, action] = splitAction(rest);
+    if (action === 'tag') {
+      const repo = queryString(request.query, 'repo');
+      if (repo === undefined || repo === '') throw errors.invalidArgument('missing-repo', 'repository name (repo) is required');
+      const tag = queryString(request.query, 'tag');
+      images.tag(name, `${repo}:${tag === undefined || tag === '' ? 'latest' : tag}`);
+      return reply.status(201).send();
+    }
+    if (action === 'push') throw errors.failedPrecondition('push-unsupported', 'push is not available yet in berth');
+    throw errors.notFound('no-such-route', `page not found: POST /images/${rest}`);
+  });
+
+  app.delete('/images/*', async (request: Request) => {
+    const name = request.params['*'] ?? '';
+    const removed = await images.remove([name], queryBool(request.query, 'force'));
+    return removed.map((item) => ('Untagged' in item ? { Untagged: familiarName(item.Untagged) } : item));
+  });
+
+  app.post('/images/load', async (request: Request, reply) => {
+    const loaded = await images.load({ stream: request.body as Readable });
+    const lines = loaded.flatMap((image) => (image.names.length === 0 ? [`Loaded image ID: ${image.id}`] : image.names.map((n) => `Loaded image: ${familiarName(n)}`)));
+    return sendJsonMessages(reply, lines.map((line) => ({ stream: `${line}\n` })));
+  });
+
+  app.post('/images/create', async (request: Request, reply) => {
+    const fromSrc = queryString(request.query, 'fromSrc');
+    if (fromSrc === undefined) {
+      const from = queryString(request.query, 'fromImage') ?? '';
+      throw errors.notFound('pull-unsupported', `pull access denied for ${from}: berth cannot pull from registries yet (use berth image bootstrap, load or import)`);
+    }
+    if (fromSrc !== '-') throw errors.invalidArgument('import-url-unsupported', 'import from a URL is not supported: send the tarball in the request body (fromSrc=-)');
+    const repo = queryString(request.query, 'repo');
+    const tag = queryString(request.query, 'tag');
+    const names = repo === undefined || repo === '' ? [] : [formatReference(parseTaggedReference(repo.includes(':') && (tag === undefined || tag === '') ? repo : `${repo}:${tag === undefined || tag === '' ? 'latest' : tag}`))];
+    const message = queryString(request.query, 'message');
+    const image = await images.import(request.body as Readable, {
+      names,
+      changes: queryList(request.query, 'changes'),
+      ...(message !== undefined && message !== '' && { message }),
+    });
+    return sendJsonMessages(reply, [{ status: image.id }]);
+  });
+
+  app.post('/images/prune', async (request: Request) => {
+    const filters = queryFilters(request.query);
+    const all = filters.get('dangling')?.includes('false') === true;
+    const { removed, spaceReclaimed } = await images.prune(all);
+    return { ImagesDeleted: removed.length > 0 ? removed : null, SpaceReclaimed: spaceReclaimed };
+  });
+}
+
+/**
+ * Docker's progress messages, one JSON object per line. The docker CLI renders them only when the
+ * Content-Type is exactly `application/json` (no charset), hence a Buffer body.
+ */
+function sendJsonMessages(reply: FastifyReply, messages: object[]): FastifyReply {
+  return reply.header('content-type', 'application/json').send(Buffer.from(messages.map((m) => `${JSON.stringify(m)}\n`).join('')));
+}
+
+/** `a/b:1/json` → [`a/b:1`, `json`]; a bare name has no action. */
+function splitAction(rest: string): [string, string] {
+  const slash = rest.lastIndexOf('/');
+  const action = rest.slice(slash + 1);
+  if (slash > 0 && ['json', 'history', 'get', 'tag', 'push'].includes(action)) return [decodeURIComponent(rest.slice(0, slash)), action];
+  return [decodeURIComponent(rest), ''];
+}

@@ -1,0 +1,57 @@
+import { chmod, mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ImageService } from '../images/image-service.js';
+import { errors } from '../base/errors.js';
+import { stripVersion } from './api-version.js';
+import { sendError } from './errors.js';
+import { imageRoutes } from './routes/images.js';
+import { systemRoutes } from './routes/system.js';
+
+export interface ApiServerOptions {
+  images: ImageService;
+  /** Unix socket to listen on (created; a stale one is replaced). */
+  socketPath: string;
+}
+
+/**
+ * The Docker Engine API (plus berth's own routes later) over a unix socket. Every route answers
+ * both unversioned (`/images/json`) and versioned (`/v1.41/images/json`) paths, as docker-compose
+ * and the docker CLI expect. Errors become Docker's `{"message": …}` with the kind's status.
+ */
+export async function startApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    rewriteUrl: (request) => stripVersion(request.url ?? '/'),
+    bodyLimit: 1024 * 1024 * 16,
+  });
+  // Clients send empty bodies with a JSON content type; tar bodies are streamed, never buffered.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(errors.invalidArgument('invalid-json-body', 'request body is not valid JSON'), undefined);
+    }
+  });
+  app.addContentTypeParser('*', (_request, payload, done) => {
+    done(null, payload);
+  });
+  app.setErrorHandler(sendError);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ message: `page not found: ${request.method} ${request.url}` });
+  });
+  systemRoutes(app, options.images);
+  imageRoutes(app, options.images);
+
+  await mkdir(dirname(options.socketPath), { recursive: true, mode: 0o755 });
+  await rm(options.socketPath, { force: true });
+  await app.listen({ path: options.socketPath });
+  await chmod(options.socketPath, 0o660);
+  return app;
+}
