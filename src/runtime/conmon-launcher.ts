@@ -1,0 +1,117 @@
+/**
+ * Creates a container under a new conmon (HOST-NOTES, conmon): conmon runs `runc create`, reports
+ * the container's pid on the sync pipe and stays behind as the container's monitor — it holds the
+ * container's stdio, writes the k8s-file log and the exit file, and outlives berth.
+ * The container is then `created`; `RuncCli.start` runs the user's process.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { errnoCode, errors, isBerthError } from '../base/errors.js';
+import { startConmon } from './conmon-process.js';
+
+export interface LaunchContainerOptions {
+  id: string;
+  /** OCI bundle with config.json (conmon also puts its `ctl`/`winsz` fifos here). */
+  bundleDir: string;
+  /** runc's `--root`. */
+  runtimeRoot: string;
+  runcPath: string;
+  conmonPath: string;
+  /** k8s-file log of the container's stdout/stderr. */
+  logPath: string;
+  /** Bytes after which conmon truncates the log; -1 for no limit. */
+  logSizeMax: number;
+  /** conmon writes the exit code to `<exitDir>/<id>`. */
+  exitDir: string;
+  /** Per-container dir: conmon writes `exit` and `oom` here. */
+  persistDir: string;
+  /** conmon's attach socket goes to `<socketDir>/<uuid>/attach`. */
+  socketDir: string;
+  /** runc writes the container's host pid here. */
+  pidFile: string;
+  /** conmon writes its own (daemonized) pid here. */
+  conmonPidFile: string;
+  /** Per-container working dir for conmon (it leaves a stray `oom` file in its cwd). */
+  workDir: string;
+  /** Container name for conmon's logs (default: the id). */
+  name?: string;
+  /** Attach-socket uuid (default: random). */
+  uuid?: string;
+  /** Only `false` is supported: no TTY, no stdin. */
+  terminal: false;
+  stdin: false;
+  /** Bounds the wait for `runc create`. */
+  signal?: AbortSignal;
+}
+
+export interface LaunchedContainer {
+  /** Host pid of the container's init process. */
+  pid: number;
+  /** Host pid of the daemonized conmon. */
+  conmonPid: number;
+  uuid: string;
+}
+
+/** conmon's command line for creating a container (exported for tests). */
+export function conmonCreateArgs(o: LaunchContainerOptions, uuid: string): string[] {
+  return [
+    '--api-version', '1',
+    '-c', o.id,
+    '-u', uuid,
+    '-n', o.name ?? o.id,
+    '-r', o.runcPath,
+    '-b', o.bundleDir,
+    '-p', o.pidFile,
+    '-P', o.conmonPidFile,
+    '-l', `k8s-file:${o.logPath}`,
+    '--log-size-max', String(o.logSizeMax),
+    '--exit-dir', o.exitDir,
+    '--persist-dir', o.persistDir,
+    '--socket-dir-path', o.socketDir,
+    '--runtime-arg', '--root', '--runtime-arg', o.runtimeRoot,
+  ];
+}
+
+/** Reads a pid file written by runc or conmon. */
+export async function readPidFile(path: string): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    if (errnoCode(cause) === 'ENOENT') throw errors.notFound('pid-file-missing', `${path}: no pid file`, { cause });
+    throw cause;
+  }
+  const pid = Number(text.trim());
+  if (!Number.isInteger(pid) || pid <= 0) throw errors.internal('pid-file-invalid', `${path}: not a pid: ${JSON.stringify(text)}`);
+  return pid;
+}
+
+/**
+ * Starts conmon for a new container and waits until runc has created it. Throws internal
+ * (`container-create-failed`, runc's message in the text) when runc create fails, internal
+ * (`conmon-failed`) when conmon exits before reporting, not-found (`conmon-not-found`) when
+ * conmon is missing, canceled when `signal` aborts. On failure nothing of the container runs,
+ * but the caller still runs `runc delete --force` and removes the dirs (runc may have left state).
+ * Launches of different ids are safe concurrently; one id must not be launched twice.
+ */
+export async function launchContainer(options: LaunchContainerOptions): Promise<LaunchedContainer> {
+  for (const dir of [options.exitDir, options.persistDir, options.socketDir, options.workDir]) {
+    await mkdir(dir, { recursive: true });
+  }
+  const uuid = options.uuid ?? randomUUID();
+  const conmon = startConmon(options.conmonPath, conmonCreateArgs(options, uuid), options.workDir);
+  try {
+    const { data, message } = await conmon.nextMessage(options.signal);
+    if (data < 0) {
+      throw errors.internal('container-create-failed', `create ${options.id}: ${message ?? `runtime failed (${data})`}`, {
+        details: { id: options.id, data },
+      });
+    }
+    return { pid: data, conmonPid: await readPidFile(options.conmonPidFile), uuid };
+  } catch (err) {
+    if (isBerthError(err)) throw err;
+    throw errors.internal('container-create-failed', `create ${options.id}: launching conmon failed`, { cause: err });
+  } finally {
+    conmon.release();
+  }
+}

@@ -1,0 +1,79 @@
+/** Graceful stop of a conmon-supervised container: TERM, wait, KILL, wait (HOST-NOTES, conmon). */
+import { isBerthError } from '../base/errors.js';
+import { waitForExit } from './exit-file.js';
+import type { RuncCli } from './runc.js';
+
+export interface StopContainerOptions {
+  runc: RuncCli;
+  id: string;
+  exitDir: string;
+  /** How long PID 1 gets after the stop signal before SIGKILL. 0 kills at once. */
+  timeoutMs: number;
+  /** The polite signal (default TERM). */
+  stopSignal?: string;
+  /** Bounds the whole stop, including the wait after SIGKILL. */
+  signal?: AbortSignal;
+}
+
+/** How a stop ended. */
+export interface StopResult {
+  exitCode: number;
+  /** True when the stop signal was not enough and SIGKILL was sent. */
+  killed: boolean;
+}
+
+/** Sends a signal; a container that is already gone or stopped is not an error here. */
+async function signalQuietly(runc: RuncCli, id: string, sig: string, all = false): Promise<void> {
+  try {
+    await runc.kill(id, sig, { all });
+  } catch (err) {
+    if (isBerthError(err, 'failed-precondition') || isBerthError(err, 'not-found')) return;
+    throw err;
+  }
+}
+
+/**
+ * Stops the container and resolves with its exit code from conmon's exit file. A shell or httpd as
+ * PID 1 ignores SIGTERM, so after `timeoutMs` it sends SIGKILL (exit code 137). Works on a
+ * container that already exited (returns its code). A paused container is resumed after the
+ * signal is queued, so it can die. Throws canceled (`exit-wait-aborted`) when `signal` aborts;
+ * errors of runc as RuncCli. Concurrent stops of one container are harmless.
+ */
+export async function stopContainer(options: StopContainerOptions): Promise<StopResult> {
+  const { runc, id, exitDir } = options;
+  if (options.timeoutMs > 0) {
+    await signalQuietly(runc, id, options.stopSignal ?? 'TERM');
+    await resumeIfPaused(runc, id);
+    const graceful = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), ...(options.signal ? [options.signal] : [])]);
+    try {
+      return { exitCode: await waitForExit(exitDir, id, graceful), killed: false };
+    } catch (err) {
+      if (!isBerthError(err, 'canceled') || options.signal?.aborted === true) throw err;
+    }
+  }
+  await signalQuietly(runc, id, 'KILL');
+  await resumeIfPaused(runc, id);
+  // SIGKILL cannot be ignored, but a signal sent while the container was still starting can miss
+  // its target: until the exit file appears, send it again, to every process of the container.
+  for (;;) {
+    const wait = AbortSignal.any([AbortSignal.timeout(KILL_RETRY_MS), ...(options.signal ? [options.signal] : [])]);
+    try {
+      return { exitCode: await waitForExit(exitDir, id, wait), killed: true };
+    } catch (err) {
+      if (!isBerthError(err, 'canceled') || options.signal?.aborted === true) throw err;
+    }
+    await signalQuietly(runc, id, 'KILL', true);
+  }
+}
+
+/** How long to wait for the exit file after SIGKILL before sending it again. */
+const KILL_RETRY_MS = 5000;
+
+async function resumeIfPaused(runc: RuncCli, id: string): Promise<void> {
+  try {
+    if ((await runc.state(id)).status === 'paused') await runc.resume(id);
+  } catch (err) {
+    if (isBerthError(err, 'not-found') || isBerthError(err, 'failed-precondition')) return;
+    throw err;
+  }
+}
