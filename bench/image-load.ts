@@ -17,6 +17,7 @@ import { extract as tarExtract } from 'tar-stream';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
 import { buildDebianRootfs } from '../src/images/bootstrap/debian-rootfs.js';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
+import { mountsBelow } from '../test/support/mounts-below.js';
 
 const CACHE = '/var/tmp/berth-bench';
 const ARCHIVE = join(CACHE, 'image-load.tar');
@@ -108,18 +109,6 @@ async function removeImages(dockerd: PrivateDockerd): Promise<void> {
 }
 
 // ---- fresh filesystem per run ----
-
-/** Mount points at or below `dir`, deepest first, from /proc/self/mountinfo. */
-async function mountsBelow(dir: string): Promise<string[]> {
-  const mountinfo = await readFile('/proc/self/mountinfo', 'utf8');
-  return mountinfo
-    .split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((point): point is string => point !== undefined)
-    .map((point) => point.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8))))
-    .filter((point) => point === dir || point.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
-}
 
 /** Pids of processes (a dockerd, its containerd and shims, a berth) whose command line names a path under MNT. */
 async function pidsUsingMount(): Promise<number[]> {

@@ -15,7 +15,7 @@ const OPAQUE_MARKER = '.wh..wh..opq';
 const SMALL_FILE = 256 * 1024;
 const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
-/** What tar-stream really hands over: any field but the name may be missing or null (unknown types). */
+/** What tar-stream really hands over: every field but the name may be missing or null (unknown types). */
 type RawHeader = { name: string } & { [K in Exclude<keyof Header, 'name'>]?: Header[K] | null };
 
 /** The part of a tar-stream entry the writer uses (tar-stream's own streamx Readable). */

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { errors } from '../../src/base/errors.js';
 import { ChildProcessRunner, type RunResult } from '../../src/base/process-runner.js';
+import { mountsBelow } from './mounts-below.js';
 
 /** Options of PrivateDockerd.start. */
 export interface PrivateDockerdOptions {
@@ -188,18 +189,6 @@ async function removeCgroupTree(dir: string): Promise<void> {
     if (await rmdir(dir).then(() => true, () => false)) return;
     await delay(100);
   }
-}
-
-/** Mount points at or below `dir`, deepest first, from /proc/self/mountinfo. */
-async function mountsBelow(dir: string): Promise<string[]> {
-  const mountinfo = await readFile('/proc/self/mountinfo', 'utf8');
-  return mountinfo
-    .split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((point): point is string => point !== undefined)
-    .map((point) => point.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8))))
-    .filter((point) => point === dir || point.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
 }
 
 function killQuietly(pid: number, signal: NodeJS.Signals): void {
