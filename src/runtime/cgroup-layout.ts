@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors } from '../base/errors.js';
+import { unescapeMountField } from '../base/mount-points.js';
 
 export type CgroupMode = 'v1-legacy' | 'v1-hybrid' | 'v2-unified';
 
@@ -36,11 +37,6 @@ const V1_CONTROLLERS = new Set([
   'cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'net_cls', 'net_prio', 'blkio', 'perf_event',
   'hugetlb', 'pids', 'rdma', 'misc', 'debug',
 ]);
-
-/** Decodes mountinfo's octal escapes (`\040` for a space, `\011`, `\012`, `\134`). */
-function unescapeMountField(field: string): string {
-  return field.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
-}
 
 /**
  * Parses the text of a mountinfo file. Throws failed-precondition (`cgroups-not-mounted`) when no

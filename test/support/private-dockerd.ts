@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { errors } from '../../src/base/errors.js';
 import { ChildProcessRunner, type RunResult } from '../../src/base/process-runner.js';
-import { mountsBelow } from './mounts-below.js';
+import { currentMountPointsBelow as mountsBelow } from '../../src/base/mount-points.js';
 
 /** Options of PrivateDockerd.start. */
 export interface PrivateDockerdOptions {

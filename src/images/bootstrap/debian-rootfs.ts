@@ -5,10 +5,11 @@
  * supplies them).
  */
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { errnoCode, errors } from '../../base/errors.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
 import { findAptMirror, type AptSourcesFile } from './apt-mirror.js';
+import { currentMountPointsBelow } from '../../base/mount-points.js';
 
 /** Options of buildDebianRootfs. */
 export interface DebianRootfsOptions {
@@ -92,14 +93,6 @@ async function readHostAptSources(): Promise<AptSourcesFile[]> {
 
 /** Lazily unmounts every mount at or below `dir`, deepest first (debootstrap mounts proc and sys). */
 async function unmountBelow(dir: string, runner: ProcessRunner): Promise<void> {
-  const root = resolve(dir);
-  const mountinfo = await readFile('/proc/self/mountinfo', 'utf8');
-  const points = mountinfo
-    .split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((point): point is string => point !== undefined)
-    .map((point) => point.replace(/\\([0-7]{3})/g, (_m, octal: string) => String.fromCharCode(parseInt(octal, 8))))
-    .filter((point) => point === root || point.startsWith(`${root}/`))
-    .sort((a, b) => b.length - a.length);
+  const points = await currentMountPointsBelow(dir);
   for (const point of points) await runner.run('umount', ['-l', point], { okCodes: [0, 32] }).catch(() => undefined);
 }
