@@ -43,3 +43,26 @@ export function globMatch(pattern: string, value: string): boolean {
   const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
   return re.test(value);
 }
+
+/**
+ * A time parameter (`since`, `until`) in nanoseconds since the epoch: Unix seconds with an optional
+ * fraction (`1700000000.5`, what the docker CLI sends) or RFC 3339. Absent, empty or 0 → undefined.
+ */
+export function queryTimeNs(query: Query, name: string): bigint | undefined {
+  const value = queryString(query, name);
+  if (value === undefined || value === '' || value === '0') return undefined;
+  const unix = /^(\d+)(?:\.(\d{1,9}))?$/.exec(value);
+  if (unix !== null) return BigInt(unix[1] ?? '0') * 1_000_000_000n + BigInt((unix[2] ?? '').padEnd(9, '0'));
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw errors.invalidArgument('invalid-time', `${name}: "${value}" is neither Unix seconds nor an RFC 3339 time`);
+  return BigInt(ms) * 1_000_000n;
+}
+
+/** An integer parameter; absent or empty → undefined. Throws invalid-argument naming it. */
+export function queryInt(query: Query, name: string): number | undefined {
+  const value = queryString(query, name);
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw errors.invalidArgument('invalid-parameter', `${name}: "${value}" is not an integer`);
+  return n;
+}

@@ -1,15 +1,21 @@
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { ContainerEngine } from '../engine/container-engine.js';
 import type { ImageService } from '../images/image-service.js';
 import { errors } from '../base/errors.js';
 import { stripVersion } from './api-version.js';
 import { sendError } from './errors.js';
+import { UpgradeRouter } from './hijack/upgrade-router.js';
+import { attachRoutes } from './routes/attach.js';
+import { containerRoutes } from './routes/containers.js';
+import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
 import { systemRoutes } from './routes/system.js';
 
 export interface ApiServerOptions {
   images: ImageService;
+  containers: ContainerEngine;
   /** Unix socket to listen on (created; a stale one is replaced). */
   socketPath: string;
 }
@@ -42,12 +48,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   app.addContentTypeParser('*', (_request, payload, done) => {
     done(null, payload);
   });
+  // The docker CLI decodes error bodies only when the type is exactly `application/json`.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') void reply.header('content-type', 'application/json');
+    done(null, payload);
+  });
   app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ message: `page not found: ${request.method} ${request.url}` });
   });
   systemRoutes(app, options.images);
   imageRoutes(app, options.images);
+  containerRoutes(app, options.containers);
+  const upgrades = new UpgradeRouter();
+  attachRoutes(app, upgrades, options.containers);
+  execRoutes(app, upgrades, options.containers);
+  upgrades.install(app.server);
 
   await mkdir(dirname(options.socketPath), { recursive: true, mode: 0o755 });
   await rm(options.socketPath, { force: true });

@@ -1,4 +1,5 @@
 /** Human output helpers: tables, sizes and relative times, as the docker CLI prints them. */
+import { humanDuration } from '../base/human-duration.js';
 
 /** Decimal units like Docker: 4.26MB, 1.2GB. */
 export function humanSize(bytes: number): string {
@@ -15,22 +16,8 @@ export function humanSize(bytes: number): string {
 
 /** "3 minutes ago", "2 days ago", "About an hour ago". */
 export function relativeTime(then: Date, now: Date): string {
-  const seconds = Math.max(0, Math.round((now.getTime() - then.getTime()) / 1000));
   if (then.getTime() <= 0) return 'N/A';
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'} ago`;
-  if (seconds < 1) return 'Less than a second ago';
-  if (seconds < 60) return plural(seconds, 'second');
-  const minutes = Math.round(seconds / 60);
-  if (minutes === 1) return 'About a minute ago';
-  if (minutes < 60) return plural(minutes, 'minute');
-  const hours = Math.round(seconds / 3600);
-  if (hours === 1) return 'About an hour ago';
-  if (hours < 48) return plural(hours, 'hour');
-  const days = Math.round(seconds / 86400);
-  if (days < 14) return plural(days, 'day');
-  if (days < 60) return plural(Math.round(days / 7), 'week');
-  if (days < 730) return plural(Math.round(days / 30), 'month');
-  return plural(Math.round(days / 365), 'year');
+  return `${humanDuration(now.getTime() - then.getTime())} ago`;
 }
 
 /** Left-aligned columns separated by three spaces, header in capitals. */
@@ -44,4 +31,10 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
 /** `sha256:abcdef…` → the 12-hex short id Docker shows. */
 export function shortId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+/** Docker's ellipsis: at most `max` characters, the last one `…` when cut. */
+export function ellipsis(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }

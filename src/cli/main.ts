@@ -1,12 +1,13 @@
-import { Command, CommanderError } from 'commander';
-import { BerthError, messageOf } from '../base/errors.js';
+import { BerthError, errnoCode, messageOf } from '../base/errors.js';
+import { BERTH_VERSION } from '../base/version.js';
+import type { CommandSpec } from './args/command-spec.js';
+import { parseArgs } from './args/parse-args.js';
+import { CONTAINER_COMMAND, INSPECT_COMMAND } from './commands/container-commands.js';
+import { IMAGE_COMMAND, SYSTEM_COMMAND } from './commands/image-commands.js';
+import { takeExitStatus } from './context.js';
 import { EXIT_CODES } from './exit-codes.js';
-import { registerImageList } from './commands/image-list.js';
-import { registerImageInspect } from './commands/image-inspect.js';
-import { registerImageTransfer } from './commands/image-transfer.js';
-import { registerSystem } from './commands/system.js';
 
-/** Docker's top-level shortcuts for image commands: `berth images` is `berth image ls`. */
+/** Docker's top-level shortcuts: `berth images` is `berth image ls`, `berth run` is `berth container run`. */
 const SHORTCUTS: Record<string, string[]> = {
   images: ['image', 'ls'],
   rmi: ['image', 'rm'],
@@ -15,41 +16,63 @@ const SHORTCUTS: Record<string, string[]> = {
   import: ['image', 'import'],
   tag: ['image', 'tag'],
   history: ['image', 'history'],
+  ps: ['container', 'ls'],
+  ...Object.fromEntries(['run', 'create', 'start', 'stop', 'kill', 'restart', 'pause', 'unpause', 'rm', 'wait', 'logs', 'exec', 'attach'].map((verb) => [verb, ['container', verb]])),
 };
 
-export function buildProgram(): Command {
-  const program = new Command('berth')
-    .description('berth: containers on Linux — images, engine, registry, build, security, orchestration')
-    .option('--root <dir>', 'state root (default: $BERTH_ROOT or /var/lib/berth)')
-    .showHelpAfterError()
-    .exitOverride();
-  const image = program.command('image').description('Manage images');
-  registerImageList(image);
-  registerImageInspect(image);
-  registerImageTransfer(image);
-  registerSystem(program);
-  for (const cmd of [program, image, ...program.commands, ...image.commands]) cmd.exitOverride();
-  return program;
+const SHORTCUTS_HELP = `Shortcuts (as Docker's):\n${Object.entries(SHORTCUTS).map(([word, expansion]) => `  ${word.padEnd(9)} berth ${expansion.join(' ')}`).join('\n')}`;
+
+/** Global options that take a value (the word after them is not the command). */
+const VALUE_OPTIONS = new Set(['--root', '--host', '-H']);
+
+/** The whole command tree. Command modules are imported only by the command that runs. */
+export const PROGRAM: CommandSpec = {
+  name: 'berth',
+  description: 'berth: containers on Linux — images, engine, registry, build, security, orchestration',
+  options: [
+    { flags: '--root <dir>', description: 'state root for in-process image commands (default: $BERTH_ROOT; without either, image commands go through berthd)' },
+    { flags: '-H, --host <url>', description: 'berthd socket (default: $BERTH_HOST or unix:///run/berth/berth.sock)' },
+    { flags: '-v, --version', description: 'print the version' },
+  ],
+  commands: [CONTAINER_COMMAND, IMAGE_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND],
+};
+
+/** The index of the command word: the first word that is not a global option or its value. */
+function commandIndex(args: string[]): number {
+  let index = 0;
+  while (index < args.length && (args[index] ?? '').startsWith('-')) index += VALUE_OPTIONS.has(args[index] ?? '') ? 2 : 1;
+  return index;
 }
 
-function expandShortcuts(args: string[]): string[] {
-  const index = args.findIndex((arg, i) => !arg.startsWith('-') && args[i - 1] !== '--root');
-  const word = index >= 0 ? args[index] : undefined;
+/** Replaces a shortcut (`run`, `ps`, `images`, …) by its expansion (`container run`, …); `help run` too. */
+export function expandShortcuts(args: string[]): string[] {
+  let index = commandIndex(args);
+  if (args[index] === 'help') index++;
+  const word = args[index];
   const expansion = word === undefined ? undefined : SHORTCUTS[word];
   return expansion ? [...args.slice(0, index), ...expansion, ...args.slice(index + 1)] : args;
 }
 
 /** Runs the CLI with `argv` (process.argv form) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  const args = expandShortcuts(argv.slice(2));
+  process.stdout.on('error', (err) => {
+    if (errnoCode(err) === 'EPIPE') process.exit(0); // the reader went away (`berth logs x | head`)
+    throw err;
+  });
   try {
-    await program.parseAsync(args, { from: 'user' });
-    return 0;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? 0 : 2;
+    const parsed = parseArgs(PROGRAM, expandShortcuts(argv.slice(2)));
+    if (parsed.kind === 'version') {
+      process.stdout.write(`${BERTH_VERSION}\n`);
+      return 0;
     }
+    if (parsed.kind === 'help') {
+      const { renderHelp } = await import('./args/render-help.js');
+      process.stdout.write(renderHelp(parsed.path, parsed.path.length === 1 ? SHORTCUTS_HELP : ''));
+      return 0;
+    }
+    await parsed.path[parsed.path.length - 1]?.run?.(parsed.invocation);
+    return takeExitStatus();
+  } catch (err) {
     if (err instanceof BerthError) {
       process.stderr.write(`Error: ${err.message}\n`);
       if (process.env.BERTH_DEBUG && err.cause) process.stderr.write(`caused by: ${messageOf(err.cause)}\n`);

@@ -55,7 +55,8 @@ export class ImageService {
 
   private constructor(
     readonly root: StateRoot,
-    private readonly db: Database,
+    /** The node's metadata database (shared with the container engine). */
+    readonly db: Database,
     private readonly options: ImageServiceOptions,
   ) {
     this.runner = options.runner ?? new ChildProcessRunner();
@@ -197,6 +198,18 @@ export class ImageService {
       if (byName === undefined && image.names.length > 1 && !force) {
         throw errors.conflict('image-has-names', `unable to delete ${image.id.slice(7, 19)} (must be forced): image is referenced in multiple repositories`);
       }
+      const user = this.containerUsing(image.id);
+      if (user !== undefined) {
+        // As Docker: a container's image keeps existing; with force only its names go.
+        if (!force) {
+          throw errors.conflict('image-in-use', `conflict: unable to ${byName === undefined ? 'delete' : 'remove repository reference'} ${byName ?? image.id.slice(7, 19)} (must be forced) - container ${user.slice(0, 12)} is using its referenced image ${image.id.slice(7, 19)}`);
+        }
+        for (const name of byName === undefined ? image.names : [byName]) {
+          this.images.untag(name);
+          removed.push({ Untagged: name });
+        }
+        continue;
+      }
       for (const name of image.names) removed.push({ Untagged: name });
       this.images.delete(image.id);
       removed.push({ Deleted: image.id });
@@ -205,11 +218,18 @@ export class ImageService {
     return removed;
   }
 
+  /** The id of a container created from this image, if any. */
+  private containerUsing(imageId: string): string | undefined {
+    const row = this.db.sqlite.prepare('SELECT id FROM containers WHERE image_id = ? LIMIT 1').get(imageId) as { id: string } | undefined;
+    return row?.id;
+  }
+
   /** Deletes dangling images (no name), or with `all` every image no container uses, then collects. */
   async prune(all: boolean): Promise<{ removed: RemovedItem[]; spaceReclaimed: number }> {
     const removed: RemovedItem[] = [];
     for (const image of this.images.list()) {
       if (!all && image.names.length > 0) continue;
+      if (this.containerUsing(image.id) !== undefined) continue;
       for (const name of image.names) removed.push({ Untagged: name });
       this.images.delete(image.id);
       removed.push({ Deleted: image.id });

@@ -12,6 +12,11 @@ export function parseJson<S extends z.ZodType>(schema: S, bytes: Uint8Array | st
   } catch (cause) {
     throw errors.invalidArgument('invalid-json', `${what}: not valid JSON`, { cause });
   }
+  return parseSchema(schema, value, what);
+}
+
+/** Checks an already parsed value (an API body) against a schema; throws as parseJson. */
+export function parseSchema<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];

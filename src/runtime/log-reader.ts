@@ -53,10 +53,12 @@ export async function readLog(path: string, filter: LogFilter = {}): Promise<Log
 
 /**
  * Yields the log's entries (filtered; `tail` applies to what is already there) and then new ones
- * as they are written, until `signal` aborts (the generator then returns; it does not throw).
- * Throws data-loss as readLog. One generator per follower; any number may follow one log.
+ * as they are written, until `signal` aborts (the generator then returns; it does not throw), or
+ * until `done` settles: then it reads once more to the end and returns (pass the container's exit:
+ * conmon has written all output before it reports the exit). Throws data-loss as readLog. One
+ * generator per follower; any number may follow one log.
  */
-export async function* followLog(path: string, signal: AbortSignal, filter: Omit<LogFilter, 'untilNs'> = {}): AsyncGenerator<LogEntry> {
+export async function* followLog(path: string, signal: AbortSignal, filter: Omit<LogFilter, 'untilNs'> = {}, done?: Promise<unknown>): AsyncGenerator<LogEntry> {
   let offset = 0;
   let ino: number | undefined;
   let leftover = '';
@@ -78,8 +80,16 @@ export async function* followLog(path: string, signal: AbortSignal, filter: Omit
   // Read through a function: the flag is set by callbacks while this generator awaits.
   const hasNews = (): boolean => changed || signal.aborted;
   signal.addEventListener('abort', poke, { once: true });
+  let finishing = false;
+  const finish = (): void => {
+    finishing = true;
+    poke();
+  };
+  void done?.then(finish, finish);
+  const isFinishing = (): boolean => finishing;
   try {
     while (!signal.aborted) {
+      const last = isFinishing();
       changed = false;
       const info = await stat(path).catch((err: unknown) => {
         if (errnoCode(err) === 'ENOENT') return undefined;
@@ -113,6 +123,7 @@ export async function* followLog(path: string, signal: AbortSignal, filter: Omit
       }
       yield* first ? applyTail(batch, filter.tail) : batch;
       first = false;
+      if (last) return;
       if (!hasNews()) await new Promise<void>((resolve) => { wake = resolve; });
     }
   } finally {

@@ -53,4 +53,17 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (lease_id, type, key)
   );
   `,
+  // 2: containers — the durable record of what the user asked for (config) and what was last
+  // observed (state); both JSON, validated on read by engine/container-record.ts.
+  `
+  CREATE TABLE containers (
+    id TEXT PRIMARY KEY,                 -- 64 hex
+    name TEXT NOT NULL UNIQUE,           -- without Docker's leading slash
+    image_id TEXT NOT NULL,              -- config digest of the image it was created from
+    created_at TEXT NOT NULL,
+    config TEXT NOT NULL,
+    state TEXT NOT NULL
+  );
+  CREATE INDEX containers_by_image ON containers(image_id);
+  `,
 ];

@@ -12,19 +12,30 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the berth CLI on a state root, as a user would, and collects its output. */
-export function berth(root: string, args: string[], options: { input?: Buffer; env?: Record<string, string> } = {}): Promise<CliResult> {
+export interface CliOptions {
+  input?: Buffer;
+  env?: Record<string, string>;
+  /** Kill the CLI (SIGKILL) after this long; the result then has signal SIGKILL. Default 120 s. */
+  timeoutMs?: number;
+}
+
+/** Runs the berth CLI with exactly `args` (plus `env` over this environment) and collects its output. */
+export function runBerth(args: string[], options: CliOptions & { unsetEnv?: string[] } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BERTH_BIN, '--root', root, ...args], {
-      env: { ...process.env, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const unset = new Set(options.unsetEnv ?? []);
+    const env = Object.fromEntries(Object.entries({ ...process.env, ...options.env }).filter(([name]) => !unset.has(name)));
+    const child = spawn(process.execPath, [BERTH_BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', reject);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       resolve({ code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
     child.stdin.on('error', () => undefined);
@@ -32,8 +43,18 @@ export function berth(root: string, args: string[], options: { input?: Buffer; e
   });
 }
 
+/** Runs the berth CLI on a state root (in-process mode), as a user would, and collects its output. */
+export function berth(root: string, args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return runBerth(['--root', root, ...args], options);
+}
+
+/** Runs the berth CLI against the berthd at `socketPath` (`--host unix://…`; BERTH_ROOT/BERTH_HOST unset). */
+export function berthAt(socketPath: string, args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return runBerth(['--host', `unix://${socketPath}`, ...args], { ...options, unsetEnv: ['BERTH_ROOT', 'BERTH_HOST'] });
+}
+
 /** Like `berth` but throws with stderr when the command fails. */
-export async function berthOk(root: string, args: string[], options: { input?: Buffer; env?: Record<string, string> } = {}): Promise<string> {
+export async function berthOk(root: string, args: string[], options: CliOptions = {}): Promise<string> {
   const result = await berth(root, args, options);
   if (result.code !== 0) throw new Error(`berth ${args.join(' ')} exited ${result.code ?? result.signal}: ${result.stderr}`);
   return result.stdout;

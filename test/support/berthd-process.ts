@@ -35,9 +35,10 @@ export class BerthdProcess {
   }
 
   /** Starts berthd and waits until `/_ping` answers (or it exits, or 60 s pass). */
-  static async start(root: string, socketPath: string): Promise<BerthdProcess> {
+  static async start(root: string, socketPath: string, extraArgs: readonly string[] = []): Promise<BerthdProcess> {
     const log: string[] = [];
-    const child = spawn(process.execPath, [BERTHD_BIN, '--root', root, '--socket', socketPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The V8 flag of bin/berthd.js's shebang, which a spawn through process.execPath bypasses.
+    const child = spawn(process.execPath, ['--max-semi-space-size=1', BERTHD_BIN, '--root', root, '--socket', socketPath, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (c: Buffer) => log.push(c.toString()));
     child.stderr.on('data', (c: Buffer) => log.push(c.toString()));
     const daemon = new BerthdProcess(child, socketPath, log);
@@ -48,6 +49,12 @@ export class BerthdProcess {
       if (Date.now() > deadline) throw new Error(`berthd did not answer /_ping: ${log.join('')}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** SIGKILL (a crash): nothing of berthd's shutdown runs. Resolves once it is gone. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
   }
 
   /** SIGTERM, and the exit code berthd returned. */

@@ -115,9 +115,9 @@ describe('container lifecycle through conmon and runc', { skip: skipReason() }, 
     const c = await f.launch('exec', ['sleep', '1000']);
     await f.runc.start(c.id);
     const exec = await startExec({
-      id: c.id, bundleDir: c.dir, runtimeRoot: f.runc.root, runcPath: RUNC, conmonPath: CONMON,
+      id: c.id, runtimeRoot: f.runc.root, runcPath: RUNC, conmonPath: CONMON,
       process: { args: ['sh', '-c', 'echo exec-out; echo exec-err >&2; exit 5'], env: ['PATH=/bin'], cwd: '/', user: { uid: 0, gid: 0 } },
-      execDir: join(c.dir, 'exec-1'), socketDir: join(f.dir, 's'), signal: BOUND(),
+      execDir: join(c.dir, 'exec-1'), signal: BOUND(),
     });
     assert.ok(exec.pid > 0);
     assert.equal(await exec.wait(BOUND()), 5);
@@ -127,9 +127,9 @@ describe('container lifecycle through conmon and runc', { skip: skipReason() }, 
     assert.equal((await f.runc.state(c.id)).status, 'running');
     await stopContainer({ runc: f.runc, id: c.id, exitDir: c.exitDir, timeoutMs: 0, signal: BOUND() });
     await assert.rejects(startExec({
-      id: c.id, bundleDir: c.dir, runtimeRoot: f.runc.root, runcPath: RUNC, conmonPath: CONMON,
+      id: c.id, runtimeRoot: f.runc.root, runcPath: RUNC, conmonPath: CONMON,
       process: { args: ['true'], cwd: '/', user: { uid: 0, gid: 0 } },
-      execDir: join(c.dir, 'exec-2'), socketDir: join(f.dir, 's'), signal: BOUND(),
+      execDir: join(c.dir, 'exec-2'), signal: BOUND(),
     }), (err) => isBerthError(err, 'internal'));
     await f.remove(c);
   });

@@ -39,13 +39,20 @@ export interface LinuxResources {
   pids?: { limit: number };
 }
 
-/** A minimal spec, adapted from `runc spec`: no TTY, read-only rootfs, new net ns (lo only). */
-export function minimalSpec(rootfs: string, args: readonly string[], cgroupsPath: string, resources: LinuxResources = {}): unknown {
+/** How a fixture container's stdio is set up (see LaunchContainerOptions). */
+export interface LaunchIo {
+  terminal?: boolean;
+  stdin?: boolean;
+  stdinOnce?: boolean;
+}
+
+/** A minimal spec, adapted from `runc spec`: read-only rootfs, new net ns (lo only), TTY on request. */
+export function minimalSpec(rootfs: string, args: readonly string[], cgroupsPath: string, resources: LinuxResources = {}, terminal = false): unknown {
   const caps = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
   return {
     ociVersion: '1.0.2-dev',
     process: {
-      terminal: false,
+      terminal,
       user: { uid: 0, gid: 0 },
       args,
       env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
@@ -84,6 +91,12 @@ export interface TestContainer extends LaunchedContainer {
   workDir: string;
 }
 
+/** Options of RuntimeFixture.create. */
+export interface FixtureOptions {
+  /** Put everything below a directory whose path is longer than a unix socket address (108 bytes). */
+  longPath?: boolean;
+}
+
 /**
  * A temp dir with a busybox rootfs, a runc root and a cgroup parent `/berth-test-<rand>`.
  * `cleanup` deletes every container (force), kills conmons, removes cgroups and the dir.
@@ -93,30 +106,37 @@ export class RuntimeFixture {
   readonly cgroupParent = `/${TEST_PREFIX}${randomBytes(4).toString('hex')}`;
   readonly runc: RuncCli;
 
-  private constructor(readonly dir: string, readonly rootfs: string, readonly layout: CgroupLayout) {
+  private constructor(private readonly top: string, readonly dir: string, readonly rootfs: string, readonly layout: CgroupLayout) {
     this.runc = new RuncCli({ runner, root: join(dir, 'runc'), runcPath: RUNC });
   }
 
-  static async create(): Promise<RuntimeFixture> {
+  /** Where conmon puts its attach-socket symlinks. */
+  get socketDir(): string {
+    return join(this.dir, 's');
+  }
+
+  static async create(options: FixtureOptions = {}): Promise<RuntimeFixture> {
     await sweepLeftovers();
-    const dir = await mkdtemp(join(tmpdir(), 'berth-runtime-'));
+    const top = await mkdtemp(join(tmpdir(), 'berth-runtime-'));
     try {
+      const dir = options.longPath === true ? join(top, `long-${'x'.repeat(110)}`) : top;
       const rootfs = join(dir, 'rootfs');
       await buildBusyboxRootfs(rootfs, runner);
-      return new RuntimeFixture(dir, rootfs, await detectCgroupLayout());
+      return new RuntimeFixture(top, dir, rootfs, await detectCgroupLayout());
     } catch (err) {
-      await rm(dir, { recursive: true, force: true });
+      await rm(top, { recursive: true, force: true });
       throw err;
     }
   }
 
   /** Writes a bundle and creates the container through conmon (state `created`). */
-  async launch(name: string, args: readonly string[], resources: LinuxResources = {}): Promise<TestContainer> {
+  async launch(name: string, args: readonly string[], resources: LinuxResources = {}, io: LaunchIo = {}): Promise<TestContainer> {
     const id = `${name}-${randomBytes(3).toString('hex')}`;
     const dir = join(this.dir, 'c', id);
     const cgroupsPath = `${this.cgroupParent}/${id}`;
+    const terminal = io.terminal === true;
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'config.json'), JSON.stringify(minimalSpec(this.rootfs, args, cgroupsPath, resources)));
+    await writeFile(join(dir, 'config.json'), JSON.stringify(minimalSpec(this.rootfs, args, cgroupsPath, resources, terminal)));
     const paths = {
       id, cgroupsPath, dir,
       logPath: join(dir, 'ctr.log'),
@@ -129,8 +149,9 @@ export class RuntimeFixture {
     const launched = await launchContainer({
       id, bundleDir: dir, runtimeRoot: this.runc.root, runcPath: RUNC, conmonPath: CONMON,
       logPath: paths.logPath, logSizeMax: -1, exitDir: paths.exitDir, persistDir: paths.persistDir,
-      socketDir: join(this.dir, 's'), pidFile: join(dir, 'pid'), conmonPidFile: join(dir, 'conmon.pid'),
-      workDir: paths.workDir, terminal: false, stdin: false, signal: AbortSignal.timeout(60_000),
+      socketDir: this.socketDir, pidFile: join(dir, 'pid'), conmonPidFile: join(dir, 'conmon.pid'),
+      workDir: paths.workDir, terminal, stdin: io.stdin === true, stdinOnce: io.stdinOnce === true,
+      signal: AbortSignal.timeout(60_000),
     });
     Object.assign(placeholder, launched);
     return placeholder;
@@ -164,7 +185,7 @@ export class RuntimeFixture {
       }
     }
     await removeEmptyCgroupParents(this.layout, `${this.cgroupParent}/x`, this.cgroupParent).catch((err: unknown) => failures.push(err));
-    await rm(this.dir, { recursive: true, force: true });
+    await rm(this.top, { recursive: true, force: true });
     await sweepLeftovers();
     if (failures.length > 0) throw new AggregateError(failures, 'runtime fixture cleanup failed');
   }

@@ -1,0 +1,158 @@
+/**
+ * `POST /containers/create`: Docker's body (Config fields at the top level, HostConfig,
+ * NetworkingConfig) validated at the boundary and turned into the engine's request. Unknown fields
+ * are ignored; zero values mean "default", as the docker CLI sends them.
+ */
+import { z } from 'zod';
+import { errors } from '../base/errors.js';
+import type { ContainerOptions } from '../runtime/spec/container-options.js';
+import type { CreateContainerRequest } from '../engine/create-container.js';
+import { parseByteSize } from '../base/byte-size.js';
+
+const strings = z.array(z.string()).nullish();
+const stringMap = z.record(z.string(), z.string()).nullish();
+const num = z.number().nullish();
+
+const hostConfigSchema = z.object({
+  Binds: strings,
+  Mounts: z.array(z.unknown()).nullish(),
+  Memory: num,
+  MemorySwap: num,
+  MemoryReservation: num,
+  NanoCpus: num,
+  CpuShares: num,
+  CpuPeriod: num,
+  CpuQuota: num,
+  CpusetCpus: z.string().nullish(),
+  CpusetMems: z.string().nullish(),
+  PidsLimit: num,
+  Ulimits: z.array(z.object({ Name: z.string(), Soft: z.number(), Hard: z.number() })).nullish(),
+  CapAdd: strings,
+  CapDrop: strings,
+  Privileged: z.boolean().nullish(),
+  ReadonlyRootfs: z.boolean().nullish(),
+  SecurityOpt: strings,
+  ShmSize: num,
+  Tmpfs: stringMap,
+  Sysctls: stringMap,
+  OomScoreAdj: num,
+  NetworkMode: z.string().nullish(),
+  IpcMode: z.string().nullish(),
+  PidMode: z.string().nullish(),
+  UTSMode: z.string().nullish(),
+  CgroupnsMode: z.string().nullish(),
+  AutoRemove: z.boolean().nullish(),
+  LogConfig: z.object({ Type: z.string().nullish(), Config: stringMap }).nullish(),
+  ConsoleSize: z.tuple([z.number().int(), z.number().int()]).nullish(),
+}).nullish();
+
+export const containerCreateBodySchema = z.object({
+  Hostname: z.string().nullish(),
+  Domainname: z.string().nullish(),
+  User: z.string().nullish(),
+  AttachStdin: z.boolean().nullish(),
+  AttachStdout: z.boolean().nullish(),
+  AttachStderr: z.boolean().nullish(),
+  Tty: z.boolean().nullish(),
+  OpenStdin: z.boolean().nullish(),
+  StdinOnce: z.boolean().nullish(),
+  Env: strings,
+  Cmd: z.union([z.array(z.string()), z.string()]).nullish(),
+  Entrypoint: z.union([z.array(z.string()), z.string()]).nullish(),
+  Image: z.string().min(1, 'Image: required'),
+  WorkingDir: z.string().nullish(),
+  Labels: stringMap,
+  StopSignal: z.string().nullish(),
+  StopTimeout: z.number().int().nullish(),
+  NetworkDisabled: z.boolean().nullish(),
+  HostConfig: hostConfigSchema,
+});
+export type ContainerCreateBody = z.infer<typeof containerCreateBodySchema>;
+
+const nonZero = (value: number | null | undefined): number | undefined => (value === null || value === undefined || value === 0 ? undefined : value);
+const text = (value: string | null | undefined): string | undefined => (value === null || value === undefined || value === '' ? undefined : value);
+const list = (value: string | string[] | null | undefined): string[] | undefined =>
+  value === null || value === undefined ? undefined : typeof value === 'string' ? [value] : value;
+
+function namespaceMode(field: string, value: string | null | undefined, privateAliases: string[] = []): 'private' | 'host' | undefined {
+  const mode = text(value);
+  if (mode === undefined || mode === 'private' || privateAliases.includes(mode)) return mode === undefined ? undefined : 'private';
+  if (mode === 'host') return 'host';
+  throw errors.invalidArgument('unsupported-mode', `HostConfig.${field}: "${mode}" is not supported (use private or host)`);
+}
+
+/**
+ * Networks come with the networking support: until then `default`/`bridge` mean a private network
+ * namespace with loopback only, like `none`.
+ */
+function networkMode(body: ContainerCreateBody): 'none' | 'host' {
+  const mode = text(body.HostConfig?.NetworkMode) ?? 'default';
+  if (body.NetworkDisabled === true || mode === 'none' || mode === 'default' || mode === 'bridge') return 'none';
+  if (mode === 'host') return 'host';
+  throw errors.notFound('network-not-found', `network ${mode} not found`);
+}
+
+/** Validated body → the engine's create request. Throws invalid-argument naming the field. */
+export function createRequestFromBody(body: ContainerCreateBody, name: string | undefined): CreateContainerRequest {
+  const host = body.HostConfig ?? {};
+  if ((host.Binds?.length ?? 0) > 0 || (host.Mounts?.length ?? 0) > 0) {
+    throw errors.invalidArgument('volumes-unsupported', 'HostConfig.Binds/Mounts: volumes and bind mounts are not supported yet');
+  }
+  const options: ContainerOptions = {
+    cmd: list(body.Cmd),
+    entrypoint: list(body.Entrypoint),
+    env: body.Env ?? undefined,
+    workingDir: text(body.WorkingDir),
+    user: text(body.User),
+    hostname: text(body.Hostname),
+    domainname: text(body.Domainname),
+    labels: body.Labels ?? undefined,
+    tty: body.Tty ?? false,
+    openStdin: body.OpenStdin ?? false,
+    readOnly: host.ReadonlyRootfs ?? false,
+    privileged: host.Privileged ?? false,
+    capAdd: host.CapAdd ?? undefined,
+    capDrop: host.CapDrop ?? undefined,
+    securityOpt: host.SecurityOpt ?? undefined,
+    memory: nonZero(host.Memory),
+    memorySwap: nonZero(host.MemorySwap),
+    memoryReservation: nonZero(host.MemoryReservation),
+    cpuShares: nonZero(host.CpuShares),
+    cpuQuota: nonZero(host.CpuQuota),
+    cpuPeriod: nonZero(host.CpuPeriod),
+    nanoCpus: nonZero(host.NanoCpus),
+    cpusetCpus: text(host.CpusetCpus),
+    cpusetMems: text(host.CpusetMems),
+    pidsLimit: nonZero(host.PidsLimit),
+    ulimits: host.Ulimits?.map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
+    shmSize: nonZero(host.ShmSize),
+    tmpfs: host.Tmpfs ?? undefined,
+    sysctls: host.Sysctls ?? undefined,
+    oomScoreAdj: nonZero(host.OomScoreAdj),
+    networkMode: networkMode(body),
+    ipcMode: namespaceMode('IpcMode', host.IpcMode, ['shareable']),
+    pidMode: namespaceMode('PidMode', host.PidMode),
+    utsMode: namespaceMode('UTSMode', host.UTSMode),
+    cgroupnsMode: namespaceMode('CgroupnsMode', host.CgroupnsMode),
+  };
+  const logType = text(host.LogConfig?.Type);
+  if (logType !== undefined && logType !== 'json-file' && logType !== 'k8s-file' && logType !== 'local') {
+    throw errors.invalidArgument('unsupported-log-driver', `HostConfig.LogConfig.Type: log driver "${logType}" is not supported (berth keeps a file per container)`);
+  }
+  const maxSize = host.LogConfig?.Config?.['max-size'];
+  const request: CreateContainerRequest = {
+    image: body.Image,
+    options: Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    autoRemove: host.AutoRemove ?? false,
+    stdinOnce: body.StdinOnce ?? false,
+    attachStdin: body.AttachStdin ?? false,
+    attachStdout: body.AttachStdout ?? true,
+    attachStderr: body.AttachStderr ?? true,
+  };
+  if (name !== undefined && name !== '') request.name = name;
+  if (host.ConsoleSize) request.consoleSize = host.ConsoleSize;
+  if (text(body.StopSignal) !== undefined) request.stopSignal = body.StopSignal ?? undefined;
+  if (body.StopTimeout !== null && body.StopTimeout !== undefined) request.stopTimeout = body.StopTimeout;
+  if (maxSize !== undefined) request.logMaxSize = maxSize === '-1' ? -1 : parseByteSize(maxSize, 'HostConfig.LogConfig.Config.max-size');
+  return request;
+}

@@ -1,0 +1,58 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
+import type { ContainerEngine } from '../../engine/container-engine.js';
+import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../stdio/detach-keys.js';
+import { pumpStdio } from '../hijack/stdio-pump.js';
+import type { UpgradeRouter } from '../hijack/upgrade-router.js';
+import { queryBool, queryInt, queryString, type Query } from '../query.js';
+
+type Request = FastifyRequest<{ Querystring: Query; Params: { id: string } }>;
+
+/**
+ * Attaches `client` to the container's stdio until the container's output ends or the client
+ * detaches or goes away. A container that is not running yet is attached when it starts.
+ */
+async function attachClient(engine: ContainerEngine, id: string, query: Query, client: Duplex, beforeStream: (tty: boolean) => void): Promise<void> {
+  const record = engine.inspect(id);
+  const tty = record.config.options.tty === true;
+  const detachKeys = parseDetachKeys(queryString(query, 'detachKeys') || DEFAULT_DETACH_KEYS);
+  if (!queryBool(query, 'stream')) {
+    beforeStream(tty);
+    client.end();
+    return;
+  }
+  beforeStream(tty);
+  const aborter = new AbortController();
+  client.once('close', () => { aborter.abort(); });
+  const { connection } = await engine.attach(record.id, aborter.signal);
+  await pumpStdio(connection, client, {
+    tty,
+    stdin: queryBool(query, 'stdin') && record.config.options.openStdin === true,
+    stdout: queryBool(query, 'stdout'),
+    stderr: queryBool(query, 'stderr'),
+    detachKeys,
+  });
+  client.end();
+}
+
+/** `POST /containers/{id}/attach` (hijacked, or a plain output-only stream) and `/resize`. */
+export function attachRoutes(app: FastifyInstance, upgrades: UpgradeRouter, engine: ContainerEngine): void {
+  upgrades.post('/containers/:id/attach', async ({ params, query, socket, switchProtocols }) => {
+    await attachClient(engine, params.id ?? '', query, socket, switchProtocols);
+  });
+
+  app.post('/containers/:id/attach', async (request: Request, reply) => {
+    engine.inspect(request.params.id);
+    void reply.hijack();
+    const socket = request.raw.socket;
+    await attachClient(engine, request.params.id, { ...request.query, stdin: '0' }, socket, (tty) => {
+      const type = tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\nConnection: close\r\n\r\n`);
+    }).catch(() => { socket.destroy(); });
+  });
+
+  app.post('/containers/:id/resize', async (request: Request, reply) => {
+    await engine.resize(request.params.id, queryInt(request.query, 'h') ?? 0, queryInt(request.query, 'w') ?? 0);
+    return reply.status(200).send();
+  });
+}

@@ -1,0 +1,140 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errors } from '../../base/errors.js';
+import type { ContainerEngine, WaitCondition } from '../../engine/container-engine.js';
+import { isActive, type ContainerRecord } from '../../engine/container-record.js';
+import { parseSchema } from '../../oci/parse-json.js';
+import { containerCreateBodySchema, createRequestFromBody } from '../container-create-body.js';
+import { inspectView, listView } from '../container-views.js';
+import { queryBool, queryFilters, queryInt, queryString, type Query } from '../query.js';
+import { sendLogs } from '../streams/log-stream.js';
+
+type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
+
+const SIGNAL = /^(SIG)?[A-Z][A-Z0-9+-]*$|^\d+$/;
+
+function signalParam(query: Query): string | undefined {
+  const signal = queryString(query, 'signal');
+  if (signal === undefined || signal === '') return undefined;
+  if (!SIGNAL.test(signal.toUpperCase())) throw errors.invalidArgument('invalid-signal', `signal: invalid signal "${signal}"`);
+  return signal.toUpperCase();
+}
+
+function matchesFilters(record: ContainerRecord, filters: Map<string, string[]>): boolean {
+  const test = (key: string, predicate: (value: string) => boolean): boolean => {
+    const values = filters.get(key);
+    return values === undefined || values.some(predicate);
+  };
+  const labels = record.config.options.labels ?? {};
+  return test('id', (v) => record.id.startsWith(v))
+    && test('name', (v) => new RegExp(v).test(record.name))
+    && test('status', (v) => record.state.status === v)
+    && test('exited', (v) => record.state.status === 'exited' && String(record.state.exitCode) === v)
+    && test('ancestor', (v) => record.config.image === v || record.imageId === v || record.imageId.startsWith(`sha256:${v}`))
+    && test('label', (v) => {
+      const at = v.indexOf('=');
+      return at < 0 ? v in labels : labels[v.slice(0, at)] === v.slice(at + 1);
+    });
+}
+
+/** Answers 204, or 304 when the container already was in the requested state. */
+function noContentOrNotModified(reply: FastifyReply, changed: boolean): FastifyReply {
+  return reply.status(changed ? 204 : 304).send();
+}
+
+/** The Docker Engine API's container routes (attach and exec live in their own modules). */
+export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): void {
+  const imageConfig = async (record: ContainerRecord) => (await engine.imageConfig(record.imageId).catch(() => undefined))?.config;
+
+  app.post('/containers/create', async (request: Request, reply) => {
+    const body = parseSchema(containerCreateBodySchema, request.body ?? {}, 'container config');
+    const record = await engine.create(createRequestFromBody(body, queryString(request.query, 'name')));
+    return reply.status(201).send({ Id: record.id, Warnings: [] });
+  });
+
+  app.get('/containers/json', async (request: Request, reply) => {
+    const filters = queryFilters(request.query);
+    const all = queryBool(request.query, 'all') || filters.has('status') || filters.has('exited');
+    const limit = queryInt(request.query, 'limit') ?? -1;
+    let records = engine.list().filter((r) => (all || isActive(r.state)) && matchesFilters(r, filters));
+    if (limit > 0) records = records.slice(0, limit);
+    const now = new Date();
+    return reply.send(await Promise.all(records.map(async (r) => listView(r, await imageConfig(r), now))));
+  });
+
+  app.get('/containers/:id/json', async (request: Request, reply) => {
+    const record = engine.inspect(request.params.id);
+    return reply.send(inspectView(record, await imageConfig(record), engine.paths, engine.execIds(record.id)));
+  });
+
+  app.post('/containers/:id/start', async (request: Request, reply) => noContentOrNotModified(reply, (await engine.start(request.params.id)).changed));
+
+  app.post('/containers/:id/stop', async (request: Request, reply) => {
+    const timeoutS = queryInt(request.query, 't');
+    const signal = signalParam(request.query);
+    const result = await engine.stop(request.params.id, { ...(timeoutS === undefined ? {} : { timeoutS }), ...(signal === undefined ? {} : { signal }) });
+    return noContentOrNotModified(reply, result.changed);
+  });
+
+  app.post('/containers/:id/restart', async (request: Request, reply) => {
+    const timeoutS = queryInt(request.query, 't');
+    const signal = signalParam(request.query);
+    await engine.restart(request.params.id, { ...(timeoutS === undefined ? {} : { timeoutS }), ...(signal === undefined ? {} : { signal }) });
+    return reply.status(204).send();
+  });
+
+  app.post('/containers/:id/kill', async (request: Request, reply) => {
+    await engine.kill(request.params.id, signalParam(request.query) ?? 'KILL');
+    return reply.status(204).send();
+  });
+
+  app.post('/containers/:id/pause', async (request: Request, reply) => {
+    await engine.pause(request.params.id);
+    return reply.status(204).send();
+  });
+
+  app.post('/containers/:id/unpause', async (request: Request, reply) => {
+    await engine.unpause(request.params.id);
+    return reply.status(204).send();
+  });
+
+  app.delete('/containers/:id', async (request: Request, reply) => {
+    await engine.remove(request.params.id, { force: queryBool(request.query, 'force') });
+    return reply.status(204).send();
+  });
+
+  app.post('/containers/prune', async (_request: Request, reply) => {
+    const deleted: string[] = [];
+    for (const record of engine.list()) {
+      if (isActive(record.state)) continue;
+      await engine.remove(record.id);
+      deleted.push(record.id);
+    }
+    return reply.send({ ContainersDeleted: deleted, SpaceReclaimed: 0 });
+  });
+
+  app.post('/containers/:id/wait', async (request: Request, reply) => {
+    const condition = queryString(request.query, 'condition') || 'not-running';
+    if (!['not-running', 'next-exit', 'removed'].includes(condition)) {
+      throw errors.invalidArgument('invalid-condition', `condition: "${condition}" is not one of not-running, next-exit, removed`);
+    }
+    engine.inspect(request.params.id); // 404 before the headers go out
+    const aborter = new AbortController();
+    request.raw.socket.once('close', () => { aborter.abort(); });
+    const waiting = engine.wait(request.params.id, condition as WaitCondition, aborter.signal);
+    // Headers go out at once, as dockerd does: clients know the wait is registered.
+    void reply.hijack();
+    reply.raw.writeHead(200, { 'Content-Type': 'application/json' });
+    reply.raw.flushHeaders();
+    try {
+      const { exitCode, error } = await waiting;
+      reply.raw.end(JSON.stringify({ StatusCode: exitCode, Error: error === '' ? null : { Message: error } }));
+    } catch (err) {
+      reply.raw.end(JSON.stringify({ StatusCode: -1, Error: { Message: err instanceof Error ? err.message : String(err) } }));
+    }
+  });
+
+  app.get('/containers/:id/logs', async (request: Request, reply) => {
+    const record = engine.inspect(request.params.id);
+    await sendLogs(request, reply, engine, record);
+  });
+}

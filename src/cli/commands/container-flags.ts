@@ -1,0 +1,107 @@
+/**
+ * The docker-like flags of `run` and `create`. Values are kept as typed; create-config.ts turns
+ * them into the API's create body (and is where they are checked).
+ */
+import type { OptionSpec } from '../args/command-spec.js';
+
+/** The parsed flags of `run` / `create` (camelCased long names). */
+export interface CreateFlags {
+  detach?: boolean;
+  interactive?: boolean;
+  tty?: boolean;
+  rm?: boolean;
+  name?: string;
+  env: string[];
+  workdir?: string;
+  user?: string;
+  entrypoint?: string;
+  hostname?: string;
+  domainname?: string;
+  network?: string;
+  memory?: string;
+  memorySwap?: string;
+  memoryReservation?: string;
+  cpus?: string;
+  cpuShares?: string;
+  cpuPeriod?: string;
+  cpuQuota?: string;
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  pidsLimit?: string;
+  ulimit: string[];
+  readOnly?: boolean;
+  privileged?: boolean;
+  capAdd: string[];
+  capDrop: string[];
+  securityOpt: string[];
+  label: string[];
+  stopSignal?: string;
+  stopTimeout?: string;
+  logDriver?: string;
+  logOpt: string[];
+  shmSize?: string;
+  tmpfs: string[];
+  sysctl: string[];
+  oomScoreAdj?: string;
+  ipc?: string;
+  pid?: string;
+  uts?: string;
+  cgroupns?: string;
+  pull?: string;
+  detachKeys?: string;
+  sigProxy?: boolean;
+}
+
+const repeat = (flags: string, description: string): OptionSpec => ({ flags, description, repeat: true });
+
+/** Only `run` has these. */
+export const RUN_ONLY_OPTIONS: OptionSpec[] = [
+  { flags: '-d, --detach', description: 'run in the background and print the container ID' },
+  { flags: '--sig-proxy [bool]', description: 'forward signals received by the CLI to the container (not with -t); default true, --sig-proxy=false to turn off' },
+  { flags: '--detach-keys <keys>', description: 'key sequence to detach (default ctrl-p,ctrl-q)' },
+];
+
+/** `run` and `create` (`-h` is Docker's `--hostname` here: help is `--help` only). */
+export const CREATE_OPTIONS: OptionSpec[] = [
+  { flags: '-i, --interactive', description: 'keep STDIN open and attach it' },
+  { flags: '-t, --tty', description: 'allocate a pseudo-TTY' },
+  { flags: '--rm', description: 'remove the container when it exits' },
+  { flags: '--name <name>', description: 'container name' },
+  repeat('-e, --env <KEY=VALUE>', 'set an environment variable (KEY alone: take it from this environment); repeatable'),
+  { flags: '-w, --workdir <dir>', description: 'working directory inside the container' },
+  { flags: '-u, --user <user[:group]>', description: 'user name or uid (and group)' },
+  { flags: '--entrypoint <command>', description: 'override the image entrypoint ("" clears it)' },
+  { flags: '-h, --hostname <name>', description: 'container host name' },
+  { flags: '--domainname <name>', description: 'container NIS domain name' },
+  { flags: '--network <mode>', description: 'network: none (default: loopback only) or host' },
+  { flags: '-m, --memory <bytes>', description: 'memory limit (512m, 1g)' },
+  { flags: '--memory-swap <bytes>', description: 'memory plus swap limit (-1: unlimited swap)' },
+  { flags: '--memory-reservation <bytes>', description: 'memory soft limit' },
+  { flags: '--cpus <number>', description: 'number of CPUs (1.5)' },
+  { flags: '-c, --cpu-shares <weight>', description: 'CPU shares (relative weight)' },
+  { flags: '--cpu-period <us>', description: 'CFS period in microseconds' },
+  { flags: '--cpu-quota <us>', description: 'CFS quota in microseconds' },
+  { flags: '--cpuset-cpus <list>', description: 'CPUs the container may use (0-3, 0,1)' },
+  { flags: '--cpuset-mems <list>', description: 'memory nodes the container may use' },
+  { flags: '--pids-limit <n>', description: 'process limit (-1: unlimited)' },
+  repeat('--ulimit <name=soft[:hard]>', 'resource limit, e.g. nofile=1024:2048; repeatable'),
+  { flags: '--read-only', description: 'mount the root filesystem read-only' },
+  { flags: '--privileged', description: 'give the container all capabilities and devices' },
+  repeat('--cap-add <cap>', 'add a capability; repeatable'),
+  repeat('--cap-drop <cap>', 'drop a capability; repeatable'),
+  repeat('--security-opt <opt>', 'security option (seccomp=unconfined, no-new-privileges); repeatable'),
+  repeat('-l, --label <key=value>', 'set a label; repeatable'),
+  { flags: '--stop-signal <signal>', description: 'signal that stops the container (default SIGTERM)' },
+  { flags: '--stop-timeout <seconds>', description: 'seconds to wait before killing at stop' },
+  { flags: '--log-driver <driver>', description: 'log driver (berth keeps a file per container: json-file, k8s-file, local)' },
+  repeat('--log-opt <key=value>', 'log option, e.g. max-size=10m; repeatable'),
+  { flags: '--shm-size <bytes>', description: 'size of /dev/shm' },
+  repeat('--tmpfs <path[:options]>', 'mount a tmpfs, e.g. /run:rw,size=64m; repeatable'),
+  repeat('--sysctl <key=value>', 'namespaced kernel parameter; repeatable'),
+  { flags: '--oom-score-adj <n>', description: 'OOM score adjustment (-1000 to 1000)' },
+  { flags: '--ipc <mode>', description: 'IPC namespace: private or host' },
+  { flags: '--pid <mode>', description: 'PID namespace: private or host' },
+  { flags: '--uts <mode>', description: 'UTS namespace: private or host' },
+  { flags: '--cgroupns <mode>', description: 'cgroup namespace: private or host' },
+  { flags: '--pull <policy>', description: 'missing or never (berth does not pull from registries yet)' },
+];

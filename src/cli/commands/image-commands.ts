@@ -1,0 +1,117 @@
+/**
+ * `berth image …` and `berth system df` as command specs (and Docker's shortcuts `images`, `rmi`,
+ * `load`, `save`, `import`, `tag`, `history`, via main.ts). With `--root` or BERTH_ROOT the work
+ * runs in this process on that state root (image-local.ts); otherwise through berthd
+ * (image-remote.ts). `bootstrap` always runs in-process: it builds images from host tools.
+ */
+import { argOf, argsOf, flagsOf, type CommandSpec, type GlobalOptions } from '../args/command-spec.js';
+import { runsInProcess } from '../context.js';
+
+/** The options of the image commands, by command. */
+export interface ImageListFlags { quiet?: boolean; format?: string }
+export interface ImageHistoryFlags { trunc: boolean; format?: string }
+export interface ImageSaveFlags { output?: string; format: string }
+export interface ImageImportFlags { change: string[]; message?: string }
+
+/** The operations both modes implement, with the same output. */
+export interface ImageCommands {
+  list(globals: GlobalOptions, flags: ImageListFlags): Promise<void>;
+  inspect(globals: GlobalOptions, refs: string[]): Promise<void>;
+  history(globals: GlobalOptions, ref: string, flags: ImageHistoryFlags): Promise<void>;
+  tag(globals: GlobalOptions, source: string, target: string): Promise<void>;
+  remove(globals: GlobalOptions, refs: string[], force: boolean): Promise<void>;
+  load(globals: GlobalOptions, input: string | undefined): Promise<void>;
+  save(globals: GlobalOptions, refs: string[], flags: ImageSaveFlags): Promise<void>;
+  import(globals: GlobalOptions, file: string, reference: string | undefined, flags: ImageImportFlags): Promise<void>;
+  prune(globals: GlobalOptions, all: boolean): Promise<void>;
+  diskUsage(globals: GlobalOptions, format: string | undefined): Promise<void>;
+}
+
+/** The implementation for this invocation's mode, loaded on first use. */
+export async function imageCommands(globals: GlobalOptions): Promise<ImageCommands> {
+  return runsInProcess(globals) ? (await import('./image-local.js')).localImageCommands : (await import('./image-remote.js')).remoteImageCommands;
+}
+
+const FORMAT = { flags: '--format <format>', description: 'table or json', default: 'table' };
+
+/** `berth image …`. */
+export const IMAGE_COMMAND: CommandSpec = {
+  name: 'image',
+  description: 'Manage images (through berthd; in this process with --root)',
+  commands: [
+    {
+      name: 'ls', aliases: ['list'], description: 'List images',
+      options: [
+        { flags: '-q, --quiet', description: 'only show image ids' },
+        { flags: '-a, --all', description: 'show all images (no intermediate images are hidden today; accepted for compatibility)' },
+        FORMAT,
+      ],
+      run: async ({ globals, options }) => { await (await imageCommands(globals)).list(globals, flagsOf<ImageListFlags>(options)); },
+    },
+    {
+      name: 'inspect', description: 'Show details of one or more images (JSON)', args: '<image...>',
+      run: async ({ globals, args }) => { await (await imageCommands(globals)).inspect(globals, argsOf(args, 'image')); },
+    },
+    {
+      name: 'history', description: 'Show the history of an image', args: '<image>',
+      options: [{ flags: '--no-trunc', description: 'do not truncate output' }, FORMAT],
+      run: async ({ globals, args, options }) => { await (await imageCommands(globals)).history(globals, argOf(args, 'image'), flagsOf<ImageHistoryFlags>(options)); },
+    },
+    {
+      name: 'tag', description: 'Give an image a new name', args: '<source> <target>',
+      run: async ({ globals, args }) => { await (await imageCommands(globals)).tag(globals, argOf(args, 'source'), argOf(args, 'target')); },
+    },
+    {
+      name: 'rm', aliases: ['remove'], description: 'Remove one or more images', args: '<image...>',
+      options: [{ flags: '-f, --force', description: 'remove an image that has several names' }],
+      run: async ({ globals, args, options }) => { await (await imageCommands(globals)).remove(globals, argsOf(args, 'image'), options.force === true); },
+    },
+    {
+      name: 'load', description: 'Load images from a docker-archive or OCI archive (tar, gzip/zstd tar; with --root also an OCI layout directory)',
+      options: [{ flags: '-i, --input <path>', description: 'read from this file instead of stdin' }],
+      run: async ({ globals, options }) => { await (await imageCommands(globals)).load(globals, typeof options.input === 'string' ? options.input : undefined); },
+    },
+    {
+      name: 'save', description: 'Save images to a tar archive (stdout by default) or an OCI layout directory', args: '<image...>',
+      options: [
+        { flags: '-o, --output <path>', description: 'write to this file (or directory, for oci-dir)' },
+        { flags: '--format <format>', description: 'archive format: docker-archive; with --root also oci-archive, oci-dir', default: 'docker-archive' },
+      ],
+      run: async ({ globals, args, options }) => { await (await imageCommands(globals)).save(globals, argsOf(args, 'image'), flagsOf<ImageSaveFlags>(options)); },
+    },
+    {
+      name: 'import', description: 'Create an image from a root filesystem tarball (plain, gzip or zstd; - for stdin)', args: '<file> [reference]',
+      options: [
+        { flags: '-c, --change <instruction>', description: 'apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, USER, VOLUME, WORKDIR, STOPSIGNAL)', repeat: true },
+        { flags: '-m, --message <text>', description: 'history comment for the imported layer' },
+      ],
+      run: async ({ globals, args, options }) => {
+        const reference = args.reference;
+        await (await imageCommands(globals)).import(globals, argOf(args, 'file'), typeof reference === 'string' ? reference : undefined, flagsOf<ImageImportFlags>(options));
+      },
+    },
+    {
+      name: 'bootstrap', description: 'Make an image without a registry, in this process on the state root: busybox (host busybox-static) or debian:<suite> (debootstrap)', args: '<kind>',
+      options: [{ flags: '-t, --tag <name>', description: 'name for the image (default busybox:latest / debian:<suite>)' }],
+      run: async ({ globals, args, options }) => { await (await import('./image-local.js')).bootstrap(globals, argOf(args, 'kind'), typeof options.tag === 'string' ? options.tag : undefined); },
+    },
+    {
+      name: 'prune', description: 'Remove dangling images (no name), or with --all every image no container uses',
+      options: [
+        { flags: '-a, --all', description: 'remove all unused images, not just dangling ones' },
+        { flags: '-f, --force', description: 'do not prompt (berth never prompts; accepted for compatibility)' },
+      ],
+      run: async ({ globals, options }) => { await (await imageCommands(globals)).prune(globals, options.all === true); },
+    },
+  ],
+};
+
+/** `berth system …`. */
+export const SYSTEM_COMMAND: CommandSpec = {
+  name: 'system',
+  description: 'Manage berth',
+  commands: [{
+    name: 'df', description: 'Show disk usage', options: [FORMAT],
+    run: async ({ globals, options }) => { await (await imageCommands(globals)).diskUsage(globals, typeof options.format === 'string' ? options.format : undefined); },
+  }],
+};

@@ -1,0 +1,117 @@
+/** The image commands through berthd's API (the default, without --root / BERTH_ROOT). */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { errors } from '../../base/errors.js';
+import type { JsonMessage } from '../../client/image-client.js';
+import { formatReference, parseTaggedReference } from '../../oci/reference.js';
+import { forEachTarget, printJson, withClient } from '../context.js';
+import type { ImageCommands } from './image-commands.js';
+import { printDiskUsage, printHistory, printImageList, printPrune, removalLines, type ImageListEntry } from './image-output.js';
+
+/** `name[:tag]` → [repository, tag]; a `:` before the last `/` is a registry port. */
+export function splitReference(reference: string): [string, string] {
+  const colon = reference.lastIndexOf(':');
+  return colon > reference.lastIndexOf('/') ? [reference.slice(0, colon), reference.slice(colon + 1)] : [reference, 'latest'];
+}
+
+/** Prints a progress stream's lines; an `error` message (failure after the answer began) throws internal. */
+function printMessages(messages: JsonMessage[], key: 'stream' | 'status'): void {
+  for (const message of messages) {
+    const failure = message.error ?? message.errorDetail?.message;
+    if (failure !== undefined) throw errors.internal('daemon-stream-error', failure);
+    const text = message[key];
+    if (text !== undefined) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+}
+
+function inputStream(file: string | undefined, what: string): Readable {
+  if (file !== undefined && file !== '-') return createReadStream(file);
+  if (process.stdin.isTTY) throw errors.invalidArgument('no-input', `requested ${what} from stdin, but stdin is a terminal: use a file or a pipe`);
+  return process.stdin;
+}
+
+function platformOf(inspected: Record<string, unknown>): string {
+  return [inspected.Os, inspected.Architecture, inspected.Variant].filter((v) => typeof v === 'string' && v !== '').join('/');
+}
+
+/** The image commands through berthd (`--host` / BERTH_HOST). */
+export const remoteImageCommands: ImageCommands = {
+  list: (globals, flags) => withClient(globals, async (client) => {
+    const summaries = await client.images.list();
+    const json = flags.format === 'json';
+    const entries: ImageListEntry[] = await Promise.all(summaries.map(async (s) => {
+      const tags = s.RepoTags.filter((t) => t !== '<none>:<none>');
+      return {
+        Id: s.Id, RepoTags: tags, Names: tags.map((t) => formatReference(parseTaggedReference(t))).sort(),
+        Created: new Date(s.Created * 1000).toISOString(), Size: s.Size,
+        Platform: json ? platformOf(await client.images.inspect(s.Id)) : '',
+      };
+    }));
+    printImageList(entries, flags);
+  }),
+
+  inspect: (globals, refs) => withClient(globals, async (client) => {
+    const views = [];
+    for (const ref of refs) views.push(await client.images.inspect(ref));
+    printJson(views);
+  }),
+
+  history: (globals, ref, flags) => withClient(globals, async (client) => {
+    printHistory(await client.images.history(ref), flags);
+  }),
+
+  tag: (globals, source, target) => withClient(globals, async (client) => {
+    await client.images.tag(source, ...splitReference(target));
+  }),
+
+  remove: (globals, refs, force) => withClient(globals, (client) => forEachTarget(refs, async (ref) => {
+    process.stdout.write(removalLines(await client.images.remove(ref, force)));
+  })),
+
+  load: (globals, input) => withClient(globals, async (client) => {
+    printMessages(await client.images.load(inputStream(input, 'load')), 'stream');
+  }),
+
+  save: async (globals, refs, flags) => {
+    if (flags.format !== 'docker-archive') {
+      throw errors.failedPrecondition('format-needs-root', `--format ${flags.format}: berthd serves docker-archive only; use --root DIR for OCI formats`);
+    }
+    if (flags.output === undefined && process.stdout.isTTY) {
+      throw errors.invalidArgument('no-output', 'refusing to write an archive to a terminal: use -o FILE or redirect stdout');
+    }
+    await withClient(globals, async (client) => {
+      const archive = await client.images.save(refs);
+      await pipeline(archive, flags.output === undefined ? process.stdout : createWriteStream(flags.output));
+    });
+  },
+
+  import: (globals, file, reference, flags) => withClient(globals, async (client) => {
+    const [repo, tag] = reference === undefined ? [undefined, undefined] : splitReference(reference);
+    const messages = await client.images.import(inputStream(file, 'import'), {
+      changes: flags.change,
+      ...(repo === undefined ? {} : { repo, tag }),
+      ...(flags.message === undefined ? {} : { message: flags.message }),
+    });
+    printMessages(messages, 'status');
+  }),
+
+  prune: (globals, all) => withClient(globals, async (client) => {
+    const { ImagesDeleted, SpaceReclaimed } = await client.images.prune(all);
+    printPrune(ImagesDeleted ?? [], SpaceReclaimed);
+  }),
+
+  diskUsage: (globals, format) => withClient(globals, async (client) => {
+    const [images, containers] = await Promise.all([client.images.list(), client.containers.list({ all: true })]);
+    const used = new Set(containers.map((c) => c.ImageID));
+    const size = images.reduce((sum, i) => sum + i.Size, 0);
+    const unused = images.filter((i) => !used.has(i.Id)).reduce((sum, i) => sum + i.Size, 0);
+    const running = containers.filter((c) => c.State === 'running' || c.State === 'paused').length;
+    printDiskUsage([
+      { Type: 'Images', Total: images.length, Active: images.length - images.filter((i) => !used.has(i.Id)).length, Size: size, Reclaimable: unused },
+      { Type: 'Containers', Total: containers.length, Active: running, Size: 0, Reclaimable: 0 },
+      { Type: 'Local Volumes', Total: 0, Active: 0, Size: 0, Reclaimable: 0 },
+      { Type: 'Build Cache', Total: 0, Active: 0, Size: 0, Reclaimable: 0 },
+    ], format, {});
+  }),
+};

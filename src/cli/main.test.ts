@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { expandShortcuts, PROGRAM } from './main.js';
+
+test('Docker\'s shortcuts expand after the global options', () => {
+  assert.deepEqual(expandShortcuts(['run', '--rm', 'busybox']), ['container', 'run', '--rm', 'busybox']);
+  assert.deepEqual(expandShortcuts(['--host', 'unix:///s', 'ps', '-a']), ['--host', 'unix:///s', 'container', 'ls', '-a']);
+  assert.deepEqual(expandShortcuts(['-H', 'unix:///s', 'rm', '-f', 'x']), ['-H', 'unix:///s', 'container', 'rm', '-f', 'x']);
+  assert.deepEqual(expandShortcuts(['--root', '/r', 'images']), ['--root', '/r', 'image', 'ls']);
+  assert.deepEqual(expandShortcuts(['container', 'run', 'images']), ['container', 'run', 'images']);
+  assert.deepEqual(expandShortcuts([]), []);
+});
+
+test('every container verb and its docker-style alias is registered', () => {
+  const container = PROGRAM.commands?.find((c) => c.name === 'container');
+  const verbs = container?.commands?.map((c) => c.name).sort();
+  assert.deepEqual(verbs, ['attach', 'create', 'exec', 'inspect', 'kill', 'logs', 'ls', 'pause', 'prune', 'restart', 'rm', 'run', 'start', 'stop', 'unpause', 'wait']);
+  assert.ok(PROGRAM.commands?.some((c) => c.name === 'inspect'));
+  assert.deepEqual(expandShortcuts(['help', 'run']), ['help', 'container', 'run']);
+});

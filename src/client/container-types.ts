@@ -1,0 +1,155 @@
+/**
+ * The Docker Engine API's container JSON shapes as berthd serves them (src/api/container-views.ts,
+ * container-create-body.ts): only the fields the clients read are typed; the rest pass through.
+ */
+
+export interface Ulimit {
+  Name: string;
+  Soft: number;
+  Hard: number;
+}
+
+/** `HostConfig` of `POST /containers/create`. */
+export interface HostConfig {
+  Memory?: number;
+  MemorySwap?: number;
+  MemoryReservation?: number;
+  NanoCpus?: number;
+  CpuShares?: number;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  PidsLimit?: number;
+  Ulimits?: Ulimit[];
+  CapAdd?: string[];
+  CapDrop?: string[];
+  Privileged?: boolean;
+  ReadonlyRootfs?: boolean;
+  SecurityOpt?: string[];
+  ShmSize?: number;
+  Tmpfs?: Record<string, string>;
+  Sysctls?: Record<string, string>;
+  OomScoreAdj?: number;
+  NetworkMode?: string;
+  IpcMode?: string;
+  PidMode?: string;
+  UTSMode?: string;
+  CgroupnsMode?: string;
+  AutoRemove?: boolean;
+  /** [rows, columns] of the TTY at creation (with Tty). */
+  ConsoleSize?: [number, number];
+  LogConfig?: { Type: string; Config: Record<string, string> };
+}
+
+/** The body of `POST /containers/create` (Config fields at the top level). */
+export interface ContainerCreateConfig {
+  Image: string;
+  Cmd?: string[];
+  Entrypoint?: string[];
+  Env?: string[];
+  WorkingDir?: string;
+  User?: string;
+  Hostname?: string;
+  Domainname?: string;
+  Labels?: Record<string, string>;
+  Tty?: boolean;
+  OpenStdin?: boolean;
+  StdinOnce?: boolean;
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  StopSignal?: string;
+  StopTimeout?: number;
+  HostConfig?: HostConfig;
+}
+
+export interface ContainerCreateResponse {
+  Id: string;
+  Warnings: string[] | null;
+}
+
+/** One entry of `GET /containers/json`. */
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  ImageID: string;
+  Command: string;
+  /** Unix seconds. */
+  Created: number;
+  Ports: unknown[];
+  Labels: Record<string, string> | null;
+  State: string;
+  Status: string;
+  [field: string]: unknown;
+}
+
+export interface ContainerState {
+  Status: string;
+  Running: boolean;
+  Paused: boolean;
+  Restarting: boolean;
+  OOMKilled: boolean;
+  Dead: boolean;
+  Pid: number;
+  ExitCode: number;
+  Error: string;
+  StartedAt: string;
+  FinishedAt: string;
+}
+
+/** `GET /containers/{id}/json`. */
+export interface ContainerInspect {
+  Id: string;
+  Name: string;
+  Created: string;
+  Image: string;
+  State: ContainerState;
+  Config: { Tty: boolean; OpenStdin: boolean; StdinOnce?: boolean; Image: string; [field: string]: unknown };
+  HostConfig: { AutoRemove?: boolean; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
+/** `POST /containers/{id}/wait`: the exit code, and an error when waiting itself failed. */
+export interface WaitResponse {
+  StatusCode: number;
+  Error?: { Message: string } | null;
+}
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+/** `POST /containers/{id}/exec`. */
+export interface ExecConfig {
+  Cmd: string[];
+  Env?: string[];
+  User?: string;
+  WorkingDir?: string;
+  Tty?: boolean;
+  AttachStdin?: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  Privileged?: boolean;
+  DetachKeys?: string;
+}
+
+/** `GET /exec/{id}/json`. */
+export interface ExecInspect {
+  ID: string;
+  Running: boolean;
+  ExitCode: number | null;
+  ContainerID: string;
+  Pid: number;
+  [field: string]: unknown;
+}
+
+/** Query of `GET /containers/{id}/logs` (times as Unix seconds with a fraction, or RFC 3339). */
+export interface LogsOptions {
+  follow?: boolean;
+  stdout?: boolean;
+  stderr?: boolean;
+  since?: string;
+  until?: string;
+  timestamps?: boolean;
+  tail?: string;
+}

@@ -1,0 +1,98 @@
+/**
+ * Typed calls of the local image routes (`/images/…`). Errors as ContainerClient: not-found for an
+ * unknown image, conflict for a removal that needs force, invalid-argument for a bad reference.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { ApiTransport } from './api-transport.js';
+
+/** One entry of `GET /images/json`. */
+export interface ImageSummary {
+  Id: string;
+  RepoTags: string[];
+  /** Unix seconds. */
+  Created: number;
+  Size: number;
+  [field: string]: unknown;
+}
+
+/** One row of `GET /images/{name}/history`. */
+export interface ImageHistoryRow {
+  Id: string;
+  /** Unix seconds. */
+  Created: number;
+  CreatedBy: string;
+  Size: number;
+  Comment: string;
+  Tags: string[] | null;
+}
+
+export type ImageDeleteItem = { Untagged: string } | { Deleted: string };
+
+/** Docker's JSON progress messages (load, import): one object per line. */
+export interface JsonMessage {
+  stream?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message: string };
+}
+
+/** One message per non-empty line; a line that is not JSON throws (SyntaxError). */
+export function parseJsonMessages(body: Buffer): JsonMessage[] {
+  return body.toString('utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as JsonMessage);
+}
+
+/** Image names keep their `/`; only characters that would break the path are escaped. */
+function imagePath(name: string): string {
+  return name.split('/').map(encodeURIComponent).join('/');
+}
+
+/** The local image routes. Methods may run concurrently. */
+export class ImageClient {
+  constructor(private readonly api: ApiTransport) {}
+
+  list(filters?: Record<string, string[]>): Promise<ImageSummary[]> {
+    return this.api.json<ImageSummary[]>('GET', '/images/json', { query: { filters: filters === undefined ? undefined : JSON.stringify(filters) } });
+  }
+
+  /** Docker's image inspect JSON (the same view `berth image inspect --root` prints). */
+  inspect(name: string): Promise<Record<string, unknown>> {
+    return this.api.json<Record<string, unknown>>('GET', `/images/${imagePath(name)}/json`);
+  }
+
+  history(name: string): Promise<ImageHistoryRow[]> {
+    return this.api.json<ImageHistoryRow[]>('GET', `/images/${imagePath(name)}/history`);
+  }
+
+  /** Names `source` as `repo:tag`. Throws invalid-argument for a bad name, not-found for `source`. */
+  async tag(source: string, repo: string, tag: string): Promise<void> {
+    await this.api.call('POST', `/images/${imagePath(source)}/tag`, { query: { repo, tag } });
+  }
+
+  remove(name: string, force: boolean): Promise<ImageDeleteItem[]> {
+    return this.api.json<ImageDeleteItem[]>('DELETE', `/images/${imagePath(name)}`, { query: { force: force ? true : undefined } });
+  }
+
+  /** Loads a docker-archive / OCI archive streamed from `archive`. */
+  async load(archive: Readable): Promise<JsonMessage[]> {
+    return parseJsonMessages((await this.api.call('POST', '/images/load', { upload: archive })).body);
+  }
+
+  /** A docker-archive of `names`, streaming (the caller pipes or destroys it). */
+  save(names: string[]): Promise<IncomingMessage> {
+    return this.api.open('GET', '/images/get', { query: { names } });
+  }
+
+  /** Creates an image from a root filesystem tarball streamed from `tarball`. */
+  async import(tarball: Readable, options: { repo?: string; tag?: string; changes?: string[]; message?: string }): Promise<JsonMessage[]> {
+    const { body } = await this.api.call('POST', '/images/create', {
+      upload: tarball,
+      query: { fromSrc: '-', repo: options.repo, tag: options.tag, changes: options.changes, message: options.message },
+    });
+    return parseJsonMessages(body);
+  }
+
+  prune(all: boolean): Promise<{ ImagesDeleted: ImageDeleteItem[] | null; SpaceReclaimed: number }> {
+    return this.api.json('POST', '/images/prune', { query: { filters: all ? JSON.stringify({ dangling: ['false'] }) : undefined } });
+  }
+}

@@ -1,0 +1,337 @@
+/**
+ * The node's containers: create, start, stop, kill, restart, pause, unpause, remove, wait, and
+ * live restore. A container is a durable record (SQLite) plus, while it runs, a task (conmon + runc)
+ * that outlives berthd; exits are read from conmon's exit files, so none is lost while berthd is
+ * down. Operations on one container are serialized (kill and reads are not: they are safe at any
+ * time); different containers proceed concurrently.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { systemClock, type Clock } from '../base/clock.js';
+import { errors, isBerthError, messageOf } from '../base/errors.js';
+import { findExecutable } from '../base/find-executable.js';
+import { KeyedMutex } from '../base/keyed-mutex.js';
+import { ChildProcessRunner, type ProcessRunner } from '../base/process-runner.js';
+import type { ImageRecord } from '../images/image-record.js';
+import type { ImageService } from '../images/image-service.js';
+import type { ImageConfig } from '../oci/schemas.js';
+import { attachSocketPath, connectAttach, type AttachConnection } from '../runtime/attach-socket.js';
+import { resizeTerminal, terminalControlPath } from '../runtime/terminal-resize.js';
+import { readExitCode, wasOomKilled } from '../runtime/exit-file.js';
+import { RuncCli } from '../runtime/runc.js';
+import { stopContainer } from '../runtime/stop-container.js';
+import { AttachRegistry } from './attach-registry.js';
+import { ContainerEvents } from './container-events.js';
+import { ContainerPaths } from './container-paths.js';
+import { isActive, type ContainerRecord, type ContainerState } from './container-record.js';
+import { ContainerStore } from './container-store.js';
+import { cleanupTask, createTask, type TaskContext } from './container-task.js';
+import { prepareContainer, type CreateContainerRequest } from './create-container.js';
+import { ExecSessions } from './exec-sessions.js';
+import { ExitMonitor } from './exit-monitor.js';
+import { waitForContainer, type WaitCondition } from './wait-container.js';
+import { readHostFacts, type HostFacts } from './host-facts.js';
+import { restoreContainers } from './live-restore.js';
+
+export interface ContainerEngineOptions {
+  images: ImageService;
+  runner?: ProcessRunner;
+  clock?: Clock;
+  runcPath?: string;
+  conmonPath?: string;
+  /** Absolute cgroup parent of every container (default `/berth`). */
+  cgroupParent?: string;
+  /** Read from the host when absent. */
+  host?: HostFacts;
+}
+
+export type { WaitCondition } from './wait-container.js';
+
+/** Docker's default grace period between the stop signal and SIGKILL. */
+export const DEFAULT_STOP_TIMEOUT_S = 10;
+
+export class ContainerEngine {
+  readonly events = new ContainerEvents();
+  readonly attachments = new AttachRegistry();
+  readonly execs: ExecSessions = new ExecSessions(this);
+  readonly store: ContainerStore;
+  readonly paths: ContainerPaths;
+  readonly task: TaskContext;
+  readonly #images: ImageService;
+  readonly #clock: Clock;
+  readonly #mutex = new KeyedMutex();
+  readonly #imageConfigs = new Map<string, ImageConfig>();
+  readonly #monitor: ExitMonitor;
+
+  private constructor(options: ContainerEngineOptions, host: HostFacts) {
+    this.#images = options.images;
+    this.#clock = options.clock ?? systemClock;
+    this.store = new ContainerStore(options.images.db);
+    this.paths = new ContainerPaths(options.images.root.path);
+    const runner = options.runner ?? new ChildProcessRunner();
+    const runcPath = findExecutable(options.runcPath ?? 'runc');
+    this.task = {
+      paths: this.paths,
+      runc: new RuncCli({ runner, root: this.paths.runtimeRoot, runcPath }),
+      runner,
+      runcPath,
+      conmonPath: findExecutable(options.conmonPath ?? 'conmon'),
+      snapshotter: options.images.snapshotter,
+      host,
+      cgroupParent: options.cgroupParent ?? '/berth',
+    };
+    this.#monitor = new ExitMonitor(this.paths.exits, (id) => {
+      void this.#mutex.run(id, () => this.#recordExit(id)).catch(() => undefined);
+    });
+  }
+
+  /** Opens the engine on the image service's state root and restores what runs (live restore). */
+  static async open(options: ContainerEngineOptions): Promise<ContainerEngine> {
+    const engine = new ContainerEngine(options, options.host ?? (await readHostFacts()));
+    await restoreContainers(engine, {
+      recordExit: (id) => engine.#recordExit(id),
+      removeNow: (record) => engine.#removeNow(record),
+    });
+    await engine.#monitor.start();
+    return engine;
+  }
+
+  /** Stops watching exits. Containers keep running. */
+  close(): void {
+    this.#monitor.stop();
+  }
+
+  /** Ids of the container's exec sessions. */
+  execIds(id: string): string[] {
+    return this.execs.idsOf(id);
+  }
+
+  list(): ContainerRecord[] {
+    return this.store.list();
+  }
+
+  inspect(ref: string): ContainerRecord {
+    return this.store.resolve(ref);
+  }
+
+  /** The image a container would be created from. Throws not-found (`no-such-image`). */
+  resolveImage(ref: string): ImageRecord {
+    try {
+      return this.#images.resolve(ref);
+    } catch (err) {
+      if (isBerthError(err, 'not-found')) throw errors.notFound('no-such-image', `No such image: ${ref}`, { cause: err });
+      throw err;
+    }
+  }
+
+  async imageConfig(imageId: string): Promise<ImageConfig> {
+    const cached = this.#imageConfigs.get(imageId);
+    if (cached !== undefined) return cached;
+    const config = await this.#images.config(this.#images.resolve(imageId));
+    this.#imageConfigs.set(imageId, config);
+    return config;
+  }
+
+  /** Creates the record, its writable layer and etc files. Throws as `prepareContainer`. */
+  async create(request: CreateContainerRequest): Promise<ContainerRecord> {
+    const id = randomBytes(32).toString('hex');
+    return this.#mutex.run(id, () => prepareContainer(this, id, request, this.#clock));
+  }
+
+  /** Starts a created or exited container. `changed` is false when it was already running. */
+  async start(ref: string): Promise<{ changed: boolean }> {
+    const { id } = this.store.resolve(ref);
+    return this.#mutex.run(id, async () => {
+      const record = this.#require(id);
+      if (record.state.status === 'running' || record.state.status === 'paused') return { changed: false };
+      await this.#startNow(record);
+      return { changed: true };
+    });
+  }
+
+  async #startNow(record: ContainerRecord): Promise<void> {
+    const { id } = record;
+    const uuid = randomUUID();
+    try {
+      const image = await this.imageConfig(record.imageId);
+      const launched = await createTask(this.task, record, image, uuid);
+      const size = record.config.consoleSize;
+      if (size !== undefined && record.config.options.tty === true) await resizeTerminal(terminalControlPath(this.paths.dir(id)), size[0], size[1]);
+      await this.attachments.connectWaiting(id, attachSocketPath(this.paths.dir(id)));
+      await this.task.runc.start(id);
+      this.#setState(id, {
+        ...record.state, status: 'running', pid: launched.pid, conmonPid: launched.conmonPid, attachId: uuid,
+        exitCode: 0, oomKilled: false, error: '', startedAt: this.#clock.now().toISOString(),
+      });
+    } catch (err) {
+      await cleanupTask(this.task, id).catch(() => undefined);
+      const exitCode = isBerthError(err, 'invalid-argument') ? 125 : /not found|no such file/i.test(messageOf(err)) ? 127 : 126;
+      // As Docker: a failed start leaves the status as it was, with the code and the reason.
+      this.#setState(id, { ...record.state, pid: 0, conmonPid: 0, exitCode, error: messageOf(err) });
+      throw err;
+    }
+    this.events.emit('start', id);
+  }
+
+  /** Stops a running container (signal, timeout, SIGKILL). `changed` is false when it was not running. */
+  async stop(ref: string, options: { timeoutS?: number; signal?: string } = {}): Promise<{ changed: boolean }> {
+    const { id } = this.store.resolve(ref);
+    return this.#mutex.run(id, async () => {
+      const record = this.#require(id);
+      if (!isActive(record.state)) return { changed: false };
+      await this.#stopNow(record, options);
+      return { changed: true };
+    });
+  }
+
+  async #stopNow(record: ContainerRecord, options: { timeoutS?: number; signal?: string }): Promise<void> {
+    const timeoutS = options.timeoutS ?? record.config.stopTimeout ?? DEFAULT_STOP_TIMEOUT_S;
+    await stopContainer({
+      runc: this.task.runc, id: record.id, exitDir: this.paths.exits,
+      timeoutMs: timeoutS < 0 ? 2 ** 31 - 1 : timeoutS * 1000,
+      stopSignal: options.signal ?? record.config.stopSignal ?? 'TERM',
+    });
+    await this.#recordExit(record.id);
+  }
+
+  /** Sends a signal to the container's init. Throws conflict (`container-not-running`) when it is not running. */
+  async kill(ref: string, signal = 'KILL'): Promise<void> {
+    const record = this.store.resolve(ref);
+    if (!isActive(record.state)) throw errors.conflict('container-not-running', `Container ${record.id} is not running`);
+    try {
+      await this.task.runc.kill(record.id, signal);
+    } catch (err) {
+      if (isBerthError(err, 'failed-precondition') || isBerthError(err, 'not-found')) {
+        throw errors.conflict('container-not-running', `Container ${record.id} is not running`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  /** Stops (if running) and starts again. */
+  async restart(ref: string, options: { timeoutS?: number; signal?: string } = {}): Promise<void> {
+    const { id } = this.store.resolve(ref);
+    await this.#mutex.run(id, async () => {
+      const record = this.#require(id);
+      if (isActive(record.state)) await this.#stopNow(record, options);
+      await this.#startNow(this.#require(id));
+    });
+  }
+
+  /** Freezes every process of a running container. */
+  async pause(ref: string): Promise<void> {
+    await this.#freeze(ref, true);
+  }
+
+  async unpause(ref: string): Promise<void> {
+    await this.#freeze(ref, false);
+  }
+
+  async #freeze(ref: string, pause: boolean): Promise<void> {
+    const { id } = this.store.resolve(ref);
+    await this.#mutex.run(id, async () => {
+      const record = this.#require(id);
+      if (!isActive(record.state)) throw errors.conflict('container-not-running', `Container ${id} is not running`);
+      if (pause && record.state.status === 'paused') throw errors.conflict('container-paused', `Container ${id} is already paused`);
+      if (!pause && record.state.status !== 'paused') throw errors.conflict('container-not-paused', `Container ${id} is not paused`);
+      if (pause) await this.task.runc.pause(id);
+      else await this.task.runc.resume(id);
+      this.#setState(id, { ...record.state, status: pause ? 'paused' : 'running' });
+    });
+  }
+
+  /**
+   * Removes the container, its writable layer and files. A running one needs `force` (it is killed
+   * first); otherwise conflict (`container-running`).
+   */
+  async remove(ref: string, options: { force?: boolean } = {}): Promise<void> {
+    const { id } = this.store.resolve(ref);
+    await this.#mutex.run(id, async () => {
+      const record = this.store.find(id);
+      if (record === undefined) return;
+      if (isActive(record.state)) {
+        if (options.force !== true) {
+          throw errors.conflict('container-running',
+            `You cannot remove a ${record.state.status} container ${id}. Stop the container before attempting removal or force remove`);
+        }
+        await stopContainer({ runc: this.task.runc, id, exitDir: this.paths.exits, timeoutMs: 0 });
+        await this.#recordExit(id, { autoRemove: false });
+      }
+      await this.#removeNow(this.#require(id));
+    });
+  }
+
+  async #removeNow(record: ContainerRecord): Promise<void> {
+    const { id } = record;
+    this.#setState(id, { ...record.state, status: 'removing' });
+    await cleanupTask(this.task, id);
+    const key = this.paths.snapshotKey(id);
+    if (this.task.snapshotter.has(key)) await this.task.snapshotter.remove(key);
+    await rm(this.paths.dir(id), { recursive: true, force: true });
+    await rm(join(this.paths.exits, id), { force: true });
+    this.store.delete(id);
+    this.execs.forget(id);
+    this.attachments.abandon(id, errors.notFound('no-such-container', `No such container: ${id}`));
+    this.events.emit('removed', id);
+  }
+
+  /**
+   * Connects to the container's stdio: at once when it runs, else when it next starts (so no output
+   * is missed). Throws canceled when `signal` aborts first.
+   */
+  async attach(ref: string, signal: AbortSignal): Promise<{ record: ContainerRecord; connection: AttachConnection }> {
+    const record = this.store.resolve(ref);
+    if (isActive(record.state)) {
+      return { record, connection: await connectAttach(attachSocketPath(this.paths.dir(record.id)), signal) };
+    }
+    return { record, connection: await this.attachments.waitForStart(record.id, signal) };
+  }
+
+  /** Sets the size of a running container's terminal; nothing to do without a TTY or a run. */
+  async resize(ref: string, rows: number, cols: number): Promise<void> {
+    const record = this.store.resolve(ref);
+    if (record.config.options.tty !== true || !isActive(record.state)) return;
+    await resizeTerminal(terminalControlPath(this.paths.dir(record.id)), rows, cols);
+  }
+
+  /**
+   * Waits as Docker's wait does and resolves with the exit code: `not-running` returns at once when
+   * the container is not running; `next-exit` waits for the next exit; `removed` for the removal.
+   */
+  wait(ref: string, condition: WaitCondition = 'not-running', signal?: AbortSignal): Promise<{ exitCode: number; error: string }> {
+    return waitForContainer(this.store, this.events, this.store.resolve(ref).id, condition, signal);
+  }
+
+  /**
+   * Records the exit conmon reported (if any yet) and cleans the run up; with `autoRemove` (the
+   * default follows the container's `--rm`) removes the container too. Idempotent. Call under the
+   * container's lock.
+   */
+  async #recordExit(id: string, options: { autoRemove?: boolean } = {}): Promise<void> {
+    const record = this.store.find(id);
+    if (record === undefined || !isActive(record.state)) return;
+    const exitCode = await readExitCode(this.paths.exits, id);
+    if (exitCode === undefined) return;
+    const oomKilled = await wasOomKilled(this.paths.persist(id));
+    await cleanupTask(this.task, id);
+    const state: ContainerState = {
+      ...record.state, status: 'exited', pid: 0, conmonPid: 0, exitCode, oomKilled, finishedAt: this.#clock.now().toISOString(),
+    };
+    this.#setState(id, state);
+    await rm(join(this.paths.exits, id), { force: true });
+    await rm(join(this.paths.sockets, record.state.attachId), { force: true });
+    this.events.emit('exit', id, state);
+    if (options.autoRemove ?? record.config.autoRemove) await this.#removeNow({ ...record, state });
+  }
+
+  #require(id: string): ContainerRecord {
+    const record = this.store.find(id);
+    if (record === undefined) throw errors.notFound('no-such-container', `No such container: ${id}`);
+    return record;
+  }
+
+  #setState(id: string, state: ContainerState): void {
+    this.store.setState(id, state);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Where a container's files live under the state root. The container directory is also its OCI
+ * bundle (conmon puts its `ctl` and `winsz` FIFOs there):
+ *
+ *   containers/<id>/config.json   runtime spec         containers/<id>/rootfs/      overlay mount
+ *   containers/<id>/hosts, hostname, resolv.conf       containers/<id>/container.log
+ *   containers/<id>/persist/      conmon's exit + oom  containers/<id>/conmon/      conmon's cwd
+ *   containers/<id>/exec/<exec>/  one dir per exec     exits/<id>                   exit code
+ *   runc/                         runc's --root        sockets/                     attach sockets
+ */
+import { join } from 'node:path';
+
+export class ContainerPaths {
+  constructor(readonly root: string) {}
+
+  get containers(): string { return join(this.root, 'containers'); }
+  get exits(): string { return join(this.root, 'exits'); }
+  get runtimeRoot(): string { return join(this.root, 'runc'); }
+  get sockets(): string { return join(this.root, 'sockets'); }
+
+  dir(id: string): string { return join(this.containers, id); }
+  rootfs(id: string): string { return join(this.dir(id), 'rootfs'); }
+  spec(id: string): string { return join(this.dir(id), 'config.json'); }
+  log(id: string): string { return join(this.dir(id), 'container.log'); }
+  persist(id: string): string { return join(this.dir(id), 'persist'); }
+  conmonDir(id: string): string { return join(this.dir(id), 'conmon'); }
+  pidFile(id: string): string { return join(this.dir(id), 'pid'); }
+  conmonPidFile(id: string): string { return join(this.dir(id), 'conmon.pid'); }
+  execDir(id: string, execId: string): string { return join(this.dir(id), 'exec', execId); }
+  etcFile(id: string, name: 'hosts' | 'hostname' | 'resolv.conf'): string { return join(this.dir(id), name); }
+
+  /** The active snapshot that holds the container's writable layer. */
+  snapshotKey(id: string): string { return `container/${id}`; }
+}

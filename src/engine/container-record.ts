@@ -1,0 +1,118 @@
+/**
+ * A container as the node records it: `config` is the user's intent (fixed at create), `state` what
+ * was last observed. Both are stored as JSON and checked against these schemas when read back.
+ */
+import { z } from 'zod';
+import type { ContainerOptions } from '../runtime/spec/container-options.js';
+
+const namespaceMode = z.enum(['private', 'host']);
+
+const containerOptionsSchema: z.ZodType<ContainerOptions> = z.object({
+  cmd: z.array(z.string()).optional(),
+  entrypoint: z.array(z.string()).optional(),
+  env: z.array(z.string()).optional(),
+  workingDir: z.string().optional(),
+  user: z.string().optional(),
+  hostname: z.string().optional(),
+  domainname: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  tty: z.boolean().optional(),
+  openStdin: z.boolean().optional(),
+  readOnly: z.boolean().optional(),
+  privileged: z.boolean().optional(),
+  capAdd: z.array(z.string()).optional(),
+  capDrop: z.array(z.string()).optional(),
+  securityOpt: z.array(z.string()).optional(),
+  memory: z.number().optional(),
+  memorySwap: z.number().optional(),
+  memoryReservation: z.number().optional(),
+  cpuShares: z.number().optional(),
+  cpuQuota: z.number().optional(),
+  cpuPeriod: z.number().optional(),
+  nanoCpus: z.number().optional(),
+  cpusetCpus: z.string().optional(),
+  cpusetMems: z.string().optional(),
+  pidsLimit: z.number().optional(),
+  ulimits: z.array(z.object({ name: z.string(), soft: z.number(), hard: z.number() })).optional(),
+  shmSize: z.number().optional(),
+  tmpfs: z.record(z.string(), z.string()).optional(),
+  sysctls: z.record(z.string(), z.string()).optional(),
+  oomScoreAdj: z.number().optional(),
+  networkMode: z.enum(['none', 'host']).optional(),
+  ipcMode: namespaceMode.optional(),
+  pidMode: namespaceMode.optional(),
+  utsMode: namespaceMode.optional(),
+  cgroupnsMode: namespaceMode.optional(),
+});
+
+/** The log settings of a container (`--log-opt max-size=...`). */
+export const logConfigSchema = z.object({
+  /** conmon starts the log afresh once it reaches this size; -1 = unbounded. */
+  maxSize: z.number().int(),
+});
+export type LogConfig = z.infer<typeof logConfigSchema>;
+
+export const containerConfigSchema = z.object({
+  /** The image reference as the user gave it (Docker's Config.Image). */
+  image: z.string(),
+  options: containerOptionsSchema,
+  /** `--rm`: remove the container once it exits. */
+  autoRemove: z.boolean(),
+  stopSignal: z.string().optional(),
+  /** Seconds between the stop signal and SIGKILL (Docker's default is 10). */
+  stopTimeout: z.number().int().optional(),
+  /** Close the container's stdin when the first attached client detaches (`run -i`). */
+  stdinOnce: z.boolean(),
+  attachStdin: z.boolean(),
+  attachStdout: z.boolean(),
+  attachStderr: z.boolean(),
+  log: logConfigSchema,
+  /** Initial terminal size [rows, cols] (HostConfig.ConsoleSize), applied before the process starts. */
+  consoleSize: z.tuple([z.number().int(), z.number().int()]).optional(),
+});
+export type ContainerConfig = z.infer<typeof containerConfigSchema>;
+
+export const CONTAINER_STATUSES = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'] as const;
+export type ContainerStatus = (typeof CONTAINER_STATUSES)[number];
+
+/** Docker's "never" timestamp. */
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export const containerStateSchema = z.object({
+  status: z.enum(CONTAINER_STATUSES),
+  /** Host pid of the container's init while it runs; 0 otherwise. */
+  pid: z.number().int(),
+  /** Host pid of the container's conmon while it runs; 0 otherwise. */
+  conmonPid: z.number().int(),
+  /** conmon's attach-socket id of the current run. */
+  attachId: z.string(),
+  exitCode: z.number().int(),
+  oomKilled: z.boolean(),
+  /** Why the last start failed or how the container was lost; empty when none. */
+  error: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  restartCount: z.number().int(),
+});
+export type ContainerState = z.infer<typeof containerStateSchema>;
+
+export function initialState(): ContainerState {
+  return {
+    status: 'created', pid: 0, conmonPid: 0, attachId: '', exitCode: 0, oomKilled: false, error: '',
+    startedAt: ZERO_TIME, finishedAt: ZERO_TIME, restartCount: 0,
+  };
+}
+
+export interface ContainerRecord {
+  id: string;
+  name: string;
+  imageId: string;
+  createdAt: string;
+  config: ContainerConfig;
+  state: ContainerState;
+}
+
+/** Whether the container's process may be alive (what `docker ps` lists without `-a`). */
+export function isActive(state: ContainerState): boolean {
+  return state.status === 'running' || state.status === 'paused' || state.status === 'restarting';
+}

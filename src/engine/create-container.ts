@@ -1,0 +1,109 @@
+/**
+ * `create`: checks the request, claims the name, prepares the container's writable layer over its
+ * image and writes its etc files. Nothing runs yet. On failure nothing is left behind.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { hostname as hostHostname } from 'node:os';
+import type { Clock } from '../base/clock.js';
+import { DEFAULT_SECCOMP_PROFILE } from '../runtime/seccomp/default-profile.js';
+import { buildSpec } from '../runtime/spec/build-spec.js';
+import type { ContainerOptions } from '../runtime/spec/container-options.js';
+import type { ContainerEngine } from './container-engine.js';
+import { checkContainerName, generateContainerName } from './container-names.js';
+import { initialState, type ContainerConfig, type ContainerRecord } from './container-record.js';
+import { cgroupsPathOf } from './container-task.js';
+import { etcFiles } from './etc-files.js';
+
+/** Size at which a container's log starts afresh unless `logMaxSize` says otherwise. */
+export const DEFAULT_LOG_MAX_SIZE = 20 * 1024 * 1024;
+
+export interface CreateContainerRequest {
+  /** Image reference or id. */
+  image: string;
+  name?: string;
+  options: ContainerOptions;
+  autoRemove?: boolean;
+  stopSignal?: string;
+  stopTimeout?: number;
+  stdinOnce?: boolean;
+  attachStdin?: boolean;
+  attachStdout?: boolean;
+  attachStderr?: boolean;
+  /** Bytes; -1 = unbounded. */
+  logMaxSize?: number;
+  /** [rows, cols] of the TTY at start. */
+  consoleSize?: [number, number];
+}
+
+/**
+ * Throws not-found (`image-not-found`) for an unknown image, invalid-argument naming the option for
+ * a bad option (everything buildSpec checks except user names, which need the root filesystem),
+ * conflict (`container-name-taken`) for a name in use.
+ */
+export async function prepareContainer(engine: ContainerEngine, id: string, request: CreateContainerRequest, clock: Clock): Promise<ContainerRecord> {
+  const image = engine.resolveImage(request.image);
+  const imageConfig = await engine.imageConfig(image.id);
+  const options: ContainerOptions = { ...request.options };
+  if (options.networkMode === 'host' && options.hostname === undefined) options.hostname = hostHostname();
+  checkOptions(engine, id, options, imageConfig.config);
+
+  const config: ContainerConfig = {
+    image: request.image,
+    options,
+    autoRemove: request.autoRemove ?? false,
+    stdinOnce: request.stdinOnce ?? false,
+    attachStdin: request.attachStdin ?? false,
+    attachStdout: request.attachStdout ?? true,
+    attachStderr: request.attachStderr ?? true,
+    log: { maxSize: request.logMaxSize ?? DEFAULT_LOG_MAX_SIZE },
+  };
+  if (request.stopSignal !== undefined) config.stopSignal = request.stopSignal;
+  else if (imageConfig.config?.StopSignal !== undefined) config.stopSignal = imageConfig.config.StopSignal;
+  if (request.stopTimeout !== undefined) config.stopTimeout = request.stopTimeout;
+  if (request.consoleSize !== undefined && request.consoleSize[0] > 0 && request.consoleSize[1] > 0) config.consoleSize = request.consoleSize;
+
+  const name = request.name !== undefined && request.name !== ''
+    ? checkContainerName(request.name)
+    : generateContainerName((candidate) => engine.store.findByName(candidate) !== undefined);
+  const record: ContainerRecord = { id, name, imageId: image.id, createdAt: clock.now().toISOString(), config, state: initialState() };
+  engine.store.insert(record);
+  try {
+    const { paths } = engine;
+    await mkdir(paths.dir(id), { recursive: true, mode: 0o711 });
+    await engine.task.snapshotter.prepare(paths.snapshotKey(id), image.topChainId);
+    const files = etcFiles({
+      hostname: options.hostname ?? id.slice(0, 12),
+      domainname: options.domainname,
+      networkMode: options.networkMode ?? 'none',
+      hostHosts: engine.task.host.hosts,
+      hostResolvConf: engine.task.host.resolvConf,
+    });
+    await writeFile(paths.etcFile(id, 'hosts'), files.hosts);
+    await writeFile(paths.etcFile(id, 'hostname'), files.hostname);
+    await writeFile(paths.etcFile(id, 'resolv.conf'), files.resolvConf);
+  } catch (err) {
+    const key = engine.paths.snapshotKey(id);
+    if (engine.task.snapshotter.has(key)) await engine.task.snapshotter.remove(key).catch(() => undefined);
+    await rm(engine.paths.dir(id), { recursive: true, force: true });
+    engine.store.delete(id);
+    throw err;
+  }
+  return record;
+}
+
+/** Runs the pure spec builder once, so bad options fail at create as in Docker. */
+function checkOptions(engine: ContainerEngine, id: string, options: ContainerOptions, image: Parameters<typeof buildSpec>[0]['image']): void {
+  const { host } = engine.task;
+  buildSpec({
+    id,
+    image: { ...image, User: '' },
+    options: { ...options, user: '' },
+    rootfsPath: '/',
+    etcFiles: { hosts: '/hosts', hostname: '/hostname', resolvConf: '/resolv.conf' },
+    cgroupsPath: cgroupsPathOf(engine.task, id),
+    hostLimits: host.limits,
+    seccompProfile: DEFAULT_SECCOMP_PROFILE,
+    hostCapabilities: host.capabilities,
+    hostKernel: host.kernel,
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * Live restore, run when the engine opens: containers keep running under their conmon while berthd
+ * is down. For each container recorded as running, the exit file says whether it exited meanwhile
+ * (its code is recorded); otherwise runc says whether it still runs (it is adopted as is). What a
+ * crash left half-done is finished or undone: runs whose process vanished without an exit file
+ * (host reboot, conmon killed), runc containers, mounts and directories with no record,
+ * half-removed containers, and writable layers of creates that never committed their record.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isBerthError } from '../base/errors.js';
+import { isProcessAlive } from '../base/process-alive.js';
+import { readExitCode } from '../runtime/exit-file.js';
+import type { ContainerEngine } from './container-engine.js';
+import { isActive, type ContainerRecord } from './container-record.js';
+import { cleanupTask } from './container-task.js';
+
+export interface RestoreHooks {
+  recordExit(id: string): Promise<void>;
+  removeNow(record: ContainerRecord): Promise<void>;
+}
+
+/** Exit code recorded for a run whose process vanished without leaving an exit code. */
+export const LOST_EXIT_CODE = 255;
+
+export async function restoreContainers(engine: ContainerEngine, hooks: RestoreHooks): Promise<void> {
+  const records = engine.store.list();
+  for (const record of records) {
+    if (record.state.status === 'removing') await hooks.removeNow(record);
+    else if (isActive(record.state)) await restoreRun(engine, record, hooks);
+  }
+  const remaining = engine.store.list();
+  await removeOrphans(engine, new Set(remaining.map((r) => r.id)), new Set(remaining.map((r) => r.state.attachId)));
+}
+
+async function restoreRun(engine: ContainerEngine, record: ContainerRecord, hooks: RestoreHooks): Promise<void> {
+  const { id } = record;
+  if ((await readExitCode(engine.paths.exits, id)) !== undefined) {
+    await hooks.recordExit(id);
+    return;
+  }
+  const status = await engine.task.runc.state(id).then((s) => s.status, (err: unknown) => {
+    if (isBerthError(err, 'not-found')) return 'gone' as const;
+    throw err;
+  });
+  if ((status === 'running' || status === 'paused') && isProcessAlive(record.state.conmonPid)) {
+    if (record.state.status !== status) engine.store.setState(id, { ...record.state, status });
+    return;
+  }
+  // The process (or its conmon, without which no exit would ever be reported) is gone: settle it.
+  await cleanupTask(engine.task, id);
+  const exitCode = (await readExitCode(engine.paths.exits, id)) ?? LOST_EXIT_CODE;
+  const state = {
+    ...record.state, status: 'exited' as const, pid: 0, conmonPid: 0, exitCode,
+    error: exitCode === LOST_EXIT_CODE ? 'the container was lost while berthd was down (its monitor is gone)' : '',
+    finishedAt: new Date().toISOString(),
+  };
+  engine.store.setState(id, state);
+  await rm(join(engine.paths.exits, id), { force: true });
+  await rm(join(engine.paths.sockets, record.state.attachId), { force: true });
+  if (record.config.autoRemove) await hooks.removeNow({ ...record, state });
+}
+
+async function removeOrphans(engine: ContainerEngine, known: Set<string>, liveAttachIds: Set<string>): Promise<void> {
+  const runcIds = await engine.task.runc.list().then((list) => list.map((s) => s.id), () => [] as string[]);
+  const dirIds = await readdir(engine.paths.containers).catch(() => [] as string[]);
+  for (const id of new Set([...runcIds, ...dirIds])) {
+    if (known.has(id)) continue;
+    await cleanupTask(engine.task, id);
+    await rm(engine.paths.dir(id), { recursive: true, force: true });
+  }
+  for (const name of await readdir(engine.paths.exits).catch(() => [] as string[])) {
+    if (!known.has(name)) await rm(join(engine.paths.exits, name), { force: true });
+  }
+  for (const name of await readdir(engine.paths.sockets).catch(() => [] as string[])) {
+    if (!liveAttachIds.has(name)) await rm(join(engine.paths.sockets, name), { force: true });
+  }
+  const snapshotter = engine.task.snapshotter;
+  for (const snapshot of snapshotter.list()) {
+    const id = snapshot.kind === 'active' && snapshot.key.startsWith('container/') ? snapshot.key.slice('container/'.length) : undefined;
+    if (id !== undefined && !known.has(id)) await snapshotter.remove(snapshot.key);
+  }
+}
