@@ -124,6 +124,8 @@ describe('the docker CLI drives berthd containers', { skip: needsRoot() || (!exi
     await eventually('the exit file', () => access(join(root, 'exits', victim)).then(() => true, () => false));
     await startDaemon();
     assert.match(ok('ps', '--format', '{{.Names}} {{.Status}}'), /^survivor Up /m);
+    const survivor = ok('inspect', '--format', '{{.Id}}', 'survivor').trim();
+    assert.ok((await currentMountPointsBelow(root)).includes(join(root, 'containers', survivor, 'rootfs')), 'the survivor keeps its rootfs mount');
     assert.equal(ok('inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'victim').trim(), 'exited 137');
     assert.equal(ok('logs', 'survivor'), 'before\n');
     assert.equal(ok('exec', 'survivor', 'echo', 'exec-after-restore'), 'exec-after-restore\n');

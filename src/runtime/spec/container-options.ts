@@ -77,7 +77,7 @@ export interface ContainerOptions {
   ipcMode?: 'private' | 'host';
   pidMode?: 'private' | 'host';
   utsMode?: 'private' | 'host';
-  /** Private by default (one of the brief's defaults; Docker picks host on cgroup v1 hosts). */
+  /** Private by default, as on cgroup v2 hosts (Docker picks host on cgroup v1 hosts). */
   cgroupnsMode?: 'private' | 'host';
 }
 
