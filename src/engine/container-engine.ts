@@ -166,7 +166,9 @@ export class ContainerEngine {
       });
     } catch (err) {
       await cleanupTask(this.task, id).catch(() => undefined);
-      const exitCode = isBerthError(err, 'invalid-argument') ? 125 : /not found|no such file/i.test(messageOf(err)) ? 127 : 126;
+      const reason = isBerthError(err) ? err.reason : '';
+      // Docker's codes: 127 command not found, 126 cannot be run, 125 anything else.
+      const exitCode = reason === 'executable-not-found' ? 127 : reason === 'executable-not-permitted' ? 126 : 125;
       // As Docker: a failed start leaves the status as it was, with the code and the reason.
       this.#setState(id, { ...record.state, pid: 0, conmonPid: 0, exitCode, error: messageOf(err) });
       throw err;

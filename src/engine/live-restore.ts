@@ -69,8 +69,9 @@ async function removeOrphans(engine: ContainerEngine, known: Set<string>, liveAt
     await cleanupTask(engine.task, id);
     await rm(engine.paths.dir(id), { recursive: true, force: true });
   }
+  // Only complete exit files: `<id>.XXXXXX` is conmon's temporary file of an exit being written.
   for (const name of await readdir(engine.paths.exits).catch(() => [] as string[])) {
-    if (!known.has(name)) await rm(join(engine.paths.exits, name), { force: true });
+    if (/^[0-9a-f]{64}$/.test(name) && !known.has(name)) await rm(join(engine.paths.exits, name), { force: true });
   }
   for (const name of await readdir(engine.paths.sockets).catch(() => [] as string[])) {
     if (!liveAttachIds.has(name)) await rm(join(engine.paths.sockets, name), { force: true });

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode, errors, isBerthError } from '../base/errors.js';
+import { BerthError, errnoCode, errors, isBerthError } from '../base/errors.js';
 import { startConmon } from './conmon-process.js';
 
 export interface LaunchContainerOptions {
@@ -119,6 +119,20 @@ async function checkBundleTerminal(bundleDir: string, terminal: boolean): Promis
   }
 }
 
+/**
+ * runc's create failure, classified here where it starts: runc reports a command it cannot run as
+ * `exec: "x": executable file not found` / `no such file or directory` / `permission denied`.
+ */
+function createFailure(id: string, data: number, message: string | undefined): BerthError {
+  const text = `create ${id}: ${message ?? `runtime failed (${data})`}`;
+  const details = { id, data };
+  if (message !== undefined && /exec: .*(executable file not found|no such file or directory)/i.test(message)) {
+    return errors.internal('executable-not-found', text, { details });
+  }
+  if (message !== undefined && /exec: .*permission denied/i.test(message)) return errors.internal('executable-not-permitted', text, { details });
+  return errors.internal('container-create-failed', text, { details });
+}
+
 /** Reads a pid file written by runc or conmon. */
 export async function readPidFile(path: string): Promise<number> {
   let text: string;
@@ -140,7 +154,8 @@ export async function readPidFile(path: string): Promise<number> {
  * conmon forwards output only to clients attached when it reads it (the log gets everything).
  * Throws invalid-argument (`terminal-mismatch`, `bundle-config-invalid`) when config.json disagrees
  * with `terminal` or is not JSON, not-found (`bundle-config-missing`) without config.json, internal
- * (`container-create-failed`, runc's message in the text) when runc create fails, internal
+ * (`container-create-failed`, runc's message in the text) when runc create fails — with reason
+ * `executable-not-found` or `executable-not-permitted` when the command cannot be run — internal
  * (`conmon-failed`) when conmon exits before reporting, not-found (`conmon-not-found`) when
  * conmon is missing, canceled when `signal` aborts. On failure nothing of the container runs,
  * but the caller still runs `runc delete --force` and removes the dirs (runc may have left state).
@@ -155,11 +170,7 @@ export async function launchContainer(options: LaunchContainerOptions): Promise<
   const conmon = startConmon(options.conmonPath, conmonCreateArgs(options, uuid), options.workDir);
   try {
     const { data, message } = await conmon.nextMessage(options.signal);
-    if (data < 0) {
-      throw errors.internal('container-create-failed', `create ${options.id}: ${message ?? `runtime failed (${data})`}`, {
-        details: { id: options.id, data },
-      });
-    }
+    if (data < 0) throw createFailure(options.id, data, message);
     return { pid: data, conmonPid: await readPidFile(options.conmonPidFile), uuid };
   } catch (err) {
     if (isBerthError(err)) throw err;
