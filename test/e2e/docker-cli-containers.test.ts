@@ -4,7 +4,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { access, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,7 @@ import { currentMountPointsBelow } from '../../src/base/mount-points.js';
 import { berthOk, needsRoot } from '../support/berth-cli.js';
 import { BerthdProcess } from '../support/berthd-process.js';
 import { conmonsUnder, eventually } from '../integration/engine/engine-fixture.js';
-import { leftoverCgroupDirs, sweepLeftovers } from '../integration/runtime/runtime-fixtures.js';
+import { leftoverCgroupDirs, sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
 
 const CLI = '/usr/bin/docker';
 
@@ -21,7 +20,7 @@ describe('the docker CLI drives berthd containers', { skip: needsRoot() || (!exi
   let work: string;
   let root: string;
   let daemon: BerthdProcess;
-  const cgroupParent = `/berth-test-${randomBytes(4).toString('hex')}`;
+  const cgroupParent = `/${testCgroupName()}`;
   const env = (): NodeJS.ProcessEnv => ({ ...process.env, DOCKER_HOST: `unix://${daemon.socketPath}`, DOCKER_CONFIG: join(work, 'docker-config') });
   const docker = (args: string[], input?: string) => {
     const result = spawnSync(CLI, args, { env: env(), encoding: 'utf8', input, timeout: 120_000 });

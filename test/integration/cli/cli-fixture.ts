@@ -3,7 +3,6 @@
 // own with its own cgroup parent, and the berth CLI driven against that socket. cleanup() removes
 // every container (rm -f through the API), stops berthd, checks that no mount is left under the
 // root, removes the cgroup parent and the temp dir — whatever happened in the tests.
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { berthAt, berthOk, type CliOptions, type CliResult } from '../../support/berth-cli.js';
 import { BerthdProcess } from '../../support/berthd-process.js';
-import { leftoverCgroupDirs } from '../runtime/runtime-fixtures.js';
+import { leftoverCgroupDirs, testCgroupName } from '../runtime/runtime-fixtures.js';
 
 export { needsRoot } from '../../support/berth-cli.js';
 
@@ -19,7 +18,7 @@ export { needsRoot } from '../../support/berth-cli.js';
 export const FULL_ID = /^[0-9a-f]{64}$/;
 
 export class CliFixture {
-  readonly cgroupParent = `berth-test-${randomBytes(4).toString('hex')}`;
+  readonly cgroupParent = testCgroupName();
 
   private constructor(readonly work: string, readonly root: string, public daemon: BerthdProcess | undefined) {}
 

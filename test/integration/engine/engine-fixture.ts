@@ -2,7 +2,6 @@
 // it with its own cgroup parent, helpers to run a container to completion, and a cleanup that
 // removes every container and then asserts that nothing leaked (mounts, cgroups, runc state,
 // conmon processes). Tolerates leftovers of killed earlier runs (sweepLeftovers).
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import type { CreateContainerRequest } from '../../../src/engine/create-containe
 import { ImageService } from '../../../src/images/image-service.js';
 import type { ContainerOptions } from '../../../src/runtime/spec/container-options.js';
 import { readLog } from '../../../src/runtime/log-reader.js';
-import { leftoverCgroupDirs, sweepLeftovers } from '../runtime/runtime-fixtures.js';
+import { leftoverCgroupDirs, sweepLeftovers, testCgroupName } from '../runtime/runtime-fixtures.js';
 
 export { skipReason, eventually } from '../runtime/runtime-fixtures.js';
 
@@ -35,7 +34,7 @@ export interface RunResult {
 }
 
 export class EngineFixture {
-  readonly cgroupParent = `/berth-test-${randomBytes(4).toString('hex')}`;
+  readonly cgroupParent = `/${testCgroupName()}`;
 
   private constructor(readonly root: string, public images: ImageService, public engine: ContainerEngine) {}
 
@@ -81,7 +80,7 @@ export class EngineFixture {
     const runcDir = this.engine.paths.runtimeRoot;
     return {
       mounts: await currentMountPointsBelow(this.root),
-      cgroups: (await leftoverCgroupDirs(this.cgroupParent.slice(1))).filter((dir) => !/\/berth-test-[0-9a-f]+$/.test(dir)),
+      cgroups: (await leftoverCgroupDirs(this.cgroupParent.slice(1))).filter((dir) => !dir.endsWith(this.cgroupParent)),
       runc: await readdir(runcDir).catch(() => []),
       conmons: await conmonsUnder(this.root),
     };

@@ -19,6 +19,20 @@ export const CONMON = '/usr/bin/conmon';
 const CGROUP_ROOT = '/sys/fs/cgroup';
 const TEST_PREFIX = 'berth-test-';
 
+/**
+ * A fresh cgroup name for a test: `berth-test-<pid>-<rand>`. The pid is the test process's own,
+ * so a sweep removes only what dead test runs left and never a concurrent run's containers.
+ */
+export function testCgroupName(): string {
+  return `${TEST_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The pid that made a `berth-test-<pid>-<rand>` cgroup, or undefined for another name. */
+function ownerOf(name: string): number | undefined {
+  const match = /^berth-test-(\d+)-[0-9a-f]+$/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** The reason to skip, or undefined when the tests can run. */
 export function skipReason(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (runc, conmon, cgroups): run as root';
@@ -98,12 +112,12 @@ export interface FixtureOptions {
 }
 
 /**
- * A temp dir with a busybox rootfs, a runc root and a cgroup parent `/berth-test-<rand>`.
+ * A temp dir with a busybox rootfs, a runc root and a cgroup parent `/berth-test-<pid>-<rand>`.
  * `cleanup` deletes every container (force), kills conmons, removes cgroups and the dir.
  */
 export class RuntimeFixture {
   readonly containers: TestContainer[] = [];
-  readonly cgroupParent = `/${TEST_PREFIX}${randomBytes(4).toString('hex')}`;
+  readonly cgroupParent = `/${testCgroupName()}`;
   readonly runc: RuncCli;
 
   private constructor(private readonly top: string, readonly dir: string, readonly rootfs: string, readonly layout: CgroupLayout) {
@@ -192,7 +206,7 @@ export class RuntimeFixture {
 }
 
 /** The cgroup dirs `/sys/fs/cgroup/<hierarchy>/berth-test-*` (and children), deepest first. */
-export async function leftoverCgroupDirs(prefix = TEST_PREFIX): Promise<string[]> {
+export async function leftoverCgroupDirs(prefix = TEST_PREFIX, onlyDead = false): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
@@ -202,15 +216,21 @@ export async function leftoverCgroupDirs(prefix = TEST_PREFIX): Promise<string[]
   };
   for (const hierarchy of await readdir(CGROUP_ROOT)) {
     for (const entry of await readdir(join(CGROUP_ROOT, hierarchy), { withFileTypes: true }).catch(() => [])) {
-      if (entry.isDirectory() && entry.name.startsWith(prefix)) await walk(join(CGROUP_ROOT, hierarchy, entry.name));
+      if (!entry.isDirectory() || !entry.name.startsWith(prefix)) continue;
+      const owner = ownerOf(entry.name);
+      if (onlyDead && owner !== undefined && (owner === process.pid || isProcessAlive(owner))) continue;
+      await walk(join(CGROUP_ROOT, hierarchy, entry.name));
     }
   }
   return found;
 }
 
-/** Kills whatever earlier (killed) test runs left in berth-test-* cgroups and removes the cgroups. */
+/**
+ * Kills whatever earlier (killed) test runs left in berth-test-* cgroups and removes the cgroups.
+ * Cgroups of live test processes (other runs, and this one's own) are left alone.
+ */
 export async function sweepLeftovers(): Promise<void> {
-  const dirs = await leftoverCgroupDirs();
+  const dirs = await leftoverCgroupDirs(TEST_PREFIX, true);
   for (const dir of dirs) {
     if (dir.includes('/freezer/')) await writeFile(join(dir, 'freezer.state'), 'THAWED').catch(() => undefined);
   }
