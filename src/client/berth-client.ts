@@ -5,6 +5,7 @@
 import { socketPathOf } from './api-host.js';
 import { ApiTransport } from './api-transport.js';
 import { ContainerClient } from './container-client.js';
+import { ContainerFilesClient } from './container-files-client.js';
 import { ExecClient } from './exec-client.js';
 import { ImageClient } from './image-client.js';
 
@@ -12,6 +13,7 @@ import { ImageClient } from './image-client.js';
 export class BerthClient {
   readonly transport: ApiTransport;
   readonly containers: ContainerClient;
+  readonly files: ContainerFilesClient;
   readonly execs: ExecClient;
   readonly images: ImageClient;
 
@@ -19,6 +21,7 @@ export class BerthClient {
   constructor(host: string) {
     this.transport = new ApiTransport(socketPathOf(host));
     this.containers = new ContainerClient(this.transport);
+    this.files = new ContainerFilesClient(this.transport);
     this.execs = new ExecClient(this.transport);
     this.images = new ImageClient(this.transport);
   }

@@ -5,7 +5,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { ApiTransport } from './api-transport.js';
-import type { ContainerCreateConfig, ContainerCreateResponse, ContainerInspect, ContainerSummary, LogsOptions, WaitCondition, WaitResponse } from './container-types.js';
+import type {
+  ContainerCreateConfig, ContainerCreateResponse, ContainerInspect, ContainerStats, ContainerSummary, ContainerUpdate, LogsOptions, WaitCondition, WaitResponse,
+} from './container-types.js';
 import { HijackedStream } from './hijacked-stream.js';
 
 const enc = encodeURIComponent;
@@ -129,6 +131,38 @@ export class ContainerClient {
       query: { stream: true, stdin: options.stdin, stdout: options.stdout ?? true, stderr: options.stderr ?? true, detachKeys: options.detachKeys },
     });
     return new HijackedStream(connection, options.tty);
+  }
+
+  /**
+   * Resource samples in Docker's stats JSON: with `stream`, the open response (one JSON document
+   * a line, about one a second) for the caller to read or destroy; else one document.
+   */
+  statsStream(ref: string, signal?: AbortSignal): Promise<IncomingMessage> {
+    return this.api.open('GET', `/containers/${enc(ref)}/stats`, { query: { stream: true }, ...(signal === undefined ? {} : { signal }) });
+  }
+
+  stats(ref: string): Promise<ContainerStats> {
+    return this.api.json<ContainerStats>('GET', `/containers/${enc(ref)}/stats`, { query: { stream: false } });
+  }
+
+  /** `ps` of a running container's processes. Throws conflict when it is not running. */
+  top(ref: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+    return this.api.json('GET', `/containers/${enc(ref)}/top`, { query: { ps_args: psArgs } });
+  }
+
+  /** Changes of the container's writable layer; Kind 0 modified, 1 added, 2 deleted. */
+  async changes(ref: string): Promise<{ Path: string; Kind: number }[]> {
+    return (await this.api.json<{ Path: string; Kind: number }[] | null>('GET', `/containers/${enc(ref)}/changes`)) ?? [];
+  }
+
+  /** Throws conflict when the name is taken, invalid-argument when Docker would reject it. */
+  async rename(ref: string, name: string): Promise<void> {
+    await this.api.call('POST', `/containers/${enc(ref)}/rename`, { query: { name } });
+  }
+
+  /** New resource limits (Docker's update body), applied at once to a running container. */
+  async update(ref: string, resources: ContainerUpdate): Promise<void> {
+    await this.api.call('POST', `/containers/${enc(ref)}/update`, { body: resources });
   }
 
   /** Sets the container's TTY size (rows × columns). Throws conflict when it is not running. */

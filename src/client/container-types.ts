@@ -153,3 +153,45 @@ export interface LogsOptions {
   timestamps?: boolean;
   tail?: string;
 }
+
+/** `POST /containers/{id}/update`: the resource fields of HostConfig (absent = unchanged). */
+export interface ContainerUpdate {
+  Memory?: number;
+  MemorySwap?: number;
+  MemoryReservation?: number;
+  NanoCpus?: number;
+  CpuShares?: number;
+  CpuPeriod?: number;
+  CpuQuota?: number;
+  CpusetCpus?: string;
+  CpusetMems?: string;
+  PidsLimit?: number;
+}
+
+interface CpuStats {
+  cpu_usage: { total_usage: number; percpu_usage?: number[] };
+  system_cpu_usage?: number;
+  online_cpus?: number;
+}
+
+/** One document of `GET /containers/{id}/stats` (the fields the CLI reads). */
+export interface ContainerStats {
+  read: string;
+  name: string;
+  id: string;
+  cpu_stats: CpuStats;
+  precpu_stats: CpuStats;
+  memory_stats: { usage?: number; limit?: number; stats?: Record<string, number> };
+  pids_stats: { current?: number };
+  blkio_stats: { io_service_bytes_recursive: { op: string; value: number }[] | null };
+  networks?: Record<string, { rx_bytes: number; tx_bytes: number }>;
+}
+
+/** `X-Docker-Container-Path-Stat` of the archive routes; mode in Go's os.FileMode bits. */
+export interface ContainerPathStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}

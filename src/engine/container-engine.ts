@@ -133,6 +133,15 @@ export class ContainerEngine {
     return config;
   }
 
+  /**
+   * Runs `fn` with the container's current record while no other operation on that container
+   * runs (start, stop, remove, … wait for it). For operations kept in their own modules.
+   */
+  async exclusive<T>(ref: string, fn: (record: ContainerRecord) => Promise<T>): Promise<T> {
+    const { id } = this.store.resolve(ref);
+    return this.#mutex.run(id, () => fn(this.#require(id)));
+  }
+
   /** Creates the record, its writable layer and etc files. Throws as `prepareContainer`. */
   async create(request: CreateContainerRequest): Promise<ContainerRecord> {
     const id = randomBytes(32).toString('hex');

@@ -6,7 +6,7 @@ import { errors } from '../base/errors.js';
 import { parseJson } from '../oci/parse-json.js';
 import type { Database } from '../store/database.js';
 import {
-  containerConfigSchema, containerStateSchema, type ContainerRecord, type ContainerState,
+  containerConfigSchema, containerStateSchema, type ContainerConfig, type ContainerRecord, type ContainerState,
 } from './container-record.js';
 
 interface Row {
@@ -89,6 +89,24 @@ export class ContainerStore {
   /** Replaces the observed state. Throws not-found (`no-such-container`) when the row is gone. */
   setState(id: string, state: ContainerState): void {
     const result = this.db.sqlite.prepare('UPDATE containers SET state = ? WHERE id = ?').run(JSON.stringify(state), id);
+    if (result.changes === 0) throw errors.notFound('no-such-container', `No such container: ${id}`);
+  }
+
+  /** Renames a container. Throws conflict (`container-name-taken`) when another container has the name. */
+  rename(id: string, name: string): void {
+    this.db.transaction(() => {
+      const holder = this.db.sqlite.prepare('SELECT id FROM containers WHERE name = ?').get(name) as { id: string } | undefined;
+      if (holder !== undefined && holder.id !== id) {
+        throw errors.conflict('container-name-taken', `Conflict. The container name "/${name}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`);
+      }
+      const result = this.db.sqlite.prepare('UPDATE containers SET name = ? WHERE id = ?').run(name, id);
+      if (result.changes === 0) throw errors.notFound('no-such-container', `No such container: ${id}`);
+    });
+  }
+
+  /** Replaces the recorded intent (a live `update`). Throws not-found (`no-such-container`) when the row is gone. */
+  setConfig(id: string, config: ContainerConfig): void {
+    const result = this.db.sqlite.prepare('UPDATE containers SET config = ? WHERE id = ?').run(JSON.stringify(config), id);
     if (result.changes === 0) throw errors.notFound('no-such-container', `No such container: ${id}`);
   }
 

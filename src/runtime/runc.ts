@@ -121,6 +121,15 @@ export class RuncCli {
     await this.#run(id, 'resume', ['resume', id]);
   }
 
+  /**
+   * Changes the cgroup limits of a running container to `resourcesFile` (a JSON file holding OCI
+   * `linux.resources`). The kernel refuses, for example, a memory limit below current usage:
+   * that is internal (`runc-failed`) with runc's message.
+   */
+  async update(id: string, resourcesFile: string): Promise<void> {
+    await this.#run(id, 'update', ['update', '--resources', resourcesFile, id]);
+  }
+
   /** The host pids of the container's processes. */
   async pids(id: string): Promise<number[]> {
     const out = await this.#run(id, 'ps', ['ps', '--format', 'json', id]);

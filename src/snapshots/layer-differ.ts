@@ -13,6 +13,13 @@ import { paxRecordsForXattrs } from './pax-xattrs.js';
 export interface DiffDirectoryOptions {
   /** Runs the one `getfattr -R` that reads every xattr (opaque markers included) of the tree. */
   runner: ProcessRunner;
+  /**
+   * Only this entry of the directory (a name in it, no slash) and, when it is a directory,
+   * everything below it: the tar of one path, its entries named `<only>`, `<only>/…`.
+   */
+  only?: string;
+  /** With `only`: the name that entry gets in the tar (what is below it follows). */
+  as?: string;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -34,7 +41,7 @@ type RawPax = [string, Buffer][];
 export function diffDirectory(upper: string, options: DiffDirectoryOptions): Readable {
   const pack = tarPack();
   const root = resolve(upper);
-  writeTree(root, options.runner, pack).then(
+  writeTree(root, options.runner, pack, options.only, options.as).then(
     () => {
       pack.finalize();
     },
@@ -45,15 +52,19 @@ export function diffDirectory(upper: string, options: DiffDirectoryOptions): Rea
   return Readable.from(pack, { objectMode: false });
 }
 
-async function writeTree(root: string, runner: ProcessRunner, pack: Pack): Promise<void> {
-  const { stdout } = await runner.run('getfattr', ['-R', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', root]);
+async function writeTree(root: string, runner: ProcessRunner, pack: Pack, only: string | undefined, as: string | undefined): Promise<void> {
+  const top = only === undefined ? root : join(root, only);
+  const { stdout } = await runner.run('getfattr', ['-R', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', top]);
   const xattrs = new Map<string, XattrMap>();
   for (const [path, map] of parseXattrDump(stdout)) {
     if (path === root) xattrs.set('', map);
     else if (path.startsWith(`${root}/`)) xattrs.set(path.slice(root.length + 1), map);
   }
-  const walker = new TreeWalker(root, pack, xattrs);
-  await walker.walk('');
+  const rename = only !== undefined && as !== undefined && as !== only
+    ? (path: string): string => (path === only ? as : path.startsWith(`${only}/`) ? `${as}${path.slice(only.length)}` : path)
+    : (path: string): string => path;
+  const walker = new TreeWalker(root, pack, xattrs, rename);
+  await walker.walk('', only);
 }
 
 class TreeWalker {
@@ -63,10 +74,12 @@ class TreeWalker {
     private readonly root: string,
     private readonly pack: Pack,
     private readonly xattrs: Map<string, XattrMap>,
+    /** The tar name of a path of the tree. */
+    private readonly nameOf: (path: string) => string,
   ) {}
 
-  async walk(dir: string): Promise<void> {
-    const names = (await readdir(join(this.root, dir))).sort();
+  async walk(dir: string, only?: string): Promise<void> {
+    const names = only === undefined ? (await readdir(join(this.root, dir))).sort() : [only];
     for (const name of names) {
       const path = joinEntryPath(dir, name);
       const stat = await lstat(join(this.root, path));
@@ -79,28 +92,28 @@ class TreeWalker {
     const base = { uid: stat.uid, gid: stat.gid, mtime: stat.mtime, mode: stat.mode & 0o7777 };
     const pax = this.paxFor(path);
     if (stat.isCharacterDevice() && stat.rdev === 0) {
-      await this.add({ ...base, name: joinEntryPath(dir, `.wh.${name}`), type: 'file', mode: 0o600, size: 0 });
+      await this.add({ ...base, name: this.nameOf(joinEntryPath(dir, `.wh.${name}`)), type: 'file', mode: 0o600, size: 0 });
     } else if (stat.isDirectory()) {
-      await this.add({ ...base, name: `${path}/`, type: 'directory' }, pax);
+      await this.add({ ...base, name: `${this.nameOf(path)}/`, type: 'directory' }, pax);
       if (this.xattrs.get(path)?.get('trusted.overlay.opaque')?.toString() === 'y') {
-        await this.add({ ...base, name: `${path}/.wh..wh..opq`, type: 'file', mode: base.mode & 0o777, size: 0 });
+        await this.add({ ...base, name: `${this.nameOf(path)}/.wh..wh..opq`, type: 'file', mode: base.mode & 0o777, size: 0 });
       }
     } else if (stat.isFile()) {
       const inode = `${stat.dev}:${stat.ino}`;
       const first = stat.nlink > 1 ? this.inodes.get(inode) : undefined;
       if (first !== undefined) {
-        await this.add({ ...base, name: path, type: 'link', linkname: first, size: 0 });
+        await this.add({ ...base, name: this.nameOf(path), type: 'link', linkname: this.nameOf(first), size: 0 });
         return;
       }
       if (stat.nlink > 1) this.inodes.set(inode, path);
-      const header = this.withPax({ ...base, name: path, type: 'file', size: stat.size }, pax);
+      const header = this.withPax({ ...base, name: this.nameOf(path), type: 'file', size: stat.size }, pax);
       await pipeline(createReadStream(join(this.root, path)), this.pack.entry(header));
     } else if (stat.isSymbolicLink()) {
       const target = await readlink(join(this.root, path));
-      await this.add({ ...base, name: path, type: 'symlink', linkname: target }, pax);
+      await this.add({ ...base, name: this.nameOf(path), type: 'symlink', linkname: target }, pax);
     } else if (stat.isFIFO() || stat.isCharacterDevice() || stat.isBlockDevice()) {
       const type = stat.isFIFO() ? 'fifo' : stat.isBlockDevice() ? 'block-device' : 'character-device';
-      await this.add({ ...base, name: path, type, devmajor: major(stat.rdev), devminor: minor(stat.rdev) }, pax);
+      await this.add({ ...base, name: this.nameOf(path), type, devmajor: major(stat.rdev), devminor: minor(stat.rdev) }, pax);
     }
   }
 

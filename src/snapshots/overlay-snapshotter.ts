@@ -194,6 +194,16 @@ export class OverlaySnapshotter implements Snapshotter {
     ];
   }
 
+  /**
+   * The directories of active snapshot `key`: its own (upper) directory and its parents' layer
+   * directories, nearest parent first. For reading changes without mounting.
+   */
+  layerDirs(key: string): { upper: string; lowers: string[] } {
+    const info = this.requireActive(this.table.get(key));
+    const lowers = info.parent === null ? [] : this.table.ancestors(info).map((layer) => join(this.dirs.path(layer.id), 'fs'));
+    return { upper: join(this.dirs.path(info.id), 'fs'), lowers };
+  }
+
   async mount(key: string, target: string): Promise<void> {
     await performMounts(this.runner, this.mounts(key), target);
   }

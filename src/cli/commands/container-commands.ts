@@ -5,6 +5,7 @@
  */
 import { argOf, argsOf, flagsOf, type CommandSpec, type OptionSpec } from '../args/command-spec.js';
 import { CREATE_OPTIONS, RUN_ONLY_OPTIONS, type CreateFlags } from './container-flags.js';
+import { CONTAINER_TOOL_COMMANDS } from './container-tool-commands.js';
 import type { ListFlags } from './container-list.js';
 import type { LogsFlags } from './container-logs.js';
 import type { AttachFlags, ExecFlags } from './container-exec.js';
@@ -151,6 +152,7 @@ export const CONTAINER_COMMAND: CommandSpec = {
       run: async ({ globals, options }) => { await (await import('./container-list.js')).listAction(globals, flagsOf<ListFlags>(options)); },
     },
     ...STREAMS,
+    ...CONTAINER_TOOL_COMMANDS,
     inspectCommand(false),
   ],
 };

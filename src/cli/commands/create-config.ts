@@ -29,14 +29,14 @@ export function envList(values: string[], environment: Record<string, string | u
   });
 }
 
-function integer(value: string | undefined, flag: string): number | undefined {
+export function integer(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isSafeInteger(n)) throw errors.invalidArgument('invalid-flag', `${flag} ${value}: not an integer`);
   return n;
 }
 
-function size(value: string | undefined, flag: string, allowUnlimited = false): number | undefined {
+export function size(value: string | undefined, flag: string, allowUnlimited = false): number | undefined {
   if (value === undefined) return undefined;
   if (allowUnlimited && value.trim() === '-1') return -1;
   return parseByteSize(value, flag);

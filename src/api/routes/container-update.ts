@@ -1,0 +1,61 @@
+/** `rename` and `update` (live resource limits) of a container. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { errors } from '../../base/errors.js';
+import type { ContainerEngine } from '../../engine/container-engine.js';
+import { renameContainer, updateContainer, type ResourceUpdate } from '../../engine/container-update.js';
+import { parseSchema } from '../../oci/parse-json.js';
+import { queryString, type Query } from '../query.js';
+
+type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
+
+const num = z.number().int().nullish();
+
+/** Docker's update body: the resource fields of HostConfig (zero means "unchanged", as the CLI sends them). */
+export const updateBodySchema = z.object({
+  Memory: num,
+  MemorySwap: num,
+  MemoryReservation: num,
+  CpuShares: num,
+  CpuPeriod: num,
+  CpuQuota: num,
+  NanoCpus: num,
+  CpusetCpus: z.string().nullish(),
+  CpusetMems: z.string().nullish(),
+  PidsLimit: num,
+});
+
+/** The engine's update from Docker's body: zero and absent fields change nothing. */
+export function resourceUpdateFromBody(body: z.infer<typeof updateBodySchema>): ResourceUpdate {
+  const update: ResourceUpdate = {};
+  const set = <K extends keyof ResourceUpdate>(key: K, value: ResourceUpdate[K] | null | undefined, zeroMeansUnset = true): void => {
+    if (value === null || value === undefined || (zeroMeansUnset && (value === 0 || value === ''))) return;
+    update[key] = value;
+  };
+  set('memory', body.Memory);
+  set('memorySwap', body.MemorySwap);
+  set('memoryReservation', body.MemoryReservation);
+  set('cpuShares', body.CpuShares);
+  set('cpuPeriod', body.CpuPeriod);
+  set('cpuQuota', body.CpuQuota);
+  set('nanoCpus', body.NanoCpus);
+  set('cpusetCpus', body.CpusetCpus);
+  set('cpusetMems', body.CpusetMems);
+  set('pidsLimit', body.PidsLimit);
+  return update;
+}
+
+export function containerUpdateRoutes(app: FastifyInstance, engine: ContainerEngine): void {
+  app.post('/containers/:id/rename', async (request: Request, reply) => {
+    const name = queryString(request.query, 'name');
+    if (name === undefined || name === '') throw errors.invalidArgument('missing-name', 'name: the new name is required');
+    await renameContainer(engine, request.params.id, name);
+    return reply.status(204).send();
+  });
+
+  app.post('/containers/:id/update', async (request: Request, reply) => {
+    const body = parseSchema(updateBodySchema, request.body ?? {}, 'container update');
+    await updateContainer(engine, request.params.id, resourceUpdateFromBody(body));
+    return reply.send({ Warnings: [] });
+  });
+}

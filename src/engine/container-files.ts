@@ -1,0 +1,140 @@
+/**
+ * The files of a container seen from the host: `diff` (the writable layer's changes), `export`
+ * (the whole root filesystem as a tar) and `cp` (one path out as a tar, a tar into a directory).
+ * Paths are resolved inside the container's root as if chrooted: symlinks never lead out of it.
+ * A stopped container's root filesystem is mounted for the operation and unmounted after it.
+ */
+import type { Stats } from 'node:fs';
+import { lstat, mkdir, readlink } from 'node:fs/promises';
+import { basename, dirname, join, posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { errnoCode, errors } from '../base/errors.js';
+import { resolveInRoot } from '../base/read-file-in-root.js';
+import { diffDirectory } from '../snapshots/layer-differ.js';
+import { unpackLayer } from '../snapshots/layer-unpacker.js';
+import { unmountAll } from '../snapshots/mount-table.js';
+import type { ContainerEngine } from './container-engine.js';
+import { isActive, type ContainerRecord } from './container-record.js';
+import { mountRootfs } from './container-task.js';
+
+/** Docker's description of a path (`X-Docker-Container-Path-Stat`); mode in Go's os.FileMode bits. */
+export interface PathStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
+/**
+ * Runs `fn` on the container's mounted root filesystem while no other operation on the container
+ * runs. A running container's mount is used as it is; otherwise the rootfs is mounted for `fn`.
+ */
+export async function withRootfs<T>(engine: ContainerEngine, ref: string, fn: (rootfs: string, record: ContainerRecord) => Promise<T>): Promise<T> {
+  return engine.exclusive(ref, async (record) => {
+    if (isActive(record.state)) return fn(engine.paths.rootfs(record.id), record);
+    const rootfs = await mountRootfs(engine.task, record.id);
+    try {
+      return await fn(rootfs, record);
+    } finally {
+      await unmountAll(engine.task.runner, rootfs);
+    }
+  });
+}
+
+const GO_MODE_DIR = 2 ** 31;
+const GO_MODE_SYMLINK = 2 ** 27;
+const GO_MODE_DEVICE = 2 ** 26;
+const GO_MODE_NAMED_PIPE = 2 ** 25;
+const GO_MODE_SOCKET = 2 ** 24;
+const GO_MODE_SETUID = 2 ** 23;
+const GO_MODE_SETGID = 2 ** 22;
+const GO_MODE_CHAR_DEVICE = 2 ** 21;
+const GO_MODE_STICKY = 2 ** 20;
+
+/** A stat's type and mode bits as Go's os.FileMode, which the docker CLI decodes. */
+export function goFileMode(stat: Stats): number {
+  let mode = stat.mode & 0o777;
+  if (stat.isDirectory()) mode += GO_MODE_DIR;
+  else if (stat.isSymbolicLink()) mode += GO_MODE_SYMLINK;
+  else if (stat.isFIFO()) mode += GO_MODE_NAMED_PIPE;
+  else if (stat.isSocket()) mode += GO_MODE_SOCKET;
+  else if (stat.isCharacterDevice()) mode += GO_MODE_DEVICE + GO_MODE_CHAR_DEVICE;
+  else if (stat.isBlockDevice()) mode += GO_MODE_DEVICE;
+  if (stat.mode & 0o4000) mode += GO_MODE_SETUID;
+  if (stat.mode & 0o2000) mode += GO_MODE_SETGID;
+  if (stat.mode & 0o1000) mode += GO_MODE_STICKY;
+  return mode;
+}
+
+/** The host path of a container path: its parent resolved inside the root, the last component not followed. */
+async function locate(rootfs: string, path: string, record: ContainerRecord): Promise<{ hostPath: string; stat: Stats }> {
+  if (!path.startsWith('/')) throw errors.invalidArgument('relative-container-path', `path: "${path}" must be absolute`);
+  const normalized = posix.normalize(path);
+  const followLast = path.endsWith('/') || path.endsWith('/.');
+  const hostPath = normalized === '/' || followLast
+    ? await resolveInRoot(rootfs, normalized)
+    : join(await resolveInRoot(rootfs, posix.dirname(normalized)), posix.basename(normalized));
+  try {
+    return { hostPath, stat: await lstat(hostPath) };
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') {
+      throw errors.notFound('container-path-not-found', `Could not find the file ${path} in container ${record.name}`);
+    }
+    throw err;
+  }
+}
+
+async function pathStat(hostPath: string, stat: Stats, path: string): Promise<PathStat> {
+  return {
+    name: posix.basename(posix.normalize(path)) || '/',
+    size: stat.size,
+    mode: goFileMode(stat),
+    mtime: stat.mtime.toISOString(),
+    linkTarget: stat.isSymbolicLink() ? await readlink(hostPath) : '',
+  };
+}
+
+/** `HEAD /containers/{id}/archive`: what `path` is. Throws not-found (`container-path-not-found`). */
+export async function statContainerPath(engine: ContainerEngine, ref: string, path: string): Promise<PathStat> {
+  return withRootfs(engine, ref, async (rootfs, record) => {
+    const { hostPath, stat } = await locate(rootfs, path, record);
+    return pathStat(hostPath, stat, path);
+  });
+}
+
+/**
+ * `GET /containers/{id}/archive`: `path` as a tar whose entries are named after its last
+ * component (`etc/`, `etc/passwd`, …). `consume` reads the tar while the rootfs is mounted.
+ */
+export async function readContainerPath(engine: ContainerEngine, ref: string, path: string, consume: (stat: PathStat, tar: Readable) => Promise<void>): Promise<void> {
+  await withRootfs(engine, ref, async (rootfs, record) => {
+    const { hostPath, stat } = await locate(rootfs, path, record);
+    const tar = diffDirectory(dirname(hostPath), { runner: engine.task.runner, only: basename(hostPath) });
+    await consume(await pathStat(hostPath, stat, path), tar);
+  });
+}
+
+/**
+ * `PUT /containers/{id}/archive`: unpacks a tar into the directory `path` (symlinks inside the
+ * tar cannot lead writes out of the container's root). Throws not-found for a missing path,
+ * invalid-argument (`not-a-directory`) when it is not a directory, and what unpackLayer throws for
+ * an unsafe or malformed tar.
+ */
+export async function writeContainerPath(engine: ContainerEngine, ref: string, path: string, tar: Readable): Promise<void> {
+  await withRootfs(engine, ref, async (rootfs, record) => {
+    const target = await resolveInRoot(rootfs, path.startsWith('/') ? path : `/${path}`);
+    const stat = await lstat(target).catch(() => undefined);
+    if (stat === undefined) throw errors.notFound('container-path-not-found', `Could not find the file ${path} in container ${record.name}`);
+    if (!stat.isDirectory()) throw errors.invalidArgument('not-a-directory', `extraction point is not a directory: ${path}`);
+    await mkdir(target, { recursive: true });
+    await unpackLayer(tar, target, { runner: engine.task.runner, hash: false });
+  });
+}
+
+/** `GET /containers/{id}/export`: the whole root filesystem as a tar, read by `consume` while mounted. */
+export async function exportContainer(engine: ContainerEngine, ref: string, consume: (tar: Readable) => Promise<void>): Promise<void> {
+  await withRootfs(engine, ref, async (rootfs) => {
+    await consume(diffDirectory(rootfs, { runner: engine.task.runner }));
+  });
+}
