@@ -14,6 +14,7 @@ import { containerUpdateRoutes } from './routes/container-update.js';
 import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
+import { systemDiskUsageRoutes } from './routes/system-df.js';
 import { systemRoutes } from './routes/system.js';
 
 export interface ApiServerOptions {
@@ -66,6 +67,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   containerInspectionRoutes(app, options.containers);
   containerFileRoutes(app, options.containers);
   containerUpdateRoutes(app, options.containers);
+  systemDiskUsageRoutes(app, options.images, options.containers);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

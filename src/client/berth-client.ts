@@ -6,6 +6,7 @@ import { socketPathOf } from './api-host.js';
 import { ApiTransport } from './api-transport.js';
 import { ContainerClient } from './container-client.js';
 import { ContainerFilesClient } from './container-files-client.js';
+import type { DiskUsage } from './container-types.js';
 import { ExecClient } from './exec-client.js';
 import { ImageClient } from './image-client.js';
 
@@ -29,6 +30,11 @@ export class BerthClient {
   /** `GET /_ping`: resolves when the daemon answers; unavailable when nothing listens. */
   async ping(): Promise<void> {
     await this.transport.call('GET', '/_ping');
+  }
+
+  /** `GET /system/df`: images, containers (with SizeRw), volumes and build cache. */
+  diskUsage(): Promise<DiskUsage> {
+    return this.transport.json('GET', '/system/df');
   }
 
   /** `GET /version`. */

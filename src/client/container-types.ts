@@ -195,3 +195,12 @@ export interface ContainerPathStat {
   mtime: string;
   linkTarget: string;
 }
+
+/** `GET /system/df` (the fields the CLI reads). */
+export interface DiskUsage {
+  LayersSize: number;
+  Images: { Id: string; Size: number; Containers: number }[];
+  Containers: { Id: string; State: string; SizeRw?: number }[];
+  Volumes: { Name: string; UsageData?: { Size: number; RefCount: number } }[] | null;
+  BuildCache: { Size: number; InUse: boolean }[] | null;
+}

@@ -104,12 +104,15 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
 
   app.post('/containers/prune', async (_request: Request, reply) => {
     const deleted: string[] = [];
+    let reclaimed = 0;
     for (const record of engine.list()) {
       if (isActive(record.state)) continue;
+      const size = await engine.task.snapshotter.usage(engine.paths.snapshotKey(record.id)).catch(() => 0);
       await engine.remove(record.id);
       deleted.push(record.id);
+      reclaimed += size;
     }
-    return reply.send({ ContainersDeleted: deleted, SpaceReclaimed: 0 });
+    return reply.send({ ContainersDeleted: deleted, SpaceReclaimed: reclaimed });
   });
 
   app.post('/containers/:id/wait', async (request: Request, reply) => {

@@ -9,7 +9,7 @@ import { globMatch, queryBool, queryFilters, queryList, queryString, type Query 
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { '*'?: string } }>;
 
-function listView(image: ImageRecord): Record<string, unknown> {
+export function listView(image: ImageRecord): Record<string, unknown> {
   return {
     Id: image.id,
     ParentId: '',

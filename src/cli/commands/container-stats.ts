@@ -47,7 +47,8 @@ export function statsRow(stats: ContainerStats): StatsRow {
   const cpuDelta = stats.cpu_stats.cpu_usage.total_usage - stats.precpu_stats.cpu_usage.total_usage;
   const systemDelta = (stats.cpu_stats.system_cpu_usage ?? 0) - (stats.precpu_stats.system_cpu_usage ?? 0);
   const cpus = stats.cpu_stats.online_cpus ?? stats.cpu_stats.cpu_usage.percpu_usage?.length ?? 1;
-  const cpuPercent = cpuDelta > 0 && systemDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
+  const hasPrevious = stats.precpu_stats.system_cpu_usage !== undefined;
+  const cpuPercent = hasPrevious && cpuDelta > 0 && systemDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
   const memory = stats.memory_stats;
   const inactive = memory.stats?.total_inactive_file ?? memory.stats?.inactive_file ?? 0;
   const memUsage = Math.max(0, (memory.usage ?? 0) - inactive);

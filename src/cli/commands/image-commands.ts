@@ -113,5 +113,12 @@ export const SYSTEM_COMMAND: CommandSpec = {
   commands: [{
     name: 'df', description: 'Show disk usage', options: [FORMAT],
     run: async ({ globals, options }) => { await (await imageCommands(globals)).diskUsage(globals, typeof options.format === 'string' ? options.format : undefined); },
+  }, {
+    name: 'prune', description: 'Remove stopped containers and dangling images (all unused images with -a)',
+    options: [
+      { flags: '-a, --all', description: 'remove all unused images, not just dangling ones' },
+      { flags: '-f, --force', description: 'do not prompt (berth never prompts; accepted for compatibility)' },
+    ],
+    run: async ({ globals, options }) => { await (await import('./system-prune.js')).systemPruneAction(globals, { all: options.all === true }); },
   }],
 };

@@ -102,16 +102,22 @@ export const remoteImageCommands: ImageCommands = {
   }),
 
   diskUsage: (globals, format) => withClient(globals, async (client) => {
-    const [images, containers] = await Promise.all([client.images.list(), client.containers.list({ all: true })]);
-    const used = new Set(containers.map((c) => c.ImageID));
-    const size = images.reduce((sum, i) => sum + i.Size, 0);
-    const unused = images.filter((i) => !used.has(i.Id)).reduce((sum, i) => sum + i.Size, 0);
-    const running = containers.filter((c) => c.State === 'running' || c.State === 'paused').length;
+    const usage = await client.diskUsage();
+    const images = usage.Images;
+    const unusedImages = images.filter((i) => i.Containers === 0);
+    const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+    const containers = usage.Containers;
+    const stopped = containers.filter((c) => c.State !== 'running' && c.State !== 'paused');
+    const volumes = usage.Volumes ?? [];
+    const cache = usage.BuildCache ?? [];
     printDiskUsage([
-      { Type: 'Images', Total: images.length, Active: images.length - images.filter((i) => !used.has(i.Id)).length, Size: size, Reclaimable: unused },
-      { Type: 'Containers', Total: containers.length, Active: running, Size: 0, Reclaimable: 0 },
-      { Type: 'Local Volumes', Total: 0, Active: 0, Size: 0, Reclaimable: 0 },
-      { Type: 'Build Cache', Total: 0, Active: 0, Size: 0, Reclaimable: 0 },
+      { Type: 'Images', Total: images.length, Active: images.length - unusedImages.length, Size: usage.LayersSize, Reclaimable: sum(unusedImages.map((i) => i.Size)) },
+      { Type: 'Containers', Total: containers.length, Active: containers.length - stopped.length, Size: sum(containers.map((c) => c.SizeRw ?? 0)), Reclaimable: sum(stopped.map((c) => c.SizeRw ?? 0)) },
+      {
+        Type: 'Local Volumes', Total: volumes.length, Active: volumes.filter((v) => (v.UsageData?.RefCount ?? 0) > 0).length,
+        Size: sum(volumes.map((v) => Math.max(0, v.UsageData?.Size ?? 0))), Reclaimable: sum(volumes.filter((v) => (v.UsageData?.RefCount ?? 0) === 0).map((v) => Math.max(0, v.UsageData?.Size ?? 0))),
+      },
+      { Type: 'Build Cache', Total: cache.length, Active: cache.filter((c) => c.InUse).length, Size: sum(cache.map((c) => c.Size)), Reclaimable: sum(cache.filter((c) => !c.InUse).map((c) => c.Size)) },
     ], format, {});
   }),
 };

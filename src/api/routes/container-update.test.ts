@@ -1,0 +1,12 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resourceUpdateFromBody, updateBodySchema } from './container-update.js';
+
+test('zero and absent fields of Docker\'s update body change nothing', () => {
+  const body = updateBodySchema.parse({ Memory: 67108864, MemorySwap: 0, CpuShares: 0, CpusetCpus: '', PidsLimit: 100, RestartPolicy: { Name: 'no' } });
+  assert.deepEqual(resourceUpdateFromBody(body), { memory: 67108864, pidsLimit: 100 });
+});
+
+test('a non-integer limit is rejected by the schema', () => {
+  assert.equal(updateBodySchema.safeParse({ Memory: 1.5 }).success, false);
+});
