@@ -8,6 +8,7 @@ import { stripVersion } from './api-version.js';
 import { sendError } from './errors.js';
 import { UpgradeRouter } from './hijack/upgrade-router.js';
 import { attachRoutes } from './routes/attach.js';
+import { checkpointRoutes } from './routes/checkpoints.js';
 import { containerFileRoutes } from './routes/container-files.js';
 import { containerInspectionRoutes } from './routes/container-inspection.js';
 import { containerUpdateRoutes } from './routes/container-update.js';
@@ -68,6 +69,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   containerFileRoutes(app, options.containers);
   containerUpdateRoutes(app, options.containers);
   systemDiskUsageRoutes(app, options.images, options.containers);
+  checkpointRoutes(app, options.containers);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

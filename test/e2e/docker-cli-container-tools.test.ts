@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { request } from 'node:http';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -114,6 +115,21 @@ describe('the docker CLI: stats, top, cp, diff, export, rename, update, prune, d
     assert.equal(limit, String(96 * 1024 * 1024));
     assert.equal(ok('inspect', '-f', '{{.HostConfig.Memory}}', 'tools2').trim(), String(96 * 1024 * 1024));
     ok('rename', 'tools2', 'tools');
+  });
+
+  test('checkpoint requests answer that this host cannot do it', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ socketPath: daemon.socketPath, method: 'POST', path: '/v1.41/containers/tools/checkpoints', headers: { 'Content-Type': 'application/json' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }); });
+      });
+      req.on('error', reject);
+      req.end('{"CheckpointID":"c1"}');
+    });
+    assert.equal(answer.status, 409);
+    assert.match(answer.body, /checkpoint\/restore is not supported on this host/);
+    assert.equal(ok('inspect', '-f', '{{.State.Running}}', 'tools').trim(), 'true');
   });
 
   test('system df, container prune and system prune', async () => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../../base/errors.js';
+import { refuseCheckpoint } from '../../engine/checkpoint-support.js';
 import type { ContainerEngine, WaitCondition } from '../../engine/container-engine.js';
 import { isActive, type ContainerRecord } from '../../engine/container-record.js';
 import { parseSchema } from '../../oci/parse-json.js';
@@ -66,7 +67,13 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
     return reply.send(inspectView(record, await imageConfig(record), engine.paths, engine.execIds(record.id)));
   });
 
-  app.post('/containers/:id/start', async (request: Request, reply) => noContentOrNotModified(reply, (await engine.start(request.params.id)).changed));
+  app.post('/containers/:id/start', async (request: Request, reply) => {
+    if ((queryString(request.query, 'checkpoint') ?? '') !== '') {
+      engine.inspect(request.params.id);
+      await refuseCheckpoint(engine.task.runner);
+    }
+    return noContentOrNotModified(reply, (await engine.start(request.params.id)).changed);
+  });
 
   app.post('/containers/:id/stop', async (request: Request, reply) => {
     const timeoutS = queryInt(request.query, 't');
