@@ -1,9 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { Command } from 'commander';
 import { DEFAULT_STATE_ROOT } from '../base/state-root.js';
-import { messageOf } from '../base/errors.js';
+import { errors, messageOf } from '../base/errors.js';
 import { BERTH_VERSION } from '../base/version.js';
 import { ContainerEngine } from '../engine/container-engine.js';
+import { DiskWatermarkCollector } from '../engine/disk-watermark.js';
 import { ImageService } from '../images/image-service.js';
 import { startApiServer } from '../api/server.js';
 
@@ -13,6 +14,33 @@ interface DaemonOptions {
   root: string;
   socket: string;
   cgroupParent: string;
+  /** Disk-usage cleanup, off unless a high watermark is given. */
+  gcHighWatermark?: string;
+  gcLowWatermark?: string;
+  gcMinAge: string;
+  gcInterval: string;
+}
+
+/** Starts the disk watermark collector when asked; returns its stop function. */
+function startDiskWatermark(options: DaemonOptions, containers: ContainerEngine, images: ImageService): () => void {
+  if (options.gcHighWatermark === undefined) return () => undefined;
+  const high = Number(options.gcHighWatermark);
+  for (const [flag, value] of [['--gc-min-age', options.gcMinAge], ['--gc-interval', options.gcInterval]] as const) {
+    if (!(Number(value) >= (flag === '--gc-interval' ? 1 : 0))) throw errors.invalidArgument('invalid-flag', `${flag} ${value}: want a number of seconds`);
+  }
+  const collector = new DiskWatermarkCollector(containers, images, {
+    highPercent: high,
+    lowPercent: options.gcLowWatermark === undefined ? Math.max(0, high - 5) : Number(options.gcLowWatermark),
+    minAgeMs: Number(options.gcMinAge) * 1000,
+  });
+  const timer = setInterval(() => {
+    collector.check().then((pass) => {
+      if (pass.removedContainers.length + pass.removedImages.length === 0) return;
+      process.stderr.write(`berthd: disk ${pass.before.toFixed(1)}% > ${high}%: removed ${pass.removedContainers.length} stopped containers and ${pass.removedImages.length} unused images (now ${pass.after.toFixed(1)}%)\n`);
+    }, (err: unknown) => { process.stderr.write(`berthd: disk watermark pass failed: ${messageOf(err)}\n`); });
+  }, Number(options.gcInterval) * 1000);
+  timer.unref();
+  return () => { clearInterval(timer); };
 }
 
 /**
@@ -24,6 +52,7 @@ interface DaemonOptions {
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const images = await ImageService.open(options.root);
   const containers = await ContainerEngine.open({ images, cgroupParent: options.cgroupParent });
+  const stopWatermark = startDiskWatermark(options, containers, images);
   const app = await startApiServer({ images, containers, socketPath: options.socket });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   await new Promise<void>((resolve) => {
@@ -35,6 +64,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+  stopWatermark();
   await app.close();
   containers.close();
   await images.close();
@@ -49,6 +79,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--root <dir>', 'state root', process.env.BERTH_ROOT ?? DEFAULT_STATE_ROOT)
     .option('--socket <path>', 'unix socket to serve the API on', DEFAULT_SOCKET)
     .option('--cgroup-parent <path>', 'absolute cgroup under which containers run', '/berth')
+    .option('--gc-high-watermark <percent>', 'remove stopped containers, then unused images, when the state root\'s filesystem is fuller than this (default: off)')
+    .option('--gc-low-watermark <percent>', 'until it is at most this full (default: high - 5)')
+    .option('--gc-min-age <seconds>', 'keep containers stopped and images loaded less than this long ago', '600')
+    .option('--gc-interval <seconds>', 'how often to check the disk', '60')
     .version(BERTH_VERSION);
   program.parse(argv);
   try {
