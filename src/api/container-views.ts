@@ -48,7 +48,7 @@ export function statusText(record: ContainerRecord, now: Date): string {
   }
 }
 
-export function inspectView(record: ContainerRecord, image: ImageContainerConfig | null | undefined, paths: ContainerPaths, execIds: string[]): Record<string, unknown> {
+export function inspectView(record: ContainerRecord, image: ImageContainerConfig | null | undefined, paths: ContainerPaths, execIds: string[], mounts: unknown[] = []): Record<string, unknown> {
   const { state, config, id } = record;
   const o = config.options;
   const [path = '', ...rest] = args(record, image);
@@ -111,13 +111,14 @@ export function inspectView(record: ContainerRecord, image: ImageContainerConfig
       PidMode: o.pidMode === 'host' ? 'host' : '',
       UTSMode: o.utsMode === 'host' ? 'host' : '',
       CgroupnsMode: o.cgroupnsMode ?? 'private',
+      Init: o.init ?? null,
       LogConfig: { Type: 'k8s-file', Config: config.log.maxSize < 0 ? {} : { 'max-size': String(config.log.maxSize) } },
       RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
       Binds: null,
       PortBindings: {},
     },
     GraphDriver: { Name: 'overlay', Data: null },
-    Mounts: [],
+    Mounts: mounts,
     Config: {
       Hostname: o.hostname ?? id.slice(0, 12),
       Domainname: o.domainname ?? '',
@@ -143,7 +144,7 @@ export function inspectView(record: ContainerRecord, image: ImageContainerConfig
   };
 }
 
-export function listView(record: ContainerRecord, image: ImageContainerConfig | null | undefined, now: Date): Record<string, unknown> {
+export function listView(record: ContainerRecord, image: ImageContainerConfig | null | undefined, now: Date, mounts: unknown[] = []): Record<string, unknown> {
   const command = args(record, image).map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
   return {
     Id: record.id,
@@ -158,6 +159,6 @@ export function listView(record: ContainerRecord, image: ImageContainerConfig | 
     Status: statusText(record, now),
     HostConfig: { NetworkMode: record.config.options.networkMode ?? 'none' },
     NetworkSettings: { Networks: {} },
-    Mounts: [],
+    Mounts: mounts,
   };
 }

@@ -12,6 +12,7 @@ import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
 import { systemRoutes } from './routes/system.js';
+import { volumeRoutes } from './routes/volumes.js';
 
 export interface ApiServerOptions {
   images: ImageService;
@@ -60,6 +61,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   systemRoutes(app, options.images);
   imageRoutes(app, options.images);
   containerRoutes(app, options.containers);
+  volumeRoutes(app, options.containers);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

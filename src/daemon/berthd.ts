@@ -13,6 +13,7 @@ interface DaemonOptions {
   root: string;
   socket: string;
   cgroupParent: string;
+  initPath?: string;
 }
 
 /**
@@ -23,7 +24,7 @@ interface DaemonOptions {
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const images = await ImageService.open(options.root);
-  const containers = await ContainerEngine.open({ images, cgroupParent: options.cgroupParent });
+  const containers = await ContainerEngine.open({ images, cgroupParent: options.cgroupParent, ...(options.initPath === undefined ? {} : { initPath: options.initPath }) });
   const app = await startApiServer({ images, containers, socketPath: options.socket });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   await new Promise<void>((resolve) => {
@@ -49,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--root <dir>', 'state root', process.env.BERTH_ROOT ?? DEFAULT_STATE_ROOT)
     .option('--socket <path>', 'unix socket to serve the API on', DEFAULT_SOCKET)
     .option('--cgroup-parent <path>', 'absolute cgroup under which containers run', '/berth')
+    .option('--init-path <path>', 'init binary that `run --init` makes PID 1 (default: tini-static on PATH)')
     .version(BERTH_VERSION);
   program.parse(argv);
   try {

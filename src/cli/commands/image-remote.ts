@@ -102,7 +102,8 @@ export const remoteImageCommands: ImageCommands = {
   }),
 
   diskUsage: (globals, format) => withClient(globals, async (client) => {
-    const [images, containers] = await Promise.all([client.images.list(), client.containers.list({ all: true })]);
+    const [images, containers, volumes] = await Promise.all([client.images.list(), client.containers.list({ all: true }), client.volumes.list()]);
+    const usedVolumes = new Set(containers.flatMap((c) => (Array.isArray(c.Mounts) ? (c.Mounts as { Name?: string }[]) : []).map((m) => m.Name)));
     const used = new Set(containers.map((c) => c.ImageID));
     const size = images.reduce((sum, i) => sum + i.Size, 0);
     const unused = images.filter((i) => !used.has(i.Id)).reduce((sum, i) => sum + i.Size, 0);
@@ -110,7 +111,7 @@ export const remoteImageCommands: ImageCommands = {
     printDiskUsage([
       { Type: 'Images', Total: images.length, Active: images.length - images.filter((i) => !used.has(i.Id)).length, Size: size, Reclaimable: unused },
       { Type: 'Containers', Total: containers.length, Active: running, Size: 0, Reclaimable: 0 },
-      { Type: 'Local Volumes', Total: 0, Active: 0, Size: 0, Reclaimable: 0 },
+      { Type: 'Local Volumes', Total: volumes.length, Active: volumes.filter((v) => usedVolumes.has(v.Name)).length, Size: 0, Reclaimable: 0 },
       { Type: 'Build Cache', Total: 0, Active: 0, Size: 0, Reclaimable: 0 },
     ], format, {});
   }),
