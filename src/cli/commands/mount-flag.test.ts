@@ -40,8 +40,9 @@ test('-v, --mount, --tmpfs and --init become Binds, Volumes, Mounts, Tmpfs and I
   if (parsed.kind !== 'run') throw new Error('not a run');
   const body = createConfigFromFlags(argOf(parsed.invocation.args, 'image'), [], flagsOf<CreateFlags>(parsed.invocation.options), {});
   assert.deepEqual(body.Volumes, { '/anon': {} });
-  assert.deepEqual(body.HostConfig?.Binds, ['db:/db:ro']);
-  assert.deepEqual(body.HostConfig?.Mounts, [{ Type: 'tmpfs', Target: '/t' }]);
-  assert.deepEqual(body.HostConfig?.Tmpfs, { '/run': 'size=1m' });
-  assert.equal(body.HostConfig?.Init, true);
+  const { HostConfig: host = {} } = body;
+  assert.deepEqual(host.Binds, ['db:/db:ro']);
+  assert.deepEqual(host.Mounts, [{ Type: 'tmpfs', Target: '/t' }]);
+  assert.deepEqual(host.Tmpfs, { '/run': 'size=1m' });
+  assert.equal(host.Init, true);
 });
