@@ -33,6 +33,12 @@ function mergedEnv(record: ContainerRecord, image: ImageContainerConfig | null |
   return [...user, ...(image?.Env ?? []).filter((e) => !keys.has(e.split('=')[0]))];
 }
 
+/** Config.Volumes as dockerd shows it: the container's anonymous volumes (`-v /path`, image VOLUMEs). */
+function anonymousVolumeTargets(record: ContainerRecord): Record<string, Record<string, never>> | null {
+  const targets = (record.config.mounts ?? []).flatMap((m) => (m.type === 'volume' && m.anonymous ? [m.target] : []));
+  return targets.length === 0 ? null : Object.fromEntries(targets.map((t) => [t, {}]));
+}
+
 /** `Up 3 minutes`, `Up 2 seconds (Paused)`, `Exited (0) 5 seconds ago`, `Created`. */
 export function statusText(record: ContainerRecord, now: Date): string {
   const { state } = record;
@@ -132,7 +138,7 @@ export function inspectView(record: ContainerRecord, image: ImageContainerConfig
       Env: mergedEnv(record, image),
       Cmd: command.cmd,
       Image: config.image,
-      Volumes: null,
+      Volumes: anonymousVolumeTargets(record),
       WorkingDir: o.workingDir ?? image?.WorkingDir ?? '',
       Entrypoint: command.entrypoint,
       OnBuild: null,
