@@ -84,7 +84,9 @@ export class VolumeService {
       try {
         await mkdir(join(temp, '_data'), { recursive: true, mode: 0o755 });
         await applyOwnership(join(temp, '_data'), parsed);
-        await rm(this.path(name), { recursive: true, force: true }); // a leftover of a crash, never a recorded volume
+        // A leftover of a crash, never a recorded volume: unmounted first, so nothing is deleted through a mount.
+        await unmountAll(this.#runner, this.dataDir(name));
+        await rm(this.path(name), { recursive: true, force: true });
         await rename(temp, this.path(name));
         this.store.insert(record);
       } catch (err) {
