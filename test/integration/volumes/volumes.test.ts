@@ -149,7 +149,7 @@ describe('volumes, binds, tmpfs and --init', { skip: skipReason() }, () => {
   });
 
   test('--init: tini is PID 1, reaps orphans, and passes SIGTERM on (exit 143, not 137)', async () => {
-    const r = await f.run({ init: true, cmd: ['sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; (sleep 0 &); sleep 0.5; ps -o stat | grep -c Z || true'] });
+    const r = await f.run({ init: true, cmd: ['sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; (sleep 0 &); i=0; while ps -o stat | grep -q Z && [ $i -lt 200 ]; do i=$((i+1)); sleep 0.1; done; ps -o stat | grep -c Z || true'] });
     const [cmdline, zombies] = r.stdout.trim().split('\n');
     assert.match(cmdline ?? '', /^\/sbin\/docker-init -- sh -c /);
     assert.equal(zombies, '0');
