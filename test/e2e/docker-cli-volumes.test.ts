@@ -106,6 +106,7 @@ describe('the docker CLI drives berthd volumes', { skip: needsRoot() || (!exists
     assert.equal(byTarget.get('/named')?.Driver, 'local');
     assert.deepEqual([byTarget.get('/h')?.Type, byTarget.get('/h')?.Source, byTarget.get('/h')?.Propagation], ['bind', bindDir, 'rshared']);
     const anon = byTarget.get('/anon')?.Name ?? '';
+    assert.equal(ok('ps', '-aq', '--no-trunc', '--filter', 'volume=named').trim(), id);
     assert.equal(ok('inspect', '--format', '{{json .Config.Volumes}}', id).trim(), '{"/anon":{}}');
 
     const inUse = docker(['volume', 'rm', 'named']);

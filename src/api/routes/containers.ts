@@ -31,6 +31,7 @@ function matchesFilters(record: ContainerRecord, filters: Map<string, string[]>)
     && test('status', (v) => record.state.status === v)
     && test('exited', (v) => record.state.status === 'exited' && String(record.state.exitCode) === v)
     && test('ancestor', (v) => record.config.image === v || record.imageId === v || record.imageId.startsWith(`sha256:${v}`))
+    && test('volume', (v) => (record.config.mounts ?? []).some((m) => (m.type === 'volume' && m.name === v) || m.target === v))
     && test('label', (v) => {
       const at = v.indexOf('=');
       return at < 0 ? v in labels : labels[v.slice(0, at)] === v.slice(at + 1);

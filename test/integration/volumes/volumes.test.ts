@@ -159,6 +159,15 @@ describe('volumes, binds, tmpfs and --init', { skip: skipReason() }, () => {
     assert.equal(f.engine.inspect(id).state.exitCode, 143);
   });
 
+  test('the next open removes what a crashed volume create or remove left', async () => {
+    await mkdir(join(f.engine.volumes.dir, '.tmp-1-abc', '_data'), { recursive: true });
+    await mkdir(join(f.engine.volumes.dir, 'ghost', '_data'), { recursive: true });
+    await f.engine.volumes.create({ name: 'real' });
+    await f.reopen();
+    assert.deepEqual((await readdir(f.engine.volumes.dir)).filter((e) => e !== 'real' && f.engine.volumes.find(e) === undefined), []);
+    assert.ok((await stat(f.engine.volumes.dataDir('real'))).isDirectory());
+  });
+
   test('after everything is removed no mount remains below the state root', async () => {
     for (const record of f.engine.list()) await f.engine.remove(record.id, { force: true, volumes: true });
     assert.deepEqual((await f.leftovers()).mounts, []);
