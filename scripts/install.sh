@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(runc conmon containernetworking-plugins curl busybox-static nftables iproute2 debootstrap
-  zstd attr util-linux kmod ca-certificates)
+  zstd attr util-linux kmod ca-certificates tini)
 if [ "${1:-}" = "--test" ]; then
   packages+=(docker.io skopeo)
 fi

@@ -24,9 +24,44 @@ test('a docker CLI body: zero values are defaults, modes and limits map to the e
 
 test('what berth cannot do yet is refused by name', () => {
   const parse = (hostConfig: unknown) => createRequestFromBody(containerCreateBodySchema.parse({ Image: 'x', HostConfig: hostConfig }), undefined);
-  assert.throws(() => parse({ Binds: ['/a:/b'] }), /volumes and bind mounts are not supported yet/);
   assert.throws(() => parse({ NetworkMode: 'mynet' }), /network mynet not found/);
   assert.throws(() => parse({ PidMode: 'container:abc' }), /HostConfig.PidMode: "container:abc" is not supported/);
   assert.throws(() => parse({ LogConfig: { Type: 'syslog' } }), /log driver "syslog" is not supported/);
   assert.throws(() => containerCreateBodySchema.parse({ Image: 5 }));
+});
+
+test('Binds, Mounts, Config.Volumes, Tmpfs and Init become mount requests and options', () => {
+  const body = containerCreateBodySchema.parse({
+    Image: 'x', Volumes: { '/anon': {}, '/data': {} },
+    HostConfig: {
+      Binds: ['/srv/www:/www:ro,rshared', 'cache:/cache:nocopy', '/data'], Init: true, Tmpfs: { '/run': 'size=64m,mode=1777' },
+      Mounts: [
+        { Type: 'volume', Source: 'db', Target: '/db', VolumeOptions: { NoCopy: true, DriverConfig: { Name: 'local', Options: { uid: '1000' } }, Labels: { a: 'b' } } },
+        { Type: 'bind', Source: '/etc/x', Target: '/x', ReadOnly: true, BindOptions: { Propagation: 'rslave' } },
+        { Type: 'tmpfs', Target: '/t', TmpfsOptions: { SizeBytes: 1048576, Mode: 0o1770 } },
+      ],
+    },
+  });
+  const request = createRequestFromBody(body, undefined);
+  assert.equal(request.options.init, true);
+  assert.deepEqual(request.options.tmpfs, { '/run': 'size=64m,mode=1777' });
+  assert.deepEqual(request.mounts, [
+    { type: 'bind', source: '/srv/www', target: '/www', readOnly: true, propagation: 'rshared', createHostPath: true },
+    { type: 'volume', source: 'cache', target: '/cache', readOnly: false, noCopy: true },
+    { type: 'volume', target: '/data', readOnly: false, noCopy: false },
+    { type: 'volume', source: 'db', target: '/db', readOnly: false, noCopy: true, driver: 'local', driverOptions: { uid: '1000' }, labels: { a: 'b' } },
+    { type: 'bind', source: '/etc/x', target: '/x', readOnly: true, propagation: 'rslave', createHostPath: false },
+    { type: 'tmpfs', target: '/t', readOnly: false, sizeBytes: 1048576, mode: 0o1770 },
+    { type: 'volume', target: '/anon', readOnly: false, noCopy: false },
+  ]);
+});
+
+test('bad mounts are refused naming the field', () => {
+  const parse = (hostConfig: unknown) => createRequestFromBody(containerCreateBodySchema.parse({ Image: 'x', HostConfig: hostConfig }), undefined);
+  assert.throws(() => parse({ Mounts: [{ Type: 'bind', Target: '/x' }] }), /Mounts\[0\]: invalid mount config for type "bind": field Source must not be empty/);
+  assert.throws(() => parse({ Mounts: [{ Type: 'tmpfs', Source: 'x', Target: '/x' }] }), /source must not be specified/);
+  assert.throws(() => parse({ Mounts: [{ Type: 'volume', Target: 'rel' }] }), /Mounts\[0\].Target: invalid mount path "rel"/);
+  assert.throws(() => parse({ Mounts: [{ Type: 'npipe', Target: '/x' }] }), /mount type unknown/);
+  assert.throws(() => parse({ Mounts: [{ Type: 'volume', Target: '/x', BindOptions: {} }] }), /BindOptions must not be specified/);
+  assert.throws(() => parse({ Binds: ['a:b:c:d'] }), /Binds\[0\]: invalid volume specification/);
 });

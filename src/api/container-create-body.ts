@@ -8,6 +8,7 @@ import { errors } from '../base/errors.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import type { CreateContainerRequest } from '../engine/create-container.js';
 import { parseByteSize } from '../base/byte-size.js';
+import { mountBodySchema, mountRequestsFromBody } from './container-mounts-body.js';
 
 const strings = z.array(z.string()).nullish();
 const stringMap = z.record(z.string(), z.string()).nullish();
@@ -15,7 +16,8 @@ const num = z.number().nullish();
 
 const hostConfigSchema = z.object({
   Binds: strings,
-  Mounts: z.array(z.unknown()).nullish(),
+  Mounts: z.array(mountBodySchema).nullish(),
+  Init: z.boolean().nullish(),
   Memory: num,
   MemorySwap: num,
   MemoryReservation: num,
@@ -65,6 +67,7 @@ export const containerCreateBodySchema = z.object({
   StopSignal: z.string().nullish(),
   StopTimeout: z.number().int().nullish(),
   NetworkDisabled: z.boolean().nullish(),
+  Volumes: z.record(z.string(), z.unknown()).nullish(),
   HostConfig: hostConfigSchema,
 });
 export type ContainerCreateBody = z.infer<typeof containerCreateBodySchema>;
@@ -95,9 +98,6 @@ function networkMode(body: ContainerCreateBody): 'none' | 'host' {
 /** Validated body → the engine's create request. Throws invalid-argument naming the field. */
 export function createRequestFromBody(body: ContainerCreateBody, name: string | undefined): CreateContainerRequest {
   const host = body.HostConfig ?? {};
-  if ((host.Binds?.length ?? 0) > 0 || (host.Mounts?.length ?? 0) > 0) {
-    throw errors.invalidArgument('volumes-unsupported', 'HostConfig.Binds/Mounts: volumes and bind mounts are not supported yet');
-  }
   const options: ContainerOptions = {
     cmd: list(body.Cmd),
     entrypoint: list(body.Entrypoint),
@@ -134,6 +134,7 @@ export function createRequestFromBody(body: ContainerCreateBody, name: string | 
     pidMode: namespaceMode('PidMode', host.PidMode),
     utsMode: namespaceMode('UTSMode', host.UTSMode),
     cgroupnsMode: namespaceMode('CgroupnsMode', host.CgroupnsMode),
+    init: host.Init === true ? true : undefined,
   };
   const logType = text(host.LogConfig?.Type);
   if (logType !== undefined && logType !== 'json-file' && logType !== 'k8s-file' && logType !== 'local') {
@@ -150,6 +151,8 @@ export function createRequestFromBody(body: ContainerCreateBody, name: string | 
     attachStderr: body.AttachStderr ?? true,
   };
   if (name !== undefined && name !== '') request.name = name;
+  const mounts = mountRequestsFromBody(host.Binds, host.Mounts, body.Volumes);
+  if (mounts.length > 0) request.mounts = mounts;
   if (host.ConsoleSize) request.consoleSize = host.ConsoleSize;
   if (text(body.StopSignal) !== undefined) request.stopSignal = body.StopSignal ?? undefined;
   if (body.StopTimeout !== null && body.StopTimeout !== undefined) request.stopTimeout = body.StopTimeout;

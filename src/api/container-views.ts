@@ -33,6 +33,12 @@ function mergedEnv(record: ContainerRecord, image: ImageContainerConfig | null |
   return [...user, ...(image?.Env ?? []).filter((e) => !keys.has(e.split('=')[0]))];
 }
 
+/** Config.Volumes as dockerd shows it: the container's anonymous volumes (`-v /path`, image VOLUMEs). */
+function anonymousVolumeTargets(record: ContainerRecord): Record<string, Record<string, never>> | null {
+  const targets = (record.config.mounts ?? []).flatMap((m) => (m.type === 'volume' && m.anonymous ? [m.target] : []));
+  return targets.length === 0 ? null : Object.fromEntries(targets.map((t) => [t, {}]));
+}
+
 /** `Up 3 minutes`, `Up 2 seconds (Paused)`, `Exited (0) 5 seconds ago`, `Created`. */
 export function statusText(record: ContainerRecord, now: Date): string {
   const { state } = record;
@@ -48,7 +54,7 @@ export function statusText(record: ContainerRecord, now: Date): string {
   }
 }
 
-export function inspectView(record: ContainerRecord, image: ImageContainerConfig | null | undefined, paths: ContainerPaths, execIds: string[]): Record<string, unknown> {
+export function inspectView(record: ContainerRecord, image: ImageContainerConfig | null | undefined, paths: ContainerPaths, execIds: string[], mounts: unknown[] = []): Record<string, unknown> {
   const { state, config, id } = record;
   const o = config.options;
   const [path = '', ...rest] = args(record, image);
@@ -111,13 +117,14 @@ export function inspectView(record: ContainerRecord, image: ImageContainerConfig
       PidMode: o.pidMode === 'host' ? 'host' : '',
       UTSMode: o.utsMode === 'host' ? 'host' : '',
       CgroupnsMode: o.cgroupnsMode ?? 'private',
+      Init: o.init ?? null,
       LogConfig: { Type: 'k8s-file', Config: config.log.maxSize < 0 ? {} : { 'max-size': String(config.log.maxSize) } },
       RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
       Binds: null,
       PortBindings: {},
     },
     GraphDriver: { Name: 'overlay', Data: null },
-    Mounts: [],
+    Mounts: mounts,
     Config: {
       Hostname: o.hostname ?? id.slice(0, 12),
       Domainname: o.domainname ?? '',
@@ -131,7 +138,7 @@ export function inspectView(record: ContainerRecord, image: ImageContainerConfig
       Env: mergedEnv(record, image),
       Cmd: command.cmd,
       Image: config.image,
-      Volumes: null,
+      Volumes: anonymousVolumeTargets(record),
       WorkingDir: o.workingDir ?? image?.WorkingDir ?? '',
       Entrypoint: command.entrypoint,
       OnBuild: null,
@@ -143,7 +150,7 @@ export function inspectView(record: ContainerRecord, image: ImageContainerConfig
   };
 }
 
-export function listView(record: ContainerRecord, image: ImageContainerConfig | null | undefined, now: Date): Record<string, unknown> {
+export function listView(record: ContainerRecord, image: ImageContainerConfig | null | undefined, now: Date, mounts: unknown[] = []): Record<string, unknown> {
   const command = args(record, image).map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
   return {
     Id: record.id,
@@ -158,6 +165,6 @@ export function listView(record: ContainerRecord, image: ImageContainerConfig | 
     Status: statusText(record, now),
     HostConfig: { NetworkMode: record.config.options.networkMode ?? 'none' },
     NetworkSettings: { Networks: {} },
-    Mounts: [],
+    Mounts: mounts,
   };
 }

@@ -17,6 +17,7 @@ import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
 import { systemDiskUsageRoutes } from './routes/system-df.js';
 import { systemRoutes } from './routes/system.js';
+import { volumeRoutes } from './routes/volumes.js';
 
 export interface ApiServerOptions {
   images: ImageService;
@@ -70,6 +71,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   containerUpdateRoutes(app, options.containers);
   systemDiskUsageRoutes(app, options.images, options.containers);
   checkpointRoutes(app, options.containers);
+  volumeRoutes(app, options.containers);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

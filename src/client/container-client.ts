@@ -85,8 +85,8 @@ export class ContainerClient {
   }
 
   /** Removes a container; a running one needs `force` (conflict otherwise). */
-  async remove(ref: string, options: { force?: boolean } = {}): Promise<void> {
-    await this.api.call('DELETE', `/containers/${enc(ref)}`, { query: { force: options.force === true ? true : undefined } });
+  async remove(ref: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
+    await this.api.call('DELETE', `/containers/${enc(ref)}`, { query: { force: options.force === true ? true : undefined, v: options.volumes === true ? true : undefined } });
   }
 
   /** Removes every container that is not running. */

@@ -9,8 +9,23 @@ export interface Ulimit {
   Hard: number;
 }
 
+/** One `HostConfig.Mounts` entry (`--mount`). */
+export interface MountConfig {
+  Type: 'bind' | 'volume' | 'tmpfs';
+  Source?: string;
+  Target: string;
+  ReadOnly?: boolean;
+  BindOptions?: { Propagation?: string; CreateMountpoint?: boolean };
+  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string>; DriverConfig?: { Name?: string; Options?: Record<string, string> } };
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number };
+}
+
 /** `HostConfig` of `POST /containers/create`. */
 export interface HostConfig {
+  /** `-v` entries with a source (`name:/path`, `/host:/path[:opts]`). */
+  Binds?: string[];
+  Mounts?: MountConfig[];
+  Init?: boolean;
   Memory?: number;
   MemorySwap?: number;
   MemoryReservation?: number;
@@ -61,6 +76,8 @@ export interface ContainerCreateConfig {
   AttachStderr?: boolean;
   StopSignal?: string;
   StopTimeout?: number;
+  /** Anonymous volumes (`-v /path`). */
+  Volumes?: Record<string, Record<string, never>>;
   HostConfig?: HostConfig;
 }
 

@@ -19,6 +19,7 @@ interface DaemonOptions {
   gcLowWatermark?: string;
   gcMinAge: string;
   gcInterval: string;
+  initPath?: string;
 }
 
 /** Starts the disk watermark collector when asked; returns its stop function. */
@@ -51,7 +52,7 @@ function startDiskWatermark(options: DaemonOptions, containers: ContainerEngine,
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const images = await ImageService.open(options.root);
-  const containers = await ContainerEngine.open({ images, cgroupParent: options.cgroupParent });
+  const containers = await ContainerEngine.open({ images, cgroupParent: options.cgroupParent, ...(options.initPath === undefined ? {} : { initPath: options.initPath }) });
   const stopWatermark = startDiskWatermark(options, containers, images);
   const app = await startApiServer({ images, containers, socketPath: options.socket });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
@@ -83,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--gc-low-watermark <percent>', 'until it is at most this full (default: high - 5)')
     .option('--gc-min-age <seconds>', 'keep containers stopped and images loaded less than this long ago', '600')
     .option('--gc-interval <seconds>', 'how often to check the disk', '60')
+    .option('--init-path <path>', 'init binary that `run --init` makes PID 1 (default: tini-static on PATH)')
     .version(BERTH_VERSION);
   program.parse(argv);
   try {

@@ -33,6 +33,8 @@ import { ExitMonitor } from './exit-monitor.js';
 import { waitForContainer, type WaitCondition } from './wait-container.js';
 import { readHostFacts, type HostFacts } from './host-facts.js';
 import { restoreContainers } from './live-restore.js';
+import { VolumeService } from '../volumes/volume-service.js';
+import { releaseVolumes, removeAnonymousVolumes } from './volume-usage.js';
 
 export interface ContainerEngineOptions {
   images: ImageService;
@@ -44,6 +46,8 @@ export interface ContainerEngineOptions {
   cgroupParent?: string;
   /** Read from the host when absent. */
   host?: HostFacts;
+  /** `--init` binary (a name on PATH or a path); tini-static when absent. */
+  initPath?: string;
 }
 
 export type { WaitCondition } from './wait-container.js';
@@ -58,6 +62,7 @@ export class ContainerEngine {
   readonly store: ContainerStore;
   readonly paths: ContainerPaths;
   readonly task: TaskContext;
+  readonly volumes: VolumeService;
   readonly #images: ImageService;
   readonly #clock: Clock;
   readonly #mutex = new KeyedMutex();
@@ -71,6 +76,7 @@ export class ContainerEngine {
     this.paths = new ContainerPaths(options.images.root.path);
     const runner = options.runner ?? new ChildProcessRunner();
     const runcPath = findExecutable(options.runcPath ?? 'runc');
+    this.volumes = new VolumeService({ db: options.images.db, root: options.images.root.path, runner, clock: this.#clock });
     this.task = {
       paths: this.paths,
       runc: new RuncCli({ runner, root: this.paths.runtimeRoot, runcPath }),
@@ -80,6 +86,8 @@ export class ContainerEngine {
       snapshotter: options.images.snapshotter,
       host,
       cgroupParent: options.cgroupParent ?? '/berth',
+      volumes: this.volumes,
+      initPath: options.initPath,
     };
     this.#monitor = new ExitMonitor(this.paths.exits, (id) => {
       void this.#mutex.run(id, () => this.#recordExit(id)).catch(() => undefined);
@@ -93,6 +101,8 @@ export class ContainerEngine {
       recordExit: (id) => engine.#recordExit(id),
       removeNow: (record) => engine.#removeNow(record),
     });
+    await engine.volumes.cleanup();
+    await releaseVolumes(engine.#volumeContext());
     await engine.#monitor.start();
     return engine;
   }
@@ -175,6 +185,7 @@ export class ContainerEngine {
       });
     } catch (err) {
       await cleanupTask(this.task, id).catch(() => undefined);
+      await releaseVolumes(this.#volumeContext(), record).catch(() => undefined);
       const reason = isBerthError(err) ? err.reason : '';
       // Docker's codes: 127 command not found, 126 cannot be run, 125 anything else.
       const exitCode = reason === 'executable-not-found' ? 127 : reason === 'executable-not-permitted' ? 126 : 125;
@@ -254,9 +265,9 @@ export class ContainerEngine {
 
   /**
    * Removes the container, its writable layer and files. A running one needs `force` (it is killed
-   * first); otherwise conflict (`container-running`).
+   * first); otherwise conflict (`container-running`). `volumes` (`rm -v`) removes its anonymous volumes.
    */
-  async remove(ref: string, options: { force?: boolean } = {}): Promise<void> {
+  async remove(ref: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const { id } = this.store.resolve(ref);
     await this.#mutex.run(id, async () => {
       const record = this.store.find(id);
@@ -269,11 +280,17 @@ export class ContainerEngine {
         await stopContainer({ runc: this.task.runc, id, exitDir: this.paths.exits, timeoutMs: 0 });
         await this.#recordExit(id, { autoRemove: false });
       }
-      await this.#removeNow(this.#require(id));
+      await this.#removeNow(this.#require(id), options.volumes === true);
     });
   }
 
-  async #removeNow(record: ContainerRecord): Promise<void> {
+  /** What volume-usage.ts needs of the engine. */
+  #volumeContext(): { store: ContainerStore; volumes: VolumeService; runner: ProcessRunner } {
+    return { store: this.store, volumes: this.volumes, runner: this.task.runner };
+  }
+
+  /** `removeVolumes`: also its anonymous volumes (`rm -v`; `--rm` always does, as in Docker). */
+  async #removeNow(record: ContainerRecord, removeVolumes = record.config.autoRemove): Promise<void> {
     const { id } = record;
     this.#setState(id, { ...record.state, status: 'removing' });
     await cleanupTask(this.task, id);
@@ -282,6 +299,7 @@ export class ContainerEngine {
     await rm(this.paths.dir(id), { recursive: true, force: true });
     await rm(join(this.paths.exits, id), { force: true });
     this.store.delete(id);
+    if (removeVolumes) await removeAnonymousVolumes(this.#volumeContext(), record);
     this.execs.forget(id);
     this.attachments.abandon(id, errors.notFound('no-such-container', `No such container: ${id}`));
     this.events.emit('removed', id);
@@ -326,6 +344,7 @@ export class ContainerEngine {
     if (exitCode === undefined) return;
     const oomKilled = await wasOomKilled(this.paths.persist(id));
     await cleanupTask(this.task, id);
+    await releaseVolumes(this.#volumeContext(), record);
     const state: ContainerState = {
       ...record.state, status: 'exited', pid: 0, conmonPid: 0, exitCode, oomKilled, finishedAt: this.#clock.now().toISOString(),
     };

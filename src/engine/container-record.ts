@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
+import { containerMountSchema } from './container-mount.js';
 
 const namespaceMode = z.enum(['private', 'host']);
 
@@ -43,6 +44,7 @@ const containerOptionsSchema: z.ZodType<ContainerOptions> = z.object({
   pidMode: namespaceMode.optional(),
   utsMode: namespaceMode.optional(),
   cgroupnsMode: namespaceMode.optional(),
+  init: z.boolean().optional(),
 });
 
 /** The log settings of a container (`--log-opt max-size=...`). */
@@ -69,6 +71,8 @@ export const containerConfigSchema = z.object({
   log: logConfigSchema,
   /** Initial terminal size [rows, cols] (HostConfig.ConsoleSize), applied before the process starts. */
   consoleSize: z.tuple([z.number().int(), z.number().int()]).optional(),
+  /** Volumes, binds and tmpfs mounts (`-v`, `--mount`, image VOLUMEs), resolved at create. */
+  mounts: z.array(containerMountSchema).optional(),
 });
 export type ContainerConfig = z.infer<typeof containerConfigSchema>;
 

@@ -21,6 +21,9 @@ import { isMountPoint, unmountAll } from '../snapshots/mount-table.js';
 import type { ContainerPaths } from './container-paths.js';
 import type { ContainerRecord } from './container-record.js';
 import type { HostFacts } from './host-facts.js';
+import type { VolumeService } from '../volumes/volume-service.js';
+import type { BindMountSpec } from '../runtime/spec/user-mounts.js';
+import { prepareTaskMounts, resolveInitPath } from './task-mounts.js';
 
 export interface TaskContext {
   paths: ContainerPaths;
@@ -32,6 +35,9 @@ export interface TaskContext {
   host: HostFacts;
   /** Absolute cgroup under which each container gets `<parent>/<id>`. */
   cgroupParent: string;
+  volumes: VolumeService;
+  /** `--init` binary (name on PATH or path); tini-static when absent. */
+  initPath?: string | undefined;
 }
 
 export function cgroupsPathOf(ctx: TaskContext, id: string): string {
@@ -47,7 +53,7 @@ export async function mountRootfs(ctx: TaskContext, id: string): Promise<string>
 }
 
 /** The runtime spec of the container's next run (reads users from the mounted rootfs). */
-export async function containerSpec(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, rootfs: string): Promise<RuntimeSpec> {
+export async function containerSpec(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, rootfs: string, binds: BindMountSpec[] = []): Promise<RuntimeSpec> {
   const { id, config } = record;
   return buildSpec({
     id,
@@ -66,6 +72,8 @@ export async function containerSpec(ctx: TaskContext, record: ContainerRecord, i
     seccompProfile: DEFAULT_SECCOMP_PROFILE,
     hostCapabilities: ctx.host.capabilities,
     hostKernel: ctx.host.kernel,
+    binds,
+    ...(config.options.init === true ? { initPath: resolveInitPath(ctx.initPath) } : {}),
   });
 }
 
@@ -77,7 +85,7 @@ export async function containerSpec(ctx: TaskContext, record: ContainerRecord, i
 export async function createTask(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, uuid: string): Promise<LaunchedContainer> {
   const { id, config } = record;
   const rootfs = await mountRootfs(ctx, id);
-  const spec = await containerSpec(ctx, record, image, rootfs);
+  const spec = await containerSpec(ctx, record, image, rootfs, await prepareTaskMounts(ctx.volumes, record, rootfs));
   await writeFile(ctx.paths.spec(id), JSON.stringify(spec));
   await rm(join(ctx.paths.exits, id), { force: true });
   await rm(ctx.paths.persist(id), { recursive: true, force: true });

@@ -13,6 +13,10 @@ import { checkContainerName, generateContainerName } from './container-names.js'
 import { initialState, type ContainerConfig, type ContainerRecord } from './container-record.js';
 import { cgroupsPathOf } from './container-task.js';
 import { etcFiles } from './etc-files.js';
+import type { MountRequest } from '../volumes/mount-request.js';
+import { planMounts } from './plan-mounts.js';
+import { resolveInitPath } from './task-mounts.js';
+import { ensureVolumes } from './volume-usage.js';
 
 /** Size at which a container's log starts afresh unless `logMaxSize` says otherwise. */
 export const DEFAULT_LOG_MAX_SIZE = 20 * 1024 * 1024;
@@ -33,6 +37,8 @@ export interface CreateContainerRequest {
   logMaxSize?: number;
   /** [rows, cols] of the TTY at start. */
   consoleSize?: [number, number];
+  /** Volumes, binds and tmpfs mounts (`-v`, `--mount`); the image's VOLUMEs are added. */
+  mounts?: MountRequest[];
 }
 
 /**
@@ -45,6 +51,8 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
   const imageConfig = await engine.imageConfig(image.id);
   const options: ContainerOptions = { ...request.options };
   if (options.networkMode === 'host' && options.hostname === undefined) options.hostname = hostHostname();
+  const plan = await planMounts(request.mounts ?? [], imageConfig.config?.Volumes, options.tmpfs);
+  if (plan.tmpfs !== undefined) options.tmpfs = plan.tmpfs;
   checkOptions(engine, id, options, imageConfig.config);
 
   const config: ContainerConfig = {
@@ -60,6 +68,7 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
   if (request.stopSignal !== undefined) config.stopSignal = request.stopSignal;
   else if (imageConfig.config?.StopSignal !== undefined) config.stopSignal = imageConfig.config.StopSignal;
   if (request.stopTimeout !== undefined) config.stopTimeout = request.stopTimeout;
+  if (plan.mounts.length > 0) config.mounts = plan.mounts;
   if (request.consoleSize !== undefined && request.consoleSize[0] > 0 && request.consoleSize[1] > 0) config.consoleSize = request.consoleSize;
 
   const name = request.name !== undefined && request.name !== ''
@@ -81,11 +90,14 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
     await writeFile(paths.etcFile(id, 'hosts'), files.hosts);
     await writeFile(paths.etcFile(id, 'hostname'), files.hostname);
     await writeFile(paths.etcFile(id, 'resolv.conf'), files.resolvConf);
+    // After the record: a concurrent `volume rm` either sees this container or ran before (and is undone here).
+    await ensureVolumes(engine.volumes, plan.volumes);
   } catch (err) {
     const key = engine.paths.snapshotKey(id);
     if (engine.task.snapshotter.has(key)) await engine.task.snapshotter.remove(key).catch(() => undefined);
     await rm(engine.paths.dir(id), { recursive: true, force: true });
     engine.store.delete(id);
+    for (const volume of plan.volumes) if (volume.anonymous === true) await engine.volumes.remove(volume.name).catch(() => undefined);
     throw err;
   }
   return record;
@@ -105,5 +117,6 @@ function checkOptions(engine: ContainerEngine, id: string, options: ContainerOpt
     seccompProfile: DEFAULT_SECCOMP_PROFILE,
     hostCapabilities: host.capabilities,
     hostKernel: host.kernel,
+    ...(options.init === true ? { initPath: resolveInitPath(engine.task.initPath) } : {}),
   });
 }

@@ -66,4 +66,17 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX containers_by_image ON containers(image_id);
   `,
+  // volumes: named and anonymous volumes of the local driver (data in volumes/<name>/_data); which
+  // containers use one is read from the containers' config, so it cannot drift from them.
+  `
+  CREATE TABLE volumes (
+    name TEXT PRIMARY KEY,
+    driver TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    labels TEXT NOT NULL DEFAULT '{}',   -- JSON object
+    options TEXT NOT NULL DEFAULT '{}',  -- driver options as given, JSON object
+    anonymous INTEGER NOT NULL DEFAULT 0,
+    seeded INTEGER NOT NULL DEFAULT 0    -- 1 once the first mount could copy the image's content in
+  );
+  `,
 ];

@@ -8,6 +8,7 @@ import { containerCreateBodySchema, createRequestFromBody } from '../container-c
 import { inspectView, listView } from '../container-views.js';
 import { queryBool, queryFilters, queryInt, queryString, type Query } from '../query.js';
 import { sendLogs } from '../streams/log-stream.js';
+import { mountViews } from '../volume-views.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
 
@@ -31,6 +32,7 @@ function matchesFilters(record: ContainerRecord, filters: Map<string, string[]>)
     && test('status', (v) => record.state.status === v)
     && test('exited', (v) => record.state.status === 'exited' && String(record.state.exitCode) === v)
     && test('ancestor', (v) => record.config.image === v || record.imageId === v || record.imageId.startsWith(`sha256:${v}`))
+    && test('volume', (v) => (record.config.mounts ?? []).some((m) => (m.type === 'volume' && m.name === v) || m.target === v))
     && test('label', (v) => {
       const at = v.indexOf('=');
       return at < 0 ? v in labels : labels[v.slice(0, at)] === v.slice(at + 1);
@@ -45,6 +47,7 @@ function noContentOrNotModified(reply: FastifyReply, changed: boolean): FastifyR
 /** The Docker Engine API's container routes (attach and exec live in their own modules). */
 export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): void {
   const imageConfig = async (record: ContainerRecord) => (await engine.imageConfig(record.imageId).catch(() => undefined))?.config;
+  const mounts = (record: ContainerRecord) => mountViews(record.config.mounts, (name) => engine.volumes.dataDir(name));
 
   app.post('/containers/create', async (request: Request, reply) => {
     const body = parseSchema(containerCreateBodySchema, request.body ?? {}, 'container config');
@@ -59,12 +62,12 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
     let records = engine.list().filter((r) => (all || isActive(r.state)) && matchesFilters(r, filters));
     if (limit > 0) records = records.slice(0, limit);
     const now = new Date();
-    return reply.send(await Promise.all(records.map(async (r) => listView(r, await imageConfig(r), now))));
+    return reply.send(await Promise.all(records.map(async (r) => listView(r, await imageConfig(r), now, mounts(r)))));
   });
 
   app.get('/containers/:id/json', async (request: Request, reply) => {
     const record = engine.inspect(request.params.id);
-    return reply.send(inspectView(record, await imageConfig(record), engine.paths, engine.execIds(record.id)));
+    return reply.send(inspectView(record, await imageConfig(record), engine.paths, engine.execIds(record.id), mounts(record)));
   });
 
   app.post('/containers/:id/start', async (request: Request, reply) => {
@@ -105,7 +108,7 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
   });
 
   app.delete('/containers/:id', async (request: Request, reply) => {
-    await engine.remove(request.params.id, { force: queryBool(request.query, 'force') });
+    await engine.remove(request.params.id, { force: queryBool(request.query, 'force'), volumes: queryBool(request.query, 'v') });
     return reply.status(204).send();
   });
 

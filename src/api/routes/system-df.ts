@@ -1,10 +1,13 @@
 /**
  * `GET /system/df`: disk usage as Docker reports it — the unpacked layers, every image with the
- * number of containers using it, every container with the size of its writable layer.
+ * number of containers using it, every container with the size of its writable layer, every
+ * volume with its size and number of users.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ContainerEngine } from '../../engine/container-engine.js';
+import { volumeSize, volumeUsers } from '../../engine/volume-usage.js';
 import type { ImageService } from '../../images/image-service.js';
+import { volumeView } from '../volume-views.js';
 import { listView as containerSummary } from '../container-views.js';
 import { listView as imageSummary } from './images.js';
 
@@ -12,8 +15,8 @@ export function systemDiskUsageRoutes(app: FastifyInstance, images: ImageService
   app.get('/system/df', async (_request, reply) => {
     const usage = await images.diskUsage();
     const records = engine.list();
-    const users = new Map<string, number>();
-    for (const record of records) users.set(record.imageId, (users.get(record.imageId) ?? 0) + 1);
+    const imageUsers = new Map<string, number>();
+    for (const record of records) imageUsers.set(record.imageId, (imageUsers.get(record.imageId) ?? 0) + 1);
     const now = new Date();
     const containers = await Promise.all(records.map(async (record) => {
       const image = await engine.imageConfig(record.imageId).catch(() => undefined);
@@ -21,11 +24,16 @@ export function systemDiskUsageRoutes(app: FastifyInstance, images: ImageService
       const imageSize = images.list().find((i) => i.id === record.imageId)?.size ?? 0;
       return { ...containerSummary(record, image?.config, now), SizeRw: sizeRw, SizeRootFs: sizeRw + imageSize };
     }));
+    const users = volumeUsers(engine.store);
+    const context = { store: engine.store, volumes: engine.volumes, runner: engine.task.runner };
+    const volumes = await Promise.all(engine.volumes.list().map(async (volume) => volumeView(volume, engine.volumes.dataDir(volume.name), {
+      size: await volumeSize(context, volume.name), refCount: users.get(volume.name)?.length ?? 0,
+    })));
     return reply.send({
       LayersSize: usage.layersSize,
-      Images: usage.images.map((image) => ({ ...imageSummary(image), Containers: users.get(image.id) ?? 0, SharedSize: 0 })),
+      Images: usage.images.map((image) => ({ ...imageSummary(image), Containers: imageUsers.get(image.id) ?? 0, SharedSize: 0 })),
       Containers: containers,
-      Volumes: [],
+      Volumes: volumes,
       BuildCache: [],
     });
   });

@@ -63,7 +63,7 @@ export function systemRoutes(app: FastifyInstance, images: ImageService): void {
       Runtimes: { runc: { path: 'runc' } },
       SecurityOptions: ['name=seccomp,profile=builtin'],
       LoggingDriver: 'k8s-file',
-      Plugins: { Volume: [], Network: [], Authorization: null, Log: ['k8s-file'] },
+      Plugins: { Volume: ['local'], Network: [], Authorization: null, Log: ['k8s-file'] },
       RegistryConfig: { IndexConfigs: {}, InsecureRegistryCIDRs: [] },
       Swarm: { LocalNodeState: 'inactive' },
       Labels: [],

@@ -52,8 +52,8 @@ const LIFECYCLE: CommandSpec[] = [
   },
   {
     name: 'rm', aliases: ['remove'], description: 'Remove one or more containers', args: TARGETS,
-    options: [{ flags: '-f, --force', description: 'kill and remove a running container' }, { flags: '-v, --volumes', description: 'remove anonymous volumes (berth has none yet; accepted for compatibility)' }],
-    run: async ({ globals, args, options }) => { await (await lifecycle()).removeAction(globals, argsOf(args, 'container'), flagsOf<{ force?: boolean }>(options)); },
+    options: [{ flags: '-f, --force', description: 'kill and remove a running container' }, { flags: '-v, --volumes', description: 'remove the container\'s anonymous volumes too' }],
+    run: async ({ globals, args, options }) => { await (await lifecycle()).removeAction(globals, argsOf(args, 'container'), flagsOf<{ force?: boolean; volumes?: boolean }>(options)); },
   },
   {
     name: 'wait', description: 'Wait until containers stop, then print their exit codes', args: TARGETS,

@@ -50,6 +50,9 @@ export interface CreateFlags {
   pull?: string;
   detachKeys?: string;
   sigProxy?: boolean;
+  volume: string[];
+  mount: string[];
+  init?: boolean;
 }
 
 const repeat = (flags: string, description: string): OptionSpec => ({ flags, description, repeat: true });
@@ -104,4 +107,7 @@ export const CREATE_OPTIONS: OptionSpec[] = [
   { flags: '--uts <mode>', description: 'UTS namespace: private or host' },
   { flags: '--cgroupns <mode>', description: 'cgroup namespace: private or host' },
   { flags: '--pull <policy>', description: 'missing or never (berth does not pull from registries yet)' },
+  repeat('-v, --volume <[source:]path[:opts]>', 'volume (name:/path), bind mount (/host:/path[:ro,rshared]) or anonymous volume (/path); repeatable'),
+  repeat('--mount <type=…,source=…,target=…>', 'mount: type=volume|bind|tmpfs, source, target, readonly, volume-opt, volume-nocopy, bind-propagation, tmpfs-size, tmpfs-mode; repeatable'),
+  { flags: '--init', description: 'run an init (tini) as PID 1: forwards signals, reaps zombies' },
 ];

@@ -62,9 +62,9 @@ export async function pauseAction(globals: GlobalOptions, targets: string[], pau
 }
 
 /** `rm`: a running container needs `--force` (conflict otherwise). */
-export async function removeAction(globals: GlobalOptions, targets: string[], flags: { force?: boolean }): Promise<void> {
+export async function removeAction(globals: GlobalOptions, targets: string[], flags: { force?: boolean; volumes?: boolean }): Promise<void> {
   await withClient(globals, (client) => forEachTarget(targets, async (target) => {
-    await client.containers.remove(target, { force: flags.force === true });
+    await client.containers.remove(target, { force: flags.force === true, volumes: flags.volumes === true });
     process.stdout.write(`${target}\n`);
   }));
 }

@@ -6,6 +6,7 @@ import { errors } from '../../base/errors.js';
 import { parseByteSize } from '../../base/byte-size.js';
 import type { ContainerCreateConfig, HostConfig, Ulimit } from '../../client/container-types.js';
 import type { CreateFlags } from './container-flags.js';
+import { parseMountFlag, splitVolumeFlags } from './mount-flag.js';
 
 /** `key=value` pairs (`key` alone → empty value unless `requireValue`). */
 export function keyValues(values: string[], flag: string, requireValue = false): Record<string, string> {
@@ -94,6 +95,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
   const detach = flags.detach === true;
   const interactive = flags.interactive === true;
   const logOpts = keyValues(flags.logOpt, '--log-opt', true);
+  const volumes = splitVolumeFlags(flags.volume);
   const host: HostConfig = defined({
     Memory: size(flags.memory, '--memory'),
     MemorySwap: size(flags.memorySwap, '--memory-swap', true),
@@ -121,6 +123,9 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     UTSMode: flags.uts,
     CgroupnsMode: flags.cgroupns,
     AutoRemove: flags.rm === true ? true : undefined,
+    Binds: nonEmpty(volumes.binds),
+    Mounts: nonEmpty(flags.mount.map(parseMountFlag)),
+    Init: flags.init === true ? true : undefined,
     LogConfig: flags.logDriver === undefined && flags.logOpt.length === 0 ? undefined : { Type: flags.logDriver ?? '', Config: logOpts },
   });
   return defined({
@@ -141,6 +146,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     AttachStderr: !detach,
     StopSignal: flags.stopSignal,
     StopTimeout: integer(flags.stopTimeout, '--stop-timeout'),
+    Volumes: Object.keys(volumes.volumes).length === 0 ? undefined : volumes.volumes,
     HostConfig: host,
   });
 }

@@ -12,6 +12,7 @@ import { containerSysctls } from './container-sysctls.js';
 import { containerEnvironment } from './environment.js';
 import type { OciDevice, OciNamespace, OciProcess, RuntimeSpec } from './oci-runtime-spec.js';
 import { resolveUser } from './resolve-user.js';
+import { INIT_PATH_IN_CONTAINER, rootfsPropagationFor, type BindMountSpec } from './user-mounts.js';
 import { parseSecurityOptions } from './security-options.js';
 
 /** Everything `buildSpec` needs; it does no I/O of its own. */
@@ -46,6 +47,10 @@ export interface BuildSpecInput {
   hostKernel?: KernelVersion;
   /** Device nodes to create for a privileged container (the host's /dev, read by the caller). */
   hostDevices?: OciDevice[];
+  /** Host paths and volume directories to bind (`-v`, `--mount`), resolved by the caller. */
+  binds?: BindMountSpec[];
+  /** The init binary on the host, needed when `options.init` is set. */
+  initPath?: string;
 }
 
 /** The runtime-spec version written into config.json (what runc 1.1.5 implements). */
@@ -84,6 +89,9 @@ export function buildSpec(input: BuildSpecInput): RuntimeSpec {
     throw errors.invalidArgument('invalid-oom-score-adj', `oomScoreAdj ${options.oomScoreAdj} is not an integer from -1000 to 1000`);
   }
 
+  if (options.init === true && input.initPath === undefined) {
+    throw errors.failedPrecondition('init-unavailable', 'init: no init binary is configured (berthd --init-path)');
+  }
   const security = parseSecurityOptions(options.securityOpt ?? []);
   const capabilities = containerCapabilities({ ...options, available: input.hostCapabilities });
   const userSpec = options.user !== undefined && options.user !== '' ? options.user : (image.User ?? '');
@@ -91,7 +99,7 @@ export function buildSpec(input: BuildSpecInput): RuntimeSpec {
   const process: OciProcess = {
     terminal: options.tty === true,
     user: resolveUser(userSpec, input.passwd, input.group),
-    args: commandLine(options, image),
+    args: options.init === true ? [INIT_PATH_IN_CONTAINER, '--', ...commandLine(options, image)] : commandLine(options, image),
     env: containerEnvironment({ imageEnv: image.Env, userEnv: options.env, hostname, tty: options.tty === true }),
     cwd: workingDir === '' ? '/' : workingDir,
     capabilities: { bounding: capabilities, effective: [...capabilities], permitted: [...capabilities] },
@@ -119,6 +127,8 @@ export function buildSpec(input: BuildSpecInput): RuntimeSpec {
       readOnly: options.readOnly === true,
       privileged,
       hostIpc,
+      binds: input.binds,
+      initPath: options.init === true ? input.initPath : undefined,
     }),
     linux: {
       namespaces,
@@ -134,6 +144,8 @@ export function buildSpec(input: BuildSpecInput): RuntimeSpec {
     },
   };
   if (!hostUts) spec.hostname = hostname;
+  const propagation = rootfsPropagationFor(input.binds ?? []);
+  if (propagation !== undefined) spec.linux.rootfsPropagation = propagation;
   if (privileged) {
     if (input.hostDevices && input.hostDevices.length > 0) spec.linux.devices = input.hostDevices.map((device) => ({ ...device }));
   } else {

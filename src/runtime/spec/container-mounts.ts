@@ -1,5 +1,6 @@
 import { errors } from '../../base/errors.js';
 import type { OciMount } from './oci-runtime-spec.js';
+import { bindMount, initMount, type BindMountSpec } from './user-mounts.js';
 
 /** Paths Docker hides from containers (moby's oci/defaults.go, without the per-host thermal_throttle entries). */
 export const DEFAULT_MASKED_PATHS: readonly string[] = [
@@ -32,6 +33,10 @@ export interface ContainerMountsInput {
   readOnly: boolean;
   privileged: boolean;
   hostIpc: boolean;
+  /** Host paths and volumes (`-v`, `--mount`); one replaces a default or an etc file at its destination. */
+  binds?: readonly BindMountSpec[] | undefined;
+  /** `--init`: the init binary on the host. */
+  initPath?: string | undefined;
 }
 
 /**
@@ -79,6 +84,11 @@ export function containerMounts(input: ContainerMountsInput): OciMount[] {
     }
     user.push({ destination, type: 'tmpfs', source: 'tmpfs', options: mergeTmpfsOptions(data, destination) });
   }
+  const binds = new Set((input.binds ?? []).map((bind) => bind.destination));
+  const kept = user.filter((mount) => !binds.has(mount.destination));
+  user.length = 0;
+  user.push(...kept, ...(input.binds ?? []).map(bindMount));
+  if (input.initPath !== undefined) user.push(initMount(input.initPath));
   user.sort((a, b) => depth(a.destination) - depth(b.destination));
 
   const overridden = new Set(user.map((mount) => mount.destination));

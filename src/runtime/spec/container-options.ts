@@ -79,6 +79,8 @@ export interface ContainerOptions {
   utsMode?: 'private' | 'host';
   /** Private by default, as on cgroup v2 hosts (Docker picks host on cgroup v1 hosts). */
   cgroupnsMode?: 'private' | 'host';
+  /** `--init`: a small init (tini) is PID 1, forwards signals and reaps zombies. */
+  init?: boolean;
 }
 
 /** One `--ulimit name=soft[:hard]`. */

@@ -1,0 +1,96 @@
+/**
+ * The mounts of `POST /containers/create`: HostConfig.Binds (`-v` syntax), HostConfig.Mounts
+ * (`--mount`), and Config.Volumes (anonymous volumes) → the engine's mount requests. Validated at
+ * the boundary; errors name the field, with Docker's wording where clients show it.
+ */
+import { z } from 'zod';
+import { errors } from '../base/errors.js';
+import { parseBindSpec } from '../volumes/bind-spec.js';
+import { checkTarget, checkVolumeName, isPropagation, type MountRequest } from '../volumes/mount-request.js';
+
+const stringMap = z.record(z.string(), z.string()).nullish();
+
+export const mountBodySchema = z.object({
+  Type: z.string(),
+  Source: z.string().nullish(),
+  Target: z.string().nullish(),
+  ReadOnly: z.boolean().nullish(),
+  Consistency: z.string().nullish(),
+  BindOptions: z.object({
+    Propagation: z.string().nullish(),
+    NonRecursive: z.boolean().nullish(),
+    CreateMountpoint: z.boolean().nullish(),
+  }).nullish(),
+  VolumeOptions: z.object({
+    NoCopy: z.boolean().nullish(),
+    Labels: stringMap,
+    DriverConfig: z.object({ Name: z.string().nullish(), Options: stringMap }).nullish(),
+    Subpath: z.string().nullish(),
+  }).nullish(),
+  TmpfsOptions: z.object({ SizeBytes: z.number().int().nullish(), Mode: z.number().int().nullish() }).nullish(),
+});
+export type MountBody = z.infer<typeof mountBodySchema>;
+
+function invalid(index: number, type: string, message: string): never {
+  throw errors.invalidArgument('invalid-mount', `HostConfig.Mounts[${index}]: invalid mount config for type "${type}": ${message}`);
+}
+
+/** One HostConfig.Mounts entry. Throws invalid-argument (`invalid-mount`). */
+export function mountRequestFromBody(body: MountBody, index: number): MountRequest {
+  const type = body.Type;
+  const field = `HostConfig.Mounts[${index}].Target`;
+  const target = checkTarget(body.Target ?? '', field);
+  const source = body.Source ?? '';
+  const readOnly = body.ReadOnly ?? false;
+  if (type !== 'bind' && body.BindOptions) invalid(index, type, 'BindOptions must not be specified');
+  if (type !== 'volume' && body.VolumeOptions) invalid(index, type, 'VolumeOptions must not be specified');
+  if (type !== 'tmpfs' && body.TmpfsOptions) invalid(index, type, 'TmpfsOptions must not be specified');
+  if (type === 'bind') {
+    if (source === '') invalid(index, type, 'field Source must not be empty');
+    if (!source.startsWith('/')) invalid(index, type, `invalid mount path "${source}": mount path must be absolute`);
+    const propagation = body.BindOptions?.Propagation ?? '';
+    if (propagation !== '' && !isPropagation(propagation)) invalid(index, type, `invalid propagation mode "${propagation}"`);
+    return {
+      type, source, target, readOnly, propagation: propagation === '' ? 'rprivate' : propagation,
+      createHostPath: body.BindOptions?.CreateMountpoint ?? false,
+    };
+  }
+  if (type === 'volume') {
+    const options = body.VolumeOptions;
+    if (options?.Subpath !== undefined && options.Subpath !== null && options.Subpath !== '') invalid(index, type, 'Subpath is not supported');
+    const request: MountRequest = { type, target, readOnly, noCopy: options?.NoCopy ?? false };
+    if (source !== '') request.source = checkVolumeName(source, `HostConfig.Mounts[${index}].Source`);
+    const driver = options?.DriverConfig?.Name;
+    if (driver !== undefined && driver !== null && driver !== '') request.driver = driver;
+    if (options?.DriverConfig?.Options) request.driverOptions = options.DriverConfig.Options;
+    if (options?.Labels) request.labels = options.Labels;
+    return request;
+  }
+  if (type === 'tmpfs') {
+    if (source !== '') invalid(index, type, 'source must not be specified');
+    const size = body.TmpfsOptions?.SizeBytes ?? 0;
+    const mode = body.TmpfsOptions?.Mode ?? 0;
+    if (size < 0) invalid(index, type, 'SizeBytes must not be negative');
+    if (mode < 0 || mode > 0o7777) invalid(index, type, `Mode ${mode} is not a permission mode`);
+    return { type, target, readOnly, ...(size > 0 ? { sizeBytes: size } : {}), ...(mode > 0 ? { mode } : {}) };
+  }
+  return invalid(index, type, 'mount type unknown (berth supports bind, volume and tmpfs)');
+}
+
+/** Binds, then Mounts, then Config.Volumes (anonymous volumes). */
+export function mountRequestsFromBody(
+  binds: readonly string[] | null | undefined,
+  mounts: readonly MountBody[] | null | undefined,
+  volumes: Readonly<Record<string, unknown>> | null | undefined,
+): MountRequest[] {
+  const requests: MountRequest[] = [];
+  (binds ?? []).forEach((spec, index) => requests.push(parseBindSpec(spec, `HostConfig.Binds[${index}]`)));
+  (mounts ?? []).forEach((body, index) => requests.push(mountRequestFromBody(body, index)));
+  const taken = new Set(requests.map((r) => r.target));
+  for (const path of Object.keys(volumes ?? {})) {
+    const target = checkTarget(path, 'Volumes');
+    // As Docker: a Config.Volumes entry that a bind or mount already covers adds nothing.
+    if (!taken.has(target)) requests.push({ type: 'volume', target, readOnly: false, noCopy: false });
+  }
+  return requests;
+}
