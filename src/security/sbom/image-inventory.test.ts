@@ -16,7 +16,7 @@ test('merge: packages keep the layer that brought them; an upper status file rep
   const inv = mergeLayers('img', [base, upgrade]);
   assert.deepEqual(inv.packages.map((p) => [p.name, p.version, p.layer?.index]), [['bash', '5.2.15-2+b2', 0], ['curl', '7.88.1-10+deb12u5', 1], ['jq', '1.6-2.1', 1]]);
   assert.equal(inv.packages[0]?.purl, 'pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64&distro=debian-12');
-  assert.deepEqual(inv.packages[0]!.licenses, ['GPL-3.0-or-later']);
+  assert.deepEqual(inv.packages[0].licenses, ['GPL-3.0-or-later']);
 });
 
 test('merge: whiteouts and opaque directories hide lower layers', () => {
