@@ -80,6 +80,8 @@ async function readRpmSqlite(file: string, rel: string, warnings: string[]): Pro
   }
 }
 
+const SKIPPED_TOP_DIRS = new Set(['proc', 'sys', 'dev']);
+
 const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
 async function isElf(file: string): Promise<boolean> {
@@ -150,19 +152,22 @@ export async function walkLayer(dir: string, diffId: string, options: WalkOption
       const childAbs = join(abs, entry.name);
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) {
-        await visit(childAbs, childRel);
-      } else if (entry.isCharacterDevice()) {
-        const st = await lstat(childAbs);
-        if (st.rdev === 0) inventory.whiteouts.push(childRel);
-      } else if (entry.isFile()) {
-        const st = await lstat(childAbs);
-        const kind = classify(childRel, (st.mode & 0o111) !== 0);
-        if (kind === undefined) continue;
-        try {
-          await handle(childAbs, childRel, kind, st.size);
-        } catch (err) {
-          warnings.push(`${childRel}: cannot be read as ${kind}: ${messageOf(err)}`);
+        // A live root filesystem's kernel trees hold no packages and change while read.
+        if (!(rel === '' && SKIPPED_TOP_DIRS.has(entry.name))) await visit(childAbs, childRel);
+        continue;
+      }
+      let kind: Kind | undefined;
+      try {
+        if (entry.isCharacterDevice()) {
+          if ((await lstat(childAbs)).rdev === 0) inventory.whiteouts.push(childRel);
+          continue;
         }
+        if (!entry.isFile()) continue;
+        const st = await lstat(childAbs);
+        kind = classify(childRel, (st.mode & 0o111) !== 0);
+        if (kind !== undefined) await handle(childAbs, childRel, kind, st.size);
+      } catch (err) {
+        warnings.push(`${childRel}: cannot be read${kind === undefined ? '' : ` as ${kind}`}: ${messageOf(err)}`);
       }
     }
   };
