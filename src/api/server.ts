@@ -11,11 +11,14 @@ import { attachRoutes } from './routes/attach.js';
 import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
+import { securityRoutes, type SecurityRoutesOptions } from './routes/security.js';
 import { systemRoutes } from './routes/system.js';
 
 export interface ApiServerOptions {
   images: ImageService;
   containers: ContainerEngine;
+  /** berth's scanning routes (/berth/v1/images/{name}/scan, /sbom, /berth/v1/scan/db). */
+  security?: SecurityRoutesOptions;
   /** Unix socket to listen on (created; a stale one is replaced). */
   socketPath: string;
 }
@@ -60,6 +63,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   systemRoutes(app, options.images);
   imageRoutes(app, options.images);
   containerRoutes(app, options.containers);
+  if (options.security) securityRoutes(app, options.security);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

@@ -6,6 +6,8 @@ import { BERTH_VERSION } from '../base/version.js';
 import { ContainerEngine } from '../engine/container-engine.js';
 import { ImageService } from '../images/image-service.js';
 import { startApiServer } from '../api/server.js';
+import { ScanService } from '../security/scan-service.js';
+import { watchedImagesOf, logCriticalFindings } from '../security/daemon-hooks.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
@@ -24,7 +26,9 @@ interface DaemonOptions {
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const images = await ImageService.open(options.root);
   const containers = await ContainerEngine.open({ images, cgroupParent: options.cgroupParent });
-  const app = await startApiServer({ images, containers, socketPath: options.socket });
+  const scanner = ScanService.open(options.root);
+  const security = { scanner, images, watchedImages: () => watchedImagesOf(containers.list()), onCriticalFindings: logCriticalFindings };
+  const app = await startApiServer({ images, containers, security, socketPath: options.socket });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -37,6 +41,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   });
   await app.close();
   containers.close();
+  scanner.close();
   await images.close();
   await rm(options.socket, { force: true });
   process.stderr.write('berthd: stopped\n');
