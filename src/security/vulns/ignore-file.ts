@@ -13,7 +13,8 @@ const entrySchema = z.strictObject({
   package: z.string().optional(),
 });
 
-const fileSchema = z.union([z.array(entrySchema), z.strictObject({ ignore: z.array(entrySchema) })]);
+const listSchema = z.array(entrySchema);
+const fileSchema = z.strictObject({ ignore: listSchema });
 
 export type IgnoreEntry = z.infer<typeof entrySchema>;
 
@@ -32,7 +33,7 @@ export async function readIgnoreFile(path: string): Promise<IgnoreEntry[]> {
   } catch (err) {
     throw errors.invalidArgument('ignore-file-invalid', `ignore file ${path}: not YAML or JSON: ${messageOf(err)}`);
   }
-  const parsed = fileSchema.safeParse(value ?? []);
+  const parsed = Array.isArray(value) ? listSchema.safeParse(value) : fileSchema.safeParse(value ?? { ignore: [] });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw errors.invalidArgument('ignore-file-invalid', `ignore file ${path}: field ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
