@@ -106,6 +106,25 @@ export class ScanService {
     };
   }
 
+  /**
+   * The OSV ecosystems of everything scanned so far (from the layer cache): what `db update`
+   * downloads when not told otherwise. Empty when nothing was scanned yet.
+   */
+  ecosystemsInUse(): string[] {
+    const names = new Set<string>();
+    const byType: Record<string, string | undefined> = { apk: 'Alpine', npm: 'npm', pypi: 'PyPI', golang: 'Go', maven: 'Maven' };
+    for (const layer of this.cache.all()) {
+      if (layer.osRelease?.value.id === 'ubuntu') names.add('Ubuntu');
+      for (const source of layer.sources) {
+        for (const pkg of source.packages) {
+          const name = pkg.ecosystem === 'deb' ? (layer.osRelease?.value.id === 'ubuntu' ? 'Ubuntu' : 'Debian') : byType[pkg.ecosystem];
+          if (name !== undefined) names.add(name);
+        }
+      }
+    }
+    return [...names].sort();
+  }
+
   /** Validates and stores every OSV record of a directory or zip (all or nothing). */
   async importDatabase(path: string): Promise<ImportResult> {
     return this.vulns.import(await readOsvRecords(path));

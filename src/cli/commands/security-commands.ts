@@ -41,7 +41,7 @@ export const SCAN_COMMAND: CommandSpec = {
         },
         {
           name: 'update', description: 'Download the OSV archives of the ecosystems in use (needs the internet)',
-          options: [{ flags: '--ecosystem <name>', description: 'an OSV ecosystem to fetch (default: Debian, Alpine, npm, PyPI, Go, Maven)', repeat: true }],
+          options: [{ flags: '--ecosystem <name>', description: 'an OSV ecosystem to fetch (default: those of the images scanned so far, else Debian, Alpine, npm, PyPI, Go, Maven)', repeat: true }],
           run: async ({ globals, options }) => { await (await import('./security-run.js')).runDbUpdate(globals, Array.isArray(options.ecosystem) ? options.ecosystem : []); },
         },
       ],

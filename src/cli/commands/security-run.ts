@@ -80,7 +80,14 @@ const DEFAULT_ECOSYSTEMS = ['Debian', 'Alpine', 'npm', 'PyPI', 'Go', 'Maven'];
 export async function runDbUpdate(globals: GlobalOptions, ecosystems: string[]): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-osv-'));
   try {
-    const files = await downloadOsvArchives(ecosystems.length > 0 ? ecosystems : DEFAULT_ECOSYSTEMS, dir);
+    let wanted = ecosystems;
+    if (wanted.length === 0) {
+      const scanner = ScanService.open(stateRootOf(globals));
+      try { wanted = scanner.ecosystemsInUse(); } finally { scanner.close(); }
+    }
+    if (wanted.length === 0) wanted = DEFAULT_ECOSYSTEMS;
+    progress(`Downloading OSV data for ${wanted.join(', ')}`);
+    const files = await downloadOsvArchives(wanted, dir);
     await withScanner(globals, dir, async (scanner) => {
       for (const file of files) {
         const r = await scanner.importDatabase(file);

@@ -28,6 +28,14 @@ export class InventoryCache {
       .run(inventory.diffId, WALKER_VERSION, JSON.stringify(inventory), new Date().toISOString());
   }
 
+  /** Every cached layer inventory (for questions across all scanned images). */
+  *all(): Generator<LayerInventory> {
+    for (const row of this.db.sqlite.prepare('SELECT diff_id, inventory FROM layer_inventories WHERE walker_version = ?').iterate(WALKER_VERSION) as Iterable<{ diff_id: string; inventory: string }>) {
+      const value = this.get(row.diff_id);
+      if (value) yield value;
+    }
+  }
+
   size(): number {
     return (this.db.sqlite.prepare('SELECT count(*) AS n FROM layer_inventories').get() as { n: number }).n;
   }

@@ -32,7 +32,7 @@ describe('inventories of directories and root filesystem tarballs', { skip: need
     await rm(work, { recursive: true, force: true });
   });
 
-  test('a Go binary built here: stdlib and module versions from its build info', async () => {
+  test('a Go binary built here: stdlib and module versions from its build info', { skip: spawnSync('go', ['version']).status !== 0 && 'no go toolchain (golang-go, installed by scripts/install.sh --test)' }, async () => {
     const src = join(work, 'gosrc');
     await put(src, 'go.mod', 'module example.com/hello\n\ngo 1.19\n');
     await put(src, 'main.go', 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n');

@@ -126,6 +126,7 @@ describe('SBOMs and scans of images in the store', { skip: needsRoot() }, () => 
       const rescanned = await fresh.scan('fixture/app:1', images);
       assert.deepEqual(fresh.inventories.stats, { layersRead: 3, layersFromCache: 3 });
       assert.deepEqual(rescanned.findings.map((f) => [f.id, f.severity, f.fixedVersion]), [['GHSA-xvch-5gv4-984h', 'CRITICAL', '1.2.6']]);
+      assert.deepEqual(fresh.ecosystemsInUse(), ['Debian', 'Maven', 'PyPI', 'npm']);
     } finally {
       fresh.close();
     }
