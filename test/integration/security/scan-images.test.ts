@@ -8,7 +8,7 @@ import { ImageService } from '../../../src/images/image-service.js';
 import { ScanService } from '../../../src/security/scan-service.js';
 import { berth, needsRoot } from '../../support/berth-cli.js';
 import { makeTar, writeOciLayout, type FixtureEntry } from '../../support/oci-fixtures.js';
-import { cyclonedx15Validator, DEBIAN9_OS_RELEASE, dpkgEntry, FIXTURES, hostDpkgStatus, makeZip, packageLock } from './security-fixtures.js';
+import { cyclonedx15Validator, sarif210Validator, DEBIAN9_OS_RELEASE, dpkgEntry, FIXTURES, hostDpkgStatus, makeZip, packageLock } from './security-fixtures.js';
 
 const OSV = join(FIXTURES, 'osv');
 
@@ -197,6 +197,8 @@ describe('SBOMs and scans of images in the store', { skip: needsRoot() }, () => 
     assert.deepEqual(shown, ['DLA-2953-1']);
     const sarif = JSON.parse((await berth(root, ['scan', 'fixture/app:1', '--format', 'sarif'])).stdout) as { version: string; runs: { results: { ruleId: string; level: string }[] }[] };
     assert.equal(sarif.version, '2.1.0');
+    const validSarif = sarif210Validator();
+    assert.ok(validSarif(sarif), JSON.stringify(validSarif.errors?.slice(0, 3)));
     assert.ok(sarif.runs[0]?.results.some((x) => x.ruleId === 'GHSA-xvch-5gv4-984h' && x.level === 'error'));
     const bad = await berth(root, ['scan', 'fixture/app:1', '--severity', 'SEVERE']);
     assert.equal(bad.code, 2);

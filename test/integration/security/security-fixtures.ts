@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import AjvDraft04 from 'ajv-draft-04';
 
 /** The fixture folder in the source tree (compiled tests run from dist/). */
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'test', 'integration', 'security', 'fixtures');
@@ -68,4 +69,15 @@ export function packageLock(deps: Record<string, string>): string {
     name: 'app', version: '1.0.0', lockfileVersion: 3,
     packages: { '': { name: 'app', version: '1.0.0' }, ...Object.fromEntries(Object.entries(deps).map(([n, v]) => [`node_modules/${n}`, { version: v, license: 'MIT' }])) },
   });
+}
+
+/** The official SARIF 2.1.0 JSON schema (draft-04), as @microsoft/jest-sarif ships it, compiled by ajv. */
+export function sarif210Validator(): ValidateFunction {
+  const require = createRequire(import.meta.url);
+  const dir = dirname(require.resolve('@microsoft/jest-sarif/package.json'));
+  const schema = JSON.parse(readFileSync(join(dir, 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown>;
+  // The schema's patterns predate JSON Schema's unicode regular expressions.
+  const ajv = new AjvDraft04.default({ strict: false, allErrors: true, logger: false, unicodeRegExp: false });
+  addFormats.default(ajv);
+  return ajv.compile(schema);
 }
