@@ -15,7 +15,7 @@ test('purls follow the purl spec for each ecosystem', () => {
     [{ ...base, ecosystem: 'pypi', name: 'Django_Rest', version: '1.11.1' }, 'pkg:pypi/django-rest@1.11.1'],
     [{ ...base, ecosystem: 'golang', name: 'github.com/gorilla/context', version: 'v1.1.1' }, 'pkg:golang/github.com/gorilla/context@v1.1.1'],
     [{ ...base, ecosystem: 'maven', namespace: 'org.apache.logging.log4j', name: 'log4j-core', version: '2.14.1' }, 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1'],
-    [{ ...base, ecosystem: 'rpm', name: 'openssl', version: '3.0.7-25.el9', arch: 'x86_64', epoch: 1 }, 'pkg:rpm/rhel/openssl@3.0.7-25.el9?arch=x86_64&distro=rhel-9.3&epoch=1'],
+    [{ ...base, ecosystem: 'rpm', name: 'openssl', version: '3.0.7-25.el9', arch: 'x86_64', epoch: 1 }, 'pkg:rpm/redhat/openssl@3.0.7-25.el9?arch=x86_64&distro=rhel-9.3&epoch=1'],
   ];
   for (const [pkg, want] of cases) {
     const distro = pkg.ecosystem === 'rpm' ? { id: 'rhel', versionId: '9.3' } : pkg.ecosystem === 'deb' ? { id: 'debian', versionId: '12' } : undefined;

@@ -10,6 +10,9 @@ function qualifiers(entries: [string, string | undefined][]): string {
   return present.length === 0 ? '' : `?${present.map(([k, v]) => `${k}=${enc(v)}`).join('&')}`;
 }
 
+/** purl namespaces of distros whose os-release ID differs from their vendor name. */
+const RPM_VENDORS: Record<string, string> = { rhel: 'redhat', 'opensuse-leap': 'opensuse', 'opensuse-tumbleweed': 'opensuse', sles: 'suse' };
+
 /** The distro qualifier: `debian-12`, `alpine-3.19.1`, `ubuntu-22.04`. */
 export function distroQualifier(distro: OsRelease | undefined): string | undefined {
   return distro === undefined || distro.versionId === '' ? undefined : `${distro.id}-${distro.versionId}`;
@@ -25,7 +28,7 @@ export function buildPurl(pkg: FoundPackage, distro?: OsRelease): string {
     case 'deb':
     case 'apk':
     case 'rpm': {
-      const vendor = distro?.id ?? (pkg.ecosystem === 'deb' ? 'debian' : pkg.ecosystem === 'apk' ? 'alpine' : 'redhat');
+      const vendor = RPM_VENDORS[distro?.id ?? ''] ?? distro?.id ?? (pkg.ecosystem === 'deb' ? 'debian' : pkg.ecosystem === 'apk' ? 'alpine' : 'redhat');
       const extra: [string, string | undefined][] = [['arch', pkg.arch], ['distro', distroQualifier(distro)]];
       if (pkg.epoch !== undefined && pkg.epoch !== 0) extra.push(['epoch', String(pkg.epoch)]);
       if (pkg.ecosystem === 'deb' && pkg.source !== undefined && pkg.source.name !== pkg.name) extra.push(['upstream', pkg.source.name]);
