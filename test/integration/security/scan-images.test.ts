@@ -47,6 +47,11 @@ describe('SBOMs and scans of images in the store', { skip: needsRoot() }, () => 
       { name: 'fixture/host-debian:12', layers: [{ tar: await makeTar(hostStatus) }] },
       { name: 'fixture/app:1', layers: [{ tar: await makeTar(base9) }, { tar: await makeTar(app) }] },
       { name: 'fixture/app:2', layers: [{ tar: await makeTar(base9) }, { tar: await makeTar(app) }, { tar: await makeTar([{ name: 'app/.wh.package-lock.json' }]) }] },
+      { name: 'fixture/app:3', layers: [{ tar: await makeTar(base9) }, { tar: await makeTar(app) }, { tar: await makeTar([
+        { name: 'var/lib/dpkg/status', content: dpkgEntry('libssl1.0.2', '1.0.2u-1~deb9u7', 'openssl1.0') + dpkgEntry('base-files', '9.9+deb9u13') },
+        { name: 'app/.wh..wh..opq' },
+        { name: 'app/package-lock.json', content: packageLock({ lodash: '4.17.21' }) },
+      ]) }] },
       { name: 'fixture/other:1', layers: [{ tar: await makeTar(base9) }, { tar: await makeTar([{ name: 'srv/package-lock.json', content: packageLock({ lodash: '4.17.21' }) }]) }] },
     ]);
     images = await ImageService.open(root);
@@ -113,6 +118,17 @@ describe('SBOMs and scans of images in the store', { skip: needsRoot() }, () => 
   test('a whiteout in an upper layer removes what the lockfile below brought', async () => {
     const report = await scanner.scan('fixture/app:2', images);
     assert.deepEqual(report.findings.map((f) => f.id), ['DLA-2953-1']);
+  });
+
+  test('an upper layer that rewrites the dpkg status and makes a directory opaque', async () => {
+    const { inventory } = await scanner.inventory('fixture/app:3', images);
+    const layerOf = new Map(inventory.packages.map((p) => [`${p.name}@${p.version}`, p.layer?.index]));
+    assert.equal(layerOf.get('base-files@9.9+deb9u13'), 0);
+    assert.equal(layerOf.get('libssl1.0.2@1.0.2u-1~deb9u7'), 2);
+    assert.equal(layerOf.get('lodash@4.17.21'), 2);
+    assert.equal(layerOf.get('log4j-core@2.14.1'), 1);
+    assert.ok(!inventory.packages.some((p) => p.name === 'minimist' || p.version === '1.0.2u-1~deb9u6'));
+    assert.deepEqual((await scanner.scan('fixture/app:3', images)).findings, []);
   });
 
   test('shared base layers are read once; an import re-matches cached inventories without reading layers', async () => {
