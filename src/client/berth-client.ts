@@ -7,6 +7,7 @@ import { ApiTransport } from './api-transport.js';
 import { ContainerClient } from './container-client.js';
 import { ExecClient } from './exec-client.js';
 import { ImageClient } from './image-client.js';
+import { SecurityClient } from './security-client.js';
 
 /** The sub-clients share one transport; calls on them may run concurrently. */
 export class BerthClient {
@@ -14,6 +15,7 @@ export class BerthClient {
   readonly containers: ContainerClient;
   readonly execs: ExecClient;
   readonly images: ImageClient;
+  readonly security: SecurityClient;
 
   /** `host` is `unix:///path/to/berth.sock` or a socket path; throws invalid-argument otherwise. */
   constructor(host: string) {
@@ -21,6 +23,7 @@ export class BerthClient {
     this.containers = new ContainerClient(this.transport);
     this.execs = new ExecClient(this.transport);
     this.images = new ImageClient(this.transport);
+    this.security = new SecurityClient(this.transport);
   }
 
   /** `GET /_ping`: resolves when the daemon answers; unavailable when nothing listens. */

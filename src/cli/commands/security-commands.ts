@@ -1,8 +1,8 @@
 /**
  * `berth scan …` and `berth sbom` (a shortcut for `berth scan sbom`): SBOMs and vulnerability
- * reports of images in the state root, directories and root filesystem tarballs. They always run
- * in this process (the scanner only reads the store, which several processes may share).
- * `berth scan TARGET` means `berth scan image TARGET`.
+ * reports of images, directories and root filesystem tarballs. Images are scanned (and databases
+ * imported) through berthd, or in this process with --root / BERTH_ROOT; directories and
+ * tarballs are always read here. `berth scan TARGET` means `berth scan image TARGET`.
  */
 import { argOf, flagsOf, type CommandSpec } from '../args/command-spec.js';
 

@@ -1,7 +1,7 @@
 /** The scan and SBOM commands, in this process on the state root of --root / BERTH_ROOT. */
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { errors } from '../../base/errors.js';
 import type { ImageService } from '../../images/image-service.js';
 import { SBOM_FORMATS, ScanService, type SbomFormat } from '../../security/scan-service.js';
@@ -10,7 +10,9 @@ import { downloadOsvArchives } from '../../security/vulns/db-update.js';
 import { readIgnoreFile } from '../../security/vulns/ignore-file.js';
 import { formatTable, toSarif } from '../../security/vulns/report-formats.js';
 import type { GlobalOptions } from '../args/command-spec.js';
-import { progress, setExitStatus, stateRootOf, withImages } from '../context.js';
+import { progress, runsInProcess, setExitStatus, stateRootOf, withClient, withImages } from '../context.js';
+import { applyIgnores } from '../../security/vulns/ignore-file.js';
+import type { ScanReport } from '../../security/vulns/finding.js';
 import type { SbomFlags, ScanFlags } from './security-commands.js';
 
 async function isPath(target: string): Promise<boolean> {
@@ -21,6 +23,11 @@ async function isPath(target: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Images go through berthd unless --root / BERTH_ROOT names a state root; paths are read here. */
+async function throughDaemon(globals: GlobalOptions, target: string): Promise<boolean> {
+  return !runsInProcess(globals) && !(await isPath(target));
 }
 
 /** Runs `work` with the scanner, and the image store unless the target is a path on disk. */
@@ -41,7 +48,9 @@ async function output(text: string, file: string | undefined): Promise<void> {
 
 export async function runSbom(globals: GlobalOptions, target: string, flags: SbomFlags): Promise<void> {
   if (!(SBOM_FORMATS as readonly string[]).includes(flags.format)) throw errors.invalidArgument('unknown-format', `unknown --format ${flags.format} (cyclonedx or spdx)`);
-  const doc = await withScanner(globals, target, (scanner, images) => scanner.sbom(target, flags.format as SbomFormat, images));
+  const doc = (await throughDaemon(globals, target))
+    ? await withClient(globals, (client) => client.security.sbom(target, flags.format))
+    : await withScanner(globals, target, (scanner, images) => scanner.sbom(target, flags.format as SbomFormat, images));
   await output(`${JSON.stringify(doc, null, 2)}\n`, flags.output);
 }
 
@@ -59,10 +68,16 @@ export async function runScan(globals: GlobalOptions, target: string, flags: Sca
   const exitCode = flags.exitCode === undefined ? undefined : Number(flags.exitCode);
   if (exitCode !== undefined && (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255)) throw errors.invalidArgument('invalid-exit-code', `--exit-code must be 0-255, not ${flags.exitCode ?? ''}`);
   const ignore = flags.ignoreFile === undefined ? undefined : await readIgnoreFile(flags.ignoreFile);
-  const report = await withScanner(globals, target, (scanner, images) => {
-    if (scanner.vulns.count() === 0) progress('Warning: the vulnerability database is empty: run berth scan db import (or update)');
-    return scanner.scan(target, images, { ...(ignore && { ignore }), ...(flags.ignoreUnfixed === true && { ignoreUnfixed: true }) });
-  });
+  let report: ScanReport;
+  if (await throughDaemon(globals, target)) {
+    report = await withClient(globals, (client) => client.security.scan(target, { ...(flags.ignoreUnfixed === true && { ignoreUnfixed: true }) }));
+    if (ignore) for (const e of applyIgnores(report.findings, ignore, new Date()).expired) report.warnings.push(`ignore entry ${e.id} expired on ${e.expires ?? ''}: no longer ignored`);
+  } else {
+    report = await withScanner(globals, target, (scanner, images) => {
+      if (scanner.vulns.count() === 0) progress('Warning: the vulnerability database is empty: run berth scan db import (or update)');
+      return scanner.scan(target, images, { ...(ignore && { ignore }), ...(flags.ignoreUnfixed === true && { ignoreUnfixed: true }) });
+    });
+  }
   if (threshold !== undefined) report.findings = report.findings.filter((f) => severityRank(f.severity) >= severityRank(threshold));
   for (const warning of report.warnings) progress(`Warning: ${warning}`);
   const text = flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : flags.format === 'sarif' ? `${JSON.stringify(toSarif(report), null, 2)}\n` : formatTable(report);
@@ -71,7 +86,11 @@ export async function runScan(globals: GlobalOptions, target: string, flags: Sca
 }
 
 export async function runDbImport(globals: GlobalOptions, path: string): Promise<void> {
-  const result = await withScanner(globals, path, (scanner) => scanner.importDatabase(path));
+  // Through berthd (without --root) the daemon reads the path and tells of running containers'
+  // new critical findings; with --root the import runs here.
+  const result = runsInProcess(globals)
+    ? await withScanner(globals, path, (scanner) => scanner.importDatabase(path))
+    : await withClient(globals, (client) => client.security.importDatabase(resolve(path)));
   process.stdout.write(`Imported ${result.imported} new, ${result.replaced} updated, ${result.unchanged} unchanged OSV records\n`);
 }
 

@@ -56,6 +56,17 @@ describe('berthd scanning routes', { skip: needsRoot() }, () => {
     assert.deepEqual((report.json as { findings: { id: string; fixedVersion: string }[] }).findings.map((f) => [f.id, f.fixedVersion]), [['GHSA-xvch-5gv4-984h', '1.2.6']]);
   });
 
+  test('the CLI without --root scans and imports through berthd', async () => {
+    const r = await fixture.cli(['scan', 'fixture/vuln:1', '--format', 'json', '--exit-code', '7']);
+    assert.equal(r.code, 7, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as { findings: { id: string }[] }).findings.map((f) => f.id), ['GHSA-xvch-5gv4-984h']);
+    const sbom = await fixture.ok(['sbom', 'fixture/vuln:1', '--format', 'cyclonedx']);
+    assert.ok((JSON.parse(sbom) as { components: { name: string }[] }).components.some((c) => c.name === 'minimist'));
+    assert.match(await fixture.ok(['scan', 'db', 'import', join(FIXTURES, 'osv', 'advisories')]), /^Imported 4 new, 0 updated, 0 unchanged OSV records$/m);
+    const missing = await fixture.cli(['scan', 'db', 'import', join(fixture.work, 'nothing-here')]);
+    assert.equal(missing.code, 3, missing.stderr);
+  });
+
   test('bad requests are refused with the field named', async () => {
     const sock = fixture.socketPath;
     const noPath = await post(sock, '/berth/v1/scan/db/import', { dir: '/x' });
