@@ -16,12 +16,15 @@ import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
 import { systemDiskUsageRoutes } from './routes/system-df.js';
+import { securityRoutes, type SecurityRoutesOptions } from './routes/security.js';
 import { systemRoutes } from './routes/system.js';
 import { volumeRoutes } from './routes/volumes.js';
 
 export interface ApiServerOptions {
   images: ImageService;
   containers: ContainerEngine;
+  /** berth's scanning routes (/berth/v1/images/{name}/scan, /sbom, /berth/v1/scan/db). */
+  security?: SecurityRoutesOptions;
   /** Unix socket to listen on (created; a stale one is replaced). */
   socketPath: string;
 }
@@ -72,6 +75,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   systemDiskUsageRoutes(app, options.images, options.containers);
   checkpointRoutes(app, options.containers);
   volumeRoutes(app, options.containers);
+  if (options.security) securityRoutes(app, options.security);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

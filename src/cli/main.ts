@@ -5,6 +5,7 @@ import { parseArgs } from './args/parse-args.js';
 import { CONTAINER_COMMAND, INSPECT_COMMAND } from './commands/container-commands.js';
 import { IMAGE_COMMAND, SYSTEM_COMMAND } from './commands/image-commands.js';
 import { VOLUME_COMMAND } from './commands/volume-commands.js';
+import { expandScanShortcut, SCAN_COMMAND } from './commands/security-commands.js';
 import { takeExitStatus } from './context.js';
 import { EXIT_CODES } from './exit-codes.js';
 
@@ -18,6 +19,7 @@ const SHORTCUTS: Record<string, string[]> = {
   tag: ['image', 'tag'],
   history: ['image', 'history'],
   ps: ['container', 'ls'],
+  sbom: ['scan', 'sbom'],
   ...Object.fromEntries(['run', 'create', 'start', 'stop', 'kill', 'restart', 'pause', 'unpause', 'rm', 'wait', 'logs', 'exec', 'attach', 'stats', 'top', 'diff', 'cp', 'export', 'rename', 'update'].map((verb) => [verb, ['container', verb]])),
 };
 
@@ -35,7 +37,7 @@ export const PROGRAM: CommandSpec = {
     { flags: '-H, --host <url>', description: 'berthd socket (default: $BERTH_HOST or unix:///run/berth/berth.sock)' },
     { flags: '-v, --version', description: 'print the version' },
   ],
-  commands: [CONTAINER_COMMAND, IMAGE_COMMAND, VOLUME_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND],
+  commands: [CONTAINER_COMMAND, IMAGE_COMMAND, VOLUME_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND, SCAN_COMMAND],
 };
 
 /** The index of the command word: the first word that is not a global option or its value. */
@@ -51,7 +53,7 @@ export function expandShortcuts(args: string[]): string[] {
   if (args[index] === 'help') index++;
   const word = args[index];
   const expansion = word === undefined ? undefined : SHORTCUTS[word];
-  return expansion ? [...args.slice(0, index), ...expansion, ...args.slice(index + 1)] : args;
+  return expandScanShortcut(expansion ? [...args.slice(0, index), ...expansion, ...args.slice(index + 1)] : args, index);
 }
 
 /** Runs the CLI with `argv` (process.argv form) and returns the exit code. */

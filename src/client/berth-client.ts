@@ -10,6 +10,7 @@ import type { DiskUsage } from './container-types.js';
 import { ExecClient } from './exec-client.js';
 import { ImageClient } from './image-client.js';
 import { VolumeClient } from './volume-client.js';
+import { SecurityClient } from './security-client.js';
 
 /** The sub-clients share one transport; calls on them may run concurrently. */
 export class BerthClient {
@@ -19,6 +20,7 @@ export class BerthClient {
   readonly execs: ExecClient;
   readonly images: ImageClient;
   readonly volumes: VolumeClient;
+  readonly security: SecurityClient;
 
   /** `host` is `unix:///path/to/berth.sock` or a socket path; throws invalid-argument otherwise. */
   constructor(host: string) {
@@ -28,6 +30,7 @@ export class BerthClient {
     this.execs = new ExecClient(this.transport);
     this.images = new ImageClient(this.transport);
     this.volumes = new VolumeClient(this.transport);
+    this.security = new SecurityClient(this.transport);
   }
 
   /** `GET /_ping`: resolves when the daemon answers; unavailable when nothing listens. */

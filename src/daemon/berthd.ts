@@ -7,6 +7,8 @@ import { ContainerEngine } from '../engine/container-engine.js';
 import { DiskWatermarkCollector } from '../engine/disk-watermark.js';
 import { ImageService } from '../images/image-service.js';
 import { startApiServer } from '../api/server.js';
+import { ScanService } from '../security/scan-service.js';
+import { watchedImagesOf, logCriticalFindings } from '../security/daemon-hooks.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
@@ -54,7 +56,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const images = await ImageService.open(options.root);
   const containers = await ContainerEngine.open({ images, cgroupParent: options.cgroupParent, ...(options.initPath === undefined ? {} : { initPath: options.initPath }) });
   const stopWatermark = startDiskWatermark(options, containers, images);
-  const app = await startApiServer({ images, containers, socketPath: options.socket });
+  const scanner = ScanService.open(options.root);
+  const security = { scanner, images, watchedImages: () => watchedImagesOf(containers.list()), onCriticalFindings: logCriticalFindings };
+  const app = await startApiServer({ images, containers, security, socketPath: options.socket });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -68,6 +72,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   stopWatermark();
   await app.close();
   containers.close();
+  scanner.close();
   await images.close();
   await rm(options.socket, { force: true });
   process.stderr.write('berthd: stopped\n');

@@ -9,7 +9,7 @@ import { pack as tarPack } from 'tar-stream';
 export interface FixtureEntry {
   name: string;
   type?: 'file' | 'directory' | 'symlink' | 'link';
-  content?: string;
+  content?: string | Buffer;
   linkname?: string;
   mode?: number;
 }

@@ -1,0 +1,28 @@
+import type { ScanReport } from '../security/vulns/finding.js';
+import type { ImportResult } from '../security/vulns/vuln-database.js';
+import type { ApiTransport } from './api-transport.js';
+
+/** An image name in a path: each `/`-separated part encoded. */
+function imagePath(name: string): string {
+  return name.split('/').map(encodeURIComponent).join('/');
+}
+
+/** berth's scanning routes (`/berth/v1/…`): scans and SBOMs of images, vulnerability database imports. */
+export class SecurityClient {
+  constructor(private readonly api: ApiTransport) {}
+
+  /** `POST /berth/v1/images/{name}/scan`; not-found for an unknown image. */
+  scan(name: string, options: { severity?: string; ignoreUnfixed?: boolean }): Promise<ScanReport> {
+    return this.api.json<ScanReport>('POST', `/berth/v1/images/${imagePath(name)}/scan`, { query: { severity: options.severity, ignoreUnfixed: options.ignoreUnfixed === true ? true : undefined } });
+  }
+
+  /** `POST /berth/v1/images/{name}/sbom?format=cyclonedx|spdx`. */
+  sbom(name: string, format: string): Promise<object> {
+    return this.api.json<object>('POST', `/berth/v1/images/${imagePath(name)}/sbom`, { query: { format } });
+  }
+
+  /** `POST /berth/v1/scan/db/import` of a directory or zip on the daemon's host. */
+  importDatabase(path: string): Promise<ImportResult> {
+    return this.api.json<ImportResult>('POST', '/berth/v1/scan/db/import', { body: { path } });
+  }
+}

@@ -1,0 +1,162 @@
+import { stat } from 'node:fs/promises';
+import { systemClock, type Clock } from '../base/clock.js';
+import { errnoCode, isBerthError } from '../base/errors.js';
+import { ChildProcessRunner, type ProcessRunner } from '../base/process-runner.js';
+import type { ImageService } from '../images/image-service.js';
+import { toCycloneDx } from './sbom/cyclonedx.js';
+import { InventoryCache } from './sbom/inventory-cache.js';
+import { InventoryService, type ImageInventoryResult } from './sbom/inventory-service.js';
+import { toSpdx } from './sbom/spdx.js';
+import { ScanDatabase, scanDatabasePath } from './scan-database.js';
+import type { Finding, ScanReport } from './vulns/finding.js';
+import { applyIgnores, type IgnoreEntry } from './vulns/ignore-file.js';
+import { matchInventory } from './vulns/matcher.js';
+import { readOsvRecords } from './vulns/osv-source.js';
+import { VulnDatabase, type ImportResult } from './vulns/vuln-database.js';
+
+export type SbomFormat = 'cyclonedx' | 'spdx';
+export const SBOM_FORMATS: readonly SbomFormat[] = ['cyclonedx', 'spdx'];
+
+export interface ScanOptions {
+  ignore?: IgnoreEntry[];
+  ignoreUnfixed?: boolean;
+}
+
+/** An image in use whose findings are watched across imports (berthd: running containers). */
+export interface WatchedImage { imageId: string; containerIds: string[] }
+
+/** Called after an import for each watched image that gained CRITICAL findings. */
+export type CriticalFindingsHook = (event: { imageId: string; containerIds: string[]; findings: Finding[] }) => void;
+
+export interface ScanServiceOptions {
+  runner?: ProcessRunner;
+  clock?: Clock;
+}
+
+/**
+ * SBOMs and vulnerability scans of images in the store, directories and root filesystem
+ * tarballs, over the scanner's own database (`<root>/scan/vulns.db`). Inventories of image
+ * layers are cached by diff ID, so a second image on the same base and a re-match after an
+ * import read no layer again.
+ */
+export class ScanService {
+  readonly inventories: InventoryService;
+  readonly vulns: VulnDatabase;
+  readonly cache: InventoryCache;
+  private readonly clock: Clock;
+
+  private constructor(private readonly db: ScanDatabase, options: ScanServiceOptions) {
+    this.cache = new InventoryCache(db);
+    this.inventories = new InventoryService(this.cache, options.runner ?? new ChildProcessRunner());
+    this.vulns = new VulnDatabase(db);
+    this.clock = options.clock ?? systemClock;
+  }
+
+  static open(stateRoot: string, options: ScanServiceOptions = {}): ScanService {
+    return new ScanService(ScanDatabase.open(scanDatabasePath(stateRoot)), options);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /**
+   * An image of the store when `target` names one; otherwise a directory or tarball path. A
+   * target that starts with `/` or `.` is always a path.
+   */
+  async inventory(target: string, images: ImageService | undefined): Promise<ImageInventoryResult> {
+    const looksLikePath = target.startsWith('/') || target.startsWith('.');
+    if (images !== undefined && !looksLikePath) {
+      try {
+        return await this.inventories.ofImage(images, target);
+      } catch (err) {
+        if (!isBerthError(err, 'not-found') && !isBerthError(err, 'invalid-argument')) throw err;
+        if (!(await exists(target))) throw err;
+      }
+    }
+    return this.inventories.ofPath(target);
+  }
+
+  async sbom(target: string, format: SbomFormat, images: ImageService | undefined): Promise<object> {
+    const result = await this.inventory(target, images);
+    const options = { now: this.clock.now(), ...(result.imageId !== undefined && { imageId: result.imageId }) };
+    return format === 'spdx' ? toSpdx(result.inventory, options) : toCycloneDx(result.inventory, options);
+  }
+
+  async scan(target: string, images: ImageService | undefined, options: ScanOptions = {}): Promise<ScanReport> {
+    return this.report(await this.inventory(target, images), options);
+  }
+
+  report(result: ImageInventoryResult, options: ScanOptions = {}): ScanReport {
+    let findings = matchInventory(result.inventory, this.vulns);
+    if (options.ignoreUnfixed === true) findings = findings.filter((f) => f.fixedVersion !== undefined);
+    const warnings = [...result.inventory.warnings];
+    if (options.ignore) {
+      for (const e of applyIgnores(findings, options.ignore, this.clock.now()).expired) warnings.push(`ignore entry ${e.id} expired on ${e.expires ?? ''}: no longer ignored`);
+    }
+    const distro = result.inventory.distro;
+    return {
+      subject: result.inventory.subject,
+      ...(result.imageId !== undefined && { imageId: result.imageId }),
+      ...(distro !== undefined && { distro: distro.prettyName ?? `${distro.id} ${distro.versionId}` }),
+      databaseGeneration: this.vulns.generation(),
+      packages: result.inventory.packages.length,
+      findings,
+      warnings,
+    };
+  }
+
+  /**
+   * The OSV ecosystems of everything scanned so far (from the layer cache): what `db update`
+   * downloads when not told otherwise. Empty when nothing was scanned yet.
+   */
+  ecosystemsInUse(): string[] {
+    const names = new Set<string>();
+    const byType: Record<string, string | undefined> = { apk: 'Alpine', npm: 'npm', pypi: 'PyPI', golang: 'Go', maven: 'Maven' };
+    for (const layer of this.cache.all()) {
+      if (layer.osRelease?.value.id === 'ubuntu') names.add('Ubuntu');
+      for (const source of layer.sources) {
+        for (const pkg of source.packages) {
+          const name = pkg.ecosystem === 'deb' ? (layer.osRelease?.value.id === 'ubuntu' ? 'Ubuntu' : 'Debian') : byType[pkg.ecosystem];
+          if (name !== undefined) names.add(name);
+        }
+      }
+    }
+    return [...names].sort();
+  }
+
+  /** Validates and stores every OSV record of a directory or zip (all or nothing). */
+  async importDatabase(path: string): Promise<ImportResult> {
+    return this.vulns.import(await readOsvRecords(path));
+  }
+
+  /**
+   * An import that also tells which watched images gained CRITICAL findings: their (cached)
+   * inventories are matched before and after, and the hook hears of the new ones.
+   */
+  async importAndNotify(path: string, images: ImageService, watched: WatchedImage[], hook: CriticalFindingsHook | undefined): Promise<ImportResult> {
+    const records = await readOsvRecords(path);
+    const critical = async (imageId: string): Promise<Finding[]> =>
+      this.report(await this.inventories.ofImage(images, imageId)).findings.filter((f) => f.severity === 'CRITICAL');
+    const before = new Map<string, Set<string>>();
+    for (const w of watched) before.set(w.imageId, new Set((await critical(w.imageId)).map((f) => `${f.id}\0${f.package.name}`)));
+    const result = this.vulns.import(records);
+    if (hook !== undefined) {
+      for (const w of watched) {
+        const gained = (await critical(w.imageId)).filter((f) => !(before.get(w.imageId)?.has(`${f.id}\0${f.package.name}`) ?? false));
+        if (gained.length > 0) hook({ imageId: w.imageId, containerIds: w.containerIds, findings: gained });
+      }
+    }
+    return result;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return false;
+    throw err;
+  }
+}
