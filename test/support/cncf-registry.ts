@@ -1,0 +1,90 @@
+/**
+ * The CNCF distribution registry (Debian's docker-registry, 2.8) as a peer for tests: started
+ * with its own config on 127.0.0.1 and an ephemeral port (read back from its log), filesystem
+ * storage in a temp dir, optionally htpasswd (bcrypt) auth. Never the packaged config.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
+
+export const REGISTRY_BIN = '/usr/bin/docker-registry';
+
+export interface CncfRegistryOptions {
+  /** Require these credentials (htpasswd, basic auth). */
+  user?: { username: string; password: string };
+}
+
+/** Why registry tests cannot run here, or false. */
+export function needsRegistry(): string | false {
+  return existsSync(REGISTRY_BIN) ? false : 'no docker-registry (apt-get install docker-registry)';
+}
+
+export class CncfRegistry {
+  private constructor(
+    private readonly child: ChildProcess,
+    /** `127.0.0.1:PORT`: the registry part of references. */
+    readonly host: string,
+    readonly dir: string,
+    readonly log: string[],
+  ) {}
+
+  static async start(options: CncfRegistryOptions = {}): Promise<CncfRegistry> {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-cncf-registry-'));
+    const lines = [
+      'version: 0.1',
+      'log:',
+      '  level: info',
+      '  accesslog: {disabled: true}',
+      'storage:',
+      `  filesystem: {rootdirectory: ${join(dir, 'data')}}`,
+      '  delete: {enabled: true}',
+      'http:',
+      '  addr: 127.0.0.1:0',
+      '  secret: berth-test-secret',
+    ];
+    if (options.user) {
+      const hash = bcrypt.hashSync(options.user.password, 5);
+      await writeFile(join(dir, 'htpasswd'), `${options.user.username}:${hash}\n`);
+      lines.push('auth:', '  htpasswd:', '    realm: berth-test', `    path: ${join(dir, 'htpasswd')}`);
+    }
+    await writeFile(join(dir, 'config.yml'), `${lines.join('\n')}\n`);
+    const child = spawn(REGISTRY_BIN, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const log: string[] = [];
+    const host = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => { reject(new Error(`docker-registry did not start: ${log.join('')}`)); }, 30_000);
+      const onData = (chunk: Buffer): void => {
+        log.push(chunk.toString());
+        const match = /listening on (127\.0\.0\.1:\d+)/.exec(log.join(''));
+        if (match?.[1] !== undefined) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`docker-registry exited ${code}: ${log.join('')}`));
+      });
+    });
+    return new CncfRegistry(child, host, dir, log);
+  }
+
+  /** Where the registry keeps a blob's bytes (to corrupt or remove it in a test). */
+  blobDataPath(digest: string): string {
+    const hex = digest.slice(digest.indexOf(':') + 1);
+    return join(this.dir, 'data', 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((resolve) => this.child.once('exit', resolve));
+      this.child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
