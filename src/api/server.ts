@@ -11,6 +11,7 @@ import { attachRoutes } from './routes/attach.js';
 import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
+import { authRoutes } from './routes/distribution.js';
 import { systemRoutes } from './routes/system.js';
 
 export interface ApiServerOptions {
@@ -18,6 +19,8 @@ export interface ApiServerOptions {
   containers: ContainerEngine;
   /** Unix socket to listen on (created; a stale one is replaced). */
   socketPath: string;
+  /** Registries reachable over plain HTTP besides loopback ones. */
+  insecureRegistries?: readonly string[];
 }
 
 /**
@@ -58,7 +61,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
     void reply.status(404).send({ message: `page not found: ${request.method} ${request.url}` });
   });
   systemRoutes(app, options.images);
-  imageRoutes(app, options.images);
+  const registry = { insecureRegistries: options.insecureRegistries ?? [] };
+  imageRoutes(app, options.images, registry);
+  authRoutes(app, registry);
   containerRoutes(app, options.containers);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);

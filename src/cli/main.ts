@@ -4,6 +4,7 @@ import type { CommandSpec } from './args/command-spec.js';
 import { parseArgs } from './args/parse-args.js';
 import { CONTAINER_COMMAND, INSPECT_COMMAND } from './commands/container-commands.js';
 import { IMAGE_COMMAND, SYSTEM_COMMAND } from './commands/image-commands.js';
+import { LOGIN_COMMAND, LOGOUT_COMMAND } from './commands/registry-commands.js';
 import { takeExitStatus } from './context.js';
 import { EXIT_CODES } from './exit-codes.js';
 
@@ -16,6 +17,8 @@ const SHORTCUTS: Record<string, string[]> = {
   import: ['image', 'import'],
   tag: ['image', 'tag'],
   history: ['image', 'history'],
+  pull: ['image', 'pull'],
+  push: ['image', 'push'],
   ps: ['container', 'ls'],
   ...Object.fromEntries(['run', 'create', 'start', 'stop', 'kill', 'restart', 'pause', 'unpause', 'rm', 'wait', 'logs', 'exec', 'attach'].map((verb) => [verb, ['container', verb]])),
 };
@@ -34,7 +37,7 @@ export const PROGRAM: CommandSpec = {
     { flags: '-H, --host <url>', description: 'berthd socket (default: $BERTH_HOST or unix:///run/berth/berth.sock)' },
     { flags: '-v, --version', description: 'print the version' },
   ],
-  commands: [CONTAINER_COMMAND, IMAGE_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND],
+  commands: [CONTAINER_COMMAND, IMAGE_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND, LOGIN_COMMAND, LOGOUT_COMMAND],
 };
 
 /** The index of the command word: the first word that is not a global option or its value. */

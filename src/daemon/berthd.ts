@@ -13,6 +13,7 @@ interface DaemonOptions {
   root: string;
   socket: string;
   cgroupParent: string;
+  insecureRegistry: string[];
 }
 
 /**
@@ -24,7 +25,7 @@ interface DaemonOptions {
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const images = await ImageService.open(options.root);
   const containers = await ContainerEngine.open({ images, cgroupParent: options.cgroupParent });
-  const app = await startApiServer({ images, containers, socketPath: options.socket });
+  const app = await startApiServer({ images, containers, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -49,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--root <dir>', 'state root', process.env.BERTH_ROOT ?? DEFAULT_STATE_ROOT)
     .option('--socket <path>', 'unix socket to serve the API on', DEFAULT_SOCKET)
     .option('--cgroup-parent <path>', 'absolute cgroup under which containers run', '/berth')
+    .option('--insecure-registry <host>', 'registry (host[:port]) that may be reached over plain HTTP; repeatable (loopback ones always may)', (value: string, list: string[]) => [...list, value], [])
     .version(BERTH_VERSION);
   program.parse(argv);
   try {

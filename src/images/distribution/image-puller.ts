@@ -61,9 +61,9 @@ export async function pullImage(text: string, options: PullOptions, deps: PullDe
   const client = new RegistryClient(ref.domain, options);
   const repository = ref.path;
   const tagOrDigest = ref.digest ?? ref.tag ?? 'latest';
-  say({ status: `Pulling from ${repository}`, id: tagOrDigest });
-
   const top = await getManifest(client, repository, tagOrDigest);
+  // Only now: a pull that fails before any output (unknown image, no access) is a plain error answer.
+  say({ status: `Pulling from ${repository}`, id: tagOrDigest });
   let manifestDoc = top;
   let indexDigest: Digest | undefined;
   if (INDEX_MEDIA_TYPES.includes(top.mediaType)) {
