@@ -9,12 +9,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
+import type { TokenAuthConfig } from './registry-token-server.js';
 
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
 
 export interface CncfRegistryOptions {
   /** Require these credentials (htpasswd, basic auth). */
   user?: { username: string; password: string };
+  /** Require bearer tokens from this token server (registry-token-server.ts). */
+  token?: TokenAuthConfig;
 }
 
 /** Why registry tests cannot run here, or false. */
@@ -49,6 +52,10 @@ export class CncfRegistry {
       const hash = bcrypt.hashSync(options.user.password, 5);
       await writeFile(join(dir, 'htpasswd'), `${options.user.username}:${hash}\n`);
       lines.push('auth:', '  htpasswd:', '    realm: berth-test', `    path: ${join(dir, 'htpasswd')}`);
+    }
+    if (options.token) {
+      const t = options.token;
+      lines.push('auth:', '  token:', `    realm: ${t.realm}`, `    service: ${t.service}`, `    issuer: ${t.issuer}`, `    rootcertbundle: ${t.rootCertBundle}`);
     }
     await writeFile(join(dir, 'config.yml'), `${lines.join('\n')}\n`);
     const child = spawn(REGISTRY_BIN, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
