@@ -25,9 +25,12 @@ function base64url(data: string | Buffer): string {
 
 export class RegistryTokenServer {
   /** Scopes asked for, one list per token request (anonymous ones included). */
-  readonly requests: { user: string | undefined; scopes: string[] }[] = [];
-
-  private constructor(private readonly server: Server, private readonly dir: string, readonly config: TokenAuthConfig) {}
+  private constructor(
+    private readonly server: Server,
+    private readonly dir: string,
+    readonly config: TokenAuthConfig,
+    readonly requests: { user: string | undefined; scopes: string[] }[],
+  ) {}
 
   static async start(user: { username: string; password: string }): Promise<RegistryTokenServer> {
     const dir = await mkdtemp(join(tmpdir(), 'berth-token-server-'));
@@ -37,7 +40,7 @@ export class RegistryTokenServer {
     const der = certPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
     const service = 'berth-test-registry';
     const issuer = 'berth-test-issuer';
-    let holder: RegistryTokenServer | undefined;
+    const requests: { user: string | undefined; scopes: string[] }[] = [];
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const scopes = url.searchParams.getAll('scope');
@@ -51,7 +54,7 @@ export class RegistryTokenServer {
         }
         who = name;
       }
-      holder?.requests.push({ user: who, scopes });
+      requests.push({ user: who, scopes });
       const access = scopes.map((scope) => {
         const [type, name, actions] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1, scope.lastIndexOf(':')), scope.slice(scope.lastIndexOf(':') + 1)];
         const asked = actions.split(',');
@@ -65,8 +68,7 @@ export class RegistryTokenServer {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
-    holder = new RegistryTokenServer(server, dir, { realm: `http://127.0.0.1:${port}/token`, service, issuer, rootCertBundle: join(dir, 'cert.pem') });
-    return holder;
+    return new RegistryTokenServer(server, dir, { realm: `http://127.0.0.1:${port}/token`, service, issuer, rootCertBundle: join(dir, 'cert.pem') }, requests);
   }
 
   async stop(): Promise<void> {
