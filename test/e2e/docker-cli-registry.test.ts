@@ -63,6 +63,11 @@ describe('registries through berthd: docker and berth CLIs', { skip: needsRoot()
       assert.match(pulled, /Status: (Downloaded newer image|Image is up to date)/);
       assert.equal(ok(cli, ['image', 'inspect', '--format', '{{.Id}}', image]).trim(), busyboxId);
       assert.equal(ok(cli, ['run', '--rm', '--network', 'none', image, 'echo', 'from-registry']).trim(), 'from-registry');
+      // docker run of an image berthd does not have: the CLI pulls it through berthd, then runs it.
+      ok(cli, ['rmi', image]);
+      const run = docker(cli, ['run', '--rm', '--network', 'none', image, 'echo', 'auto-pulled']);
+      assert.equal(run.code, 0, run.err);
+      assert.equal(run.out.trim().split('\n').pop(), 'auto-pulled');
 
       const wrong = docker(cli, ['login', '-u', user.username, '--password-stdin', secured.host], 'nope\n');
       assert.notEqual(wrong.code, 0);
