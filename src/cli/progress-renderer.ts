@@ -38,7 +38,7 @@ export class ProgressRenderer {
   private readonly rows = new Map<string, number>();
   private lines = 0;
 
-  constructor(private readonly out: TextSink, private readonly tty: boolean, private readonly columns = 120) {}
+  constructor(private readonly out: TextSink, private readonly tty: boolean, private readonly columns = 0) {}
 
   render(message: RenderedMessage): void {
     if (!this.tty) {
@@ -46,7 +46,9 @@ export class ProgressRenderer {
       this.out.write(`${messageLine(message, false)}\n`);
       return;
     }
-    const line = messageLine(message, true).slice(0, Math.max(20, this.columns - 1));
+    const full = messageLine(message, true);
+    // A terminal of unknown width (0, as under `script`) gets whole lines.
+    const line = this.columns > 20 ? full.slice(0, this.columns - 1) : full;
     const id = message.id;
     const row = id === undefined ? undefined : this.rows.get(id);
     if (row === undefined) {
