@@ -81,6 +81,7 @@ describe('registries through berthd: docker and berth CLIs', { skip: needsRoot()
       assert.match(ok(cli, ['push', target]), /digest: sha256:[0-9a-f]{64}/);
       ok(cli, ['rmi', target]);
       ok(cli, ['pull', target]);
+      assert.match(ok(cli, ['pull', '-a', `${secured.host}/team/busybox`]), /Downloaded newer image|Image is up to date/);
       ok(cli, ['logout', secured.host]);
       ok(cli, ['rmi', target]);
       const denied = docker(cli, ['pull', target]);

@@ -80,15 +80,20 @@ export async function pullRoute(request: Request, reply: FastifyReply, images: I
     throw errors.invalidArgument('invalid-platform', `platform: "${platformText}" is not os/arch[/variant]`);
   }
   const credentials = credentialsOf(request);
-  const reference = pullReference(fromImage, queryString(request.query, 'tag'));
+  const tag = queryString(request.query, 'tag');
+  const reference = pullReference(fromImage, tag);
+  // As the API documents it: no tag (and none in fromImage) pulls every tag (`docker pull -a`).
+  const allTags = (tag === undefined || tag === '') && !/[:@][^/]*$/.test(fromImage);
   parseReference(reference); // a bad reference is a 400 before anything starts
   return streamProgress(reply, async (say) => {
-    await images.pull(reference, {
+    const pullOptions = {
       insecureRegistries: options.insecureRegistries,
       onProgress: say,
       ...(credentials !== undefined && { credentials }),
       ...(platform !== undefined && { platform }),
-    }).catch((err: unknown) => { throw accessDenied(err, 'pull'); });
+    };
+    await (allTags ? images.pullAllTags(reference, pullOptions) : images.pull(reference, pullOptions))
+      .catch((err: unknown) => { throw accessDenied(err, 'pull'); });
   });
 }
 

@@ -52,26 +52,30 @@ export async function pull(globals: GlobalOptions, name: string, flags: PullFlag
   const ref = parseReference(name);
   const platform = flags.platform === undefined ? undefined : parsePlatform(flags.platform);
   if (flags.platform !== undefined && platform === undefined) throw errors.invalidArgument('invalid-platform', `--platform: "${flags.platform}" is not os/arch[/variant]`);
+  const allTags = flags.allTags === true;
+  if (allTags && hasTag(name)) throw errors.invalidArgument('tag-with-all-tags', `${name}: --all-tags takes a repository name without a tag`);
   const show = renderer(flags.quiet);
   if (runsInProcess(globals)) {
     const credentials = await credentialsFor(ref.domain);
     await withImages(globals, async (service) => {
-      await service.pull(name, {
+      const options = {
         insecureRegistries: flags.insecureRegistry, onProgress: show,
         ...(credentials !== undefined && { credentials }), ...(platform !== undefined && { platform }),
-      });
+      };
+      if (allTags) await service.pullAllTags(name, options);
+      else await service.pull(name, options);
     }, { quiet: true });
   } else {
     daemonOnly(flags);
     const auth = await registryAuth(ref.domain);
     await withClient(globals, async (client) => {
-      const response = await client.images.pull(repositoryName(ref), ref.digest ?? ref.tag, {
+      const response = await client.images.pull(repositoryName(ref), allTags ? undefined : ref.digest ?? ref.tag, {
         ...(auth !== undefined && { registryAuth: auth }), ...(flags.platform !== undefined && { platform: flags.platform }),
       });
       await follow(response, show);
     });
   }
-  process.stdout.write(`${formatReference(ref)}\n`);
+  process.stdout.write(`${allTags ? repositoryName(ref) : formatReference(ref)}\n`);
 }
 
 export async function push(globals: GlobalOptions, name: string, flags: PushFlags): Promise<void> {

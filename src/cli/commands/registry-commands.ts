@@ -5,7 +5,7 @@
  */
 import { argOf, flagsOf, type CommandSpec } from '../args/command-spec.js';
 
-export interface PullFlags { platform?: string; quiet?: boolean; insecureRegistry: string[] }
+export interface PullFlags { platform?: string; quiet?: boolean; allTags?: boolean; insecureRegistry: string[] }
 export interface PushFlags { quiet?: boolean; insecureRegistry: string[] }
 export interface LoginFlags { username?: string; password?: string; passwordStdin?: boolean; insecureRegistry: string[] }
 
@@ -19,6 +19,7 @@ export const PULL_COMMAND: CommandSpec = {
   name: 'pull', description: 'Download an image from a registry', args: '<name>',
   options: [
     { flags: '--platform <platform>', description: 'os/arch[/variant] to pick from a multi-platform image (default: this machine\'s)' },
+    { flags: '-a, --all-tags', description: 'pull every tag of the repository' },
     { flags: '-q, --quiet', description: 'print only the image name' },
     INSECURE,
   ],

@@ -10,7 +10,7 @@ import { errors } from '../../base/errors.js';
 import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES } from '../../oci/media-types.js';
 import { parseJson } from '../../oci/parse-json.js';
 import { formatPlatform, hostPlatform, platformMatches } from '../../oci/platform.js';
-import { familiarName, formatReference, parseReference, type ImageReference } from '../../oci/reference.js';
+import { familiarName, formatReference, parseReference, repositoryName, type ImageReference } from '../../oci/reference.js';
 import { imageConfigSchema, indexSchema, manifestSchema, type Descriptor, type Platform } from '../../oci/schemas.js';
 import type { ContentStore } from '../../store/content-store.js';
 import type { ImageRecord } from '../image-record.js';
@@ -19,7 +19,7 @@ import type { ImageWriter } from '../image-writer.js';
 import type { LoadSession } from '../load-session.js';
 import { downloadBlob } from './blob-download.js';
 import { eachLimited } from './each-limited.js';
-import { getManifest, readSmallBlob, type FetchedManifest } from './registry-api.js';
+import { getManifest, listTags, readSmallBlob, type FetchedManifest } from './registry-api.js';
 import { RegistryClient, type RegistryClientOptions } from './registry-client.js';
 import { byteReporter, shortId, type ProgressSink } from './transfer-progress.js';
 
@@ -123,4 +123,12 @@ export async function pullImage(text: string, options: PullOptions, deps: PullDe
   say({ status: `Digest: ${top.digest}` });
   say({ status: `Status: ${upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${familiarName(name ?? formatReference(ref))}` });
   return { image, digest: top.digest, upToDate };
+}
+
+/** The references of every tag of a reference's repository (for `pull --all-tags`), sorted. */
+export async function allTagReferences(text: string, options: RegistryClientOptions): Promise<string[]> {
+  const ref = parseReference(text);
+  const tags = await listTags(new RegistryClient(ref.domain, options), ref.path);
+  if (tags.length === 0) throw errors.notFound('no-tags', `${repositoryName(ref)}: the repository has no tags`);
+  return [...new Set(tags)].sort().map((tag) => formatReference({ domain: ref.domain, path: ref.path, tag }));
 }

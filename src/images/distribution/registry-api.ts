@@ -4,6 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import { digestOf, isDigest, type Digest } from '../../base/digest.js';
+import { z } from 'zod';
 import { errors } from '../../base/errors.js';
 import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES } from '../../oci/media-types.js';
 import { pullScope, pushScope, type RegistryClient } from './registry-client.js';
@@ -155,4 +156,28 @@ export async function putManifest(client: RegistryClient, repository: string, re
     headers: { 'Content-Type': mediaType }, body: bytes, what: `manifest ${repository}:${reference}`,
   });
   answer.body.resume();
+}
+
+const tagListSchema = z.object({ name: z.string().optional(), tags: z.array(z.string()).nullable().optional() }).loose();
+
+/** Every tag of a repository (`GET /v2/<name>/tags/list`, following `Link: <…>; rel="next"` pages). */
+export async function listTags(client: RegistryClient, repository: string): Promise<string[]> {
+  const tags: string[] = [];
+  let path: string | undefined = `/v2/${repository}/tags/list?n=1000`;
+  for (let page = 0; path !== undefined && page < 100; page++) {
+    const answer = await client.send({ method: 'GET', path, scopes: [pullScope(repository)], what: `tags of ${repository}` });
+    const body = await readBody(answer.body, MAX_MANIFEST_BYTES);
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch (cause) {
+      throw errors.invalidArgument('invalid-tag-list', `tags of ${repository}: not JSON`, { cause });
+    }
+    const parsed = tagListSchema.safeParse(json);
+    if (!parsed.success) throw errors.invalidArgument('invalid-tag-list', `tags of ${repository}: tags: expected a list of strings`);
+    tags.push(...(parsed.data.tags ?? []));
+    const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(headerText(answer.headers.link) ?? '')?.[1];
+    path = next === undefined ? undefined : `${client.url(next).pathname}${client.url(next).search}`;
+  }
+  return tags;
 }

@@ -79,7 +79,7 @@ describe('push and pull with the CNCF registry', { skip: needsRoot() || needsReg
     }
   });
 
-  test('a chunked push and a cross-repository mount', async () => {
+  test('a chunked push, a cross-repository mount, pull of all tags', async () => {
     const first = `${registry.host}/chunked/busybox:1`;
     source.tag('busybox', first);
     await source.push(first, { chunkSize: 256 * 1024 });
@@ -88,9 +88,14 @@ describe('push and pull with the CNCF registry', { skip: needsRoot() || needsReg
     const events: ProgressMessage[] = [];
     await source.push(second, { onProgress: (m) => events.push(m) });
     assert.ok(events.some((m) => m.status.startsWith('Mounted from')), JSON.stringify(events));
+    source.tag('busybox', `${registry.host}/chunked/busybox:2`);
+    await source.push(`${registry.host}/chunked/busybox:2`);
     const pulled = await ImageService.open(join(work, 'chunked'));
     try {
       assert.equal((await pulled.pull(first)).image.id, busyboxId);
+      const all = await pulled.pullAllTags(`${registry.host}/chunked/busybox`);
+      assert.deepEqual(all.map((r) => r.image.id), [busyboxId, busyboxId]);
+      assert.deepEqual(pulled.resolve(busyboxId).names, [first, `${registry.host}/chunked/busybox:2`]);
     } finally {
       await pulled.close();
     }
