@@ -18,6 +18,8 @@ export interface CncfRegistryOptions {
   user?: { username: string; password: string };
   /** Require bearer tokens from this token server (registry-token-server.ts). */
   token?: TokenAuthConfig;
+  /** Keep the registry's storage here, across runs (benchmarks); default: inside the temp dir. */
+  storageDir?: string;
 }
 
 /** Why registry tests cannot run here, or false. */
@@ -32,6 +34,8 @@ export class CncfRegistry {
     readonly host: string,
     readonly dir: string,
     readonly log: string[],
+    /** The registry's storage root. */
+    readonly storage: string,
   ) {}
 
   static async start(options: CncfRegistryOptions = {}): Promise<CncfRegistry> {
@@ -42,7 +46,7 @@ export class CncfRegistry {
       '  level: info',
       '  accesslog: {disabled: true}',
       'storage:',
-      `  filesystem: {rootdirectory: ${join(dir, 'data')}}`,
+      `  filesystem: {rootdirectory: ${options.storageDir ?? join(dir, 'data')}}`,
       '  delete: {enabled: true}',
       'http:',
       '  addr: 127.0.0.1:0',
@@ -77,13 +81,13 @@ export class CncfRegistry {
         reject(new Error(`docker-registry exited ${code}: ${log.join('')}`));
       });
     });
-    return new CncfRegistry(child, host, dir, log);
+    return new CncfRegistry(child, host, dir, log, options.storageDir ?? join(dir, 'data'));
   }
 
   /** Where the registry keeps a blob's bytes (to corrupt or remove it in a test). */
   blobDataPath(digest: string): string {
     const hex = digest.slice(digest.indexOf(':') + 1);
-    return join(this.dir, 'data', 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
+    return join(this.storage, 'docker', 'registry', 'v2', 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
   }
 
   async stop(): Promise<void> {
