@@ -43,7 +43,7 @@ describe('registries through berthd: docker and berth CLIs', { skip: needsRoot()
     busyboxId = (await berthOk(source, ['image', 'inspect', 'busybox'])).match(/"Id": "(sha256:[0-9a-f]{64})"/)?.[1] ?? '';
     await berthOk(source, ['tag', 'busybox', `${open.host}/busybox:latest`]);
     await berthOk(source, ['push', `${open.host}/busybox:latest`]);
-    daemon = await BerthdProcess.start(join(work, 'root'), join(work, 'run', 'berth.sock'), ['--cgroup-parent', `/${testCgroupName()}`]);
+    daemon = await BerthdProcess.start(join(work, 'root'), join(work, 'run', 'berth.sock'), ['--cgroup-parent', `/${testCgroupName()}`, '--insecure-registry', 'registry.invalid:5000']);
   });
   after(async () => {
     try {
@@ -110,6 +110,11 @@ describe('registries through berthd: docker and berth CLIs', { skip: needsRoot()
     assert.match(pulled.stdout, new RegExp(`${target.replace(/[.]/g, '\\.')}\\n$`));
     const viaDaemon = await berthAt(socket, ['pull', target], { env });
     assert.equal(viaDaemon.code, 0, viaDaemon.stderr);
+    const quiet = await berth(join(work, 'quiet'), ['pull', '-q', '--insecure-registry', 'registry.invalid', target], { env });
+    assert.equal(quiet.stdout, `${target}\n`, quiet.stderr);
+    const refused = await berthAt(socket, ['pull', '--insecure-registry', 'registry.invalid', target], { env });
+    assert.equal(refused.code, 5, refused.stderr);
+    assert.match(refused.stderr, /start it with --insecure-registry/);
     const logout = await berthAt(socket, ['logout', secured.host], { env });
     assert.match(logout.stdout, /Removing login credentials/);
     const anonymous = await berth(join(work, 'fresh2'), ['pull', target], { env });
