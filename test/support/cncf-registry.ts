@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
@@ -27,6 +27,30 @@ export function needsRegistry(): string | false {
   return existsSync(REGISTRY_BIN) ? false : 'no docker-registry (apt-get install docker-registry)';
 }
 
+const DIR_PREFIX = 'berth-cncf-registry-';
+
+/**
+ * Ends registries that a killed earlier test run left (orphans: parent pid 1, serving a config in
+ * one of these temp dirs) and removes their dirs. Registries of live test runs are left alone.
+ */
+export async function sweepOrphanRegistries(): Promise<void> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    const config = cmdline[2] ?? '';
+    if (cmdline[0] !== REGISTRY_BIN || cmdline[1] !== 'serve' || !config.startsWith(join(tmpdir(), DIR_PREFIX))) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid !== 1) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await rm(join(config, '..'), { recursive: true, force: true });
+  }
+}
+
 export class CncfRegistry {
   private constructor(
     private readonly child: ChildProcess,
@@ -39,7 +63,8 @@ export class CncfRegistry {
   ) {}
 
   static async start(options: CncfRegistryOptions = {}): Promise<CncfRegistry> {
-    const dir = await mkdtemp(join(tmpdir(), 'berth-cncf-registry-'));
+    await sweepOrphanRegistries();
+    const dir = await mkdtemp(join(tmpdir(), DIR_PREFIX));
     const lines = [
       'version: 0.1',
       'log:',
