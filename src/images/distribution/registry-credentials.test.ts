@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isBerthError } from '../../base/errors.js';
@@ -38,6 +38,39 @@ test('config.json: set keeps other fields, Docker Hub uses its v1 key, get finds
     assert.equal(await store.remove('registry.lan:5000'), false);
     assert.equal(await store.get('registry.lan:5000'), undefined);
     assert.equal(await new CredentialStore(join(dir, 'absent')).get('x.io'), undefined);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a credential helper (credsStore, credHelpers) stores, finds and erases; auths keeps an empty entry', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-creds-helper-'));
+  try {
+    // A helper speaking Docker's protocol, keeping one entry per server in files next to itself.
+    const script = [
+      '#!/bin/sh',
+      'dir=$(dirname "$0")',
+      'read -r input',
+      'case "$1" in',
+      '  store) server=$(printf %s "$input" | sed \'s/.*"ServerURL":"\\([^"]*\\)".*/\\1/\' | tr "/:" "__"); printf %s "$input" > "$dir/entry-$server" ;;',
+      '  get) server=$(printf %s "$input" | tr "/:" "__"); [ -f "$dir/entry-$server" ] || { echo "credentials not found in native keychain"; exit 1; }; cat "$dir/entry-$server" ;;',
+      '  erase) server=$(printf %s "$input" | tr "/:" "__"); rm -f "$dir/entry-$server" ;;',
+      'esac',
+    ].join('\n');
+    await writeFile(join(dir, 'docker-credential-fake'), `${script}\n`);
+    await chmod(join(dir, 'docker-credential-fake'), 0o755);
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ credsStore: 'fake', credHelpers: { 'other.io': 'absent' } }));
+    const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}` };
+    const store = new CredentialStore(dir, undefined, env);
+    assert.equal(await store.get('registry.lan:5000'), undefined);
+    await store.set('registry.lan:5000', { username: 'u', password: 'p:w' });
+    assert.deepEqual(await store.get('registry.lan:5000'), { username: 'u', password: 'p:w' });
+    const written = JSON.parse(await readFile(store.path, 'utf8')) as { auths: Record<string, object>; credsStore: string };
+    assert.deepEqual(written.auths, { 'registry.lan:5000': {} });
+    assert.equal(written.credsStore, 'fake');
+    assert.equal(await store.remove('registry.lan:5000'), true);
+    assert.equal(await store.get('registry.lan:5000'), undefined);
+    await assert.rejects(store.get('other.io'), (err) => isBerthError(err, 'failed-precondition') && /docker-credential-absent/.test(err.message));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,9 @@
 /**
  * Credentials in Docker's client config (`$DOCKER_CONFIG/config.json`, else ~/.docker/config.json):
  * `{"auths": {"host:5000": {"auth": base64("user:password")}}}`, Docker Hub under
- * `https://index.docker.io/v1/`. Other fields of the file are kept as they are when it is rewritten.
+ * `https://index.docker.io/v1/`; or in the credential helper that `credHelpers[host]` or
+ * `credsStore` names (credential-helper.ts), `auths` then keeping an empty entry, as Docker does.
+ * Other fields of the file are kept as they are when it is rewritten.
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -9,6 +11,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../base/atomic-file.js';
 import { errnoCode, errors } from '../../base/errors.js';
+import { ChildProcessRunner, type ProcessRunner } from '../../base/process-runner.js';
+import { CredentialHelper } from './credential-helper.js';
 import { DOCKER_HUB_AUTH_KEY, DOCKER_HUB_DOMAIN, registryDomain } from './registry-endpoint.js';
 
 export interface RegistryCredentials {
@@ -23,7 +27,11 @@ export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const authEntrySchema = z.object({ auth: z.string().optional(), username: z.string().optional(), password: z.string().optional() }).loose();
-const configSchema = z.object({ auths: z.record(z.string(), authEntrySchema).optional() }).loose();
+const configSchema = z.object({
+  auths: z.record(z.string(), authEntrySchema).optional(),
+  credsStore: z.string().optional(),
+  credHelpers: z.record(z.string(), z.string()).optional(),
+}).loose();
 type ConfigFile = z.infer<typeof configSchema>;
 
 /** `user:password` in base64, as config.json's `auth` holds it. */
@@ -49,8 +57,20 @@ export function authKey(domain: string): string {
 export class CredentialStore {
   readonly path: string;
 
-  constructor(dir: string = dockerConfigDir()) {
+  constructor(dir: string = dockerConfigDir(), private readonly runner: ProcessRunner = new ChildProcessRunner(), private readonly env: NodeJS.ProcessEnv = process.env) {
     this.path = join(dir, 'config.json');
+  }
+
+  /** The helper that keeps this registry's credentials, if the config names one. */
+  private helperFor(config: ConfigFile, domain: string): CredentialHelper | undefined {
+    const wanted = registryDomain(domain);
+    const specific = Object.entries(config.credHelpers ?? {}).find(([key]) => registryDomain(key) === wanted)?.[1];
+    const name = specific ?? config.credsStore;
+    return name === undefined || name === '' ? undefined : new CredentialHelper(name, this.runner, this.env);
+  }
+
+  private async write(config: ConfigFile): Promise<void> {
+    await writeFileAtomic(this.path, `${JSON.stringify(config, null, '\t')}\n`, 0o600);
   }
 
   private async read(): Promise<ConfigFile> {
@@ -75,7 +95,10 @@ export class CredentialStore {
 
   /** The stored credentials of a registry (keys written as `https://host/` are found too). */
   async get(domain: string): Promise<RegistryCredentials | undefined> {
-    const auths = (await this.read()).auths ?? {};
+    const config = await this.read();
+    const helper = this.helperFor(config, domain);
+    if (helper) return helper.get(authKey(domain));
+    const auths = config.auths ?? {};
     const wanted = registryDomain(domain);
     for (const [key, entry] of Object.entries(auths)) {
       if (registryDomain(key) !== wanted) continue;
@@ -88,17 +111,22 @@ export class CredentialStore {
   async set(domain: string, credentials: RegistryCredentials): Promise<void> {
     const config = await this.read();
     const auths = Object.fromEntries(Object.entries(config.auths ?? {}).filter(([key]) => registryDomain(key) !== registryDomain(domain)));
-    auths[authKey(domain)] = { auth: encodeAuth(credentials) };
-    await writeFileAtomic(this.path, `${JSON.stringify({ ...config, auths }, null, '\t')}\n`, 0o600);
+    const helper = this.helperFor(config, domain);
+    if (helper) await helper.store(authKey(domain), credentials);
+    auths[authKey(domain)] = helper ? {} : { auth: encodeAuth(credentials) };
+    await this.write({ ...config, auths });
   }
 
   /** Removes a registry's credentials; returns whether there were any. */
   async remove(domain: string): Promise<boolean> {
     const config = await this.read();
+    const helper = this.helperFor(config, domain);
+    const hadHelperEntry = helper === undefined ? false : (await helper.get(authKey(domain))) !== undefined;
+    if (helper && hadHelperEntry) await helper.erase(authKey(domain));
     const before = Object.entries(config.auths ?? {});
     const kept = before.filter(([key]) => registryDomain(key) !== registryDomain(domain));
-    if (kept.length === before.length) return false;
-    await writeFileAtomic(this.path, `${JSON.stringify({ ...config, auths: Object.fromEntries(kept) }, null, '\t')}\n`, 0o600);
+    if (kept.length === before.length) return hadHelperEntry;
+    await this.write({ ...config, auths: Object.fromEntries(kept) });
     return true;
   }
 }
