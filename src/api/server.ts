@@ -11,7 +11,7 @@ import { attachRoutes } from './routes/attach.js';
 import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
-import { authRoutes } from './routes/distribution.js';
+import { authRoutes } from './routes/pull-push.js';
 import { systemRoutes } from './routes/system.js';
 
 export interface ApiServerOptions {

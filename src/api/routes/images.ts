@@ -6,7 +6,7 @@ import type { ImageRecord } from '../../images/image-record.js';
 import { historyView, inspectView } from '../../images/image-views.js';
 import { familiarName, formatReference, parseTaggedReference } from '../../oci/reference.js';
 import { globMatch, queryBool, queryFilters, queryList, queryString, type Query } from '../query.js';
-import { pullRoute, pushRoute, type RegistryRouteOptions } from './distribution.js';
+import { pullRoute, pushRoute, type RegistryRouteOptions } from './pull-push.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { '*'?: string } }>;
 

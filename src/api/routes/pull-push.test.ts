@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pullReference } from './distribution.js';
+import { pullReference } from './pull-push.js';
 
 test('fromImage and tag as the docker CLI sends them', () => {
   assert.equal(pullReference('busybox', 'latest'), 'busybox:latest');
