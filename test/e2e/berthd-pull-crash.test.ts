@@ -62,7 +62,7 @@ describe('berthd killed mid-pull', { skip: needsRoot() || needsRegistry() }, () 
     await seed.bootstrap('busybox');
     await seed.close();
     const before_ = await storeState(root);
-    const proxy = await FlakyProxy.start(registry.host, (_request, index) => (index === 1 ? { action: 'stall', afterBytes: 256 * 1024 } : { action: 'pass' }));
+    const proxy = await FlakyProxy.start(registry.host, (_request, index) => (index === 1 ? { action: 'stall', afterBytes: 1280 * 1024 } : { action: 'pass' }));
     const socket = join(work, 'run', 'berth.sock');
     let daemon = await BerthdProcess.start(root, socket);
     try {
@@ -70,7 +70,8 @@ describe('berthd killed mid-pull', { skip: needsRoot() || needsRegistry() }, () 
       const req = request({ socketPath: socket, method: 'POST', path: `/images/create?fromImage=${proxy.host}/crash/layer&tag=1` }, (res) => res.resume());
       req.on('error', () => undefined);
       req.end();
-      await eventually('the layer download to stall', () => proxy.blobBytesSent >= 256 * 1024 + 100, 60_000);
+      // Past the first 1 MiB batch, so the kill usually finds a blob temp file and an unpack under way.
+      await eventually('the layer download to stall', () => proxy.blobBytesSent >= 1280 * 1024 + 100, 60_000);
       await daemon.kill();
     } finally {
       await proxy.stop();

@@ -62,11 +62,12 @@ describe('interrupted pulls', { skip: needsRoot() || needsRegistry() }, () => {
     await seed.bootstrap('busybox');
     await seed.close();
     const before_ = await storeState(root);
-    const proxy = await FlakyProxy.start(registry.host, (_request, index) => (index === 1 ? { action: 'stall', afterBytes: 512 * 1024 } : { action: 'pass' }));
+    const proxy = await FlakyProxy.start(registry.host, (_request, index) => (index === 1 ? { action: 'stall', afterBytes: 1536 * 1024 } : { action: 'pass' }));
     try {
       const child = spawn(process.execPath, [BERTH_BIN, '--root', root, 'pull', `${proxy.host}/${repo}`], { stdio: 'ignore' });
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      await eventually('the layer download to stall', () => proxy.blobBytesSent >= 512 * 1024 + 100, 60_000);
+      // Past the first 1 MiB batch, so the kill usually finds a blob temp file and an unpack under way.
+      await eventually('the layer download to stall', () => proxy.blobBytesSent >= 1536 * 1024 + 100, 60_000);
       child.kill('SIGKILL');
       await exited;
     } finally {
