@@ -39,6 +39,7 @@ export async function* downloadBlob(client: RegistryClient, repository: string, 
       }
       const abort = (): void => { answer.body.destroy(new BerthError('canceled', 'canceled', 'download canceled')); };
       options.signal?.addEventListener('abort', abort, { once: true });
+      if (options.signal?.aborted === true) abort(); // aborted while the request was on its way
       // Socket reads are ~64 KiB: batched, each hop downstream (hash, file write, unpack worker) costs less.
       let batch: Buffer[] = [];
       let batchBytes = 0;
