@@ -17,6 +17,7 @@ import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
 import { systemDiskUsageRoutes } from './routes/system-df.js';
 import { securityRoutes, type SecurityRoutesOptions } from './routes/security.js';
+import { authRoutes } from './routes/pull-push.js';
 import { systemRoutes } from './routes/system.js';
 import { volumeRoutes } from './routes/volumes.js';
 
@@ -27,6 +28,8 @@ export interface ApiServerOptions {
   security?: SecurityRoutesOptions;
   /** Unix socket to listen on (created; a stale one is replaced). */
   socketPath: string;
+  /** Registries reachable over plain HTTP besides loopback ones. */
+  insecureRegistries?: readonly string[];
 }
 
 /**
@@ -67,7 +70,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
     void reply.status(404).send({ message: `page not found: ${request.method} ${request.url}` });
   });
   systemRoutes(app, options.images);
-  imageRoutes(app, options.images);
+  const registry = { insecureRegistries: options.insecureRegistries ?? [] };
+  imageRoutes(app, options.images, registry);
+  authRoutes(app, registry);
   containerRoutes(app, options.containers);
   containerInspectionRoutes(app, options.containers);
   containerFileRoutes(app, options.containers);

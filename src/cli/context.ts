@@ -42,9 +42,9 @@ export function progress(line: string): void {
  * Runs `work` with the image service of the command's state root, in this process (loaded only
  * here: the engine code never loads for commands that go through the API).
  */
-export async function withImages<T>(globals: GlobalOptions, work: (images: ImageService) => Promise<T>): Promise<T> {
+export async function withImages<T>(globals: GlobalOptions, work: (images: ImageService) => Promise<T>, options: { quiet?: boolean } = {}): Promise<T> {
   const { ImageService: Service } = await import('../images/image-service.js');
-  const service = await Service.open(stateRootOf(globals), { onProgress: progress });
+  const service = await Service.open(stateRootOf(globals), options.quiet === true ? {} : { onProgress: progress });
   try {
     return await work(service);
   } finally {

@@ -26,6 +26,8 @@ export interface ApiRequestOptions {
   /** A streamed body (with `contentType`, default application/x-tar). */
   upload?: Readable;
   contentType?: string;
+  /** Extra request headers (e.g. X-Registry-Auth). */
+  headers?: Record<string, string>;
   /** Aborting destroys the connection; the call rejects with canceled. */
   signal?: AbortSignal;
 }
@@ -134,7 +136,7 @@ export class ApiTransport {
   }
 
   #request(method: string, path: string, options: ApiRequestOptions, upgrade: boolean): ClientRequest {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.upload !== undefined) headers['Content-Type'] = options.contentType ?? 'application/x-tar';
     else if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (upgrade) {

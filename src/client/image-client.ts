@@ -33,6 +33,11 @@ export type ImageDeleteItem = { Untagged: string } | { Deleted: string };
 export interface JsonMessage {
   stream?: string;
   status?: string;
+  /** A layer's short id (pull, push), or the tag of the opening line. */
+  id?: string;
+  progressDetail?: { current?: number; total?: number };
+  /** The result of a push: its tag, digest and manifest size. */
+  aux?: { Tag?: string; Digest?: string; Size?: number };
   error?: string;
   errorDetail?: { message: string };
 }
@@ -40,6 +45,27 @@ export interface JsonMessage {
 /** One message per non-empty line; a line that is not JSON throws (SyntaxError). */
 export function parseJsonMessages(body: Buffer): JsonMessage[] {
   return body.toString('utf8').split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as JsonMessage);
+}
+
+/** Docker's progress messages as they arrive, one per line; a line that is not JSON throws (SyntaxError). */
+export async function* readJsonMessages(stream: AsyncIterable<Buffer | string>): AsyncGenerator<JsonMessage> {
+  let pending = '';
+  for await (const chunk of stream) {
+    pending += chunk.toString();
+    let newline = pending.indexOf('\n');
+    while (newline >= 0) {
+      const line = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      if (line.trim() !== '') yield JSON.parse(line) as JsonMessage;
+      newline = pending.indexOf('\n');
+    }
+  }
+  if (pending.trim() !== '') yield JSON.parse(pending) as JsonMessage;
+}
+
+/** Options of pull and push: `registryAuth` is the X-Registry-Auth header value (base64url JSON). */
+export interface RegistryCallOptions {
+  registryAuth?: string;
 }
 
 /** Image names keep their `/`; only characters that would break the path are escaped. */
@@ -90,6 +116,27 @@ export class ImageClient {
       query: { fromSrc: '-', repo: options.repo, tag: options.tag, changes: options.changes, message: options.message },
     });
     return parseJsonMessages(body);
+  }
+
+  /** Pulls `fromImage[:tag]`; the answer streams Docker's progress messages (see readJsonMessages). */
+  pull(fromImage: string, tag: string | undefined, options: RegistryCallOptions & { platform?: string } = {}): Promise<IncomingMessage> {
+    return this.api.open('POST', '/images/create', {
+      query: { fromImage, tag, platform: options.platform },
+      ...(options.registryAuth !== undefined && { headers: { 'X-Registry-Auth': options.registryAuth } }),
+    });
+  }
+
+  /** Pushes `name` (a repository) with `tag`; streams progress messages as pull does. */
+  push(name: string, tag: string | undefined, options: RegistryCallOptions = {}): Promise<IncomingMessage> {
+    return this.api.open('POST', `/images/${imagePath(name)}/push`, {
+      query: { tag },
+      headers: { 'X-Registry-Auth': options.registryAuth ?? Buffer.from('{}').toString('base64url') },
+    });
+  }
+
+  /** Asks berthd to check credentials against a registry (`POST /auth`); wrong ones reject with unauthenticated. */
+  auth(credentials: { username: string; password: string; serveraddress: string }): Promise<{ Status: string; IdentityToken?: string }> {
+    return this.api.json('POST', '/auth', { body: credentials });
   }
 
   prune(all: boolean): Promise<{ ImagesDeleted: ImageDeleteItem[] | null; SpaceReclaimed: number }> {

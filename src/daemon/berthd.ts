@@ -22,6 +22,7 @@ interface DaemonOptions {
   gcMinAge: string;
   gcInterval: string;
   initPath?: string;
+  insecureRegistry: string[];
 }
 
 /** Starts the disk watermark collector when asked; returns its stop function. */
@@ -58,7 +59,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const stopWatermark = startDiskWatermark(options, containers, images);
   const scanner = ScanService.open(options.root);
   const security = { scanner, images, watchedImages: () => watchedImagesOf(containers.list()), onCriticalFindings: logCriticalFindings };
-  const app = await startApiServer({ images, containers, security, socketPath: options.socket });
+  const app = await startApiServer({ images, containers, security, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -90,6 +91,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--gc-min-age <seconds>', 'keep containers stopped and images loaded less than this long ago', '600')
     .option('--gc-interval <seconds>', 'how often to check the disk', '60')
     .option('--init-path <path>', 'init binary that `run --init` makes PID 1 (default: tini-static on PATH)')
+    .option('--insecure-registry <host>', 'registry (host[:port]) that may be reached over plain HTTP; repeatable (loopback ones always may)', (value: string, list: string[]) => [...list, value], [])
     .version(BERTH_VERSION);
   program.parse(argv);
   try {

@@ -26,6 +26,8 @@ import { ImageWriter } from './image-writer.js';
 import { LoadSession } from './load-session.js';
 import { importRootfs, type ImportOptions } from './rootfs-importer.js';
 import { bootstrapRootfs, type BootstrapKind } from './bootstrap/bootstrap-recipes.js';
+import { allTagReferences, pullImage, type PullOptions, type PullResult } from './distribution/image-puller.js';
+import { pushImage, type PushOptions, type PushResult } from './distribution/image-pusher.js';
 
 export interface ImageServiceOptions {
   runner?: ProcessRunner;
@@ -138,6 +140,23 @@ export class ImageService {
 
   import(tarball: AsyncIterable<Uint8Array>, options: ImportOptions): Promise<ImageRecord> {
     return this.withSession((session) => importRootfs(tarball, options, { session, content: this.content, writer: this.writer, clock: this.clock }));
+  }
+
+  /** Pulls an image from its registry (see distribution/image-puller.ts); a failed pull changes nothing. */
+  pull(reference: string, options: PullOptions = {}): Promise<PullResult> {
+    return this.withSession((session) => pullImage(reference, options, { session, content: this.content, writer: this.writer, images: this.images }));
+  }
+
+  /** Pulls every tag of the reference's repository, one after the other (each as `pull`). */
+  async pullAllTags(reference: string, options: PullOptions = {}): Promise<PullResult[]> {
+    const results: PullResult[] = [];
+    for (const tagged of await allTagReferences(reference, options)) results.push(await this.pull(tagged, options));
+    return results;
+  }
+
+  /** Pushes a local image to the registry its name names (see distribution/image-pusher.ts). */
+  push(reference: string, options: PushOptions = {}): Promise<PushResult> {
+    return pushImage(reference, options, { content: this.content, images: this.images });
   }
 
   /** Builds an image with no registry: `busybox` from the host's busybox-static, `debian:<suite>` with debootstrap. */

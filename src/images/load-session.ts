@@ -78,9 +78,12 @@ export class LoadSession {
     if (this.stager === undefined || kind === undefined || known) return this.writeBlob(rest(), expected);
 
     const stage = await this.stager.openStage(kind === 'compressed');
+    // An unpack failure stops feeding the worker but not the hashing: bytes that do not match
+    // their digest (a corrupted download) are reported as that, not as the bad tar they make.
+    const unpack: { failure?: unknown } = {};
     const tee = async function* (): AsyncGenerator<Uint8Array> {
       for await (const chunk of rest()) {
-        await stage.write(chunk);
+        if (!('failure' in unpack)) await stage.write(chunk).catch((err: unknown) => { unpack.failure = err; });
         yield chunk;
       }
     };
@@ -90,6 +93,10 @@ export class LoadSession {
     } catch (err) {
       await stage.abort();
       throw err;
+    }
+    if ('failure' in unpack) {
+      await stage.abort();
+      throw unpack.failure;
     }
     // The unpack may still be running: the next blob can stream into another worker meanwhile.
     const layer = stage.finish(kind === 'plain' ? blob.digest : undefined);

@@ -6,6 +6,7 @@ import type { ImageRecord } from '../../images/image-record.js';
 import { historyView, inspectView } from '../../images/image-views.js';
 import { familiarName, formatReference, parseTaggedReference } from '../../oci/reference.js';
 import { globMatch, queryBool, queryFilters, queryList, queryString, type Query } from '../query.js';
+import { pullRoute, pushRoute, type RegistryRouteOptions } from './pull-push.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { '*'?: string } }>;
 
@@ -45,7 +46,7 @@ function sendArchive(reply: FastifyReply, images: ImageService, refs: string[]):
 }
 
 /** The Docker Engine API's local image routes. Image names may contain `/`, hence the wildcards. */
-export function imageRoutes(app: FastifyInstance, images: ImageService): void {
+export function imageRoutes(app: FastifyInstance, images: ImageService, registry: RegistryRouteOptions = { insecureRegistries: [] }): void {
   app.get('/images/json', (request: Request, reply) => {
     const filters = queryFilters(request.query);
     return reply.send(images.list().filter((i) => matchesFilters(i, filters)).map(listView));
@@ -80,7 +81,7 @@ export function imageRoutes(app: FastifyInstance, images: ImageService): void {
       images.tag(name, `${repo}:${tag === undefined || tag === '' ? 'latest' : tag}`);
       return reply.status(201).send();
     }
-    if (action === 'push') throw errors.failedPrecondition('push-unsupported', 'push is not available yet in berth');
+    if (action === 'push') return pushRoute(name, request, reply, images, registry);
     throw errors.notFound('no-such-route', `page not found: POST /images/${rest}`);
   });
 
@@ -98,10 +99,7 @@ export function imageRoutes(app: FastifyInstance, images: ImageService): void {
 
   app.post('/images/create', async (request: Request, reply) => {
     const fromSrc = queryString(request.query, 'fromSrc');
-    if (fromSrc === undefined) {
-      const from = queryString(request.query, 'fromImage') ?? '';
-      throw errors.notFound('pull-unsupported', `pull access denied for ${from}: berth cannot pull from registries yet (use berth image bootstrap, load or import)`);
-    }
+    if (fromSrc === undefined) return pullRoute(request, reply, images, registry);
     if (fromSrc !== '-') throw errors.invalidArgument('import-url-unsupported', 'import from a URL is not supported: send the tarball in the request body (fromSrc=-)');
     const repo = queryString(request.query, 'repo');
     const tag = queryString(request.query, 'tag');

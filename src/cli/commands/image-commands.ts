@@ -6,6 +6,7 @@
  */
 import { argOf, argsOf, flagsOf, type CommandSpec, type GlobalOptions } from '../args/command-spec.js';
 import { runsInProcess } from '../context.js';
+import { PULL_COMMAND, PUSH_COMMAND } from './registry-commands.js';
 
 /** The options of the image commands, by command. */
 export interface ImageListFlags { quiet?: boolean; format?: string }
@@ -39,6 +40,8 @@ export const IMAGE_COMMAND: CommandSpec = {
   name: 'image',
   description: 'Manage images (through berthd; in this process with --root)',
   commands: [
+    PULL_COMMAND,
+    PUSH_COMMAND,
     {
       name: 'ls', aliases: ['list'], description: 'List images',
       options: [
