@@ -70,7 +70,7 @@ export function referrerRoutes(context: RouteContext): FamilyHandlers<'referrers
       if (artifactType !== undefined) void call.reply.header('oci-filters-applied', 'artifactType');
       await call.reply
         .header('content-type', MediaType.ociIndex)
-        .send(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests }));
+        .send(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests })));
     },
   };
 }
