@@ -25,11 +25,11 @@ export interface RegistryAppOptions {
 
 const API_VERSION = 'registry/2.0';
 
-/** The scopes a request needs: pull to read, push to write, delete to delete; a mount also pulls its source. */
+/** The scopes a request needs: pull to read, push to write (any upload call), delete to delete; a mount also pulls its source. */
 export function scopesFor(route: RegistryRoute, method: string, query: RouteCall['query']): Scope[] {
   if (route.family === 'base') return [];
   if (route.family === 'catalog') return [{ type: 'registry', name: 'catalog', actions: ['*'] }];
-  const action = method === 'GET' || method === 'HEAD' ? 'pull' : method === 'DELETE' && route.family !== 'upload' ? 'delete' : 'push';
+  const action = route.family === 'upload' ? 'push' : method === 'GET' || method === 'HEAD' ? 'pull' : method === 'DELETE' ? 'delete' : 'push';
   const scopes: Scope[] = [{ type: 'repository', name: route.name, actions: action === 'push' ? ['pull', 'push'] : [action] }];
   const from = queryValue(query, 'from');
   if (route.family === 'upload' && method === 'POST' && from !== undefined && queryValue(query, 'mount') !== undefined && from !== route.name) {

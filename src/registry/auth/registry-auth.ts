@@ -136,9 +136,11 @@ export class RegistryAuth {
     if (!claims) throw new ChallengeError('authentication required', challenge);
     for (const need of needs) {
       if (scopeCovers(claims.access, need)) continue;
-      const asked = claims.access.some((granted) => granted.type === need.type && granted.name === need.name);
-      // The token was issued for this resource with fewer rights: asking again will not help.
-      if (asked && claims.sub !== '') throw registryError('DENIED', `${claims.sub} may not ${need.actions.join(',')} ${need.name}`, { scope: formatScope(need) });
+      // An account that the rules refuse anyway gets 403: a new token would not help. Otherwise
+      // the client asks the token service again for this scope (or logs in, if anonymous).
+      if (claims.sub !== '' && this.config && need.type === 'repository' && !isAllowed(this.config, claims.sub, need.name, need.actions)) {
+        throw registryError('DENIED', `${claims.sub} may not ${need.actions.join(',')} ${need.name}`, { scope: formatScope(need) });
+      }
       throw new ChallengeError('insufficient scope', `${challenge},error="insufficient_scope"`);
     }
     return claims.sub === '' ? undefined : claims.sub;

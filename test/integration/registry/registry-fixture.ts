@@ -65,11 +65,11 @@ export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
 /** A small image: one config and one layer pushed, and the manifest bytes (not yet pushed). */
-export async function pushImageBlobs(registry: { url: string }, repo: string, seed: string, extra: Record<string, unknown> = {}): Promise<{ manifest: Buffer; digest: string; blobs: string[] }> {
+export async function pushImageBlobs(registry: { url: string }, repo: string, seed: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<{ manifest: Buffer; digest: string; blobs: string[] }> {
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, seed }));
   const layer = Buffer.from(`layer of ${seed} `.repeat(100));
-  const configDigest = await pushBlob(registry, repo, config);
-  const layerDigest = await pushBlob(registry, repo, layer);
+  const configDigest = await pushBlob(registry, repo, config, headers);
+  const layerDigest = await pushBlob(registry, repo, layer, headers);
   const manifest = Buffer.from(JSON.stringify({
     schemaVersion: 2, mediaType: OCI_MANIFEST,
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
@@ -79,6 +79,6 @@ export async function pushImageBlobs(registry: { url: string }, repo: string, se
   return { manifest, digest: sha256(manifest), blobs: [configDigest, layerDigest] };
 }
 
-export async function putManifest(registry: { url: string }, repo: string, reference: string, manifest: Buffer, mediaType = OCI_MANIFEST): Promise<Response> {
-  return call(registry, 'PUT', `/v2/${repo}/manifests/${reference}`, { body: manifest, headers: { 'content-type': mediaType } });
+export async function putManifest(registry: { url: string }, repo: string, reference: string, manifest: Buffer, mediaType = OCI_MANIFEST, headers: Record<string, string> = {}): Promise<Response> {
+  return call(registry, 'PUT', `/v2/${repo}/manifests/${reference}`, { body: manifest, headers: { 'content-type': mediaType, ...headers } });
 }
