@@ -46,7 +46,7 @@ export function scopesFor(route: RegistryRoute, method: string, query: RouteCall
 export function buildRegistryApp(options: RegistryAppOptions): FastifyInstance {
   const metrics = options.metrics ?? new RegistryMetrics();
   const context: RouteContext = { storage: options.storage, auth: options.auth, metrics, ...(options.cache !== undefined && { cache: options.cache }) };
-  const app = Fastify({ logger: false, exposeHeadRoutes: false, bodyLimit: 1024 * 1024, ...(options.https !== undefined && { https: options.https }) });
+  const app = Fastify({ logger: false, exposeHeadRoutes: false, forceCloseConnections: true, bodyLimit: 1024 * 1024, ...(options.https !== undefined && { https: options.https }) });
   // Bodies are streamed by the handlers (blob chunks can be gigabytes), never parsed here.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => {

@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../base/clock.js';
 import { ContentStore } from '../store/content-store.js';
 import type { Database } from '../store/database.js';
+import { LeaseManager } from '../store/leases.js';
 import { ManifestStore } from './storage/manifest-store.js';
 import { openRegistryDatabase } from './storage/registry-db.js';
 import { RegistryPaths } from './storage/registry-paths.js';
@@ -41,9 +42,10 @@ export class RegistryStorage {
     const db = openRegistryDatabase(paths.database);
     const content = new ContentStore(paths.content);
     const blobs = new RepositoryBlobs(db, content, clock);
-    const manifests = new ManifestStore(db, content, clock);
+    const leases = new LeaseManager(db, clock);
+    const manifests = new ManifestStore(db, content, clock, leases);
     const uploads = new UploadSessions(db, paths, blobs, clock, options.uploadTtlMs ?? 24 * 3600_000);
-    const collector = new RegistryCollector(db, content, clock, options.gcGraceMs ?? 3600_000);
+    const collector = new RegistryCollector(db, content, leases, clock, options.gcGraceMs ?? 3600_000);
     const storage = new RegistryStorage(paths, db, content, blobs, manifests, uploads, collector, clock);
     await content.cleanupIngest();
     await uploads.expire();

@@ -1,8 +1,9 @@
-import { statSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import type { Clock } from '../../base/clock.js';
 import { errnoCode } from '../../base/errors.js';
 import type { ContentStore } from '../../store/content-store.js';
 import type { Database } from '../../store/database.js';
+import type { LeaseManager } from '../../store/leases.js';
 
 export interface RegistryCollectResult {
   manifestsRemoved: number;
@@ -27,12 +28,13 @@ interface ManifestRow {
  * references (child manifests, config and layers); manifests whose subject is live (signatures,
  * SBOMs); blob links touched within the grace period (pushed, mounted or checked by a client that
  * is about to push a manifest using them). Everything else is unlinked from its repository, and
- * a blob file no repository links any more (and not written within the grace) is deleted.
+ * a blob file no repository links any more, and no lease holds (a manifest being pushed), is
+ * deleted.
  *
  * Ordering: the mark, the row deletions and the file unlinks run in ONE SQLite write
- * transaction. Every writer records its rows in a transaction that sees its file present (or
- * before renaming the file into place), so a writer either is seen by the mark or finds the file
- * gone and writes it again. Upload sessions are not content: the collector never touches them.
+ * transaction. Every writer records a row or a lease for its file BEFORE it checks whether the
+ * file exists or renames it into place, and records its final rows in a transaction that sees
+ * the file present, so a writer is either seen by the mark or finds the file gone and writes it. Upload sessions are not content: the collector never touches them.
  */
 export class RegistryCollector {
   private running: Promise<RegistryCollectResult> | undefined;
@@ -40,6 +42,7 @@ export class RegistryCollector {
   constructor(
     private readonly db: Database,
     private readonly content: ContentStore,
+    private readonly leases: LeaseManager,
     private readonly clock: Clock,
     readonly graceMs: number,
   ) {}
@@ -53,6 +56,7 @@ export class RegistryCollector {
   }
 
   private async run(): Promise<RegistryCollectResult> {
+    this.leases.expire();
     const onDisk = await this.content.list();
     const cutoff = new Date(this.clock.now().getTime() - this.graceMs).toISOString();
     return this.db.transaction(() => {
@@ -111,7 +115,7 @@ export class RegistryCollector {
         blobLinksRemoved += deleteLink.run(link.repository, link.digest).changes;
       }
 
-      const referenced = new Set<string>();
+      const referenced = new Set<string>(this.leases.active().blobs);
       for (const row of sql.prepare('SELECT digest FROM repository_blobs UNION SELECT digest FROM manifests').all() as { digest: string }[]) referenced.add(row.digest);
       let blobsRemoved = 0;
       let bytesFreed = 0;
@@ -119,7 +123,6 @@ export class RegistryCollector {
         if (referenced.has(blob.digest)) continue;
         const path = this.content.path(blob.digest);
         try {
-          if (statSync(path).mtime.toISOString() > cutoff) continue;
           unlinkSync(path);
           blobsRemoved++;
           bytesFreed += blob.size;

@@ -4,6 +4,7 @@ import type { Digest } from '../../base/digest.js';
 import { failpoint } from '../../base/failpoint.js';
 import type { ContentStore } from '../../store/content-store.js';
 import type { Database } from '../../store/database.js';
+import type { LeaseManager } from '../../store/leases.js';
 import type { ManifestReference } from '../names.js';
 import { registryError } from '../registry-errors.js';
 import { parseManifestDocument, type ManifestDocument } from './manifest-document.js';
@@ -31,7 +32,7 @@ interface ManifestRow {
 
 /**
  * Manifests and tags of repositories. A push validates the document, writes its bytes to the
- * content store, then in ONE transaction checks that every referenced blob and child manifest is
+ * content store under a lease (so a concurrent collection spares them), then in ONE transaction checks that every referenced blob and child manifest is
  * in the repository (MANIFEST_BLOB_UNKNOWN otherwise), that the bytes are still on disk, and
  * records the manifest, what it references, and the tag. A crash before that commit leaves no
  * trace a client can see; the push can simply be redone.
@@ -41,6 +42,7 @@ export class ManifestStore {
     private readonly db: Database,
     private readonly content: ContentStore,
     private readonly clock: Clock,
+    private readonly leases: LeaseManager,
   ) {}
 
   async put(repository: string, reference: ManifestReference, bytes: Buffer, contentType: string | undefined): Promise<ManifestDocument> {
@@ -60,18 +62,20 @@ export class ManifestStore {
     if (reference.kind === 'digest' && reference.digest !== doc.digest) {
       throw registryError('DIGEST_INVALID', `manifest hashes to ${doc.digest}, not ${reference.digest}`, { digest: reference.digest });
     }
-    for (let attempt = 0; ; attempt++) {
+    // The bytes are on disk before their row exists: a lease keeps the collector off them.
+    const lease = this.leases.create(3600_000);
+    try {
+      this.leases.add(lease, 'blob', doc.digest);
       await this.content.write(bytes, { digest: doc.digest });
       failpoint('registry-manifest-before-commit');
-      const recorded = this.db.transaction(() => {
-        // The collector unlinks files inside its own transaction: seen here, the file stays.
-        if (!existsSync(this.content.path(doc.digest))) return false;
+      this.db.transaction(() => {
+        if (!existsSync(this.content.path(doc.digest))) throw registryError('UNAVAILABLE', `manifest ${doc.digest} vanished while being stored`);
         this.record(repository, reference, doc, how);
-        return true;
       });
-      if (recorded) return doc;
-      if (attempt >= 3) throw registryError('UNAVAILABLE', `manifest ${doc.digest} vanished while being stored`);
+    } finally {
+      this.leases.release(lease);
     }
+    return doc;
   }
 
   private record(repository: string, reference: ManifestReference, doc: ManifestDocument, how: RecordOptions): void {

@@ -4,7 +4,7 @@
  * which repository holds what. A row is written only once its bytes are verified and on disk.
  */
 export const REGISTRY_MIGRATIONS: readonly string[] = [
-  // 1: repositories, their blobs and manifests, tags, upload sessions, pull-through cache ages.
+  // 1: repositories, their blobs and manifests, tags, upload sessions, leases (the node's schema).
   `
   CREATE TABLE repositories (
     name TEXT PRIMARY KEY,
@@ -47,6 +47,18 @@ export const REGISTRY_MIGRATIONS: readonly string[] = [
     fetched_at TEXT,                       -- pull-through cache: when the upstream was last asked
     PRIMARY KEY (repository, name),
     FOREIGN KEY (repository, digest) REFERENCES manifests(repository, digest) ON DELETE CASCADE
+  );
+  CREATE TABLE leases (                    -- the store's LeaseManager: content being written, not yet recorded
+    id TEXT PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  CREATE TABLE lease_resources (
+    lease_id TEXT NOT NULL REFERENCES leases(id) ON DELETE CASCADE,
+    type TEXT NOT NULL CHECK (type IN ('blob', 'snapshot')),
+    key TEXT NOT NULL,
+    PRIMARY KEY (lease_id, type, key)
   );
   CREATE TABLE uploads (                   -- resumable blob upload sessions; bytes in uploads/<id>
     id TEXT PRIMARY KEY,

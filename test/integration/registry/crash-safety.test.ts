@@ -30,7 +30,7 @@ function serve(root: string, failpoint?: string): Promise<ServerProcess> {
     });
     const exited = new Promise<NodeJS.Signals | null>((done) => child.on('close', (_code, signal) => { done(signal); }));
     let output = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match?.[1]) resolve({ child, url: match[1], exited });
