@@ -53,6 +53,7 @@ export function uploadRoutes(context: RouteContext): FamilyHandlers<'upload'> {
     POST: async (call) => {
       const name = parseRepositoryName(call.route.name);
       if (call.route.id !== undefined) throw registryError('UNSUPPORTED', 'POST to an upload session');
+      if (context.cache?.covers(name)) throw registryError('UNSUPPORTED', `${name} is a pull-through cache: pushes are refused`);
       const mount = queryValue(call.query, 'mount');
       if (mount !== undefined) {
         const digest = parseBlobDigest(mount);
