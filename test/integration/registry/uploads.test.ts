@@ -90,6 +90,27 @@ describe('registry blob uploads', () => {
     assert.equal((await call(registry, 'GET', location)).status, 404, 'a finished session is gone');
   });
 
+  test('two clients pushing the same blob at once both succeed, and one copy is kept', async () => {
+    const data = Buffer.from('same blob from two clients '.repeat(5000));
+    const digest = sha256(data);
+    const push = async (repo: string): Promise<number> => {
+      const post = await call(registry, 'POST', `/v2/${repo}/blobs/uploads/`);
+      const location = post.headers.get('location') ?? '';
+      for (let offset = 0; offset < data.length; offset += 40_000) {
+        const chunk = data.subarray(offset, offset + 40_000);
+        const patch = await call(registry, 'PATCH', location, { body: chunk, headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + chunk.length - 1}` } });
+        assert.equal(patch.status, 202);
+      }
+      return (await call(registry, 'PUT', `${location}?digest=${digest}`)).status;
+    };
+    assert.deepEqual(await Promise.all([push('twins/a'), push('twins/b'), push('twins/a')]), [201, 201, 201]);
+    for (const repo of ['twins/a', 'twins/b']) {
+      const response = await call(registry, 'GET', `/v2/${repo}/blobs/${digest}`);
+      assert.equal(sha256(Buffer.from(await response.arrayBuffer())), digest);
+    }
+    assert.equal((await contentFiles(registry)).filter((name) => name === digest.slice(7)).length, 1);
+  });
+
   test('upload cancel removes the session and its bytes', async () => {
     const post = await call(registry, 'POST', '/v2/cancel/repo/blobs/uploads/');
     const location = post.headers.get('location') ?? '';
