@@ -3,9 +3,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { buildBusyboxRootfs } from '../../../src/images/bootstrap/busybox-rootfs.js';
 import { makeTar, writeOciLayout } from '../../support/oci-fixtures.js';
@@ -80,5 +81,31 @@ describe('docker push and pull through a private dockerd', { skip: dockerSkip },
     await docker.docker(['pull', image]);
     const { stdout } = await docker.docker(['run', '--rm', '--network', 'none', image, '/bin/busybox', 'echo', 'pulled']);
     assert.equal(stdout.trim(), 'pulled');
+  });
+
+  test('docker login, push and pull through the token flow; denials', async () => {
+    const docker = daemon;
+    assert.ok(docker);
+    await writeFile(join(work, 'htpasswd'), `alice:${bcrypt.hashSync('alice-pw', 4)}\nbob:${bcrypt.hashSync('bob-pw', 4)}\n`);
+    await writeFile(join(work, 'access.json'), JSON.stringify({ rules: [{ accounts: ['alice'], repositories: ['**'], actions: ['*'] }, { accounts: ['bob'], repositories: ['**'], actions: ['pull'] }] }));
+    const secured = await startTestRegistry({ htpasswd: join(work, 'htpasswd'), accessConfig: join(work, 'access.json'), auth: 'token' });
+    try {
+      const host = secured.url.replace('http://', '');
+      const source = `${registry.url.replace('http://', '')}/library/busybox:test`;
+      const image = `${host}/team/busybox:1`;
+      await docker.docker(['tag', source, image]);
+      const anonymous = await docker.docker(['push', image]).then(() => 'pushed', (err: unknown) => String(err));
+      assert.match(anonymous, /denied|unauthorized|authentication required/i);
+      await docker.docker(['login', '-u', 'alice', '--password-stdin', host], 'alice-pw');
+      await docker.docker(['push', image]);
+      await docker.docker(['logout', host]);
+      await docker.docker(['rmi', image]);
+      await docker.docker(['login', '-u', 'bob', '--password-stdin', host], 'bob-pw');
+      await docker.docker(['pull', image]);
+      const denied = await docker.docker(['push', image]).then(() => 'pushed', (err: unknown) => String(err));
+      assert.match(denied, /denied/i);
+    } finally {
+      await secured.stop();
+    }
   });
 });

@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { runBerth } from '../../support/berth-cli.js';
 import { call, errorCode, pushBlob, pushImageBlobs, putManifest, sha256, startTestRegistry, type TestRegistry } from './registry-fixture.js';
 
 const HOUR = 3600_000;
@@ -98,5 +99,25 @@ describe('online garbage collection', () => {
     await registry.storage.collector.collect();
     await assertWhole(registry, 'gc/index', child.digest, child.blobs);
     await assertWhole(registry, 'gc/index', sha256(signature), [emptyConfig]);
+  });
+
+  test('`berth registry gc` collects from another process while the server keeps serving', async () => {
+    const other = await startTestRegistry();
+    try {
+      const keep = await pushImageBlobs(other, 'cli/keep', 'keep');
+      assert.equal((await putManifest(other, 'cli/keep', 'v1', keep.manifest)).status, 201);
+      const drop = await pushImageBlobs(other, 'cli/drop', 'drop');
+      assert.equal((await putManifest(other, 'cli/drop', 'v1', drop.manifest)).status, 201);
+      assert.equal((await call(other, 'DELETE', '/v2/cli/drop/manifests/v1')).status, 202);
+      const result = await runBerth(['registry', 'gc', '--root', other.storage.paths.root, '--gc-grace', '0s', '--format', 'json']);
+      assert.equal(result.code, 0, result.stderr);
+      const counts = JSON.parse(result.stdout) as { manifestsRemoved: number; blobsRemoved: number };
+      assert.deepEqual([counts.manifestsRemoved, counts.blobsRemoved], [1, 3]);
+      await assertWhole(other, 'cli/keep', 'v1', keep.blobs);
+      assert.equal((await call(other, 'GET', `/v2/cli/drop/manifests/${drop.digest}`)).status, 404);
+      assert.equal((await call(other, 'GET', `/v2/cli/drop/blobs/${drop.blobs[0] ?? ''}`)).status, 404);
+    } finally {
+      await other.stop();
+    }
   });
 });
