@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(runc conmon containernetworking-plugins curl busybox-static nftables iproute2 debootstrap
   zstd attr util-linux kmod ca-certificates)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(docker.io skopeo openssl)
+  packages+=(docker.io skopeo openssl docker-registry)
 fi
 
 if [ "$(id -u)" != 0 ]; then
