@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { eventually } from '../runtime/runtime-fixtures.js';
 import { call, errorCode, pushBlob, sha256, startTestRegistry, type TestRegistry } from './registry-fixture.js';
 
 async function contentFiles(registry: TestRegistry): Promise<string[]> {
@@ -109,6 +112,35 @@ describe('registry blob uploads', () => {
       assert.equal(sha256(Buffer.from(await response.arrayBuffer())), digest);
     }
     assert.equal((await contentFiles(registry)).filter((name) => name === digest.slice(7)).length, 1);
+  });
+
+  test('a PATCH cut off mid-body keeps what arrived; the client resumes from the reported Range', async () => {
+    const data = Buffer.from(randomBytes(64 * 1024).toString('hex'));
+    const post = await call(registry, 'POST', '/v2/cut/repo/blobs/uploads/');
+    const location = post.headers.get('location') ?? '';
+    const { port } = new URL(registry.url);
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(`PATCH ${location} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: ${data.length}\r\n\r\n`);
+        // Handed to the kernel, the bytes still reach the server before the close does.
+        socket.write(data.subarray(0, 50_000), () => {
+          socket.destroy();
+          resolve();
+        });
+      });
+      socket.on('error', () => { resolve(); });
+    });
+    let received = -1;
+    await eventually('the cut PATCH is settled', async () => {
+      const status = await call(registry, 'GET', location);
+      const range = /^0-(\d+)$/.exec(status.headers.get('range') ?? '');
+      received = range ? Number(range[1]) + 1 : -1;
+      return received === 50_000;
+    });
+    const rest = data.subarray(received);
+    const put = await call(registry, 'PUT', `${location}?digest=${sha256(data)}`, { body: rest, headers: { 'content-type': 'application/octet-stream', 'content-range': `${received}-${data.length - 1}` } });
+    assert.equal(put.status, 201);
+    assert.equal(sha256(Buffer.from(await (await call(registry, 'GET', `/v2/cut/repo/blobs/${sha256(data)}`)).arrayBuffer())), sha256(data));
   });
 
   test('upload cancel removes the session and its bytes', async () => {
