@@ -98,4 +98,29 @@ describe('kill -9 of the registry during a push', { skip: existsSync('/usr/bin/s
       }
     });
   }
+
+  test('an upload interrupted by kill -9 resumes on the restarted registry', async () => {
+    const root = join(work, 'resume');
+    const data = Buffer.from('resumable after a crash '.repeat(4000));
+    const first = await serve(root);
+    const post = await call(first, 'POST', '/v2/crash/resume/blobs/uploads/');
+    const location = post.headers.get('location') ?? '';
+    const half = 40_000;
+    const patch = await call(first, 'PATCH', location, { body: data.subarray(0, half), headers: { 'content-type': 'application/octet-stream', 'content-range': `0-${half - 1}` } });
+    assert.equal(patch.status, 202);
+    first.child.kill('SIGKILL');
+    assert.equal(await first.exited, 'SIGKILL');
+    const second = await serve(root);
+    try {
+      const status = await call(second, 'GET', location);
+      assert.equal(status.status, 204);
+      assert.equal(status.headers.get('range'), `0-${half - 1}`);
+      const put = await call(second, 'PUT', `${location}?digest=${sha256(data)}`, { body: data.subarray(half), headers: { 'content-type': 'application/octet-stream', 'content-range': `${half}-${data.length - 1}` } });
+      assert.equal(put.status, 201);
+      const blob = await call(second, 'GET', `/v2/crash/resume/blobs/${sha256(data)}`);
+      assert.equal(sha256(Buffer.from(await blob.arrayBuffer())), sha256(data));
+    } finally {
+      await stop(second);
+    }
+  });
 });
