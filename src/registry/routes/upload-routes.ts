@@ -36,7 +36,6 @@ export function uploadRoutes(context: RouteContext): FamilyHandlers<'upload'> {
       .header('location', `${repositoryPath(name)}/blobs/uploads/${status.id}`)
       .header('range', uploadRangeHeader(status.size))
       .header('docker-upload-uuid', status.id)
-      .header('oci-chunk-min-length', 0)
       .header('content-length', 0)
       .send();
   };
