@@ -52,8 +52,11 @@ export function buildRegistryApp(options: RegistryAppOptions): FastifyInstance {
   app.addContentTypeParser('*', (_request, payload, done) => {
     done(null, payload);
   });
+  const versionCheck = async (call: RouteCall): Promise<void> => {
+    await call.reply.header('content-type', 'application/json').send('{}');
+  };
   const families: Record<string, Partial<Record<string, RouteHandler<never>>>> = {
-    base: { GET: async (call: RouteCall) => { await call.reply.header('content-type', 'application/json').send('{}'); } },
+    base: { GET: versionCheck, HEAD: versionCheck },
     blob: blobRoutes(context),
     upload: uploadRoutes(context),
     manifest: manifestRoutes(context),
@@ -61,7 +64,6 @@ export function buildRegistryApp(options: RegistryAppOptions): FastifyInstance {
     catalog: catalogRoutes(context),
     referrers: referrerRoutes(context),
   };
-  families.base = { ...families.base, HEAD: families.base?.GET };
 
   app.addHook('onRequest', (_request, reply, done) => {
     void reply.header('docker-distribution-api-version', API_VERSION);
