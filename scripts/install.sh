@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(runc conmon containernetworking-plugins curl busybox-static nftables iproute2 debootstrap
   zstd attr util-linux kmod ca-certificates tini)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(docker.io skopeo golang-go docker-registry)
+  packages+=(docker.io skopeo openssl golang-go docker-registry)
 fi
 
 if [ "$(id -u)" != 0 ]; then

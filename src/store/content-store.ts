@@ -135,6 +135,40 @@ export class ContentStore {
     }
   }
 
+  /**
+   * Makes an already written file (on the same filesystem, e.g. a resumable upload's data) a blob:
+   * hashes it, checks digest and size as `write` does, calls `beforeCommit`, fsyncs it and renames
+   * it into place. The file is consumed on success; on a mismatch (data-loss, reason
+   * `digest-mismatch` or `size-mismatch`) it is left where it was and the store is unchanged.
+   * When the blob already exists the file is removed and the stored copy kept.
+   */
+  async adopt(file: string, expected: WriteExpectation & { digest: Digest }): Promise<BlobInfo> {
+    const digester = new Digester(digestAlgorithm(expected.digest));
+    for await (const chunk of createReadStream(file)) digester.update(chunk as Buffer);
+    const digest = digester.digest();
+    if (expected.size !== undefined && digester.size !== expected.size) {
+      throw errors.dataLoss('size-mismatch', `blob ${expected.digest}: expected ${expected.size} bytes, got ${digester.size}`);
+    }
+    if (digest !== expected.digest) {
+      throw errors.dataLoss('digest-mismatch', `blob content hashes to ${digest}, expected ${expected.digest}`);
+    }
+    expected.beforeCommit?.(digest);
+    if (await this.has(digest)) {
+      await unlink(file).catch(() => undefined);
+      return { digest, size: digester.size };
+    }
+    const handle = await open(file, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await mkdir(join(this.root.blobs, digestAlgorithm(digest)), { recursive: true });
+    await rename(file, this.path(digest));
+    await syncDirectory(join(this.root.blobs, digestAlgorithm(digest)));
+    return { digest, size: digester.size };
+  }
+
   /** Every blob on disk (whether referenced or not). */
   async list(): Promise<BlobInfo[]> {
     const result: BlobInfo[] = [];

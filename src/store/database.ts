@@ -18,8 +18,11 @@ export class Database {
     this.sqlite = sqlite;
   }
 
-  /** Opens (creating if needed) and migrates the database at `path`. */
-  static open(path: string): Database {
+  /**
+   * Opens (creating if needed) and migrates the database at `path` with `migrations` (the node's
+   * list by default; another database file, such as the registry's, brings its own list).
+   */
+  static open(path: string, migrations: readonly string[] = MIGRATIONS): Database {
     mkdirSync(dirname(path), { recursive: true });
     let sqlite: SqliteDatabase;
     try {
@@ -31,7 +34,7 @@ export class Database {
       throw errors.unavailable('database-open', `cannot open metadata database ${path}: ${messageOf(cause)}`, { cause });
     }
     const db = new Database(sqlite);
-    db.migrate();
+    db.migrate(migrations);
     return db;
   }
 
@@ -39,17 +42,17 @@ export class Database {
     return this.sqlite.pragma('user_version', { simple: true }) as number;
   }
 
-  private migrate(): void {
+  private migrate(migrations: readonly string[]): void {
     const apply = this.sqlite.transaction(() => {
       const current = this.schemaVersion;
-      if (current > MIGRATIONS.length) {
+      if (current > migrations.length) {
         throw errors.failedPrecondition(
           'database-too-new',
-          `metadata database has schema ${current}, newer than this berth (${MIGRATIONS.length}): upgrade berth`,
+          `metadata database has schema ${current}, newer than this berth (${migrations.length}): upgrade berth`,
         );
       }
-      for (let version = current; version < MIGRATIONS.length; version++) {
-        this.sqlite.exec(MIGRATIONS[version] ?? '');
+      for (let version = current; version < migrations.length; version++) {
+        this.sqlite.exec(migrations[version] ?? '');
         this.sqlite.pragma(`user_version = ${version + 1}`);
       }
     });

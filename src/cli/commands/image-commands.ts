@@ -6,7 +6,7 @@
  */
 import { argOf, argsOf, flagsOf, type CommandSpec, type GlobalOptions } from '../args/command-spec.js';
 import { runsInProcess } from '../context.js';
-import { PULL_COMMAND, PUSH_COMMAND } from './registry-commands.js';
+import { PULL_COMMAND, PUSH_COMMAND } from './distribution-commands.js';
 
 /** The options of the image commands, by command. */
 export interface ImageListFlags { quiet?: boolean; format?: string }

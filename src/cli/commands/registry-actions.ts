@@ -1,4 +1,4 @@
-/** pull, push, login, logout: through berthd, or in this process with --root (see registry-commands.ts). */
+/** pull, push, login, logout: through berthd, or in this process with --root (see distribution-commands.ts). */
 import type { IncomingMessage } from 'node:http';
 import { errors } from '../../base/errors.js';
 import { readJsonMessages } from '../../client/image-client.js';
@@ -10,7 +10,7 @@ import type { GlobalOptions } from '../args/command-spec.js';
 import { runsInProcess, withClient, withImages } from '../context.js';
 import { ProgressRenderer } from '../progress-renderer.js';
 import { readSecret, readStdin } from './registry-prompt.js';
-import type { LoginFlags, PullFlags, PushFlags } from './registry-commands.js';
+import type { LoginFlags, PullFlags, PushFlags } from './distribution-commands.js';
 
 function renderer(quiet: boolean | undefined): (message: object) => void {
   if (quiet === true) return () => undefined;

@@ -1,57 +1,59 @@
 /**
- * `berth image pull`, `berth image push` (shortcuts `pull`, `push`), `berth login` and
- * `berth logout`. Through berthd by default; in this process with --root / BERTH_ROOT, as the
- * other image commands. Credentials live in Docker's config.json ($DOCKER_CONFIG).
+ * `berth registry …`: the OCI distribution server (`serve`) and an offline-or-online collection
+ * (`gc`) on a registry state directory. The implementation (registry-serve.ts) and the server code
+ * load only when one of these runs.
  */
-import { argOf, flagsOf, type CommandSpec } from '../args/command-spec.js';
+import { flagsOf, type CommandSpec } from '../args/command-spec.js';
 
-export interface PullFlags { platform?: string; quiet?: boolean; allTags?: boolean; insecureRegistry: string[] }
-export interface PushFlags { quiet?: boolean; insecureRegistry: string[] }
-export interface LoginFlags { username?: string; password?: string; passwordStdin?: boolean; insecureRegistry: string[] }
+/** The options of `berth registry serve`. */
+export interface RegistryServeFlags {
+  root?: string;
+  addr: string;
+  htpasswd?: string;
+  auth?: string;
+  accessConfig?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  proxyConfig?: string;
+  gcInterval: string;
+  gcGrace: string;
+  uploadTtl: string;
+}
 
-const INSECURE = {
-  flags: '--insecure-registry <host>',
-  description: 'with --root: a registry (host[:port]) that may be reached over plain HTTP; repeatable (loopback ones always may). berthd takes its own --insecure-registry',
-  repeat: true,
-};
+export interface RegistryGcFlags {
+  root?: string;
+  gcGrace: string;
+  format?: string;
+}
 
-export const PULL_COMMAND: CommandSpec = {
-  name: 'pull', description: 'Download an image from a registry', args: '<name>',
-  options: [
-    { flags: '--platform <platform>', description: 'os/arch[/variant] to pick from a multi-platform image (default: this machine\'s)' },
-    { flags: '-a, --all-tags', description: 'pull every tag of the repository' },
-    { flags: '-q, --quiet', description: 'print only the image name' },
-    INSECURE,
+const ROOT = { flags: '--root <dir>', description: 'registry state directory (default: /var/lib/berth-registry)' };
+const GRACE = { flags: '--gc-grace <duration>', description: 'never collect blobs or untagged manifests younger than this', default: '1h' };
+
+export const REGISTRY_COMMAND: CommandSpec = {
+  name: 'registry',
+  description: 'Run an OCI distribution registry',
+  commands: [
+    {
+      name: 'serve', description: 'Serve an OCI distribution registry (spec 1.1) from a state directory',
+      options: [
+        ROOT,
+        { flags: '--addr <host:port>', description: 'address to listen on', default: '127.0.0.1:5000' },
+        { flags: '--htpasswd <file>', description: 'bcrypt htpasswd file: require Basic credentials (or tokens, with --auth token)' },
+        { flags: '--auth <mode>', description: 'basic or token (built-in token service at /token)' },
+        { flags: '--access-config <file>', description: 'JSON access rules: accounts, robots, repositories, actions, anonymous pull' },
+        { flags: '--tls-cert <file>', description: 'TLS certificate (PEM)' },
+        { flags: '--tls-key <file>', description: 'TLS private key (PEM)' },
+        { flags: '--proxy-config <file>', description: 'JSON list of upstream registries to cache, each under its own prefix' },
+        { flags: '--gc-interval <duration>', description: 'run garbage collection this often (0 = never)', default: '1h' },
+        GRACE,
+        { flags: '--upload-ttl <duration>', description: 'an upload with no chunk for this long expires', default: '24h' },
+      ],
+      run: async ({ options }) => { await (await import('./registry-serve.js')).serveRegistry(flagsOf<RegistryServeFlags>(options)); },
+    },
+    {
+      name: 'gc', description: 'Remove unreferenced blobs and untagged manifests (safe while the registry serves)',
+      options: [ROOT, GRACE, { flags: '--format <format>', description: 'table or json', default: 'table' }],
+      run: async ({ options }) => { await (await import('./registry-serve.js')).collectRegistry(flagsOf<RegistryGcFlags>(options)); },
+    },
   ],
-  run: async ({ globals, args, options }) => { await (await import('./registry-actions.js')).pull(globals, argOf(args, 'name'), flagsOf<PullFlags>(options)); },
-};
-
-export const PUSH_COMMAND: CommandSpec = {
-  name: 'push', description: 'Upload an image to a registry', args: '<name>',
-  options: [{ flags: '-q, --quiet', description: 'print only the pushed digest' }, INSECURE],
-  run: async ({ globals, args, options }) => { await (await import('./registry-actions.js')).push(globals, argOf(args, 'name'), flagsOf<PushFlags>(options)); },
-};
-
-/** `berth login`. */
-export const LOGIN_COMMAND: CommandSpec = {
-  name: 'login', description: 'Log in to a registry (checks the credentials, then stores them in $DOCKER_CONFIG/config.json)', args: '[registry]',
-  options: [
-    { flags: '-u, --username <name>', description: 'user name' },
-    { flags: '-p, --password <password>', description: 'password (prefer --password-stdin)' },
-    { flags: '--password-stdin', description: 'read the password from stdin' },
-    INSECURE,
-  ],
-  run: async ({ globals, args, options }) => {
-    const registry = args.registry;
-    await (await import('./registry-actions.js')).login(globals, typeof registry === 'string' ? registry : undefined, flagsOf<LoginFlags>(options));
-  },
-};
-
-/** `berth logout`. */
-export const LOGOUT_COMMAND: CommandSpec = {
-  name: 'logout', description: 'Remove the stored credentials of a registry', args: '[registry]',
-  run: async ({ args }) => {
-    const registry = args.registry;
-    await (await import('./registry-actions.js')).logout(typeof registry === 'string' ? registry : undefined);
-  },
 };
