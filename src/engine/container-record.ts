@@ -3,6 +3,7 @@
  * was last observed. Both are stored as JSON and checked against these schemas when read back.
  */
 import { z } from 'zod';
+import { containerNetworkSchema } from '../network/container-network.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 
 const namespaceMode = z.enum(['private', 'host']);
@@ -69,6 +70,8 @@ export const containerConfigSchema = z.object({
   log: logConfigSchema,
   /** Initial terminal size [rows, cols] (HostConfig.ConsoleSize), applied before the process starts. */
   consoleSize: z.tuple([z.number().int(), z.number().int()]).optional(),
+  /** Bridge networks or another container's namespace; absent = options.networkMode (none/host). */
+  network: containerNetworkSchema.optional(),
 });
 export type ContainerConfig = z.infer<typeof containerConfigSchema>;
 

@@ -7,10 +7,12 @@ import { hostname as hostHostname } from 'node:os';
 import type { Clock } from '../base/clock.js';
 import { DEFAULT_SECCOMP_PROFILE } from '../runtime/seccomp/default-profile.js';
 import { buildSpec } from '../runtime/spec/build-spec.js';
+import type { ContainerNetworkRequest } from '../network/container-network.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import type { ContainerEngine } from './container-engine.js';
 import { checkContainerName, generateContainerName } from './container-names.js';
 import { initialState, type ContainerConfig, type ContainerRecord } from './container-record.js';
+import { resolveContainerNetwork } from './container-networking.js';
 import { cgroupsPathOf } from './container-task.js';
 import { etcFiles } from './etc-files.js';
 
@@ -33,6 +35,8 @@ export interface CreateContainerRequest {
   logMaxSize?: number;
   /** [rows, cols] of the TTY at start. */
   consoleSize?: [number, number];
+  /** Bridge networks / `container:<id>`; absent = `options.networkMode` (none or host). */
+  network?: ContainerNetworkRequest;
 }
 
 /**
@@ -60,6 +64,9 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
   if (request.stopSignal !== undefined) config.stopSignal = request.stopSignal;
   else if (imageConfig.config?.StopSignal !== undefined) config.stopSignal = imageConfig.config.StopSignal;
   if (request.stopTimeout !== undefined) config.stopTimeout = request.stopTimeout;
+  if (request.network !== undefined && engine.task.network !== undefined) {
+    config.network = await resolveContainerNetwork(engine.networking, request.network, imageConfig.config?.ExposedPorts);
+  }
   if (request.consoleSize !== undefined && request.consoleSize[0] > 0 && request.consoleSize[1] > 0) config.consoleSize = request.consoleSize;
 
   const name = request.name !== undefined && request.name !== ''
