@@ -15,6 +15,7 @@ import { containerUpdateRoutes } from './routes/container-update.js';
 import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
+import { networkRoutes } from './routes/networks.js';
 import { systemDiskUsageRoutes } from './routes/system-df.js';
 import { systemRoutes } from './routes/system.js';
 
@@ -70,6 +71,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   containerUpdateRoutes(app, options.containers);
   systemDiskUsageRoutes(app, options.images, options.containers);
   checkpointRoutes(app, options.containers);
+  networkRoutes(app, options.containers);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

@@ -4,8 +4,8 @@
  * isolation rules in berth's own filter chain BERTH-ISOLATION (jumped to first from FORWARD).
  * Only rules and chains berth creates are added or deleted; global chains are never flushed.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { isMountPoint, unmountAll } from '../snapshots/mount-table.js';
 import type { NetworkRecord } from './network-store.js';
@@ -34,8 +34,11 @@ export class HostNet {
     await rm(path, { force: true });
   }
 
-  /** The network's bridge, up, with the gateway address (so its subnet shows in the host's routes). */
-  async ensureBridge(network: NetworkRecord): Promise<void> {
+  /**
+   * The network's bridge, up, with the gateway address (so its subnet shows in the host's routes)
+   * and `berth:<state root>` as its alias, so a bridge whose state root is gone can be recognised.
+   */
+  async ensureBridge(network: NetworkRecord, stateRoot: string): Promise<void> {
     const prefix = network.subnet.split('/')[1] ?? '24';
     if (!(await this.#ok('ip', ['link', 'show', 'dev', network.bridge]))) {
       await this.runner.run('ip', ['link', 'add', 'name', network.bridge, 'type', 'bridge']).catch(async (err: unknown) => {
@@ -46,7 +49,31 @@ export class HostNet {
     if (!addresses.stdout.includes(`"${network.gateway}"`)) {
       await this.runner.run('ip', ['addr', 'add', `${network.gateway}/${prefix}`, 'dev', network.bridge]);
     }
+    await this.runner.run('ip', ['link', 'set', 'dev', network.bridge, 'alias', `berth:${stateRoot}`]);
     await this.runner.run('ip', ['link', 'set', network.bridge, 'up']);
+  }
+
+  /**
+   * Removes berth bridges (and their isolation rules) whose state root no longer has a database:
+   * what a deleted state root leaves on the host. Returns the bridges removed.
+   */
+  async removeStaleBridges(): Promise<string[]> {
+    const listed = await this.runner.run('ip', ['-j', '-d', 'link', 'show', 'type', 'bridge']).catch(() => ({ stdout: '[]' }));
+    const links = JSON.parse(listed.stdout === '' ? '[]' : listed.stdout) as { ifname?: string; ifalias?: string }[];
+    const removed: string[] = [];
+    for (const link of links) {
+      const name = link.ifname ?? '';
+      const owner = link.ifalias?.startsWith('berth:') === true ? link.ifalias.slice('berth:'.length) : undefined;
+      if (!name.startsWith(BRIDGE_PREFIX) || owner === undefined) continue;
+      if (await access(join(owner, 'berth.db')).then(() => true, () => false)) continue;
+      const rules = (await this.runner.run('iptables', ['-w', '-S', ISOLATION_CHAIN]).catch(() => ({ stdout: '' }))).stdout.split('\n');
+      for (const rule of rules.filter((r) => r.startsWith('-A ') && r.split(' ').includes(name))) {
+        await this.#ok('iptables', ['-w', '-D', ...rule.split(' ').slice(1)]);
+      }
+      await this.#ok('ip', ['link', 'del', name]);
+      removed.push(name);
+    }
+    return removed;
   }
 
   async removeBridge(network: NetworkRecord): Promise<void> {

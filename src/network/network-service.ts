@@ -49,10 +49,12 @@ export class NetworkService {
   readonly #dns: DnsServer;
   readonly #runner: ProcessRunner;
   readonly #now: () => Date;
+  readonly #root: string;
 
   private constructor(options: NetworkServiceOptions) {
     this.store = new NetworkStore(options.db);
     this.#runner = options.runner;
+    this.#root = options.root;
     this.#now = options.now ?? (() => new Date());
     this.host = new HostNet(options.runner);
     const dir = join(options.root, 'network');
@@ -64,6 +66,7 @@ export class NetworkService {
   static async open(options: NetworkServiceOptions): Promise<NetworkService> {
     const service = new NetworkService(options);
     service.#dns.setUpstreams(await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
+    await service.host.removeStaleBridges();
     for (const network of service.store.list()) await service.#bringUp(network);
     return service;
   }
@@ -133,7 +136,7 @@ export class NetworkService {
   }
 
   async #bringUp(network: NetworkRecord): Promise<void> {
-    await this.host.ensureBridge(network);
+    await this.host.ensureBridge(network, this.#root);
     await this.host.addIsolation(network);
     await this.#dns.listen(network.gateway);
   }
