@@ -9,6 +9,7 @@ import { ContainerFilesClient } from './container-files-client.js';
 import type { DiskUsage } from './container-types.js';
 import { ExecClient } from './exec-client.js';
 import { ImageClient } from './image-client.js';
+import { NetworkClient } from './network-client.js';
 
 /** The sub-clients share one transport; calls on them may run concurrently. */
 export class BerthClient {
@@ -17,6 +18,7 @@ export class BerthClient {
   readonly files: ContainerFilesClient;
   readonly execs: ExecClient;
   readonly images: ImageClient;
+  readonly networks: NetworkClient;
 
   /** `host` is `unix:///path/to/berth.sock` or a socket path; throws invalid-argument otherwise. */
   constructor(host: string) {
@@ -25,6 +27,7 @@ export class BerthClient {
     this.files = new ContainerFilesClient(this.transport);
     this.execs = new ExecClient(this.transport);
     this.images = new ImageClient(this.transport);
+    this.networks = new NetworkClient(this.transport);
   }
 
   /** `GET /_ping`: resolves when the daemon answers; unavailable when nothing listens. */

@@ -40,6 +40,11 @@ export interface HostConfig {
   /** [rows, columns] of the TTY at creation (with Tty). */
   ConsoleSize?: [number, number];
   LogConfig?: { Type: string; Config: Record<string, string> };
+  PortBindings?: Record<string, { HostIp: string; HostPort: string }[]>;
+  PublishAllPorts?: boolean;
+  Dns?: string[];
+  DnsSearch?: string[];
+  ExtraHosts?: string[];
 }
 
 /** The body of `POST /containers/create` (Config fields at the top level). */
@@ -62,6 +67,7 @@ export interface ContainerCreateConfig {
   StopSignal?: string;
   StopTimeout?: number;
   HostConfig?: HostConfig;
+  NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases?: string[] }> };
 }
 
 export interface ContainerCreateResponse {

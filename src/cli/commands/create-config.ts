@@ -6,6 +6,7 @@ import { errors } from '../../base/errors.js';
 import { parseByteSize } from '../../base/byte-size.js';
 import type { ContainerCreateConfig, HostConfig, Ulimit } from '../../client/container-types.js';
 import type { CreateFlags } from './container-flags.js';
+import { networkingFromFlags } from './network-flags.js';
 
 /** `key=value` pairs (`key` alone → empty value unless `requireValue`). */
 export function keyValues(values: string[], flag: string, requireValue = false): Record<string, string> {
@@ -94,6 +95,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
   const detach = flags.detach === true;
   const interactive = flags.interactive === true;
   const logOpts = keyValues(flags.logOpt, '--log-opt', true);
+  const networking = networkingFromFlags(flags);
   const host: HostConfig = defined({
     Memory: size(flags.memory, '--memory'),
     MemorySwap: size(flags.memorySwap, '--memory-swap', true),
@@ -122,6 +124,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     CgroupnsMode: flags.cgroupns,
     AutoRemove: flags.rm === true ? true : undefined,
     LogConfig: flags.logDriver === undefined && flags.logOpt.length === 0 ? undefined : { Type: flags.logDriver ?? '', Config: logOpts },
+    ...networking.host,
   });
   return defined({
     Image: image,
@@ -142,5 +145,6 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     StopSignal: flags.stopSignal,
     StopTimeout: integer(flags.stopTimeout, '--stop-timeout'),
     HostConfig: host,
+    NetworkingConfig: networking.networkingConfig,
   });
 }
