@@ -6,7 +6,7 @@
  * The detach is in `cleanupTask`, so every path that ends a run (exit, stop, rm, failed start,
  * live restore) releases addresses, veths and rules.
  */
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { errors } from '../base/errors.js';
 import type { ContainerNetwork, ContainerNetworkRequest } from '../network/container-network.js';
 import { networkHosts, networkResolvConf } from '../network/container-etc.js';
@@ -66,6 +66,8 @@ export async function attachRunNetwork(ctx: NetworkingContext, record: Container
     if (target === undefined || !isActive(target.state) || target.state.pid <= 0) {
       throw errors.conflict('container-not-running', `cannot join the network of container ${net.container ?? ''}: it is not running`);
     }
+    // As Docker: the joining container sees the same hosts and resolv.conf as the one it joins.
+    for (const file of ['hosts', 'resolv.conf'] as const) await copyFile(ctx.paths.etcFile(target.id, file), ctx.paths.etcFile(record.id, file));
     const own = ctx.network.attachments.netnsPath(target.id);
     return (await isMountPoint(own)) ? own : `/proc/${target.state.pid}/ns/net`;
   }
