@@ -6,6 +6,7 @@
  */
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { KeyedMutex } from '../base/keyed-mutex.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { isMountPoint, unmountAll } from '../snapshots/mount-table.js';
 import type { NetworkRecord } from './network-store.js';
@@ -15,6 +16,9 @@ export const ISOLATION_CHAIN = 'BERTH-ISOLATION';
 export const BRIDGE_PREFIX = 'bn-';
 
 export class HostNet {
+  /** Rule changes of this process go one at a time (check-then-insert must not interleave). */
+  readonly #rules = new KeyedMutex();
+
   constructor(private readonly runner: ProcessRunner) {}
 
   async #ok(command: string, args: string[]): Promise<boolean> {
@@ -88,6 +92,10 @@ export class HostNet {
 
   /** The chain, its jump as FORWARD's first rule and the final drop between berth bridges. */
   async ensureIsolationChain(): Promise<void> {
+    await this.#rules.run('iptables', () => this.#ensureIsolationChain());
+  }
+
+  async #ensureIsolationChain(): Promise<void> {
     if (!(await this.#ok('iptables', ['-w', '-S', ISOLATION_CHAIN]))) await this.#ok('iptables', ['-w', '-N', ISOLATION_CHAIN]);
     await this.#ensureRule([ISOLATION_CHAIN, '-i', `${BRIDGE_PREFIX}+`, '-o', `${BRIDGE_PREFIX}+`, '-j', 'DROP'], 'last');
     const forward = (await this.runner.run('iptables', ['-w', '-S', 'FORWARD'])).stdout.split('\n').filter((l) => l.startsWith('-A '));
@@ -109,8 +117,10 @@ export class HostNet {
   }
 
   async addIsolation(network: NetworkRecord): Promise<void> {
-    await this.ensureIsolationChain();
-    for (const rule of HostNet.isolationRules(network)) await this.#ensureRule(rule, 'first');
+    await this.#rules.run('iptables', async () => {
+      await this.#ensureIsolationChain();
+      for (const rule of HostNet.isolationRules(network)) await this.#ensureRule(rule, 'first');
+    });
   }
 
   async removeIsolation(network: NetworkRecord): Promise<void> {
