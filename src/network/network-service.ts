@@ -50,6 +50,8 @@ export class NetworkService {
   readonly #runner: ProcessRunner;
   readonly #now: () => Date;
   readonly #root: string;
+  /** Networks whose host side this process has brought up (attach skips them). */
+  readonly #up = new Set<string>();
 
   private constructor(options: NetworkServiceOptions) {
     this.store = new NetworkStore(options.db);
@@ -60,7 +62,7 @@ export class NetworkService {
     const dir = join(options.root, 'network');
     const cni = new CniDriver(options.runner, options.pluginDir ?? DEFAULT_CNI_PLUGIN_DIR, join(dir, 'cni-cache'));
     this.#dns = new DnsServer(this.store);
-    this.attachments = new ContainerAttachments({ store: this.store, cni, host: this.host, dir, prepare: (n) => this.#bringUp(n) });
+    this.attachments = new ContainerAttachments({ store: this.store, cni, host: this.host, dir, prepare: (n) => (this.#up.has(n.id) ? Promise.resolve() : this.#bringUp(n)) });
   }
 
   static async open(options: NetworkServiceOptions): Promise<NetworkService> {
@@ -139,9 +141,11 @@ export class NetworkService {
     await this.host.ensureBridge(network, this.#root);
     await this.host.addIsolation(network);
     await this.#dns.listen(network.gateway);
+    this.#up.add(network.id);
   }
 
   async #tearDown(network: NetworkRecord): Promise<void> {
+    this.#up.delete(network.id);
     this.#dns.unlisten(network.gateway);
     await this.host.removeIsolation(network);
     await this.host.removeBridge(network);
