@@ -90,7 +90,10 @@ export class HostNet {
     await this.runner.run('iptables', position === 'first' ? ['-w', '-I', chain, '1', ...rule] : ['-w', '-A', chain, ...rule]);
   }
 
-  /** The chain, its jump as FORWARD's first rule and the final drop between berth bridges. */
+  /**
+   * The chain, its jump as FORWARD's first rule, the final drop between berth bridges, and before
+   * it a pass for connections to a published port (DNAT by portmap), which any network may reach.
+   */
   async ensureIsolationChain(): Promise<void> {
     await this.#rules.run('iptables', () => this.#ensureIsolationChain());
   }
@@ -98,6 +101,7 @@ export class HostNet {
   async #ensureIsolationChain(): Promise<void> {
     if (!(await this.#ok('iptables', ['-w', '-S', ISOLATION_CHAIN]))) await this.#ok('iptables', ['-w', '-N', ISOLATION_CHAIN]);
     await this.#ensureRule([ISOLATION_CHAIN, '-i', `${BRIDGE_PREFIX}+`, '-o', `${BRIDGE_PREFIX}+`, '-j', 'DROP'], 'last');
+    await this.#ensureRule([ISOLATION_CHAIN, '-m', 'conntrack', '--ctstate', 'DNAT', '-j', 'RETURN'], 'first');
     const forward = (await this.runner.run('iptables', ['-w', '-S', 'FORWARD'])).stdout.split('\n').filter((l) => l.startsWith('-A '));
     if (forward[0] !== `-A FORWARD -j ${ISOLATION_CHAIN}`) {
       if (forward.includes(`-A FORWARD -j ${ISOLATION_CHAIN}`)) await this.#ok('iptables', ['-w', '-D', 'FORWARD', '-j', ISOLATION_CHAIN]);

@@ -71,6 +71,15 @@ describe('bridge networks', { skip: skipReason() }, () => {
     assert.deepEqual(endpoint.ports, [{ containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: port }]);
   });
 
+  test('a published port is reachable from a container of another network through the host address', async () => {
+    const back = f.engine.network.resolve('back');
+    const port = await freeLoopbackPort();
+    await startOn(f, 'published2', { mode: 'bridge', ports: [{ containerPort: 80, protocol: 'tcp', hostIp: back.gateway, hostPort: port }] }, WEB_CMD('hello-across'));
+    const r = await runOn(f, { mode: 'back' }, `for i in 1 2 3 4 5; do timeout 3 wget -qO- http://${back.gateway}:${port}/ && exit 0; sleep 1; done; exit 1`);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout, 'hello-across\n');
+  });
+
   test('an internal network has no default route and no masquerade', async () => {
     const n = await f.engine.network.create({ name: 'sealed', internal: true });
     bridges.push(n.bridge);
