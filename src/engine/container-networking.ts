@@ -11,7 +11,7 @@ import { errors } from '../base/errors.js';
 import type { ContainerNetwork, ContainerNetworkRequest } from '../network/container-network.js';
 import { networkHosts, networkResolvConf } from '../network/container-etc.js';
 import { DEFAULT_NETWORK, type NetworkService } from '../network/network-service.js';
-import { parsePortKey, type PortBinding } from '../network/port-spec.js';
+import { publishAllPorts } from '../network/port-spec.js';
 import { isMountPoint } from '../snapshots/mount-table.js';
 import type { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord } from './container-record.js';
@@ -42,14 +42,7 @@ export async function resolveContainerNetwork(
     const aliases = network.name === DEFAULT_NETWORK ? [] : (request.endpoints?.[name]?.aliases ?? []);
     networks.push({ id: network.id, aliases });
   }
-  const ports: PortBinding[] = [...(request.ports ?? [])];
-  if (request.publishAll === true) {
-    for (const key of Object.keys(exposedPorts ?? {})) {
-      for (const { port, protocol } of parsePortKey(key, 'Config.ExposedPorts')) {
-        if (!ports.some((p) => p.containerPort === port && p.protocol === protocol)) ports.push({ containerPort: port, protocol, hostIp: '', hostPort: 0 });
-      }
-    }
-  }
+  const ports = request.publishAll === true ? publishAllPorts(request.ports ?? [], exposedPorts) : [...(request.ports ?? [])];
   return { mode: 'bridge', networks, ports, ...base };
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fromDockerPortBindings, parsePortKey, parsePublishSpec, toDockerPortBindings } from './port-spec.js';
+import { fromDockerPortBindings, parsePortKey, parsePublishSpec, publishAllPorts, toDockerPortBindings } from './port-spec.js';
 
 test('parsePublishSpec reads the forms of -p', () => {
   assert.deepEqual(parsePublishSpec('8080:80'), [{ containerPort: 80, protocol: 'tcp', hostIp: '', hostPort: 8080 }]);
@@ -24,4 +24,15 @@ test('PortBindings map round trip and port keys', () => {
   ]);
   assert.deepEqual(toDockerPortBindings(bindings), { '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }], '53/udp': [{ HostIp: '', HostPort: '' }] });
   assert.deepEqual(parsePortKey('80-81/udp'), [{ port: 80, protocol: 'udp' }, { port: 81, protocol: 'udp' }]);
+});
+
+test('publishAllPorts adds a free-port binding for each exposed port not bound yet', () => {
+  const bound = [{ containerPort: 80, protocol: 'tcp' as const, hostIp: '127.0.0.1', hostPort: 8080 }];
+  assert.deepEqual(publishAllPorts(bound, { '80/tcp': {}, '53/udp': {}, '9000-9001': {} }), [
+    ...bound,
+    { containerPort: 53, protocol: 'udp', hostIp: '', hostPort: 0 },
+    { containerPort: 9000, protocol: 'tcp', hostIp: '', hostPort: 0 },
+    { containerPort: 9001, protocol: 'tcp', hostIp: '', hostPort: 0 },
+  ]);
+  assert.deepEqual(publishAllPorts([], null), []);
 });

@@ -102,3 +102,14 @@ export function toDockerPortBindings(bindings: readonly PortBinding[]): Record<s
   }
   return out;
 }
+
+/** `-P`: adds a binding on a free host port for each exposed port (`80/tcp`, ranges) not bound yet. */
+export function publishAllPorts(bindings: readonly PortBinding[], exposedPorts: Record<string, unknown> | null | undefined): PortBinding[] {
+  const out = [...bindings];
+  for (const key of Object.keys(exposedPorts ?? {})) {
+    for (const { port, protocol } of parsePortKey(key, 'Config.ExposedPorts')) {
+      if (!out.some((p) => p.containerPort === port && p.protocol === protocol)) out.push({ containerPort: port, protocol, hostIp: '', hostPort: 0 });
+    }
+  }
+  return out;
+}
