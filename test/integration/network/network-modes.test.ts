@@ -5,6 +5,7 @@
 // the test starts. Needs root.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { EngineFixture, skipReason } from '../engine/engine-fixture.js';
 import { networkLeftovers, runOn, startOn, WEB_CMD } from './network-fixture.js';
 
@@ -46,6 +47,17 @@ describe('network modes', { skip: skipReason() }, () => {
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stdout, /^nameserver 192\.0\.2\.53$/m);
     assert.match(r.stdout, /^box7$/m);
+  });
+
+  test('containers started at once on one network get distinct addresses and one jump to berth\'s chain', async () => {
+    await f.engine.network.create({ name: 'busy' });
+    const ids = await Promise.all([1, 2, 3, 4, 5].map((i) => startOn(f, `busy${i}`, { mode: 'busy' }, ['sleep', '3600'])));
+    const ips = ids.map((id) => f.engine.network.store.endpointsOfContainer(id)[0]?.ip ?? '');
+    assert.equal(new Set(ips).size, 5, ips.join(' '));
+    const jumps = execFileSync('iptables', ['-w', '-S', 'FORWARD'], { encoding: 'utf8' }).split('\n').filter((l) => l === '-A FORWARD -j BERTH-ISOLATION');
+    assert.equal(jumps.length, 1);
+    await Promise.all(ids.map((id) => f.engine.remove(id, { force: true })));
+    assert.deepEqual(f.engine.network.store.endpointsOfNetwork(f.engine.network.resolve('busy').id), []);
   });
 
   test('a run lost while the engine was down gives back its namespace, veth and lease at the next open', async () => {
