@@ -9,6 +9,7 @@ import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import type { CreateContainerRequest } from '../engine/create-container.js';
 import { parseByteSize } from '../base/byte-size.js';
 import { mountBodySchema, mountRequestsFromBody } from './container-mounts-body.js';
+import { hostConfigNetworkFields, networkFromBody, networkingConfigSchema } from './container-network-body.js';
 
 const strings = z.array(z.string()).nullish();
 const stringMap = z.record(z.string(), z.string()).nullish();
@@ -46,6 +47,7 @@ const hostConfigSchema = z.object({
   AutoRemove: z.boolean().nullish(),
   LogConfig: z.object({ Type: z.string().nullish(), Config: stringMap }).nullish(),
   ConsoleSize: z.tuple([z.number().int(), z.number().int()]).nullish(),
+  ...hostConfigNetworkFields,
 }).nullish();
 
 export const containerCreateBodySchema = z.object({
@@ -69,6 +71,7 @@ export const containerCreateBodySchema = z.object({
   NetworkDisabled: z.boolean().nullish(),
   Volumes: z.record(z.string(), z.unknown()).nullish(),
   HostConfig: hostConfigSchema,
+  NetworkingConfig: networkingConfigSchema,
 });
 export type ContainerCreateBody = z.infer<typeof containerCreateBodySchema>;
 
@@ -84,20 +87,10 @@ function namespaceMode(field: string, value: string | null | undefined, privateA
   throw errors.invalidArgument('unsupported-mode', `HostConfig.${field}: "${mode}" is not supported (use private or host)`);
 }
 
-/**
- * Networks come with the networking support: until then `default`/`bridge` mean a private network
- * namespace with loopback only, like `none`.
- */
-function networkMode(body: ContainerCreateBody): 'none' | 'host' {
-  const mode = text(body.HostConfig?.NetworkMode) ?? 'default';
-  if (body.NetworkDisabled === true || mode === 'none' || mode === 'default' || mode === 'bridge') return 'none';
-  if (mode === 'host') return 'host';
-  throw errors.notFound('network-not-found', `network ${mode} not found`);
-}
-
 /** Validated body → the engine's create request. Throws invalid-argument naming the field. */
 export function createRequestFromBody(body: ContainerCreateBody, name: string | undefined): CreateContainerRequest {
   const host = body.HostConfig ?? {};
+  const networking = networkFromBody(body);
   const options: ContainerOptions = {
     cmd: list(body.Cmd),
     entrypoint: list(body.Entrypoint),
@@ -129,7 +122,7 @@ export function createRequestFromBody(body: ContainerCreateBody, name: string | 
     tmpfs: host.Tmpfs ?? undefined,
     sysctls: host.Sysctls ?? undefined,
     oomScoreAdj: nonZero(host.OomScoreAdj),
-    networkMode: networkMode(body),
+    networkMode: networking.networkMode,
     ipcMode: namespaceMode('IpcMode', host.IpcMode, ['shareable']),
     pidMode: namespaceMode('PidMode', host.PidMode),
     utsMode: namespaceMode('UTSMode', host.UTSMode),
@@ -153,6 +146,7 @@ export function createRequestFromBody(body: ContainerCreateBody, name: string | 
   if (name !== undefined && name !== '') request.name = name;
   const mounts = mountRequestsFromBody(host.Binds, host.Mounts, body.Volumes);
   if (mounts.length > 0) request.mounts = mounts;
+  if (networking.network !== undefined) request.network = networking.network;
   if (host.ConsoleSize) request.consoleSize = host.ConsoleSize;
   if (text(body.StopSignal) !== undefined) request.stopSignal = body.StopSignal ?? undefined;
   if (body.StopTimeout !== null && body.StopTimeout !== undefined) request.stopTimeout = body.StopTimeout;

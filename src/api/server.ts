@@ -15,6 +15,7 @@ import { containerUpdateRoutes } from './routes/container-update.js';
 import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
+import { networkRoutes } from './routes/networks.js';
 import { systemDiskUsageRoutes } from './routes/system-df.js';
 import { securityRoutes, type SecurityRoutesOptions } from './routes/security.js';
 import { authRoutes } from './routes/pull-push.js';
@@ -81,6 +82,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   checkpointRoutes(app, options.containers);
   volumeRoutes(app, options.containers);
   if (options.security) securityRoutes(app, options.security);
+  networkRoutes(app, options.containers);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

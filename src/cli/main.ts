@@ -8,6 +8,7 @@ import { VOLUME_COMMAND } from './commands/volume-commands.js';
 import { expandScanShortcut, SCAN_COMMAND } from './commands/security-commands.js';
 import { LOGIN_COMMAND, LOGOUT_COMMAND } from './commands/distribution-commands.js';
 import { REGISTRY_COMMAND } from './commands/registry-commands.js';
+import { NETWORK_COMMAND } from './commands/network-commands.js';
 import { takeExitStatus } from './context.js';
 import { EXIT_CODES } from './exit-codes.js';
 
@@ -41,7 +42,7 @@ export const PROGRAM: CommandSpec = {
     { flags: '-H, --host <url>', description: 'berthd socket (default: $BERTH_HOST or unix:///run/berth/berth.sock)' },
     { flags: '-v, --version', description: 'print the version' },
   ],
-  commands: [CONTAINER_COMMAND, IMAGE_COMMAND, VOLUME_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND, SCAN_COMMAND, LOGIN_COMMAND, LOGOUT_COMMAND, REGISTRY_COMMAND],
+  commands: [CONTAINER_COMMAND, IMAGE_COMMAND, VOLUME_COMMAND, NETWORK_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND, SCAN_COMMAND, LOGIN_COMMAND, LOGOUT_COMMAND, REGISTRY_COMMAND],
 };
 
 /** The index of the command word: the first word that is not a global option or its value. */

@@ -11,6 +11,7 @@ import { ExecClient } from './exec-client.js';
 import { ImageClient } from './image-client.js';
 import { VolumeClient } from './volume-client.js';
 import { SecurityClient } from './security-client.js';
+import { NetworkClient } from './network-client.js';
 
 /** The sub-clients share one transport; calls on them may run concurrently. */
 export class BerthClient {
@@ -21,6 +22,7 @@ export class BerthClient {
   readonly images: ImageClient;
   readonly volumes: VolumeClient;
   readonly security: SecurityClient;
+  readonly networks: NetworkClient;
 
   /** `host` is `unix:///path/to/berth.sock` or a socket path; throws invalid-argument otherwise. */
   constructor(host: string) {
@@ -31,6 +33,7 @@ export class BerthClient {
     this.images = new ImageClient(this.transport);
     this.volumes = new VolumeClient(this.transport);
     this.security = new SecurityClient(this.transport);
+    this.networks = new NetworkClient(this.transport);
   }
 
   /** `GET /_ping`: resolves when the daemon answers; unavailable when nothing listens. */

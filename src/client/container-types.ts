@@ -55,6 +55,11 @@ export interface HostConfig {
   /** [rows, columns] of the TTY at creation (with Tty). */
   ConsoleSize?: [number, number];
   LogConfig?: { Type: string; Config: Record<string, string> };
+  PortBindings?: Record<string, { HostIp: string; HostPort: string }[]>;
+  PublishAllPorts?: boolean;
+  Dns?: string[];
+  DnsSearch?: string[];
+  ExtraHosts?: string[];
 }
 
 /** The body of `POST /containers/create` (Config fields at the top level). */
@@ -79,6 +84,7 @@ export interface ContainerCreateConfig {
   /** Anonymous volumes (`-v /path`). */
   Volumes?: Record<string, Record<string, never>>;
   HostConfig?: HostConfig;
+  NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases?: string[] }> };
 }
 
 export interface ContainerCreateResponse {

@@ -15,6 +15,7 @@ import { KeyedMutex } from '../base/keyed-mutex.js';
 import { ChildProcessRunner, type ProcessRunner } from '../base/process-runner.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { ImageService } from '../images/image-service.js';
+import { NetworkService } from '../network/network-service.js';
 import type { ImageConfig } from '../oci/schemas.js';
 import { attachSocketPath, connectAttach, type AttachConnection } from '../runtime/attach-socket.js';
 import { resizeTerminal, terminalControlPath } from '../runtime/terminal-resize.js';
@@ -26,6 +27,7 @@ import { ContainerEvents } from './container-events.js';
 import { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord, type ContainerState } from './container-record.js';
 import { ContainerStore } from './container-store.js';
+import { attachRunNetwork, type NetworkingContext } from './container-networking.js';
 import { cleanupTask, createTask, type TaskContext } from './container-task.js';
 import { prepareContainer, type CreateContainerRequest } from './create-container.js';
 import { ExecSessions } from './exec-sessions.js';
@@ -48,6 +50,8 @@ export interface ContainerEngineOptions {
   host?: HostFacts;
   /** `--init` binary (a name on PATH or a path); tini-static when absent. */
   initPath?: string;
+  /** Where the CNI plugins are (default /usr/lib/cni). */
+  cniPluginDir?: string;
 }
 
 export type { WaitCondition } from './wait-container.js';
@@ -69,7 +73,7 @@ export class ContainerEngine {
   readonly #imageConfigs = new Map<string, ImageConfig>();
   readonly #monitor: ExitMonitor;
 
-  private constructor(options: ContainerEngineOptions, host: HostFacts) {
+  private constructor(options: ContainerEngineOptions, host: HostFacts, network: NetworkService) {
     this.#images = options.images;
     this.#clock = options.clock ?? systemClock;
     this.store = new ContainerStore(options.images.db);
@@ -88,6 +92,7 @@ export class ContainerEngine {
       cgroupParent: options.cgroupParent ?? '/berth',
       volumes: this.volumes,
       initPath: options.initPath,
+      network,
     };
     this.#monitor = new ExitMonitor(this.paths.exits, (id) => {
       void this.#mutex.run(id, () => this.#recordExit(id)).catch(() => undefined);
@@ -96,7 +101,11 @@ export class ContainerEngine {
 
   /** Opens the engine on the image service's state root and restores what runs (live restore). */
   static async open(options: ContainerEngineOptions): Promise<ContainerEngine> {
-    const engine = new ContainerEngine(options, options.host ?? (await readHostFacts()));
+    const runner = options.runner ?? new ChildProcessRunner();
+    const network = await NetworkService.open({
+      db: options.images.db, root: options.images.root.path, runner, ...(options.cniPluginDir === undefined ? {} : { pluginDir: options.cniPluginDir }),
+    });
+    const engine = new ContainerEngine({ ...options, runner }, options.host ?? (await readHostFacts()), network);
     await restoreContainers(engine, {
       recordExit: (id) => engine.#recordExit(id),
       removeNow: (record) => engine.#removeNow(record),
@@ -110,6 +119,19 @@ export class ContainerEngine {
   /** Stops watching exits. Containers keep running. */
   close(): void {
     this.#monitor.stop();
+    this.network.close();
+  }
+
+  /** The node's bridge networks. */
+  get network(): NetworkService {
+    const { network } = this.task;
+    if (network === undefined) throw errors.internal('no-network-service', 'networking is not set up');
+    return network;
+  }
+
+  /** What the networking glue needs of the engine. */
+  get networking(): NetworkingContext {
+    return { network: this.network, store: this.store, paths: this.paths, hostResolvConf: this.task.host.resolvConf };
   }
 
   /** Ids of the container's exec sessions. */
@@ -174,7 +196,8 @@ export class ContainerEngine {
     const uuid = randomUUID();
     try {
       const image = await this.imageConfig(record.imageId);
-      const launched = await createTask(this.task, record, image, uuid);
+      const netnsPath = await attachRunNetwork(this.networking, record);
+      const launched = await createTask(this.task, record, image, uuid, netnsPath);
       const size = record.config.consoleSize;
       if (size !== undefined && record.config.options.tty === true) await resizeTerminal(terminalControlPath(this.paths.dir(id)), size[0], size[1]);
       await this.attachments.connectWaiting(id, attachSocketPath(this.paths.dir(id)));

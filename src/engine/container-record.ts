@@ -3,6 +3,7 @@
  * was last observed. Both are stored as JSON and checked against these schemas when read back.
  */
 import { z } from 'zod';
+import { containerNetworkSchema } from '../network/container-network.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import { containerMountSchema } from './container-mount.js';
 
@@ -73,6 +74,8 @@ export const containerConfigSchema = z.object({
   consoleSize: z.tuple([z.number().int(), z.number().int()]).optional(),
   /** Volumes, binds and tmpfs mounts (`-v`, `--mount`, image VOLUMEs), resolved at create. */
   mounts: z.array(containerMountSchema).optional(),
+  /** Bridge networks or another container's namespace; absent = options.networkMode (none/host). */
+  network: containerNetworkSchema.optional(),
 });
 export type ContainerConfig = z.infer<typeof containerConfigSchema>;
 

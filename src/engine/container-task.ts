@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { isBerthError } from '../base/errors.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { readFileInRoot } from '../base/read-file-in-root.js';
+import type { NetworkService } from '../network/network-service.js';
 import type { ImageConfig } from '../oci/schemas.js';
 import { removeCgroup } from '../runtime/cgroup-cleanup.js';
 import { launchContainer, type LaunchedContainer } from '../runtime/conmon-launcher.js';
@@ -38,6 +39,8 @@ export interface TaskContext {
   volumes: VolumeService;
   /** `--init` binary (name on PATH or path); tini-static when absent. */
   initPath?: string | undefined;
+  /** Bridge networking; runs of containers with `config.network` need it. */
+  network?: NetworkService;
 }
 
 export function cgroupsPathOf(ctx: TaskContext, id: string): string {
@@ -53,7 +56,7 @@ export async function mountRootfs(ctx: TaskContext, id: string): Promise<string>
 }
 
 /** The runtime spec of the container's next run (reads users from the mounted rootfs). */
-export async function containerSpec(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, rootfs: string, binds: BindMountSpec[] = []): Promise<RuntimeSpec> {
+export async function containerSpec(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, rootfs: string, binds: BindMountSpec[] = [], netnsPath?: string): Promise<RuntimeSpec> {
   const { id, config } = record;
   return buildSpec({
     id,
@@ -74,6 +77,7 @@ export async function containerSpec(ctx: TaskContext, record: ContainerRecord, i
     hostKernel: ctx.host.kernel,
     binds,
     ...(config.options.init === true ? { initPath: resolveInitPath(ctx.initPath) } : {}),
+    ...(netnsPath === undefined ? {} : { networkNamespacePath: netnsPath }),
   });
 }
 
@@ -82,10 +86,10 @@ export async function containerSpec(ctx: TaskContext, record: ContainerRecord, i
  * `created`; nothing of the user's process runs yet). Throws what buildSpec and launchContainer
  * throw; the caller runs `cleanupTask` on failure.
  */
-export async function createTask(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, uuid: string): Promise<LaunchedContainer> {
+export async function createTask(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, uuid: string, netnsPath?: string): Promise<LaunchedContainer> {
   const { id, config } = record;
   const rootfs = await mountRootfs(ctx, id);
-  const spec = await containerSpec(ctx, record, image, rootfs, await prepareTaskMounts(ctx.volumes, record, rootfs));
+  const spec = await containerSpec(ctx, record, image, rootfs, await prepareTaskMounts(ctx.volumes, record, rootfs), netnsPath);
   await writeFile(ctx.paths.spec(id), JSON.stringify(spec));
   await rm(join(ctx.paths.exits, id), { force: true });
   await rm(ctx.paths.persist(id), { recursive: true, force: true });
@@ -114,7 +118,8 @@ export async function createTask(ctx: TaskContext, record: ContainerRecord, imag
 
 /**
  * Removes what a run leaves once its process is gone: runc's state (and leaf cgroup), the rootfs
- * mount, a leftover leaf cgroup. Idempotent; safe on a container that never ran.
+ * mount, a leftover leaf cgroup, then its networks (CNI DEL while the namespace exists, then the
+ * namespace). Idempotent; safe on a container that never ran.
  */
 export async function cleanupTask(ctx: TaskContext, id: string): Promise<void> {
   try {
@@ -125,4 +130,5 @@ export async function cleanupTask(ctx: TaskContext, id: string): Promise<void> {
   await unmountAll(ctx.runner, ctx.paths.rootfs(id));
   // runc removes the leaf; this catches one it could not (the parent stays: other starts use it).
   await removeCgroup(ctx.host.cgroups, cgroupsPathOf(ctx, id));
+  await ctx.network?.attachments.detachAll(id);
 }

@@ -7,10 +7,12 @@ import { hostname as hostHostname } from 'node:os';
 import type { Clock } from '../base/clock.js';
 import { DEFAULT_SECCOMP_PROFILE } from '../runtime/seccomp/default-profile.js';
 import { buildSpec } from '../runtime/spec/build-spec.js';
+import type { ContainerNetworkRequest } from '../network/container-network.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import type { ContainerEngine } from './container-engine.js';
 import { checkContainerName, generateContainerName } from './container-names.js';
 import { initialState, type ContainerConfig, type ContainerRecord } from './container-record.js';
+import { resolveContainerNetwork } from './container-networking.js';
 import { cgroupsPathOf } from './container-task.js';
 import { etcFiles } from './etc-files.js';
 import type { MountRequest } from '../volumes/mount-request.js';
@@ -39,6 +41,8 @@ export interface CreateContainerRequest {
   consoleSize?: [number, number];
   /** Volumes, binds and tmpfs mounts (`-v`, `--mount`); the image's VOLUMEs are added. */
   mounts?: MountRequest[];
+  /** Bridge networks / `container:<id>`; absent = `options.networkMode` (none or host). */
+  network?: ContainerNetworkRequest;
 }
 
 /**
@@ -69,6 +73,9 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
   else if (imageConfig.config?.StopSignal !== undefined) config.stopSignal = imageConfig.config.StopSignal;
   if (request.stopTimeout !== undefined) config.stopTimeout = request.stopTimeout;
   if (plan.mounts.length > 0) config.mounts = plan.mounts;
+  if (request.network !== undefined && engine.task.network !== undefined) {
+    config.network = await resolveContainerNetwork(engine.networking, request.network, imageConfig.config?.ExposedPorts);
+  }
   if (request.consoleSize !== undefined && request.consoleSize[0] > 0 && request.consoleSize[1] > 0) config.consoleSize = request.consoleSize;
 
   const name = request.name !== undefined && request.name !== ''

@@ -31,6 +31,8 @@ export async function restoreContainers(engine: ContainerEngine, hooks: RestoreH
   }
   const remaining = engine.store.list();
   await removeOrphans(engine, new Set(remaining.map((r) => r.id)), new Set(remaining.map((r) => r.state.attachId)));
+  // Network attachments belong to runs: only running containers keep theirs.
+  await engine.task.network?.attachments.sweep(new Set(remaining.filter((r) => isActive(r.state)).map((r) => r.id)));
 }
 
 async function restoreRun(engine: ContainerEngine, record: ContainerRecord, hooks: RestoreHooks): Promise<void> {

@@ -66,7 +66,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX containers_by_image ON containers(image_id);
   `,
-  // volumes: named and anonymous volumes of the local driver (data in volumes/<name>/_data); which
+  // 3 volumes: named and anonymous volumes of the local driver (data in volumes/<name>/_data); which
   // containers use one is read from the containers' config, so it cannot drift from them.
   `
   CREATE TABLE volumes (
@@ -78,5 +78,34 @@ export const MIGRATIONS: readonly string[] = [
     anonymous INTEGER NOT NULL DEFAULT 0,
     seeded INTEGER NOT NULL DEFAULT 0    -- 1 once the first mount could copy the image's content in
   );
+  `,
+  // 4 networks: bridge networks (network/network-store.ts) and the containers attached to them
+  // while they run (one endpoint per container and network; deleted when the run is torn down).
+  `
+  CREATE TABLE networks (
+    id TEXT PRIMARY KEY,                 -- 64 hex
+    name TEXT NOT NULL UNIQUE,
+    driver TEXT NOT NULL,                -- bridge
+    bridge TEXT NOT NULL UNIQUE,         -- host interface name, bn-<id12>
+    subnet TEXT NOT NULL,
+    gateway TEXT NOT NULL,
+    internal INTEGER NOT NULL,
+    options TEXT NOT NULL DEFAULT '{}',
+    labels TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE network_endpoints (
+    network_id TEXT NOT NULL REFERENCES networks(id),
+    container_id TEXT NOT NULL,
+    container_name TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    ifname TEXT NOT NULL,
+    ip TEXT NOT NULL,
+    prefix_len INTEGER NOT NULL,
+    mac TEXT NOT NULL,
+    ports TEXT NOT NULL DEFAULT '[]',    -- published ports of this run (host ports resolved)
+    PRIMARY KEY (network_id, container_id)
+  );
+  CREATE INDEX network_endpoints_by_container ON network_endpoints(container_id);
   `,
 ];

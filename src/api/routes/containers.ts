@@ -6,6 +6,7 @@ import { isActive, type ContainerRecord } from '../../engine/container-record.js
 import { parseSchema } from '../../oci/parse-json.js';
 import { containerCreateBodySchema, createRequestFromBody } from '../container-create-body.js';
 import { inspectView, listView } from '../container-views.js';
+import { withNetworkInspect, withNetworkSummary } from '../network-views.js';
 import { queryBool, queryFilters, queryInt, queryString, type Query } from '../query.js';
 import { sendLogs } from '../streams/log-stream.js';
 import { mountViews } from '../volume-views.js';
@@ -62,12 +63,12 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
     let records = engine.list().filter((r) => (all || isActive(r.state)) && matchesFilters(r, filters));
     if (limit > 0) records = records.slice(0, limit);
     const now = new Date();
-    return reply.send(await Promise.all(records.map(async (r) => listView(r, await imageConfig(r), now, mounts(r)))));
+    return reply.send(await Promise.all(records.map(async (r) => withNetworkSummary(listView(r, await imageConfig(r), now, mounts(r)), r, engine.network))));
   });
 
   app.get('/containers/:id/json', async (request: Request, reply) => {
     const record = engine.inspect(request.params.id);
-    return reply.send(inspectView(record, await imageConfig(record), engine.paths, engine.execIds(record.id), mounts(record)));
+    return reply.send(withNetworkInspect(inspectView(record, await imageConfig(record), engine.paths, engine.execIds(record.id), mounts(record)), record, engine.network));
   });
 
   app.post('/containers/:id/start', async (request: Request, reply) => {

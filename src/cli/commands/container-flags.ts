@@ -18,6 +18,12 @@ export interface CreateFlags {
   hostname?: string;
   domainname?: string;
   network?: string;
+  publish: string[];
+  publishAll?: boolean;
+  dns: string[];
+  dnsSearch: string[];
+  addHost: string[];
+  networkAlias: string[];
   memory?: string;
   memorySwap?: string;
   memoryReservation?: string;
@@ -76,7 +82,13 @@ export const CREATE_OPTIONS: OptionSpec[] = [
   { flags: '--entrypoint <command>', description: 'override the image entrypoint ("" clears it)' },
   { flags: '-h, --hostname <name>', description: 'container host name' },
   { flags: '--domainname <name>', description: 'container NIS domain name' },
-  { flags: '--network <mode>', description: 'network: none (default: loopback only) or host' },
+  { flags: '--network <mode>', description: 'network: bridge (default), a network name, container:<name|id>, none or host' },
+  repeat('--network-alias <name>', 'another name of the container on its network; repeatable'),
+  repeat('-p, --publish <[ip:][hostPort:]port[/proto]>', 'publish a container port on the host, e.g. 127.0.0.1:8080:80; repeatable'),
+  { flags: '-P, --publish-all', description: 'publish every exposed port of the image on a free host port' },
+  repeat('--dns <ip>', 'DNS server for the container (default: berth\'s DNS on the network gateway); repeatable'),
+  repeat('--dns-search <domain>', 'DNS search domain; repeatable'),
+  repeat('--add-host <name:ip>', 'add a line to /etc/hosts (ip may be host-gateway); repeatable'),
   { flags: '-m, --memory <bytes>', description: 'memory limit (512m, 1g)' },
   { flags: '--memory-swap <bytes>', description: 'memory plus swap limit (-1: unlimited swap)' },
   { flags: '--memory-reservation <bytes>', description: 'memory soft limit' },

@@ -1,4 +1,5 @@
 /** `ps` / `container ls`: the docker CLI's table, `-q` ids, or `--format json` (the API's objects). */
+import { portsColumn } from './ports-column.js';
 import type { GlobalOptions } from '../args/command-spec.js';
 import { errors } from '../../base/errors.js';
 import type { ContainerSummary } from '../../client/container-types.js';
@@ -43,7 +44,7 @@ export function containerRows(containers: ContainerSummary[], now: Date, trunc: 
     JSON.stringify(trunc ? ellipsis(c.Command, 20) : c.Command),
     relativeTime(new Date(c.Created * 1000), now),
     c.Status,
-    '',
+    portsColumn(c.Ports),
     names(c),
   ]);
 }

@@ -7,6 +7,7 @@ import { parseByteSize } from '../../base/byte-size.js';
 import type { ContainerCreateConfig, HostConfig, Ulimit } from '../../client/container-types.js';
 import type { CreateFlags } from './container-flags.js';
 import { parseMountFlag, splitVolumeFlags } from './mount-flag.js';
+import { networkingFromFlags } from './network-flags.js';
 
 /** `key=value` pairs (`key` alone → empty value unless `requireValue`). */
 export function keyValues(values: string[], flag: string, requireValue = false): Record<string, string> {
@@ -96,6 +97,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
   const interactive = flags.interactive === true;
   const logOpts = keyValues(flags.logOpt, '--log-opt', true);
   const volumes = splitVolumeFlags(flags.volume);
+  const networking = networkingFromFlags(flags);
   const host: HostConfig = defined({
     Memory: size(flags.memory, '--memory'),
     MemorySwap: size(flags.memorySwap, '--memory-swap', true),
@@ -127,6 +129,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     Mounts: nonEmpty(flags.mount.map(parseMountFlag)),
     Init: flags.init === true ? true : undefined,
     LogConfig: flags.logDriver === undefined && flags.logOpt.length === 0 ? undefined : { Type: flags.logDriver ?? '', Config: logOpts },
+    ...networking.host,
   });
   return defined({
     Image: image,
@@ -148,5 +151,6 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     StopTimeout: integer(flags.stopTimeout, '--stop-timeout'),
     Volumes: Object.keys(volumes.volumes).length === 0 ? undefined : volumes.volumes,
     HostConfig: host,
+    NetworkingConfig: networking.networkingConfig,
   });
 }

@@ -51,6 +51,8 @@ export interface BuildSpecInput {
   binds?: BindMountSpec[];
   /** The init binary on the host, needed when `options.init` is set. */
   initPath?: string;
+  /** A network namespace (bind-mounted file) to join instead of creating one; ignored with host networking. */
+  networkNamespacePath?: string;
 }
 
 /** The runtime-spec version written into config.json (what runc 1.1.5 implements). */
@@ -109,7 +111,7 @@ export function buildSpec(input: BuildSpecInput): RuntimeSpec {
   if (options.oomScoreAdj !== undefined) process.oomScoreAdj = options.oomScoreAdj;
 
   const namespaces: OciNamespace[] = [{ type: 'mount' }];
-  if (!hostNetwork) namespaces.push({ type: 'network' });
+  if (!hostNetwork) namespaces.push(input.networkNamespacePath === undefined ? { type: 'network' } : { type: 'network', path: input.networkNamespacePath });
   if (!hostUts) namespaces.push({ type: 'uts' });
   if (!hostPid) namespaces.push({ type: 'pid' });
   if (!hostIpc) namespaces.push({ type: 'ipc' });

@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
+import { HostNet } from '../../../src/network/host-net.js';
 import { isProcessAlive } from '../../../src/base/process-alive.js';
 import { isBerthError } from '../../../src/base/errors.js';
 import { buildBusyboxRootfs } from '../../../src/images/bootstrap/busybox-rootfs.js';
@@ -248,4 +249,6 @@ export async function sweepLeftovers(): Promise<void> {
     await eventually(`${dir} to empty`, async () => (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).trim() === '');
     await rmdir(dir).catch(() => undefined);
   }
+  // Bridges (and their isolation rules) of network state roots that tests already deleted.
+  await new HostNet(new ChildProcessRunner()).removeStaleBridges();
 }

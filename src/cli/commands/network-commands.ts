@@ -1,0 +1,100 @@
+/** `berth network …`: create, ls, inspect, rm, connect, disconnect, prune — through berthd. */
+import { argOf, argsOf, type CommandSpec, type GlobalOptions } from '../args/command-spec.js';
+import { forEachTarget, outputFormat, printJson, withClient } from '../context.js';
+import { renderTable, shortId } from '../format.js';
+import { keyValues } from './create-config.js';
+
+const FORMAT = { flags: '--format <format>', description: 'table or json', default: 'table' };
+
+async function list(globals: GlobalOptions, options: { quiet?: boolean; format?: string }): Promise<void> {
+  const format = outputFormat(options.format);
+  await withClient(globals, async (client) => {
+    const networks = await client.networks.list();
+    if (format === 'json') printJson(networks);
+    else if (options.quiet === true) process.stdout.write(networks.map((n) => `${shortId(n.Id)}\n`).join(''));
+    else {
+      const rows = networks.map((n) => [shortId(n.Id), n.Name, n.Driver, n.Scope, n.IPAM.Config[0]?.Subnet ?? '', n.Internal ? 'yes' : '']);
+      process.stdout.write(renderTable(['NETWORK ID', 'NAME', 'DRIVER', 'SCOPE', 'SUBNET', 'INTERNAL'], rows));
+    }
+  });
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
+}
+
+export const NETWORK_COMMAND: CommandSpec = {
+  name: 'network',
+  description: 'Manage bridge networks (through berthd)',
+  commands: [
+    {
+      name: 'create', description: 'Create a bridge network', args: '<name>',
+      options: [
+        { flags: '-d, --driver <driver>', description: 'network driver (bridge)' },
+        { flags: '--subnet <cidr>', description: 'IPv4 subnet (default: the first free /24 from 10.89.0.0)' },
+        { flags: '--gateway <ip>', description: 'gateway address in the subnet (default: its first address)' },
+        { flags: '--internal', description: 'no route out of the network (no masquerade, no default route)' },
+        { flags: '-o, --opt <key=value>', description: 'driver option, e.g. com.docker.network.bridge.enable_icc=false; repeatable', repeat: true },
+        { flags: '-l, --label <key=value>', description: 'set a label; repeatable', repeat: true },
+      ],
+      run: async ({ globals, args, options }) => {
+        await withClient(globals, async (client) => {
+          const subnet = text(options.subnet);
+          const gateway = text(options.gateway);
+          const created = await client.networks.create({
+            Name: argOf(args, 'name'), Driver: text(options.driver) ?? 'bridge', Internal: options.internal === true,
+            Options: keyValues(strings(options.opt), '--opt'), Labels: keyValues(strings(options.label), '--label'),
+            ...(subnet === undefined ? {} : { IPAM: { Config: [{ Subnet: subnet, ...(gateway === undefined ? {} : { Gateway: gateway }) }] } }),
+          });
+          process.stdout.write(`${created.Id}\n`);
+        });
+      },
+    },
+    {
+      name: 'ls', aliases: ['list'], description: 'List networks',
+      options: [{ flags: '-q, --quiet', description: 'only show network ids' }, FORMAT],
+      run: async ({ globals, options }) => { await list(globals, { quiet: options.quiet === true, format: text(options.format) }); },
+    },
+    {
+      name: 'inspect', description: 'Show details of one or more networks (JSON)', args: '<network...>',
+      run: async ({ globals, args }) => {
+        await withClient(globals, async (client) => { printJson(await Promise.all(argsOf(args, 'network').map((n) => client.networks.inspect(n)))); });
+      },
+    },
+    {
+      name: 'rm', aliases: ['remove'], description: 'Remove one or more networks', args: '<network...>',
+      run: async ({ globals, args }) => {
+        await withClient(globals, async (client) => {
+          await forEachTarget(argsOf(args, 'network'), async (n) => { await client.networks.remove(n); process.stdout.write(`${n}\n`); });
+        });
+      },
+    },
+    {
+      name: 'connect', description: 'Connect a container to a network', args: '<network> <container>',
+      options: [{ flags: '--alias <name>', description: 'another name of the container on the network; repeatable', repeat: true }],
+      run: async ({ globals, args, options }) => {
+        await withClient(globals, async (client) => { await client.networks.connect(argOf(args, 'network'), argOf(args, 'container'), strings(options.alias)); });
+      },
+    },
+    {
+      name: 'disconnect', description: 'Disconnect a container from a network', args: '<network> <container>',
+      run: async ({ globals, args }) => {
+        await withClient(globals, async (client) => { await client.networks.disconnect(argOf(args, 'network'), argOf(args, 'container')); });
+      },
+    },
+    {
+      name: 'prune', description: 'Remove every network no container uses (the default bridge stays)',
+      options: [{ flags: '-f, --force', description: 'do not prompt (berth never prompts; accepted for compatibility)' }],
+      run: async ({ globals }) => {
+        await withClient(globals, async (client) => {
+          const names = (await client.networks.prune()).NetworksDeleted ?? [];
+          if (names.length > 0) process.stdout.write(`Deleted Networks:\n${names.map((n) => `${n}\n`).join('')}`);
+        });
+      },
+    },
+  ],
+};

@@ -1,0 +1,37 @@
+/**
+ * `network connect` / `network disconnect` of a container: the container's config gains or loses
+ * the network (so its next runs have it) and, while it runs, the interface is added or removed at
+ * once. A container without bridge networking (none, host, container:<id>) cannot be connected.
+ */
+import { errors } from '../base/errors.js';
+import type { ContainerEngine } from './container-engine.js';
+import { isActive } from './container-record.js';
+
+/** Throws not-found (container, network), failed-precondition for a container without bridge networking. */
+export async function connectNetwork(engine: ContainerEngine, ref: string, networkRef: string, aliases: string[]): Promise<void> {
+  const network = networkRef === 'bridge' ? await engine.network.ensureDefault() : engine.network.resolve(networkRef);
+  await engine.exclusive(ref, async (record) => {
+    const net = record.config.network;
+    if (net?.mode !== 'bridge') {
+      throw errors.failedPrecondition('network-mode-not-bridge', `container ${record.name} is not on bridge networking and cannot be connected to ${network.name}`);
+    }
+    if (net.networks.some((n) => n.id === network.id)) {
+      throw errors.conflict('endpoint-exists', `endpoint with name ${record.name} already exists in network ${network.name}`);
+    }
+    const config = { ...record.config, network: { ...net, networks: [...net.networks, { id: network.id, aliases }] } };
+    if (isActive(record.state)) await engine.network.attachments.connect(record.id, record.name, { network, aliases });
+    engine.store.setConfig(record.id, config);
+  });
+}
+
+export async function disconnectNetwork(engine: ContainerEngine, ref: string, networkRef: string): Promise<void> {
+  const network = engine.network.resolve(networkRef);
+  await engine.exclusive(ref, async (record) => {
+    const net = record.config.network;
+    if (net?.mode !== 'bridge' || !net.networks.some((n) => n.id === network.id)) {
+      throw errors.notFound('endpoint-not-found', `container ${record.name} is not connected to network ${network.name}`);
+    }
+    if (isActive(record.state)) await engine.network.attachments.disconnect(record.id, network);
+    engine.store.setConfig(record.id, { ...record.config, network: { ...net, networks: net.networks.filter((n) => n.id !== network.id) } });
+  });
+}

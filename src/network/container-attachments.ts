@@ -1,0 +1,132 @@
+/**
+ * Attaching a container's run to networks: its network namespace (a file under
+ * `network/netns/<id>`), loopback, then one CNI ADD per network (eth0, eth1, …; the first gets the
+ * default route and the published ports) and an endpoint row each. `detachAll` undoes it in the
+ * order CNI needs — DEL of every cached attachment while the namespace still exists, then the
+ * namespace — and is idempotent, so it also cleans up after a crash. Callers serialize calls per
+ * container.
+ */
+import { createServer } from 'node:net';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { attachmentConfList, cniNetworkName, LOOPBACK_CONFIG } from './cni-config.js';
+import type { CniDriver, CniResult } from './cni-driver.js';
+import type { HostNet } from './host-net.js';
+import type { EndpointRecord, NetworkRecord, NetworkStore } from './network-store.js';
+import type { PortBinding } from './port-spec.js';
+
+export interface AttachmentsContext {
+  store: NetworkStore;
+  cni: CniDriver;
+  host: HostNet;
+  /** `network/` under the state root. */
+  dir: string;
+  /** Brings a network's host side up (bridge, rules, DNS); idempotent. */
+  prepare(network: NetworkRecord): Promise<void>;
+}
+
+export interface NetworkChoice {
+  network: NetworkRecord;
+  aliases: string[];
+}
+
+export interface AttachRequest {
+  containerId: string;
+  containerName: string;
+  networks: NetworkChoice[];
+  ports: PortBinding[];
+}
+
+async function freePort(hostIp: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, hostIp === '' ? '0.0.0.0' : hostIp, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => { resolve(port); });
+    });
+  });
+}
+
+function endpointOf(result: CniResult, ifname: string): { ip: string; prefixLen: number; mac: string } {
+  const index = result.interfaces?.findIndex((i) => i.name === ifname && i.sandbox !== undefined && i.sandbox !== '') ?? -1;
+  const ip = result.ips?.find((i) => i.interface === index) ?? result.ips?.[0];
+  const [address = '', prefix = '0'] = (ip?.address ?? '').split('/');
+  return { ip: address, prefixLen: Number(prefix), mac: index >= 0 ? result.interfaces?.[index]?.mac ?? '' : '' };
+}
+
+export class ContainerAttachments {
+  constructor(private readonly ctx: AttachmentsContext) {}
+
+  get ipamDir(): string { return join(this.ctx.dir, 'ipam'); }
+  get netnsDir(): string { return join(this.ctx.dir, 'netns'); }
+  netnsPath(containerId: string): string { return join(this.netnsDir, containerId); }
+
+  /** Creates the namespace and attaches every network; on failure everything is undone. Returns the namespace path. */
+  async attach(request: AttachRequest): Promise<string> {
+    const netns = this.netnsPath(request.containerId);
+    try {
+      await this.ctx.host.createNetns(netns);
+      await this.ctx.cni.add(LOOPBACK_CONFIG, { containerId: request.containerId, netns, ifname: 'lo' });
+      let index = 0;
+      for (const choice of request.networks) {
+        await this.#connect(request.containerId, request.containerName, choice, `eth${index}`, index === 0 ? request.ports : []);
+        index++;
+      }
+    } catch (err) {
+      await this.detachAll(request.containerId).catch(() => undefined);
+      throw err;
+    }
+    return netns;
+  }
+
+  async #connect(containerId: string, containerName: string, choice: NetworkChoice, ifname: string, ports: readonly PortBinding[]): Promise<EndpointRecord> {
+    const { network } = choice;
+    await this.ctx.prepare(network);
+    const resolved: PortBinding[] = [];
+    for (const p of network.internal ? [] : ports) resolved.push({ ...p, hostPort: p.hostPort === 0 ? await freePort(p.hostIp) : p.hostPort });
+    const conf = attachmentConfList({ network, ipamDataDir: this.ipamDir, primary: ifname === 'eth0', ports: resolved });
+    const result = await this.ctx.cni.add(conf, { containerId, netns: this.netnsPath(containerId), ifname });
+    await this.ctx.host.ensureIsolationChain();
+    const endpoint: EndpointRecord = { networkId: network.id, containerId, containerName, aliases: choice.aliases, ifname, ...endpointOf(result, ifname), ports: resolved };
+    this.ctx.store.insertEndpoint(endpoint);
+    return endpoint;
+  }
+
+  /** Connects a running container (its namespace exists) to one more network. */
+  async connect(containerId: string, containerName: string, choice: NetworkChoice): Promise<EndpointRecord> {
+    const used = new Set(this.ctx.store.endpointsOfContainer(containerId).map((e) => e.ifname));
+    let n = 0;
+    while (used.has(`eth${n}`)) n++;
+    return this.#connect(containerId, containerName, choice, `eth${n}`, []);
+  }
+
+  async disconnect(containerId: string, network: NetworkRecord): Promise<void> {
+    const endpoint = this.ctx.store.endpointsOfContainer(containerId).find((e) => e.networkId === network.id);
+    if (endpoint === undefined) return;
+    await this.ctx.cni.del(cniNetworkName(network), { containerId, ifname: endpoint.ifname });
+    this.ctx.store.deleteEndpoint(network.id, containerId);
+  }
+
+  /** DEL of every cached attachment, the endpoint rows, then the namespace. Idempotent. */
+  async detachAll(containerId: string): Promise<void> {
+    const failures: unknown[] = [];
+    for (const cached of await this.ctx.cni.cachedFor(containerId)) {
+      await this.ctx.cni.del(cached.network, { containerId, ifname: cached.ifname }).catch((err: unknown) => { failures.push(err); });
+    }
+    for (const e of this.ctx.store.endpointsOfContainer(containerId)) this.ctx.store.deleteEndpoint(e.networkId, containerId);
+    await this.ctx.host.removeNetns(this.netnsPath(containerId));
+    if (failures.length > 0) throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));
+  }
+
+  /** Detaches every container that is attached (namespace, cache or endpoint) but not in `keep`. */
+  async sweep(keep: ReadonlySet<string>): Promise<void> {
+    const ids = new Set<string>([
+      ...(await readdir(this.netnsDir).catch(() => [] as string[])),
+      ...(await this.ctx.cni.cachedContainers()),
+      ...this.ctx.store.allEndpoints().map((e) => e.containerId),
+    ]);
+    for (const id of ids) if (!keep.has(id)) await this.detachAll(id).catch(() => undefined);
+  }
+}

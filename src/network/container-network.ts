@@ -1,0 +1,40 @@
+/**
+ * What a container asks of networking (part of its durable config): bridge networks with their
+ * aliases, or another container's namespace (`container:<id>`); published ports, `-P`, DNS
+ * servers, search domains and extra hosts. Absent = the engine's `networkMode` (none or host).
+ */
+import { z } from 'zod';
+
+export const portBindingSchema = z.object({
+  containerPort: z.number().int().min(1).max(65535),
+  protocol: z.enum(['tcp', 'udp', 'sctp']),
+  hostIp: z.string(),
+  hostPort: z.number().int().min(0).max(65535),
+});
+
+export const containerNetworkSchema = z.object({
+  mode: z.enum(['bridge', 'container']),
+  /** Network ids in attachment order (eth0, eth1, …) with the container's aliases on each. */
+  networks: z.array(z.object({ id: z.string(), aliases: z.array(z.string()) })),
+  /** mode `container`: the container whose namespace this one joins. */
+  container: z.string().optional(),
+  ports: z.array(portBindingSchema),
+  dns: z.array(z.string()),
+  dnsSearch: z.array(z.string()),
+  /** `name:ip` entries for /etc/hosts; ip may be `host-gateway`. */
+  extraHosts: z.array(z.string()),
+});
+export type ContainerNetwork = z.infer<typeof containerNetworkSchema>;
+
+/** What a create request says, before networks are resolved to ids. */
+export interface ContainerNetworkRequest {
+  /** `bridge` (default network), a network name or id, or `container:<name|id>`. */
+  mode: string;
+  /** Further networks (NetworkingConfig.EndpointsConfig) and aliases per network name. */
+  endpoints?: Record<string, { aliases?: string[] }>;
+  ports?: z.infer<typeof portBindingSchema>[];
+  publishAll?: boolean;
+  dns?: string[];
+  dnsSearch?: string[];
+  extraHosts?: string[];
+}

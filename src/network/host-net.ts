@@ -1,0 +1,135 @@
+/**
+ * The host side of berth networks, with `ip` and `iptables`: network namespaces as bind-mounted
+ * files under the state root (they survive berthd restarts), the bridge of each network, and the
+ * isolation rules in berth's own filter chain BERTH-ISOLATION (jumped to first from FORWARD).
+ * Only rules and chains berth creates are added or deleted; global chains are never flushed.
+ */
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { KeyedMutex } from '../base/keyed-mutex.js';
+import type { ProcessRunner } from '../base/process-runner.js';
+import { isMountPoint, unmountAll } from '../snapshots/mount-table.js';
+import type { NetworkRecord } from './network-store.js';
+
+export const ISOLATION_CHAIN = 'BERTH-ISOLATION';
+/** Every berth bridge is named `bn-<12 hex>`; iptables matches them all with `bn-+`. */
+export const BRIDGE_PREFIX = 'bn-';
+
+export class HostNet {
+  /** Rule changes of this process go one at a time (check-then-insert must not interleave). */
+  readonly #rules = new KeyedMutex();
+
+  constructor(private readonly runner: ProcessRunner) {}
+
+  async #ok(command: string, args: string[]): Promise<boolean> {
+    return this.runner.run(command, args).then(() => true, () => false);
+  }
+
+  /** A new network namespace bound at `path` (kept until removeNetns). Idempotent. */
+  async createNetns(path: string): Promise<void> {
+    if (await isMountPoint(path)) return;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, '');
+    await this.runner.run('unshare', [`--net=${path}`, 'true']);
+  }
+
+  async removeNetns(path: string): Promise<void> {
+    await unmountAll(this.runner, path);
+    await rm(path, { force: true });
+  }
+
+  /**
+   * The network's bridge, up, with the gateway address (so its subnet shows in the host's routes)
+   * and `berth:<state root>` as its alias, so a bridge whose state root is gone can be recognised.
+   */
+  async ensureBridge(network: NetworkRecord, stateRoot: string): Promise<void> {
+    const prefix = network.subnet.split('/')[1] ?? '24';
+    if (!(await this.#ok('ip', ['link', 'show', 'dev', network.bridge]))) {
+      await this.runner.run('ip', ['link', 'add', 'name', network.bridge, 'type', 'bridge']).catch(async (err: unknown) => {
+        if (!(await this.#ok('ip', ['link', 'show', 'dev', network.bridge]))) throw err;
+      });
+    }
+    const addresses = await this.runner.run('ip', ['-j', 'addr', 'show', 'dev', network.bridge]);
+    if (!addresses.stdout.includes(`"${network.gateway}"`)) {
+      await this.runner.run('ip', ['addr', 'add', `${network.gateway}/${prefix}`, 'dev', network.bridge]);
+    }
+    await this.runner.run('ip', ['link', 'set', 'dev', network.bridge, 'alias', `berth:${stateRoot}`]);
+    await this.runner.run('ip', ['link', 'set', network.bridge, 'up']);
+  }
+
+  /**
+   * Removes berth bridges (and their isolation rules) whose state root no longer has a database:
+   * what a deleted state root leaves on the host. Returns the bridges removed.
+   */
+  async removeStaleBridges(): Promise<string[]> {
+    const listed = await this.runner.run('ip', ['-j', '-d', 'link', 'show', 'type', 'bridge']).catch(() => ({ stdout: '[]' }));
+    const links = JSON.parse(listed.stdout === '' ? '[]' : listed.stdout) as { ifname?: string; ifalias?: string }[];
+    const removed: string[] = [];
+    for (const link of links) {
+      const name = link.ifname ?? '';
+      const owner = link.ifalias?.startsWith('berth:') === true ? link.ifalias.slice('berth:'.length) : undefined;
+      if (!name.startsWith(BRIDGE_PREFIX) || owner === undefined) continue;
+      if (await access(join(owner, 'berth.db')).then(() => true, () => false)) continue;
+      const rules = (await this.runner.run('iptables', ['-w', '-S', ISOLATION_CHAIN]).catch(() => ({ stdout: '' }))).stdout.split('\n');
+      for (const rule of rules.filter((r) => r.startsWith('-A ') && r.split(' ').includes(name))) {
+        await this.#ok('iptables', ['-w', '-D', ...rule.split(' ').slice(1)]);
+      }
+      await this.#ok('ip', ['link', 'del', name]);
+      removed.push(name);
+    }
+    return removed;
+  }
+
+  async removeBridge(network: NetworkRecord): Promise<void> {
+    if (await this.#ok('ip', ['link', 'show', 'dev', network.bridge])) await this.runner.run('ip', ['link', 'del', network.bridge]);
+  }
+
+  async #ensureRule(args: string[], position: 'first' | 'last'): Promise<void> {
+    const [chain = '', ...rule] = args;
+    if (await this.#ok('iptables', ['-w', '-C', chain, ...rule])) return;
+    await this.runner.run('iptables', position === 'first' ? ['-w', '-I', chain, '1', ...rule] : ['-w', '-A', chain, ...rule]);
+  }
+
+  /**
+   * The chain, its jump as FORWARD's first rule, the final drop between berth bridges, and before
+   * it a pass for connections to a published port (DNAT by portmap), which any network may reach.
+   */
+  async ensureIsolationChain(): Promise<void> {
+    await this.#rules.run('iptables', () => this.#ensureIsolationChain());
+  }
+
+  async #ensureIsolationChain(): Promise<void> {
+    if (!(await this.#ok('iptables', ['-w', '-S', ISOLATION_CHAIN]))) await this.#ok('iptables', ['-w', '-N', ISOLATION_CHAIN]);
+    await this.#ensureRule([ISOLATION_CHAIN, '-i', `${BRIDGE_PREFIX}+`, '-o', `${BRIDGE_PREFIX}+`, '-j', 'DROP'], 'last');
+    await this.#ensureRule([ISOLATION_CHAIN, '-m', 'conntrack', '--ctstate', 'DNAT', '-j', 'RETURN'], 'first');
+    const forward = (await this.runner.run('iptables', ['-w', '-S', 'FORWARD'])).stdout.split('\n').filter((l) => l.startsWith('-A '));
+    if (forward[0] !== `-A FORWARD -j ${ISOLATION_CHAIN}`) {
+      if (forward.includes(`-A FORWARD -j ${ISOLATION_CHAIN}`)) await this.#ok('iptables', ['-w', '-D', 'FORWARD', '-j', ISOLATION_CHAIN]);
+      await this.runner.run('iptables', ['-w', '-I', 'FORWARD', '1', '-j', ISOLATION_CHAIN]);
+    }
+  }
+
+  /** The rules of one network: traffic inside the bridge (unless ICC is off); none in or out when internal. */
+  static isolationRules(network: NetworkRecord): string[][] {
+    const b = network.bridge;
+    const icc = network.options['com.docker.network.bridge.enable_icc'] !== 'false';
+    const rules = [[ISOLATION_CHAIN, '-i', b, '-o', b, '-j', icc ? 'RETURN' : 'DROP']];
+    if (network.internal) {
+      rules.push([ISOLATION_CHAIN, '-i', b, '!', '-o', b, '-j', 'DROP'], [ISOLATION_CHAIN, '!', '-i', b, '-o', b, '-j', 'DROP']);
+    }
+    return rules;
+  }
+
+  async addIsolation(network: NetworkRecord): Promise<void> {
+    await this.#rules.run('iptables', async () => {
+      await this.#ensureIsolationChain();
+      for (const rule of HostNet.isolationRules(network)) await this.#ensureRule(rule, 'first');
+    });
+  }
+
+  async removeIsolation(network: NetworkRecord): Promise<void> {
+    for (const [chain = '', ...rule] of HostNet.isolationRules(network)) {
+      while (await this.#ok('iptables', ['-w', '-D', chain, ...rule])) { /* a rule added twice goes twice */ }
+    }
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The node's bridge networks: records (SQLite), their bridges, isolation rules and DNS listeners,
+ * and the attachment of containers to them (`ContainerAttachments`). Opening the service brings
+ * every recorded network's host side back (bridge, rules, DNS), so containers that kept running
+ * while berthd was down keep working. Network operations are serialized by the caller's use of
+ * the database (synchronous) and are idempotent on the host side.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errors } from '../base/errors.js';
+import type { ProcessRunner } from '../base/process-runner.js';
+import type { Database } from '../store/database.js';
+import { ContainerAttachments } from './container-attachments.js';
+import { CniDriver } from './cni-driver.js';
+import { cniNetworkName } from './cni-config.js';
+import { DnsServer } from './dns-server.js';
+import { BRIDGE_PREFIX, HostNet } from './host-net.js';
+import { parseIpv4, contains, requireCidr, formatCidr, formatIpv4 } from './ipv4.js';
+import { NetworkStore, type NetworkRecord } from './network-store.js';
+import { chooseSubnet, routeDestinations } from './subnet-choice.js';
+
+/** Docker's name of the default network. */
+export const DEFAULT_NETWORK = 'bridge';
+export const DEFAULT_CNI_PLUGIN_DIR = '/usr/lib/cni';
+
+export interface NetworkServiceOptions {
+  db: Database;
+  /** The state root; networking keeps `network/` under it. */
+  root: string;
+  runner: ProcessRunner;
+  pluginDir?: string;
+  now?: () => Date;
+}
+
+export interface CreateNetworkRequest {
+  name: string;
+  internal?: boolean;
+  subnet?: string;
+  gateway?: string;
+  options?: Record<string, string>;
+  labels?: Record<string, string>;
+}
+
+export class NetworkService {
+  readonly store: NetworkStore;
+  readonly attachments: ContainerAttachments;
+  readonly host: HostNet;
+  readonly #dns: DnsServer;
+  readonly #runner: ProcessRunner;
+  readonly #now: () => Date;
+  readonly #root: string;
+  /** Networks whose host side this process has brought up (attach skips them). */
+  readonly #up = new Set<string>();
+
+  private constructor(options: NetworkServiceOptions) {
+    this.store = new NetworkStore(options.db);
+    this.#runner = options.runner;
+    this.#root = options.root;
+    this.#now = options.now ?? (() => new Date());
+    this.host = new HostNet(options.runner);
+    const dir = join(options.root, 'network');
+    const cni = new CniDriver(options.runner, options.pluginDir ?? DEFAULT_CNI_PLUGIN_DIR, join(dir, 'cni-cache'));
+    this.#dns = new DnsServer(this.store);
+    this.attachments = new ContainerAttachments({ store: this.store, cni, host: this.host, dir, prepare: (n) => (this.#up.has(n.id) ? Promise.resolve() : this.#bringUp(n)) });
+  }
+
+  static async open(options: NetworkServiceOptions): Promise<NetworkService> {
+    const service = new NetworkService(options);
+    service.#dns.setUpstreams(await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
+    await service.host.removeStaleBridges();
+    for (const network of service.store.list()) await service.#bringUp(network);
+    return service;
+  }
+
+  /** Stops the DNS listeners. Bridges, rules and attached containers stay. */
+  close(): void {
+    this.#dns.close();
+  }
+
+  list(): NetworkRecord[] {
+    return this.store.list();
+  }
+
+  /** Throws not-found (`no-such-network`). */
+  resolve(ref: string): NetworkRecord {
+    return this.store.resolve(ref);
+  }
+
+  /** The default `bridge` network, created on first use. */
+  async ensureDefault(): Promise<NetworkRecord> {
+    return this.store.findByName(DEFAULT_NETWORK) ?? this.create({ name: DEFAULT_NETWORK });
+  }
+
+  /**
+   * Throws conflict (`network-name-taken`), invalid-argument for a bad subnet/gateway or one that
+   * overlaps another berth network, resource-exhausted when no subnet is free.
+   */
+  async create(request: CreateNetworkRequest): Promise<NetworkRecord> {
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(request.name)) throw errors.invalidArgument('invalid-network-name', `Name: "${request.name}" is not a valid network name`);
+    if (this.store.findByName(request.name) !== undefined) throw errors.conflict('network-name-taken', `network with name ${request.name} already exists`);
+    const others = this.store.list().map((n) => n.subnet);
+    let subnet: string;
+    let gateway: string;
+    if (request.subnet !== undefined && request.subnet !== '') {
+      const block = requireCidr(request.subnet, 'IPAM.Config.Subnet');
+      if (block.prefix > 30) throw errors.invalidArgument('invalid-subnet', `IPAM.Config.Subnet: ${request.subnet} is too small`);
+      if (others.some((o) => { const b = requireCidr(o, 'subnet'); return contains(b, block.base) || contains(block, b.base); })) {
+        throw errors.invalidArgument('subnet-overlap', `IPAM.Config.Subnet: ${request.subnet} overlaps another network`);
+      }
+      subnet = formatCidr(block);
+      gateway = request.gateway !== undefined && request.gateway !== '' ? request.gateway : formatIpv4(block.base + 1);
+      const gw = parseIpv4(gateway);
+      if (gw === undefined || !contains(block, gw)) throw errors.invalidArgument('invalid-gateway', `IPAM.Config.Gateway: ${gateway} is not in ${subnet}`);
+    } else {
+      const routes = await this.#hostRoutes();
+      ({ subnet, gateway } = chooseSubnet([...routes, ...others]));
+    }
+    const id = randomBytes(32).toString('hex');
+    const record: NetworkRecord = {
+      id, name: request.name, driver: 'bridge', bridge: `${BRIDGE_PREFIX}${id.slice(0, 12)}`, subnet, gateway,
+      internal: request.internal ?? false, options: request.options ?? {}, labels: request.labels ?? {}, createdAt: this.#now().toISOString(),
+    };
+    this.store.insert(record);
+    try {
+      await this.#bringUp(record);
+    } catch (err) {
+      await this.#tearDown(record).catch(() => undefined);
+      this.store.delete(record.id);
+      throw err;
+    }
+    return record;
+  }
+
+  async #hostRoutes(): Promise<string[]> {
+    const v4 = await this.#runner.run('ip', ['-j', 'route', 'show', 'table', 'all']).catch(() => this.#runner.run('ip', ['-j', 'route']));
+    return routeDestinations(v4.stdout);
+  }
+
+  async #bringUp(network: NetworkRecord): Promise<void> {
+    await this.host.ensureBridge(network, this.#root);
+    await this.host.addIsolation(network);
+    await this.#dns.listen(network.gateway);
+    this.#up.add(network.id);
+  }
+
+  async #tearDown(network: NetworkRecord): Promise<void> {
+    this.#up.delete(network.id);
+    this.#dns.unlisten(network.gateway);
+    await this.host.removeIsolation(network);
+    await this.host.removeBridge(network);
+    await rm(join(this.attachments.ipamDir, cniNetworkName(network)), { recursive: true, force: true });
+  }
+
+  /** Throws not-found, conflict (`network-in-use`) while containers are attached. */
+  async remove(ref: string): Promise<void> {
+    const network = this.store.resolve(ref);
+    if (this.store.endpointsOfNetwork(network.id).length > 0) {
+      throw errors.conflict('network-in-use', `error while removing network: network ${network.name} id ${network.id} has active endpoints`);
+    }
+    this.store.delete(network.id);
+    await this.#tearDown(network);
+  }
+
+  /** Removes every network without attached containers (the default one stays); returns their names. */
+  async prune(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const network of this.store.list()) {
+      if (network.name === DEFAULT_NETWORK || this.store.endpointsOfNetwork(network.id).length > 0) continue;
+      await this.remove(network.id);
+      removed.push(network.name);
+    }
+    return removed;
+  }
+}

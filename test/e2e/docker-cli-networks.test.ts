@@ -1,0 +1,111 @@
+// The docker CLI from Debian's docker.io drives berthd's networks: network create/ls/inspect/
+// connect/disconnect/rm/prune, run --network with discovery by name, run -p 127.0.0.1:PORT:80 and
+// docker port, and that nothing of the networks is left on the host afterwards. Traffic goes only
+// to loopback and to the containers the test starts. Needs root, runc, conmon and the docker CLI.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { berthOk, needsRoot } from '../support/berth-cli.js';
+import { BerthdProcess } from '../support/berthd-process.js';
+import { eventually } from '../integration/engine/engine-fixture.js';
+import { freeLoopbackPort } from '../integration/network/network-fixture.js';
+import { sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
+
+const CLI = '/usr/bin/docker';
+const WEB = (text: string): string => `mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 80 -h /www`;
+
+describe('the docker CLI drives berthd networks', { skip: needsRoot() || (!existsSync(CLI) && 'no docker CLI (apt-get install docker.io)') }, () => {
+  let work: string;
+  let root: string;
+  let daemon: BerthdProcess;
+  const bridges: string[] = [];
+  const cgroupParent = `/${testCgroupName()}`;
+  const env = (): NodeJS.ProcessEnv => ({ ...process.env, DOCKER_HOST: `unix://${daemon.socketPath}`, DOCKER_CONFIG: join(work, 'docker-config') });
+  const docker = (args: string[]) => {
+    const result = spawnSync(CLI, args, { env: env(), encoding: 'utf8', timeout: 120_000 });
+    return { code: result.status, out: result.stdout, err: result.stderr };
+  };
+  const ok = (...args: string[]): string => {
+    const r = docker(args);
+    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.err}`);
+    return r.out;
+  };
+
+  before(async () => {
+    await sweepLeftovers();
+    work = await mkdtemp(join(tmpdir(), 'berth-dockercli-n-'));
+    root = join(work, 'root');
+    await berthOk(root, ['image', 'bootstrap', 'busybox']);
+    daemon = await BerthdProcess.start(root, join(work, 'run', 'berth.sock'), ['--cgroup-parent', cgroupParent]);
+  });
+  after(async () => {
+    try {
+      const ids = docker(['ps', '-aq']).out.split('\n').filter(Boolean);
+      if (ids.length > 0) docker(['rm', '-f', ...ids]);
+      docker(['network', 'prune', '-f']);
+    } finally {
+      await (daemon as BerthdProcess | undefined)?.stop();
+      await rm(work, { recursive: true, force: true });
+      await sweepLeftovers();
+    }
+  });
+
+  test('network create, ls, inspect; run --network finds a container by name and alias', () => {
+    const id = ok('network', 'create', '--label', 'team=a', 'appnet').trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+    assert.match(ok('network', 'ls', '--format', '{{.Name}} {{.Driver}}'), /^appnet bridge$/m);
+    assert.match(ok('network', 'ls', '--format', '{{.Name}}'), /^bridge$/m);
+    const [net] = JSON.parse(ok('network', 'inspect', 'appnet')) as { Id: string; IPAM: { Config: { Subnet: string; Gateway: string }[] }; Labels: Record<string, string>; Options: Record<string, string> }[];
+    assert.equal(net?.Id, id);
+    assert.match(net.IPAM.Config[0]?.Subnet ?? '', /^10\.\d+\.\d+\.0\/24$/);
+    assert.deepEqual(net.Labels, { team: 'a' });
+    bridges.push(net.Options['com.docker.network.bridge.name'] ?? '');
+    ok('run', '-d', '--name', 'api', '--network', 'appnet', '--network-alias', 'backend', 'busybox', 'sh', '-c', WEB('from-api'));
+    const out = ok('run', '--rm', '--network', 'appnet', 'busybox', 'sh', '-c',
+      'for i in 1 2 3 4 5; do timeout 3 wget -qO- http://api/ && break; sleep 1; done; timeout 3 wget -qO- http://backend/');
+    assert.equal(out, 'from-api\nfrom-api\n');
+    const ip = ok('inspect', '--format', '{{.NetworkSettings.Networks.appnet.IPAddress}}', 'api').trim();
+    assert.match(ip, /^10\./);
+    assert.match(ok('network', 'inspect', '--format', '{{range .Containers}}{{.Name}} {{end}}', 'appnet'), /api/);
+  });
+
+  test('network connect and disconnect a running container', () => {
+    ok('network', 'create', 'othernet');
+    ok('run', '-d', '--name', 'lone', '--network', 'othernet', 'busybox', 'sleep', '300');
+    assert.notEqual(docker(['exec', 'lone', 'timeout', '3', 'wget', '-qO-', 'http://api/']).code, 0);
+    ok('network', 'connect', 'appnet', 'lone');
+    assert.equal(ok('exec', 'lone', 'timeout', '3', 'wget', '-qO-', 'http://api/'), 'from-api\n');
+    ok('network', 'disconnect', 'appnet', 'lone');
+    assert.notEqual(docker(['exec', 'lone', 'timeout', '3', 'wget', '-qO-', 'http://api/']).code, 0);
+  });
+
+  test('run -p 127.0.0.1:PORT:80 answers from the host; docker port shows it', async () => {
+    const port = await freeLoopbackPort();
+    ok('run', '-d', '--name', 'pub', '-p', `127.0.0.1:${port}:80`, 'busybox', 'sh', '-c', WEB('published'));
+    let body = '';
+    await eventually('the published port to answer', async () => {
+      body = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3000) }).then((r) => r.text(), () => '');
+      return body !== '';
+    });
+    assert.equal(body, 'published\n');
+    assert.equal(ok('port', 'pub', '80').trim(), `127.0.0.1:${port}`);
+  });
+
+  test('rm and network rm/prune leave no bridge, namespace or rule', async () => {
+    assert.notEqual(docker(['network', 'rm', 'appnet']).code, 0, 'a network in use is not removed');
+    assert.notEqual(docker(['network', 'rm', 'bridge']).code, 0, 'the default network is predefined');
+    ok('rm', '-f', 'api', 'lone', 'pub');
+    ok('network', 'rm', 'othernet');
+    assert.match(ok('network', 'prune', '-f'), /appnet/);
+    assert.deepEqual(ok('network', 'ls', '--format', '{{.Name}}').trim().split('\n'), ['bridge']);
+    const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).split('\n').filter((l) => bridges.some((b) => l.includes(b)));
+    assert.deepEqual(links, []);
+    assert.deepEqual(await readdir(join(root, 'network', 'netns')).catch(() => []), []);
+    const rules = execFileSync('iptables-save', [], { encoding: 'utf8' }).split('\n').filter((l) => bridges.some((b) => l.includes(b)));
+    assert.deepEqual(rules, []);
+  });
+});

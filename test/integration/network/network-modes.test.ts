@@ -1,0 +1,77 @@
+// More of bridge networking on the real kernel: a network with inter-container traffic turned off
+// (com.docker.network.bridge.enable_icc=false), `container:<id>` sharing a namespace, --dns and
+// --hostname in the files berth writes, and a run whose monitor died while the engine was down
+// releasing its namespace, veth and lease at the next open. Traffic goes only to the containers
+// the test starts. Needs root.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { EngineFixture, skipReason } from '../engine/engine-fixture.js';
+import { networkLeftovers, runOn, startOn, WEB_CMD } from './network-fixture.js';
+
+describe('network modes', { skip: skipReason() }, () => {
+  let f: EngineFixture;
+  before(async () => { f = await EngineFixture.create(); });
+  after(async () => {
+    try {
+      for (const record of f.engine.list()) await f.engine.remove(record.id, { force: true });
+      for (const n of f.engine.network.list()) await f.engine.network.remove(n.id).catch(() => undefined);
+    } finally {
+      await f.cleanup();
+    }
+  });
+
+  test('with enable_icc=false containers of the network cannot reach each other', async () => {
+    await f.engine.network.create({ name: 'noicc', options: { 'com.docker.network.bridge.enable_icc': 'false' } });
+    const web = await startOn(f, 'iccweb', { mode: 'noicc' }, WEB_CMD('icc'));
+    const ip = f.engine.network.store.endpointsOfContainer(web)[0]?.ip ?? '';
+    const r = await runOn(f, { mode: 'noicc' }, `timeout 3 wget -qO- http://${ip}/; echo "rc=$?"`);
+    assert.match(r.stdout, /rc=[1-9]/);
+    assert.doesNotMatch(r.stdout, /^icc$/m);
+  });
+
+  test('container:<id> joins the other container\'s namespace and files', async () => {
+    await f.engine.network.create({ name: 'shared' });
+    const web = await startOn(f, 'sharedweb', { mode: 'shared' }, WEB_CMD('same-netns'));
+    const ip = f.engine.network.store.endpointsOfContainer(web)[0]?.ip ?? '';
+    const r = await runOn(f, { mode: `container:${web}` }, `for i in 1 2 3 4 5; do timeout 3 wget -qO- http://127.0.0.1/ && break; sleep 1; done; grep -c '^${ip}	' /etc/hosts`);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.stdout, 'same-netns\n1\n');
+    const inspect = f.engine.inspect(r.id);
+    assert.equal(inspect.config.network?.container, web);
+  });
+
+  test('--dns and --hostname end up in resolv.conf and hosts', async () => {
+    const r = await f.run({ cmd: ['sh', '-c', 'cat /etc/resolv.conf; grep -w box7 /etc/hosts | cut -f2'], hostname: 'box7' },
+      { network: { mode: 'shared', dns: ['192.0.2.53'] } });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /^nameserver 192\.0\.2\.53$/m);
+    assert.match(r.stdout, /^box7$/m);
+  });
+
+  test('containers started at once on one network get distinct addresses and one jump to berth\'s chain', async () => {
+    await f.engine.network.create({ name: 'busy' });
+    const ids = await Promise.all([1, 2, 3, 4, 5].map((i) => startOn(f, `busy${i}`, { mode: 'busy' }, ['sleep', '3600'])));
+    const ips = ids.map((id) => f.engine.network.store.endpointsOfContainer(id)[0]?.ip ?? '');
+    assert.equal(new Set(ips).size, 5, ips.join(' '));
+    const jumps = execFileSync('iptables', ['-w', '-S', 'FORWARD'], { encoding: 'utf8' }).split('\n').filter((l) => l === '-A FORWARD -j BERTH-ISOLATION');
+    assert.equal(jumps.length, 1);
+    await Promise.all(ids.map((id) => f.engine.remove(id, { force: true })));
+    assert.deepEqual(f.engine.network.store.endpointsOfNetwork(f.engine.network.resolve('busy').id), []);
+  });
+
+  test('a run lost while the engine was down gives back its namespace, veth and lease at the next open', async () => {
+    const net = await f.engine.network.create({ name: 'crashy' });
+    const id = await startOn(f, 'victim', { mode: 'crashy' }, ['sleep', '3600']);
+    const { pid, conmonPid } = f.engine.inspect(id).state;
+    f.engine.close();
+    process.kill(conmonPid, 'SIGKILL');
+    process.kill(pid, 'SIGKILL');
+    await f.reopen();
+    assert.equal(f.engine.inspect(id).state.status, 'exited');
+    const left = await networkLeftovers(f, [], [net.subnet]);
+    assert.deepEqual(left.leases.filter((l) => l.startsWith(`berth-${net.id.slice(0, 12)}`)), []);
+    assert.ok(!left.netns.includes(id));
+    assert.deepEqual(left.rules, []);
+  });
+});
