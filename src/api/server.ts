@@ -7,7 +7,10 @@ import { errors } from '../base/errors.js';
 import { stripVersion } from './api-version.js';
 import { sendError } from './errors.js';
 import { UpgradeRouter } from './hijack/upgrade-router.js';
+import type { Builder } from '../build/builder.js';
 import { attachRoutes } from './routes/attach.js';
+import { buildRoutes } from './routes/build.js';
+import { commitRoutes } from './routes/commit.js';
 import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
@@ -16,6 +19,8 @@ import { systemRoutes } from './routes/system.js';
 export interface ApiServerOptions {
   images: ImageService;
   containers: ContainerEngine;
+  /** Dockerfile builds (`POST /build`); without it the route is absent. */
+  builder?: Builder;
   /** Unix socket to listen on (created; a stale one is replaced). */
   socketPath: string;
 }
@@ -60,6 +65,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   systemRoutes(app, options.images);
   imageRoutes(app, options.images);
   containerRoutes(app, options.containers);
+  commitRoutes(app, options.images, options.containers);
+  if (options.builder !== undefined) buildRoutes(app, options.images, options.builder);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

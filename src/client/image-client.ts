@@ -51,8 +51,9 @@ function imagePath(name: string): string {
 export class ImageClient {
   constructor(private readonly api: ApiTransport) {}
 
-  list(filters?: Record<string, string[]>): Promise<ImageSummary[]> {
-    return this.api.json<ImageSummary[]>('GET', '/images/json', { query: { filters: filters === undefined ? undefined : JSON.stringify(filters) } });
+  /** With `all`, build steps' intermediate images too. */
+  list(filters?: Record<string, string[]>, all?: boolean): Promise<ImageSummary[]> {
+    return this.api.json<ImageSummary[]>('GET', '/images/json', { query: { filters: filters === undefined ? undefined : JSON.stringify(filters), all: all === true ? true : undefined } });
   }
 
   /** Docker's image inspect JSON (the same view `berth image inspect --root` prints). */

@@ -6,6 +6,7 @@ import { BERTH_VERSION } from '../base/version.js';
 import { ContainerEngine } from '../engine/container-engine.js';
 import { ImageService } from '../images/image-service.js';
 import { startApiServer } from '../api/server.js';
+import { Builder } from '../build/builder.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
@@ -24,7 +25,8 @@ interface DaemonOptions {
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const images = await ImageService.open(options.root);
   const containers = await ContainerEngine.open({ images, cgroupParent: options.cgroupParent });
-  const app = await startApiServer({ images, containers, socketPath: options.socket });
+  const builder = await Builder.open(images, containers);
+  const app = await startApiServer({ images, containers, builder, socketPath: options.socket });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {

@@ -111,6 +111,7 @@ export function parseDockerfile(text: string, file = 'Dockerfile'): Dockerfile {
   for (const directive of ast.getDirectives()) {
     if (directive.getDirective()?.toLowerCase() === 'syntax') syntax = directive.getValue();
   }
+  const lines = text.split(/\r?\n/);
   const instructions: Instruction[] = [];
   for (const node of ast.getInstructions()) {
     const keyword = node.getKeyword().toUpperCase();
@@ -118,7 +119,11 @@ export function parseDockerfile(text: string, file = 'Dockerfile'): Dockerfile {
     const line = range.start.line + 1;
     if (!KNOWN_INSTRUCTIONS.has(keyword)) dockerfileError(file, line, `unknown instruction: ${node.getInstruction()}`);
     const heredocAllowed = HEREDOC_INSTRUCTIONS.has(keyword);
-    const { text: logical, rest } = logicalLine(node.getRawArgumentsContent() ?? '', escape, heredocAllowed);
+    // The instruction's own text (dockerfile-ast leaves flags out of its arguments for some instructions).
+    const keywordRange = node.getInstructionRange();
+    const source = lines.slice(range.start.line, range.end.line + 1);
+    source[0] = (source[0] ?? '').slice(keywordRange.end.character);
+    const { text: logical, rest } = logicalLine(source.join('\n'), escape, heredocAllowed);
     const { flags, args } = keyword === 'ONBUILD' ? { flags: [], args: logical } : takeFlags(logical);
     const heredocs = heredocAllowed ? readHeredocs(file, line, args, rest) : [];
     instructions.push({ keyword, line, endLine: range.end.line + 1, args, flags, heredocs });

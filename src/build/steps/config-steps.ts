@@ -155,5 +155,5 @@ function healthcheck(file: string, instruction: Instruction, config: ContainerCo
     ...(startInterval !== undefined && { StartInterval: startInterval }),
     ...(retries !== undefined && { Retries: retries }),
   };
-  return { config, createdBy: nop(`HEALTHCHECK &{${JSON.stringify(config.Healthcheck.Test)}}`) };
+  return { config, createdBy: nop(`HEALTHCHECK ${JSON.stringify(config.Healthcheck)}`) };
 }
