@@ -88,9 +88,14 @@ export class BuildContext {
     return resolveInRoot(this.dir, path);
   }
 
-  /** Whether a context path (below a source) is visible, i.e. not excluded by .dockerignore. */
-  visible(path: string): boolean {
-    return path === '.' || !this.ignore.excludes(path);
+  /**
+   * Whether a context path (below a source) is visible, i.e. not excluded by .dockerignore. An
+   * excluded directory that an exception may reach into (`docs` with `!docs/README.md`) is
+   * visible so that a walk goes into it.
+   */
+  visible(path: string, isDirectory: boolean): boolean {
+    if (path === '.' || !this.ignore.excludes(path)) return true;
+    return isDirectory && !this.ignore.canSkipDirectory(path);
   }
 
   private async walk(dir: string, depth: number, visit: (path: string) => void): Promise<void> {

@@ -21,7 +21,7 @@ export interface CopyOwnership {
 }
 
 /** Which entries below a source directory to copy (relative to the source, `/`-separated). */
-export type EntryFilter = (relative: string) => boolean;
+export type EntryFilter = (relative: string, isDirectory: boolean) => boolean;
 
 /** Creates the directory `path` (absolute, inside `root`) and its missing parents; returns its host path. */
 export async function ensureDirectory(root: string, path: string, owner: { uid: number; gid: number } = { uid: 0, gid: 0 }): Promise<string> {
@@ -62,10 +62,10 @@ export async function copyInto(source: string, root: string, dest: string, intoD
 async function copyChildren(sourceDir: string, root: string, destDir: string, relative: string, own: CopyOwnership, filter: EntryFilter): Promise<void> {
   for (const name of (await readdir(sourceDir)).sort()) {
     const rel = relative === '' ? name : `${relative}/${name}`;
-    if (!filter(rel)) continue;
     const source = `${sourceDir}/${name}`;
-    const dest = posix.join(destDir, name);
     const info = await lstat(source);
+    if (!filter(rel, info.isDirectory())) continue;
+    const dest = posix.join(destDir, name);
     await copyEntry(source, root, dest, own);
     if (info.isDirectory()) await copyChildren(source, root, dest, rel, own, filter);
   }
@@ -122,7 +122,7 @@ export async function hashSource(source: string, filter: EntryFilter = () => tru
       hash.update('dir\0');
       for (const name of (await readdir(path)).sort()) {
         const rel = relative === '' ? name : `${relative}/${name}`;
-        if (filter(rel)) await visit(`${path}/${name}`, rel);
+        if (filter(rel, (await lstat(`${path}/${name}`)).isDirectory())) await visit(`${path}/${name}`, rel);
       }
     }
   };

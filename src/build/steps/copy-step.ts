@@ -88,7 +88,7 @@ export async function planCopy(env: StepEnv, state: StageState, instruction: Ins
   for (const source of sources) {
     if (source.kind === 'context') {
       const host = await env.context.hostPath(source.value);
-      inputs.push(`${source.value}:${await hashSource(host, (rel) => env.context.visible(posix.join(source.value, rel)))}`);
+      inputs.push(`${source.value}:${await hashSource(host, (rel, isDir) => env.context.visible(posix.join(source.value, rel), isDir))}`);
     } else {
       inputs.push(`${source.kind}:${source.value}:${source.kind === 'inline' ? source.value : ''}`);
     }
@@ -147,7 +147,7 @@ async function copySource(env: StepEnv, source: Source, root: string, dest: stri
     }
     return;
   }
-  await copyInto(host, root, dest, destIsDir, own, (rel) => env.context.visible(posix.join(source.value, rel)));
+  await copyInto(host, root, dest, destIsDir, own, (rel, isDir) => env.context.visible(posix.join(source.value, rel), isDir));
 }
 
 async function isFile(path: string): Promise<boolean> {
