@@ -50,7 +50,7 @@ export class BuildFixture {
   }
 
   /** Runs a container of `image` to completion; stdout. */
-  async run(image: string, cmd: string[] | undefined, options: { user?: string } = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  async run(image: string, cmd: string[] | undefined, options: { user?: string; entrypoint?: string[] } = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
     const record = await this.engine.create({ image, options: { ...(cmd !== undefined && { cmd }), ...options } });
     const exited = this.engine.wait(record.id, 'next-exit');
     await this.engine.start(record.id);
