@@ -10,6 +10,8 @@ import type { ImageService } from '../images/image-service.js';
 import type { ContainerConfig } from '../oci/schemas.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import type { ContainerEngine } from './container-engine.js';
+import { isActive } from './container-record.js';
+import { dropRuntimeStubs } from './runtime-stubs.js';
 
 export interface CommitContainerOptions {
   /** Normalized names for the new image; none gives a dangling image. */
@@ -60,6 +62,7 @@ export async function commitContainer(engine: ContainerEngine, images: ImageServ
   const config = applyConfigChanges(effectiveConfig(imageConfig.config, record.config.options), options.changes ?? []);
   const command = [...(config.Entrypoint ?? []), ...(record.config.options.cmd ?? config.Cmd ?? [])].join(' ');
   const key = engine.paths.snapshotKey(record.id);
+  if (!isActive(record.state)) await dropRuntimeStubs(images, key, parent);
   const pause = options.pause !== false && record.state.status === 'running';
   if (pause) await engine.pause(record.id);
   try {

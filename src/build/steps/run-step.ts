@@ -4,6 +4,7 @@
  * changes become the step's layer. The container is removed whatever happens.
  */
 import { errors, messageOf } from '../../base/errors.js';
+import { dropRuntimeStubs } from '../../engine/runtime-stubs.js';
 import { followLog } from '../../runtime/log-reader.js';
 import { checkFlags, dockerfileError, flagValue, type Instruction } from '../dockerfile/parse-dockerfile.js';
 import { parseExecForm } from '../dockerfile/shell-words.js';
@@ -68,6 +69,7 @@ export function planRun(env: StepEnv, state: StageState, instruction: Instructio
             `${env.file}:${instruction.line}: The command '${command.join(' ')}' returned a non-zero code: ${exitCode}`,
             { details: { line: instruction.line, exitCode } });
         }
+        await dropRuntimeStubs(images, engine.paths.snapshotKey(record.id), image);
         return await images.commit({
           parent: image,
           layer: () => images.snapshotter.diff(engine.paths.snapshotKey(record.id)),
