@@ -5,10 +5,11 @@
  */
 import { errors, isBerthError } from '../base/errors.js';
 import type { ImageRecord } from '../images/image-record.js';
+import { hostPlatform, parsePlatform, platformMatches } from '../oci/platform.js';
 import { cacheKey, type BuildCache } from './build-cache.js';
 import { parseDockerfile, type Instruction } from './dockerfile/parse-dockerfile.js';
 import { expandWords } from './dockerfile/shell-words.js';
-import type { Stage, StagePlan } from './stage-graph.js';
+import { platformArgs, type Stage, type StagePlan } from './stage-graph.js';
 import { stateLookup, type StageState } from './stage-state.js';
 import { applyConfigInstruction, CONFIG_INSTRUCTIONS } from './steps/config-steps.js';
 import { planCopy } from './steps/copy-step.js';
@@ -73,6 +74,12 @@ export async function buildStage(stage: Stage, options: StageBuildOptions): Prom
 
 async function fromStage(stage: Stage, options: StageBuildOptions): Promise<StageState> {
   const { env } = options;
+  if (stage.platform !== undefined && stage.platform !== '') {
+    const wanted = parsePlatform(stage.platform);
+    if (wanted === undefined || !platformMatches(wanted, hostPlatform())) {
+      throw errors.invalidArgument('platform-unsupported', `${env.file}:${stage.from.line}: FROM --platform=${stage.platform}: berth builds for this host's platform only`);
+    }
+  }
   let image: ImageRecord | undefined;
   if (stage.baseStage !== undefined) {
     image = (await options.stageResult(stage.baseStage)).image;
@@ -95,7 +102,7 @@ function declareArgs(state: StageState, instruction: Instruction, options: Stage
     const name = eq < 0 ? word : word.slice(0, eq);
     const given = options.buildArgs.get(name);
     options.consumed.add(name);
-    const value = given ?? (eq >= 0 ? word.slice(eq + 1) : options.plan.globalArgs.get(name));
+    const value = given ?? (eq >= 0 ? word.slice(eq + 1) : options.plan.globalArgs.get(name) ?? platformArgs().get(name));
     state.args.set(name, value);
   }
 }

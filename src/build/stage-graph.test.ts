@@ -37,3 +37,8 @@ test('errors: unknown target, instruction before FROM, duplicate names, no FROM'
   assert.throws(() => planStages(parseDockerfile('FROM a AS x\nFROM b AS x\n'), new Map()), /Dockerfile:2: duplicate stage name "x"/);
   assert.throws(() => planStages(parseDockerfile('ARG A\n'), new Map()), /no FROM/);
 });
+
+test('--platform expands the automatic platform args', () => {
+  const plan = planStages(parseDockerfile('FROM --platform=$BUILDPLATFORM busybox\n'), new Map());
+  assert.match(plan.stages[0]?.platform ?? '', /^linux\/[a-z0-9]+/);
+});

@@ -4,6 +4,7 @@
  * so a stage nothing needs is not built; stages with no path between them may build at once.
  */
 import { errors } from '../base/errors.js';
+import { formatPlatform, hostPlatform } from '../oci/platform.js';
 import { dockerfileError, flagValue, type Dockerfile, type Instruction } from './dockerfile/parse-dockerfile.js';
 import { expandWord, expandWords, type VariableLookup } from './dockerfile/shell-words.js';
 
@@ -34,6 +35,16 @@ export interface StagePlan {
   needed: number[];
 }
 
+/** BuildKit's automatic platform args (berth builds for the host's platform only). */
+export function platformArgs(): Map<string, string> {
+  const host = hostPlatform();
+  const platform = formatPlatform(host);
+  return new Map([
+    ['TARGETPLATFORM', platform], ['TARGETOS', host.os], ['TARGETARCH', host.architecture], ['TARGETVARIANT', host.variant ?? ''],
+    ['BUILDPLATFORM', platform], ['BUILDOS', host.os], ['BUILDARCH', host.architecture], ['BUILDVARIANT', host.variant ?? ''],
+  ]);
+}
+
 /** The stage a `--from` / FROM value names among the first `before` stages, if any. */
 export function findStage(stages: readonly Stage[], ref: string, before: number): Stage | undefined {
   const lower = ref.toLowerCase();
@@ -55,7 +66,8 @@ export function findStage(stages: readonly Stage[], ref: string, before: number)
 export function planStages(dockerfile: Dockerfile, buildArgs: ReadonlyMap<string, string>, target?: string): StagePlan {
   const { file, escape } = dockerfile;
   const globalArgs = new Map<string, string | undefined>();
-  const lookup: VariableLookup = (name) => buildArgs.get(name) ?? globalArgs.get(name);
+  const automatic = platformArgs();
+  const lookup: VariableLookup = (name) => buildArgs.get(name) ?? globalArgs.get(name) ?? automatic.get(name);
   const stages: Stage[] = [];
   for (const instruction of dockerfile.instructions) {
     if (instruction.keyword === 'FROM') {

@@ -94,6 +94,11 @@ describe('builds through berthd with the docker CLI and berth build', { skip }, 
     assert.equal(built.code, 0, built.stderr);
     assert.match(built.stdout, /^sha256:[0-9a-f]{64}\n$/);
     assert.match(built.stderr, /Step 1\/6 : FROM busybox/);
+    // The context as a tar on stdin.
+    const tar = spawnSync('tar', ['-C', context, '-c', '.'], { maxBuffer: 1 << 24 });
+    const piped = await berthAt(daemon.socketPath, ['build', '-q', '-t', 'e2e/piped:1', '--build-arg', 'WHO=berth', '-'], { input: tar.stdout });
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout, built.stdout, 'the same steps from the same files: the same image');
     const archive = join(work, 'berth-built.tar');
     const saved = await berthAt(daemon.socketPath, ['image', 'save', '-o', archive, 'e2e/berth:1']);
     assert.equal(saved.code, 0, saved.stderr);
