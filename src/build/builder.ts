@@ -39,6 +39,8 @@ export interface BuildRequest {
   /** Whether `RUN --network=host` is allowed. */
   allowHostNetwork?: boolean;
   onEvent?: (event: BuildEvent) => void;
+  /** Cancels the build (the API aborts it when the client goes away); it then fails with canceled. */
+  signal?: AbortSignal;
 }
 
 export interface BuildResult {
@@ -110,6 +112,7 @@ export class Builder {
     const env: StepEnv = {
       images: this.images, engine: this.engine, context: request.context, file, escape: dockerfile.escape, emit,
       allowHostNetwork: request.allowHostNetwork === true,
+      signal: request.signal,
       sourceImage: async (ref, stageIndex) => {
         const stage = findStage(plan.stages, ref, stageIndex);
         if (stage !== undefined) return (await stageResult(stage.index)).image;

@@ -3,7 +3,7 @@
  * image, its history text (after substitution, with the ARG values a RUN sees) and the content it
  * reads; a hit takes the cached image and runs nothing. ARG changes only the stage's variables.
  */
-import { errors, isBerthError } from '../base/errors.js';
+import { BerthError, errors, isBerthError } from '../base/errors.js';
 import type { ImageRecord } from '../images/image-record.js';
 import { hostPlatform, parsePlatform, platformMatches } from '../oci/platform.js';
 import { cacheKey, type BuildCache } from './build-cache.js';
@@ -124,6 +124,7 @@ async function planStep(env: StepEnv, state: StageState, instruction: Instructio
 
 async function runStep(state: StageState, plan: StepPlan, options: StageBuildOptions): Promise<void> {
   const { env, cache } = options;
+  if (env.signal?.aborted === true) throw new BerthError('canceled', 'build-canceled', `${env.file}: the build was canceled`);
   const key = cacheKey({ parent: state.image?.id ?? 'scratch', step: plan.createdBy, inputs: plan.inputs });
   const hit = cache.lookup(key);
   const cached = hit === undefined || options.noCache ? undefined : env.images.images.find(hit);

@@ -57,11 +57,15 @@ export function buildRoutes(app: FastifyInstance, images: ImageService, builder:
       if (quiet && event.kind !== 'warning') return;
       write(reply, { stream: `${event.text}\n` });
     };
+    // As Docker: a client that goes away (ctrl-c on `docker build`) cancels the build.
+    const aborter = new AbortController();
+    let finished = false;
+    reply.raw.on('close', () => { if (!finished) aborter.abort(); });
     let context: BuildContext | undefined;
     try {
       context = await BuildContext.fromTar(body, images.root.tmp, new ChildProcessRunner());
       const result = await builder.build({
-        context, tags, buildArgs, labels, onEvent,
+        context, tags, buildArgs, labels, onEvent, signal: aborter.signal,
         ...(dockerfile !== undefined && dockerfile !== '' && { dockerfile }),
         ...(target !== undefined && target !== '' && { target }),
         noCache: queryBool(query, 'nocache'),
@@ -81,6 +85,7 @@ export function buildRoutes(app: FastifyInstance, images: ImageService, builder:
       const code = typeof exitCode === 'number' ? exitCode : 1;
       write(reply, { errorDetail: { code, message }, error: message });
     } finally {
+      finished = true;
       await context?.close();
       reply.raw.end();
     }

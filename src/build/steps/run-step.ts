@@ -3,7 +3,7 @@
  * `none` unless `--network=host` is allowed and asked for) from the stage's current image; its
  * changes become the step's layer. The container is removed whatever happens.
  */
-import { errors, messageOf } from '../../base/errors.js';
+import { BerthError, errors, messageOf } from '../../base/errors.js';
 import { dropRuntimeStubs } from '../../engine/runtime-stubs.js';
 import { followLog } from '../../runtime/log-reader.js';
 import { checkFlags, dockerfileError, flagValue, type Instruction } from '../dockerfile/parse-dockerfile.js';
@@ -49,6 +49,8 @@ export function planRun(env: StepEnv, state: StageState, instruction: Instructio
         logMaxSize: -1,
       });
       env.emit({ kind: 'info', text: ` ---> Running in ${record.id.slice(0, 12)}` });
+      const onAbort = (): void => { void engine.kill(record.id).catch(() => undefined); };
+      env.signal?.addEventListener('abort', onAbort, { once: true });
       try {
         const exited = engine.wait(record.id, 'next-exit');
         const output = new AbortController();
@@ -62,8 +64,10 @@ export function planRun(env: StepEnv, state: StageState, instruction: Instructio
           await streaming.catch(() => undefined);
           throw errors.failedPrecondition('build-step-failed', `${env.file}:${instruction.line}: RUN could not start: ${messageOf(err)}`, { cause: err, details: { line: instruction.line } });
         }
+        if (env.signal?.aborted === true) onAbort();
         const { exitCode } = await exited;
         await streaming.catch(() => undefined);
+        if (env.signal?.aborted === true) throw new BerthError('canceled', 'build-canceled', `${env.file}:${instruction.line}: the build was canceled`);
         if (exitCode !== 0) {
           throw errors.failedPrecondition('build-step-failed',
             `${env.file}:${instruction.line}: The command '${command.join(' ')}' returned a non-zero code: ${exitCode}`,
@@ -78,6 +82,7 @@ export function planRun(env: StepEnv, state: StageState, instruction: Instructio
           names: [],
         });
       } finally {
+        env.signal?.removeEventListener('abort', onAbort);
         await engine.remove(record.id, { force: true });
         env.emit({ kind: 'info', text: `Removing intermediate container ${record.id.slice(0, 12)}` });
       }

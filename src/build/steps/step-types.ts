@@ -19,6 +19,8 @@ export interface StepEnv {
   emit(event: BuildEvent): void;
   /** The image a `--from` names: an earlier stage's result (built first) or an image in the store. */
   sourceImage(ref: string, stageIndex: number): Promise<ImageRecord | undefined>;
+  /** Aborts the build: no new step starts, a running RUN is killed. */
+  signal: AbortSignal | undefined;
   /** Networks a RUN may ask for with `--network` (none always). */
   allowHostNetwork: boolean;
 }

@@ -10,7 +10,7 @@ import { Builder } from '../../../src/build/builder.js';
 import { commitContainer } from '../../../src/engine/commit-container.js';
 import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
 import { conmonsUnder } from '../engine/engine-fixture.js';
-import { BuildFixture, skipReason } from './build-fixture.js';
+import { BuildFixture, eventually, skipReason } from './build-fixture.js';
 
 const DOCKERFILE = [
   'FROM busybox',
@@ -123,6 +123,17 @@ describe('failing builds and commit', { skip: skipReason() }, () => {
     assert.deepEqual(await world(), before);
     assert.deepEqual(await conmonsUnder(f.engineFixture.root), []);
     assert.throws(() => f.images.resolve('broken:1'));
+  });
+
+  test('a canceled build kills its RUN and leaves the store as it was', async () => {
+    const before = await world();
+    const dir = await f.context({ Dockerfile: 'FROM busybox\nRUN echo started; sleep 1000\n' });
+    const aborter = new AbortController();
+    const building = f.build(dir, { tags: ['canceled:1'], signal: aborter.signal });
+    await eventually('the RUN container to run', () => f.engine.list().some((r) => r.state.status === 'running'));
+    aborter.abort();
+    await assert.rejects(building, (err: unknown) => isBerthError(err, 'canceled'));
+    assert.deepEqual(await world(), before);
   });
 
   test('parse errors name the file and line', async () => {
