@@ -69,6 +69,15 @@ describe('builds through berthd with the docker CLI and berth build', { skip }, 
     assert.equal(ok('run', '--rm', 'e2e/app:1'), 'from the context\nhello docker\n');
   });
 
+  test('docker images hides the step images, -a shows them; docker builder prune removes them', () => {
+    const listed = (...flags: string[]) => ok('images', ...flags, '--format', '{{.Repository}}').split('\n').filter(Boolean);
+    assert.ok(!listed().includes('<none>'));
+    assert.ok(listed('-a').includes('<none>'));
+    ok('builder', 'prune', '-af');
+    assert.ok(!listed('-a').includes('<none>'));
+    assert.equal(ok('run', '--rm', 'e2e/app:1'), 'from the context\nhello docker\n', 'named images keep their layers');
+  });
+
   test('a failing docker build exits non-zero with the step and its output', async () => {
     const bad = join(work, 'bad');
     await mkdir(bad);
