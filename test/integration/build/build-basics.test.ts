@@ -139,6 +139,18 @@ describe('dockerfile builds: stages, substitution, context', { skip: skipReason(
     assert.equal((await f.run('config:child', ['cat', '/onbuild.txt'], { entrypoint: [] })).stdout, 'child\n');
   });
 
+  test('RUN has network none; --network=host only when the build allows it', async () => {
+    const { readlink } = await import('node:fs/promises');
+    const hostNs = await readlink('/proc/self/ns/net');
+    const isolated = await f.context({ Dockerfile: 'FROM busybox\nRUN readlink /proc/self/ns/net > /ns\n' });
+    await f.build(isolated, { tags: ['net:none'] });
+    assert.notEqual((await f.run('net:none', ['cat', '/ns'])).stdout.trim(), hostNs);
+    const host = await f.context({ Dockerfile: 'FROM busybox\nRUN --network=host readlink /proc/self/ns/net > /ns\n' });
+    await assert.rejects(f.build(host), /Dockerfile:2: RUN --network=host is not allowed/);
+    await f.build(host, { tags: ['net:host'], allowHostNetwork: true });
+    assert.equal((await f.run('net:host', ['cat', '/ns'])).stdout.trim(), hostNs);
+  });
+
   test('COPY --chown/--chmod, globs, heredocs, ADD unpacks a local tar', async () => {
     const { execFileSync } = await import('node:child_process');
     const dir = await f.context({
