@@ -44,7 +44,7 @@ async function isTarArchive(path: string): Promise<boolean> {
 
 export async function planCopy(env: StepEnv, state: StageState, instruction: Instruction, stageIndex: number): Promise<StepPlan> {
   const isAdd = instruction.keyword === 'ADD';
-  checkFlags(env.file, instruction, isAdd ? ['chown', 'chmod', 'link', 'checksum', 'keep-git-dir'] : ['from', 'chown', 'chmod', 'link', 'parents']);
+  checkFlags(env.file, instruction, isAdd ? ['chown', 'chmod', 'link', 'checksum', 'keep-git-dir'] : ['from', 'chown', 'chmod', 'link']);
   const lookup = stateLookup(state);
   const fail = (message: string): never => dockerfileError(env.file, instruction.line, `${instruction.keyword}: ${message}`);
   const words = parseExecForm(instruction.args)?.map((w) => expandWord(w, lookup, env.escape)) ?? expandWords(instruction.args, lookup, env.escape);
