@@ -108,6 +108,9 @@ describe('builds through berthd with the docker CLI and berth build', { skip }, 
     const piped = await berthAt(daemon.socketPath, ['build', '-q', '-t', 'e2e/piped:1', '--build-arg', 'WHO=berth', '-'], { input: tar.stdout });
     assert.equal(piped.code, 0, piped.stderr);
     assert.equal(piped.stdout, built.stdout, 'the same steps from the same files: the same image');
+    const plain = await berthAt(daemon.socketPath, ['build', '-q', '-t', 'e2e/stdin:1', '-'], { input: Buffer.from('FROM busybox\nCMD ["echo", "a Dockerfile on stdin"]\n') });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(ok('run', '--rm', 'e2e/stdin:1'), 'a Dockerfile on stdin\n');
     const archive = join(work, 'berth-built.tar');
     const saved = await berthAt(daemon.socketPath, ['image', 'save', '-o', archive, 'e2e/berth:1']);
     assert.equal(saved.code, 0, saved.stderr);

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { errors } from '../../base/errors.js';
 import { readJsonMessages } from '../../client/build-client.js';
 import { humanSize } from '../format.js';
@@ -25,6 +25,38 @@ function keyValues(list: readonly string[], option: string, fromEnv: boolean): R
   return map;
 }
 
+/** stdin as the context: a tar (plain or compressed) as it is, anything else as the Dockerfile of an empty context. */
+async function stdinContext(): Promise<Readable> {
+  const iterator = (process.stdin as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  while (size < 512) {
+    const next = await iterator.next();
+    if (next.done === true) { ended = true; break; }
+    head.push(next.value);
+    size += next.value.length;
+  }
+  const first = Buffer.concat(head);
+  const compressed = (first[0] === 0x1f && first[1] === 0x8b) || first.subarray(0, 4).equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]));
+  const isTar = compressed || (first.length >= 262 && first.subarray(257, 262).toString('latin1') === 'ustar');
+  if (!isTar) {
+    const rest: Buffer[] = [first];
+    if (!ended) for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) rest.push(next.value);
+    const { pack } = await import('tar-stream');
+    const tar = pack();
+    const text = Buffer.concat(rest);
+    tar.entry({ name: 'Dockerfile', mode: 0o644, size: text.length }, text);
+    tar.finalize();
+    return Readable.from(tar, { objectMode: false });
+  }
+  return Readable.from((async function* () {
+    yield first;
+    if (ended) return;
+    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
+  })(), { objectMode: false });
+}
+
 export async function runBuild(globals: GlobalOptions, contextArg: string, flags: BuildFlags): Promise<void> {
   const mode = flags.progress === 'auto' ? (process.stderr.isTTY ? 'tty' : 'plain') : flags.progress;
   if (mode !== 'plain' && mode !== 'tty') throw errors.invalidArgument('invalid-option', `--progress: expected auto, plain or tty, got "${flags.progress}"`);
@@ -32,7 +64,7 @@ export async function runBuild(globals: GlobalOptions, contextArg: string, flags
   let dockerfile: string | undefined;
   if (contextArg === '-') {
     if (process.stdin.isTTY) throw errors.invalidArgument('no-input', 'context "-" reads a tar from stdin, but stdin is a terminal');
-    context = process.stdin;
+    context = await stdinContext();
     dockerfile = flags.file;
   } else {
     const dir = resolve(contextArg);
