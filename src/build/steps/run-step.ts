@@ -24,9 +24,31 @@ export function runCommand(state: StageState, instruction: Instruction): string[
   return [...shell, `${instruction.args}${bodies}`];
 }
 
+/**
+ * `--mount=type=tmpfs,target=/x[,size=64m]` (repeatable) as tmpfs mounts of the RUN container;
+ * the other mount types (cache, secret, bind, ssh) are refused with the line.
+ */
+export function tmpfsMounts(file: string, instruction: Instruction): Record<string, string> {
+  const mounts: Record<string, string> = {};
+  for (const [name, value] of instruction.flags) {
+    if (name !== 'mount') continue;
+    const fields = new Map(value.split(',').map((part) => {
+      const eq = part.indexOf('=');
+      return (eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)]);
+    }));
+    const type = fields.get('type') ?? 'bind';
+    if (type !== 'tmpfs') dockerfileError(file, instruction.line, `RUN --mount=type=${type} is not supported by this builder yet (type=tmpfs is)`);
+    const target = fields.get('target') ?? fields.get('dst') ?? fields.get('destination');
+    if (target === undefined || !target.startsWith('/')) dockerfileError(file, instruction.line, 'RUN --mount=type=tmpfs needs an absolute target=');
+    const size = fields.get('size');
+    mounts[target] = size === undefined ? '' : `size=${size}`;
+  }
+  return mounts;
+}
+
 export function planRun(env: StepEnv, state: StageState, instruction: Instruction): StepPlan {
   checkFlags(env.file, instruction, ['network', 'mount', 'security']);
-  if (flagValue(instruction, 'mount') !== undefined) dockerfileError(env.file, instruction.line, 'RUN --mount is not supported by this builder yet');
+  const tmpfs = tmpfsMounts(env.file, instruction);
   if (flagValue(instruction, 'security') !== undefined) dockerfileError(env.file, instruction.line, 'RUN --security is not supported');
   const network = flagValue(instruction, 'network') ?? 'none';
   if (network !== 'none' && network !== 'default' && !(network === 'host' && env.allowHostNetwork)) {
@@ -36,16 +58,20 @@ export function planRun(env: StepEnv, state: StageState, instruction: Instructio
   const args = runArgs(state);
   const prefix = args.length > 0 ? `|${args.length} ${args.map(([k, v]) => `${k}=${v}`).join(' ')} ` : '';
   const createdBy = `${prefix}${command.join(' ')}`;
+  const mountText = Object.entries(tmpfs).map(([target, options]) => `tmpfs:${target}:${options}`);
   return {
     createdBy,
-    inputs: network === 'host' ? ['network=host'] : [],
+    inputs: [...(network === 'host' ? ['network=host'] : []), ...mountText],
     execute: async () => {
       const image = state.image;
       if (image === undefined) dockerfileError(env.file, instruction.line, 'RUN needs an image with a shell or program to run (FROM scratch has none)');
       const { engine, images } = env;
       const record = await engine.create({
         image: image.id,
-        options: { cmd: command, entrypoint: [''], env: args.map(([k, v]) => `${k}=${v}`), networkMode: network === 'host' ? 'host' : 'none' },
+        options: {
+          cmd: command, entrypoint: [''], env: args.map(([k, v]) => `${k}=${v}`), networkMode: network === 'host' ? 'host' : 'none',
+          ...(Object.keys(tmpfs).length > 0 && { tmpfs }),
+        },
         logMaxSize: -1,
       });
       env.emit({ kind: 'info', text: ` ---> Running in ${record.id.slice(0, 12)}` });
