@@ -92,6 +92,11 @@ export class Builder {
     const counts = { cached: 0, executed: 0 };
     const consumed = new Set<string>([...plan.globalArgs.keys()]);
     const running = new Map<number, Promise<StageState>>();
+    // Stops every stage when the caller cancels or when one stage fails.
+    const stop = new AbortController();
+    const onCancel = (): void => { stop.abort(); };
+    request.signal?.addEventListener('abort', onCancel, { once: true });
+    if (request.signal?.aborted === true) stop.abort();
     const stageResult = (index: number): Promise<StageState> => {
       const existing = running.get(index);
       if (existing !== undefined) return existing;
@@ -112,7 +117,7 @@ export class Builder {
     const env: StepEnv = {
       images: this.images, engine: this.engine, context: request.context, file, escape: dockerfile.escape, emit,
       allowHostNetwork: request.allowHostNetwork === true,
-      signal: request.signal,
+      signal: stop.signal,
       sourceImage: async (ref, stageIndex) => {
         const stage = findStage(plan.stages, ref, stageIndex);
         if (stage !== undefined) return (await stageResult(stage.index)).image;
@@ -135,10 +140,13 @@ export class Builder {
       const tagged = this.images.images.find(image.id) ?? image;
       return { image: tagged, cachedSteps: counts.cached, executedSteps: counts.executed };
     } catch (err) {
+      stop.abort();
       await Promise.allSettled([...running.values()]);
       this.cache.remove(addedKeys);
       await this.images.collectGarbage();
       throw err;
+    } finally {
+      request.signal?.removeEventListener('abort', onCancel);
     }
   }
 

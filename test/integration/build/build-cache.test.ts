@@ -136,6 +136,15 @@ describe('failing builds and commit', { skip: skipReason() }, () => {
     assert.deepEqual(await world(), before);
   });
 
+  test('a failing stage stops the stages running beside it', async () => {
+    const before = await world();
+    const dir = await f.context({
+      Dockerfile: ['FROM busybox AS slow', 'RUN sleep 1000', 'FROM busybox AS bad', 'RUN exit 4', 'FROM busybox', 'COPY --from=slow /etc/passwd /a', 'COPY --from=bad /etc/passwd /b'].join('\n'),
+    });
+    await assert.rejects(f.build(dir), /Dockerfile:4: The command '\/bin\/sh -c exit 4' returned a non-zero code: 4/);
+    assert.deepEqual(await world(), before);
+  });
+
   test('parse errors name the file and line', async () => {
     const dir = await f.context({ Dockerfile: 'FROM busybox\nRUN true\nFROBNICATE x\n' });
     await assert.rejects(f.build(dir), /Dockerfile:3: unknown instruction: FROBNICATE/);
