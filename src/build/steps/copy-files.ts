@@ -54,7 +54,9 @@ export async function copyInto(source: string, root: string, dest: string, intoD
     await copyChildren(source, root, dest, '', own, filter);
     return;
   }
-  const target = intoDirectory ? posix.join(dest, posix.basename(source)) : dest;
+  // As Docker: a destination that is a directory in the image takes the file inside it.
+  const existing = intoDirectory ? undefined : await lstat(await resolveInRoot(root, dest)).catch(() => undefined);
+  const target = intoDirectory || existing?.isDirectory() === true ? posix.join(dest, posix.basename(source)) : dest;
   await ensureDirectory(root, posix.dirname(target));
   await copyEntry(source, root, target, own);
 }

@@ -168,6 +168,7 @@ describe('dockerfile builds: stages, substitution, context', { skip: skipReason(
         'FROM busybox',
         'COPY --chown=nobody:nobody --chmod=0750 *.sh /bin-scripts/',
         'ADD files.tar /unpacked/',
+        'COPY c.txt /etc',
         'COPY <<EOF /etc/motd',
         'hello from a heredoc',
         'EOF',
@@ -177,13 +178,13 @@ describe('dockerfile builds: stages, substitution, context', { skip: skipReason(
         'echo two >> /heredoc-run.txt',
         'SCRIPT',
       ].join('\n'),
-      'a.sh': 'echo a', 'b.sh': 'echo b', 'c.txt': 'not copied', 'tree/x.txt': 'inside the tar',
+      'a.sh': 'echo a', 'b.sh': 'echo b', 'c.txt': 'into the existing directory', 'tree/x.txt': 'inside the tar',
     });
     execFileSync('tar', ['-C', join(dir, 'tree'), '-cf', join(dir, 'files.tar'), 'x.txt']);
     await f.build(dir, { tags: ['copy:1'] });
-    const out = (await f.run('copy:1', ['sh', '-c', 'stat -c "%n %U %a" /bin-scripts/*; ls /bin-scripts; cat /unpacked/x.txt; echo; cat /etc/motd /heredoc-run.txt'])).stdout;
+    const out = (await f.run('copy:1', ['sh', '-c', 'stat -c "%n %U %a" /bin-scripts/*; ls /bin-scripts; cat /unpacked/x.txt; echo; cat /etc/motd /heredoc-run.txt /etc/c.txt'])).stdout;
     assert.equal(out, [
-      '/bin-scripts/a.sh nobody 750', '/bin-scripts/b.sh nobody 750', 'a.sh', 'b.sh', 'inside the tar', 'hello from a heredoc', 'one', 'two', '',
+      '/bin-scripts/a.sh nobody 750', '/bin-scripts/b.sh nobody 750', 'a.sh', 'b.sh', 'inside the tar', 'hello from a heredoc', 'one', 'two', 'into the existing directory', '',
     ].join('\n'));
   });
 });
