@@ -20,7 +20,15 @@ export class BuildProgressView {
   /** Lines drawn below the last finished step (the running step's live region). */
   private drawn = 0;
 
-  constructor(private readonly tty: WriteStream | undefined, private readonly quiet: boolean) {}
+  /** Redraws the running step so its time moves on while it prints nothing. */
+  private readonly ticker: NodeJS.Timeout | undefined;
+
+  constructor(private readonly tty: WriteStream | undefined, private readonly quiet: boolean) {
+    if (tty !== undefined && !quiet) {
+      this.ticker = setInterval(() => { this.redraw(); }, 250);
+      this.ticker.unref();
+    }
+  }
 
   line(text: string): void {
     if (this.quiet) return;
@@ -47,11 +55,13 @@ export class BuildProgressView {
 
   /** The build failed: the step's output stays on screen with the error. */
   fail(message: string): void {
+    clearInterval(this.ticker);
     if (this.tty !== undefined) this.settle('failed');
     process.stderr.write(`${this.tty === undefined ? '' : '\x1b[31m'}ERROR: ${message}${this.tty === undefined ? '' : '\x1b[0m'}\n`);
   }
 
   finish(): void {
+    clearInterval(this.ticker);
     if (this.tty !== undefined) this.settle('done');
   }
 
