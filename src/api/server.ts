@@ -7,11 +7,14 @@ import { errors } from '../base/errors.js';
 import { stripVersion } from './api-version.js';
 import { sendError } from './errors.js';
 import { UpgradeRouter } from './hijack/upgrade-router.js';
+import type { Builder } from '../build/builder.js';
 import { attachRoutes } from './routes/attach.js';
 import { checkpointRoutes } from './routes/checkpoints.js';
 import { containerFileRoutes } from './routes/container-files.js';
 import { containerInspectionRoutes } from './routes/container-inspection.js';
 import { containerUpdateRoutes } from './routes/container-update.js';
+import { buildRoutes } from './routes/build.js';
+import { commitRoutes } from './routes/commit.js';
 import { containerRoutes } from './routes/containers.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
@@ -27,6 +30,8 @@ export interface ApiServerOptions {
   containers: ContainerEngine;
   /** berth's scanning routes (/berth/v1/images/{name}/scan, /sbom, /berth/v1/scan/db). */
   security?: SecurityRoutesOptions;
+  /** Dockerfile builds (`POST /build`); without it the route is absent. */
+  builder?: Builder;
   /** Unix socket to listen on (created; a stale one is replaced). */
   socketPath: string;
   /** Registries reachable over plain HTTP besides loopback ones. */
@@ -83,6 +88,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   volumeRoutes(app, options.containers);
   if (options.security) securityRoutes(app, options.security);
   networkRoutes(app, options.containers);
+  commitRoutes(app, options.images, options.containers);
+  if (options.builder !== undefined) buildRoutes(app, options.images, options.builder);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

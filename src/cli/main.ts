@@ -2,6 +2,7 @@ import { BerthError, errnoCode, messageOf } from '../base/errors.js';
 import { BERTH_VERSION } from '../base/version.js';
 import type { CommandSpec } from './args/command-spec.js';
 import { parseArgs } from './args/parse-args.js';
+import { BUILD_COMMAND, BUILDER_COMMAND, COMMIT_COMMAND } from './commands/build-commands.js';
 import { CONTAINER_COMMAND, INSPECT_COMMAND } from './commands/container-commands.js';
 import { IMAGE_COMMAND, SYSTEM_COMMAND } from './commands/image-commands.js';
 import { VOLUME_COMMAND } from './commands/volume-commands.js';
@@ -42,7 +43,10 @@ export const PROGRAM: CommandSpec = {
     { flags: '-H, --host <url>', description: 'berthd socket (default: $BERTH_HOST or unix:///run/berth/berth.sock)' },
     { flags: '-v, --version', description: 'print the version' },
   ],
-  commands: [CONTAINER_COMMAND, IMAGE_COMMAND, VOLUME_COMMAND, NETWORK_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND, SCAN_COMMAND, LOGIN_COMMAND, LOGOUT_COMMAND, REGISTRY_COMMAND],
+  commands: [
+    CONTAINER_COMMAND, IMAGE_COMMAND, VOLUME_COMMAND, NETWORK_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND, SCAN_COMMAND, LOGIN_COMMAND, LOGOUT_COMMAND,
+    REGISTRY_COMMAND, BUILD_COMMAND, COMMIT_COMMAND, BUILDER_COMMAND,
+  ],
 };
 
 /** The index of the command word: the first word that is not a global option or its value. */

@@ -4,6 +4,7 @@
  */
 import { socketPathOf } from './api-host.js';
 import { ApiTransport } from './api-transport.js';
+import { BuildClient } from './build-client.js';
 import { ContainerClient } from './container-client.js';
 import { ContainerFilesClient } from './container-files-client.js';
 import type { DiskUsage } from './container-types.js';
@@ -23,6 +24,7 @@ export class BerthClient {
   readonly volumes: VolumeClient;
   readonly security: SecurityClient;
   readonly networks: NetworkClient;
+  readonly builds: BuildClient;
 
   /** `host` is `unix:///path/to/berth.sock` or a socket path; throws invalid-argument otherwise. */
   constructor(host: string) {
@@ -34,6 +36,7 @@ export class BerthClient {
     this.volumes = new VolumeClient(this.transport);
     this.security = new SecurityClient(this.transport);
     this.networks = new NetworkClient(this.transport);
+    this.builds = new BuildClient(this.transport);
   }
 
   /** `GET /_ping`: resolves when the daemon answers; unavailable when nothing listens. */

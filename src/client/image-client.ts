@@ -36,8 +36,8 @@ export interface JsonMessage {
   /** A layer's short id (pull, push), or the tag of the opening line. */
   id?: string;
   progressDetail?: { current?: number; total?: number };
-  /** The result of a push: its tag, digest and manifest size. */
-  aux?: { Tag?: string; Digest?: string; Size?: number };
+  /** The result of a push (its tag, digest and manifest size), or of a build (the image ID). */
+  aux?: { Tag?: string; Digest?: string; Size?: number; ID?: string };
   error?: string;
   errorDetail?: { message: string };
 }
@@ -77,8 +77,9 @@ function imagePath(name: string): string {
 export class ImageClient {
   constructor(private readonly api: ApiTransport) {}
 
-  list(filters?: Record<string, string[]>): Promise<ImageSummary[]> {
-    return this.api.json<ImageSummary[]>('GET', '/images/json', { query: { filters: filters === undefined ? undefined : JSON.stringify(filters) } });
+  /** With `all`, build steps' intermediate images too. */
+  list(filters?: Record<string, string[]>, all?: boolean): Promise<ImageSummary[]> {
+    return this.api.json<ImageSummary[]>('GET', '/images/json', { query: { filters: filters === undefined ? undefined : JSON.stringify(filters), all: all === true ? true : undefined } });
   }
 
   /** Docker's image inspect JSON (the same view `berth image inspect --root` prints). */

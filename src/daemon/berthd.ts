@@ -9,6 +9,7 @@ import { ImageService } from '../images/image-service.js';
 import { startApiServer } from '../api/server.js';
 import { ScanService } from '../security/scan-service.js';
 import { watchedImagesOf, logCriticalFindings } from '../security/daemon-hooks.js';
+import { Builder } from '../build/builder.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
@@ -59,7 +60,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const stopWatermark = startDiskWatermark(options, containers, images);
   const scanner = ScanService.open(options.root);
   const security = { scanner, images, watchedImages: () => watchedImagesOf(containers.list()), onCriticalFindings: logCriticalFindings };
-  const app = await startApiServer({ images, containers, security, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
+  const builder = await Builder.open(images, containers);
+  const app = await startApiServer({ images, containers, security, builder, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {

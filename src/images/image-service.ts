@@ -25,6 +25,7 @@ import { ImageStore } from './image-store.js';
 import { ImageWriter } from './image-writer.js';
 import { LoadSession } from './load-session.js';
 import { importRootfs, type ImportOptions } from './rootfs-importer.js';
+import { commitImage, type CommitImageRequest } from './image-committer.js';
 import { bootstrapRootfs, type BootstrapKind } from './bootstrap/bootstrap-recipes.js';
 import { allTagReferences, pullImage, type PullOptions, type PullResult } from './distribution/image-puller.js';
 import { pushImage, type PushOptions, type PushResult } from './distribution/image-pusher.js';
@@ -159,6 +160,11 @@ export class ImageService {
     return pushImage(reference, options, { content: this.content, images: this.images });
   }
 
+  /** A new image on another one: a layer from a snapshot's changes (optional), a config, a history entry. */
+  commit(request: CommitImageRequest): Promise<ImageRecord> {
+    return this.withSession((session) => commitImage(request, { session, content: this.content, writer: this.writer, clock: this.clock }));
+  }
+
   /** Builds an image with no registry: `busybox` from the host's busybox-static, `debian:<suite>` with debootstrap. */
   async bootstrap(kind: BootstrapKind, name?: string): Promise<ImageRecord> {
     await mkdir(this.root.tmp, { recursive: true });
@@ -243,12 +249,19 @@ export class ImageService {
     return row?.id;
   }
 
+  /** Whether a build cache entry (build/build-cache.ts) points at this image. */
+  isBuildCacheImage(imageId: string): boolean {
+    return this.db.sqlite.prepare('SELECT 1 FROM build_cache WHERE image_id = ? LIMIT 1').get(imageId) !== undefined;
+  }
+
   /** Deletes dangling images (no name), or with `all` every image no container uses, then collects. */
   async prune(all: boolean): Promise<{ removed: RemovedItem[]; spaceReclaimed: number }> {
     const removed: RemovedItem[] = [];
     for (const image of this.images.list()) {
       if (!all && image.names.length > 0) continue;
       if (this.containerUsing(image.id) !== undefined) continue;
+      // A build step's result stays for the build cache (as Docker's intermediate images); `--all` removes it.
+      if (!all && this.isBuildCacheImage(image.id)) continue;
       for (const name of image.names) removed.push({ Untagged: name });
       this.images.delete(image.id);
       removed.push({ Deleted: image.id });

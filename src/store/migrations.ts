@@ -108,4 +108,16 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX network_endpoints_by_container ON network_endpoints(container_id);
   `,
+  // 5 build cache: the build cache — a build step's cache key (parent image, instruction after substitution,
+  // content of the files it copies) → the image that step made. The image row keeps the step's
+  // blobs and layers alive for GC; removing the image removes its entries (build/build-cache.ts).
+  `
+  CREATE TABLE build_cache (
+    key TEXT PRIMARY KEY,                -- sha256 of the step's inputs
+    image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT NOT NULL
+  );
+  CREATE INDEX build_cache_by_image ON build_cache(image_id);
+  `,
 ];

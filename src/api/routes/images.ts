@@ -49,7 +49,10 @@ function sendArchive(reply: FastifyReply, images: ImageService, refs: string[]):
 export function imageRoutes(app: FastifyInstance, images: ImageService, registry: RegistryRouteOptions = { insecureRegistries: [] }): void {
   app.get('/images/json', (request: Request, reply) => {
     const filters = queryFilters(request.query);
-    return reply.send(images.list().filter((i) => matchesFilters(i, filters)).map(listView));
+    // Build steps' results are hidden unless `all`, as Docker's intermediate images.
+    const all = queryBool(request.query, 'all');
+    const visible = images.list().filter((i) => all || i.names.length > 0 || !images.isBuildCacheImage(i.id));
+    return reply.send(visible.filter((i) => matchesFilters(i, filters)).map(listView));
   });
 
   app.get('/images/get', (request: Request, reply) => sendArchive(reply, images, queryList(request.query, 'names')));

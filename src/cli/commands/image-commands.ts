@@ -9,7 +9,7 @@ import { runsInProcess } from '../context.js';
 import { PULL_COMMAND, PUSH_COMMAND } from './distribution-commands.js';
 
 /** The options of the image commands, by command. */
-export interface ImageListFlags { quiet?: boolean; format?: string }
+export interface ImageListFlags { quiet?: boolean; all?: boolean; format?: string }
 export interface ImageHistoryFlags { trunc: boolean; format?: string }
 export interface ImageSaveFlags { output?: string; format: string }
 export interface ImageImportFlags { change: string[]; message?: string }
@@ -46,7 +46,7 @@ export const IMAGE_COMMAND: CommandSpec = {
       name: 'ls', aliases: ['list'], description: 'List images',
       options: [
         { flags: '-q, --quiet', description: 'only show image ids' },
-        { flags: '-a, --all', description: 'show all images (no intermediate images are hidden today; accepted for compatibility)' },
+        { flags: '-a, --all', description: 'show all images, the intermediate images of build steps too' },
         FORMAT,
       ],
       run: async ({ globals, options }) => { await (await imageCommands(globals)).list(globals, flagsOf<ImageListFlags>(options)); },

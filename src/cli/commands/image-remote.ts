@@ -38,7 +38,7 @@ function platformOf(inspected: Record<string, unknown>): string {
 /** The image commands through berthd (`--host` / BERTH_HOST). */
 export const remoteImageCommands: ImageCommands = {
   list: (globals, flags) => withClient(globals, async (client) => {
-    const summaries = await client.images.list();
+    const summaries = await client.images.list(undefined, flags.all === true);
     const json = flags.format === 'json';
     const entries: ImageListEntry[] = await Promise.all(summaries.map(async (s) => {
       const tags = s.RepoTags.filter((t) => t !== '<none>:<none>');

@@ -1,0 +1,98 @@
+/**
+ * `POST /build` as Docker's classic builder answers it: the body is the context (a tar, plain or
+ * compressed), the answer a stream of JSON messages — `{"stream": "Step 1/5 : FROM busybox\n"}`,
+ * the steps' output, `{"aux": {"ID": "sha256:…"}}`, and `{"errorDetail": …, "error": …}` when the
+ * build fails (after the 200 has gone out, as in Docker). `POST /build/prune` empties the cache.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { errors, isBerthError, messageOf } from '../../base/errors.js';
+import { ChildProcessRunner } from '../../base/process-runner.js';
+import type { Builder, BuildEvent } from '../../build/builder.js';
+import { BuildContext } from '../../build/context/build-context.js';
+import type { ImageService } from '../../images/image-service.js';
+import { parseSchema } from '../../oci/parse-json.js';
+import { familiarName } from '../../oci/reference.js';
+import { queryBool, queryList, queryString, type Query } from '../query.js';
+
+type Request = FastifyRequest<{ Querystring: Query }>;
+
+const stringMapSchema = z.record(z.string(), z.string().nullable());
+
+function jsonMapParam(query: Query, name: string): Record<string, string> {
+  const text = queryString(query, name);
+  if (text === undefined || text === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw errors.invalidArgument('invalid-query', `${name}: not valid JSON`, { cause });
+  }
+  const map = parseSchema(stringMapSchema, value, name);
+  // Docker sends `null` for a --build-arg given without a value that the environment does not set.
+  return Object.fromEntries(Object.entries(map).filter((entry): entry is [string, string] => entry[1] !== null));
+}
+
+function write(reply: FastifyReply, message: object): void {
+  reply.raw.write(`${JSON.stringify(message)}\n`);
+}
+
+export function buildRoutes(app: FastifyInstance, images: ImageService, builder: Builder): void {
+  app.post('/build', async (request: Request, reply) => {
+    const query = request.query;
+    if (queryString(query, 'remote') !== undefined) throw errors.invalidArgument('remote-context-unsupported', 'remote build contexts are not supported: send the context as the request body');
+    const tags = queryList(query, 't').filter((t) => t !== '');
+    const buildArgs = jsonMapParam(query, 'buildargs');
+    const labels = jsonMapParam(query, 'labels');
+    const quiet = queryBool(query, 'q');
+    const target = queryString(query, 'target');
+    const dockerfile = queryString(query, 'dockerfile');
+    const network = queryString(query, 'networkmode');
+    const body = request.body;
+    if (!(body instanceof Readable)) throw errors.invalidArgument('no-build-context', 'the build context (a tar) is the request body');
+    void reply.hijack();
+    reply.raw.writeHead(200, { 'Content-Type': 'application/json' });
+    const onEvent = (event: BuildEvent): void => {
+      if (quiet && event.kind !== 'warning') return;
+      write(reply, { stream: `${event.text}\n` });
+    };
+    // As Docker: a client that goes away (ctrl-c on `docker build`) cancels the build.
+    const aborter = new AbortController();
+    let finished = false;
+    reply.raw.on('close', () => { if (!finished) aborter.abort(); });
+    let context: BuildContext | undefined;
+    try {
+      context = await BuildContext.fromTar(body, images.root.tmp, new ChildProcessRunner());
+      const result = await builder.build({
+        context, tags, buildArgs, labels, onEvent, signal: aborter.signal,
+        ...(dockerfile !== undefined && dockerfile !== '' && { dockerfile }),
+        ...(target !== undefined && target !== '' && { target }),
+        noCache: queryBool(query, 'nocache'),
+        allowHostNetwork: network === 'host',
+      });
+      write(reply, { aux: { ID: result.image.id } });
+      if (quiet) write(reply, { stream: `${result.image.id}\n` });
+      else {
+        write(reply, { stream: `Successfully built ${result.image.id.slice(7, 19)}\n` });
+        for (const name of result.image.names.filter((n) => tags.some((t) => familiarName(n) === t || familiarName(n) === `${t}:latest` || n === t))) {
+          write(reply, { stream: `Successfully tagged ${familiarName(name)}\n` });
+        }
+      }
+    } catch (err) {
+      const message = messageOf(err);
+      const exitCode = isBerthError(err) ? err.details.exitCode : undefined;
+      const code = typeof exitCode === 'number' ? exitCode : 1;
+      write(reply, { errorDetail: { code, message }, error: message });
+    } finally {
+      finished = true;
+      await context?.close();
+      reply.raw.end();
+    }
+  });
+
+  app.post('/build/prune', async () => {
+    const { entries, spaceReclaimed } = await builder.prune();
+    return { CachesDeleted: entries > 0 ? [`${entries} entries`] : null, SpaceReclaimed: spaceReclaimed };
+  });
+}

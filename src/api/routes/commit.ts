@@ -1,0 +1,36 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { commitContainer } from '../../engine/commit-container.js';
+import type { ContainerEngine } from '../../engine/container-engine.js';
+import type { ImageService } from '../../images/image-service.js';
+import { formatReference, parseTaggedReference } from '../../oci/reference.js';
+import { queryBool, queryList, queryString, type Query } from '../query.js';
+
+type Request = FastifyRequest<{ Querystring: Query }>;
+
+/** `repo` + `tag` as Docker's commit and import take them; none when repo is empty. */
+export function namesFromRepoTag(repo: string | undefined, tag: string | undefined): string[] {
+  if (repo === undefined || repo === '') return [];
+  const hasTag = tag !== undefined && tag !== '';
+  const text = hasTag ? `${repo}:${tag}` : repo;
+  return [formatReference(parseTaggedReference(text))];
+}
+
+/** `POST /commit`: a container's changes become a new image (201 `{"Id": …}`). */
+export function commitRoutes(app: FastifyInstance, images: ImageService, engine: ContainerEngine): void {
+  app.post('/commit', async (request: Request, reply) => {
+    const query = request.query;
+    const container = queryString(query, 'container') ?? '';
+    // Docker splits each `changes` value on newlines too (the CLI sends one per --change).
+    const changes = queryList(query, 'changes').flatMap((c) => c.split('\n')).filter((c) => c.trim() !== '');
+    const comment = queryString(query, 'comment');
+    const author = queryString(query, 'author');
+    const image = await commitContainer(engine, images, container, {
+      names: namesFromRepoTag(queryString(query, 'repo'), queryString(query, 'tag')),
+      changes,
+      ...(comment !== undefined && { comment }),
+      ...(author !== undefined && { author }),
+      pause: queryString(query, 'pause') === undefined ? true : queryBool(query, 'pause'),
+    });
+    return reply.status(201).send({ Id: image.id });
+  });
+}

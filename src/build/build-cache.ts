@@ -1,0 +1,71 @@
+/**
+ * The build cache: a step's key (its parent image, its instruction after substitution with the
+ * build arguments it sees, and the content of the files it copies) → the image the step made.
+ * Entries live in SQLite (`build_cache`), so they survive berthd restarts. The image row keeps
+ * the step's blobs and layers alive for garbage collection; removing the image (e.g. `image prune
+ * --all`) removes its entries by foreign key, and `prune` removes every entry together with the
+ * dangling images only the cache kept.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock } from '../base/clock.js';
+import type { Digest } from '../base/digest.js';
+import type { Database } from '../store/database.js';
+
+export interface CacheKeyParts {
+  /** Image id of the state the step starts from; `scratch` for none. */
+  parent: string;
+  /** The step as its history records it (`/bin/sh -c …`, `COPY …`), after substitution. */
+  step: string;
+  /** Content digests of what the step reads (files it copies). */
+  inputs?: readonly string[];
+}
+
+/** sha256 over the parts, each length-prefixed so that no two part lists collide. */
+export function cacheKey(parts: CacheKeyParts): string {
+  const hash = createHash('sha256');
+  for (const part of [parts.parent, parts.step, ...(parts.inputs ?? [])]) hash.update(`${Buffer.byteLength(part)}:${part}\n`);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+export class BuildCache {
+  constructor(private readonly db: Database, private readonly clock: Clock) {}
+
+  /** The image a step with this key made, if cached (its last use is updated). */
+  lookup(key: string): Digest | undefined {
+    const row = this.db.sqlite.prepare('SELECT image_id FROM build_cache WHERE key = ?').get(key) as { image_id: Digest } | undefined;
+    if (row !== undefined) this.db.sqlite.prepare('UPDATE build_cache SET last_used_at = ? WHERE key = ?').run(this.clock.now().toISOString(), key);
+    return row?.image_id;
+  }
+
+  /** Records (or moves) an entry. The image must be recorded. */
+  store(key: string, imageId: Digest): void {
+    const now = this.clock.now().toISOString();
+    this.db.sqlite
+      .prepare('INSERT INTO build_cache (key, image_id, created_at, last_used_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET image_id = excluded.image_id, last_used_at = excluded.last_used_at')
+      .run(key, imageId, now, now);
+  }
+
+  count(): number {
+    return (this.db.sqlite.prepare('SELECT COUNT(*) AS n FROM build_cache').get() as { n: number }).n;
+  }
+
+  /**
+   * Removes the given entries (all when `keys` is absent), and the images only they kept: no
+   * name, no container, no other entry. One transaction. Returns how many entries went.
+   */
+  remove(keys?: readonly string[]): number {
+    return this.db.transaction(() => {
+      const selected = keys === undefined
+        ? (this.db.sqlite.prepare('SELECT key, image_id FROM build_cache').all() as { key: string; image_id: string }[])
+        : keys.flatMap((key) => (this.db.sqlite.prepare('SELECT key, image_id FROM build_cache WHERE key = ?').all(key) as { key: string; image_id: string }[]));
+      const drop = this.db.sqlite.prepare('DELETE FROM build_cache WHERE key = ?');
+      for (const row of selected) drop.run(row.key);
+      const orphan = this.db.sqlite.prepare(
+        `DELETE FROM images WHERE id = ? AND id NOT IN (SELECT image_id FROM image_names)
+           AND id NOT IN (SELECT image_id FROM containers) AND id NOT IN (SELECT image_id FROM build_cache)`,
+      );
+      for (const imageId of new Set(selected.map((row) => row.image_id))) orphan.run(imageId);
+      return selected.length;
+    });
+  }
+}

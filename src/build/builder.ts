@@ -1,0 +1,159 @@
+/**
+ * Dockerfile builds on the node's engine and image store. `build` parses the Dockerfile, plans
+ * the stages the target needs, builds each stage once its dependencies are built (independent
+ * stages at the same time), tags the result, and reports Docker's classic progress lines. A
+ * failed build leaves the store as it was: the images and cache entries it added are removed,
+ * and every container and temporary layer of its steps is gone.
+ */
+import { systemClock, type Clock } from '../base/clock.js';
+import { errors } from '../base/errors.js';
+import type { ContainerEngine } from '../engine/container-engine.js';
+import type { ImageRecord } from '../images/image-record.js';
+import type { ImageService } from '../images/image-service.js';
+import { formatReference, parseTaggedReference } from '../oci/reference.js';
+import { BuildCache } from './build-cache.js';
+import type { BuildContext } from './context/build-context.js';
+import { parseDockerfile, type Instruction } from './dockerfile/parse-dockerfile.js';
+import { buildStage } from './stage-builder.js';
+import { findStage, planStages } from './stage-graph.js';
+import type { StageState } from './stage-state.js';
+import { cleanupTempLayers } from './steps/temp-layer.js';
+import type { BuildEvent, StepEnv } from './steps/step-types.js';
+
+export type { BuildEvent } from './steps/step-types.js';
+
+export interface BuildRequest {
+  context: BuildContext;
+  /** Path of the Dockerfile in the context (default `Dockerfile`). */
+  dockerfile?: string;
+  /** The Dockerfile's text, when it does not come from the context. */
+  dockerfileText?: string;
+  /** Names to give the result (`name[:tag]`). */
+  tags?: readonly string[];
+  buildArgs?: Readonly<Record<string, string>>;
+  /** Stage name to stop at (default: the last stage). */
+  target?: string;
+  noCache?: boolean;
+  /** Labels added to the result's config. */
+  labels?: Readonly<Record<string, string>>;
+  /** Whether `RUN --network=host` is allowed. */
+  allowHostNetwork?: boolean;
+  onEvent?: (event: BuildEvent) => void;
+  /** Cancels the build (the API aborts it when the client goes away); it then fails with canceled. */
+  signal?: AbortSignal;
+}
+
+export interface BuildResult {
+  image: ImageRecord;
+  cachedSteps: number;
+  executedSteps: number;
+}
+
+/** Build arguments Docker predefines (never reported as unused). */
+const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
+
+export class Builder {
+  readonly cache: BuildCache;
+
+  private constructor(private readonly images: ImageService, private readonly engine: ContainerEngine, clock: Clock) {
+    this.cache = new BuildCache(images.db, clock);
+  }
+
+  /** Removes what killed builders left (temporary layers, mounts, unpacked contexts). */
+  static async open(images: ImageService, engine: ContainerEngine, clock: Clock = systemClock): Promise<Builder> {
+    await cleanupTempLayers(images);
+    return new Builder(images, engine, clock);
+  }
+
+  /**
+   * Throws invalid-argument naming the Dockerfile line for what it cannot parse or do,
+   * failed-precondition (`build-step-failed`) when a RUN exits non-zero, not-found for a missing
+   * base image, source or target; the store is then as it was before the build.
+   */
+  async build(request: BuildRequest): Promise<BuildResult> {
+    const file = request.dockerfile ?? 'Dockerfile';
+    const names = (request.tags ?? []).map((tag) => formatReference(parseTaggedReference(tag)));
+    const text = request.dockerfileText ?? (await request.context.readDockerfile(file));
+    const dockerfile = parseDockerfile(text, file);
+    const buildArgs = new Map(Object.entries(request.buildArgs ?? {}));
+    const plan = planStages(dockerfile, buildArgs, request.target);
+    const emit = request.onEvent ?? (() => undefined);
+    const trailing: Instruction[] = Object.keys(request.labels ?? {}).length === 0 ? [] : [{
+      keyword: 'LABEL', line: 0, endLine: 0, flags: [], heredocs: [],
+      args: Object.entries(request.labels ?? {}).map(([k, v]) => `${JSON.stringify(k)}=${JSON.stringify(v)}`).join(' '),
+    }];
+    let total = 0;
+    const firstStep = new Map<number, number>();
+    for (const index of plan.needed) {
+      firstStep.set(index, total + 1);
+      total += 1 + (plan.stages[index]?.instructions.length ?? 0) + (index === plan.target ? trailing.length : 0);
+    }
+    const addedKeys: string[] = [];
+    const counts = { cached: 0, executed: 0 };
+    const consumed = new Set<string>([...plan.globalArgs.keys()]);
+    const running = new Map<number, Promise<StageState>>();
+    // Stops every stage when the caller cancels or when one stage fails.
+    const stop = new AbortController();
+    const onCancel = (): void => { stop.abort(); };
+    request.signal?.addEventListener('abort', onCancel, { once: true });
+    if (request.signal?.aborted === true) stop.abort();
+    const stageResult = (index: number): Promise<StageState> => {
+      const existing = running.get(index);
+      if (existing !== undefined) return existing;
+      const stage = plan.stages[index];
+      if (stage === undefined) return Promise.reject(errors.internal('no-such-stage', `stage ${index} does not exist`));
+      const started = (async () => {
+        await Promise.all(stage.needs.map((dep) => stageResult(dep)));
+        return buildStage(stage, {
+          env, cache: this.cache, plan, buildArgs, consumed, noCache: request.noCache === true, addedKeys, counts,
+          firstStep: firstStep.get(index) ?? 1, totalSteps: total, stageResult,
+          ...(index === plan.target && { trailing }),
+        });
+      })();
+      started.catch(() => undefined);
+      running.set(index, started);
+      return started;
+    };
+    const env: StepEnv = {
+      images: this.images, engine: this.engine, context: request.context, file, escape: dockerfile.escape, emit,
+      allowHostNetwork: request.allowHostNetwork === true,
+      signal: stop.signal,
+      sourceImage: async (ref, stageIndex) => {
+        const stage = findStage(plan.stages, ref, stageIndex);
+        if (stage !== undefined) return (await stageResult(stage.index)).image;
+        try {
+          return this.images.resolve(ref);
+        } catch {
+          return undefined;
+        }
+      },
+    };
+    try {
+      // Every needed stage starts now; each waits only for what it needs.
+      const all = plan.needed.map((index) => stageResult(index));
+      const [result] = await Promise.all([stageResult(plan.target), ...all]);
+      const image = result.image;
+      if (image === undefined) throw errors.invalidArgument('empty-build', `${file}: the build produced no image (FROM scratch with no steps)`);
+      const unused = [...buildArgs.keys()].filter((name) => !consumed.has(name) && !PREDEFINED_ARGS.has(name));
+      if (unused.length > 0) emit({ kind: 'warning', text: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed` });
+      for (const name of names) this.images.tag(image.id, name);
+      const tagged = this.images.images.find(image.id) ?? image;
+      return { image: tagged, cachedSteps: counts.cached, executedSteps: counts.executed };
+    } catch (err) {
+      stop.abort();
+      await Promise.allSettled([...running.values()]);
+      this.cache.remove(addedKeys);
+      await this.images.collectGarbage();
+      throw err;
+    } finally {
+      request.signal?.removeEventListener('abort', onCancel);
+    }
+  }
+
+  /** `builder prune`: every cache entry, and the images only the cache kept. */
+  async prune(): Promise<{ entries: number; spaceReclaimed: number }> {
+    const entries = this.cache.remove();
+    const collected = await this.images.collectGarbage();
+    return { entries, spaceReclaimed: collected.bytesFreed };
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * RUN: the command runs as a container on the engine (isolated like any container, network
+ * `none` unless `--network=host` is allowed and asked for) from the stage's current image; its
+ * changes become the step's layer. The container is removed whatever happens.
+ */
+import { BerthError, errors, messageOf } from '../../base/errors.js';
+import { dropRuntimeStubs } from '../../engine/runtime-stubs.js';
+import { followLog } from '../../runtime/log-reader.js';
+import { checkFlags, dockerfileError, flagValue, type Instruction } from '../dockerfile/parse-dockerfile.js';
+import { parseExecForm } from '../dockerfile/shell-words.js';
+import { DEFAULT_SHELL, runArgs, type StageState } from '../stage-state.js';
+import type { StepEnv, StepPlan } from './step-types.js';
+
+/** The command line: exec form as given; shell form (heredoc bodies included) through SHELL. */
+export function runCommand(state: StageState, instruction: Instruction): string[] {
+  const shell = state.config.Shell ?? DEFAULT_SHELL;
+  const exec = instruction.heredocs.length === 0 ? parseExecForm(instruction.args) : undefined;
+  if (exec !== undefined) return exec;
+  const only = instruction.heredocs[0];
+  if (instruction.heredocs.length === 1 && only !== undefined && /^<<-?(["']?)[A-Za-z_][A-Za-z0-9_.-]*\1$/.test(instruction.args.trim())) {
+    return [...shell, only.content];
+  }
+  const bodies = instruction.heredocs.map((h) => `\n${h.content}${h.name}`).join('');
+  return [...shell, `${instruction.args}${bodies}`];
+}
+
+/**
+ * `--mount=type=tmpfs,target=/x[,size=64m]` (repeatable) as tmpfs mounts of the RUN container;
+ * the other mount types (cache, secret, bind, ssh) are refused with the line.
+ */
+export function tmpfsMounts(file: string, instruction: Instruction): Record<string, string> {
+  const mounts: Record<string, string> = {};
+  for (const [name, value] of instruction.flags) {
+    if (name !== 'mount') continue;
+    const fields = new Map(value.split(',').map((part) => {
+      const eq = part.indexOf('=');
+      return (eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)]);
+    }));
+    const type = fields.get('type') ?? 'bind';
+    if (type !== 'tmpfs') dockerfileError(file, instruction.line, `RUN --mount=type=${type} is not supported by this builder yet (type=tmpfs is)`);
+    const target = fields.get('target') ?? fields.get('dst') ?? fields.get('destination');
+    if (target === undefined || !target.startsWith('/')) dockerfileError(file, instruction.line, 'RUN --mount=type=tmpfs needs an absolute target=');
+    const size = fields.get('size');
+    mounts[target] = size === undefined ? '' : `size=${size}`;
+  }
+  return mounts;
+}
+
+export function planRun(env: StepEnv, state: StageState, instruction: Instruction): StepPlan {
+  checkFlags(env.file, instruction, ['network', 'mount', 'security']);
+  const tmpfs = tmpfsMounts(env.file, instruction);
+  if (flagValue(instruction, 'security') !== undefined) dockerfileError(env.file, instruction.line, 'RUN --security is not supported');
+  const network = flagValue(instruction, 'network') ?? 'none';
+  if (network !== 'none' && network !== 'default' && !(network === 'host' && env.allowHostNetwork)) {
+    dockerfileError(env.file, instruction.line, `RUN --network=${network} is not allowed (builds run with network none${env.allowHostNetwork ? ' or host' : ''})`);
+  }
+  const command = runCommand(state, instruction);
+  const args = runArgs(state);
+  const prefix = args.length > 0 ? `|${args.length} ${args.map(([k, v]) => `${k}=${v}`).join(' ')} ` : '';
+  const createdBy = `${prefix}${command.join(' ')}`;
+  const mountText = Object.entries(tmpfs).map(([target, options]) => `tmpfs:${target}:${options}`);
+  return {
+    createdBy,
+    inputs: [...(network === 'host' ? ['network=host'] : []), ...mountText],
+    execute: async () => {
+      const image = state.image;
+      if (image === undefined) dockerfileError(env.file, instruction.line, 'RUN needs an image with a shell or program to run (FROM scratch has none)');
+      const { engine, images } = env;
+      const record = await engine.create({
+        image: image.id,
+        options: {
+          cmd: command, entrypoint: [''], env: args.map(([k, v]) => `${k}=${v}`), networkMode: network === 'host' ? 'host' : 'none',
+          ...(Object.keys(tmpfs).length > 0 && { tmpfs }),
+        },
+        logMaxSize: -1,
+      });
+      env.emit({ kind: 'info', text: ` ---> Running in ${record.id.slice(0, 12)}` });
+      const onAbort = (): void => { void engine.kill(record.id).catch(() => undefined); };
+      env.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        const exited = engine.wait(record.id, 'next-exit');
+        const output = new AbortController();
+        const streaming = (async () => {
+          for await (const entry of followLog(engine.paths.log(record.id), output.signal, {}, exited)) env.emit({ kind: 'output', text: entry.line });
+        })();
+        try {
+          await engine.start(record.id);
+        } catch (err) {
+          output.abort();
+          await streaming.catch(() => undefined);
+          throw errors.failedPrecondition('build-step-failed', `${env.file}:${instruction.line}: RUN could not start: ${messageOf(err)}`, { cause: err, details: { line: instruction.line } });
+        }
+        if (env.signal?.aborted === true) onAbort();
+        const { exitCode } = await exited;
+        await streaming.catch(() => undefined);
+        if (env.signal?.aborted === true) throw new BerthError('canceled', 'build-canceled', `${env.file}:${instruction.line}: the build was canceled`);
+        if (exitCode !== 0) {
+          throw errors.failedPrecondition('build-step-failed',
+            `${env.file}:${instruction.line}: The command '${command.join(' ')}' returned a non-zero code: ${exitCode}`,
+            { details: { line: instruction.line, exitCode } });
+        }
+        await dropRuntimeStubs(images, engine.paths.snapshotKey(record.id), image);
+        return await images.commit({
+          parent: image,
+          layer: () => images.snapshotter.diff(engine.paths.snapshotKey(record.id)),
+          config: state.config,
+          history: { createdBy },
+          names: [],
+        });
+      } finally {
+        env.signal?.removeEventListener('abort', onAbort);
+        await engine.remove(record.id, { force: true });
+        env.emit({ kind: 'info', text: `Removing intermediate container ${record.id.slice(0, 12)}` });
+      }
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { ContainerEngine } from '../../engine/container-engine.js';
+import type { ImageRecord } from '../../images/image-record.js';
+import type { ImageService } from '../../images/image-service.js';
+import type { BuildContext } from '../context/build-context.js';
+
+/** What a build reports as it goes: Docker's classic lines (`Step 2/5 : RUN …`, ` ---> Using cache`) and step output. */
+export interface BuildEvent {
+  kind: 'step' | 'info' | 'output' | 'warning';
+  text: string;
+}
+
+/** What the steps of one build share. */
+export interface StepEnv {
+  images: ImageService;
+  engine: ContainerEngine;
+  context: BuildContext;
+  file: string;
+  escape: string;
+  emit(event: BuildEvent): void;
+  /** The image a `--from` names: an earlier stage's result (built first) or an image in the store. */
+  sourceImage(ref: string, stageIndex: number): Promise<ImageRecord | undefined>;
+  /** Aborts the build: no new step starts, a running RUN is killed. */
+  signal: AbortSignal | undefined;
+  /** Networks a RUN may ask for with `--network` (none always). */
+  allowHostNetwork: boolean;
+}
+
+/** A step ready to run: its cache key inputs, and the work that makes its image. */
+export interface StepPlan {
+  /** The history entry's created_by; part of the cache key. */
+  createdBy: string;
+  /** Content digests of what the step reads; part of the cache key. */
+  inputs: string[];
+  execute(): Promise<ImageRecord>;
+}

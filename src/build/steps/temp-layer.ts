@@ -1,0 +1,72 @@
+/**
+ * A writable layer for a step that is not a container (COPY, ADD) or a read-only view of an image
+ * (COPY --from): an active snapshot `build/<pid>-<random>` mounted under the state root's tmp/.
+ * The pid in the names lets `cleanupTempLayers` remove what a killed builder left.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isProcessAlive } from '../../base/process-alive.js';
+import type { ImageService } from '../../images/image-service.js';
+import type { ImageRecord } from '../../images/image-record.js';
+
+export class TempLayer {
+  private mounted = true;
+
+  private constructor(private readonly images: ImageService, readonly key: string, readonly root: string) {}
+
+  /** Prepares and mounts a layer on `image` (an empty one for none). */
+  static async open(images: ImageService, image: ImageRecord | undefined): Promise<TempLayer> {
+    const name = `${process.pid}-${randomBytes(6).toString('hex')}`;
+    const root = join(images.root.tmp, `build-${name}`);
+    const key = `build/${name}`;
+    await mkdir(root, { recursive: true });
+    try {
+      await images.snapshotter.prepare(key, image?.topChainId ?? null);
+      await images.snapshotter.mount(key, root);
+    } catch (err) {
+      await images.snapshotter.unmount(root).catch(() => undefined);
+      if (images.snapshotter.has(key)) await images.snapshotter.remove(key).catch(() => undefined);
+      await rm(root, { recursive: true, force: true });
+      throw err;
+    }
+    return new TempLayer(images, key, root);
+  }
+
+  /** Unmounts (the upper directory then holds exactly the changes, ready to diff). */
+  async unmount(): Promise<void> {
+    if (!this.mounted) return;
+    await this.images.snapshotter.unmount(this.root);
+    this.mounted = false;
+  }
+
+  /** Unmounts and removes the snapshot and the mount point. Idempotent. */
+  async remove(): Promise<void> {
+    await this.unmount();
+    if (this.images.snapshotter.has(this.key)) await this.images.snapshotter.remove(this.key);
+    await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Removes mount points and snapshots of builders that are gone (killed mid-step). */
+export async function cleanupTempLayers(images: ImageService): Promise<void> {
+  const dead = (name: string): boolean => {
+    const pid = Number(/^(\d+)-/.exec(name)?.[1] ?? NaN);
+    return Number.isInteger(pid) && !isProcessAlive(pid);
+  };
+  const entries = await readdir(images.root.tmp).catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!entry.startsWith('build-') || entry.startsWith('build-context-') || !dead(entry.slice(6))) continue;
+    await images.snapshotter.unmount(join(images.root.tmp, entry)).catch(() => undefined);
+    await rm(join(images.root.tmp, entry), { recursive: true, force: true });
+  }
+  for (const snapshot of images.snapshotter.list()) {
+    if (snapshot.kind === 'active' && snapshot.key.startsWith('build/') && dead(snapshot.key.slice(6))) {
+      await images.snapshotter.remove(snapshot.key).catch(() => undefined);
+    }
+  }
+  for (const entry of entries) {
+    const pid = Number(/^build-context-(\d+)-/.exec(entry)?.[1] ?? NaN);
+    if (Number.isInteger(pid) && !isProcessAlive(pid)) await rm(join(images.root.tmp, entry), { recursive: true, force: true });
+  }
+}

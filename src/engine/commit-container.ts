@@ -1,0 +1,83 @@
+/**
+ * `commit`: a container's changes (the upper directory of its writable layer) become one new layer
+ * on its image, with the container's effective config (the image's, with what the container was
+ * created with merged over it) and Dockerfile-style changes applied on top. A running container
+ * is paused meanwhile unless `pause` is false, so the layer is a consistent copy.
+ */
+import { applyConfigChanges } from '../images/config-changes.js';
+import type { ImageRecord } from '../images/image-record.js';
+import type { ImageService } from '../images/image-service.js';
+import type { ContainerConfig } from '../oci/schemas.js';
+import type { ContainerOptions } from '../runtime/spec/container-options.js';
+import type { ContainerEngine } from './container-engine.js';
+import { isActive } from './container-record.js';
+import { dropRuntimeStubs } from './runtime-stubs.js';
+
+export interface CommitContainerOptions {
+  /** Normalized names for the new image; none gives a dangling image. */
+  names: string[];
+  /** Dockerfile instructions applied to the config (`CMD ["sh"]`, `ENV A=1`, …). */
+  changes?: readonly string[];
+  comment?: string;
+  author?: string;
+  /** Freeze a running container while its layer is read (default true). */
+  pause?: boolean;
+}
+
+/** Docker's merge: Env by key, the rest replaced when the container set it. */
+export function effectiveConfig(image: ContainerConfig | null | undefined, options: ContainerOptions): ContainerConfig {
+  const config: ContainerConfig = structuredClone(image ?? {});
+  if (options.env !== undefined && options.env.length > 0) {
+    const env = [...(config.Env ?? [])];
+    for (const entry of options.env) {
+      const key = entry.split('=')[0] ?? entry;
+      const at = env.findIndex((e) => (e.split('=')[0] ?? e) === key);
+      if (!entry.includes('=')) {
+        if (at >= 0) env.splice(at, 1);
+      } else if (at >= 0) env[at] = entry;
+      else env.push(entry);
+    }
+    config.Env = env;
+  }
+  if (options.entrypoint !== undefined) {
+    config.Entrypoint = options.entrypoint.length === 1 && options.entrypoint[0] === '' ? null : options.entrypoint;
+    if (options.entrypoint.length > 0) config.Cmd = null;
+  }
+  if (options.cmd !== undefined && options.cmd.length > 0) config.Cmd = options.cmd;
+  if (options.workingDir !== undefined && options.workingDir !== '') config.WorkingDir = options.workingDir;
+  if (options.user !== undefined && options.user !== '') config.User = options.user;
+  if (options.labels !== undefined && Object.keys(options.labels).length > 0) config.Labels = { ...(config.Labels ?? {}), ...options.labels };
+  return config;
+}
+
+/**
+ * Throws not-found (`no-such-container`) for an unknown container, invalid-argument
+ * (`invalid-change`) for a bad change; what the image service throws while writing (then the
+ * store is as it was).
+ */
+export async function commitContainer(engine: ContainerEngine, images: ImageService, ref: string, options: CommitContainerOptions): Promise<ImageRecord> {
+  const record = engine.inspect(ref);
+  const parent = images.resolve(record.imageId);
+  const imageConfig = await engine.imageConfig(record.imageId);
+  const config = applyConfigChanges(effectiveConfig(imageConfig.config, record.config.options), options.changes ?? []);
+  const command = [...(config.Entrypoint ?? []), ...(record.config.options.cmd ?? config.Cmd ?? [])].join(' ');
+  const key = engine.paths.snapshotKey(record.id);
+  if (!isActive(record.state)) await dropRuntimeStubs(images, key, parent);
+  const pause = options.pause !== false && record.state.status === 'running';
+  if (pause) await engine.pause(record.id);
+  try {
+    return await images.commit({
+      parent,
+      layer: () => images.snapshotter.diff(key),
+      config,
+      history: {
+        createdBy: command,
+        ...(options.comment !== undefined && { comment: options.comment }),
+        ...(options.author !== undefined && { author: options.author }),
+      },
+      names: options.names,
+    });
+  } finally {
+    if (pause) await engine.unpause(record.id).catch(() => undefined);
+  }
+}

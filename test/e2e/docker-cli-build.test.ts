@@ -1,0 +1,127 @@
+// Builds and commits through berthd with real clients: Debian's docker CLI with its classic
+// builder (DOCKER_BUILDKIT=0) and `docker commit`, and `berth build`; then the built image runs in
+// a real Docker after `berth image save` + `docker load`. Needs root, runc, conmon, docker.io.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { berthAt, berthOk, needsRoot } from '../support/berth-cli.js';
+import { BerthdProcess } from '../support/berthd-process.js';
+import { PrivateDockerd } from '../support/private-dockerd.js';
+import { sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
+
+const CLI = '/usr/bin/docker';
+const skip = needsRoot() || (!existsSync(CLI) && 'no docker CLI (apt-get install docker.io)');
+
+describe('builds through berthd with the docker CLI and berth build', { skip }, () => {
+  let work: string;
+  let daemon: BerthdProcess;
+  let context: string;
+  const env = (): NodeJS.ProcessEnv => ({ ...process.env, DOCKER_HOST: `unix://${daemon.socketPath}`, DOCKER_CONFIG: join(work, 'docker-config'), DOCKER_BUILDKIT: '0' });
+  const docker = (args: string[]) => {
+    const result = spawnSync(CLI, args, { env: env(), encoding: 'utf8', timeout: 120_000 });
+    return { code: result.status, out: result.stdout, err: result.stderr };
+  };
+  const ok = (...args: string[]): string => {
+    const r = docker(args);
+    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.out}${r.err}`);
+    return r.out;
+  };
+
+  before(async () => {
+    await sweepLeftovers();
+    work = await mkdtemp(join(tmpdir(), 'berth-e2e-build-'));
+    await berthOk(join(work, 'root'), ['image', 'bootstrap', 'busybox']);
+    daemon = await BerthdProcess.start(join(work, 'root'), join(work, 'run', 'berth.sock'), ['--cgroup-parent', `/${testCgroupName()}`]);
+    context = join(work, 'ctx');
+    await mkdir(context);
+    await writeFile(join(context, 'Dockerfile'), [
+      'FROM busybox',
+      'ARG WHO=world',
+      'COPY greeting.txt /srv/',
+      'RUN echo "hello $WHO" >> /srv/greeting.txt',
+      'WORKDIR /srv',
+      'CMD ["cat", "greeting.txt"]',
+    ].join('\n'));
+    await writeFile(join(context, 'greeting.txt'), 'from the context\n');
+  });
+  after(async () => {
+    try {
+      const ids = docker(['ps', '-aq']).out.split('\n').filter(Boolean);
+      if (ids.length > 0) docker(['rm', '-f', ...ids]);
+    } finally {
+      await (daemon as BerthdProcess | undefined)?.stop();
+      await sweepLeftovers();
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  test('DOCKER_BUILDKIT=0 docker build builds and tags; a rebuild is cached; the image runs', () => {
+    const out = ok('build', '-t', 'e2e/app:1', '--build-arg', 'WHO=docker', context);
+    assert.match(out, /Step 4\/6 : RUN echo "hello \$WHO" >> \/srv\/greeting.txt/);
+    assert.match(out, /Successfully built [0-9a-f]{12}\nSuccessfully tagged e2e\/app:1\n/);
+    const again = ok('build', '-t', 'e2e/app:2', '--build-arg', 'WHO=docker', context);
+    assert.equal(again.match(/Using cache/g)?.length, 4);
+    assert.equal(ok('image', 'inspect', '--format', '{{.Id}}', 'e2e/app:1'), ok('image', 'inspect', '--format', '{{.Id}}', 'e2e/app:2'));
+    assert.equal(ok('run', '--rm', 'e2e/app:1'), 'from the context\nhello docker\n');
+  });
+
+  test('docker images hides the step images, -a shows them; docker builder prune removes them', () => {
+    const listed = (...flags: string[]) => ok('images', ...flags, '--format', '{{.Repository}}').split('\n').filter(Boolean);
+    assert.ok(!listed().includes('<none>'));
+    assert.ok(listed('-a').includes('<none>'));
+    ok('builder', 'prune', '-af');
+    assert.ok(!listed('-a').includes('<none>'));
+    assert.equal(ok('run', '--rm', 'e2e/app:1'), 'from the context\nhello docker\n', 'named images keep their layers');
+  });
+
+  test('a failing docker build exits non-zero with the step and its output', async () => {
+    const bad = join(work, 'bad');
+    await mkdir(bad);
+    await writeFile(join(bad, 'Dockerfile'), 'FROM busybox\nRUN echo visible-output && exit 7\n');
+    const r = docker(['build', '-t', 'e2e/bad:1', bad]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.out, /visible-output/);
+    assert.match(r.err + r.out, /Dockerfile:2: The command '\/bin\/sh -c echo visible-output && exit 7' returned a non-zero code: 7/);
+    assert.equal(ok('ps', '-aq'), '');
+  });
+
+  test('docker commit makes an image that runs', () => {
+    const id = ok('create', 'busybox', 'sh', '-c', 'echo state > /state.txt').trim();
+    ok('start', '-a', id);
+    const image = ok('commit', '-c', 'CMD ["cat", "/state.txt"]', '-m', 'committed', id, 'e2e/committed:1').trim();
+    assert.match(image, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(ok('run', '--rm', 'e2e/committed:1'), 'state\n');
+    ok('rm', id);
+  });
+
+  test('berth build through berthd prints the id; the image runs in a real Docker after save and load', async () => {
+    const built = await berthAt(daemon.socketPath, ['build', '-t', 'e2e/berth:1', '--progress', 'plain', '--build-arg', 'WHO=berth', context]);
+    assert.equal(built.code, 0, built.stderr);
+    assert.match(built.stdout, /^sha256:[0-9a-f]{64}\n$/);
+    assert.match(built.stderr, /Step 1\/6 : FROM busybox/);
+    // The context as a tar on stdin.
+    const tar = spawnSync('tar', ['-C', context, '-c', '.'], { maxBuffer: 1 << 24 });
+    const piped = await berthAt(daemon.socketPath, ['build', '-q', '-t', 'e2e/piped:1', '--build-arg', 'WHO=berth', '-'], { input: tar.stdout });
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout, built.stdout, 'the same steps from the same files: the same image');
+    const plain = await berthAt(daemon.socketPath, ['build', '-q', '-t', 'e2e/stdin:1', '-'], { input: Buffer.from('FROM busybox\nCMD ["echo", "a Dockerfile on stdin"]\n') });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(ok('run', '--rm', 'e2e/stdin:1'), 'a Dockerfile on stdin\n');
+    const archive = join(work, 'berth-built.tar');
+    const saved = await berthAt(daemon.socketPath, ['image', 'save', '-o', archive, 'e2e/berth:1']);
+    assert.equal(saved.code, 0, saved.stderr);
+    if (!existsSync('/usr/sbin/dockerd')) return;
+    const dockerd = await PrivateDockerd.start();
+    try {
+      await dockerd.docker(['load', '-i', archive]);
+      const run = await dockerd.docker(['run', '--rm', '--network', 'none', 'e2e/berth:1']);
+      assert.equal(run.stdout, 'from the context\nhello berth\n');
+    } finally {
+      await dockerd.stop();
+    }
+  });
+});
