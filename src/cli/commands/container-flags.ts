@@ -5,7 +5,21 @@
 import type { OptionSpec } from '../args/command-spec.js';
 
 /** The parsed flags of `run` / `create` (camelCased long names). */
-export interface CreateFlags {
+/** The resource limits of `run`/`create`, which `update` also changes. */
+export interface ResourceFlags {
+  memory?: string;
+  memorySwap?: string;
+  memoryReservation?: string;
+  cpus?: string;
+  cpuShares?: string;
+  cpuPeriod?: string;
+  cpuQuota?: string;
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  pidsLimit?: string;
+}
+
+export interface CreateFlags extends ResourceFlags {
   detach?: boolean;
   interactive?: boolean;
   tty?: boolean;
@@ -24,16 +38,6 @@ export interface CreateFlags {
   dnsSearch: string[];
   addHost: string[];
   networkAlias: string[];
-  memory?: string;
-  memorySwap?: string;
-  memoryReservation?: string;
-  cpus?: string;
-  cpuShares?: string;
-  cpuPeriod?: string;
-  cpuQuota?: string;
-  cpusetCpus?: string;
-  cpusetMems?: string;
-  pidsLimit?: string;
   ulimit: string[];
   readOnly?: boolean;
   privileged?: boolean;
@@ -71,6 +75,20 @@ export const RUN_ONLY_OPTIONS: OptionSpec[] = [
 ];
 
 /** `run` and `create` (`-h` is Docker's `--hostname` here: help is `--help` only). */
+/** The options of ResourceFlags (run, create, update). */
+export const RESOURCE_OPTIONS: OptionSpec[] = [
+  { flags: '-m, --memory <bytes>', description: 'memory limit (512m, 1g)' },
+  { flags: '--memory-swap <bytes>', description: 'memory plus swap limit (-1: unlimited swap)' },
+  { flags: '--memory-reservation <bytes>', description: 'memory soft limit' },
+  { flags: '--cpus <number>', description: 'number of CPUs (1.5)' },
+  { flags: '-c, --cpu-shares <weight>', description: 'CPU shares (relative weight)' },
+  { flags: '--cpu-period <us>', description: 'CFS period in microseconds' },
+  { flags: '--cpu-quota <us>', description: 'CFS quota in microseconds' },
+  { flags: '--cpuset-cpus <list>', description: 'CPUs the container may use (0-3, 0,1)' },
+  { flags: '--cpuset-mems <list>', description: 'memory nodes the container may use' },
+  { flags: '--pids-limit <n>', description: 'process limit (-1: unlimited)' },
+];
+
 export const CREATE_OPTIONS: OptionSpec[] = [
   { flags: '-i, --interactive', description: 'keep STDIN open and attach it' },
   { flags: '-t, --tty', description: 'allocate a pseudo-TTY' },
@@ -89,16 +107,7 @@ export const CREATE_OPTIONS: OptionSpec[] = [
   repeat('--dns <ip>', 'DNS server for the container (default: berth\'s DNS on the network gateway); repeatable'),
   repeat('--dns-search <domain>', 'DNS search domain; repeatable'),
   repeat('--add-host <name:ip>', 'add a line to /etc/hosts (ip may be host-gateway); repeatable'),
-  { flags: '-m, --memory <bytes>', description: 'memory limit (512m, 1g)' },
-  { flags: '--memory-swap <bytes>', description: 'memory plus swap limit (-1: unlimited swap)' },
-  { flags: '--memory-reservation <bytes>', description: 'memory soft limit' },
-  { flags: '--cpus <number>', description: 'number of CPUs (1.5)' },
-  { flags: '-c, --cpu-shares <weight>', description: 'CPU shares (relative weight)' },
-  { flags: '--cpu-period <us>', description: 'CFS period in microseconds' },
-  { flags: '--cpu-quota <us>', description: 'CFS quota in microseconds' },
-  { flags: '--cpuset-cpus <list>', description: 'CPUs the container may use (0-3, 0,1)' },
-  { flags: '--cpuset-mems <list>', description: 'memory nodes the container may use' },
-  { flags: '--pids-limit <n>', description: 'process limit (-1: unlimited)' },
+  ...RESOURCE_OPTIONS,
   repeat('--ulimit <name=soft[:hard]>', 'resource limit, e.g. nofile=1024:2048; repeatable'),
   { flags: '--read-only', description: 'mount the root filesystem read-only' },
   { flags: '--privileged', description: 'give the container all capabilities and devices' },

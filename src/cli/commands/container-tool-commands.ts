@@ -3,6 +3,7 @@
  * update. Command specs only; each `run` imports its module when it runs.
  */
 import { argOf, argsOf, flagsOf, type CommandSpec } from '../args/command-spec.js';
+import { RESOURCE_OPTIONS } from './container-flags.js';
 import type { CopyFlags } from './container-files.js';
 import type { StatsFlags } from './container-stats.js';
 import type { UpdateFlags } from './container-update.js';
@@ -44,18 +45,7 @@ export const CONTAINER_TOOL_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'update', description: 'Change resource limits of containers (running ones at once)', args: '<container...>',
-    options: [
-      { flags: '-m, --memory <bytes>', description: 'memory limit (e.g. 64m)' },
-      { flags: '--memory-swap <bytes>', description: 'memory + swap limit (-1: unlimited swap)' },
-      { flags: '--memory-reservation <bytes>', description: 'memory soft limit' },
-      { flags: '--cpus <number>', description: 'CPUs (e.g. 1.5)' },
-      { flags: '-c, --cpu-shares <n>', description: 'relative CPU weight' },
-      { flags: '--cpu-period <us>', description: 'CFS period' },
-      { flags: '--cpu-quota <us>', description: 'CFS quota' },
-      { flags: '--cpuset-cpus <list>', description: 'CPUs allowed (0-2,4)' },
-      { flags: '--cpuset-mems <list>', description: 'memory nodes allowed' },
-      { flags: '--pids-limit <n>', description: 'process limit (-1: unlimited)' },
-    ],
+    options: RESOURCE_OPTIONS,
     run: async ({ globals, args, options }) => { await (await import('./container-update.js')).updateAction(globals, argsOf(args, 'container'), flagsOf<UpdateFlags>(options)); },
   },
 ];

@@ -4,8 +4,8 @@
  */
 import { errors } from '../../base/errors.js';
 import { parseByteSize } from '../../base/byte-size.js';
-import type { ContainerCreateConfig, HostConfig, Ulimit } from '../../client/container-types.js';
-import type { CreateFlags } from './container-flags.js';
+import type { ContainerCreateConfig, ContainerUpdate, HostConfig, Ulimit } from '../../client/container-types.js';
+import type { CreateFlags, ResourceFlags } from './container-flags.js';
 import { parseMountFlag, splitVolumeFlags } from './mount-flag.js';
 import { networkingFromFlags } from './network-flags.js';
 
@@ -54,6 +54,22 @@ export function parseUlimit(text: string): Ulimit {
   return { Name: match[1] ?? '', Soft: soft, Hard: hard };
 }
 
+/** HostConfig's resource fields from the flags given (absent ones undefined). Throws invalid-argument naming the flag. */
+export function resourceFields(flags: ResourceFlags): ContainerUpdate {
+  return {
+    Memory: size(flags.memory, '--memory'),
+    MemorySwap: size(flags.memorySwap, '--memory-swap', true),
+    MemoryReservation: size(flags.memoryReservation, '--memory-reservation'),
+    NanoCpus: flags.cpus === undefined ? undefined : nanoCpus(flags.cpus),
+    CpuShares: integer(flags.cpuShares, '--cpu-shares'),
+    CpuPeriod: integer(flags.cpuPeriod, '--cpu-period'),
+    CpuQuota: integer(flags.cpuQuota, '--cpu-quota'),
+    CpusetCpus: flags.cpusetCpus,
+    CpusetMems: flags.cpusetMems,
+    PidsLimit: integer(flags.pidsLimit, '--pids-limit'),
+  };
+}
+
 /** `--cpus 1.5` → NanoCpus. */
 export function nanoCpus(value: string): number {
   const cpus = Number(value);
@@ -99,16 +115,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
   const volumes = splitVolumeFlags(flags.volume);
   const networking = networkingFromFlags(flags);
   const host: HostConfig = defined({
-    Memory: size(flags.memory, '--memory'),
-    MemorySwap: size(flags.memorySwap, '--memory-swap', true),
-    MemoryReservation: size(flags.memoryReservation, '--memory-reservation'),
-    NanoCpus: flags.cpus === undefined ? undefined : nanoCpus(flags.cpus),
-    CpuShares: integer(flags.cpuShares, '--cpu-shares'),
-    CpuPeriod: integer(flags.cpuPeriod, '--cpu-period'),
-    CpuQuota: integer(flags.cpuQuota, '--cpu-quota'),
-    CpusetCpus: flags.cpusetCpus,
-    CpusetMems: flags.cpusetMems,
-    PidsLimit: integer(flags.pidsLimit, '--pids-limit'),
+    ...resourceFields(flags),
     Ulimits: nonEmpty(flags.ulimit.map(parseUlimit)),
     CapAdd: nonEmpty(flags.capAdd),
     CapDrop: nonEmpty(flags.capDrop),
