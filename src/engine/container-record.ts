@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
+import { healthcheckConfigSchema } from './health/health-config.js';
+import { restartPolicySchema } from './restart/restart-policy.js';
 
 const namespaceMode = z.enum(['private', 'host']);
 
@@ -69,6 +71,10 @@ export const containerConfigSchema = z.object({
   log: logConfigSchema,
   /** Initial terminal size [rows, cols] (HostConfig.ConsoleSize), applied before the process starts. */
   consoleSize: z.tuple([z.number().int(), z.number().int()]).optional(),
+  /** `--restart` (absent: no). */
+  restartPolicy: restartPolicySchema.optional(),
+  /** The resolved health check (absent: none). */
+  healthcheck: healthcheckConfigSchema.optional(),
 });
 export type ContainerConfig = z.infer<typeof containerConfigSchema>;
 
@@ -93,6 +99,8 @@ export const containerStateSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
   restartCount: z.number().int(),
+  /** Stopped or killed by a user since its last start: the restart policy stays off. */
+  manuallyStopped: z.boolean().optional(),
 });
 export type ContainerState = z.infer<typeof containerStateSchema>;
 

@@ -13,11 +13,12 @@ import { checkContainerName, generateContainerName } from './container-names.js'
 import { initialState, type ContainerConfig, type ContainerRecord } from './container-record.js';
 import { cgroupsPathOf } from './container-task.js';
 import { etcFiles } from './etc-files.js';
+import { lifecycleConfig, type LifecycleRequest } from './lifecycle-config.js';
 
 /** Size at which a container's log starts afresh unless `logMaxSize` says otherwise. */
 export const DEFAULT_LOG_MAX_SIZE = 20 * 1024 * 1024;
 
-export interface CreateContainerRequest {
+export interface CreateContainerRequest extends LifecycleRequest {
   /** Image reference or id. */
   image: string;
   name?: string;
@@ -61,6 +62,7 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
   else if (imageConfig.config?.StopSignal !== undefined) config.stopSignal = imageConfig.config.StopSignal;
   if (request.stopTimeout !== undefined) config.stopTimeout = request.stopTimeout;
   if (request.consoleSize !== undefined && request.consoleSize[0] > 0 && request.consoleSize[1] > 0) config.consoleSize = request.consoleSize;
+  Object.assign(config, lifecycleConfig(request, imageConfig.config, config.autoRemove, options.labels));
 
   const name = request.name !== undefined && request.name !== ''
     ? checkContainerName(request.name)
