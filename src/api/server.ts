@@ -9,6 +9,7 @@ import { sendError } from './errors.js';
 import { UpgradeRouter } from './hijack/upgrade-router.js';
 import { attachRoutes } from './routes/attach.js';
 import { containerRoutes } from './routes/containers.js';
+import { eventRoutes } from './routes/events.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
 import { systemRoutes } from './routes/system.js';
@@ -60,6 +61,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   systemRoutes(app, options.images);
   imageRoutes(app, options.images);
   containerRoutes(app, options.containers);
+  eventRoutes(app, options.containers.eventLog);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

@@ -3,6 +3,7 @@ import { BERTH_VERSION } from '../base/version.js';
 import type { CommandSpec } from './args/command-spec.js';
 import { parseArgs } from './args/parse-args.js';
 import { CONTAINER_COMMAND, INSPECT_COMMAND } from './commands/container-commands.js';
+import { EVENTS_COMMAND } from './commands/events-command.js';
 import { IMAGE_COMMAND, SYSTEM_COMMAND } from './commands/image-commands.js';
 import { takeExitStatus } from './context.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -34,7 +35,7 @@ export const PROGRAM: CommandSpec = {
     { flags: '-H, --host <url>', description: 'berthd socket (default: $BERTH_HOST or unix:///run/berth/berth.sock)' },
     { flags: '-v, --version', description: 'print the version' },
   ],
-  commands: [CONTAINER_COMMAND, IMAGE_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND],
+  commands: [CONTAINER_COMMAND, IMAGE_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND, EVENTS_COMMAND],
 };
 
 /** The index of the command word: the first word that is not a global option or its value. */

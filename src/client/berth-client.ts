@@ -5,6 +5,7 @@
 import { socketPathOf } from './api-host.js';
 import { ApiTransport } from './api-transport.js';
 import { ContainerClient } from './container-client.js';
+import { EventClient } from './event-client.js';
 import { ExecClient } from './exec-client.js';
 import { ImageClient } from './image-client.js';
 
@@ -14,6 +15,7 @@ export class BerthClient {
   readonly containers: ContainerClient;
   readonly execs: ExecClient;
   readonly images: ImageClient;
+  readonly events: EventClient;
 
   /** `host` is `unix:///path/to/berth.sock` or a socket path; throws invalid-argument otherwise. */
   constructor(host: string) {
@@ -21,6 +23,7 @@ export class BerthClient {
     this.containers = new ContainerClient(this.transport);
     this.execs = new ExecClient(this.transport);
     this.images = new ImageClient(this.transport);
+    this.events = new EventClient(this.transport);
   }
 
   /** `GET /_ping`: resolves when the daemon answers; unavailable when nothing listens. */

@@ -40,6 +40,17 @@ export interface HostConfig {
   /** [rows, columns] of the TTY at creation (with Tty). */
   ConsoleSize?: [number, number];
   LogConfig?: { Type: string; Config: Record<string, string> };
+  RestartPolicy?: { Name: string; MaximumRetryCount: number };
+}
+
+/** Config.Healthcheck: durations in nanoseconds; Test `["NONE"]`, `["CMD", …]` or `["CMD-SHELL", cmd]`. */
+export interface HealthcheckBody {
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
 }
 
 /** The body of `POST /containers/create` (Config fields at the top level). */
@@ -61,6 +72,7 @@ export interface ContainerCreateConfig {
   AttachStderr?: boolean;
   StopSignal?: string;
   StopTimeout?: number;
+  Healthcheck?: HealthcheckBody;
   HostConfig?: HostConfig;
 }
 

@@ -58,12 +58,12 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
     let records = engine.list().filter((r) => (all || isActive(r.state)) && matchesFilters(r, filters));
     if (limit > 0) records = records.slice(0, limit);
     const now = new Date();
-    return reply.send(await Promise.all(records.map(async (r) => listView(r, await imageConfig(r), now))));
+    return reply.send(await Promise.all(records.map(async (r) => listView(r, await imageConfig(r), now, engine.health.state(r.id)))));
   });
 
   app.get('/containers/:id/json', async (request: Request, reply) => {
     const record = engine.inspect(request.params.id);
-    return reply.send(inspectView(record, await imageConfig(record), engine.paths, engine.execIds(record.id)));
+    return reply.send(inspectView(record, await imageConfig(record), engine.paths, engine.execIds(record.id), engine.health.state(record.id)));
   });
 
   app.post('/containers/:id/start', async (request: Request, reply) => noContentOrNotModified(reply, (await engine.start(request.params.id)).changed));

@@ -3,9 +3,10 @@
  * them into the API's create body (and is where they are checked).
  */
 import type { OptionSpec } from '../args/command-spec.js';
+import { LIFECYCLE_OPTIONS, type LifecycleFlags } from './lifecycle-flags.js';
 
 /** The parsed flags of `run` / `create` (camelCased long names). */
-export interface CreateFlags {
+export interface CreateFlags extends LifecycleFlags {
   detach?: boolean;
   interactive?: boolean;
   tty?: boolean;
@@ -104,4 +105,5 @@ export const CREATE_OPTIONS: OptionSpec[] = [
   { flags: '--uts <mode>', description: 'UTS namespace: private or host' },
   { flags: '--cgroupns <mode>', description: 'cgroup namespace: private or host' },
   { flags: '--pull <policy>', description: 'missing or never (berth does not pull from registries yet)' },
+  ...LIFECYCLE_OPTIONS,
 ];

@@ -6,6 +6,7 @@ import { errors } from '../../base/errors.js';
 import { parseByteSize } from '../../base/byte-size.js';
 import type { ContainerCreateConfig, HostConfig, Ulimit } from '../../client/container-types.js';
 import type { CreateFlags } from './container-flags.js';
+import { lifecycleFields } from './lifecycle-flags.js';
 
 /** `key=value` pairs (`key` alone → empty value unless `requireValue`). */
 export function keyValues(values: string[], flag: string, requireValue = false): Record<string, string> {
@@ -94,6 +95,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
   const detach = flags.detach === true;
   const interactive = flags.interactive === true;
   const logOpts = keyValues(flags.logOpt, '--log-opt', true);
+  const { RestartPolicy, Healthcheck, Labels } = lifecycleFields(flags, nonEmptyMap(keyValues(flags.label, '--label')));
   const host: HostConfig = defined({
     Memory: size(flags.memory, '--memory'),
     MemorySwap: size(flags.memorySwap, '--memory-swap', true),
@@ -122,6 +124,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     CgroupnsMode: flags.cgroupns,
     AutoRemove: flags.rm === true ? true : undefined,
     LogConfig: flags.logDriver === undefined && flags.logOpt.length === 0 ? undefined : { Type: flags.logDriver ?? '', Config: logOpts },
+    RestartPolicy,
   });
   return defined({
     Image: image,
@@ -132,7 +135,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     User: flags.user,
     Hostname: flags.hostname,
     Domainname: flags.domainname,
-    Labels: nonEmptyMap(keyValues(flags.label, '--label')),
+    Labels: Labels ?? nonEmptyMap(keyValues(flags.label, '--label')),
     Tty: flags.tty === true,
     OpenStdin: interactive,
     StdinOnce: interactive && !detach,
@@ -141,6 +144,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     AttachStderr: !detach,
     StopSignal: flags.stopSignal,
     StopTimeout: integer(flags.stopTimeout, '--stop-timeout'),
+    Healthcheck,
     HostConfig: host,
   });
 }
