@@ -70,7 +70,7 @@ describe('docker and berth CLIs: events, restart policies, health checks', { ski
     const events = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { status: string; from: string; Action: string; timeNano: number; time: number });
     assert.deepEqual(events.map((e) => e.Action), expected);
     assert.equal(events[0]?.status, 'create');
-    assert.equal(events[0]?.from, 'busybox');
+    assert.equal(events[0].from, 'busybox');
     const text = await berthAt(daemon.socketPath, ['events', '--since', since, '--until', until, '--filter', 'event=create']);
     assert.match(text.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z container create [0-9a-f]{64} \(image=busybox, name=life, tier=front\)$/m);
     assert.match(docker(['events', '--since', since, '--until', until, '--filter', 'colour=red']).err, /invalid filter 'colour'/);
