@@ -19,7 +19,7 @@ function signalParam(query: Query): string | undefined {
   return signal.toUpperCase();
 }
 
-function matchesFilters(record: ContainerRecord, filters: Map<string, string[]>): boolean {
+function matchesFilters(record: ContainerRecord, filters: Map<string, string[]>, health: string): boolean {
   const test = (key: string, predicate: (value: string) => boolean): boolean => {
     const values = filters.get(key);
     return values === undefined || values.some(predicate);
@@ -29,6 +29,7 @@ function matchesFilters(record: ContainerRecord, filters: Map<string, string[]>)
     && test('name', (v) => new RegExp(v).test(record.name))
     && test('status', (v) => record.state.status === v)
     && test('exited', (v) => record.state.status === 'exited' && String(record.state.exitCode) === v)
+    && test('health', (v) => health === v)
     && test('ancestor', (v) => record.config.image === v || record.imageId === v || record.imageId.startsWith(`sha256:${v}`))
     && test('label', (v) => {
       const at = v.indexOf('=');
@@ -55,7 +56,7 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
     const filters = queryFilters(request.query);
     const all = queryBool(request.query, 'all') || filters.has('status') || filters.has('exited');
     const limit = queryInt(request.query, 'limit') ?? -1;
-    let records = engine.list().filter((r) => (all || isActive(r.state)) && matchesFilters(r, filters));
+    let records = engine.list().filter((r) => (all || isActive(r.state)) && matchesFilters(r, filters, engine.health.state(r.id)?.status ?? 'none'));
     if (limit > 0) records = records.slice(0, limit);
     const now = new Date();
     return reply.send(await Promise.all(records.map(async (r) => listView(r, await imageConfig(r), now, engine.health.state(r.id)))));

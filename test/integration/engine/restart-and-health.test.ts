@@ -125,6 +125,13 @@ describe('restart policies, health checks, events', { skip: skipReason() }, () =
     assert.equal(f.engine.health.state(id), undefined);
   });
 
+  test('an OOM kill is an oom event before the die', async () => {
+    const r = await f.run({ memory: 16 * 1024 * 1024, cmd: ['sh', '-c', 'x=aaaaaaaaaaaaaaaa; while true; do x=$x$x; done'] });
+    assert.equal(r.exitCode, 137);
+    assert.deepEqual(actions(r.id).slice(-2), ['oom', 'die']);
+    await f.engine.remove(r.id);
+  });
+
   test('the event log has every lifecycle step in order', async () => {
     const id = await f.create({ cmd: ['sleep', '1000'] });
     await f.engine.start(id);
