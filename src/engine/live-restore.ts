@@ -60,6 +60,8 @@ async function restoreRun(engine: ContainerEngine, record: ContainerRecord, hook
   engine.store.setState(id, state);
   await rm(join(engine.paths.exits, id), { force: true });
   await rm(join(engine.paths.sockets, record.state.attachId), { force: true });
+  // As any exit: recorded as an event, and the restart policy decides (code 255 is a failure).
+  engine.events.emit('exit', id, state);
   if (record.config.autoRemove) await hooks.removeNow({ ...record, state });
 }
 

@@ -76,6 +76,23 @@ describe('restart policies, health checks, events', { skip: skipReason() }, () =
     for (const id of [always, diesWhileDown, stopped, plain]) await f.engine.remove(id, { force: true });
   });
 
+  test('a container whose monitor vanished while berthd was down (a host reboot) is lost with 255 and restarted by its policy', async () => {
+    const id = await f.create({ cmd: ['sleep', '1000'] }, { restartPolicy: { name: 'on-failure', maximumRetryCount: 0 } });
+    await f.engine.start(id);
+    const { pid, conmonPid } = f.engine.inspect(id).state;
+    f.engine.close();
+    process.kill(conmonPid, 'SIGKILL');
+    await eventually('conmon to be gone', () => !isProcessAlive(conmonPid));
+    await f.reopen();
+    await eventually('a restart', () => {
+      const { state } = f.engine.inspect(id);
+      return state.status === 'running' && state.pid !== pid && state.restartCount === 1;
+    });
+    const die = f.engine.eventLog.read().filter((e) => e.actor.id === id && e.action === 'die').at(-1);
+    assert.equal(die?.actor.attributes.exitCode, '255');
+    await f.engine.remove(id, { force: true });
+  });
+
   test('a failing health check turns unhealthy (health_status events), a passing one healthy', async () => {
     const failing = await f.create({ cmd: ['sleep', '1000'] }, { healthcheck: { Test: ['CMD-SHELL', 'echo sick; exit 1'], Interval: 50 * MS, Retries: 2 } });
     const passing = await f.create({ cmd: ['sleep', '1000'] }, { healthcheck: { Test: ['CMD', 'true'], Interval: 50 * MS } });
