@@ -9,6 +9,7 @@ import { sendError } from './errors.js';
 import { UpgradeRouter } from './hijack/upgrade-router.js';
 import { attachRoutes } from './routes/attach.js';
 import { containerRoutes } from './routes/containers.js';
+import { containerChangeRoutes } from './routes/container-changes.js';
 import { eventRoutes } from './routes/events.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
@@ -62,6 +63,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   imageRoutes(app, options.images);
   containerRoutes(app, options.containers);
   eventRoutes(app, options.containers.eventLog);
+  containerChangeRoutes(app, options.containers);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

@@ -18,7 +18,7 @@ const SHORTCUTS: Record<string, string[]> = {
   tag: ['image', 'tag'],
   history: ['image', 'history'],
   ps: ['container', 'ls'],
-  ...Object.fromEntries(['run', 'create', 'start', 'stop', 'kill', 'restart', 'pause', 'unpause', 'rm', 'wait', 'logs', 'exec', 'attach'].map((verb) => [verb, ['container', verb]])),
+  ...Object.fromEntries(['run', 'create', 'start', 'stop', 'kill', 'restart', 'pause', 'unpause', 'rm', 'wait', 'logs', 'exec', 'attach', 'rename', 'update'].map((verb) => [verb, ['container', verb]])),
 };
 
 const SHORTCUTS_HELP = `Shortcuts (as Docker's):\n${Object.entries(SHORTCUTS).map(([word, expansion]) => `  ${word.padEnd(9)} berth ${expansion.join(' ')}`).join('\n')}`;

@@ -87,6 +87,16 @@ export class ContainerClient {
     await this.api.call('DELETE', `/containers/${enc(ref)}`, { query: { force: options.force === true ? true : undefined } });
   }
 
+  /** Gives the container another name. Throws conflict when the name is in use. */
+  async rename(ref: string, name: string): Promise<void> {
+    await this.api.call('POST', `/containers/${enc(ref)}/rename`, { query: { name } });
+  }
+
+  /** Changes the restart policy (`no`, `on-failure[:N]` as Name + MaximumRetryCount, `always`, `unless-stopped`). */
+  async update(ref: string, restartPolicy: { Name: string; MaximumRetryCount: number }): Promise<void> {
+    await this.api.call('POST', `/containers/${enc(ref)}/update`, { body: { RestartPolicy: restartPolicy } });
+  }
+
   /** Removes every container that is not running. */
   prune(): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
     return this.api.json('POST', '/containers/prune');

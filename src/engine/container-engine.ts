@@ -96,7 +96,7 @@ export class ContainerEngine {
     ({ eventLog: this.eventLog, restarts: this.restarts, health: this.health } = lifecycleServices({
       images: options.images, store: this.store, events: this.events, execs: this.execs, clock: this.#clock,
       timers: options.timers ?? systemTimers, retention: options.eventRetention,
-      restartHooks: { locked: (id, work) => this.#mutex.run(id, work), start: (record) => this.#startNow(record, true) },
+      restartHooks: { locked: (id, work) => this.locked(id, work), start: (record) => this.#startNow(record, true) },
       healthActions: { restart: (id) => this.restart(id), stop: async (id) => { await this.stop(id); }, kill: (id) => this.kill(id) },
     }));
   }
@@ -207,7 +207,7 @@ export class ContainerEngine {
       const record = this.#require(id);
       if (!isActive(record.state)) return { changed: false };
       this.restarts.noteManualStop(id);
-      if (this.#settleRestarting(record)) return { changed: true };
+      if (this.restarts.settle(record)) return { changed: true };
       await this.#stopNow(record, options);
       return { changed: true };
     });
@@ -225,14 +225,6 @@ export class ContainerEngine {
     this.#note(record.id, 'stop');
   }
 
-  /** A container waiting for its policy's restart has no process: it becomes exited. Under the lock. */
-  #settleRestarting(record: ContainerRecord): boolean {
-    if (record.state.status !== 'restarting') return false;
-    this.restarts.cancel(record.id);
-    this.#setState(record.id, { ...record.state, status: 'exited', manuallyStopped: true });
-    return true;
-  }
-
   #note(id: string, action: string, attributes: Record<string, string> = {}): void {
     this.events.emit('action', id, action, attributes);
   }
@@ -243,7 +235,7 @@ export class ContainerEngine {
     if (!isActive(record.state)) throw errors.conflict('container-not-running', `Container ${record.id} is not running`);
     this.restarts.noteManualStop(record.id);
     if (record.state.status === 'restarting') {
-      await this.#mutex.run(record.id, () => Promise.resolve(this.#settleRestarting(this.#require(record.id))));
+      await this.#mutex.run(record.id, () => Promise.resolve(this.restarts.settle(this.#require(record.id))));
       return;
     }
     this.#note(record.id, 'kill', { signal });
@@ -263,7 +255,7 @@ export class ContainerEngine {
     await this.#mutex.run(id, async () => {
       const record = this.#require(id);
       this.restarts.noteManualStop(id);
-      if (!this.#settleRestarting(record) && isActive(record.state)) await this.#stopNow(record, options);
+      if (!this.restarts.settle(record) && isActive(record.state)) await this.#stopNow(record, options);
       this.restarts.noteManualStart(id);
       await this.#startNow(this.#require(id));
       this.#note(id, 'restart');
@@ -284,6 +276,11 @@ export class ContainerEngine {
     await this.#mutex.run(id, () => freezeContainer(this.task.runc, this.store, this.events, this.#require(id), pause));
   }
 
+  /** Runs `work` under the container's lock (changes of its record made outside this class). */
+  locked<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return this.#mutex.run(id, work);
+  }
+
   /**
    * Removes the container, its writable layer and files. A running one needs `force` (it is killed
    * first); otherwise conflict (`container-running`).
@@ -293,7 +290,7 @@ export class ContainerEngine {
     await this.#mutex.run(id, async () => {
       const record = this.store.find(id);
       if (record === undefined) return;
-      if (options.force === true) this.#settleRestarting(record);
+      if (options.force === true) this.restarts.settle(record);
       if (isActive(record.state)) {
         if (options.force !== true) {
           throw errors.conflict('container-running',

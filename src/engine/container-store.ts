@@ -6,7 +6,7 @@ import { errors } from '../base/errors.js';
 import { parseJson } from '../oci/parse-json.js';
 import type { Database } from '../store/database.js';
 import {
-  containerConfigSchema, containerStateSchema, type ContainerRecord, type ContainerState,
+  containerConfigSchema, containerStateSchema, type ContainerConfig, type ContainerRecord, type ContainerState,
 } from './container-record.js';
 
 interface Row {
@@ -90,6 +90,23 @@ export class ContainerStore {
   setState(id: string, state: ContainerState): void {
     const result = this.db.sqlite.prepare('UPDATE containers SET state = ? WHERE id = ?').run(JSON.stringify(state), id);
     if (result.changes === 0) throw errors.notFound('no-such-container', `No such container: ${id}`);
+  }
+
+  /** Replaces the config (`update`). Throws not-found (`no-such-container`) when the row is gone. */
+  setConfig(id: string, config: ContainerConfig): void {
+    const result = this.db.sqlite.prepare('UPDATE containers SET config = ? WHERE id = ?').run(JSON.stringify(config), id);
+    if (result.changes === 0) throw errors.notFound('no-such-container', `No such container: ${id}`);
+  }
+
+  /** Gives the container another name. Throws conflict (`container-name-taken`) when it is in use. */
+  rename(id: string, name: string): void {
+    this.db.transaction(() => {
+      const holder = this.db.sqlite.prepare('SELECT id FROM containers WHERE name = ?').get(name) as { id: string } | undefined;
+      if (holder !== undefined && holder.id !== id) {
+        throw errors.conflict('container-name-taken', `Conflict. The container name "/${name}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`);
+      }
+      this.db.sqlite.prepare('UPDATE containers SET name = ? WHERE id = ?').run(name, id);
+    });
   }
 
   /** Deletes the record (no-op when already gone). */

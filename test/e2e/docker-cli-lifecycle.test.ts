@@ -105,6 +105,25 @@ describe('docker and berth CLIs: events, restart policies, health checks', { ski
     ok('rm', 'crash', 'loop');
   });
 
+  test('docker update --restart applies to a running container; docker rename is a rename event', async () => {
+    const since = unixNow();
+    ok('run', '-d', '--name', 'upd', 'busybox', 'sh', '-c', 'while [ ! -f /tmp/go ]; do sleep 0.1; done; exit 3');
+    ok('update', '--restart', 'on-failure:1', 'upd');
+    assert.equal(ok('inspect', '-f', '{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}', 'upd').trim(), 'on-failure:1');
+    assert.match(docker(['update', '--memory', '64m', 'upd']).err, /not supported yet/);
+    ok('rename', 'upd', 'upd2');
+    ok('exec', 'upd2', 'touch', '/tmp/go');
+    await eventually('one restart and the final exit', () => ok('inspect', '-f', '{{.Name}} {{.State.Status}} {{.RestartCount}}', 'upd2').trim() === '/upd2 exited 1');
+    const renamed = await berthAt(daemon.socketPath, ['rename', 'upd2', 'upd3']);
+    assert.equal(renamed.code, 0, renamed.stderr);
+    const updated = await berthAt(daemon.socketPath, ['update', '--restart', 'no', 'upd3']);
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.equal(ok('inspect', '-f', '{{.HostConfig.RestartPolicy.Name}}', 'upd3').trim(), 'no');
+    const events = ok('events', '--since', since, '--until', unixNow(), '--filter', 'event=rename', '--format', '{{.Actor.Attributes.oldName}} {{.Actor.Attributes.name}}');
+    assert.deepEqual(events.trim().split('\n'), ['/upd upd2', '/upd2 upd3']);
+    ok('rm', 'upd3');
+  });
+
   test('run --health-cmd: healthy and unhealthy in inspect and ps, health_status events; --no-healthcheck', async () => {
     const since = unixNow();
     ok('run', '-d', '--name', 'fine', '--health-cmd', 'true', '--health-interval', '1s', 'busybox', 'sleep', '1000');

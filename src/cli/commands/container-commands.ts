@@ -59,6 +59,15 @@ const LIFECYCLE: CommandSpec[] = [
     run: async ({ globals, args }) => { await (await lifecycle()).waitAction(globals, argsOf(args, 'container')); },
   },
   {
+    name: 'rename', description: 'Rename a container', args: '<container> <new-name>',
+    run: async ({ globals, args }) => { await (await import('./container-changes.js')).renameAction(globals, argOf(args, 'container'), argOf(args, 'newName')); },
+  },
+  {
+    name: 'update', description: 'Change the restart policy of one or more containers', args: TARGETS,
+    options: [{ flags: '--restart <policy>', description: 'no, on-failure[:max-retries], always or unless-stopped' }],
+    run: async ({ globals, args, options }) => { await (await import('./container-changes.js')).updateAction(globals, argsOf(args, 'container'), flagsOf<{ restart?: string }>(options)); },
+  },
+  {
     name: 'prune', description: 'Remove all stopped containers',
     options: [{ flags: '-f, --force', description: 'do not prompt (berth never prompts; accepted for compatibility)' }],
     run: async ({ globals }) => { await (await lifecycle()).pruneAction(globals); },

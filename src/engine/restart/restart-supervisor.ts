@@ -70,6 +70,17 @@ export class RestartSupervisor {
     return cancel !== undefined;
   }
 
+  /**
+   * A container waiting for its restart has no process: a stop, kill or forced removal makes it
+   * exited (manually stopped). Returns whether it was waiting. Call under the container's lock.
+   */
+  settle(record: ContainerRecord): boolean {
+    if (record.state.status !== 'restarting') return false;
+    this.cancel(record.id);
+    this.store.setState(record.id, { ...record.state, status: 'exited', manuallyStopped: true });
+    return true;
+  }
+
   /** Pending restarts (for tests and diagnostics). */
   pendingIds(): string[] {
     return [...this.#pending.keys()];
