@@ -238,7 +238,6 @@ export class ContainerEngine {
       await this.#mutex.run(record.id, () => Promise.resolve(this.restarts.settle(this.#require(record.id))));
       return;
     }
-    this.#note(record.id, 'kill', { signal });
     try {
       await this.task.runc.kill(record.id, signal);
     } catch (err) {
@@ -247,6 +246,7 @@ export class ContainerEngine {
       }
       throw err;
     }
+    this.#note(record.id, 'kill', { signal });
   }
 
   /** Stops (if running) and starts again. */

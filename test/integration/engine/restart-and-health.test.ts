@@ -2,6 +2,7 @@
 // conmon. Needs root. Waits are bounded polls on states and counts (`eventually`), never sleeps.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isBerthError } from '../../../src/base/errors.js';
 import { isProcessAlive } from '../../../src/base/process-alive.js';
 import { waitForExit } from '../../../src/runtime/exit-file.js';
 import { HEALTH_ON_FAILURE_LABEL } from '../../../src/engine/health/health-config.js';
@@ -46,6 +47,23 @@ describe('restart policies, health checks, events', { skip: skipReason() }, () =
     assert.equal(f.engine.inspect(id).state.restartCount, 0);
     await f.engine.remove(id, { force: true });
     assert.ok(count(id, 'start') >= starts + 1);
+  });
+
+  test('a crash loop waits in restarting with a growing backoff; stop cancels the pending restart', async () => {
+    const id = await f.create({ cmd: ['sh', '-c', 'exit 1'] }, { restartPolicy: { name: 'always', maximumRetryCount: 0 } });
+    await f.engine.start(id);
+    await eventually('a wait in restarting after a few restarts', () => {
+      const { state } = f.engine.inspect(id);
+      return state.status === 'restarting' && state.restartCount >= 3;
+    });
+    await assert.rejects(f.engine.remove(id), (err: unknown) => isBerthError(err, 'conflict'));
+    assert.equal((await f.engine.stop(id)).changed, true);
+    const { state } = f.engine.inspect(id);
+    assert.deepEqual([state.status, state.manuallyStopped], ['exited', true]);
+    assert.deepEqual(f.engine.restarts.pendingIds(), []);
+    const restarts = state.restartCount;
+    await f.engine.remove(id);
+    assert.ok(restarts >= 3);
   });
 
   test('berthd restart: always and unless-stopped come back, also after dying while down; a manual stop of unless-stopped holds', async () => {
