@@ -14,7 +14,8 @@ test('Docker\'s shortcuts expand after the global options', () => {
 test('every container verb and its docker-style alias is registered', () => {
   const container = PROGRAM.commands?.find((c) => c.name === 'container');
   const verbs = container?.commands?.map((c) => c.name).sort();
-  assert.deepEqual(verbs, ['attach', 'create', 'exec', 'inspect', 'kill', 'logs', 'ls', 'pause', 'prune', 'restart', 'rm', 'run', 'start', 'stop', 'unpause', 'wait']);
+  assert.deepEqual(verbs, ['attach', 'create', 'exec', 'inspect', 'kill', 'logs', 'ls', 'pause', 'prune', 'rename', 'restart', 'rm', 'run', 'start', 'stop', 'unpause', 'update', 'wait']);
   assert.ok(PROGRAM.commands?.some((c) => c.name === 'inspect'));
+  assert.ok(PROGRAM.commands?.some((c) => c.name === 'events'));
   assert.deepEqual(expandShortcuts(['help', 'run']), ['help', 'container', 'run']);
 });
