@@ -297,6 +297,7 @@ export class ContainerEngine {
             `You cannot remove a ${record.state.status} container ${id}. Stop the container before attempting removal or force remove`);
         }
         this.restarts.noteManualStop(id);
+        this.#note(id, 'kill', { signal: 'KILL' });
         await stopContainer({ runc: this.task.runc, id, exitDir: this.paths.exits, timeoutMs: 0 });
         await this.#recordExit(id, { autoRemove: false });
       }

@@ -56,12 +56,13 @@ describe('docker and berth CLIs: events, restart policies, health checks', { ski
     ok('pause', 'life');
     ok('unpause', 'life');
     ok('kill', 'life');
+    ok('wait', 'life'); // the exit is recorded: the start below is not a no-op
     ok('start', 'life');
     ok('stop', '-t', '1', 'life');
     ok('restart', '-t', '0', 'life');
     ok('rm', '-f', 'life');
     const until = unixNow();
-    const expected = ['create', 'start', 'pause', 'unpause', 'kill', 'die', 'start', 'kill', 'kill', 'die', 'stop', 'start', 'restart', 'die', 'destroy'];
+    const expected = ['create', 'start', 'pause', 'unpause', 'kill', 'die', 'start', 'kill', 'kill', 'die', 'stop', 'start', 'restart', 'kill', 'die', 'destroy'];
     const out = ok('events', '--since', since, '--until', until, '--filter', 'container=life', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}');
     assert.deepEqual(out.trim().split('\n'), expected.map((a) => `container ${a} life`));
     assert.equal(ok('events', '--since', since, '--until', until, '--filter', 'event=die', '--filter', 'label=tier=front', '--format', '{{.Actor.Attributes.exitCode}}').trim(), '137\n137\n137');

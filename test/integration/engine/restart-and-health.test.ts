@@ -115,8 +115,8 @@ describe('restart policies, health checks, events', { skip: skipReason() }, () =
     const failing = await f.create({ cmd: ['sleep', '1000'] }, { healthcheck: { Test: ['CMD-SHELL', 'echo sick; exit 1'], Interval: 50 * MS, Retries: 2 } });
     const passing = await f.create({ cmd: ['sleep', '1000'] }, { healthcheck: { Test: ['CMD', 'true'], Interval: 50 * MS } });
     await f.engine.start(failing);
-    await f.engine.start(passing);
     assert.equal(f.engine.health.state(failing)?.status, 'starting');
+    await f.engine.start(passing);
     await eventually('unhealthy', () => f.engine.health.state(failing)?.status === 'unhealthy');
     await eventually('healthy', () => f.engine.health.state(passing)?.status === 'healthy');
     const health = f.engine.health.state(failing);
@@ -175,6 +175,6 @@ describe('restart policies, health checks, events', { skip: skipReason() }, () =
     await f.engine.stop(id, { timeoutS: 1 });
     await f.engine.restart(id, { timeoutS: 0 });
     await f.engine.remove(id, { force: true });
-    assert.deepEqual(actions(id), ['create', 'start', 'pause', 'unpause', 'kill', 'kill', 'die', 'stop', 'start', 'restart', 'die', 'destroy']);
+    assert.deepEqual(actions(id), ['create', 'start', 'pause', 'unpause', 'kill', 'kill', 'die', 'stop', 'start', 'restart', 'kill', 'die', 'destroy']);
   });
 });
