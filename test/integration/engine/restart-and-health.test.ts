@@ -2,7 +2,13 @@
 // conmon. Needs root. Waits are bounded polls on states and counts (`eventually`), never sleeps.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isBerthError } from '../../../src/base/errors.js';
+import { ChildProcessRunner } from '../../../src/base/process-runner.js';
+import { buildBusyboxRootfs } from '../../../src/images/bootstrap/busybox-rootfs.js';
+import { diffDirectory } from '../../../src/snapshots/layer-differ.js';
 import { isProcessAlive } from '../../../src/base/process-alive.js';
 import { waitForExit } from '../../../src/runtime/exit-file.js';
 import { HEALTH_ON_FAILURE_LABEL } from '../../../src/engine/health/health-config.js';
@@ -144,6 +150,25 @@ describe('restart policies, health checks, events', { skip: skipReason() }, () =
     await f.engine.remove(id, { force: true });
     const timedOut = f.engine.eventLog.read().find((e) => e.actor.id === id && e.action === 'exec_die');
     assert.equal(timedOut?.actor.attributes.exitCode, '137');
+  });
+
+  test("the image's HEALTHCHECK runs; the container's settings override it field by field", async () => {
+    const rootfs = await mkdtemp(join(tmpdir(), 'berth-hc-rootfs-'));
+    try {
+      await buildBusyboxRootfs(rootfs, new ChildProcessRunner());
+      await f.images.import(diffDirectory(rootfs, { runner: new ChildProcessRunner() }), {
+        names: ['docker.io/library/hc:1'],
+        config: { Cmd: ['sleep', '1000'], Healthcheck: { Test: ['CMD-SHELL', 'exit 1'], Interval: 30 * 1000 * MS, Retries: 1 } },
+      });
+    } finally {
+      await rm(rootfs, { recursive: true, force: true });
+    }
+    const id = (await f.engine.create({ image: 'hc:1', options: {}, healthcheck: { Interval: 50 * MS } })).id;
+    const { healthcheck } = f.engine.inspect(id).config;
+    assert.deepEqual([healthcheck?.command, healthcheck?.intervalNs, healthcheck?.retries], [['/bin/sh', '-c', 'exit 1'], 50 * MS, 1]);
+    await f.engine.start(id);
+    await eventually('unhealthy from the image check', () => f.engine.health.state(id)?.status === 'unhealthy');
+    await f.engine.remove(id, { force: true });
   });
 
   test('a health check survives an engine reopen; the image HEALTHCHECK NONE override disables it', async () => {
