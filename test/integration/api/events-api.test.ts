@@ -37,7 +37,11 @@ describe('GET /events', { skip: needsRoot() }, () => {
     for await (const line of createInterface({ input: res })) if (line !== '') events.push(JSON.parse(line) as Event);
     return events;
   };
-  const now = (): string => (Date.now() / 1000).toFixed(9);
+  /** Unix seconds, exact to the millisecond (a float's toFixed could land below the current millisecond). */
+  const seconds = (ms: number): string => `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}`;
+  const now = (): string => seconds(Date.now());
+  /** A bound just after everything recorded so far (events in the current millisecond included). */
+  const upToNow = (): string => seconds(Date.now() + 1);
   const q = (filters: Record<string, string[]>): string => encodeURIComponent(JSON.stringify(filters));
 
   before(async () => {
@@ -76,7 +80,7 @@ describe('GET /events', { skip: needsRoot() }, () => {
     const since = now();
     await call('POST', '/v1.43/containers/create?name=s2', { Image: 'busybox', Cmd: ['true'], Labels: { app: 'x' } });
     await call('DELETE', '/v1.43/containers/s2');
-    const until = now();
+    const until = upToNow();
     const history = await readAll(`/events?since=${since}&until=${until}`);
     assert.deepEqual(history.map((e) => e.Action), ['create', 'destroy']);
     // The create's own time, exactly (timeNano has more digits than a JSON number keeps).
@@ -96,7 +100,7 @@ describe('GET /events', { skip: needsRoot() }, () => {
       await call('POST', `/v1.43/containers/create?name=r${i}`, { Image: 'busybox', Cmd: ['true'] });
       await call('DELETE', `/v1.43/containers/r${i}`);
     }
-    const all = await readAll(`/events?since=1&until=${now()}`);
+    const all = await readAll(`/events?since=1&until=${upToNow()}`);
     assert.equal(all.length, 30);
     assert.deepEqual(all.slice(-2).map((e) => `${e.Action} ${e.Actor.Attributes.name ?? ''}`), ['create r11', 'destroy r11']);
   });
