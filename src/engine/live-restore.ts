@@ -27,8 +27,12 @@ export async function restoreContainers(engine: ContainerEngine, hooks: RestoreH
   const records = engine.store.list();
   for (const record of records) {
     if (record.state.status === 'removing') await hooks.removeNow(record);
-    // Waiting for its restart policy when berthd went down: no run to restore (restarted at boot).
-    else if (record.state.status === 'restarting') engine.store.setState(record.id, { ...record.state, status: 'exited' });
+    // Waiting for its restart policy when berthd went down: no run to restore (restarted at boot),
+    // but a restart cut short may have left a created runc container and mounts.
+    else if (record.state.status === 'restarting') {
+      await cleanupTask(engine.task, record.id).catch(() => undefined);
+      engine.store.setState(record.id, { ...record.state, status: 'exited' });
+    }
     else if (isActive(record.state)) await restoreRun(engine, record, hooks);
   }
   const remaining = engine.store.list();

@@ -72,6 +72,19 @@ describe('restart policies, health checks, events', { skip: skipReason() }, () =
     assert.ok(restarts >= 3);
   });
 
+  test('a container waiting for its restart when berthd goes down is restarted when it comes back', async () => {
+    const id = await f.create({ cmd: ['sh', '-c', 'exit 1'] }, { restartPolicy: { name: 'on-failure', maximumRetryCount: 0 } });
+    await f.engine.start(id);
+    // Waiting for the timer (not in the middle of a restart): what berthd leaves when it stops.
+    await eventually('a wait in restarting', () => f.engine.inspect(id).state.restartCount >= 2 && f.engine.restarts.pendingIds().includes(id));
+    f.engine.close();
+    const before = f.engine.inspect(id).state.restartCount;
+    await f.reopen();
+    await eventually('restarts after the reopen', () => f.engine.inspect(id).state.restartCount > before);
+    await f.engine.stop(id);
+    await f.engine.remove(id);
+  });
+
   test('berthd restart: always and unless-stopped come back, also after dying while down; a manual stop of unless-stopped holds', async () => {
     const always = await f.create({ cmd: ['sleep', '1000'] }, { restartPolicy: { name: 'always', maximumRetryCount: 0 } });
     const diesWhileDown = await f.create({ cmd: ['sleep', '1000'] }, { restartPolicy: { name: 'on-failure', maximumRetryCount: 1 } });
