@@ -10,6 +10,7 @@ import type { CreateContainerRequest } from '../engine/create-container.js';
 import { parseByteSize } from '../base/byte-size.js';
 import { mountBodySchema, mountRequestsFromBody } from './container-mounts-body.js';
 import { hostConfigNetworkFields, networkFromBody, networkingConfigSchema } from './container-network-body.js';
+import { checkRestartPolicy } from '../engine/restart/restart-policy.js';
 
 const strings = z.array(z.string()).nullish();
 const stringMap = z.record(z.string(), z.string()).nullish();
@@ -48,6 +49,17 @@ const hostConfigSchema = z.object({
   LogConfig: z.object({ Type: z.string().nullish(), Config: stringMap }).nullish(),
   ConsoleSize: z.tuple([z.number().int(), z.number().int()]).nullish(),
   ...hostConfigNetworkFields,
+  RestartPolicy: z.object({ Name: z.string().nullish(), MaximumRetryCount: z.number().int().nullish() }).nullish(),
+}).nullish();
+
+/** Config.Healthcheck: durations in nanoseconds, 0 = inherit from the image. */
+const healthcheckSchema = z.object({
+  Test: strings,
+  Interval: z.number().int().nullish(),
+  Timeout: z.number().int().nullish(),
+  StartPeriod: z.number().int().nullish(),
+  StartInterval: z.number().int().nullish(),
+  Retries: z.number().int().nullish(),
 }).nullish();
 
 export const containerCreateBodySchema = z.object({
@@ -70,6 +82,7 @@ export const containerCreateBodySchema = z.object({
   StopTimeout: z.number().int().nullish(),
   NetworkDisabled: z.boolean().nullish(),
   Volumes: z.record(z.string(), z.unknown()).nullish(),
+  Healthcheck: healthcheckSchema,
   HostConfig: hostConfigSchema,
   NetworkingConfig: networkingConfigSchema,
 });
@@ -150,6 +163,9 @@ export function createRequestFromBody(body: ContainerCreateBody, name: string | 
   if (host.ConsoleSize) request.consoleSize = host.ConsoleSize;
   if (text(body.StopSignal) !== undefined) request.stopSignal = body.StopSignal ?? undefined;
   if (body.StopTimeout !== null && body.StopTimeout !== undefined) request.stopTimeout = body.StopTimeout;
+  const restart = host.RestartPolicy;
+  if (restart) request.restartPolicy = checkRestartPolicy(restart.Name ?? '', restart.MaximumRetryCount ?? 0, request.autoRemove === true);
+  if (body.Healthcheck) request.healthcheck = body.Healthcheck;
   if (maxSize !== undefined) request.logMaxSize = maxSize === '-1' ? -1 : parseByteSize(maxSize, 'HostConfig.LogConfig.Config.max-size');
   return request;
 }

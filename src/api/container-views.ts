@@ -7,6 +7,8 @@ import type { ContainerRecord } from '../engine/container-record.js';
 import type { ContainerPaths } from '../engine/container-paths.js';
 import type { ContainerConfig as ImageContainerConfig } from '../oci/schemas.js';
 import { commandLine } from '../runtime/spec/command-line.js';
+import { healthSuffix, type HealthState } from '../engine/health/health-state.js';
+import { healthcheckView, healthView, restartPolicyView } from './lifecycle-views.js';
 
 /** Entrypoint and Cmd after Docker's merge rules (what `inspect` shows under Config). */
 function effectiveCommand(record: ContainerRecord, image: ImageContainerConfig | null | undefined): { entrypoint: string[] | null; cmd: string[] | null } {
@@ -40,11 +42,11 @@ function anonymousVolumeTargets(record: ContainerRecord): Record<string, Record<
 }
 
 /** `Up 3 minutes`, `Up 2 seconds (Paused)`, `Exited (0) 5 seconds ago`, `Created`. */
-export function statusText(record: ContainerRecord, now: Date): string {
+export function statusText(record: ContainerRecord, now: Date, health?: HealthState): string {
   const { state } = record;
   const since = (iso: string): string => humanDuration(now.getTime() - Date.parse(iso));
   switch (state.status) {
-    case 'running': return `Up ${since(state.startedAt)}`;
+    case 'running': return `Up ${since(state.startedAt)}${health === undefined ? '' : ` ${healthSuffix(health.status)}`}`;
     case 'paused': return `Up ${since(state.startedAt)} (Paused)`;
     case 'restarting': return `Restarting (${state.exitCode}) ${since(state.finishedAt)} ago`;
     case 'removing': return 'Removal In Progress';
@@ -54,7 +56,9 @@ export function statusText(record: ContainerRecord, now: Date): string {
   }
 }
 
-export function inspectView(record: ContainerRecord, image: ImageContainerConfig | null | undefined, paths: ContainerPaths, execIds: string[], mounts: unknown[] = []): Record<string, unknown> {
+export function inspectView(
+  record: ContainerRecord, image: ImageContainerConfig | null | undefined, paths: ContainerPaths, execIds: string[], mounts: unknown[] = [], health?: HealthState,
+): Record<string, unknown> {
   const { state, config, id } = record;
   const o = config.options;
   const [path = '', ...rest] = args(record, image);
@@ -76,6 +80,7 @@ export function inspectView(record: ContainerRecord, image: ImageContainerConfig
       Error: state.error,
       StartedAt: state.startedAt,
       FinishedAt: state.finishedAt,
+      ...(health === undefined ? {} : { Health: healthView(health) }),
     },
     Image: record.imageId,
     ResolvConfPath: paths.etcFile(id, 'resolv.conf'),
@@ -119,7 +124,7 @@ export function inspectView(record: ContainerRecord, image: ImageContainerConfig
       CgroupnsMode: o.cgroupnsMode ?? 'private',
       Init: o.init ?? null,
       LogConfig: { Type: 'k8s-file', Config: config.log.maxSize < 0 ? {} : { 'max-size': String(config.log.maxSize) } },
-      RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
+      RestartPolicy: restartPolicyView(config.restartPolicy),
       Binds: null,
       PortBindings: {},
     },
@@ -145,12 +150,15 @@ export function inspectView(record: ContainerRecord, image: ImageContainerConfig
       Labels: { ...(image?.Labels ?? {}), ...(o.labels ?? {}) },
       ...(config.stopSignal === undefined ? {} : { StopSignal: config.stopSignal }),
       ...(config.stopTimeout === undefined ? {} : { StopTimeout: config.stopTimeout }),
+      ...(config.healthcheck === undefined ? {} : { Healthcheck: healthcheckView(config.healthcheck) }),
     },
     NetworkSettings: { Networks: {}, Ports: {}, SandboxKey: '', IPAddress: '', Gateway: '', MacAddress: '' },
   };
 }
 
-export function listView(record: ContainerRecord, image: ImageContainerConfig | null | undefined, now: Date, mounts: unknown[] = []): Record<string, unknown> {
+export function listView(
+  record: ContainerRecord, image: ImageContainerConfig | null | undefined, now: Date, mounts: unknown[] = [], health?: HealthState,
+): Record<string, unknown> {
   const command = args(record, image).map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
   return {
     Id: record.id,
@@ -162,7 +170,7 @@ export function listView(record: ContainerRecord, image: ImageContainerConfig | 
     Ports: [],
     Labels: { ...(image?.Labels ?? {}), ...(record.config.options.labels ?? {}) },
     State: record.state.status,
-    Status: statusText(record, now),
+    Status: statusText(record, now, health),
     HostConfig: { NetworkMode: record.config.options.networkMode ?? 'none' },
     NetworkSettings: { Networks: {} },
     Mounts: mounts,

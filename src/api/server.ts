@@ -16,6 +16,7 @@ import { containerUpdateRoutes } from './routes/container-update.js';
 import { buildRoutes } from './routes/build.js';
 import { commitRoutes } from './routes/commit.js';
 import { containerRoutes } from './routes/containers.js';
+import { eventRoutes } from './routes/events.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
 import { networkRoutes } from './routes/networks.js';
@@ -90,6 +91,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   networkRoutes(app, options.containers);
   commitRoutes(app, options.images, options.containers);
   if (options.builder !== undefined) buildRoutes(app, options.images, options.builder);
+  eventRoutes(app, options.containers.eventLog);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

@@ -45,6 +45,10 @@ export function progress(line: string): void {
 export async function withImages<T>(globals: GlobalOptions, work: (images: ImageService) => Promise<T>, options: { quiet?: boolean } = {}): Promise<T> {
   const { ImageService: Service } = await import('../images/image-service.js');
   const service = await Service.open(stateRootOf(globals), options.quiet === true ? {} : { onProgress: progress });
+  // Image events go to the node's event log, as berthd's would (berthd applies the retention).
+  const { EventLog } = await import('../events/event-log.js');
+  const log = new EventLog(service.db, { maxCount: Number.MAX_SAFE_INTEGER, maxAgeMs: 0 });
+  service.events.listen((action, id, attributes) => { log.record('image', action, { id, attributes }); });
   try {
     return await work(service);
   } finally {

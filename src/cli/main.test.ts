@@ -19,5 +19,6 @@ test('every container verb and its docker-style alias is registered', () => {
     'start', 'stats', 'stop', 'top', 'unpause', 'update', 'wait',
   ]);
   assert.ok(PROGRAM.commands?.some((c) => c.name === 'inspect'));
+  assert.ok(PROGRAM.commands?.some((c) => c.name === 'events'));
   assert.deepEqual(expandShortcuts(['help', 'run']), ['help', 'container', 'run']);
 });

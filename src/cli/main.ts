@@ -4,6 +4,7 @@ import type { CommandSpec } from './args/command-spec.js';
 import { parseArgs } from './args/parse-args.js';
 import { BUILD_COMMAND, BUILDER_COMMAND, COMMIT_COMMAND } from './commands/build-commands.js';
 import { CONTAINER_COMMAND, INSPECT_COMMAND } from './commands/container-commands.js';
+import { EVENTS_COMMAND } from './commands/events-command.js';
 import { IMAGE_COMMAND, SYSTEM_COMMAND } from './commands/image-commands.js';
 import { VOLUME_COMMAND } from './commands/volume-commands.js';
 import { expandScanShortcut, SCAN_COMMAND } from './commands/security-commands.js';
@@ -45,7 +46,7 @@ export const PROGRAM: CommandSpec = {
   ],
   commands: [
     CONTAINER_COMMAND, IMAGE_COMMAND, VOLUME_COMMAND, NETWORK_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND, SCAN_COMMAND, LOGIN_COMMAND, LOGOUT_COMMAND,
-    REGISTRY_COMMAND, BUILD_COMMAND, COMMIT_COMMAND, BUILDER_COMMAND,
+    REGISTRY_COMMAND, BUILD_COMMAND, COMMIT_COMMAND, BUILDER_COMMAND, EVENTS_COMMAND,
   ],
 };
 

@@ -4,16 +4,9 @@
  * `2006-01-02T15:04:05`; local time without a zone). Sent as Unix seconds with nine decimals.
  */
 import { errors } from '../base/errors.js';
+import { goDurationMs } from '../base/go-duration.js';
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** A Go duration (`1h30m`, `250ms`) in milliseconds, or undefined when `text` is not one. */
-export function goDurationMs(text: string): number | undefined {
-  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) return undefined;
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(amount) * (UNIT_MS[unit ?? ''] ?? 0);
-  return total;
-}
+export { goDurationMs };
 
 function unixSeconds(ms: number): string {
   const whole = Math.floor(ms / 1000);

@@ -8,6 +8,7 @@ import { BuildClient } from './build-client.js';
 import { ContainerClient } from './container-client.js';
 import { ContainerFilesClient } from './container-files-client.js';
 import type { DiskUsage } from './container-types.js';
+import { EventClient } from './event-client.js';
 import { ExecClient } from './exec-client.js';
 import { ImageClient } from './image-client.js';
 import { VolumeClient } from './volume-client.js';
@@ -25,6 +26,7 @@ export class BerthClient {
   readonly security: SecurityClient;
   readonly networks: NetworkClient;
   readonly builds: BuildClient;
+  readonly events: EventClient;
 
   /** `host` is `unix:///path/to/berth.sock` or a socket path; throws invalid-argument otherwise. */
   constructor(host: string) {
@@ -37,6 +39,7 @@ export class BerthClient {
     this.security = new SecurityClient(this.transport);
     this.networks = new NetworkClient(this.transport);
     this.builds = new BuildClient(this.transport);
+    this.events = new EventClient(this.transport);
   }
 
   /** `GET /_ping`: resolves when the daemon answers; unavailable when nothing listens. */

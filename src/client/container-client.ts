@@ -160,7 +160,7 @@ export class ContainerClient {
     await this.api.call('POST', `/containers/${enc(ref)}/rename`, { query: { name } });
   }
 
-  /** New resource limits (Docker's update body), applied at once to a running container. */
+  /** New resource limits and/or restart policy (Docker's update body); limits apply at once to a running container. */
   async update(ref: string, resources: ContainerUpdate): Promise<void> {
     await this.api.call('POST', `/containers/${enc(ref)}/update`, { body: resources });
   }

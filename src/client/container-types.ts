@@ -60,6 +60,17 @@ export interface HostConfig {
   Dns?: string[];
   DnsSearch?: string[];
   ExtraHosts?: string[];
+  RestartPolicy?: { Name: string; MaximumRetryCount: number };
+}
+
+/** Config.Healthcheck: durations in nanoseconds; Test `["NONE"]`, `["CMD", …]` or `["CMD-SHELL", cmd]`. */
+export interface HealthcheckBody {
+  Test?: string[];
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
 }
 
 /** The body of `POST /containers/create` (Config fields at the top level). */
@@ -83,6 +94,7 @@ export interface ContainerCreateConfig {
   StopTimeout?: number;
   /** Anonymous volumes (`-v /path`). */
   Volumes?: Record<string, Record<string, never>>;
+  Healthcheck?: HealthcheckBody;
   HostConfig?: HostConfig;
   NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases?: string[] }> };
 }
@@ -189,6 +201,7 @@ export interface ContainerUpdate {
   CpusetCpus?: string;
   CpusetMems?: string;
   PidsLimit?: number;
+  RestartPolicy?: { Name: string; MaximumRetryCount: number };
 }
 
 interface CpuStats {

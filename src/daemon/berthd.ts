@@ -2,6 +2,8 @@ import { rm } from 'node:fs/promises';
 import { Command } from 'commander';
 import { DEFAULT_STATE_ROOT } from '../base/state-root.js';
 import { errors, messageOf } from '../base/errors.js';
+import { goDurationMs } from '../base/go-duration.js';
+import { DEFAULT_EVENT_RETENTION, type EventRetention } from '../events/event-log.js';
 import { BERTH_VERSION } from '../base/version.js';
 import { ContainerEngine } from '../engine/container-engine.js';
 import { DiskWatermarkCollector } from '../engine/disk-watermark.js';
@@ -24,6 +26,8 @@ interface DaemonOptions {
   gcInterval: string;
   initPath?: string;
   insecureRegistry: string[];
+  eventsMaxCount: string;
+  eventsMaxAge: string;
 }
 
 /** Starts the disk watermark collector when asked; returns its stop function. */
@@ -56,7 +60,9 @@ function startDiskWatermark(options: DaemonOptions, containers: ContainerEngine,
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const images = await ImageService.open(options.root);
-  const containers = await ContainerEngine.open({ images, cgroupParent: options.cgroupParent, ...(options.initPath === undefined ? {} : { initPath: options.initPath }) });
+  const containers = await ContainerEngine.open({
+    images, cgroupParent: options.cgroupParent, eventRetention: eventRetention(options), ...(options.initPath === undefined ? {} : { initPath: options.initPath }),
+  });
   const stopWatermark = startDiskWatermark(options, containers, images);
   const scanner = ScanService.open(options.root);
   const security = { scanner, images, watchedImages: () => watchedImagesOf(containers.list()), onCriticalFindings: logCriticalFindings };
@@ -81,6 +87,15 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   process.stderr.write('berthd: stopped\n');
 }
 
+/** `--events-max-count 10000 --events-max-age 168h`. Throws invalid-argument naming the option. */
+function eventRetention(options: DaemonOptions): EventRetention {
+  const maxCount = Number(options.eventsMaxCount);
+  const maxAgeMs = goDurationMs(options.eventsMaxAge);
+  if (!Number.isSafeInteger(maxCount) || maxCount < 1) throw errors.invalidArgument('invalid-option', `--events-max-count ${options.eventsMaxCount}: want a positive integer`);
+  if (maxAgeMs === undefined) throw errors.invalidArgument('invalid-option', `--events-max-age ${options.eventsMaxAge}: want a duration such as 168h`);
+  return { maxCount, maxAgeMs };
+}
+
 /** Entry point of bin/berthd.js. */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('berthd')
@@ -94,6 +109,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--gc-interval <seconds>', 'how often to check the disk', '60')
     .option('--init-path <path>', 'init binary that `run --init` makes PID 1 (default: tini-static on PATH)')
     .option('--insecure-registry <host>', 'registry (host[:port]) that may be reached over plain HTTP; repeatable (loopback ones always may)', (value: string, list: string[]) => [...list, value], [])
+    .option('--events-max-count <n>', 'events the event log keeps', String(DEFAULT_EVENT_RETENTION.maxCount))
+    .option('--events-max-age <duration>', 'how long the event log keeps events', `${DEFAULT_EVENT_RETENTION.maxAgeMs / 3_600_000}h`)
     .version(BERTH_VERSION);
   program.parse(argv);
   try {

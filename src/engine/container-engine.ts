@@ -8,7 +8,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { systemClock, type Clock } from '../base/clock.js';
+import { systemClock, systemTimers, type Clock, type Timers } from '../base/clock.js';
 import { errors, isBerthError, messageOf } from '../base/errors.js';
 import { findExecutable } from '../base/find-executable.js';
 import { KeyedMutex } from '../base/keyed-mutex.js';
@@ -37,6 +37,8 @@ import { readHostFacts, type HostFacts } from './host-facts.js';
 import { restoreContainers } from './live-restore.js';
 import { VolumeService } from '../volumes/volume-service.js';
 import { releaseVolumes, removeAnonymousVolumes } from './volume-usage.js';
+import type { EventRetention } from '../events/event-log.js';
+import { freezeContainer, lifecycleServices, type LifecycleServices } from './lifecycle-services.js';
 
 export interface ContainerEngineOptions {
   images: ImageService;
@@ -52,6 +54,10 @@ export interface ContainerEngineOptions {
   initPath?: string;
   /** Where the CNI plugins are (default /usr/lib/cni). */
   cniPluginDir?: string;
+  /** Delayed calls of restart backoff and health probes (system timers when absent). */
+  timers?: Timers;
+  /** How many and how old events the event log keeps. */
+  eventRetention?: EventRetention;
 }
 
 export type { WaitCondition } from './wait-container.js';
@@ -72,6 +78,9 @@ export class ContainerEngine {
   readonly #mutex = new KeyedMutex();
   readonly #imageConfigs = new Map<string, ImageConfig>();
   readonly #monitor: ExitMonitor;
+  readonly eventLog: LifecycleServices['eventLog'];
+  readonly restarts: LifecycleServices['restarts'];
+  readonly health: LifecycleServices['health'];
 
   private constructor(options: ContainerEngineOptions, host: HostFacts, network: NetworkService) {
     this.#images = options.images;
@@ -97,6 +106,12 @@ export class ContainerEngine {
     this.#monitor = new ExitMonitor(this.paths.exits, (id) => {
       void this.#mutex.run(id, () => this.#recordExit(id)).catch(() => undefined);
     });
+    ({ eventLog: this.eventLog, restarts: this.restarts, health: this.health } = lifecycleServices({
+      images: options.images, store: this.store, events: this.events, execs: this.execs, clock: this.#clock,
+      timers: options.timers ?? systemTimers, retention: options.eventRetention,
+      restartHooks: { locked: (id, work) => this.locked(id, work), start: (record) => this.#startNow(record, true) },
+      healthActions: { restart: (id) => this.restart(id), stop: async (id) => { await this.stop(id); }, kill: (id) => this.kill(id) },
+    }));
   }
 
   /** Opens the engine on the image service's state root and restores what runs (live restore). */
@@ -113,12 +128,16 @@ export class ContainerEngine {
     await engine.volumes.cleanup();
     await releaseVolumes(engine.#volumeContext());
     await engine.#monitor.start();
+    await engine.restarts.atBoot();
+    engine.health.resume();
     return engine;
   }
 
-  /** Stops watching exits. Containers keep running. */
+  /** Stops watching exits, restart timers and health probes. Containers keep running. */
   close(): void {
     this.#monitor.stop();
+    this.restarts.close();
+    this.health.close();
     this.network.close();
   }
 
@@ -177,7 +196,9 @@ export class ContainerEngine {
   /** Creates the record, its writable layer and etc files. Throws as `prepareContainer`. */
   async create(request: CreateContainerRequest): Promise<ContainerRecord> {
     const id = randomBytes(32).toString('hex');
-    return this.#mutex.run(id, () => prepareContainer(this, id, request, this.#clock));
+    const record = await this.#mutex.run(id, () => prepareContainer(this, id, request, this.#clock));
+    this.#note(id, 'create');
+    return record;
   }
 
   /** Starts a created or exited container. `changed` is false when it was already running. */
@@ -186,12 +207,14 @@ export class ContainerEngine {
     return this.#mutex.run(id, async () => {
       const record = this.#require(id);
       if (record.state.status === 'running' || record.state.status === 'paused') return { changed: false };
+      this.restarts.noteManualStart(id);
       await this.#startNow(record);
       return { changed: true };
     });
   }
 
-  async #startNow(record: ContainerRecord): Promise<void> {
+  /** `byPolicy`: a restart by the restart policy (keeps RestartCount; a manual start resets it). */
+  async #startNow(record: ContainerRecord, byPolicy = false): Promise<void> {
     const { id } = record;
     const uuid = randomUUID();
     try {
@@ -205,6 +228,7 @@ export class ContainerEngine {
       this.#setState(id, {
         ...record.state, status: 'running', pid: launched.pid, conmonPid: launched.conmonPid, attachId: uuid,
         exitCode: 0, oomKilled: false, error: '', startedAt: this.#clock.now().toISOString(),
+        restartCount: byPolicy ? record.state.restartCount : 0, manuallyStopped: false,
       });
     } catch (err) {
       await cleanupTask(this.task, id).catch(() => undefined);
@@ -225,6 +249,8 @@ export class ContainerEngine {
     return this.#mutex.run(id, async () => {
       const record = this.#require(id);
       if (!isActive(record.state)) return { changed: false };
+      this.restarts.noteManualStop(id);
+      if (this.restarts.settle(record)) return { changed: true };
       await this.#stopNow(record, options);
       return { changed: true };
     });
@@ -232,18 +258,29 @@ export class ContainerEngine {
 
   async #stopNow(record: ContainerRecord, options: { timeoutS?: number; signal?: string }): Promise<void> {
     const timeoutS = options.timeoutS ?? record.config.stopTimeout ?? DEFAULT_STOP_TIMEOUT_S;
-    await stopContainer({
-      runc: this.task.runc, id: record.id, exitDir: this.paths.exits,
-      timeoutMs: timeoutS < 0 ? 2 ** 31 - 1 : timeoutS * 1000,
-      stopSignal: options.signal ?? record.config.stopSignal ?? 'TERM',
+    const stopSignal = options.signal ?? record.config.stopSignal ?? 'TERM';
+    if (timeoutS !== 0) this.#note(record.id, 'kill', { signal: stopSignal });
+    const { killed } = await stopContainer({
+      runc: this.task.runc, id: record.id, exitDir: this.paths.exits, timeoutMs: timeoutS < 0 ? 2 ** 31 - 1 : timeoutS * 1000, stopSignal,
     });
+    if (killed) this.#note(record.id, 'kill', { signal: 'KILL' });
     await this.#recordExit(record.id);
+    this.#note(record.id, 'stop');
+  }
+
+  #note(id: string, action: string, attributes: Record<string, string> = {}): void {
+    this.events.emit('action', id, action, attributes);
   }
 
   /** Sends a signal to the container's init. Throws conflict (`container-not-running`) when it is not running. */
   async kill(ref: string, signal = 'KILL'): Promise<void> {
     const record = this.store.resolve(ref);
     if (!isActive(record.state)) throw errors.conflict('container-not-running', `Container ${record.id} is not running`);
+    this.restarts.noteManualStop(record.id);
+    if (record.state.status === 'restarting') {
+      await this.#mutex.run(record.id, () => Promise.resolve(this.restarts.settle(this.#require(record.id))));
+      return;
+    }
     try {
       await this.task.runc.kill(record.id, signal);
     } catch (err) {
@@ -252,6 +289,7 @@ export class ContainerEngine {
       }
       throw err;
     }
+    this.#note(record.id, 'kill', { signal });
   }
 
   /** Stops (if running) and starts again. */
@@ -259,8 +297,11 @@ export class ContainerEngine {
     const { id } = this.store.resolve(ref);
     await this.#mutex.run(id, async () => {
       const record = this.#require(id);
-      if (isActive(record.state)) await this.#stopNow(record, options);
+      this.restarts.noteManualStop(id);
+      if (!this.restarts.settle(record) && isActive(record.state)) await this.#stopNow(record, options);
+      this.restarts.noteManualStart(id);
       await this.#startNow(this.#require(id));
+      this.#note(id, 'restart');
     });
   }
 
@@ -275,15 +316,12 @@ export class ContainerEngine {
 
   async #freeze(ref: string, pause: boolean): Promise<void> {
     const { id } = this.store.resolve(ref);
-    await this.#mutex.run(id, async () => {
-      const record = this.#require(id);
-      if (!isActive(record.state)) throw errors.conflict('container-not-running', `Container ${id} is not running`);
-      if (pause && record.state.status === 'paused') throw errors.conflict('container-paused', `Container ${id} is already paused`);
-      if (!pause && record.state.status !== 'paused') throw errors.conflict('container-not-paused', `Container ${id} is not paused`);
-      if (pause) await this.task.runc.pause(id);
-      else await this.task.runc.resume(id);
-      this.#setState(id, { ...record.state, status: pause ? 'paused' : 'running' });
-    });
+    await this.#mutex.run(id, () => freezeContainer(this.task.runc, this.store, this.events, this.#require(id), pause));
+  }
+
+  /** Runs `work` under the container's lock (changes of its record made outside this class). */
+  locked<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return this.#mutex.run(id, work);
   }
 
   /**
@@ -295,11 +333,14 @@ export class ContainerEngine {
     await this.#mutex.run(id, async () => {
       const record = this.store.find(id);
       if (record === undefined) return;
+      if (options.force === true) this.restarts.settle(record);
       if (isActive(record.state)) {
         if (options.force !== true) {
           throw errors.conflict('container-running',
             `You cannot remove a ${record.state.status} container ${id}. Stop the container before attempting removal or force remove`);
         }
+        this.restarts.noteManualStop(id);
+        this.#note(id, 'kill', { signal: 'KILL' });
         await stopContainer({ runc: this.task.runc, id, exitDir: this.paths.exits, timeoutMs: 0 });
         await this.#recordExit(id, { autoRemove: false });
       }
@@ -325,7 +366,7 @@ export class ContainerEngine {
     if (removeVolumes) await removeAnonymousVolumes(this.#volumeContext(), record);
     this.execs.forget(id);
     this.attachments.abandon(id, errors.notFound('no-such-container', `No such container: ${id}`));
-    this.events.emit('removed', id);
+    this.events.emit('removed', id, record);
   }
 
   /**
@@ -334,7 +375,8 @@ export class ContainerEngine {
    */
   async attach(ref: string, signal: AbortSignal): Promise<{ record: ContainerRecord; connection: AttachConnection }> {
     const record = this.store.resolve(ref);
-    if (isActive(record.state)) {
+    this.#note(record.id, 'attach');
+    if (record.state.status === 'running' || record.state.status === 'paused') {
       return { record, connection: await connectAttach(attachSocketPath(this.paths.dir(record.id)), signal) };
     }
     return { record, connection: await this.attachments.waitForStart(record.id, signal) };

@@ -4,15 +4,21 @@
  */
 import { EventEmitter } from 'node:events';
 import { BerthError } from '../base/errors.js';
-import type { ContainerState } from './container-record.js';
+import type { ContainerRecord, ContainerState } from './container-record.js';
 
 export interface ContainerEventMap {
   /** A run ended; `state` is the recorded exit. */
   exit: [id: string, state: ContainerState];
   /** The container's process started. */
   start: [id: string];
-  /** The record is gone. */
-  removed: [id: string];
+  /** The record is gone (`record`: what it was). */
+  removed: [id: string, record?: ContainerRecord];
+  /**
+   * Any other step of its lifecycle, in Docker's words (create, kill, stop, pause, unpause,
+   * restart, attach, exec_create: …, exec_start: …, exec_die, health_status: …) with the
+   * attributes it adds (signal, execID, exitCode, …).
+   */
+  action: [id: string, action: string, attributes: Record<string, string>];
 }
 
 export type ContainerEventName = keyof ContainerEventMap;

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { containerNetworkSchema } from '../network/container-network.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import { containerMountSchema } from './container-mount.js';
+import { healthcheckConfigSchema } from './health/health-config.js';
+import { restartPolicySchema } from './restart/restart-policy.js';
 
 const namespaceMode = z.enum(['private', 'host']);
 
@@ -76,6 +78,10 @@ export const containerConfigSchema = z.object({
   mounts: z.array(containerMountSchema).optional(),
   /** Bridge networks or another container's namespace; absent = options.networkMode (none/host). */
   network: containerNetworkSchema.optional(),
+  /** `--restart` (absent: no). */
+  restartPolicy: restartPolicySchema.optional(),
+  /** The resolved health check (absent: none). */
+  healthcheck: healthcheckConfigSchema.optional(),
 });
 export type ContainerConfig = z.infer<typeof containerConfigSchema>;
 
@@ -100,6 +106,8 @@ export const containerStateSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string(),
   restartCount: z.number().int(),
+  /** Stopped or killed by a user since its last start: the restart policy stays off. */
+  manuallyStopped: z.boolean().optional(),
 });
 export type ContainerState = z.infer<typeof containerStateSchema>;
 

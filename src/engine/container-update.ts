@@ -1,6 +1,7 @@
 /**
- * `rename` and `update`: changes to a container's record after create. `update` changes resource
- * limits, also of a running container (through `runc update`, then recorded for later starts).
+ * `rename` and `update`: changes to a container's record after create, made under the container's
+ * lock and announced as `rename` / `update` events. `update` changes resource limits — of a
+ * running container at once, through `runc update` — and the restart policy.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,7 +9,8 @@ import { containerResources } from '../runtime/spec/container-resources.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import type { ContainerEngine } from './container-engine.js';
 import { checkContainerName } from './container-names.js';
-import { isActive } from './container-record.js';
+import { isActive, type ContainerConfig } from './container-record.js';
+import { checkRestartPolicy } from './restart/restart-policy.js';
 
 /** The options `update` may change (Docker's `docker update` flags). */
 export type ResourceUpdate = Pick<ContainerOptions,
@@ -18,37 +20,59 @@ export const RESOURCE_UPDATE_KEYS: readonly (keyof ResourceUpdate)[] = [
   'memory', 'memorySwap', 'memoryReservation', 'cpuShares', 'cpuQuota', 'cpuPeriod', 'nanoCpus', 'cpusetCpus', 'cpusetMems', 'pidsLimit',
 ];
 
+export interface ContainerUpdate {
+  resources?: ResourceUpdate;
+  /** As given (checked here as at create): `on-failure` with a retry count, `always`, … */
+  restartPolicy?: { name: string; maximumRetryCount: number };
+}
+
 /**
- * Gives the container a new name. Throws invalid-argument (`invalid-container-name`) for a name
- * Docker rejects, conflict (`container-name-taken`) when another container has it.
+ * Gives the container a new name. Throws not-found (`no-such-container`), invalid-argument
+ * (`invalid-container-name`) for a name Docker rejects, conflict (`container-name-taken`) when
+ * another container has it.
  */
-export async function renameContainer(engine: ContainerEngine, ref: string, newName: string): Promise<void> {
-  const name = checkContainerName(newName);
+export async function renameContainer(engine: ContainerEngine, ref: string, requested: string): Promise<void> {
+  const name = checkContainerName(requested);
   await engine.exclusive(ref, (record) => {
-    engine.store.rename(record.id, name);
+    if (name !== record.name) {
+      engine.store.rename(record.id, name);
+      engine.events.emit('action', record.id, 'rename', { oldName: `/${record.name}` });
+    }
     return Promise.resolve();
   });
 }
 
 /**
- * Applies new resource limits. A running (or paused) container gets them at once through
- * `runc update`; the record keeps them for every later start. Nothing changes when the new
- * limits are invalid (invalid-argument `invalid-resources`, as at create) or when the kernel
- * refuses them (internal `runc-failed`, e.g. a memory limit below current usage).
+ * Applies new resource limits and/or restart policy. Nothing changes when the new limits are
+ * invalid (invalid-argument `invalid-resources`, as at create), the policy is (`invalid-restart-policy`,
+ * e.g. with `--rm`), or the kernel refuses the limits (internal `runc-failed`, e.g. a memory limit
+ * below current usage). A running (or paused) container gets the limits at once; the record keeps
+ * them for every later start.
  */
-export async function updateContainer(engine: ContainerEngine, ref: string, update: ResourceUpdate): Promise<void> {
+export async function updateContainer(engine: ContainerEngine, ref: string, update: ContainerUpdate): Promise<void> {
   await engine.exclusive(ref, async (record) => {
-    const options: ContainerOptions = { ...record.config.options };
-    for (const key of RESOURCE_UPDATE_KEYS) {
-      if (update[key] !== undefined) Object.assign(options, { [key]: update[key] });
+    const config: ContainerConfig = { ...record.config, options: withResources(record.config.options, update.resources ?? {}) };
+    if (update.restartPolicy !== undefined) {
+      const policy = checkRestartPolicy(update.restartPolicy.name, update.restartPolicy.maximumRetryCount, record.config.autoRemove);
+      if (policy.name === 'no') delete config.restartPolicy;
+      else config.restartPolicy = policy;
     }
-    const resources = containerResources(options);
-    if (isActive(record.state)) {
+    const resources = containerResources(config.options);
+    if (update.resources !== undefined && Object.keys(update.resources).length > 0 && isActive(record.state)) {
       const { devices: _devices, ...live } = resources;
       const file = join(engine.paths.dir(record.id), 'update-resources.json');
       await writeFile(file, JSON.stringify(live));
       await engine.task.runc.update(record.id, file);
     }
-    engine.store.setConfig(record.id, { ...record.config, options });
+    engine.store.setConfig(record.id, config);
+    engine.events.emit('action', record.id, 'update', {});
   });
+}
+
+function withResources(current: ContainerOptions, update: ResourceUpdate): ContainerOptions {
+  const options: ContainerOptions = { ...current };
+  for (const key of RESOURCE_UPDATE_KEYS) {
+    if (update[key] !== undefined) Object.assign(options, { [key]: update[key] });
+  }
+  return options;
 }

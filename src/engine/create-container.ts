@@ -19,11 +19,12 @@ import type { MountRequest } from '../volumes/mount-request.js';
 import { planMounts } from './plan-mounts.js';
 import { resolveInitPath } from './task-mounts.js';
 import { ensureVolumes } from './volume-usage.js';
+import { lifecycleConfig, type LifecycleRequest } from './lifecycle-config.js';
 
 /** Size at which a container's log starts afresh unless `logMaxSize` says otherwise. */
 export const DEFAULT_LOG_MAX_SIZE = 20 * 1024 * 1024;
 
-export interface CreateContainerRequest {
+export interface CreateContainerRequest extends LifecycleRequest {
   /** Image reference or id. */
   image: string;
   name?: string;
@@ -77,6 +78,7 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
     config.network = await resolveContainerNetwork(engine.networking, request.network, imageConfig.config?.ExposedPorts);
   }
   if (request.consoleSize !== undefined && request.consoleSize[0] > 0 && request.consoleSize[1] > 0) config.consoleSize = request.consoleSize;
+  Object.assign(config, lifecycleConfig(request, imageConfig.config, config.autoRemove, options.labels));
 
   const name = request.name !== undefined && request.name !== ''
     ? checkContainerName(request.name)

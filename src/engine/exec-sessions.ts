@@ -58,7 +58,7 @@ export class ExecSessions {
   /** Throws conflict when the container is not running or paused, invalid-argument without a command. */
   create(ref: string, config: ExecConfig): ExecSession {
     const record = this.engine.store.resolve(ref);
-    if (!isActive(record.state)) throw errors.conflict('container-not-running', `Container ${record.id} is not running`);
+    if (!isActive(record.state) || record.state.status === 'restarting') throw errors.conflict('container-not-running', `Container ${record.id} is not running`);
     if (record.state.status === 'paused') {
       throw errors.conflict('container-paused', `Container ${record.id} is paused, unpause the container before exec`);
     }
@@ -67,7 +67,13 @@ export class ExecSessions {
       id: randomBytes(32).toString('hex'), containerId: record.id, config, running: false, exitCode: null, pid: 0, started: false,
     };
     this.#sessions.set(session.id, session);
+    this.engine.events.emit('action', record.id, `exec_create: ${config.cmd.join(' ')}`, { execID: session.id });
     return session;
+  }
+
+  /** Forgets one finished (or abandoned) session, e.g. a health probe's. */
+  discard(id: string): void {
+    this.#sessions.delete(id);
   }
 
   /** Throws not-found (`no-such-exec`). */
@@ -117,6 +123,7 @@ export class ExecSessions {
       const running = await prepared.start(AbortSignal.timeout(30_000));
       session.pid = running.pid;
       session.running = true;
+      this.engine.events.emit('action', record.id, `exec_start: ${session.config.cmd.join(' ')}`, { execID: id });
       session.controlPath = prepared.controlPath;
       session.exited = running.wait().then(
         (code) => code,
@@ -124,6 +131,7 @@ export class ExecSessions {
       ).then(async (code) => {
         session.running = false;
         session.exitCode = code;
+        this.engine.events.emit('action', record.id, 'exec_die', { execID: id, exitCode: String(code) });
         await rm(execDir, { recursive: true, force: true });
         return code;
       });

@@ -27,6 +27,12 @@ export async function restoreContainers(engine: ContainerEngine, hooks: RestoreH
   const records = engine.store.list();
   for (const record of records) {
     if (record.state.status === 'removing') await hooks.removeNow(record);
+    // Waiting for its restart policy when berthd went down: no run to restore (restarted at boot),
+    // but a restart cut short may have left a created runc container and mounts.
+    else if (record.state.status === 'restarting') {
+      await cleanupTask(engine.task, record.id).catch(() => undefined);
+      engine.store.setState(record.id, { ...record.state, status: 'exited' });
+    }
     else if (isActive(record.state)) await restoreRun(engine, record, hooks);
   }
   const remaining = engine.store.list();
@@ -60,6 +66,8 @@ async function restoreRun(engine: ContainerEngine, record: ContainerRecord, hook
   engine.store.setState(id, state);
   await rm(join(engine.paths.exits, id), { force: true });
   await rm(join(engine.paths.sockets, record.state.attachId), { force: true });
+  // As any exit: recorded as an event, and the restart policy decides (code 255 is a failure).
+  engine.events.emit('exit', id, state);
   if (record.config.autoRemove) await hooks.removeNow({ ...record, state });
 }
 

@@ -21,6 +21,7 @@ import { GarbageCollector, type CollectResult } from './garbage-collector.js';
 import { loadImages, type LoadInput } from './image-loader.js';
 import type { ImageRecord } from './image-record.js';
 import { saveArchive, saveDirectory, type SaveFormat, type SaveItem } from './image-saver.js';
+import { ImageEvents } from './image-events.js';
 import { ImageStore } from './image-store.js';
 import { ImageWriter } from './image-writer.js';
 import { LoadSession } from './load-session.js';
@@ -49,6 +50,8 @@ export class ImageService {
   readonly images: ImageStore;
   readonly content: ContentStore;
   readonly snapshotter: OverlaySnapshotter;
+  /** load, import, save, tag, untag, delete (and pull/push where they happen). */
+  readonly events = new ImageEvents();
   private readonly leases: LeaseManager;
   private readonly writer: ImageWriter;
   private readonly gc: GarbageCollector;
@@ -135,12 +138,16 @@ export class ImageService {
     return result;
   }
 
-  load(input: LoadInput): Promise<ImageRecord[]> {
-    return this.withSession((session) => loadImages(input, session, this.content, this.writer));
+  async load(input: LoadInput): Promise<ImageRecord[]> {
+    const loaded = await this.withSession((session) => loadImages(input, session, this.content, this.writer));
+    for (const image of loaded) this.events.emit('load', image.id, image.names[0]);
+    return loaded;
   }
 
-  import(tarball: AsyncIterable<Uint8Array>, options: ImportOptions): Promise<ImageRecord> {
-    return this.withSession((session) => importRootfs(tarball, options, { session, content: this.content, writer: this.writer, clock: this.clock }));
+  async import(tarball: AsyncIterable<Uint8Array>, options: ImportOptions): Promise<ImageRecord> {
+    const image = await this.withSession((session) => importRootfs(tarball, options, { session, content: this.content, writer: this.writer, clock: this.clock }));
+    this.events.emit('import', image.id, image.names[0]);
+    return image;
   }
 
   /** Pulls an image from its registry (see distribution/image-puller.ts); a failed pull changes nothing. */
@@ -192,16 +199,19 @@ export class ImageService {
     if (format === 'oci-dir') {
       if (!('path' in output)) throw errors.invalidArgument('output-needed', 'oci-dir needs an output directory (-o)');
       await saveDirectory([...items.values()], this.content, output.path);
-      return;
+    } else {
+      const out = 'path' in output ? createWriteStream(output.path) : output.stream;
+      await saveArchive([...items.values()], this.content, format, out);
     }
-    const out = 'path' in output ? createWriteStream(output.path) : output.stream;
-    await saveArchive([...items.values()], this.content, format, out);
+    for (const item of items.values()) this.events.emit('save', item.image.id, item.names[0]);
   }
 
   /** Gives image `source` the name `target`. */
   tag(source: string, target: string): ImageRecord {
     const image = this.images.resolve(source);
-    this.images.tag(image.id, formatReference(parseTaggedReference(target)));
+    const name = formatReference(parseTaggedReference(target));
+    this.images.tag(image.id, name);
+    this.events.emit('tag', image.id, name);
     return this.images.resolve(image.id);
   }
 
@@ -211,6 +221,7 @@ export class ImageService {
    */
   async remove(refs: string[], force = false): Promise<RemovedItem[]> {
     const removed: RemovedItem[] = [];
+    const notes: ['untag' | 'delete', string, string | undefined][] = [];
     for (const ref of refs) {
       const image = this.images.resolve(ref);
       const normalized = normalizedName(ref);
@@ -218,6 +229,7 @@ export class ImageService {
       if (byName !== undefined && image.names.length > 1) {
         this.images.untag(byName);
         removed.push({ Untagged: byName });
+        notes.push(['untag', image.id, byName]);
         continue;
       }
       if (byName === undefined && image.names.length > 1 && !force) {
@@ -232,14 +244,20 @@ export class ImageService {
         for (const name of byName === undefined ? image.names : [byName]) {
           this.images.untag(name);
           removed.push({ Untagged: name });
+          notes.push(['untag', image.id, name]);
         }
         continue;
       }
-      for (const name of image.names) removed.push({ Untagged: name });
+      for (const name of image.names) {
+        removed.push({ Untagged: name });
+        notes.push(['untag', image.id, name]);
+      }
       this.images.delete(image.id);
       removed.push({ Deleted: image.id });
+      notes.push(['delete', image.id, undefined]);
     }
     await this.gc.collect();
+    for (const [action, id, name] of notes) this.events.emit(action, id, name);
     return removed;
   }
 
@@ -265,8 +283,11 @@ export class ImageService {
       for (const name of image.names) removed.push({ Untagged: name });
       this.images.delete(image.id);
       removed.push({ Deleted: image.id });
+      for (const name of image.names) this.events.emit('untag', image.id, name);
+      this.events.emit('delete', image.id);
     }
     const collected = await this.gc.collect();
+    this.events.emit('prune', '', undefined, { reclaimed: String(collected.bytesFreed) });
     return { removed, spaceReclaimed: collected.bytesFreed };
   }
 

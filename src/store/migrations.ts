@@ -120,4 +120,23 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX build_cache_by_image ON build_cache(image_id);
   `,
+  // 6 events: the event log (events/event-log.ts; old rows are dropped by count and age) and the last
+  // health-check results of containers (engine/health/), kept apart from the container's state so
+  // probes never race other updates of the record.
+  `
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused, so followers can resume after it
+    time_nano INTEGER NOT NULL,          -- nanoseconds since the epoch
+    type TEXT NOT NULL,                  -- container, image, volume, network, daemon, …
+    action TEXT NOT NULL,                -- start, die, health_status: healthy, …
+    actor_id TEXT NOT NULL,
+    attributes TEXT NOT NULL,            -- JSON object of strings
+    scope TEXT NOT NULL
+  );
+  CREATE INDEX events_by_time ON events(time_nano);
+  CREATE TABLE container_health (
+    container_id TEXT PRIMARY KEY,
+    health TEXT NOT NULL                 -- JSON: status, failing streak, last results
+  );
+  `,
 ];

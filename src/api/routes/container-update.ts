@@ -1,4 +1,4 @@
-/** `rename` and `update` (live resource limits) of a container. */
+/** `rename` and `update` (live resource limits, restart policy) of a container. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../base/errors.js';
@@ -23,6 +23,7 @@ export const updateBodySchema = z.object({
   CpusetCpus: z.string().nullish(),
   CpusetMems: z.string().nullish(),
   PidsLimit: num,
+  RestartPolicy: z.object({ Name: z.string().nullish(), MaximumRetryCount: z.number().int().nullish() }).nullish(),
 });
 
 /** The engine's update from Docker's body: zero and absent fields change nothing. */
@@ -55,7 +56,12 @@ export function containerUpdateRoutes(app: FastifyInstance, engine: ContainerEng
 
   app.post('/containers/:id/update', async (request: Request, reply) => {
     const body = parseSchema(updateBodySchema, request.body ?? {}, 'container update');
-    await updateContainer(engine, request.params.id, resourceUpdateFromBody(body));
+    const policy = body.RestartPolicy;
+    // The docker CLI sends RestartPolicy {Name: ""} when --restart is not given: that changes nothing.
+    await updateContainer(engine, request.params.id, {
+      resources: resourceUpdateFromBody(body),
+      ...(policy?.Name ? { restartPolicy: { name: policy.Name, maximumRetryCount: policy.MaximumRetryCount ?? 0 } } : {}),
+    });
     return reply.send({ Warnings: [] });
   });
 }

@@ -22,7 +22,7 @@ function signalParam(query: Query): string | undefined {
   return signal.toUpperCase();
 }
 
-function matchesFilters(record: ContainerRecord, filters: Map<string, string[]>): boolean {
+function matchesFilters(record: ContainerRecord, filters: Map<string, string[]>, health: string): boolean {
   const test = (key: string, predicate: (value: string) => boolean): boolean => {
     const values = filters.get(key);
     return values === undefined || values.some(predicate);
@@ -32,6 +32,7 @@ function matchesFilters(record: ContainerRecord, filters: Map<string, string[]>)
     && test('name', (v) => new RegExp(v).test(record.name))
     && test('status', (v) => record.state.status === v)
     && test('exited', (v) => record.state.status === 'exited' && String(record.state.exitCode) === v)
+    && test('health', (v) => health === v)
     && test('ancestor', (v) => record.config.image === v || record.imageId === v || record.imageId.startsWith(`sha256:${v}`))
     && test('volume', (v) => (record.config.mounts ?? []).some((m) => (m.type === 'volume' && m.name === v) || m.target === v))
     && test('label', (v) => {
@@ -60,15 +61,15 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
     const filters = queryFilters(request.query);
     const all = queryBool(request.query, 'all') || filters.has('status') || filters.has('exited');
     const limit = queryInt(request.query, 'limit') ?? -1;
-    let records = engine.list().filter((r) => (all || isActive(r.state)) && matchesFilters(r, filters));
+    let records = engine.list().filter((r) => (all || isActive(r.state)) && matchesFilters(r, filters, engine.health.state(r.id)?.status ?? 'none'));
     if (limit > 0) records = records.slice(0, limit);
     const now = new Date();
-    return reply.send(await Promise.all(records.map(async (r) => withNetworkSummary(listView(r, await imageConfig(r), now, mounts(r)), r, engine.network))));
+    return reply.send(await Promise.all(records.map(async (r) => withNetworkSummary(listView(r, await imageConfig(r), now, mounts(r), engine.health.state(r.id)), r, engine.network))));
   });
 
   app.get('/containers/:id/json', async (request: Request, reply) => {
     const record = engine.inspect(request.params.id);
-    return reply.send(withNetworkInspect(inspectView(record, await imageConfig(record), engine.paths, engine.execIds(record.id), mounts(record)), record, engine.network));
+    return reply.send(withNetworkInspect(inspectView(record, await imageConfig(record), engine.paths, engine.execIds(record.id), mounts(record), engine.health.state(record.id)), record, engine.network));
   });
 
   app.post('/containers/:id/start', async (request: Request, reply) => {

@@ -143,7 +143,7 @@ export const CONTAINER_COMMAND: CommandSpec = {
       options: [
         { flags: '-a, --all', description: 'show all containers (default: running ones)' },
         { flags: '-q, --quiet', description: 'only show container IDs' },
-        { flags: '--filter <key=value>', description: 'filter: id, name, status, exited, ancestor, label; repeatable', repeat: true },
+        { flags: '--filter <key=value>', description: 'filter: id, name, status, exited, ancestor, label, health; repeatable', repeat: true },
         { flags: '-n, --last <n>', description: 'show the n last created containers (all states)' },
         { flags: '-l, --latest', description: 'show the last created container (all states)' },
         { flags: '--no-trunc', description: 'do not truncate output' },

@@ -3,6 +3,7 @@
  * them into the API's create body (and is where they are checked).
  */
 import type { OptionSpec } from '../args/command-spec.js';
+import { LIFECYCLE_OPTIONS, type LifecycleFlags } from './lifecycle-flags.js';
 
 /** The parsed flags of `run` / `create` (camelCased long names). */
 /** The resource limits of `run`/`create`, which `update` also changes. */
@@ -19,7 +20,7 @@ export interface ResourceFlags {
   pidsLimit?: string;
 }
 
-export interface CreateFlags extends ResourceFlags {
+export interface CreateFlags extends ResourceFlags, LifecycleFlags {
   detach?: boolean;
   interactive?: boolean;
   tty?: boolean;
@@ -131,4 +132,5 @@ export const CREATE_OPTIONS: OptionSpec[] = [
   repeat('-v, --volume <[source:]path[:opts]>', 'volume (name:/path), bind mount (/host:/path[:ro,rshared]) or anonymous volume (/path); repeatable'),
   repeat('--mount <type=…,source=…,target=…>', 'mount: type=volume|bind|tmpfs, source, target, readonly, volume-opt, volume-nocopy, bind-propagation, tmpfs-size, tmpfs-mode; repeatable'),
   { flags: '--init', description: 'run an init (tini) as PID 1: forwards signals, reaps zombies' },
+  ...LIFECYCLE_OPTIONS,
 ];

@@ -44,8 +44,8 @@ export const CONTAINER_TOOL_COMMANDS: CommandSpec[] = [
     run: async ({ globals, args }) => { await (await import('./container-update.js')).renameAction(globals, argOf(args, 'container'), argOf(args, 'newName')); },
   },
   {
-    name: 'update', description: 'Change resource limits of containers (running ones at once)', args: '<container...>',
-    options: RESOURCE_OPTIONS,
+    name: 'update', description: 'Change resource limits (of running containers at once) or the restart policy', args: '<container...>',
+    options: [...RESOURCE_OPTIONS, { flags: '--restart <policy>', description: 'no, on-failure[:max-retries], always or unless-stopped' }],
     run: async ({ globals, args, options }) => { await (await import('./container-update.js')).updateAction(globals, argsOf(args, 'container'), flagsOf<UpdateFlags>(options)); },
   },
 ];

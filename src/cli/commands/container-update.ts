@@ -4,12 +4,25 @@ import type { ContainerUpdate } from '../../client/container-types.js';
 import { forEachTarget, withClient } from '../context.js';
 import type { ResourceFlags } from './container-flags.js';
 import { resourceFields } from './create-config.js';
+import { lifecycleFields } from './lifecycle-flags.js';
+import { errors } from '../../base/errors.js';
 
-export type UpdateFlags = ResourceFlags;
+export interface UpdateFlags extends ResourceFlags {
+  restart?: string;
+}
 
-/** The update body of the flags given (undefined fields are not sent: they stay as they are). Throws invalid-argument naming the flag. */
+/**
+ * The update body of the flags given (undefined fields are not sent: they stay as they are).
+ * Throws invalid-argument naming the flag, or (`nothing-to-update`) when no flag was given.
+ */
 export function updateBody(flags: UpdateFlags): ContainerUpdate {
-  return resourceFields(flags);
+  const body: ContainerUpdate = { ...resourceFields(flags) };
+  const policy = lifecycleFields(flags.restart === undefined ? {} : { restart: flags.restart }, undefined).RestartPolicy;
+  if (policy !== undefined) body.RestartPolicy = policy;
+  if (Object.values(body).every((value) => value === undefined)) {
+    throw errors.invalidArgument('nothing-to-update', 'update: give a resource flag (--memory, --cpus, …) or --restart');
+  }
+  return body;
 }
 
 /** `update [flags] CONTAINER...`: prints each container updated. */

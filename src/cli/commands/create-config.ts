@@ -8,6 +8,7 @@ import type { ContainerCreateConfig, ContainerUpdate, HostConfig, Ulimit } from 
 import type { CreateFlags, ResourceFlags } from './container-flags.js';
 import { parseMountFlag, splitVolumeFlags } from './mount-flag.js';
 import { networkingFromFlags } from './network-flags.js';
+import { lifecycleFields } from './lifecycle-flags.js';
 
 /** `key=value` pairs (`key` alone → empty value unless `requireValue`). */
 export function keyValues(values: string[], flag: string, requireValue = false): Record<string, string> {
@@ -114,6 +115,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
   const logOpts = keyValues(flags.logOpt, '--log-opt', true);
   const volumes = splitVolumeFlags(flags.volume);
   const networking = networkingFromFlags(flags);
+  const { RestartPolicy, Healthcheck, Labels } = lifecycleFields(flags, nonEmptyMap(keyValues(flags.label, '--label')));
   const host: HostConfig = defined({
     ...resourceFields(flags),
     Ulimits: nonEmpty(flags.ulimit.map(parseUlimit)),
@@ -137,6 +139,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     Init: flags.init === true ? true : undefined,
     LogConfig: flags.logDriver === undefined && flags.logOpt.length === 0 ? undefined : { Type: flags.logDriver ?? '', Config: logOpts },
     ...networking.host,
+    RestartPolicy,
   });
   return defined({
     Image: image,
@@ -147,7 +150,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     User: flags.user,
     Hostname: flags.hostname,
     Domainname: flags.domainname,
-    Labels: nonEmptyMap(keyValues(flags.label, '--label')),
+    Labels: Labels ?? nonEmptyMap(keyValues(flags.label, '--label')),
     Tty: flags.tty === true,
     OpenStdin: interactive,
     StdinOnce: interactive && !detach,
@@ -157,6 +160,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     StopSignal: flags.stopSignal,
     StopTimeout: integer(flags.stopTimeout, '--stop-timeout'),
     Volumes: Object.keys(volumes.volumes).length === 0 ? undefined : volumes.volumes,
+    Healthcheck,
     HostConfig: host,
     NetworkingConfig: networking.networkingConfig,
   });

@@ -87,11 +87,11 @@ describe('container files and resources', { skip: skipReason() }, () => {
     assert.ok(dir !== undefined);
     const limit = async (): Promise<number> => Number((await readFile(join(dir, 'memory.limit_in_bytes'), 'utf8')).trim());
     assert.equal(await limit(), 64 * MiB);
-    await updateContainer(f.engine, id, { memory: 128 * MiB, pidsLimit: 20 });
+    await updateContainer(f.engine, id, { resources: { memory: 128 * MiB, pidsLimit: 20 } });
     assert.equal(await limit(), 128 * MiB);
     const pidsDir = cgroupDirs(f.engine.task.host.cgroups, `${f.cgroupParent}/${id}`).v1.get('pids') ?? '';
     assert.equal((await readFile(join(pidsDir, 'pids.max'), 'utf8')).trim(), '20');
-    await assert.rejects(updateContainer(f.engine, id, { memory: 1024 }), { kind: 'invalid-argument' });
+    await assert.rejects(updateContainer(f.engine, id, { resources: { memory: 1024 } }), { kind: 'invalid-argument' });
     assert.equal(await limit(), 128 * MiB);
     await f.engine.restart(id, { timeoutS: 0 });
     assert.equal(await limit(), 128 * MiB);

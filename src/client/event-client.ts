@@ -1,0 +1,48 @@
+/**
+ * `GET /events`: the daemon's event stream, one JSON object per line, as an async iterable. It
+ * ends when the daemon ends the stream (`until` passed) or `signal` aborts. Errors as
+ * ApiTransport (invalid-argument for bad times or filters).
+ */
+import { createInterface } from 'node:readline';
+import type { ApiTransport } from './api-transport.js';
+
+/** One event as Docker's API writes it; `timeNanoText` keeps `timeNano`'s exact digits. */
+export interface DockerEvent {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> };
+  scope: string;
+  time: number;
+  timeNano: number;
+  timeNanoText: string;
+  status?: string;
+  id?: string;
+  from?: string;
+  /** The line as received. */
+  raw: string;
+}
+
+export interface EventsOptions {
+  /** Unix seconds with a fraction, RFC 3339, or a duration (`10m`). */
+  since?: string;
+  until?: string;
+  filters?: Record<string, string[]>;
+}
+
+export class EventClient {
+  constructor(private readonly api: ApiTransport) {}
+
+  async *stream(options: EventsOptions = {}, signal?: AbortSignal): AsyncGenerator<DockerEvent> {
+    const filters = options.filters !== undefined && Object.keys(options.filters).length > 0 ? JSON.stringify(options.filters) : undefined;
+    const response = await this.api.open('GET', '/events', { query: { since: options.since, until: options.until, filters }, ...(signal === undefined ? {} : { signal }) });
+    try {
+      for await (const line of createInterface({ input: response, crlfDelay: Infinity })) {
+        if (line.trim() === '') continue;
+        const event = JSON.parse(line) as Omit<DockerEvent, 'raw' | 'timeNanoText'>;
+        yield { ...event, timeNanoText: /"timeNano":(\d+)/.exec(line)?.[1] ?? String(event.timeNano), raw: line };
+      }
+    } finally {
+      response.destroy();
+    }
+  }
+}
