@@ -66,7 +66,7 @@ export async function commitContainer(engine: ContainerEngine, images: ImageServ
   const pause = options.pause !== false && record.state.status === 'running';
   if (pause) await engine.pause(record.id);
   try {
-    return await images.commit({
+    const image = await images.commit({
       parent,
       layer: () => images.snapshotter.diff(key),
       config,
@@ -77,6 +77,8 @@ export async function commitContainer(engine: ContainerEngine, images: ImageServ
       },
       names: options.names,
     });
+    engine.events.emit('action', record.id, 'commit', { imageID: image.id, ...(options.names[0] === undefined ? {} : { imageName: options.names[0] }) });
+    return image;
   } finally {
     if (pause) await engine.unpause(record.id).catch(() => undefined);
   }

@@ -8,7 +8,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { systemClock, systemTimers, type Clock, type Timers } from '../base/clock.js';
+import { systemClock, systemTimers, type Clock } from '../base/clock.js';
 import { errors, isBerthError, messageOf } from '../base/errors.js';
 import { findExecutable } from '../base/find-executable.js';
 import { KeyedMutex } from '../base/keyed-mutex.js';
@@ -17,7 +17,7 @@ import type { ImageRecord } from '../images/image-record.js';
 import type { ImageService } from '../images/image-service.js';
 import { NetworkService } from '../network/network-service.js';
 import type { ImageConfig } from '../oci/schemas.js';
-import { attachSocketPath, connectAttach, type AttachConnection } from '../runtime/attach-socket.js';
+import { attachSocketPath } from '../runtime/attach-socket.js';
 import { resizeTerminal, terminalControlPath } from '../runtime/terminal-resize.js';
 import { readExitCode, wasOomKilled } from '../runtime/exit-file.js';
 import { RuncCli } from '../runtime/runc.js';
@@ -37,28 +37,10 @@ import { readHostFacts, type HostFacts } from './host-facts.js';
 import { restoreContainers } from './live-restore.js';
 import { VolumeService } from '../volumes/volume-service.js';
 import { releaseVolumes, removeAnonymousVolumes } from './volume-usage.js';
-import type { EventRetention } from '../events/event-log.js';
+import type { ContainerEngineOptions } from './container-engine-options.js';
 import { freezeContainer, lifecycleServices, type LifecycleServices } from './lifecycle-services.js';
 
-export interface ContainerEngineOptions {
-  images: ImageService;
-  runner?: ProcessRunner;
-  clock?: Clock;
-  runcPath?: string;
-  conmonPath?: string;
-  /** Absolute cgroup parent of every container (default `/berth`). */
-  cgroupParent?: string;
-  /** Read from the host when absent. */
-  host?: HostFacts;
-  /** `--init` binary (a name on PATH or a path); tini-static when absent. */
-  initPath?: string;
-  /** Where the CNI plugins are (default /usr/lib/cni). */
-  cniPluginDir?: string;
-  /** Delayed calls of restart backoff and health probes (system timers when absent). */
-  timers?: Timers;
-  /** How many and how old events the event log keeps. */
-  eventRetention?: EventRetention;
-}
+export type { ContainerEngineOptions } from './container-engine-options.js';
 
 export type { WaitCondition } from './wait-container.js';
 
@@ -111,6 +93,7 @@ export class ContainerEngine {
       timers: options.timers ?? systemTimers, retention: options.eventRetention,
       restartHooks: { locked: (id, work) => this.locked(id, work), start: (record) => this.#startNow(record, true) },
       healthActions: { restart: (id) => this.restart(id), stop: async (id) => { await this.stop(id); }, kill: (id) => this.kill(id) },
+      resources: { volumes: this.volumes.events, networks: network.events, attachments: network.attachments.events },
     }));
   }
 
@@ -182,15 +165,6 @@ export class ContainerEngine {
     const config = await this.#images.config(this.#images.resolve(imageId));
     this.#imageConfigs.set(imageId, config);
     return config;
-  }
-
-  /**
-   * Runs `fn` with the container's current record while no other operation on that container
-   * runs (start, stop, remove, … wait for it). For operations kept in their own modules.
-   */
-  async exclusive<T>(ref: string, fn: (record: ContainerRecord) => Promise<T>): Promise<T> {
-    const { id } = this.store.resolve(ref);
-    return this.#mutex.run(id, () => fn(this.#require(id)));
   }
 
   /** Creates the record, its writable layer and etc files. Throws as `prepareContainer`. */
@@ -305,23 +279,24 @@ export class ContainerEngine {
     });
   }
 
-  /** Freezes every process of a running container. */
-  async pause(ref: string): Promise<void> {
-    await this.#freeze(ref, true);
+  /** Freezes every process of a running container (`pause` false: thaws them). */
+  async pause(ref: string, pause = true): Promise<void> {
+    await this.exclusive(ref, (record) => freezeContainer(this.task.runc, this.store, this.events, record, pause));
   }
 
   async unpause(ref: string): Promise<void> {
-    await this.#freeze(ref, false);
-  }
-
-  async #freeze(ref: string, pause: boolean): Promise<void> {
-    const { id } = this.store.resolve(ref);
-    await this.#mutex.run(id, () => freezeContainer(this.task.runc, this.store, this.events, this.#require(id), pause));
+    await this.pause(ref, false);
   }
 
   /** Runs `work` under the container's lock (changes of its record made outside this class). */
   locked<T>(id: string, work: () => Promise<T>): Promise<T> {
     return this.#mutex.run(id, work);
+  }
+
+  /** `locked` for a reference, with the container's current record (for operations in their own modules). */
+  async exclusive<T>(ref: string, fn: (record: ContainerRecord) => Promise<T>): Promise<T> {
+    const { id } = this.store.resolve(ref);
+    return this.#mutex.run(id, () => fn(this.#require(id)));
   }
 
   /**
@@ -367,26 +342,6 @@ export class ContainerEngine {
     this.execs.forget(id);
     this.attachments.abandon(id, errors.notFound('no-such-container', `No such container: ${id}`));
     this.events.emit('removed', id, record);
-  }
-
-  /**
-   * Connects to the container's stdio: at once when it runs, else when it next starts (so no output
-   * is missed). Throws canceled when `signal` aborts first.
-   */
-  async attach(ref: string, signal: AbortSignal): Promise<{ record: ContainerRecord; connection: AttachConnection }> {
-    const record = this.store.resolve(ref);
-    this.#note(record.id, 'attach');
-    if (record.state.status === 'running' || record.state.status === 'paused') {
-      return { record, connection: await connectAttach(attachSocketPath(this.paths.dir(record.id)), signal) };
-    }
-    return { record, connection: await this.attachments.waitForStart(record.id, signal) };
-  }
-
-  /** Sets the size of a running container's terminal; nothing to do without a TTY or a run. */
-  async resize(ref: string, rows: number, cols: number): Promise<void> {
-    const record = this.store.resolve(ref);
-    if (record.config.options.tty !== true || !isActive(record.state)) return;
-    await resizeTerminal(terminalControlPath(this.paths.dir(record.id)), rows, cols);
   }
 
   /**

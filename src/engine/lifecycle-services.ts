@@ -11,7 +11,7 @@ import type { RuncCli } from '../runtime/runc.js';
 import type { ContainerEvents } from './container-events.js';
 import { isActive, type ContainerRecord } from './container-record.js';
 import type { ContainerStore } from './container-store.js';
-import { recordLifecycleEvents } from './events/lifecycle-event-recorder.js';
+import { recordLifecycleEvents, recordResourceEvents, type ResourceNotifiers } from './events/lifecycle-event-recorder.js';
 import type { ExecSessions } from './exec-sessions.js';
 import { HealthMonitor, type HealthActions } from './health/health-monitor.js';
 import { HealthStore } from './health/health-store.js';
@@ -34,11 +34,14 @@ export interface LifecycleWiring {
   retention: EventRetention | undefined;
   restartHooks: RestartHooks;
   healthActions: HealthActions;
+  /** Volume and network notifications to record. */
+  resources: ResourceNotifiers;
 }
 
 export function lifecycleServices(w: LifecycleWiring): LifecycleServices {
   const eventLog = new EventLog(w.images.db, { clock: w.clock, ...w.retention });
   recordLifecycleEvents(eventLog, w.events, w.store, w.images.events);
+  recordResourceEvents(eventLog, w.resources);
   return {
     eventLog,
     restarts: new RestartSupervisor(w.store, w.events, w.timers, w.clock, w.restartHooks),

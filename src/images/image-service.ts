@@ -151,8 +151,10 @@ export class ImageService {
   }
 
   /** Pulls an image from its registry (see distribution/image-puller.ts); a failed pull changes nothing. */
-  pull(reference: string, options: PullOptions = {}): Promise<PullResult> {
-    return this.withSession((session) => pullImage(reference, options, { session, content: this.content, writer: this.writer, images: this.images }));
+  async pull(reference: string, options: PullOptions = {}): Promise<PullResult> {
+    const result = await this.withSession((session) => pullImage(reference, options, { session, content: this.content, writer: this.writer, images: this.images }));
+    this.events.emit('pull', reference, reference);
+    return result;
   }
 
   /** Pulls every tag of the reference's repository, one after the other (each as `pull`). */
@@ -163,8 +165,10 @@ export class ImageService {
   }
 
   /** Pushes a local image to the registry its name names (see distribution/image-pusher.ts). */
-  push(reference: string, options: PushOptions = {}): Promise<PushResult> {
-    return pushImage(reference, options, { content: this.content, images: this.images });
+  async push(reference: string, options: PushOptions = {}): Promise<PushResult> {
+    const result = await pushImage(reference, options, { content: this.content, images: this.images });
+    this.events.emit('push', reference, reference);
+    return result;
   }
 
   /** A new image on another one: a layer from a snapshot's changes (optional), a config, a history entry. */

@@ -6,6 +6,7 @@
  * namespace — and is idempotent, so it also cleans up after a crash. Callers serialize calls per
  * container.
  */
+import { Notifier } from '../base/notifier.js';
 import { createServer } from 'node:net';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -56,7 +57,13 @@ function endpointOf(result: CniResult, ifname: string): { ip: string; prefixLen:
   return { ip: address, prefixLen: Number(prefix), mac: index >= 0 ? result.interfaces?.[index]?.mac ?? '' : '' };
 }
 
+/** What happens between containers and networks: `connect` (an endpoint made), `disconnect` (one removed). */
+export type AttachmentAction = 'connect' | 'disconnect';
+
 export class ContainerAttachments {
+  /** `id` is the network id; attributes name the container and the network. */
+  readonly events = new Notifier<AttachmentAction>();
+
   constructor(private readonly ctx: AttachmentsContext) {}
 
   get ipamDir(): string { return join(this.ctx.dir, 'ipam'); }
@@ -91,6 +98,7 @@ export class ContainerAttachments {
     await this.ctx.host.ensureIsolationChain();
     const endpoint: EndpointRecord = { networkId: network.id, containerId, containerName, aliases: choice.aliases, ifname, ...endpointOf(result, ifname), ports: resolved };
     this.ctx.store.insertEndpoint(endpoint);
+    this.events.notify('connect', network.id, { container: containerId, name: network.name, type: 'bridge' });
     return endpoint;
   }
 
@@ -107,6 +115,7 @@ export class ContainerAttachments {
     if (endpoint === undefined) return;
     await this.ctx.cni.del(cniNetworkName(network), { containerId, ifname: endpoint.ifname });
     this.ctx.store.deleteEndpoint(network.id, containerId);
+    this.events.notify('disconnect', network.id, { container: containerId, name: network.name, type: 'bridge' });
   }
 
   /** DEL of every cached attachment, the endpoint rows, then the namespace. Idempotent. */
@@ -115,7 +124,11 @@ export class ContainerAttachments {
     for (const cached of await this.ctx.cni.cachedFor(containerId)) {
       await this.ctx.cni.del(cached.network, { containerId, ifname: cached.ifname }).catch((err: unknown) => { failures.push(err); });
     }
-    for (const e of this.ctx.store.endpointsOfContainer(containerId)) this.ctx.store.deleteEndpoint(e.networkId, containerId);
+    for (const e of this.ctx.store.endpointsOfContainer(containerId)) {
+      this.ctx.store.deleteEndpoint(e.networkId, containerId);
+      const name = this.ctx.store.find(e.networkId)?.name ?? '';
+      this.events.notify('disconnect', e.networkId, { container: containerId, name, type: 'bridge' });
+    }
     await this.ctx.host.removeNetns(this.netnsPath(containerId));
     if (failures.length > 0) throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));
   }

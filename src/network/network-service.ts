@@ -5,6 +5,7 @@
  * while berthd was down keep working. Network operations are serialized by the caller's use of
  * the database (synchronous) and are idempotent on the host side.
  */
+import { Notifier } from '../base/notifier.js';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -52,6 +53,9 @@ export class NetworkService {
   readonly #root: string;
   /** Networks whose host side this process has brought up (attach skips them). */
   readonly #up = new Set<string>();
+
+  /** A network made or removed (`id` the network id; attributes its name and driver). */
+  readonly events = new Notifier<'create' | 'destroy'>();
 
   private constructor(options: NetworkServiceOptions) {
     this.store = new NetworkStore(options.db);
@@ -129,6 +133,7 @@ export class NetworkService {
       this.store.delete(record.id);
       throw err;
     }
+    this.events.notify('create', record.id, { name: record.name, type: 'bridge' });
     return record;
   }
 
@@ -160,6 +165,7 @@ export class NetworkService {
     }
     this.store.delete(network.id);
     await this.#tearDown(network);
+    this.events.notify('destroy', network.id, { name: network.name, type: 'bridge' });
   }
 
   /** Removes every network without attached containers (the default one stays); returns their names. */

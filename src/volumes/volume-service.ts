@@ -7,6 +7,7 @@
  *
  * Calls on one volume are serialized; different volumes proceed concurrently.
  */
+import { Notifier } from '../base/notifier.js';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -45,6 +46,9 @@ export class VolumeService {
   readonly #runner: ProcessRunner;
   readonly #clock: Clock;
   readonly #mutex = new KeyedMutex();
+
+  /** create, mount (a container starts with it), unmount, destroy. */
+  readonly events = new Notifier<'create' | 'mount' | 'unmount' | 'destroy'>();
 
   constructor(options: VolumeServiceOptions) {
     this.store = new VolumeStore(options.db);
@@ -93,7 +97,7 @@ export class VolumeService {
         await rm(temp, { recursive: true, force: true });
         throw err;
       }
-      // Hook point: a `volume create` event goes here.
+      this.events.notify('create', name, { driver: record.driver });
       return { record, created: true };
     });
   }
@@ -117,7 +121,7 @@ export class VolumeService {
         await this.#runner.run('mount', mountArguments(options, data));
         await applyOwnership(data, options);
       }
-      // Hook point: a `volume mount` event goes here.
+      this.events.notify('mount', name, { driver: record.driver });
       return data;
     });
   }
@@ -126,7 +130,7 @@ export class VolumeService {
   async unmount(name: string): Promise<void> {
     await this.#mutex.run(name, async () => {
       await unmountAll(this.#runner, this.dataDir(name));
-      // Hook point: a `volume unmount` event goes here.
+      this.events.notify('unmount', name, { driver: 'local' });
     });
   }
 
@@ -149,11 +153,11 @@ export class VolumeService {
    */
   async remove(name: string): Promise<void> {
     await this.#mutex.run(name, async () => {
-      this.store.get(name);
+      const record = this.store.get(name);
       await unmountAll(this.#runner, this.dataDir(name));
       this.store.delete(name);
       await rm(this.path(name), { recursive: true, force: true });
-      // Hook point: a `volume destroy` event goes here.
+      this.events.notify('destroy', name, { driver: record.driver });
     });
   }
 

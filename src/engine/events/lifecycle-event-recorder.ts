@@ -2,9 +2,10 @@
  * Turns the engine's in-process notifications (container-events.ts) and the image service's into
  * persisted node events, with Docker's actors: a container event's Actor is the container id with
  * its labels, `image` and `name` (plus `exitCode`, `signal`, `execID`, … as the step adds); an
- * image event's is the image id (or reference) with `name`. Recording never fails the step that
- * caused it: a failed write is dropped.
+ * image event's is the image id (or reference) with `name`; volume and network events carry the
+ * volume name or network id. Recording never fails the step that caused it: a failed write is dropped.
  */
+import type { Notifier } from '../../base/notifier.js';
 import type { EventRecorder } from '../../events/event-types.js';
 import type { ImageEvents } from '../../images/image-events.js';
 import type { ContainerEvents } from '../container-events.js';
@@ -42,5 +43,28 @@ export function recordLifecycleEvents(recorder: EventRecorder, containers: Conta
       }
     }),
   ];
+  return () => { for (const off of offs) off(); };
+}
+
+/** The notifiers of volumes and networks, as the event log records them (Docker's `volume` and `network` events). */
+export interface ResourceNotifiers {
+  volumes: Listenable;
+  networks: Listenable;
+  attachments: Listenable;
+}
+
+/** Any notifier, whatever its actions. */
+type Listenable = Pick<Notifier<string>, 'listen'>;
+
+/** Records volume create/mount/unmount/destroy and network create/destroy/connect/disconnect; returns the unsubscriber. */
+export function recordResourceEvents(recorder: EventRecorder, notifiers: ResourceNotifiers): () => void {
+  const writer = (type: 'volume' | 'network') => (action: string, id: string, attributes: Record<string, string>): void => {
+    try {
+      recorder.record(type, action, { id, attributes });
+    } catch {
+      // As above: recording never fails the step.
+    }
+  };
+  const offs = [notifiers.volumes.listen(writer('volume')), notifiers.networks.listen(writer('network')), notifiers.attachments.listen(writer('network'))];
   return () => { for (const off of offs) off(); };
 }
