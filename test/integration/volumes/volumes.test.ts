@@ -149,10 +149,14 @@ describe('volumes, binds, tmpfs and --init', { skip: skipReason() }, () => {
   });
 
   test('--init: tini is PID 1, reaps orphans, and passes SIGTERM on (exit 143, not 137)', async () => {
-    const r = await f.run({ init: true, cmd: ['sh', '-c', 'cat /proc/1/cmdline | tr "\\0" " "; echo; (sleep 0 &); i=0; while ps -o stat | grep -q Z && [ $i -lt 200 ]; do i=$((i+1)); sleep 0.1; done; ps -o stat | grep -c Z || true'] });
-    const [cmdline, zombies] = r.stdout.trim().split('\n');
+    // An orphan (its parent shell exits at once) that ends soon: PID 1 must reap it, so its /proc
+    // entry goes away; without a reaper it would stay a zombie until the bound.
+    const script = 'cat /proc/1/cmdline | tr "\\0" " "; echo; sh -c \'sleep 0.2 & echo $! > /tmp/orphan\'; p=$(cat /tmp/orphan); i=0; '
+      + 'while [ -e /proc/$p ] && [ $i -lt 300 ]; do i=$((i+1)); sleep 0.1; done; [ -e /proc/$p ] && echo zombie || echo reaped';
+    const r = await f.run({ init: true, cmd: ['sh', '-c', script] });
+    const [cmdline, reaped] = r.stdout.trim().split('\n');
     assert.match(cmdline ?? '', /^\/sbin\/docker-init -- sh -c /);
-    assert.equal(zombies, '0');
+    assert.equal(reaped, 'reaped');
     const id = await f.create({ init: true, cmd: ['sleep', '1000'] }, { stopTimeout: 60 });
     await f.engine.start(id);
     await f.engine.stop(id);
