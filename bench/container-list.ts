@@ -12,6 +12,7 @@
 //    berthd + its conmons — from /proc/<pid>/stat; and how many samples the streams delivered.
 // Everything made is removed at the end, on failure and on SIGINT/SIGTERM.
 // Run: npm run build && node dist/bench/container-list.js [--containers 200] [--running 50] [--window 30] [--rounds 20]
+import { setMaxListeners } from 'node:events';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { cpus, loadavg, release, totalmem } from 'node:os';
@@ -98,6 +99,7 @@ async function cpuOver(pids: readonly number[], seconds: number, during: () => P
 async function streamStats(socketPath: string, ids: readonly string[], seconds: number): Promise<number> {
   let samples = 0;
   const aborter = new AbortController();
+  setMaxListeners(ids.length + 1, aborter.signal); // one per stream
   const streams = ids.map((id) => new Promise<void>((resolve) => {
     const req = request({ socketPath, method: 'GET', path: `/v1.41/containers/${id}/stats?stream=1`, signal: aborter.signal }, (res) => {
       res.on('data', (c: Buffer) => { samples += c.toString('utf8').split('\n').filter((l) => l.trim() !== '').length; });

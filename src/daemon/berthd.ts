@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_STATE_ROOT } from '../base/state-root.js';
 import { errors, messageOf } from '../base/errors.js';
@@ -6,6 +7,7 @@ import { goDurationMs } from '../base/go-duration.js';
 import { DEFAULT_EVENT_RETENTION, type EventRetention } from '../events/event-log.js';
 import { BERTH_VERSION } from '../base/version.js';
 import { ContainerEngine } from '../engine/container-engine.js';
+import { startRegistryServer } from '../registry/registry-server.js';
 import { DiskWatermarkCollector } from '../engine/disk-watermark.js';
 import { ImageService } from '../images/image-service.js';
 import { startApiServer } from '../api/server.js';
@@ -28,6 +30,8 @@ interface DaemonOptions {
   insecureRegistry: string[];
   eventsMaxCount: string;
   eventsMaxAge: string;
+  /** Also serve berth's registry (state in `<root>/registry`) on this host:port. */
+  registryAddr?: string;
 }
 
 /** Starts the disk watermark collector when asked; returns its stop function. */
@@ -68,6 +72,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const security = { scanner, images, watchedImages: () => watchedImagesOf(containers.list()), onCriticalFindings: logCriticalFindings };
   const builder = await Builder.open(images, containers);
   const app = await startApiServer({ images, containers, security, builder, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
+  const registry = options.registryAddr === undefined ? undefined : await startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr });
+  if (registry !== undefined) process.stderr.write(`berthd: registry at ${registry.url}\n`);
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -79,6 +85,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     process.on('SIGINT', stop);
   });
   stopWatermark();
+  await registry?.close();
   await app.close();
   containers.close();
   scanner.close();
@@ -109,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--gc-interval <seconds>', 'how often to check the disk', '60')
     .option('--init-path <path>', 'init binary that `run --init` makes PID 1 (default: tini-static on PATH)')
     .option('--insecure-registry <host>', 'registry (host[:port]) that may be reached over plain HTTP; repeatable (loopback ones always may)', (value: string, list: string[]) => [...list, value], [])
+    .option('--registry-addr <host:port>', 'also serve berth\'s OCI registry on this address (state in <root>/registry; see berth registry serve for the other settings)')
     .option('--events-max-count <n>', 'events the event log keeps', String(DEFAULT_EVENT_RETENTION.maxCount))
     .option('--events-max-age <duration>', 'how long the event log keeps events', `${DEFAULT_EVENT_RETENTION.maxAgeMs / 3_600_000}h`)
     .version(BERTH_VERSION);

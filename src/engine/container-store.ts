@@ -38,12 +38,12 @@ export class ContainerStore {
   /** Adds a container. Throws conflict (`container-name-taken`) when the name is in use. */
   insert(record: ContainerRecord): void {
     this.db.transaction(() => {
-      const holder = this.db.sqlite.prepare('SELECT id FROM containers WHERE name = ?').get(record.name) as { id: string } | undefined;
+      const holder = this.db.statement('SELECT id FROM containers WHERE name = ?').get(record.name) as { id: string } | undefined;
       if (holder !== undefined) {
         throw errors.conflict('container-name-taken',
           `Conflict. The container name "/${record.name}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`);
       }
-      this.db.sqlite.prepare(`INSERT INTO containers (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`).run(
+      this.db.statement(`INSERT INTO containers (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`).run(
         record.id, record.name, record.imageId, record.createdAt, JSON.stringify(record.config), JSON.stringify(record.state),
       );
     });
@@ -51,13 +51,13 @@ export class ContainerStore {
 
   /** The container with this exact id, or undefined. */
   find(id: string): ContainerRecord | undefined {
-    const row = this.db.sqlite.prepare(`SELECT ${COLUMNS} FROM containers WHERE id = ?`).get(id) as Row | undefined;
+    const row = this.db.statement(`SELECT ${COLUMNS} FROM containers WHERE id = ?`).get(id) as Row | undefined;
     return row === undefined ? undefined : fromRow(row);
   }
 
   /** The container with this name (no leading slash), or undefined. */
   findByName(name: string): ContainerRecord | undefined {
-    const row = this.db.sqlite.prepare(`SELECT ${COLUMNS} FROM containers WHERE name = ?`).get(name) as Row | undefined;
+    const row = this.db.statement(`SELECT ${COLUMNS} FROM containers WHERE name = ?`).get(name) as Row | undefined;
     return row === undefined ? undefined : fromRow(row);
   }
 
@@ -82,41 +82,41 @@ export class ContainerStore {
 
   /** Every container, newest first. */
   list(): ContainerRecord[] {
-    const rows = this.db.sqlite.prepare(`SELECT ${COLUMNS} FROM containers ORDER BY created_at DESC, rowid DESC`).all() as Row[];
+    const rows = this.db.statement(`SELECT ${COLUMNS} FROM containers ORDER BY created_at DESC, rowid DESC`).all() as Row[];
     return rows.map(fromRow);
   }
 
   /** Replaces the observed state. Throws not-found (`no-such-container`) when the row is gone. */
   setState(id: string, state: ContainerState): void {
-    const result = this.db.sqlite.prepare('UPDATE containers SET state = ? WHERE id = ?').run(JSON.stringify(state), id);
+    const result = this.db.statement('UPDATE containers SET state = ? WHERE id = ?').run(JSON.stringify(state), id);
     if (result.changes === 0) throw errors.notFound('no-such-container', `No such container: ${id}`);
   }
 
   /** Renames a container. Throws conflict (`container-name-taken`) when another container has the name. */
   rename(id: string, name: string): void {
     this.db.transaction(() => {
-      const holder = this.db.sqlite.prepare('SELECT id FROM containers WHERE name = ?').get(name) as { id: string } | undefined;
+      const holder = this.db.statement('SELECT id FROM containers WHERE name = ?').get(name) as { id: string } | undefined;
       if (holder !== undefined && holder.id !== id) {
         throw errors.conflict('container-name-taken', `Conflict. The container name "/${name}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`);
       }
-      const result = this.db.sqlite.prepare('UPDATE containers SET name = ? WHERE id = ?').run(name, id);
+      const result = this.db.statement('UPDATE containers SET name = ? WHERE id = ?').run(name, id);
       if (result.changes === 0) throw errors.notFound('no-such-container', `No such container: ${id}`);
     });
   }
 
   /** Replaces the recorded intent (a live `update`). Throws not-found (`no-such-container`) when the row is gone. */
   setConfig(id: string, config: ContainerConfig): void {
-    const result = this.db.sqlite.prepare('UPDATE containers SET config = ? WHERE id = ?').run(JSON.stringify(config), id);
+    const result = this.db.statement('UPDATE containers SET config = ? WHERE id = ?').run(JSON.stringify(config), id);
     if (result.changes === 0) throw errors.notFound('no-such-container', `No such container: ${id}`);
   }
 
   /** Deletes the record (no-op when already gone). */
   delete(id: string): void {
-    this.db.sqlite.prepare('DELETE FROM containers WHERE id = ?').run(id);
+    this.db.statement('DELETE FROM containers WHERE id = ?').run(id);
   }
 
   /** Whether any container was created from this image. */
   usesImage(imageId: string): boolean {
-    return this.db.sqlite.prepare('SELECT 1 FROM containers WHERE image_id = ? LIMIT 1').get(imageId) !== undefined;
+    return this.db.statement('SELECT 1 FROM containers WHERE image_id = ? LIMIT 1').get(imageId) !== undefined;
   }
 }

@@ -71,22 +71,22 @@ export class NetworkStore {
   insert(n: NetworkRecord): void {
     this.db.transaction(() => {
       if (this.findByName(n.name) !== undefined) throw errors.conflict('network-name-taken', `network with name ${n.name} already exists`);
-      this.db.sqlite.prepare('INSERT INTO networks (id, name, driver, bridge, subnet, gateway, internal, options, labels, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      this.db.statement('INSERT INTO networks (id, name, driver, bridge, subnet, gateway, internal, options, labels, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(n.id, n.name, n.driver, n.bridge, n.subnet, n.gateway, n.internal ? 1 : 0, JSON.stringify(n.options), JSON.stringify(n.labels), n.createdAt);
     });
   }
 
   list(): NetworkRecord[] {
-    return (this.db.sqlite.prepare('SELECT * FROM networks ORDER BY created_at, name').all() as NetworkRow[]).map(toNetwork);
+    return (this.db.statement('SELECT * FROM networks ORDER BY created_at, name').all() as NetworkRow[]).map(toNetwork);
   }
 
   find(id: string): NetworkRecord | undefined {
-    const row = this.db.sqlite.prepare('SELECT * FROM networks WHERE id = ?').get(id) as NetworkRow | undefined;
+    const row = this.db.statement('SELECT * FROM networks WHERE id = ?').get(id) as NetworkRow | undefined;
     return row === undefined ? undefined : toNetwork(row);
   }
 
   findByName(name: string): NetworkRecord | undefined {
-    const row = this.db.sqlite.prepare('SELECT * FROM networks WHERE name = ?').get(name) as NetworkRow | undefined;
+    const row = this.db.statement('SELECT * FROM networks WHERE name = ?').get(name) as NetworkRow | undefined;
     return row === undefined ? undefined : toNetwork(row);
   }
 
@@ -95,7 +95,7 @@ export class NetworkStore {
     const byName = this.findByName(ref) ?? this.find(ref);
     if (byName !== undefined) return byName;
     if (/^[0-9a-f]{1,63}$/.test(ref)) {
-      const rows = this.db.sqlite.prepare("SELECT * FROM networks WHERE id LIKE ? || '%'").all(ref) as NetworkRow[];
+      const rows = this.db.statement("SELECT * FROM networks WHERE id LIKE ? || '%'").all(ref) as NetworkRow[];
       if (rows.length === 1 && rows[0] !== undefined) return toNetwork(rows[0]);
       if (rows.length > 1) throw errors.invalidArgument('ambiguous-network', `network ${ref} is ambiguous (${rows.length} matches found based on ID prefix)`);
     }
@@ -107,28 +107,28 @@ export class NetworkStore {
     this.db.transaction(() => {
       const used = this.endpointsOfNetwork(id);
       if (used.length > 0) throw errors.conflict('network-in-use', `error while removing network: network ${id} has active endpoints`);
-      this.db.sqlite.prepare('DELETE FROM networks WHERE id = ?').run(id);
+      this.db.statement('DELETE FROM networks WHERE id = ?').run(id);
     });
   }
 
   insertEndpoint(e: EndpointRecord): void {
-    this.db.sqlite.prepare('INSERT OR REPLACE INTO network_endpoints (network_id, container_id, container_name, aliases, ifname, ip, prefix_len, mac, ports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    this.db.statement('INSERT OR REPLACE INTO network_endpoints (network_id, container_id, container_name, aliases, ifname, ip, prefix_len, mac, ports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(e.networkId, e.containerId, e.containerName, JSON.stringify(e.aliases), e.ifname, e.ip, e.prefixLen, e.mac, JSON.stringify(e.ports));
   }
 
   deleteEndpoint(networkId: string, containerId: string): void {
-    this.db.sqlite.prepare('DELETE FROM network_endpoints WHERE network_id = ? AND container_id = ?').run(networkId, containerId);
+    this.db.statement('DELETE FROM network_endpoints WHERE network_id = ? AND container_id = ?').run(networkId, containerId);
   }
 
   endpointsOfNetwork(networkId: string): EndpointRecord[] {
-    return (this.db.sqlite.prepare('SELECT * FROM network_endpoints WHERE network_id = ? ORDER BY container_name').all(networkId) as EndpointRow[]).map(toEndpoint);
+    return (this.db.statement('SELECT * FROM network_endpoints WHERE network_id = ? ORDER BY container_name').all(networkId) as EndpointRow[]).map(toEndpoint);
   }
 
   endpointsOfContainer(containerId: string): EndpointRecord[] {
-    return (this.db.sqlite.prepare('SELECT * FROM network_endpoints WHERE container_id = ? ORDER BY ifname').all(containerId) as EndpointRow[]).map(toEndpoint);
+    return (this.db.statement('SELECT * FROM network_endpoints WHERE container_id = ? ORDER BY ifname').all(containerId) as EndpointRow[]).map(toEndpoint);
   }
 
   allEndpoints(): EndpointRecord[] {
-    return (this.db.sqlite.prepare('SELECT * FROM network_endpoints').all() as EndpointRow[]).map(toEndpoint);
+    return (this.db.statement('SELECT * FROM network_endpoints').all() as EndpointRow[]).map(toEndpoint);
   }
 }

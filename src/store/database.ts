@@ -14,8 +14,24 @@ export type SqliteDatabase = BetterSqlite3.Database;
 export class Database {
   readonly sqlite: SqliteDatabase;
 
+  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+
   private constructor(sqlite: SqliteDatabase) {
     this.sqlite = sqlite;
+  }
+
+  /**
+   * The prepared statement of `sql`, compiled once per database and then reused (compiling is
+   * most of the cost of a small query). Only for plain run/get/all: a statement from here must
+   * not be switched to pluck/raw/safeIntegers mode nor iterated.
+   */
+  statement(sql: string): BetterSqlite3.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.sqlite.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   /**

@@ -31,14 +31,14 @@ export class VolumeStore {
 
   /** Adds a volume; false (and no change) when the name exists already. */
   insert(record: VolumeRecord): boolean {
-    const result = this.db.sqlite.prepare(
+    const result = this.db.statement(
       'INSERT OR IGNORE INTO volumes (name, driver, created_at, labels, options, anonymous, seeded) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ).run(record.name, record.driver, record.createdAt, JSON.stringify(record.labels), JSON.stringify(record.options), record.anonymous ? 1 : 0, record.seeded ? 1 : 0);
     return result.changes > 0;
   }
 
   find(name: string): VolumeRecord | undefined {
-    const row = this.db.sqlite.prepare('SELECT * FROM volumes WHERE name = ?').get(name) as Row | undefined;
+    const row = this.db.statement('SELECT * FROM volumes WHERE name = ?').get(name) as Row | undefined;
     return row === undefined ? undefined : fromRow(row);
   }
 
@@ -50,14 +50,14 @@ export class VolumeStore {
   }
 
   list(): VolumeRecord[] {
-    return (this.db.sqlite.prepare('SELECT * FROM volumes ORDER BY name').all() as Row[]).map(fromRow);
+    return (this.db.statement('SELECT * FROM volumes ORDER BY name').all() as Row[]).map(fromRow);
   }
 
   markSeeded(name: string): void {
-    this.db.sqlite.prepare('UPDATE volumes SET seeded = 1 WHERE name = ?').run(name);
+    this.db.statement('UPDATE volumes SET seeded = 1 WHERE name = ?').run(name);
   }
 
   delete(name: string): void {
-    this.db.sqlite.prepare('DELETE FROM volumes WHERE name = ?').run(name);
+    this.db.statement('DELETE FROM volumes WHERE name = ?').run(name);
   }
 }

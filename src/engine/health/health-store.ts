@@ -7,16 +7,16 @@ export class HealthStore {
   constructor(private readonly db: Database) {}
 
   get(containerId: string): HealthState | undefined {
-    const row = this.db.sqlite.prepare('SELECT health FROM container_health WHERE container_id = ?').get(containerId) as { health: string } | undefined;
+    const row = this.db.statement('SELECT health FROM container_health WHERE container_id = ?').get(containerId) as { health: string } | undefined;
     return row === undefined ? undefined : parseJson(healthStateSchema, row.health, `container ${containerId} health`);
   }
 
   set(containerId: string, state: HealthState): void {
-    this.db.sqlite.prepare('INSERT INTO container_health (container_id, health) VALUES (?, ?) ON CONFLICT (container_id) DO UPDATE SET health = excluded.health')
+    this.db.statement('INSERT INTO container_health (container_id, health) VALUES (?, ?) ON CONFLICT (container_id) DO UPDATE SET health = excluded.health')
       .run(containerId, JSON.stringify(state));
   }
 
   delete(containerId: string): void {
-    this.db.sqlite.prepare('DELETE FROM container_health WHERE container_id = ?').run(containerId);
+    this.db.statement('DELETE FROM container_health WHERE container_id = ?').run(containerId);
   }
 }
