@@ -5,57 +5,29 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { berthAt, berthOk, needsRoot } from '../support/berth-cli.js';
-import { BerthdProcess } from '../support/berthd-process.js';
+import { berthAt } from '../support/berth-cli.js';
+import { DockerCliSession, dockerCliSkip } from '../support/docker-cli-session.js';
 import { cgroupDirs, detectCgroupLayout } from '../../src/runtime/cgroup-layout.js';
-import { eventually, sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
+import { eventually } from '../integration/runtime/runtime-fixtures.js';
 
-const CLI = '/usr/bin/docker';
-
-describe('the docker CLI: stats, top, cp, diff, export, rename, update, prune, df', { skip: needsRoot() || (!existsSync(CLI) && 'no docker CLI (apt-get install docker.io)') }, () => {
-  let work: string;
-  let root: string;
-  let daemon: BerthdProcess;
-  const cgroupParent = `/${testCgroupName()}`;
-  const env = (): NodeJS.ProcessEnv => ({ ...process.env, DOCKER_HOST: `unix://${daemon.socketPath}`, DOCKER_CONFIG: join(work, 'docker-config') });
-  const docker = (args: string[]) => {
-    const result = spawnSync(CLI, args, { env: env(), encoding: 'utf8', timeout: 120_000 });
-    return { code: result.status, out: result.stdout, err: result.stderr };
-  };
-  const ok = (...args: string[]): string => {
-    const r = docker(args);
-    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.err}`);
-    return r.out;
-  };
+describe('the docker CLI: stats, top, cp, diff, export, rename, update, prune, df', { skip: dockerCliSkip() }, () => {
+  let s: DockerCliSession;
+  const docker = (args: string[], input?: string) => s.docker(args, input);
+  const ok = (...args: string[]): string => s.ok(...args);
   const berth = async (...args: string[]): Promise<string> => {
-    const r = await berthAt(daemon.socketPath, args);
+    const r = await berthAt(s.daemon.socketPath, args);
     assert.equal(r.code, 0, `berth ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   };
 
   before(async () => {
-    await sweepLeftovers();
-    work = await mkdtemp(join(tmpdir(), 'berth-dockercli-t-'));
-    root = join(work, 'root');
-    await berthOk(root, ['image', 'bootstrap', 'busybox']);
-    daemon = await BerthdProcess.start(root, join(work, 'run', 'berth.sock'), ['--cgroup-parent', cgroupParent]);
+    s = await DockerCliSession.start('berth-dockercli-t-');
     ok('run', '-d', '--name', 'tools', '-m', '64m', 'busybox', 'sh', '-c', 'echo hi > /hello; rm /bin/vi; exec sleep 1000');
     await eventually('the container to write /hello', () => ok('diff', 'tools').includes('/hello'));
   });
-  after(async () => {
-    try {
-      const ids = docker(['ps', '-aq']).out.split('\n').filter(Boolean);
-      if (ids.length > 0) docker(['rm', '-f', ...ids]);
-    } finally {
-      await (daemon as BerthdProcess | undefined)?.stop();
-      await sweepLeftovers();
-      await rm(work, { recursive: true, force: true });
-    }
-  });
+  after(async () => { await s.close(); });
 
   test('stats --no-stream and top show the running container', async () => {
     const stats = ok('stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}} {{.PIDs}}', 'tools').trim();
@@ -74,7 +46,7 @@ describe('the docker CLI: stats, top, cp, diff, export, rename, update, prune, d
   });
 
   test('cp round-trips a directory tree with modes, in and out, with both CLIs', async () => {
-    const tree = join(work, 'tree');
+    const tree = join(s.work, 'tree');
     await mkdir(join(tree, 'dir', 'sub'), { recursive: true });
     await writeFile(join(tree, 'dir', 'sub', 'file'), 'content');
     await chmod(join(tree, 'dir', 'sub', 'file'), 0o640);
@@ -83,23 +55,23 @@ describe('the docker CLI: stats, top, cp, diff, export, rename, update, prune, d
     ok('cp', join(tree, 'dir'), 'tools:/tmp/');
     ok('cp', join(tree, 'dir'), 'tools:/tmp/renamed');
     assert.equal(ok('exec', 'tools', 'sh', '-c', 'stat -c %a /tmp/dir/sub /tmp/dir/sub/file /tmp/renamed/sub; cat /tmp/dir/link').trim(), '710\n640\n710\ncontent');
-    const out = join(work, 'out');
+    const out = join(s.work, 'out');
     ok('cp', 'tools:/tmp/dir', out);
     assert.equal((await stat(join(out, 'sub'))).mode & 0o777, 0o710);
     assert.equal((await stat(join(out, 'sub', 'file'))).mode & 0o777, 0o640);
     assert.equal(await readlink(join(out, 'link')), 'sub/file');
-    ok('cp', 'tools:/hello', join(work, 'hello.txt'));
-    assert.equal(await readFile(join(work, 'hello.txt'), 'utf8'), 'hi\n');
-    await berth('cp', 'tools:/tmp/dir', join(work, 'berth-out'));
-    assert.equal(await readFile(join(work, 'berth-out', 'sub', 'file'), 'utf8'), 'content');
+    ok('cp', 'tools:/hello', join(s.work, 'hello.txt'));
+    assert.equal(await readFile(join(s.work, 'hello.txt'), 'utf8'), 'hi\n');
+    await berth('cp', 'tools:/tmp/dir', join(s.work, 'berth-out'));
+    assert.equal(await readFile(join(s.work, 'berth-out', 'sub', 'file'), 'utf8'), 'content');
     await berth('cp', join(tree, 'dir'), 'tools:/tmp/by-berth');
     assert.equal(ok('exec', 'tools', 'cat', '/tmp/by-berth/sub/file'), 'content');
-    assert.notEqual(docker(['cp', 'tools:/no/such/file', work]).code, 0);
+    assert.notEqual(docker(['cp', 'tools:/no/such/file', s.work]).code, 0);
   });
 
   test('export writes the root filesystem', () => {
-    ok('export', '-o', join(work, 'rootfs.tar'), 'tools');
-    const listing = spawnSync('tar', ['-tf', join(work, 'rootfs.tar')], { encoding: 'utf8' }).stdout.split('\n');
+    ok('export', '-o', join(s.work, 'rootfs.tar'), 'tools');
+    const listing = spawnSync('tar', ['-tf', join(s.work, 'rootfs.tar')], { encoding: 'utf8' }).stdout.split('\n');
     assert.ok(listing.includes('bin/busybox'));
     assert.ok(listing.includes('hello'));
   });
@@ -108,7 +80,7 @@ describe('the docker CLI: stats, top, cp, diff, export, rename, update, prune, d
     ok('rename', 'tools', 'tools2');
     const id = ok('inspect', '-f', '{{.Id}}', 'tools2').trim();
     ok('update', '--memory', '96m', '--memory-swap', '192m', 'tools2');
-    const dir = cgroupDirs(await detectCgroupLayout(), `${cgroupParent}/${id}`);
+    const dir = cgroupDirs(await detectCgroupLayout(), `${s.cgroupParent}/${id}`);
     const limit = dir.v1.get('memory') === undefined
       ? (await readFile(join(dir.unified ?? '', 'memory.max'), 'utf8')).trim()
       : (await readFile(join(dir.v1.get('memory') ?? '', 'memory.limit_in_bytes'), 'utf8')).trim();
@@ -119,7 +91,7 @@ describe('the docker CLI: stats, top, cp, diff, export, rename, update, prune, d
 
   test('checkpoint requests answer that this host cannot do it', async () => {
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ socketPath: daemon.socketPath, method: 'POST', path: '/v1.41/containers/tools/checkpoints', headers: { 'Content-Type': 'application/json' } }, (res) => {
+      const req = request({ socketPath: s.daemon.socketPath, method: 'POST', path: '/v1.41/containers/tools/checkpoints', headers: { 'Content-Type': 'application/json' } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }); });

@@ -2,52 +2,22 @@
 // berth CLI against a berthd of its own. Needs root, runc, conmon and the docker CLI.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { berthAt, berthOk, needsRoot } from '../support/berth-cli.js';
-import { BerthdProcess } from '../support/berthd-process.js';
+import { spawn } from 'node:child_process';
+import { berthAt } from '../support/berth-cli.js';
+import { DOCKER_CLI, DockerCliSession, dockerCliSkip } from '../support/docker-cli-session.js';
 import { eventually } from '../integration/engine/engine-fixture.js';
-import { sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
 
-const CLI = '/usr/bin/docker';
 const unixNow = (): string => (Date.now() / 1000).toFixed(3);
 
-describe('docker and berth CLIs: events, restart policies, health checks', { skip: needsRoot() || (!existsSync(CLI) && 'no docker CLI (apt-get install docker.io)') }, () => {
-  let work: string;
-  let root: string;
-  let daemon: BerthdProcess;
-  const cgroupParent = `/${testCgroupName()}`;
-  const env = (): NodeJS.ProcessEnv => ({ ...process.env, DOCKER_HOST: `unix://${daemon.socketPath}`, DOCKER_CONFIG: join(work, 'docker-config') });
-  const docker = (args: string[]) => {
-    const result = spawnSync(CLI, args, { env: env(), encoding: 'utf8', timeout: 120_000 });
-    return { code: result.status, out: result.stdout, err: result.stderr };
-  };
-  const ok = (...args: string[]): string => {
-    const r = docker(args);
-    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.err}`);
-    return r.out;
-  };
+describe('docker and berth CLIs: events, restart policies, health checks', { skip: dockerCliSkip() }, () => {
+  let s: DockerCliSession;
+  const docker = (args: string[], input?: string) => s.docker(args, input);
+  const ok = (...args: string[]): string => s.ok(...args);
 
   before(async () => {
-    await sweepLeftovers();
-    work = await mkdtemp(join(tmpdir(), 'berth-lifecycle-'));
-    root = join(work, 'root');
-    await berthOk(root, ['image', 'bootstrap', 'busybox']);
-    daemon = await BerthdProcess.start(root, join(work, 'run', 'berth.sock'), ['--cgroup-parent', cgroupParent]);
+    s = await DockerCliSession.start('berth-lifecycle-');
   });
-  after(async () => {
-    try {
-      const ids = docker(['ps', '-aq']).out.split('\n').filter(Boolean);
-      if (ids.length > 0) docker(['rm', '-f', ...ids]);
-    } finally {
-      await (daemon as BerthdProcess | undefined)?.stop();
-      await sweepLeftovers();
-      await rm(work, { recursive: true, force: true });
-    }
-  });
+  after(async () => { await s.close(); });
 
   test('docker events --since --until shows a full lifecycle in order; berth events agrees', async () => {
     const since = unixNow();
@@ -66,19 +36,19 @@ describe('docker and berth CLIs: events, restart policies, health checks', { ski
     const out = ok('events', '--since', since, '--until', until, '--filter', 'container=life', '--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}');
     assert.deepEqual(out.trim().split('\n'), expected.map((a) => `container ${a} life`));
     assert.equal(ok('events', '--since', since, '--until', until, '--filter', 'event=die', '--filter', 'label=tier=front', '--format', '{{.Actor.Attributes.exitCode}}').trim(), '137\n137\n137');
-    const json = await berthAt(daemon.socketPath, ['events', '--since', since, '--until', until, '--filter', 'container=life', '--format', 'json']);
+    const json = await berthAt(s.daemon.socketPath, ['events', '--since', since, '--until', until, '--filter', 'container=life', '--format', 'json']);
     assert.equal(json.code, 0, json.stderr);
     const events = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { status: string; from: string; Action: string; timeNano: number; time: number });
     assert.deepEqual(events.map((e) => e.Action), expected);
     assert.equal(events[0]?.status, 'create');
     assert.equal(events[0].from, 'busybox');
-    const text = await berthAt(daemon.socketPath, ['events', '--since', since, '--until', until, '--filter', 'event=create']);
+    const text = await berthAt(s.daemon.socketPath, ['events', '--since', since, '--until', until, '--filter', 'event=create']);
     assert.match(text.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z container create [0-9a-f]{64} \(image=busybox, name=life, tier=front\)$/m);
     assert.match(docker(['events', '--since', since, '--until', until, '--filter', 'colour=red']).err, /invalid filter 'colour'/);
   });
 
   test('docker events follows live events', async () => {
-    const follower = spawn(CLI, ['events', '--filter', 'event=start', '--format', '{{.Actor.Attributes.name}}'], { env: env() });
+    const follower = spawn(DOCKER_CLI, ['events', '--filter', 'event=start', '--format', '{{.Actor.Attributes.name}}'], { env: s.env() });
     let seen = '';
     follower.stdout.on('data', (chunk: Buffer) => { seen += chunk.toString(); });
     try {
@@ -98,7 +68,7 @@ describe('docker and berth CLIs: events, restart policies, health checks', { ski
     assert.equal(ok('inspect', '-f', '{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}', 'crash').trim(), 'on-failure:1');
     await eventually('one restart and the final exit', () => ok('inspect', '-f', '{{.State.Status}} {{.RestartCount}} {{.State.ExitCode}}', 'crash').trim() === 'exited 1 2');
     assert.match(docker(['run', '--rm', '--restart', 'always', 'busybox', 'true']).err, /AutoRemove|restart/i);
-    const run = await berthAt(daemon.socketPath, ['run', '-d', '--name', 'loop', '--restart', 'always', 'busybox', 'sh', '-c', 'sleep 0.2']);
+    const run = await berthAt(s.daemon.socketPath, ['run', '-d', '--name', 'loop', '--restart', 'always', 'busybox', 'sh', '-c', 'sleep 0.2']);
     assert.equal(run.code, 0, run.stderr);
     await eventually('a restart of the always container', () => Number(ok('inspect', '-f', '{{.RestartCount}}', 'loop').trim()) >= 2);
     ok('stop', '-t', '0', 'loop');
@@ -116,9 +86,9 @@ describe('docker and berth CLIs: events, restart policies, health checks', { ski
     ok('rename', 'upd', 'upd2');
     ok('exec', 'upd2', 'touch', '/tmp/go');
     await eventually('one restart and the final exit', () => ok('inspect', '-f', '{{.Name}} {{.State.Status}} {{.RestartCount}}', 'upd2').trim() === '/upd2 exited 1');
-    const renamed = await berthAt(daemon.socketPath, ['rename', 'upd2', 'upd3']);
+    const renamed = await berthAt(s.daemon.socketPath, ['rename', 'upd2', 'upd3']);
     assert.equal(renamed.code, 0, renamed.stderr);
-    const updated = await berthAt(daemon.socketPath, ['update', '--restart', 'no', 'upd3']);
+    const updated = await berthAt(s.daemon.socketPath, ['update', '--restart', 'no', 'upd3']);
     assert.equal(updated.code, 0, updated.stderr);
     assert.equal(ok('inspect', '-f', '{{.HostConfig.RestartPolicy.Name}}', 'upd3').trim(), 'no');
     const events = ok('events', '--since', since, '--until', unixNow(), '--filter', 'event=rename', '--format', '{{.Actor.Attributes.oldName}} {{.Actor.Attributes.name}}');

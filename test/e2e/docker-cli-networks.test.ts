@@ -4,55 +4,25 @@
 // to loopback and to the containers the test starts. Needs root, runc, conmon and the docker CLI.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { berthOk, needsRoot } from '../support/berth-cli.js';
-import { BerthdProcess } from '../support/berthd-process.js';
+import { DockerCliSession, dockerCliSkip } from '../support/docker-cli-session.js';
 import { eventually } from '../integration/engine/engine-fixture.js';
 import { freeLoopbackPort } from '../integration/network/network-fixture.js';
-import { sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
 
-const CLI = '/usr/bin/docker';
 const WEB = (text: string): string => `mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 80 -h /www`;
 
-describe('the docker CLI drives berthd networks', { skip: needsRoot() || (!existsSync(CLI) && 'no docker CLI (apt-get install docker.io)') }, () => {
-  let work: string;
-  let root: string;
-  let daemon: BerthdProcess;
+describe('the docker CLI drives berthd networks', { skip: dockerCliSkip() }, () => {
+  let s: DockerCliSession;
+  const docker = (args: string[], input?: string) => s.docker(args, input);
+  const ok = (...args: string[]): string => s.ok(...args);
   const bridges: string[] = [];
-  const cgroupParent = `/${testCgroupName()}`;
-  const env = (): NodeJS.ProcessEnv => ({ ...process.env, DOCKER_HOST: `unix://${daemon.socketPath}`, DOCKER_CONFIG: join(work, 'docker-config') });
-  const docker = (args: string[]) => {
-    const result = spawnSync(CLI, args, { env: env(), encoding: 'utf8', timeout: 120_000 });
-    return { code: result.status, out: result.stdout, err: result.stderr };
-  };
-  const ok = (...args: string[]): string => {
-    const r = docker(args);
-    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.err}`);
-    return r.out;
-  };
 
   before(async () => {
-    await sweepLeftovers();
-    work = await mkdtemp(join(tmpdir(), 'berth-dockercli-n-'));
-    root = join(work, 'root');
-    await berthOk(root, ['image', 'bootstrap', 'busybox']);
-    daemon = await BerthdProcess.start(root, join(work, 'run', 'berth.sock'), ['--cgroup-parent', cgroupParent]);
+    s = await DockerCliSession.start('berth-dockercli-n-');
   });
-  after(async () => {
-    try {
-      const ids = docker(['ps', '-aq']).out.split('\n').filter(Boolean);
-      if (ids.length > 0) docker(['rm', '-f', ...ids]);
-      docker(['network', 'prune', '-f']);
-    } finally {
-      await (daemon as BerthdProcess | undefined)?.stop();
-      await rm(work, { recursive: true, force: true });
-      await sweepLeftovers();
-    }
-  });
+  after(async () => { await s.close({ extra: () => { docker(['network', 'prune', '-f']); } }); });
 
   test('network create, ls, inspect; run --network finds a container by name and alias', () => {
     const id = ok('network', 'create', '--label', 'team=a', 'appnet').trim();
@@ -104,7 +74,7 @@ describe('the docker CLI drives berthd networks', { skip: needsRoot() || (!exist
     assert.deepEqual(ok('network', 'ls', '--format', '{{.Name}}').trim().split('\n'), ['bridge']);
     const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).split('\n').filter((l) => bridges.some((b) => l.includes(b)));
     assert.deepEqual(links, []);
-    assert.deepEqual(await readdir(join(root, 'network', 'netns')).catch(() => []), []);
+    assert.deepEqual(await readdir(join(s.root, 'network', 'netns')).catch(() => []), []);
     const rules = execFileSync('iptables-save', [], { encoding: 'utf8' }).split('\n').filter((l) => bridges.some((b) => l.includes(b)));
     assert.deepEqual(rules, []);
   });

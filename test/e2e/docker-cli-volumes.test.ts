@@ -3,63 +3,33 @@
 // inspect; a volume survives a berthd restart and no mount is left at the end. Needs root.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { currentMountPointsBelow } from '../../src/base/mount-points.js';
-import { berthOk, needsRoot } from '../support/berth-cli.js';
-import { BerthdProcess } from '../support/berthd-process.js';
-import { sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
+import { DockerCliSession, dockerCliSkip } from '../support/docker-cli-session.js';
 
-const CLI = '/usr/bin/docker';
-
-describe('the docker CLI drives berthd volumes', { skip: needsRoot() || (!existsSync(CLI) && 'no docker CLI (apt-get install docker.io)') }, () => {
-  let work: string;
-  let root: string;
-  let daemon: BerthdProcess;
-  const cgroupParent = `/${testCgroupName()}`;
-  const env = (): NodeJS.ProcessEnv => ({ ...process.env, DOCKER_HOST: `unix://${daemon.socketPath}`, DOCKER_CONFIG: join(work, 'docker-config') });
-  const docker = (args: string[]) => {
-    const result = spawnSync(CLI, args, { env: env(), encoding: 'utf8', timeout: 120_000 });
-    return { code: result.status, out: result.stdout, err: result.stderr };
-  };
-  const ok = (...args: string[]): string => {
-    const r = docker(args);
-    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.err}`);
-    return r.out;
-  };
-  const startDaemon = async (): Promise<void> => {
-    daemon = await BerthdProcess.start(root, join(work, 'run', 'berth.sock'), ['--cgroup-parent', cgroupParent]);
-  };
+describe('the docker CLI drives berthd volumes', { skip: dockerCliSkip() }, () => {
+  let s: DockerCliSession;
+  const docker = (args: string[], input?: string) => s.docker(args, input);
+  const ok = (...args: string[]): string => s.ok(...args);
 
   before(async () => {
-    await sweepLeftovers();
-    work = await mkdtemp(join(tmpdir(), 'berth-dockercli-v-'));
-    root = join(work, 'root');
-    await berthOk(root, ['image', 'bootstrap', 'busybox']);
-    await startDaemon();
+    s = await DockerCliSession.start('berth-dockercli-v-');
   });
-  after(async () => {
-    try {
-      const ids = docker(['ps', '-aq']).out.split('\n').filter(Boolean);
-      if (ids.length > 0) docker(['rm', '-f', '-v', ...ids]);
+  after(async () => { await s.close({
+    volumes: true,
+    extra: () => {
       const volumes = docker(['volume', 'ls', '-q']).out.split('\n').filter(Boolean);
       if (volumes.length > 0) docker(['volume', 'rm', ...volumes]);
-    } finally {
-      await (daemon as BerthdProcess | undefined)?.stop();
-      await sweepLeftovers();
-      await rm(work, { recursive: true, force: true });
-    }
-  });
+    },
+  }); });
 
   test('volume create/ls/inspect with options and labels; a named volume outlives its container and is seeded', () => {
     assert.equal(ok('volume', 'create', '--opt', 'uid=1000', '--opt', 'gid=1000', '--opt', 'mode=0770', '--label', 'team=db', 'shared').trim(), 'shared');
     const volume = (JSON.parse(ok('volume', 'inspect', 'shared')) as { Name: string; Driver: string; Mountpoint: string; Labels: Record<string, string>; Options: Record<string, string> }[]).at(0);
     assert.ok(volume);
     assert.equal(volume.Driver, 'local');
-    assert.equal(volume.Mountpoint, join(root, 'volumes', 'shared', '_data'));
+    assert.equal(volume.Mountpoint, join(s.root, 'volumes', 'shared', '_data'));
     assert.deepEqual(volume.Labels, { team: 'db' });
     assert.deepEqual(volume.Options, { uid: '1000', gid: '1000', mode: '0770' });
     assert.match(ok('volume', 'ls'), /^local\s+shared$/m);
@@ -74,18 +44,18 @@ describe('the docker CLI drives berthd volumes', { skip: needsRoot() || (!exists
   });
 
   test('run --mount: volume with volume-opt and nocopy, read-only bind, tmpfs with size and mode', async () => {
-    const host = join(work, 'bind');
+    const host = join(s.work, 'bind');
     await mkdir(host);
     await writeFile(join(host, 'f'), 'host\n');
     const r = docker(['run', '--rm', '--mount', `type=bind,source=${host},target=/b,readonly`, 'busybox', 'sh', '-c', 'echo x > /b/f']);
     assert.notEqual(r.code, 0);
     assert.match(r.err, /Read-only file system/);
     assert.equal(await readFile(join(host, 'f'), 'utf8'), 'host\n');
-    assert.match(docker(['run', '--rm', '--mount', `type=bind,source=${join(work, 'missing')},target=/b`, 'busybox', 'true']).err, /bind source path does not exist/);
+    assert.match(docker(['run', '--rm', '--mount', `type=bind,source=${join(s.work, 'missing')},target=/b`, 'busybox', 'true']).err, /bind source path does not exist/);
 
     assert.equal(ok('run', '--rm', '--mount', 'type=volume,source=empty-etc,target=/etc,volume-nocopy', 'busybox', 'ls', '-A', '/etc').split('\n').filter((n) => !['hosts', 'hostname', 'resolv.conf', ''].includes(n)).length, 0);
     ok('run', '--rm', '--mount', 'type=volume,src=by-mount,dst=/m,volume-opt=uid=1000,volume-opt=gid=1000,volume-opt=mode=0700', '-u', '1000', 'busybox', 'touch', '/m/ok');
-    assert.equal((await stat(join(root, 'volumes', 'by-mount', '_data', 'ok'))).uid, 1000);
+    assert.equal((await stat(join(s.root, 'volumes', 'by-mount', '_data', 'ok'))).uid, 1000);
 
     const tmpfs = ok('run', '--rm', '--mount', 'type=tmpfs,destination=/t,tmpfs-size=1m,tmpfs-mode=1770', '--tmpfs', '/u:size=2m,mode=1777', 'busybox', 'sh', '-c', 'stat -c %a /t /u; df -k /t /u | tail -2');
     const [tMode, uMode, tDf, uDf] = tmpfs.trim().split('\n');
@@ -95,7 +65,7 @@ describe('the docker CLI drives berthd volumes', { skip: needsRoot() || (!exists
   });
 
   test('anonymous volumes: inspect Mounts, rm keeps them, rm -v removes them; volume in use refuses rm; prune', () => {
-    const bindDir = join(work, 'rshared');
+    const bindDir = join(s.work, 'rshared');
     const id = ok('create', '-v', '/anon', '-v', 'named:/named:ro', '-v', `${bindDir}:/h:rshared`, 'busybox', 'true').trim();
     const mounts = JSON.parse(ok('inspect', '--format', '{{json .Mounts}}', id)) as { Type: string; Name?: string; Source: string; Destination: string; RW: boolean; Propagation: string; Driver?: string }[];
     const byTarget = new Map(mounts.map((m) => [m.Destination, m]));
@@ -143,14 +113,14 @@ describe('the docker CLI drives berthd volumes', { skip: needsRoot() || (!exists
   test('a berthd restart keeps volumes and who uses them; at the end no mount is left', async () => {
     ok('volume', 'create', '--opt', 'type=tmpfs', '--opt', 'device=tmpfs', '--opt', 'o=size=4m', 'ram');
     ok('run', '-d', '--name', 'holder', '-v', 'ram:/r', '-v', 'kept:/k', 'busybox', 'sh', '-c', 'echo in-ram > /r/f; sleep 1000');
-    await daemon.kill();
-    await startDaemon();
+    await s.daemon.kill();
+    await s.startDaemon();
     assert.match(docker(['volume', 'rm', 'kept']).err, /volume is in use/);
     assert.equal(ok('exec', 'holder', 'cat', '/r/f'), 'in-ram\n');
     ok('rm', '-f', 'holder');
     ok('volume', 'rm', 'ram', 'kept');
     const ids = ok('ps', '-aq').split('\n').filter(Boolean);
     if (ids.length > 0) ok('rm', '-f', '-v', ...ids);
-    assert.deepEqual(await currentMountPointsBelow(root), []);
+    assert.deepEqual(await currentMountPointsBelow(s.root), []);
   });
 });
