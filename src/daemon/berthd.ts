@@ -9,6 +9,7 @@ import { BERTH_VERSION } from '../base/version.js';
 import { ContainerEngine } from '../engine/container-engine.js';
 import { startRegistryServer } from '../registry/registry-server.js';
 import { DiskWatermarkCollector } from '../engine/disk-watermark.js';
+import { lockStateRoot } from './state-root-lock.js';
 import { ImageService } from '../images/image-service.js';
 import { startApiServer } from '../api/server.js';
 import { ScanService } from '../security/scan-service.js';
@@ -63,6 +64,7 @@ function startDiskWatermark(options: DaemonOptions, containers: ContainerEngine,
  * the reverse. Stopping berthd leaves containers running under their conmon.
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
+  const unlock = await lockStateRoot(options.root);
   const images = await ImageService.open(options.root);
   const containers = await ContainerEngine.open({
     images, cgroupParent: options.cgroupParent, eventRetention: eventRetention(options), ...(options.initPath === undefined ? {} : { initPath: options.initPath }),
@@ -91,6 +93,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   scanner.close();
   await images.close();
   await rm(options.socket, { force: true });
+  await unlock();
   process.stderr.write('berthd: stopped\n');
 }
 
