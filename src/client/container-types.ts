@@ -189,20 +189,9 @@ export interface LogsOptions {
   tail?: string;
 }
 
-/** `POST /containers/{id}/update`: the resource fields of HostConfig (absent = unchanged). */
-export interface ContainerUpdate {
-  Memory?: number;
-  MemorySwap?: number;
-  MemoryReservation?: number;
-  NanoCpus?: number;
-  CpuShares?: number;
-  CpuPeriod?: number;
-  CpuQuota?: number;
-  CpusetCpus?: string;
-  CpusetMems?: string;
-  PidsLimit?: number;
-  RestartPolicy?: { Name: string; MaximumRetryCount: number };
-}
+/** `POST /containers/{id}/update`: the resource fields and restart policy of HostConfig (absent = unchanged). */
+export type ContainerUpdate = Pick<HostConfig,
+  'Memory' | 'MemorySwap' | 'MemoryReservation' | 'NanoCpus' | 'CpuShares' | 'CpuPeriod' | 'CpuQuota' | 'CpusetCpus' | 'CpusetMems' | 'PidsLimit' | 'RestartPolicy'>;
 
 interface CpuStats {
   cpu_usage: { total_usage: number; percpu_usage?: number[] };

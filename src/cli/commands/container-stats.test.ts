@@ -43,4 +43,6 @@ test('cp arguments: container paths and host paths', () => {
 test('update flags become Docker\'s body; bad values name the flag', () => {
   assert.deepEqual(JSON.parse(JSON.stringify(updateBody({ memory: '64m', cpus: '1.5', pidsLimit: '50' }))), { Memory: 64 * 1024 * 1024, NanoCpus: 1_500_000_000, PidsLimit: 50 });
   assert.throws(() => updateBody({ cpuShares: 'many' }), /--cpu-shares/);
+  assert.throws(() => updateBody({}), { reason: 'nothing-to-update' });
+  assert.deepEqual(updateBody({ restart: 'on-failure:3' }).RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 3 });
 });

@@ -19,7 +19,7 @@ export function updateBody(flags: UpdateFlags): ContainerUpdate {
   const body: ContainerUpdate = { ...resourceFields(flags) };
   const policy = lifecycleFields(flags.restart === undefined ? {} : { restart: flags.restart }, undefined).RestartPolicy;
   if (policy !== undefined) body.RestartPolicy = policy;
-  if (Object.values(body).every((value) => value === undefined)) {
+  if (Object.values(body).every((value: unknown) => value === undefined)) {
     throw errors.invalidArgument('nothing-to-update', 'update: give a resource flag (--memory, --cpus, …) or --restart');
   }
   return body;
