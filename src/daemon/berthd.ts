@@ -60,8 +60,8 @@ function startDiskWatermark(options: DaemonOptions, containers: ContainerEngine,
 /**
  * berthd: opens the node's state root (cleaning what crashed writers left), serves the API on a
  * unix socket, and shuts down cleanly on SIGTERM/SIGINT. Start order: store → images → containers
- * (live restore: running containers are adopted, exits while down recorded) → API; stop order is
- * the reverse. Stopping berthd leaves containers running under their conmon.
+ * (live restore: running containers are adopted, exits while down recorded) → registry, when
+ * asked → API; stop order is the reverse. Stopping berthd leaves containers running under their conmon.
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const unlock = await lockStateRoot(options.root);
@@ -73,9 +73,10 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const scanner = ScanService.open(options.root);
   const security = { scanner, images, watchedImages: () => watchedImagesOf(containers.list()), onCriticalFindings: logCriticalFindings };
   const builder = await Builder.open(images, containers);
-  const app = await startApiServer({ images, containers, security, builder, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
+  // The registry listens before the API socket does: a client that reached the socket finds it.
   const registry = options.registryAddr === undefined ? undefined : await startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr });
   if (registry !== undefined) process.stderr.write(`berthd: registry at ${registry.url}\n`);
+  const app = await startApiServer({ images, containers, security, builder, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -87,8 +88,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     process.on('SIGINT', stop);
   });
   stopWatermark();
-  await registry?.close();
   await app.close();
+  await registry?.close();
   containers.close();
   scanner.close();
   await images.close();
