@@ -85,3 +85,12 @@ test('bad mounts are refused naming the field', () => {
   assert.throws(() => parse({ Mounts: [{ Type: 'volume', Target: '/x', BindOptions: {} }] }), /BindOptions must not be specified/);
   assert.throws(() => parse({ Binds: ['a:b:c:d'] }), /Binds\[0\]: invalid volume specification/);
 });
+
+test('HostConfig.Runtime names the runtime; empty or absent leaves the daemon\'s default', () => {
+  const request = (host: Record<string, unknown>): ReturnType<typeof createRequestFromBody> =>
+    createRequestFromBody(containerCreateBodySchema.parse({ Image: 'busybox', HostConfig: host }), undefined);
+  assert.equal(request({ Runtime: 'crun' }).runtime, 'crun');
+  assert.equal(request({ Runtime: '' }).runtime, undefined);
+  assert.equal(request({}).runtime, undefined);
+  assert.throws(() => containerCreateBodySchema.parse({ Image: 'busybox', HostConfig: { Runtime: 7 } }));
+});

@@ -46,6 +46,7 @@ const hostConfigSchema = z.object({
   UTSMode: z.string().nullish(),
   CgroupnsMode: z.string().nullish(),
   AutoRemove: z.boolean().nullish(),
+  Runtime: z.string().nullish(),
   LogConfig: z.object({ Type: z.string().nullish(), Config: stringMap }).nullish(),
   ConsoleSize: z.tuple([z.number().int(), z.number().int()]).nullish(),
   ...hostConfigNetworkFields,
@@ -160,6 +161,8 @@ export function createRequestFromBody(body: ContainerCreateBody, name: string | 
   const mounts = mountRequestsFromBody(host.Binds, host.Mounts, body.Volumes);
   if (mounts.length > 0) request.mounts = mounts;
   if (networking.network !== undefined) request.network = networking.network;
+  const runtime = text(host.Runtime);
+  if (runtime !== undefined) request.runtime = runtime;
   if (host.ConsoleSize) request.consoleSize = host.ConsoleSize;
   if (text(body.StopSignal) !== undefined) request.stopSignal = body.StopSignal ?? undefined;
   if (body.StopTimeout !== null && body.StopTimeout !== undefined) request.stopTimeout = body.StopTimeout;

@@ -6,6 +6,7 @@ import { humanDuration } from '../base/human-duration.js';
 import type { ContainerRecord } from '../engine/container-record.js';
 import type { ContainerPaths } from '../engine/container-paths.js';
 import type { ContainerConfig as ImageContainerConfig } from '../oci/schemas.js';
+import { DEFAULT_RUNTIME } from '../runtime/oci-runtimes.js';
 import { commandLine } from '../runtime/spec/command-line.js';
 import { healthSuffix, type HealthState } from '../engine/health/health-state.js';
 import { healthcheckView, healthView, restartPolicyView } from './lifecycle-views.js';
@@ -98,6 +99,7 @@ export function inspectView(
     HostConfig: {
       NetworkMode: o.networkMode ?? 'none',
       AutoRemove: config.autoRemove,
+      Runtime: config.runtime ?? DEFAULT_RUNTIME,
       Privileged: o.privileged ?? false,
       ReadonlyRootfs: o.readOnly ?? false,
       CapAdd: o.capAdd ?? null,

@@ -26,6 +26,8 @@ export interface HostConfig {
   Binds?: string[];
   Mounts?: MountConfig[];
   Init?: boolean;
+  /** The OCI runtime (`runc`, `crun`); absent: berthd's default. */
+  Runtime?: string;
   Memory?: number;
   MemorySwap?: number;
   MemoryReservation?: number;

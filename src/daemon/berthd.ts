@@ -28,6 +28,8 @@ interface DaemonOptions {
   gcMinAge: string;
   gcInterval: string;
   initPath?: string;
+  /** The OCI runtime of containers created without --runtime. */
+  defaultRuntime: string;
   insecureRegistry: string[];
   eventsMaxCount: string;
   eventsMaxAge: string;
@@ -67,7 +69,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const unlock = await lockStateRoot(options.root);
   const images = await ImageService.open(options.root);
   const containers = await ContainerEngine.open({
-    images, cgroupParent: options.cgroupParent, eventRetention: eventRetention(options), ...(options.initPath === undefined ? {} : { initPath: options.initPath }),
+    images, cgroupParent: options.cgroupParent, defaultRuntime: options.defaultRuntime, eventRetention: eventRetention(options), ...(options.initPath === undefined ? {} : { initPath: options.initPath }),
   });
   const stopWatermark = startDiskWatermark(options, containers, images);
   const scanner = ScanService.open(options.root);
@@ -118,6 +120,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--gc-low-watermark <percent>', 'until it is at most this full (default: high - 5)')
     .option('--gc-min-age <seconds>', 'keep containers stopped and images loaded less than this long ago', '600')
     .option('--gc-interval <seconds>', 'how often to check the disk', '60')
+    .option('--default-runtime <name>', 'OCI runtime of containers created without --runtime: runc or crun', 'runc')
     .option('--init-path <path>', 'init binary that `run --init` makes PID 1 (default: tini-static on PATH)')
     .option('--insecure-registry <host>', 'registry (host[:port]) that may be reached over plain HTTP; repeatable (loopback ones always may)', (value: string, list: string[]) => [...list, value], [])
     .option('--registry-addr <host:port>', 'also serve berth\'s OCI registry on this address (state in <root>/registry; see berth registry serve for the other settings)')

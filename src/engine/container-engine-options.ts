@@ -10,6 +10,10 @@ export interface ContainerEngineOptions {
   runner?: ProcessRunner;
   clock?: Clock;
   runcPath?: string;
+  /** The crun binary; absent: crun is offered when it is on PATH. */
+  crunPath?: string;
+  /** The runtime of containers created without `--runtime` (default runc). */
+  defaultRuntime?: string;
   conmonPath?: string;
   /** Absolute cgroup parent of every container (default `/berth`). */
   cgroupParent?: string;

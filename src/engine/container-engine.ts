@@ -1,6 +1,6 @@
 /**
  * The node's containers: create, start, stop, kill, restart, pause, unpause, remove, wait, and
- * live restore. A container is a durable record (SQLite) plus, while it runs, a task (conmon + runc)
+ * live restore. A container is a durable record (SQLite) plus, while it runs, a task (conmon + its OCI runtime)
  * that outlives berthd; exits are read from conmon's exit files, so none is lost while berthd is
  * down. Operations on one container are serialized (kill and reads are not: they are safe at any
  * time); different containers proceed concurrently.
@@ -20,7 +20,7 @@ import type { ImageConfig } from '../oci/schemas.js';
 import { attachSocketPath } from '../runtime/attach-socket.js';
 import { resizeTerminal, terminalControlPath } from '../runtime/terminal-resize.js';
 import { readExitCode, wasOomKilled } from '../runtime/exit-file.js';
-import { RuncCli } from '../runtime/runc.js';
+import { OciRuntimes } from '../runtime/oci-runtimes.js';
 import { stopContainer } from '../runtime/stop-container.js';
 import { AttachRegistry } from './attach-registry.js';
 import { ContainerEvents } from './container-events.js';
@@ -28,7 +28,7 @@ import { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord, type ContainerState } from './container-record.js';
 import { ContainerStore } from './container-store.js';
 import { attachRunNetwork, type NetworkingContext } from './container-networking.js';
-import { cleanupTask, createTask, type TaskContext } from './container-task.js';
+import { cleanupTask, createTask, runtimeNameOf, runtimeOf, type TaskContext } from './container-task.js';
 import { prepareContainer, type CreateContainerRequest } from './create-container.js';
 import { ExecSessions } from './exec-sessions.js';
 import { ExitMonitor } from './exit-monitor.js';
@@ -64,19 +64,17 @@ export class ContainerEngine {
   readonly restarts: LifecycleServices['restarts'];
   readonly health: LifecycleServices['health'];
 
-  private constructor(options: ContainerEngineOptions, host: HostFacts, network: NetworkService) {
+  private constructor(options: ContainerEngineOptions, host: HostFacts, network: NetworkService, runtimes: OciRuntimes) {
     this.#images = options.images;
     this.#clock = options.clock ?? systemClock;
     this.store = new ContainerStore(options.images.db);
     this.paths = new ContainerPaths(options.images.root.path);
     const runner = options.runner ?? new ChildProcessRunner();
-    const runcPath = findExecutable(options.runcPath ?? 'runc');
     this.volumes = new VolumeService({ db: options.images.db, root: options.images.root.path, runner, clock: this.#clock });
     this.task = {
       paths: this.paths,
-      runc: new RuncCli({ runner, root: this.paths.runtimeRoot, runcPath }),
+      runtimes,
       runner,
-      runcPath,
       conmonPath: findExecutable(options.conmonPath ?? 'conmon'),
       snapshotter: options.images.snapshotter,
       host,
@@ -100,10 +98,16 @@ export class ContainerEngine {
   /** Opens the engine on the image service's state root and restores what runs (live restore). */
   static async open(options: ContainerEngineOptions): Promise<ContainerEngine> {
     const runner = options.runner ?? new ChildProcessRunner();
+    const host = options.host ?? (await readHostFacts());
+    const paths = new ContainerPaths(options.images.root.path);
+    const runtimes = await OciRuntimes.open({
+      runner, layout: host.cgroups, stateDir: (name) => paths.runtimeState(name), wrapperDir: paths.runtimes,
+      runcPath: options.runcPath, crunPath: options.crunPath, defaultRuntime: options.defaultRuntime,
+    });
     const network = await NetworkService.open({
       db: options.images.db, root: options.images.root.path, runner, ...(options.cniPluginDir === undefined ? {} : { pluginDir: options.cniPluginDir }),
     });
-    const engine = new ContainerEngine({ ...options, runner }, options.host ?? (await readHostFacts()), network);
+    const engine = new ContainerEngine({ ...options, runner }, host, network, runtimes);
     await restoreContainers(engine, {
       recordExit: (id) => engine.#recordExit(id),
       removeNow: (record) => engine.#removeNow(record),
@@ -198,14 +202,14 @@ export class ContainerEngine {
       const size = record.config.consoleSize;
       if (size !== undefined && record.config.options.tty === true) await resizeTerminal(terminalControlPath(this.paths.dir(id)), size[0], size[1]);
       await this.attachments.connectWaiting(id, attachSocketPath(this.paths.dir(id)));
-      await this.task.runc.start(id);
+      await runtimeOf(this.task, record).cli.start(id);
       this.#setState(id, {
         ...record.state, status: 'running', pid: launched.pid, conmonPid: launched.conmonPid, attachId: uuid,
         exitCode: 0, oomKilled: false, error: '', startedAt: this.#clock.now().toISOString(),
         restartCount: byPolicy ? record.state.restartCount : 0, manuallyStopped: false,
       });
     } catch (err) {
-      await cleanupTask(this.task, id).catch(() => undefined);
+      await cleanupTask(this.task, id, runtimeNameOf(record)).catch(() => undefined);
       await releaseVolumes(this.#volumeContext(), record).catch(() => undefined);
       const reason = isBerthError(err) ? err.reason : '';
       // Docker's codes: 127 command not found, 126 cannot be run, 125 anything else.
@@ -235,7 +239,7 @@ export class ContainerEngine {
     const stopSignal = options.signal ?? record.config.stopSignal ?? 'TERM';
     if (timeoutS !== 0) this.#note(record.id, 'kill', { signal: stopSignal });
     const { killed } = await stopContainer({
-      runc: this.task.runc, id: record.id, exitDir: this.paths.exits, timeoutMs: timeoutS < 0 ? 2 ** 31 - 1 : timeoutS * 1000, stopSignal,
+      runc: runtimeOf(this.task, record).cli, id: record.id, exitDir: this.paths.exits, timeoutMs: timeoutS < 0 ? 2 ** 31 - 1 : timeoutS * 1000, stopSignal,
     });
     if (killed) this.#note(record.id, 'kill', { signal: 'KILL' });
     await this.#recordExit(record.id);
@@ -256,7 +260,7 @@ export class ContainerEngine {
       return;
     }
     try {
-      await this.task.runc.kill(record.id, signal);
+      await runtimeOf(this.task, record).cli.kill(record.id, signal);
     } catch (err) {
       if (isBerthError(err, 'failed-precondition') || isBerthError(err, 'not-found')) {
         throw errors.conflict('container-not-running', `Container ${record.id} is not running`, { cause: err });
@@ -281,7 +285,7 @@ export class ContainerEngine {
 
   /** Freezes every process of a running container (`pause` false: thaws them). */
   async pause(ref: string, pause = true): Promise<void> {
-    await this.exclusive(ref, (record) => freezeContainer(this.task.runc, this.store, this.events, record, pause));
+    await this.exclusive(ref, (record) => freezeContainer(runtimeOf(this.task, record).cli, this.store, this.events, record, pause));
   }
 
   async unpause(ref: string): Promise<void> {
@@ -316,7 +320,7 @@ export class ContainerEngine {
         }
         this.restarts.noteManualStop(id);
         this.#note(id, 'kill', { signal: 'KILL' });
-        await stopContainer({ runc: this.task.runc, id, exitDir: this.paths.exits, timeoutMs: 0 });
+        await stopContainer({ runc: runtimeOf(this.task, record).cli, id, exitDir: this.paths.exits, timeoutMs: 0 });
         await this.#recordExit(id, { autoRemove: false });
       }
       await this.#removeNow(this.#require(id), options.volumes === true);
@@ -332,7 +336,7 @@ export class ContainerEngine {
   async #removeNow(record: ContainerRecord, removeVolumes = record.config.autoRemove): Promise<void> {
     const { id } = record;
     this.#setState(id, { ...record.state, status: 'removing' });
-    await cleanupTask(this.task, id);
+    await cleanupTask(this.task, id, runtimeNameOf(record));
     const key = this.paths.snapshotKey(id);
     if (this.task.snapshotter.has(key)) await this.task.snapshotter.remove(key);
     await rm(this.paths.dir(id), { recursive: true, force: true });
@@ -363,7 +367,7 @@ export class ContainerEngine {
     const exitCode = await readExitCode(this.paths.exits, id);
     if (exitCode === undefined) return;
     const oomKilled = await wasOomKilled(this.paths.persist(id));
-    await cleanupTask(this.task, id);
+    await cleanupTask(this.task, id, runtimeNameOf(record));
     await releaseVolumes(this.#volumeContext(), record);
     const state: ContainerState = {
       ...record.state, status: 'exited', pid: 0, conmonPid: 0, exitCode, oomKilled, finishedAt: this.#clock.now().toISOString(),

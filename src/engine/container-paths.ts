@@ -7,6 +7,7 @@
  *   containers/<id>/persist/      conmon's exit + oom  containers/<id>/conmon/      conmon's cwd
  *   containers/<id>/exec/<exec>/  one dir per exec     exits/<id>                   exit code
  *   runc/                         runc's --root        sockets/                     attach sockets
+ *   runtime/<name>/               another runtime's --root (crun)    runtime/crun-hybrid   crun's wrapper
  */
 import { join } from 'node:path';
 
@@ -16,7 +17,12 @@ export class ContainerPaths {
   get containers(): string { return join(this.root, 'containers'); }
   get exits(): string { return join(this.root, 'exits'); }
   get runtimeRoot(): string { return join(this.root, 'runc'); }
+  /** Generated runtime wrappers; other runtimes' state dirs below it. */
+  get runtimes(): string { return join(this.root, 'runtime'); }
   get sockets(): string { return join(this.root, 'sockets'); }
+
+  /** The `--root` of the runtime named so (runc keeps its first place, `runc/`). */
+  runtimeState(name: string): string { return name === 'runc' ? this.runtimeRoot : join(this.runtimes, name); }
 
   dir(id: string): string { return join(this.containers, id); }
   rootfs(id: string): string { return join(this.dir(id), 'rootfs'); }

@@ -82,6 +82,8 @@ export const containerConfigSchema = z.object({
   restartPolicy: restartPolicySchema.optional(),
   /** The resolved health check (absent: none). */
   healthcheck: healthcheckConfigSchema.optional(),
+  /** The OCI runtime it runs with (`--runtime`; absent: runc, as before the choice existed). */
+  runtime: z.string().optional(),
 });
 export type ContainerConfig = z.infer<typeof containerConfigSchema>;
 

@@ -13,7 +13,7 @@ import type { NetworkService } from '../network/network-service.js';
 import type { ImageConfig } from '../oci/schemas.js';
 import { removeCgroup } from '../runtime/cgroup-cleanup.js';
 import { launchContainer, type LaunchedContainer } from '../runtime/conmon-launcher.js';
-import type { RuncCli } from '../runtime/runc.js';
+import { DEFAULT_RUNTIME, type OciRuntime, type OciRuntimes } from '../runtime/oci-runtimes.js';
 import { DEFAULT_SECCOMP_PROFILE } from '../runtime/seccomp/default-profile.js';
 import { buildSpec } from '../runtime/spec/build-spec.js';
 import type { RuntimeSpec } from '../runtime/spec/oci-runtime-spec.js';
@@ -28,9 +28,9 @@ import { prepareTaskMounts, resolveInitPath } from './task-mounts.js';
 
 export interface TaskContext {
   paths: ContainerPaths;
-  runc: RuncCli;
+  /** The OCI runtimes by name; each container runs with the one its config names. */
+  runtimes: OciRuntimes;
   runner: ProcessRunner;
-  runcPath: string;
   conmonPath: string;
   snapshotter: OverlaySnapshotter;
   host: HostFacts;
@@ -41,6 +41,16 @@ export interface TaskContext {
   initPath?: string | undefined;
   /** Bridge networking; runs of containers with `config.network` need it. */
   network?: NetworkService;
+}
+
+/** The name of the runtime the container runs with (records from before the choice existed: runc). */
+export function runtimeNameOf(record: ContainerRecord): string {
+  return record.config.runtime ?? DEFAULT_RUNTIME;
+}
+
+/** The container's runtime. Throws invalid-argument (`unknown-runtime`) when this node lacks it. */
+export function runtimeOf(ctx: TaskContext, record: ContainerRecord): OciRuntime {
+  return ctx.runtimes.get(runtimeNameOf(record));
 }
 
 export function cgroupsPathOf(ctx: TaskContext, id: string): string {
@@ -88,6 +98,7 @@ export async function containerSpec(ctx: TaskContext, record: ContainerRecord, i
  */
 export async function createTask(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, uuid: string, netnsPath?: string): Promise<LaunchedContainer> {
   const { id, config } = record;
+  const runtime = runtimeOf(ctx, record);
   const rootfs = await mountRootfs(ctx, id);
   const spec = await containerSpec(ctx, record, image, rootfs, await prepareTaskMounts(ctx.volumes, record, rootfs), netnsPath);
   await writeFile(ctx.paths.spec(id), JSON.stringify(spec));
@@ -98,8 +109,8 @@ export async function createTask(ctx: TaskContext, record: ContainerRecord, imag
     uuid,
     name: record.name,
     bundleDir: ctx.paths.dir(id),
-    runtimeRoot: ctx.paths.runtimeRoot,
-    runcPath: ctx.runcPath,
+    runtimeRoot: runtime.root,
+    runcPath: runtime.path,
     conmonPath: ctx.conmonPath,
     logPath: ctx.paths.log(id),
     logSizeMax: config.log.maxSize,
@@ -117,18 +128,21 @@ export async function createTask(ctx: TaskContext, record: ContainerRecord, imag
 }
 
 /**
- * Removes what a run leaves once its process is gone: runc's state (and leaf cgroup), the rootfs
- * mount, a leftover leaf cgroup, then its networks (CNI DEL while the namespace exists, then the
- * namespace). Idempotent; safe on a container that never ran.
+ * Removes what a run leaves once its process is gone: the runtime's state (and leaf cgroup), the
+ * rootfs mount, a leftover leaf cgroup, then its networks (CNI DEL while the namespace exists, then
+ * the namespace). `runtime` names the container's runtime; absent (a leftover without a record) or
+ * unknown to this node, every runtime is asked. Idempotent; safe on a container that never ran.
  */
-export async function cleanupTask(ctx: TaskContext, id: string): Promise<void> {
-  try {
-    await ctx.runc.delete(id, { force: true });
-  } catch (err) {
-    if (!isBerthError(err, 'not-found')) throw err;
+export async function cleanupTask(ctx: TaskContext, id: string, runtime?: string): Promise<void> {
+  for (const name of runtime !== undefined && ctx.runtimes.has(runtime) ? [runtime] : ctx.runtimes.names()) {
+    try {
+      await ctx.runtimes.get(name).cli.delete(id, { force: true });
+    } catch (err) {
+      if (!isBerthError(err, 'not-found')) throw err;
+    }
   }
   await unmountAll(ctx.runner, ctx.paths.rootfs(id));
-  // runc removes the leaf; this catches one it could not (the parent stays: other starts use it).
+  // The runtime removes the leaf; this catches one it could not (the parent stays: other starts use it).
   await removeCgroup(ctx.host.cgroups, cgroupsPathOf(ctx, id));
   await ctx.network?.attachments.detachAll(id);
 }

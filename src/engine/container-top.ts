@@ -4,6 +4,7 @@
  */
 import { errors } from '../base/errors.js';
 import type { ContainerEngine } from './container-engine.js';
+import { runtimeOf } from './container-task.js';
 import { isActive } from './container-record.js';
 
 export interface ProcessTable {
@@ -36,7 +37,7 @@ export async function topContainer(engine: ContainerEngine, ref: string, psArgs 
   if (!isActive(record.state)) {
     throw errors.conflict('container-not-running', `Container ${record.id} is not running`);
   }
-  const pids = new Set(await engine.task.runc.pids(record.id));
+  const pids = new Set(await runtimeOf(engine.task, record).cli.pids(record.id));
   const args = psArgs.trim() === '' ? [] : psArgs.trim().split(/\s+/);
   const { stdout } = await engine.task.runner.run('ps', args);
   return filterPsOutput(stdout, pids);

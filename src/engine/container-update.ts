@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { containerResources } from '../runtime/spec/container-resources.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import type { ContainerEngine } from './container-engine.js';
+import { runtimeOf } from './container-task.js';
 import { checkContainerName } from './container-names.js';
 import { isActive, type ContainerConfig } from './container-record.js';
 import { checkRestartPolicy } from './restart/restart-policy.js';
@@ -62,7 +63,7 @@ export async function updateContainer(engine: ContainerEngine, ref: string, upda
       const { devices: _devices, ...live } = resources;
       const file = join(engine.paths.dir(record.id), 'update-resources.json');
       await writeFile(file, JSON.stringify(live));
-      await engine.task.runc.update(record.id, file);
+      await runtimeOf(engine.task, record).cli.update(record.id, file);
     }
     engine.store.setConfig(record.id, config);
     engine.events.emit('action', record.id, 'update', {});

@@ -44,12 +44,15 @@ export interface CreateContainerRequest extends LifecycleRequest {
   mounts?: MountRequest[];
   /** Bridge networks / `container:<id>`; absent = `options.networkMode` (none or host). */
   network?: ContainerNetworkRequest;
+  /** The OCI runtime (`runc`, `crun`); absent = the engine's default. */
+  runtime?: string;
 }
 
 /**
  * Throws not-found (`image-not-found`) for an unknown image, invalid-argument naming the option for
  * a bad option (everything buildSpec checks except user names, which need the root filesystem),
- * conflict (`container-name-taken`) for a name in use.
+ * invalid-argument (`unknown-runtime`) naming a runtime this node lacks, conflict
+ * (`container-name-taken`) for a name in use.
  */
 export async function prepareContainer(engine: ContainerEngine, id: string, request: CreateContainerRequest, clock: Clock): Promise<ContainerRecord> {
   const image = engine.resolveImage(request.image);
@@ -59,6 +62,8 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
   const plan = await planMounts(request.mounts ?? [], imageConfig.config?.Volumes, options.tmpfs);
   if (plan.tmpfs !== undefined) options.tmpfs = plan.tmpfs;
   checkOptions(engine, id, options, imageConfig.config);
+  const { runtimes } = engine.task;
+  const runtime = runtimes.get(request.runtime ?? runtimes.defaultName).name;
 
   const config: ContainerConfig = {
     image: request.image,
@@ -69,6 +74,7 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
     attachStdout: request.attachStdout ?? true,
     attachStderr: request.attachStderr ?? true,
     log: { maxSize: request.logMaxSize ?? DEFAULT_LOG_MAX_SIZE },
+    runtime,
   };
   if (request.stopSignal !== undefined) config.stopSignal = request.stopSignal;
   else if (imageConfig.config?.StopSignal !== undefined) config.stopSignal = imageConfig.config.StopSignal;

@@ -14,6 +14,7 @@ import type { OciProcess } from '../runtime/spec/oci-runtime-spec.js';
 import { resolveUser } from '../runtime/spec/resolve-user.js';
 import { resizeTerminal } from '../runtime/terminal-resize.js';
 import type { ContainerEngine } from './container-engine.js';
+import { runtimeOf } from './container-task.js';
 import { isActive } from './container-record.js';
 
 export interface ExecConfig {
@@ -104,11 +105,12 @@ export class ExecSessions {
     if (record === undefined || !isActive(record.state)) throw errors.conflict('container-not-running', `Container ${session.containerId} is not running`);
     session.started = true;
     const execDir = this.engine.paths.execDir(record.id, id);
+    const runtime = runtimeOf(this.engine.task, record);
     const tty = session.config.tty === true;
     const prepared: PreparedExec = await prepareExec({
       id: record.id,
-      runtimeRoot: this.engine.paths.runtimeRoot,
-      runcPath: this.engine.task.runcPath,
+      runtimeRoot: runtime.root,
+      runcPath: runtime.path,
       conmonPath: this.engine.task.conmonPath,
       process: { ...(await this.#process(record.id, session.config)), terminal: tty },
       execDir,

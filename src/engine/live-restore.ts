@@ -1,9 +1,10 @@
 /**
  * Live restore, run when the engine opens: containers keep running under their conmon while berthd
  * is down. For each container recorded as running, the exit file says whether it exited meanwhile
- * (its code is recorded); otherwise runc says whether it still runs (it is adopted as is). What a
- * crash left half-done is finished or undone: runs whose process vanished without an exit file
- * (host reboot, conmon killed), runc containers, mounts and directories with no record,
+ * (its code is recorded); otherwise its OCI runtime (runc or crun, as its config says) tells whether
+ * it still runs (it is adopted as is). What a crash left half-done is finished or undone: runs whose
+ * process vanished without an exit file (host reboot, conmon killed), containers of any runtime,
+ * mounts and directories with no record,
  * half-removed containers, and writable layers of creates that never committed their record.
  */
 import { readdir, rm } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { isProcessAlive } from '../base/process-alive.js';
 import { readExitCode } from '../runtime/exit-file.js';
 import type { ContainerEngine } from './container-engine.js';
 import { isActive, type ContainerRecord } from './container-record.js';
-import { cleanupTask } from './container-task.js';
+import { cleanupTask, runtimeNameOf, runtimeOf } from './container-task.js';
 
 export interface RestoreHooks {
   recordExit(id: string): Promise<void>;
@@ -30,7 +31,7 @@ export async function restoreContainers(engine: ContainerEngine, hooks: RestoreH
     // Waiting for its restart policy when berthd went down: no run to restore (restarted at boot),
     // but a restart cut short may have left a created runc container and mounts.
     else if (record.state.status === 'restarting') {
-      await cleanupTask(engine.task, record.id).catch(() => undefined);
+      await cleanupTask(engine.task, record.id, runtimeNameOf(record)).catch(() => undefined);
       engine.store.setState(record.id, { ...record.state, status: 'exited' });
     }
     else if (isActive(record.state)) await restoreRun(engine, record, hooks);
@@ -47,7 +48,9 @@ async function restoreRun(engine: ContainerEngine, record: ContainerRecord, hook
     await hooks.recordExit(id);
     return;
   }
-  const status = await engine.task.runc.state(id).then((s) => s.status, (err: unknown) => {
+  // A runtime this node no longer has (crun uninstalled) cannot be asked: conmon alone then tells.
+  const runtime = engine.task.runtimes.has(runtimeNameOf(record)) ? runtimeOf(engine.task, record) : undefined;
+  const status = runtime === undefined ? record.state.status : await runtime.cli.state(id).then((s) => s.status, (err: unknown) => {
     if (isBerthError(err, 'not-found')) return 'gone' as const;
     throw err;
   });
@@ -56,7 +59,7 @@ async function restoreRun(engine: ContainerEngine, record: ContainerRecord, hook
     return;
   }
   // The process (or its conmon, without which no exit would ever be reported) is gone: settle it.
-  await cleanupTask(engine.task, id);
+  await cleanupTask(engine.task, id, runtimeNameOf(record));
   const exitCode = (await readExitCode(engine.paths.exits, id)) ?? LOST_EXIT_CODE;
   const state = {
     ...record.state, status: 'exited' as const, pid: 0, conmonPid: 0, exitCode,
@@ -72,9 +75,12 @@ async function restoreRun(engine: ContainerEngine, record: ContainerRecord, hook
 }
 
 async function removeOrphans(engine: ContainerEngine, known: Set<string>, liveAttachIds: Set<string>): Promise<void> {
-  const runcIds = await engine.task.runc.list().then((list) => list.map((s) => s.id), () => [] as string[]);
+  const runtimeIds: string[] = [];
+  for (const runtime of engine.task.runtimes.all()) {
+    runtimeIds.push(...await runtime.cli.list().then((list) => list.map((s) => s.id), () => [] as string[]));
+  }
   const dirIds = await readdir(engine.paths.containers).catch(() => [] as string[]);
-  for (const id of new Set([...runcIds, ...dirIds])) {
+  for (const id of new Set([...runtimeIds, ...dirIds])) {
     if (known.has(id)) continue;
     await cleanupTask(engine.task, id);
     await rm(engine.paths.dir(id), { recursive: true, force: true });

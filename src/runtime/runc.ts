@@ -1,11 +1,12 @@
 /**
- * A typed wrapper over the runc CLI. Every call passes `--root <state dir>`, so containers of
- * different berth roots (and of tests) never see each other.
+ * A typed wrapper over the runc CLI, the command-line dialect of OCI runtimes that both runc and
+ * crun speak. Every call passes `--root <state dir>`, so containers of different berth roots (and
+ * of tests) never see each other.
  */
 import { z } from 'zod';
-import { BerthError, errors, isBerthError, messageOf } from '../base/errors.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { parseJson } from '../oci/parse-json.js';
+import { classifyRuntimeError } from './runtime-errors.js';
 
 export type RuncStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 
@@ -14,7 +15,8 @@ const stateSchema = z.object({
   pid: z.number().int(),
   status: z.enum(['creating', 'created', 'running', 'paused', 'stopped']),
   bundle: z.string(),
-  rootfs: z.string(),
+  // crun's list leaves it out.
+  rootfs: z.string().optional(),
   created: z.string(),
   annotations: z.record(z.string(), z.string()).nullish(),
 });
@@ -26,46 +28,28 @@ export interface RuncOptions {
   runner: ProcessRunner;
   /** runc's state directory (`--root`). */
   root: string;
-  /** The runc binary (default `runc` on PATH). */
+  /** The runtime's program (default `runc` on PATH); may be a wrapper that execs the runtime. */
   runcPath?: string;
+  /** The runtime's name in messages (default `runc`). */
+  name?: string;
 }
 
 /**
- * Classifies runc's stderr, which is the only signal runc gives. Kept in one place: runc's wording
- * is stable across 1.x (`container does not exist`, `container not running`, ...).
- */
-function classify(id: string, action: string, cause: unknown): BerthError {
-  const stderr = isBerthError(cause) && typeof cause.details.stderr === 'string' ? cause.details.stderr : messageOf(cause);
-  const details = { id, action, stderr };
-  const msg = `runc ${action} ${id}: ${stderr.trim() || messageOf(cause)}`;
-  if (isBerthError(cause, 'not-found') && cause.reason === 'command-not-found') return cause;
-  if (/does not exist|container not found/i.test(stderr)) return errors.notFound('container-not-found', msg, { cause, details });
-  if (/already exists/i.test(stderr)) return errors.alreadyExists('container-exists', msg, { cause, details });
-  if (/not running|container is stopped|process already finished/i.test(stderr)) {
-    return errors.failedPrecondition('container-not-running', msg, { cause, details });
-  }
-  if (/is paused|not paused|cannot be paused|not in (the )?(running|paused)/i.test(stderr)) {
-    return errors.failedPrecondition('container-wrong-state', msg, { cause, details });
-  }
-  if (/is running|cannot delete container .* that is not stopped/i.test(stderr)) {
-    return errors.failedPrecondition('container-running', msg, { cause, details });
-  }
-  return errors.internal('runc-failed', msg, { cause, details });
-}
-
-/**
- * The runc CLI on one state root. Every method throws not-found (`container-not-found`) when
+ * An OCI runtime's CLI on one state root. Every method throws not-found (`container-not-found`) when
  * runc does not know the id, failed-precondition (`container-not-running`, `container-wrong-state`,
  * `container-running`) when the container is in the wrong state for the operation, not-found
- * (`command-not-found`) when runc is missing, internal (`runc-failed`) otherwise.
+ * (`command-not-found`) when the runtime is missing, internal (`runc-failed`) otherwise (see
+ * runtime-errors.ts).
  * Calls for different containers are safe concurrently; runc itself locks per container.
  */
 export class RuncCli {
+  readonly name: string;
   readonly root: string;
   readonly runcPath: string;
   readonly #runner: ProcessRunner;
 
   constructor(options: RuncOptions) {
+    this.name = options.name ?? 'runc';
     this.root = options.root;
     this.runcPath = options.runcPath ?? 'runc';
     this.#runner = options.runner;
@@ -76,13 +60,13 @@ export class RuncCli {
       const { stdout } = await this.#runner.run(this.runcPath, ['--root', this.root, ...args]);
       return stdout;
     } catch (cause) {
-      throw classify(id, action, cause);
+      throw classifyRuntimeError(this.name, id, action, cause);
     }
   }
 
   /** The container's state. */
   async state(id: string): Promise<RuncState> {
-    return parseJson(stateSchema, await this.#run(id, 'state', ['state', id]), `runc state ${id}`);
+    return parseJson(stateSchema, await this.#run(id, 'state', ['state', id]), `${this.name} state ${id}`);
   }
 
   /** Every container in this root (an empty list when the root does not exist yet). */
@@ -90,7 +74,7 @@ export class RuncCli {
     const out = await this.#run('', 'list', ['list', '--format', 'json']);
     const trimmed = out.trim();
     if (trimmed === '' || trimmed === 'null') return [];
-    return parseJson(z.array(stateSchema), trimmed, 'runc list');
+    return parseJson(z.array(stateSchema), trimmed, `${this.name} list`);
   }
 
   /** Starts a created container's process (the user's command). */
@@ -133,6 +117,6 @@ export class RuncCli {
   /** The host pids of the container's processes. */
   async pids(id: string): Promise<number[]> {
     const out = await this.#run(id, 'ps', ['ps', '--format', 'json', id]);
-    return parseJson(z.array(z.number().int()).nullable(), out.trim() || 'null', `runc ps ${id}`) ?? [];
+    return parseJson(z.array(z.number().int()).nullable(), out.trim() || 'null', `${this.name} ps ${id}`) ?? [];
   }
 }

@@ -2,13 +2,14 @@ import { cpus, hostname, release, totalmem } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { ImageService } from '../../images/image-service.js';
 import { hostPlatform } from '../../oci/platform.js';
+import type { OciRuntimes } from '../../runtime/oci-runtimes.js';
 import { API_VERSION, MIN_API_VERSION } from '../api-version.js';
 import { BERTH_VERSION } from '../../base/version.js';
 
 const KERNEL_ARCH: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64' };
 
-/** `/_ping`, `/version`, `/info`, `/system/df`. */
-export function systemRoutes(app: FastifyInstance, images: ImageService): void {
+/** `/_ping`, `/version`, `/info`, `/system/df`. `/info` lists the node's OCI runtimes. */
+export function systemRoutes(app: FastifyInstance, images: ImageService, runtimes: OciRuntimes): void {
   const ping = {
     'API-Version': API_VERSION,
     'Docker-Experimental': 'false',
@@ -59,8 +60,8 @@ export function systemRoutes(app: FastifyInstance, images: ImageService): void {
       NCPU: cpus().length,
       MemTotal: totalmem(),
       CgroupDriver: 'cgroupfs',
-      DefaultRuntime: 'runc',
-      Runtimes: { runc: { path: 'runc' } },
+      DefaultRuntime: runtimes.defaultName,
+      Runtimes: Object.fromEntries(runtimes.all().map((r) => [r.name, { path: r.binary }])),
       SecurityOptions: ['name=seccomp,profile=builtin'],
       LoggingDriver: 'k8s-file',
       Plugins: { Volume: ['local'], Network: [], Authorization: null, Log: ['k8s-file'] },

@@ -64,6 +64,7 @@ export interface CreateFlags extends ResourceFlags, LifecycleFlags {
   volume: string[];
   mount: string[];
   init?: boolean;
+  runtime?: string;
 }
 
 const repeat = (flags: string, description: string): OptionSpec => ({ flags, description, repeat: true });
@@ -132,5 +133,6 @@ export const CREATE_OPTIONS: OptionSpec[] = [
   repeat('-v, --volume <[source:]path[:opts]>', 'volume (name:/path), bind mount (/host:/path[:ro,rshared]) or anonymous volume (/path); repeatable'),
   repeat('--mount <type=…,source=…,target=…>', 'mount: type=volume|bind|tmpfs, source, target, readonly, volume-opt, volume-nocopy, bind-propagation, tmpfs-size, tmpfs-mode; repeatable'),
   { flags: '--init', description: 'run an init (tini) as PID 1: forwards signals, reaps zombies' },
+  { flags: '--runtime <name>', description: 'OCI runtime: runc or crun (default: berthd\'s --default-runtime)' },
   ...LIFECYCLE_OPTIONS,
 ];

@@ -79,3 +79,10 @@ test('small parsers', () => {
   assert.equal(nanoCpus('0.5'), 500_000_000);
   assert.deepEqual(tmpfsMounts(['/a:ro,size=1m']), { '/a': 'ro,size=1m' });
 });
+
+test('--runtime becomes HostConfig.Runtime; absent, berthd picks its default', () => {
+  const chosen = parseRun(['--runtime', 'crun', 'busybox']);
+  assert.equal(createConfigFromFlags(chosen.image, chosen.args, chosen.flags, {}).HostConfig?.Runtime, 'crun');
+  const plain = parseRun(['busybox']);
+  assert.equal(createConfigFromFlags(plain.image, plain.args, plain.flags, {}).HostConfig?.Runtime, undefined);
+});

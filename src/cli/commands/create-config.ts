@@ -137,6 +137,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     Binds: nonEmpty(volumes.binds),
     Mounts: nonEmpty(flags.mount.map(parseMountFlag)),
     Init: flags.init === true ? true : undefined,
+    Runtime: flags.runtime,
     LogConfig: flags.logDriver === undefined && flags.logOpt.length === 0 ? undefined : { Type: flags.logDriver ?? '', Config: logOpts },
     ...networking.host,
     RestartPolicy,
