@@ -55,16 +55,17 @@ describe('docker and berth CLIs: runc and crun', { skip: skip() }, () => {
     assert.equal(r.code, 125);
     assert.match(r.err, /unknown or invalid runtime name: nosuch/);
     const berth = await berthAt(s.daemon.socketPath, ['run', '--rm', '--runtime', 'nosuch', 'busybox', 'true']);
-    assert.notEqual(berth.code, 0);
+    assert.equal(berth.code, 2); // invalid-argument
     assert.match(berth.stderr, /unknown or invalid runtime name: nosuch/);
     assert.equal(ok('ps', '-aq').trim(), '');
   });
 
-  test('berth run --runtime crun; exec and top in a crun container; a restarted berthd adopts it', async () => {
+  test('berth run --runtime crun; exec, top and stats of a crun container; a restarted berthd adopts it', async () => {
     const run = await berthAt(s.daemon.socketPath, ['run', '-d', '--runtime', 'crun', '--name', 'kept', 'busybox', 'sleep', '1000']);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(ok('exec', 'kept', 'echo', 'in crun'), 'in crun\n');
     assert.match(ok('top', 'kept'), /sleep 1000/);
+    assert.match(ok('stats', '--no-stream', '--format', '{{.MemUsage}}', 'kept'), /^\d+(\.\d+)?[KMG]i?B \/ /);
     const pid = ok('inspect', '--format', '{{.State.Pid}}', 'kept').trim();
     assert.equal(await s.daemon.stop(), 0);
     await s.startDaemon();

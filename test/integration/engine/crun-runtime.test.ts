@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { isBerthError } from '../../../src/base/errors.js';
 import { findExecutable } from '../../../src/base/find-executable.js';
 import { isProcessAlive } from '../../../src/base/process-alive.js';
+import { topContainer } from '../../../src/engine/container-top.js';
 import { updateContainer } from '../../../src/engine/container-update.js';
 import { cgroupDirs } from '../../../src/runtime/cgroup-layout.js';
 import { EngineFixture, eventually, skipReason } from './engine-fixture.js';
@@ -97,6 +98,16 @@ describe('crun as a container runtime', { skip: skipReason() ?? crunMissing() },
     assert.equal(await limit(), 64 * MiB);
     await updateContainer(f.engine, id, { resources: { memory: 128 * MiB } });
     assert.equal(await limit(), 128 * MiB);
+    await f.engine.stop(id, { timeoutS: 0 });
+  });
+
+  test('a memory hog is OOM-killed and reported; top lists a running container\'s processes', async () => {
+    const r = await f.run({ memory: 16 * MiB, cmd: ['sh', '-c', 'x=aaaaaaaaaaaaaaaa; while true; do x=$x$x; done'] }, crun);
+    assert.equal(r.exitCode, 137);
+    assert.equal(f.engine.inspect(r.id).state.oomKilled, true);
+    const id = await startSleeper();
+    const table = await topContainer(f.engine, id);
+    assert.ok(table.processes.some((row) => row.join(' ').includes('sleep 1000')), JSON.stringify(table));
     await f.engine.stop(id, { timeoutS: 0 });
   });
 
