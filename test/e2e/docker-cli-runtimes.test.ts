@@ -43,6 +43,7 @@ describe('docker and berth CLIs: runc and crun', { skip: skip() }, () => {
   test('docker run --rm --runtime picks the runtime; inspect shows it; the default applies without the flag', () => {
     assert.equal(ok('run', '--rm', '--runtime', 'crun', 'busybox', 'echo', 'hello from crun'), 'hello from crun\n');
     assert.equal(ok('run', '--rm', '--runtime', 'runc', 'busybox', 'echo', 'hello from runc'), 'hello from runc\n');
+    assert.match(ok('run', '--rm', '-t', '--runtime', 'crun', 'busybox', 'tty'), /^\/dev\/pts\/\d+\r?\n$/);
     ok('create', '--name', 'by-default', 'busybox', 'true');
     ok('create', '--name', 'with-runc', '--runtime', 'runc', 'busybox', 'true');
     assert.equal(ok('inspect', '--format', '{{.HostConfig.Runtime}}', 'by-default').trim(), 'crun');
@@ -64,6 +65,7 @@ describe('docker and berth CLIs: runc and crun', { skip: skip() }, () => {
     const run = await berthAt(s.daemon.socketPath, ['run', '-d', '--runtime', 'crun', '--name', 'kept', 'busybox', 'sleep', '1000']);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(ok('exec', 'kept', 'echo', 'in crun'), 'in crun\n');
+    assert.match(ok('exec', '-t', 'kept', 'tty'), /^\/dev\/pts\/\d+\r?\n$/);
     assert.match(ok('top', 'kept'), /sleep 1000/);
     assert.match(ok('stats', '--no-stream', '--format', '{{.MemUsage}}', 'kept'), /^\d+(\.\d+)?[KMG]i?B \/ /);
     const pid = ok('inspect', '--format', '{{.State.Pid}}', 'kept').trim();
