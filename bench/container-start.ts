@@ -10,7 +10,8 @@
 // 3. Daemon RSS (dockerd + containerd / berthd) at idle before any container and after phase 2.
 // A side that fails shows its error in its cells; the others go on. Everything made is removed at the
 // end, on failure, and on SIGINT/SIGTERM; leftovers of a killed run are removed at the next start.
-// Run: npm run build && node dist/bench/container-start.js [--runs 20] [--warmups 2] [--idle 50] [--parallel 8]
+// `--runtime crun` adds a fourth client: the docker CLI → berthd with `--runtime crun` (runc is berthd's default).
+// Run: npm run build && node dist/bench/container-start.js [--runs 20] [--warmups 2] [--idle 50] [--parallel 8] [--runtime crun]
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -33,17 +34,23 @@ async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
 
 interface Options { runs: number; warmups: number; idle: number; parallel: number }
 
-function parseOptions(args: readonly string[]): Options {
+/** The numeric options, and the OCI runtime of the extra berthd client (`--runtime NAME`), if asked. */
+function parseOptions(args: readonly string[]): Options & { runtime?: string } {
   const options: Options = { runs: 20, warmups: 2, idle: 50, parallel: 8 };
+  let runtime: string | undefined;
   for (let i = 0; i < args.length; i += 2) {
     const key = args[i]?.replace(/^--/, '') ?? '';
+    if (key === 'runtime' && args[i + 1] !== undefined) {
+      runtime = args[i + 1];
+      continue;
+    }
     const value = Number(args[i + 1]);
     if (!(key in options) || !Number.isInteger(value) || value < (key === 'warmups' ? 0 : 1)) {
-      throw new Error(`bad argument ${args[i] ?? ''} ${args[i + 1] ?? ''} (usage: [--runs N] [--warmups N] [--idle N] [--parallel N])`);
+      throw new Error(`bad argument ${args[i] ?? ''} ${args[i + 1] ?? ''} (usage: [--runs N] [--warmups N] [--idle N] [--parallel N] [--runtime NAME])`);
     }
     options[key as keyof Options] = value;
   }
-  return options;
+  return runtime === undefined ? options : { ...options, runtime };
 }
 
 /** One client's measurements as they are gathered; `down` is set when its engine never became ready. */
@@ -155,6 +162,10 @@ async function main(): Promise<void> {
     { client: dockerClient('docker CLI → berthd', 'berth', PATHS.berthSocket, PATHS.cli), runMs: [] },
     { client: berthClient(PATHS.berthSocket), runMs: [] },
   ];
+  if (options.runtime !== undefined) {
+    const viaDockerClient = dockerClient(`docker CLI → berthd, ${options.runtime}`, 'berth', PATHS.berthSocket, PATHS.cli);
+    sides.push({ client: { ...viaDockerClient, runFlags: [...viaDockerClient.runFlags, '--runtime', options.runtime] }, runMs: [] });
+  }
   const [dockerSide, viaDocker] = sides as [Side, Side, Side];
   let report: string;
   try {
