@@ -111,18 +111,24 @@ describe('crun as a container runtime', { skip: skipReason() ?? crunMissing() },
     await f.engine.stop(id, { timeoutS: 0 });
   });
 
-  test('a reopened engine (berthd restart) adopts a running crun container and can still stop it', async () => {
+  test('a reopened engine (berthd restart) adopts running crun and runc containers and can still stop them', async () => {
     const id = await startSleeper();
+    const withRunc = await f.create({ cmd: ['sleep', '1000'] }, { runtime: 'runc' });
+    await f.engine.start(withRunc);
     const { pid } = f.engine.inspect(id).state;
     await f.reopen();
     const { state } = f.engine.inspect(id);
     assert.equal(state.status, 'running');
     assert.equal(state.pid, pid);
     assert.ok(isProcessAlive(pid));
+    assert.equal(f.engine.inspect(withRunc).state.status, 'running');
     assert.deepEqual(await crunState(), [id]);
+    assert.deepEqual(await readdir(f.engine.paths.runtimeRoot), [withRunc]);
     await f.engine.stop(id, { timeoutS: 0 });
     assert.equal(f.engine.inspect(id).state.exitCode, 137);
     assert.ok(!isProcessAlive(pid));
+    await f.engine.stop(withRunc, { timeoutS: 0 });
+    assert.equal(f.engine.inspect(withRunc).state.exitCode, 137);
   });
 
   test('an unknown runtime name is rejected at create, naming it, and leaves nothing', async () => {
