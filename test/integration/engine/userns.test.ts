@@ -1,0 +1,66 @@
+// `--userns auto`: container root is an unprivileged host uid of a range no other container has;
+// the image's layers are id-mapped, the writable layer belongs to the range. Needs root.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
+import { EngineFixture, skipReason } from './engine-fixture.js';
+
+/** Uid line of /proc/<pid>/status: real, effective, saved, filesystem. */
+async function hostUids(pid: number): Promise<number[]> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return (/^Uid:\s+(.*)$/m.exec(status)?.[1] ?? '').split(/\s+/).map(Number);
+}
+
+describe('--userns auto', { skip: skipReason() }, () => {
+  let f: EngineFixture;
+  before(async () => { f = await EngineFixture.create(); });
+  after(async () => { await f.cleanup(); });
+
+  test('root inside, a host range outside: writes its root filesystem, files owned by the range', async () => {
+    const r = await f.run({ cmd: ['sh', '-c', 'id -u; touch /etc/x && echo wrote; cat /proc/self/uid_map; head -c 9 /etc/hosts; echo; stat -c %u /bin/sh; cat /sys/fs/cgroup/memory/memory.limit_in_bytes'], memory: 64 * 1024 * 1024 }, { usernsMode: 'auto' });
+    const userns = f.engine.inspect(r.id).config.userns;
+    assert.ok(userns !== undefined);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const [uid, wrote, map, hosts, owner, limit] = r.stdout.trim().split('\n');
+    assert.equal(uid, '0');
+    assert.equal(wrote, 'wrote');
+    assert.deepEqual(map?.trim().split(/\s+/).map(Number), [0, userns.uid, 65536]);
+    assert.equal(hosts, '127.0.0.1');
+    assert.equal(owner, '0', 'image files are root-owned inside');
+    assert.equal(limit, String(64 * 1024 * 1024));
+    const { upper } = f.engine.task.snapshotter.layerDirs(f.engine.paths.snapshotKey(r.id));
+    assert.equal((await stat(join(upper, 'etc', 'x'))).uid, userns.uid);
+  });
+
+  test('PID 1 runs as the range root on the host; ranges are disjoint, survive a restart of the engine and are freed by rm', async () => {
+    const a = await f.create({ cmd: ['sleep', '1000'] }, { usernsMode: 'auto' });
+    const b = await f.create({ cmd: ['sleep', '1000'] }, { usernsMode: 'auto' });
+    await f.engine.start(a);
+    await f.engine.start(b);
+    const [ra, rb] = [f.engine.inspect(a), f.engine.inspect(b)];
+    const [ua, ub] = [ra.config.userns, rb.config.userns];
+    assert.ok(ua !== undefined && ub !== undefined);
+    assert.ok(ua.uid + ua.size <= ub.uid || ub.uid + ub.size <= ua.uid, `${ua.uid} and ${ub.uid} overlap`);
+    assert.deepEqual(await hostUids(ra.state.pid), [ua.uid, ua.uid, ua.uid, ua.uid]);
+    assert.deepEqual(await hostUids(rb.state.pid), [ub.uid, ub.uid, ub.uid, ub.uid]);
+    // Live restore: the id-mapped views and the overlay outlive the engine.
+    await f.reopen();
+    assert.equal(f.engine.inspect(a).state.status, 'running');
+    assert.ok((await currentMountPointsBelow(f.engine.paths.layerViews(a))).length > 0);
+    await f.engine.remove(a, { force: true });
+    await f.engine.remove(b, { force: true });
+    assert.deepEqual(await currentMountPointsBelow(f.root), []);
+    // The freed range is handed out again.
+    const c = await f.create({ cmd: ['true'] }, { usernsMode: 'auto' });
+    assert.equal(f.engine.inspect(c).config.userns?.uid, Math.min(ua.uid, ub.uid));
+    await f.engine.remove(c);
+  });
+
+  test('without --userns the container stays in the host user namespace', async () => {
+    const r = await f.run({ cmd: ['cat', '/proc/self/uid_map'] });
+    assert.equal(f.engine.inspect(r.id).config.userns, undefined);
+    assert.deepEqual(r.stdout.trim().split(/\s+/).map(Number), [0, 0, 4294967295]);
+  });
+});
