@@ -26,9 +26,8 @@ import type { VolumeService } from '../volumes/volume-service.js';
 import type { BindMountSpec } from '../runtime/spec/user-mounts.js';
 import { prepareTaskMounts, resolveInitPath } from './task-mounts.js';
 import type { UsernsConfig } from '../runtime/userns/id-ranges.js';
-import { withUserNamespace } from '../runtime/userns/user-namespace-spec.js';
 import { unmountViewsBelow } from '../runtime/userns/idmapped-views.js';
-import { mountUsernsRootfs, type UsernsSettings } from './userns-container.js';
+import { mountUsernsRootfs, usernsRuntimeSpec, type UsernsSettings } from './userns-container.js';
 
 export interface TaskContext {
   paths: ContainerPaths;
@@ -87,7 +86,7 @@ export async function containerSpec(ctx: TaskContext, record: ContainerRecord, i
     ...(config.options.init === true ? { initPath: resolveInitPath(ctx.initPath) } : {}),
     ...(netnsPath === undefined ? {} : { networkNamespacePath: netnsPath }),
   });
-  return config.userns === undefined ? spec : withUserNamespace(spec, config.userns);
+  return config.userns === undefined ? spec : usernsRuntimeSpec(ctx.runner, spec, config.userns, netnsPath);
 }
 
 /**

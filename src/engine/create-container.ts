@@ -21,7 +21,7 @@ import { resolveInitPath } from './task-mounts.js';
 import { ensureVolumes } from './volume-usage.js';
 import { lifecycleConfig, type LifecycleRequest } from './lifecycle-config.js';
 import type { UsernsMode } from '../runtime/userns/id-ranges.js';
-import { chooseUserns, chownEtcFiles } from './userns-container.js';
+import { chooseUserns, chownEtcFiles, createVolumesFor } from './userns-container.js';
 
 /** Size at which a container's log starts afresh unless `logMaxSize` says otherwise. */
 export const DEFAULT_LOG_MAX_SIZE = 20 * 1024 * 1024;
@@ -108,7 +108,8 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
     await writeFile(paths.etcFile(id, 'resolv.conf'), files.resolvConf);
     if (userns !== undefined) await chownEtcFiles(paths, id, userns);
     // After the record: a concurrent `volume rm` either sees this container or ran before (and is undone here).
-    await ensureVolumes(engine.volumes, plan.volumes);
+    if (userns === undefined) await ensureVolumes(engine.volumes, plan.volumes);
+    else await createVolumesFor(engine.volumes, plan.volumes, userns);
   } catch (err) {
     const key = engine.paths.snapshotKey(id);
     if (engine.task.snapshotter.has(key)) await engine.task.snapshotter.remove(key).catch(() => undefined);

@@ -1,12 +1,12 @@
 /**
  * Containers in their own user namespace (`--userns auto`): the host id range is chosen at create
  * (the lowest free slot of the pool; a range is in use while a container record names it, so `rm`
- * frees it), the etc files are given to the range's root, and each run mounts the rootfs as an
+ * frees it), the etc files and the volumes it creates are given to the range's root, and each run mounts the rootfs as an
  * overlay whose lower layers are id-mapped views (`<container>/layers/<n>`) and whose upper dir
  * belongs to the range's root. The views are unmounted with the rootfs in `cleanupTask`.
  */
 import { readFile, chmod, chown, mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { errors } from '../base/errors.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { allocateUserns, usernsPoolOf, type UsernsConfig, type UsernsMode, type UsernsPool } from '../runtime/userns/id-ranges.js';
@@ -16,6 +16,9 @@ import { performMounts } from '../snapshots/mount-table.js';
 import type { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
 import type { ContainerPaths } from './container-paths.js';
 import type { ContainerRecord } from './container-record.js';
+import type { RuntimeSpec } from '../runtime/spec/oci-runtime-spec.js';
+import { withUserNamespace } from '../runtime/userns/user-namespace-spec.js';
+import type { CreateVolumeRequest, VolumeService } from '../volumes/volume-service.js';
 
 /** What the engine knows about user namespaces: where ranges come from, the default mode, the program. */
 export interface UsernsSettings {
@@ -43,12 +46,34 @@ export function chooseUserns(settings: UsernsSettings, requested: UsernsMode | u
   if (options.privileged === true) {
     throw errors.invalidArgument('userns-conflict', 'HostConfig.Privileged: a privileged container needs the host user namespace (--userns host)');
   }
+  if (options.pidMode === 'host') {
+    throw errors.invalidArgument('userns-conflict', 'HostConfig.PidMode: the host PID namespace needs the host user namespace (--userns host)');
+  }
   return allocateUserns(settings.pool, records.flatMap((r) => (r.config.userns === undefined ? [] : [r.config.userns])));
 }
 
 /** Gives the container's etc files to its root, so that it may rewrite them as in Docker. */
 export async function chownEtcFiles(paths: ContainerPaths, id: string, userns: UsernsConfig): Promise<void> {
   for (const name of ['hosts', 'hostname', 'resolv.conf'] as const) await chown(paths.etcFile(id, name), userns.uid, userns.gid);
+}
+
+/**
+ * The spec with the container's user namespace; the net sysctls the container cannot write in a
+ * namespace berth made are written here, from the host, before it starts.
+ */
+export async function usernsRuntimeSpec(runner: ProcessRunner, spec: RuntimeSpec, userns: UsernsConfig, netnsPath: string | undefined): Promise<RuntimeSpec> {
+  const result = withUserNamespace(spec, userns);
+  const settings = Object.entries(result.netnsSysctls).map(([key, value]) => `${key}=${value}`);
+  if (netnsPath !== undefined && settings.length > 0) await runner.run('nsenter', [`--net=${netnsPath}`, '--', 'sysctl', '-q', '-w', ...settings]);
+  return result.spec;
+}
+
+/** Creates the new container's volumes; those made now belong to its root (Docker's userns-remap does the same). */
+export async function createVolumesFor(volumes: VolumeService, requests: readonly CreateVolumeRequest[], userns: UsernsConfig): Promise<void> {
+  for (const request of requests) {
+    const { record, created } = await volumes.create(request);
+    if (created) await chown(volumes.dataDir(record.name), userns.uid, userns.gid);
+  }
 }
 
 export interface UsernsRootfsContext {
@@ -67,7 +92,7 @@ export async function mountUsernsRootfs(ctx: UsernsRootfsContext, id: string, us
   const key = ctx.paths.snapshotKey(id);
   const [mount] = ctx.snapshotter.mounts(key);
   const { upper, lowers } = ctx.snapshotter.layerDirs(key);
-  for (const dir of [ctx.paths.root, ctx.paths.containers, ctx.paths.dir(id)]) await allowSearch(dir);
+  await allowSearch(ctx.paths, id);
   await chown(upper, userns.uid, userns.gid);
   if (mount?.type !== 'overlay') {
     await ctx.snapshotter.mount(key, target);
@@ -89,7 +114,21 @@ export async function mountUsernsRootfs(ctx: UsernsRootfsContext, id: string, us
   }
 }
 
-async function allowSearch(dir: string): Promise<void> {
-  const { mode } = await stat(dir);
-  if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+/**
+ * Gives others search permission on the state root, `containers/` and the container's dir; the
+ * directories above the state root are the host's: throws failed-precondition
+ * (`state-root-not-searchable`) when one of them lacks it.
+ */
+async function allowSearch(paths: ContainerPaths, id: string): Promise<void> {
+  for (let dir = dirname(resolve(paths.root)); ; dir = dirname(dir)) {
+    if (((await stat(dir)).mode & 0o001) === 0) {
+      throw errors.failedPrecondition('state-root-not-searchable',
+        `${dir} is not searchable by others, so a container's root in its own user namespace cannot reach its root filesystem under ${paths.root} (chmod o+x ${dir}, or use --userns host)`);
+    }
+    if (dir === '/') break;
+  }
+  for (const dir of [paths.root, paths.containers, paths.dir(id)]) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+  }
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
+import { isBerthError } from '../../../src/base/errors.js';
 import { EngineFixture, skipReason } from './engine-fixture.js';
 
 /** Uid line of /proc/<pid>/status: real, effective, saved, filesystem. */
@@ -58,7 +59,28 @@ describe('--userns auto', { skip: skipReason() }, () => {
     await f.engine.remove(c);
   });
 
-  test('without --userns the container stays in the host user namespace', async () => {
+  test('on a bridge network it serves port 80 to another container; a volume it creates is its own; restart works', async () => {
+    await f.engine.network.create({ name: 'usernsnet' });
+    try {
+      const web = await f.create(
+        { cmd: ['sh', '-c', 'echo hi > /v/index.html && exec httpd -f -p 80 -h /v'] },
+        { name: 'usweb', usernsMode: 'auto', network: { mode: 'usernsnet' }, mounts: [{ type: 'volume', source: 'usvol', target: '/v', readOnly: false, noCopy: false }] },
+      );
+      await f.engine.start(web);
+      await f.engine.restart(web, { timeoutS: 0 });
+      const client = await f.run({ cmd: ['sh', '-c', 'for i in 1 2 3 4 5; do timeout 3 wget -qO- http://usweb/ && exit 0; sleep 1; done; exit 1'] }, { network: { mode: 'usernsnet' } });
+      assert.equal(client.stdout, 'hi\n', client.stderr);
+      const userns = f.engine.inspect(web).config.userns;
+      assert.equal((await stat(join(f.engine.volumes.dataDir('usvol'), 'index.html'))).uid, userns?.uid);
+    } finally {
+      for (const record of f.engine.list()) await f.engine.remove(record.id, { force: true });
+      await f.engine.volumes.remove('usvol').catch(() => undefined);
+      await f.engine.network.remove('usernsnet').catch(() => undefined);
+    }
+  });
+
+  test('without --userns the container stays in the host user namespace; --privileged needs it', async () => {
+    await assert.rejects(f.create({ privileged: true, cmd: ['true'] }, { usernsMode: 'auto' }), (err) => isBerthError(err, 'invalid-argument') && err.reason === 'userns-conflict');
     const r = await f.run({ cmd: ['cat', '/proc/self/uid_map'] });
     assert.equal(f.engine.inspect(r.id).config.userns, undefined);
     assert.deepEqual(r.stdout.trim().split(/\s+/).map(Number), [0, 0, 4294967295]);
