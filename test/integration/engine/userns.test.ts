@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
 import { isBerthError } from '../../../src/base/errors.js';
+import { commitContainer } from '../../../src/engine/commit-container.js';
 import { EngineFixture, skipReason } from './engine-fixture.js';
 
 /** Uid line of /proc/<pid>/status: real, effective, saved, filesystem. */
@@ -33,6 +34,11 @@ describe('--userns auto', { skip: skipReason() }, () => {
     assert.equal(limit, String(64 * 1024 * 1024));
     const { upper } = f.engine.task.snapshotter.layerDirs(f.engine.paths.snapshotKey(r.id));
     assert.equal((await stat(join(upper, 'etc', 'x'))).uid, userns.uid);
+    // Committed as the container saw it: owned by root in the new layer.
+    const image = await commitContainer(f.engine, f.images, r.id, { names: ['docker.io/library/userns-committed:latest'] });
+    const check = await f.run({ cmd: ['stat', '-c', '%u:%g', '/etc/x'] }, { image: image.id });
+    assert.equal(check.stdout, '0:0\n', check.stderr);
+    await f.engine.remove(check.id);
   });
 
   test('PID 1 runs as the range root on the host; ranges are disjoint, survive a restart of the engine and are freed by rm', async () => {
