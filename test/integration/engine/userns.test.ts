@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
 import { isBerthError } from '../../../src/base/errors.js';
 import { commitContainer } from '../../../src/engine/commit-container.js';
+import { exportContainer } from '../../../src/engine/container-files.js';
+import { extract } from 'tar-stream';
 import { EngineFixture, skipReason } from './engine-fixture.js';
 
 /** Uid line of /proc/<pid>/status: real, effective, saved, filesystem. */
@@ -17,6 +19,27 @@ async function hostUids(pid: number): Promise<number[]> {
 
 describe('--userns auto', { skip: skipReason() }, () => {
   let f: EngineFixture;
+
+  /** uid:gid of the named entries of the container's export tar. */
+  async function exportedOwners(id: string, names: string[]): Promise<Record<string, string>> {
+    const owners: Record<string, string> = {};
+    await exportContainer(f.engine, id, async (tar) => {
+      const ex = extract();
+      const done = new Promise<void>((resolve, reject) => {
+        ex.on('entry', (header, stream, next) => {
+          if (names.includes(header.name)) owners[header.name] = `${header.uid}:${header.gid}`;
+          stream.on('end', next);
+          stream.resume();
+        });
+        ex.on('finish', resolve);
+        ex.on('error', reject);
+      });
+      tar.pipe(ex);
+      await done;
+    });
+    return owners;
+  }
+
   before(async () => { f = await EngineFixture.create(); });
   after(async () => { await f.cleanup(); });
 
@@ -34,6 +57,10 @@ describe('--userns auto', { skip: skipReason() }, () => {
     assert.equal(limit, String(64 * 1024 * 1024));
     const { upper } = f.engine.task.snapshotter.layerDirs(f.engine.paths.snapshotKey(r.id));
     assert.equal((await stat(join(upper, 'etc', 'x'))).uid, userns.uid);
+    // Exported (stopped: mounted for the call, views unmounted after) as the container saw it.
+    const owners = await exportedOwners(r.id, ['etc/x', 'bin/sh']);
+    assert.deepEqual(owners, { 'etc/x': '0:0', 'bin/sh': '0:0' });
+    assert.deepEqual(await currentMountPointsBelow(f.engine.paths.dir(r.id)), []);
     // Committed as the container saw it: owned by root in the new layer.
     const image = await commitContainer(f.engine, f.images, r.id, { names: ['docker.io/library/userns-committed:latest'] });
     const check = await f.run({ cmd: ['stat', '-c', '%u:%g', '/etc/x'] }, { image: image.id });
