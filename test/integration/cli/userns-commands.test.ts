@@ -32,6 +32,14 @@ describe('berth CLI: --userns through berthd --userns-default auto', { skip: nee
     const [plain] = JSON.parse(await f.ok(['inspect', 'plain'])) as Inspected[];
     assert.deepEqual([plain?.HostConfig.UsernsMode, plain?.UserNamespace], ['', null]);
 
+    // exec joins the container's user namespace.
+    await f.ok(['run', '-d', '--name', 'svc', '--network', 'none', 'busybox', 'sleep', '600']);
+    const [svc] = JSON.parse(await f.ok(['inspect', 'svc'])) as Inspected[];
+    const inside = (await f.ok(['exec', 'svc', 'sh', '-c', 'id -u; cat /proc/self/uid_map'])).trim().split('\n');
+    assert.equal(inside[0], '0');
+    assert.equal(Number(inside[1]?.trim().split(/\s+/)[1]), svc?.UserNamespace?.UidMap[0]?.HostID);
+    assert.notEqual(svc?.UserNamespace?.UidMap[0]?.HostID, map.HostID, 'two containers, two ranges');
+
     const bad = await f.cli(['create', '--userns', 'keep-id', 'busybox', 'true']);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /HostConfig\.UsernsMode/);
