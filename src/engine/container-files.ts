@@ -3,8 +3,7 @@
  * (the whole root filesystem as a tar) and `cp` (one path out as a tar, a tar into a directory).
  * Paths are resolved inside the container's root as if chrooted: symlinks never lead out of it.
  * A stopped container's root filesystem is mounted for the operation and unmounted after it.
- * With `--userns auto`, tars show the ids as the container sees them; a tar copied in keeps its
- * ids on disk (a file of host root is nobody's inside).
+ * With `--userns auto`, ids in the tars are those the container sees, both ways.
  */
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, readlink } from 'node:fs/promises';
@@ -47,7 +46,7 @@ export async function withRootfs<T>(engine: ContainerEngine, ref: string, fn: (r
   });
 }
 
-/** `--userns auto`: tars show the ids the container sees, not the host range. */
+/** `--userns auto`: tar ids are those the container sees, not the host range. */
 function idMapOf(record: ContainerRecord): { idMap?: UsernsConfig } {
   return record.config.userns === undefined ? {} : { idMap: record.config.userns };
 }
@@ -138,7 +137,7 @@ export async function writeContainerPath(engine: ContainerEngine, ref: string, p
     if (stat === undefined) throw errors.notFound('container-path-not-found', `Could not find the file ${path} in container ${record.name}`);
     if (!stat.isDirectory()) throw errors.invalidArgument('not-a-directory', `extraction point is not a directory: ${path}`);
     await mkdir(target, { recursive: true });
-    await unpackLayer(tar, target, { runner: engine.task.runner, hash: false });
+    await unpackLayer(tar, target, { runner: engine.task.runner, hash: false, ...idMapOf(record) });
   });
 }
 

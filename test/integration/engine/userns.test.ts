@@ -4,11 +4,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
 import { isBerthError } from '../../../src/base/errors.js';
 import { commitContainer } from '../../../src/engine/commit-container.js';
-import { exportContainer } from '../../../src/engine/container-files.js';
-import { extract } from 'tar-stream';
+import { exportContainer, writeContainerPath } from '../../../src/engine/container-files.js';
+import { extract, pack } from 'tar-stream';
 import { EngineFixture, skipReason } from './engine-fixture.js';
 
 /** Uid line of /proc/<pid>/status: real, effective, saved, filesystem. */
@@ -61,6 +62,14 @@ describe('--userns auto', { skip: skipReason() }, () => {
     const owners = await exportedOwners(r.id, ['etc/x', 'bin/sh']);
     assert.deepEqual(owners, { 'etc/x': '0:0', 'bin/sh': '0:0' });
     assert.deepEqual(await currentMountPointsBelow(f.engine.paths.dir(r.id)), []);
+    // Copied in: the tar's ids are the container's (0 → the range root, 1000 → uid + 1000).
+    const tar = pack();
+    tar.entry({ name: 'in-root.txt', uid: 0, gid: 0, mode: 0o644 }, 'a');
+    tar.entry({ name: 'in-user.txt', uid: 1000, gid: 1000, mode: 0o644 }, 'b');
+    tar.finalize();
+    await writeContainerPath(f.engine, r.id, '/tmp', Readable.from(tar));
+    assert.equal((await stat(join(upper, 'tmp', 'in-root.txt'))).uid, userns.uid);
+    assert.equal((await stat(join(upper, 'tmp', 'in-user.txt'))).gid, userns.gid + 1000);
     // Committed as the container saw it: owned by root in the new layer.
     const image = await commitContainer(f.engine, f.images, r.id, { names: ['docker.io/library/userns-committed:latest'] });
     const check = await f.run({ cmd: ['stat', '-c', '%u:%g', '/etc/x'] }, { image: image.id });
