@@ -19,7 +19,6 @@
 #include <limits.h>
 #include <linux/mount.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,24 +68,25 @@ static int write_file(const char *path, const char *text) {
  */
 static int make_userns(unsigned long uid, unsigned long gid, unsigned long count) {
   int ready[2], done[2];
-  if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(done, O_CLOEXEC) < 0) return fail(-1, "pipe", "");
+  if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(done, O_CLOEXEC) < 0) return fail(-1, "pipe2", "(namespace)");
   pid_t child = fork();
-  if (child < 0) return fail(-1, "fork", "");
+  if (child < 0) return fail(-1, "fork", "(namespace)");
   if (child == 0) {
-    char byte = 0;
+    /* Reports 0 or unshare's errno, then waits for EOF: the parent closes its end when done. */
+    int result = unshare(CLONE_NEWUSER) < 0 ? errno : 0;
+    char byte;
     close(ready[0]);
     close(done[1]);
-    if (unshare(CLONE_NEWUSER) < 0) _exit(1);
-    if (write(ready[1], &byte, 1) != 1) _exit(1);
-    (void)read(done[0], &byte, 1); /* returns 0 (EOF) once the parent is done */
+    if (write(ready[1], &result, sizeof result) != (ssize_t)sizeof result) _exit(1);
+    while (read(done[0], &byte, 1) > 0) {}
     _exit(0);
   }
   close(ready[1]);
   close(done[0]);
-  char byte, path[64], map[96];
-  int fd = -1;
-  if (read(ready[0], &byte, 1) != 1) {
-    errno = ECHILD;
+  char path[64], map[96];
+  int fd = -1, result = ECHILD;
+  if (read(ready[0], &result, sizeof result) != (ssize_t)sizeof result || result != 0) {
+    errno = result;
     fail(-1, "unshare", "CLONE_NEWUSER");
     goto out;
   }

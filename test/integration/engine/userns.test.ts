@@ -121,6 +121,22 @@ describe('--userns auto', { skip: skipReason() }, () => {
     }
   });
 
+  test('a start whose layers cannot be id-mapped fails with a clear error and leaves nothing mounted', async () => {
+    const id = await f.create({ cmd: ['true'] }, { usernsMode: 'auto' });
+    const { program } = f.engine.task.userns;
+    f.engine.task.userns.program = join(f.root, 'no-such-berth-idmap');
+    try {
+      await assert.rejects(f.engine.start(id), (err) => isBerthError(err, 'failed-precondition') && err.reason === 'idmap-program-missing');
+    } finally {
+      f.engine.task.userns.program = program;
+    }
+    assert.deepEqual(await currentMountPointsBelow(f.engine.paths.dir(id)), []);
+    assert.equal(f.engine.inspect(id).state.exitCode, 125);
+    await f.engine.start(id);
+    await f.engine.wait(id);
+    await f.engine.remove(id);
+  });
+
   test('without --userns the container stays in the host user namespace; --privileged needs it', async () => {
     await assert.rejects(f.create({ privileged: true, cmd: ['true'] }, { usernsMode: 'auto' }), (err) => isBerthError(err, 'invalid-argument') && err.reason === 'userns-conflict');
     const r = await f.run({ cmd: ['cat', '/proc/self/uid_map'] });
