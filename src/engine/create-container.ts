@@ -88,7 +88,7 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
     ? checkContainerName(request.name)
     : generateContainerName((candidate) => engine.store.findByName(candidate) !== undefined);
   // No await between choosing the range and inserting the record that claims it.
-  const userns = chooseUserns(engine.task.userns, request.usernsMode, options, engine.store.list());
+  const userns = chooseUserns(engine.task.userns, request.usernsMode, options, () => engine.store.list());
   if (userns !== undefined) config.userns = userns;
   const record: ContainerRecord = { id, name, imageId: image.id, createdAt: clock.now().toISOString(), config, state: initialState() };
   engine.store.insert(record);

@@ -41,7 +41,7 @@ export async function readUsernsPool(): Promise<UsernsPool> {
  * Throws invalid-argument (`userns-conflict`) for options that need the host's user namespace,
  * resource-exhausted when the pool is full.
  */
-export function chooseUserns(settings: UsernsSettings, requested: UsernsMode | undefined, options: ContainerOptions, records: readonly ContainerRecord[]): UsernsConfig | undefined {
+export function chooseUserns(settings: UsernsSettings, requested: UsernsMode | undefined, options: ContainerOptions, records: () => readonly ContainerRecord[]): UsernsConfig | undefined {
   if ((requested ?? settings.defaultMode) !== 'auto') return undefined;
   if (options.privileged === true) {
     throw errors.invalidArgument('userns-conflict', 'HostConfig.Privileged: a privileged container needs the host user namespace (--userns host)');
@@ -49,7 +49,7 @@ export function chooseUserns(settings: UsernsSettings, requested: UsernsMode | u
   if (options.pidMode === 'host') {
     throw errors.invalidArgument('userns-conflict', 'HostConfig.PidMode: the host PID namespace needs the host user namespace (--userns host)');
   }
-  return allocateUserns(settings.pool, records.flatMap((r) => (r.config.userns === undefined ? [] : [r.config.userns])));
+  return allocateUserns(settings.pool, records().flatMap((r) => (r.config.userns === undefined ? [] : [r.config.userns])));
 }
 
 /** Gives the container's etc files to its root, so that it may rewrite them as in Docker. */
