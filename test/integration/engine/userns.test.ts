@@ -7,10 +7,13 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
 import { isBerthError } from '../../../src/base/errors.js';
+import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { commitContainer } from '../../../src/engine/commit-container.js';
 import { exportContainer, writeContainerPath } from '../../../src/engine/container-files.js';
 import { extract, pack } from 'tar-stream';
 import { EngineFixture, skipReason } from './engine-fixture.js';
+
+const runner = new ChildProcessRunner();
 
 /** Uid line of /proc/<pid>/status: real, effective, saved, filesystem. */
 async function hostUids(pid: number): Promise<number[]> {
@@ -42,7 +45,15 @@ describe('--userns auto', { skip: skipReason() }, () => {
   }
 
   before(async () => { f = await EngineFixture.create(); });
-  after(async () => { await f.cleanup(); });
+  after(async () => {
+    try {
+      for (const record of f.engine.list()) await f.engine.remove(record.id, { force: true });
+    } finally {
+      // A test that failed half-way may leave read-only views, which rm -r of the root cannot pass.
+      for (const point of await currentMountPointsBelow(f.root)) await runner.run('umount', ['-l', point]).catch(() => undefined);
+      await f.cleanup();
+    }
+  });
 
   test('root inside, a host range outside: writes its root filesystem, files owned by the range', async () => {
     const r = await f.run({ cmd: ['sh', '-c', 'id -u; touch /etc/x && echo wrote; cat /proc/self/uid_map; head -c 9 /etc/hosts; echo; stat -c %u /bin/sh; cat /sys/fs/cgroup/memory/memory.limit_in_bytes'], memory: 64 * 1024 * 1024 }, { usernsMode: 'auto' });
