@@ -85,3 +85,12 @@ test('bad mounts are refused naming the field', () => {
   assert.throws(() => parse({ Mounts: [{ Type: 'volume', Target: '/x', BindOptions: {} }] }), /BindOptions must not be specified/);
   assert.throws(() => parse({ Binds: ['a:b:c:d'] }), /Binds\[0\]: invalid volume specification/);
 });
+
+test('HostConfig.UsernsMode: auto or host; empty is the daemon default; anything else names the field', () => {
+  const parse = (mode: string | undefined) => createRequestFromBody(containerCreateBodySchema.parse({ Image: 'x', HostConfig: { UsernsMode: mode } }), undefined);
+  assert.equal(parse('auto').usernsMode, 'auto');
+  assert.equal(parse('host').usernsMode, 'host');
+  assert.equal(parse('').usernsMode, undefined);
+  assert.equal(parse(undefined).usernsMode, undefined);
+  assert.throws(() => parse('keep-id'), (err) => err instanceof Error && 'kind' in err && err.kind === 'invalid-argument' && /HostConfig\.UsernsMode/.test(err.message));
+});

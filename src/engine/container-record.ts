@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { containerNetworkSchema } from '../network/container-network.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
+import { usernsConfigSchema } from '../runtime/userns/id-ranges.js';
 import { containerMountSchema } from './container-mount.js';
 import { healthcheckConfigSchema } from './health/health-config.js';
 import { restartPolicySchema } from './restart/restart-policy.js';
@@ -82,6 +83,8 @@ export const containerConfigSchema = z.object({
   restartPolicy: restartPolicySchema.optional(),
   /** The resolved health check (absent: none). */
   healthcheck: healthcheckConfigSchema.optional(),
+  /** `--userns auto`: its own user namespace and host id range (absent: the host's). */
+  userns: usernsConfigSchema.optional(),
 });
 export type ContainerConfig = z.infer<typeof containerConfigSchema>;
 

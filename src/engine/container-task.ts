@@ -25,6 +25,9 @@ import type { HostFacts } from './host-facts.js';
 import type { VolumeService } from '../volumes/volume-service.js';
 import type { BindMountSpec } from '../runtime/spec/user-mounts.js';
 import { prepareTaskMounts, resolveInitPath } from './task-mounts.js';
+import type { UsernsConfig } from '../runtime/userns/id-ranges.js';
+import { unmountViewsBelow } from '../runtime/userns/idmapped-views.js';
+import { mountUsernsRootfs, usernsRuntimeSpec, type UsernsSettings } from './userns-container.js';
 
 export interface TaskContext {
   paths: ContainerPaths;
@@ -41,24 +44,28 @@ export interface TaskContext {
   initPath?: string | undefined;
   /** Bridge networking; runs of containers with `config.network` need it. */
   network?: NetworkService;
+  /** `--userns`: the id pool, the default mode, the id-mapping program. */
+  userns: UsernsSettings;
 }
 
 export function cgroupsPathOf(ctx: TaskContext, id: string): string {
   return `${ctx.cgroupParent}/${id}`;
 }
 
-/** Mounts the container's snapshot at its rootfs dir unless it already is mounted. */
-export async function mountRootfs(ctx: TaskContext, id: string): Promise<string> {
+/** Mounts the container's snapshot at its rootfs dir unless it already is mounted (id-mapped with `userns`). */
+export async function mountRootfs(ctx: TaskContext, id: string, userns?: UsernsConfig): Promise<string> {
   const target = ctx.paths.rootfs(id);
   await mkdir(target, { recursive: true });
-  if (!(await isMountPoint(target))) await ctx.snapshotter.mount(ctx.paths.snapshotKey(id), target);
+  if (await isMountPoint(target)) return target;
+  if (userns === undefined) await ctx.snapshotter.mount(ctx.paths.snapshotKey(id), target);
+  else await mountUsernsRootfs({ ...ctx, program: ctx.userns.program }, id, userns, target);
   return target;
 }
 
 /** The runtime spec of the container's next run (reads users from the mounted rootfs). */
 export async function containerSpec(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, rootfs: string, binds: BindMountSpec[] = [], netnsPath?: string): Promise<RuntimeSpec> {
   const { id, config } = record;
-  return buildSpec({
+  const spec = buildSpec({
     id,
     image: image.config,
     options: config.options,
@@ -79,6 +86,7 @@ export async function containerSpec(ctx: TaskContext, record: ContainerRecord, i
     ...(config.options.init === true ? { initPath: resolveInitPath(ctx.initPath) } : {}),
     ...(netnsPath === undefined ? {} : { networkNamespacePath: netnsPath }),
   });
+  return config.userns === undefined ? spec : usernsRuntimeSpec(ctx.runner, spec, config.userns, netnsPath);
 }
 
 /**
@@ -88,7 +96,7 @@ export async function containerSpec(ctx: TaskContext, record: ContainerRecord, i
  */
 export async function createTask(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, uuid: string, netnsPath?: string): Promise<LaunchedContainer> {
   const { id, config } = record;
-  const rootfs = await mountRootfs(ctx, id);
+  const rootfs = await mountRootfs(ctx, id, config.userns);
   const spec = await containerSpec(ctx, record, image, rootfs, await prepareTaskMounts(ctx.volumes, record, rootfs), netnsPath);
   await writeFile(ctx.paths.spec(id), JSON.stringify(spec));
   await rm(join(ctx.paths.exits, id), { force: true });
@@ -118,8 +126,8 @@ export async function createTask(ctx: TaskContext, record: ContainerRecord, imag
 
 /**
  * Removes what a run leaves once its process is gone: runc's state (and leaf cgroup), the rootfs
- * mount, a leftover leaf cgroup, then its networks (CNI DEL while the namespace exists, then the
- * namespace). Idempotent; safe on a container that never ran.
+ * mount (and the id-mapped layer views of `--userns auto`), a leftover leaf cgroup, then its
+ * networks (CNI DEL while the namespace exists, then the namespace). Idempotent; safe on a container that never ran.
  */
 export async function cleanupTask(ctx: TaskContext, id: string): Promise<void> {
   try {
@@ -128,6 +136,7 @@ export async function cleanupTask(ctx: TaskContext, id: string): Promise<void> {
     if (!isBerthError(err, 'not-found')) throw err;
   }
   await unmountAll(ctx.runner, ctx.paths.rootfs(id));
+  await unmountViewsBelow(ctx.runner, ctx.paths.layerViews(id));
   // runc removes the leaf; this catches one it could not (the parent stays: other starts use it).
   await removeCgroup(ctx.host.cgroups, cgroupsPathOf(ctx, id));
   await ctx.network?.attachments.detachAll(id);
