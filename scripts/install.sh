@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(runc crun conmon containernetworking-plugins curl busybox-static nftables iptables iproute2 debootstrap
-  zstd attr util-linux kmod ca-certificates tini)
+  zstd attr util-linux kmod ca-certificates tini procps gcc libc6-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(docker.io skopeo openssl golang-go docker-registry)
 fi
@@ -41,6 +41,7 @@ if [ ! -f node_modules/.berth-lock ] || [ "$(cat node_modules/.berth-lock)" != "
 fi
 
 echo "==> build"
+# Also compiles dist/libexec/berth-idmap (scripts/build-native.sh; gcc + libc6-dev above).
 npm run --silent build
 
 # Put `berth` and `berthd` on PATH unless something else already owns those names.

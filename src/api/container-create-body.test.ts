@@ -94,3 +94,12 @@ test('HostConfig.Runtime names the runtime; empty or absent leaves the daemon\'s
   assert.equal(request({}).runtime, undefined);
   assert.throws(() => containerCreateBodySchema.parse({ Image: 'busybox', HostConfig: { Runtime: 7 } }));
 });
+
+test('HostConfig.UsernsMode: auto or host; empty is the daemon default; anything else names the field', () => {
+  const parse = (mode: string | undefined) => createRequestFromBody(containerCreateBodySchema.parse({ Image: 'x', HostConfig: { UsernsMode: mode } }), undefined);
+  assert.equal(parse('auto').usernsMode, 'auto');
+  assert.equal(parse('host').usernsMode, 'host');
+  assert.equal(parse('').usernsMode, undefined);
+  assert.equal(parse(undefined).usernsMode, undefined);
+  assert.throws(() => parse('keep-id'), (err) => err instanceof Error && 'kind' in err && err.kind === 'invalid-argument' && /HostConfig\.UsernsMode/.test(err.message));
+});

@@ -11,6 +11,7 @@ import { parseByteSize } from '../base/byte-size.js';
 import { mountBodySchema, mountRequestsFromBody } from './container-mounts-body.js';
 import { hostConfigNetworkFields, networkFromBody, networkingConfigSchema } from './container-network-body.js';
 import { checkRestartPolicy } from '../engine/restart/restart-policy.js';
+import type { UsernsMode } from '../runtime/userns/id-ranges.js';
 
 const strings = z.array(z.string()).nullish();
 const stringMap = z.record(z.string(), z.string()).nullish();
@@ -45,6 +46,7 @@ const hostConfigSchema = z.object({
   PidMode: z.string().nullish(),
   UTSMode: z.string().nullish(),
   CgroupnsMode: z.string().nullish(),
+  UsernsMode: z.string().nullish(),
   AutoRemove: z.boolean().nullish(),
   Runtime: z.string().nullish(),
   LogConfig: z.object({ Type: z.string().nullish(), Config: stringMap }).nullish(),
@@ -99,6 +101,13 @@ function namespaceMode(field: string, value: string | null | undefined, privateA
   if (mode === undefined || mode === 'private' || privateAliases.includes(mode)) return mode === undefined ? undefined : 'private';
   if (mode === 'host') return 'host';
   throw errors.invalidArgument('unsupported-mode', `HostConfig.${field}: "${mode}" is not supported (use private or host)`);
+}
+
+/** HostConfig.UsernsMode: `auto` or `host`; empty = the daemon's default (`--userns-default`). */
+function usernsMode(value: string | null | undefined): UsernsMode | undefined {
+  const mode = text(value);
+  if (mode === undefined || mode === 'auto' || mode === 'host') return mode;
+  throw errors.invalidArgument('unsupported-mode', `HostConfig.UsernsMode: "${mode}" is not supported (use auto or host)`);
 }
 
 /** Validated body → the engine's create request. Throws invalid-argument naming the field. */
@@ -163,6 +172,8 @@ export function createRequestFromBody(body: ContainerCreateBody, name: string | 
   if (networking.network !== undefined) request.network = networking.network;
   const runtime = text(host.Runtime);
   if (runtime !== undefined) request.runtime = runtime;
+  const userns = usernsMode(host.UsernsMode);
+  if (userns !== undefined) request.usernsMode = userns;
   if (host.ConsoleSize) request.consoleSize = host.ConsoleSize;
   if (text(body.StopSignal) !== undefined) request.stopSignal = body.StopSignal ?? undefined;
   if (body.StopTimeout !== null && body.StopTimeout !== undefined) request.stopTimeout = body.StopTimeout;

@@ -10,6 +10,7 @@ import { DEFAULT_RUNTIME } from '../runtime/oci-runtimes.js';
 import { commandLine } from '../runtime/spec/command-line.js';
 import { healthSuffix, type HealthState } from '../engine/health/health-state.js';
 import { healthcheckView, healthView, restartPolicyView } from './lifecycle-views.js';
+import type { UsernsConfig } from '../runtime/userns/id-ranges.js';
 
 /** Entrypoint and Cmd after Docker's merge rules (what `inspect` shows under Config). */
 function effectiveCommand(record: ContainerRecord, image: ImageContainerConfig | null | undefined): { entrypoint: string[] | null; cmd: string[] | null } {
@@ -55,6 +56,14 @@ export function statusText(record: ContainerRecord, now: Date, health?: HealthSt
     case 'exited': return `Exited (${state.exitCode}) ${since(state.finishedAt)} ago`;
     default: return 'Created';
   }
+}
+
+function usernsView(userns: UsernsConfig | undefined): Record<string, unknown> | null {
+  if (userns === undefined) return null;
+  return {
+    UidMap: [{ ContainerID: 0, HostID: userns.uid, Size: userns.size }],
+    GidMap: [{ ContainerID: 0, HostID: userns.gid, Size: userns.size }],
+  };
 }
 
 export function inspectView(
@@ -124,6 +133,7 @@ export function inspectView(
       PidMode: o.pidMode === 'host' ? 'host' : '',
       UTSMode: o.utsMode === 'host' ? 'host' : '',
       CgroupnsMode: o.cgroupnsMode ?? 'private',
+      UsernsMode: config.userns === undefined ? '' : config.userns.mode,
       Init: o.init ?? null,
       LogConfig: { Type: 'k8s-file', Config: config.log.maxSize < 0 ? {} : { 'max-size': String(config.log.maxSize) } },
       RestartPolicy: restartPolicyView(config.restartPolicy),
@@ -131,6 +141,8 @@ export function inspectView(
       PortBindings: {},
     },
     GraphDriver: { Name: 'overlay', Data: null },
+    // berth's own: the id mappings of `--userns auto` (null: the host's user namespace).
+    UserNamespace: usernsView(config.userns),
     Mounts: mounts,
     Config: {
       Hostname: o.hostname ?? id.slice(0, 12),

@@ -53,6 +53,8 @@ export interface HostConfig {
   PidMode?: string;
   UTSMode?: string;
   CgroupnsMode?: string;
+  /** `auto` (own user namespace and id range) or `host`; absent = the daemon's default. */
+  UsernsMode?: string;
   AutoRemove?: boolean;
   /** [rows, columns] of the TTY at creation (with Tty). */
   ConsoleSize?: [number, number];

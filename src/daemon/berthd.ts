@@ -7,6 +7,7 @@ import { goDurationMs } from '../base/go-duration.js';
 import { DEFAULT_EVENT_RETENTION, type EventRetention } from '../events/event-log.js';
 import { BERTH_VERSION } from '../base/version.js';
 import { ContainerEngine } from '../engine/container-engine.js';
+import { USERNS_MODES, type UsernsMode } from '../runtime/userns/id-ranges.js';
 import { startRegistryServer } from '../registry/registry-server.js';
 import { DiskWatermarkCollector } from '../engine/disk-watermark.js';
 import { lockStateRoot } from './state-root-lock.js';
@@ -35,6 +36,8 @@ interface DaemonOptions {
   eventsMaxAge: string;
   /** Also serve berth's registry (state in `<root>/registry`) on this host:port. */
   registryAddr?: string;
+  /** `auto` or `host`: the user namespace of containers created without `--userns`. */
+  usernsDefault: string;
 }
 
 /** Starts the disk watermark collector when asked; returns its stop function. */
@@ -70,6 +73,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const images = await ImageService.open(options.root);
   const containers = await ContainerEngine.open({
     images, cgroupParent: options.cgroupParent, defaultRuntime: options.defaultRuntime, eventRetention: eventRetention(options), ...(options.initPath === undefined ? {} : { initPath: options.initPath }),
+    usernsDefault: usernsDefault(options.usernsDefault),
   });
   const stopWatermark = startDiskWatermark(options, containers, images);
   const scanner = ScanService.open(options.root);
@@ -100,6 +104,13 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   process.stderr.write('berthd: stopped\n');
 }
 
+/** `--userns-default auto|host`. Throws invalid-argument naming the option. */
+function usernsDefault(value: string): UsernsMode {
+  const mode = USERNS_MODES.find((m) => m === value);
+  if (mode === undefined) throw errors.invalidArgument('invalid-option', `--userns-default ${value}: want auto or host`);
+  return mode;
+}
+
 /** `--events-max-count 10000 --events-max-age 168h`. Throws invalid-argument naming the option. */
 function eventRetention(options: DaemonOptions): EventRetention {
   const maxCount = Number(options.eventsMaxCount);
@@ -125,6 +136,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--insecure-registry <host>', 'registry (host[:port]) that may be reached over plain HTTP; repeatable (loopback ones always may)', (value: string, list: string[]) => [...list, value], [])
     .option('--registry-addr <host:port>', 'also serve berth\'s OCI registry on this address (state in <root>/registry; see berth registry serve for the other settings)')
     .option('--events-max-count <n>', 'events the event log keeps', String(DEFAULT_EVENT_RETENTION.maxCount))
+    .option('--userns-default <mode>', 'user namespace of containers created without --userns: host, or auto (own namespace and id range each)', 'host')
     .option('--events-max-age <duration>', 'how long the event log keeps events', `${DEFAULT_EVENT_RETENTION.maxAgeMs / 3_600_000}h`)
     .version(BERTH_VERSION);
   program.parse(argv);

@@ -68,7 +68,7 @@ export async function commitContainer(engine: ContainerEngine, images: ImageServ
   try {
     const image = await images.commit({
       parent,
-      layer: () => images.snapshotter.diff(key),
+      layer: () => images.snapshotter.diff(key, record.config.userns),
       config,
       history: {
         createdBy: command,

@@ -3,6 +3,7 @@ import type { Clock, Timers } from '../base/clock.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import type { EventRetention } from '../events/event-log.js';
 import type { ImageService } from '../images/image-service.js';
+import type { UsernsMode, UsernsPool } from '../runtime/userns/id-ranges.js';
 import type { HostFacts } from './host-facts.js';
 
 export interface ContainerEngineOptions {
@@ -27,4 +28,10 @@ export interface ContainerEngineOptions {
   timers?: Timers;
   /** How many and how old events the event log keeps. */
   eventRetention?: EventRetention;
+  /** Mode of a create that names none (`--userns-default`; default `host`). */
+  usernsDefault?: UsernsMode;
+  /** Host ids for `--userns auto` (read from /etc/subuid and /etc/subgid when absent). */
+  usernsPool?: UsernsPool;
+  /** The berth-idmap program (default: dist/libexec/berth-idmap). */
+  idmapProgram?: string;
 }

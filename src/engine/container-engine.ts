@@ -39,6 +39,9 @@ import { VolumeService } from '../volumes/volume-service.js';
 import { releaseVolumes, removeAnonymousVolumes } from './volume-usage.js';
 import type { ContainerEngineOptions } from './container-engine-options.js';
 import { freezeContainer, lifecycleServices, type LifecycleServices } from './lifecycle-services.js';
+import { DEFAULT_USERNS_POOL } from '../runtime/userns/id-ranges.js';
+import { DEFAULT_IDMAP_PROGRAM } from '../runtime/userns/idmapped-views.js';
+import { readUsernsPool } from './userns-container.js';
 
 export type { ContainerEngineOptions } from './container-engine-options.js';
 
@@ -82,6 +85,9 @@ export class ContainerEngine {
       volumes: this.volumes,
       initPath: options.initPath,
       network,
+      userns: {
+        pool: options.usernsPool ?? DEFAULT_USERNS_POOL, defaultMode: options.usernsDefault ?? 'host', program: options.idmapProgram ?? DEFAULT_IDMAP_PROGRAM,
+      },
     };
     this.#monitor = new ExitMonitor(this.paths.exits, (id) => {
       void this.#mutex.run(id, () => this.#recordExit(id)).catch(() => undefined);
@@ -107,7 +113,8 @@ export class ContainerEngine {
     const network = await NetworkService.open({
       db: options.images.db, root: options.images.root.path, runner, ...(options.cniPluginDir === undefined ? {} : { pluginDir: options.cniPluginDir }),
     });
-    const engine = new ContainerEngine({ ...options, runner }, host, network, runtimes);
+    const usernsPool = options.usernsPool ?? (await readUsernsPool());
+    const engine = new ContainerEngine({ ...options, runner, usernsPool }, host, network, runtimes);
     await restoreContainers(engine, {
       recordExit: (id) => engine.#recordExit(id),
       removeNow: (record) => engine.#removeNow(record),

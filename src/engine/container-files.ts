@@ -3,6 +3,7 @@
  * (the whole root filesystem as a tar) and `cp` (one path out as a tar, a tar into a directory).
  * Paths are resolved inside the container's root as if chrooted: symlinks never lead out of it.
  * A stopped container's root filesystem is mounted for the operation and unmounted after it.
+ * With `--userns auto`, ids in the tars are those the container sees, both ways.
  */
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, readlink } from 'node:fs/promises';
@@ -16,6 +17,8 @@ import { unmountAll } from '../snapshots/mount-table.js';
 import type { ContainerEngine } from './container-engine.js';
 import { isActive, type ContainerRecord } from './container-record.js';
 import { mountRootfs } from './container-task.js';
+import type { UsernsConfig } from '../runtime/userns/id-ranges.js';
+import { unmountViewsBelow } from '../runtime/userns/idmapped-views.js';
 
 /** Docker's description of a path (`X-Docker-Container-Path-Stat`); mode in Go's os.FileMode bits. */
 export interface PathStat {
@@ -33,13 +36,19 @@ export interface PathStat {
 export async function withRootfs<T>(engine: ContainerEngine, ref: string, fn: (rootfs: string, record: ContainerRecord) => Promise<T>): Promise<T> {
   return engine.exclusive(ref, async (record) => {
     if (isActive(record.state)) return fn(engine.paths.rootfs(record.id), record);
-    const rootfs = await mountRootfs(engine.task, record.id);
+    const rootfs = await mountRootfs(engine.task, record.id, record.config.userns);
     try {
       return await fn(rootfs, record);
     } finally {
       await unmountAll(engine.task.runner, rootfs);
+      await unmountViewsBelow(engine.task.runner, engine.paths.layerViews(record.id));
     }
   });
+}
+
+/** `--userns auto`: tar ids are those the container sees, not the host range. */
+function idMapOf(record: ContainerRecord): { idMap?: UsernsConfig } {
+  return record.config.userns === undefined ? {} : { idMap: record.config.userns };
 }
 
 const GO_MODE_DIR = 2 ** 31;
@@ -110,7 +119,7 @@ export async function statContainerPath(engine: ContainerEngine, ref: string, pa
 export async function readContainerPath(engine: ContainerEngine, ref: string, path: string, consume: (stat: PathStat, tar: Readable) => Promise<void>): Promise<void> {
   await withRootfs(engine, ref, async (rootfs, record) => {
     const { hostPath, stat } = await locate(rootfs, path, record);
-    const tar = diffDirectory(dirname(hostPath), { runner: engine.task.runner, only: basename(hostPath) });
+    const tar = diffDirectory(dirname(hostPath), { runner: engine.task.runner, only: basename(hostPath), ...idMapOf(record) });
     await consume(await pathStat(hostPath, stat, path), tar);
   });
 }
@@ -128,13 +137,13 @@ export async function writeContainerPath(engine: ContainerEngine, ref: string, p
     if (stat === undefined) throw errors.notFound('container-path-not-found', `Could not find the file ${path} in container ${record.name}`);
     if (!stat.isDirectory()) throw errors.invalidArgument('not-a-directory', `extraction point is not a directory: ${path}`);
     await mkdir(target, { recursive: true });
-    await unpackLayer(tar, target, { runner: engine.task.runner, hash: false });
+    await unpackLayer(tar, target, { runner: engine.task.runner, hash: false, ...idMapOf(record) });
   });
 }
 
 /** `GET /containers/{id}/export`: the whole root filesystem as a tar, read by `consume` while mounted. */
 export async function exportContainer(engine: ContainerEngine, ref: string, consume: (tar: Readable) => Promise<void>): Promise<void> {
-  await withRootfs(engine, ref, async (rootfs) => {
-    await consume(diffDirectory(rootfs, { runner: engine.task.runner }));
+  await withRootfs(engine, ref, async (rootfs, record) => {
+    await consume(diffDirectory(rootfs, { runner: engine.task.runner, ...idMapOf(record) }));
   });
 }

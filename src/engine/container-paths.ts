@@ -8,6 +8,7 @@
  *   containers/<id>/exec/<exec>/  one dir per exec     exits/<id>                   exit code
  *   runc/                         runc's --root        sockets/                     attach sockets
  *   runtime/<name>/               another runtime's --root (crun)    runtime/crun-hybrid   crun's wrapper
+ *   containers/<id>/layers/<n>/   id-mapped views of the image layers (--userns auto)
  */
 import { join } from 'node:path';
 
@@ -33,6 +34,7 @@ export class ContainerPaths {
   pidFile(id: string): string { return join(this.dir(id), 'pid'); }
   conmonPidFile(id: string): string { return join(this.dir(id), 'conmon.pid'); }
   execDir(id: string, execId: string): string { return join(this.dir(id), 'exec', execId); }
+  layerViews(id: string): string { return join(this.dir(id), 'layers'); }
   etcFile(id: string, name: 'hosts' | 'hostname' | 'resolv.conf'): string { return join(this.dir(id), name); }
 
   /** The active snapshot that holds the container's writable layer. */

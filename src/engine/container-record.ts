@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { containerNetworkSchema } from '../network/container-network.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
+import { usernsConfigSchema } from '../runtime/userns/id-ranges.js';
 import { containerMountSchema } from './container-mount.js';
 import { healthcheckConfigSchema } from './health/health-config.js';
 import { restartPolicySchema } from './restart/restart-policy.js';
@@ -84,6 +85,8 @@ export const containerConfigSchema = z.object({
   healthcheck: healthcheckConfigSchema.optional(),
   /** The OCI runtime it runs with (`--runtime`; absent: runc, as before the choice existed). */
   runtime: z.string().optional(),
+  /** `--userns auto`: its own user namespace and host id range (absent: the host's). */
+  userns: usernsConfigSchema.optional(),
 });
 export type ContainerConfig = z.infer<typeof containerConfigSchema>;
 

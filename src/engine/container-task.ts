@@ -25,6 +25,9 @@ import type { HostFacts } from './host-facts.js';
 import type { VolumeService } from '../volumes/volume-service.js';
 import type { BindMountSpec } from '../runtime/spec/user-mounts.js';
 import { prepareTaskMounts, resolveInitPath } from './task-mounts.js';
+import type { UsernsConfig } from '../runtime/userns/id-ranges.js';
+import { unmountViewsBelow } from '../runtime/userns/idmapped-views.js';
+import { mountUsernsRootfs, usernsRuntimeSpec, type UsernsSettings } from './userns-container.js';
 
 export interface TaskContext {
   paths: ContainerPaths;
@@ -41,6 +44,8 @@ export interface TaskContext {
   initPath?: string | undefined;
   /** Bridge networking; runs of containers with `config.network` need it. */
   network?: NetworkService;
+  /** `--userns`: the id pool, the default mode, the id-mapping program. */
+  userns: UsernsSettings;
 }
 
 /** The name of the runtime the container runs with (records from before the choice existed: runc). */
@@ -57,18 +62,20 @@ export function cgroupsPathOf(ctx: TaskContext, id: string): string {
   return `${ctx.cgroupParent}/${id}`;
 }
 
-/** Mounts the container's snapshot at its rootfs dir unless it already is mounted. */
-export async function mountRootfs(ctx: TaskContext, id: string): Promise<string> {
+/** Mounts the container's snapshot at its rootfs dir unless it already is mounted (id-mapped with `userns`). */
+export async function mountRootfs(ctx: TaskContext, id: string, userns?: UsernsConfig): Promise<string> {
   const target = ctx.paths.rootfs(id);
   await mkdir(target, { recursive: true });
-  if (!(await isMountPoint(target))) await ctx.snapshotter.mount(ctx.paths.snapshotKey(id), target);
+  if (await isMountPoint(target)) return target;
+  if (userns === undefined) await ctx.snapshotter.mount(ctx.paths.snapshotKey(id), target);
+  else await mountUsernsRootfs({ ...ctx, program: ctx.userns.program }, id, userns, target);
   return target;
 }
 
 /** The runtime spec of the container's next run (reads users from the mounted rootfs). */
 export async function containerSpec(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, rootfs: string, binds: BindMountSpec[] = [], netnsPath?: string): Promise<RuntimeSpec> {
   const { id, config } = record;
-  return buildSpec({
+  const spec = buildSpec({
     id,
     image: image.config,
     options: config.options,
@@ -89,6 +96,7 @@ export async function containerSpec(ctx: TaskContext, record: ContainerRecord, i
     ...(config.options.init === true ? { initPath: resolveInitPath(ctx.initPath) } : {}),
     ...(netnsPath === undefined ? {} : { networkNamespacePath: netnsPath }),
   });
+  return config.userns === undefined ? spec : usernsRuntimeSpec(ctx.runner, spec, config.userns, netnsPath);
 }
 
 /**
@@ -99,7 +107,7 @@ export async function containerSpec(ctx: TaskContext, record: ContainerRecord, i
 export async function createTask(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, uuid: string, netnsPath?: string): Promise<LaunchedContainer> {
   const { id, config } = record;
   const runtime = runtimeOf(ctx, record);
-  const rootfs = await mountRootfs(ctx, id);
+  const rootfs = await mountRootfs(ctx, id, config.userns);
   const spec = await containerSpec(ctx, record, image, rootfs, await prepareTaskMounts(ctx.volumes, record, rootfs), netnsPath);
   await writeFile(ctx.paths.spec(id), JSON.stringify(spec));
   await rm(join(ctx.paths.exits, id), { force: true });
@@ -129,9 +137,10 @@ export async function createTask(ctx: TaskContext, record: ContainerRecord, imag
 
 /**
  * Removes what a run leaves once its process is gone: the runtime's state (and leaf cgroup), the
- * rootfs mount, a leftover leaf cgroup, then its networks (CNI DEL while the namespace exists, then
- * the namespace). `runtime` names the container's runtime; absent (a leftover without a record) or
- * unknown to this node, every runtime is asked. Idempotent; safe on a container that never ran.
+ * rootfs mount (and the id-mapped layer views of `--userns auto`), a leftover leaf cgroup, then its
+ * networks (CNI DEL while the namespace exists, then the namespace). `runtime` names the container's
+ * runtime; absent (a leftover without a record) or unknown to this node, every runtime is asked.
+ * Idempotent; safe on a container that never ran.
  */
 export async function cleanupTask(ctx: TaskContext, id: string, runtime?: string): Promise<void> {
   for (const name of runtime !== undefined && ctx.runtimes.has(runtime) ? [runtime] : ctx.runtimes.names()) {
@@ -142,6 +151,7 @@ export async function cleanupTask(ctx: TaskContext, id: string, runtime?: string
     }
   }
   await unmountAll(ctx.runner, ctx.paths.rootfs(id));
+  await unmountViewsBelow(ctx.runner, ctx.paths.layerViews(id));
   // The runtime removes the leaf; this catches one it could not (the parent stays: other starts use it).
   await removeCgroup(ctx.host.cgroups, cgroupsPathOf(ctx, id));
   await ctx.network?.attachments.detachAll(id);

@@ -20,6 +20,8 @@ import { planMounts } from './plan-mounts.js';
 import { resolveInitPath } from './task-mounts.js';
 import { ensureVolumes } from './volume-usage.js';
 import { lifecycleConfig, type LifecycleRequest } from './lifecycle-config.js';
+import type { UsernsMode } from '../runtime/userns/id-ranges.js';
+import { chooseUserns, chownEtcFiles, createVolumesFor } from './userns-container.js';
 
 /** Size at which a container's log starts afresh unless `logMaxSize` says otherwise. */
 export const DEFAULT_LOG_MAX_SIZE = 20 * 1024 * 1024;
@@ -46,6 +48,8 @@ export interface CreateContainerRequest extends LifecycleRequest {
   network?: ContainerNetworkRequest;
   /** The OCI runtime (`runc`, `crun`); absent = the engine's default. */
   runtime?: string;
+  /** `--userns`: `auto` = its own user namespace and id range; absent = the engine's default. */
+  usernsMode?: UsernsMode;
 }
 
 /**
@@ -89,6 +93,9 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
   const name = request.name !== undefined && request.name !== ''
     ? checkContainerName(request.name)
     : generateContainerName((candidate) => engine.store.findByName(candidate) !== undefined);
+  // No await between choosing the range and inserting the record that claims it.
+  const userns = chooseUserns(engine.task.userns, request.usernsMode, options, () => engine.store.list());
+  if (userns !== undefined) config.userns = userns;
   const record: ContainerRecord = { id, name, imageId: image.id, createdAt: clock.now().toISOString(), config, state: initialState() };
   engine.store.insert(record);
   try {
@@ -105,8 +112,10 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
     await writeFile(paths.etcFile(id, 'hosts'), files.hosts);
     await writeFile(paths.etcFile(id, 'hostname'), files.hostname);
     await writeFile(paths.etcFile(id, 'resolv.conf'), files.resolvConf);
+    if (userns !== undefined) await chownEtcFiles(paths, id, userns);
     // After the record: a concurrent `volume rm` either sees this container or ran before (and is undone here).
-    await ensureVolumes(engine.volumes, plan.volumes);
+    if (userns === undefined) await ensureVolumes(engine.volumes, plan.volumes);
+    else await createVolumesFor(engine.volumes, plan.volumes, userns);
   } catch (err) {
     const key = engine.paths.snapshotKey(id);
     if (engine.task.snapshotter.has(key)) await engine.task.snapshotter.remove(key).catch(() => undefined);

@@ -28,3 +28,13 @@ test('a second attachment gets no default route; an internal network no gateway,
   assert.equal(internal.plugins[0].ipMasq, false);
   assert.deepEqual((internal.plugins[0].ipam as { routes: unknown[] }).routes, []);
 });
+
+test('network options: an MTU on the bridge plugin, tuning for sysctls, bandwidth for rate limits', () => {
+  const options = { 'com.docker.network.driver.mtu': '1400', 'berth.sysctl.net.core.somaxconn': '512', 'berth.bandwidth.ingress': '10mbit', 'com.docker.network.bridge.enable_ip_masquerade': 'false' };
+  const conf = attachmentConfList({ network: { ...network, options }, ipamDataDir: '/d', primary: true, ports: [] });
+  assert.deepEqual(conf.plugins.map((p) => p.type), ['bridge', 'tuning', 'portmap', 'firewall', 'bandwidth']);
+  assert.equal(conf.plugins[0]?.mtu, 1400);
+  assert.equal(conf.plugins[0].ipMasq, false);
+  assert.deepEqual(conf.plugins[1]?.sysctl, { 'net.core.somaxconn': '512' });
+  assert.deepEqual(conf.plugins[4], { type: 'bandwidth', ingressRate: 10_000_000, ingressBurst: 1_000_000 });
+});

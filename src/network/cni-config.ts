@@ -1,9 +1,11 @@
 /**
  * The CNI network configuration list (conflist) of one attachment of a container to a berth
- * network: bridge (with host-local IPAM keeping its leases under the state root), then portmap
- * and firewall unless the network is internal. Pure; the result is what `CniDriver` executes and
+ * network: bridge (with host-local IPAM keeping its leases under the state root), tuning for the
+ * network's sysctls, portmap and firewall unless the network is internal, bandwidth when the
+ * network limits rates (see network-options.ts). Pure; the result is what `CniDriver` executes and
  * caches for DEL.
  */
+import { bridgeOptions } from './network-options.js';
 import type { NetworkRecord } from './network-store.js';
 import type { PortBinding } from './port-spec.js';
 
@@ -34,12 +36,14 @@ export function cniNetworkName(network: NetworkRecord): string {
 export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
   const { network } = input;
   const routed = !network.internal;
+  const options = bridgeOptions(network.options);
   const bridge: CniPluginConfig = {
     type: 'bridge',
     bridge: network.bridge,
     isGateway: routed,
-    ipMasq: routed,
+    ipMasq: routed && options.ipMasquerade,
     hairpinMode: true,
+    ...(options.mtu !== undefined && { mtu: options.mtu }),
     ipam: {
       type: 'host-local',
       ranges: [[{ subnet: network.subnet, gateway: network.gateway }]],
@@ -48,6 +52,7 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
     },
   };
   const plugins: CniPluginConfig[] = [bridge];
+  if (Object.keys(options.sysctls).length > 0) plugins.push({ type: 'tuning', sysctl: options.sysctls });
   if (routed) {
     plugins.push({
       type: 'portmap',
@@ -57,6 +62,13 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
       },
     });
     plugins.push({ type: 'firewall', backend: 'iptables' });
+  }
+  if (options.ingress !== undefined || options.egress !== undefined) {
+    plugins.push({
+      type: 'bandwidth',
+      ...(options.ingress !== undefined && { ingressRate: options.ingress.rate, ingressBurst: options.ingress.burst }),
+      ...(options.egress !== undefined && { egressRate: options.egress.rate, egressBurst: options.egress.burst }),
+    });
   }
   return { cniVersion: CNI_VERSION, name: cniNetworkName(network), plugins };
 }

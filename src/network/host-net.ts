@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { KeyedMutex } from '../base/keyed-mutex.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { isMountPoint, unmountAll } from '../snapshots/mount-table.js';
+import { bridgeOptions } from './network-options.js';
 import type { NetworkRecord } from './network-store.js';
 
 export const ISOLATION_CHAIN = 'BERTH-ISOLATION';
@@ -112,7 +113,7 @@ export class HostNet {
   /** The rules of one network: traffic inside the bridge (unless ICC is off); none in or out when internal. */
   static isolationRules(network: NetworkRecord): string[][] {
     const b = network.bridge;
-    const icc = network.options['com.docker.network.bridge.enable_icc'] !== 'false';
+    const { icc } = bridgeOptions(network.options);
     const rules = [[ISOLATION_CHAIN, '-i', b, '-o', b, '-j', icc ? 'RETURN' : 'DROP']];
     if (network.internal) {
       rules.push([ISOLATION_CHAIN, '-i', b, '!', '-o', b, '-j', 'DROP'], [ISOLATION_CHAIN, '!', '-i', b, '-o', b, '-j', 'DROP']);

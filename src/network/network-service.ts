@@ -18,6 +18,7 @@ import { cniNetworkName } from './cni-config.js';
 import { DnsServer } from './dns-server.js';
 import { BRIDGE_PREFIX, HostNet } from './host-net.js';
 import { parseIpv4, contains, requireCidr, formatCidr, formatIpv4 } from './ipv4.js';
+import { bridgeOptions } from './network-options.js';
 import { NetworkStore, type NetworkRecord } from './network-store.js';
 import { chooseSubnet, routeDestinations } from './subnet-choice.js';
 
@@ -103,6 +104,7 @@ export class NetworkService {
   async create(request: CreateNetworkRequest): Promise<NetworkRecord> {
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(request.name)) throw errors.invalidArgument('invalid-network-name', `Name: "${request.name}" is not a valid network name`);
     if (this.store.findByName(request.name) !== undefined) throw errors.conflict('network-name-taken', `network with name ${request.name} already exists`);
+    bridgeOptions(request.options ?? {});
     const others = this.store.list().map((n) => n.subnet);
     let subnet: string;
     let gateway: string;

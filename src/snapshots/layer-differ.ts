@@ -20,7 +20,15 @@ export interface DiffDirectoryOptions {
   only?: string;
   /** With `only`: the name that entry gets in the tar (what is below it follows). */
   as?: string;
+  /**
+   * The ids of a user namespace (`--userns auto`): host ids uid.. / gid.. (`size` of each) are
+   * written as 0..size-1, others as 65534 (nobody), which is what the container saw.
+   */
+  idMap?: { uid: number; gid: number; size: number };
 }
+
+/** The kernel's overflow id: what a user namespace shows for an unmapped id. */
+const OVERFLOW_ID = 65534;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -41,7 +49,7 @@ type RawPax = [string, Buffer][];
 export function diffDirectory(upper: string, options: DiffDirectoryOptions): Readable {
   const pack = tarPack();
   const root = resolve(upper);
-  writeTree(root, options.runner, pack, options.only, options.as).then(
+  writeTree(root, options, pack).then(
     () => {
       pack.finalize();
     },
@@ -52,7 +60,8 @@ export function diffDirectory(upper: string, options: DiffDirectoryOptions): Rea
   return Readable.from(pack, { objectMode: false });
 }
 
-async function writeTree(root: string, runner: ProcessRunner, pack: Pack, only: string | undefined, as: string | undefined): Promise<void> {
+async function writeTree(root: string, options: DiffDirectoryOptions, pack: Pack): Promise<void> {
+  const { runner, only, as, idMap } = options;
   const top = only === undefined ? root : join(root, only);
   const { stdout } = await runner.run('getfattr', ['-R', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', top]);
   const xattrs = new Map<string, XattrMap>();
@@ -63,7 +72,11 @@ async function writeTree(root: string, runner: ProcessRunner, pack: Pack, only: 
   const rename = only !== undefined && as !== undefined && as !== only
     ? (path: string): string => (path === only ? as : path.startsWith(`${only}/`) ? `${as}${path.slice(only.length)}` : path)
     : (path: string): string => path;
-  const walker = new TreeWalker(root, pack, xattrs, rename);
+  const shift = (id: number, base: number, size: number): number => (id >= base && id < base + size ? id - base : OVERFLOW_ID);
+  const ids = idMap === undefined
+    ? (stat: Stats): { uid: number; gid: number } => ({ uid: stat.uid, gid: stat.gid })
+    : (stat: Stats): { uid: number; gid: number } => ({ uid: shift(stat.uid, idMap.uid, idMap.size), gid: shift(stat.gid, idMap.gid, idMap.size) });
+  const walker = new TreeWalker(root, pack, xattrs, rename, ids);
   await walker.walk('', only);
 }
 
@@ -76,6 +89,8 @@ class TreeWalker {
     private readonly xattrs: Map<string, XattrMap>,
     /** The tar name of a path of the tree. */
     private readonly nameOf: (path: string) => string,
+    /** The owner written for an entry. */
+    private readonly ownerOf: (stat: Stats) => { uid: number; gid: number },
   ) {}
 
   async walk(dir: string, only?: string): Promise<void> {
@@ -89,7 +104,7 @@ class TreeWalker {
   }
 
   private async writeEntry(dir: string, name: string, path: string, stat: Stats): Promise<void> {
-    const base = { uid: stat.uid, gid: stat.gid, mtime: stat.mtime, mode: stat.mode & 0o7777 };
+    const base = { ...this.ownerOf(stat), mtime: stat.mtime, mode: stat.mode & 0o7777 };
     const pax = this.paxFor(path);
     if (stat.isCharacterDevice() && stat.rdev === 0) {
       await this.add({ ...base, name: this.nameOf(joinEntryPath(dir, `.wh.${name}`)), type: 'file', mode: 0o600, size: 0 });

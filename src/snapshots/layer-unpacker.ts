@@ -16,6 +16,11 @@ export interface UnpackLayerOptions {
    * digest is its diff ID): the unpacker then does not hash, and returns no diff ID.
    */
   hash?: boolean;
+  /**
+   * Unpacking into a container of `--userns auto`: tar ids k are written as the host ids the
+   * container sees as k (uid+k, gid+k; ids of `size` or more as nobody).
+   */
+  idMap?: { uid: number; gid: number; size: number };
 }
 
 export interface UnpackLayerResult {
@@ -45,7 +50,7 @@ export async function unpackLayer(tar: Readable, target: string, options: Unpack
   const extract = rawPaxExtract();
   const fed = digester === undefined ? pipeline(tar, extract) : pipeline(tar, hashing(digester), extract);
   fed.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
-  const writer = new LayerWriter(target, options.runner);
+  const writer = new LayerWriter(target, options.runner, options.idMap);
   try {
     for await (const entry of extract) {
       await writer.write(entry);

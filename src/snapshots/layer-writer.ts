@@ -41,6 +41,8 @@ export class LayerWriter {
   constructor(
     private readonly root: string,
     private readonly runner: ProcessRunner,
+    /** Ids of a user namespace: a tar id k < size is written as host id uid+k / gid+k, others as +65534. */
+    private readonly idMap?: { uid: number; gid: number; size: number },
   ) {}
 
   async write(entry: LayerEntry): Promise<void> {
@@ -81,7 +83,7 @@ export class LayerWriter {
     }
     const mode = (header.mode ?? (type === 'directory' ? 0o755 : 0o644)) & 0o7777;
     const mtime = header.mtime ?? new Date(0);
-    const owner = { uid: header.uid ?? 0, gid: header.gid ?? 0 };
+    const owner = this.hostOwner(header.uid ?? 0, header.gid ?? 0);
     if (path === '' && type !== 'directory') throw unsafe(name, 'entry', 'names the layer root but is not a directory');
     switch (type) {
       case 'file':
@@ -170,6 +172,13 @@ export class LayerWriter {
     } finally {
       closeSync(fd);
     }
+  }
+
+  private hostOwner(uid: number, gid: number): Owner {
+    const map = this.idMap;
+    if (map === undefined) return { uid, gid };
+    const shift = (id: number, base: number): number => base + (id < map.size ? id : OVERFLOW_ID);
+    return { uid: shift(uid, map.uid), gid: shift(gid, map.gid) };
   }
 
   private needsChown(path: string, owner: Owner): boolean {
@@ -318,3 +327,6 @@ interface Owner {
   uid: number;
   gid: number;
 }
+
+/** What a user namespace shows for an id it does not map (nobody). */
+const OVERFLOW_ID = 65534;

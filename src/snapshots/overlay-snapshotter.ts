@@ -10,7 +10,7 @@ import type { ProcessRunner } from '../base/process-runner.js';
 import type { StateRoot } from '../base/state-root.js';
 import type { Database } from '../store/database.js';
 import { openLayerStream } from './decompress.js';
-import { diffDirectory } from './layer-differ.js';
+import { diffDirectory, type DiffDirectoryOptions } from './layer-differ.js';
 import { unpackLayer } from './layer-unpacker.js';
 import { performMounts, unmountAll } from './mount-table.js';
 import { SnapshotDirs, removeTree, treeUsage } from './snapshot-dirs.js';
@@ -212,9 +212,9 @@ export class OverlaySnapshotter implements Snapshotter {
     await unmountAll(this.runner, target);
   }
 
-  diff(key: string): Readable {
+  diff(key: string, idMap?: DiffDirectoryOptions['idMap']): Readable {
     const info = this.requireActive(this.table.get(key));
-    return diffDirectory(join(this.dirs.path(info.id), 'fs'), { runner: this.runner });
+    return diffDirectory(join(this.dirs.path(info.id), 'fs'), { runner: this.runner, ...(idMap === undefined ? {} : { idMap }) });
   }
 
   async commit(key: string, activeKey: string): Promise<SnapshotInfo> {

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Digest } from '../base/digest.js';
+import type { DiffDirectoryOptions } from './layer-differ.js';
 
 export type SnapshotKind = 'committed' | 'active';
 
@@ -54,8 +55,11 @@ export interface Snapshotter {
   mount(key: string, target: string): Promise<void>;
   /** Unmounts `target`; does nothing when it is not a mount point. */
   unmount(target: string): Promise<void>;
-  /** The changes of active snapshot `key` as an uncompressed layer tar. Unmount it first. */
-  diff(key: string): Readable;
+  /**
+   * The changes of active snapshot `key` as an uncompressed layer tar. Unmount it first. `idMap`:
+   * the user namespace its files were written in (their ids are written as the namespace saw them).
+   */
+  diff(key: string, idMap?: DiffDirectoryOptions['idMap']): Readable;
   /** Turns active snapshot `activeKey` (unmounted) into committed snapshot `key`. */
   commit(key: string, activeKey: string): Promise<SnapshotInfo>;
   /** Removes a snapshot with no children, its row and its directory. */

@@ -58,6 +58,7 @@ export interface CreateFlags extends ResourceFlags, LifecycleFlags {
   pid?: string;
   uts?: string;
   cgroupns?: string;
+  userns?: string;
   pull?: string;
   detachKeys?: string;
   sigProxy?: boolean;
@@ -129,6 +130,7 @@ export const CREATE_OPTIONS: OptionSpec[] = [
   { flags: '--pid <mode>', description: 'PID namespace: private or host' },
   { flags: '--uts <mode>', description: 'UTS namespace: private or host' },
   { flags: '--cgroupns <mode>', description: 'cgroup namespace: private or host' },
+  { flags: '--userns <mode>', description: 'user namespace: auto (own, root mapped to an unused host id range) or host' },
   { flags: '--pull <policy>', description: 'missing or never (berth does not pull from registries yet)' },
   repeat('-v, --volume <[source:]path[:opts]>', 'volume (name:/path), bind mount (/host:/path[:ro,rshared]) or anonymous volume (/path); repeatable'),
   repeat('--mount <type=…,source=…,target=…>', 'mount: type=volume|bind|tmpfs, source, target, readonly, volume-opt, volume-nocopy, bind-propagation, tmpfs-size, tmpfs-mode; repeatable'),

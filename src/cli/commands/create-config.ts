@@ -133,6 +133,7 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     PidMode: flags.pid,
     UTSMode: flags.uts,
     CgroupnsMode: flags.cgroupns,
+    UsernsMode: flags.userns,
     AutoRemove: flags.rm === true ? true : undefined,
     Binds: nonEmpty(volumes.binds),
     Mounts: nonEmpty(flags.mount.map(parseMountFlag)),

@@ -38,7 +38,7 @@ export const NETWORK_COMMAND: CommandSpec = {
         { flags: '--subnet <cidr>', description: 'IPv4 subnet (default: the first free /24 from 10.89.0.0)' },
         { flags: '--gateway <ip>', description: 'gateway address in the subnet (default: its first address)' },
         { flags: '--internal', description: 'no route out of the network (no masquerade, no default route)' },
-        { flags: '-o, --opt <key=value>', description: 'driver option, e.g. com.docker.network.bridge.enable_icc=false; repeatable', repeat: true },
+        { flags: '-o, --opt <key=value>', description: 'driver option (enable_icc, mtu, berth.bandwidth.ingress/egress, berth.sysctl.net.*; see docs/networking.md); repeatable', repeat: true },
         { flags: '-l, --label <key=value>', description: 'set a label; repeatable', repeat: true },
       ],
       run: async ({ globals, args, options }) => {

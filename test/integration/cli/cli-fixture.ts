@@ -22,13 +22,13 @@ export class CliFixture {
 
   private constructor(readonly work: string, readonly root: string, public daemon: BerthdProcess | undefined) {}
 
-  /** Creates the root with busybox and starts berthd; on failure everything made so far is removed. */
-  static async start(): Promise<CliFixture> {
+  /** Creates the root with busybox and starts berthd (with `daemonArgs`); on failure everything made so far is removed. */
+  static async start(daemonArgs: readonly string[] = []): Promise<CliFixture> {
     const work = await mkdtemp(join(tmpdir(), 'berth-cli-'));
     const fixture = new CliFixture(work, join(work, 'root'), undefined);
     try {
       await berthOk(fixture.root, ['image', 'bootstrap', 'busybox']);
-      fixture.daemon = await BerthdProcess.start(fixture.root, join(work, 'berth.sock'), ['--cgroup-parent', `/${fixture.cgroupParent}`]);
+      fixture.daemon = await BerthdProcess.start(fixture.root, join(work, 'berth.sock'), ['--cgroup-parent', `/${fixture.cgroupParent}`, ...daemonArgs]);
       return fixture;
     } catch (err) {
       await fixture.cleanup().catch(() => undefined);

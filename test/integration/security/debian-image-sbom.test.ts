@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ImageService } from '../../../src/images/image-service.js';
 import { ScanService } from '../../../src/security/scan-service.js';
 import { needsRoot } from '../../support/berth-cli.js';
-import { cyclonedx15Validator } from './security-fixtures.js';
+import { cyclonedx15Validator, spdx23Problems } from './security-fixtures.js';
 
 /** The one test on a real bootstrapped image (debootstrap, ~30–60 s): made once, used by each test. */
 describe('SBOM of the bootstrapped debian:bookworm image', { skip: needsRoot() || (spawnSync('which', ['debootstrap']).status !== 0 && 'no debootstrap') }, () => {
@@ -26,7 +26,7 @@ describe('SBOM of the bootstrapped debian:bookworm image', { skip: needsRoot() |
     await rm(work, { recursive: true, force: true });
   });
 
-  test('CycloneDX validates; every dpkg package with its version, arch, source and a debian-12 purl', async () => {
+  test('CycloneDX and SPDX validate; every dpkg package with its version, arch, source and a debian-12 purl', async () => {
     const image = images.resolve('debian:bookworm');
     const config = await images.config(image);
     const status = await readFile(join(images.layerDirs(config)[0] ?? '', 'var', 'lib', 'dpkg', 'status'), 'utf8');
@@ -45,6 +45,7 @@ describe('SBOM of the bootstrapped debian:bookworm image', { skip: needsRoot() |
     const libc = debs.find((c) => c.name === 'libc6');
     assert.match(libc?.purl ?? '', /&upstream=glibc$/);
     const spdx = (await scanner.sbom('debian:bookworm', 'spdx', images)) as { packages: unknown[] };
+    assert.deepEqual(spdx23Problems(spdx), []);
     assert.equal(spdx.packages.length, debs.length + 1);
   });
 });

@@ -11,7 +11,8 @@ import { InventoryService } from '../../../src/security/sbom/inventory-service.j
 import { buildRpmHeader, RPM_TAGS } from '../../../src/security/sbom/parsers/rpm-header.js';
 import { ScanDatabase } from '../../../src/security/scan-database.js';
 import { berth, needsRoot } from '../../support/berth-cli.js';
-import { makeZip } from './security-fixtures.js';
+import { toSpdx } from '../../../src/security/sbom/spdx.js';
+import { makeZip, spdx23Problems } from './security-fixtures.js';
 
 async function put(root: string, path: string, content: string | Buffer): Promise<void> {
   await mkdir(join(root, path, '..'), { recursive: true });
@@ -85,6 +86,10 @@ describe('inventories of directories and root filesystem tarballs', { skip: need
     assert.match(warnings, /app\/broken\.jar: cannot be read as java/);
     assert.match(warnings, /srv\/node_modules\/evil\/package\.json: not a package manifest/);
     assert.match(warnings, /rpmdb\.sqlite: header 2 is malformed/);
+    // Its SPDX document (licence names that are no SPDX id become LicenseRef-s) follows the spec.
+    const spdx = toSpdx(inventory, { now: new Date(0) }) as { hasExtractedLicensingInfos?: unknown[] };
+    assert.deepEqual(spdx23Problems(spdx), []);
+    assert.ok((spdx.hasExtractedLicensingInfos ?? []).length > 0);
   });
 
   test('a root filesystem tarball, and berth sbom on a directory', async () => {
@@ -97,7 +102,9 @@ describe('inventories of directories and root filesystem tarballs', { skip: need
     assert.deepEqual(inventory.packages.map((p) => p.purl), ['pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64&distro=debian-12&upstream=zlib']);
     const r = await berth(join(work, 'state'), ['sbom', rootfs, '--format', 'spdx']);
     assert.equal(r.code, 0, r.stderr);
-    assert.ok((JSON.parse(r.stdout) as { packages: { name: string }[] }).packages.some((p) => p.name === 'zlib1g'));
+    const spdx = JSON.parse(r.stdout) as { packages: { name: string }[] };
+    assert.deepEqual(spdx23Problems(spdx), []);
+    assert.ok(spdx.packages.some((p) => p.name === 'zlib1g'));
     await writeFile(join(work, 'garbage.tar'), 'this is not a tar');
     await assert.rejects(service.ofPath(join(work, 'garbage.tar')), /not a readable root filesystem tarball/);
   });

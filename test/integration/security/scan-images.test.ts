@@ -8,7 +8,7 @@ import { ImageService } from '../../../src/images/image-service.js';
 import { ScanService } from '../../../src/security/scan-service.js';
 import { berth, needsRoot } from '../../support/berth-cli.js';
 import { makeTar, writeOciLayout, type FixtureEntry } from '../../support/oci-fixtures.js';
-import { cyclonedx15Validator, sarif210Validator, DEBIAN9_OS_RELEASE, dpkgEntry, FIXTURES, hostDpkgStatus, makeZip, packageLock } from './security-fixtures.js';
+import { cyclonedx15Validator, sarif210Validator, spdx23Problems, DEBIAN9_OS_RELEASE, dpkgEntry, FIXTURES, hostDpkgStatus, makeZip, packageLock } from './security-fixtures.js';
 
 const OSV = join(FIXTURES, 'osv');
 
@@ -84,6 +84,7 @@ describe('SBOMs and scans of images in the store', { skip: needsRoot() }, () => 
   test('SPDX 2.3 of the same image names each package with its purl', async () => {
     const doc = (await scanner.sbom('fixture/host-debian:12', 'spdx', images)) as { spdxVersion: string; packages: { SPDXID: string; name: string; versionInfo?: string; externalRefs?: { referenceLocator: string }[] }[]; relationships: unknown[] };
     assert.equal(doc.spdxVersion, 'SPDX-2.3');
+    assert.deepEqual(spdx23Problems(doc), []);
     const ids = new Set(doc.packages.map((p) => p.SPDXID));
     assert.equal(ids.size, doc.packages.length);
     for (const id of ids) assert.match(id, /^SPDXRef-[A-Za-z0-9.-]+$/);

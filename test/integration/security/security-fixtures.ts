@@ -31,6 +31,43 @@ export function cyclonedx15Validator(): ValidateFunction {
   return ajv.compile(load('bom-1.5.SNAPSHOT.schema.json'));
 }
 
+/**
+ * Checks an SPDX 2.3 JSON document: ajv against the schema written from the specification's field
+ * tables (fixtures/spdx-2.3-from-spec.schema.json), then the rules a schema cannot state: SPDXIDs
+ * unique, every relationship and documentDescribes entry names an element of the document, every
+ * LicenseRef used in a licence field is defined in hasExtractedLicensingInfos. Returns the problems.
+ */
+export function spdx23Problems(doc: unknown): string[] {
+  const ajv = new Ajv({ strict: true, strictRequired: false, allErrors: true, logger: false });
+  addFormats.default(ajv);
+  const schema = JSON.parse(readFileSync(join(FIXTURES, 'spdx-2.3-from-spec.schema.json'), 'utf8')) as Record<string, unknown>;
+  const validate = ajv.compile(schema);
+  if (!validate(doc)) return (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath} ${e.message ?? ''}`);
+  const d = doc as { packages?: Record<string, unknown>[]; files?: { SPDXID: string }[]; relationships?: { spdxElementId: string; relatedSpdxElement: string }[]; documentDescribes?: string[]; hasExtractedLicensingInfos?: { licenseId: string }[] };
+  const problems: string[] = [];
+  const ids = new Set<string>(['SPDXRef-DOCUMENT']);
+  for (const element of [...(d.packages ?? []), ...(d.files ?? [])]) {
+    const id = String(element.SPDXID);
+    if (ids.has(id)) problems.push(`SPDXID ${id} is used twice`);
+    ids.add(id);
+  }
+  const known = (ref: string): boolean => ids.has(ref) || ref === 'NONE' || ref === 'NOASSERTION' || ref.startsWith('DocumentRef-');
+  for (const r of d.relationships ?? []) {
+    for (const ref of [r.spdxElementId, r.relatedSpdxElement]) if (!known(ref)) problems.push(`relationship names unknown element ${ref}`);
+  }
+  for (const ref of d.documentDescribes ?? []) if (!known(ref)) problems.push(`documentDescribes names unknown element ${ref}`);
+  const defined = new Set((d.hasExtractedLicensingInfos ?? []).map((l) => l.licenseId));
+  for (const pkg of d.packages ?? []) {
+    for (const field of ['licenseConcluded', 'licenseDeclared']) {
+      const value = pkg[field];
+      for (const ref of (typeof value === 'string' ? value : '').match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? []) {
+        if (!defined.has(ref)) problems.push(`${String(pkg.SPDXID)} ${field} uses ${ref}, which hasExtractedLicensingInfos does not define`);
+      }
+    }
+  }
+  return problems;
+}
+
 /** A zip archive with stored (uncompressed) entries: enough to make a jar for the tests. */
 export function makeZip(entries: { name: string; data: Buffer | string }[]): Buffer {
   const locals: Buffer[] = [];
