@@ -20,7 +20,7 @@ import type { ImageConfig } from '../oci/schemas.js';
 import { attachSocketPath } from '../runtime/attach-socket.js';
 import { resizeTerminal, terminalControlPath } from '../runtime/terminal-resize.js';
 import { readExitCode, wasOomKilled } from '../runtime/exit-file.js';
-import { OciRuntimes } from '../runtime/oci-runtimes.js';
+import type { OciRuntimes } from '../runtime/oci-runtimes.js';
 import { stopContainer } from '../runtime/stop-container.js';
 import { AttachRegistry } from './attach-registry.js';
 import { ContainerEvents } from './container-events.js';
@@ -28,7 +28,7 @@ import { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord, type ContainerState } from './container-record.js';
 import { ContainerStore } from './container-store.js';
 import { attachRunNetwork, type NetworkingContext } from './container-networking.js';
-import { cleanupTask, createTask, runtimeNameOf, runtimeOf, type TaskContext } from './container-task.js';
+import { cleanupTask, createTask, openRuntimes, runtimeNameOf, runtimeOf, type TaskContext } from './container-task.js';
 import { prepareContainer, type CreateContainerRequest } from './create-container.js';
 import { ExecSessions } from './exec-sessions.js';
 import { ExitMonitor } from './exit-monitor.js';
@@ -105,11 +105,7 @@ export class ContainerEngine {
   static async open(options: ContainerEngineOptions): Promise<ContainerEngine> {
     const runner = options.runner ?? new ChildProcessRunner();
     const host = options.host ?? (await readHostFacts());
-    const paths = new ContainerPaths(options.images.root.path);
-    const runtimes = await OciRuntimes.open({
-      runner, layout: host.cgroups, stateDir: (name) => paths.runtimeState(name), wrapperDir: paths.runtimes,
-      runcPath: options.runcPath, crunPath: options.crunPath, defaultRuntime: options.defaultRuntime,
-    });
+    const runtimes = await openRuntimes(new ContainerPaths(options.images.root.path), host.cgroups, runner, options);
     const network = await NetworkService.open({
       db: options.images.db, root: options.images.root.path, runner, ...(options.cniPluginDir === undefined ? {} : { pluginDir: options.cniPluginDir }),
     });

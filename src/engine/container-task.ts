@@ -13,7 +13,9 @@ import type { NetworkService } from '../network/network-service.js';
 import type { ImageConfig } from '../oci/schemas.js';
 import { removeCgroup } from '../runtime/cgroup-cleanup.js';
 import { launchContainer, type LaunchedContainer } from '../runtime/conmon-launcher.js';
-import { DEFAULT_RUNTIME, type OciRuntime, type OciRuntimes } from '../runtime/oci-runtimes.js';
+import { DEFAULT_RUNTIME, OciRuntimes, type OciRuntime } from '../runtime/oci-runtimes.js';
+import type { CgroupLayout } from '../runtime/cgroup-layout.js';
+import type { ContainerEngineOptions } from './container-engine-options.js';
 import { DEFAULT_SECCOMP_PROFILE } from '../runtime/seccomp/default-profile.js';
 import { buildSpec } from '../runtime/spec/build-spec.js';
 import type { RuntimeSpec } from '../runtime/spec/oci-runtime-spec.js';
@@ -46,6 +48,17 @@ export interface TaskContext {
   network?: NetworkService;
   /** `--userns`: the id pool, the default mode, the id-mapping program. */
   userns: UsernsSettings;
+}
+
+/**
+ * The engine's OCI runtimes on its state root: runc's `--root` stays `runc/`, others get
+ * `runtime/<name>/`, crun's wrapper (hybrid hosts) is `runtime/crun-hybrid`. Throws as OciRuntimes.open.
+ */
+export function openRuntimes(paths: ContainerPaths, layout: CgroupLayout, runner: ProcessRunner, options: Pick<ContainerEngineOptions, 'runcPath' | 'crunPath' | 'defaultRuntime'>): Promise<OciRuntimes> {
+  return OciRuntimes.open({
+    runner, layout, stateDir: (name) => paths.runtimeState(name), wrapperDir: paths.runtimes,
+    runcPath: options.runcPath, crunPath: options.crunPath, defaultRuntime: options.defaultRuntime,
+  });
 }
 
 /** The name of the runtime the container runs with (records from before the choice existed: runc). */

@@ -131,6 +131,17 @@ describe('crun as a container runtime', { skip: skipReason() ?? crunMissing() },
     assert.equal(f.engine.inspect(withRunc).state.exitCode, 137);
   });
 
+  test('--userns auto with crun: root inside, the container\'s host range outside, a writable root filesystem', async () => {
+    const r = await f.run({ cmd: ['sh', '-c', 'id -u; touch /etc/x && echo wrote; cat /proc/self/uid_map'] }, { ...crun, usernsMode: 'auto' });
+    const { userns } = f.engine.inspect(r.id).config;
+    assert.ok(userns !== undefined);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const [uid, wrote, map] = r.stdout.trim().split('\n');
+    assert.equal(uid, '0');
+    assert.equal(wrote, 'wrote');
+    assert.deepEqual(map?.trim().split(/\s+/).map(Number), [0, userns.uid, 65536]);
+  });
+
   test('an unknown runtime name is rejected at create, naming it, and leaves nothing', async () => {
     const before = f.engine.list().length;
     await assert.rejects(f.create({ cmd: ['true'] }, { runtime: 'nosuch-runtime' }),
