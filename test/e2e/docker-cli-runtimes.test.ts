@@ -44,6 +44,8 @@ describe('docker and berth CLIs: runc and crun', { skip: skip() }, () => {
     assert.equal(ok('run', '--rm', '--runtime', 'crun', 'busybox', 'echo', 'hello from crun'), 'hello from crun\n');
     assert.equal(ok('run', '--rm', '--runtime', 'runc', 'busybox', 'echo', 'hello from runc'), 'hello from runc\n');
     assert.match(ok('run', '--rm', '-t', '--runtime', 'crun', 'busybox', 'tty'), /^\/dev\/pts\/\d+\r?\n$/);
+    // On the default bridge network, as any container.
+    assert.match(ok('run', '--rm', '--runtime', 'crun', 'busybox', 'ip', '-o', '-4', 'addr', 'show', 'eth0'), /eth0\s+inet \d+\.\d+\.\d+\.\d+\//);
     const piped = s.docker(['run', '--rm', '-i', '--runtime', 'crun', 'busybox', 'cat'], 'through stdin\n');
     assert.equal(piped.code, 0, piped.err);
     assert.equal(piped.out, 'through stdin\n');
