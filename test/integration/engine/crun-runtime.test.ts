@@ -131,6 +131,16 @@ describe('crun as a container runtime', { skip: skipReason() ?? crunMissing() },
     assert.equal(f.engine.inspect(withRunc).state.exitCode, 137);
   });
 
+  test('a reopened engine removes a running crun container that has no record (what a crash mid-remove leaves)', async () => {
+    const id = await startSleeper();
+    const { pid } = f.engine.inspect(id).state;
+    f.engine.store.delete(id);
+    await f.reopen();
+    assert.deepEqual(await crunState(), []);
+    await eventually('the orphan\'s process to be gone', () => !isProcessAlive(pid));
+    await assert.rejects(stat(f.engine.paths.dir(id)));
+  });
+
   test('--userns auto with crun: root inside, the container\'s host range outside, a writable root filesystem', async () => {
     const r = await f.run({ cmd: ['sh', '-c', 'id -u; touch /etc/x && echo wrote; cat /proc/self/uid_map'] }, { ...crun, usernsMode: 'auto' });
     const { userns } = f.engine.inspect(r.id).config;
