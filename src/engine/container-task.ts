@@ -6,7 +6,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isBerthError } from '../base/errors.js';
+import { errors, isBerthError } from '../base/errors.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { readFileInRoot } from '../base/read-file-in-root.js';
 import type { NetworkService } from '../network/network-service.js';
@@ -66,9 +66,16 @@ export function runtimeNameOf(record: ContainerRecord): string {
   return record.config.runtime ?? DEFAULT_RUNTIME;
 }
 
-/** The container's runtime. Throws invalid-argument (`unknown-runtime`) when this node lacks it. */
-export function runtimeOf(ctx: TaskContext, record: ContainerRecord): OciRuntime {
-  return ctx.runtimes.get(runtimeNameOf(record));
+/**
+ * The container's runtime. Throws failed-precondition (`runtime-unavailable`) when this node no
+ * longer has it (it was checked at create: crun was uninstalled since, or berthd got another crun path).
+ */
+export function runtimeOf(ctx: Pick<TaskContext, 'runtimes'>, record: ContainerRecord): OciRuntime {
+  const name = runtimeNameOf(record);
+  if (!ctx.runtimes.has(name)) {
+    throw errors.failedPrecondition('runtime-unavailable', `container ${record.id} runs with ${name}, which this node does not have (it has ${ctx.runtimes.names().join(', ')})`);
+  }
+  return ctx.runtimes.get(name);
 }
 
 export function cgroupsPathOf(ctx: TaskContext, id: string): string {
