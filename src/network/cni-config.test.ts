@@ -5,7 +5,7 @@ import type { NetworkRecord } from './network-store.js';
 
 const network: NetworkRecord = {
   id: 'a'.repeat(64), name: 'web', driver: 'bridge', bridge: 'bn-aaaaaaaaaaaa', subnet: '10.89.3.0/24', gateway: '10.89.3.1',
-  internal: false, options: {}, labels: {}, createdAt: '2026-01-01T00:00:00.000Z',
+  internal: false, userSubnet: false, options: {}, labels: {}, createdAt: '2026-01-01T00:00:00.000Z',
 };
 
 test('a routed network chains bridge, portmap and firewall with the default route on the primary attachment', () => {
@@ -27,4 +27,12 @@ test('a second attachment gets no default route; an internal network no gateway,
   assert.equal(internal.plugins[0]?.isGateway, false);
   assert.equal(internal.plugins[0].ipMasq, false);
   assert.deepEqual((internal.plugins[0].ipam as { routes: unknown[] }).routes, []);
+});
+
+test('a requested address and MAC go to the bridge plugin as runtimeConfig ips and mac', () => {
+  const conf = attachmentConfList({ network, ipamDataDir: '/d', primary: true, ports: [], fixed: { ipv4Address: '10.89.3.7', macAddress: '02:42:ac:11:00:99' } });
+  assert.deepEqual(conf.plugins[0]?.capabilities, { ips: true, mac: true });
+  assert.deepEqual(conf.plugins[0].runtimeConfig, { ips: ['10.89.3.7/24'], mac: '02:42:ac:11:00:99' });
+  const plain = attachmentConfList({ network, ipamDataDir: '/d', primary: true, ports: [] });
+  assert.equal(plain.plugins[0]?.runtimeConfig, undefined);
 });

@@ -6,6 +6,7 @@
  */
 import type { NetworkRecord } from './network-store.js';
 import type { PortBinding } from './port-spec.js';
+import type { StaticEndpoint } from './static-address.js';
 
 export const CNI_VERSION = '1.0.0';
 
@@ -24,6 +25,8 @@ export interface AttachmentConfigInput {
   /** The first network of a container gets the default route (non-internal networks only). */
   primary: boolean;
   ports: readonly PortBinding[];
+  /** A requested address (host-local's `ips` capability) and MAC (the bridge plugin's `mac`). */
+  fixed?: StaticEndpoint;
 }
 
 /** CNI network name of a berth network: unique on the host across state roots. */
@@ -47,6 +50,14 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
       dataDir: input.ipamDataDir,
     },
   };
+  const prefix = network.subnet.split('/')[1] ?? '24';
+  const runtimeConfig: Record<string, unknown> = {};
+  if (input.fixed?.ipv4Address !== undefined) runtimeConfig.ips = [`${input.fixed.ipv4Address}/${prefix}`];
+  if (input.fixed?.macAddress !== undefined) runtimeConfig.mac = input.fixed.macAddress;
+  if (Object.keys(runtimeConfig).length > 0) {
+    bridge.capabilities = Object.fromEntries(Object.keys(runtimeConfig).map((k) => [k, true]));
+    bridge.runtimeConfig = runtimeConfig;
+  }
   const plugins: CniPluginConfig[] = [bridge];
   if (routed) {
     plugins.push({

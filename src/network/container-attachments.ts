@@ -6,6 +6,7 @@
  * namespace — and is idempotent, so it also cleans up after a crash. Callers serialize calls per
  * container.
  */
+import { errors } from '../base/errors.js';
 import { Notifier } from '../base/notifier.js';
 import { createServer } from 'node:net';
 import { readdir } from 'node:fs/promises';
@@ -15,6 +16,10 @@ import type { CniDriver, CniResult } from './cni-driver.js';
 import type { HostNet } from './host-net.js';
 import type { EndpointRecord, NetworkRecord, NetworkStore } from './network-store.js';
 import type { PortBinding } from './port-spec.js';
+import { addressInUse, type StaticEndpoint } from './static-address.js';
+
+/** Docker's network option: the host address of bindings that name none (`-p 80`, `-P`). */
+export const HOST_BINDING_OPTION = 'com.docker.network.bridge.host_binding_ipv4';
 
 export interface AttachmentsContext {
   store: NetworkStore;
@@ -29,6 +34,8 @@ export interface AttachmentsContext {
 export interface NetworkChoice {
   network: NetworkRecord;
   aliases: string[];
+  /** A requested address / MAC on this network (checked by `checkStaticAddress` / `checkMacAddress`). */
+  fixed?: StaticEndpoint;
 }
 
 export interface AttachRequest {
@@ -90,10 +97,19 @@ export class ContainerAttachments {
 
   async #connect(containerId: string, containerName: string, choice: NetworkChoice, ifname: string, ports: readonly PortBinding[]): Promise<EndpointRecord> {
     const { network } = choice;
+    const holder = choice.fixed === undefined ? undefined : addressInUse(this.ctx.store.endpointsOfNetwork(network.id), containerId, choice.fixed);
+    if (holder !== undefined) {
+      const what = holder.ip === choice.fixed?.ipv4Address ? `address ${holder.ip}` : `MAC address ${holder.mac}`;
+      throw errors.conflict('address-in-use', `${what} is already in use on network ${network.name} (by container ${holder.containerName})`);
+    }
     await this.ctx.prepare(network);
     const resolved: PortBinding[] = [];
-    for (const p of network.internal ? [] : ports) resolved.push({ ...p, hostPort: p.hostPort === 0 ? await freePort(p.hostIp) : p.hostPort });
-    const conf = attachmentConfList({ network, ipamDataDir: this.ipamDir, primary: ifname === 'eth0', ports: resolved });
+    const defaultHostIp = network.options[HOST_BINDING_OPTION] ?? '';
+    for (const p of network.internal ? [] : ports) {
+      const hostIp = p.hostIp === '' ? defaultHostIp : p.hostIp;
+      resolved.push({ ...p, hostIp, hostPort: p.hostPort === 0 ? await freePort(hostIp) : p.hostPort });
+    }
+    const conf = attachmentConfList({ network, ipamDataDir: this.ipamDir, primary: ifname === 'eth0', ports: resolved, ...(choice.fixed === undefined ? {} : { fixed: choice.fixed }) });
     const result = await this.ctx.cni.add(conf, { containerId, netns: this.netnsPath(containerId), ifname });
     await this.ctx.host.ensureIsolationChain();
     const endpoint: EndpointRecord = { networkId: network.id, containerId, containerName, aliases: choice.aliases, ifname, ...endpointOf(result, ifname), ports: resolved };
