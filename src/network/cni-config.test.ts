@@ -8,20 +8,21 @@ const network: NetworkRecord = {
   internal: false, userSubnet: false, options: {}, labels: {}, createdAt: '2026-01-01T00:00:00.000Z',
 };
 
-test('a routed network chains bridge, portmap and firewall with the default route on the primary attachment', () => {
+test('a routed network chains bridge and portmap with the default route on the primary attachment', () => {
   const conf = attachmentConfList({ network, ipamDataDir: '/root/ipam', primary: true, ports: [{ containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 8080 }] });
   assert.equal(conf.name, 'berth-aaaaaaaaaaaa');
-  assert.deepEqual(conf.plugins.map((p) => p.type), ['bridge', 'portmap', 'firewall']);
+  assert.deepEqual(conf.plugins.map((p) => p.type), ['bridge', 'portmap']);
   assert.deepEqual(conf.plugins[0], {
-    type: 'bridge', bridge: 'bn-aaaaaaaaaaaa', isGateway: true, ipMasq: true, hairpinMode: true,
+    type: 'bridge', bridge: 'bn-aaaaaaaaaaaa', isGateway: true, ipMasq: false, hairpinMode: true,
     ipam: { type: 'host-local', ranges: [[{ subnet: '10.89.3.0/24', gateway: '10.89.3.1' }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: '/root/ipam' },
   });
   assert.deepEqual(conf.plugins[1]?.runtimeConfig, { portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp', hostIP: '127.0.0.1' }] });
 });
 
-test('a second attachment gets no default route; an internal network no gateway, masquerade or ports', () => {
+test('a second attachment gets no default route; no ports, no portmap; an internal network no gateway, masquerade or ports', () => {
   const secondary = attachmentConfList({ network, ipamDataDir: '/d', primary: false, ports: [] });
   assert.deepEqual((secondary.plugins[0]?.ipam as { routes: unknown[] }).routes, []);
+  assert.deepEqual(secondary.plugins.map((p) => p.type), ['bridge']);
   const internal = attachmentConfList({ network: { ...network, internal: true }, ipamDataDir: '/d', primary: true, ports: [] });
   assert.deepEqual(internal.plugins.map((p) => p.type), ['bridge']);
   assert.equal(internal.plugins[0]?.isGateway, false);

@@ -1,7 +1,8 @@
 /**
  * The CNI network configuration list (conflist) of one attachment of a container to a berth
  * network: bridge (with host-local IPAM keeping its leases under the state root), then portmap
- * and firewall unless the network is internal. Pure; the result is what `CniDriver` executes and
+ * when there are ports to publish (never on an internal network). What the bridge plugin's
+ * `ipMasq` and the firewall plugin did per container, berth does once per network (HostNet). Pure; the result is what `CniDriver` executes and
  * caches for DEL.
  */
 import type { NetworkRecord } from './network-store.js';
@@ -41,7 +42,8 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
     type: 'bridge',
     bridge: network.bridge,
     isGateway: routed,
-    ipMasq: routed,
+    // Masquerading is one rule per network (HostNet.masqueradeRule), not a chain per container.
+    ipMasq: false,
     hairpinMode: true,
     ipam: {
       type: 'host-local',
@@ -59,7 +61,8 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
     bridge.runtimeConfig = runtimeConfig;
   }
   const plugins: CniPluginConfig[] = [bridge];
-  if (routed) {
+  // portmap only with ports to publish: with none its ADD and DEL have nothing to do.
+  if (routed && input.ports.length > 0) {
     plugins.push({
       type: 'portmap',
       capabilities: { portMappings: true },
@@ -67,7 +70,6 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
         portMappings: input.ports.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol, hostIP: p.hostIp })),
       },
     });
-    plugins.push({ type: 'firewall', backend: 'iptables' });
   }
   return { cniVersion: CNI_VERSION, name: cniNetworkName(network), plugins };
 }

@@ -71,6 +71,8 @@ export class ContainerAttachments {
   /** `id` is the network id; attributes name the container and the network. */
   readonly events = new Notifier<AttachmentAction>();
 
+  #isolationChecked: Promise<void> | undefined;
+
   constructor(private readonly ctx: AttachmentsContext) {}
 
   get ipamDir(): string { return join(this.ctx.dir, 'ipam'); }
@@ -82,12 +84,14 @@ export class ContainerAttachments {
     const netns = this.netnsPath(request.containerId);
     try {
       await this.ctx.host.createNetns(netns);
-      await this.ctx.cni.add(LOOPBACK_CONFIG, { containerId: request.containerId, netns, ifname: 'lo' });
-      let index = 0;
-      for (const choice of request.networks) {
-        await this.#connect(request.containerId, request.containerName, choice, `eth${index}`, index === 0 ? request.ports : []);
-        index++;
-      }
+      // Independent steps at once: loopback (undone by the namespace's removal, so not cached for
+      // DEL) and each network's interface (its own ifname, lease directory and rules).
+      const steps = await Promise.allSettled([
+        this.ctx.cni.add(LOOPBACK_CONFIG, { containerId: request.containerId, netns, ifname: 'lo' }, { cache: false }),
+        ...request.networks.map((choice, index) => this.#connect(request.containerId, request.containerName, choice, `eth${index}`, index === 0 ? request.ports : [])),
+      ]);
+      const failed = steps.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
     } catch (err) {
       await this.detachAll(request.containerId).catch(() => undefined);
       throw err;
@@ -111,7 +115,10 @@ export class ContainerAttachments {
     }
     const conf = attachmentConfList({ network, ipamDataDir: this.ipamDir, primary: ifname === 'eth0', ports: resolved, ...(choice.fixed === undefined ? {} : { fixed: choice.fixed }) });
     const result = await this.ctx.cni.add(conf, { containerId, netns: this.netnsPath(containerId), ifname });
-    await this.ctx.host.ensureIsolationChain();
+    // The firewall plugin's first ADD on the host puts its jump at the top of FORWARD: berth's must
+    // stay first. Once per process is enough (the plugin adds its jump only when it is missing).
+    this.#isolationChecked ??= this.ctx.host.ensureIsolationChain().catch((err: unknown) => { this.#isolationChecked = undefined; throw err; });
+    await this.#isolationChecked;
     const endpoint: EndpointRecord = { networkId: network.id, containerId, containerName, aliases: choice.aliases, ifname, ...endpointOf(result, ifname), ports: resolved };
     this.ctx.store.insertEndpoint(endpoint);
     this.events.notify('connect', network.id, { container: containerId, name: network.name, type: 'bridge' });
