@@ -118,17 +118,24 @@ export async function createTask(ctx: TaskContext, record: ContainerRecord, imag
 
 /**
  * Removes what a run leaves once its process is gone: runc's state (and leaf cgroup), the rootfs
- * mount, a leftover leaf cgroup, then its networks (CNI DEL while the namespace exists, then the
- * namespace). Idempotent; safe on a container that never ran.
+ * mount, a leftover leaf cgroup, and (at the same time) its networks (CNI DEL while the namespace
+ * exists, then the namespace). Idempotent; safe on a container that never ran.
  */
 export async function cleanupTask(ctx: TaskContext, id: string): Promise<void> {
-  try {
-    await ctx.runc.delete(id, { force: true });
-  } catch (err) {
-    if (!isBerthError(err, 'not-found')) throw err;
-  }
-  await unmountAll(ctx.runner, ctx.paths.rootfs(id));
-  // runc removes the leaf; this catches one it could not (the parent stays: other starts use it).
-  await removeCgroup(ctx.host.cgroups, cgroupsPathOf(ctx, id));
-  await ctx.network?.attachments.detachAll(id);
+  // The networks' detach (CNI DEL, then the namespace) needs nothing of the runtime's state, so it
+  // runs alongside the runtime's cleanup; both finish before this returns, the first error wins.
+  const detached = (ctx.network?.attachments.detachAll(id) ?? Promise.resolve()).then(() => undefined, (err: unknown) => ({ err }));
+  const runtime = (async (): Promise<void> => {
+    try {
+      await ctx.runc.delete(id, { force: true });
+    } catch (err) {
+      if (!isBerthError(err, 'not-found')) throw err;
+    }
+    await unmountAll(ctx.runner, ctx.paths.rootfs(id));
+    // runc removes the leaf; this catches one it could not (the parent stays: other starts use it).
+    await removeCgroup(ctx.host.cgroups, cgroupsPathOf(ctx, id));
+  })().then(() => undefined, (err: unknown) => ({ err }));
+  const failed = (await runtime) ?? (await detached);
+  await detached;
+  if (failed !== undefined) throw failed.err;
 }
