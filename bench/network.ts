@@ -8,7 +8,7 @@
 //    (docker CLI → dockerd, docker CLI → berthd, berth CLI → berthd): median and p90 wall time.
 // 2. Requests per second through a port published on 127.0.0.1 to a busybox httpd, one container
 //    per engine (`run -d -p 127.0.0.1::80`), measured by bench/http-load.ts from this process,
-//    rounds alternating between the engines; keep-alive off and on.
+//    rounds alternating between the engines; keep-alive off (busybox httpd closes every connection).
 // Everything made is removed at the end, on failure, on SIGINT/SIGTERM, and (leftovers of a
 // killed run) at the next start.
 // Run: npm run build && node dist/bench/network.js [--runs 15] [--warmups 2] [--rounds 3] [--seconds 5] [--concurrency 8]
@@ -54,17 +54,23 @@ async function killStrayProxies(): Promise<void> {
   }
 }
 
-async function runRmPhase(sides: Client[], options: Options, times: Map<Client, number[]>, failures: Map<Client, string>): Promise<void> {
+/** One `run --rm` command line measured per client: its times and, once one failed, why. */
+interface Variant { rest: readonly string[]; times: Map<Client, number[]>; failures: Map<Client, string> }
+
+/** Each round runs every variant once per client, rotating which client goes first. */
+async function runRmPhase(sides: Client[], options: Options, variants: readonly Variant[]): Promise<void> {
   for (let round = 0; round < options.warmups + options.runs && !stopping.signal.aborted; round++) {
-    const active = sides.filter((c) => !failures.has(c));
-    for (let k = 0; k < active.length; k++) {
-      const client = active[(round + k) % active.length]!;
-      try {
-        const ms = await timedInvoke(client, runArgs(client, ['--rm', IMAGE, 'true']));
-        if (round >= options.warmups) times.get(client)?.push(ms);
-      } catch (err) {
-        failures.set(client, `${failureOf(err)} (round ${round + 1})`);
-        log(`${client.label}: run --rm failed: ${failures.get(client) ?? ''}`);
+    for (const { rest, times, failures } of variants) {
+      const active = sides.filter((c) => !failures.has(c));
+      for (let k = 0; k < active.length; k++) {
+        const client = active[(round + k) % active.length]!;
+        try {
+          const ms = await timedInvoke(client, runArgs(client, rest));
+          if (round >= options.warmups) times.get(client)?.push(ms);
+        } catch (err) {
+          failures.set(client, `${failureOf(err)} (round ${round + 1})`);
+          log(`${client.label}: ${rest.join(' ')} failed: ${failures.get(client) ?? ''}`);
+        }
       }
     }
     if ((round + 1) % 5 === 0) log(`run --rm: round ${round + 1}/${options.warmups + options.runs}`);
@@ -121,6 +127,8 @@ async function main(): Promise<void> {
   const sides = [docker, viaDocker, berth];
   const times = new Map<Client, number[]>(sides.map((c) => [c, []]));
   const failures = new Map<Client, string>();
+  const noneTimes = new Map<Client, number[]>(sides.map((c) => [c, []]));
+  const noneFailures = new Map<Client, string>();
   const rps = new Map<string, Cell>();
   let report = '';
   try {
@@ -135,14 +143,19 @@ async function main(): Promise<void> {
     });
     await invoke(viaDocker, ['load', '-i', archive]);
 
-    log(`run --rm on the default bridge: ${options.warmups} warm-ups + ${options.runs} runs per client, interleaved`);
-    await runRmPhase(sides, options, times, failures);
+    log(`run --rm on the default bridge and with --network none: ${options.warmups} warm-ups + ${options.runs} runs per client, interleaved`);
+    await runRmPhase(sides, options, [
+      { rest: ['--rm', IMAGE, 'true'], times, failures },
+      // In the same rounds: what the bridge costs each engine.
+      { rest: ['--rm', '--network', 'none', IMAGE, 'true'], times: noneTimes, failures: noneFailures },
+    ]);
 
     const webs = new Map<Client, { id: string; port: number } | string>();
     for (const client of [docker, viaDocker]) {
       webs.set(client, await startWeb(client).catch((err: unknown) => failureOf(err)));
     }
-    for (const keepAlive of [false, true]) {
+    // Keep-alive off: busybox httpd answers `Connection: close` to every request anyway.
+    for (const keepAlive of [false]) {
       const samples = new Map<Client, LoadResult[]>([[docker, []], [viaDocker, []]]);
       for (let round = 0; round < options.rounds && !stopping.signal.aborted; round++) {
         for (const client of round % 2 === 0 ? [docker, viaDocker] : [viaDocker, docker]) {
@@ -163,7 +176,13 @@ async function main(): Promise<void> {
     }
     for (const [client, web] of webs) if (typeof web === 'object') await invoke(client, ['rm', '-f', web.id]).catch(() => undefined);
 
-    const cells = sides.map((c): Cell => { const f = failures.get(c); return f === undefined ? { ok: true, value: times.get(c) ?? [] } : { ok: false, error: f }; });
+    const cellsOf = (t: Map<Client, number[]>, f: Map<Client, string>): Cell[] => sides.map((c): Cell => {
+      const error = f.get(c);
+      return error === undefined ? { ok: true, value: t.get(c) ?? [] } : { ok: false, error };
+    });
+    const cells = cellsOf(times, failures);
+    const none = cellsOf(noneTimes, noneFailures);
+    const noneBase = none[0]?.ok === true ? median(none[0].value) : undefined;
     const base = cells[0]?.ok === true ? median(cells[0].value) : undefined;
     const baseP90 = cells[0]?.ok === true ? percentile(cells[0].value, 90) : undefined;
     const rpsRow = (keepAlive: boolean): string => {
@@ -178,13 +197,14 @@ async function main(): Promise<void> {
       '| --- | ---: | ---: | ---: | --- |',
       `| \`run --rm busybox true\` on the default bridge, median ms (${options.runs} runs after ${options.warmups} warm-ups) | ${cells.map((c, i) => fmt(c, 0, median, i === 0 ? undefined : base)).join(' | ')} | ≤ 0.4× docker |`,
       `| same, p90 ms | ${cells.map((c, i) => fmt(c, 0, (v) => percentile(v, 90), i === 0 ? undefined : baseP90)).join(' | ')} | |`,
+      `| \`run --rm --network none busybox true\` in the same rounds, median ms | ${none.map((c, i) => fmt(c, 0, median, i === 0 ? undefined : noneBase)).join(' | ')} | |`,
       rpsRow(false),
-      rpsRow(true),
       '',
       `- Date: ${new Date().toISOString()}; ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, kernel ${release()}; Node ${process.version}; dockerd ${dockerVersion}`,
-      `- dockerd: private, \`--bridge ${BENCH_BRIDGE}\` (${bridgeAddress}) \`--iptables=false --ip-masq=false --ip-forward=false\`: published ports through docker-proxy (userland proxy). berthd: CNI bridge + portmap (DNAT, route_localnet) + firewall.`,
+      `- dockerd: private, \`--bridge ${BENCH_BRIDGE}\` (${bridgeAddress}) \`--iptables=false --ip-masq=false --ip-forward=false\`: published ports through docker-proxy (userland proxy). berthd: CNI bridge + portmap (DNAT, route_localnet), one masquerade rule and BERTH-FORWARD accepts per network. Load: ${options.concurrency} lanes in this Node process, a new connection per request (keep-alive off; busybox httpd sends Connection: close).`,
       `- Load average before: ${loadBefore}; after: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`,
-      `- run --rm times (ms): ${sides.map((c) => `${c.label}: ${(times.get(c) ?? []).map((t) => t.toFixed(0)).join(', ')}`).join('; ')}`,
+      `- run --rm times on the bridge (ms): ${sides.map((c) => `${c.label}: ${(times.get(c) ?? []).map((t) => t.toFixed(0)).join(', ')}`).join('; ')}`,
+      `- run --rm --network none times (ms): ${sides.map((c) => `${c.label}: ${(noneTimes.get(c) ?? []).map((t) => t.toFixed(0)).join(', ')}`).join('; ')}`,
       `- requests/s per round: ${[...rps].map(([k, v]) => `${k}: ${v.ok ? v.value.map((x) => x.toFixed(0)).join(', ') : v.error}`).join('; ')}`,
       '',
     ].join('\n');
