@@ -18,7 +18,9 @@ import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { messageOf } from '../src/base/errors.js';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
+import { CniDriver } from '../src/network/cni-driver.js';
 import { HostNet } from '../src/network/host-net.js';
+import { DEFAULT_CNI_PLUGIN_DIR } from '../src/network/network-service.js';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
 import { BENCH_BRIDGE, createBenchBridge, removeBenchBridge } from './bench-bridge.js';
 import { berthClient, dockerClient, failureOf, invoke, REPO, runArgs, timedInvoke, type Client } from './container-clients.js';
@@ -58,6 +60,21 @@ async function killStrayProxies(): Promise<void> {
 interface Variant { rest: readonly string[]; times: Map<Client, number[]>; failures: Map<Client, string> }
 
 /** Each round runs every variant once per client, rotating which client goes first. */
+/**
+ * CNI DEL of every attachment a killed run's berthd left in its root (its published port's DNAT
+ * rules, its lease), from the root's CNI cache, before the root is removed. A DEL works without
+ * the namespace.
+ */
+async function releaseLeftoverAttachments(runner: ChildProcessRunner): Promise<void> {
+  const cni = new CniDriver(runner, DEFAULT_CNI_PLUGIN_DIR, join(PATHS.berthRoot, 'network', 'cni-cache'));
+  for (const id of await cni.cachedContainers()) {
+    for (const a of await cni.cachedFor(id)) {
+      log(`releasing the ${a.network} attachment of leftover container ${id.slice(0, 12)}`);
+      await cni.del(a.network, { containerId: id, ifname: a.ifname }).catch((err: unknown) => { log(`CNI DEL: ${messageOf(err)}`); });
+    }
+  }
+}
+
 async function runRmPhase(sides: Client[], options: Options, variants: readonly Variant[]): Promise<void> {
   for (let round = 0; round < options.warmups + options.runs && !stopping.signal.aborted; round++) {
     for (const { rest, times, failures } of variants) {
@@ -112,6 +129,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
+  await releaseLeftoverAttachments(runner);
   await sweepBerth(log);
   await killStrayProxies();
   // After berthd is gone and its root removed: its bridge networks' bridges and rules (what any berthd start would sweep).

@@ -73,6 +73,3 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
   }
   return { cniVersion: CNI_VERSION, name: cniNetworkName(network), plugins };
 }
-
-/** The loopback plugin's config, run once per network namespace. */
-export const LOOPBACK_CONFIG: CniConfList = { cniVersion: CNI_VERSION, name: 'berth-loopback', plugins: [{ type: 'loopback' }] };

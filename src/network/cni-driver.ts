@@ -46,10 +46,9 @@ export class CniDriver {
   /**
    * ADD of the whole list; on a failure the plugins already run, and the one that failed (the
    * bridge plugin leaves its veth behind when IPAM refuses an address), are deleted again before
-   * the throw. `cache: false` keeps no record for DEL (for what the namespace's removal undoes,
-   * such as loopback).
+   * the throw.
    */
-  async add(conf: CniConfList, a: CniAttachment, options: { cache?: boolean } = {}): Promise<CniResult> {
+  async add(conf: CniConfList, a: CniAttachment): Promise<CniResult> {
     let result: CniResult | undefined;
     const done: CniConfList['plugins'] = [];
     try {
@@ -62,7 +61,6 @@ export class CniDriver {
       throw err;
     }
     const final = result ?? {};
-    if (options.cache === false) return final;
     await writeFileAtomic(this.#cacheFile(a, conf.name), JSON.stringify({ conf, attachment: a, result: final } satisfies CacheEntry));
     return final;
   }

@@ -1,6 +1,6 @@
 /**
  * Attaching a container's run to networks: its network namespace (a file under
- * `network/netns/<id>`), loopback, then one CNI ADD per network (eth0, eth1, …; the first gets the
+ * `network/netns/<id>`, loopback up), then one CNI ADD per network (eth0, eth1, …; the first gets the
  * default route and the published ports) and an endpoint row each. `detachAll` undoes it in the
  * order CNI needs — DEL of every cached attachment while the namespace still exists, then the
  * namespace — and is idempotent, so it also cleans up after a crash. Callers serialize calls per
@@ -11,7 +11,7 @@ import { Notifier } from '../base/notifier.js';
 import { createServer } from 'node:net';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { attachmentConfList, cniNetworkName, LOOPBACK_CONFIG } from './cni-config.js';
+import { attachmentConfList, cniNetworkName } from './cni-config.js';
 import type { CniDriver, CniResult } from './cni-driver.js';
 import type { HostNet } from './host-net.js';
 import type { EndpointRecord, NetworkRecord, NetworkStore } from './network-store.js';
@@ -83,13 +83,12 @@ export class ContainerAttachments {
   async attach(request: AttachRequest): Promise<string> {
     const netns = this.netnsPath(request.containerId);
     try {
+      // The namespace comes with its loopback up (what the CNI loopback plugin would do, in the same process).
       await this.ctx.host.createNetns(netns);
-      // Independent steps at once: loopback (undone by the namespace's removal, so not cached for
-      // DEL) and each network's interface (its own ifname, lease directory and rules).
-      const steps = await Promise.allSettled([
-        this.ctx.cni.add(LOOPBACK_CONFIG, { containerId: request.containerId, netns, ifname: 'lo' }, { cache: false }),
-        ...request.networks.map((choice, index) => this.#connect(request.containerId, request.containerName, choice, `eth${index}`, index === 0 ? request.ports : [])),
-      ]);
+      // Each network's interface at once: its own ifname, lease directory and rules.
+      const steps = await Promise.allSettled(
+        request.networks.map((choice, index) => this.#connect(request.containerId, request.containerName, choice, `eth${index}`, index === 0 ? request.ports : [])),
+      );
       const failed = steps.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
     } catch (err) {

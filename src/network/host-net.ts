@@ -32,12 +32,12 @@ export class HostNet {
     return this.runner.run(command, args).then(() => true, () => false);
   }
 
-  /** A new network namespace bound at `path` (kept until removeNetns). Idempotent. */
+  /** A new network namespace bound at `path` with its loopback up (kept until removeNetns). Idempotent. */
   async createNetns(path: string): Promise<void> {
     if (await isMountPoint(path)) return;
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, '');
-    await this.runner.run('unshare', [`--net=${path}`, 'true']);
+    await this.runner.run('unshare', [`--net=${path}`, 'ip', 'link', 'set', 'lo', 'up']);
   }
 
   async removeNetns(path: string): Promise<void> {
