@@ -65,31 +65,45 @@ export class HostNet {
   }
 
   /**
-   * Removes berth bridges (and their isolation rules) whose state root no longer has a database:
-   * what a deleted state root leaves on the host. Returns the bridges removed.
+   * Removes berth bridges whose state root no longer has a database (what a deleted state root
+   * leaves on the host), then every berth rule naming a bridge that does not exist. Returns the
+   * bridges removed.
    */
   async removeStaleBridges(): Promise<string[]> {
-    const listed = await this.runner.run('ip', ['-j', '-d', 'link', 'show', 'type', 'bridge']).catch(() => ({ stdout: '[]' }));
-    const links = JSON.parse(listed.stdout === '' ? '[]' : listed.stdout) as { ifname?: string; ifalias?: string }[];
     const removed: string[] = [];
-    for (const link of links) {
+    for (const link of await this.#bridges()) {
       const name = link.ifname ?? '';
       const owner = link.ifalias?.startsWith('berth:') === true ? link.ifalias.slice('berth:'.length) : undefined;
       if (!name.startsWith(BRIDGE_PREFIX) || owner === undefined) continue;
       if (await access(join(owner, 'berth.db')).then(() => true, () => false)) continue;
-      const listed = await Promise.all([ISOLATION_CHAIN, FORWARD_CHAIN].map((c) => this.runner.run('iptables', ['-w', '-S', c]).catch(() => ({ stdout: '' }))));
-      const rules = listed.flatMap((l) => l.stdout.split('\n'));
-      for (const rule of rules.filter((r) => r.startsWith('-A ') && r.split(' ').includes(name))) {
-        await this.#ok('iptables', ['-w', '-D', ...rule.split(' ').slice(1)]);
-      }
-      const nat = (await this.runner.run('iptables', ['-w', '-t', 'nat', '-S', 'POSTROUTING']).catch(() => ({ stdout: '' }))).stdout.split('\n');
-      for (const rule of nat.filter((r) => r.startsWith('-A ') && r.includes(` ! -o ${name} -j MASQUERADE`))) {
-        await this.#ok('iptables', ['-w', '-t', 'nat', '-D', ...rule.split(' ').slice(1)]);
-      }
       await this.#ok('ip', ['link', 'del', name]);
       removed.push(name);
     }
+    await this.#removeOrphanRules();
     return removed;
+  }
+
+  async #bridges(): Promise<{ ifname?: string; ifalias?: string }[]> {
+    const listed = await this.runner.run('ip', ['-j', '-d', 'link', 'show', 'type', 'bridge']).catch(() => ({ stdout: '[]' }));
+    return JSON.parse(listed.stdout === '' ? '[]' : listed.stdout) as { ifname?: string; ifalias?: string }[];
+  }
+
+  /**
+   * berth's rules (its two chains, its masquerade rules) that name a `bn-` bridge which no longer
+   * exists: what a bridge removed with its state root, or by an older berth, leaves. The rules are
+   * listed before the bridges: a bridge is always made before its rules and removed after them,
+   * so a network another process is creating meanwhile is never taken for an orphan.
+   */
+  async #removeOrphanRules(): Promise<void> {
+    const filter = await Promise.all([ISOLATION_CHAIN, FORWARD_CHAIN].map((c) => this.runner.run('iptables', ['-w', '-S', c]).catch(() => ({ stdout: '' }))));
+    const nat = (await this.runner.run('iptables', ['-w', '-t', 'nat', '-S', 'POSTROUTING']).catch(() => ({ stdout: '' }))).stdout.split('\n')
+      .filter((r) => /^-A POSTROUTING -s \S+ ! -o bn-\S+ -j MASQUERADE$/.test(r));
+    const existing = new Set((await this.#bridges()).map((l) => l.ifname ?? ''));
+    const orphan = (rule: string): boolean => rule.split(' ').some((w) => w.startsWith(BRIDGE_PREFIX) && w !== `${BRIDGE_PREFIX}+` && !existing.has(w));
+    for (const rule of filter.flatMap((l) => l.stdout.split('\n')).filter((r) => r.startsWith('-A ') && orphan(r))) {
+      await this.#ok('iptables', ['-w', '-D', ...rule.split(' ').slice(1)]);
+    }
+    for (const rule of nat.filter(orphan)) await this.#ok('iptables', ['-w', '-t', 'nat', '-D', ...rule.split(' ').slice(1)]);
   }
 
   async removeBridge(network: NetworkRecord): Promise<void> {
