@@ -103,3 +103,16 @@ test('HostConfig.UsernsMode: auto or host; empty is the daemon default; anything
   assert.equal(parse(undefined).usernsMode, undefined);
   assert.throws(() => parse('keep-id'), (err) => err instanceof Error && 'kind' in err && err.kind === 'invalid-argument' && /HostConfig\.UsernsMode/.test(err.message));
 });
+
+test('networking: IPAMConfig.IPv4Address, MacAddress and ExposedPorts reach the network request; with host or none they are refused', () => {
+  const parse = (body: Record<string, unknown>) => createRequestFromBody(containerCreateBodySchema.parse({ Image: 'x', ...body }), undefined);
+  const request = parse({
+    MacAddress: '02:42:ac:11:00:02', ExposedPorts: { '80/tcp': {}, '53/udp': {} }, HostConfig: { NetworkMode: 'lan' },
+    NetworkingConfig: { EndpointsConfig: { lan: { IPAMConfig: { IPv4Address: '10.50.0.9' }, MacAddress: '02:42:ac:11:00:03' } } },
+  });
+  assert.deepEqual(request.network?.endpoints, { lan: { aliases: [], ipv4Address: '10.50.0.9', macAddress: '02:42:ac:11:00:03' } });
+  assert.equal(request.network.macAddress, '02:42:ac:11:00:02');
+  assert.deepEqual(request.network.exposedPorts, ['80/tcp', '53/udp']);
+  assert.throws(() => parse({ MacAddress: '02:42:ac:11:00:02', HostConfig: { NetworkMode: 'host' } }), /conflicting options/);
+  assert.throws(() => parse({ NetworkingConfig: { EndpointsConfig: { lan: { IPAMConfig: { IPv6Address: 'fd00::9' } } } } }), /IPv4 only/);
+});

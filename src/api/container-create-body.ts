@@ -84,6 +84,8 @@ export const containerCreateBodySchema = z.object({
   StopSignal: z.string().nullish(),
   StopTimeout: z.number().int().nullish(),
   NetworkDisabled: z.boolean().nullish(),
+  MacAddress: z.string().nullish(),
+  ExposedPorts: z.record(z.string(), z.unknown()).nullish(),
   Volumes: z.record(z.string(), z.unknown()).nullish(),
   Healthcheck: healthcheckSchema,
   HostConfig: hostConfigSchema,

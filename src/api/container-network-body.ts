@@ -1,11 +1,13 @@
 /**
  * The networking part of `POST /containers/create`: HostConfig.NetworkMode (`default`/`bridge`,
  * a network name or id, `container:<name|id>`, `none`, `host`), NetworkingConfig.EndpointsConfig
- * (more networks, aliases), PortBindings, PublishAllPorts, Dns, DnsSearch, ExtraHosts.
+ * (more networks, aliases, IPAMConfig.IPv4Address, MacAddress), Config.MacAddress and
+ * Config.ExposedPorts, PortBindings, PublishAllPorts, Dns, DnsSearch, ExtraHosts.
  * A create without a NetworkMode gets the default `bridge` network, as in Docker.
  */
 import { z } from 'zod';
-import type { ContainerNetworkRequest } from '../network/container-network.js';
+import { errors } from '../base/errors.js';
+import type { ContainerNetworkRequest, EndpointRequest } from '../network/container-network.js';
 import { fromDockerPortBindings } from '../network/port-spec.js';
 
 const strings = z.array(z.string()).nullish();
@@ -18,12 +20,34 @@ export const hostConfigNetworkFields = {
   ExtraHosts: strings,
 };
 
+/** One endpoint's settings (EndpointsConfig.<net>, the connect body's EndpointConfig). */
+export const endpointSettingsSchema = z.object({
+  Aliases: strings,
+  IPAMConfig: z.object({ IPv4Address: z.string().nullish(), IPv6Address: z.string().nullish() }).nullish(),
+  MacAddress: z.string().nullish(),
+});
+
 export const networkingConfigSchema = z.object({
-  EndpointsConfig: z.record(z.string(), z.object({ Aliases: strings }).nullable()).nullish(),
+  EndpointsConfig: z.record(z.string(), endpointSettingsSchema.nullable()).nullish(),
 }).nullish();
+
+/** Endpoint settings → the engine's request. Throws invalid-argument for an IPv6 address (berth's networks are IPv4 only). */
+export function endpointFromBody(endpoint: z.infer<typeof endpointSettingsSchema> | null | undefined, field: string): EndpointRequest {
+  if ((endpoint?.IPAMConfig?.IPv6Address ?? '') !== '') {
+    throw errors.invalidArgument('ipv6-unsupported', `${field}.IPAMConfig.IPv6Address: berth networks are IPv4 only`);
+  }
+  const out: EndpointRequest = { aliases: endpoint?.Aliases ?? [] };
+  const ip = endpoint?.IPAMConfig?.IPv4Address ?? '';
+  const mac = endpoint?.MacAddress ?? '';
+  if (ip !== '') out.ipv4Address = ip;
+  if (mac !== '') out.macAddress = mac;
+  return out;
+}
 
 export interface NetworkBodyParts {
   NetworkDisabled?: boolean | null;
+  MacAddress?: string | null;
+  ExposedPorts?: Record<string, unknown> | null;
   NetworkingConfig?: z.infer<typeof networkingConfigSchema>;
   HostConfig?: {
     NetworkMode?: string | null;
@@ -39,13 +63,22 @@ export interface NetworkBodyParts {
 export function networkFromBody(body: NetworkBodyParts): { networkMode?: 'none' | 'host'; network?: ContainerNetworkRequest } {
   const host = body.HostConfig ?? {};
   const mode = host.NetworkMode === null || host.NetworkMode === undefined || host.NetworkMode === '' ? 'default' : host.NetworkMode;
-  if (body.NetworkDisabled === true || mode === 'none') return { networkMode: 'none' };
-  if (mode === 'host') return { networkMode: 'host' };
   const endpoints: NonNullable<ContainerNetworkRequest['endpoints']> = {};
-  for (const [name, endpoint] of Object.entries(body.NetworkingConfig?.EndpointsConfig ?? {})) endpoints[name] = { aliases: endpoint?.Aliases ?? [] };
+  for (const [name, endpoint] of Object.entries(body.NetworkingConfig?.EndpointsConfig ?? {})) {
+    endpoints[name] = endpointFromBody(endpoint, `NetworkingConfig.EndpointsConfig.${name}`);
+  }
+  const mac = body.MacAddress ?? '';
+  if (body.NetworkDisabled === true || mode === 'none' || mode === 'host') {
+    if (mac !== '' || Object.values(endpoints).some((e) => e.ipv4Address !== undefined || e.macAddress !== undefined)) {
+      throw errors.invalidArgument('conflicting-network-options', `MacAddress/IPAMConfig: conflicting options: an address or MAC address cannot be given with network mode ${mode}`);
+    }
+    return { networkMode: mode === 'host' ? 'host' : 'none' };
+  }
   const request: ContainerNetworkRequest = {
     mode,
     endpoints,
+    ...(mac === '' ? {} : { macAddress: mac }),
+    ...(Object.keys(body.ExposedPorts ?? {}).length === 0 ? {} : { exposedPorts: Object.keys(body.ExposedPorts ?? {}) }),
     ports: fromDockerPortBindings(host.PortBindings),
     publishAll: host.PublishAllPorts ?? false,
     dns: host.Dns ?? [],

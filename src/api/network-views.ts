@@ -6,7 +6,7 @@
 import type { ContainerRecord } from '../engine/container-record.js';
 import type { NetworkService } from '../network/network-service.js';
 import type { EndpointRecord, NetworkRecord } from '../network/network-store.js';
-import { toDockerPortBindings } from '../network/port-spec.js';
+import { parsePortKey, toDockerPortBindings } from '../network/port-spec.js';
 
 export function networkView(network: NetworkRecord, endpoints: readonly EndpointRecord[]): Record<string, unknown> {
   const containers: Record<string, unknown> = {};
@@ -36,6 +36,9 @@ export function networkModeOf(record: ContainerRecord, service: NetworkService):
 
 function portsOf(record: ContainerRecord, endpoints: readonly EndpointRecord[]): Record<string, { HostIp: string; HostPort: string }[] | null> {
   const ports: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
+  for (const key of record.config.network?.exposedPorts ?? []) {
+    for (const p of parsePortKey(key)) ports[`${p.port}/${p.protocol}`] = null;
+  }
   for (const p of record.config.network?.ports ?? []) ports[`${p.containerPort}/${p.protocol}`] = null;
   for (const e of endpoints) {
     for (const [key, list] of Object.entries(toDockerPortBindings(e.ports))) {
@@ -54,15 +57,25 @@ export function withNetworkInspect(view: Record<string, unknown>, record: Contai
     if (network === undefined) continue;
     const e = endpoints.find((x) => x.networkId === n.id);
     networks[network.name] = {
-      IPAMConfig: null, Links: null, Aliases: n.aliases.length === 0 ? null : n.aliases, NetworkID: network.id,
+      IPAMConfig: n.ipv4Address === undefined ? null : { IPv4Address: n.ipv4Address }, Links: null, Aliases: n.aliases.length === 0 ? null : n.aliases, NetworkID: network.id,
       EndpointID: e === undefined ? '' : endpointId(e), Gateway: e === undefined ? '' : network.gateway, IPAddress: e?.ip ?? '',
       IPPrefixLen: e?.prefixLen ?? 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: e?.mac ?? '', DriverOpts: null,
     };
   }
   const primary = endpoints.find((e) => e.ifname === 'eth0');
   const hostConfig = typeof view.HostConfig === 'object' && view.HostConfig !== null ? view.HostConfig : {};
+  const config = typeof view.Config === 'object' && view.Config !== null ? view.Config : undefined;
+  const exposed = record.config.network?.exposedPorts ?? [];
+  const primaryMac = record.config.network?.networks[0]?.macAddress;
   return {
     ...view,
+    ...(config === undefined ? {} : {
+      Config: {
+        ...config,
+        ...(exposed.length === 0 ? {} : { ExposedPorts: Object.fromEntries(exposed.map((k) => [k.includes('/') ? k : `${k}/tcp`, {}])) }),
+        ...(primaryMac === undefined ? {} : { MacAddress: primaryMac }),
+      },
+    }),
     HostConfig: {
       ...hostConfig, NetworkMode: networkModeOf(record, service),
       PortBindings: toDockerPortBindings(record.config.network?.ports ?? []), PublishAllPorts: false,

@@ -100,7 +100,11 @@ export interface ContainerCreateConfig {
   Volumes?: Record<string, Record<string, never>>;
   Healthcheck?: HealthcheckBody;
   HostConfig?: HostConfig;
-  NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases?: string[] }> };
+  /** `--expose` (and Docker's CLI adds the `-p` ports): `{"80/tcp": {}}`. */
+  ExposedPorts?: Record<string, Record<string, never>>;
+  /** `--mac-address`: the MAC on the first network. */
+  MacAddress?: string;
+  NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases?: string[]; IPAMConfig?: { IPv4Address: string }; MacAddress?: string }> };
 }
 
 export interface ContainerCreateResponse {

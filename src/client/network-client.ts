@@ -46,8 +46,14 @@ export class NetworkClient {
     await this.api.call('DELETE', `/networks/${encodeURIComponent(ref)}`);
   }
 
-  async connect(ref: string, container: string, aliases: string[]): Promise<void> {
-    await this.api.call('POST', `/networks/${encodeURIComponent(ref)}/connect`, { body: { Container: container, EndpointConfig: { Aliases: aliases } } });
+  /** `ip`/`mac`: a static address / MAC on the network ('' or absent: chosen by berth). */
+  async connect(ref: string, container: string, aliases: string[], fixed: { ip?: string; mac?: string } = {}): Promise<void> {
+    const endpoint = {
+      Aliases: aliases,
+      ...(fixed.ip === undefined || fixed.ip === '' ? {} : { IPAMConfig: { IPv4Address: fixed.ip } }),
+      ...(fixed.mac === undefined || fixed.mac === '' ? {} : { MacAddress: fixed.mac }),
+    };
+    await this.api.call('POST', `/networks/${encodeURIComponent(ref)}/connect`, { body: { Container: container, EndpointConfig: endpoint } });
   }
 
   async disconnect(ref: string, container: string): Promise<void> {

@@ -11,7 +11,8 @@ import { errors } from '../base/errors.js';
 import type { ContainerNetwork, ContainerNetworkRequest } from '../network/container-network.js';
 import { networkHosts, networkResolvConf } from '../network/container-etc.js';
 import { DEFAULT_NETWORK, type NetworkService } from '../network/network-service.js';
-import { publishAllPorts } from '../network/port-spec.js';
+import { parsePortKey, publishAllPorts } from '../network/port-spec.js';
+import { checkMacAddress, checkStaticAddress } from '../network/static-address.js';
 import { isMountPoint } from '../snapshots/mount-table.js';
 import type { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord } from './container-record.js';
@@ -30,19 +31,31 @@ export async function resolveContainerNetwork(
 ): Promise<ContainerNetwork> {
   const base = { dns: request.dns ?? [], dnsSearch: request.dnsSearch ?? [], extraHosts: request.extraHosts ?? [] };
   if (request.mode.startsWith('container:')) {
+    const fixed = Object.values(request.endpoints ?? {}).some((e) => (e.ipv4Address ?? '') !== '' || (e.macAddress ?? '') !== '') || (request.macAddress ?? '') !== '';
+    if (fixed) throw errors.invalidArgument('conflicting-network-options', 'conflicting options: an address or MAC address cannot be given with a container: network mode');
     const target = ctx.store.resolve(request.mode.slice('container:'.length));
     return { mode: 'container', container: target.id, networks: [], ports: [], ...base };
   }
   const first = request.mode === 'default' || request.mode === '' ? DEFAULT_NETWORK : request.mode;
-  const names = [first, ...Object.keys(request.endpoints ?? {}).filter((n) => n !== first)];
+  const endpoints = Object.fromEntries(Object.entries(request.endpoints ?? {}).map(([k, v]) => [k === 'default' ? DEFAULT_NETWORK : k, v]));
+  const names = [first, ...Object.keys(endpoints).filter((n) => n !== first)];
   const networks: ContainerNetwork['networks'] = [];
   for (const name of names) {
     const network = name === DEFAULT_NETWORK ? await ctx.network.ensureDefault() : ctx.network.resolve(name);
     if (networks.some((n) => n.id === network.id)) continue;
-    const aliases = network.name === DEFAULT_NETWORK ? [] : (request.endpoints?.[name]?.aliases ?? []);
-    networks.push({ id: network.id, aliases });
+    const endpoint = endpoints[name] ?? {};
+    const entry: ContainerNetwork['networks'][number] = { id: network.id, aliases: network.name === DEFAULT_NETWORK ? [] : (endpoint.aliases ?? []) };
+    const field = `NetworkingConfig.EndpointsConfig.${name}`;
+    if (endpoint.ipv4Address !== undefined && endpoint.ipv4Address !== '') entry.ipv4Address = checkStaticAddress(network, endpoint.ipv4Address, `${field}.IPAMConfig.IPv4Address`);
+    const mac = endpoint.macAddress !== undefined && endpoint.macAddress !== '' ? endpoint.macAddress : networks.length === 0 ? request.macAddress : undefined;
+    if (mac !== undefined && mac !== '') entry.macAddress = checkMacAddress(mac, endpoint.macAddress === mac ? `${field}.MacAddress` : 'MacAddress');
+    networks.push(entry);
   }
-  const ports = request.publishAll === true ? publishAllPorts(request.ports ?? [], exposedPorts) : [...(request.ports ?? [])];
+  const exposed = request.exposedPorts ?? [];
+  for (const key of exposed) parsePortKey(key, 'ExposedPorts');
+  const allExposed = { ...(exposedPorts ?? {}), ...Object.fromEntries(exposed.map((k) => [k, {}])) };
+  const ports = request.publishAll === true ? publishAllPorts(request.ports ?? [], allExposed) : [...(request.ports ?? [])];
+  if (exposed.length > 0) return { mode: 'bridge', networks, ports, exposedPorts: exposed, ...base };
   return { mode: 'bridge', networks, ports, ...base };
 }
 
@@ -67,7 +80,8 @@ export async function attachRunNetwork(ctx: NetworkingContext, record: Container
   const choices = net.networks.map((n) => {
     const network = ctx.network.store.find(n.id);
     if (network === undefined) throw errors.notFound('no-such-network', `network ${n.id} not found`);
-    return { network, aliases: n.aliases };
+    const fixed = { ...(n.ipv4Address === undefined ? {} : { ipv4Address: n.ipv4Address }), ...(n.macAddress === undefined ? {} : { macAddress: n.macAddress }) };
+    return { network, aliases: n.aliases, ...(Object.keys(fixed).length === 0 ? {} : { fixed }) };
   });
   const netns = await ctx.network.attachments.attach({ containerId: record.id, containerName: record.name, networks: choices, ports: net.ports });
   const eth0 = ctx.network.store.endpointsOfContainer(record.id).find((e) => e.ifname === 'eth0');

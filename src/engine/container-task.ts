@@ -157,22 +157,28 @@ export async function createTask(ctx: TaskContext, record: ContainerRecord, imag
 
 /**
  * Removes what a run leaves once its process is gone: the runtime's state (and leaf cgroup), the
- * rootfs mount (and the id-mapped layer views of `--userns auto`), a leftover leaf cgroup, then its
- * networks (CNI DEL while the namespace exists, then the namespace). `runtime` names the container's
- * runtime; absent (a leftover without a record) or unknown to this node, every runtime is asked.
- * Idempotent; safe on a container that never ran.
+ * rootfs mount (and the id-mapped layer views of `--userns auto`), a leftover leaf cgroup, and (at
+ * the same time) its networks (CNI DEL while the namespace exists, then the namespace). `runtime`
+ * names the container's runtime; absent (a leftover without a record) or unknown to this node,
+ * every runtime is asked. Idempotent; safe on a container that never ran.
  */
 export async function cleanupTask(ctx: TaskContext, id: string, runtime?: string): Promise<void> {
-  for (const name of runtime !== undefined && ctx.runtimes.has(runtime) ? [runtime] : ctx.runtimes.names()) {
-    try {
-      await ctx.runtimes.get(name).cli.delete(id, { force: true });
-    } catch (err) {
-      if (!isBerthError(err, 'not-found')) throw err;
+  // The networks' detach (CNI DEL, then the namespace) needs nothing of the runtime's state, so it
+  // runs alongside the runtime's cleanup; both finish before this returns, the first error wins.
+  const detached = (ctx.network?.attachments.detachAll(id) ?? Promise.resolve()).then(() => undefined, (err: unknown) => ({ err }));
+  const local = (async (): Promise<void> => {
+    for (const name of runtime !== undefined && ctx.runtimes.has(runtime) ? [runtime] : ctx.runtimes.names()) {
+      try {
+        await ctx.runtimes.get(name).cli.delete(id, { force: true });
+      } catch (err) {
+        if (!isBerthError(err, 'not-found')) throw err;
+      }
     }
-  }
-  await unmountAll(ctx.runner, ctx.paths.rootfs(id));
-  await unmountViewsBelow(ctx.runner, ctx.paths.layerViews(id));
-  // The runtime removes the leaf; this catches one it could not (the parent stays: other starts use it).
-  await removeCgroup(ctx.host.cgroups, cgroupsPathOf(ctx, id));
-  await ctx.network?.attachments.detachAll(id);
+    await unmountAll(ctx.runner, ctx.paths.rootfs(id));
+    await unmountViewsBelow(ctx.runner, ctx.paths.layerViews(id));
+    // The runtime removes the leaf; this catches one it could not (the parent stays: other starts use it).
+    await removeCgroup(ctx.host.cgroups, cgroupsPathOf(ctx, id));
+  })().then(() => undefined, (err: unknown) => ({ err }));
+  const failed = (await local) ?? (await detached);
+  if (failed !== undefined) throw failed.err;
 }

@@ -4,12 +4,21 @@
  * once. A container without bridge networking (none, host, container:<id>) cannot be connected.
  */
 import { errors } from '../base/errors.js';
+import type { ContainerNetwork, EndpointRequest } from '../network/container-network.js';
+import { checkMacAddress, checkStaticAddress } from '../network/static-address.js';
 import type { ContainerEngine } from './container-engine.js';
 import { isActive } from './container-record.js';
 
-/** Throws not-found (container, network), failed-precondition for a container without bridge networking. */
-export async function connectNetwork(engine: ContainerEngine, ref: string, networkRef: string, aliases: string[]): Promise<void> {
+/**
+ * Throws not-found (container, network), failed-precondition for a container without bridge
+ * networking, invalid-argument for a bad address or MAC, conflict when already connected or (while
+ * it runs) when the address is taken.
+ */
+export async function connectNetwork(engine: ContainerEngine, ref: string, networkRef: string, endpoint: EndpointRequest): Promise<void> {
   const network = networkRef === 'bridge' ? await engine.network.ensureDefault() : engine.network.resolve(networkRef);
+  const entry: ContainerNetwork['networks'][number] = { id: network.id, aliases: endpoint.aliases ?? [] };
+  if (endpoint.ipv4Address !== undefined && endpoint.ipv4Address !== '') entry.ipv4Address = checkStaticAddress(network, endpoint.ipv4Address, 'EndpointConfig.IPAMConfig.IPv4Address');
+  if (endpoint.macAddress !== undefined && endpoint.macAddress !== '') entry.macAddress = checkMacAddress(endpoint.macAddress, 'EndpointConfig.MacAddress');
   await engine.exclusive(ref, async (record) => {
     const net = record.config.network;
     if (net?.mode !== 'bridge') {
@@ -18,8 +27,9 @@ export async function connectNetwork(engine: ContainerEngine, ref: string, netwo
     if (net.networks.some((n) => n.id === network.id)) {
       throw errors.conflict('endpoint-exists', `endpoint with name ${record.name} already exists in network ${network.name}`);
     }
-    const config = { ...record.config, network: { ...net, networks: [...net.networks, { id: network.id, aliases }] } };
-    if (isActive(record.state)) await engine.network.attachments.connect(record.id, record.name, { network, aliases });
+    const config = { ...record.config, network: { ...net, networks: [...net.networks, entry] } };
+    const fixed = { ...(entry.ipv4Address === undefined ? {} : { ipv4Address: entry.ipv4Address }), ...(entry.macAddress === undefined ? {} : { macAddress: entry.macAddress }) };
+    if (isActive(record.state)) await engine.network.attachments.connect(record.id, record.name, { network, aliases: entry.aliases, fixed });
     engine.store.setConfig(record.id, config);
   });
 }

@@ -1,27 +1,29 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { attachmentConfList } from './cni-config.js';
+import { HostNet } from './host-net.js';
 import type { NetworkRecord } from './network-store.js';
 
 const network: NetworkRecord = {
   id: 'a'.repeat(64), name: 'web', driver: 'bridge', bridge: 'bn-aaaaaaaaaaaa', subnet: '10.89.3.0/24', gateway: '10.89.3.1',
-  internal: false, options: {}, labels: {}, createdAt: '2026-01-01T00:00:00.000Z',
+  internal: false, userSubnet: false, options: {}, labels: {}, createdAt: '2026-01-01T00:00:00.000Z',
 };
 
-test('a routed network chains bridge, portmap and firewall with the default route on the primary attachment', () => {
+test('a routed network chains bridge and portmap with the default route on the primary attachment', () => {
   const conf = attachmentConfList({ network, ipamDataDir: '/root/ipam', primary: true, ports: [{ containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 8080 }] });
   assert.equal(conf.name, 'berth-aaaaaaaaaaaa');
-  assert.deepEqual(conf.plugins.map((p) => p.type), ['bridge', 'portmap', 'firewall']);
+  assert.deepEqual(conf.plugins.map((p) => p.type), ['bridge', 'portmap']);
   assert.deepEqual(conf.plugins[0], {
-    type: 'bridge', bridge: 'bn-aaaaaaaaaaaa', isGateway: true, ipMasq: true, hairpinMode: true,
+    type: 'bridge', bridge: 'bn-aaaaaaaaaaaa', isGateway: true, ipMasq: false, hairpinMode: true,
     ipam: { type: 'host-local', ranges: [[{ subnet: '10.89.3.0/24', gateway: '10.89.3.1' }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: '/root/ipam' },
   });
   assert.deepEqual(conf.plugins[1]?.runtimeConfig, { portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp', hostIP: '127.0.0.1' }] });
 });
 
-test('a second attachment gets no default route; an internal network no gateway, masquerade or ports', () => {
+test('a second attachment gets no default route; no ports, no portmap; an internal network no gateway, masquerade or ports', () => {
   const secondary = attachmentConfList({ network, ipamDataDir: '/d', primary: false, ports: [] });
   assert.deepEqual((secondary.plugins[0]?.ipam as { routes: unknown[] }).routes, []);
+  assert.deepEqual(secondary.plugins.map((p) => p.type), ['bridge']);
   const internal = attachmentConfList({ network: { ...network, internal: true }, ipamDataDir: '/d', primary: true, ports: [] });
   assert.deepEqual(internal.plugins.map((p) => p.type), ['bridge']);
   assert.equal(internal.plugins[0]?.isGateway, false);
@@ -32,9 +34,18 @@ test('a second attachment gets no default route; an internal network no gateway,
 test('network options: an MTU on the bridge plugin, tuning for sysctls, bandwidth for rate limits', () => {
   const options = { 'com.docker.network.driver.mtu': '1400', 'berth.sysctl.net.core.somaxconn': '512', 'berth.bandwidth.ingress': '10mbit', 'com.docker.network.bridge.enable_ip_masquerade': 'false' };
   const conf = attachmentConfList({ network: { ...network, options }, ipamDataDir: '/d', primary: true, ports: [] });
-  assert.deepEqual(conf.plugins.map((p) => p.type), ['bridge', 'tuning', 'portmap', 'firewall', 'bandwidth']);
+  assert.deepEqual(conf.plugins.map((p) => p.type), ['bridge', 'tuning', 'bandwidth']);
   assert.equal(conf.plugins[0]?.mtu, 1400);
-  assert.equal(conf.plugins[0].ipMasq, false);
   assert.deepEqual(conf.plugins[1]?.sysctl, { 'net.core.somaxconn': '512' });
-  assert.deepEqual(conf.plugins[4], { type: 'bandwidth', ingressRate: 10_000_000, ingressBurst: 1_000_000 });
+  assert.deepEqual(conf.plugins[2], { type: 'bandwidth', ingressRate: 10_000_000, ingressBurst: 1_000_000 });
+  assert.equal(HostNet.masqueradeRule({ ...network, options }), undefined);
+  assert.deepEqual(HostNet.masqueradeRule(network), ['POSTROUTING', '-s', '10.89.3.0/24', '!', '-o', 'bn-aaaaaaaaaaaa', '-j', 'MASQUERADE']);
+});
+
+test('a requested address and MAC go to the bridge plugin as runtimeConfig ips and mac', () => {
+  const conf = attachmentConfList({ network, ipamDataDir: '/d', primary: true, ports: [], fixed: { ipv4Address: '10.89.3.7', macAddress: '02:42:ac:11:00:99' } });
+  assert.deepEqual(conf.plugins[0]?.capabilities, { ips: true, mac: true });
+  assert.deepEqual(conf.plugins[0].runtimeConfig, { ips: ['10.89.3.7/24'], mac: '02:42:ac:11:00:99' });
+  const plain = attachmentConfList({ network, ipamDataDir: '/d', primary: true, ports: [] });
+  assert.equal(plain.plugins[0]?.runtimeConfig, undefined);
 });

@@ -1,13 +1,16 @@
 /**
  * The CNI network configuration list (conflist) of one attachment of a container to a berth
  * network: bridge (with host-local IPAM keeping its leases under the state root), tuning for the
- * network's sysctls, portmap and firewall unless the network is internal, bandwidth when the
- * network limits rates (see network-options.ts). Pure; the result is what `CniDriver` executes and
+ * network's sysctls, portmap when there are ports to publish (never on an internal network),
+ * bandwidth when the network limits rates (see network-options.ts). What the bridge plugin's
+ * `ipMasq` and the firewall plugin did per container, berth does once per network (HostNet).
+ * Pure; the result is what `CniDriver` executes and
  * caches for DEL.
  */
 import { bridgeOptions } from './network-options.js';
 import type { NetworkRecord } from './network-store.js';
 import type { PortBinding } from './port-spec.js';
+import type { StaticEndpoint } from './static-address.js';
 
 export const CNI_VERSION = '1.0.0';
 
@@ -26,6 +29,8 @@ export interface AttachmentConfigInput {
   /** The first network of a container gets the default route (non-internal networks only). */
   primary: boolean;
   ports: readonly PortBinding[];
+  /** A requested address (host-local's `ips` capability) and MAC (the bridge plugin's `mac`). */
+  fixed?: StaticEndpoint;
 }
 
 /** CNI network name of a berth network: unique on the host across state roots. */
@@ -41,7 +46,8 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
     type: 'bridge',
     bridge: network.bridge,
     isGateway: routed,
-    ipMasq: routed && options.ipMasquerade,
+    // Masquerading is one rule per network (HostNet.masqueradeRule), not a chain per container.
+    ipMasq: false,
     hairpinMode: true,
     ...(options.mtu !== undefined && { mtu: options.mtu }),
     ipam: {
@@ -51,9 +57,18 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
       dataDir: input.ipamDataDir,
     },
   };
+  const prefix = network.subnet.split('/')[1] ?? '24';
+  const runtimeConfig: Record<string, unknown> = {};
+  if (input.fixed?.ipv4Address !== undefined) runtimeConfig.ips = [`${input.fixed.ipv4Address}/${prefix}`];
+  if (input.fixed?.macAddress !== undefined) runtimeConfig.mac = input.fixed.macAddress;
+  if (Object.keys(runtimeConfig).length > 0) {
+    bridge.capabilities = Object.fromEntries(Object.keys(runtimeConfig).map((k) => [k, true]));
+    bridge.runtimeConfig = runtimeConfig;
+  }
   const plugins: CniPluginConfig[] = [bridge];
   if (Object.keys(options.sysctls).length > 0) plugins.push({ type: 'tuning', sysctl: options.sysctls });
-  if (routed) {
+  // portmap only with ports to publish: with none its ADD and DEL have nothing to do.
+  if (routed && input.ports.length > 0) {
     plugins.push({
       type: 'portmap',
       capabilities: { portMappings: true },
@@ -61,7 +76,6 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
         portMappings: input.ports.map((p) => ({ hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol, hostIP: p.hostIp })),
       },
     });
-    plugins.push({ type: 'firewall', backend: 'iptables' });
   }
   if (options.ingress !== undefined || options.egress !== undefined) {
     plugins.push({
@@ -72,6 +86,3 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
   }
   return { cniVersion: CNI_VERSION, name: cniNetworkName(network), plugins };
 }
-
-/** The loopback plugin's config, run once per network namespace. */
-export const LOOPBACK_CONFIG: CniConfList = { cniVersion: CNI_VERSION, name: 'berth-loopback', plugins: [{ type: 'loopback' }] };

@@ -43,14 +43,18 @@ export class CniDriver {
     return stdout.trim() === '' ? undefined : (JSON.parse(stdout) as CniResult);
   }
 
-  /** ADD of the whole list; on a failure the plugins already run are deleted again before the throw. */
+  /**
+   * ADD of the whole list; on a failure the plugins already run, and the one that failed (the
+   * bridge plugin leaves its veth behind when IPAM refuses an address), are deleted again before
+   * the throw.
+   */
   async add(conf: CniConfList, a: CniAttachment): Promise<CniResult> {
     let result: CniResult | undefined;
     const done: CniConfList['plugins'] = [];
     try {
       for (const plugin of conf.plugins) {
-        result = (await this.#exec('ADD', conf, plugin, a, result)) ?? result;
         done.push(plugin);
+        result = (await this.#exec('ADD', conf, plugin, a, result)) ?? result;
       }
     } catch (err) {
       await this.#delete({ ...conf, plugins: done }, a, result).catch(() => undefined);

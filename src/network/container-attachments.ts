@@ -1,20 +1,25 @@
 /**
  * Attaching a container's run to networks: its network namespace (a file under
- * `network/netns/<id>`), loopback, then one CNI ADD per network (eth0, eth1, …; the first gets the
+ * `network/netns/<id>`, loopback up), then one CNI ADD per network (eth0, eth1, …; the first gets the
  * default route and the published ports) and an endpoint row each. `detachAll` undoes it in the
  * order CNI needs — DEL of every cached attachment while the namespace still exists, then the
  * namespace — and is idempotent, so it also cleans up after a crash. Callers serialize calls per
  * container.
  */
+import { errors } from '../base/errors.js';
 import { Notifier } from '../base/notifier.js';
 import { createServer } from 'node:net';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { attachmentConfList, cniNetworkName, LOOPBACK_CONFIG } from './cni-config.js';
+import { attachmentConfList, cniNetworkName } from './cni-config.js';
 import type { CniDriver, CniResult } from './cni-driver.js';
 import type { HostNet } from './host-net.js';
 import type { EndpointRecord, NetworkRecord, NetworkStore } from './network-store.js';
 import type { PortBinding } from './port-spec.js';
+import { addressInUse, type StaticEndpoint } from './static-address.js';
+
+/** Docker's network option: the host address of bindings that name none (`-p 80`, `-P`). */
+export const HOST_BINDING_OPTION = 'com.docker.network.bridge.host_binding_ipv4';
 
 export interface AttachmentsContext {
   store: NetworkStore;
@@ -29,6 +34,8 @@ export interface AttachmentsContext {
 export interface NetworkChoice {
   network: NetworkRecord;
   aliases: string[];
+  /** A requested address / MAC on this network (checked by `checkStaticAddress` / `checkMacAddress`). */
+  fixed?: StaticEndpoint;
 }
 
 export interface AttachRequest {
@@ -64,6 +71,8 @@ export class ContainerAttachments {
   /** `id` is the network id; attributes name the container and the network. */
   readonly events = new Notifier<AttachmentAction>();
 
+  #isolationChecked: Promise<void> | undefined;
+
   constructor(private readonly ctx: AttachmentsContext) {}
 
   get ipamDir(): string { return join(this.ctx.dir, 'ipam'); }
@@ -74,13 +83,14 @@ export class ContainerAttachments {
   async attach(request: AttachRequest): Promise<string> {
     const netns = this.netnsPath(request.containerId);
     try {
+      // The namespace comes with its loopback up (what the CNI loopback plugin would do, in the same process).
       await this.ctx.host.createNetns(netns);
-      await this.ctx.cni.add(LOOPBACK_CONFIG, { containerId: request.containerId, netns, ifname: 'lo' });
-      let index = 0;
-      for (const choice of request.networks) {
-        await this.#connect(request.containerId, request.containerName, choice, `eth${index}`, index === 0 ? request.ports : []);
-        index++;
-      }
+      // Each network's interface at once: its own ifname, lease directory and rules.
+      const steps = await Promise.allSettled(
+        request.networks.map((choice, index) => this.#connect(request.containerId, request.containerName, choice, `eth${index}`, index === 0 ? request.ports : [])),
+      );
+      const failed = steps.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
     } catch (err) {
       await this.detachAll(request.containerId).catch(() => undefined);
       throw err;
@@ -90,12 +100,24 @@ export class ContainerAttachments {
 
   async #connect(containerId: string, containerName: string, choice: NetworkChoice, ifname: string, ports: readonly PortBinding[]): Promise<EndpointRecord> {
     const { network } = choice;
+    const holder = choice.fixed === undefined ? undefined : addressInUse(this.ctx.store.endpointsOfNetwork(network.id), containerId, choice.fixed);
+    if (holder !== undefined) {
+      const what = holder.ip === choice.fixed?.ipv4Address ? `address ${holder.ip}` : `MAC address ${holder.mac}`;
+      throw errors.conflict('address-in-use', `${what} is already in use on network ${network.name} (by container ${holder.containerName})`);
+    }
     await this.ctx.prepare(network);
     const resolved: PortBinding[] = [];
-    for (const p of network.internal ? [] : ports) resolved.push({ ...p, hostPort: p.hostPort === 0 ? await freePort(p.hostIp) : p.hostPort });
-    const conf = attachmentConfList({ network, ipamDataDir: this.ipamDir, primary: ifname === 'eth0', ports: resolved });
+    const defaultHostIp = network.options[HOST_BINDING_OPTION] ?? '';
+    for (const p of network.internal ? [] : ports) {
+      const hostIp = p.hostIp === '' ? defaultHostIp : p.hostIp;
+      resolved.push({ ...p, hostIp, hostPort: p.hostPort === 0 ? await freePort(hostIp) : p.hostPort });
+    }
+    const conf = attachmentConfList({ network, ipamDataDir: this.ipamDir, primary: ifname === 'eth0', ports: resolved, ...(choice.fixed === undefined ? {} : { fixed: choice.fixed }) });
     const result = await this.ctx.cni.add(conf, { containerId, netns: this.netnsPath(containerId), ifname });
-    await this.ctx.host.ensureIsolationChain();
+    // The firewall plugin's first ADD on the host puts its jump at the top of FORWARD: berth's must
+    // stay first. Once per process is enough (the plugin adds its jump only when it is missing).
+    this.#isolationChecked ??= this.ctx.host.ensureIsolationChain().catch((err: unknown) => { this.#isolationChecked = undefined; throw err; });
+    await this.#isolationChecked;
     const endpoint: EndpointRecord = { networkId: network.id, containerId, containerName, aliases: choice.aliases, ifname, ...endpointOf(result, ifname), ports: resolved };
     this.ctx.store.insertEndpoint(endpoint);
     this.events.notify('connect', network.id, { container: containerId, name: network.name, type: 'bridge' });

@@ -15,10 +15,19 @@ export const portBindingSchema = z.object({
 export const containerNetworkSchema = z.object({
   mode: z.enum(['bridge', 'container']),
   /** Network ids in attachment order (eth0, eth1, …) with the container's aliases on each. */
-  networks: z.array(z.object({ id: z.string(), aliases: z.array(z.string()) })),
+  networks: z.array(z.object({
+    id: z.string(),
+    aliases: z.array(z.string()),
+    /** `--ip` / IPAMConfig.IPv4Address: the address this container always gets on the network. */
+    ipv4Address: z.string().optional(),
+    /** `--mac-address` / MacAddress: the MAC of the container's interface on the network. */
+    macAddress: z.string().optional(),
+  })),
   /** mode `container`: the container whose namespace this one joins. */
   container: z.string().optional(),
   ports: z.array(portBindingSchema),
+  /** `--expose` / Config.ExposedPorts of the container itself (`80/tcp`), beside the image's. */
+  exposedPorts: z.array(z.string()).optional(),
   dns: z.array(z.string()),
   dnsSearch: z.array(z.string()),
   /** `name:ip` entries for /etc/hosts; ip may be `host-gateway`. */
@@ -26,12 +35,23 @@ export const containerNetworkSchema = z.object({
 });
 export type ContainerNetwork = z.infer<typeof containerNetworkSchema>;
 
+/** One EndpointsConfig entry of a request: aliases and the static settings. */
+export interface EndpointRequest {
+  aliases?: string[];
+  ipv4Address?: string;
+  macAddress?: string;
+}
+
 /** What a create request says, before networks are resolved to ids. */
 export interface ContainerNetworkRequest {
   /** `bridge` (default network), a network name or id, or `container:<name|id>`. */
   mode: string;
   /** Further networks (NetworkingConfig.EndpointsConfig) and aliases per network name. */
-  endpoints?: Record<string, { aliases?: string[] }>;
+  endpoints?: Record<string, EndpointRequest>;
+  /** Config.MacAddress: the MAC on the first network (unless its endpoint gives one). */
+  macAddress?: string;
+  /** Config.ExposedPorts keys (`80`, `80/udp`, `9000-9001/tcp`); `-P` publishes them with the image's. */
+  exposedPorts?: string[];
   ports?: z.infer<typeof portBindingSchema>[];
   publishAll?: boolean;
   dns?: string[];

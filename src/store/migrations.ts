@@ -139,4 +139,9 @@ export const MIGRATIONS: readonly string[] = [
     health TEXT NOT NULL                 -- JSON: status, failing streak, last results
   );
   `,
+  // networks.user_subnet: 1 when the subnet was given at create (--subnet); only such networks
+  // take static addresses (--ip), as in Docker (network/static-address.ts).
+  `
+  ALTER TABLE networks ADD COLUMN user_subnet INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -1,6 +1,6 @@
 // The docker CLI from Debian's docker.io drives berthd's networks: network create/ls/inspect/
 // connect/disconnect/rm/prune, run --network with discovery by name, run -p 127.0.0.1:PORT:80 and
-// docker port, and that nothing of the networks is left on the host afterwards. Traffic goes only
+// docker port, --ip/--mac-address/--expose -P, and that nothing of the networks is left on the host afterwards. Traffic goes only
 // to loopback and to the containers the test starts. Needs root, runc, conmon and the docker CLI.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { DockerCliSession, dockerCliSkip } from '../support/docker-cli-session.js';
 import { eventually } from '../integration/engine/engine-fixture.js';
 import { freeLoopbackPort } from '../integration/network/network-fixture.js';
+import { chooseSubnet, routeDestinations } from '../../src/network/subnet-choice.js';
 
 const WEB = (text: string): string => `mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 80 -h /www`;
 
@@ -63,6 +64,35 @@ describe('the docker CLI drives berthd networks', { skip: dockerCliSkip() }, () 
     });
     assert.equal(body, 'published\n');
     assert.equal(ok('port', 'pub', '80').trim(), `127.0.0.1:${port}`);
+  });
+
+  test('run --ip and --mac-address on a network with a user subnet; --expose with -P on its binding address 127.0.0.1', async () => {
+    const routes = routeDestinations(execFileSync('ip', ['-j', 'route', 'show', 'table', 'all'], { encoding: 'utf8' }));
+    const { subnet } = chooseSubnet(routes);
+    const ip = subnet.replace(/0\/24$/, '9');
+    ok('network', 'create', '--subnet', subnet, '-o', 'com.docker.network.bridge.host_binding_ipv4=127.0.0.1', 'lan');
+    const out = ok('run', '--rm', '--network', 'lan', '--ip', ip, '--mac-address', '02:42:0a:00:00:09', 'busybox', 'sh', '-c', 'ip -o -4 addr show eth0; ip link show eth0');
+    assert.match(out, new RegExp(`inet ${ip.replace(/\./g, '\\.')}/24 `));
+    assert.match(out, /link\/ether 02:42:0a:00:00:09 /);
+    ok('network', 'create', 'autonet');
+    const refused = docker(['run', '--rm', '--network', 'autonet', '--ip', ip, 'busybox', 'true']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.err, /user configured subnets/);
+    ok('run', '-d', '--name', 'exp', '--network', 'lan', '--ip', ip, '--expose', '8081', '-P', 'busybox', 'sh', '-c', WEB('exposed').replace('-p 80', '-p 8081'));
+    assert.equal(ok('inspect', '--format', '{{.NetworkSettings.Networks.lan.IPAMConfig.IPv4Address}}', 'exp').trim(), ip);
+    const [host, port] = ok('port', 'exp', '8081').trim().split(':');
+    assert.equal(host, '127.0.0.1');
+    let body = '';
+    await eventually('the exposed port to answer', async () => {
+      body = await fetch(`http://127.0.0.1:${port ?? ''}/`, { signal: AbortSignal.timeout(3000) }).then((r) => r.text(), () => '');
+      return body !== '';
+    });
+    assert.equal(body, 'exposed\n');
+    const clash = docker(['run', '--rm', '--network', 'lan', '--ip', ip, 'busybox', 'true']);
+    assert.notEqual(clash.code, 0);
+    assert.match(clash.err, /already in use/);
+    ok('rm', '-f', 'exp');
+    ok('network', 'rm', 'lan', 'autonet');
   });
 
   test('rm and network rm/prune leave no bridge, namespace or rule', async () => {

@@ -1,6 +1,8 @@
 // A private Docker daemon for side-by-side tests and benchmarks: Debian's dockerd with its own
 // data-root, exec-root, pid file, unix socket, managed containerd and cgroup parent, no TCP
-// listener, no iptables and no bridge. Everything it creates lives under one base directory.
+// listener, no iptables and no bridge (or, when asked, an existing bridge it does not own, still
+// without iptables, masquerade or ip_forward changes: published ports then go through docker-proxy).
+// Everything it creates lives under one base directory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
@@ -18,6 +20,11 @@ export interface PrivateDockerdOptions {
   baseDir?: string;
   /** Bound on waiting for `/_ping` to answer (default 60 s). */
   readyTimeoutMs?: number;
+  /**
+   * An existing Linux bridge with an IPv4 address for the default network (`--bridge NAME`);
+   * the caller makes and removes it. Without it, containers get no network but `none`.
+   */
+  bridge?: string;
 }
 
 const DOCKERD = '/usr/sbin/dockerd';
@@ -61,7 +68,7 @@ export class PrivateDockerd {
     await writeFile(join(baseDir, 'cgroup-parent'), cgroupParent);
     await writeFile(join(baseDir, 'daemon.json'), JSON.stringify({ 'deprecated-key-path': join(baseDir, 'key.json') }));
     const log = openSync(join(baseDir, 'dockerd.log'), 'a');
-    const child = spawn(DOCKERD, daemonArgs(baseDir, cgroupParent), {
+    const child = spawn(DOCKERD, daemonArgs(baseDir, cgroupParent, options.bridge), {
       stdio: ['ignore', log, log],
       env: { ...process.env, PATH: `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}` },
     });
@@ -114,14 +121,15 @@ export class PrivateDockerd {
   }
 }
 
-function daemonArgs(baseDir: string, cgroupParent: string): string[] {
+function daemonArgs(baseDir: string, cgroupParent: string, bridge: string | undefined): string[] {
   return [
     '--data-root', join(baseDir, 'data'),
     '--exec-root', join(baseDir, 'exec'),
     '--pidfile', join(baseDir, 'docker.pid'),
     '--config-file', join(baseDir, 'daemon.json'),
     '-H', `unix://${join(baseDir, 'docker.sock')}`,
-    '--iptables=false', '--ip6tables=false', '--ip-masq=false', '--bridge=none',
+    '--iptables=false', '--ip6tables=false', '--ip-masq=false', '--ip-forward=false',
+    ...(bridge === undefined ? ['--bridge=none'] : ['--bridge', bridge]),
     '--cgroup-parent', cgroupParent,
     '--exec-opt', 'native.cgroupdriver=cgroupfs',
   ];

@@ -11,6 +11,7 @@ import { connectNetwork, disconnectNetwork } from '../../engine/network-connect.
 import { DEFAULT_NETWORK } from '../../network/network-service.js';
 import type { NetworkRecord } from '../../network/network-store.js';
 import { parseSchema } from '../../oci/parse-json.js';
+import { endpointFromBody, endpointSettingsSchema } from '../container-network-body.js';
 import { networkView } from '../network-views.js';
 import { queryFilters, type Query } from '../query.js';
 
@@ -29,7 +30,7 @@ const createBodySchema = z.object({
 
 const connectBodySchema = z.object({
   Container: z.string().min(1, 'Container: required'),
-  EndpointConfig: z.object({ Aliases: z.array(z.string()).nullish() }).nullish(),
+  EndpointConfig: endpointSettingsSchema.nullish(),
   Force: z.boolean().nullish(),
 });
 
@@ -82,7 +83,7 @@ export function networkRoutes(app: FastifyInstance, engine: ContainerEngine): vo
 
   app.post('/networks/:id/connect', async (request: Request, reply) => {
     const body = parseSchema(connectBodySchema, request.body ?? {}, 'connect request');
-    await connectNetwork(engine, body.Container, request.params.id, body.EndpointConfig?.Aliases ?? []);
+    await connectNetwork(engine, body.Container, request.params.id, endpointFromBody(body.EndpointConfig, 'EndpointConfig'));
     return reply.status(200).send();
   });
 

@@ -39,6 +39,9 @@ export interface CreateFlags extends ResourceFlags, LifecycleFlags {
   dnsSearch: string[];
   addHost: string[];
   networkAlias: string[];
+  ip?: string;
+  macAddress?: string;
+  expose: string[];
   ulimit: string[];
   readOnly?: boolean;
   privileged?: boolean;
@@ -106,7 +109,10 @@ export const CREATE_OPTIONS: OptionSpec[] = [
   { flags: '--network <mode>', description: 'network: bridge (default), a network name, container:<name|id>, none or host' },
   repeat('--network-alias <name>', 'another name of the container on its network; repeatable'),
   repeat('-p, --publish <[ip:][hostPort:]port[/proto]>', 'publish a container port on the host, e.g. 127.0.0.1:8080:80; repeatable'),
-  { flags: '-P, --publish-all', description: 'publish every exposed port of the image on a free host port' },
+  { flags: '-P, --publish-all', description: 'publish every exposed port (the image\'s and --expose) on a free host port' },
+  repeat('--expose <port[/proto]>', 'expose a port or range (80, 53/udp, 9000-9001) without publishing it; -P publishes it; repeatable'),
+  { flags: '--ip <address>', description: 'IPv4 address on the network (only on a network created with --subnet)' },
+  { flags: '--mac-address <mac>', description: 'MAC address of the container\'s interface on its network (02:42:ac:11:00:02)' },
   repeat('--dns <ip>', 'DNS server for the container (default: berth\'s DNS on the network gateway); repeatable'),
   repeat('--dns-search <domain>', 'DNS search domain; repeatable'),
   repeat('--add-host <name:ip>', 'add a line to /etc/hosts (ip may be host-gateway); repeatable'),

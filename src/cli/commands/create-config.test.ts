@@ -86,3 +86,13 @@ test('--runtime becomes HostConfig.Runtime; absent, berthd picks its default', (
   const plain = parseRun(['busybox']);
   assert.equal(createConfigFromFlags(plain.image, plain.args, plain.flags, {}).HostConfig?.Runtime, undefined);
 });
+
+test('--ip, --mac-address and --expose become the endpoint settings, MacAddress and ExposedPorts', () => {
+  const { image, args, flags } = parseRun(['--network', 'lan', '--ip', '10.50.0.9', '--mac-address', '02:42:ac:11:00:02', '--expose', '80', '--expose', '9000-9001/udp', 'busybox']);
+  const config = createConfigFromFlags(image, args, flags, {});
+  assert.deepEqual(config.NetworkingConfig, { EndpointsConfig: { lan: { IPAMConfig: { IPv4Address: '10.50.0.9' } } } });
+  assert.equal(config.MacAddress, '02:42:ac:11:00:02');
+  assert.deepEqual(config.ExposedPorts, { '80/tcp': {}, '9000/udp': {}, '9001/udp': {} });
+  const bad = parseRun(['--expose', '80/icmp', 'busybox']);
+  assert.throws(() => createConfigFromFlags(bad.image, bad.args, bad.flags, {}), /--expose/);
+});

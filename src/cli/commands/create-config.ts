@@ -164,6 +164,8 @@ export function createConfigFromFlags(image: string, args: string[], flags: Crea
     Volumes: Object.keys(volumes.volumes).length === 0 ? undefined : volumes.volumes,
     Healthcheck,
     HostConfig: host,
+    ExposedPorts: networking.exposedPorts,
+    MacAddress: networking.macAddress,
     NetworkingConfig: networking.networkingConfig,
   });
 }

@@ -75,9 +75,14 @@ export const NETWORK_COMMAND: CommandSpec = {
     },
     {
       name: 'connect', description: 'Connect a container to a network', args: '<network> <container>',
-      options: [{ flags: '--alias <name>', description: 'another name of the container on the network; repeatable', repeat: true }],
+      options: [
+        { flags: '--alias <name>', description: 'another name of the container on the network; repeatable', repeat: true },
+        { flags: '--ip <address>', description: 'IPv4 address on the network (only on a network created with --subnet)' },
+        { flags: '--mac-address <mac>', description: 'MAC address of the new interface' },
+      ],
       run: async ({ globals, args, options }) => {
-        await withClient(globals, async (client) => { await client.networks.connect(argOf(args, 'network'), argOf(args, 'container'), strings(options.alias)); });
+        const fixed = { ip: text(options.ip) ?? '', mac: text(options.macAddress) ?? '' };
+        await withClient(globals, async (client) => { await client.networks.connect(argOf(args, 'network'), argOf(args, 'container'), strings(options.alias), fixed); });
       },
     },
     {

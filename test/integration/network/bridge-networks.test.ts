@@ -92,6 +92,17 @@ describe('bridge networks', { skip: skipReason() }, () => {
     assert.doesNotMatch(nat, new RegExp(n.subnet.split('/')[0]?.replace(/\.0$/, '').replace(/\./g, '\\.') ?? 'x'));
   });
 
+  test('a routed network has one masquerade rule and its forwarding accepts, however many containers run on it', () => {
+    const front = f.engine.network.resolve('front');
+    const nat = execFileSync('iptables', ['-w', '-t', 'nat', '-S', 'POSTROUTING'], { encoding: 'utf8' }).split('\n');
+    assert.deepEqual(nat.filter((l) => l.includes(front.subnet)), [`-A POSTROUTING -s ${front.subnet} ! -o ${front.bridge} -j MASQUERADE`]);
+    const forward = execFileSync('iptables', ['-w', '-S', 'BERTH-FORWARD'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(front.bridge));
+    assert.deepEqual(forward.sort(), [`-A BERTH-FORWARD -i ${front.bridge} -j ACCEPT`, `-A BERTH-FORWARD -o ${front.bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`]);
+    const jumps = execFileSync('iptables', ['-w', '-S', 'FORWARD'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('-A '));
+    assert.equal(jumps[0], '-A FORWARD -j BERTH-ISOLATION');
+    assert.ok(jumps.includes('-A FORWARD -j BERTH-FORWARD'));
+  });
+
   test('after an engine restart running containers keep their network and names still resolve', async () => {
     await f.reopen();
     const r = await runOn(f, { mode: 'front' }, 'timeout 3 wget -qO- http://web/');
