@@ -54,6 +54,18 @@ describe('the docker CLI drives berthd networks', { skip: dockerCliSkip() }, () 
     assert.notEqual(docker(['exec', 'lone', 'timeout', '3', 'wget', '-qO-', 'http://api/']).code, 0);
   });
 
+  test('a create as docker 25+ CLIs send it (NetworkMode and EndpointsConfig "default") lands on bridge', () => {
+    const body = JSON.stringify({ Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'default' }, NetworkingConfig: { EndpointsConfig: { default: { Aliases: null, MacAddress: '' } } } });
+    const out = execFileSync('curl', ['-sS', '--unix-socket', s.daemon.socketPath, '-H', 'Content-Type: application/json', '-d', body, '-w', '\n%{http_code}', 'http://berth/v1.43/containers/create'], { encoding: 'utf8' });
+    const [json = '', code] = out.split('\n');
+    assert.equal(code, '201', json);
+    const { Id } = JSON.parse(json) as { Id: string };
+    ok('start', Id);
+    assert.equal(ok('wait', Id).trim(), '0');
+    assert.match(ok('inspect', '-f', '{{json .NetworkSettings.Networks}}', Id), /"bridge"/);
+    ok('rm', Id);
+  });
+
   test('run -p 127.0.0.1:PORT:80 answers from the host; docker port shows it', async () => {
     const port = await freeLoopbackPort();
     ok('run', '-d', '--name', 'pub', '-p', `127.0.0.1:${port}:80`, 'busybox', 'sh', '-c', WEB('published'));
