@@ -15,7 +15,7 @@ export function networkView(network: NetworkRecord, endpoints: readonly Endpoint
   }
   return {
     Name: network.name, Id: network.id, Created: network.createdAt, Scope: 'local', Driver: network.driver, EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: network.subnet, Gateway: network.gateway }] },
+    IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: network.subnet, Gateway: network.gateway, ...(network.ipRange === undefined ? {} : { IPRange: network.ipRange }) }] },
     Internal: network.internal, Attachable: false, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
     Containers: containers, Options: { 'com.docker.network.bridge.name': network.bridge, ...network.options }, Labels: network.labels,
   };

@@ -22,7 +22,7 @@ export interface NetworkCreateOptions {
   Name: string;
   Driver?: string;
   Internal?: boolean;
-  IPAM?: { Config: { Subnet?: string; Gateway?: string }[] };
+  IPAM?: { Config: { Subnet?: string; Gateway?: string; IPRange?: string }[] };
   Options?: Record<string, string>;
   Labels?: Record<string, string>;
 }

@@ -49,3 +49,8 @@ test('a requested address and MAC go to the bridge plugin as runtimeConfig ips a
   const plain = attachmentConfList({ network, ipamDataDir: '/d', primary: true, ports: [] });
   assert.equal(plain.plugins[0]?.runtimeConfig, undefined);
 });
+
+test('an IP range becomes host-local\'s rangeStart and rangeEnd, without the subnet\'s broadcast address', () => {
+  const conf = attachmentConfList({ network: { ...network, userSubnet: true, ipRange: '10.89.3.128/25' }, ipamDataDir: '/d', primary: true, ports: [] });
+  assert.deepEqual((conf.plugins[0]?.ipam as { ranges: unknown[][] }).ranges, [[{ subnet: '10.89.3.0/24', gateway: '10.89.3.1', rangeStart: '10.89.3.128', rangeEnd: '10.89.3.254' }]]);
+});

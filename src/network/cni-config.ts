@@ -7,6 +7,8 @@
  * Pure; the result is what `CniDriver` executes and
  * caches for DEL.
  */
+import { hostLocalRange } from './ip-range.js';
+import { parseCidr } from './ipv4.js';
 import { bridgeOptions } from './network-options.js';
 import type { NetworkRecord } from './network-store.js';
 import type { PortBinding } from './port-spec.js';
@@ -38,6 +40,12 @@ export function cniNetworkName(network: NetworkRecord): string {
   return `berth-${network.id.slice(0, 12)}`;
 }
 
+function ipRangeOf(network: NetworkRecord): { rangeStart?: string; rangeEnd?: string } {
+  const subnet = network.ipRange === undefined ? undefined : parseCidr(network.subnet);
+  const range = network.ipRange === undefined ? undefined : parseCidr(network.ipRange);
+  return subnet === undefined || range === undefined ? {} : hostLocalRange(subnet, range);
+}
+
 export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
   const { network } = input;
   const routed = !network.internal;
@@ -52,7 +60,7 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
     ...(options.mtu !== undefined && { mtu: options.mtu }),
     ipam: {
       type: 'host-local',
-      ranges: [[{ subnet: network.subnet, gateway: network.gateway }]],
+      ranges: [[{ subnet: network.subnet, gateway: network.gateway, ...ipRangeOf(network) }]],
       routes: routed && input.primary ? [{ dst: '0.0.0.0/0' }] : [],
       dataDir: input.ipamDataDir,
     },

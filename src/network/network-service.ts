@@ -18,6 +18,7 @@ import { cniNetworkName } from './cni-config.js';
 import { DnsServer } from './dns-server.js';
 import { BRIDGE_PREFIX, HostNet } from './host-net.js';
 import { parseIpv4, contains, requireCidr, formatCidr, formatIpv4 } from './ipv4.js';
+import { checkIpRange } from './ip-range.js';
 import { bridgeOptions } from './network-options.js';
 import { NetworkStore, type NetworkRecord } from './network-store.js';
 import { chooseSubnet, routeDestinations } from './subnet-choice.js';
@@ -40,6 +41,8 @@ export interface CreateNetworkRequest {
   internal?: boolean;
   subnet?: string;
   gateway?: string;
+  /** `--ip-range`: a block inside `subnet` (which must then be given) for dynamic addresses. */
+  ipRange?: string;
   options?: Record<string, string>;
   labels?: Record<string, string>;
 }
@@ -110,6 +113,7 @@ export class NetworkService {
     const others = this.store.list().map((n) => n.subnet);
     let subnet: string;
     let gateway: string;
+    let ipRange: string | undefined;
     const userSubnet = request.subnet !== undefined && request.subnet !== '';
     if (request.subnet !== undefined && request.subnet !== '') {
       const block = requireCidr(request.subnet, 'IPAM.Config.Subnet');
@@ -121,6 +125,9 @@ export class NetworkService {
       gateway = request.gateway !== undefined && request.gateway !== '' ? request.gateway : formatIpv4(block.base + 1);
       const gw = parseIpv4(gateway);
       if (gw === undefined || !contains(block, gw)) throw errors.invalidArgument('invalid-gateway', `IPAM.Config.Gateway: ${gateway} is not in ${subnet}`);
+      if (request.ipRange !== undefined && request.ipRange !== '') ipRange = checkIpRange(block, request.ipRange);
+    } else if (request.ipRange !== undefined && request.ipRange !== '') {
+      throw errors.invalidArgument('invalid-ip-range', `IPAM.Config.IPRange: ${request.ipRange} needs a subnet (--subnet) to be given too`);
     } else {
       const routes = await this.#hostRoutes();
       ({ subnet, gateway } = chooseSubnet([...routes, ...others]));
@@ -128,7 +135,7 @@ export class NetworkService {
     const id = randomBytes(32).toString('hex');
     const record: NetworkRecord = {
       id, name: request.name, driver: 'bridge', bridge: `${BRIDGE_PREFIX}${id.slice(0, 12)}`, subnet, gateway,
-      internal: request.internal ?? false, userSubnet, options: request.options ?? {}, labels: request.labels ?? {}, createdAt: this.#now().toISOString(),
+      internal: request.internal ?? false, userSubnet, ...(ipRange === undefined ? {} : { ipRange }), options: request.options ?? {}, labels: request.labels ?? {}, createdAt: this.#now().toISOString(),
     };
     this.store.insert(record);
     try {

@@ -16,6 +16,8 @@ export interface NetworkRecord {
   internal: boolean;
   /** The subnet was given at create (not chosen by berth): containers may ask for a static address on it. */
   userSubnet: boolean;
+  /** The block of the subnet dynamic addresses come from (`--ip-range`); absent: the whole subnet. */
+  ipRange?: string;
   options: Record<string, string>;
   labels: Record<string, string>;
   createdAt: string;
@@ -35,7 +37,7 @@ export interface EndpointRecord {
 
 interface NetworkRow {
   id: string; name: string; driver: string; bridge: string; subnet: string; gateway: string;
-  internal: number; user_subnet: number; options: string; labels: string; created_at: string;
+  internal: number; user_subnet: number; ip_range: string; options: string; labels: string; created_at: string;
 }
 interface EndpointRow {
   network_id: string; container_id: string; container_name: string; aliases: string; ifname: string;
@@ -54,7 +56,7 @@ function stringMap(text: string): Record<string, string> {
 function toNetwork(row: NetworkRow): NetworkRecord {
   return {
     id: row.id, name: row.name, driver: 'bridge', bridge: row.bridge, subnet: row.subnet, gateway: row.gateway,
-    internal: row.internal === 1, userSubnet: row.user_subnet === 1, options: stringMap(row.options), labels: stringMap(row.labels), createdAt: row.created_at,
+    internal: row.internal === 1, userSubnet: row.user_subnet === 1, ...(row.ip_range === '' ? {} : { ipRange: row.ip_range }), options: stringMap(row.options), labels: stringMap(row.labels), createdAt: row.created_at,
   };
 }
 
@@ -73,8 +75,8 @@ export class NetworkStore {
   insert(n: NetworkRecord): void {
     this.db.transaction(() => {
       if (this.findByName(n.name) !== undefined) throw errors.conflict('network-name-taken', `network with name ${n.name} already exists`);
-      this.db.statement('INSERT INTO networks (id, name, driver, bridge, subnet, gateway, internal, user_subnet, options, labels, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(n.id, n.name, n.driver, n.bridge, n.subnet, n.gateway, n.internal ? 1 : 0, n.userSubnet ? 1 : 0, JSON.stringify(n.options), JSON.stringify(n.labels), n.createdAt);
+      this.db.statement('INSERT INTO networks (id, name, driver, bridge, subnet, gateway, internal, user_subnet, ip_range, options, labels, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(n.id, n.name, n.driver, n.bridge, n.subnet, n.gateway, n.internal ? 1 : 0, n.userSubnet ? 1 : 0, n.ipRange ?? '', JSON.stringify(n.options), JSON.stringify(n.labels), n.createdAt);
     });
   }
 

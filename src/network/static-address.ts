@@ -32,6 +32,10 @@ export function checkStaticAddress(network: NetworkRecord, address: string, fiel
   if (ip === block.base || ip === block.base + blockSize(block) - 1) {
     throw errors.invalidArgument('invalid-ip-address', `${field}: ${address} is the network or broadcast address of ${network.subnet}`);
   }
+  const range = network.ipRange === undefined ? undefined : parseCidr(network.ipRange);
+  if (range !== undefined && !contains(range, ip)) {
+    throw errors.invalidArgument('invalid-ip-address', `${field}: ${address} is outside the IP range ${network.ipRange ?? ''} of network ${network.name}`);
+  }
   if (formatIpv4(ip) === network.gateway) throw errors.invalidArgument('invalid-ip-address', `${field}: ${address} is the gateway of network ${network.name}`);
   return formatIpv4(ip);
 }

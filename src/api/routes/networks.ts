@@ -69,7 +69,7 @@ export function networkRoutes(app: FastifyInstance, engine: ContainerEngine): vo
     const config = body.IPAM?.Config?.[0];
     const network = await service.create({
       name: body.Name, internal: body.Internal ?? false, options: body.Options ?? {}, labels: body.Labels ?? {},
-      ...(config?.Subnet ? { subnet: config.Subnet } : {}), ...(config?.Gateway ? { gateway: config.Gateway } : {}),
+      ...(config?.Subnet ? { subnet: config.Subnet } : {}), ...(config?.Gateway ? { gateway: config.Gateway } : {}), ...(config?.IPRange ? { ipRange: config.IPRange } : {}),
     });
     return reply.status(201).send({ Id: network.id, Warning: '' });
   });

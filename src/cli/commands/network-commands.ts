@@ -1,4 +1,5 @@
 /** `berth network …`: create, ls, inspect, rm, connect, disconnect, prune — through berthd. */
+import { errors } from '../../base/errors.js';
 import { argOf, argsOf, type CommandSpec, type GlobalOptions } from '../args/command-spec.js';
 import { forEachTarget, outputFormat, printJson, withClient } from '../context.js';
 import { renderTable, shortId } from '../format.js';
@@ -37,6 +38,7 @@ export const NETWORK_COMMAND: CommandSpec = {
         { flags: '-d, --driver <driver>', description: 'network driver (bridge)' },
         { flags: '--subnet <cidr>', description: 'IPv4 subnet (default: the first free /24 from 10.89.0.0)' },
         { flags: '--gateway <ip>', description: 'gateway address in the subnet (default: its first address)' },
+        { flags: '--ip-range <cidr>', description: 'block of the subnet that containers\' addresses are taken from (needs --subnet)' },
         { flags: '--internal', description: 'no route out of the network (no masquerade, no default route)' },
         { flags: '-o, --opt <key=value>', description: 'driver option (enable_icc, mtu, berth.bandwidth.ingress/egress, berth.sysctl.net.*; see docs/networking.md); repeatable', repeat: true },
         { flags: '-l, --label <key=value>', description: 'set a label; repeatable', repeat: true },
@@ -45,10 +47,12 @@ export const NETWORK_COMMAND: CommandSpec = {
         await withClient(globals, async (client) => {
           const subnet = text(options.subnet);
           const gateway = text(options.gateway);
+          const ipRange = text(options.ipRange);
+          if (subnet === undefined && ipRange !== undefined) throw errors.invalidArgument('invalid-ip-range', '--ip-range needs --subnet');
           const created = await client.networks.create({
             Name: argOf(args, 'name'), Driver: text(options.driver) ?? 'bridge', Internal: options.internal === true,
             Options: keyValues(strings(options.opt), '--opt'), Labels: keyValues(strings(options.label), '--label'),
-            ...(subnet === undefined ? {} : { IPAM: { Config: [{ Subnet: subnet, ...(gateway === undefined ? {} : { Gateway: gateway }) }] } }),
+            ...(subnet === undefined ? {} : { IPAM: { Config: [{ Subnet: subnet, ...(gateway === undefined ? {} : { Gateway: gateway }), ...(ipRange === undefined ? {} : { IPRange: ipRange }) }] } }),
           });
           process.stdout.write(`${created.Id}\n`);
         });

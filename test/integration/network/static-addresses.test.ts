@@ -113,6 +113,21 @@ describe('static addresses and exposed ports', { skip: skipReason() }, () => {
     assert.equal(left.leases.filter((l) => l.endsWith(`${prefix}77`)).length, 1);
   });
 
+  test('--ip-range: dynamic addresses come from the range; a static one outside it is refused; a range needs a subnet', async () => {
+    const subnet = freeSubnet(f);
+    const base = subnet.replace(/\.0\/24$/, '.');
+    const network = await f.engine.network.create({ name: 'ranged', subnet, ipRange: `${base}192/26` });
+    assert.equal(network.ipRange, `${base}192/26`);
+    const r = await runOn(f, { mode: 'ranged' }, 'ip -4 -o addr show eth0');
+    assert.equal(r.exitCode, 0, r.stderr);
+    const last = Number(new RegExp(`inet ${base.replace(/\./g, '\\.')}(\\d+)/24`).exec(r.stdout)?.[1]);
+    assert.ok(last >= 192 && last <= 254, r.stdout);
+    await assert.rejects(f.create({ cmd: ['true'] }, { network: { mode: 'ranged', endpoints: { ranged: { ipv4Address: `${base}10` } } } }), /outside the IP range/);
+    await assert.rejects(f.engine.network.create({ name: 'norange', ipRange: '10.89.250.0/25' }), /needs a subnet/);
+    await assert.rejects(f.engine.network.create({ name: 'badrange', subnet: freeSubnet(f), ipRange: '192.0.2.0/25' }), /not inside the subnet/);
+    assert.deepEqual(f.engine.network.list().filter((n) => n.name === 'norange' || n.name === 'badrange'), []);
+  });
+
   test('-P publishes an --expose\'d port on the network\'s binding address 127.0.0.1, and it answers', async () => {
     await f.engine.network.create({ name: 'local', options: { [HOST_BINDING_OPTION]: '127.0.0.1' } });
     const cmd = ['sh', '-c', 'mkdir -p /www && echo hello-exposed > /www/index.html && exec httpd -f -p 8081 -h /www'];
