@@ -140,10 +140,13 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   // networks.user_subnet: 1 when the subnet was given at create (--subnet); only such networks
-  // take static addresses (--ip), as in Docker (network/static-address.ts). networks.ip_range: the
-  // part of the subnet that dynamic addresses come from (--ip-range), '' for all of it.
+  // take static addresses (--ip), as in Docker (network/static-address.ts).
   `
   ALTER TABLE networks ADD COLUMN user_subnet INTEGER NOT NULL DEFAULT 0;
+  `,
+  // networks.ip_range: the block of the subnet that dynamic addresses come from (--ip-range), ''
+  // for all of it (network/ip-range.ts).
+  `
   ALTER TABLE networks ADD COLUMN ip_range TEXT NOT NULL DEFAULT '';
   `,
 ];
