@@ -11,7 +11,9 @@ import type { ContainerEngine } from '../engine/container-engine.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { ImageService } from '../images/image-service.js';
 import { formatReference, parseTaggedReference } from '../oci/reference.js';
+import { join } from 'node:path';
 import { BuildCache } from './build-cache.js';
+import { CacheMountStore } from './cache-mounts.js';
 import type { BuildContext } from './context/build-context.js';
 import { parseDockerfile, type Instruction } from './dockerfile/parse-dockerfile.js';
 import { buildStage } from './stage-builder.js';
@@ -38,6 +40,8 @@ export interface BuildRequest {
   labels?: Readonly<Record<string, string>>;
   /** Whether `RUN --network=host` is allowed. */
   allowHostNetwork?: boolean;
+  /** Secrets by id for `RUN --mount=type=secret` (kept in memory only). */
+  secrets?: ReadonlyMap<string, Buffer>;
   onEvent?: (event: BuildEvent) => void;
   /** Cancels the build (the API aborts it when the client goes away); it then fails with canceled. */
   signal?: AbortSignal;
@@ -54,9 +58,12 @@ const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'htt
 
 export class Builder {
   readonly cache: BuildCache;
+  /** The directories of `RUN --mount=type=cache`, kept across builds. */
+  readonly cacheMounts: CacheMountStore;
 
   private constructor(private readonly images: ImageService, private readonly engine: ContainerEngine, clock: Clock) {
     this.cache = new BuildCache(images.db, clock);
+    this.cacheMounts = new CacheMountStore(join(images.root.path, 'build-cache-mounts'));
   }
 
   /** Removes what killed builders left (temporary layers, mounts, unpacked contexts). */
@@ -117,6 +124,8 @@ export class Builder {
     const env: StepEnv = {
       images: this.images, engine: this.engine, context: request.context, file, escape: dockerfile.escape, emit,
       allowHostNetwork: request.allowHostNetwork === true,
+      secrets: request.secrets ?? new Map(),
+      cacheMounts: this.cacheMounts,
       signal: stop.signal,
       sourceImage: async (ref, stageIndex) => {
         const stage = findStage(plan.stages, ref, stageIndex);
@@ -150,10 +159,11 @@ export class Builder {
     }
   }
 
-  /** `builder prune`: every cache entry, and the images only the cache kept. */
+  /** `builder prune`: every cache entry, the images only the cache kept, and the cache mounts no RUN uses. */
   async prune(): Promise<{ entries: number; spaceReclaimed: number }> {
     const entries = this.cache.remove();
     const collected = await this.images.collectGarbage();
-    return { entries, spaceReclaimed: collected.bytesFreed };
+    const mounts = await this.cacheMounts.prune();
+    return { entries: entries + mounts.removed, spaceReclaimed: collected.bytesFreed + mounts.bytes };
   }
 }

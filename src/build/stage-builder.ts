@@ -108,7 +108,7 @@ function declareArgs(state: StageState, instruction: Instruction, options: Stage
 }
 
 async function planStep(env: StepEnv, state: StageState, instruction: Instruction, stageIndex: number): Promise<StepPlan> {
-  if (instruction.keyword === 'RUN') return planRun(env, state, instruction);
+  if (instruction.keyword === 'RUN') return planRun(env, state, instruction, stageIndex);
   if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') return planCopy(env, state, instruction, stageIndex);
   if (CONFIG_INSTRUCTIONS.has(instruction.keyword)) {
     const change = applyConfigInstruction(env.file, env.escape, state, instruction);

@@ -12,6 +12,7 @@ import { resolveInRoot } from '../../base/read-file-in-root.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
 import { openLayerStream } from '../../snapshots/decompress.js';
 import { unpackLayer } from '../../snapshots/layer-unpacker.js';
+import type { FileDigests } from '../steps/copy-files.js';
 import { DockerIgnore } from './dockerignore.js';
 import { cleanPattern, compilePattern } from './path-pattern.js';
 
@@ -21,6 +22,8 @@ export class BuildContext {
     readonly dir: string,
     readonly ignore: DockerIgnore,
     private readonly owned: string | undefined,
+    /** Content digests of the context's files when they were hashed on the way in (a tar context). */
+    readonly fileDigests?: FileDigests,
   ) {}
 
   static async fromDirectory(dir: string): Promise<BuildContext> {

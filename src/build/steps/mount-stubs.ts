@@ -1,0 +1,34 @@
+/**
+ * runc creates the mount point of every mount whose target the image lacks (an empty directory
+ * or file, and the missing parents), so they land in the RUN container's upper directory. They are
+ * no change of the command's: before the layer is made, each target and the parents runc made for
+ * it are removed again when they are still empty and absent from the image's layers.
+ */
+import { lstat, readdir, rm } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { ImageService } from '../../images/image-service.js';
+
+async function exists(path: string): Promise<boolean> {
+  return (await lstat(path).catch(() => undefined)) !== undefined;
+}
+
+/** Call only while the snapshot is not mounted. `targets` are absolute paths in the container. */
+export async function dropMountStubs(images: ImageService, snapshotKey: string, targets: readonly string[]): Promise<void> {
+  if (targets.length === 0) return;
+  const { upper, lowers } = images.snapshotter.layerDirs(snapshotKey);
+  const deepestFirst = [...targets].sort((a, b) => b.split('/').length - a.split('/').length);
+  for (const target of deepestFirst) {
+    for (let path = target; path !== '/' && path !== '.'; path = posix.dirname(path)) {
+      const relative = path.slice(1);
+      let inImage = false;
+      for (const lower of lowers) if (await exists(join(lower, relative))) inImage = true;
+      if (inImage) break;
+      const host = join(upper, relative);
+      const info = await lstat(host).catch(() => undefined);
+      if (info === undefined) break;
+      const empty = info.isDirectory() ? (await readdir(host)).length === 0 : info.isFile() && info.size === 0;
+      if (!empty) break;
+      await rm(host, { recursive: true, force: true });
+    }
+  }
+}
