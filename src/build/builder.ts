@@ -99,6 +99,7 @@ export class Builder {
     const counts = { cached: 0, executed: 0 };
     const consumed = new Set<string>([...plan.globalArgs.keys()]);
     const running = new Map<number, Promise<StageState>>();
+    const deferred: Promise<void>[] = [];
     // Stops every stage when the caller cancels or when one stage fails.
     const stop = new AbortController();
     const onCancel = (): void => { stop.abort(); };
@@ -126,6 +127,11 @@ export class Builder {
       allowHostNetwork: request.allowHostNetwork === true,
       secrets: request.secrets ?? new Map(),
       cacheMounts: this.cacheMounts,
+      defer: (work) => {
+        const done = work();
+        done.catch(() => undefined); // awaited below
+        deferred.push(done);
+      },
       signal: stop.signal,
       sourceImage: async (ref, stageIndex) => {
         const stage = findStage(plan.stages, ref, stageIndex);
@@ -141,6 +147,7 @@ export class Builder {
       // Every needed stage starts now; each waits only for what it needs.
       const all = plan.needed.map((index) => stageResult(index));
       const [result] = await Promise.all([stageResult(plan.target), ...all]);
+      await Promise.all(deferred);
       const image = result.image;
       if (image === undefined) throw errors.invalidArgument('empty-build', `${file}: the build produced no image (FROM scratch with no steps)`);
       const unused = [...buildArgs.keys()].filter((name) => !consumed.has(name) && !PREDEFINED_ARGS.has(name));
@@ -151,6 +158,7 @@ export class Builder {
     } catch (err) {
       stop.abort();
       await Promise.allSettled([...running.values()]);
+      await Promise.allSettled(deferred);
       this.cache.remove(addedKeys);
       await this.images.collectGarbage();
       throw err;

@@ -6,13 +6,14 @@
  */
 import { lstat, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { errnoCode, errors } from '../../base/errors.js';
 import { resolveInRoot } from '../../base/read-file-in-root.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
 import { openLayerStream } from '../../snapshots/decompress.js';
 import { unpackLayer } from '../../snapshots/layer-unpacker.js';
 import type { FileDigests } from '../steps/copy-files.js';
+import { ContextDigests } from './context-digests.js';
 import { DockerIgnore } from './dockerignore.js';
 import { cleanPattern, compilePattern } from './path-pattern.js';
 
@@ -36,8 +37,13 @@ export class BuildContext {
     const owned = await mkdtemp(join(tmpDir, `build-context-${process.pid}-`));
     try {
       await mkdir(join(owned, 'fs'));
-      await unpackLayer(openLayerStream(tar), join(owned, 'fs'), { runner, hash: false });
-      return new BuildContext(join(owned, 'fs'), await readIgnore(join(owned, 'fs')), owned);
+      // The files' digests are taken on the way in, so cache keys need not read them again.
+      const digests = new ContextDigests();
+      const tap = digests.tap();
+      const stream = pipeline(openLayerStream(tar), tap.stream, () => undefined);
+      await unpackLayer(stream, join(owned, 'fs'), { runner, hash: false });
+      await tap.settle(join(owned, 'fs'));
+      return new BuildContext(join(owned, 'fs'), await readIgnore(join(owned, 'fs')), owned, digests);
     } catch (err) {
       await rm(owned, { recursive: true, force: true });
       throw err;

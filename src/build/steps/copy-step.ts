@@ -88,7 +88,7 @@ export async function planCopy(env: StepEnv, state: StageState, instruction: Ins
   for (const source of sources) {
     if (source.kind === 'context') {
       const host = await env.context.hostPath(source.value);
-      inputs.push(`${source.value}:${await hashSource(host, (rel, isDir) => env.context.visible(posix.join(source.value, rel), isDir))}`);
+      inputs.push(`${source.value}:${await hashSource(host, (rel, isDir) => env.context.visible(posix.join(source.value, rel), isDir), env.context.fileDigests)}`);
     } else {
       inputs.push(`${source.kind}:${source.value}:${source.kind === 'inline' ? source.value : ''}`);
     }
@@ -112,8 +112,11 @@ export async function planCopy(env: StepEnv, state: StageState, instruction: Ins
         await layer.unmount();
         return await images.commit({ parent: state.image, layer: () => images.snapshotter.diff(layer.key), config: state.config, history: { createdBy }, names: [] });
       } finally {
-        await view?.remove();
-        await layer.remove();
+        // The image is made or the step failed: the next step need not wait for the layers to go.
+        env.defer(async () => {
+          await view?.remove();
+          await layer.remove();
+        });
       }
     },
   };

@@ -84,6 +84,7 @@ async function runContainer(env: StepEnv, instruction: Instruction, request: Run
   });
   env.emit({ kind: 'info', text: ` ---> Running in ${record.id.slice(0, 12)}` });
   const onAbort = (): void => { void engine.kill(record.id).catch(() => undefined); };
+  let committed = false;
   env.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const exited = engine.wait(record.id, 'next-exit');
@@ -109,16 +110,20 @@ async function runContainer(env: StepEnv, instruction: Instruction, request: Run
     }
     await dropRuntimeStubs(images, engine.paths.snapshotKey(record.id), image);
     await dropMountStubs(images, engine.paths.snapshotKey(record.id), mounts.targets);
-    return await images.commit({
+    const made = await images.commit({
       parent: image,
       layer: () => images.snapshotter.diff(engine.paths.snapshotKey(record.id)),
       config,
       history: { createdBy },
       names: [],
     });
+    committed = true;
+    return made;
   } finally {
     env.signal?.removeEventListener('abort', onAbort);
-    await engine.remove(record.id, { force: true });
     env.emit({ kind: 'info', text: `Removing intermediate container ${record.id.slice(0, 12)}` });
+    // Once the image is made, the next step need not wait for the container to go.
+    if (committed) env.defer(() => engine.remove(record.id, { force: true }));
+    else await engine.remove(record.id, { force: true });
   }
 }

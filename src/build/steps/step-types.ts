@@ -28,6 +28,12 @@ export interface StepEnv {
   secrets: ReadonlyMap<string, Buffer>;
   /** The directories of `RUN --mount=type=cache`. */
   cacheMounts: CacheMountStore;
+  /**
+   * Clean-up that need not hold up the next step (removing a step's container or temporary
+   * layer once its image is made): it runs now, and the build waits for it before it ends,
+   * failing if it failed.
+   */
+  defer(work: () => Promise<void>): void;
 }
 
 /** A step ready to run: its cache key inputs, and the work that makes its image. */
