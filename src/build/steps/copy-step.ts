@@ -110,7 +110,10 @@ export async function planCopy(env: StepEnv, state: StageState, instruction: Ins
         if (sourceImage !== undefined) view = await TempLayer.open(images, sourceImage);
         for (const source of sources) await copySource(env, source, layer.root, dest, destIsDir, own, view?.root, isAdd);
         await layer.unmount();
-        return await images.commit({ parent: state.image, layer: () => images.snapshotter.diff(layer.key), config: state.config, history: { createdBy }, names: [] });
+        // The temporary layer's directory becomes the new layer's: its tar is only hashed and stored.
+        return await images.commit({
+          parent: state.image, layer: () => images.snapshotter.diff(layer.key), adoptSnapshot: layer.key, config: state.config, history: { createdBy }, names: [],
+        });
       } finally {
         // The image is made or the step failed: the next step need not wait for the layers to go.
         env.defer(async () => {

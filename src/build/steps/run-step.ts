@@ -110,9 +110,11 @@ async function runContainer(env: StepEnv, instruction: Instruction, request: Run
     }
     await dropRuntimeStubs(images, engine.paths.snapshotKey(record.id), image);
     await dropMountStubs(images, engine.paths.snapshotKey(record.id), mounts.targets);
+    // The container's upper directory (its rootfs unmounted at exit) becomes the new layer's.
     const made = await images.commit({
       parent: image,
       layer: () => images.snapshotter.diff(engine.paths.snapshotKey(record.id)),
+      adoptSnapshot: engine.paths.snapshotKey(record.id),
       config,
       history: { createdBy },
       names: [],
