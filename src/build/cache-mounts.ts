@@ -19,7 +19,10 @@ export interface CacheMountLease {
 }
 
 export interface CacheMountInfo {
+  /** The directory's name (sha256 of the id, `.n` for a private instance). */
+  name: string;
   id: string;
+  createdAt: Date;
   /** Bytes of regular files (hard links once). */
   size: number;
   inUse: boolean;
@@ -92,7 +95,8 @@ export class CacheMountStore {
     const infos: CacheMountInfo[] = [];
     for (const name of await this.names()) {
       const id = await readFile(join(this.dir, name, 'id'), 'utf8').catch(() => name);
-      infos.push({ id, size: await treeSize(join(this.dir, name, 'fs')), inUse: (this.users.get(name) ?? 0) > 0 });
+      const createdAt = (await lstat(join(this.dir, name)).catch(() => undefined))?.mtime ?? new Date(0);
+      infos.push({ name, id, createdAt, size: await treeSize(join(this.dir, name, 'fs')), inUse: (this.users.get(name) ?? 0) > 0 });
     }
     return infos;
   }

@@ -148,5 +148,9 @@ describe('builds through berthd with the docker CLI and berth build', { skip }, 
     assert.equal(inspect.code, 0, inspect.stderr);
     assert.ok(!inspect.stdout.includes(value));
     assert.ok(!ok('history', '--no-trunc', 'e2e/secret:1').includes(value));
+    // The cache mount's directory counts as build cache, and builder prune removes it.
+    assert.match(ok('system', 'df'), /Build Cache\s+1\s/);
+    ok('builder', 'prune', '-af');
+    assert.match(ok('system', 'df'), /Build Cache\s+0\s/);
   });
 });
