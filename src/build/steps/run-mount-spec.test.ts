@@ -4,11 +4,16 @@ import { isBerthError } from '../../base/errors.js';
 import { parseDockerfile } from '../dockerfile/parse-dockerfile.js';
 import { mountKeyText, parseRunMounts, parseSize, splitCsv } from './run-mount-spec.js';
 
-function mounts(line: string) {
+function mounts(line: string, expand?: (text: string) => string) {
   const instruction = parseDockerfile(`FROM busybox\n${line}\n`).instructions[1];
   assert.ok(instruction !== undefined);
-  return parseRunMounts('Dockerfile', instruction);
+  return parseRunMounts('Dockerfile', instruction, expand);
 }
+
+test('values are expanded before they are parsed', () => {
+  const [cache] = mounts('RUN --mount=type=cache,id=$ID,target=/c true', (text) => text.replace('$ID', 'go-1.22'));
+  assert.equal(cache?.type === 'cache' && cache.id, 'go-1.22');
+});
 
 test('splitCsv keeps commas inside quotes', () => {
   assert.deepEqual(splitCsv('type=bind,"target=/a,b",ro'), ['type=bind', 'target=/a,b', 'ro']);

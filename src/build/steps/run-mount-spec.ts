@@ -91,9 +91,12 @@ export function parseSize(text: string): number | undefined {
   return Math.floor(Number(match[1]) * 1024 ** power);
 }
 
-/** Every `--mount` of a RUN, in order. Throws invalid-argument (`dockerfile-parse`) naming the line. */
-export function parseRunMounts(file: string, instruction: Instruction): RunMountSpec[] {
-  const specs = instruction.flags.filter(([name]) => name === 'mount').map(([, value]) => parseRunMount(file, instruction.line, value));
+/**
+ * Every `--mount` of a RUN, in order, each value first expanded (`expand`: the stage's ARG and
+ * ENV values, as BuildKit does). Throws invalid-argument (`dockerfile-parse`) naming the line.
+ */
+export function parseRunMounts(file: string, instruction: Instruction, expand: (text: string) => string = (text) => text): RunMountSpec[] {
+  const specs = instruction.flags.filter(([name]) => name === 'mount').map(([, value]) => parseRunMount(file, instruction.line, expand(value)));
   const targets = new Set<string>();
   for (const spec of specs) {
     if (spec.target === undefined) continue;

@@ -7,8 +7,8 @@ import { BerthError, errors, messageOf } from '../../base/errors.js';
 import { dropRuntimeStubs } from '../../engine/runtime-stubs.js';
 import { followLog } from '../../runtime/log-reader.js';
 import { checkFlags, dockerfileError, flagValue, type Instruction } from '../dockerfile/parse-dockerfile.js';
-import { parseExecForm } from '../dockerfile/shell-words.js';
-import { DEFAULT_SHELL, runArgs, type StageState } from '../stage-state.js';
+import { expandWord, parseExecForm } from '../dockerfile/shell-words.js';
+import { DEFAULT_SHELL, runArgs, stateLookup, type StageState } from '../stage-state.js';
 import type { ImageRecord } from '../../images/image-record.js';
 import type { ContainerConfig } from '../../oci/schemas.js';
 import { dropMountStubs } from './mount-stubs.js';
@@ -31,7 +31,9 @@ export function runCommand(state: StageState, instruction: Instruction): string[
 
 export async function planRun(env: StepEnv, state: StageState, instruction: Instruction, stageIndex: number): Promise<StepPlan> {
   checkFlags(env.file, instruction, ['network', 'mount', 'security']);
-  const mountPlan = await planRunMounts(env, parseRunMounts(env.file, instruction), stageIndex, instruction.line);
+  const lookup = stateLookup(state);
+  const specs = parseRunMounts(env.file, instruction, (text) => expandWord(text, lookup, env.escape));
+  const mountPlan = await planRunMounts(env, specs, stageIndex, instruction.line);
   if (flagValue(instruction, 'security') !== undefined) dockerfileError(env.file, instruction.line, 'RUN --security is not supported');
   const network = flagValue(instruction, 'network') ?? 'none';
   if (network !== 'none' && network !== 'default' && !(network === 'host' && env.allowHostNetwork)) {
