@@ -96,6 +96,7 @@ export class Builder {
       total += 1 + (plan.stages[index]?.instructions.length ?? 0) + (index === plan.target ? trailing.length : 0);
     }
     const addedKeys: string[] = [];
+    const usedKeys: string[] = [];
     const counts = { cached: 0, executed: 0 };
     const consumed = new Set<string>([...plan.globalArgs.keys()]);
     const running = new Map<number, Promise<StageState>>();
@@ -113,7 +114,7 @@ export class Builder {
       const started = (async () => {
         await Promise.all(stage.needs.map((dep) => stageResult(dep)));
         return buildStage(stage, {
-          env, cache: this.cache, plan, buildArgs, consumed, noCache: request.noCache === true, addedKeys, counts,
+          env, cache: this.cache, plan, buildArgs, consumed, noCache: request.noCache === true, addedKeys, usedKeys, counts,
           firstStep: firstStep.get(index) ?? 1, totalSteps: total, stageResult,
           ...(index === plan.target && { trailing }),
         });
@@ -152,6 +153,7 @@ export class Builder {
       if (image === undefined) throw errors.invalidArgument('empty-build', `${file}: the build produced no image (FROM scratch with no steps)`);
       const unused = [...buildArgs.keys()].filter((name) => !consumed.has(name) && !PREDEFINED_ARGS.has(name));
       if (unused.length > 0) emit({ kind: 'warning', text: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed` });
+      this.cache.touch(usedKeys);
       for (const name of names) this.images.tag(image.id, name);
       const tagged = this.images.images.find(image.id) ?? image;
       return { image: tagged, cachedSteps: counts.cached, executedSteps: counts.executed };

@@ -28,6 +28,8 @@ export interface StageBuildOptions {
   addedKeys: string[];
   /** Step counters, for the result. */
   counts: { cached: number; executed: number };
+  /** Cache keys this build used (their last use is recorded at the end). */
+  usedKeys: string[];
   /** Number of this stage's FROM among all steps, and the total. */
   firstStep: number;
   totalSteps: number;
@@ -133,6 +135,7 @@ async function runStep(state: StageState, plan: StepPlan, options: StageBuildOpt
     env.emit({ kind: 'info', text: ' ---> Using cache' });
     image = cached;
     options.counts.cached++;
+    options.usedKeys.push(key);
   } else {
     image = await plan.execute();
     cache.store(key, image.id);
