@@ -5,7 +5,7 @@
  * of what a COPY reads, for its cache key.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, type Stats } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { chmod, copyFile, lchown, lstat, lutimes, mkdir, readdir, readlink, rm, symlink, utimes } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { errnoCode, errors } from '../../base/errors.js';
@@ -110,28 +110,16 @@ async function copyEntry(source: string, root: string, dest: string, own: CopyOw
  * A digest of what copying `source` reads: each entry's relative path, type, mode, link target
  * and content (not times or owners, as Docker's classic builder), in a fixed order.
  */
-/**
- * Digests of files already known (hex sha256 of the content), e.g. hashed while a context tar
- * streamed in; asked with the host path and its lstat, it answers undefined when it does not know.
- */
-export interface FileDigests {
-  get(path: string, info: Stats): string | undefined;
-}
-
-export async function hashSource(source: string, filter: EntryFilter = () => true, known?: FileDigests): Promise<string> {
+export async function hashSource(source: string, filter: EntryFilter = () => true): Promise<string> {
   const hash = createHash('sha256');
   const visit = async (path: string, relative: string): Promise<void> => {
     const info = await lstat(path);
     hash.update(`${relative}\0${info.mode.toString(8)}\0`);
     if (info.isSymbolicLink()) hash.update(`link\0${await readlink(path)}\0`);
     else if (info.isFile()) {
-      let digest = known?.get(path, info);
-      if (digest === undefined) {
-        const file = createHash('sha256');
-        for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) file.update(chunk);
-        digest = file.digest('hex');
-      }
-      hash.update(`file\0${info.size}\0${digest}\0`);
+      const file = createHash('sha256');
+      for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) file.update(chunk);
+      hash.update(`file\0${info.size}\0${file.digest('hex')}\0`);
     } else if (info.isDirectory()) {
       hash.update('dir\0');
       for (const name of (await readdir(path)).sort()) {

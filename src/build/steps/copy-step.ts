@@ -16,7 +16,7 @@ import { unpackLayer } from '../../snapshots/layer-unpacker.js';
 import { checkFlags, dockerfileError, flagValue, type Instruction } from '../dockerfile/parse-dockerfile.js';
 import { expandWord, expandWords, parseExecForm } from '../dockerfile/shell-words.js';
 import { stateLookup, type StageState } from '../stage-state.js';
-import { copyInto, ensureDirectory, hashSource, type CopyOwnership } from './copy-files.js';
+import { copyInto, ensureDirectory, type CopyOwnership } from './copy-files.js';
 import { resolveOwner } from './chown.js';
 import { TempLayer } from './temp-layer.js';
 import type { StepEnv, StepPlan } from './step-types.js';
@@ -87,8 +87,7 @@ export async function planCopy(env: StepEnv, state: StageState, instruction: Ins
   const inputs: string[] = [];
   for (const source of sources) {
     if (source.kind === 'context') {
-      const host = await env.context.hostPath(source.value);
-      inputs.push(`${source.value}:${await hashSource(host, (rel, isDir) => env.context.visible(posix.join(source.value, rel), isDir), env.context.fileDigests)}`);
+      inputs.push(`${source.value}:${await env.context.hash(source.value, (rel, isDir) => env.context.visible(posix.join(source.value, rel), isDir))}`);
     } else {
       inputs.push(`${source.kind}:${source.value}:${source.kind === 'inline' ? source.value : ''}`);
     }

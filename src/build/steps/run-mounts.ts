@@ -23,7 +23,6 @@ import type { ImageRecord } from '../../images/image-record.js';
 import { performMounts, unmountAll } from '../../snapshots/mount-table.js';
 import type { MountRequest } from '../../volumes/mount-request.js';
 import { dockerfileError } from '../dockerfile/parse-dockerfile.js';
-import { hashSource } from './copy-files.js';
 import { mountKeyText, type RunMountSpec } from './run-mount-spec.js';
 import { TempLayer } from './temp-layer.js';
 import type { StepEnv } from './step-types.js';
@@ -63,10 +62,7 @@ export async function planRunMounts(env: StepEnv, specs: readonly RunMountSpec[]
     let content = '';
     if (spec.type === 'bind' && image !== undefined) content = `image:${image.id}`;
     else if (spec.type === 'bind') {
-      const host = await env.context.hostPath(spec.source).catch((cause: unknown) => {
-        return dockerfileError(env.file, line, `RUN --mount=type=bind: source=${spec.source}: ${cause instanceof Error ? cause.message : String(cause)}`);
-      });
-      content = await hashSource(host, (rel, isDir) => env.context.visible(posix.join(spec.source, rel), isDir), env.context.fileDigests).catch((cause: unknown) => {
+      content = await env.context.hash(spec.source, (rel, isDir) => env.context.visible(posix.join(spec.source, rel), isDir)).catch((cause: unknown) => {
         return dockerfileError(env.file, line, `RUN --mount=type=bind: source=${spec.source} is not in the build context (${cause instanceof Error ? cause.message : String(cause)})`);
       });
     } else if (spec.type === 'cache' && image !== undefined) content = `seed:${image.id}`;
@@ -117,8 +113,8 @@ export async function prepareRunMounts(env: StepEnv, plan: RunMountPlan, line: n
           prepared.targets.push(spec.target);
           break;
         case 'bind': {
-          const root = (await view(image)) ?? env.context.dir;
-          const source = image === undefined ? await env.context.hostPath(spec.source) : await resolveInRoot(root, spec.source);
+          const root = await view(image);
+          const source = root === undefined ? await env.context.hostPath(spec.source) : await resolveInRoot(root, spec.source);
           if (!spec.readWrite || image !== undefined) {
             // A stage's or image's view is a throw-away layer already: rw writes land there.
             bind(source, spec.target, !spec.readWrite);
