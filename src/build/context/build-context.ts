@@ -1,8 +1,8 @@
 /**
  * The files a build may read: a directory, or a tar (the Docker API's request body). A tar's tree
- * is read as it streams in and its bytes are held (up to a limit, see context-tar.ts): planning a
- * build (the Dockerfile, COPY sources, cache keys) reads the tree, and the files are unpacked into
- * a temp directory with the same safe unpacker as layers only when a step needs them on disk.
+ * is read as it streams in: planning a build (the Dockerfile, COPY sources, cache keys) reads the
+ * tree. A small tar's bytes are held and unpacked only when a step needs the files on disk; a big
+ * one is unpacked at once (context-tar.ts), with the same safe unpacker as layers.
  * `.dockerignore` at the root hides files from every COPY and ADD (and from the cache keys).
  * Paths given by the Dockerfile are relative to the root and can never leave it.
  */
