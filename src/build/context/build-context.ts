@@ -1,8 +1,8 @@
 /**
  * The files a build may read: a directory, or a tar (the Docker API's request body). A tar's tree
  * is read as it streams in: planning a build (the Dockerfile, COPY sources, cache keys) reads the
- * tree. A small tar's bytes are held and unpacked only when a step needs the files on disk; a big
- * one is unpacked at once (context-tar.ts), with the same safe unpacker as layers.
+ * tree, and the files are unpacked (context-tar.ts, the same safe unpacker as layers) only when a
+ * step needs them on disk.
  * `.dockerignore` at the root hides files from every COPY and ADD (and from the cache keys).
  * Paths given by the Dockerfile are relative to the root and can never leave it.
  */
@@ -14,7 +14,7 @@ import { resolveInRoot } from '../../base/read-file-in-root.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
 import { hashSource, type EntryFilter } from '../steps/copy-files.js';
 import type { ContextTree } from './context-tree.js';
-import { readContextTar, unpackHeld } from './context-tar.js';
+import { readContextTar, unpackPending } from './context-tar.js';
 import { DockerIgnore } from './dockerignore.js';
 import { cleanPattern, compilePattern } from './path-pattern.js';
 
@@ -22,8 +22,8 @@ interface TarState {
   /** The temp directory (`fs/` below it holds the files once unpacked). */
   owned: string;
   tree: ContextTree | undefined;
-  /** The tar's bytes while not unpacked. */
-  held: Buffer[] | undefined;
+  /** The tar's bytes (or their spool file) while not unpacked. */
+  pending: Buffer[] | string | undefined;
   runner: ProcessRunner;
   unpacking?: Promise<void>;
 }
@@ -46,7 +46,7 @@ export class BuildContext {
     const owned = await mkdtemp(join(tmpDir, `build-context-${process.pid}-`));
     try {
       const read = await readContextTar(tar, owned, runner, options.memoryLimit);
-      const state: TarState = { owned, tree: read.tree, held: read.held, runner };
+      const state: TarState = { owned, tree: read.tree, pending: read.pending, runner };
       const dir = join(owned, 'fs');
       const ignoreFile = read.tree?.lstat(read.tree.resolve('.dockerignore'));
       const ignore = read.tree === undefined
@@ -62,16 +62,16 @@ export class BuildContext {
   async close(): Promise<void> {
     if (this.tar === undefined) return;
     await this.tar.unpacking?.catch(() => undefined);
-    this.tar.held = undefined;
+    this.tar.pending = undefined;
     await rm(this.tar.owned, { recursive: true, force: true });
   }
 
   /** The files on disk (unpacked on first use for a tar context); the root's host directory. */
   private async onDisk(): Promise<string> {
     const tar = this.tar;
-    if (tar?.held !== undefined) {
-      const held = tar.held;
-      tar.unpacking ??= unpackHeld(held, tar.owned, tar.runner).then(() => { tar.held = undefined; });
+    if (tar?.pending !== undefined) {
+      const pending = tar.pending;
+      tar.unpacking ??= unpackPending(pending, tar.owned, tar.runner).then(() => { tar.pending = undefined; });
       await tar.unpacking;
     }
     return this.dir;
