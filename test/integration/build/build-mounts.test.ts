@@ -4,10 +4,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
 import { isBerthError } from '../../../src/base/errors.js';
+import { ChildProcessRunner } from '../../../src/base/process-runner.js';
+import { Builder } from '../../../src/build/builder.js';
 import { BuildFixture, skipReason } from './build-fixture.js';
 
 const SECRET = 'berth-secret-value-7f3a9c';
@@ -124,6 +126,22 @@ describe('RUN --mount', { skip: skipReason() }, () => {
     await f.build(dir, { tags: ['from:1'] });
     assert.equal((await f.run('from:1', ['cat', '/got', '/seeded'])).stdout, 'built\nbuilt\n');
     assert.match((await f.run('from:1', ['sh', '-c', 'ls /tool 2>&1'])).stdout, /No such file/);
+  });
+
+  test('the mounts of a killed builder (a secret tmpfs, an overlay over the context) are removed when the next one opens', async () => {
+    const dead = 2 ** 22 + 12345; // above pid_max's default: no such process
+    const secretDir = join(root(), 'tmp', `build-${dead}-aaaaaa`);
+    const merged = join(root(), 'tmp', `build-${dead}-bbbbbb`);
+    const layers = join(root(), 'tmp', `build-${dead}-cccccc`);
+    const lower = await f.context({ 'file.txt': 'context' });
+    for (const dir of [secretDir, merged, join(layers, 'upper'), join(layers, 'work')]) await mkdir(dir, { recursive: true });
+    const runner = new ChildProcessRunner();
+    await runner.run('mount', ['-t', 'tmpfs', '-o', 'mode=0700', 'tmpfs', secretDir]);
+    await runner.run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${join(layers, 'upper')},workdir=${join(layers, 'work')}`, merged]);
+    await Builder.open(f.images, f.engine);
+    assert.deepEqual(await currentMountPointsBelow(join(root(), 'tmp')), []);
+    assert.deepEqual((await readdir(join(root(), 'tmp'))).filter((n) => n.startsWith(`build-${dead}-`)), []);
+    assert.equal(await readFile(join(lower, 'file.txt'), 'utf8'), 'context');
   });
 
   test('a failing RUN with every kind of mount leaves no mount, no temp dir and no busy cache', async () => {
