@@ -53,6 +53,10 @@ describe('RUN --mount', { skip: skipReason() }, () => {
     const listing = await f.run('cache:2', ['sh', '-c', 'ls /var/cache/app 2>&1; ls /var/cache']);
     assert.match(listing.stdout, /No such file or directory/);
     assert.doesNotMatch(listing.stdout, /log/);
+    // A target below a symlink of the image: the mount point runc made at the link's target goes too.
+    const linked = await f.context({ Dockerfile: 'FROM busybox\nRUN mkdir -p /real && ln -s /real /linked\nRUN --mount=type=cache,target=/linked/cache/dir,id=linked true\n' });
+    await f.build(linked, { tags: ['cache:linked'] });
+    assert.equal((await f.run('cache:linked', ['ls', '-A', '/real'])).stdout, '');
     const pruned = await f.builder.prune();
     assert.ok(pruned.entries >= 1);
     assert.deepEqual(await f.builder.cacheMounts.list(), []);
