@@ -84,7 +84,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   containerInspectionRoutes(app, options.containers);
   containerFileRoutes(app, options.containers);
   containerUpdateRoutes(app, options.containers);
-  systemDiskUsageRoutes(app, options.images, options.containers);
+  systemDiskUsageRoutes(app, options.images, options.containers, options.builder);
   checkpointRoutes(app, options.containers);
   volumeRoutes(app, options.containers);
   if (options.security) securityRoutes(app, options.security);

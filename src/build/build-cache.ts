@@ -30,11 +30,23 @@ export function cacheKey(parts: CacheKeyParts): string {
 export class BuildCache {
   constructor(private readonly db: Database, private readonly clock: Clock) {}
 
-  /** The image a step with this key made, if cached (its last use is updated). */
+  /**
+   * The image a step with this key made, if cached. Its last use is recorded by `touch` (one
+   * write for a whole build, not one per step: a lookup is a read only).
+   */
   lookup(key: string): Digest | undefined {
     const row = this.db.sqlite.prepare('SELECT image_id FROM build_cache WHERE key = ?').get(key) as { image_id: Digest } | undefined;
-    if (row !== undefined) this.db.sqlite.prepare('UPDATE build_cache SET last_used_at = ? WHERE key = ?').run(this.clock.now().toISOString(), key);
     return row?.image_id;
+  }
+
+  /** Records that these entries were used now (one transaction). */
+  touch(keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    const now = this.clock.now().toISOString();
+    this.db.transaction(() => {
+      const update = this.db.sqlite.prepare('UPDATE build_cache SET last_used_at = ? WHERE key = ?');
+      for (const key of keys) update.run(now, key);
+    });
   }
 
   /** Records (or moves) an entry. The image must be recorded. */

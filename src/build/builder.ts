@@ -11,7 +11,9 @@ import type { ContainerEngine } from '../engine/container-engine.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { ImageService } from '../images/image-service.js';
 import { formatReference, parseTaggedReference } from '../oci/reference.js';
+import { join } from 'node:path';
 import { BuildCache } from './build-cache.js';
+import { CacheMountStore } from './cache-mounts.js';
 import type { BuildContext } from './context/build-context.js';
 import { parseDockerfile, type Instruction } from './dockerfile/parse-dockerfile.js';
 import { buildStage } from './stage-builder.js';
@@ -38,6 +40,8 @@ export interface BuildRequest {
   labels?: Readonly<Record<string, string>>;
   /** Whether `RUN --network=host` is allowed. */
   allowHostNetwork?: boolean;
+  /** Secrets by id for `RUN --mount=type=secret` (kept in memory only). */
+  secrets?: ReadonlyMap<string, Buffer>;
   onEvent?: (event: BuildEvent) => void;
   /** Cancels the build (the API aborts it when the client goes away); it then fails with canceled. */
   signal?: AbortSignal;
@@ -54,9 +58,12 @@ const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'htt
 
 export class Builder {
   readonly cache: BuildCache;
+  /** The directories of `RUN --mount=type=cache`, kept across builds. */
+  readonly cacheMounts: CacheMountStore;
 
   private constructor(private readonly images: ImageService, private readonly engine: ContainerEngine, clock: Clock) {
     this.cache = new BuildCache(images.db, clock);
+    this.cacheMounts = new CacheMountStore(join(images.root.path, 'build-cache-mounts'));
   }
 
   /** Removes what killed builders left (temporary layers, mounts, unpacked contexts). */
@@ -89,9 +96,11 @@ export class Builder {
       total += 1 + (plan.stages[index]?.instructions.length ?? 0) + (index === plan.target ? trailing.length : 0);
     }
     const addedKeys: string[] = [];
+    const usedKeys: string[] = [];
     const counts = { cached: 0, executed: 0 };
     const consumed = new Set<string>([...plan.globalArgs.keys()]);
     const running = new Map<number, Promise<StageState>>();
+    const deferred: Promise<void>[] = [];
     // Stops every stage when the caller cancels or when one stage fails.
     const stop = new AbortController();
     const onCancel = (): void => { stop.abort(); };
@@ -105,7 +114,7 @@ export class Builder {
       const started = (async () => {
         await Promise.all(stage.needs.map((dep) => stageResult(dep)));
         return buildStage(stage, {
-          env, cache: this.cache, plan, buildArgs, consumed, noCache: request.noCache === true, addedKeys, counts,
+          env, cache: this.cache, plan, buildArgs, consumed, noCache: request.noCache === true, addedKeys, usedKeys, counts,
           firstStep: firstStep.get(index) ?? 1, totalSteps: total, stageResult,
           ...(index === plan.target && { trailing }),
         });
@@ -117,6 +126,13 @@ export class Builder {
     const env: StepEnv = {
       images: this.images, engine: this.engine, context: request.context, file, escape: dockerfile.escape, emit,
       allowHostNetwork: request.allowHostNetwork === true,
+      secrets: request.secrets ?? new Map(),
+      cacheMounts: this.cacheMounts,
+      defer: (work) => {
+        const done = work();
+        done.catch(() => undefined); // awaited below
+        deferred.push(done);
+      },
       signal: stop.signal,
       sourceImage: async (ref, stageIndex) => {
         const stage = findStage(plan.stages, ref, stageIndex);
@@ -132,16 +148,19 @@ export class Builder {
       // Every needed stage starts now; each waits only for what it needs.
       const all = plan.needed.map((index) => stageResult(index));
       const [result] = await Promise.all([stageResult(plan.target), ...all]);
+      await Promise.all(deferred);
       const image = result.image;
       if (image === undefined) throw errors.invalidArgument('empty-build', `${file}: the build produced no image (FROM scratch with no steps)`);
       const unused = [...buildArgs.keys()].filter((name) => !consumed.has(name) && !PREDEFINED_ARGS.has(name));
       if (unused.length > 0) emit({ kind: 'warning', text: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed` });
+      this.cache.touch(usedKeys);
       for (const name of names) this.images.tag(image.id, name);
       const tagged = this.images.images.find(image.id) ?? image;
       return { image: tagged, cachedSteps: counts.cached, executedSteps: counts.executed };
     } catch (err) {
       stop.abort();
       await Promise.allSettled([...running.values()]);
+      await Promise.allSettled(deferred);
       this.cache.remove(addedKeys);
       await this.images.collectGarbage();
       throw err;
@@ -150,10 +169,11 @@ export class Builder {
     }
   }
 
-  /** `builder prune`: every cache entry, and the images only the cache kept. */
+  /** `builder prune`: every cache entry, the images only the cache kept, and the cache mounts no RUN uses. */
   async prune(): Promise<{ entries: number; spaceReclaimed: number }> {
     const entries = this.cache.remove();
     const collected = await this.images.collectGarbage();
-    return { entries, spaceReclaimed: collected.bytesFreed };
+    const mounts = await this.cacheMounts.prune();
+    return { entries: entries + mounts.removed, spaceReclaimed: collected.bytesFreed + mounts.bytes };
   }
 }

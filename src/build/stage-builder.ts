@@ -28,6 +28,8 @@ export interface StageBuildOptions {
   addedKeys: string[];
   /** Step counters, for the result. */
   counts: { cached: number; executed: number };
+  /** Cache keys this build used (their last use is recorded at the end). */
+  usedKeys: string[];
   /** Number of this stage's FROM among all steps, and the total. */
   firstStep: number;
   totalSteps: number;
@@ -108,7 +110,7 @@ function declareArgs(state: StageState, instruction: Instruction, options: Stage
 }
 
 async function planStep(env: StepEnv, state: StageState, instruction: Instruction, stageIndex: number): Promise<StepPlan> {
-  if (instruction.keyword === 'RUN') return planRun(env, state, instruction);
+  if (instruction.keyword === 'RUN') return planRun(env, state, instruction, stageIndex);
   if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') return planCopy(env, state, instruction, stageIndex);
   if (CONFIG_INSTRUCTIONS.has(instruction.keyword)) {
     const change = applyConfigInstruction(env.file, env.escape, state, instruction);
@@ -133,6 +135,7 @@ async function runStep(state: StageState, plan: StepPlan, options: StageBuildOpt
     env.emit({ kind: 'info', text: ' ---> Using cache' });
     image = cached;
     options.counts.cached++;
+    options.usedKeys.push(key);
   } else {
     image = await plan.execute();
     cache.store(key, image.id);

@@ -12,6 +12,8 @@ export interface BuildOptions {
   labels?: Record<string, string>;
   quiet?: boolean;
   network?: string;
+  /** Secrets by id (sent in the X-Berth-Build-Secrets header, never in the URL). */
+  secrets?: Record<string, Buffer>;
 }
 
 export interface CommitOptions {
@@ -41,6 +43,11 @@ export class BuildClient {
         networkmode: options.network,
         rm: true,
       },
+      ...(options.secrets !== undefined && Object.keys(options.secrets).length > 0 && {
+        headers: {
+          'X-Berth-Build-Secrets': Buffer.from(JSON.stringify(Object.fromEntries(Object.entries(options.secrets).map(([id, value]) => [id, value.toString('base64')])))).toString('base64'),
+        },
+      }),
     });
   }
 

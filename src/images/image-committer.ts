@@ -13,7 +13,10 @@ import { imageConfigSchema, manifestSchema, type ContainerConfig, type Descripto
 import type { Readable } from 'node:stream';
 import type { ContentStore } from '../store/content-store.js';
 import type { ImageRecord } from './image-record.js';
+import { isBerthError } from '../base/errors.js';
+import { chainIds } from './chain-id.js';
 import type { ImageWriter } from './image-writer.js';
+import type { LayerSnapshotter } from './layer-snapshotter.js';
 import type { LoadSession } from './load-session.js';
 
 export interface CommitImageRequest {
@@ -21,6 +24,12 @@ export interface CommitImageRequest {
   parent?: ImageRecord;
   /** The new layer as an uncompressed tar (e.g. `snapshotter.diff(key)`); none for a config-only change. */
   layer?: () => Readable;
+  /**
+   * An unmounted active snapshot on the parent's top layer whose directory is the layer `layer`
+   * tars: it becomes the new layer's snapshot (committed under its chain id) instead of the tar
+   * being unpacked a second time. Gone afterwards unless that layer existed already.
+   */
+  adoptSnapshot?: string;
   /** The new image's container config (replaces the parent's). */
   config: ContainerConfig;
   /** The history entry of this change. `created` defaults to now. */
@@ -34,6 +43,7 @@ export interface ImageCommitterDeps {
   content: ContentStore;
   writer: ImageWriter;
   clock: Clock;
+  snapshotter: LayerSnapshotter;
 }
 
 /** Docker's uncompressed layer type for a Docker manifest, OCI's for an OCI one. */
@@ -61,7 +71,21 @@ export async function commitImage(request: CommitImageRequest, deps: ImageCommit
   }
   const layers: Descriptor[] = [...(parentManifest?.layers ?? [])];
   const diffIds: Digest[] = [...(parentConfig?.rootfs.diff_ids ?? [])];
-  if (request.layer !== undefined) {
+  if (request.layer !== undefined && request.adoptSnapshot !== undefined) {
+    // The blob only (hashed, verified, stored); the directory it was made from is the snapshot.
+    const blob = await session.writeBlob(request.layer());
+    const key = chainIds([...diffIds, blob.digest]).at(-1);
+    if (key !== undefined) {
+      session.holdSnapshot(key);
+      if (!deps.snapshotter.has(key)) {
+        await deps.snapshotter.commit(key, request.adoptSnapshot).catch((err: unknown) => {
+          if (!isBerthError(err, 'already-exists')) throw err; // another writer made the same layer meanwhile
+        });
+      }
+    }
+    layers.push({ mediaType: layerMediaType(manifestMediaType), digest: blob.digest, size: blob.size });
+    diffIds.push(blob.digest);
+  } else if (request.layer !== undefined) {
     const blob = await session.ingest(request.layer());
     const diffId = (await session.stagedDiffId(blob.digest)) ?? blob.digest;
     layers.push({ mediaType: layerMediaType(manifestMediaType), digest: blob.digest, size: blob.size });

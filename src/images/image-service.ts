@@ -173,7 +173,7 @@ export class ImageService {
 
   /** A new image on another one: a layer from a snapshot's changes (optional), a config, a history entry. */
   commit(request: CommitImageRequest): Promise<ImageRecord> {
-    return this.withSession((session) => commitImage(request, { session, content: this.content, writer: this.writer, clock: this.clock }));
+    return this.withSession((session) => commitImage(request, { session, content: this.content, writer: this.writer, clock: this.clock, snapshotter: this.snapshotter }));
   }
 
   /** Builds an image with no registry: `busybox` from the host's busybox-static, `debian:<suite>` with debootstrap. */

@@ -14,4 +14,9 @@ export interface LayerSnapshotter {
   /** Makes a layer unpacked during ingest (see LoadSession.ingest) the committed snapshot `key`. */
   commitStaged(key: string, parent: string | null, layer: StagedLayer): Promise<{ size: number }>;
   discardStaged(layer: StagedLayer): Promise<void>;
+  /**
+   * Makes the (unmounted) active snapshot `activeKey` the committed snapshot `key`, its directory
+   * kept as it is. Already-exists when `key` exists; not-found for no such active snapshot.
+   */
+  commit(key: string, activeKey: string): Promise<unknown>;
 }

@@ -124,4 +124,33 @@ describe('builds through berthd with the docker CLI and berth build', { skip }, 
       await dockerd.stop();
     }
   });
+
+  test('berth build --secret: the RUN reads it from a file and a variable; image inspect and history never show it', async () => {
+    const value = 'e2e-secret-5d1c0b';
+    const dir = join(work, 'secret-ctx');
+    await mkdir(dir);
+    await writeFile(join(dir, 'Dockerfile'), [
+      'FROM busybox',
+      'RUN --mount=type=secret,id=tok,required wc -c < /run/secrets/tok > /len',
+      'RUN --mount=type=secret,id=env,env=FROM_ENV test -n "$FROM_ENV" && echo set > /env',
+      'RUN --mount=type=cache,target=/cache echo x >> /cache/n && wc -l < /cache/n > /runs',
+    ].join('\n'));
+    await writeFile(join(dir, 'tok.txt'), value);
+    const missing = await berthAt(daemon.socketPath, ['build', '-q', dir]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /Dockerfile:2: .*"tok" is required/);
+    const built = await berthAt(daemon.socketPath, ['build', '-q', '-t', 'e2e/secret:1', '--secret', `id=tok,src=${join(dir, 'tok.txt')}`, '--secret', 'id=env,env=E2E_SECRET', dir], {
+      env: { E2E_SECRET: value },
+    });
+    assert.equal(built.code, 0, built.stderr);
+    assert.equal(ok('run', '--rm', 'e2e/secret:1', 'cat', '/len', '/env', '/runs'), `${value.length}\nset\n1\n`);
+    const inspect = await berthAt(daemon.socketPath, ['image', 'inspect', 'e2e/secret:1']);
+    assert.equal(inspect.code, 0, inspect.stderr);
+    assert.ok(!inspect.stdout.includes(value));
+    assert.ok(!ok('history', '--no-trunc', 'e2e/secret:1').includes(value));
+    // The cache mount's directory counts as build cache, and builder prune removes it.
+    assert.match(ok('system', 'df'), /Build Cache\s+1\s/);
+    ok('builder', 'prune', '-af');
+    assert.match(ok('system', 'df'), /Build Cache\s+0\s/);
+  });
 });

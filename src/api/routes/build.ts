@@ -3,6 +3,8 @@
  * compressed), the answer a stream of JSON messages — `{"stream": "Step 1/5 : FROM busybox\n"}`,
  * the steps' output, `{"aux": {"ID": "sha256:…"}}`, and `{"errorDetail": …, "error": …}` when the
  * build fails (after the 200 has gone out, as in Docker). `POST /build/prune` empties the cache.
+ * Secrets for `RUN --mount=type=secret` come in the `X-Berth-Build-Secrets` header (berth's CLI
+ * sends it; the docker CLI's classic builder has no way to).
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -34,6 +36,27 @@ function jsonMapParam(query: Query, name: string): Record<string, string> {
   return Object.fromEntries(Object.entries(map).filter((entry): entry is [string, string] => entry[1] !== null));
 }
 
+const secretsSchema = z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a secret id is letters, digits, _ . and -'), z.base64());
+
+/**
+ * The build's secrets (a berth extension; Docker's classic API has none): the `X-Berth-Build-Secrets`
+ * header holds base64 of the JSON object `{"<id>": "<base64 of the value>", …}`. Held in memory only.
+ */
+export const BUILD_SECRETS_HEADER = 'x-berth-build-secrets';
+
+function secretsHeader(request: Request): Map<string, Buffer> {
+  const header = request.headers[BUILD_SECRETS_HEADER];
+  if (typeof header !== 'string' || header === '') return new Map();
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
+  } catch (cause) {
+    throw errors.invalidArgument('invalid-header', `${BUILD_SECRETS_HEADER}: not base64 of a JSON object`, { cause });
+  }
+  const map = parseSchema(secretsSchema, value, BUILD_SECRETS_HEADER);
+  return new Map(Object.entries(map).map(([id, data]) => [id, Buffer.from(data, 'base64')]));
+}
+
 function write(reply: FastifyReply, message: object): void {
   reply.raw.write(`${JSON.stringify(message)}\n`);
 }
@@ -49,6 +72,7 @@ export function buildRoutes(app: FastifyInstance, images: ImageService, builder:
     const target = queryString(query, 'target');
     const dockerfile = queryString(query, 'dockerfile');
     const network = queryString(query, 'networkmode');
+    const secrets = secretsHeader(request);
     const body = request.body;
     if (!(body instanceof Readable)) throw errors.invalidArgument('no-build-context', 'the build context (a tar) is the request body');
     void reply.hijack();
@@ -70,6 +94,7 @@ export function buildRoutes(app: FastifyInstance, images: ImageService, builder:
         ...(target !== undefined && target !== '' && { target }),
         noCache: queryBool(query, 'nocache'),
         allowHostNetwork: network === 'host',
+        secrets,
       });
       write(reply, { aux: { ID: result.image.id } });
       if (quiet) write(reply, { stream: `${result.image.id}\n` });

@@ -1,9 +1,10 @@
 /**
  * `GET /system/df`: disk usage as Docker reports it — the unpacked layers, every image with the
  * number of containers using it, every container with the size of its writable layer, every
- * volume with its size and number of users.
+ * volume with its size and number of users, and the build's cache-mount directories.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Builder } from '../../build/builder.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import { volumeSize, volumeUsers } from '../../engine/volume-usage.js';
 import type { ImageService } from '../../images/image-service.js';
@@ -11,7 +12,16 @@ import { volumeView } from '../volume-views.js';
 import { listView as containerSummary } from '../container-views.js';
 import { listView as imageSummary } from './images.js';
 
-export function systemDiskUsageRoutes(app: FastifyInstance, images: ImageService, engine: ContainerEngine): void {
+/** Docker's BuildCache record for a `RUN --mount=type=cache` directory (BuildKit's type `exec.cachemount`). */
+async function cacheMountRecords(builder: Builder | undefined): Promise<object[]> {
+  if (builder === undefined) return [];
+  return (await builder.cacheMounts.list()).map((mount) => ({
+    ID: mount.name.slice(0, 25), Parent: '', Parents: null, Type: 'exec.cachemount', Description: `cache mount ${mount.id}`,
+    InUse: mount.inUse, Shared: false, Size: mount.size, CreatedAt: mount.createdAt.toISOString(), LastUsedAt: null, UsageCount: 0,
+  }));
+}
+
+export function systemDiskUsageRoutes(app: FastifyInstance, images: ImageService, engine: ContainerEngine, builder?: Builder): void {
   app.get('/system/df', async (_request, reply) => {
     const usage = await images.diskUsage();
     const records = engine.list();
@@ -34,7 +44,7 @@ export function systemDiskUsageRoutes(app: FastifyInstance, images: ImageService
       Images: usage.images.map((image) => ({ ...imageSummary(image), Containers: imageUsers.get(image.id) ?? 0, SharedSize: 0 })),
       Containers: containers,
       Volumes: volumes,
-      BuildCache: [],
+      BuildCache: await cacheMountRecords(builder),
     });
   });
 }

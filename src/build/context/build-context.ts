@@ -1,8 +1,10 @@
 /**
- * The files a build may read: a directory, or a tar (the Docker API's request body) unpacked into a
- * temp directory with the same safe unpacker as layers. `.dockerignore` at the root hides files
- * from every COPY and ADD (and from the cache keys). Paths given by the Dockerfile are relative
- * to the root and can never leave it.
+ * The files a build may read: a directory, or a tar (the Docker API's request body). A tar's tree
+ * is read as it streams in: planning a build (the Dockerfile, COPY sources, cache keys) reads the
+ * tree, and the files are unpacked (context-tar.ts, the same safe unpacker as layers) only when a
+ * step needs them on disk.
+ * `.dockerignore` at the root hides files from every COPY and ADD (and from the cache keys).
+ * Paths given by the Dockerfile are relative to the root and can never leave it.
  */
 import { lstat, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
@@ -10,31 +12,47 @@ import type { Readable } from 'node:stream';
 import { errnoCode, errors } from '../../base/errors.js';
 import { resolveInRoot } from '../../base/read-file-in-root.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
-import { openLayerStream } from '../../snapshots/decompress.js';
-import { unpackLayer } from '../../snapshots/layer-unpacker.js';
+import { hashSource, type EntryFilter } from '../steps/copy-files.js';
+import type { ContextTree } from './context-tree.js';
+import { readContextTar, unpackPending } from './context-tar.js';
 import { DockerIgnore } from './dockerignore.js';
 import { cleanPattern, compilePattern } from './path-pattern.js';
 
+interface TarState {
+  /** The temp directory (`fs/` below it holds the files once unpacked). */
+  owned: string;
+  tree: ContextTree | undefined;
+  /** The tar's bytes (or their spool file) while not unpacked. */
+  pending: Buffer[] | string | undefined;
+  runner: ProcessRunner;
+  unpacking?: Promise<void>;
+}
+
 export class BuildContext {
   private constructor(
-    /** Host directory of the context root. */
-    readonly dir: string,
+    /** Host directory of the context root (for a tar: once it is unpacked). */
+    private readonly dir: string,
     readonly ignore: DockerIgnore,
-    private readonly owned: string | undefined,
+    private readonly tar: TarState | undefined,
   ) {}
 
   static async fromDirectory(dir: string): Promise<BuildContext> {
     return new BuildContext(dir, await readIgnore(dir), undefined);
   }
 
-  /** Unpacks a (plain, gzip or zstd) tar under `tmpDir`; `close` removes it. */
-  static async fromTar(tar: Readable, tmpDir: string, runner: ProcessRunner): Promise<BuildContext> {
+  /** Reads a (plain, gzip or zstd) tar; its files go under `tmpDir` when needed; `close` removes them. */
+  static async fromTar(tar: Readable, tmpDir: string, runner: ProcessRunner, options: { memoryLimit?: number } = {}): Promise<BuildContext> {
     await mkdir(tmpDir, { recursive: true });
     const owned = await mkdtemp(join(tmpDir, `build-context-${process.pid}-`));
     try {
-      await mkdir(join(owned, 'fs'));
-      await unpackLayer(openLayerStream(tar), join(owned, 'fs'), { runner, hash: false });
-      return new BuildContext(join(owned, 'fs'), await readIgnore(join(owned, 'fs')), owned);
+      const read = await readContextTar(tar, owned, runner, options.memoryLimit);
+      const state: TarState = { owned, tree: read.tree, pending: read.pending, runner };
+      const dir = join(owned, 'fs');
+      const ignoreFile = read.tree?.lstat(read.tree.resolve('.dockerignore'));
+      const ignore = read.tree === undefined
+        ? await readIgnore(dir)
+        : ignoreFile?.type === 'file' && ignoreFile.content !== undefined ? DockerIgnore.parse(ignoreFile.content.toString('utf8')) : DockerIgnore.empty();
+      return new BuildContext(dir, ignore, state);
     } catch (err) {
       await rm(owned, { recursive: true, force: true });
       throw err;
@@ -42,15 +60,33 @@ export class BuildContext {
   }
 
   async close(): Promise<void> {
-    if (this.owned !== undefined) await rm(this.owned, { recursive: true, force: true });
+    if (this.tar === undefined) return;
+    await this.tar.unpacking?.catch(() => undefined);
+    this.tar.pending = undefined;
+    await rm(this.tar.owned, { recursive: true, force: true });
+  }
+
+  /** The files on disk (unpacked on first use for a tar context); the root's host directory. */
+  private async onDisk(): Promise<string> {
+    const tar = this.tar;
+    if (tar?.pending !== undefined) {
+      const pending = tar.pending;
+      tar.unpacking ??= unpackPending(pending, tar.owned, tar.runner).then(() => { tar.pending = undefined; });
+      await tar.unpacking;
+    }
+    return this.dir;
   }
 
   /** The Dockerfile's text. Not-found (`dockerfile-not-found`) when it is not there. */
   async readDockerfile(path: string): Promise<string> {
     const relative = cleanPattern(path);
     if (relative.startsWith('..')) throw errors.invalidArgument('dockerfile-outside-context', `the Dockerfile (${path}) must be inside the build context`);
+    const tree = this.tar?.tree;
+    const entry = tree?.lstat(tree.resolve(relative));
+    if (tree !== undefined && entry?.type !== 'file') throw errors.notFound('dockerfile-not-found', `Cannot locate specified Dockerfile: ${path}`);
+    if (entry?.content !== undefined) return entry.content.toString('utf8');
     try {
-      return await readFile(join(this.dir, relative), 'utf8');
+      return await readFile(await resolveInRoot(await this.onDisk(), relative), 'utf8');
     } catch (err) {
       if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'EISDIR') {
         throw errors.notFound('dockerfile-not-found', `Cannot locate specified Dockerfile: ${path}`, { cause: err });
@@ -68,7 +104,7 @@ export class BuildContext {
     const cleaned = cleanPattern(source);
     if (cleaned === '..' || cleaned.startsWith('../')) throw errors.invalidArgument('copy-outside-context', `forbidden path outside the build context: ${source}`);
     if (!/[*?[]/.test(cleaned)) {
-      if (cleaned !== '.' && (this.ignore.excludes(cleaned) || !(await exists(join(this.dir, cleaned))))) {
+      if (cleaned !== '.' && (this.ignore.excludes(cleaned) || !(await this.exists(cleaned)))) {
         throw errors.notFound('copy-source-not-found', `${source}: no such file or directory in the build context`);
       }
       return [cleaned];
@@ -83,9 +119,34 @@ export class BuildContext {
     return matches.sort();
   }
 
-  /** The host path of a context path, symlinks resolved inside the context. */
-  hostPath(path: string): Promise<string> {
-    return resolveInRoot(this.dir, path);
+  /** The host path of a context path, symlinks resolved inside the context (the files are then on disk). */
+  async hostPath(path: string): Promise<string> {
+    return resolveInRoot(await this.onDisk(), path);
+  }
+
+  /**
+   * The content digest of what copying `path` (symlinks resolved) reads, entries below it passing
+   * `filter` (see hashSource): from the tree for a tar context, from the disk for a directory.
+   */
+  async hash(path: string, filter?: EntryFilter): Promise<string> {
+    const tree = this.tar?.tree;
+    if (tree !== undefined) return tree.hash(tree.resolve(path), filter);
+    return hashSource(await this.hostPath(path), filter);
+  }
+
+  private async exists(path: string): Promise<boolean> {
+    const tree = this.tar?.tree;
+    if (tree !== undefined) return tree.lstat(tree.resolve(path, false)) !== undefined;
+    return exists(join(this.dir, path));
+  }
+
+  private async list(dir: string): Promise<{ name: string; isDirectory: () => Promise<boolean> }[]> {
+    const tree = this.tar?.tree;
+    if (tree !== undefined) {
+      const at = tree.resolve(dir);
+      return tree.readdir(at).map((name) => ({ name, isDirectory: () => Promise.resolve(tree.lstat(at === '' ? name : `${at}/${name}`)?.type === 'directory') }));
+    }
+    return (await readdir(join(this.dir, dir))).map((name) => ({ name, isDirectory: async () => (await lstat(join(this.dir, dir, name))).isDirectory() }));
   }
 
   /**
@@ -100,12 +161,12 @@ export class BuildContext {
 
   private async walk(dir: string, depth: number, visit: (path: string) => void): Promise<void> {
     if (depth === 0) return;
-    const names = await readdir(join(this.dir, dir));
-    for (const name of names.sort()) {
-      const path = dir === '' ? name : posix.join(dir, name);
+    const entries = await this.list(dir);
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const path = dir === '' ? entry.name : posix.join(dir, entry.name);
       if (this.ignore.excludes(path)) continue;
       visit(path);
-      if (depth > 1 && (await lstat(join(this.dir, path))).isDirectory()) await this.walk(path, depth - 1, visit);
+      if (depth > 1 && (await entry.isDirectory())) await this.walk(path, depth - 1, visit);
     }
   }
 }

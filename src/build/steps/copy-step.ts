@@ -16,7 +16,7 @@ import { unpackLayer } from '../../snapshots/layer-unpacker.js';
 import { checkFlags, dockerfileError, flagValue, type Instruction } from '../dockerfile/parse-dockerfile.js';
 import { expandWord, expandWords, parseExecForm } from '../dockerfile/shell-words.js';
 import { stateLookup, type StageState } from '../stage-state.js';
-import { copyInto, ensureDirectory, hashSource, type CopyOwnership } from './copy-files.js';
+import { copyInto, ensureDirectory, type CopyOwnership } from './copy-files.js';
 import { resolveOwner } from './chown.js';
 import { TempLayer } from './temp-layer.js';
 import type { StepEnv, StepPlan } from './step-types.js';
@@ -87,8 +87,7 @@ export async function planCopy(env: StepEnv, state: StageState, instruction: Ins
   const inputs: string[] = [];
   for (const source of sources) {
     if (source.kind === 'context') {
-      const host = await env.context.hostPath(source.value);
-      inputs.push(`${source.value}:${await hashSource(host, (rel, isDir) => env.context.visible(posix.join(source.value, rel), isDir))}`);
+      inputs.push(`${source.value}:${await env.context.hash(source.value, (rel, isDir) => env.context.visible(posix.join(source.value, rel), isDir))}`);
     } else {
       inputs.push(`${source.kind}:${source.value}:${source.kind === 'inline' ? source.value : ''}`);
     }
@@ -110,10 +109,16 @@ export async function planCopy(env: StepEnv, state: StageState, instruction: Ins
         if (sourceImage !== undefined) view = await TempLayer.open(images, sourceImage);
         for (const source of sources) await copySource(env, source, layer.root, dest, destIsDir, own, view?.root, isAdd);
         await layer.unmount();
-        return await images.commit({ parent: state.image, layer: () => images.snapshotter.diff(layer.key), config: state.config, history: { createdBy }, names: [] });
+        // The temporary layer's directory becomes the new layer's: its tar is only hashed and stored.
+        return await images.commit({
+          parent: state.image, layer: () => images.snapshotter.diff(layer.key), adoptSnapshot: layer.key, config: state.config, history: { createdBy }, names: [],
+        });
       } finally {
-        await view?.remove();
-        await layer.remove();
+        // The image is made or the step failed: the next step need not wait for the layers to go.
+        env.defer(async () => {
+          await view?.remove();
+          await layer.remove();
+        });
       }
     },
   };

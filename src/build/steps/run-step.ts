@@ -7,8 +7,13 @@ import { BerthError, errors, messageOf } from '../../base/errors.js';
 import { dropRuntimeStubs } from '../../engine/runtime-stubs.js';
 import { followLog } from '../../runtime/log-reader.js';
 import { checkFlags, dockerfileError, flagValue, type Instruction } from '../dockerfile/parse-dockerfile.js';
-import { parseExecForm } from '../dockerfile/shell-words.js';
-import { DEFAULT_SHELL, runArgs, type StageState } from '../stage-state.js';
+import { expandWord, parseExecForm } from '../dockerfile/shell-words.js';
+import { DEFAULT_SHELL, runArgs, stateLookup, type StageState } from '../stage-state.js';
+import type { ImageRecord } from '../../images/image-record.js';
+import type { ContainerConfig } from '../../oci/schemas.js';
+import { dropMountStubs } from './mount-stubs.js';
+import { parseRunMounts } from './run-mount-spec.js';
+import { planRunMounts, prepareRunMounts, type PreparedRunMounts } from './run-mounts.js';
 import type { StepEnv, StepPlan } from './step-types.js';
 
 /** The command line: exec form as given; shell form (heredoc bodies included) through SHELL. */
@@ -24,31 +29,11 @@ export function runCommand(state: StageState, instruction: Instruction): string[
   return [...shell, `${instruction.args}${bodies}`];
 }
 
-/**
- * `--mount=type=tmpfs,target=/x[,size=64m]` (repeatable) as tmpfs mounts of the RUN container;
- * the other mount types (cache, secret, bind, ssh) are refused with the line.
- */
-export function tmpfsMounts(file: string, instruction: Instruction): Record<string, string> {
-  const mounts: Record<string, string> = {};
-  for (const [name, value] of instruction.flags) {
-    if (name !== 'mount') continue;
-    const fields = new Map(value.split(',').map((part) => {
-      const eq = part.indexOf('=');
-      return (eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)]);
-    }));
-    const type = fields.get('type') ?? 'bind';
-    if (type !== 'tmpfs') dockerfileError(file, instruction.line, `RUN --mount=type=${type} is not supported by this builder yet (type=tmpfs is)`);
-    const target = fields.get('target') ?? fields.get('dst') ?? fields.get('destination');
-    if (target === undefined || !target.startsWith('/')) dockerfileError(file, instruction.line, 'RUN --mount=type=tmpfs needs an absolute target=');
-    const size = fields.get('size');
-    mounts[target] = size === undefined ? '' : `size=${size}`;
-  }
-  return mounts;
-}
-
-export function planRun(env: StepEnv, state: StageState, instruction: Instruction): StepPlan {
+export async function planRun(env: StepEnv, state: StageState, instruction: Instruction, stageIndex: number): Promise<StepPlan> {
   checkFlags(env.file, instruction, ['network', 'mount', 'security']);
-  const tmpfs = tmpfsMounts(env.file, instruction);
+  const lookup = stateLookup(state);
+  const specs = parseRunMounts(env.file, instruction, (text) => expandWord(text, lookup, env.escape));
+  const mountPlan = await planRunMounts(env, specs, stageIndex, instruction.line);
   if (flagValue(instruction, 'security') !== undefined) dockerfileError(env.file, instruction.line, 'RUN --security is not supported');
   const network = flagValue(instruction, 'network') ?? 'none';
   if (network !== 'none' && network !== 'default' && !(network === 'host' && env.allowHostNetwork)) {
@@ -58,60 +43,91 @@ export function planRun(env: StepEnv, state: StageState, instruction: Instructio
   const args = runArgs(state);
   const prefix = args.length > 0 ? `|${args.length} ${args.map(([k, v]) => `${k}=${v}`).join(' ')} ` : '';
   const createdBy = `${prefix}${command.join(' ')}`;
-  const mountText = Object.entries(tmpfs).map(([target, options]) => `tmpfs:${target}:${options}`);
   return {
     createdBy,
-    inputs: [...(network === 'host' ? ['network=host'] : []), ...mountText],
+    inputs: [...(network === 'host' ? ['network=host'] : []), ...mountPlan.inputs],
     execute: async () => {
       const image = state.image;
       if (image === undefined) dockerfileError(env.file, instruction.line, 'RUN needs an image with a shell or program to run (FROM scratch has none)');
-      const { engine, images } = env;
-      const record = await engine.create({
-        image: image.id,
-        options: {
-          cmd: command, entrypoint: [''], env: args.map(([k, v]) => `${k}=${v}`), networkMode: network === 'host' ? 'host' : 'none',
-          ...(Object.keys(tmpfs).length > 0 && { tmpfs }),
-        },
-        logMaxSize: -1,
-      });
-      env.emit({ kind: 'info', text: ` ---> Running in ${record.id.slice(0, 12)}` });
-      const onAbort = (): void => { void engine.kill(record.id).catch(() => undefined); };
-      env.signal?.addEventListener('abort', onAbort, { once: true });
+      const mounts = await prepareRunMounts(env, mountPlan, instruction.line);
       try {
-        const exited = engine.wait(record.id, 'next-exit');
-        const output = new AbortController();
-        const streaming = (async () => {
-          for await (const entry of followLog(engine.paths.log(record.id), output.signal, {}, exited)) env.emit({ kind: 'output', text: entry.line });
-        })();
-        try {
-          await engine.start(record.id);
-        } catch (err) {
-          output.abort();
-          await streaming.catch(() => undefined);
-          throw errors.failedPrecondition('build-step-failed', `${env.file}:${instruction.line}: RUN could not start: ${messageOf(err)}`, { cause: err, details: { line: instruction.line } });
-        }
-        if (env.signal?.aborted === true) onAbort();
-        const { exitCode } = await exited;
-        await streaming.catch(() => undefined);
-        if (env.signal?.aborted === true) throw new BerthError('canceled', 'build-canceled', `${env.file}:${instruction.line}: the build was canceled`);
-        if (exitCode !== 0) {
-          throw errors.failedPrecondition('build-step-failed',
-            `${env.file}:${instruction.line}: The command '${command.join(' ')}' returned a non-zero code: ${exitCode}`,
-            { details: { line: instruction.line, exitCode } });
-        }
-        await dropRuntimeStubs(images, engine.paths.snapshotKey(record.id), image);
-        return await images.commit({
-          parent: image,
-          layer: () => images.snapshotter.diff(engine.paths.snapshotKey(record.id)),
-          config: state.config,
-          history: { createdBy },
-          names: [],
-        });
+        return await runContainer(env, instruction, { image, config: state.config, command, createdBy, variables: [...args.map(([k, v]) => `${k}=${v}`), ...mounts.env], network, mounts });
       } finally {
-        env.signal?.removeEventListener('abort', onAbort);
-        await engine.remove(record.id, { force: true });
-        env.emit({ kind: 'info', text: `Removing intermediate container ${record.id.slice(0, 12)}` });
+        await mounts.release();
       }
     },
   };
+}
+
+interface RunContainerRequest {
+  image: ImageRecord;
+  config: ContainerConfig;
+  command: string[];
+  createdBy: string;
+  /** `NAME=value` of the RUN's environment (ARGs it sees, secrets given as variables). */
+  variables: string[];
+  network: string;
+  mounts: PreparedRunMounts;
+}
+
+/** Runs the command as a container; its changes (mount points dropped) become the new image. */
+async function runContainer(env: StepEnv, instruction: Instruction, request: RunContainerRequest): Promise<ImageRecord> {
+  const { engine, images } = env;
+  const { image, config, command, createdBy, variables, network, mounts } = request;
+  const { tmpfs } = mounts;
+  const record = await engine.create({
+    image: image.id,
+    options: {
+      cmd: command, entrypoint: [''], env: variables, networkMode: network === 'host' ? 'host' : 'none',
+      ...(Object.keys(tmpfs).length > 0 && { tmpfs }),
+    },
+    ...(mounts.mounts.length > 0 && { mounts: mounts.mounts }),
+    logMaxSize: -1,
+  });
+  env.emit({ kind: 'info', text: ` ---> Running in ${record.id.slice(0, 12)}` });
+  const onAbort = (): void => { void engine.kill(record.id).catch(() => undefined); };
+  let committed = false;
+  env.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const exited = engine.wait(record.id, 'next-exit');
+    const output = new AbortController();
+    const streaming = (async () => {
+      for await (const entry of followLog(engine.paths.log(record.id), output.signal, {}, exited)) env.emit({ kind: 'output', text: entry.line });
+    })();
+    try {
+      await engine.start(record.id);
+    } catch (err) {
+      output.abort();
+      await streaming.catch(() => undefined);
+      throw errors.failedPrecondition('build-step-failed', `${env.file}:${instruction.line}: RUN could not start: ${messageOf(err)}`, { cause: err, details: { line: instruction.line } });
+    }
+    if (env.signal?.aborted === true) onAbort();
+    const { exitCode } = await exited;
+    await streaming.catch(() => undefined);
+    if (env.signal?.aborted === true) throw new BerthError('canceled', 'build-canceled', `${env.file}:${instruction.line}: the build was canceled`);
+    if (exitCode !== 0) {
+      throw errors.failedPrecondition('build-step-failed',
+        `${env.file}:${instruction.line}: The command '${command.join(' ')}' returned a non-zero code: ${exitCode}`,
+        { details: { line: instruction.line, exitCode } });
+    }
+    await dropRuntimeStubs(images, engine.paths.snapshotKey(record.id), image);
+    await dropMountStubs(images, engine.paths.snapshotKey(record.id), mounts.targets);
+    // The container's upper directory (its rootfs unmounted at exit) becomes the new layer's.
+    const made = await images.commit({
+      parent: image,
+      layer: () => images.snapshotter.diff(engine.paths.snapshotKey(record.id)),
+      adoptSnapshot: engine.paths.snapshotKey(record.id),
+      config,
+      history: { createdBy },
+      names: [],
+    });
+    committed = true;
+    return made;
+  } finally {
+    env.signal?.removeEventListener('abort', onAbort);
+    env.emit({ kind: 'info', text: `Removing intermediate container ${record.id.slice(0, 12)}` });
+    // Once the image is made, the next step need not wait for the container to go.
+    if (committed) env.defer(() => engine.remove(record.id, { force: true }));
+    else await engine.remove(record.id, { force: true });
+  }
 }

@@ -1,6 +1,7 @@
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import type { ImageRecord } from '../../images/image-record.js';
 import type { ImageService } from '../../images/image-service.js';
+import type { CacheMountStore } from '../cache-mounts.js';
 import type { BuildContext } from '../context/build-context.js';
 
 /** What a build reports as it goes: Docker's classic lines (`Step 2/5 : RUN …`, ` ---> Using cache`) and step output. */
@@ -23,6 +24,16 @@ export interface StepEnv {
   signal: AbortSignal | undefined;
   /** Networks a RUN may ask for with `--network` (none always). */
   allowHostNetwork: boolean;
+  /** The build's secrets by id (for `RUN --mount=type=secret`); never part of a key or a layer. */
+  secrets: ReadonlyMap<string, Buffer>;
+  /** The directories of `RUN --mount=type=cache`. */
+  cacheMounts: CacheMountStore;
+  /**
+   * Clean-up that need not hold up the next step (removing a step's container or temporary
+   * layer once its image is made): it runs now, and the build waits for it before it ends,
+   * failing if it failed.
+   */
+  defer(work: () => Promise<void>): void;
 }
 
 /** A step ready to run: its cache key inputs, and the work that makes its image. */

@@ -15,6 +15,7 @@ export interface BuildFlags {
   quiet?: boolean;
   network?: string;
   iidfile?: string;
+  secret: string[];
 }
 
 export interface CommitFlags {
@@ -39,6 +40,7 @@ export const BUILD_COMMAND: CommandSpec = {
     { flags: '-q, --quiet', description: 'print only the image id' },
     { flags: '--network <mode>', description: 'network of RUN steps: none (default) or host' },
     { flags: '--iidfile <path>', description: 'write the image id to this file' },
+    { flags: '--secret <spec>', description: 'a secret for RUN --mount=type=secret: id=NAME[,src=FILE] or id=NAME,env=VAR (repeatable)', repeat: true },
   ],
   run: async ({ globals, args, options }) => {
     const { runBuild } = await import('./build-run.js');

@@ -25,6 +25,38 @@ function keyValues(list: readonly string[], option: string, fromEnv: boolean): R
   return map;
 }
 
+/**
+ * `--secret id=NAME,src=FILE` (or `source=`, `type=file`), `id=NAME,env=VAR` (or `type=env`), or
+ * `id=NAME` alone: the variable NAME. Read here; sent to the daemon in a header, never in the URL.
+ */
+async function readSecrets(list: readonly string[]): Promise<Record<string, Buffer>> {
+  const secrets: Record<string, Buffer> = {};
+  for (const spec of list) {
+    const fields = new Map(spec.split(',').map((part) => {
+      const eq = part.indexOf('=');
+      return eq < 0 ? [part.trim(), ''] : [part.slice(0, eq).trim(), part.slice(eq + 1)];
+    }));
+    const id = fields.get('id') ?? '';
+    if (!/^[A-Za-z0-9_.-]{1,128}$/.test(id)) throw errors.invalidArgument('invalid-option', `--secret ${spec}: id= must be 1-128 letters, digits, _ . or -`);
+    for (const key of fields.keys()) {
+      if (!['id', 'src', 'source', 'env', 'type'].includes(key)) throw errors.invalidArgument('invalid-option', `--secret ${spec}: unknown field "${key}"`);
+    }
+    const type = fields.get('type');
+    const src = fields.get('src') ?? fields.get('source') ?? (type === 'file' ? id : undefined);
+    const variable = fields.get('env') ?? (type === 'env' || (src === undefined && type === undefined) ? id : undefined);
+    if (src !== undefined) {
+      secrets[id] = await readFile(resolve(src)).catch((cause: unknown) => {
+        throw errors.notFound('secret-file-not-found', `--secret ${spec}: cannot read ${src}`, { cause });
+      });
+    } else {
+      const value = variable === undefined ? undefined : process.env[variable];
+      if (value === undefined) throw errors.invalidArgument('invalid-option', `--secret ${spec}: the environment variable ${variable ?? id} is not set (give src=FILE or env=VAR)`);
+      secrets[id] = Buffer.from(value);
+    }
+  }
+  return secrets;
+}
+
 /** stdin as the context: a tar (plain or compressed) as it is, anything else as the Dockerfile of an empty context. */
 async function stdinContext(): Promise<Readable> {
   const iterator = (process.stdin as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
@@ -79,6 +111,7 @@ export async function runBuild(globals: GlobalOptions, contextArg: string, flags
     }
     context = await packContext(dir, dockerfile ?? 'Dockerfile', extra);
   }
+  const secrets = await readSecrets(flags.secret);
   const view = new BuildProgressView(mode === 'tty' ? process.stderr : undefined, flags.quiet === true);
   await withClient(globals, async (client) => {
     const stream = await client.builds.build(context, {
@@ -87,6 +120,7 @@ export async function runBuild(globals: GlobalOptions, contextArg: string, flags
       ...(dockerfile !== undefined && { dockerfile }),
       ...(flags.target !== undefined && { target: flags.target }),
       ...(flags.network !== undefined && { network: flags.network }),
+      secrets,
     });
     let id: string | undefined;
     for await (const message of readJsonMessages(stream)) {
