@@ -20,7 +20,7 @@ import { buildStage } from './stage-builder.js';
 import { findStage, planStages } from './stage-graph.js';
 import type { StageState } from './stage-state.js';
 import { cleanupTempLayers } from './steps/temp-layer.js';
-import type { BuildEvent, StepEnv } from './steps/step-types.js';
+import type { BuildEvent, BuildNetwork, StepEnv } from './steps/step-types.js';
 
 export type { BuildEvent } from './steps/step-types.js';
 
@@ -38,8 +38,8 @@ export interface BuildRequest {
   noCache?: boolean;
   /** Labels added to the result's config. */
   labels?: Readonly<Record<string, string>>;
-  /** Whether `RUN --network=host` is allowed. */
-  allowHostNetwork?: boolean;
+  /** The network of RUN steps (default `bridge`; `host` also allows `RUN --network=host`). */
+  network?: BuildNetwork;
   /** Secrets by id for `RUN --mount=type=secret` (kept in memory only). */
   secrets?: ReadonlyMap<string, Buffer>;
   onEvent?: (event: BuildEvent) => void;
@@ -125,7 +125,7 @@ export class Builder {
     };
     const env: StepEnv = {
       images: this.images, engine: this.engine, context: request.context, file, escape: dockerfile.escape, emit,
-      allowHostNetwork: request.allowHostNetwork === true,
+      network: request.network ?? 'bridge',
       secrets: request.secrets ?? new Map(),
       cacheMounts: this.cacheMounts,
       defer: (work) => {

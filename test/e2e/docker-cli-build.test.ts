@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { berthAt, berthOk, needsRoot } from '../support/berth-cli.js';
 import { BerthdProcess } from '../support/berthd-process.js';
 import { PrivateDockerd } from '../support/private-dockerd.js';
-import { sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
+import { removeStaleBridges, sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
 
 const CLI = '/usr/bin/docker';
 const skip = needsRoot() || (!existsSync(CLI) && 'no docker CLI (apt-get install docker.io)');
@@ -56,6 +56,7 @@ describe('builds through berthd with the docker CLI and berth build', { skip }, 
       await (daemon as BerthdProcess | undefined)?.stop();
       await sweepLeftovers();
       await rm(work, { recursive: true, force: true });
+      await removeStaleBridges();
     }
   });
 

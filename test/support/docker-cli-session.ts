@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
+import { removeStaleBridges, sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
 import { berthOk, needsRoot } from './berth-cli.js';
 import { BerthdProcess } from './berthd-process.js';
 
@@ -78,6 +78,8 @@ export class DockerCliSession {
       await (this.daemon as BerthdProcess | undefined)?.stop();
       await sweepLeftovers();
       await rm(this.work, { recursive: true, force: true });
+      // The default bridge network cannot be removed through the API: its bridge goes with the root.
+      await removeStaleBridges();
     }
   }
 }

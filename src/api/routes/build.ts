@@ -13,6 +13,7 @@ import { errors, isBerthError, messageOf } from '../../base/errors.js';
 import { ChildProcessRunner } from '../../base/process-runner.js';
 import type { Builder, BuildEvent } from '../../build/builder.js';
 import { BuildContext } from '../../build/context/build-context.js';
+import type { BuildNetwork } from '../../build/steps/step-types.js';
 import type { ImageService } from '../../images/image-service.js';
 import { parseSchema } from '../../oci/parse-json.js';
 import { familiarName } from '../../oci/reference.js';
@@ -61,6 +62,13 @@ function write(reply: FastifyReply, message: object): void {
   reply.raw.write(`${JSON.stringify(message)}\n`);
 }
 
+/** `networkmode`: default/bridge (the default network), none or host; other networks are not offered. */
+function buildNetwork(mode: string | undefined): BuildNetwork {
+  if (mode === undefined || mode === '' || mode === 'default' || mode === 'bridge') return 'bridge';
+  if (mode === 'none' || mode === 'host') return mode;
+  throw errors.invalidArgument('invalid-build-network', `networkmode: "${mode}" is not a build network (default, bridge, none or host)`);
+}
+
 export function buildRoutes(app: FastifyInstance, images: ImageService, builder: Builder): void {
   app.post('/build', async (request: Request, reply) => {
     const query = request.query;
@@ -71,7 +79,7 @@ export function buildRoutes(app: FastifyInstance, images: ImageService, builder:
     const quiet = queryBool(query, 'q');
     const target = queryString(query, 'target');
     const dockerfile = queryString(query, 'dockerfile');
-    const network = queryString(query, 'networkmode');
+    const network = buildNetwork(queryString(query, 'networkmode'));
     const secrets = secretsHeader(request);
     const body = request.body;
     if (!(body instanceof Readable)) throw errors.invalidArgument('no-build-context', 'the build context (a tar) is the request body');
@@ -93,7 +101,7 @@ export function buildRoutes(app: FastifyInstance, images: ImageService, builder:
         ...(dockerfile !== undefined && dockerfile !== '' && { dockerfile }),
         ...(target !== undefined && target !== '' && { target }),
         noCache: queryBool(query, 'nocache'),
-        allowHostNetwork: network === 'host',
+        network,
         secrets,
       });
       write(reply, { aux: { ID: result.image.id } });

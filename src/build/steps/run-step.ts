@@ -1,7 +1,8 @@
 /**
- * RUN: the command runs as a container on the engine (isolated like any container, network
- * `none` unless `--network=host` is allowed and asked for) from the stage's current image; its
- * changes become the step's layer. The container is removed whatever happens.
+ * RUN: the command runs as a container on the engine (isolated like any container, on the build's
+ * network: the default bridge unless the build says `none` or `host`; `RUN --network=none` opts
+ * out, `RUN --network=host` needs a host build) from the stage's current image; its changes become
+ * the step's layer. The container is removed whatever happens.
  */
 import { BerthError, errors, messageOf } from '../../base/errors.js';
 import { dropRuntimeStubs } from '../../engine/runtime-stubs.js';
@@ -14,7 +15,7 @@ import type { ContainerConfig } from '../../oci/schemas.js';
 import { dropMountStubs } from './mount-stubs.js';
 import { parseRunMounts } from './run-mount-spec.js';
 import { planRunMounts, prepareRunMounts, type PreparedRunMounts } from './run-mounts.js';
-import type { StepEnv, StepPlan } from './step-types.js';
+import type { BuildNetwork, StepEnv, StepPlan } from './step-types.js';
 
 /** The command line: exec form as given; shell form (heredoc bodies included) through SHELL. */
 export function runCommand(state: StageState, instruction: Instruction): string[] {
@@ -35,10 +36,7 @@ export async function planRun(env: StepEnv, state: StageState, instruction: Inst
   const specs = parseRunMounts(env.file, instruction, (text) => expandWord(text, lookup, env.escape));
   const mountPlan = await planRunMounts(env, specs, stageIndex, instruction.line);
   if (flagValue(instruction, 'security') !== undefined) dockerfileError(env.file, instruction.line, 'RUN --security is not supported');
-  const network = flagValue(instruction, 'network') ?? 'none';
-  if (network !== 'none' && network !== 'default' && !(network === 'host' && env.allowHostNetwork)) {
-    dockerfileError(env.file, instruction.line, `RUN --network=${network} is not allowed (builds run with network none${env.allowHostNetwork ? ' or host' : ''})`);
-  }
+  const network = runNetwork(env, instruction);
   const command = runCommand(state, instruction);
   const args = runArgs(state);
   const prefix = args.length > 0 ? `|${args.length} ${args.map(([k, v]) => `${k}=${v}`).join(' ')} ` : '';
@@ -59,6 +57,16 @@ export async function planRun(env: StepEnv, state: StageState, instruction: Inst
   };
 }
 
+/** The RUN's network: its `--network` (default, none, host when the build is host) or the build's. */
+function runNetwork(env: StepEnv, instruction: Instruction): BuildNetwork {
+  const asked = flagValue(instruction, 'network') ?? 'default';
+  if (asked === 'default') return env.network;
+  if (asked === 'none') return 'none';
+  if (asked === 'host' && env.network === 'host') return 'host';
+  const allowed = env.network === 'host' ? 'default, none or host' : 'default or none (host needs a build with --network host)';
+  return dockerfileError(env.file, instruction.line, `RUN --network=${asked} is not allowed: ${allowed}`);
+}
+
 interface RunContainerRequest {
   image: ImageRecord;
   config: ContainerConfig;
@@ -66,7 +74,7 @@ interface RunContainerRequest {
   createdBy: string;
   /** `NAME=value` of the RUN's environment (ARGs it sees, secrets given as variables). */
   variables: string[];
-  network: string;
+  network: BuildNetwork;
   mounts: PreparedRunMounts;
 }
 
@@ -81,6 +89,7 @@ async function runContainer(env: StepEnv, instruction: Instruction, request: Run
       cmd: command, entrypoint: [''], env: variables, networkMode: network === 'host' ? 'host' : 'none',
       ...(Object.keys(tmpfs).length > 0 && { tmpfs }),
     },
+    ...(network === 'bridge' && engine.task.network !== undefined && { network: { mode: 'bridge' } }),
     ...(mounts.mounts.length > 0 && { mounts: mounts.mounts }),
     logMaxSize: -1,
   });

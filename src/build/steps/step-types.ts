@@ -22,8 +22,12 @@ export interface StepEnv {
   sourceImage(ref: string, stageIndex: number): Promise<ImageRecord | undefined>;
   /** Aborts the build: no new step starts, a running RUN is killed. */
   signal: AbortSignal | undefined;
-  /** Networks a RUN may ask for with `--network` (none always). */
-  allowHostNetwork: boolean;
+  /**
+   * The network of RUN steps (`build --network`): `bridge` (the default network, as Docker's
+   * builds), `none`, or `host`; a RUN may ask for `none` or `default` with `--network`, and for
+   * `host` only when the build runs with host.
+   */
+  network: BuildNetwork;
   /** The build's secrets by id (for `RUN --mount=type=secret`); never part of a key or a layer. */
   secrets: ReadonlyMap<string, Buffer>;
   /** The directories of `RUN --mount=type=cache`. */
@@ -44,3 +48,6 @@ export interface StepPlan {
   inputs: string[];
   execute(): Promise<ImageRecord>;
 }
+
+/** Where a build's RUN steps are networked. */
+export type BuildNetwork = 'bridge' | 'none' | 'host';

@@ -38,7 +38,7 @@ export const BUILD_COMMAND: CommandSpec = {
     { flags: '--no-cache', description: 'run every step, do not use the build cache' },
     { flags: '--progress <mode>', description: 'auto, plain or tty', default: 'auto' },
     { flags: '-q, --quiet', description: 'print only the image id' },
-    { flags: '--network <mode>', description: 'network of RUN steps: none (default) or host' },
+    { flags: '--network <mode>', description: 'network of RUN steps: default (the bridge network), none or host' },
     { flags: '--iidfile <path>', description: 'write the image id to this file' },
     { flags: '--secret <spec>', description: 'a secret for RUN --mount=type=secret: id=NAME[,src=FILE] or id=NAME,env=VAR (repeatable)', repeat: true },
   ],

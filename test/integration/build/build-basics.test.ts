@@ -139,16 +139,22 @@ describe('dockerfile builds: stages, substitution, context', { skip: skipReason(
     assert.equal((await f.run('config:child', ['cat', '/onbuild.txt'], { entrypoint: [] })).stdout, 'child\n');
   });
 
-  test('RUN has network none; --network=host only when the build allows it', async () => {
+  test('RUN is on the default bridge; --network none opts out; --network=host only in a host build', async () => {
     const { readlink } = await import('node:fs/promises');
     const hostNs = await readlink('/proc/self/ns/net');
-    const isolated = await f.context({ Dockerfile: 'FROM busybox\nRUN readlink /proc/self/ns/net > /ns\n' });
-    await f.build(isolated, { tags: ['net:none'] });
-    assert.notEqual((await f.run('net:none', ['cat', '/ns'])).stdout.trim(), hostNs);
+    // eth0 with an address of the bridge network, or only lo: no traffic is sent anywhere.
+    const bridged = await f.context({ Dockerfile: 'FROM busybox\nRUN ip -4 -o addr show | cut -d" " -f2 | sort > /links\nRUN --network=none ip -4 -o addr show | cut -d" " -f2 > /none\n' });
+    await f.build(bridged, { tags: ['net:bridge'] });
+    assert.equal((await f.run('net:bridge', ['cat', '/links'])).stdout, 'eth0\nlo\n');
+    assert.equal((await f.run('net:bridge', ['cat', '/none'])).stdout, 'lo\n');
+    const isolated = await f.context({ Dockerfile: 'FROM busybox\nRUN ip -4 -o addr show | cut -d" " -f2 > /links\n' });
+    await f.build(isolated, { tags: ['net:none'], network: 'none' });
+    assert.equal((await f.run('net:none', ['cat', '/links'])).stdout, 'lo\n');
     const host = await f.context({ Dockerfile: 'FROM busybox\nRUN --network=host readlink /proc/self/ns/net > /ns\n' });
     await assert.rejects(f.build(host), /Dockerfile:2: RUN --network=host is not allowed/);
-    await f.build(host, { tags: ['net:host'], allowHostNetwork: true });
+    await f.build(host, { tags: ['net:host'], network: 'host' });
     assert.equal((await f.run('net:host', ['cat', '/ns'])).stdout.trim(), hostNs);
+    assert.deepEqual(f.engine.list(), []);
   });
 
   test('RUN --mount=type=tmpfs: writes there stay out of the layer (its mount point too); unknown types are refused', async () => {

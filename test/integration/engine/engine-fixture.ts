@@ -89,6 +89,8 @@ export class EngineFixture {
   async cleanup(): Promise<void> {
     try {
       for (const record of this.engine.list()) await this.engine.remove(record.id, { force: true });
+      // Networks made by the test or on demand (the default bridge of a RUN step): bridge and rules.
+      for (const network of this.engine.network.list()) await this.engine.network.remove(network.id).catch(() => undefined);
     } finally {
       this.engine.close();
       await this.images.close();

@@ -252,3 +252,8 @@ export async function sweepLeftovers(): Promise<void> {
   // Bridges (and their isolation rules) of network state roots that tests already deleted.
   await new HostNet(new ChildProcessRunner()).removeStaleBridges();
 }
+
+/** Removes the bridges (and rules) of berth state roots that no longer exist, e.g. one a test just deleted. */
+export async function removeStaleBridges(): Promise<void> {
+  await new HostNet(new ChildProcessRunner()).removeStaleBridges();
+}
