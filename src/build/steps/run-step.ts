@@ -43,7 +43,8 @@ export async function planRun(env: StepEnv, state: StageState, instruction: Inst
   const createdBy = `${prefix}${command.join(' ')}`;
   return {
     createdBy,
-    inputs: [...(network === 'host' ? ['network=host'] : []), ...mountPlan.inputs],
+    // A step's output may depend on its network: off the default bridge it has a key of its own.
+    inputs: [...(network === 'bridge' ? [] : [`network=${network}`]), ...mountPlan.inputs],
     execute: async () => {
       const image = state.image;
       if (image === undefined) dockerfileError(env.file, instruction.line, 'RUN needs an image with a shell or program to run (FROM scratch has none)');
