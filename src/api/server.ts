@@ -76,7 +76,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ message: `page not found: ${request.method} ${request.url}` });
   });
-  systemRoutes(app, options.images, options.containers.task.runtimes);
+  systemRoutes(app, options.images, options.containers);
   const registry = { insecureRegistries: options.insecureRegistries ?? [] };
   imageRoutes(app, options.images, registry);
   authRoutes(app, registry);

@@ -26,6 +26,7 @@ const SHORTCUTS: Record<string, string[]> = {
   pull: ['image', 'pull'],
   push: ['image', 'push'],
   ps: ['container', 'ls'],
+  info: ['system', 'info'],
   sbom: ['scan', 'sbom'],
   ...Object.fromEntries(['run', 'create', 'start', 'stop', 'kill', 'restart', 'pause', 'unpause', 'rm', 'wait', 'logs', 'exec', 'attach', 'stats', 'top', 'diff', 'cp', 'export', 'rename', 'update'].map((verb) => [verb, ['container', verb]])),
 };

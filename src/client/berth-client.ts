@@ -52,6 +52,11 @@ export class BerthClient {
     return this.transport.json('GET', '/system/df');
   }
 
+  /** `GET /info`: what `docker info` shows (counts, storage, runtimes, kernel, resources). */
+  info(): Promise<Record<string, unknown>> {
+    return this.transport.json('GET', '/info');
+  }
+
   /** `GET /version`. */
   version(): Promise<Record<string, unknown>> {
     return this.transport.json('GET', '/version');

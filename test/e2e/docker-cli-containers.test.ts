@@ -9,7 +9,7 @@ import { access, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { currentMountPointsBelow } from '../../src/base/mount-points.js';
-import { berthOk, needsRoot } from '../support/berth-cli.js';
+import { berthAt, berthOk, needsRoot } from '../support/berth-cli.js';
 import { BerthdProcess } from '../support/berthd-process.js';
 import { conmonsUnder, eventually } from '../integration/engine/engine-fixture.js';
 import { leftoverCgroupDirs, sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
@@ -112,6 +112,23 @@ describe('the docker CLI drives berthd containers', { skip: needsRoot() || (!exi
     ok('rm', '-f', running, 'once', 'reader');
     assert.equal(docker(['inspect', 'web']).code, 1);
     assert.match(docker(['start', 'no-such-container']).err, /No such container: no-such-container/);
+  });
+
+  test('docker info and berth info count the containers by state', async () => {
+    const running = ok('run', '-d', 'busybox', 'sleep', '1000').trim();
+    const paused = ok('run', '-d', 'busybox', 'sleep', '1000').trim();
+    ok('pause', paused);
+    const created = ok('create', 'busybox', 'true').trim();
+    const states = ok('ps', '-a', '--format', '{{.State}}').split('\n').filter(Boolean);
+    const n = (...wanted: string[]): number => states.filter((st) => wanted.includes(st)).length;
+    const expected = `${states.length} ${n('running', 'restarting')} ${n('paused')} ${states.length - n('running', 'restarting', 'paused')}`;
+    assert.equal(ok('info', '--format', '{{.Containers}} {{.ContainersRunning}} {{.ContainersPaused}} {{.ContainersStopped}}').trim(), expected);
+    assert.ok(n('paused') >= 1 && n('running') >= 1, states.join(' '));
+    const info = await berthAt(daemon.socketPath, ['info']);
+    assert.equal(info.code, 0, info.stderr);
+    assert.match(info.stdout, new RegExp(`^Containers: ${states.length}\n Running: ${n('running', 'restarting')}\n Paused: ${n('paused')}\n`, 'm'));
+    assert.match(info.stdout, /^Runtimes: .*runc/m);
+    ok('rm', '-f', running, paused, created);
   });
 
   test('live restore: kill -9 berthd; containers keep running; an exit meanwhile is recorded', async () => {

@@ -2,14 +2,15 @@ import { cpus, hostname, release, totalmem } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { ImageService } from '../../images/image-service.js';
 import { hostPlatform } from '../../oci/platform.js';
-import type { OciRuntimes } from '../../runtime/oci-runtimes.js';
+import type { ContainerEngine } from '../../engine/container-engine.js';
 import { API_VERSION, MIN_API_VERSION } from '../api-version.js';
 import { BERTH_VERSION } from '../../base/version.js';
 
 const KERNEL_ARCH: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64' };
 
-/** `/_ping`, `/version`, `/info`, `/system/df`. `/info` lists the node's OCI runtimes. */
-export function systemRoutes(app: FastifyInstance, images: ImageService, runtimes: OciRuntimes): void {
+/** `/_ping`, `/version`, `/info`. `/info` counts the node's containers and lists its OCI runtimes. */
+export function systemRoutes(app: FastifyInstance, images: ImageService, containers: ContainerEngine): void {
+  const runtimes = containers.task.runtimes;
   const ping = {
     'API-Version': API_VERSION,
     'Docker-Experimental': 'false',
@@ -41,14 +42,16 @@ export function systemRoutes(app: FastifyInstance, images: ImageService, runtime
 
   app.get('/info', (_request, reply) => {
     const platform = hostPlatform();
+    const statuses = containers.list().map((c) => c.state.status);
+    const count = (...wanted: string[]): number => statuses.filter((s) => wanted.includes(s)).length;
     return reply.send({
       ID: images.root.path,
       Name: hostname(),
       ServerVersion: BERTH_VERSION,
-      Containers: 0,
-      ContainersRunning: 0,
-      ContainersPaused: 0,
-      ContainersStopped: 0,
+      Containers: statuses.length,
+      ContainersRunning: count('running', 'restarting'),
+      ContainersPaused: count('paused'),
+      ContainersStopped: statuses.length - count('running', 'restarting', 'paused'),
       Images: images.list().length,
       Driver: 'overlay',
       DriverStatus: [['Backing Filesystem', 'extfs']],
@@ -62,7 +65,7 @@ export function systemRoutes(app: FastifyInstance, images: ImageService, runtime
       CgroupDriver: 'cgroupfs',
       DefaultRuntime: runtimes.defaultName,
       Runtimes: Object.fromEntries(runtimes.all().map((r) => [r.name, { path: r.binary }])),
-      SecurityOptions: ['name=seccomp,profile=builtin'],
+      SecurityOptions: ['name=seccomp,profile=builtin', ...(containers.task.userns.defaultMode === 'auto' ? ['name=userns'] : [])],
       LoggingDriver: 'k8s-file',
       Plugins: { Volume: ['local'], Network: [], Authorization: null, Log: ['k8s-file'] },
       RegistryConfig: { IndexConfigs: {}, InsecureRegistryCIDRs: [] },

@@ -114,6 +114,9 @@ export const SYSTEM_COMMAND: CommandSpec = {
   name: 'system',
   description: 'Manage berth',
   commands: [{
+    name: 'info', description: 'Show what berthd runs: containers, images, storage, runtimes, kernel', options: [FORMAT],
+    run: async ({ globals, options }) => { await (await import('./system-info.js')).systemInfoAction(globals, typeof options.format === 'string' ? options.format : undefined); },
+  }, {
     name: 'df', description: 'Show disk usage', options: [FORMAT],
     run: async ({ globals, options }) => { await (await imageCommands(globals)).diskUsage(globals, typeof options.format === 'string' ? options.format : undefined); },
   }, {
