@@ -16,7 +16,6 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { messageOf } from '../src/base/errors.js';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
 import type { BerthdProcess } from '../test/support/berthd-process.js';
@@ -25,8 +24,11 @@ import {
   BASE, berthdRss, busyboxArchive, dockerDaemonRss, IMAGE, monitorPss, PATHS, recordBerthIds, startBerthd, stopBerthd, sweepBerth,
 } from './container-engines.js';
 import { renderReport, type DaemonMemory, type IdleResult, type Outcome, type SideResult } from './container-start-report.js';
+import { CleanupStack } from './cleanup-stack.js';
 
 const log = (line: string): void => { process.stderr.write(`container-start: ${line}\n`); };
+/** What the run must undo; a signal aborts `stopping` (no new rounds start) and runs it. */
+const cleanups = new CleanupStack(log);
 const failed = (err: unknown): { ok: false; error: string } => ({ ok: false, error: failureOf(err) });
 async function attempt<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   return work().then((value) => ({ ok: true as const, value }), failed);
@@ -56,13 +58,10 @@ function parseOptions(args: readonly string[]): Options & { runtime?: string } {
 /** One client's measurements as they are gathered; `down` is set when its engine never became ready. */
 interface Side { client: Client; down?: string; runMs: number[]; runError?: string; idle?: Outcome<IdleResult> }
 
-/** Aborted on SIGINT/SIGTERM: the phases start no new commands while the cleanup runs. */
-const stopping = new AbortController();
-
 /** Phase 1: `run --rm … true`, each round once per client, rotating which goes first. */
 async function runRmPhase(sides: Side[], options: Options): Promise<void> {
   const rest = ['--rm', '--network', 'none', IMAGE, 'true'];
-  for (let round = 0; round < options.warmups + options.runs && !stopping.signal.aborted; round++) {
+  for (let round = 0; round < options.warmups + options.runs && !cleanups.stopping.signal.aborted; round++) {
     const active = sides.filter((side) => side.down === undefined && side.runError === undefined);
     for (let k = 0; k < active.length; k++) {
       const side = active[(round + k) % active.length]!;
@@ -87,7 +86,7 @@ async function idlePhase(side: Side, lister: Client, options: Options): Promise<
     const id = stdout.trim().split('\n').at(-1) ?? '';
     if (client.engine === 'berth' && id !== '') await recordBerthIds([id]); // at once, so that even a killed run's sweep finds its cgroup
     return id;
-  }, stopping.signal);
+  }, cleanups.stopping.signal);
   const seconds = (performance.now() - start) / 1000;
   const ids = results.flatMap((r) => (r.status === 'fulfilled' && r.value !== '' ? [r.value] : []));
   try {
@@ -140,17 +139,6 @@ async function text(client: Client, args: readonly string[]): Promise<string> {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (process.getuid?.() !== 0) throw new Error('needs root (dockerd, runc, cgroups, mounts)');
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanUp = async (): Promise<void> => {
-    for (let step = cleanups.pop(); step !== undefined; step = cleanups.pop()) await step().catch((err: unknown) => { log(`cleanup: ${messageOf(err)}`); });
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log(`${signal}: cleaning up`);
-    stopping.abort();
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
 
   await sweepBerth(log); // leftovers of a killed run (PrivateDockerd.start cleans its own)
   cleanups.push(async () => { await sweepBerth(log); await rm(BASE, { recursive: true, force: true }); });
@@ -190,7 +178,7 @@ async function main(): Promise<void> {
     log(`run --rm: ${options.warmups} warm-ups + ${options.runs} runs per client, interleaved`);
     await runRmPhase(sides, options);
     for (const side of sides) {
-      if (stopping.signal.aborted) break;
+      if (cleanups.stopping.signal.aborted) break;
       if (side.down !== undefined) side.idle = { ok: false, error: side.down };
       else side.idle = await attempt(() => idlePhase(side, side.client.engine === 'docker' ? dockerSide.client : viaDocker.client, options));
       if (!side.idle.ok) log(`${side.client.label}: idle containers failed: ${side.idle.error}`);
@@ -219,7 +207,7 @@ async function main(): Promise<void> {
       ],
     });
   } finally {
-    await cleanUp();
+    await cleanups.run();
   }
   process.stdout.write(report);
   await mkdir(join(REPO, 'bench/results'), { recursive: true });

@@ -13,13 +13,15 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { messageOf } from '../src/base/errors.js';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
 import { dockerClient, failureOf, inPool, invoke, REPO, runArgs, type Client } from './container-clients.js';
 import { BASE, busyboxArchive, IMAGE, monitorProcesses, PATHS, recordBerthIds, startBerthd, stopBerthd, sweepBerth } from './container-engines.js';
 import { listProcesses, mentions } from './proc-memory.js';
+import { CleanupStack } from './cleanup-stack.js';
 
 const log = (line: string): void => { process.stderr.write(`idle-events: ${line}\n`); };
+/** What the run must undo; a signal aborts `stopping` (no new rounds start) and runs it. */
+const cleanups = new CleanupStack(log);
 const TICKS_PER_S = 100; // getconf CLK_TCK on Linux
 
 interface Options { containers: number; followers: number; window: number }
@@ -72,12 +74,6 @@ async function measure(client: Client, pids: number[], followers: number, window
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (process.getuid?.() !== 0) throw new Error('needs root (dockerd, runc, cgroups, mounts)');
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanUp = async (): Promise<void> => {
-    for (let step = cleanups.pop(); step !== undefined; step = cleanups.pop()) await step().catch((err: unknown) => { log(`cleanup: ${messageOf(err)}`); });
-  };
-  process.once('SIGINT', () => { void cleanUp().finally(() => process.exit(130)); });
-  process.once('SIGTERM', () => { void cleanUp().finally(() => process.exit(130)); });
   await sweepBerth(log);
   cleanups.push(async () => { await sweepBerth(log); await rm(BASE, { recursive: true, force: true }); });
   const loadBefore = loadavg().map((n) => n.toFixed(2)).join(' ');
@@ -116,7 +112,7 @@ async function main(): Promise<void> {
       rows.push(`| ${followers} | ${cell(`dockerd/${followers}`, 'daemonPct')} | ${cell(`berthd/${followers}`, 'daemonPct')} | ${ratio}× | ${cell(`dockerd/${followers}`, 'monitorsPct')} | ${cell(`berthd/${followers}`, 'monitorsPct')} |`);
     }
   } finally {
-    await cleanUp();
+    await cleanups.run();
   }
   const report = [
     `# idle-events: daemon CPU with ${options.containers} idle containers and open event streams`,

@@ -28,8 +28,11 @@ import { BASE, busyboxArchive, IMAGE, PATHS, recordBerthIds, startBerthd, stopBe
 import { httpLoad, waitForHttp, type LoadResult } from './http-load.js';
 import { killQuietly, listProcesses } from './proc-memory.js';
 import { median, percentile } from './stats.js';
+import { CleanupStack } from './cleanup-stack.js';
 
 const log = (line: string): void => { process.stderr.write(`network: ${line}\n`); };
+/** What the run must undo; a signal aborts `stopping` (no new rounds start) and runs it. */
+const cleanups = new CleanupStack(log);
 interface Options { runs: number; warmups: number; rounds: number; seconds: number; concurrency: number }
 
 function parseOptions(args: readonly string[]): Options {
@@ -45,7 +48,6 @@ function parseOptions(args: readonly string[]): Options {
   return options;
 }
 
-const stopping = new AbortController();
 const WEB = 'mkdir -p /www && echo bench > /www/index.html && exec httpd -f -p 80 -h /www';
 
 /** docker-proxy processes a killed run left (they forward to the benchmark bridge's 172.30.25x addresses). */
@@ -76,7 +78,7 @@ async function releaseLeftoverAttachments(runner: ChildProcessRunner): Promise<v
 }
 
 async function runRmPhase(sides: Client[], options: Options, variants: readonly Variant[]): Promise<void> {
-  for (let round = 0; round < options.warmups + options.runs && !stopping.signal.aborted; round++) {
+  for (let round = 0; round < options.warmups + options.runs && !cleanups.stopping.signal.aborted; round++) {
     for (const { rest, times, failures } of variants) {
       const active = sides.filter((c) => !failures.has(c));
       for (let k = 0; k < active.length; k++) {
@@ -117,17 +119,6 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (process.getuid?.() !== 0) throw new Error('needs root (dockerd, runc, cgroups, bridges)');
   const runner = new ChildProcessRunner();
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanUp = async (): Promise<void> => {
-    for (let step = cleanups.pop(); step !== undefined; step = cleanups.pop()) await step().catch((err: unknown) => { log(`cleanup: ${messageOf(err)}`); });
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    log(`${signal}: cleaning up`);
-    stopping.abort();
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
 
   await releaseLeftoverAttachments(runner);
   await sweepBerth(log);
@@ -175,7 +166,7 @@ async function main(): Promise<void> {
     // Keep-alive off: busybox httpd answers `Connection: close` to every request anyway.
     for (const keepAlive of [false]) {
       const samples = new Map<Client, LoadResult[]>([[docker, []], [viaDocker, []]]);
-      for (let round = 0; round < options.rounds && !stopping.signal.aborted; round++) {
+      for (let round = 0; round < options.rounds && !cleanups.stopping.signal.aborted; round++) {
         for (const client of round % 2 === 0 ? [docker, viaDocker] : [viaDocker, docker]) {
           const web = webs.get(client);
           if (typeof web !== 'object') continue;
@@ -227,7 +218,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n');
   } finally {
-    await cleanUp();
+    await cleanups.run();
   }
   process.stdout.write(report);
   await mkdir(join(REPO, 'bench/results'), { recursive: true });

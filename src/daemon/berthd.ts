@@ -16,6 +16,7 @@ import { startApiServer } from '../api/server.js';
 import { ScanService } from '../security/scan-service.js';
 import { watchedImagesOf, logCriticalFindings } from '../security/daemon-hooks.js';
 import { Builder } from '../build/builder.js';
+import { untilStopSignal } from '../base/stop-signal.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
@@ -84,15 +85,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   if (registry !== undefined) process.stderr.write(`berthd: registry at ${registry.url}\n`);
   const app = await startApiServer({ images, containers, security, builder, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await untilStopSignal();
   stopWatermark();
   await app.close();
   await registry?.close();

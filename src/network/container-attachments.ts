@@ -17,9 +17,9 @@ import type { HostNet } from './host-net.js';
 import type { EndpointRecord, NetworkRecord, NetworkStore } from './network-store.js';
 import type { PortBinding } from './port-spec.js';
 import { addressInUse, type StaticEndpoint } from './static-address.js';
+import { bridgeOptions } from './network-options.js';
 
 /** Docker's network option: the host address of bindings that name none (`-p 80`, `-P`). */
-export const HOST_BINDING_OPTION = 'com.docker.network.bridge.host_binding_ipv4';
 
 export interface AttachmentsContext {
   store: NetworkStore;
@@ -107,7 +107,7 @@ export class ContainerAttachments {
     }
     await this.ctx.prepare(network);
     const resolved: PortBinding[] = [];
-    const defaultHostIp = network.options[HOST_BINDING_OPTION] ?? '';
+    const defaultHostIp = bridgeOptions(network.options).hostBinding;
     for (const p of network.internal ? [] : ports) {
       const hostIp = p.hostIp === '' ? defaultHostIp : p.hostIp;
       resolved.push({ ...p, hostIp, hostPort: p.hostPort === 0 ? await freePort(hostIp) : p.hostPort });

@@ -3,8 +3,9 @@ import { test } from 'node:test';
 import { bridgeOptions } from './network-options.js';
 
 test('defaults: ICC and masquerade on, no MTU, no limits, no sysctls', () => {
-  assert.deepEqual(bridgeOptions({}), { icc: true, ipMasquerade: true, sysctls: {} });
-  assert.deepEqual(bridgeOptions({ 'com.docker.network.bridge.name': 'x', other: 'kept' }), { icc: true, ipMasquerade: true, sysctls: {} });
+  assert.deepEqual(bridgeOptions({}), { icc: true, ipMasquerade: true, hostBinding: '', sysctls: {} });
+  assert.deepEqual(bridgeOptions({ 'com.docker.network.bridge.name': 'x', other: 'kept' }), { icc: true, ipMasquerade: true, hostBinding: '', sysctls: {} });
+  assert.equal(bridgeOptions({ 'com.docker.network.bridge.host_binding_ipv4': '127.0.0.1' }).hostBinding, '127.0.0.1');
 });
 
 test('rates with units; the burst is a tenth of a second, at least 64 KiB', () => {
@@ -20,5 +21,6 @@ test('bad values are refused naming the option', () => {
   assert.throws(() => bridgeOptions({ 'berth.bandwidth.egress': '10 parsecs' }), /berth\.bandwidth\.egress/);
   assert.throws(() => bridgeOptions({ 'com.docker.network.bridge.enable_icc': 'no' }), /enable_icc: "no" is not true or false/);
   assert.throws(() => bridgeOptions({ 'berth.sysctl.kernel.shmmax': '1' }), /only net\.\* sysctls/);
+  assert.throws(() => bridgeOptions({ 'com.docker.network.bridge.host_binding_ipv4': 'localhost' }), /host_binding_ipv4: "localhost" is not an IPv4 address/);
   assert.throws(() => bridgeOptions({ 'berth.sysctl.net.core.somaxconn': '1; reboot' }), /is not a sysctl value/);
 });

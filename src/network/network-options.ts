@@ -5,6 +5,8 @@
  * - `com.docker.network.driver.mtu` (or `mtu`): the MTU of the containers' interfaces.
  * - `com.docker.network.bridge.enable_icc`: `false` drops traffic between its containers.
  * - `com.docker.network.bridge.enable_ip_masquerade`: `false` sends traffic out unmasqueraded.
+ * - `com.docker.network.bridge.host_binding_ipv4`: the host address of published ports that name
+ *   none (`-p 8080:80`, `-P`); default all addresses.
  * - `berth.bandwidth.ingress` / `berth.bandwidth.egress`: a rate per container (`10mbit`, `1gbit`,
  *   `500kbit` or bits per second), shaped by the CNI bandwidth plugin; the burst is a tenth of a
  *   second at that rate (at least 64 KiB).
@@ -13,6 +15,7 @@
  * Other keys are kept and shown in inspect, but have no effect, as in Docker.
  */
 import { errors } from '../base/errors.js';
+import { parseIpv4 } from './ipv4.js';
 
 export interface BandwidthLimit {
   /** Bits per second. */
@@ -21,8 +24,13 @@ export interface BandwidthLimit {
   burst: number;
 }
 
+/** The option that gives published ports their default host address. */
+export const HOST_BINDING_OPTION = 'com.docker.network.bridge.host_binding_ipv4';
+
 export interface BridgeOptions {
   mtu?: number;
+  /** Host address of ports published without one; '' = all addresses. */
+  hostBinding: string;
   icc: boolean;
   ipMasquerade: boolean;
   ingress?: BandwidthLimit;
@@ -58,8 +66,12 @@ export function bridgeOptions(options: Record<string, string>): BridgeOptions {
   const result: BridgeOptions = {
     icc: bool(options, 'com.docker.network.bridge.enable_icc'),
     ipMasquerade: bool(options, 'com.docker.network.bridge.enable_ip_masquerade'),
+    hostBinding: options[HOST_BINDING_OPTION] ?? '',
     sysctls: {},
   };
+  if (result.hostBinding !== '' && parseIpv4(result.hostBinding) === undefined) {
+    throw errors.invalidArgument('invalid-network-option', `network option ${HOST_BINDING_OPTION}: "${result.hostBinding}" is not an IPv4 address`);
+  }
   const mtuKey = options['com.docker.network.driver.mtu'] !== undefined ? 'com.docker.network.driver.mtu' : 'mtu';
   const mtu = options[mtuKey];
   if (mtu !== undefined && mtu !== '') {

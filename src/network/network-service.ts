@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { errors } from '../base/errors.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import type { Database } from '../store/database.js';
-import { ContainerAttachments, HOST_BINDING_OPTION } from './container-attachments.js';
+import { ContainerAttachments } from './container-attachments.js';
 import { CniDriver } from './cni-driver.js';
 import { cniNetworkName } from './cni-config.js';
 import { DnsServer } from './dns-server.js';
@@ -108,8 +108,6 @@ export class NetworkService {
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(request.name)) throw errors.invalidArgument('invalid-network-name', `Name: "${request.name}" is not a valid network name`);
     if (this.store.findByName(request.name) !== undefined) throw errors.conflict('network-name-taken', `network with name ${request.name} already exists`);
     bridgeOptions(request.options ?? {});
-    const binding = request.options?.[HOST_BINDING_OPTION];
-    if (binding !== undefined && parseIpv4(binding) === undefined) throw errors.invalidArgument('invalid-network-option', `Options.${HOST_BINDING_OPTION}: "${binding}" is not an IPv4 address`);
     const others = this.store.list().map((n) => n.subnet);
     let subnet: string;
     let gateway: string;

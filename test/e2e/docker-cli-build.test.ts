@@ -5,37 +5,22 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { berthAt, berthOk, needsRoot } from '../support/berth-cli.js';
-import { BerthdProcess } from '../support/berthd-process.js';
+import { berthAt } from '../support/berth-cli.js';
+import { DockerCliSession, dockerCliSkip } from '../support/docker-cli-session.js';
 import { PrivateDockerd } from '../support/private-dockerd.js';
-import { removeStaleBridges, sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
 
-const CLI = '/usr/bin/docker';
-const skip = needsRoot() || (!existsSync(CLI) && 'no docker CLI (apt-get install docker.io)');
-
-describe('builds through berthd with the docker CLI and berth build', { skip }, () => {
+describe('builds through berthd with the docker CLI and berth build', { skip: dockerCliSkip() }, () => {
+  let s: DockerCliSession;
   let work: string;
-  let daemon: BerthdProcess;
   let context: string;
-  const env = (): NodeJS.ProcessEnv => ({ ...process.env, DOCKER_HOST: `unix://${daemon.socketPath}`, DOCKER_CONFIG: join(work, 'docker-config'), DOCKER_BUILDKIT: '0' });
-  const docker = (args: string[]) => {
-    const result = spawnSync(CLI, args, { env: env(), encoding: 'utf8', timeout: 120_000 });
-    return { code: result.status, out: result.stdout, err: result.stderr };
-  };
-  const ok = (...args: string[]): string => {
-    const r = docker(args);
-    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.out}${r.err}`);
-    return r.out;
-  };
+  const docker = (args: string[]) => s.docker(args);
+  const ok = (...args: string[]): string => s.ok(...args);
 
   before(async () => {
-    await sweepLeftovers();
-    work = await mkdtemp(join(tmpdir(), 'berth-e2e-build-'));
-    await berthOk(join(work, 'root'), ['image', 'bootstrap', 'busybox']);
-    daemon = await BerthdProcess.start(join(work, 'root'), join(work, 'run', 'berth.sock'), ['--cgroup-parent', `/${testCgroupName()}`]);
+    s = await DockerCliSession.start('berth-e2e-build-');
+    work = s.work;
     context = join(work, 'ctx');
     await mkdir(context);
     await writeFile(join(context, 'Dockerfile'), [
@@ -48,17 +33,7 @@ describe('builds through berthd with the docker CLI and berth build', { skip }, 
     ].join('\n'));
     await writeFile(join(context, 'greeting.txt'), 'from the context\n');
   });
-  after(async () => {
-    try {
-      const ids = docker(['ps', '-aq']).out.split('\n').filter(Boolean);
-      if (ids.length > 0) docker(['rm', '-f', ...ids]);
-    } finally {
-      await (daemon as BerthdProcess | undefined)?.stop();
-      await sweepLeftovers();
-      await rm(work, { recursive: true, force: true });
-      await removeStaleBridges();
-    }
-  });
+  after(async () => { await s.close(); });
 
   test('DOCKER_BUILDKIT=0 docker build builds and tags; a rebuild is cached; the image runs', () => {
     const out = ok('build', '-t', 'e2e/app:1', '--build-arg', 'WHO=docker', context);
@@ -100,20 +75,20 @@ describe('builds through berthd with the docker CLI and berth build', { skip }, 
   });
 
   test('berth build through berthd prints the id; the image runs in a real Docker after save and load', async () => {
-    const built = await berthAt(daemon.socketPath, ['build', '-t', 'e2e/berth:1', '--progress', 'plain', '--build-arg', 'WHO=berth', context]);
+    const built = await berthAt(s.daemon.socketPath, ['build', '-t', 'e2e/berth:1', '--progress', 'plain', '--build-arg', 'WHO=berth', context]);
     assert.equal(built.code, 0, built.stderr);
     assert.match(built.stdout, /^sha256:[0-9a-f]{64}\n$/);
     assert.match(built.stderr, /Step 1\/6 : FROM busybox/);
     // The context as a tar on stdin.
     const tar = spawnSync('tar', ['-C', context, '-c', '.'], { maxBuffer: 1 << 24 });
-    const piped = await berthAt(daemon.socketPath, ['build', '-q', '-t', 'e2e/piped:1', '--build-arg', 'WHO=berth', '-'], { input: tar.stdout });
+    const piped = await berthAt(s.daemon.socketPath, ['build', '-q', '-t', 'e2e/piped:1', '--build-arg', 'WHO=berth', '-'], { input: tar.stdout });
     assert.equal(piped.code, 0, piped.stderr);
     assert.equal(piped.stdout, built.stdout, 'the same steps from the same files: the same image');
-    const plain = await berthAt(daemon.socketPath, ['build', '-q', '-t', 'e2e/stdin:1', '-'], { input: Buffer.from('FROM busybox\nCMD ["echo", "a Dockerfile on stdin"]\n') });
+    const plain = await berthAt(s.daemon.socketPath, ['build', '-q', '-t', 'e2e/stdin:1', '-'], { input: Buffer.from('FROM busybox\nCMD ["echo", "a Dockerfile on stdin"]\n') });
     assert.equal(plain.code, 0, plain.stderr);
     assert.equal(ok('run', '--rm', 'e2e/stdin:1'), 'a Dockerfile on stdin\n');
     const archive = join(work, 'berth-built.tar');
-    const saved = await berthAt(daemon.socketPath, ['image', 'save', '-o', archive, 'e2e/berth:1']);
+    const saved = await berthAt(s.daemon.socketPath, ['image', 'save', '-o', archive, 'e2e/berth:1']);
     assert.equal(saved.code, 0, saved.stderr);
     if (!existsSync('/usr/sbin/dockerd')) return;
     const dockerd = await PrivateDockerd.start();
@@ -137,15 +112,15 @@ describe('builds through berthd with the docker CLI and berth build', { skip }, 
       'RUN --mount=type=cache,target=/cache echo x >> /cache/n && wc -l < /cache/n > /runs',
     ].join('\n'));
     await writeFile(join(dir, 'tok.txt'), value);
-    const missing = await berthAt(daemon.socketPath, ['build', '-q', dir]);
+    const missing = await berthAt(s.daemon.socketPath, ['build', '-q', dir]);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /Dockerfile:2: .*"tok" is required/);
-    const built = await berthAt(daemon.socketPath, ['build', '-q', '-t', 'e2e/secret:1', '--secret', `id=tok,src=${join(dir, 'tok.txt')}`, '--secret', 'id=env,env=E2E_SECRET', dir], {
+    const built = await berthAt(s.daemon.socketPath, ['build', '-q', '-t', 'e2e/secret:1', '--secret', `id=tok,src=${join(dir, 'tok.txt')}`, '--secret', 'id=env,env=E2E_SECRET', dir], {
       env: { E2E_SECRET: value },
     });
     assert.equal(built.code, 0, built.stderr);
     assert.equal(ok('run', '--rm', 'e2e/secret:1', 'cat', '/len', '/env', '/runs'), `${value.length}\nset\n1\n`);
-    const inspect = await berthAt(daemon.socketPath, ['image', 'inspect', 'e2e/secret:1']);
+    const inspect = await berthAt(s.daemon.socketPath, ['image', 'inspect', 'e2e/secret:1']);
     assert.equal(inspect.code, 0, inspect.stderr);
     assert.ok(!inspect.stdout.includes(value));
     assert.ok(!ok('history', '--no-trunc', 'e2e/secret:1').includes(value));

@@ -52,7 +52,8 @@ export class DockerCliSession {
   }
 
   env(): NodeJS.ProcessEnv {
-    return { ...process.env, DOCKER_HOST: `unix://${this.daemon.socketPath}`, DOCKER_CONFIG: join(this.work, 'docker-config') };
+    // DOCKER_BUILDKIT=0: `docker build` uses the classic builder, which speaks POST /build.
+    return { ...process.env, DOCKER_HOST: `unix://${this.daemon.socketPath}`, DOCKER_CONFIG: join(this.work, 'docker-config'), DOCKER_BUILDKIT: '0' };
   }
 
   /** Runs the docker CLI (bounded at 120 s). */

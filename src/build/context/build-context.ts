@@ -37,7 +37,7 @@ export class BuildContext {
   ) {}
 
   static async fromDirectory(dir: string): Promise<BuildContext> {
-    return new BuildContext(dir, await readIgnore(dir), undefined);
+    return new BuildContext(dir, await DockerIgnore.read(dir), undefined);
   }
 
   /** Reads a (plain, gzip or zstd) tar; its files go under `tmpDir` when needed; `close` removes them. */
@@ -50,7 +50,7 @@ export class BuildContext {
       const dir = join(owned, 'fs');
       const ignoreFile = read.tree?.lstat(read.tree.resolve('.dockerignore'));
       const ignore = read.tree === undefined
-        ? await readIgnore(dir)
+        ? await DockerIgnore.read(dir)
         : ignoreFile?.type === 'file' && ignoreFile.content !== undefined ? DockerIgnore.parse(ignoreFile.content.toString('utf8')) : DockerIgnore.empty();
       return new BuildContext(dir, ignore, state);
     } catch (err) {
@@ -168,15 +168,6 @@ export class BuildContext {
       visit(path);
       if (depth > 1 && (await entry.isDirectory())) await this.walk(path, depth - 1, visit);
     }
-  }
-}
-
-async function readIgnore(dir: string): Promise<DockerIgnore> {
-  try {
-    return DockerIgnore.parse(await readFile(join(dir, '.dockerignore'), 'utf8'));
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return DockerIgnore.empty();
-    throw err;
   }
 }
 

@@ -3,6 +3,9 @@
  * skipped), `!` makes an exception, the LAST pattern that matches decides, and a pattern that
  * matches a directory excludes everything below it (unless a later exception matches the path).
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errnoCode } from '../../base/errors.js';
 import { cleanPattern, compilePattern } from './path-pattern.js';
 
 interface IgnoreRule {
@@ -25,6 +28,16 @@ export class DockerIgnore {
       rules.push({ regex: compilePattern(pattern), exception, pattern });
     }
     return new DockerIgnore(rules);
+  }
+
+  /** The `.dockerignore` of a context directory; none there matches nothing. */
+  static async read(dir: string): Promise<DockerIgnore> {
+    try {
+      return DockerIgnore.parse(await readFile(join(dir, '.dockerignore'), 'utf8'));
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return DockerIgnore.empty();
+      throw err;
+    }
   }
 
   static empty(): DockerIgnore {

@@ -4,22 +4,13 @@
  * Dockerfile from outside the context under a generated name.
  */
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pack as tarPack, type Pack } from 'tar-stream';
-import { errnoCode, errors } from '../../base/errors.js';
+import { errors } from '../../base/errors.js';
 import { DockerIgnore } from '../../build/context/dockerignore.js';
-
-async function readIgnore(dir: string): Promise<DockerIgnore> {
-  try {
-    return DockerIgnore.parse(await readFile(join(dir, '.dockerignore'), 'utf8'));
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return DockerIgnore.empty();
-    throw err;
-  }
-}
 
 function addEntry(pack: Pack, header: Parameters<Pack['entry']>[0]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -50,7 +41,7 @@ async function walk(pack: Pack, root: string, dir: string, ignore: DockerIgnore,
 export async function packContext(dir: string, dockerfile: string, extra?: { name: string; content: Buffer }): Promise<Readable> {
   const info = await lstat(dir).catch(() => undefined);
   if (info?.isDirectory() !== true) throw errors.invalidArgument('bad-context', `unable to prepare context: path "${dir}" not found or not a directory`);
-  const ignore = await readIgnore(dir);
+  const ignore = await DockerIgnore.read(dir);
   const pack = tarPack();
   const keep = new Set([dockerfile, '.dockerignore']);
   (async () => {

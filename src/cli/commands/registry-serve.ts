@@ -3,6 +3,7 @@ import { humanSize } from '../format.js';
 import { goDurationMs } from '../time-arg.js';
 import { printJson } from '../context.js';
 import type { RegistryGcFlags, RegistryServeFlags } from './registry-commands.js';
+import { untilStopSignal } from '../../base/stop-signal.js';
 
 export const DEFAULT_REGISTRY_ROOT = '/var/lib/berth-registry';
 
@@ -31,15 +32,7 @@ export async function serveRegistry(flags: RegistryServeFlags): Promise<void> {
     ...(flags.proxyConfig !== undefined && { proxyConfig: flags.proxyConfig }),
   });
   process.stderr.write(`berth registry: serving ${registry.url} (state ${flags.root ?? DEFAULT_REGISTRY_ROOT})\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await untilStopSignal();
   await registry.close();
   process.stderr.write('berth registry: stopped\n');
 }

@@ -8,13 +8,8 @@ import { EngineFixture, skipReason } from './engine-fixture.js';
 describe('volume, network and commit events', { skip: skipReason() }, () => {
   let f: EngineFixture;
   before(async () => { f = await EngineFixture.create(); });
-  after(async () => {
-    try {
-      for (const n of f.engine.network.list()) if (n.name !== 'bridge') await f.engine.network.remove(n.id).catch(() => undefined);
-    } finally {
-      await f.cleanup();
-    }
-  });
+  // The fixture's cleanup removes the containers and networks the tests leave.
+  after(async () => { await f.cleanup(); });
 
   const eventsAfter = (seq: number): string[] =>
     f.engine.eventLog.read({ afterSeq: seq }).filter((e) => e.type !== 'image').map((e) => `${e.type} ${e.action} ${e.actor.attributes.name ?? ''}`.trim());

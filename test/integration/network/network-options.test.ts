@@ -13,14 +13,8 @@ const sh = (command: string, args: string[]): string => execFileSync(command, ar
 describe('bridge network options', { skip: skipReason() }, () => {
   let f: EngineFixture;
   before(async () => { f = await EngineFixture.create(); });
-  after(async () => {
-    try {
-      for (const record of f.engine.list()) await f.engine.remove(record.id, { force: true });
-      for (const n of f.engine.network.list()) await f.engine.network.remove(n.id).catch(() => undefined);
-    } finally {
-      await f.cleanup();
-    }
-  });
+  // The fixture's cleanup removes the containers and networks the tests leave.
+  after(async () => { await f.cleanup(); });
 
   test('mtu and a net.* sysctl reach the container\'s namespace', async () => {
     await f.engine.network.create({ name: 'tuned', options: { 'com.docker.network.driver.mtu': '1400', 'berth.sysctl.net.core.somaxconn': '321' } });

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { isBerthError } from '../../../src/base/errors.js';
 import { connectNetwork } from '../../../src/engine/network-connect.js';
 import { cniNetworkName } from '../../../src/network/cni-config.js';
-import { HOST_BINDING_OPTION } from '../../../src/network/container-attachments.js';
+import { HOST_BINDING_OPTION } from '../../../src/network/network-options.js';
 import { chooseSubnet, routeDestinations } from '../../../src/network/subnet-choice.js';
 import { EngineFixture, eventually, skipReason } from '../engine/engine-fixture.js';
 import { networkLeftovers, runOn, startOn, WEB_CMD } from './network-fixture.js';
@@ -43,14 +43,8 @@ describe('static addresses and exposed ports', { skip: skipReason() }, () => {
     prefix = subnet.replace(/\.0\/24$/, '.');
     await f.engine.network.create({ name: 'fixed', subnet });
   });
-  after(async () => {
-    try {
-      for (const record of f.engine.list()) await f.engine.remove(record.id, { force: true });
-      for (const n of f.engine.network.list()) await f.engine.network.remove(n.id).catch(() => undefined);
-    } finally {
-      await f.cleanup();
-    }
-  });
+  // The fixture's cleanup removes the containers and networks the tests leave.
+  after(async () => { await f.cleanup(); });
 
   test('a container with --ip gets exactly that address and is reachable at it; --mac-address shows in ip link', async () => {
     const ip = `${prefix}77`;
