@@ -25,17 +25,16 @@ export interface RegistryAppOptions {
 
 const API_VERSION = 'registry/2.0';
 
-/** The scopes a request needs: pull to read, push to write (any upload call), delete to delete; a mount also pulls its source. */
-export function scopesFor(route: RegistryRoute, method: string, query: RouteCall['query']): Scope[] {
+/**
+ * The scopes a request needs: pull to read, push to write (any upload call), delete to delete.
+ * A mount's source is not among them: a source the caller may not pull is not refused but
+ * ignored (the mount becomes an ordinary upload, as the distribution spec allows).
+ */
+export function scopesFor(route: RegistryRoute, method: string): Scope[] {
   if (route.family === 'base') return [];
   if (route.family === 'catalog') return [{ type: 'registry', name: 'catalog', actions: ['*'] }];
   const action = route.family === 'upload' ? 'push' : method === 'GET' || method === 'HEAD' ? 'pull' : method === 'DELETE' ? 'delete' : 'push';
-  const scopes: Scope[] = [{ type: 'repository', name: route.name, actions: action === 'push' ? ['pull', 'push'] : [action] }];
-  const from = queryValue(query, 'from');
-  if (route.family === 'upload' && method === 'POST' && from !== undefined && queryValue(query, 'mount') !== undefined && from !== route.name) {
-    scopes.push({ type: 'repository', name: from, actions: ['pull'] });
-  }
-  return scopes;
+  return [{ type: 'repository', name: route.name, actions: action === 'push' ? ['pull', 'push'] : [action] }];
 }
 
 /**
@@ -94,8 +93,8 @@ export function buildRegistryApp(options: RegistryAppOptions): FastifyInstance {
         return;
       }
       const query = request.query as RouteCall['query'];
-      const account = await options.auth.authorize({ authorization: request.headers.authorization, origin: originOf(request) }, scopesFor(route, request.method, query));
-      await (handler as RouteHandler<RegistryRoute>)({ request, reply, route, account, query });
+      const grant = await options.auth.authorize({ authorization: request.headers.authorization, origin: originOf(request) }, scopesFor(route, request.method));
+      await (handler as RouteHandler<RegistryRoute>)({ request, reply, route, account: grant.account, mayPull: grant.mayPull, query });
     },
   });
   app.get('/v2', async (_request, reply) => reply.redirect('/v2/', 301));

@@ -68,11 +68,11 @@ export async function pushImage(text: string, options: PushOptions, deps: PushDe
     }
     const path = deps.content.path(blob.digest);
     const report = byteReporter(isLayer ? options.onProgress : undefined, 'Pushing', id, blob.size);
-    const how = await uploadBlob(client, repository, {
+    const outcome = await uploadBlob(client, repository, {
       digest: blob.digest, size: blob.size,
       open: (range) => createReadStream(path, range === undefined ? {} : { start: range.start, end: range.end }),
     }, { mountFrom, ...(options.chunkSize !== undefined && { chunkSize: options.chunkSize }), onProgress: report });
-    if (isLayer) say({ status: how === 'mounted' ? `Mounted from ${mountFrom.join(', ')}` : 'Pushed', id });
+    if (isLayer) say({ status: outcome.how === 'mounted' ? `Mounted from ${outcome.from}` : 'Pushed', id });
   });
   await putManifest(client, repository, image.manifestDigest, image.manifestMediaType, manifestBytes);
   await putManifest(client, repository, tag, image.manifestMediaType, manifestBytes);

@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import { digestOf, isDigest, type Digest } from '../../base/digest.js';
 import { z } from 'zod';
-import { errors } from '../../base/errors.js';
+import { errors, isBerthError } from '../../base/errors.js';
 import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES } from '../../oci/media-types.js';
 import { pullScope, pushScope, type RegistryClient } from './registry-client.js';
 import { readBody, type HttpAnswer } from './registry-http.js';
@@ -101,22 +101,56 @@ function withDigest(client: RegistryClient, location: string, digest: Digest): s
   return `${url.pathname}${url.search}`;
 }
 
-/** Uploads a blob (after a mount attempt); resolves `mounted` or `uploaded`. */
-export async function uploadBlob(client: RegistryClient, repository: string, blob: BlobSource, options: UploadOptions = {}): Promise<'mounted' | 'uploaded'> {
-  const what = `upload of ${blob.digest}`;
-  const path = (location: string): string => { const url = client.url(location); return `${url.pathname}${url.search}`; };
+/** How a blob reached the repository: mounted from another one of the registry, or uploaded. */
+export type UploadOutcome = { how: 'mounted'; from: string } | { how: 'uploaded' };
+
+/**
+ * Tries a cross-repository mount from each candidate in turn. Resolves the repository the blob
+ * was mounted from, or the location of the upload session the last refused mount opened (or
+ * none). Whatever a registry answers to a mount (202, 403, 404, …) only means "upload it": no
+ * refusal of a mount fails the push.
+ */
+async function tryMounts(client: RegistryClient, repository: string, digest: Digest, candidates: readonly string[]): Promise<{ from: string } | { location: string | undefined }> {
+  const what = `mount of ${digest}`;
+  const sources = candidates.filter((from) => from !== repository);
   let location: string | undefined;
-  for (const from of options.mountFrom ?? []) {
-    if (from === repository) continue;
-    const answer = await client.send({
-      method: 'POST', path: `/v2/${repository}/blobs/uploads/?mount=${blob.digest}&from=${encodeURIComponent(from)}`,
-      scopes: [pushScope(repository), pullScope(from)], body: Buffer.alloc(0), what,
-    });
+  for (const [index, from] of sources.entries()) {
+    let answer: HttpAnswer;
+    try {
+      answer = await client.send({
+        method: 'POST', path: `/v2/${repository}/blobs/uploads/?mount=${digest}&from=${encodeURIComponent(from)}`,
+        scopes: [pushScope(repository), pullScope(from)], body: Buffer.alloc(0), what,
+      });
+    } catch (err) {
+      if (isBerthError(err, 'unavailable')) throw err;
+      continue; // refused (403, 404, …): try the next candidate, then upload
+    }
     answer.body.resume();
-    if (answer.status === 201) return 'mounted';
-    location = locationOf(answer, what); // 202: the registry started a normal upload instead
-    break;
+    if (answer.status === 201) return { from };
+    const opened = headerText(answer.headers.location);
+    if (opened === undefined || opened === '') continue;
+    if (index === sources.length - 1) {
+      location = opened; // 202: the registry started an ordinary upload instead; use it
+      break;
+    }
+    const cancel = await client.send({ method: 'DELETE', path: pathOf(client, opened), scopes: [pushScope(repository)], what, expect: [404] }).catch(() => undefined);
+    cancel?.body.resume();
   }
+  return { location };
+}
+
+function pathOf(client: RegistryClient, location: string): string {
+  const url = client.url(location);
+  return `${url.pathname}${url.search}`;
+}
+
+/** Uploads a blob (after a mount attempt from `mountFrom`); resolves how it got there. */
+export async function uploadBlob(client: RegistryClient, repository: string, blob: BlobSource, options: UploadOptions = {}): Promise<UploadOutcome> {
+  const what = `upload of ${blob.digest}`;
+  const path = (location: string): string => pathOf(client, location);
+  const mounted = await tryMounts(client, repository, blob.digest, options.mountFrom ?? []);
+  if ('from' in mounted) return { how: 'mounted', from: mounted.from };
+  let location = mounted.location;
   if (location === undefined) {
     const answer = await client.send({ method: 'POST', path: `/v2/${repository}/blobs/uploads/`, scopes: [pushScope(repository)], body: Buffer.alloc(0), what });
     answer.body.resume();
@@ -137,7 +171,7 @@ export async function uploadBlob(client: RegistryClient, repository: string, blo
     }
     const done = await client.send({ method: 'PUT', path: withDigest(client, location, blob.digest), scopes: [pushScope(repository)], body: Buffer.alloc(0), what });
     done.body.resume();
-    return 'uploaded';
+    return { how: 'uploaded' };
   }
   const done = await client.send({
     method: 'PUT', path: withDigest(client, location, blob.digest), scopes: [pushScope(repository)], what,
@@ -146,7 +180,7 @@ export async function uploadBlob(client: RegistryClient, repository: string, blo
   });
   done.body.resume();
   options.onProgress?.(blob.size);
-  return 'uploaded';
+  return { how: 'uploaded' };
 }
 
 /** PUTs a manifest or index under a tag or its digest. */

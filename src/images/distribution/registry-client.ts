@@ -8,7 +8,7 @@
 import type { Readable } from 'node:stream';
 import { BerthError, errors, isBerthError } from '../../base/errors.js';
 import { parseChallenges, type AuthChallenge } from './auth-challenge.js';
-import { RegistryAuth } from './registry-auth.js';
+import { basicHeader, RegistryAuth } from './registry-auth.js';
 import type { RegistryCredentials } from './registry-credentials.js';
 import { resolveEndpoint, type RegistryEndpoint } from './registry-endpoint.js';
 import { registryError } from './registry-errors.js';
@@ -95,18 +95,22 @@ export class RegistryClient {
   }
 
   /**
-   * Checks the credentials (login): a registry without auth accepts anything; Basic registries are
-   * asked `GET /v2/` with them; Bearer ones for a token. Wrong ones reject with unauthenticated.
+   * Checks the credentials (login): Bearer registries are asked for a token; all others are asked
+   * `GET /v2/` with Basic credentials, also when `/v2/` answers anonymous callers (a registry with
+   * anonymous pull still checks credentials that are sent; one without auth ignores them).
+   * Wrong ones reject with unauthenticated.
    */
   async checkCredentials(): Promise<void> {
     await this.ping();
     const challenge = this.challenge;
-    if (challenge === undefined) return;
-    if (challenge.scheme === 'bearer') {
+    if (challenge?.scheme === 'bearer') {
       await this.auth.fetchToken(challenge, []);
       return;
     }
-    const answer = await this.send({ method: 'GET', path: '/v2/', scopes: [], what: 'login', expect: [200, 401] });
+    const credentials = this.options.credentials;
+    if (challenge === undefined && credentials === undefined) return;
+    const headers: Record<string, string> = challenge === undefined && credentials !== undefined ? { Authorization: basicHeader(credentials) } : {};
+    const answer = await this.send({ method: 'GET', path: '/v2/', scopes: [], headers, what: 'login', expect: [200, 401] });
     answer.body.resume();
     if (answer.status === 401) throw new BerthError('unauthenticated', 'registry-login-failed', `${this.endpoint.domain}: unauthorized: incorrect username or password`);
   }

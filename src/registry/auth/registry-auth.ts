@@ -26,6 +26,13 @@ export interface AuthRequest {
 
 export type AuthMode = 'none' | 'basic' | 'token';
 
+/** Who a request is from, and what else it may read than the scopes it was checked for. */
+export interface Grant {
+  account: Account;
+  /** Whether the caller may pull `repository` (a cross-repository mount's source must pass this). */
+  mayPull: (repository: string) => boolean;
+}
+
 /** The token the `/token` endpoint answers. */
 export interface IssuedToken {
   token: string;
@@ -65,12 +72,19 @@ export class RegistryAuth {
 
   /**
    * Checks that the request may take every scope in `needs` (empty: only that the caller is
-   * someone allowed in at all, as `/v2/` asks). Returns the account (undefined: anonymous).
+   * someone allowed in at all, as `/v2/` asks). Returns the account (undefined: anonymous) and
+   * what else it may pull: under Basic, what the rules allow the account; under a token, what
+   * the token grants (never more than the rules allowed when it was issued).
    */
-  async authorize(request: AuthRequest, needs: readonly Scope[]): Promise<Account> {
-    if (this.mode === 'none' || !this.config) return undefined;
-    if (this.mode === 'basic') return this.authorizeBasic(request, needs, this.config);
-    return this.authorizeBearer(request, needs);
+  async authorize(request: AuthRequest, needs: readonly Scope[]): Promise<Grant> {
+    const config = this.config;
+    if (this.mode === 'none' || !config) return { account: undefined, mayPull: () => true };
+    if (this.mode === 'basic') {
+      const account = await this.authorizeBasic(request, needs, config);
+      return { account, mayPull: (repository) => isAllowed(config, account, repository, ['pull']) };
+    }
+    const { account, access } = this.authorizeBearer(request, needs);
+    return { account, mayPull: (repository) => scopeCovers(access, { type: 'repository', name: repository, actions: ['pull'] }) };
   }
 
   /** The account whose Basic credentials the header carries; 401 for wrong ones, undefined for none. */
@@ -126,9 +140,9 @@ export class RegistryAuth {
     return account;
   }
 
-  private authorizeBearer(request: AuthRequest, needs: readonly Scope[]): Account {
+  private authorizeBearer(request: AuthRequest, needs: readonly Scope[]): { account: Account; access: readonly Scope[] } {
     const signer = this.signer;
-    if (!signer) return undefined;
+    if (!signer) return { account: undefined, access: [] };
     const scope = needs.map(formatScope).join(' ');
     const challenge = `Bearer realm="${request.origin}/token",service="${signer.service}"${scope === '' ? '' : `,scope="${scope}"`}`;
     const match = /^Bearer\s+(\S+)$/i.exec(request.authorization ?? '');
@@ -143,6 +157,6 @@ export class RegistryAuth {
       }
       throw new ChallengeError('insufficient scope', `${challenge},error="insufficient_scope"`);
     }
-    return claims.sub === '' ? undefined : claims.sub;
+    return { account: claims.sub === '' ? undefined : claims.sub, access: claims.access };
   }
 }

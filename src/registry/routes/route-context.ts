@@ -20,6 +20,8 @@ export interface RouteCall<R extends RegistryRoute = RegistryRoute> {
   reply: FastifyReply;
   route: R;
   account: Account;
+  /** Whether the caller may pull another repository than the one the route names. */
+  mayPull: (repository: string) => boolean;
   query: Record<string, string | string[] | undefined>;
 }
 

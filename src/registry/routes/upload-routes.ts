@@ -20,7 +20,8 @@ export function bodyOf(request: FastifyRequest): Readable | undefined {
 
 /**
  * Blob uploads: `POST …/blobs/uploads/` (a session; `?digest=` monolithic; `?mount=&from=`
- * cross-repository mount, automatic when `from` is absent and the blob exists), `PATCH` chunks
+ * cross-repository mount, from any repository the caller may pull when `from` is absent; a
+ * mount that cannot be done starts an ordinary upload session), `PATCH` chunks
  * (with or without Content-Range), `PUT ?digest=` to complete, `GET` status, `DELETE` cancel.
  */
 export function uploadRoutes(context: RouteContext): FamilyHandlers<'upload'> {
@@ -57,9 +58,11 @@ export function uploadRoutes(context: RouteContext): FamilyHandlers<'upload'> {
       if (mount !== undefined) {
         const digest = parseBlobDigest(mount);
         const from = queryValue(call.query, 'from');
-        const source = from === undefined ? undefined : parseRepositoryName(from);
-        // With `from`, the caller was authorized to pull it; without, any repository's copy will do.
-        if ((source === undefined || storage.blobs.isLinked(source, digest)) && storage.blobs.mount(name, digest)) {
+        const wanted = from === undefined ? undefined : parseRepositoryName(from);
+        // Only from a repository the caller may pull (`from`, or without it any such one);
+        // otherwise the request goes on as an ordinary upload (202), never as a refusal.
+        const source = storage.blobs.mount(name, digest, (repository) => (wanted === undefined || repository === wanted) && call.mayPull(repository));
+        if (source !== undefined) {
           await created(call, name, digest);
           return;
         }

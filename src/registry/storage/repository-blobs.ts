@@ -74,20 +74,20 @@ export class RepositoryBlobs {
     return info;
   }
 
-  /** Links a blob that exists in the store to `repository` (cross-repository mount); false if absent. */
-  mount(repository: string, digest: Digest): boolean {
+  /**
+   * Cross-repository mount: links `digest` to `repository` from the first repository that links
+   * it and that `maySource` accepts (the caller's read rights). Returns that source, or undefined
+   * when no accepted repository holds the blob (nothing is written then).
+   */
+  mount(repository: string, digest: Digest, maySource: (source: string) => boolean): string | undefined {
     return this.db.transaction(() => {
-      if (!existsSync(this.content.path(digest))) return false;
-      const row = this.db.sqlite.prepare('SELECT size FROM repository_blobs WHERE digest = ? LIMIT 1').get(digest) as { size: number } | undefined;
-      if (!row) return false;
-      this.link(repository, digest, row.size);
-      return true;
+      if (!existsSync(this.content.path(digest))) return undefined;
+      const rows = this.db.sqlite.prepare('SELECT repository, size FROM repository_blobs WHERE digest = ? ORDER BY repository').all(digest) as { repository: string; size: number }[];
+      const source = rows.find((row) => maySource(row.repository));
+      if (!source) return undefined;
+      this.link(repository, digest, source.size);
+      return source.repository;
     });
-  }
-
-  /** Whether `repository` may mount `digest` from `from` (the source links it). */
-  isLinked(repository: string, digest: Digest): boolean {
-    return this.db.sqlite.prepare('SELECT 1 FROM repository_blobs WHERE repository = ? AND digest = ?').get(repository, digest) !== undefined;
   }
 
   /** Removes the link (DELETE of a blob); the bytes go at the next collection. False if absent. */
