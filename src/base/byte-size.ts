@@ -14,3 +14,16 @@ export function parseByteSize(text: string, field: string): number {
   if (!Number.isSafeInteger(value)) throw errors.invalidArgument('invalid-size', `${field}: size "${text}" is too large`);
   return value;
 }
+
+/** Decimal units like Docker: 4.26MB, 1.2GB. */
+export function humanSize(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = value >= 100 || unit === 0 ? 0 : value >= 10 ? 1 : 2;
+  return `${Number(value.toFixed(digits))}${units[unit] ?? ''}`;
+}

@@ -1,18 +1,7 @@
 /** Human output helpers: tables, sizes and relative times, as the docker CLI prints them. */
 import { humanDuration } from '../base/human-duration.js';
 
-/** Decimal units like Docker: 4.26MB, 1.2GB. */
-export function humanSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = value >= 100 || unit === 0 ? 0 : value >= 10 ? 1 : 2;
-  return `${Number(value.toFixed(digits))}${units[unit] ?? ''}`;
-}
+export { humanSize } from '../base/byte-size.js';
 
 /** "3 minutes ago", "2 days ago", "About an hour ago". */
 export function relativeTime(then: Date, now: Date): string {

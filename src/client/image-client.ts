@@ -100,9 +100,9 @@ export class ImageClient {
     return this.api.json<ImageDeleteItem[]>('DELETE', `/images/${imagePath(name)}`, { query: { force: force ? true : undefined } });
   }
 
-  /** Loads a docker-archive / OCI archive streamed from `archive`. */
-  async load(archive: Readable): Promise<JsonMessage[]> {
-    return parseJsonMessages((await this.api.call('POST', '/images/load', { upload: archive })).body);
+  /** Loads a docker-archive / OCI archive streamed from `archive`; `repository` names bare-tag OCI entries. */
+  async load(archive: Readable, repository?: string): Promise<JsonMessage[]> {
+    return parseJsonMessages((await this.api.call('POST', '/images/load', { upload: archive, query: { name: repository } })).body);
   }
 
   /** A docker-archive of `names`, streaming (the caller pipes or destroys it). */

@@ -8,7 +8,7 @@ import { openLayerStream } from '../snapshots/decompress.js';
 import type { ArchiveSource } from './archive/archive-source.js';
 import { DirectoryArchiveSource } from './archive/directory-archive-source.js';
 import { readDockerArchive } from './archive/docker-archive-reader.js';
-import { readOciLayout } from './archive/oci-layout-reader.js';
+import { readOciLayout, type OciLayoutOptions } from './archive/oci-layout-reader.js';
 import { TarArchiveSource } from './archive/tar-archive-source.js';
 import type { ImageRecord } from './image-record.js';
 import type { ImageWriter } from './image-writer.js';
@@ -22,7 +22,7 @@ export type LoadInput = { path: string } | { stream: Readable };
  * from the content (manifest.json → docker-archive, else index.json → OCI layout). A failure
  * records nothing; blobs already written stay leased only until `session.close()`.
  */
-export async function loadImages(input: LoadInput, session: LoadSession, content: ContentStore, writer: ImageWriter): Promise<ImageRecord[]> {
+export async function loadImages(input: LoadInput, session: LoadSession, content: ContentStore, writer: ImageWriter, options: OciLayoutOptions = {}): Promise<ImageRecord[]> {
   let source: ArchiveSource;
   if ('path' in input && (await stat(input.path).catch(() => undefined))?.isDirectory()) {
     source = await new DirectoryArchiveSource(input.path, session).scan();
@@ -36,7 +36,7 @@ export async function loadImages(input: LoadInput, session: LoadSession, content
   failpoint('load-after-blobs');
   let candidates;
   if (source.has('manifest.json')) candidates = await readDockerArchive(source, session, content);
-  else if (source.has('index.json')) candidates = await readOciLayout(source);
+  else if (source.has('index.json')) candidates = await readOciLayout(source, options);
   else throw errors.invalidArgument('unknown-archive-format', 'not an image archive: found neither manifest.json (docker-archive) nor index.json (OCI layout)');
   if (candidates.length === 0) throw errors.invalidArgument('empty-archive', 'the archive holds no image');
   const prepared = [];

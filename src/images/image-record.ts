@@ -17,11 +17,15 @@ export interface ImageRecord {
   loadedAt: string;
   /** Normalized names (docker.io/library/busybox:latest), sorted. */
   names: string[];
+  /** Normalized `repository@digest` references it was pulled by or pushed as, sorted. */
+  repoDigests: string[];
 }
 
 /** What a writer hands the store to record a new image (or new names for a known one). */
-export interface NewImage extends Omit<ImageRecord, 'names' | 'loadedAt'> {
+export interface NewImage extends Omit<ImageRecord, 'names' | 'loadedAt' | 'repoDigests'> {
   /** Every blob the image keeps alive: manifest, config, layers, index. */
   blobs: Digest[];
   names: string[];
+  /** `repository@digest` references to add (a pull records the digest it fetched). */
+  repoDigests?: string[];
 }

@@ -11,7 +11,7 @@ import { ContentStore } from '../store/content-store.js';
 import { Database } from '../store/database.js';
 import { LeaseManager } from '../store/leases.js';
 import { parseJson } from '../oci/parse-json.js';
-import { formatReference, parseReference, parseTaggedReference } from '../oci/reference.js';
+import { formatReference, parseReference, parseTaggedReference, repositoryName } from '../oci/reference.js';
 import { imageConfigSchema, type ImageConfig } from '../oci/schemas.js';
 import { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
 import { UnpackPool } from '../snapshots/unpack-pool.js';
@@ -19,6 +19,7 @@ import { diffDirectory } from '../snapshots/layer-differ.js';
 import { chainIds } from './chain-id.js';
 import { GarbageCollector, type CollectResult } from './garbage-collector.js';
 import { loadImages, type LoadInput } from './image-loader.js';
+import type { OciLayoutOptions } from './archive/oci-layout-reader.js';
 import type { ImageRecord } from './image-record.js';
 import { saveArchive, saveDirectory, type SaveFormat, type SaveItem } from './image-saver.js';
 import { ImageEvents } from './image-events.js';
@@ -138,8 +139,10 @@ export class ImageService {
     return result;
   }
 
-  async load(input: LoadInput): Promise<ImageRecord[]> {
-    const loaded = await this.withSession((session) => loadImages(input, session, this.content, this.writer));
+  /** Loads the images of an archive; `options.repository` names OCI entries tagged only by a bare tag. */
+  async load(input: LoadInput, options: OciLayoutOptions = {}): Promise<ImageRecord[]> {
+    if (options.repository !== undefined) options = { ...options, repository: parseRepositoryOption(options.repository) };
+    const loaded = await this.withSession((session) => loadImages(input, session, this.content, this.writer, options));
     for (const image of loaded) this.events.emit('load', image.id, image.names[0]);
     return loaded;
   }
@@ -167,6 +170,8 @@ export class ImageService {
   /** Pushes a local image to the registry its name names (see distribution/image-pusher.ts). */
   async push(reference: string, options: PushOptions = {}): Promise<PushResult> {
     const result = await pushImage(reference, options, { content: this.content, images: this.images });
+    // As Docker: the image is now known in that repository by the digest pushed.
+    this.images.addRepoDigest(this.images.resolve(result.name).id, `${repositoryName(parseReference(result.name))}@${result.digest}`);
     this.events.emit('push', reference, reference);
     return result;
   }
@@ -315,4 +320,16 @@ function normalizedName(ref: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A repository name for `load --name`: normalized, without a tag or digest. */
+function parseRepositoryOption(text: string): string {
+  let ref;
+  try {
+    ref = parseReference(text);
+  } catch (cause) {
+    throw errors.invalidArgument('invalid-repository', `--name: "${text}" is not a repository name`, { cause });
+  }
+  if (ref.digest !== undefined || /:[^/]*$/.test(text)) throw errors.invalidArgument('invalid-repository', `--name: "${text}" must be a repository without a tag or digest`);
+  return repositoryName(ref);
 }

@@ -40,13 +40,27 @@ export class ImageStore {
     }[];
     const byImage = new Map<string, string[]>();
     for (const { name, image_id } of names) byImage.set(image_id, [...(byImage.get(image_id) ?? []), name]);
-    return rows.map((row) => toRecord(row, byImage.get(row.id) ?? []));
+    const digests = this.db.sqlite.prepare('SELECT reference, image_id FROM image_repo_digests ORDER BY reference').all() as { reference: string; image_id: string }[];
+    const digestsByImage = new Map<string, string[]>();
+    for (const { reference, image_id } of digests) digestsByImage.set(image_id, [...(digestsByImage.get(image_id) ?? []), reference]);
+    return rows.map((row) => toRecord(row, byImage.get(row.id) ?? [], digestsByImage.get(row.id) ?? []));
   }
 
   /** By id or name; undefined if none. */
   find(id: Digest): ImageRecord | undefined {
     const row = this.db.sqlite.prepare('SELECT * FROM images WHERE id = ?').get(id) as ImageRow | undefined;
-    return row ? toRecord(row, this.namesOf(id)) : undefined;
+    return row ? toRecord(row, this.namesOf(id), this.repoDigestsOf(id)) : undefined;
+  }
+
+  private repoDigestsOf(id: string): string[] {
+    return (this.db.sqlite.prepare('SELECT reference FROM image_repo_digests WHERE image_id = ? ORDER BY reference').all(id) as { reference: string }[]).map(
+      (row) => row.reference,
+    );
+  }
+
+  /** Records that image `id` is `reference` (`repository@digest`) in a registry, e.g. after a push. */
+  addRepoDigest(id: Digest, reference: string): void {
+    this.db.sqlite.prepare('INSERT OR IGNORE INTO image_repo_digests (image_id, reference) VALUES (?, ?)').run(id, reference);
   }
 
   namesOf(id: string): string[] {
@@ -100,6 +114,7 @@ export class ImageStore {
           image.variant, image.topChainId, image.size, image.createdAt, now);
       const addBlob = this.db.sqlite.prepare('INSERT OR IGNORE INTO image_blobs (image_id, digest) VALUES (?, ?)');
       for (const digest of image.blobs) addBlob.run(image.id, digest);
+      for (const reference of image.repoDigests ?? []) this.addRepoDigest(image.id, reference);
       for (const name of image.names) {
         const previous = this.setName(name, image.id, now);
         if (previous !== undefined) movedFrom.set(name, previous);
@@ -141,7 +156,7 @@ function notFound(text: string): never {
   throw errors.notFound('image-not-found', `No such image: ${text}`);
 }
 
-function toRecord(row: ImageRow, names: string[]): ImageRecord {
+function toRecord(row: ImageRow, names: string[], repoDigests: string[]): ImageRecord {
   return {
     id: row.id as Digest,
     manifestDigest: row.manifest_digest as Digest,
@@ -155,5 +170,6 @@ function toRecord(row: ImageRow, names: string[]): ImageRecord {
     createdAt: row.created_at,
     loadedAt: row.loaded_at,
     names,
+    repoDigests,
   };
 }

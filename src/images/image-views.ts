@@ -7,7 +7,7 @@ export function inspectView(image: ImageRecord, config: ImageConfig, layerDirs: 
   return {
     Id: image.id,
     RepoTags: image.names.map(familiarName),
-    RepoDigests: [],
+    RepoDigests: image.repoDigests.map(familiarName),
     Parent: '',
     Comment: config.history?.at(-1)?.comment ?? '',
     Created: image.createdAt,

@@ -21,6 +21,8 @@ export interface ImageCandidate {
   names: string[];
   /** Other blobs to keep with the image (an index it was selected from). */
   extraBlobs?: Digest[];
+  /** `repository@digest` references the image is known by in a registry (a pull's). */
+  repoDigests?: string[];
 }
 
 export interface ImageWriterOptions {
@@ -111,6 +113,7 @@ export class ImageWriter {
       createdAt: config.created ?? new Date(0).toISOString(),
       blobs,
       names: candidate.names,
+      ...(candidate.repoDigests !== undefined && { repoDigests: candidate.repoDigests }),
     };
   }
 }

@@ -8,6 +8,7 @@ import { parseJson } from '../oci/parse-json.js';
 import { z } from 'zod';
 import { AUTHENTICATED_ALL, loadAccessConfig } from './auth/access-config.js';
 import { TokenSigner } from './auth/bearer-token.js';
+import { describeCollection } from './gc/registry-collector.js';
 import { PasswordFile } from './auth/htpasswd.js';
 import { RegistryAuth, type AuthMode } from './auth/registry-auth.js';
 import { PullThroughCache, upstreamSchema } from './proxy/pull-through-cache.js';
@@ -32,6 +33,8 @@ export interface RegistryServerOptions {
   gcGraceMs?: number;
   uploadTtlMs?: number;
   clock?: Clock;
+  /** Where the server's log lines go (default: stderr): each collection and what it removed. */
+  log?: (line: string) => void;
 }
 
 /** A running registry server. */
@@ -97,16 +100,19 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
   await app.listen({ host, port });
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  const log = options.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, work: () => Promise<unknown>): void => {
     if (ms <= 0) return;
-    const timer = setInterval(() => { void work().catch((err: unknown) => { process.stderr.write(`registry: ${String(err)}\n`); }); }, ms);
+    const timer = setInterval(() => { void work().catch((err: unknown) => { log(`registry: ${String(err)}`); }); }, ms);
     timer.unref();
     timers.push(timer);
   };
   every(options.gcIntervalMs ?? 0, async () => {
+    const started = Date.now();
     const result = await storage.collector.collect();
     metrics.collected(result.manifestsRemoved, result.blobsRemoved);
+    log(`registry: garbage collection ${describeCollection(result)} in ${Date.now() - started} ms`);
   });
   every(Math.min(storage.uploads.ttlMs, 600_000), () => storage.uploads.expire());
   return {
@@ -119,3 +125,4 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
     },
   };
 }
+

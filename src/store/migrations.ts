@@ -149,4 +149,13 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE networks ADD COLUMN ip_range TEXT NOT NULL DEFAULT '';
   `,
+  // image_repo_digests: `repository@digest` references an image is known by in a registry (what a
+  // pull by tag fetched, what a push wrote), shown as RepoDigests as Docker does.
+  `
+  CREATE TABLE image_repo_digests (
+    image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    reference TEXT NOT NULL,             -- normalized: registry.lan:5000/team/app@sha256:…
+    PRIMARY KEY (image_id, reference)
+  );
+  `,
 ];

@@ -76,6 +76,7 @@ export async function inspectImage<T = InspectedImage>(root: string, ref: string
 export interface InspectedImage {
   Id: string;
   RepoTags: string[];
+  RepoDigests: string[];
   Comment: string;
   Config: { Cmd?: string[]; Env?: string[] };
   GraphDriver: { Data: { LowerDir: string; UpperDir: string } };

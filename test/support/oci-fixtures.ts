@@ -55,6 +55,8 @@ function compress(tar: Buffer, compression: 'gzip' | 'zstd' | 'none'): Buffer {
 
 export interface FixtureImage {
   name?: string;
+  /** Only `org.opencontainers.image.ref.name` (e.g. a bare tag), when there is no `name`. */
+  refName?: string;
   layers: FixtureLayer[];
   cmd?: string[];
 }
@@ -88,6 +90,7 @@ export async function writeOciLayout(dir: string, images: FixtureImage[]): Promi
     manifests.push({
       mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest,
       ...(image.name !== undefined && { annotations: { 'io.containerd.image.name': image.name, 'org.opencontainers.image.ref.name': 'latest' } }),
+      ...(image.name === undefined && image.refName !== undefined && { annotations: { 'org.opencontainers.image.ref.name': image.refName } }),
     });
   }
   await writeFile(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));

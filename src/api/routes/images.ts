@@ -15,7 +15,7 @@ export function listView(image: ImageRecord): Record<string, unknown> {
     Id: image.id,
     ParentId: '',
     RepoTags: image.names.map(familiarName),
-    RepoDigests: [],
+    RepoDigests: image.repoDigests.map(familiarName),
     Created: Math.floor(Date.parse(image.createdAt) / 1000),
     Size: image.size,
     SharedSize: -1,
@@ -95,8 +95,11 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, registry
   });
 
   app.post('/images/load', async (request: Request, reply) => {
-    const loaded = await images.load({ stream: request.body as Readable });
-    const lines = loaded.flatMap((image) => (image.names.length === 0 ? [`Loaded image ID: ${image.id}`] : image.names.map((n) => `Loaded image: ${familiarName(n)}`)));
+    // `name` (berth): the repository that OCI entries named only by a bare tag are tags of.
+    const repository = queryString(request.query, 'name');
+    const notes: string[] = [];
+    const loaded = await images.load({ stream: request.body as Readable }, { ...(repository !== undefined && repository !== '' && { repository }), onNote: (note) => notes.push(note) });
+    const lines = [...notes, ...loaded.flatMap((image) => (image.names.length === 0 ? [`Loaded image ID: ${image.id}`] : image.names.map((n) => `Loaded image: ${familiarName(n)}`)))];
     return sendJsonMessages(reply, lines.map((line) => ({ stream: `${line}\n` })));
   });
 

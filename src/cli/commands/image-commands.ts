@@ -21,7 +21,7 @@ export interface ImageCommands {
   history(globals: GlobalOptions, ref: string, flags: ImageHistoryFlags): Promise<void>;
   tag(globals: GlobalOptions, source: string, target: string): Promise<void>;
   remove(globals: GlobalOptions, refs: string[], force: boolean): Promise<void>;
-  load(globals: GlobalOptions, input: string | undefined): Promise<void>;
+  load(globals: GlobalOptions, input: string | undefined, repository: string | undefined): Promise<void>;
   save(globals: GlobalOptions, refs: string[], flags: ImageSaveFlags): Promise<void>;
   import(globals: GlobalOptions, file: string, reference: string | undefined, flags: ImageImportFlags): Promise<void>;
   prune(globals: GlobalOptions, all: boolean): Promise<void>;
@@ -71,8 +71,11 @@ export const IMAGE_COMMAND: CommandSpec = {
     },
     {
       name: 'load', description: 'Load images from a docker-archive or OCI archive (tar, gzip/zstd tar; with --root also an OCI layout directory)',
-      options: [{ flags: '-i, --input <path>', description: 'read from this file instead of stdin' }],
-      run: async ({ globals, options }) => { await (await imageCommands(globals)).load(globals, typeof options.input === 'string' ? options.input : undefined); },
+      options: [
+        { flags: '-i, --input <path>', description: 'read from this file instead of stdin' },
+        { flags: '--name <repository>', description: 'name OCI entries tagged only by a bare tag (ref.name "v1") REPOSITORY:v1' },
+      ],
+      run: async ({ globals, options }) => { await (await imageCommands(globals)).load(globals, typeof options.input === 'string' ? options.input : undefined, typeof options.name === 'string' ? options.name : undefined); },
     },
     {
       name: 'save', description: 'Save images to a tar archive (stdout by default) or an OCI layout directory', args: '<image...>',

@@ -62,12 +62,13 @@ export const localImageCommands: ImageCommands = {
     process.stdout.write(removalLines(items.map((item) => ('Untagged' in item ? { Untagged: familiarName(item.Untagged) } : item))));
   }),
 
-  load: async (globals, input) => {
+  load: async (globals, input, repository) => {
     if (input === undefined && process.stdin.isTTY) {
       throw errors.invalidArgument('no-input', 'requested load from stdin, but stdin is a terminal: use -i FILE or a pipe');
     }
     await withImages(globals, async (service) => {
-      announce(await service.load(input !== undefined ? { path: input } : { stream: process.stdin }));
+      const options = { ...(repository !== undefined && { repository }), onNote: (note: string) => process.stdout.write(`${note}\n`) };
+      announce(await service.load(input !== undefined ? { path: input } : { stream: process.stdin }, options));
     });
   },
 

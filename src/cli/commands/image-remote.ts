@@ -69,8 +69,8 @@ export const remoteImageCommands: ImageCommands = {
     process.stdout.write(removalLines(await client.images.remove(ref, force)));
   })),
 
-  load: (globals, input) => withClient(globals, async (client) => {
-    printMessages(await client.images.load(inputStream(input, 'load')), 'stream');
+  load: (globals, input, repository) => withClient(globals, async (client) => {
+    printMessages(await client.images.load(inputStream(input, 'load'), repository), 'stream');
   }),
 
   save: async (globals, refs, flags) => {

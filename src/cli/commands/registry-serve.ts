@@ -1,8 +1,8 @@
 import { errors } from '../../base/errors.js';
-import { humanSize } from '../format.js';
 import { goDurationMs } from '../time-arg.js';
 import { printJson } from '../context.js';
 import type { RegistryGcFlags, RegistryServeFlags } from './registry-commands.js';
+import { describeCollection } from '../../registry/gc/registry-collector.js';
 import { untilStopSignal } from '../../base/stop-signal.js';
 
 export const DEFAULT_REGISTRY_ROOT = '/var/lib/berth-registry';
@@ -44,7 +44,7 @@ export async function collectRegistry(flags: RegistryGcFlags): Promise<void> {
   try {
     const result = await storage.collector.collect();
     if (flags.format === 'json') printJson(result);
-    else process.stdout.write(`removed ${result.manifestsRemoved} manifests, ${result.blobLinksRemoved} blob links, ${result.blobsRemoved} blobs (${humanSize(result.bytesFreed)})\n`);
+    else process.stdout.write(`${describeCollection(result)}\n`);
   } finally {
     storage.close();
   }

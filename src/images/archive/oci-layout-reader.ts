@@ -12,12 +12,32 @@ function blobPath(digest: Digest): string {
   return `blobs/${digest.replace(':', '/')}`;
 }
 
-/** The image name an index.json entry carries, if any: a full name, not a bare tag. */
-function nameOf(descriptor: Descriptor): string | undefined {
+export interface OciLayoutOptions {
+  /** The repository a bare-tag `ref.name` (`v1`) names a tag of (`repository:v1`). */
+  repository?: string;
+  /** Told of each entry that stays unnamed although it carries a bare tag (no repository given). */
+  onNote?: (text: string) => void;
+}
+
+/** A bare tag as `ref.name` may hold one (`v1`, `1.0`), not a full name. */
+const BARE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/**
+ * The image name an index.json entry carries, if any: a full name (`image.name`, or a `ref.name`
+ * that is a full reference), or a bare-tag `ref.name` made a tag of `options.repository`.
+ */
+function nameOf(descriptor: Descriptor, options: OciLayoutOptions): string | undefined {
   const annotations = descriptor.annotations ?? {};
   const full = annotations[ANNOTATION_IMAGE_NAME];
   const ref = annotations[ANNOTATION_REF_NAME];
-  const candidate = full ?? (ref !== undefined && (ref.includes('/') || ref.includes(':')) ? ref : undefined);
+  let candidate = full ?? (ref !== undefined && (ref.includes('/') || ref.includes(':')) ? ref : undefined);
+  if (candidate === undefined && ref !== undefined && BARE_TAG.test(ref)) {
+    if (options.repository === undefined) {
+      options.onNote?.(`index.json names ${descriptor.digest} only by the tag "${ref}": give a repository (berth load --name REPOSITORY) to load it as REPOSITORY:${ref}`);
+      return undefined;
+    }
+    candidate = `${options.repository}:${ref}`;
+  }
   if (candidate === undefined) return undefined;
   try {
     return formatReference(parseReference(candidate));
@@ -39,8 +59,9 @@ async function readDocument(source: ArchiveSource, descriptor: Descriptor, what:
 /**
  * Reads an OCI image layout (oci-layout, index.json, blobs/) into image candidates, one per
  * index.json entry; a nested index resolves to the manifest for this machine's platform.
+ * A repository given in `options` names entries whose `ref.name` is only a tag.
  */
-export async function readOciLayout(source: ArchiveSource): Promise<ImageCandidate[]> {
+export async function readOciLayout(source: ArchiveSource, options: OciLayoutOptions = {}): Promise<ImageCandidate[]> {
   const layoutBytes = await source.readSmall('oci-layout');
   if (layoutBytes) parseJson(ociLayoutSchema, layoutBytes, 'oci-layout');
   const indexBytes = await source.readSmall('index.json');
@@ -70,7 +91,7 @@ export async function readOciLayout(source: ArchiveSource): Promise<ImageCandida
       const blob = await source.blob(blobPath(layer.digest), layer.digest);
       if (blob.size !== layer.size) throw errors.dataLoss('size-mismatch', `layer ${layer.digest}: manifest says ${layer.size} bytes, blob has ${blob.size}`);
     }
-    const name = nameOf(entry);
+    const name = nameOf(entry, options);
     const known = byManifest.get(descriptor.digest);
     if (known) {
       if (name !== undefined) known.names.push(name);

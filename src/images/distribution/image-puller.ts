@@ -117,6 +117,7 @@ export async function pullImage(text: string, options: PullOptions, deps: PullDe
     config,
     ...(indexDigest !== undefined && { indexDigest, extraBlobs: [indexDigest] }),
     names: name === undefined ? [] : [name],
+    repoDigests: [`${repositoryName(ref)}@${top.digest}`],
   }, session);
   for (const layer of missing) say({ status: 'Pull complete', id: shortId(layer.digest) });
   const upToDate = before?.id === image.id && missing.length === 0;

@@ -1,4 +1,5 @@
 import { unlinkSync } from 'node:fs';
+import { humanSize } from '../../base/byte-size.js';
 import type { Clock } from '../../base/clock.js';
 import { errnoCode } from '../../base/errors.js';
 import type { ContentStore } from '../../store/content-store.js';
@@ -10,6 +11,12 @@ export interface RegistryCollectResult {
   blobLinksRemoved: number;
   blobsRemoved: number;
   bytesFreed: number;
+}
+
+/** One log line's worth of what a collection removed. */
+export function describeCollection(result: RegistryCollectResult): string {
+  const { manifestsRemoved, blobLinksRemoved, blobsRemoved, bytesFreed } = result;
+  return `removed ${manifestsRemoved} manifests, ${blobLinksRemoved} blob links, ${blobsRemoved} blobs (${humanSize(bytesFreed)})`;
 }
 
 interface ManifestRow {

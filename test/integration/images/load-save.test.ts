@@ -137,6 +137,20 @@ describe('image load, save, import, tag, rm', { skip: needsRoot() }, () => {
     assert.equal(await readFile(join(inspect.GraphDriver.Data.UpperDir, 'zstd.txt'), 'utf8'), 'zstd!');
   });
 
+  test('an OCI layout entry named only by a bare tag: loaded unnamed with the reason, or as a tag of --name', async () => {
+    const layout = join(work, 'bare-tag');
+    await writeOciLayout(layout, [{ refName: 'z1', layers: [{ tar: await makeTar([{ name: 'z', content: 'bare tag' }]) }] }]);
+    const unnamed = await berthOk(join(work, 'bare-unnamed'), ['image', 'load', '-i', layout]);
+    assert.match(unnamed, /only by the tag "z1": give a repository \(berth load --name REPOSITORY\) to load it as REPOSITORY:z1/);
+    assert.match(unnamed, /Loaded image ID: sha256:/);
+    const named = await berthOk(join(work, 'bare-named'), ['image', 'load', '-i', layout, '--name', 'example.com/team/zed']);
+    assert.match(named, /^Loaded image: example.com\/team\/zed:z1$/m);
+    assert.equal((await inspectImage(join(work, 'bare-named'), 'example.com/team/zed:z1')).RepoTags[0], 'example.com/team/zed:z1');
+    const tagged = await berth(join(work, 'bare-bad'), ['image', 'load', '-i', layout, '--name', 'zed:v2']);
+    assert.notEqual(tagged.code, 0);
+    assert.match(tagged.stderr, /--name: "zed:v2" must be a repository without a tag or digest/);
+  });
+
   test('system df and prune', async () => {
     const df = JSON.parse(await berthOk(root, ['system', 'df', '--format', 'json'])) as { Images: { Total: number; Size: number } };
     assert.ok(df.Images.Total >= 1);

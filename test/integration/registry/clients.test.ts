@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { buildBusyboxRootfs } from '../../../src/images/bootstrap/busybox-rootfs.js';
+import { berthOk, inspectImage } from '../../support/berth-cli.js';
 import { makeTar, writeOciLayout } from '../../support/oci-fixtures.js';
 import { PrivateDockerd } from '../../support/private-dockerd.js';
 import { call, startTestRegistry, type TestRegistry } from './registry-fixture.js';
@@ -77,10 +78,26 @@ describe('docker push and pull through a private dockerd', { skip: dockerSkip },
     await docker.docker(['push', image]);
     const tags = (await (await call(registry, 'GET', '/v2/library/busybox/tags/list')).json()) as { tags: string[] };
     assert.deepEqual(tags.tags, ['test']);
+    const repoDigests = async (): Promise<string[]> => JSON.parse((await docker.docker(['image', 'inspect', '--format', '{{json .RepoDigests}}', image])).stdout) as string[];
+    const afterPush = await repoDigests();
     await docker.docker(['rmi', image]);
     await docker.docker(['pull', image]);
     const { stdout } = await docker.docker(['run', '--rm', '--network', 'none', image, '/bin/busybox', 'echo', 'pulled']);
     assert.equal(stdout.trim(), 'pulled');
+
+    // RepoDigests as dockerd records them: the digest pulled by tag, and the digest pushed.
+    const afterPull = await repoDigests();
+    assert.equal(afterPull.length, 1);
+    const root = join(work, 'berth-root');
+    await berthOk(root, ['pull', image]);
+    assert.deepEqual((await inspectImage(root, image)).RepoDigests, afterPull);
+    await berthOk(root, ['image', 'bootstrap', 'busybox']);
+    const pushedName = `${registry.url.replace('http://', '')}/library/berthbox:1`;
+    await berthOk(root, ['tag', 'busybox', pushedName]);
+    const pushed = await berthOk(root, ['push', pushedName]);
+    const digest = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)?.[1] ?? '';
+    assert.deepEqual((await inspectImage(root, pushedName)).RepoDigests, [`${pushedName.replace(/:1$/, '')}@${digest}`]);
+    assert.deepEqual(afterPush.map((entry) => entry.replace(/@.*/, '')), [image.replace(/:test$/, '')], 'dockerd records a push the same way');
   });
 
   test('docker login, push and pull through the token flow; denials', async () => {

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { runBerth } from '../../support/berth-cli.js';
+import { eventually } from '../runtime/runtime-fixtures.js';
 import { call, errorCode, pushBlob, pushImageBlobs, putManifest, sha256, startTestRegistry, type TestRegistry } from './registry-fixture.js';
 
 const HOUR = 3600_000;
@@ -99,6 +100,21 @@ describe('online garbage collection', () => {
     await registry.storage.collector.collect();
     await assertWhole(registry, 'gc/index', child.digest, child.blobs);
     await assertWhole(registry, 'gc/index', sha256(signature), [emptyConfig]);
+  });
+
+  test('each periodic collection logs what it removed', async () => {
+    const lines: string[] = [];
+    const other = await startTestRegistry({ gcIntervalMs: 10, gcGraceMs: HOUR, log: (line) => lines.push(line) });
+    try {
+      const drop = await pushImageBlobs(other, 'log/drop', 'drop');
+      assert.equal((await putManifest(other, 'log/drop', 'v1', drop.manifest)).status, 201);
+      assert.equal((await call(other, 'DELETE', '/v2/log/drop/manifests/v1')).status, 202);
+      other.clock.advance(2 * HOUR);
+      await eventually('a collection that removed the manifest', () => lines.some((line) => /removed 1 manifests, 2 blob links, 3 blobs \(\d+(\.\d+)?k?B\)/.test(line)));
+      assert.ok(lines.every((line) => /^registry: garbage collection removed \d+ manifests, \d+ blob links, \d+ blobs \(.+\) in \d+ ms$/.test(line)), lines.join('\n'));
+    } finally {
+      await other.stop();
+    }
   });
 
   test('`berth registry gc` collects from another process while the server keeps serving', async () => {
