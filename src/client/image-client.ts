@@ -68,6 +68,17 @@ export interface RegistryCallOptions {
   registryAuth?: string;
 }
 
+/** berth's layer compression of push, save and build: gzip, zstd or none, and a level. */
+export interface CompressionQuery {
+  compression?: string;
+  compressionLevel?: number;
+}
+
+/** The query parameters of a CompressionQuery (none when it is empty). */
+export function compressionParams(options: CompressionQuery): Record<string, string | number | undefined> {
+  return { compression: options.compression, 'compression-level': options.compressionLevel };
+}
+
 /** Image names keep their `/`; only characters that would break the path are escaped. */
 function imagePath(name: string): string {
   return name.split('/').map(encodeURIComponent).join('/');
@@ -105,9 +116,9 @@ export class ImageClient {
     return parseJsonMessages((await this.api.call('POST', '/images/load', { upload: archive, query: { name: repository } })).body);
   }
 
-  /** A docker-archive of `names`, streaming (the caller pipes or destroys it). */
-  save(names: string[]): Promise<IncomingMessage> {
-    return this.api.open('GET', '/images/get', { query: { names } });
+  /** A docker-archive of `names`, streaming (the caller pipes or destroys it); layers compressed as asked. */
+  save(names: string[], options: CompressionQuery = {}): Promise<IncomingMessage> {
+    return this.api.open('GET', '/images/get', { query: { names, ...compressionParams(options) } });
   }
 
   /** Creates an image from a root filesystem tarball streamed from `tarball`. */
@@ -127,10 +138,10 @@ export class ImageClient {
     });
   }
 
-  /** Pushes `name` (a repository) with `tag`; streams progress messages as pull does. */
-  push(name: string, tag: string | undefined, options: RegistryCallOptions = {}): Promise<IncomingMessage> {
+  /** Pushes `name` (a repository) with `tag`, layers compressed as asked; streams progress messages as pull does. */
+  push(name: string, tag: string | undefined, options: RegistryCallOptions & CompressionQuery = {}): Promise<IncomingMessage> {
     return this.api.open('POST', `/images/${imagePath(name)}/push`, {
-      query: { tag },
+      query: { tag, ...compressionParams(options) },
       headers: { 'X-Registry-Auth': options.registryAuth ?? Buffer.from('{}').toString('base64url') },
     });
   }

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -7,11 +7,13 @@ import { pack as tarPack, type Pack } from 'tar-stream';
 import { writeFileAtomic } from '../base/atomic-file.js';
 import { digestHex, type Digest } from '../base/digest.js';
 import { errors } from '../base/errors.js';
+import type { ProcessRunner } from '../base/process-runner.js';
 import type { ContentStore } from '../store/content-store.js';
 import { ANNOTATION_IMAGE_NAME, ANNOTATION_REF_NAME, MediaType } from '../oci/media-types.js';
-import { parseJson } from '../oci/parse-json.js';
 import { familiarName, parseReference } from '../oci/reference.js';
-import { manifestSchema } from '../oci/schemas.js';
+import { exportImage } from './compression/image-export.js';
+import type { CompressionOptions } from './compression/layer-compression.js';
+import { openScratchDir } from './compression/scratch-dir.js';
 import type { ImageRecord } from './image-record.js';
 
 /**
@@ -28,22 +30,48 @@ export interface SaveItem {
   names: string[];
 }
 
-interface LayoutPlan {
-  files: Map<string, Buffer>;
-  blobs: Map<Digest, number>;
+/**
+ * How the layers are written. Without `compression` they are written as stored (the exact bytes
+ * that were loaded or pulled); with it, layers stored otherwise are recompressed on the way (into
+ * a scratch directory under `tmp`, removed afterwards) and the images get new manifests.
+ */
+export interface SaveOptions {
+  content: ContentStore;
+  compression?: CompressionOptions;
+  /** The state root's scratch space. */
+  tmp: string;
+  /** Runs `zstd`. */
+  runner: ProcessRunner;
 }
 
-async function plan(items: SaveItem[], content: ContentStore, withDockerManifest: boolean): Promise<LayoutPlan> {
-  const blobs = new Map<Digest, number>();
+interface LayoutPlan {
+  files: Map<string, Buffer>;
+  /** Every blob to write: its size, and the file holding it or (a manifest) its bytes. */
+  blobs: Map<Digest, { size: number; source: string | Buffer }>;
+}
+
+/** Plans the layout (recompressing into a scratch directory when asked), runs `write`, and removes the directory. */
+async function withPlan(items: SaveItem[], options: SaveOptions, withDockerManifest: boolean, write: (plan: LayoutPlan) => Promise<void>): Promise<void> {
+  const scratch = options.compression === undefined ? undefined : await openScratchDir(options.tmp);
+  try {
+    await write(await plan(items, options, scratch?.path ?? options.tmp, withDockerManifest));
+  } finally {
+    await scratch?.remove();
+  }
+}
+
+async function plan(items: SaveItem[], options: SaveOptions, dir: string, withDockerManifest: boolean): Promise<LayoutPlan> {
+  const blobs = new Map<Digest, { size: number; source: string | Buffer }>();
   const indexEntries: object[] = [];
   const dockerEntries: object[] = [];
   for (const { image, names } of items) {
-    const manifestBytes = await content.readBytes(image.manifestDigest);
-    const manifest = parseJson(manifestSchema, manifestBytes, `manifest ${image.manifestDigest}`);
-    blobs.set(image.manifestDigest, manifestBytes.length);
-    blobs.set(manifest.config.digest, manifest.config.size);
-    for (const layer of manifest.layers) blobs.set(layer.digest, layer.size);
-    const descriptor = { mediaType: image.manifestMediaType, digest: image.manifestDigest, size: manifestBytes.length };
+    const exported = await exportImage(image, options.content, {
+      ...(options.compression !== undefined && { compression: options.compression }), dir, runner: options.runner,
+    });
+    const { manifest, manifestBytes, manifestDigest } = exported;
+    blobs.set(manifestDigest, { size: manifestBytes.length, source: manifestBytes });
+    for (const blob of [manifest.config, ...manifest.layers]) blobs.set(blob.digest, { size: blob.size, source: exported.blobPath(blob.digest) });
+    const descriptor = { mediaType: exported.manifestMediaType, digest: manifestDigest, size: manifestBytes.length };
     if (names.length === 0) indexEntries.push(descriptor);
     for (const name of names) {
       const tag = parseReference(name).tag ?? 'latest';
@@ -97,8 +125,11 @@ function directory(name: string): { name: string; type: 'directory'; mode: numbe
 }
 
 /** Writes the images as a tar archive to `out` (a file stream or stdout). */
-export async function saveArchive(items: SaveItem[], content: ContentStore, format: 'docker-archive' | 'oci-archive', out: Writable): Promise<void> {
-  const { files, blobs } = await plan(items, content, format === 'docker-archive');
+export function saveArchive(items: SaveItem[], options: SaveOptions, format: 'docker-archive' | 'oci-archive', out: Writable): Promise<void> {
+  return withPlan(items, options, format === 'docker-archive', (layout) => writeArchive(layout, out));
+}
+
+async function writeArchive({ files, blobs }: LayoutPlan, out: Writable): Promise<void> {
   const pack = tarPack();
   const finished = new Promise<void>((resolve, reject) => {
     out.on('error', reject);
@@ -109,8 +140,8 @@ export async function saveArchive(items: SaveItem[], content: ContentStore, form
   pack.pipe(out);
   pack.entry(directory('blobs/'));
   pack.entry(directory('blobs/sha256/'));
-  for (const [digest, size] of blobs) {
-    await addEntry(pack, blobPath(digest), size, createReadStream(content.path(digest)));
+  for (const [digest, { size, source }] of blobs) {
+    await addEntry(pack, blobPath(digest), size, typeof source === 'string' ? createReadStream(source) : source);
   }
   for (const [name, bytes] of files) await addEntry(pack, name, bytes.length, bytes);
   pack.finalize();
@@ -118,16 +149,21 @@ export async function saveArchive(items: SaveItem[], content: ContentStore, form
 }
 
 /** Writes the images as an OCI layout into `dir` (created if needed; must be empty). */
-export async function saveDirectory(items: SaveItem[], content: ContentStore, dir: string): Promise<void> {
+export async function saveDirectory(items: SaveItem[], options: SaveOptions, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   if ((await readdir(dir)).length > 0) throw errors.alreadyExists('output-not-empty', `${dir} is not empty`);
-  const { files, blobs } = await plan(items, content, false);
-  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
-  for (const digest of blobs.keys()) {
-    const out = createWriteStream(join(dir, 'blobs', 'sha256', digestHex(digest)));
-    const input = createReadStream(content.path(digest));
-    input.pipe(out);
-    await once(out, 'finish');
-  }
-  for (const [name, bytes] of files) await writeFileAtomic(join(dir, name), bytes);
+  await withPlan(items, options, false, async ({ files, blobs }) => {
+    await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+    for (const [digest, { source }] of blobs) {
+      const target = join(dir, 'blobs', 'sha256', digestHex(digest));
+      if (typeof source !== 'string') {
+        await writeFile(target, source);
+        continue;
+      }
+      const out = createWriteStream(target);
+      createReadStream(source).pipe(out);
+      await once(out, 'finish');
+    }
+    for (const [name, bytes] of files) await writeFileAtomic(join(dir, name), bytes);
+  });
 }

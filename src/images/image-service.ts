@@ -31,6 +31,9 @@ import { commitImage, type CommitImageRequest } from './image-committer.js';
 import { bootstrapRootfs, type BootstrapKind } from './bootstrap/bootstrap-recipes.js';
 import { allTagReferences, pullImage, type PullOptions, type PullResult } from './distribution/image-puller.js';
 import { pushImage, type PushOptions, type PushResult } from './distribution/image-pusher.js';
+import { recompressStoredImage } from './compression/image-recompressor.js';
+import type { CompressionOptions } from './compression/layer-compression.js';
+import { cleanupScratchDirs } from './compression/scratch-dir.js';
 
 export interface ImageServiceOptions {
   runner?: ProcessRunner;
@@ -94,6 +97,7 @@ export class ImageService {
     const deadWriters = service.leases.expire();
     await service.content.cleanupIngest();
     await service.snapshotter.cleanup();
+    await cleanupScratchDirs(root.tmp);
     if (deadWriters > 0) await service.gc.collect();
     return service;
   }
@@ -169,10 +173,21 @@ export class ImageService {
 
   /** Pushes a local image to the registry its name names (see distribution/image-pusher.ts). */
   async push(reference: string, options: PushOptions = {}): Promise<PushResult> {
-    const result = await pushImage(reference, options, { content: this.content, images: this.images });
+    const result = await pushImage(reference, options, { content: this.content, images: this.images, runner: this.runner, tmp: this.root.tmp });
     // As Docker: the image is now known in that repository by the digest pushed.
     this.images.addRepoDigest(this.images.resolve(result.name).id, `${repositoryName(parseReference(result.name))}@${result.digest}`);
     this.events.emit('push', reference, reference);
+    return result;
+  }
+
+  /**
+   * Stores an image with its layers in `compression` (see compression/image-recompressor.ts): same
+   * id and layers, a new manifest. Then collects the blobs only the old manifest kept.
+   */
+  async recompress(image: ImageRecord, compression: CompressionOptions, onLayer?: (event: { digest: string; done: boolean }) => void): Promise<ImageRecord> {
+    const deps = { content: this.content, images: this.images, runner: this.runner, tmp: this.root.tmp, ...(onLayer !== undefined && { onLayer }) };
+    const result = await this.withSession((session) => recompressStoredImage(image, compression, { ...deps, session }));
+    if (result.manifestDigest !== image.manifestDigest) await this.gc.collect();
     return result;
   }
 
@@ -195,7 +210,8 @@ export class ImageService {
     }
   }
 
-  async save(refs: string[], format: SaveFormat, output: { path: string } | { stream: Writable }): Promise<void> {
+  /** Saves images; with `compression`, their layers are written in it (see image-saver.ts). */
+  async save(refs: string[], format: SaveFormat, output: { path: string } | { stream: Writable }, compression?: CompressionOptions): Promise<void> {
     if (refs.length === 0) throw errors.invalidArgument('no-images', 'name at least one image to save');
     const items = new Map<Digest, SaveItem>();
     for (const ref of refs) {
@@ -205,12 +221,13 @@ export class ImageService {
       if (name !== undefined && image.names.includes(name) && !item.names.includes(name)) item.names.push(name);
       items.set(image.id, item);
     }
+    const saveOptions = { content: this.content, tmp: this.root.tmp, runner: this.runner, ...(compression !== undefined && { compression }) };
     if (format === 'oci-dir') {
       if (!('path' in output)) throw errors.invalidArgument('output-needed', 'oci-dir needs an output directory (-o)');
-      await saveDirectory([...items.values()], this.content, output.path);
+      await saveDirectory([...items.values()], saveOptions, output.path);
     } else {
       const out = 'path' in output ? createWriteStream(output.path) : output.stream;
-      await saveArchive([...items.values()], this.content, format, out);
+      await saveArchive([...items.values()], saveOptions, format, out);
     }
     for (const item of items.values()) this.events.emit('save', item.image.id, item.names[0]);
   }

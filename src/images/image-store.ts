@@ -138,6 +138,24 @@ export class ImageStore {
     if (result.changes === 0) throw errors.notFound('image-name-not-found', `no image named ${name}`);
   }
 
+  /**
+   * Gives image `id` another manifest (the same config, so the same id, names and layers): the
+   * manifest, its media type and the blobs it keeps alive are replaced in one transaction, and the
+   * index it was selected from is dropped (it names the old manifest). Throws not-found for an
+   * unknown image, conflict when its manifest is no longer `expected` (another writer replaced it).
+   */
+  replaceManifest(id: Digest, expected: Digest, manifest: { digest: Digest; mediaType: string; blobs: readonly Digest[] }): void {
+    this.db.transaction(() => {
+      const row = this.db.sqlite.prepare('SELECT manifest_digest FROM images WHERE id = ?').get(id) as { manifest_digest: string } | undefined;
+      if (row === undefined) notFound(id);
+      if (row.manifest_digest !== expected) throw errors.conflict('manifest-changed', `image ${id}: its manifest changed meanwhile (${row.manifest_digest})`);
+      this.db.sqlite.prepare('UPDATE images SET manifest_digest = ?, manifest_media_type = ?, index_digest = NULL WHERE id = ?').run(manifest.digest, manifest.mediaType, id);
+      this.db.sqlite.prepare('DELETE FROM image_blobs WHERE image_id = ?').run(id);
+      const addBlob = this.db.sqlite.prepare('INSERT OR IGNORE INTO image_blobs (image_id, digest) VALUES (?, ?)');
+      for (const digest of manifest.blobs) addBlob.run(id, digest);
+    });
+  }
+
   /** Deletes an image record with its names and blob references (the GC reclaims the space). */
   delete(id: Digest): void {
     this.db.sqlite.prepare('DELETE FROM images WHERE id = ?').run(id);

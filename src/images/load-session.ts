@@ -50,6 +50,19 @@ export class LoadSession {
   }
 
   /**
+   * Makes a finished file on the state root's filesystem a blob under this session's lease
+   * (ContentStore.adopt: hashed, checked, renamed into place; data-loss on a mismatch).
+   */
+  adoptBlob(file: string, expected: Omit<WriteExpectation, 'beforeCommit'> & { digest: Digest }): Promise<BlobInfo> {
+    return this.content.adopt(file, {
+      ...expected,
+      beforeCommit: (digest) => {
+        this.leases.add(this.leaseId, 'blob', digest);
+      },
+    });
+  }
+
+  /**
    * Writes a blob like `writeBlob`; when it is a layer (tar, gzip or zstd) and not stored yet, also
    * unpacks it into a staged layer on the way, so it is read, hashed and unpacked in one pass. A
    * plain tar's blob digest is its diff ID, so it is hashed once.

@@ -15,6 +15,7 @@ import type { ProgressMessage } from '../../images/distribution/transfer-progres
 import type { ImageService } from '../../images/image-service.js';
 import { parsePlatform } from '../../oci/platform.js';
 import { parseReference, repositoryName } from '../../oci/reference.js';
+import { queryCompression } from '../compression-query.js';
 import { queryString, type Query } from '../query.js';
 
 export interface RegistryRouteOptions {
@@ -97,17 +98,25 @@ export async function pullRoute(request: Request, reply: FastifyReply, images: I
   });
 }
 
-/** `POST /images/{name}/push?tag=`: one tag, or every local tag of the repository. */
+/**
+ * `POST /images/{name}/push?tag=`: one tag, or every local tag of the repository. berth's
+ * `compression` / `compression-level` recompress the layers on the way (compression-query.ts).
+ */
 export async function pushRoute(name: string, request: Request, reply: FastifyReply, images: ImageService, options: RegistryRouteOptions): Promise<FastifyReply> {
   const tag = queryString(request.query, 'tag');
   const repo = repositoryName(parseReference(name));
   const named = tag !== undefined && tag !== '' ? [`${repo}:${tag}`] : images.list().flatMap((i) => i.names).filter((n) => n.startsWith(`${repo}:`)).sort();
   if (named.length === 0) throw errors.notFound('image-not-found', `An image does not exist locally with the tag: ${name}`);
   for (const n of named) images.resolve(n); // 404 before the stream starts
+  const compression = queryCompression(request.query); // berth's; 400 before the stream starts
   const credentials = credentialsOf(request);
   return streamProgress(reply, async (say: (message: ProgressMessage | object) => void) => {
     for (const n of named) {
-      const pushed = await images.push(n, { insecureRegistries: options.insecureRegistries, onProgress: say, ...(credentials !== undefined && { credentials }) })
+      const pushOptions = {
+        insecureRegistries: options.insecureRegistries, onProgress: say,
+        ...(credentials !== undefined && { credentials }), ...(compression !== undefined && { compression }),
+      };
+      const pushed = await images.push(n, pushOptions)
         .catch((err: unknown) => { throw accessDenied(err, 'push'); });
       say({ progressDetail: {}, aux: { Tag: parseReference(pushed.name).tag, Digest: pushed.digest, Size: pushed.size } });
     }

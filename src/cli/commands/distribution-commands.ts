@@ -4,9 +4,10 @@
  * other image commands. Credentials live in Docker's config.json ($DOCKER_CONFIG).
  */
 import { argOf, flagsOf, type CommandSpec } from '../args/command-spec.js';
+import { compressionOptionSpecs, type CompressionFlags } from './compression-flags.js';
 
 export interface PullFlags { platform?: string; quiet?: boolean; allTags?: boolean; insecureRegistry: string[] }
-export interface PushFlags { quiet?: boolean; insecureRegistry: string[] }
+export interface PushFlags extends CompressionFlags { quiet?: boolean; insecureRegistry: string[] }
 export interface LoginFlags { username?: string; password?: string; passwordStdin?: boolean; insecureRegistry: string[] }
 
 const INSECURE = {
@@ -28,7 +29,11 @@ export const PULL_COMMAND: CommandSpec = {
 
 export const PUSH_COMMAND: CommandSpec = {
   name: 'push', description: 'Upload an image to a registry', args: '<name>',
-  options: [{ flags: '-q, --quiet', description: 'print only the pushed digest' }, INSECURE],
+  options: [
+    { flags: '-q, --quiet', description: 'print only the pushed digest' },
+    ...compressionOptionSpecs('layers as stored'),
+    INSECURE,
+  ],
   run: async ({ globals, args, options }) => { await (await import('./registry-actions.js')).push(globals, argOf(args, 'name'), flagsOf<PushFlags>(options)); },
 };
 

@@ -7,11 +7,12 @@
 import { argOf, argsOf, flagsOf, type CommandSpec, type GlobalOptions } from '../args/command-spec.js';
 import { runsInProcess } from '../context.js';
 import { PULL_COMMAND, PUSH_COMMAND } from './distribution-commands.js';
+import { compressionOptionSpecs, type CompressionFlags } from './compression-flags.js';
 
 /** The options of the image commands, by command. */
 export interface ImageListFlags { quiet?: boolean; all?: boolean; format?: string }
 export interface ImageHistoryFlags { trunc: boolean; format?: string }
-export interface ImageSaveFlags { output?: string; format: string }
+export interface ImageSaveFlags extends CompressionFlags { output?: string; format: string }
 export interface ImageImportFlags { change: string[]; message?: string }
 
 /** The operations both modes implement, with the same output. */
@@ -82,6 +83,7 @@ export const IMAGE_COMMAND: CommandSpec = {
       options: [
         { flags: '-o, --output <path>', description: 'write to this file (or directory, for oci-dir)' },
         { flags: '--format <format>', description: 'archive format: docker-archive; with --root also oci-archive, oci-dir', default: 'docker-archive' },
+        ...compressionOptionSpecs('layers as stored'),
       ],
       run: async ({ globals, args, options }) => { await (await imageCommands(globals)).save(globals, argsOf(args, 'image'), flagsOf<ImageSaveFlags>(options)); },
     },

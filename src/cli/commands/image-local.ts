@@ -6,8 +6,10 @@ import { familiarName, formatReference, parseTaggedReference } from '../../oci/r
 import type { ImageRecord } from '../../images/image-record.js';
 import { historyView, inspectView } from '../../images/image-views.js';
 import { SAVE_FORMATS, type SaveFormat } from '../../images/image-saver.js';
-import { printJson, withImages } from '../context.js';
+import { printJson, stateRootOf, withImages } from '../context.js';
+import { berthScanInProcess } from './image-scan-field.js';
 import type { ImageCommands } from './image-commands.js';
+import { compressionOfFlags } from './compression-flags.js';
 import { printDiskUsage, printHistory, printImageList, printPrune, removalLines, type ImageListEntry } from './image-output.js';
 
 function announce(images: ImageRecord[]): void {
@@ -41,7 +43,7 @@ export const localImageCommands: ImageCommands = {
     for (const ref of refs) {
       const record = service.resolve(ref);
       const config = await service.config(record);
-      views.push(inspectView(record, config, service.layerDirs(config)));
+      views.push({ ...inspectView(record, config, service.layerDirs(config)), BerthScan: await berthScanInProcess(stateRootOf(globals), record.id) });
     }
     printJson(views);
   }),
@@ -76,11 +78,12 @@ export const localImageCommands: ImageCommands = {
     if (!(SAVE_FORMATS as readonly string[]).includes(flags.format)) {
       throw errors.invalidArgument('unknown-format', `unknown --format ${flags.format} (${SAVE_FORMATS.join(', ')})`);
     }
+    const compression = compressionOfFlags(flags);
     if (flags.output === undefined && process.stdout.isTTY) {
       throw errors.invalidArgument('no-output', 'refusing to write an archive to a terminal: use -o FILE or redirect stdout');
     }
     await withImages(globals, (service) =>
-      service.save(refs, flags.format as SaveFormat, flags.output !== undefined ? { path: flags.output } : { stream: process.stdout }));
+      service.save(refs, flags.format as SaveFormat, flags.output !== undefined ? { path: flags.output } : { stream: process.stdout }, compression));
   },
 
   import: async (globals, file, reference, flags) => {

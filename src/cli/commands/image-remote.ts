@@ -7,6 +7,8 @@ import type { JsonMessage } from '../../client/image-client.js';
 import { formatReference, parseTaggedReference } from '../../oci/reference.js';
 import { forEachTarget, printJson, withClient } from '../context.js';
 import type { ImageCommands } from './image-commands.js';
+import { compressionOfFlags, compressionQuery } from './compression-flags.js';
+import { berthScanThroughDaemon } from './image-scan-field.js';
 import { printDiskUsage, printHistory, printImageList, printPrune, removalLines, type ImageListEntry } from './image-output.js';
 
 /** `name[:tag]` → [repository, tag]; a `:` before the last `/` is a registry port. */
@@ -53,7 +55,10 @@ export const remoteImageCommands: ImageCommands = {
 
   inspect: (globals, refs) => withClient(globals, async (client) => {
     const views = [];
-    for (const ref of refs) views.push(await client.images.inspect(ref));
+    for (const ref of refs) {
+      const view = await client.images.inspect(ref);
+      views.push({ ...view, BerthScan: await berthScanThroughDaemon(client, String(view.Id)) });
+    }
     printJson(views);
   }),
 
@@ -77,11 +82,12 @@ export const remoteImageCommands: ImageCommands = {
     if (flags.format !== 'docker-archive') {
       throw errors.failedPrecondition('format-needs-root', `--format ${flags.format}: berthd serves docker-archive only; use --root DIR for OCI formats`);
     }
+    const compression = compressionOfFlags(flags);
     if (flags.output === undefined && process.stdout.isTTY) {
       throw errors.invalidArgument('no-output', 'refusing to write an archive to a terminal: use -o FILE or redirect stdout');
     }
     await withClient(globals, async (client) => {
-      const archive = await client.images.save(refs);
+      const archive = await client.images.save(refs, compressionQuery(compression));
       await pipeline(archive, flags.output === undefined ? process.stdout : createWriteStream(flags.output));
     });
   },

@@ -11,6 +11,7 @@ import { runsInProcess, withClient, withImages } from '../context.js';
 import { ProgressRenderer } from '../progress-renderer.js';
 import { readSecret, readStdin } from './registry-prompt.js';
 import type { LoginFlags, PullFlags, PushFlags } from './distribution-commands.js';
+import { compressionOfFlags, compressionQuery } from './compression-flags.js';
 
 function renderer(quiet: boolean | undefined): (message: object) => void {
   if (quiet === true) return () => undefined;
@@ -81,6 +82,7 @@ export async function pull(globals: GlobalOptions, name: string, flags: PullFlag
 export async function push(globals: GlobalOptions, name: string, flags: PushFlags): Promise<void> {
   const ref = parseReference(name);
   if (ref.digest !== undefined) throw errors.invalidArgument('push-needs-tag', `${name}: push a name with a tag, not a digest`);
+  const compression = compressionOfFlags(flags);
   const show = renderer(flags.quiet);
   if (runsInProcess(globals)) {
     const credentials = await credentialsFor(ref.domain);
@@ -89,7 +91,10 @@ export async function push(globals: GlobalOptions, name: string, flags: PushFlag
       const names = hasTag(name) ? [formatReference(ref)] : service.list().flatMap((i) => i.names).filter((n) => n.startsWith(`${repo}:`)).sort();
       if (names.length === 0) throw errors.notFound('image-not-found', `An image does not exist locally with the tag: ${name}`);
       for (const target of names) {
-        const pushed = await service.push(target, { insecureRegistries: flags.insecureRegistry, onProgress: show, ...(credentials !== undefined && { credentials }) });
+        const pushed = await service.push(target, {
+          insecureRegistries: flags.insecureRegistry, onProgress: show,
+          ...(credentials !== undefined && { credentials }), ...(compression !== undefined && { compression }),
+        });
         if (flags.quiet === true) process.stdout.write(`${pushed.digest}\n`);
       }
     }, { quiet: true });
@@ -98,7 +103,9 @@ export async function push(globals: GlobalOptions, name: string, flags: PushFlag
   daemonOnly(flags);
   const auth = await registryAuth(ref.domain);
   await withClient(globals, async (client) => {
-    const response = await client.images.push(repositoryName(ref), hasTag(name) ? ref.tag : undefined, auth === undefined ? {} : { registryAuth: auth });
+    const response = await client.images.push(repositoryName(ref), hasTag(name) ? ref.tag : undefined, {
+      ...(auth !== undefined && { registryAuth: auth }), ...compressionQuery(compression),
+    });
     await follow(response, show);
   });
 }

@@ -1,0 +1,35 @@
+/**
+ * Scratch directories for recompressed layers: `<state root>/tmp/recompress-<pid>-<hex>`, on the
+ * state root's filesystem so that a finished file can be renamed into the content store. The pid
+ * lets `cleanupScratchDirs` remove what a killed process left.
+ */
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isProcessAlive } from '../../base/process-alive.js';
+
+const PREFIX = 'recompress-';
+
+export interface ScratchDir {
+  readonly path: string;
+  /** Removes the directory and what is left in it. Idempotent. */
+  remove(): Promise<void>;
+}
+
+export async function openScratchDir(tmp: string): Promise<ScratchDir> {
+  await mkdir(tmp, { recursive: true });
+  const path = await mkdtemp(join(tmp, `${PREFIX}${process.pid}-`));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** Removes the scratch directories of processes that are gone. Returns how many. */
+export async function cleanupScratchDirs(tmp: string): Promise<number> {
+  const entries = await readdir(tmp).catch(() => [] as string[]);
+  let removed = 0;
+  for (const entry of entries) {
+    const pid = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(entry)?.[1] ?? NaN);
+    if (!Number.isInteger(pid) || isProcessAlive(pid)) continue;
+    await rm(join(tmp, entry), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
