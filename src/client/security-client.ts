@@ -1,3 +1,4 @@
+import type { LastScanView } from '../security/image-scan-store.js';
 import type { ScanReport } from '../security/vulns/finding.js';
 import type { ImportResult } from '../security/vulns/vuln-database.js';
 import type { ApiTransport } from './api-transport.js';
@@ -14,6 +15,11 @@ export class SecurityClient {
   /** `POST /berth/v1/images/{name}/scan`; not-found for an unknown image. */
   scan(name: string, options: { severity?: string; ignoreUnfixed?: boolean }): Promise<ScanReport> {
     return this.api.json<ScanReport>('POST', `/berth/v1/images/${imagePath(name)}/scan`, { query: { severity: options.severity, ignoreUnfixed: options.ignoreUnfixed === true ? true : undefined } });
+  }
+
+  /** `GET /berth/v1/images/{name}/scan`: the image's last scan (`LastScan` null when never scanned); not-found for an unknown image. */
+  lastScan(name: string): Promise<LastScanView> {
+    return this.api.json<LastScanView>('GET', `/berth/v1/images/${imagePath(name)}/scan`);
   }
 
   /** `POST /berth/v1/images/{name}/sbom?format=cyclonedx|spdx`. */

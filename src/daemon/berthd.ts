@@ -14,13 +14,14 @@ import { lockStateRoot } from './state-root-lock.js';
 import { ImageService } from '../images/image-service.js';
 import { startApiServer } from '../api/server.js';
 import { ScanService } from '../security/scan-service.js';
-import { watchedImagesOf, logCriticalFindings } from '../security/daemon-hooks.js';
+import { startRescans, watchedImagesOf } from '../security/daemon-hooks.js';
+import { RESCAN_FLAG_DEFAULTS, rescanSettings, type RescanFlags } from './rescan-flags.js';
 import { Builder } from '../build/builder.js';
 import { untilStopSignal } from '../base/stop-signal.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
-interface DaemonOptions {
+interface DaemonOptions extends RescanFlags {
   root: string;
   socket: string;
   cgroupParent: string;
@@ -70,6 +71,7 @@ function startDiskWatermark(options: DaemonOptions, containers: ContainerEngine,
  * asked → API; stop order is the reverse. Stopping berthd leaves containers running under their conmon.
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
+  const rescan = rescanSettings(options);
   const unlock = await lockStateRoot(options.root);
   const images = await ImageService.open(options.root);
   const containers = await ContainerEngine.open({
@@ -78,18 +80,20 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   });
   const stopWatermark = startDiskWatermark(options, containers, images);
   const scanner = ScanService.open(options.root);
-  const security = { scanner, images, watchedImages: () => watchedImagesOf(containers.list()), onCriticalFindings: logCriticalFindings };
+  const rescans = startRescans({ ...rescan, scanner, images, events: containers.eventLog, watchedImages: () => watchedImagesOf(containers.list()) });
+  const security = { scanner, images, onDatabaseChanged: () => { rescans.checkNow(); } };
   const builder = await Builder.open(images, containers);
   // The registry listens before the API socket does: a client that reached the socket finds it.
   const registry = options.registryAddr === undefined ? undefined : await startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr });
   if (registry !== undefined) process.stderr.write(`berthd: registry at ${registry.url}\n`);
-  const app = await startApiServer({ images, containers, security, builder, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
+  const app = await startApiServer({ images, containers, security, metrics: [rescans.metrics.registry], builder, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   await untilStopSignal();
   stopWatermark();
   await app.close();
   await registry?.close();
-  containers.close();
+  await rescans.close();
+  await containers.shutdown();
   scanner.close();
   await images.close();
   await rm(options.socket, { force: true });
@@ -131,6 +135,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--events-max-count <n>', 'events the event log keeps', String(DEFAULT_EVENT_RETENTION.maxCount))
     .option('--userns-default <mode>', 'user namespace of containers created without --userns: host, or auto (own namespace and id range each)', 'host')
     .option('--events-max-age <duration>', 'how long the event log keeps events', `${DEFAULT_EVENT_RETENTION.maxAgeMs / 3_600_000}h`)
+    .option('--rescan-severity <level>', 'vulnerability findings at or above LOW, MEDIUM, HIGH or CRITICAL in images in use become events', RESCAN_FLAG_DEFAULTS.rescanSeverity)
+    .option('--rescan-interval <duration>', 'rescan every image in use this often (0: only when the vulnerability database or the images in use change)', RESCAN_FLAG_DEFAULTS.rescanInterval)
+    .option('--rescan-check-interval <duration>', 'how often to check for a changed vulnerability database and newly used images', RESCAN_FLAG_DEFAULTS.rescanCheckInterval)
     .version(BERTH_VERSION);
   program.parse(argv);
   try {

@@ -1,19 +1,60 @@
-import type { CriticalFindingsHook, WatchedImage } from './scan-service.js';
+import { systemTimers, type Timers } from '../base/clock.js';
+import { messageOf } from '../base/errors.js';
+import type { EventRecorder } from '../events/event-types.js';
+import type { ImageService } from '../images/image-service.js';
+import { ImageRescanner } from './rescan/image-rescanner.js';
+import type { WatchedImage } from './rescan/rescan-plan.js';
+import { RescanLoop } from './rescan/rescan-loop.js';
+import { RescanMetrics } from './rescan/rescan-metrics.js';
+import type { ScanService } from './scan-service.js';
+import type { Severity } from './vulns/cvss.js';
 
 /** What berthd needs of a container record to watch its image. */
-interface ContainerLike { id: string; imageId: string; state: { status: string } }
+interface ContainerLike { id: string; imageId: string }
 
-/** The images of running (or paused) containers, each with the containers that use it. */
+/** The images of existing containers (whatever their state), each with the containers that use it. */
 export function watchedImagesOf(containers: readonly ContainerLike[]): WatchedImage[] {
   const byImage = new Map<string, string[]>();
-  for (const c of containers) {
-    if (c.state.status !== 'running' && c.state.status !== 'paused') continue;
-    byImage.set(c.imageId, [...(byImage.get(c.imageId) ?? []), c.id]);
-  }
+  for (const c of containers) byImage.set(c.imageId, [...(byImage.get(c.imageId) ?? []), c.id]);
   return [...byImage].map(([imageId, containerIds]) => ({ imageId, containerIds }));
 }
 
-/** berthd's default hook until an event stream takes it: one log line per image. */
-export const logCriticalFindings: CriticalFindingsHook = (event) => {
-  process.stderr.write(`berthd: image ${event.imageId.slice(7, 19)} (containers ${event.containerIds.map((id) => id.slice(0, 12)).join(', ')}) has new critical findings: ${event.findings.map((f) => `${f.id} in ${f.package.name} ${f.package.version}`).join('; ')}\n`);
-};
+/** berthd's rescan settings (`--rescan-severity`, `--rescan-interval`, `--rescan-check-interval`). */
+export interface RescanSettings {
+  floor: Severity;
+  /** 0: no scheduled full rescans. */
+  rescanIntervalMs: number;
+  checkIntervalMs: number;
+}
+
+export interface RescansOptions extends RescanSettings {
+  scanner: ScanService;
+  images: ImageService;
+  events: EventRecorder;
+  watchedImages: () => WatchedImage[];
+  timers?: Timers;
+  log?: (line: string) => void;
+}
+
+/** Rescans running in berthd: their metrics, a way to ask for a check now (after an import), and stop. */
+export interface Rescans {
+  metrics: RescanMetrics;
+  checkNow(): void;
+  close(): Promise<void>;
+}
+
+/** Starts berthd's rescans of the images in use (first check at once). */
+export function startRescans(options: RescansOptions): Rescans {
+  const log = options.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  const metrics = new RescanMetrics();
+  const rescanner = new ImageRescanner({ scanner: options.scanner, images: options.images, events: options.events, metrics, floor: options.floor, watchedImages: options.watchedImages, log });
+  const loop = new RescanLoop({
+    timers: options.timers ?? systemTimers,
+    checkIntervalMs: options.checkIntervalMs,
+    rescanIntervalMs: options.rescanIntervalMs,
+    pass: (full) => rescanner.pass(full),
+    onError: (err) => { log(`berthd: vulnerability rescan failed: ${messageOf(err)}`); },
+  });
+  loop.start();
+  return { metrics, checkNow: () => { loop.checkNow(); }, close: () => loop.close() };
+}

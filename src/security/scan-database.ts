@@ -33,6 +33,22 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE TABLE scan_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // 2: the last scan of each image, and the findings already reported for it (rescans).
+  `
+  CREATE TABLE image_scans (
+    image_id TEXT PRIMARY KEY,
+    scanned_at TEXT NOT NULL,          -- ISO 8601
+    generation INTEGER NOT NULL,       -- of the OSV records matched
+    counts TEXT NOT NULL               -- {"CRITICAL": n, "HIGH": n, …}
+  );
+  CREATE TABLE reported_findings (
+    image_id TEXT NOT NULL,
+    finding TEXT NOT NULL,             -- advisory id, package name and version (findingKey)
+    severity TEXT NOT NULL,
+    reported_at TEXT NOT NULL,
+    PRIMARY KEY (image_id, finding)
+  );
+  `,
 ];
 
 /**

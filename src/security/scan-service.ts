@@ -7,8 +7,10 @@ import { toCycloneDx } from './sbom/cyclonedx.js';
 import { InventoryCache } from './sbom/inventory-cache.js';
 import { InventoryService, type ImageInventoryResult } from './sbom/inventory-service.js';
 import { toSpdx } from './sbom/spdx.js';
+import { ImageScanStore } from './image-scan-store.js';
+import { severityCounts } from './rescan/rescan-findings.js';
 import { ScanDatabase, scanDatabasePath } from './scan-database.js';
-import type { Finding, ScanReport } from './vulns/finding.js';
+import type { ScanReport } from './vulns/finding.js';
 import { applyIgnores, type IgnoreEntry } from './vulns/ignore-file.js';
 import { matchInventory } from './vulns/matcher.js';
 import { readOsvRecords } from './vulns/osv-source.js';
@@ -22,12 +24,6 @@ export interface ScanOptions {
   ignoreUnfixed?: boolean;
 }
 
-/** An image in use whose findings are watched across imports (berthd: running containers). */
-export interface WatchedImage { imageId: string; containerIds: string[] }
-
-/** Called after an import for each watched image that gained CRITICAL findings. */
-export type CriticalFindingsHook = (event: { imageId: string; containerIds: string[]; findings: Finding[] }) => void;
-
 export interface ScanServiceOptions {
   runner?: ProcessRunner;
   clock?: Clock;
@@ -37,18 +33,22 @@ export interface ScanServiceOptions {
  * SBOMs and vulnerability scans of images in the store, directories and root filesystem
  * tarballs, over the scanner's own database (`<root>/scan/vulns.db`). Inventories of image
  * layers are cached by diff ID, so a second image on the same base and a re-match after an
- * import read no layer again.
+ * import read no layer again. Every scan of an image of the store is remembered as its last scan
+ * (`scans.lastScan`).
  */
 export class ScanService {
   readonly inventories: InventoryService;
   readonly vulns: VulnDatabase;
   readonly cache: InventoryCache;
+  /** Last scans and already-reported findings per image. */
+  readonly scans: ImageScanStore;
   private readonly clock: Clock;
 
   private constructor(private readonly db: ScanDatabase, options: ScanServiceOptions) {
     this.cache = new InventoryCache(db);
     this.inventories = new InventoryService(this.cache, options.runner ?? new ChildProcessRunner());
     this.vulns = new VulnDatabase(db);
+    this.scans = new ImageScanStore(db);
     this.clock = options.clock ?? systemClock;
   }
 
@@ -87,8 +87,12 @@ export class ScanService {
     return this.report(await this.inventory(target, images), options);
   }
 
+  /** Matches an inventory; for an image of the store, records its last scan (counts before any filter). */
   report(result: ImageInventoryResult, options: ScanOptions = {}): ScanReport {
+    // Read before matching: a scan racing an import claims the older generation, never the newer.
+    const generation = this.vulns.generation();
     let findings = matchInventory(result.inventory, this.vulns);
+    if (result.imageId !== undefined) this.scans.recordScan({ imageId: result.imageId, time: this.clock.now().toISOString(), generation, counts: severityCounts(findings) });
     if (options.ignoreUnfixed === true) findings = findings.filter((f) => f.fixedVersion !== undefined);
     const warnings = [...result.inventory.warnings];
     if (options.ignore) {
@@ -99,7 +103,7 @@ export class ScanService {
       subject: result.inventory.subject,
       ...(result.imageId !== undefined && { imageId: result.imageId }),
       ...(distro !== undefined && { distro: distro.prettyName ?? `${distro.id} ${distro.versionId}` }),
-      databaseGeneration: this.vulns.generation(),
+      databaseGeneration: generation,
       packages: result.inventory.packages.length,
       findings,
       warnings,
@@ -125,29 +129,12 @@ export class ScanService {
     return [...names].sort();
   }
 
-  /** Validates and stores every OSV record of a directory or zip (all or nothing). */
+  /**
+   * Validates and stores every OSV record of a directory or zip (all or nothing). The import bumps
+   * the database generation, which a running berthd checks to rescan the images in use.
+   */
   async importDatabase(path: string): Promise<ImportResult> {
     return this.vulns.import(await readOsvRecords(path));
-  }
-
-  /**
-   * An import that also tells which watched images gained CRITICAL findings: their (cached)
-   * inventories are matched before and after, and the hook hears of the new ones.
-   */
-  async importAndNotify(path: string, images: ImageService, watched: WatchedImage[], hook: CriticalFindingsHook | undefined): Promise<ImportResult> {
-    const records = await readOsvRecords(path);
-    const critical = async (imageId: string): Promise<Finding[]> =>
-      this.report(await this.inventories.ofImage(images, imageId)).findings.filter((f) => f.severity === 'CRITICAL');
-    const before = new Map<string, Set<string>>();
-    for (const w of watched) before.set(w.imageId, new Set((await critical(w.imageId)).map((f) => `${f.id}\0${f.package.name}`)));
-    const result = this.vulns.import(records);
-    if (hook !== undefined) {
-      for (const w of watched) {
-        const gained = (await critical(w.imageId)).filter((f) => !(before.get(w.imageId)?.has(`${f.id}\0${f.package.name}`) ?? false));
-        if (gained.length > 0) hook({ imageId: w.imageId, containerIds: w.containerIds, findings: gained });
-      }
-    }
-    return result;
   }
 }
 

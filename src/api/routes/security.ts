@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../../base/errors.js';
 import type { ImageService } from '../../images/image-service.js';
-import { SBOM_FORMATS, type CriticalFindingsHook, type SbomFormat, type ScanService, type WatchedImage } from '../../security/scan-service.js';
+import { SBOM_FORMATS, type SbomFormat, type ScanService } from '../../security/scan-service.js';
 import { SEVERITIES, severityRank, type Severity } from '../../security/vulns/cvss.js';
 import { toSarif } from '../../security/vulns/report-formats.js';
+import { lastScanView } from '../../security/image-scan-store.js';
 import { queryBool, queryString, type Query } from '../query.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { '*'?: string } }>;
@@ -12,13 +13,19 @@ type Request = FastifyRequest<{ Querystring: Query; Params: { '*'?: string } }>;
 export interface SecurityRoutesOptions {
   scanner: ScanService;
   images: ImageService;
-  /** Images that running containers use: their new CRITICAL findings are reported after an import. */
-  watchedImages: () => WatchedImage[];
-  /** Hears of images that gained CRITICAL findings through an import (events plug in here). */
-  onCriticalFindings?: CriticalFindingsHook;
+  /** Told after an import through the API (berthd: rescan the images in use now, not at the next check). */
+  onDatabaseChanged?: () => void;
 }
 
 const importBodySchema = z.strictObject({ path: z.string().min(1) });
+
+/** `{name}/{action}` of a `/berth/v1/images/*` path; not-found when there is no action. */
+function imageAction(request: Request, method: string): { name: string; action: string } {
+  const rest = request.params['*'] ?? '';
+  const slash = rest.lastIndexOf('/');
+  if (slash <= 0) throw errors.notFound('no-such-route', `page not found: ${method} /berth/v1/images/${rest}`);
+  return { name: rest.slice(0, slash), action: rest.slice(slash + 1) };
+}
 
 function severityOf(query: Query): Severity | undefined {
   const value = queryString(query, 'severity')?.toUpperCase();
@@ -31,18 +38,23 @@ function severityOf(query: Query): Severity | undefined {
 /**
  * berth's scanning extensions: `POST /berth/v1/images/{name}/scan` (a report as JSON, or SARIF
  * with `format=sarif`; `severity`, `ignoreUnfixed`), `POST /berth/v1/images/{name}/sbom`
- * (`format=cyclonedx|spdx`), `POST /berth/v1/scan/db/import` (`{"path": dir-or-zip}` on this
- * node), `GET /berth/v1/scan/db`.
+ * (`format=cyclonedx|spdx`), `GET /berth/v1/images/{name}/scan` (the image's last scan:
+ * `{Image, LastScan: {Time, DatabaseGeneration, Counts} | null}`), `POST /berth/v1/scan/db/import`
+ * (`{"path": dir-or-zip}` on this node), `GET /berth/v1/scan/db`.
  */
 export function securityRoutes(app: FastifyInstance, options: SecurityRoutesOptions): void {
   const { scanner, images } = options;
 
+  app.get('/berth/v1/images/*', (request: Request) => {
+    const { name, action } = imageAction(request, 'GET');
+    if (action !== 'scan') throw errors.notFound('no-such-route', `page not found: GET /berth/v1/images/${request.params['*'] ?? ''}`);
+    const image = images.resolve(name);
+    return lastScanView(image.id, scanner.scans.lastScan(image.id));
+  });
+
   app.post('/berth/v1/images/*', async (request: Request) => {
-    const rest = request.params['*'] ?? '';
-    const slash = rest.lastIndexOf('/');
-    const name = rest.slice(0, slash);
-    const action = rest.slice(slash + 1);
-    if (slash <= 0 || (action !== 'scan' && action !== 'sbom')) throw errors.notFound('no-such-route', `page not found: POST /berth/v1/images/${rest}`);
+    const { name, action } = imageAction(request, 'POST');
+    if (action !== 'scan' && action !== 'sbom') throw errors.notFound('no-such-route', `page not found: POST /berth/v1/images/${request.params['*'] ?? ''}`);
     images.resolve(name); // only images of the store: never a path on the daemon's host
     if (action === 'sbom') {
       const format = queryString(request.query, 'format') ?? 'cyclonedx';
@@ -58,7 +70,9 @@ export function securityRoutes(app: FastifyInstance, options: SecurityRoutesOpti
   app.post('/berth/v1/scan/db/import', async (request) => {
     const parsed = importBodySchema.safeParse(request.body ?? {});
     if (!parsed.success) throw errors.invalidArgument('invalid-body', `body field ${parsed.error.issues[0]?.path.join('.') || '(root)'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    return scanner.importAndNotify(parsed.data.path, images, options.watchedImages(), options.onCriticalFindings);
+    const result = await scanner.importDatabase(parsed.data.path);
+    options.onDatabaseChanged?.();
+    return result;
   });
 
   app.get('/berth/v1/scan/db', () => ({ records: scanner.vulns.count(), generation: scanner.vulns.generation() }));

@@ -86,8 +86,8 @@ export async function runScan(globals: GlobalOptions, target: string, flags: Sca
 }
 
 export async function runDbImport(globals: GlobalOptions, path: string): Promise<void> {
-  // Through berthd (without --root) the daemon reads the path and tells of running containers'
-  // new critical findings; with --root the import runs here.
+  // Through berthd (without --root) the daemon reads the path and rescans the images in use at
+  // once; with --root the import runs here, and a berthd on the root rescans at its next check.
   const result = runsInProcess(globals)
     ? await withScanner(globals, path, (scanner) => scanner.importDatabase(path))
     : await withClient(globals, (client) => client.security.importDatabase(resolve(path)));

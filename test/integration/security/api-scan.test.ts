@@ -40,7 +40,7 @@ describe('berthd scanning routes', { skip: needsRoot() }, () => {
     await (fixture as CliFixture | undefined)?.cleanup();
   });
 
-  test('scan and sbom of an image; an import through the API reports the running container\'s new critical finding', async () => {
+  test('scan and sbom of an image; an import through the API reports the running container\'s new finding at once', async () => {
     const sock = fixture.socketPath;
     const empty = await post(sock, '/berth/v1/images/fixture/vuln:1/scan');
     assert.equal(empty.status, 200);
@@ -51,7 +51,7 @@ describe('berthd scanning routes', { skip: needsRoot() }, () => {
     const imported = await post(sock, '/berth/v1/scan/db/import', { path: join(FIXTURES, 'osv', 'critical') });
     assert.equal(imported.status, 200, JSON.stringify(imported.json));
     assert.deepEqual(imported.json, { imported: 1, replaced: 0, unchanged: 0 });
-    await eventually('the critical-finding notice', () => fixture.daemon?.log.join('').includes('new critical findings: GHSA-xvch-5gv4-984h in minimist 1.2.5') === true);
+    await eventually('the rescan notice', () => fixture.daemon?.log.join('').includes('has 1 new finding at or above HIGH: GHSA-xvch-5gv4-984h (CRITICAL) in minimist 1.2.5') === true);
     const report = await post(sock, '/berth/v1/images/fixture/vuln:1/scan?severity=high');
     assert.deepEqual((report.json as { findings: { id: string; fixedVersion: string }[] }).findings.map((f) => [f.id, f.fixedVersion]), [['GHSA-xvch-5gv4-984h', '1.2.6']]);
   });

@@ -5,6 +5,9 @@ import { mkdtemp, rm, writeFile, mkdir, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImageService } from '../../../src/images/image-service.js';
+import { EventLog } from '../../../src/events/event-log.js';
+import { ImageRescanner } from '../../../src/security/rescan/image-rescanner.js';
+import { RescanMetrics } from '../../../src/security/rescan/rescan-metrics.js';
 import { ScanService } from '../../../src/security/scan-service.js';
 import { berth, needsRoot } from '../../support/berth-cli.js';
 import { makeTar, writeOciLayout, type FixtureEntry } from '../../support/oci-fixtures.js';
@@ -149,17 +152,46 @@ describe('SBOMs and scans of images in the store', { skip: needsRoot() }, () => 
     }
   });
 
-  test('an import tells which watched images gained a critical finding', async () => {
-    const events: { imageId: string; containerIds: string[]; ids: string[] }[] = [];
-    const app = images.resolve('fixture/app:1');
-    const other = images.resolve('fixture/other:1');
-    await scanner.importAndNotify(join(OSV, 'critical'), images, [{ imageId: app.id, containerIds: ['c1'] }, { imageId: other.id, containerIds: ['c2'] }], (e) => {
-      events.push({ imageId: e.imageId, containerIds: e.containerIds, ids: e.findings.map((f) => f.id) });
-    });
-    assert.deepEqual(events, [{ imageId: app.id, containerIds: ['c1'], ids: ['GHSA-xvch-5gv4-984h'] }]);
-    // the same import again brings nothing new
-    await scanner.importAndNotify(join(OSV, 'critical'), images, [{ imageId: app.id, containerIds: ['c1'] }], () => { events.push({ imageId: app.id, containerIds: [], ids: [] }); });
-    assert.equal(events.length, 1);
+  test('a rescan after an import records one image event for the image that gained a finding at the floor, and never again', async () => {
+    const fresh = ScanService.open(join(work, 'rescan-root'));
+    try {
+      const log = new EventLog(images.db);
+      const metrics = new RescanMetrics();
+      const app = images.resolve('fixture/app:1');
+      const other = images.resolve('fixture/other:1');
+      const rescannerOf = (): ImageRescanner => new ImageRescanner({
+        scanner: fresh, images, events: log, metrics, floor: 'HIGH',
+        watchedImages: () => [{ imageId: app.id, containerIds: ['c1'] }, { imageId: other.id, containerIds: ['c2'] }],
+      });
+      const since = log.lastSeq();
+      const reported = (): { id: string; attributes: Record<string, string> }[] =>
+        log.read({ afterSeq: since }).filter((e) => e.type === 'image' && e.action === 'vulnerabilities').map((e) => e.actor);
+      const rescanner = rescannerOf();
+      await rescanner.pass(false);
+      assert.deepEqual(reported(), []);
+      await fresh.importDatabase(join(OSV, 'critical'));
+      await rescanner.pass(false);
+      assert.deepEqual(reported(), [{
+        id: app.id,
+        attributes: {
+          name: 'fixture/app:1', 'berth.scan.floor': 'HIGH', 'berth.scan.unknown': '0', 'berth.scan.low': '0', 'berth.scan.medium': '0', 'berth.scan.high': '0', 'berth.scan.critical': '1',
+          'berth.scan.new': 'GHSA-xvch-5gv4-984h', 'berth.scan.new.count': '1', 'berth.scan.generation': '1', 'berth.scan.containers': 'c1',
+        },
+      }]);
+      // The same records again (a new generation), a full pass, and a new rescanner (a restarted berthd): nothing new.
+      await fresh.importDatabase(join(OSV, 'critical'));
+      await rescanner.pass(false);
+      await rescanner.pass(true);
+      await rescannerOf().pass(false);
+      assert.equal(reported().length, 1);
+      assert.deepEqual(fresh.scans.lastScan(app.id)?.counts, { UNKNOWN: 0, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 1 });
+      assert.equal(fresh.scans.lastScan(app.id)?.generation, 2);
+      const text = await metrics.text();
+      assert.match(text, new RegExp(`^berth_image_vulnerabilities\\{image="fixture/app:1",image_id="${app.id}",severity="CRITICAL"\\} 1$`, 'm'));
+      assert.match(text, /^berth_vulnerability_findings_reported_total\{severity="CRITICAL"\} 1$/m);
+    } finally {
+      fresh.close();
+    }
   });
 
   test('malformed OSV records are refused as a whole, naming the file and field', async () => {
@@ -194,6 +226,7 @@ describe('SBOMs and scans of images in the store', { skip: needsRoot() }, () => 
   });
 
   test('berth scan: exit codes follow --severity and --exit-code; ignore files; SARIF', async () => {
+    await scanner.importDatabase(join(OSV, 'critical'));
     const r = await berth(root, ['scan', 'fixture/app:1', '--format', 'json', '--exit-code', '3']);
     assert.equal(r.code, 3, r.stderr);
     const report = JSON.parse(r.stdout) as { findings: { id: string }[] };
