@@ -1,6 +1,7 @@
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import type { ImageService } from '../images/image-service.js';
 import { errors } from '../base/errors.js';
@@ -22,7 +23,9 @@ import { imageRoutes } from './routes/images.js';
 import { networkRoutes } from './routes/networks.js';
 import { systemDiskUsageRoutes } from './routes/system-df.js';
 import { securityRoutes, type SecurityRoutesOptions } from './routes/security.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { authRoutes } from './routes/pull-push.js';
+import { inactiveSwarmInfo, inactiveSwarmRoutes } from './routes/swarm-inactive.js';
 import { systemRoutes } from './routes/system.js';
 import { volumeRoutes } from './routes/volumes.js';
 
@@ -31,6 +34,8 @@ export interface ApiServerOptions {
   containers: ContainerEngine;
   /** berth's scanning routes (/berth/v1/images/{name}/scan, /sbom, /berth/v1/scan/db). */
   security?: SecurityRoutesOptions;
+  /** Prometheus registries served at `GET /berth/v1/metrics`; without them the route is absent. */
+  metrics?: readonly Registry[];
   /** Dockerfile builds (`POST /build`); without it the route is absent. */
   builder?: Builder;
   /** Unix socket to listen on (created; a stale one is replaced). */
@@ -76,8 +81,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ message: `page not found: ${request.method} ${request.url}` });
   });
-  systemRoutes(app, options.images, options.containers);
   const registry = { insecureRegistries: options.insecureRegistries ?? [] };
+  systemRoutes(app, options.images, options.containers, { insecureRegistries: registry.insecureRegistries, swarmInfo: inactiveSwarmInfo });
+  inactiveSwarmRoutes(app);
   imageRoutes(app, options.images, registry);
   authRoutes(app, registry);
   containerRoutes(app, options.containers);
@@ -88,6 +94,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   checkpointRoutes(app, options.containers);
   volumeRoutes(app, options.containers);
   if (options.security) securityRoutes(app, options.security);
+  if (options.metrics !== undefined) metricsRoutes(app, options.metrics);
   networkRoutes(app, options.containers);
   commitRoutes(app, options.images, options.containers);
   if (options.builder !== undefined) buildRoutes(app, options.images, options.builder);

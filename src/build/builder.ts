@@ -10,9 +10,11 @@ import { errors } from '../base/errors.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { ImageService } from '../images/image-service.js';
+import type { CompressionOptions } from '../images/compression/layer-compression.js';
 import { formatReference, parseTaggedReference } from '../oci/reference.js';
 import { join } from 'node:path';
 import { BuildCache } from './build-cache.js';
+import { CacheSources } from './cache-sources.js';
 import { CacheMountStore } from './cache-mounts.js';
 import type { BuildContext } from './context/build-context.js';
 import { parseDockerfile, type Instruction } from './dockerfile/parse-dockerfile.js';
@@ -38,11 +40,20 @@ export interface BuildRequest {
   noCache?: boolean;
   /** Labels added to the result's config. */
   labels?: Readonly<Record<string, string>>;
-  /** The network of RUN steps (default `bridge`; `host` also allows `RUN --network=host`). */
+  /** The network of RUN steps (default `bridge`; `host` also allows `RUN --network=host`; or a user network). */
   network?: BuildNetwork;
+  /** `name:ip` entries for the /etc/hosts of RUN steps (on the default bridge or a user network). */
+  extraHosts?: readonly string[];
+  /** Images whose history stands for cache entries (`--cache-from`; see cache-sources.ts). */
+  cacheFrom?: readonly string[];
   /** Secrets by id for `RUN --mount=type=secret` (kept in memory only). */
   secrets?: ReadonlyMap<string, Buffer>;
   onEvent?: (event: BuildEvent) => void;
+  /**
+   * The compression the result's layers are stored in (all of them, the base image's too; the
+   * image id stays). Default: as the steps made them (new layers uncompressed) and the base had them.
+   */
+  compression?: CompressionOptions;
   /** Cancels the build (the API aborts it when the client goes away); it then fails with canceled. */
   signal?: AbortSignal;
 }
@@ -73,15 +84,20 @@ export class Builder {
   }
 
   /**
-   * Throws invalid-argument naming the Dockerfile line for what it cannot parse or do,
-   * failed-precondition (`build-step-failed`) when a RUN exits non-zero, not-found for a missing
-   * base image, source or target; the store is then as it was before the build.
+   * Throws invalid-argument naming the Dockerfile line for what it cannot parse or do (and
+   * `empty-dockerfile` for an empty one, before any event), failed-precondition
+   * (`build-step-failed`) when a RUN exits non-zero, not-found for a missing base image, source,
+   * target or network; the store is then as it was before the build.
    */
   async build(request: BuildRequest): Promise<BuildResult> {
     const file = request.dockerfile ?? 'Dockerfile';
     const names = (request.tags ?? []).map((tag) => formatReference(parseTaggedReference(tag)));
     const text = request.dockerfileText ?? (await request.context.readDockerfile(file));
+    if (text.length === 0) throw errors.invalidArgument('empty-dockerfile', `the Dockerfile (${file}) cannot be empty`);
     const dockerfile = parseDockerfile(text, file);
+    const network = this.checkNetwork(request.network ?? 'bridge', request.extraHosts ?? []);
+    const cacheFrom = request.cacheFrom === undefined || request.cacheFrom.length === 0 || request.noCache === true
+      ? undefined : await CacheSources.open(this.images, request.cacheFrom);
     const buildArgs = new Map(Object.entries(request.buildArgs ?? {}));
     const plan = planStages(dockerfile, buildArgs, request.target);
     const emit = request.onEvent ?? (() => undefined);
@@ -125,7 +141,9 @@ export class Builder {
     };
     const env: StepEnv = {
       images: this.images, engine: this.engine, context: request.context, file, escape: dockerfile.escape, emit,
-      network: request.network ?? 'bridge',
+      network,
+      extraHosts: request.extraHosts ?? [],
+      ...(cacheFrom !== undefined && { cacheFrom }),
       secrets: request.secrets ?? new Map(),
       cacheMounts: this.cacheMounts,
       defer: (work) => {
@@ -149,8 +167,9 @@ export class Builder {
       const all = plan.needed.map((index) => stageResult(index));
       const [result] = await Promise.all([stageResult(plan.target), ...all]);
       await Promise.all(deferred);
-      const image = result.image;
-      if (image === undefined) throw errors.invalidArgument('empty-build', `${file}: the build produced no image (FROM scratch with no steps)`);
+      const built = result.image;
+      if (built === undefined) throw errors.invalidArgument('empty-build', `${file}: the build produced no image (FROM scratch with no steps)`);
+      const image = request.compression === undefined ? built : await this.compress(built, request.compression, emit);
       const unused = [...buildArgs.keys()].filter((name) => !consumed.has(name) && !PREDEFINED_ARGS.has(name));
       if (unused.length > 0) emit({ kind: 'warning', text: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed` });
       this.cache.touch(usedKeys);
@@ -167,6 +186,30 @@ export class Builder {
     } finally {
       request.signal?.removeEventListener('abort', onCancel);
     }
+  }
+
+  /**
+   * The build's network, checked before any step: a user network must exist (not-found), and extra
+   * hosts need a network the engine writes /etc/hosts for (the default bridge or a user network).
+   */
+  private checkNetwork(network: BuildNetwork, extraHosts: readonly string[]): BuildNetwork {
+    const bridged = typeof network === 'object' || network === 'bridge';
+    if (bridged && this.engine.task.network === undefined && typeof network === 'object') {
+      throw errors.failedPrecondition('no-networking', `networkmode ${network.network}: this node has no bridge networking`);
+    }
+    if (typeof network === 'object') this.engine.network.resolve(network.network);
+    if (extraHosts.length > 0 && !bridged) {
+      throw errors.invalidArgument('extra-hosts-unsupported', `extrahosts: extra hosts are written for builds on the default bridge or a user network, not with networkmode ${network}`);
+    }
+    return network;
+  }
+
+  /** Stores the result's layers in `compression`, reporting each layer it recompresses. */
+  private compress(image: ImageRecord, compression: CompressionOptions, emit: (event: BuildEvent) => void): Promise<ImageRecord> {
+    const how = compression.level === undefined ? compression.format : `${compression.format}, level ${compression.level}`;
+    return this.images.recompress(image, compression, ({ digest, done }) => {
+      if (!done) emit({ kind: 'info', text: ` ---> Compressing layer ${digest.slice(7, 19)} (${how})` });
+    });
   }
 
   /** `builder prune`: every cache entry, the images only the cache kept, and the cache mounts no RUN uses. */

@@ -7,6 +7,7 @@ import { BerthError, errors, isBerthError } from '../base/errors.js';
 import type { ImageRecord } from '../images/image-record.js';
 import { hostPlatform, parsePlatform, platformMatches } from '../oci/platform.js';
 import { cacheKey, type BuildCache } from './build-cache.js';
+import type { CacheSources } from './cache-sources.js';
 import { parseDockerfile, type Instruction } from './dockerfile/parse-dockerfile.js';
 import { expandWords } from './dockerfile/shell-words.js';
 import { platformArgs, type Stage, type StagePlan } from './stage-graph.js';
@@ -46,6 +47,8 @@ export function instructionText(instruction: Instruction): string {
 
 export async function buildStage(stage: Stage, options: StageBuildOptions): Promise<StageState> {
   const { env } = options;
+  // Each stage follows its own --cache-from image.
+  const sources = env.cacheFrom?.forStage();
   let step = options.firstStep;
   env.emit({ kind: 'step', text: `Step ${step}/${options.totalSteps} : ${instructionText(stage.from)}` });
   const state = await fromStage(stage, options);
@@ -69,7 +72,7 @@ export async function buildStage(stage: Stage, options: StageBuildOptions): Prom
       continue;
     }
     const plan = await planStep(env, state, instruction, stage.index);
-    await runStep(state, plan, options);
+    await runStep(state, plan, options, sources);
   }
   return state;
 }
@@ -118,18 +121,28 @@ async function planStep(env: StepEnv, state: StageState, instruction: Instructio
     return {
       createdBy: change.createdBy,
       inputs: [],
+      config: change.config,
+      historyIdentifies: true,
       execute: () => env.images.commit({ parent: state.image, config: change.config, history: { createdBy: change.createdBy }, names: [] }),
     };
   }
   throw errors.invalidArgument('dockerfile-parse', `${env.file}:${instruction.line}: ${instruction.keyword} is not allowed here`);
 }
 
-async function runStep(state: StageState, plan: StepPlan, options: StageBuildOptions): Promise<void> {
+async function runStep(state: StageState, plan: StepPlan, options: StageBuildOptions, sources: CacheSources | undefined): Promise<void> {
   const { env, cache } = options;
   if (env.signal?.aborted === true) throw new BerthError('canceled', 'build-canceled', `${env.file}: the build was canceled`);
   const key = cacheKey({ parent: state.image?.id ?? 'scratch', step: plan.createdBy, inputs: plan.inputs });
   const hit = cache.lookup(key);
-  const cached = hit === undefined || options.noCache ? undefined : env.images.images.find(hit);
+  let cached = hit === undefined || options.noCache ? undefined : env.images.images.find(hit);
+  if (cached !== undefined && sources !== undefined && !(await sources.allows(cached))) cached = undefined;
+  if (cached === undefined && sources !== undefined && !options.noCache && plan.historyIdentifies) {
+    cached = await sources.restore(state.image, plan.createdBy, plan.config);
+    if (cached !== undefined) {
+      cache.store(key, cached.id);
+      if (hit === undefined) options.addedKeys.push(key);
+    }
+  }
   let image: ImageRecord;
   if (cached !== undefined) {
     env.emit({ kind: 'info', text: ' ---> Using cache' });

@@ -2,8 +2,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { ApiTransport } from './api-transport.js';
+import { compressionParams, type CompressionQuery } from './image-client.js';
 
-export interface BuildOptions {
+export interface BuildOptions extends CompressionQuery {
   tags: string[];
   dockerfile?: string;
   buildArgs?: Record<string, string>;
@@ -42,6 +43,7 @@ export class BuildClient {
         q: options.quiet === true ? true : undefined,
         networkmode: options.network,
         rm: true,
+        ...compressionParams(options),
       },
       ...(options.secrets !== undefined && Object.keys(options.secrets).length > 0 && {
         headers: {

@@ -10,7 +10,10 @@ import type { ImageService } from '../images/image-service.js';
 import type { ContainerConfig } from '../oci/schemas.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import type { ContainerEngine } from './container-engine.js';
+import { isBerthError } from '../base/errors.js';
 import { isActive } from './container-record.js';
+import { runtimeOf } from './container-task.js';
+import { freezeContainer } from './lifecycle-services.js';
 import { dropRuntimeStubs } from './runtime-stubs.js';
 
 export interface CommitContainerOptions {
@@ -63,8 +66,7 @@ export async function commitContainer(engine: ContainerEngine, images: ImageServ
   const command = [...(config.Entrypoint ?? []), ...(record.config.options.cmd ?? config.Cmd ?? [])].join(' ');
   const key = engine.paths.snapshotKey(record.id);
   if (!isActive(record.state)) await dropRuntimeStubs(images, key, parent);
-  const pause = options.pause !== false && record.state.status === 'running';
-  if (pause) await engine.pause(record.id);
+  const pause = options.pause !== false && (await pauseIfRunning(engine, record.id));
   try {
     const image = await images.commit({
       parent,
@@ -81,5 +83,23 @@ export async function commitContainer(engine: ContainerEngine, images: ImageServ
     return image;
   } finally {
     if (pause) await engine.unpause(record.id).catch(() => undefined);
+  }
+}
+
+/**
+ * Freezes the container if it still runs, deciding under its lock on its current state; returns
+ * whether it did. One that exits meanwhile (its runtime says so before the exit is recorded) needs
+ * no pause: its layer no longer changes.
+ */
+async function pauseIfRunning(engine: ContainerEngine, id: string): Promise<boolean> {
+  try {
+    return await engine.exclusive(id, async (current) => {
+      if (current.state.status !== 'running') return false;
+      await freezeContainer(runtimeOf(engine.task, current).cli, engine.store, engine.events, current, true);
+      return true;
+    });
+  } catch (err) {
+    if (isBerthError(err, 'failed-precondition') && err.reason === 'container-not-running') return false;
+    throw err;
   }
 }

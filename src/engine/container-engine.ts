@@ -22,6 +22,7 @@ import { resizeTerminal, terminalControlPath } from '../runtime/terminal-resize.
 import { readExitCode, wasOomKilled } from '../runtime/exit-file.js';
 import type { OciRuntimes } from '../runtime/oci-runtimes.js';
 import { stopContainer } from '../runtime/stop-container.js';
+import { launchExitCode } from '../runtime/launch-failure.js';
 import { AttachRegistry } from './attach-registry.js';
 import { ContainerEvents } from './container-events.js';
 import { ContainerPaths } from './container-paths.js';
@@ -131,6 +132,12 @@ export class ContainerEngine {
     this.network.close();
   }
 
+  /** `close`, then takes down the host side of networks no running container uses (a daemon's clean stop). */
+  async shutdown(): Promise<void> {
+    this.close();
+    await this.network.releaseIdle();
+  }
+
   /** The node's bridge networks. */
   get network(): NetworkService {
     const { network } = this.task;
@@ -214,9 +221,8 @@ export class ContainerEngine {
     } catch (err) {
       await cleanupTask(this.task, id, runtimeNameOf(record)).catch(() => undefined);
       await releaseVolumes(this.#volumeContext(), record).catch(() => undefined);
-      const reason = isBerthError(err) ? err.reason : '';
       // Docker's codes: 127 command not found, 126 cannot be run, 125 anything else.
-      const exitCode = reason === 'executable-not-found' ? 127 : reason === 'executable-not-permitted' ? 126 : 125;
+      const exitCode = launchExitCode(isBerthError(err) ? err.reason : '', 125);
       // As Docker: a failed start leaves the status as it was, with the code and the reason.
       this.#setState(id, { ...record.state, pid: 0, conmonPid: 0, exitCode, error: messageOf(err) });
       throw err;
@@ -253,7 +259,11 @@ export class ContainerEngine {
     this.events.emit('action', id, action, attributes);
   }
 
-  /** Sends a signal to the container's init. Throws conflict (`container-not-running`) when it is not running. */
+  /**
+   * Sends a signal to the container's init. Throws conflict (`container-not-running`) when it is not
+   * running. SIGKILL resolves only once the exit is recorded (as dockerd: an inspect or rm right
+   * after sees the container exited); a paused container is thawed so that it can die.
+   */
   async kill(ref: string, signal = 'KILL'): Promise<void> {
     const record = this.store.resolve(ref);
     if (!isActive(record.state)) throw errors.conflict('container-not-running', `Container ${record.id} is not running`);
@@ -262,15 +272,28 @@ export class ContainerEngine {
       await this.#mutex.run(record.id, () => Promise.resolve(this.restarts.settle(this.#require(record.id))));
       return;
     }
+    const fatal = isKillSignal(signal);
+    // Subscribed before the signal, so the exit cannot come and go unseen.
+    const exited = fatal ? this.events.next('exit', record.id) : undefined;
     try {
-      await runtimeOf(this.task, record).cli.kill(record.id, signal);
-    } catch (err) {
-      if (isBerthError(err, 'failed-precondition') || isBerthError(err, 'not-found')) {
-        throw errors.conflict('container-not-running', `Container ${record.id} is not running`, { cause: err });
+      const runtime = runtimeOf(this.task, record).cli;
+      try {
+        await runtime.kill(record.id, signal);
+      } catch (err) {
+        if (isBerthError(err, 'failed-precondition') || isBerthError(err, 'not-found')) {
+          throw errors.conflict('container-not-running', `Container ${record.id} is not running`, { cause: err });
+        }
+        throw err;
       }
-      throw err;
+      this.#note(record.id, 'kill', { signal });
+      if (exited !== undefined) {
+        if (this.store.find(record.id)?.state.status === 'paused') await runtime.resume(record.id).catch(() => undefined);
+        const now = this.store.find(record.id);
+        if (now !== undefined && isActive(now.state)) await exited.promise;
+      }
+    } finally {
+      exited?.cancel();
     }
-    this.#note(record.id, 'kill', { signal });
   }
 
   /** Stops (if running) and starts again. */
@@ -313,9 +336,10 @@ export class ContainerEngine {
   async remove(ref: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const { id } = this.store.resolve(ref);
     await this.#mutex.run(id, async () => {
-      const record = this.store.find(id);
-      if (record === undefined) return;
-      if (options.force === true) this.restarts.settle(record);
+      const found = this.store.find(id);
+      if (found === undefined) return;
+      // A container waiting for its restart has no process: settled, it is exited (re-read it).
+      const record = options.force === true && this.restarts.settle(found) ? this.#require(id) : found;
       if (isActive(record.state)) {
         if (options.force !== true) {
           throw errors.conflict('container-running',
@@ -391,4 +415,10 @@ export class ContainerEngine {
   #setState(id: string, state: ContainerState): void {
     this.store.setState(id, state);
   }
+}
+
+/** Whether `signal` (a name with or without SIG, or a number) is SIGKILL. */
+function isKillSignal(signal: string): boolean {
+  const name = signal.toUpperCase().replace(/^SIG/, '');
+  return name === 'KILL' || name === '9';
 }

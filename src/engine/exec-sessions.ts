@@ -94,15 +94,28 @@ export class ExecSessions {
   }
 
   /**
-   * Runs the session's process. With `attach`, connects to its stdio before it starts and returns
-   * the connection. Throws conflict (`exec-already-started`) the second time, conflict when the
-   * container stopped meanwhile, and what conmon/runc report.
+   * The session, if `start` may run it now: throws not-found (`no-such-exec`), conflict
+   * (`exec-already-started`) the second time, conflict (`container-not-running`) when its
+   * container stopped. Lets a caller answer these before it commits to a stream.
    */
-  async start(id: string, attach: boolean, consoleSize?: [number, number]): Promise<{ session: ExecSession; connection?: AttachConnection }> {
+  startable(id: string): ExecSession {
     const session = this.get(id);
     if (session.started) throw errors.conflict('exec-already-started', `Error: Exec command ${id} has already run`);
     const record = this.engine.store.find(session.containerId);
     if (record === undefined || !isActive(record.state)) throw errors.conflict('container-not-running', `Container ${session.containerId} is not running`);
+    return session;
+  }
+
+  /**
+   * Runs the session's process. With `attach`, connects to its stdio before it starts and returns
+   * the connection. Throws as `startable`, and what conmon/runc report (reason
+   * `executable-not-found` / `executable-not-permitted` for a command that cannot be run); a
+   * failed start leaves the session exited with code 126, as dockerd.
+   */
+  async start(id: string, attach: boolean, consoleSize?: [number, number]): Promise<{ session: ExecSession; connection?: AttachConnection }> {
+    const session = this.startable(id);
+    const record = this.engine.store.find(session.containerId);
+    if (record === undefined) throw errors.conflict('container-not-running', `Container ${session.containerId} is not running`);
     session.started = true;
     const execDir = this.engine.paths.execDir(record.id, id);
     const runtime = runtimeOf(this.engine.task, record);
@@ -140,7 +153,7 @@ export class ExecSessions {
     } catch (err) {
       prepared.cancel();
       connection?.close();
-      session.exitCode = 126;
+      session.exitCode = 126; // dockerd's code for an exec that could not start, whatever the cause
       await rm(execDir, { recursive: true, force: true });
       throw err;
     }

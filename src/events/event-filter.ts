@@ -1,26 +1,20 @@
 /**
- * Docker's event filters (`GET /events?filters=…`, `docker events --filter k=v`). Values of one key
- * are alternatives; different keys must all match. `container`, `volume`, `network`, `plugin`,
- * `daemon`, `node`, `service`, `secret` and `config` match the actor's id or name by prefix (and
- * exclude events of other objects); `image` matches an image id or name exactly (with or without
- * tag); `event` matches the action (`health_status`, `exec_create`, `exec_start` also match their
- * longer forms); `label` is `key` or `key=value` over the attributes (every label given must match); `type` and `scope` exactly.
+ * Docker's event filters (`GET /events?filters=…`, `docker events --filter k=v`), as dockerd applies
+ * them. Values of one key are alternatives; different keys must all match; keys dockerd does not
+ * know are ignored, as it ignores them. `container`, `volume`, `network`, `plugin`, `daemon`,
+ * `node`, `service`, `secret` and `config` match the actor's id or `name` attribute by prefix, on
+ * events of any type (dockerd's matching: `container=web` also passes a network named `webnet`);
+ * `image` matches an image id or name exactly (with or without tag); `event` matches the action
+ * exactly, or by prefix when one of the values is `health_status`, `exec_create` or `exec_start`;
+ * `label` is `key` or `key=value` over the attributes (every label given must match); `type` and
+ * `scope` exactly.
  */
-import { errors } from '../base/errors.js';
 import type { NodeEvent } from './event-types.js';
 
 export type EventFilters = ReadonlyMap<string, readonly string[]>;
 
 const NAMED = ['container', 'volume', 'network', 'plugin', 'daemon', 'node', 'service', 'secret', 'config'] as const;
-const KNOWN = new Set<string>([...NAMED, 'image', 'event', 'label', 'type', 'scope']);
 const PREFIX_ACTIONS = ['health_status', 'exec_create', 'exec_start'];
-
-/** Throws invalid-argument (`invalid-filter`) for a key Docker does not know. */
-export function checkEventFilters(filters: EventFilters): void {
-  for (const key of filters.keys()) {
-    if (!KNOWN.has(key)) throw errors.invalidArgument('invalid-filter', `filters: invalid filter '${key}'`);
-  }
-}
 
 function stripTag(name: string): string {
   if (name.startsWith('sha256:')) return name;
@@ -34,8 +28,8 @@ function familiar(name: string): string {
 }
 
 function matchAction(values: readonly string[], action: string): boolean {
-  const base = action.split(':')[0] ?? action;
-  return values.some((v) => v === action || (PREFIX_ACTIONS.includes(v) && base === v));
+  const fuzzy = values.some((v) => PREFIX_ACTIONS.includes(v));
+  return values.some((v) => v === action || (fuzzy && action.startsWith(v)));
 }
 
 function matchNamed(values: readonly string[], event: NodeEvent): boolean {
@@ -72,7 +66,7 @@ export function eventMatches(event: NodeEvent, filters: EventFilters): boolean {
       : key === 'event' ? matchAction(values, event.action)
       : key === 'image' ? matchImage(values, event)
       : key === 'label' ? matchLabel(values, event.actor.attributes)
-      : (NAMED as readonly string[]).includes(key) ? event.type === key && matchNamed(values, event)
+      : (NAMED as readonly string[]).includes(key) ? matchNamed(values, event)
       : true;
     if (!ok) return false;
   }

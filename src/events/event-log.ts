@@ -136,6 +136,11 @@ export class EventLog implements EventRecorder {
     return row === undefined ? 0 : Number(row.seq);
   }
 
+  /** How many `follow` calls are running (`NEventsListener` of `/info`). */
+  get followers(): number {
+    return this.#listeners.size;
+  }
+
   /**
    * Calls `write` for each matching event in order: with `sinceNs`, first the recorded ones from
    * then; then new ones as they are recorded, until `untilNs` has passed (at once when it is in

@@ -15,7 +15,8 @@ test('Unix seconds with a fraction, RFC 3339 with nanoseconds, durations', () =>
   assert.equal(parseEventTime('10m', now, 'since'), ns('2026-01-01T00:00:00Z'));
   assert.equal(parseEventTime('1h30m', now, 'since'), ns('2025-12-31T22:40:00Z'));
   assert.equal(parseEventTime(undefined, now, 'since'), undefined);
-  assert.equal(parseEventTime('0', now, 'since'), undefined);
+  assert.equal(parseEventTime('', now, 'since'), undefined);
+  assert.equal(parseEventTime('0', now, 'since'), 0n, '0 is the epoch, not unbounded');
   assert.throws(() => parseEventTime('yesterday', now, 'until'), /until: "yesterday"/);
   assert.equal(unixSecondsText(1_700_000_000_000_000_001n), '1700000000.000000001');
 });

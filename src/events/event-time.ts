@@ -1,13 +1,14 @@
 /**
  * `since` / `until` of the event stream: Unix seconds with an optional fraction (what the docker
- * CLI sends), RFC 3339, or a Go duration before now (`10m`, `1h30m`). Absent, empty or `0` means
- * unbounded. Throws invalid-argument (`invalid-time`) naming the parameter.
+ * CLI sends), RFC 3339, or a Go duration before now (`10m`, `1h30m`). Absent or empty means
+ * unbounded; `0` is the Unix epoch, as in dockerd. Throws invalid-argument (`invalid-time`) naming
+ * the parameter.
  */
 import { errors } from '../base/errors.js';
 import { goDurationMs } from '../base/go-duration.js';
 
 export function parseEventTime(value: string | undefined, now: Date, name: string): bigint | undefined {
-  if (value === undefined || value === '' || value === '0') return undefined;
+  if (value === undefined || value === '') return undefined;
   const unix = /^(-?\d+)(?:\.(\d{1,9}))?$/.exec(value);
   if (unix !== null) return BigInt(unix[1] ?? '0') * 1_000_000_000n + BigInt((unix[2] ?? '').padEnd(9, '0'));
   const duration = goDurationMs(value);

@@ -3,7 +3,8 @@
  * and the attachment of containers to them (`ContainerAttachments`). Opening the service brings
  * every recorded network's host side back (bridge, rules, DNS), so containers that kept running
  * while berthd was down keep working. Network operations are serialized by the caller's use of
- * the database (synchronous) and are idempotent on the host side.
+ * the database (synchronous) and are idempotent on the host side. `releaseIdle` takes down the
+ * host side of networks without containers when the daemon stops.
  */
 import { Notifier } from '../base/notifier.js';
 import { randomBytes } from 'node:crypto';
@@ -84,6 +85,21 @@ export class NetworkService {
   /** Stops the DNS listeners. Bridges, rules and attached containers stay. */
   close(): void {
     this.#dns.close();
+  }
+
+  /**
+   * Takes down the host side (bridge, isolation, forward and masquerade rules) of every network no
+   * container is attached to, keeping the records: a stopped berthd leaves on the host only what
+   * its running containers need, so removing a stopped node's state root leaves nothing behind.
+   * `open` brings them back. Call after `close`, when nothing attaches any more.
+   */
+  async releaseIdle(): Promise<void> {
+    for (const network of this.store.list()) {
+      if (this.store.endpointsOfNetwork(network.id).length > 0) continue;
+      this.#up.delete(network.id);
+      await this.host.removeIsolation(network);
+      await this.host.removeBridge(network);
+    }
   }
 
   list(): NetworkRecord[] {

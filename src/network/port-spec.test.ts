@@ -26,6 +26,13 @@ test('PortBindings map round trip and port keys', () => {
   assert.deepEqual(parsePortKey('80-81/udp'), [{ port: 80, protocol: 'udp' }, { port: 81, protocol: 'udp' }]);
 });
 
+test('HostPort "0" (what testcontainers sends) and -p 0:80 mean a free port, as "" does', () => {
+  assert.deepEqual(fromDockerPortBindings({ '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }] }), [{ containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 0 }]);
+  assert.deepEqual(fromDockerPortBindings({ '80-81/tcp': [{ HostPort: '0' }] }).map((b) => b.hostPort), [0, 0]);
+  assert.deepEqual(parsePublishSpec('0:80'), [{ containerPort: 80, protocol: 'tcp', hostIp: '', hostPort: 0 }]);
+  assert.deepEqual(parsePublishSpec('127.0.0.1:0:80-81').map((b) => b.hostPort), [0, 0]);
+});
+
 test('publishAllPorts adds a free-port binding for each exposed port not bound yet', () => {
   const bound = [{ containerPort: 80, protocol: 'tcp' as const, hostIp: '127.0.0.1', hostPort: 8080 }];
   assert.deepEqual(publishAllPorts(bound, { '80/tcp': {}, '53/udp': {}, '9000-9001': {} }), [

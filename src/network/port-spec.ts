@@ -39,6 +39,11 @@ function parseProtocol(text: string | undefined, field: string, whole: string): 
   return proto;
 }
 
+/** A host port: `''` or `0` (what testcontainers sends) is any free port, [0, 0]; otherwise as parseRange. */
+function parseHostRange(text: string, field: string, whole: string): [number, number] {
+  return text === '' || /^0+$/.test(text) ? [0, 0] : parseRange(text, field, whole);
+}
+
 /** `80`, `80/udp` → [80, 'udp'] (ranges expanded). */
 export function parsePortKey(key: string, field = 'ExposedPorts'): { port: number; protocol: PortProtocol }[] {
   const [ports = '', proto] = key.split('/');
@@ -65,12 +70,12 @@ export function parsePublishSpec(spec: string): PortBinding[] {
   else throw bad(field, spec, 'has too many colons');
   if (hostIp !== '' && parseIpv4(hostIp) === undefined) throw bad(field, spec, 'has a host address that is not IPv4');
   const [cStart, cEnd] = parseRange(containerText, field, spec);
-  const [hStart, hEnd] = hostText === '' ? [0, 0] : parseRange(hostText, field, spec);
+  const [hStart, hEnd] = parseHostRange(hostText, field, spec);
   const count = cEnd - cStart + 1;
-  if (hostText !== '' && hEnd - hStart + 1 !== count) throw bad(field, spec, 'maps ranges of different sizes');
+  if (hStart !== 0 && hEnd - hStart + 1 !== count) throw bad(field, spec, 'maps ranges of different sizes');
   const out: PortBinding[] = [];
   for (let i = 0; i < count; i++) {
-    const hostPort = hostText === '' ? 0 : hStart + i;
+    const hostPort = hStart === 0 ? 0 : hStart + i;
     out.push({ containerPort: cStart + i, protocol, hostIp, hostPort });
   }
   return out;
@@ -86,7 +91,7 @@ export function fromDockerPortBindings(map: DockerPortBindings | null | undefine
       const hostIp = entry.HostIp ?? '';
       if (hostIp !== '' && hostIp !== '0.0.0.0' && parseIpv4(hostIp) === undefined) throw bad(field, hostIp, 'is not an IPv4 address');
       const hostText = entry.HostPort ?? '';
-      const [hStart] = hostText === '' ? [0] : parseRange(hostText, field, hostText);
+      const [hStart] = parseHostRange(hostText, field, hostText);
       container.forEach((c, i) => out.push({ containerPort: c.port, protocol: c.protocol, hostIp: hostIp === '0.0.0.0' ? '' : hostIp, hostPort: hStart === 0 ? 0 : hStart + i }));
     }
   }

@@ -17,6 +17,7 @@ import { errors } from '../base/errors.js';
 import { isProcessAlive } from '../base/process-alive.js';
 import { readPidFile } from './conmon-launcher.js';
 import { startConmon, type ConmonHandle } from './conmon-process.js';
+import { launchFailure } from './launch-failure.js';
 import { terminalControlPath } from './terminal-resize.js';
 
 export interface ExecOptions {
@@ -148,7 +149,7 @@ async function runningExec(id: string, conmon: ConmonHandle, paths: { exitDir: s
   let pid: number;
   try {
     const { data, message } = await conmon.nextMessage(signal);
-    if (data < 0) throw errors.internal('exec-failed', `exec in ${id}: ${message ?? `runtime failed (${data})`}`);
+    if (data < 0) throw launchFailure(`exec in ${id}`, data, message, 'exec-failed', { id });
     pid = data;
   } catch (err) {
     conmon.release();

@@ -12,8 +12,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BerthError, errnoCode, errors, isBerthError } from '../base/errors.js';
+import { errnoCode, errors, isBerthError } from '../base/errors.js';
 import { startConmon } from './conmon-process.js';
+import { launchFailure } from './launch-failure.js';
 
 export interface LaunchContainerOptions {
   id: string;
@@ -119,20 +120,6 @@ async function checkBundleTerminal(bundleDir: string, terminal: boolean): Promis
   }
 }
 
-/**
- * runc's create failure, classified here where it starts: runc reports a command it cannot run as
- * `exec: "x": executable file not found` / `no such file or directory` / `permission denied`.
- */
-function createFailure(id: string, data: number, message: string | undefined): BerthError {
-  const text = `create ${id}: ${message ?? `runtime failed (${data})`}`;
-  const details = { id, data };
-  if (message !== undefined && /exec: .*(executable file not found|no such file or directory)/i.test(message)) {
-    return errors.internal('executable-not-found', text, { details });
-  }
-  if (message !== undefined && /exec: .*permission denied/i.test(message)) return errors.internal('executable-not-permitted', text, { details });
-  return errors.internal('container-create-failed', text, { details });
-}
-
 /** Reads a pid file written by runc or conmon. */
 export async function readPidFile(path: string): Promise<number> {
   let text: string;
@@ -170,7 +157,7 @@ export async function launchContainer(options: LaunchContainerOptions): Promise<
   const conmon = startConmon(options.conmonPath, conmonCreateArgs(options, uuid), options.workDir);
   try {
     const { data, message } = await conmon.nextMessage(options.signal);
-    if (data < 0) throw createFailure(options.id, data, message);
+    if (data < 0) throw launchFailure(`create ${options.id}`, data, message, 'container-create-failed', { id: options.id });
     return { pid: data, conmonPid: await readPidFile(options.conmonPidFile), uuid };
   } catch (err) {
     if (isBerthError(err)) throw err;

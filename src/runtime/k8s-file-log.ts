@@ -26,6 +26,8 @@ export interface LogEntry {
   time: string;
   stream: LogStream;
   line: string;
+  /** The output stopped in this line: no newline followed it (the container exited mid-line). */
+  partial?: boolean;
 }
 
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
@@ -89,7 +91,7 @@ export class LogAssembler {
   /** Entries for partial lines never completed (the container exited mid-line); clears them. */
   flush(): LogEntry[] {
     const out = [...this.#pending.values()].map(({ first, parts }) => ({
-      timeNs: first.timeNs, time: first.time, stream: first.stream, line: parts.join(''),
+      timeNs: first.timeNs, time: first.time, stream: first.stream, line: parts.join(''), partial: true,
     }));
     this.#pending.clear();
     return out.sort((a, b) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0));

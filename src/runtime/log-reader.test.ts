@@ -56,3 +56,18 @@ test('followLog yields old entries (tail), appended ones, and restarts on a repl
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('followLog, once the container is done, yields a last line it never ended, marked partial', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-log-'));
+  const ac = new AbortController();
+  try {
+    const path = join(dir, 'ctr.log');
+    await writeFile(path, line(1, 'stdout', 'F', 'whole') + line(2, 'stderr', 'P', 'no-newline'));
+    const seen: [string, string, boolean][] = [];
+    for await (const entry of followLog(path, ac.signal, {}, Promise.resolve())) seen.push([entry.stream, entry.line, entry.partial === true]);
+    assert.deepEqual(seen, [['stdout', 'whole', false], ['stderr', 'no-newline', true]]);
+  } finally {
+    ac.abort();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -54,8 +54,8 @@ export async function readLog(path: string, filter: LogFilter = {}): Promise<Log
 /**
  * Yields the log's entries (filtered; `tail` applies to what is already there) and then new ones
  * as they are written, until `signal` aborts (the generator then returns; it does not throw), or
- * until `done` settles: then it reads once more to the end and returns (pass the container's exit:
- * conmon has written all output before it reports the exit). Throws data-loss as readLog. One
+ * until `done` settles: then it reads once more to the end, yields the lines never ended, and
+ * returns (pass the container's exit: conmon has written all output before it reports the exit). Throws data-loss as readLog. One
  * generator per follower; any number may follow one log.
  */
 export async function* followLog(path: string, signal: AbortSignal, filter: Omit<LogFilter, 'untilNs'> = {}, done?: Promise<unknown>): AsyncGenerator<LogEntry> {
@@ -121,6 +121,8 @@ export async function* followLog(path: string, signal: AbortSignal, filter: Omit
           if (entry && matches(entry, filter)) batch.push(entry);
         }
       }
+      // The last read: lines the container never ended are entries too (as readLog has them).
+      if (last) batch.push(...assembler.flush().filter((entry) => matches(entry, filter)));
       yield* first ? applyTail(batch, filter.tail) : batch;
       first = false;
       if (last) return;

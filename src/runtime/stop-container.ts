@@ -1,6 +1,6 @@
 /** Graceful stop of a conmon-supervised container: TERM, wait, KILL, wait (HOST-NOTES, conmon). */
 import { isBerthError } from '../base/errors.js';
-import { waitForExit } from './exit-file.js';
+import { readExitCode, waitForExit } from './exit-file.js';
 import type { RuncCli } from './runc.js';
 
 export interface StopContainerOptions {
@@ -62,7 +62,20 @@ export async function stopContainer(options: StopContainerOptions): Promise<Stop
     } catch (err) {
       if (!isBerthError(err, 'canceled') || options.signal?.aborted === true) throw err;
     }
+    // A container the runtime no longer knows (or knows stopped) has nothing left to kill; an exit
+    // file not there KILL_RETRY_MS later will not come (its monitor is gone): waiting would never end.
+    if (await runtimeForgot(runc, id)) return { exitCode: (await readExitCode(exitDir, id)) ?? 137, killed: true };
     await signalQuietly(runc, id, 'KILL', true);
+  }
+}
+
+/** Whether the runtime has no live process for the container any more (gone, or stopped). */
+async function runtimeForgot(runc: RuncCli, id: string): Promise<boolean> {
+  try {
+    return (await runc.state(id)).status === 'stopped';
+  } catch (err) {
+    if (isBerthError(err, 'not-found')) return true;
+    throw err;
   }
 }
 

@@ -4,7 +4,7 @@
  * client's half-close closes stdin, and the client going away detaches. Resolves when either side
  * is done; the caller then ends the client connection.
  */
-import type { Duplex } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import type { AttachConnection } from '../../runtime/attach-socket.js';
 import { stdioFrame } from '../../stdio/stdio-frames.js';
 import { DetachKeyScanner } from '../../stdio/detach-keys.js';
@@ -37,18 +37,23 @@ export async function pumpStdio(connection: AttachConnection, client: Duplex, op
   } else {
     client.resume();
   }
-  const output = (async (): Promise<PumpEnd> => {
-    for await (const { stream, data } of connection) {
-      if ((stream === 'stdout' && !options.stdout) || (stream === 'stderr' && !options.stderr)) continue;
-      if (client.destroyed) break;
-      if (!client.write(options.tty ? data : stdioFrame(stream, data))) {
-        await new Promise((resolve) => { client.once('drain', resolve); client.once('close', resolve); });
-      }
-    }
-    return 'output-closed';
-  })();
+  const output = pumpOutput(connection, client, options).then((): PumpEnd => 'output-closed');
   const end = await Promise.race([output, clientDone]);
   client.off('close', onClose);
   if (end !== 'output-closed') connection.close();
   return end;
+}
+
+/**
+ * Copies the container's output to `out` until it closes: multiplexed frames, or raw with `tty`;
+ * the streams not asked for are dropped. Stops early when `out` is destroyed.
+ */
+export async function pumpOutput(connection: AttachConnection, out: Writable, options: Pick<PumpOptions, 'tty' | 'stdout' | 'stderr'>): Promise<void> {
+  for await (const { stream, data } of connection) {
+    if ((stream === 'stdout' && !options.stdout) || (stream === 'stderr' && !options.stderr)) continue;
+    if (out.destroyed) break;
+    if (!out.write(options.tty ? data : stdioFrame(stream, data))) {
+      await new Promise((resolve) => { out.once('drain', resolve); out.once('close', resolve); });
+    }
+  }
 }

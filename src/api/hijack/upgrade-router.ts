@@ -23,6 +23,10 @@ export interface UpgradeRequest {
 
 export type UpgradeHandler = (request: UpgradeRequest) => Promise<void>;
 
+/** Docker's content types of a stdio stream: raw (a TTY) or multiplexed frames. */
+export const RAW_STREAM = 'application/vnd.docker.raw-stream';
+export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
+
 interface Route { method: string; pattern: RegExp; names: string[]; handler: UpgradeHandler }
 
 function compile(path: string): { pattern: RegExp; names: string[] } {
@@ -91,7 +95,7 @@ export class UpgradeRouter {
         params, query: parseQuery(url.searchParams), body, socket,
         switchProtocols: (tty) => {
           progress.switched = true;
-          const type = tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
+          const type = tty ? RAW_STREAM : MULTIPLEXED_STREAM;
           socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${type}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
         },
       });

@@ -4,25 +4,43 @@ import type { ContainerEngine } from '../../engine/container-engine.js';
 import { attachContainer, resizeContainer } from '../../engine/container-stdio.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../stdio/detach-keys.js';
 import { pumpStdio } from '../hijack/stdio-pump.js';
+import type { ContainerRecord } from '../../engine/container-record.js';
+import type { LogStream } from '../../runtime/k8s-file-log.js';
+import { readLog } from '../../runtime/log-reader.js';
+import { encodeLogEntry } from '../streams/log-stream.js';
 import type { UpgradeRouter } from '../hijack/upgrade-router.js';
 import { queryBool, queryInt, queryString, type Query } from '../query.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string } }>;
 
+/** `logs=1`: the container's past output (the streams asked for), framed as the attach stream is. */
+async function pastOutput(engine: ContainerEngine, record: ContainerRecord, query: Query): Promise<Buffer> {
+  const streams: LogStream[] = [];
+  if (queryBool(query, 'stdout')) streams.push('stdout');
+  if (queryBool(query, 'stderr')) streams.push('stderr');
+  if (!queryBool(query, 'logs') || streams.length === 0) return Buffer.alloc(0);
+  const entries = await readLog(engine.paths.log(record.id), { streams });
+  return Buffer.concat(entries.map((entry) => encodeLogEntry(entry, record.config.options.tty === true, false)));
+}
+
 /**
  * Attaches `client` to the container's stdio until the container's output ends or the client
- * detaches or goes away. A container that is not running yet is attached when it starts.
+ * detaches or goes away. A container that is not running yet is attached when it starts. With
+ * `logs=1` the past output comes first; with `stream=0` only that, as dockerd.
  */
 async function attachClient(engine: ContainerEngine, id: string, query: Query, client: Duplex, beforeStream: (tty: boolean) => void): Promise<void> {
   const record = engine.inspect(id);
   const tty = record.config.options.tty === true;
   const detachKeys = parseDetachKeys(queryString(query, 'detachKeys') || DEFAULT_DETACH_KEYS);
+  const past = await pastOutput(engine, record, query);
   if (!queryBool(query, 'stream')) {
+    engine.events.emit('action', record.id, 'attach', {});
     beforeStream(tty);
-    client.end();
+    client.end(past);
     return;
   }
   beforeStream(tty);
+  if (past.length > 0) client.write(past);
   const aborter = new AbortController();
   client.once('close', () => { aborter.abort(); });
   const { connection } = await attachContainer(engine, record.id, aborter.signal);

@@ -41,13 +41,16 @@ export function containerFileRoutes(app: FastifyInstance, engine: ContainerEngin
     return reply.header(STAT_HEADER, encodeStat(stat)).header('Content-Type', 'application/x-tar').status(200).send();
   });
 
+  // dockerd's events for a copy out (`archive-path`) and in (`extract-to-dir`), once it is done.
   app.get('/containers/:id/archive', async (request: Request, reply) => {
     await readContainerPath(engine, request.params.id, pathParam(request.query), (stat, tar) => sendTar(reply, tar, { [STAT_HEADER]: encodeStat(stat) }));
+    engine.events.emit('action', engine.inspect(request.params.id).id, 'archive-path', {});
   });
 
   app.put('/containers/:id/archive', async (request: Request, reply) => {
     const path = pathParam(request.query);
     await writeContainerPath(engine, request.params.id, path, request.body as Readable);
+    engine.events.emit('action', engine.inspect(request.params.id).id, 'extract-to-dir', {});
     return reply.status(200).send();
   });
 

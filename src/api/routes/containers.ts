@@ -5,9 +5,10 @@ import type { ContainerEngine, WaitCondition } from '../../engine/container-engi
 import { isActive, type ContainerRecord } from '../../engine/container-record.js';
 import { parseSchema } from '../../oci/parse-json.js';
 import { containerCreateBodySchema, createRequestFromBody } from '../container-create-body.js';
-import { inspectView, listView } from '../container-views.js';
-import { withNetworkInspect, withNetworkSummary } from '../network-views.js';
-import { queryBool, queryFilters, queryInt, queryString, type Query } from '../query.js';
+import { listContainers } from '../container-listing.js';
+import { inspectView } from '../container-views.js';
+import { withNetworkInspect } from '../network-views.js';
+import { queryBool, queryInt, queryString, type Query } from '../query.js';
 import { sendLogs } from '../streams/log-stream.js';
 import { mountViews } from '../volume-views.js';
 
@@ -20,25 +21,6 @@ function signalParam(query: Query): string | undefined {
   if (signal === undefined || signal === '') return undefined;
   if (!SIGNAL.test(signal.toUpperCase())) throw errors.invalidArgument('invalid-signal', `signal: invalid signal "${signal}"`);
   return signal.toUpperCase();
-}
-
-function matchesFilters(record: ContainerRecord, filters: Map<string, string[]>, health: string): boolean {
-  const test = (key: string, predicate: (value: string) => boolean): boolean => {
-    const values = filters.get(key);
-    return values === undefined || values.some(predicate);
-  };
-  const labels = record.config.options.labels ?? {};
-  return test('id', (v) => record.id.startsWith(v))
-    && test('name', (v) => new RegExp(v).test(record.name))
-    && test('status', (v) => record.state.status === v)
-    && test('exited', (v) => record.state.status === 'exited' && String(record.state.exitCode) === v)
-    && test('health', (v) => health === v)
-    && test('ancestor', (v) => record.config.image === v || record.imageId === v || record.imageId.startsWith(`sha256:${v}`))
-    && test('volume', (v) => (record.config.mounts ?? []).some((m) => (m.type === 'volume' && m.name === v) || m.target === v))
-    && test('label', (v) => {
-      const at = v.indexOf('=');
-      return at < 0 ? v in labels : labels[v.slice(0, at)] === v.slice(at + 1);
-    });
 }
 
 /** Answers 204, or 304 when the container already was in the requested state. */
@@ -57,15 +39,7 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
     return reply.status(201).send({ Id: record.id, Warnings: [] });
   });
 
-  app.get('/containers/json', async (request: Request, reply) => {
-    const filters = queryFilters(request.query);
-    const all = queryBool(request.query, 'all') || filters.has('status') || filters.has('exited');
-    const limit = queryInt(request.query, 'limit') ?? -1;
-    let records = engine.list().filter((r) => (all || isActive(r.state)) && matchesFilters(r, filters, engine.health.state(r.id)?.status ?? 'none'));
-    if (limit > 0) records = records.slice(0, limit);
-    const now = new Date();
-    return reply.send(await Promise.all(records.map(async (r) => withNetworkSummary(listView(r, await imageConfig(r), now, mounts(r), engine.health.state(r.id)), r, engine.network))));
-  });
+  app.get('/containers/json', async (request: Request, reply) => reply.send(await listContainers(engine, request.query)));
 
   app.get('/containers/:id/json', async (request: Request, reply) => {
     const record = engine.inspect(request.params.id);

@@ -1,10 +1,15 @@
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { messageOf } from '../../base/errors.js';
+import { stdioFrame } from '../../stdio/stdio-frames.js';
+import { MULTIPLEXED_STREAM, RAW_STREAM } from '../hijack/upgrade-router.js';
+import { withSchemaFieldNames } from '../go-field-names.js';
 import { z } from 'zod';
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import type { ExecSession } from '../../engine/exec-sessions.js';
 import { parseSchema } from '../../oci/parse-json.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../stdio/detach-keys.js';
-import { pumpStdio } from '../hijack/stdio-pump.js';
+import { pumpOutput, pumpStdio } from '../hijack/stdio-pump.js';
 import type { UpgradeRouter } from '../hijack/upgrade-router.js';
 import { queryInt, type Query } from '../query.js';
 
@@ -27,7 +32,22 @@ const execStartSchema = z.object({
   Detach: z.boolean().nullish(),
   Tty: z.boolean().nullish(),
   ConsoleSize: z.tuple([z.number().int(), z.number().int()]).nullish(),
-}).nullish();
+});
+type ExecStart = z.infer<typeof execStartSchema>;
+
+/** The start body, field names matched as Go matches them (`detach` is `Detach`). */
+function parseStart(body: unknown): ExecStart {
+  return parseSchema(execStartSchema.nullish(), withSchemaFieldNames(body ?? {}, execStartSchema), 'exec start') ?? {};
+}
+
+/**
+ * What dockerd does once the exec's stream is open: a start that fails (a command that does not
+ * exist, …) is reported as a line of the stream's output; the exec's exit code says the rest.
+ */
+function failureLine(err: unknown, tty: boolean): Buffer {
+  const line = Buffer.from(`${messageOf(err)}\r\n`);
+  return tty ? line : stdioFrame('stdout', line);
+}
 
 function inspectView(session: ExecSession): Record<string, unknown> {
   const [entrypoint = '', ...args] = session.config.cmd;
@@ -41,7 +61,8 @@ function inspectView(session: ExecSession): Record<string, unknown> {
     OpenStdout: session.config.attachStdout ?? false,
     CanRemove: false,
     ContainerID: session.containerId,
-    DetachKeys: session.config.detachKeys ?? '',
+    // dockerd keeps the parsed key bytes and shows them as Go marshals bytes: base64.
+    DetachKeys: session.config.detachKeys === undefined ? '' : parseDetachKeys(session.config.detachKeys).toString('base64'),
     Pid: session.pid,
   };
 }
@@ -49,7 +70,7 @@ function inspectView(session: ExecSession): Record<string, unknown> {
 /** `POST /containers/{id}/exec`, `POST /exec/{id}/start` (hijacked or detached), resize, inspect. */
 export function execRoutes(app: FastifyInstance, upgrades: UpgradeRouter, engine: ContainerEngine): void {
   app.post('/containers/:id/exec', (request: Request, reply) => {
-    const body = parseSchema(execCreateSchema, request.body ?? {}, 'exec config');
+    const body = parseSchema(execCreateSchema, withSchemaFieldNames(request.body ?? {}, execCreateSchema), 'exec config');
     if (body.DetachKeys) parseDetachKeys(body.DetachKeys);
     const session = engine.execs.create(request.params.id, {
       cmd: body.Cmd,
@@ -66,20 +87,52 @@ export function execRoutes(app: FastifyInstance, upgrades: UpgradeRouter, engine
     return reply.status(201).send({ Id: session.id });
   });
 
+  // Without a connection upgrade (dockerode, testcontainers): the output is the response body,
+  // framed as the start request's Tty says, and the response ends when the process does.
   app.post('/exec/:id/start', async (request: Request, reply) => {
-    const body = parseSchema(execStartSchema, request.body ?? {}, 'exec start');
-    const { session } = await engine.execs.start(request.params.id, false);
-    if (body?.Detach !== true) await session.exited;
-    return reply.status(200).send();
+    const start = parseStart(request.body);
+    const session = engine.execs.startable(request.params.id);
+    if (start.Detach === true) {
+      await engine.execs.start(session.id, false, start.ConsoleSize ?? undefined);
+      return reply.status(200).send();
+    }
+    const tty = start.Tty === true;
+    const out = new PassThrough();
+    void (async () => {
+      try {
+        const { connection } = await engine.execs.start(session.id, true, start.ConsoleSize ?? undefined);
+        if (connection !== undefined) await pumpOutput(connection, out, { tty, stdout: session.config.attachStdout !== false, stderr: session.config.attachStderr !== false });
+        await session.exited;
+      } catch (err) {
+        out.write(failureLine(err, tty));
+      } finally {
+        out.end();
+      }
+    })();
+    return reply.status(200).header('content-type', tty ? RAW_STREAM : MULTIPLEXED_STREAM).send(out);
   });
 
+  // Hijacked: the 101 answer goes out before the process runs, so no output can precede it on
+  // the wire (a client that reads the headers through a buffer would lose what came with them).
   upgrades.post('/exec/:id/start', async ({ params, body, socket, switchProtocols }) => {
-    const start = parseSchema(execStartSchema, body ?? {}, 'exec start');
-    const session = engine.execs.get(params.id ?? '');
-    const tty = session.config.tty === true;
+    const start = parseStart(body);
+    const session = engine.execs.startable(params.id ?? '');
+    const tty = start.Tty === true;
+    if (start.Detach === true) {
+      await engine.execs.start(session.id, false, start.ConsoleSize ?? undefined);
+      switchProtocols(tty);
+      socket.end();
+      return;
+    }
     const detachKeys = parseDetachKeys(session.config.detachKeys || DEFAULT_DETACH_KEYS);
-    const { connection } = await engine.execs.start(session.id, start?.Detach !== true, start?.ConsoleSize ?? undefined);
     switchProtocols(tty);
+    let connection;
+    try {
+      ({ connection } = await engine.execs.start(session.id, true, start.ConsoleSize ?? undefined));
+    } catch (err) {
+      socket.end(failureLine(err, tty));
+      return;
+    }
     if (connection !== undefined) {
       const end = await pumpStdio(connection, socket, {
         tty, stdin: session.config.attachStdin === true, stdout: session.config.attachStdout !== false, stderr: session.config.attachStderr !== false, detachKeys,

@@ -1,44 +1,25 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errors } from '../../base/errors.js';
+import { errors, messageOf } from '../../base/errors.js';
 import type { ImageService } from '../../images/image-service.js';
-import type { ImageRecord } from '../../images/image-record.js';
 import { historyView, inspectView } from '../../images/image-views.js';
 import { familiarName, formatReference, parseTaggedReference } from '../../oci/reference.js';
-import { globMatch, queryBool, queryFilters, queryList, queryString, type Query } from '../query.js';
+import { queryCompression } from '../compression-query.js';
+import { listImages } from '../image-listing.js';
+import { queryBool, queryFilters, queryList, queryString, type Query } from '../query.js';
 import { pullRoute, pushRoute, type RegistryRouteOptions } from './pull-push.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { '*'?: string } }>;
 
-export function listView(image: ImageRecord): Record<string, unknown> {
-  return {
-    Id: image.id,
-    ParentId: '',
-    RepoTags: image.names.map(familiarName),
-    RepoDigests: image.repoDigests.map(familiarName),
-    Created: Math.floor(Date.parse(image.createdAt) / 1000),
-    Size: image.size,
-    SharedSize: -1,
-    VirtualSize: image.size,
-    Labels: null,
-    Containers: -1,
-  };
-}
-
-function matchesFilters(image: ImageRecord, filters: Map<string, string[]>): boolean {
-  const dangling = filters.get('dangling');
-  if (dangling?.includes('true') === true && image.names.length > 0) return false;
-  if (dangling?.includes('false') === true && image.names.length === 0) return false;
-  const references = filters.get('reference');
-  if (references && !references.some((p) => image.names.some((n) => globMatch(p, familiarName(n)) || globMatch(p, familiarName(n).replace(/:[^:/]+$/, ''))))) return false;
-  return true;
-}
-
-/** Streams `save` into the reply; errors after the headers went out end the stream. */
-function sendArchive(reply: FastifyReply, images: ImageService, refs: string[]): FastifyReply {
+/**
+ * Streams `save` into the reply; errors after the headers went out end the stream. berth's
+ * `compression` / `compression-level` query parameters recompress the layers on the way.
+ */
+function sendArchive(reply: FastifyReply, images: ImageService, refs: string[], query: Query): FastifyReply {
   for (const ref of refs) images.resolve(ref); // 404 before any byte is sent
+  const compression = queryCompression(query);
   const out = new PassThrough();
-  images.save(refs, 'docker-archive', { stream: out }).then(
+  images.save(refs, 'docker-archive', { stream: out }, compression).then(
     () => out.end(),
     (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))),
   );
@@ -47,15 +28,9 @@ function sendArchive(reply: FastifyReply, images: ImageService, refs: string[]):
 
 /** The Docker Engine API's local image routes. Image names may contain `/`, hence the wildcards. */
 export function imageRoutes(app: FastifyInstance, images: ImageService, registry: RegistryRouteOptions = { insecureRegistries: [] }): void {
-  app.get('/images/json', (request: Request, reply) => {
-    const filters = queryFilters(request.query);
-    // Build steps' results are hidden unless `all`, as Docker's intermediate images.
-    const all = queryBool(request.query, 'all');
-    const visible = images.list().filter((i) => all || i.names.length > 0 || !images.isBuildCacheImage(i.id));
-    return reply.send(visible.filter((i) => matchesFilters(i, filters)).map(listView));
-  });
+  app.get('/images/json', async (request: Request, reply) => reply.send(await listImages(images, request.query)));
 
-  app.get('/images/get', (request: Request, reply) => sendArchive(reply, images, queryList(request.query, 'names')));
+  app.get('/images/get', (request: Request, reply) => sendArchive(reply, images, queryList(request.query, 'names'), request.query));
 
   app.get('/images/*', async (request: Request, reply) => {
     const rest = request.params['*'] ?? '';
@@ -70,7 +45,7 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, registry
       const config = await images.config(image);
       return historyView(image, config, images.layerSizes(config));
     }
-    if (action === 'get') return sendArchive(reply, images, [name]);
+    if (action === 'get') return sendArchive(reply, images, [name], request.query);
     throw errors.notFound('no-such-route', `page not found: GET /images/${rest}`);
   });
 
@@ -97,10 +72,27 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, registry
   app.post('/images/load', async (request: Request, reply) => {
     // `name` (berth): the repository that OCI entries named only by a bare tag are tags of.
     const repository = queryString(request.query, 'name');
-    const notes: string[] = [];
-    const loaded = await images.load({ stream: request.body as Readable }, { ...(repository !== undefined && repository !== '' && { repository }), onNote: (note) => notes.push(note) });
-    const lines = [...notes, ...loaded.flatMap((image) => (image.names.length === 0 ? [`Loaded image ID: ${image.id}`] : image.names.map((n) => `Loaded image: ${familiarName(n)}`)))];
-    return sendJsonMessages(reply, lines.map((line) => ({ stream: `${line}\n` })));
+    // As dockerd: 200 at once, each message as it comes, and a failure as the stream's last message.
+    void reply.hijack();
+    reply.raw.writeHead(200, { 'Content-Type': 'application/json' });
+    const send = (message: object): void => { reply.raw.write(`${JSON.stringify(message)}\n`); };
+    try {
+      const loaded = await images.load({ stream: request.body as Readable }, {
+        ...(repository !== undefined && repository !== '' && { repository }),
+        onNote: (note) => { send({ stream: `${note}\n` }); },
+      });
+      for (const image of loaded) {
+        const lines = image.names.length === 0 ? [`Loaded image ID: ${image.id}`] : image.names.map((n) => `Loaded image: ${familiarName(n)}`);
+        for (const line of lines) send({ stream: `${line}\n` });
+      }
+    } catch (err) {
+      const message = messageOf(err);
+      send({ errorDetail: { message }, error: message });
+      // The rest of a bad archive is read and dropped, so the connection stays usable.
+      request.raw.resume();
+    } finally {
+      reply.raw.end();
+    }
   });
 
   app.post('/images/create', async (request: Request, reply) => {

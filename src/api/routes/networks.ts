@@ -12,6 +12,7 @@ import { DEFAULT_NETWORK } from '../../network/network-service.js';
 import type { NetworkRecord } from '../../network/network-store.js';
 import { parseSchema } from '../../oci/parse-json.js';
 import { endpointFromBody, endpointSettingsSchema } from '../container-network-body.js';
+import { networkFilter } from '../network-filters.js';
 import { networkView } from '../network-views.js';
 import { queryFilters, type Query } from '../query.js';
 
@@ -36,24 +37,15 @@ const connectBodySchema = z.object({
 
 const PREDEFINED = new Set([DEFAULT_NETWORK, 'host', 'none']);
 
-function matches(network: NetworkRecord, filters: Map<string, string[]>): boolean {
-  for (const [key, values] of filters) {
-    if (key === 'name' && !values.some((v) => network.name.includes(v))) return false;
-    if (key === 'id' && !values.some((v) => network.id.startsWith(v))) return false;
-    if (key === 'driver' && !values.includes(network.driver)) return false;
-    if (key === 'label' && !values.some((v) => { const [k = '', val] = v.split('='); return val === undefined ? k in network.labels : network.labels[k] === val; })) return false;
-  }
-  return true;
-}
-
 export function networkRoutes(app: FastifyInstance, engine: ContainerEngine): void {
   const service = engine.network;
   const view = (n: NetworkRecord): Record<string, unknown> => networkView(n, service.store.endpointsOfNetwork(n.id));
 
   app.get('/networks', async (request: Request, reply) => {
     await service.ensureDefault();
-    const filters = queryFilters(request.query);
-    return reply.send(service.list().filter((n) => matches(n, filters)).map(view));
+    const select = networkFilter(queryFilters(request.query));
+    const listed = service.list().filter((network) => select({ network, predefined: PREDEFINED.has(network.name), endpoints: service.store.endpointsOfNetwork(network.id).length }));
+    return reply.send(listed.map(view));
   });
 
   app.get('/networks/:id', async (request: Request, reply) => {

@@ -10,7 +10,7 @@ import { volumeSize, volumeUsers } from '../../engine/volume-usage.js';
 import type { ImageService } from '../../images/image-service.js';
 import { volumeView } from '../volume-views.js';
 import { listView as containerSummary } from '../container-views.js';
-import { listView as imageSummary } from './images.js';
+import { listView as imageSummary } from '../image-listing.js';
 
 /** Docker's BuildCache record for a `RUN --mount=type=cache` directory (BuildKit's type `exec.cachemount`). */
 async function cacheMountRecords(builder: Builder | undefined): Promise<object[]> {

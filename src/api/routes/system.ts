@@ -5,11 +5,21 @@ import { hostPlatform } from '../../oci/platform.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import { API_VERSION, MIN_API_VERSION } from '../api-version.js';
 import { BERTH_VERSION } from '../../base/version.js';
+import { DEFAULT_INIT } from '../../engine/task-mounts.js';
+import { readHostInfo } from '../host-info.js';
+import { infoView } from '../info-view.js';
 
 const KERNEL_ARCH: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64' };
 
+export interface SystemRoutesOptions {
+  /** `--insecure-registry` hosts, for `RegistryConfig`. */
+  insecureRegistries: readonly string[];
+  /** `Swarm` of `/info` (the swarm routes' module says what it is). */
+  swarmInfo: () => Record<string, unknown>;
+}
+
 /** `/_ping`, `/version`, `/info`. `/info` counts the node's containers and lists its OCI runtimes. */
-export function systemRoutes(app: FastifyInstance, images: ImageService, containers: ContainerEngine): void {
+export function systemRoutes(app: FastifyInstance, images: ImageService, containers: ContainerEngine, options: SystemRoutesOptions): void {
   const runtimes = containers.task.runtimes;
   const ping = {
     'API-Version': API_VERSION,
@@ -40,38 +50,34 @@ export function systemRoutes(app: FastifyInstance, images: ImageService, contain
     });
   });
 
-  app.get('/info', (_request, reply) => {
+  app.get('/info', async (_request, reply) => {
     const platform = hostPlatform();
     const statuses = containers.list().map((c) => c.state.status);
     const count = (...wanted: string[]): number => statuses.filter((s) => wanted.includes(s)).length;
-    return reply.send({
-      ID: images.root.path,
-      Name: hostname(),
-      ServerVersion: BERTH_VERSION,
-      Containers: statuses.length,
-      ContainersRunning: count('running', 'restarting'),
-      ContainersPaused: count('paused'),
-      ContainersStopped: statuses.length - count('running', 'restarting', 'paused'),
-      Images: images.list().length,
-      Driver: 'overlay',
-      DriverStatus: [['Backing Filesystem', 'extfs']],
-      DockerRootDir: images.root.path,
-      OperatingSystem: 'Linux (berth)',
-      OSType: platform.os,
-      Architecture: KERNEL_ARCH[platform.architecture] ?? platform.architecture,
-      KernelVersion: release(),
-      NCPU: cpus().length,
-      MemTotal: totalmem(),
-      CgroupDriver: 'cgroupfs',
-      DefaultRuntime: runtimes.defaultName,
-      Runtimes: Object.fromEntries(runtimes.all().map((r) => [r.name, { path: r.binary }])),
-      SecurityOptions: ['name=seccomp,profile=builtin', ...(containers.task.userns.defaultMode === 'auto' ? ['name=userns'] : [])],
-      LoggingDriver: 'k8s-file',
-      Plugins: { Volume: ['local'], Network: [], Authorization: null, Log: ['k8s-file'] },
-      RegistryConfig: { IndexConfigs: {}, InsecureRegistryCIDRs: [] },
-      Swarm: { LocalNodeState: 'inactive' },
-      Labels: [],
-      Warnings: [],
-    });
+    const cgroups = containers.task.host.cgroups;
+    return reply.send(infoView({
+      id: images.root.path,
+      name: hostname(),
+      serverVersion: BERTH_VERSION,
+      containers: { total: statuses.length, running: count('running', 'restarting'), paused: count('paused'), stopped: statuses.length - count('running', 'restarting', 'paused') },
+      images: images.list().length,
+      rootDir: images.root.path,
+      host: await readHostInfo(cgroups, images.root.path),
+      cgroupVersion: cgroups.mode === 'v2-unified' ? '2' : '1',
+      osType: platform.os,
+      architecture: KERNEL_ARCH[platform.architecture] ?? platform.architecture,
+      kernelVersion: release(),
+      ncpu: cpus().length,
+      memTotal: totalmem(),
+      defaultRuntime: runtimes.defaultName,
+      runtimes: runtimes.all().map((r) => ({ name: r.name, path: r.binary })),
+      securityOptions: ['name=seccomp,profile=builtin', ...(containers.task.userns.defaultMode === 'auto' ? ['name=userns'] : [])],
+      insecureRegistries: options.insecureRegistries,
+      swarm: options.swarmInfo(),
+      eventListeners: containers.eventLog.followers,
+      initBinary: containers.task.initPath ?? DEFAULT_INIT,
+      env: process.env,
+      now: new Date(),
+    }));
   });
 }

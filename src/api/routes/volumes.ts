@@ -5,7 +5,7 @@ import type { ContainerEngine } from '../../engine/container-engine.js';
 import { pruneVolumes, removeVolume, volumeUsers, type VolumeUsageContext } from '../../engine/volume-usage.js';
 import { parseSchema } from '../../oci/parse-json.js';
 import type { VolumeRecord } from '../../volumes/volume-record.js';
-import { prunesAll, volumeFilter } from '../volume-filters.js';
+import { prunesAll, volumeFilter, volumePruneFilter } from '../volume-filters.js';
 import { queryBool, queryFilters, type Query } from '../query.js';
 import { volumeView } from '../volume-views.js';
 
@@ -49,8 +49,7 @@ export function volumeRoutes(app: FastifyInstance, engine: ContainerEngine): voi
   app.post('/volumes/prune', async (request: Request, reply) => {
     const filters = queryFilters(request.query);
     const all = prunesAll(request.originalUrl, filters);
-    filters.delete('all');
-    const select = volumeFilter(filters, new Map());
+    const select = volumePruneFilter(filters);
     const { deleted, spaceReclaimed } = await pruneVolumes(ctx, (volume) => (all || volume.anonymous) && select(volume));
     return reply.send({ VolumesDeleted: deleted, SpaceReclaimed: spaceReclaimed });
   });

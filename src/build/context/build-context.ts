@@ -134,6 +134,13 @@ export class BuildContext {
     return hashSource(await this.hostPath(path), filter);
   }
 
+  /** Whether a context path (symlinks resolved) is a directory. */
+  async isDirectory(path: string): Promise<boolean> {
+    const tree = this.tar?.tree;
+    if (tree !== undefined) return tree.lstat(tree.resolve(path))?.type === 'directory';
+    return (await lstat(await this.hostPath(path)).catch(() => undefined))?.isDirectory() === true;
+  }
+
   private async exists(path: string): Promise<boolean> {
     const tree = this.tar?.tree;
     if (tree !== undefined) return tree.lstat(tree.resolve(path, false)) !== undefined;

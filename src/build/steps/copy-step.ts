@@ -5,6 +5,7 @@
  * ADD also unpacks a local tar (plain, gzip or zstd) into the destination; ADD of a URL is refused
  * (builds run offline; download into the context and COPY instead).
  */
+import { createHash } from 'node:crypto';
 import { lstat, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { createReadStream } from 'node:fs';
@@ -94,11 +95,18 @@ export async function planCopy(env: StepEnv, state: StageState, instruction: Ins
   }
   if (sourceImage !== undefined) inputs.push(`from:${sourceImage.id}`);
   const flagsText = [chown !== undefined ? `--chown=${chown} ` : '', chmodText !== undefined ? `--chmod=${chmodText} ` : '', from !== undefined ? `--from=${from} ` : ''].join('');
-  const createdBy = `/bin/sh -c #(nop) ${instruction.keyword} ${flagsText}${sources.map((s) => s.label).join(' ')} in ${dest}`;
+  // As Docker's history: what is copied by the digest of its content (`file:…`, `dir:…`, `multi:…`),
+  // so that the text alone says what the step made (which --cache-from relies on).
+  const only = sources.length === 1 ? sources[0] : undefined;
+  const kind = only === undefined ? 'multi' : only.kind === 'context' && (await env.context.isDirectory(only.value)) ? 'dir' : 'file';
+  const contentDigest = createHash('sha256').update(inputs.join('\n')).digest('hex');
+  const createdBy = `/bin/sh -c #(nop) ${instruction.keyword} ${flagsText}${kind}:${contentDigest} in ${dest} `;
 
   return {
     createdBy,
     inputs,
+    config: state.config,
+    historyIdentifies: true,
     execute: async () => {
       const { images } = env;
       const layer = await TempLayer.open(images, state.image);

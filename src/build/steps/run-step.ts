@@ -1,8 +1,9 @@
 /**
  * RUN: the command runs as a container on the engine (isolated like any container, on the build's
- * network: the default bridge unless the build says `none` or `host`; `RUN --network=none` opts
- * out, `RUN --network=host` needs a host build) from the stage's current image; its changes become
- * the step's layer. The container is removed whatever happens.
+ * network: the default bridge unless the build says `none`, `host` or a user network (whose
+ * containers it then resolves by name); `RUN --network=none` opts out, `RUN --network=host` needs
+ * a host build) from the stage's current image; its changes become the step's layer. Its output
+ * is reported line by line with the stream it came on. The container is removed whatever happens.
  */
 import { BerthError, errors, messageOf } from '../../base/errors.js';
 import { dropRuntimeStubs } from '../../engine/runtime-stubs.js';
@@ -15,7 +16,7 @@ import type { ContainerConfig } from '../../oci/schemas.js';
 import { dropMountStubs } from './mount-stubs.js';
 import { parseRunMounts } from './run-mount-spec.js';
 import { planRunMounts, prepareRunMounts, type PreparedRunMounts } from './run-mounts.js';
-import type { BuildNetwork, StepEnv, StepPlan } from './step-types.js';
+import { buildNetworkName, type BuildNetwork, type StepEnv, type StepPlan } from './step-types.js';
 
 /** The command line: exec form as given; shell form (heredoc bodies included) through SHELL. */
 export function runCommand(state: StageState, instruction: Instruction): string[] {
@@ -44,7 +45,11 @@ export async function planRun(env: StepEnv, state: StageState, instruction: Inst
   return {
     createdBy,
     // A step's output may depend on its network: off the default bridge it has a key of its own.
-    inputs: [...(network === 'bridge' ? [] : [`network=${network}`]), ...mountPlan.inputs],
+    inputs: [...(network === 'bridge' ? [] : [`network=${buildNetworkName(network)}`]), ...mountPlan.inputs],
+    config: state.config,
+    // What a mount brings in is not in the command line; the network is not either, but Docker's
+    // --cache-from does not look at it either.
+    historyIdentifies: mountPlan.inputs.length === 0,
     execute: async () => {
       const image = state.image;
       if (image === undefined) dockerfileError(env.file, instruction.line, 'RUN needs an image with a shell or program to run (FROM scratch has none)');
@@ -84,13 +89,15 @@ async function runContainer(env: StepEnv, instruction: Instruction, request: Run
   const { engine, images } = env;
   const { image, config, command, createdBy, variables, network, mounts } = request;
   const { tmpfs } = mounts;
+  // On the default bridge or a user network, with the build's extra /etc/hosts entries.
+  const bridged = typeof network === 'object' || (network === 'bridge' && engine.task.network !== undefined);
   const record = await engine.create({
     image: image.id,
     options: {
       cmd: command, entrypoint: [''], env: variables, networkMode: network === 'host' ? 'host' : 'none',
       ...(Object.keys(tmpfs).length > 0 && { tmpfs }),
     },
-    ...(network === 'bridge' && engine.task.network !== undefined && { network: { mode: 'bridge' } }),
+    ...(bridged && { network: { mode: typeof network === 'object' ? network.network : 'bridge', extraHosts: [...env.extraHosts] } }),
     ...(mounts.mounts.length > 0 && { mounts: mounts.mounts }),
     logMaxSize: -1,
   });
@@ -102,7 +109,9 @@ async function runContainer(env: StepEnv, instruction: Instruction, request: Run
     const exited = engine.wait(record.id, 'next-exit');
     const output = new AbortController();
     const streaming = (async () => {
-      for await (const entry of followLog(engine.paths.log(record.id), output.signal, {}, exited)) env.emit({ kind: 'output', text: entry.line });
+      for await (const entry of followLog(engine.paths.log(record.id), output.signal, {}, exited)) {
+        env.emit({ kind: 'output', text: entry.line, stream: entry.stream, ...(entry.partial === true && { partial: true }) });
+      }
     })();
     try {
       await engine.start(record.id);

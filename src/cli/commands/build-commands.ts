@@ -3,8 +3,9 @@
  * through berthd: builds run their steps as containers on its engine.
  */
 import { argOf, flagsOf, type CommandSpec } from '../args/command-spec.js';
+import { compressionOptionSpecs, type CompressionFlags } from './compression-flags.js';
 
-export interface BuildFlags {
+export interface BuildFlags extends CompressionFlags {
   tag: string[];
   file?: string;
   buildArg: string[];
@@ -41,6 +42,7 @@ export const BUILD_COMMAND: CommandSpec = {
     { flags: '--network <mode>', description: 'network of RUN steps: default (the bridge network), none or host' },
     { flags: '--iidfile <path>', description: 'write the image id to this file' },
     { flags: '--secret <spec>', description: 'a secret for RUN --mount=type=secret: id=NAME[,src=FILE] or id=NAME,env=VAR (repeatable)', repeat: true },
+    ...compressionOptionSpecs('new layers uncompressed, base layers as stored'),
   ],
   run: async ({ globals, args, options }) => {
     const { runBuild } = await import('./build-run.js');

@@ -7,6 +7,18 @@
 import type { WriteStream } from 'node:tty';
 
 const TAIL_LINES = 6;
+const STDERR_START = '\u001b[91m';
+const STDERR_END = '\u001b[0m';
+
+/**
+ * A `stream` message as one line for the view: without its newline, and without the red the
+ * classic builder wraps around a RUN's stderr output (`ESC[91m…ESC[0m`), which would otherwise
+ * leave a line of its own.
+ */
+export function streamLine(stream: string): string {
+  const plain = stream.startsWith(STDERR_START) && stream.endsWith(STDERR_END) ? stream.slice(STDERR_START.length, -STDERR_END.length) : stream;
+  return plain.replace(/\n$/, '');
+}
 
 interface StepView {
   title: string;

@@ -9,8 +9,9 @@ import { humanSize } from '../format.js';
 import { setExitStatus, withClient, type GlobalOptions } from '../context.js';
 import { packContext } from './build-context-tar.js';
 import type { BuildFlags, CommitFlags } from './build-commands.js';
-import { BuildProgressView } from './build-progress.js';
+import { BuildProgressView, streamLine } from './build-progress.js';
 import { splitReference } from './image-remote.js';
+import { compressionOfFlags, compressionQuery } from './compression-flags.js';
 
 function keyValues(list: readonly string[], option: string, fromEnv: boolean): Record<string, string> {
   const map: Record<string, string> = {};
@@ -90,6 +91,7 @@ async function stdinContext(): Promise<Readable> {
 }
 
 export async function runBuild(globals: GlobalOptions, contextArg: string, flags: BuildFlags): Promise<void> {
+  const compression = compressionOfFlags(flags);
   const mode = flags.progress === 'auto' ? (process.stderr.isTTY ? 'tty' : 'plain') : flags.progress;
   if (mode !== 'plain' && mode !== 'tty') throw errors.invalidArgument('invalid-option', `--progress: expected auto, plain or tty, got "${flags.progress}"`);
   let context: Readable;
@@ -120,6 +122,7 @@ export async function runBuild(globals: GlobalOptions, contextArg: string, flags
       ...(dockerfile !== undefined && { dockerfile }),
       ...(flags.target !== undefined && { target: flags.target }),
       ...(flags.network !== undefined && { network: flags.network }),
+      ...compressionQuery(compression),
       secrets,
     });
     let id: string | undefined;
@@ -131,7 +134,7 @@ export async function runBuild(globals: GlobalOptions, contextArg: string, flags
         return;
       }
       if (message.aux?.ID !== undefined) id = message.aux.ID;
-      if (message.stream !== undefined) view.line(message.stream.replace(/\n$/, ''));
+      if (message.stream !== undefined) view.line(streamLine(message.stream));
     }
     view.finish();
     if (id === undefined) throw errors.internal('no-image-id', 'the daemon did not report the built image');
