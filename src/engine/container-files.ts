@@ -2,19 +2,21 @@
  * The files of a container seen from the host: `diff` (the writable layer's changes), `export`
  * (the whole root filesystem as a tar) and `cp` (one path out as a tar, a tar into a directory).
  * Paths are resolved inside the container's root as if chrooted: symlinks never lead out of it.
- * A stopped container's root filesystem is mounted for the operation and unmounted after it.
+ * `cp` sees the container's mounts too (container-file-view.ts); `diff` and `export` see its root
+ * filesystem only, as Docker's. A stopped container's root filesystem is mounted for the
+ * operation and unmounted after it.
  * With `--userns auto`, ids in the tars are those the container sees, both ways.
  */
 import type { Stats } from 'node:fs';
 import { lstat, mkdir, readlink } from 'node:fs/promises';
-import { basename, dirname, join, posix } from 'node:path';
+import { basename, dirname, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errnoCode, errors } from '../base/errors.js';
-import { resolveInRoot } from '../base/read-file-in-root.js';
 import { diffDirectory } from '../snapshots/layer-differ.js';
 import { unpackLayer } from '../snapshots/layer-unpacker.js';
 import { unmountAll } from '../snapshots/mount-table.js';
 import type { ContainerEngine } from './container-engine.js';
+import { resolveInView, withFileView, type FileView } from './container-file-view.js';
 import { isActive, type ContainerRecord } from './container-record.js';
 import { mountRootfs } from './container-task.js';
 import type { UsernsConfig } from '../runtime/userns/id-ranges.js';
@@ -76,14 +78,12 @@ export function goFileMode(stat: Stats): number {
   return mode;
 }
 
-/** The host path of a container path: its parent resolved inside the root, the last component not followed. */
-async function locate(rootfs: string, path: string, record: ContainerRecord): Promise<{ hostPath: string; stat: Stats }> {
+/** The host path of a container path: its parent resolved inside the view, the last component not followed. */
+async function locate(view: FileView, path: string, record: ContainerRecord): Promise<{ hostPath: string; stat: Stats }> {
   if (!path.startsWith('/')) throw errors.invalidArgument('relative-container-path', `path: "${path}" must be absolute`);
   const normalized = posix.normalize(path);
   const followLast = path.endsWith('/') || path.endsWith('/.');
-  const hostPath = normalized === '/' || followLast
-    ? await resolveInRoot(rootfs, normalized)
-    : join(await resolveInRoot(rootfs, posix.dirname(normalized)), posix.basename(normalized));
+  const hostPath = await resolveInView(view, normalized.replace(/(.)\/$/, '$1'), normalized === '/' || followLast);
   try {
     return { hostPath, stat: await lstat(hostPath) };
   } catch (err) {
@@ -106,8 +106,8 @@ async function pathStat(hostPath: string, stat: Stats, path: string): Promise<Pa
 
 /** `HEAD /containers/{id}/archive`: what `path` is. Throws not-found (`container-path-not-found`). */
 export async function statContainerPath(engine: ContainerEngine, ref: string, path: string): Promise<PathStat> {
-  return withRootfs(engine, ref, async (rootfs, record) => {
-    const { hostPath, stat } = await locate(rootfs, path, record);
+  return withFileView(engine, ref, async (view, record) => {
+    const { hostPath, stat } = await locate(view, path, record);
     return pathStat(hostPath, stat, path);
   });
 }
@@ -117,9 +117,11 @@ export async function statContainerPath(engine: ContainerEngine, ref: string, pa
  * component (`etc/`, `etc/passwd`, …). `consume` reads the tar while the rootfs is mounted.
  */
 export async function readContainerPath(engine: ContainerEngine, ref: string, path: string, consume: (stat: PathStat, tar: Readable) => Promise<void>): Promise<void> {
-  await withRootfs(engine, ref, async (rootfs, record) => {
-    const { hostPath, stat } = await locate(rootfs, path, record);
-    const tar = diffDirectory(dirname(hostPath), { runner: engine.task.runner, only: basename(hostPath), ...idMapOf(record) });
+  await withFileView(engine, ref, async (view, record) => {
+    const { hostPath, stat } = await locate(view, path, record);
+    // Entries are named after the container path (a mount's source has a name of its own).
+    const name = posix.basename(posix.normalize(path)) || basename(hostPath);
+    const tar = diffDirectory(dirname(hostPath), { runner: engine.task.runner, only: basename(hostPath), as: name, ...idMapOf(record) });
     await consume(await pathStat(hostPath, stat, path), tar);
   });
 }
@@ -131,8 +133,8 @@ export async function readContainerPath(engine: ContainerEngine, ref: string, pa
  * an unsafe or malformed tar.
  */
 export async function writeContainerPath(engine: ContainerEngine, ref: string, path: string, tar: Readable): Promise<void> {
-  await withRootfs(engine, ref, async (rootfs, record) => {
-    const target = await resolveInRoot(rootfs, path.startsWith('/') ? path : `/${path}`);
+  await withFileView(engine, ref, async (view, record) => {
+    const target = await resolveInView(view, posix.normalize(path.startsWith('/') ? path : `/${path}`).replace(/(.)\/$/, '$1'), true);
     const stat = await lstat(target).catch(() => undefined);
     if (stat === undefined) throw errors.notFound('container-path-not-found', `Could not find the file ${path} in container ${record.name}`);
     if (!stat.isDirectory()) throw errors.invalidArgument('not-a-directory', `extraction point is not a directory: ${path}`);
