@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { pythonOk, pythonSdks, SideBySide, sideBySideSkip, type Daemon } from '../support/side-by-side.js';
+import { demuxStreams, pythonOk, pythonSdks, SideBySide, sideBySideSkip, type Daemon } from '../support/side-by-side.js';
 
 async function bodyOf(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -25,19 +25,6 @@ function postJson(socketPath: string, path: string, body: unknown): Promise<{ st
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
-}
-
-/** Multiplexed frames → what each stream carried (stdout and stderr are separate pipes: no order between them). */
-function demux(body: Buffer): { stdout: string; stderr: string } {
-  const out = { stdout: '', stderr: '' };
-  for (let at = 0; at + 8 <= body.length;) {
-    const size = body.readUInt32BE(at + 4);
-    const text = body.subarray(at + 8, at + 8 + size).toString();
-    if (body[at] === 2) out.stderr += text;
-    else out.stdout += text;
-    at += 8 + size;
-  }
-  return out;
 }
 
 /** Runs `cmd` by exec and returns the raw body of a start without connection upgrade, and the exit code. */
@@ -71,7 +58,7 @@ describe('exec as SDKs use it, berthd beside dockerd', { skip: sideBySideSkip() 
   test('a start without upgrade answers with the output, framed, and the exit code', async () => {
     const [berth, dockerd] = await onBoth(async (daemon) => {
       const { body, exitCode } = await plainExec(containerOf(daemon), { Cmd: ['sh', '-c', 'echo out; echo err >&2; exit 3'], AttachStdout: true, AttachStderr: true }, { Detach: false, Tty: false });
-      return { ...demux(body), exitCode };
+      return { ...demuxStreams(body), exitCode };
     });
     assert.deepEqual(berth, dockerd);
     assert.deepEqual(dockerd, { stdout: 'out\n', stderr: 'err\n', exitCode: 3 });

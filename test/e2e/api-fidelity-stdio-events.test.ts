@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { makeTar } from '../support/oci-fixtures.js';
-import { SideBySide, sideBySideSkip, type Daemon } from '../support/side-by-side.js';
+import { demuxStreams, SideBySide, sideBySideSkip, type Daemon } from '../support/side-by-side.js';
 
 const IMAGE = 'busybox:latest';
 
@@ -36,12 +36,13 @@ describe('attach and events, berthd beside dockerd', { skip: sideBySideSkip() },
           const stream = (await container.attach({ logs: true, stream: false, ...streams })) as unknown as Readable;
           outputs.push(await bodyOf(stream));
         }
-        return outputs.map((b) => b.toString('base64'));
+        return outputs.map(demuxStreams);
       } finally {
         await container.remove({ force: true });
       }
     });
     assert.deepEqual(berth, dockerd);
+    assert.deepEqual(dockerd, [{ stdout: 'one\nthree\n', stderr: 'two\n' }, { stdout: 'one\nthree\n', stderr: '' }]);
   });
 
   test('exec, copy out, copy in and attach make the events dockerd makes', async () => {

@@ -41,6 +41,19 @@ export function http(socketPath: string, method: string, path: string, body?: Bu
   });
 }
 
+/** Docker's multiplexed frames → what each stream carried (two pipes: no order between them). */
+export function demuxStreams(body: Buffer): { stdout: string; stderr: string } {
+  const out = { stdout: '', stderr: '' };
+  for (let at = 0; at + 8 <= body.length;) {
+    const size = body.readUInt32BE(at + 4);
+    const text = body.subarray(at + 8, at + 8 + size).toString();
+    if (body[at] === 2) out.stderr += text;
+    else out.stdout += text;
+    at += 8 + size;
+  }
+  return out;
+}
+
 /** The JSON messages of a streamed answer (one a line). */
 export function jsonLines(body: string): Record<string, unknown>[] {
   return body.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
