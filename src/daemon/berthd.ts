@@ -11,6 +11,7 @@ import { USERNS_MODES, type UsernsMode } from '../runtime/userns/id-ranges.js';
 import { startRegistryServer } from '../registry/registry-server.js';
 import { DiskWatermarkCollector } from '../engine/disk-watermark.js';
 import { lockStateRoot } from './state-root-lock.js';
+import { ensureSocketUnserved } from './socket-guard.js';
 import { ImageService } from '../images/image-service.js';
 import { startApiServer } from '../api/server.js';
 import { ScanService } from '../security/scan-service.js';
@@ -72,6 +73,7 @@ function startDiskWatermark(options: DaemonOptions, containers: ContainerEngine,
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const rescan = rescanSettings(options);
+  await ensureSocketUnserved(options.socket);
   const unlock = await lockStateRoot(options.root);
   const images = await ImageService.open(options.root);
   const containers = await ContainerEngine.open({

@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock, systemTimers, type Clock } from '../base/clock.js';
 import { errors, isBerthError, messageOf } from '../base/errors.js';
+import { failpoint } from '../base/failpoint.js';
 import { findExecutable } from '../base/find-executable.js';
 import { KeyedMutex } from '../base/keyed-mutex.js';
 import { ChildProcessRunner, type ProcessRunner } from '../base/process-runner.js';
@@ -209,6 +210,7 @@ export class ContainerEngine {
       const image = await this.imageConfig(record.imageId);
       const netnsPath = await attachRunNetwork(this.networking, record);
       const launched = await createTask(this.task, record, image, uuid, netnsPath);
+      failpoint('start-after-create-task');
       const size = record.config.consoleSize;
       if (size !== undefined && record.config.options.tty === true) await resizeTerminal(terminalControlPath(this.paths.dir(id)), size[0], size[1]);
       await this.attachments.connectWaiting(id, attachSocketPath(this.paths.dir(id)));

@@ -5,7 +5,8 @@
  * it still runs (it is adopted as is). What a crash left half-done is finished or undone: runs whose
  * process vanished without an exit file (host reboot, conmon killed), containers of any runtime,
  * mounts and directories with no record,
- * half-removed containers, and writable layers of creates that never committed their record.
+ * half-removed containers, writable layers of creates that never committed their record, and
+ * `--rm` containers that are not running (a `run --rm` cut short in any phase).
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,6 +36,11 @@ export async function restoreContainers(engine: ContainerEngine, hooks: RestoreH
       engine.store.setState(record.id, { ...record.state, status: 'exited' });
     }
     else if (isActive(record.state)) await restoreRun(engine, record, hooks);
+  }
+  // As dockerd: an --rm container that is not running when the daemon starts never reached its
+  // end (created, or cut short while starting or exiting): it goes, with whatever its run left.
+  for (const record of engine.store.list()) {
+    if (record.config.autoRemove && !isActive(record.state)) await hooks.removeNow(record);
   }
   const remaining = engine.store.list();
   await removeOrphans(engine, new Set(remaining.map((r) => r.id)), new Set(remaining.map((r) => r.state.attachId)));

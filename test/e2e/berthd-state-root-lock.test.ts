@@ -1,12 +1,13 @@
-// One berthd per state root: a second berthd on a root that a live one serves exits at once with a
-// clear error and changes nothing; after a kill -9 the next berthd takes the root over. Needs root.
+// One berthd per state root and per socket: a second berthd on a root, or on a socket, that a live
+// one serves exits at once with a clear error and changes nothing; after a kill -9 the next berthd
+// takes the root and the stale socket over. Needs root.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { needsRoot } from '../support/berth-cli.js';
+import { berthAt, needsRoot } from '../support/berth-cli.js';
 import { BERTHD_BIN, BerthdProcess } from '../support/berthd-process.js';
 import { testCgroupName } from '../integration/runtime/runtime-fixtures.js';
 
@@ -30,6 +31,23 @@ describe('one berthd per state root', { skip: needsRoot() }, () => {
       assert.equal((await readFile(join(root, 'berthd.pid'), 'utf8')).trim(), String(next.child.pid));
       await next.stop();
       await assert.rejects(readFile(join(root, 'berthd.pid'), 'utf8'), { code: 'ENOENT' });
+    } finally {
+      await first.stop().catch(() => undefined);
+    }
+  });
+
+  test('a second berthd on a served socket is refused, naming the daemon; a stale socket is taken over', async () => {
+    const socket = join(work, 'shared.sock');
+    const first = await BerthdProcess.start(join(work, 'root-a'), socket, ['--cgroup-parent', cgroupParent]);
+    try {
+      const second = spawnSync(process.execPath, [BERTHD_BIN, '--root', join(work, 'root-b'), '--socket', socket, '--cgroup-parent', cgroupParent], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(second.status, 1);
+      assert.match(second.stderr, new RegExp(`shared\\.sock is served by another daemon \\(state root ${join(work, 'root-a').replace(/[.]/g, '\\.')}`));
+      const info = JSON.parse((await berthAt(socket, ['info', '--format', 'json'])).stdout) as { DockerRootDir: string };
+      assert.equal(info.DockerRootDir, join(work, 'root-a'), 'the first daemon still answers');
+      await first.kill();
+      const next = await BerthdProcess.start(join(work, 'root-b'), socket, ['--cgroup-parent', cgroupParent]);
+      await next.stop();
     } finally {
       await first.stop().catch(() => undefined);
     }
