@@ -65,6 +65,18 @@ function startDiskWatermark(options: DaemonOptions, containers: ContainerEngine,
   return () => { clearInterval(timer); };
 }
 
+/** How often a running berthd removes what writers that died left (their start-up sweep, again). */
+const DEAD_WRITER_SWEEP_MS = 5 * 60_000;
+
+/** Sweeps dead writers' leftovers periodically (a process killed while berthd runs, e.g. `berth --root … load`). */
+function startDeadWriterSweep(images: ImageService): () => void {
+  const timer = setInterval(() => {
+    images.sweepDeadWriters().catch((err: unknown) => { process.stderr.write(`berthd: sweep of dead writers' leftovers failed: ${messageOf(err)}\n`); });
+  }, DEAD_WRITER_SWEEP_MS);
+  timer.unref();
+  return () => { clearInterval(timer); };
+}
+
 /**
  * berthd: opens the node's state root (cleaning what crashed writers left), serves the API on a
  * unix socket, and shuts down cleanly on SIGTERM/SIGINT. Start order: store → images → containers
@@ -81,6 +93,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     usernsDefault: usernsDefault(options.usernsDefault),
   });
   const stopWatermark = startDiskWatermark(options, containers, images);
+  const stopSweep = startDeadWriterSweep(images);
   const scanner = ScanService.open(options.root);
   const rescans = startRescans({ ...rescan, scanner, images, events: containers.eventLog, watchedImages: () => watchedImagesOf(containers.list()) });
   const security = { scanner, images, onDatabaseChanged: () => { rescans.checkNow(); } };
@@ -92,6 +105,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   await untilStopSignal();
   stopWatermark();
+  stopSweep();
   await app.close();
   await registry?.close();
   await rescans.close();

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { errnoCode } from '../base/errors.js';
+import { ownerTag } from '../base/process-alive.js';
 import type { StateRoot } from '../base/state-root.js';
 import type { Database } from '../store/database.js';
 import type { ContentStore } from '../store/content-store.js';
@@ -83,7 +84,7 @@ export class GarbageCollector {
       const remove = this.db.sqlite.prepare('DELETE FROM snapshots WHERE key = ?');
       for (const s of dead) {
         const from = join(this.root.snapshots, String(s.id));
-        const to = join(this.root.snapshots, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+        const to = join(this.root.snapshots, `.tmp-${ownerTag()}-${randomBytes(6).toString('hex')}`);
         try {
           renameSync(from, to);
           trash.push(to);

@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import { systemClock, type Clock } from '../base/clock.js';
 import type { Digest } from '../base/digest.js';
 import { errors } from '../base/errors.js';
+import { ownerTag } from '../base/process-alive.js';
 import { ChildProcessRunner, type ProcessRunner } from '../base/process-runner.js';
 import { StateRoot } from '../base/state-root.js';
 import { ContentStore } from '../store/content-store.js';
@@ -92,14 +93,22 @@ export class ImageService {
     const root = new StateRoot(rootPath);
     await mkdir(root.path, { recursive: true, mode: 0o711 });
     const service = new ImageService(root, Database.open(root.database), options);
-    // A writer that died (kill -9, power cut) leaves its lease, temp files and unreferenced
-    // blobs or layers: drop the lease, the temp files, then collect what it had written.
-    const deadWriters = service.leases.expire();
-    await service.content.cleanupIngest();
-    await service.snapshotter.cleanup();
-    await cleanupScratchDirs(root.tmp);
-    if (deadWriters > 0) await service.gc.collect();
+    await service.sweepDeadWriters();
     return service;
+  }
+
+  /**
+   * A writer that died (kill -9, power cut) leaves its lease, temp files and unreferenced blobs or
+   * layers: drops the lease and the temp files, then collects what it had written. Ownership is
+   * by owner tag (base/process-alive.ts), so a zombie or a reused pid keeps nothing alive. Safe
+   * while other writers run (theirs are alive); berthd runs it at open and periodically.
+   */
+  async sweepDeadWriters(): Promise<void> {
+    const deadWriters = this.leases.expire();
+    await this.content.cleanupIngest();
+    await this.snapshotter.cleanup();
+    await cleanupScratchDirs(this.root.tmp);
+    if (deadWriters > 0) await this.gc.collect();
   }
 
   async close(): Promise<void> {
@@ -199,7 +208,7 @@ export class ImageService {
   /** Builds an image with no registry: `busybox` from the host's busybox-static, `debian:<suite>` with debootstrap. */
   async bootstrap(kind: BootstrapKind, name?: string): Promise<ImageRecord> {
     await mkdir(this.root.tmp, { recursive: true });
-    const dir = await mkdtemp(join(this.root.tmp, `bootstrap-${process.pid}-`));
+    const dir = await mkdtemp(join(this.root.tmp, `bootstrap-${ownerTag()}-`));
     try {
       const recipe = await bootstrapRootfs(kind, join(dir, 'rootfs'), this.runner, this.options.onProgress);
       const names = [formatReference(parseTaggedReference(name ?? recipe.defaultName))];

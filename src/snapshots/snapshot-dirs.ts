@@ -3,11 +3,12 @@ import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../base/errors.js';
+import { isOwnerAlive, ownerTag, OWNER_TAG_PATTERN } from '../base/process-alive.js';
 
-const TEMP_NAME = /^\.tmp-(\d+)-[0-9a-f]+$/;
+const TEMP_NAME = new RegExp(`^\\.tmp-(${OWNER_TAG_PATTERN})-[0-9a-f]+$`);
 
 /**
- * The directories under `<root>/snapshots/`: `<id>/{fs,work}` per snapshot, and `.tmp-<pid>-<hex>`
+ * The directories under `<root>/snapshots/`: `<id>/{fs,work}` per snapshot, and `.tmp-<owner tag>-<hex>`
  * for work in progress (unpacks not yet committed, removals not yet finished). The sync methods
  * are meant to run inside a database transaction, so that a directory and its row appear together.
  */
@@ -22,7 +23,7 @@ export class SnapshotDirs {
 
   /** A fresh temp path (not created) named for this process. */
   tempPath(): string {
-    return join(this.base, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    return join(this.base, `.tmp-${ownerTag()}-${randomBytes(6).toString('hex')}`);
   }
 
   /** Renames `temp` to the directory of `id`; a leftover at that name (no row has it) is moved aside first. */
@@ -59,7 +60,7 @@ export class SnapshotDirs {
     for (const name of readdirSync(this.base)) {
       const temp = TEMP_NAME.exec(name);
       if (temp !== null) {
-        if (!processAlive(Number(temp[1]))) doomed.push(join(this.base, name));
+        if (!isOwnerAlive(temp[1] ?? '')) doomed.push(join(this.base, name));
       } else if (/^[1-9][0-9]*$/.test(name) && !liveIds.has(Number(name))) {
         const moved = this.moveAside(Number(name));
         if (moved !== null) doomed.push(moved);
@@ -101,11 +102,3 @@ export async function treeUsage(dir: string): Promise<TreeUsage> {
   return usage;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoCode(err) === 'EPERM';
-  }
-}

@@ -6,7 +6,7 @@ import { errnoCode, errors } from '../base/errors.js';
 import { Digester, digestAlgorithm, digestHex, isDigest, type Digest, type DigestAlgorithm } from '../base/digest.js';
 import { syncDirectory } from '../base/atomic-file.js';
 import type { StateRoot } from '../base/state-root.js';
-import { isProcessAlive } from '../base/process-alive.js';
+import { isOwnerAlive, ownerTag, OWNER_TAG_PATTERN } from '../base/process-alive.js';
 
 /** Bytes gathered before one write to the blob file. */
 const WRITE_BATCH = 1024 * 1024;
@@ -86,7 +86,7 @@ export class ContentStore {
       return { digest: expected.digest, size: (await this.info(expected.digest))?.size ?? 0 };
     }
     await mkdir(this.root.ingest, { recursive: true });
-    const temp = join(this.root.ingest, `.tmp-${process.pid}-${randomBytes(8).toString('hex')}`);
+    const temp = join(this.root.ingest, `.tmp-${ownerTag()}-${randomBytes(8).toString('hex')}`);
     const digester = new Digester(algorithm);
     const handle = await open(temp, 'wx', 0o644);
     try {
@@ -208,8 +208,8 @@ export class ContentStore {
     }
     let removed = 0;
     for (const name of names) {
-      const pid = Number(/^\.tmp-(\d+)-/.exec(name)?.[1]);
-      if (Number.isInteger(pid) && isProcessAlive(pid)) continue;
+      const owner = new RegExp(`^\\.tmp-(${OWNER_TAG_PATTERN})-`).exec(name)?.[1];
+      if (owner !== undefined && isOwnerAlive(owner)) continue;
       await unlink(join(this.root.ingest, name)).catch(() => undefined);
       removed++;
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../base/clock.js';
-import { isProcessAlive } from '../base/process-alive.js';
+import { isOwnerAlive, isProcessAlive, ownerTag } from '../base/process-alive.js';
 import type { Database } from './database.js';
 
 export type LeaseResourceType = 'blob' | 'snapshot';
@@ -24,7 +24,8 @@ export class LeaseManager {
   ) {}
 
   create(ttlMs = 24 * 3600 * 1000): string {
-    const id = randomBytes(12).toString('hex');
+    // The id starts with the owner tag: a zombie or a reused pid does not keep the lease alive.
+    const id = `${ownerTag()}-${randomBytes(12).toString('hex')}`;
     const now = this.clock.now();
     this.db.sqlite
       .prepare('INSERT INTO leases (id, pid, created_at, expires_at) VALUES (?, ?, ?, ?)')
@@ -50,7 +51,7 @@ export class LeaseManager {
       pid: number;
       expires_at: string;
     }[];
-    const dead = rows.filter((row) => row.expires_at <= now || !isProcessAlive(row.pid));
+    const dead = rows.filter((row) => row.expires_at <= now || !leaseOwnerAlive(row));
     this.db.transaction(() => {
       for (const row of dead) this.db.sqlite.prepare('DELETE FROM leases WHERE id = ?').run(row.id);
     });
@@ -62,15 +63,21 @@ export class LeaseManager {
     const now = this.clock.now().toISOString();
     const rows = this.db.sqlite
       .prepare(
-        `SELECT r.type, r.key, l.pid FROM lease_resources r JOIN leases l ON l.id = r.lease_id
+        `SELECT r.type, r.key, l.id, l.pid FROM lease_resources r JOIN leases l ON l.id = r.lease_id
          WHERE l.expires_at > ?`,
       )
-      .all(now) as { type: LeaseResourceType; key: string; pid: number }[];
+      .all(now) as { type: LeaseResourceType; key: string; id: string; pid: number }[];
     const result: LeasedResources = { blobs: new Set(), snapshots: new Set() };
     for (const row of rows) {
-      if (!isProcessAlive(row.pid)) continue;
+      if (!leaseOwnerAlive(row)) continue;
       (row.type === 'blob' ? result.blobs : result.snapshots).add(row.key);
     }
     return result;
   }
+}
+
+/** Whether the process that took a lease runs: by the owner tag its id starts with (older ids: the pid). */
+function leaseOwnerAlive(row: { id: string; pid: number }): boolean {
+  const tag = /^(\d+\.\d+)-/.exec(row.id)?.[1];
+  return tag === undefined ? isProcessAlive(row.pid) : isOwnerAlive(tag);
 }

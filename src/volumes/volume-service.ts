@@ -13,6 +13,7 @@ import { chmod, chown, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../base/clock.js';
 import { errors } from '../base/errors.js';
+import { ownerTag } from '../base/process-alive.js';
 import { KeyedMutex } from '../base/keyed-mutex.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import type { Database } from '../store/database.js';
@@ -84,7 +85,7 @@ export class VolumeService {
       const labels = { ...(request.labels ?? {}), ...(anonymous ? { [ANONYMOUS_LABEL]: '' } : {}) };
       const record: VolumeRecord = { name, driver, createdAt: this.#clock.now().toISOString(), labels, options, anonymous, seeded: false };
       await mkdir(this.dir, { recursive: true, mode: 0o701 });
-      const temp = join(this.dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+      const temp = join(this.dir, `.tmp-${ownerTag()}-${randomBytes(6).toString('hex')}`);
       try {
         await mkdir(join(temp, '_data'), { recursive: true, mode: 0o755 });
         await applyOwnership(join(temp, '_data'), parsed);

@@ -10,6 +10,7 @@ import { lstat, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errnoCode, errors } from '../../base/errors.js';
+import { ownerTag } from '../../base/process-alive.js';
 import { resolveInRoot } from '../../base/read-file-in-root.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
 import { hashSource, type EntryFilter } from '../steps/copy-files.js';
@@ -43,7 +44,7 @@ export class BuildContext {
   /** Reads a (plain, gzip or zstd) tar; its files go under `tmpDir` when needed; `close` removes them. */
   static async fromTar(tar: Readable, tmpDir: string, runner: ProcessRunner, options: { memoryLimit?: number } = {}): Promise<BuildContext> {
     await mkdir(tmpDir, { recursive: true });
-    const owned = await mkdtemp(join(tmpDir, `build-context-${process.pid}-`));
+    const owned = await mkdtemp(join(tmpDir, `build-context-${ownerTag()}-`));
     try {
       const read = await readContextTar(tar, owned, runner, options.memoryLimit);
       const state: TarState = { owned, tree: read.tree, pending: read.pending, runner };

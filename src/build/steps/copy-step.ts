@@ -10,6 +10,7 @@ import { lstat, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { createReadStream } from 'node:fs';
 import { errors } from '../../base/errors.js';
+import { ownerTag } from '../../base/process-alive.js';
 import { readFileInRoot, resolveInRoot } from '../../base/read-file-in-root.js';
 import { ChildProcessRunner } from '../../base/process-runner.js';
 import { openLayerStream, sniffCompression } from '../../snapshots/decompress.js';
@@ -151,7 +152,7 @@ async function copySource(env: StepEnv, source: Source, root: string, dest: stri
   }
   const host = await env.context.hostPath(source.value);
   if (isAdd && (await isFile(host)) && (await isTarArchive(host))) {
-    const tmp = await mkdtemp(join(env.images.root.tmp, `build-context-${process.pid}-`));
+    const tmp = await mkdtemp(join(env.images.root.tmp, `build-context-${ownerTag()}-`));
     try {
       await unpackLayer(openLayerStream(createReadStream(host)), tmp, { runner: new ChildProcessRunner(), hash: false });
       await copyInto(tmp, root, dest, true, { ...own, keepOwner: own.uid === undefined });

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { errors, messageOf } from '../../base/errors.js';
+import { ownerTag } from '../../base/process-alive.js';
 import { ChildProcessRunner } from '../../base/process-runner.js';
 import { resolveInRoot } from '../../base/read-file-in-root.js';
 import type { ImageRecord } from '../../images/image-record.js';
@@ -86,7 +87,7 @@ export async function prepareRunMounts(env: StepEnv, plan: RunMountPlan, line: n
     },
   };
   const scratch = async (): Promise<string> => {
-    const dir = join(env.images.root.tmp, `build-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const dir = join(env.images.root.tmp, `build-${ownerTag()}-${randomBytes(6).toString('hex')}`);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     undo.push(async () => {
       await unmountAll(runner, dir);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isProcessAlive } from '../../base/process-alive.js';
+import { isOwnerAlive, ownerTag, OWNER_TAG_PATTERN } from '../../base/process-alive.js';
 import type { ImageService } from '../../images/image-service.js';
 import type { ImageRecord } from '../../images/image-record.js';
 
@@ -17,7 +17,7 @@ export class TempLayer {
 
   /** Prepares and mounts a layer on `image` (an empty one for none). */
   static async open(images: ImageService, image: ImageRecord | undefined): Promise<TempLayer> {
-    const name = `${process.pid}-${randomBytes(6).toString('hex')}`;
+    const name = `${ownerTag()}-${randomBytes(6).toString('hex')}`;
     const root = join(images.root.tmp, `build-${name}`);
     const key = `build/${name}`;
     await mkdir(root, { recursive: true });
@@ -51,8 +51,8 @@ export class TempLayer {
 /** Removes mount points and snapshots of builders that are gone (killed mid-step). */
 export async function cleanupTempLayers(images: ImageService): Promise<void> {
   const dead = (name: string): boolean => {
-    const pid = Number(/^(\d+)-/.exec(name)?.[1] ?? NaN);
-    return Number.isInteger(pid) && !isProcessAlive(pid);
+    const owner = new RegExp(`^(${OWNER_TAG_PATTERN})-`).exec(name)?.[1];
+    return owner !== undefined && !isOwnerAlive(owner);
   };
   const entries = await readdir(images.root.tmp).catch(() => [] as string[]);
   for (const entry of entries) {
@@ -66,7 +66,7 @@ export async function cleanupTempLayers(images: ImageService): Promise<void> {
     }
   }
   for (const entry of entries) {
-    const pid = Number(/^build-context-(\d+)-/.exec(entry)?.[1] ?? NaN);
-    if (Number.isInteger(pid) && !isProcessAlive(pid)) await rm(join(images.root.tmp, entry), { recursive: true, force: true });
+    const owner = new RegExp(`^build-context-(${OWNER_TAG_PATTERN})-`).exec(entry)?.[1];
+    if (owner !== undefined && !isOwnerAlive(owner)) await rm(join(images.root.tmp, entry), { recursive: true, force: true });
   }
 }

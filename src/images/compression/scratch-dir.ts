@@ -5,7 +5,7 @@
  */
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isProcessAlive } from '../../base/process-alive.js';
+import { isOwnerAlive, ownerTag, OWNER_TAG_PATTERN } from '../../base/process-alive.js';
 
 const PREFIX = 'recompress-';
 
@@ -17,7 +17,7 @@ export interface ScratchDir {
 
 export async function openScratchDir(tmp: string): Promise<ScratchDir> {
   await mkdir(tmp, { recursive: true });
-  const path = await mkdtemp(join(tmp, `${PREFIX}${process.pid}-`));
+  const path = await mkdtemp(join(tmp, `${PREFIX}${ownerTag()}-`));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
@@ -26,8 +26,8 @@ export async function cleanupScratchDirs(tmp: string): Promise<number> {
   const entries = await readdir(tmp).catch(() => [] as string[]);
   let removed = 0;
   for (const entry of entries) {
-    const pid = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(entry)?.[1] ?? NaN);
-    if (!Number.isInteger(pid) || isProcessAlive(pid)) continue;
+    const owner = new RegExp(`^${PREFIX}(${OWNER_TAG_PATTERN})-`).exec(entry)?.[1];
+    if (owner === undefined || isOwnerAlive(owner)) continue;
     await rm(join(tmp, entry), { recursive: true, force: true });
     removed++;
   }
