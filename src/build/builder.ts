@@ -22,6 +22,7 @@ import { buildStage } from './stage-builder.js';
 import { findStage, planStages } from './stage-graph.js';
 import type { StageState } from './stage-state.js';
 import { cleanupTempLayers } from './steps/temp-layer.js';
+import { removeDeadBuildersContainers } from './steps/step-containers.js';
 import type { BuildEvent, BuildNetwork, StepEnv } from './steps/step-types.js';
 
 export type { BuildEvent } from './steps/step-types.js';
@@ -77,8 +78,9 @@ export class Builder {
     this.cacheMounts = new CacheMountStore(join(images.root.path, 'build-cache-mounts'));
   }
 
-  /** Removes what killed builders left (temporary layers, mounts, unpacked contexts). */
+  /** Removes what killed builders left (step containers, temporary layers, mounts, unpacked contexts). */
   static async open(images: ImageService, engine: ContainerEngine, clock: Clock = systemClock): Promise<Builder> {
+    await removeDeadBuildersContainers(engine);
     await cleanupTempLayers(images);
     return new Builder(images, engine, clock);
   }

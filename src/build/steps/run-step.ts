@@ -17,6 +17,8 @@ import { dropMountStubs } from './mount-stubs.js';
 import { parseRunMounts } from './run-mount-spec.js';
 import { planRunMounts, prepareRunMounts, type PreparedRunMounts } from './run-mounts.js';
 import { buildNetworkName, type BuildNetwork, type StepEnv, type StepPlan } from './step-types.js';
+import { BUILD_OWNER_LABEL } from './step-containers.js';
+import { ownerTag } from '../../base/process-alive.js';
 
 /** The command line: exec form as given; shell form (heredoc bodies included) through SHELL. */
 export function runCommand(state: StageState, instruction: Instruction): string[] {
@@ -95,11 +97,14 @@ async function runContainer(env: StepEnv, instruction: Instruction, request: Run
     image: image.id,
     options: {
       cmd: command, entrypoint: [''], env: variables, networkMode: network === 'host' ? 'host' : 'none',
+      // Whose step this is: a builder killed mid-step leaves it, and the next one removes it.
+      labels: { [BUILD_OWNER_LABEL]: ownerTag() },
       ...(Object.keys(tmpfs).length > 0 && { tmpfs }),
     },
     ...(bridged && { network: { mode: typeof network === 'object' ? network.network : 'bridge', extraHosts: [...env.extraHosts] } }),
     ...(mounts.mounts.length > 0 && { mounts: mounts.mounts }),
-    logMaxSize: -1,
+    // Followed straight from conmon's file (no copy into a driver's files), whole.
+    log: { type: 'k8s-file', config: { 'max-size': '-1' } },
   });
   env.emit({ kind: 'info', text: ` ---> Running in ${record.id.slice(0, 12)}` });
   const onAbort = (): void => { void engine.kill(record.id).catch(() => undefined); };
