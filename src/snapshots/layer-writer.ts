@@ -207,16 +207,18 @@ export class LayerWriter {
   }
 
   private async writeHardLink(path: string, linkname: string, name: string): Promise<void> {
+    // An absolute target names a path of the layer, as in Docker (`/etc/passwd` is `etc/passwd`).
     const targetPath = normalizeEntryPath(linkname, `hard link target of "${name}"`);
     if (targetPath === '') throw unsafe(name, 'entry', 'is a hard link to the layer root');
-    await this.checkParent(parentOf(targetPath), name);
-    const targetAbs = this.abs(targetPath);
-    const stat = await lstat(targetAbs).catch((err: unknown) => {
-      if (errnoCode(err) === 'ENOENT') {
-        throw errors.invalidArgument('hard-link-target-missing', `layer entry "${name}" links to "${linkname}", which no earlier entry created`);
+    const missing = (err: unknown): never => {
+      if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') {
+        throw errors.invalidArgument('hard-link-target-missing', `layer entry "${name}" links to "${linkname}", which no earlier entry created`, { details: { entry: name } });
       }
       throw err;
-    });
+    };
+    await this.checkParent(parentOf(targetPath), name).catch(missing);
+    const targetAbs = this.abs(targetPath);
+    const stat = await lstat(targetAbs).catch(missing);
     if (stat.isDirectory()) throw unsafe(name, 'entry', `is a hard link to the directory "${linkname}"`);
     if (targetPath === path) return;
     await this.replaceable(path, () => link(targetAbs, this.abs(path)));

@@ -105,11 +105,22 @@ describe('hostile layers', { skip }, () => {
         target,
         'passwd',
       );
-      await assert.rejects(unpack([{ name: 'h', type: 'link', linkname: 'missing' }], join(dir, 'target')), (err: unknown) => {
-        assert.ok(isBerthError(err, 'invalid-argument'));
-        assert.equal(err.reason, 'hard-link-target-missing');
-        return true;
-      });
+      for (const linkname of ['missing', '/etc/passwd', 'no/such/dir/file']) {
+        // An absolute target is a path of the layer, as in Docker; one no earlier entry made is
+        // refused naming the entry (never a raw ENOENT showing a host path).
+        const fresh = join(dir, `fresh-${linkname.replace(/\W/g, '')}`);
+        await mkdir(fresh);
+        await assert.rejects(unpack([{ name: 'h', type: 'link', linkname }], fresh), (err: unknown) => {
+          assert.ok(isBerthError(err, 'invalid-argument'), String(err));
+          assert.equal(err.reason, 'hard-link-target-missing');
+          assert.doesNotMatch(err.message, new RegExp(dir));
+          return true;
+        });
+      }
+      const layer = join(dir, 'absolute-link');
+      await mkdir(layer);
+      await unpack([{ name: 'etc/', type: 'directory' }, { name: 'etc/passwd', content: 'root:x:0:0::/root:/bin/sh\n' }, { name: 'hard', type: 'link', linkname: '/etc/passwd' }], layer);
+      assert.equal((await readFile(join(layer, 'hard'), 'utf8')).trim(), 'root:x:0:0::/root:/bin/sh');
       await assertAbsent(join(target, 'passwd'));
       assert.deepEqual(await readdir(outside), []);
     } finally {
