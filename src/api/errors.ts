@@ -17,8 +17,14 @@ const STATUS: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
+/** Reasons dockerd answers with a status of their own. */
+const REASON_STATUS: Readonly<Record<string, number>> = {
+  /** `logs` of a container whose log driver keeps nothing: 501, as dockerd. */
+  'logs-not-readable': 501,
+};
+
 export function statusOf(err: BerthError): number {
-  return STATUS[err.kind];
+  return REASON_STATUS[err.reason] ?? STATUS[err.kind];
 }
 
 /** Translates any error into Docker's JSON error body `{"message": …}` with the right status. */

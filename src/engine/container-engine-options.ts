@@ -5,6 +5,7 @@ import type { EventRetention } from '../events/event-log.js';
 import type { ImageService } from '../images/image-service.js';
 import type { UsernsMode, UsernsPool } from '../runtime/userns/id-ranges.js';
 import type { HostFacts } from './host-facts.js';
+import type { LogSettings } from '../runtime/logging/log-options.js';
 
 export interface ContainerEngineOptions {
   images: ImageService;
@@ -34,4 +35,6 @@ export interface ContainerEngineOptions {
   usernsPool?: UsernsPool;
   /** The berth-idmap program (default: dist/libexec/berth-idmap). */
   idmapProgram?: string;
+  /** Log driver and options of containers created without one (`--log-driver`, `--log-opt`; default json-file). */
+  logDefaults?: LogSettings;
 }

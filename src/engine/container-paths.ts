@@ -9,6 +9,8 @@
  *   runc/                         runc's --root        sockets/                     attach sockets
  *   runtime/<name>/               another runtime's --root (crun)    runtime/crun-hybrid   crun's wrapper
  *   containers/<id>/layers/<n>/   id-mapped views of the image layers (--userns auto)
+ *   containers/<id>/<id>-json.log[.N[.gz]]   json-file log    containers/<id>/local-logs/   local log
+ *   containers/<id>/log-copy.json how far container.log was copied into them
  */
 import { join } from 'node:path';
 
@@ -28,7 +30,11 @@ export class ContainerPaths {
   dir(id: string): string { return join(this.containers, id); }
   rootfs(id: string): string { return join(this.dir(id), 'rootfs'); }
   spec(id: string): string { return join(this.dir(id), 'config.json'); }
+  /** conmon's k8s-file: the log of a k8s-file container, the spool of json-file and local ones. */
   log(id: string): string { return join(this.dir(id), 'container.log'); }
+  jsonLog(id: string): string { return join(this.dir(id), `${id}-json.log`); }
+  localLog(id: string): string { return join(this.dir(id), 'local-logs', 'container.log'); }
+  logCheckpoint(id: string): string { return join(this.dir(id), 'log-copy.json'); }
   persist(id: string): string { return join(this.dir(id), 'persist'); }
   conmonDir(id: string): string { return join(this.dir(id), 'conmon'); }
   pidFile(id: string): string { return join(this.dir(id), 'pid'); }

@@ -28,6 +28,8 @@ export interface LaunchContainerOptions {
   logPath: string;
   /** Bytes after which conmon truncates the log; -1 for no limit. */
   logSizeMax: number;
+  /** `none`: conmon keeps no log (attach clients still get the output). Default k8s-file. */
+  logDriver?: 'k8s-file' | 'none';
   /** conmon writes the exit code to `<exitDir>/<id>`. */
   exitDir: string;
   /** Per-container dir: conmon writes `exit` and `oom` here. */
@@ -88,8 +90,7 @@ export function conmonCreateArgs(o: LaunchContainerOptions, uuid: string): strin
     '-b', o.bundleDir,
     '-p', o.pidFile,
     '-P', o.conmonPidFile,
-    '-l', `k8s-file:${o.logPath}`,
-    '--log-size-max', String(o.logSizeMax),
+    ...(o.logDriver === 'none' ? ['-l', 'none'] : ['-l', `k8s-file:${o.logPath}`, '--log-size-max', String(o.logSizeMax)]),
     '--exit-dir', o.exitDir,
     '--persist-dir', o.persistDir,
     '--socket-dir-path', o.socketDir,

@@ -23,13 +23,15 @@ export interface LogFilter {
 /** Safety net only: a missed watcher event costs at most this long. */
 const SAFETY_POLL_MS = 1000;
 
-function matches(entry: LogEntry, filter: LogFilter): boolean {
+/** Whether an entry passes the filter's time and stream conditions (not `tail`). */
+export function matches(entry: LogEntry, filter: LogFilter): boolean {
   return (filter.sinceNs === undefined || entry.timeNs >= filter.sinceNs)
     && (filter.untilNs === undefined || entry.timeNs <= filter.untilNs)
     && (filter.streams === undefined || filter.streams.includes(entry.stream));
 }
 
-function applyTail(entries: LogEntry[], tail: number | undefined): LogEntry[] {
+/** The last `tail` entries (all when undefined). */
+export function applyTail(entries: LogEntry[], tail: number | undefined): LogEntry[] {
   return tail === undefined ? entries : tail <= 0 ? [] : entries.slice(-tail);
 }
 

@@ -8,7 +8,7 @@ import { errors } from '../../base/errors.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import { isActive, type ContainerRecord } from '../../engine/container-record.js';
 import type { LogEntry, LogStream } from '../../runtime/k8s-file-log.js';
-import { followLog, readLog, type LogFilter } from '../../runtime/log-reader.js';
+import type { LogFilter } from '../../runtime/log-reader.js';
 import { queryBool, queryString, queryTimeNs, type Query } from '../query.js';
 import { stdioFrame } from '../../stdio/stdio-frames.js';
 
@@ -19,8 +19,9 @@ export function rfc3339Nano(timeNs: bigint): string {
   return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${nanos}Z`;
 }
 
+/** One entry as dockerd sends it: a partial one (a long line split, output ended mid-line) without a newline. */
 export function encodeLogEntry(entry: LogEntry, tty: boolean, timestamps: boolean): Buffer {
-  const payload = Buffer.from(`${timestamps ? `${rfc3339Nano(entry.timeNs)} ` : ''}${entry.line}\n`);
+  const payload = Buffer.from(`${timestamps ? `${rfc3339Nano(entry.timeNs)} ` : ''}${entry.line}${entry.partial === true ? '' : '\n'}`);
   return tty ? payload : stdioFrame(entry.stream, payload);
 }
 
@@ -45,17 +46,19 @@ export async function sendLogs(request: FastifyRequest<{ Querystring: Query }>, 
   if (tail !== undefined) filter.tail = tail;
   const tty = record.config.options.tty === true;
   const timestamps = queryBool(query, 'timestamps');
-  const path = engine.paths.log(record.id);
+  engine.logs.checkReadable(record); // before the headers: none keeps no log (501, as dockerd)
   const contentType = tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
 
   const follow = queryBool(query, 'follow') && untilNs === undefined;
-  void reply.hijack();
-  reply.raw.writeHead(200, { 'Content-Type': contentType });
   if (!follow) {
-    const entries = await readLog(path, untilNs === undefined ? filter : { ...filter, untilNs });
+    const entries = await engine.logs.read(record, untilNs === undefined ? filter : { ...filter, untilNs });
+    void reply.hijack();
+    reply.raw.writeHead(200, { 'Content-Type': contentType });
     reply.raw.end(Buffer.concat(entries.map((e) => encodeLogEntry(e, tty, timestamps))));
     return;
   }
+  void reply.hijack();
+  reply.raw.writeHead(200, { 'Content-Type': contentType });
   reply.raw.flushHeaders();
   const aborter = new AbortController();
   request.raw.socket.once('close', () => { aborter.abort(); });
@@ -66,7 +69,7 @@ export async function sendLogs(request: FastifyRequest<{ Querystring: Query }>, 
   const done = current === undefined || !isActive(current.state) ? Promise.resolve() : Promise.race([exit.promise, removed.promise]);
   done.catch(() => undefined);
   try {
-    for await (const entry of followLog(path, aborter.signal, filter, done)) {
+    for await (const entry of engine.logs.follow(record, aborter.signal, filter, done)) {
       if (!reply.raw.write(encodeLogEntry(entry, tty, timestamps))) {
         await new Promise((resolve) => { reply.raw.once('drain', resolve); reply.raw.once('close', resolve); });
       }

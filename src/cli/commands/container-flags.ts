@@ -126,7 +126,7 @@ export const CREATE_OPTIONS: OptionSpec[] = [
   repeat('-l, --label <key=value>', 'set a label; repeatable'),
   { flags: '--stop-signal <signal>', description: 'signal that stops the container (default SIGTERM)' },
   { flags: '--stop-timeout <seconds>', description: 'seconds to wait before killing at stop' },
-  { flags: '--log-driver <driver>', description: 'log driver (berth keeps a file per container: json-file, k8s-file, local)' },
+  { flags: '--log-driver <driver>', description: "log driver: json-file, local, none or k8s-file (default: the daemon's)" },
   repeat('--log-opt <key=value>', 'log option, e.g. max-size=10m; repeatable'),
   { flags: '--shm-size <bytes>', description: 'size of /dev/shm' },
   repeat('--tmpfs <path[:options]>', 'mount a tmpfs, e.g. /run:rw,size=64m; repeatable'),

@@ -117,8 +117,9 @@ describe('container lifecycle', { skip: skipReason() }, () => {
     await assert.rejects(f.images.remove(['busybox']), /container .* is using its referenced image/);
   });
 
-  test('log rotation: the log starts afresh at its size limit and keeps the newest lines', async () => {
-    const r = await f.run({ cmd: ['sh', '-c', 'i=0; while [ $i -lt 400 ]; do echo "line $i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; i=$((i+1)); done'] }, { logMaxSize: 4096 });
+  test('k8s-file log: the log starts afresh at its size limit and keeps the newest lines', async () => {
+    const log = { type: 'k8s-file', config: { 'max-size': '4096' } };
+    const r = await f.run({ cmd: ['sh', '-c', 'i=0; while [ $i -lt 400 ]; do echo "line $i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; i=$((i+1)); done'] }, { log });
     assert.equal(r.exitCode, 0);
     assert.ok((await stat(f.engine.paths.log(r.id))).size <= 8192);
     assert.match(r.stdout, /line 399 x+\n$/);
