@@ -1,7 +1,7 @@
 /**
  * The networking part of `POST /containers/create`: HostConfig.NetworkMode (`default`/`bridge`,
  * a network name or id, `container:<name|id>`, `none`, `host`), NetworkingConfig.EndpointsConfig
- * (more networks, aliases, IPAMConfig.IPv4Address, MacAddress), Config.MacAddress and
+ * (more networks, aliases, links, driver options, IPAMConfig addresses, MacAddress), Config.MacAddress and
  * Config.ExposedPorts, PortBindings, PublishAllPorts, Dns, DnsSearch, ExtraHosts.
  * A create without a NetworkMode gets the default `bridge` network, as in Docker.
  */
@@ -23,7 +23,9 @@ export const hostConfigNetworkFields = {
 /** One endpoint's settings (EndpointsConfig.<net>, the connect body's EndpointConfig). */
 export const endpointSettingsSchema = z.object({
   Aliases: strings,
-  IPAMConfig: z.object({ IPv4Address: z.string().nullish(), IPv6Address: z.string().nullish() }).nullish(),
+  Links: strings,
+  DriverOpts: z.record(z.string(), z.string()).nullish(),
+  IPAMConfig: z.object({ IPv4Address: z.string().nullish(), IPv6Address: z.string().nullish(), LinkLocalIPs: strings }).nullish(),
   MacAddress: z.string().nullish(),
 });
 
@@ -31,16 +33,23 @@ export const networkingConfigSchema = z.object({
   EndpointsConfig: z.record(z.string(), endpointSettingsSchema.nullable()).nullish(),
 }).nullish();
 
-/** Endpoint settings → the engine's request. Throws invalid-argument for an IPv6 address (berth's networks are IPv4 only). */
-export function endpointFromBody(endpoint: z.infer<typeof endpointSettingsSchema> | null | undefined, field: string): EndpointRequest {
-  if ((endpoint?.IPAMConfig?.IPv6Address ?? '') !== '') {
-    throw errors.invalidArgument('ipv6-unsupported', `${field}.IPAMConfig.IPv6Address: berth networks are IPv4 only`);
-  }
+/**
+ * Endpoint settings → the engine's request, keeping what inspect shows as given: Links and
+ * DriverOpts (null vs. empty), whether IPAMConfig was sent. The engine checks the values.
+ */
+export function endpointFromBody(endpoint: z.infer<typeof endpointSettingsSchema> | null | undefined): EndpointRequest {
   const out: EndpointRequest = { aliases: endpoint?.Aliases ?? [] };
-  const ip = endpoint?.IPAMConfig?.IPv4Address ?? '';
+  const ipam = endpoint?.IPAMConfig;
+  const ip = ipam?.IPv4Address ?? '';
+  const ip6 = ipam?.IPv6Address ?? '';
   const mac = endpoint?.MacAddress ?? '';
+  if (ipam !== null && ipam !== undefined) out.ipamConfig = true;
   if (ip !== '') out.ipv4Address = ip;
+  if (ip6 !== '') out.ipv6Address = ip6;
+  if ((ipam?.LinkLocalIPs ?? []).length > 0) out.linkLocalIPs = ipam?.LinkLocalIPs ?? [];
   if (mac !== '') out.macAddress = mac;
+  if (endpoint?.Links !== null && endpoint?.Links !== undefined) out.links = endpoint.Links;
+  if (endpoint?.DriverOpts !== null && endpoint?.DriverOpts !== undefined) out.driverOpts = endpoint.DriverOpts;
   return out;
 }
 
@@ -65,11 +74,11 @@ export function networkFromBody(body: NetworkBodyParts): { networkMode?: 'none' 
   const mode = host.NetworkMode === null || host.NetworkMode === undefined || host.NetworkMode === '' ? 'default' : host.NetworkMode;
   const endpoints: NonNullable<ContainerNetworkRequest['endpoints']> = {};
   for (const [name, endpoint] of Object.entries(body.NetworkingConfig?.EndpointsConfig ?? {})) {
-    endpoints[name] = endpointFromBody(endpoint, `NetworkingConfig.EndpointsConfig.${name}`);
+    endpoints[name] = endpointFromBody(endpoint);
   }
   const mac = body.MacAddress ?? '';
   if (body.NetworkDisabled === true || mode === 'none' || mode === 'host') {
-    if (mac !== '' || Object.values(endpoints).some((e) => e.ipv4Address !== undefined || e.macAddress !== undefined)) {
+    if (mac !== '' || Object.values(endpoints).some((e) => e.ipv4Address !== undefined || e.ipv6Address !== undefined || e.macAddress !== undefined)) {
       throw errors.invalidArgument('conflicting-network-options', `MacAddress/IPAMConfig: conflicting options: an address or MAC address cannot be given with network mode ${mode}`);
     }
     return { networkMode: mode === 'host' ? 'host' : 'none' };

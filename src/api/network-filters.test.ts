@@ -4,7 +4,7 @@ import type { NetworkRecord } from '../network/network-store.js';
 import { networkFilter, type NetworkFacts } from './network-filters.js';
 
 const network = (name: string, id: string, labels: Record<string, string>, predefined = false, endpoints = 0): NetworkFacts => ({
-  network: { id, name, driver: 'bridge', bridge: 'b', subnet: '', gateway: '', internal: false, userSubnet: false, options: {}, labels, createdAt: '' } satisfies NetworkRecord,
+  network: { id, name, driver: 'bridge', bridge: 'b', subnet: '', gateway: '', internal: false, userSubnet: false, options: {}, labels, createdAt: '', enableIPv6: false, attachable: false } satisfies NetworkRecord,
   predefined, endpoints,
 });
 const networks = [network('bridge', 'aa11', {}, true), network('front', 'bb22', { team: 'a' }, false, 2), network('back', 'cc33', { team: 'a', x: '1' })];

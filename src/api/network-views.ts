@@ -1,28 +1,79 @@
 /**
  * Networks and the networking part of containers as the Docker Engine API shows them: the network
- * object of `GET /networks`, and for containers HostConfig.NetworkMode/PortBindings and
- * NetworkSettings (Networks.<name>.IPAddress, Gateway, MacAddress, IPPrefixLen; Ports).
+ * object of `GET /networks`, and for containers Config.MacAddress/ExposedPorts,
+ * HostConfig.NetworkMode/PortBindings and NetworkSettings (Networks.<name> with the endpoint
+ * settings and addresses; Ports; the top-level addresses of the default `bridge` network).
  */
-import type { ContainerRecord } from '../engine/container-record.js';
-import type { NetworkService } from '../network/network-service.js';
+import { ZERO_TIME, type ContainerRecord } from '../engine/container-record.js';
+import type { ContainerNetwork } from '../network/container-network.js';
+import type { IpamPoolRequest } from '../network/ipam-plan.js';
+import { DEFAULT_NETWORK, type NetworkService } from '../network/network-service.js';
 import type { EndpointRecord, NetworkRecord } from '../network/network-store.js';
 import { parsePortKey, toDockerPortBindings } from '../network/port-spec.js';
 
+function poolView(pool: IpamPoolRequest): Record<string, unknown> {
+  return {
+    ...(pool.subnet === undefined ? {} : { Subnet: pool.subnet }), ...(pool.ipRange === undefined ? {} : { IPRange: pool.ipRange }),
+    ...(pool.gateway === undefined ? {} : { Gateway: pool.gateway }), ...(pool.auxAddresses === undefined ? {} : { AuxiliaryAddresses: pool.auxAddresses }),
+  };
+}
+
+/** IPAM as Docker shows it: the pools and options as given (a network made before berth kept them: its subnet, gateway, range). */
+function ipamView(network: NetworkRecord): Record<string, unknown> {
+  const legacy = [{ subnet: network.subnet, gateway: network.gateway, ...(network.ipRange === undefined ? {} : { ipRange: network.ipRange }) }];
+  return { Driver: 'default', Options: network.ipam === undefined ? {} : network.ipam.options, Config: (network.ipam?.config ?? legacy).map(poolView) };
+}
+
+/**
+ * The network object of `GET /networks/{id}` (with the attached containers) and of `GET /networks`
+ * (pass no endpoints: dockerd lists none there). Options and labels as given, nothing added.
+ */
 export function networkView(network: NetworkRecord, endpoints: readonly EndpointRecord[]): Record<string, unknown> {
   const containers: Record<string, unknown> = {};
   for (const e of endpoints) {
-    containers[e.containerId] = { Name: e.containerName, EndpointID: endpointId(e), MacAddress: e.mac, IPv4Address: `${e.ip}/${e.prefixLen}`, IPv6Address: '' };
+    containers[e.containerId] = {
+      Name: e.containerName, EndpointID: endpointId(e), MacAddress: e.mac, IPv4Address: `${e.ip}/${e.prefixLen}`,
+      IPv6Address: e.ip6 === undefined ? '' : `${e.ip6}/${e.prefixLen6 ?? 0}`,
+    };
   }
   return {
-    Name: network.name, Id: network.id, Created: network.createdAt, Scope: 'local', Driver: network.driver, EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: {}, Config: [{ Subnet: network.subnet, Gateway: network.gateway, ...(network.ipRange === undefined ? {} : { IPRange: network.ipRange }) }] },
-    Internal: network.internal, Attachable: false, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
-    Containers: containers, Options: { 'com.docker.network.bridge.name': network.bridge, ...network.options }, Labels: network.labels,
+    Name: network.name, Id: network.id, Created: network.createdAt, Scope: 'local', Driver: network.driver, EnableIPv6: network.enableIPv6,
+    IPAM: ipamView(network), Internal: network.internal, Attachable: network.attachable, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
+    Containers: containers, Options: network.options, Labels: network.labels,
   };
 }
 
 function endpointId(e: EndpointRecord): string {
   return `${e.networkId.slice(0, 32)}${e.containerId.slice(0, 32)}`;
+}
+
+type Entry = ContainerNetwork['networks'][number];
+
+/** IPAMConfig as given: null when not, else only the keys that were set. */
+function ipamConfigView(n: Entry): Record<string, unknown> | null {
+  const view = {
+    ...(n.ipv4Address === undefined ? {} : { IPv4Address: n.ipv4Address }), ...(n.ipv6Address === undefined ? {} : { IPv6Address: n.ipv6Address }),
+    ...(n.linkLocalIPs === undefined ? {} : { LinkLocalIPs: n.linkLocalIPs }),
+  };
+  return Object.keys(view).length === 0 && n.ipamConfig !== true ? null : view;
+}
+
+/**
+ * One entry of NetworkSettings.Networks, as dockerd shows it: the endpoint settings as given; once
+ * the container has started, the network's id and, on a user-defined network, its short id among
+ * the aliases (Docker adds it at each start and connect); the addresses of the current run.
+ */
+export function endpointView(record: ContainerRecord, n: Entry, network: NetworkRecord, e: EndpointRecord | undefined): Record<string, unknown> {
+  const started = record.state.startedAt !== ZERO_TIME || e !== undefined;
+  const shortId = record.id.slice(0, 12);
+  const aliases = started && network.name !== DEFAULT_NETWORK && !n.aliases.includes(shortId) ? [...n.aliases, shortId] : n.aliases;
+  return {
+    IPAMConfig: ipamConfigView(n), Links: n.links ?? null, Aliases: aliases.length === 0 ? null : aliases, NetworkID: started ? network.id : '',
+    EndpointID: e === undefined ? '' : endpointId(e), Gateway: e === undefined ? '' : network.gateway, IPAddress: e?.ip ?? '', IPPrefixLen: e?.prefixLen ?? 0,
+    IPv6Gateway: e?.ip6 === undefined ? '' : network.ipv6?.gateway ?? '', GlobalIPv6Address: e?.ip6 ?? '', GlobalIPv6PrefixLen: e?.prefixLen6 ?? 0,
+    // Before the first start Docker shows the MAC the endpoint asked for; then the run's.
+    MacAddress: e?.mac ?? (started ? '' : n.macAddress ?? ''), DriverOpts: n.driverOpts ?? null,
+  };
 }
 
 /** Docker's NetworkMode string of a container. */
@@ -54,26 +105,22 @@ export function withNetworkInspect(view: Record<string, unknown>, record: Contai
   const networks: Record<string, unknown> = {};
   for (const n of record.config.network?.networks ?? []) {
     const network = service.store.find(n.id);
-    if (network === undefined) continue;
-    const e = endpoints.find((x) => x.networkId === n.id);
-    networks[network.name] = {
-      IPAMConfig: n.ipv4Address === undefined ? null : { IPv4Address: n.ipv4Address }, Links: null, Aliases: n.aliases.length === 0 ? null : n.aliases, NetworkID: network.id,
-      EndpointID: e === undefined ? '' : endpointId(e), Gateway: e === undefined ? '' : network.gateway, IPAddress: e?.ip ?? '',
-      IPPrefixLen: e?.prefixLen ?? 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: e?.mac ?? '', DriverOpts: null,
-    };
+    if (network !== undefined) networks[network.name] = endpointView(record, n, network, endpoints.find((x) => x.networkId === n.id));
   }
-  const primary = endpoints.find((e) => e.ifname === 'eth0');
+  // As dockerd: the top-level addresses are those on the default network only.
+  const defaultNet = service.store.findByName(DEFAULT_NETWORK);
+  const primary = endpoints.find((e) => e.networkId === defaultNet?.id);
   const hostConfig = typeof view.HostConfig === 'object' && view.HostConfig !== null ? view.HostConfig : {};
   const config = typeof view.Config === 'object' && view.Config !== null ? view.Config : undefined;
   const exposed = record.config.network?.exposedPorts ?? [];
-  const primaryMac = record.config.network?.networks[0]?.macAddress;
+  const configMac = record.config.network?.macAddress;
   return {
     ...view,
     ...(config === undefined ? {} : {
       Config: {
         ...config,
         ...(exposed.length === 0 ? {} : { ExposedPorts: Object.fromEntries(exposed.map((k) => [k.includes('/') ? k : `${k}/tcp`, {}])) }),
-        ...(primaryMac === undefined ? {} : { MacAddress: primaryMac }),
+        ...(configMac === undefined ? {} : { MacAddress: configMac }),
       },
     }),
     HostConfig: {
@@ -83,9 +130,13 @@ export function withNetworkInspect(view: Record<string, unknown>, record: Contai
     },
     NetworkSettings: {
       Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
-      Ports: portsOf(record, endpoints), SandboxKey: primary === undefined ? '' : service.attachments.netnsPath(record.id),
-      IPAddress: primary?.ip ?? '', IPPrefixLen: primary?.prefixLen ?? 0, MacAddress: primary?.mac ?? '',
-      Gateway: primary === undefined ? '' : (service.store.find(primary.networkId)?.gateway ?? ''),
+      // As dockerd, the key of the container's last namespace stays after its run.
+      Ports: portsOf(record, endpoints), SandboxKey: endpoints.length === 0 && record.state.startedAt === ZERO_TIME ? '' : service.attachments.netnsPath(record.id),
+      SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: primary === undefined ? '' : endpointId(primary),
+      Gateway: primary === undefined ? '' : defaultNet?.gateway ?? '',
+      GlobalIPv6Address: primary?.ip6 ?? '', GlobalIPv6PrefixLen: primary?.prefixLen6 ?? 0,
+      IPAddress: primary?.ip ?? '', IPPrefixLen: primary?.prefixLen ?? 0,
+      IPv6Gateway: primary?.ip6 === undefined ? '' : defaultNet?.ipv6?.gateway ?? '', MacAddress: primary?.mac ?? '',
       Networks: networks,
     },
   };

@@ -22,6 +22,7 @@ export interface NetworkCreateOptions {
   Name: string;
   Driver?: string;
   Internal?: boolean;
+  EnableIPv6?: boolean;
   IPAM?: { Config: { Subnet?: string; Gateway?: string; IPRange?: string }[] };
   Options?: Record<string, string>;
   Labels?: Record<string, string>;
@@ -46,11 +47,12 @@ export class NetworkClient {
     await this.api.call('DELETE', `/networks/${encodeURIComponent(ref)}`);
   }
 
-  /** `ip`/`mac`: a static address / MAC on the network ('' or absent: chosen by berth). */
-  async connect(ref: string, container: string, aliases: string[], fixed: { ip?: string; mac?: string } = {}): Promise<void> {
+  /** `ip`/`ip6`/`mac`: a static address / MAC on the network ('' or absent: chosen by berth). */
+  async connect(ref: string, container: string, aliases: string[], fixed: { ip?: string; ip6?: string; mac?: string } = {}): Promise<void> {
+    const ipam = { ...(fixed.ip === undefined || fixed.ip === '' ? {} : { IPv4Address: fixed.ip }), ...(fixed.ip6 === undefined || fixed.ip6 === '' ? {} : { IPv6Address: fixed.ip6 }) };
     const endpoint = {
       Aliases: aliases,
-      ...(fixed.ip === undefined || fixed.ip === '' ? {} : { IPAMConfig: { IPv4Address: fixed.ip } }),
+      ...(Object.keys(ipam).length === 0 ? {} : { IPAMConfig: ipam }),
       ...(fixed.mac === undefined || fixed.mac === '' ? {} : { MacAddress: fixed.mac }),
     };
     await this.api.call('POST', `/networks/${encodeURIComponent(ref)}/connect`, { body: { Container: container, EndpointConfig: endpoint } });

@@ -4,22 +4,25 @@
  * once. A container without bridge networking (none, host, container:<id>) cannot be connected.
  */
 import { errors } from '../base/errors.js';
-import type { ContainerNetwork, EndpointRequest } from '../network/container-network.js';
-import { checkMacAddress, checkStaticAddress } from '../network/static-address.js';
+import type { EndpointRequest } from '../network/container-network.js';
+import { networkChoice } from '../network/container-attachments.js';
+import { endpointEntry } from '../network/endpoint-settings.js';
+import { DEFAULT_NETWORK } from '../network/network-service.js';
 import type { ContainerEngine } from './container-engine.js';
 import { isActive } from './container-record.js';
 
 /**
  * Throws not-found (container, network), failed-precondition for a container without bridge
- * networking, invalid-argument for a bad address or MAC, conflict when already connected or (while
+ * networking, invalid-argument for a bad address, MAC or link, conflict when already connected or (while
  * it runs) when the address is taken.
  */
 export async function connectNetwork(engine: ContainerEngine, ref: string, networkRef: string, endpoint: EndpointRequest): Promise<void> {
   const network = networkRef === 'bridge' ? await engine.network.ensureDefault() : engine.network.resolve(networkRef);
-  const entry: ContainerNetwork['networks'][number] = { id: network.id, aliases: endpoint.aliases ?? [] };
-  if (endpoint.ipv4Address !== undefined && endpoint.ipv4Address !== '') entry.ipv4Address = checkStaticAddress(network, endpoint.ipv4Address, 'EndpointConfig.IPAMConfig.IPv4Address');
-  if (endpoint.macAddress !== undefined && endpoint.macAddress !== '') entry.macAddress = checkMacAddress(endpoint.macAddress, 'EndpointConfig.MacAddress');
+  const entry = endpointEntry(network, endpoint, 'EndpointConfig');
   await engine.exclusive(ref, async (record) => {
+    // As Docker: on a user-defined network the container's short id becomes one of its aliases.
+    const shortId = record.id.slice(0, 12);
+    if (network.name !== DEFAULT_NETWORK && !entry.aliases.includes(shortId)) entry.aliases.push(shortId);
     const net = record.config.network;
     if (net?.mode !== 'bridge') {
       throw errors.failedPrecondition('network-mode-not-bridge', `container ${record.name} is not on bridge networking and cannot be connected to ${network.name}`);
@@ -28,8 +31,7 @@ export async function connectNetwork(engine: ContainerEngine, ref: string, netwo
       throw errors.conflict('endpoint-exists', `endpoint with name ${record.name} already exists in network ${network.name}`);
     }
     const config = { ...record.config, network: { ...net, networks: [...net.networks, entry] } };
-    const fixed = { ...(entry.ipv4Address === undefined ? {} : { ipv4Address: entry.ipv4Address }), ...(entry.macAddress === undefined ? {} : { macAddress: entry.macAddress }) };
-    if (isActive(record.state)) await engine.network.attachments.connect(record.id, record.name, { network, aliases: entry.aliases, fixed });
+    if (isActive(record.state)) await engine.network.attachments.connect(record.id, record.name, networkChoice(network, entry));
     engine.store.setConfig(record.id, config);
   });
 }

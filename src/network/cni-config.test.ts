@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { attachmentConfList } from './cni-config.js';
-import { HostNet } from './host-net.js';
+import { IsolationRules } from './isolation-rules.js';
 import type { NetworkRecord } from './network-store.js';
 
 const network: NetworkRecord = {
   id: 'a'.repeat(64), name: 'web', driver: 'bridge', bridge: 'bn-aaaaaaaaaaaa', subnet: '10.89.3.0/24', gateway: '10.89.3.1',
-  internal: false, userSubnet: false, options: {}, labels: {}, createdAt: '2026-01-01T00:00:00.000Z',
+  internal: false, userSubnet: false, options: {}, labels: {}, createdAt: '2026-01-01T00:00:00.000Z', enableIPv6: false, attachable: false,
 };
 
 test('a routed network chains bridge and portmap with the default route on the primary attachment', () => {
@@ -38,8 +38,8 @@ test('network options: an MTU on the bridge plugin, tuning for sysctls, bandwidt
   assert.equal(conf.plugins[0]?.mtu, 1400);
   assert.deepEqual(conf.plugins[1]?.sysctl, { 'net.core.somaxconn': '512' });
   assert.deepEqual(conf.plugins[2], { type: 'bandwidth', ingressRate: 10_000_000, ingressBurst: 1_000_000 });
-  assert.equal(HostNet.masqueradeRule({ ...network, options }), undefined);
-  assert.deepEqual(HostNet.masqueradeRule(network), ['POSTROUTING', '-s', '10.89.3.0/24', '!', '-o', 'bn-aaaaaaaaaaaa', '-j', 'MASQUERADE']);
+  assert.equal(IsolationRules.masqueradeRule({ ...network, options }), undefined);
+  assert.deepEqual(IsolationRules.masqueradeRule(network), ['POSTROUTING', '-s', '10.89.3.0/24', '!', '-o', 'bn-aaaaaaaaaaaa', '-j', 'MASQUERADE']);
 });
 
 test('a requested address and MAC go to the bridge plugin as runtimeConfig ips and mac', () => {
@@ -53,4 +53,31 @@ test('a requested address and MAC go to the bridge plugin as runtimeConfig ips a
 test('an IP range becomes host-local\'s rangeStart and rangeEnd, without the subnet\'s broadcast address', () => {
   const conf = attachmentConfList({ network: { ...network, userSubnet: true, ipRange: '10.89.3.128/25' }, ipamDataDir: '/d', primary: true, ports: [] });
   assert.deepEqual((conf.plugins[0]?.ipam as { ranges: unknown[][] }).ranges, [[{ subnet: '10.89.3.0/24', gateway: '10.89.3.1', rangeStart: '10.89.3.128', rangeEnd: '10.89.3.254' }]]);
+});
+
+test('a network with IPv6: a second range set, ::/0 beside the default route, a static IPv6 address in `ips`; reserved addresses split the ranges', () => {
+  const dual: NetworkRecord = {
+    ...network, enableIPv6: true, ipv6: { subnet: 'fd00:3::/64', gateway: 'fd00:3::1', reserved: [] },
+    ipam: { options: null, config: [], reserved: ['10.89.3.100'] },
+  };
+  const conf = attachmentConfList({ network: dual, ipamDataDir: '/d', primary: true, ports: [], fixed: { ipv6Address: 'fd00:3::9' } });
+  const ipam = conf.plugins[0]?.ipam as { ranges: unknown[][]; routes: unknown[] };
+  assert.deepEqual(ipam.ranges, [
+    [{ subnet: '10.89.3.0/24', gateway: '10.89.3.1', rangeStart: '10.89.3.1', rangeEnd: '10.89.3.99' }, { subnet: '10.89.3.0/24', gateway: '10.89.3.1', rangeStart: '10.89.3.101', rangeEnd: '10.89.3.254' }],
+    [{ subnet: 'fd00:3::/64', gateway: 'fd00:3::1' }],
+  ]);
+  assert.deepEqual(ipam.routes, [{ dst: '0.0.0.0/0' }, { dst: '::/0' }]);
+  assert.deepEqual(conf.plugins[0]?.runtimeConfig, { ips: ['fd00:3::9/64'] });
+  // Without EnableIPv6 the pool is only kept: no IPv6 range, route or address.
+  const off = attachmentConfList({ network: { ...dual, enableIPv6: false }, ipamDataDir: '/d', primary: true, ports: [], fixed: { ipv6Address: 'fd00:3::9' } });
+  assert.equal((off.plugins[0]?.ipam as { ranges: unknown[] }).ranges.length, 1);
+  assert.equal(off.plugins[0]?.runtimeConfig, undefined);
+});
+
+test('IPv6 isolation rules: the network\'s own traffic passes before what comes from another berth bridge is dropped', () => {
+  assert.deepEqual(IsolationRules.isolationRules6(network), [
+    ['BERTH-ISOLATION', '-i', 'bn-aaaaaaaaaaaa', '-o', 'bn-aaaaaaaaaaaa', '-j', 'RETURN'],
+    ['BERTH-ISOLATION', '-i', 'bn-+', '-o', 'bn-aaaaaaaaaaaa', '-j', 'DROP'],
+  ]);
+  assert.deepEqual(IsolationRules.masqueradeRule(network, 'fd00:3::/64'), ['POSTROUTING', '-s', 'fd00:3::/64', '!', '-o', 'bn-aaaaaaaaaaaa', '-j', 'MASQUERADE']);
 });

@@ -2,15 +2,17 @@
  * The CNI network configuration list (conflist) of one attachment of a container to a berth
  * network: bridge (with host-local IPAM keeping its leases under the state root), tuning for the
  * network's sysctls, portmap when there are ports to publish (never on an internal network),
- * bandwidth when the network limits rates (see network-options.ts). What the bridge plugin's
+ * bandwidth when the network limits rates (see network-options.ts). A network with IPv6 has a
+ * second range set (and `::/0` beside the IPv4 default route). What the bridge plugin's
  * `ipMasq` and the firewall plugin did per container, berth does once per network (HostNet).
  * Pure; the result is what `CniDriver` executes and
  * caches for DEL.
  */
-import { hostLocalRange } from './ip-range.js';
-import { parseCidr } from './ipv4.js';
+import { hostLocalRanges4, hostLocalRanges6 } from './ip-range.js';
+import { parseCidr, parseIpv4 } from './ipv4.js';
+import { parseCidr6, parseIpv6 } from './ipv6.js';
 import { bridgeOptions } from './network-options.js';
-import type { NetworkRecord } from './network-store.js';
+import { hasIpv6, type NetworkRecord } from './network-store.js';
 import type { PortBinding } from './port-spec.js';
 import type { StaticEndpoint } from './static-address.js';
 
@@ -40,10 +42,21 @@ export function cniNetworkName(network: NetworkRecord): string {
   return `berth-${network.id.slice(0, 12)}`;
 }
 
-function ipRangeOf(network: NetworkRecord): { rangeStart?: string; rangeEnd?: string } {
-  const subnet = network.ipRange === undefined ? undefined : parseCidr(network.subnet);
+/** host-local's range sets: IPv4 (split around reserved addresses, bounded by `--ip-range`), then IPv6. */
+function rangeSets(network: NetworkRecord): Record<string, string>[][] {
+  const subnet = parseCidr(network.subnet);
   const range = network.ipRange === undefined ? undefined : parseCidr(network.ipRange);
-  return subnet === undefined || range === undefined ? {} : hostLocalRange(subnet, range);
+  const reserved = (network.ipam?.reserved ?? []).map((r) => parseIpv4(r)).filter((r): r is number => r !== undefined);
+  const v4 = subnet === undefined ? [{}] : hostLocalRanges4(subnet, range, reserved);
+  const sets = [v4.map((r) => ({ subnet: network.subnet, gateway: network.gateway, ...r }))];
+  const pool = network.ipv6;
+  const subnet6 = pool === undefined ? undefined : parseCidr6(pool.subnet);
+  if (pool !== undefined && subnet6 !== undefined && network.enableIPv6) {
+    const range6 = pool.ipRange === undefined ? undefined : parseCidr6(pool.ipRange);
+    const reserved6 = pool.reserved.map((r) => parseIpv6(r)).filter((r): r is bigint => r !== undefined);
+    sets.push(hostLocalRanges6(subnet6, range6, reserved6).map((r) => ({ subnet: pool.subnet, gateway: pool.gateway, ...r })));
+  }
+  return sets;
 }
 
 export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
@@ -60,14 +73,19 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
     ...(options.mtu !== undefined && { mtu: options.mtu }),
     ipam: {
       type: 'host-local',
-      ranges: [[{ subnet: network.subnet, gateway: network.gateway, ...ipRangeOf(network) }]],
-      routes: routed && input.primary ? [{ dst: '0.0.0.0/0' }] : [],
+      ranges: rangeSets(network),
+      routes: routed && input.primary ? [{ dst: '0.0.0.0/0' }, ...(hasIpv6(network) ? [{ dst: '::/0' }] : [])] : [],
       dataDir: input.ipamDataDir,
     },
   };
   const prefix = network.subnet.split('/')[1] ?? '24';
+  const prefix6 = network.ipv6?.subnet.split('/')[1] ?? '64';
   const runtimeConfig: Record<string, unknown> = {};
-  if (input.fixed?.ipv4Address !== undefined) runtimeConfig.ips = [`${input.fixed.ipv4Address}/${prefix}`];
+  const ips = [
+    ...(input.fixed?.ipv4Address === undefined ? [] : [`${input.fixed.ipv4Address}/${prefix}`]),
+    ...(input.fixed?.ipv6Address === undefined || !hasIpv6(network) ? [] : [`${input.fixed.ipv6Address}/${prefix6}`]),
+  ];
+  if (ips.length > 0) runtimeConfig.ips = ips;
   if (input.fixed?.macAddress !== undefined) runtimeConfig.mac = input.fixed.macAddress;
   if (Object.keys(runtimeConfig).length > 0) {
     bridge.capabilities = Object.fromEntries(Object.keys(runtimeConfig).map((k) => [k, true]));

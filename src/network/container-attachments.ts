@@ -14,12 +14,11 @@ import { join } from 'node:path';
 import { attachmentConfList, cniNetworkName } from './cni-config.js';
 import type { CniDriver, CniResult } from './cni-driver.js';
 import type { HostNet } from './host-net.js';
-import type { EndpointRecord, NetworkRecord, NetworkStore } from './network-store.js';
+import { hasIpv6, type EndpointRecord, type NetworkRecord, type NetworkStore } from './network-store.js';
 import type { PortBinding } from './port-spec.js';
 import { addressInUse, type StaticEndpoint } from './static-address.js';
 import { bridgeOptions } from './network-options.js';
-
-/** Docker's network option: the host address of bindings that name none (`-p 80`, `-P`). */
+import { fixedOf, type EndpointEntry } from './endpoint-settings.js';
 
 export interface AttachmentsContext {
   store: NetworkStore;
@@ -36,6 +35,22 @@ export interface NetworkChoice {
   aliases: string[];
   /** A requested address / MAC on this network (checked by `checkStaticAddress` / `checkMacAddress`). */
   fixed?: StaticEndpoint;
+  /** Link-local addresses added to the interface after the ADD (checked by `checkLinkLocalIps`). */
+  linkLocalIPs?: string[];
+  /** `container:alias` links, for the DNS answers to this container. */
+  links?: string[];
+}
+
+/**
+ * The attachment of a container's config entry: its aliases, static settings (the MAC: the
+ * endpoint's, else `configMac`), link-local addresses and links.
+ */
+export function networkChoice(network: NetworkRecord, entry: EndpointEntry, configMac?: string): NetworkChoice {
+  const fixed = fixedOf(entry, configMac);
+  return {
+    network, aliases: entry.aliases, ...(fixed === undefined ? {} : { fixed }),
+    ...(entry.linkLocalIPs === undefined ? {} : { linkLocalIPs: entry.linkLocalIPs }), ...(entry.links === undefined ? {} : { links: entry.links }),
+  };
 }
 
 export interface AttachRequest {
@@ -57,11 +72,18 @@ async function freePort(hostIp: string): Promise<number> {
   });
 }
 
-function endpointOf(result: CniResult, ifname: string): { ip: string; prefixLen: number; mac: string } {
+/** The interface's addresses (IPv4, and IPv6 when the network has it) and MAC in an ADD result. */
+export function endpointOf(result: CniResult, ifname: string): { ip: string; prefixLen: number; mac: string; ip6?: string; prefixLen6?: number } {
   const index = result.interfaces?.findIndex((i) => i.name === ifname && i.sandbox !== undefined && i.sandbox !== '') ?? -1;
-  const ip = result.ips?.find((i) => i.interface === index) ?? result.ips?.[0];
-  const [address = '', prefix = '0'] = (ip?.address ?? '').split('/');
-  return { ip: address, prefixLen: Number(prefix), mac: index >= 0 ? result.interfaces?.[index]?.mac ?? '' : '' };
+  const mine = (result.ips ?? []).filter((i) => i.interface === undefined || i.interface === index);
+  const v4 = mine.find((i) => !i.address.includes(':'));
+  const v6 = mine.find((i) => i.address.includes(':'));
+  const [address = '', prefix = '0'] = (v4?.address ?? '').split('/');
+  const [address6, prefix6 = '0'] = (v6?.address ?? '').split('/');
+  return {
+    ip: address, prefixLen: Number(prefix), mac: index >= 0 ? result.interfaces?.[index]?.mac ?? '' : '',
+    ...(address6 === undefined || address6 === '' ? {} : { ip6: address6, prefixLen6: Number(prefix6) }),
+  };
 }
 
 /** What happens between containers and networks: `connect` (an endpoint made), `disconnect` (one removed). */
@@ -72,6 +94,7 @@ export class ContainerAttachments {
   readonly events = new Notifier<AttachmentAction>();
 
   #isolationChecked: Promise<void> | undefined;
+  #isolation6Checked: Promise<void> | undefined;
 
   constructor(private readonly ctx: AttachmentsContext) {}
 
@@ -102,7 +125,8 @@ export class ContainerAttachments {
     const { network } = choice;
     const holder = choice.fixed === undefined ? undefined : addressInUse(this.ctx.store.endpointsOfNetwork(network.id), containerId, choice.fixed);
     if (holder !== undefined) {
-      const what = holder.ip === choice.fixed?.ipv4Address ? `address ${holder.ip}` : `MAC address ${holder.mac}`;
+      const what = holder.ip === choice.fixed?.ipv4Address ? `address ${holder.ip}`
+        : holder.ip6 !== undefined && holder.ip6 === choice.fixed?.ipv6Address ? `address ${holder.ip6}` : `MAC address ${holder.mac}`;
       throw errors.conflict('address-in-use', `${what} is already in use on network ${network.name} (by container ${holder.containerName})`);
     }
     await this.ctx.prepare(network);
@@ -113,12 +137,21 @@ export class ContainerAttachments {
       resolved.push({ ...p, hostIp, hostPort: p.hostPort === 0 ? await freePort(hostIp) : p.hostPort });
     }
     const conf = attachmentConfList({ network, ipamDataDir: this.ipamDir, primary: ifname === 'eth0', ports: resolved, ...(choice.fixed === undefined ? {} : { fixed: choice.fixed }) });
-    const result = await this.ctx.cni.add(conf, { containerId, netns: this.netnsPath(containerId), ifname });
+    const netns = this.netnsPath(containerId);
+    const result = await this.ctx.cni.add(conf, { containerId, netns, ifname });
+    // As Docker: link-local addresses beside the interface's own (the namespace goes with them).
+    for (const ip of choice.linkLocalIPs ?? []) await this.ctx.host.addAddress(netns, ifname, `${ip}/${ip.includes(':') ? 64 : 16}`);
     // The firewall plugin's first ADD on the host puts its jump at the top of FORWARD: berth's must
     // stay first. Once per process is enough (the plugin adds its jump only when it is missing).
     this.#isolationChecked ??= this.ctx.host.ensureIsolationChain().catch((err: unknown) => { this.#isolationChecked = undefined; throw err; });
     await this.#isolationChecked;
-    const endpoint: EndpointRecord = { networkId: network.id, containerId, containerName, aliases: choice.aliases, ifname, ...endpointOf(result, ifname), ports: resolved };
+    if (hasIpv6(network)) {
+      this.#isolation6Checked ??= this.ctx.host.rules.ensureChains('ip6tables').catch((err: unknown) => { this.#isolation6Checked = undefined; throw err; });
+      await this.#isolation6Checked;
+    }
+    const endpoint: EndpointRecord = {
+      networkId: network.id, containerId, containerName, aliases: choice.aliases, ifname, ...endpointOf(result, ifname), ports: resolved, links: choice.links ?? [],
+    };
     this.ctx.store.insertEndpoint(endpoint);
     this.events.notify('connect', network.id, { container: containerId, name: network.name, type: 'bridge' });
     return endpoint;

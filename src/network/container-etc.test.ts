@@ -17,3 +17,8 @@ test('resolv.conf points at the gateway unless --dns is given, keeping the host 
   assert.equal(networkResolvConf({ ...base, hostResolvConf: host }), 'nameserver 10.89.0.1\nsearch example.test\noptions ndots:2\n');
   assert.equal(networkResolvConf({ ...base, dns: ['192.0.2.1'], dnsSearch: ['a.test'] }), 'nameserver 192.0.2.1\nsearch a.test\n');
 });
+
+test('on a network with IPv6 hosts names the container by its IPv6 address too', () => {
+  const hosts = networkHosts({ ...base, ip: '10.89.0.2', ip6: 'fd00:1::2' });
+  assert.match(hosts, /^10\.89\.0\.2\tweb\nfd00:1::2\tweb\n$/m);
+});

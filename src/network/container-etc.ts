@@ -1,7 +1,8 @@
 /**
  * /etc/hosts and /etc/resolv.conf of a container on bridge networks, pure: loopback entries, the
- * container's own address and names, `--add-host` entries (`host-gateway` = its network's
- * gateway); the nameserver is berth's DNS on the gateway unless `--dns` says otherwise.
+ * container's own addresses (IPv4, and IPv6 when its network has it) and names, `--add-host`
+ * entries (`host-gateway` = its network's gateway); the nameserver is berth's DNS on the gateway
+ * unless `--dns` says otherwise.
  */
 
 export interface NetworkEtcInput {
@@ -9,8 +10,12 @@ export interface NetworkEtcInput {
   domainname?: string;
   /** The container's address on its first network; undefined before it has one. */
   ip?: string;
+  /** Its IPv6 address there, when the network has IPv6. */
+  ip6?: string;
   gateway: string;
   extraHosts: readonly string[];
+  /** The lines of its legacy links (`<ip>\t<alias> <hostname> <name>`), after the extra hosts. */
+  linkHosts?: readonly string[];
   dns: readonly string[];
   dnsSearch: readonly string[];
   /** The host's resolv.conf, for its search/options lines. */
@@ -27,8 +32,9 @@ export function networkHosts(input: NetworkEtcInput): string {
     const ip = entry.slice(at + 1);
     lines.push(`${ip === 'host-gateway' ? input.gateway : ip}\t${entry.slice(0, at)}`);
   }
+  lines.push(...(input.linkHosts ?? []));
   const fqdn = input.domainname !== undefined && input.domainname !== '' ? `${input.hostname}.${input.domainname} ` : '';
-  if (input.ip !== undefined && input.ip !== '') lines.push(`${input.ip}\t${fqdn}${input.hostname}`);
+  for (const ip of [input.ip, input.ip6]) if (ip !== undefined && ip !== '') lines.push(`${ip}\t${fqdn}${input.hostname}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -20,9 +20,24 @@ export const containerNetworkSchema = z.object({
     aliases: z.array(z.string()),
     /** `--ip` / IPAMConfig.IPv4Address: the address this container always gets on the network. */
     ipv4Address: z.string().optional(),
-    /** `--mac-address` / MacAddress: the MAC of the container's interface on the network. */
+    /** `--ip6` / IPAMConfig.IPv6Address: likewise on a network with IPv6. */
+    ipv6Address: z.string().optional(),
+    /** `--link-local-ip` / IPAMConfig.LinkLocalIPs: added to the interface besides its addresses. */
+    linkLocalIPs: z.array(z.string()).optional(),
+    /** IPAMConfig was given (inspect shows it, even empty, as Docker does). */
+    ipamConfig: z.boolean().optional(),
+    /**
+     * The endpoint's MacAddress: the MAC of the container's interface on the network. (Written from
+     * Config.MacAddress on the first network by berth before `macAddress` below existed.)
+     */
     macAddress: z.string().optional(),
+    /** Links (`container:alias`): the alias resolves to that container in this one's lookups. */
+    links: z.array(z.string()).optional(),
+    /** DriverOpts, kept and shown (the bridge driver reads none). */
+    driverOpts: z.record(z.string(), z.string()).optional(),
   })),
+  /** Config.MacAddress: the MAC on the first network unless its endpoint gives one. */
+  macAddress: z.string().optional(),
   /** mode `container`: the container whose namespace this one joins. */
   container: z.string().optional(),
   ports: z.array(portBindingSchema),
@@ -35,11 +50,17 @@ export const containerNetworkSchema = z.object({
 });
 export type ContainerNetwork = z.infer<typeof containerNetworkSchema>;
 
-/** One EndpointsConfig entry of a request: aliases and the static settings. */
+/** One EndpointsConfig entry of a request: aliases, the static settings, links and driver options. */
 export interface EndpointRequest {
   aliases?: string[];
   ipv4Address?: string;
+  ipv6Address?: string;
+  linkLocalIPs?: string[];
+  /** IPAMConfig was present in the request. */
+  ipamConfig?: boolean;
   macAddress?: string;
+  links?: string[];
+  driverOpts?: Record<string, string>;
 }
 
 /** What a create request says, before networks are resolved to ids. */

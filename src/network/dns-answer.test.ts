@@ -36,3 +36,29 @@ test('answerQuery: A answers, NXDOMAIN for unknown short names, forward for dott
   assert.equal(miss === 'forward' ? -1 : (miss.flags ?? 0) & 0xf, NXDOMAIN);
   assert.equal(answerQuery(query('example.org'), endpoints, '10.89.0.3'), 'forward');
 });
+
+test('AAAA answers the IPv6 addresses; a known name without one gets no answer and no error', () => {
+  const dual = [
+    { ...endpoint('n3', 'd', 'six', '10.89.3.2'), ip6: 'fd00:3::2', prefixLen6: 64 },
+    endpoint('n3', 'e', 'four', '10.89.3.3'),
+  ];
+  assert.deepEqual(lookupName(dual, '10.89.3.3', 'six', 6), ['fd00:3::2']);
+  assert.deepEqual(lookupName(dual, 'fd00:3::2', 'four'), ['10.89.3.3']);
+  const query = (name: string, type: 'A' | 'AAAA') => dnsPacket.decode(dnsPacket.encode({ type: 'query', id: 9, questions: [{ type, name }] }));
+  const six = answerQuery(query('six', 'AAAA'), dual, '10.89.3.3');
+  assert.deepEqual(six === 'forward' ? [] : six.answers?.map((a) => (a.type === 'AAAA' ? a.data : '')), ['fd00:3::2']);
+  const none = answerQuery(query('four', 'AAAA'), dual, '10.89.3.2');
+  assert.ok(none !== 'forward');
+  assert.deepEqual(none.answers, []);
+  assert.equal((none.flags ?? 0) & 0xf, 0);
+});
+
+test('a link alias names its container for the linking container only, on their network', () => {
+  const linked = [
+    { ...endpoint('n4', 'f', 'web', '10.89.4.2'), links: ['db:database', 'bad:x:y'] },
+    endpoint('n4', 'g', 'db', '10.89.4.3'),
+    endpoint('n4', 'h', 'other', '10.89.4.4'),
+  ];
+  assert.deepEqual(lookupName(linked, '10.89.4.2', 'database'), ['10.89.4.3']);
+  assert.deepEqual(lookupName(linked, '10.89.4.4', 'database'), []);
+});

@@ -18,10 +18,9 @@ import { CniDriver } from './cni-driver.js';
 import { cniNetworkName } from './cni-config.js';
 import { DnsServer } from './dns-server.js';
 import { BRIDGE_PREFIX, HostNet } from './host-net.js';
-import { parseIpv4, contains, requireCidr, formatCidr, formatIpv4 } from './ipv4.js';
-import { checkIpRange } from './ip-range.js';
+import { planIpam, type IpamRequest } from './ipam-plan.js';
 import { bridgeOptions } from './network-options.js';
-import { NetworkStore, type NetworkRecord } from './network-store.js';
+import { hasIpv6, NetworkStore, type NetworkRecord } from './network-store.js';
 import { chooseSubnet, routeDestinations } from './subnet-choice.js';
 
 /** Docker's name of the default network. */
@@ -44,6 +43,11 @@ export interface CreateNetworkRequest {
   gateway?: string;
   /** `--ip-range`: a block inside `subnet` (which must then be given) for dynamic addresses. */
   ipRange?: string;
+  /** Docker's IPAM (driver, options, one pool per family); when given, `subnet`, `gateway` and `ipRange` are not read. */
+  ipam?: IpamRequest;
+  /** EnableIPv6: needs an IPv6 pool in `ipam`. */
+  enableIPv6?: boolean;
+  attachable?: boolean;
   options?: Record<string, string>;
   labels?: Record<string, string>;
 }
@@ -117,39 +121,39 @@ export class NetworkService {
   }
 
   /**
-   * Throws conflict (`network-name-taken`), invalid-argument for a bad subnet/gateway or one that
-   * overlaps another berth network, resource-exhausted when no subnet is free.
+   * Throws invalid-argument (`invalid-network-name`: only blank names, as Docker), conflict
+   * (`network-name-taken`), invalid-argument for bad options or IPAM (see `planIpam`), not-found
+   * for another IPAM driver or EnableIPv6 without an IPv6 subnet (berth, like dockerd 20.10, has no
+   * default IPv6 pools), resource-exhausted when no IPv4 subnet is free.
    */
   async create(request: CreateNetworkRequest): Promise<NetworkRecord> {
-    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(request.name)) throw errors.invalidArgument('invalid-network-name', `Name: "${request.name}" is not a valid network name`);
+    // Docker's rule: any name that is not blank. The host side never uses it (bridge `bn-<id12>`).
+    if (request.name.trim() === '') throw errors.invalidArgument('invalid-network-name', `invalid name: ${request.name}`);
     if (this.store.findByName(request.name) !== undefined) throw errors.conflict('network-name-taken', `network with name ${request.name} already exists`);
     bridgeOptions(request.options ?? {});
-    const others = this.store.list().map((n) => n.subnet);
-    let subnet: string;
-    let gateway: string;
-    let ipRange: string | undefined;
-    const userSubnet = request.subnet !== undefined && request.subnet !== '';
-    if (request.subnet !== undefined && request.subnet !== '') {
-      const block = requireCidr(request.subnet, 'IPAM.Config.Subnet');
-      if (block.prefix > 30) throw errors.invalidArgument('invalid-subnet', `IPAM.Config.Subnet: ${request.subnet} is too small`);
-      if (others.some((o) => { const b = requireCidr(o, 'subnet'); return contains(b, block.base) || contains(block, b.base); })) {
-        throw errors.invalidArgument('subnet-overlap', `IPAM.Config.Subnet: ${request.subnet} overlaps another network`);
-      }
-      subnet = formatCidr(block);
-      gateway = request.gateway !== undefined && request.gateway !== '' ? request.gateway : formatIpv4(block.base + 1);
-      const gw = parseIpv4(gateway);
-      if (gw === undefined || !contains(block, gw)) throw errors.invalidArgument('invalid-gateway', `IPAM.Config.Gateway: ${gateway} is not in ${subnet}`);
-      if (request.ipRange !== undefined && request.ipRange !== '') ipRange = checkIpRange(block, request.ipRange);
-    } else if (request.ipRange !== undefined && request.ipRange !== '') {
-      throw errors.invalidArgument('invalid-ip-range', `IPAM.Config.IPRange: ${request.ipRange} needs a subnet (--subnet) to be given too`);
-    } else {
-      const routes = await this.#hostRoutes();
-      ({ subnet, gateway } = chooseSubnet([...routes, ...others]));
+    const legacyPool = [request.subnet, request.gateway, request.ipRange].some((v) => v !== undefined && v !== '')
+      ? [{ subnet: request.subnet ?? '', gateway: request.gateway ?? '', ipRange: request.ipRange ?? '' }] : [];
+    const pools = request.ipam?.config ?? legacyPool;
+    const routes = pools.some((p) => p.subnet !== undefined && p.subnet !== '' && !p.subnet.includes(':')) ? [] : await this.#hostRoutes();
+    // No await from reading the other networks to inserting the record that claims its subnets.
+    const others = this.store.list();
+    // As dockerd: an IPv6 pool is taken only on a network with IPv6 enabled (otherwise it is only kept).
+    const taken6 = request.enableIPv6 === true ? others.flatMap((n) => (hasIpv6(n) && n.ipv6 !== undefined ? [n.ipv6.subnet] : [])) : [];
+    const plan = planIpam({ ...request.ipam, config: pools }, others.map((n) => n.subnet), taken6);
+    if (request.enableIPv6 === true && plan.v6 === undefined) {
+      throw errors.notFound('no-ipv6-pool', 'could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network');
     }
+    const v4 = plan.v4 ?? { ...chooseSubnet([...routes, ...others.map((n) => n.subnet)]), reserved: [] };
     const id = randomBytes(32).toString('hex');
     const record: NetworkRecord = {
-      id, name: request.name, driver: 'bridge', bridge: `${BRIDGE_PREFIX}${id.slice(0, 12)}`, subnet, gateway,
-      internal: request.internal ?? false, userSubnet, ...(ipRange === undefined ? {} : { ipRange }), options: request.options ?? {}, labels: request.labels ?? {}, createdAt: this.#now().toISOString(),
+      id, name: request.name, driver: 'bridge', bridge: `${BRIDGE_PREFIX}${id.slice(0, 12)}`, subnet: v4.subnet, gateway: v4.gateway,
+      internal: request.internal ?? false, userSubnet: plan.v4 !== undefined, ...(plan.v4?.ipRange === undefined ? {} : { ipRange: plan.v4.ipRange }),
+      options: request.options ?? {}, labels: request.labels ?? {}, createdAt: this.#now().toISOString(),
+      enableIPv6: request.enableIPv6 ?? false, attachable: request.attachable ?? false, ...(plan.v6 === undefined ? {} : { ipv6: plan.v6 }),
+      ipam: {
+        options: plan.options, reserved: v4.reserved,
+        config: [plan.shown.v4 ?? { subnet: v4.subnet, gateway: v4.gateway }, ...(plan.shown.v6 === undefined ? [] : [plan.shown.v6])],
+      },
     };
     this.store.insert(record);
     try {

@@ -4,6 +4,7 @@
  */
 import { errors } from '../base/errors.js';
 import type { Database } from '../store/database.js';
+import type { IpamPoolRequest, Ipv6Pool, NetworkIpam } from './ipam-plan.js';
 import type { PortBinding } from './port-spec.js';
 
 export interface NetworkRecord {
@@ -21,6 +22,19 @@ export interface NetworkRecord {
   options: Record<string, string>;
   labels: Record<string, string>;
   createdAt: string;
+  /** EnableIPv6: containers get an address of `ipv6` too. */
+  enableIPv6: boolean;
+  /** Attachable, as given (shown; every berth network takes containers). */
+  attachable: boolean;
+  /** The IPv6 pool given at create; kept (and shown) without EnableIPv6 too, as Docker does, but then unused. */
+  ipv6?: Ipv6Pool;
+  /** IPAM as given (what inspect shows) and the reserved IPv4 addresses; absent on networks made before berth kept it. */
+  ipam?: NetworkIpam;
+}
+
+/** Whether containers on the network get an IPv6 address. */
+export function hasIpv6(network: NetworkRecord): boolean {
+  return network.enableIPv6 && network.ipv6 !== undefined;
 }
 
 export interface EndpointRecord {
@@ -33,16 +47,25 @@ export interface EndpointRecord {
   prefixLen: number;
   mac: string;
   ports: PortBinding[];
+  /** The IPv6 address on a network with IPv6 ('' or absent: none). */
+  ip6?: string;
+  prefixLen6?: number;
+  /** The endpoint's links (`container:alias`): the alias names that container for this one's lookups. */
+  links?: string[];
 }
 
 interface NetworkRow {
   id: string; name: string; driver: string; bridge: string; subnet: string; gateway: string;
   internal: number; user_subnet: number; ip_range: string; options: string; labels: string; created_at: string;
+  enable_ipv6: number; attachable: number; ipam: string;
 }
 interface EndpointRow {
   network_id: string; container_id: string; container_name: string; aliases: string; ifname: string;
-  ip: string; prefix_len: number; mac: string; ports: string;
+  ip: string; prefix_len: number; mac: string; ports: string; ip6: string; prefix_len6: number; links: string;
 }
+
+/** The `ipam` column: IPAM as given and the IPv6 pool, JSON ('' on networks made before it existed). */
+interface IpamColumn extends NetworkIpam { ipv6?: Ipv6Pool }
 
 function stringMap(text: string): Record<string, string> {
   const parsed: unknown = JSON.parse(text);
@@ -53,18 +76,36 @@ function stringMap(text: string): Record<string, string> {
   return out;
 }
 
+function strings(text: string): string[] {
+  const parsed: unknown = JSON.parse(text);
+  return Array.isArray(parsed) ? parsed.filter((a): a is string => typeof a === 'string') : [];
+}
+
+function ipamOf(text: string): IpamColumn | undefined {
+  if (text === '') return undefined;
+  const parsed = JSON.parse(text) as Partial<IpamColumn>;
+  const options = parsed.options === null || parsed.options === undefined ? null : stringMap(JSON.stringify(parsed.options));
+  const config: IpamPoolRequest[] = Array.isArray(parsed.config) ? parsed.config : [];
+  return { options, config, reserved: parsed.reserved ?? [], ...(parsed.ipv6 === undefined ? {} : { ipv6: parsed.ipv6 }) };
+}
+
 function toNetwork(row: NetworkRow): NetworkRecord {
+  const column = ipamOf(row.ipam);
+  const ipam = column === undefined ? undefined : { options: column.options, config: column.config, reserved: column.reserved };
   return {
     id: row.id, name: row.name, driver: 'bridge', bridge: row.bridge, subnet: row.subnet, gateway: row.gateway,
-    internal: row.internal === 1, userSubnet: row.user_subnet === 1, ...(row.ip_range === '' ? {} : { ipRange: row.ip_range }), options: stringMap(row.options), labels: stringMap(row.labels), createdAt: row.created_at,
+    internal: row.internal === 1, userSubnet: row.user_subnet === 1, ...(row.ip_range === '' ? {} : { ipRange: row.ip_range }),
+    options: stringMap(row.options), labels: stringMap(row.labels), createdAt: row.created_at,
+    enableIPv6: row.enable_ipv6 === 1, attachable: row.attachable === 1, ...(column?.ipv6 === undefined ? {} : { ipv6: column.ipv6 }), ...(ipam === undefined ? {} : { ipam }),
   };
 }
 
 function toEndpoint(row: EndpointRow): EndpointRecord {
   return {
     networkId: row.network_id, containerId: row.container_id, containerName: row.container_name,
-    aliases: (JSON.parse(row.aliases) as unknown[]).filter((a): a is string => typeof a === 'string'),
+    aliases: strings(row.aliases),
     ifname: row.ifname, ip: row.ip, prefixLen: row.prefix_len, mac: row.mac, ports: JSON.parse(row.ports) as PortBinding[],
+    ...(row.ip6 === '' ? {} : { ip6: row.ip6, prefixLen6: row.prefix_len6 }), links: strings(row.links),
   };
 }
 
@@ -75,8 +116,12 @@ export class NetworkStore {
   insert(n: NetworkRecord): void {
     this.db.transaction(() => {
       if (this.findByName(n.name) !== undefined) throw errors.conflict('network-name-taken', `network with name ${n.name} already exists`);
-      this.db.statement('INSERT INTO networks (id, name, driver, bridge, subnet, gateway, internal, user_subnet, ip_range, options, labels, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(n.id, n.name, n.driver, n.bridge, n.subnet, n.gateway, n.internal ? 1 : 0, n.userSubnet ? 1 : 0, n.ipRange ?? '', JSON.stringify(n.options), JSON.stringify(n.labels), n.createdAt);
+      const ipam: IpamColumn | undefined = n.ipam === undefined && n.ipv6 === undefined ? undefined
+        : { ...(n.ipam ?? { options: {}, config: [], reserved: [] }), ...(n.ipv6 === undefined ? {} : { ipv6: n.ipv6 }) };
+      this.db.statement(`INSERT INTO networks (id, name, driver, bridge, subnet, gateway, internal, user_subnet, ip_range, options, labels, created_at,
+        enable_ipv6, attachable, ipam) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(n.id, n.name, n.driver, n.bridge, n.subnet, n.gateway, n.internal ? 1 : 0, n.userSubnet ? 1 : 0, n.ipRange ?? '', JSON.stringify(n.options),
+          JSON.stringify(n.labels), n.createdAt, n.enableIPv6 ? 1 : 0, n.attachable ? 1 : 0, ipam === undefined ? '' : JSON.stringify(ipam));
     });
   }
 
@@ -116,8 +161,8 @@ export class NetworkStore {
   }
 
   insertEndpoint(e: EndpointRecord): void {
-    this.db.statement('INSERT OR REPLACE INTO network_endpoints (network_id, container_id, container_name, aliases, ifname, ip, prefix_len, mac, ports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(e.networkId, e.containerId, e.containerName, JSON.stringify(e.aliases), e.ifname, e.ip, e.prefixLen, e.mac, JSON.stringify(e.ports));
+    this.db.statement('INSERT OR REPLACE INTO network_endpoints (network_id, container_id, container_name, aliases, ifname, ip, prefix_len, mac, ports, ip6, prefix_len6, links) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(e.networkId, e.containerId, e.containerName, JSON.stringify(e.aliases), e.ifname, e.ip, e.prefixLen, e.mac, JSON.stringify(e.ports), e.ip6 ?? '', e.prefixLen6 ?? 0, JSON.stringify(e.links ?? []));
   }
 
   deleteEndpoint(networkId: string, containerId: string): void {

@@ -158,4 +158,15 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (image_id, reference)
   );
   `,
+  // IPv6 and IPAM as given on networks (network/ipam-plan.ts): EnableIPv6, Attachable, and a JSON
+  // column with IPAM.Options, IPAM.Config as given, reserved addresses and the IPv6 pool ('' on older
+  // networks). Endpoints keep their IPv6 address and their links (`container:alias`).
+  `
+  ALTER TABLE networks ADD COLUMN enable_ipv6 INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE networks ADD COLUMN attachable INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE networks ADD COLUMN ipam TEXT NOT NULL DEFAULT '';
+  ALTER TABLE network_endpoints ADD COLUMN ip6 TEXT NOT NULL DEFAULT '';
+  ALTER TABLE network_endpoints ADD COLUMN prefix_len6 INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE network_endpoints ADD COLUMN links TEXT NOT NULL DEFAULT '[]';
+  `,
 ];

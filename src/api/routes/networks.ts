@@ -1,7 +1,8 @@
 /**
  * `/networks`: list, inspect, create, remove, connect, disconnect and prune, in Docker's shapes.
- * The predefined networks `bridge`, `host` and `none` cannot be removed; `host` and `none` are
- * listed as Docker lists them.
+ * The predefined networks `bridge`, `host` and `none` (and the name `default`) cannot be created,
+ * nor removed; a create is refused in dockerd's words for what a local bridge network cannot be
+ * (swarm scope, ingress, configuration-only).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -18,16 +19,38 @@ import { queryFilters, type Query } from '../query.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
 
+const poolSchema = z.object({
+  Subnet: z.string().nullish(), Gateway: z.string().nullish(), IPRange: z.string().nullish(), AuxiliaryAddresses: z.record(z.string(), z.string()).nullish(),
+});
+
 const createBodySchema = z.object({
-  Name: z.string().min(1, 'Name: required'),
+  Name: z.string().nullish(),
   Driver: z.string().nullish(),
+  Scope: z.string().nullish(),
   Internal: z.boolean().nullish(),
+  Attachable: z.boolean().nullish(),
+  Ingress: z.boolean().nullish(),
+  ConfigOnly: z.boolean().nullish(),
+  ConfigFrom: z.object({ Network: z.string().nullish() }).nullish(),
   CheckDuplicate: z.boolean().nullish(),
   EnableIPv6: z.boolean().nullish(),
-  IPAM: z.object({ Driver: z.string().nullish(), Config: z.array(z.object({ Subnet: z.string().nullish(), Gateway: z.string().nullish(), IPRange: z.string().nullish() })).nullish() }).nullish(),
+  IPAM: z.object({ Driver: z.string().nullish(), Config: z.array(poolSchema).nullish(), Options: z.record(z.string(), z.string()).nullish() }).nullish(),
   Options: z.record(z.string(), z.string()).nullish(),
   Labels: z.record(z.string(), z.string()).nullish(),
 });
+
+/** Docker's names that cannot be created: the predefined networks and `default`. */
+const RESERVED_NAMES = new Set([DEFAULT_NETWORK, 'host', 'none', 'default']);
+
+/** What a local bridge network cannot be (dockerd's words); throws invalid-argument. */
+function refuseUnsupported(body: z.infer<typeof createBodySchema>): void {
+  const scope = body.Scope ?? '';
+  if (body.Ingress === true) throw errors.invalidArgument('ingress-network', 'Ingress network can only be global scope network');
+  if (scope === 'swarm' || scope === 'global') throw errors.invalidArgument('swarm-scope', 'cannot create a swarm scoped network when swarm is not active');
+  if (scope !== '' && scope !== 'local') throw errors.invalidArgument('invalid-scope', `Scope: "${scope}" is not a network scope (local)`);
+  if (body.ConfigOnly === true) throw errors.invalidArgument('config-only-network', 'ConfigOnly: configuration-only networks are not supported');
+  if ((body.ConfigFrom?.Network ?? '') !== '') throw errors.invalidArgument('config-from-network', 'ConfigFrom: networks taking their configuration from another are not supported');
+}
 
 const connectBodySchema = z.object({
   Container: z.string().min(1, 'Container: required'),
@@ -45,7 +68,8 @@ export function networkRoutes(app: FastifyInstance, engine: ContainerEngine): vo
     await service.ensureDefault();
     const select = networkFilter(queryFilters(request.query));
     const listed = service.list().filter((network) => select({ network, predefined: PREDEFINED.has(network.name), endpoints: service.store.endpointsOfNetwork(network.id).length }));
-    return reply.send(listed.map(view));
+    // As dockerd: a list names no containers (inspect does).
+    return reply.send(listed.map((n) => networkView(n, [])));
   });
 
   app.get('/networks/:id', async (request: Request, reply) => {
@@ -55,13 +79,19 @@ export function networkRoutes(app: FastifyInstance, engine: ContainerEngine): vo
 
   app.post('/networks/create', async (request: Request, reply) => {
     const body = parseSchema(createBodySchema, request.body ?? {}, 'network config');
+    const name = body.Name ?? '';
+    if (RESERVED_NAMES.has(name)) throw new BerthError('permission-denied', 'predefined-network', `operation is not permitted on predefined ${name} network `);
     const driver = body.Driver ?? 'bridge';
     if (driver !== 'bridge' && driver !== '') throw errors.invalidArgument('unsupported-network-driver', `Driver: "${driver}" is not supported (only bridge)`);
-    if (PREDEFINED.has(body.Name)) throw new BerthError('permission-denied', 'predefined-network', `${body.Name} is a pre-defined network and cannot be created`);
-    const config = body.IPAM?.Config?.[0];
+    refuseUnsupported(body);
+    const pools = (body.IPAM?.Config ?? []).map((c) => ({
+      ...(c.Subnet ? { subnet: c.Subnet } : {}), ...(c.Gateway ? { gateway: c.Gateway } : {}), ...(c.IPRange ? { ipRange: c.IPRange } : {}),
+      ...(c.AuxiliaryAddresses ? { auxAddresses: c.AuxiliaryAddresses } : {}),
+    }));
     const network = await service.create({
-      name: body.Name, internal: body.Internal ?? false, options: body.Options ?? {}, labels: body.Labels ?? {},
-      ...(config?.Subnet ? { subnet: config.Subnet } : {}), ...(config?.Gateway ? { gateway: config.Gateway } : {}), ...(config?.IPRange ? { ipRange: config.IPRange } : {}),
+      name, internal: body.Internal ?? false, attachable: body.Attachable ?? false, enableIPv6: body.EnableIPv6 ?? false,
+      options: body.Options ?? {}, labels: body.Labels ?? {},
+      ipam: { driver: body.IPAM?.Driver ?? '', options: body.IPAM?.Options ?? null, config: pools },
     });
     return reply.status(201).send({ Id: network.id, Warning: '' });
   });
@@ -75,7 +105,7 @@ export function networkRoutes(app: FastifyInstance, engine: ContainerEngine): vo
 
   app.post('/networks/:id/connect', async (request: Request, reply) => {
     const body = parseSchema(connectBodySchema, request.body ?? {}, 'connect request');
-    await connectNetwork(engine, body.Container, request.params.id, endpointFromBody(body.EndpointConfig, 'EndpointConfig'));
+    await connectNetwork(engine, body.Container, request.params.id, endpointFromBody(body.EndpointConfig));
     return reply.status(200).send();
   });
 

@@ -20,6 +20,21 @@ async function list(globals: GlobalOptions, options: { quiet?: boolean; format?:
   });
 }
 
+/** `--subnet`/`--gateway`/`--ip-range` → one IPAM pool per subnet, each gateway and range with the subnet of its family. */
+export function ipamPools(subnets: string[], gateways: string[], ranges: string[]): { Subnet: string; Gateway?: string; IPRange?: string }[] {
+  const family = (value: string): 4 | 6 => (value.includes(':') ? 6 : 4);
+  for (const [flag, values] of [['--gateway', gateways], ['--ip-range', ranges]] as const) {
+    for (const value of values) {
+      if (!subnets.some((s) => family(s) === family(value))) throw errors.invalidArgument('invalid-flag', `${flag} ${value} needs a --subnet of its address family`);
+    }
+  }
+  return subnets.map((subnet) => {
+    const gateway = gateways.find((g) => family(g) === family(subnet));
+    const range = ranges.find((r) => family(r) === family(subnet));
+    return { Subnet: subnet, ...(gateway === undefined ? {} : { Gateway: gateway }), ...(range === undefined ? {} : { IPRange: range }) };
+  });
+}
+
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -36,23 +51,21 @@ export const NETWORK_COMMAND: CommandSpec = {
       name: 'create', description: 'Create a bridge network', args: '<name>',
       options: [
         { flags: '-d, --driver <driver>', description: 'network driver (bridge)' },
-        { flags: '--subnet <cidr>', description: 'IPv4 subnet (default: the first free /24 from 10.89.0.0)' },
-        { flags: '--gateway <ip>', description: 'gateway address in the subnet (default: its first address)' },
-        { flags: '--ip-range <cidr>', description: 'block of the subnet that containers\' addresses are taken from (needs --subnet)' },
+        { flags: '--subnet <cidr>', description: 'subnet, IPv4 (default: the first free /24 from 10.89.0.0) or IPv6; once per family', repeat: true },
+        { flags: '--gateway <ip>', description: 'gateway address in the subnet of its family (default: its first address)', repeat: true },
+        { flags: '--ip-range <cidr>', description: 'block of the subnet of its family that containers\' addresses are taken from (needs --subnet)', repeat: true },
+        { flags: '--ipv6', description: 'containers get an IPv6 address too (needs an IPv6 --subnet)' },
         { flags: '--internal', description: 'no route out of the network (no masquerade, no default route)' },
         { flags: '-o, --opt <key=value>', description: 'driver option (enable_icc, mtu, berth.bandwidth.ingress/egress, berth.sysctl.net.*; see docs/networking.md); repeatable', repeat: true },
         { flags: '-l, --label <key=value>', description: 'set a label; repeatable', repeat: true },
       ],
       run: async ({ globals, args, options }) => {
         await withClient(globals, async (client) => {
-          const subnet = text(options.subnet);
-          const gateway = text(options.gateway);
-          const ipRange = text(options.ipRange);
-          if (subnet === undefined && ipRange !== undefined) throw errors.invalidArgument('invalid-ip-range', '--ip-range needs --subnet');
+          const pools = ipamPools(strings(options.subnet), strings(options.gateway), strings(options.ipRange));
           const created = await client.networks.create({
-            Name: argOf(args, 'name'), Driver: text(options.driver) ?? 'bridge', Internal: options.internal === true,
+            Name: argOf(args, 'name'), Driver: text(options.driver) ?? 'bridge', Internal: options.internal === true, EnableIPv6: options.ipv6 === true,
             Options: keyValues(strings(options.opt), '--opt'), Labels: keyValues(strings(options.label), '--label'),
-            ...(subnet === undefined ? {} : { IPAM: { Config: [{ Subnet: subnet, ...(gateway === undefined ? {} : { Gateway: gateway }), ...(ipRange === undefined ? {} : { IPRange: ipRange }) }] } }),
+            ...(pools.length === 0 ? {} : { IPAM: { Config: pools } }),
           });
           process.stdout.write(`${created.Id}\n`);
         });
@@ -82,10 +95,11 @@ export const NETWORK_COMMAND: CommandSpec = {
       options: [
         { flags: '--alias <name>', description: 'another name of the container on the network; repeatable', repeat: true },
         { flags: '--ip <address>', description: 'IPv4 address on the network (only on a network created with --subnet)' },
+        { flags: '--ip6 <address>', description: 'IPv6 address on the network (only on a network created with --ipv6)' },
         { flags: '--mac-address <mac>', description: 'MAC address of the new interface' },
       ],
       run: async ({ globals, args, options }) => {
-        const fixed = { ip: text(options.ip) ?? '', mac: text(options.macAddress) ?? '' };
+        const fixed = { ip: text(options.ip) ?? '', ip6: text(options.ip6) ?? '', mac: text(options.macAddress) ?? '' };
         await withClient(globals, async (client) => { await client.networks.connect(argOf(args, 'network'), argOf(args, 'container'), strings(options.alias), fixed); });
       },
     },
