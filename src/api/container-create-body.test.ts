@@ -14,7 +14,7 @@ test('a docker CLI body: zero values are defaults, modes and limits map to the e
   const request = createRequestFromBody(body, 'web');
   assert.equal(request.name, 'web');
   assert.equal(request.autoRemove, true);
-  assert.equal(request.logMaxSize, 10 * 1024 * 1024);
+  assert.deepEqual(request.log, { type: 'json-file', config: { 'max-size': '10m' } });
   assert.deepEqual(request.consoleSize, [30, 100]);
   assert.deepEqual(request.options, {
     cmd: ['sh'], env: ['A=1'], tty: true, openStdin: true, readOnly: false, privileged: false, memory: 67108864,
@@ -46,7 +46,6 @@ test('networking: none/host stay namespace modes; networks, endpoints, ports, dn
 test('what berth cannot do yet is refused by name', () => {
   const parse = (hostConfig: unknown) => createRequestFromBody(containerCreateBodySchema.parse({ Image: 'x', HostConfig: hostConfig }), undefined);
   assert.throws(() => parse({ PidMode: 'container:abc' }), /HostConfig.PidMode: "container:abc" is not supported/);
-  assert.throws(() => parse({ LogConfig: { Type: 'syslog' } }), /log driver "syslog" is not supported/);
   assert.throws(() => containerCreateBodySchema.parse({ Image: 5 }));
 });
 
@@ -110,9 +109,21 @@ test('networking: IPAMConfig.IPv4Address, MacAddress and ExposedPorts reach the 
     MacAddress: '02:42:ac:11:00:02', ExposedPorts: { '80/tcp': {}, '53/udp': {} }, HostConfig: { NetworkMode: 'lan' },
     NetworkingConfig: { EndpointsConfig: { lan: { IPAMConfig: { IPv4Address: '10.50.0.9' }, MacAddress: '02:42:ac:11:00:03' } } },
   });
-  assert.deepEqual(request.network?.endpoints, { lan: { aliases: [], ipv4Address: '10.50.0.9', macAddress: '02:42:ac:11:00:03' } });
+  assert.deepEqual(request.network?.endpoints, { lan: { aliases: [], ipamConfig: true, ipv4Address: '10.50.0.9', macAddress: '02:42:ac:11:00:03' } });
   assert.equal(request.network.macAddress, '02:42:ac:11:00:02');
   assert.deepEqual(request.network.exposedPorts, ['80/tcp', '53/udp']);
   assert.throws(() => parse({ MacAddress: '02:42:ac:11:00:02', HostConfig: { NetworkMode: 'host' } }), /conflicting options/);
-  assert.throws(() => parse({ NetworkingConfig: { EndpointsConfig: { lan: { IPAMConfig: { IPv6Address: 'fd00::9' } } } } }), /IPv4 only/);
+  assert.throws(() => parse({ NetworkingConfig: { EndpointsConfig: { lan: { IPAMConfig: { IPv6Address: 'fd00::9' } } } }, HostConfig: { NetworkMode: 'none' } }), /conflicting options/);
+});
+
+test('networking: IPv6 and link-local addresses, links and driver options reach the endpoint request as given', () => {
+  const parse = (body: Record<string, unknown>) => createRequestFromBody(containerCreateBodySchema.parse({ Image: 'x', ...body }), undefined);
+  const request = parse({
+    HostConfig: { NetworkMode: 'lan' },
+    NetworkingConfig: { EndpointsConfig: { lan: { IPAMConfig: { IPv6Address: 'fd00:1::9', LinkLocalIPs: ['169.254.1.1'] }, Links: ['db:database'], DriverOpts: {} }, other: { Aliases: ['x'] } } },
+  });
+  assert.deepEqual(request.network?.endpoints, {
+    lan: { aliases: [], ipamConfig: true, ipv6Address: 'fd00:1::9', linkLocalIPs: ['169.254.1.1'], links: ['db:database'], driverOpts: {} },
+    other: { aliases: ['x'] },
+  });
 });

@@ -7,11 +7,11 @@ import { z } from 'zod';
 import { errors } from '../base/errors.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import type { CreateContainerRequest } from '../engine/create-container.js';
-import { parseByteSize } from '../base/byte-size.js';
 import { mountBodySchema, mountRequestsFromBody } from './container-mounts-body.js';
 import { hostConfigNetworkFields, networkFromBody, networkingConfigSchema } from './container-network-body.js';
 import { checkRestartPolicy } from '../engine/restart/restart-policy.js';
 import type { UsernsMode } from '../runtime/userns/id-ranges.js';
+import { hostConfigExtraFields, hostConfigExtras } from './container-host-fields.js';
 
 const strings = z.array(z.string()).nullish();
 const stringMap = z.record(z.string(), z.string()).nullish();
@@ -52,6 +52,7 @@ const hostConfigSchema = z.object({
   LogConfig: z.object({ Type: z.string().nullish(), Config: stringMap }).nullish(),
   ConsoleSize: z.tuple([z.number().int(), z.number().int()]).nullish(),
   ...hostConfigNetworkFields,
+  ...hostConfigExtraFields,
   RestartPolicy: z.object({ Name: z.string().nullish(), MaximumRetryCount: z.number().int().nullish() }).nullish(),
 }).nullish();
 
@@ -116,6 +117,7 @@ function usernsMode(value: string | null | undefined): UsernsMode | undefined {
 export function createRequestFromBody(body: ContainerCreateBody, name: string | undefined): CreateContainerRequest {
   const host = body.HostConfig ?? {};
   const networking = networkFromBody(body);
+  const extras = hostConfigExtras(host);
   const options: ContainerOptions = {
     cmd: list(body.Cmd),
     entrypoint: list(body.Entrypoint),
@@ -153,12 +155,8 @@ export function createRequestFromBody(body: ContainerCreateBody, name: string | 
     utsMode: namespaceMode('UTSMode', host.UTSMode),
     cgroupnsMode: namespaceMode('CgroupnsMode', host.CgroupnsMode),
     init: host.Init === true ? true : undefined,
+    ...extras.options,
   };
-  const logType = text(host.LogConfig?.Type);
-  if (logType !== undefined && logType !== 'json-file' && logType !== 'k8s-file' && logType !== 'local') {
-    throw errors.invalidArgument('unsupported-log-driver', `HostConfig.LogConfig.Type: log driver "${logType}" is not supported (berth keeps a file per container)`);
-  }
-  const maxSize = host.LogConfig?.Config?.['max-size'];
   const request: CreateContainerRequest = {
     image: body.Image,
     options: Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
@@ -167,9 +165,10 @@ export function createRequestFromBody(body: ContainerCreateBody, name: string | 
     attachStdin: body.AttachStdin ?? false,
     attachStdout: body.AttachStdout ?? true,
     attachStderr: body.AttachStderr ?? true,
+    ...extras.request,
   };
   if (name !== undefined && name !== '') request.name = name;
-  const mounts = mountRequestsFromBody(host.Binds, host.Mounts, body.Volumes);
+  const mounts = mountRequestsFromBody(host.Binds, host.Mounts, body.Volumes, extras.request.volumeDriver);
   if (mounts.length > 0) request.mounts = mounts;
   if (networking.network !== undefined) request.network = networking.network;
   const runtime = text(host.Runtime);
@@ -182,6 +181,7 @@ export function createRequestFromBody(body: ContainerCreateBody, name: string | 
   const restart = host.RestartPolicy;
   if (restart) request.restartPolicy = checkRestartPolicy(restart.Name ?? '', restart.MaximumRetryCount ?? 0, request.autoRemove === true);
   if (body.Healthcheck) request.healthcheck = body.Healthcheck;
-  if (maxSize !== undefined) request.logMaxSize = maxSize === '-1' ? -1 : parseByteSize(maxSize, 'HostConfig.LogConfig.Config.max-size');
+  // Checked by the engine against the daemon's default, as dockerd merges and checks it.
+  if (host.LogConfig) request.log = { type: host.LogConfig.Type ?? '', config: host.LogConfig.Config ?? {} };
   return request;
 }

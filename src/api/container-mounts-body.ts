@@ -77,20 +77,28 @@ export function mountRequestFromBody(body: MountBody, index: number): MountReque
   return invalid(index, type, 'mount type unknown (berth supports bind, volume and tmpfs)');
 }
 
-/** Binds, then Mounts, then Config.Volumes (anonymous volumes). */
+/**
+ * Binds, then Mounts, then Config.Volumes (anonymous volumes). `volumeDriver` (HostConfig.VolumeDriver)
+ * is the driver of the volumes of Binds and Config.Volumes, as in dockerd (Mounts name their own).
+ */
 export function mountRequestsFromBody(
   binds: readonly string[] | null | undefined,
   mounts: readonly MountBody[] | null | undefined,
   volumes: Readonly<Record<string, unknown>> | null | undefined,
+  volumeDriver?: string,
 ): MountRequest[] {
+  const driver = volumeDriver === undefined || volumeDriver === '' ? {} : { driver: volumeDriver };
   const requests: MountRequest[] = [];
-  (binds ?? []).forEach((spec, index) => requests.push(parseBindSpec(spec, `HostConfig.Binds[${index}]`)));
+  (binds ?? []).forEach((spec, index) => {
+    const request = parseBindSpec(spec, `HostConfig.Binds[${index}]`);
+    requests.push(request.type === 'volume' ? { ...request, ...driver } : request);
+  });
   (mounts ?? []).forEach((body, index) => requests.push(mountRequestFromBody(body, index)));
   const taken = new Set(requests.map((r) => r.target));
   for (const path of Object.keys(volumes ?? {})) {
     const target = checkTarget(path, 'Volumes');
     // As Docker: a Config.Volumes entry that a bind or mount already covers adds nothing.
-    if (!taken.has(target)) requests.push({ type: 'volume', target, readOnly: false, noCopy: false });
+    if (!taken.has(target)) requests.push({ type: 'volume', target, readOnly: false, noCopy: false, ...driver });
   }
   return requests;
 }

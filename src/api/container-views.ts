@@ -11,6 +11,8 @@ import { commandLine } from '../runtime/spec/command-line.js';
 import { healthSuffix, type HealthState } from '../engine/health/health-state.js';
 import { healthcheckView, healthView, restartPolicyView } from './lifecycle-views.js';
 import type { UsernsConfig } from '../runtime/userns/id-ranges.js';
+import { linkViews } from '../engine/container-links.js';
+import { logConfigView, logPathOf } from '../engine/container-log-config.js';
 
 /** Entrypoint and Cmd after Docker's merge rules (what `inspect` shows under Config). */
 function effectiveCommand(record: ContainerRecord, image: ImageContainerConfig | null | undefined): { entrypoint: string[] | null; cmd: string[] | null } {
@@ -66,8 +68,10 @@ function usernsView(userns: UsernsConfig | undefined): Record<string, unknown> |
   };
 }
 
+/** `nameOf` gives the current name of a linked container (its name when linked is shown without it). */
 export function inspectView(
   record: ContainerRecord, image: ImageContainerConfig | null | undefined, paths: ContainerPaths, execIds: string[], mounts: unknown[] = [], health?: HealthState,
+  nameOf: (id: string) => string | undefined = () => undefined,
 ): Record<string, unknown> {
   const { state, config, id } = record;
   const o = config.options;
@@ -96,7 +100,7 @@ export function inspectView(
     ResolvConfPath: paths.etcFile(id, 'resolv.conf'),
     HostnamePath: paths.etcFile(id, 'hostname'),
     HostsPath: paths.etcFile(id, 'hosts'),
-    LogPath: paths.log(id),
+    LogPath: logPathOf(record, paths),
     Name: `/${record.name}`,
     RestartCount: state.restartCount,
     Driver: 'overlay',
@@ -135,10 +139,19 @@ export function inspectView(
       CgroupnsMode: o.cgroupnsMode ?? 'private',
       UsernsMode: config.userns === undefined ? '' : config.userns.mode,
       Init: o.init ?? null,
-      LogConfig: { Type: 'k8s-file', Config: config.log.maxSize < 0 ? {} : { 'max-size': String(config.log.maxSize) } },
+      LogConfig: logConfigView(record),
       RestartPolicy: restartPolicyView(config.restartPolicy),
       Binds: null,
       PortBindings: {},
+      GroupAdd: o.groupAdd ?? null,
+      VolumesFrom: config.volumesFrom ?? null,
+      Links: linkViews(record, nameOf),
+      DeviceCgroupRules: o.deviceCgroupRules ?? null,
+      MemorySwappiness: o.memorySwappiness ?? null,
+      VolumeDriver: config.volumeDriver ?? '',
+      Isolation: config.isolation ?? '',
+      CpuRealtimePeriod: o.cpuRealtimePeriod ?? 0,
+      CpuRealtimeRuntime: o.cpuRealtimeRuntime ?? 0,
     },
     GraphDriver: { Name: 'overlay', Data: null },
     // berth's own: the id mappings of `--userns auto` (null: the host's user namespace).

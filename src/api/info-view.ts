@@ -34,6 +34,8 @@ export interface InfoInput {
   swarm: Record<string, unknown>;
   eventListeners: number;
   initBinary: string;
+  /** The default log driver (`berthd --log-driver`; json-file when absent). */
+  loggingDriver?: string;
   /** HTTP_PROXY, HTTPS_PROXY and NO_PROXY of the daemon's environment. */
   env: Readonly<Record<string, string | undefined>>;
   now: Date;
@@ -67,7 +69,8 @@ export function infoView(input: InfoInput): Record<string, unknown> {
     Images: input.images,
     Driver: 'overlay',
     DriverStatus: [['Backing Filesystem', host.backingFilesystem]],
-    Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: ['k8s-file'] },
+    // As dockerd, the drivers that keep logs (none is not listed).
+    Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: ['json-file', 'k8s-file', 'local'] },
     MemoryLimit: host.cgroups.memoryLimit,
     SwapLimit: host.cgroups.swapLimit,
     KernelMemory: false,
@@ -86,7 +89,7 @@ export function infoView(input: InfoInput): Record<string, unknown> {
     // berth runs on Node: its threads stand for dockerd's goroutines.
     NGoroutines: host.threads,
     SystemTime: input.now.toISOString(),
-    LoggingDriver: 'k8s-file',
+    LoggingDriver: input.loggingDriver ?? 'json-file',
     CgroupDriver: 'cgroupfs',
     CgroupVersion: input.cgroupVersion,
     NEventsListener: input.eventListeners,

@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { makeZombie } from '../../test/support/zombie.js';
 import { isOwnerAlive, isProcessAlive, ownerTag } from './process-alive.js';
 
 test('this process is alive by pid and by owner tag; another start time is another process', () => {
@@ -18,19 +16,11 @@ test('this process is alive by pid and by owner tag; another start time is anoth
 });
 
 test('a zombie (exited, never reaped) is not alive, though a signal still reaches its pid', async () => {
-  // The background job's parent becomes `sleep`, which never reaps it: it stays a zombie.
-  const parent = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const zombie = await makeZombie();
   try {
-    const [line] = (await once(parent.stdout, 'data')) as [Buffer];
-    const pid = Number(line.toString().trim());
-    const deadline = Date.now() + 10_000;
-    while (!readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')) {
-      assert.ok(Date.now() < deadline, 'the job became a zombie');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    process.kill(pid, 0);
-    assert.equal(isProcessAlive(pid), false);
+    process.kill(zombie.pid, 0);
+    assert.equal(isProcessAlive(zombie.pid), false);
   } finally {
-    parent.kill('SIGKILL');
+    zombie.parent.kill('SIGKILL');
   }
 });

@@ -19,6 +19,7 @@ import { startRescans, watchedImagesOf } from '../security/daemon-hooks.js';
 import { RESCAN_FLAG_DEFAULTS, rescanSettings, type RescanFlags } from './rescan-flags.js';
 import { Builder } from '../build/builder.js';
 import { untilStopSignal } from '../base/stop-signal.js';
+import { daemonLogSettings } from '../runtime/logging/log-options.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
@@ -41,6 +42,9 @@ interface DaemonOptions extends RescanFlags {
   registryAddr?: string;
   /** `auto` or `host`: the user namespace of containers created without `--userns`. */
   usernsDefault: string;
+  /** The log driver and options of containers created without one (dockerd's log-driver, log-opts). */
+  logDriver: string;
+  logOpt: string[];
 }
 
 /** Starts the disk watermark collector when asked; returns its stop function. */
@@ -85,12 +89,13 @@ function startDeadWriterSweep(images: ImageService): () => void {
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const rescan = rescanSettings(options);
+  const logDefaults = daemonLogSettings(options.logDriver, options.logOpt);
   await ensureSocketUnserved(options.socket);
   const unlock = await lockStateRoot(options.root);
   const images = await ImageService.open(options.root);
   const containers = await ContainerEngine.open({
     images, cgroupParent: options.cgroupParent, defaultRuntime: options.defaultRuntime, eventRetention: eventRetention(options), ...(options.initPath === undefined ? {} : { initPath: options.initPath }),
-    usernsDefault: usernsDefault(options.usernsDefault),
+    usernsDefault: usernsDefault(options.usernsDefault), logDefaults,
   });
   const stopWatermark = startDiskWatermark(options, containers, images);
   const stopSweep = startDeadWriterSweep(images);
@@ -149,6 +154,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--insecure-registry <host>', 'registry (host[:port]) that may be reached over plain HTTP; repeatable (loopback ones always may)', (value: string, list: string[]) => [...list, value], [])
     .option('--registry-addr <host:port>', 'also serve berth\'s OCI registry on this address (state in <root>/registry; see berth registry serve for the other settings)')
     .option('--events-max-count <n>', 'events the event log keeps', String(DEFAULT_EVENT_RETENTION.maxCount))
+    .option('--log-driver <driver>', 'log driver of containers created without one: json-file, local, none or k8s-file', 'json-file')
+    .option('--log-opt <key=value>', 'option of the default log driver (e.g. max-size=10m, max-file=3); repeatable', (value: string, list: string[]) => [...list, value], [])
     .option('--userns-default <mode>', 'user namespace of containers created without --userns: host, or auto (own namespace and id range each)', 'host')
     .option('--events-max-age <duration>', 'how long the event log keeps events', `${DEFAULT_EVENT_RETENTION.maxAgeMs / 3_600_000}h`)
     .option('--rescan-severity <level>', 'vulnerability findings at or above LOW, MEDIUM, HIGH or CRITICAL in images in use become events', RESCAN_FLAG_DEFAULTS.rescanSeverity)

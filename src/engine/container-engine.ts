@@ -29,7 +29,8 @@ import { ContainerEvents } from './container-events.js';
 import { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord, type ContainerState } from './container-record.js';
 import { ContainerStore } from './container-store.js';
-import { attachRunNetwork, type NetworkingContext } from './container-networking.js';
+import { attachRunNetwork, rewriteRunHosts, type NetworkingContext } from './container-networking.js';
+import { runLinks, withoutLink, type LinkContext } from './container-links.js';
 import { cleanupTask, createTask, openRuntimes, runtimeNameOf, runtimeOf, type TaskContext } from './container-task.js';
 import { prepareContainer, type CreateContainerRequest } from './create-container.js';
 import { ExecSessions } from './exec-sessions.js';
@@ -37,6 +38,7 @@ import { ExitMonitor } from './exit-monitor.js';
 import { waitForContainer, type WaitCondition } from './wait-container.js';
 import { readHostFacts, type HostFacts } from './host-facts.js';
 import { restoreContainers } from './live-restore.js';
+import { ContainerLogs, DEFAULT_LOG_SETTINGS } from './container-logs.js';
 import { VolumeService } from '../volumes/volume-service.js';
 import { releaseVolumes, removeAnonymousVolumes } from './volume-usage.js';
 import type { ContainerEngineOptions } from './container-engine-options.js';
@@ -60,6 +62,7 @@ export class ContainerEngine {
   readonly paths: ContainerPaths;
   readonly task: TaskContext;
   readonly volumes: VolumeService;
+  readonly logs: ContainerLogs;
   readonly #images: ImageService;
   readonly #clock: Clock;
   readonly #mutex = new KeyedMutex();
@@ -91,6 +94,9 @@ export class ContainerEngine {
         pool: options.usernsPool ?? DEFAULT_USERNS_POOL, defaultMode: options.usernsDefault ?? 'host', program: options.idmapProgram ?? DEFAULT_IDMAP_PROGRAM,
       },
     };
+    this.logs = new ContainerLogs({
+      paths: this.paths, runner, defaults: options.logDefaults ?? DEFAULT_LOG_SETTINGS, imageConfig: (imageId) => this.imageConfig(imageId),
+    });
     this.#monitor = new ExitMonitor(this.paths.exits, (id) => {
       void this.#mutex.run(id, () => this.#recordExit(id)).catch(() => undefined);
     });
@@ -117,6 +123,7 @@ export class ContainerEngine {
       recordExit: (id) => engine.#recordExit(id),
       removeNow: (record) => engine.#removeNow(record),
     });
+    await engine.logs.restore(engine.store.list());
     await engine.volumes.cleanup();
     await releaseVolumes(engine.#volumeContext());
     await engine.#monitor.start();
@@ -128,6 +135,7 @@ export class ContainerEngine {
   /** Stops watching exits, restart timers and health probes. Containers keep running. */
   close(): void {
     this.#monitor.stop();
+    void this.logs.close();
     this.restarts.close();
     this.health.close();
     this.network.close();
@@ -149,6 +157,32 @@ export class ContainerEngine {
   /** What the networking glue needs of the engine. */
   get networking(): NetworkingContext {
     return { network: this.network, store: this.store, paths: this.paths, hostResolvConf: this.task.host.resolvConf };
+  }
+
+  /** What legacy links read. */
+  get linking(): LinkContext {
+    return { store: this.store, network: this.network, imageConfig: (id) => this.imageConfig(id) };
+  }
+
+  /**
+   * Removes the legacy link `alias` of the container `ref` (`rm --link ref/alias`); a running
+   * container's /etc/hosts loses its line at once. Throws not-found (`no-such-container`, dockerd's
+   * `No such container: REF/ALIAS`) when there is no such container or link.
+   */
+  async removeLink(ref: string, alias: string): Promise<void> {
+    let id: string;
+    try {
+      id = this.store.resolve(ref).id;
+    } catch (err) {
+      if (isBerthError(err, 'not-found')) throw errors.notFound('no-such-container', `No such container: ${ref}/${alias}`, { cause: err });
+      throw err;
+    }
+    await this.#mutex.run(id, async () => {
+      const record = { ...this.#require(id) };
+      record.config = withoutLink(record, alias, ref);
+      this.store.setConfig(id, record.config);
+      await rewriteRunHosts(this.networking, record, (await runLinks(this.linking, record, false)).hosts);
+    });
   }
 
   /** Ids of the container's exec sessions. */
@@ -208,8 +242,10 @@ export class ContainerEngine {
     const uuid = randomUUID();
     try {
       const image = await this.imageConfig(record.imageId);
-      const netnsPath = await attachRunNetwork(this.networking, record);
-      const launched = await createTask(this.task, record, image, uuid, netnsPath);
+      await this.logs.beforeRun(record);
+      const links = await runLinks(this.linking, record, true);
+      const netnsPath = await attachRunNetwork(this.networking, record, links.hosts);
+      const launched = await createTask(this.task, record, image, uuid, netnsPath, links.env);
       failpoint('start-after-create-task');
       const size = record.config.consoleSize;
       if (size !== undefined && record.config.options.tty === true) await resizeTerminal(terminalControlPath(this.paths.dir(id)), size[0], size[1]);
@@ -222,6 +258,7 @@ export class ContainerEngine {
       });
     } catch (err) {
       await cleanupTask(this.task, id, runtimeNameOf(record)).catch(() => undefined);
+      await this.logs.settle(record);
       await releaseVolumes(this.#volumeContext(), record).catch(() => undefined);
       // Docker's codes: 127 command not found, 126 cannot be run, 125 anything else.
       const exitCode = launchExitCode(isBerthError(err) ? err.reason : '', 125);
@@ -368,6 +405,7 @@ export class ContainerEngine {
     await cleanupTask(this.task, id, runtimeNameOf(record));
     const key = this.paths.snapshotKey(id);
     if (this.task.snapshotter.has(key)) await this.task.snapshotter.remove(key);
+    await this.logs.forget(id);
     await rm(this.paths.dir(id), { recursive: true, force: true });
     await rm(join(this.paths.exits, id), { force: true });
     this.store.delete(id);
@@ -396,6 +434,8 @@ export class ContainerEngine {
     const exitCode = await readExitCode(this.paths.exits, id);
     if (exitCode === undefined) return;
     const oomKilled = await wasOomKilled(this.paths.persist(id));
+    // conmon wrote all output before the exit file: followers get it before the exit.
+    await this.logs.settle(record);
     await cleanupTask(this.task, id, runtimeNameOf(record));
     await releaseVolumes(this.#volumeContext(), record);
     const state: ContainerState = {

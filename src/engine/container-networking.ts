@@ -9,10 +9,12 @@
 import { copyFile, writeFile } from 'node:fs/promises';
 import { errors } from '../base/errors.js';
 import type { ContainerNetwork, ContainerNetworkRequest } from '../network/container-network.js';
-import { networkHosts, networkResolvConf } from '../network/container-etc.js';
+import { networkHosts, networkResolvConf, type NetworkEtcInput } from '../network/container-etc.js';
 import { DEFAULT_NETWORK, type NetworkService } from '../network/network-service.js';
 import { parsePortKey, publishAllPorts } from '../network/port-spec.js';
-import { checkMacAddress, checkStaticAddress } from '../network/static-address.js';
+import { endpointEntry } from '../network/endpoint-settings.js';
+import { networkChoice } from '../network/container-attachments.js';
+import { checkMacAddress } from '../network/static-address.js';
 import { isMountPoint } from '../snapshots/mount-table.js';
 import type { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord } from './container-record.js';
@@ -31,7 +33,7 @@ export async function resolveContainerNetwork(
 ): Promise<ContainerNetwork> {
   const base = { dns: request.dns ?? [], dnsSearch: request.dnsSearch ?? [], extraHosts: request.extraHosts ?? [] };
   if (request.mode.startsWith('container:')) {
-    const fixed = Object.values(request.endpoints ?? {}).some((e) => (e.ipv4Address ?? '') !== '' || (e.macAddress ?? '') !== '') || (request.macAddress ?? '') !== '';
+    const fixed = Object.values(request.endpoints ?? {}).some((e) => (e.ipv4Address ?? '') !== '' || (e.ipv6Address ?? '') !== '' || (e.macAddress ?? '') !== '') || (request.macAddress ?? '') !== '';
     if (fixed) throw errors.invalidArgument('conflicting-network-options', 'conflicting options: an address or MAC address cannot be given with a container: network mode');
     const target = ctx.store.resolve(request.mode.slice('container:'.length));
     return { mode: 'container', container: target.id, networks: [], ports: [], ...base };
@@ -44,27 +46,24 @@ export async function resolveContainerNetwork(
     const network = name === DEFAULT_NETWORK ? await ctx.network.ensureDefault() : ctx.network.resolve(name);
     if (networks.some((n) => n.id === network.id)) continue;
     const endpoint = endpoints[name] ?? {};
-    const entry: ContainerNetwork['networks'][number] = { id: network.id, aliases: network.name === DEFAULT_NETWORK ? [] : (endpoint.aliases ?? []) };
-    const field = `NetworkingConfig.EndpointsConfig.${name}`;
-    if (endpoint.ipv4Address !== undefined && endpoint.ipv4Address !== '') entry.ipv4Address = checkStaticAddress(network, endpoint.ipv4Address, `${field}.IPAMConfig.IPv4Address`);
-    const mac = endpoint.macAddress !== undefined && endpoint.macAddress !== '' ? endpoint.macAddress : networks.length === 0 ? request.macAddress : undefined;
-    if (mac !== undefined && mac !== '') entry.macAddress = checkMacAddress(mac, endpoint.macAddress === mac ? `${field}.MacAddress` : 'MacAddress');
+    const entry = endpointEntry(network, endpoint, `NetworkingConfig.EndpointsConfig.${name}`);
+    if (network.name === DEFAULT_NETWORK) entry.aliases = [];
     networks.push(entry);
   }
+  const configMac = request.macAddress !== undefined && request.macAddress !== '' ? checkMacAddress(request.macAddress, 'MacAddress') : undefined;
   const exposed = request.exposedPorts ?? [];
   for (const key of exposed) parsePortKey(key, 'ExposedPorts');
   const allExposed = { ...(exposedPorts ?? {}), ...Object.fromEntries(exposed.map((k) => [k, {}])) };
   const ports = request.publishAll === true ? publishAllPorts(request.ports ?? [], allExposed) : [...(request.ports ?? [])];
-  if (exposed.length > 0) return { mode: 'bridge', networks, ports, exposedPorts: exposed, ...base };
-  return { mode: 'bridge', networks, ports, ...base };
+  return { mode: 'bridge', networks, ports, ...(exposed.length > 0 ? { exposedPorts: exposed } : {}), ...(configMac === undefined ? {} : { macAddress: configMac }), ...base };
 }
 
 /**
  * Attaches the run's network namespace; returns its path for the runtime spec, or undefined when
- * the container has no bridge networking. Throws conflict (`container-not-running`) when the
- * container to share a namespace with is not running.
+ * the container has no bridge networking. `linkHosts` are the /etc/hosts lines of its legacy links.
+ * Throws conflict (`container-not-running`) when the container to share a namespace with is not running.
  */
-export async function attachRunNetwork(ctx: NetworkingContext, record: ContainerRecord): Promise<string | undefined> {
+export async function attachRunNetwork(ctx: NetworkingContext, record: ContainerRecord, linkHosts: readonly string[] = []): Promise<string | undefined> {
   const net = record.config.network;
   if (net === undefined) return undefined;
   if (net.mode === 'container') {
@@ -77,20 +76,32 @@ export async function attachRunNetwork(ctx: NetworkingContext, record: Container
     const own = ctx.network.attachments.netnsPath(target.id);
     return (await isMountPoint(own)) ? own : `/proc/${target.state.pid}/ns/net`;
   }
-  const choices = net.networks.map((n) => {
+  const choices = net.networks.map((n, index) => {
     const network = ctx.network.store.find(n.id);
     if (network === undefined) throw errors.notFound('no-such-network', `network ${n.id} not found`);
-    const fixed = { ...(n.ipv4Address === undefined ? {} : { ipv4Address: n.ipv4Address }), ...(n.macAddress === undefined ? {} : { macAddress: n.macAddress }) };
-    return { network, aliases: n.aliases, ...(Object.keys(fixed).length === 0 ? {} : { fixed }) };
+    return networkChoice(network, n, index === 0 ? net.macAddress : undefined);
   });
   const netns = await ctx.network.attachments.attach({ containerId: record.id, containerName: record.name, networks: choices, ports: net.ports });
-  const eth0 = ctx.network.store.endpointsOfContainer(record.id).find((e) => e.ifname === 'eth0');
-  const gateway = choices[0]?.network.gateway ?? '';
-  const input = {
-    hostname: record.config.options.hostname ?? record.id.slice(0, 12), domainname: record.config.options.domainname,
-    ip: eth0?.ip, gateway, extraHosts: net.extraHosts, dns: net.dns, dnsSearch: net.dnsSearch, hostResolvConf: ctx.hostResolvConf,
-  };
+  const input = runEtcInput(ctx, record, net, linkHosts);
   await writeFile(ctx.paths.etcFile(record.id, 'hosts'), networkHosts(input));
   await writeFile(ctx.paths.etcFile(record.id, 'resolv.conf'), networkResolvConf(input));
   return netns;
+}
+
+/** What the etc files of a run on bridge networks say: its address on eth0, names, DNS, extra hosts and links. */
+function runEtcInput(ctx: NetworkingContext, record: ContainerRecord, net: ContainerNetwork, linkHosts: readonly string[]): NetworkEtcInput {
+  const eth0 = ctx.network.store.endpointsOfContainer(record.id).find((e) => e.ifname === 'eth0');
+  const gateway = ctx.network.store.find(net.networks[0]?.id ?? '')?.gateway ?? '';
+  return {
+    hostname: record.config.options.hostname ?? record.id.slice(0, 12), domainname: record.config.options.domainname,
+    ip: eth0?.ip, ip6: eth0?.ip6, gateway, extraHosts: net.extraHosts, dns: net.dns, dnsSearch: net.dnsSearch, hostResolvConf: ctx.hostResolvConf,
+    linkHosts,
+  };
+}
+
+/** Rewrites the /etc/hosts of a running container on bridge networks (its links changed); other containers are left alone. */
+export async function rewriteRunHosts(ctx: NetworkingContext, record: ContainerRecord, linkHosts: readonly string[]): Promise<void> {
+  const net = record.config.network;
+  if (net?.mode !== 'bridge' || !isActive(record.state)) return;
+  await writeFile(ctx.paths.etcFile(record.id, 'hosts'), networkHosts(runEtcInput(ctx, record, net, linkHosts)));
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { containerNetworkSchema } from '../network/container-network.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import { usernsConfigSchema } from '../runtime/userns/id-ranges.js';
+import { LOG_DRIVERS } from '../runtime/logging/log-options.js';
 import { containerMountSchema } from './container-mount.js';
 import { healthcheckConfigSchema } from './health/health-config.js';
 import { restartPolicySchema } from './restart/restart-policy.js';
@@ -49,11 +50,24 @@ const containerOptionsSchema: z.ZodType<ContainerOptions> = z.object({
   utsMode: namespaceMode.optional(),
   cgroupnsMode: namespaceMode.optional(),
   init: z.boolean().optional(),
+  groupAdd: z.array(z.string()).optional(),
+  deviceCgroupRules: z.array(z.string()).optional(),
+  memorySwappiness: z.number().optional(),
+  cpuRealtimePeriod: z.number().optional(),
+  cpuRealtimeRuntime: z.number().optional(),
 });
 
-/** The log settings of a container (`--log-opt max-size=...`). */
+/** A legacy link (`--link name:alias`): the linked container's id, its name when linked, the alias (a path below the linking container's name). */
+export const containerLinkSchema = z.object({ container: z.string(), name: z.string(), alias: z.string() });
+export type ContainerLink = z.infer<typeof containerLinkSchema>;
+
+/** The log driver of a container (`--log-driver`, `--log-opt`; see container-log-config.ts). */
 export const logConfigSchema = z.object({
-  /** conmon starts the log afresh once it reaches this size; -1 = unbounded. */
+  /** Absent in records from before log drivers existed: k8s-file. */
+  driver: z.enum(LOG_DRIVERS).optional(),
+  /** The options as given, the daemon's merged in (Docker's LogConfig.Config). */
+  options: z.record(z.string(), z.string()).optional(),
+  /** conmon starts `container.log` afresh once it reaches this size; -1 = unbounded (json-file and local: their spool). */
   maxSize: z.number().int(),
 });
 export type LogConfig = z.infer<typeof logConfigSchema>;
@@ -87,6 +101,14 @@ export const containerConfigSchema = z.object({
   runtime: z.string().optional(),
   /** `--userns auto`: its own user namespace and host id range (absent: the host's). */
   userns: usernsConfigSchema.optional(),
+  /** `--volumes-from` as given (`name[:mode]`); the mounts it names were copied into `mounts` at create. */
+  volumesFrom: z.array(z.string()).optional(),
+  /** `--link`: kept for containers on the default bridge (or none); dropped on user networks, as dockerd. */
+  links: z.array(containerLinkSchema).optional(),
+  /** HostConfig.VolumeDriver as given (`local` or empty: berth has only the local driver). */
+  volumeDriver: z.string().optional(),
+  /** HostConfig.Isolation as given (`default` or empty on Linux). */
+  isolation: z.string().optional(),
 });
 export type ContainerConfig = z.infer<typeof containerConfigSchema>;
 

@@ -12,6 +12,7 @@ import { readFileInRoot } from '../base/read-file-in-root.js';
 import type { NetworkService } from '../network/network-service.js';
 import type { ImageConfig } from '../oci/schemas.js';
 import { removeCgroup } from '../runtime/cgroup-cleanup.js';
+import { checkRealtimeBudget } from '../runtime/cgroup-realtime.js';
 import { launchContainer, type LaunchedContainer } from '../runtime/conmon-launcher.js';
 import { DEFAULT_RUNTIME, OciRuntimes, type OciRuntime } from '../runtime/oci-runtimes.js';
 import type { CgroupLayout } from '../runtime/cgroup-layout.js';
@@ -92,8 +93,10 @@ export async function mountRootfs(ctx: TaskContext, id: string, userns?: UsernsC
   return target;
 }
 
-/** The runtime spec of the container's next run (reads users from the mounted rootfs). */
-export async function containerSpec(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, rootfs: string, binds: BindMountSpec[] = [], netnsPath?: string): Promise<RuntimeSpec> {
+/** The runtime spec of the container's next run (reads users from the mounted rootfs); `linkEnv` from its legacy links. */
+export async function containerSpec(
+  ctx: TaskContext, record: ContainerRecord, image: ImageConfig, rootfs: string, binds: BindMountSpec[] = [], netnsPath?: string, linkEnv: readonly string[] = [],
+): Promise<RuntimeSpec> {
   const { id, config } = record;
   const spec = buildSpec({
     id,
@@ -115,20 +118,24 @@ export async function containerSpec(ctx: TaskContext, record: ContainerRecord, i
     binds,
     ...(config.options.init === true ? { initPath: resolveInitPath(ctx.initPath) } : {}),
     ...(netnsPath === undefined ? {} : { networkNamespacePath: netnsPath }),
+    linkEnv,
   });
   return config.userns === undefined ? spec : usernsRuntimeSpec(ctx.runner, spec, config.userns, netnsPath);
 }
 
 /**
  * Mounts the rootfs, writes config.json and has conmon create the container (runc state
- * `created`; nothing of the user's process runs yet). Throws what buildSpec and launchContainer
- * throw; the caller runs `cleanupTask` on failure.
+ * `created`; nothing of the user's process runs yet). Throws what buildSpec, checkRealtimeBudget
+ * and launchContainer throw; the caller runs `cleanupTask` on failure.
  */
-export async function createTask(ctx: TaskContext, record: ContainerRecord, image: ImageConfig, uuid: string, netnsPath?: string): Promise<LaunchedContainer> {
+export async function createTask(
+  ctx: TaskContext, record: ContainerRecord, image: ImageConfig, uuid: string, netnsPath?: string, linkEnv: readonly string[] = [],
+): Promise<LaunchedContainer> {
   const { id, config } = record;
   const runtime = runtimeOf(ctx, record);
+  await checkRealtimeBudget(ctx.host.cgroups, cgroupsPathOf(ctx, id), config.options.cpuRealtimeRuntime ?? 0);
   const rootfs = await mountRootfs(ctx, id, config.userns);
-  const spec = await containerSpec(ctx, record, image, rootfs, await prepareTaskMounts(ctx.volumes, record, rootfs), netnsPath);
+  const spec = await containerSpec(ctx, record, image, rootfs, await prepareTaskMounts(ctx.volumes, record, rootfs), netnsPath, linkEnv);
   await writeFile(ctx.paths.spec(id), JSON.stringify(spec));
   await rm(join(ctx.paths.exits, id), { force: true });
   await rm(ctx.paths.persist(id), { recursive: true, force: true });
@@ -142,6 +149,7 @@ export async function createTask(ctx: TaskContext, record: ContainerRecord, imag
     conmonPath: ctx.conmonPath,
     logPath: ctx.paths.log(id),
     logSizeMax: config.log.maxSize,
+    logDriver: config.log.driver === 'none' ? 'none' : 'k8s-file',
     exitDir: ctx.paths.exits,
     persistDir: ctx.paths.persist(id),
     socketDir: ctx.paths.sockets,

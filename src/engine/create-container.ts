@@ -22,9 +22,10 @@ import { ensureVolumes } from './volume-usage.js';
 import { lifecycleConfig, type LifecycleRequest } from './lifecycle-config.js';
 import type { UsernsMode } from '../runtime/userns/id-ranges.js';
 import { chooseUserns, chownEtcFiles, createVolumesFor } from './userns-container.js';
-
-/** Size at which a container's log starts afresh unless `logMaxSize` says otherwise. */
-export const DEFAULT_LOG_MAX_SIZE = 20 * 1024 * 1024;
+import type { LogConfigRequest } from '../runtime/logging/log-options.js';
+import { inheritedMounts, type VolumesFromRequest } from './volumes-from.js';
+import { resolveLinks, type LinkRequest } from './container-links.js';
+import { checkHostSupport } from './host-facts.js';
 
 export interface CreateContainerRequest extends LifecycleRequest {
   /** Image reference or id. */
@@ -38,8 +39,8 @@ export interface CreateContainerRequest extends LifecycleRequest {
   attachStdin?: boolean;
   attachStdout?: boolean;
   attachStderr?: boolean;
-  /** Bytes; -1 = unbounded. */
-  logMaxSize?: number;
+  /** Docker's LogConfig (`--log-driver`, `--log-opt`); the engine's default driver when absent. */
+  log?: LogConfigRequest;
   /** [rows, cols] of the TTY at start. */
   consoleSize?: [number, number];
   /** Volumes, binds and tmpfs mounts (`-v`, `--mount`); the image's VOLUMEs are added. */
@@ -50,22 +51,38 @@ export interface CreateContainerRequest extends LifecycleRequest {
   runtime?: string;
   /** `--userns`: `auto` = its own user namespace and id range; absent = the engine's default. */
   usernsMode?: UsernsMode;
+  /** `--volumes-from`: containers whose volumes and binds it mounts at the same places. */
+  volumesFrom?: VolumesFromRequest[];
+  /** `--link name:alias` (legacy links, default bridge). */
+  links?: LinkRequest[];
+  /** HostConfig.VolumeDriver: the driver of the volumes its binds and Config.Volumes create (`local`). */
+  volumeDriver?: string;
+  /** HostConfig.Isolation (`default`), kept for inspect. */
+  isolation?: string;
 }
 
 /**
  * Throws not-found (`image-not-found`) for an unknown image, invalid-argument naming the option for
  * a bad option (everything buildSpec checks except user names, which need the root filesystem),
  * invalid-argument (`unknown-runtime`) naming a runtime this node lacks, conflict
- * (`container-name-taken`) for a name in use.
+ * (`container-name-taken`) for a name in use, invalid-argument (`no-such-container`) for a
+ * `--volumes-from` or `--link` container that does not exist, (`*-unsupported`) for a limit this
+ * host cannot apply, not-found (`no-such-driver`) for a volume driver other than `local`,
+ * invalid-argument (`unknown-log-driver`, `unknown-log-opt`, `invalid-log-opt`) for its LogConfig.
  */
 export async function prepareContainer(engine: ContainerEngine, id: string, request: CreateContainerRequest, clock: Clock): Promise<ContainerRecord> {
   const image = engine.resolveImage(request.image);
   const imageConfig = await engine.imageConfig(image.id);
   const options: ContainerOptions = { ...request.options };
   if (options.networkMode === 'host' && options.hostname === undefined) options.hostname = hostHostname();
-  const plan = await planMounts(request.mounts ?? [], imageConfig.config?.Volumes, options.tmpfs);
+  const inherited = inheritedMounts(request.volumesFrom ?? [], (ref) => engine.store.resolve(ref));
+  const plan = await planMounts(request.mounts ?? [], imageConfig.config?.Volumes, options.tmpfs, {
+    inherited, ...(request.volumeDriver === undefined ? {} : { volumeDriver: request.volumeDriver }),
+  });
   if (plan.tmpfs !== undefined) options.tmpfs = plan.tmpfs;
   checkOptions(engine, id, options, imageConfig.config);
+  checkHostSupport(engine.task.host, options);
+  const links = resolveLinks(engine.store, request.links, options.networkMode, request.network);
   const { runtimes } = engine.task;
   const runtime = runtimes.get(request.runtime ?? runtimes.defaultName).name;
 
@@ -77,13 +94,17 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
     attachStdin: request.attachStdin ?? false,
     attachStdout: request.attachStdout ?? true,
     attachStderr: request.attachStderr ?? true,
-    log: { maxSize: request.logMaxSize ?? DEFAULT_LOG_MAX_SIZE },
+    log: engine.logs.configFor(request.log),
     runtime,
   };
   if (request.stopSignal !== undefined) config.stopSignal = request.stopSignal;
   else if (imageConfig.config?.StopSignal !== undefined) config.stopSignal = imageConfig.config.StopSignal;
   if (request.stopTimeout !== undefined) config.stopTimeout = request.stopTimeout;
   if (plan.mounts.length > 0) config.mounts = plan.mounts;
+  if (request.volumesFrom !== undefined) config.volumesFrom = request.volumesFrom.map((v) => v.spec);
+  if (links.length > 0) config.links = links;
+  if (request.volumeDriver !== undefined && request.volumeDriver !== '') config.volumeDriver = request.volumeDriver;
+  if (request.isolation !== undefined && request.isolation !== '') config.isolation = request.isolation;
   if (request.network !== undefined && engine.task.network !== undefined) {
     config.network = await resolveContainerNetwork(engine.networking, request.network, imageConfig.config?.ExposedPorts);
   }
@@ -130,10 +151,12 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
 /** Runs the pure spec builder once, so bad options fail at create as in Docker. */
 function checkOptions(engine: ContainerEngine, id: string, options: ContainerOptions, image: Parameters<typeof buildSpec>[0]['image']): void {
   const { host } = engine.task;
+  // Group names need the root filesystem's /etc/group: checked at start, as users are (and as dockerd).
+  const { groupAdd: _groups, ...checked } = options;
   buildSpec({
     id,
     image: { ...image, User: '' },
-    options: { ...options, user: '' },
+    options: { ...checked, user: '' },
     rootfsPath: '/',
     etcFiles: { hosts: '/hosts', hostname: '/hostname', resolvConf: '/resolv.conf' },
     cgroupsPath: cgroupsPathOf(engine.task, id),

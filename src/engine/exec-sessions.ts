@@ -12,10 +12,13 @@ import { prepareExec, type PreparedExec } from '../runtime/conmon-exec.js';
 import { containerCapabilities } from '../runtime/spec/capabilities.js';
 import type { OciProcess } from '../runtime/spec/oci-runtime-spec.js';
 import { resolveUser } from '../runtime/spec/resolve-user.js';
+import { userWithGroups } from '../runtime/spec/build-spec.js';
+import { containerEnvironment } from '../runtime/spec/environment.js';
 import { resizeTerminal } from '../runtime/terminal-resize.js';
 import type { ContainerEngine } from './container-engine.js';
 import { runtimeOf } from './container-task.js';
-import { isActive } from './container-record.js';
+import { isActive, type ContainerRecord } from './container-record.js';
+import { runLinks } from './container-links.js';
 
 export interface ExecConfig {
   cmd: string[];
@@ -125,7 +128,7 @@ export class ExecSessions {
       runtimeRoot: runtime.root,
       runcPath: runtime.path,
       conmonPath: this.engine.task.conmonPath,
-      process: { ...(await this.#process(record.id, session.config)), terminal: tty },
+      process: { ...(await this.#process(record, session.config)), terminal: tty },
       execDir,
       terminal: tty,
       stdin: session.config.attachStdin === true,
@@ -166,20 +169,35 @@ export class ExecSessions {
     await resizeTerminal(session.controlPath, rows, cols);
   }
 
-  /** The exec's OCI process: the container's, with the exec's args, env, user and cwd. */
-  async #process(containerId: string, config: ExecConfig): Promise<OciProcess> {
-    const spec = JSON.parse(await readFile(this.engine.paths.spec(containerId), 'utf8')) as { process: OciProcess };
+  /**
+   * The exec's OCI process: the container's, with the exec's args, env, user (with the container's
+   * `--group-add` groups) and cwd. As dockerd, the environment is built again, so the variables of
+   * legacy links are those of now (a link removed or a linked container renamed since the start shows).
+   */
+  async #process(record: ContainerRecord, config: ExecConfig): Promise<OciProcess> {
+    const spec = JSON.parse(await readFile(this.engine.paths.spec(record.id), 'utf8')) as { process: OciProcess };
     const base = spec.process;
-    const rootfs = this.engine.paths.rootfs(containerId);
-    const process: OciProcess = { ...base, args: config.cmd, env: mergeEnv(base.env ?? [], config.env ?? []) };
+    const rootfs = this.engine.paths.rootfs(record.id);
+    const process: OciProcess = { ...base, args: config.cmd, env: mergeEnv(await this.#environment(record), config.env ?? []) };
     if (config.workingDir !== undefined && config.workingDir !== '') process.cwd = config.workingDir;
     if (config.user !== undefined && config.user !== '') {
-      process.user = resolveUser(config.user, await readFileInRoot(rootfs, '/etc/passwd'), await readFileInRoot(rootfs, '/etc/group'));
+      const group = await readFileInRoot(rootfs, '/etc/group');
+      process.user = userWithGroups(resolveUser(config.user, await readFileInRoot(rootfs, '/etc/passwd'), group), record.config.options.groupAdd, group);
     }
     if (config.privileged === true) {
       const caps = containerCapabilities({ privileged: true, available: this.engine.task.host.capabilities });
       process.capabilities = { bounding: caps, effective: [...caps], permitted: [...caps] };
     }
     return process;
+  }
+
+  /** The container's process environment with the variables of its links as they are now. */
+  async #environment(record: ContainerRecord): Promise<string[]> {
+    const { options } = record.config;
+    const image = await this.engine.imageConfig(record.imageId);
+    const links = await runLinks(this.engine.linking, record, false);
+    return containerEnvironment({
+      imageEnv: image.config?.Env, userEnv: options.env, hostname: options.hostname ?? record.id.slice(0, 12), tty: options.tty === true, linkEnv: links.env,
+    });
   }
 }

@@ -1,10 +1,13 @@
 /** What the engine reads once from the host it runs on, for every container's runtime spec. */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { release } from 'node:os';
+import { join } from 'node:path';
+import { errors } from '../base/errors.js';
 import { detectCgroupLayout, type CgroupLayout } from '../runtime/cgroup-layout.js';
 import type { KernelVersion } from '../runtime/seccomp/seccomp-for-capabilities.js';
 import { capabilitiesFromMask } from '../runtime/spec/capabilities.js';
 import type { HostLimits } from '../runtime/spec/container-rlimits.js';
+import type { ContainerOptions } from '../runtime/spec/container-options.js';
 
 export interface HostFacts {
   limits: HostLimits;
@@ -15,6 +18,27 @@ export interface HostFacts {
   /** The host's /etc/hosts and /etc/resolv.conf (empty when unreadable). */
   hosts: string;
   resolvConf: string;
+  /** cgroup v1 cpu.rt_runtime_us exists: the kernel has CONFIG_RT_GROUP_SCHED (never on cgroup v2). */
+  cpuRealtime?: boolean;
+  /** cgroup v1 memory.swappiness exists (cgroup v2 has no such file). */
+  memorySwappiness?: boolean;
+}
+
+/**
+ * Refuses options the host cannot apply, before anything is made: invalid-argument
+ * (`realtime-unsupported`, dockerd's message on such a kernel) for real-time CPU limits without
+ * real-time group scheduling, (`swappiness-unsupported`) for a swappiness without memory.swappiness.
+ * Facts not read (absent) count as supported.
+ */
+export function checkHostSupport(host: Pick<HostFacts, 'cpuRealtime' | 'memorySwappiness'>, options: ContainerOptions): void {
+  const realtime = (options.cpuRealtimePeriod ?? 0) !== 0 || (options.cpuRealtimeRuntime ?? 0) !== 0;
+  if (realtime && host.cpuRealtime === false) {
+    throw errors.invalidArgument('realtime-unsupported',
+      'HostConfig.CpuRealtimePeriod/CpuRealtimeRuntime: Your kernel does not support CPU real-time scheduler (no cpu.rt_runtime_us: the kernel lacks CONFIG_RT_GROUP_SCHED or the host uses cgroup v2)');
+  }
+  if (options.memorySwappiness !== undefined && options.memorySwappiness !== -1 && host.memorySwappiness === false) {
+    throw errors.invalidArgument('swappiness-unsupported', 'HostConfig.MemorySwappiness: this host has no memory.swappiness (cgroup v2 has no swappiness per cgroup)');
+  }
 }
 
 /** Hard limit of one row of /proc/self/limits (`unlimited` or unreadable → no ceiling). */
@@ -35,15 +59,25 @@ async function readOr(path: string, fallback: string): Promise<string> {
   return readFile(path, 'utf8').catch(() => fallback);
 }
 
+/** Whether a v1 controller's root has `file` (false on cgroup v2 or without the controller). */
+async function v1File(layout: CgroupLayout, controller: string, file: string): Promise<boolean> {
+  const mount = layout.v1.get(controller);
+  if (mount === undefined) return false;
+  return access(join(mount, file)).then(() => true, () => false);
+}
+
 export async function readHostFacts(): Promise<HostFacts> {
   const limits = await readFile('/proc/self/limits', 'utf8');
   const status = await readFile('/proc/self/status', 'utf8');
   const capBnd = /^CapBnd:\s*([0-9a-f]+)$/m.exec(status)?.[1] ?? 'ffffffffff';
+  const cgroups = await detectCgroupLayout();
   return {
     limits: { nofileHard: hardLimit(limits, 'Max open files'), nprocHard: hardLimit(limits, 'Max processes') },
     capabilities: capabilitiesFromMask(capBnd),
     kernel: parseKernelVersion(release()),
-    cgroups: await detectCgroupLayout(),
+    cgroups,
+    cpuRealtime: await v1File(cgroups, 'cpu', 'cpu.rt_runtime_us'),
+    memorySwappiness: await v1File(cgroups, 'memory', 'memory.swappiness'),
     hosts: await readOr('/etc/hosts', ''),
     resolvConf: await readOr('/etc/resolv.conf', ''),
   };

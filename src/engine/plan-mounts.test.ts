@@ -25,3 +25,25 @@ test('two mounts on one target, or a --mount bind of a missing path, are refused
   await assert.rejects(planMounts([{ type: 'bind', source: '/no/such/path/here', target: '/a', readOnly: false, propagation: 'rprivate', createHostPath: false }], undefined, undefined), /bind source path does not exist/);
   assert.equal(tmpfsData({ readOnly: true }), 'ro');
 });
+
+test('--volumes-from mounts come after the requests (a request for the same target wins) and before the image VOLUMEs', async () => {
+  const inherited = [
+    { type: 'volume' as const, name: 'shared', target: '/data', readOnly: true, noCopy: true, anonymous: false },
+    { type: 'bind' as const, source: '/srv', target: '/srv', readOnly: false, propagation: 'rprivate' as const, createHostPath: true },
+  ];
+  const plan = await planMounts([{ type: 'bind', source: '/', target: '/srv', readOnly: true, propagation: 'rprivate', createHostPath: true }], { '/data': {} }, undefined, { inherited });
+  assert.deepEqual(plan.mounts, [
+    { type: 'bind', source: '/', target: '/srv', readOnly: true, propagation: 'rprivate', createHostPath: true },
+    inherited[0],
+  ]);
+  assert.deepEqual(plan.volumes, []);
+});
+
+test('a volume driver other than local is refused with the name of the volume it would create', async () => {
+  await assert.rejects(planMounts([{ type: 'volume', source: 'db', target: '/db', readOnly: false, noCopy: false, driver: 'nfs' }], undefined, undefined),
+    { kind: 'not-found', message: 'create db: error looking up volume plugin nfs: plugin "nfs" not found' });
+  await assert.rejects(planMounts([], { '/cache': {} }, undefined, { volumeDriver: 'nfs' }), /^BerthError: create [0-9a-f]{64}: error looking up volume plugin nfs/);
+  const plan = await planMounts([], { '/cache': {} }, undefined, { volumeDriver: 'local' });
+  assert.equal(plan.volumes[0]?.driver, 'local');
+  assert.equal((await planMounts([], undefined, undefined, { volumeDriver: 'nfs' })).volumes.length, 0);
+});

@@ -1,13 +1,15 @@
 /**
  * `create`: the user's mount requests plus the image's VOLUMEs → the mounts the container record
- * keeps, the volumes to create for it, and its tmpfs options. Checks what Docker checks at create:
- * absolute distinct targets, an existing host path for `--mount type=bind`.
+ * keeps (with those taken from other containers by `--volumes-from`), the volumes to create for it,
+ * and its tmpfs options. Checks what Docker checks at create: absolute distinct targets, an existing
+ * host path for `--mount type=bind`, volume drivers this node has.
  */
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { errnoCode, errors } from '../base/errors.js';
 import { checkDistinctTargets, checkTarget, type MountRequest } from '../volumes/mount-request.js';
 import type { CreateVolumeRequest } from '../volumes/volume-service.js';
+import { LOCAL_DRIVER } from '../volumes/volume-record.js';
 import type { ContainerMount } from './container-mount.js';
 
 export interface MountPlan {
@@ -36,11 +38,23 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Throws invalid-argument (`invalid-mount`, `duplicate-mount-point`). */
+/** What else decides a container's mounts. */
+export interface MountPlanOptions {
+  /** Mounts taken from other containers (`--volumes-from`); a request for the same target wins. */
+  inherited?: readonly ContainerMount[];
+  /** HostConfig.VolumeDriver: the driver of the image's volumes (binds and Config.Volumes carry it in their requests). */
+  volumeDriver?: string;
+}
+
+/**
+ * Throws invalid-argument (`invalid-mount`, `duplicate-mount-point`), not-found (`no-such-driver`,
+ * dockerd's `create NAME: error looking up volume plugin …`) for a volume of a driver other than `local`.
+ */
 export async function planMounts(
   requests: readonly MountRequest[],
   imageVolumes: Readonly<Record<string, unknown>> | null | undefined,
   tmpfsOption: Readonly<Record<string, string>> | undefined,
+  options: MountPlanOptions = {},
 ): Promise<MountPlan> {
   const plan: MountPlan = { mounts: [], volumes: [], tmpfs: tmpfsOption === undefined ? undefined : { ...tmpfsOption } };
   for (const request of requests) {
@@ -67,14 +81,25 @@ export async function planMounts(
     }
   }
   const taken = new Set([...plan.mounts.map((m) => m.target), ...Object.keys(tmpfsOption ?? {})]);
+  for (const mount of options.inherited ?? []) {
+    if (taken.has(mount.target)) continue;
+    taken.add(mount.target);
+    plan.mounts.push(mount);
+  }
+  const driver = options.volumeDriver === undefined || options.volumeDriver === '' ? {} : { driver: options.volumeDriver };
   for (const path of Object.keys(imageVolumes ?? {})) {
     const target = checkTarget(path, 'image Volumes');
     if (taken.has(target)) continue;
     taken.add(target);
     const name = randomBytes(32).toString('hex');
     plan.mounts.push({ type: 'volume', name, target, readOnly: false, noCopy: false, anonymous: true });
-    plan.volumes.push({ name, anonymous: true });
+    plan.volumes.push({ name, anonymous: true, ...driver });
   }
   checkDistinctTargets([...plan.mounts.filter((m) => m.type !== 'tmpfs'), ...Object.keys(plan.tmpfs ?? {}).map((target) => ({ target }))]);
+  for (const volume of plan.volumes) {
+    if (volume.driver !== undefined && volume.driver !== '' && volume.driver !== LOCAL_DRIVER) {
+      throw errors.notFound('no-such-driver', `create ${volume.name}: error looking up volume plugin ${volume.driver}: plugin "${volume.driver}" not found`);
+    }
+  }
   return plan;
 }

@@ -6,7 +6,7 @@ import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../stdio/detach-keys.js
 import { pumpStdio } from '../hijack/stdio-pump.js';
 import type { ContainerRecord } from '../../engine/container-record.js';
 import type { LogStream } from '../../runtime/k8s-file-log.js';
-import { readLog } from '../../runtime/log-reader.js';
+import { logSettingsOf } from '../../engine/container-log-config.js';
 import { encodeLogEntry } from '../streams/log-stream.js';
 import type { UpgradeRouter } from '../hijack/upgrade-router.js';
 import { queryBool, queryInt, queryString, type Query } from '../query.js';
@@ -19,7 +19,8 @@ async function pastOutput(engine: ContainerEngine, record: ContainerRecord, quer
   if (queryBool(query, 'stdout')) streams.push('stdout');
   if (queryBool(query, 'stderr')) streams.push('stderr');
   if (!queryBool(query, 'logs') || streams.length === 0) return Buffer.alloc(0);
-  const entries = await readLog(engine.paths.log(record.id), { streams });
+  // A driver that keeps no log (none) has no past output to send.
+  const entries = logSettingsOf(record).driver === 'none' ? [] : await engine.logs.read(record, { streams });
   return Buffer.concat(entries.map((entry) => encodeLogEntry(entry, record.config.options.tty === true, false)));
 }
 

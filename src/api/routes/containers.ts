@@ -43,7 +43,9 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
 
   app.get('/containers/:id/json', async (request: Request, reply) => {
     const record = engine.inspect(request.params.id);
-    return reply.send(withNetworkInspect(inspectView(record, await imageConfig(record), engine.paths, engine.execIds(record.id), mounts(record), engine.health.state(record.id)), record, engine.network));
+    const nameOf = (id: string): string | undefined => engine.store.find(id)?.name;
+    const view = inspectView(record, await imageConfig(record), engine.paths, engine.execIds(record.id), mounts(record), engine.health.state(record.id), nameOf);
+    return reply.send(withNetworkInspect(view, record, engine.network));
   });
 
   app.post('/containers/:id/start', async (request: Request, reply) => {
@@ -84,7 +86,18 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
   });
 
   app.delete('/containers/:id', async (request: Request, reply) => {
+    if (queryBool(request.query, 'link')) {
+      engine.inspect(request.params.id); // 404 first, as dockerd
+      throw errors.conflict('default-link-name', 'Conflict, cannot remove the default link name of the container');
+    }
     await engine.remove(request.params.id, { force: queryBool(request.query, 'force'), volumes: queryBool(request.query, 'v') });
+    return reply.status(204).send();
+  });
+
+  // `rm --link NAME/ALIAS`: the link, not a container. berth has no container named NAME/ALIAS, so without `link` it is 404.
+  app.delete('/containers/:id/:alias', async (request: FastifyRequest<{ Querystring: Query; Params: { id: string; alias: string } }>, reply) => {
+    if (!queryBool(request.query, 'link')) throw errors.notFound('no-such-container', `No such container: ${request.params.id}/${request.params.alias}`);
+    await engine.removeLink(request.params.id, request.params.alias);
     return reply.status(204).send();
   });
 

@@ -76,6 +76,7 @@ export function systemRoutes(app: FastifyInstance, images: ImageService, contain
       swarm: options.swarmInfo(),
       eventListeners: containers.eventLog.followers,
       initBinary: containers.task.initPath ?? DEFAULT_INIT,
+      loggingDriver: containers.logs.defaults.driver,
       env: process.env,
       now: new Date(),
     }));

@@ -133,3 +133,13 @@ test('labels stay out of the spec', () => {
   assert.ok(!JSON.stringify(spec).includes('secret-label'));
   assert.equal(spec.annotations, undefined);
 });
+
+test('groupAdd adds groups after the user\'s own; link variables come after the defaults, Env replaces them', () => {
+  const spec = build(
+    { user: 'app', groupAdd: ['audio', '1000', '4321'], env: ['DB_NAME=mine', 'A=1'] },
+    { passwd: 'app:x:1000:1000::/home/app:/bin/sh\n', group: 'audio:x:29:\n', linkEnv: ['DB_PORT=tcp://10.0.0.2:80', 'DB_NAME=/web/db'] },
+  );
+  assert.deepEqual(spec.process.user, { uid: 1000, gid: 1000, additionalGids: [1000, 29, 4321] });
+  assert.deepEqual(spec.process.env, ['PATH=/usr/bin:/bin', `HOSTNAME=${id.slice(0, 12)}`, 'DB_PORT=tcp://10.0.0.2:80', 'DB_NAME=mine', 'A=1']);
+  assert.throws(() => build({ groupAdd: ['video'] }, { group: 'audio:x:29:\n' }), /groupAdd: Unable to find group video: no matching entries in group file/);
+});

@@ -10,8 +10,9 @@ import { containerResources } from './container-resources.js';
 import { containerRlimits, type HostLimits } from './container-rlimits.js';
 import { containerSysctls } from './container-sysctls.js';
 import { containerEnvironment } from './environment.js';
-import type { OciDevice, OciNamespace, OciProcess, RuntimeSpec } from './oci-runtime-spec.js';
+import type { OciDevice, OciNamespace, OciProcess, OciUser, RuntimeSpec } from './oci-runtime-spec.js';
 import { resolveUser } from './resolve-user.js';
+import { additionalGroups } from './additional-groups.js';
 import { INIT_PATH_IN_CONTAINER, rootfsPropagationFor, type BindMountSpec } from './user-mounts.js';
 import { parseSecurityOptions } from './security-options.js';
 
@@ -53,6 +54,8 @@ export interface BuildSpecInput {
   initPath?: string;
   /** A network namespace (bind-mounted file) to join instead of creating one; ignored with host networking. */
   networkNamespacePath?: string;
+  /** The variables of the container's legacy links (`--link`), after the defaults and before Env. */
+  linkEnv?: readonly string[];
 }
 
 /** The runtime-spec version written into config.json (what runc 1.1.5 implements). */
@@ -100,9 +103,9 @@ export function buildSpec(input: BuildSpecInput): RuntimeSpec {
 
   const process: OciProcess = {
     terminal: options.tty === true,
-    user: resolveUser(userSpec, input.passwd, input.group),
+    user: userWithGroups(resolveUser(userSpec, input.passwd, input.group), options.groupAdd, input.group),
     args: options.init === true ? [INIT_PATH_IN_CONTAINER, '--', ...commandLine(options, image)] : commandLine(options, image),
-    env: containerEnvironment({ imageEnv: image.Env, userEnv: options.env, hostname, tty: options.tty === true }),
+    env: containerEnvironment({ imageEnv: image.Env, userEnv: options.env, hostname, tty: options.tty === true, linkEnv: input.linkEnv ?? [] }),
     cwd: workingDir === '' ? '/' : workingDir,
     capabilities: { bounding: capabilities, effective: [...capabilities], permitted: [...capabilities] },
     rlimits: containerRlimits(options.ulimits ?? [], input.hostLimits),
@@ -159,4 +162,15 @@ export function buildSpec(input: BuildSpecInput): RuntimeSpec {
     }
   }
   return spec;
+}
+
+/**
+ * The user with `--group-add`'s groups after its own (as dockerd appends them), each gid once.
+ * Throws as additionalGroups.
+ */
+export function userWithGroups(user: OciUser, groupAdd: readonly string[] | undefined, group: string | undefined): OciUser {
+  if (groupAdd === undefined || groupAdd.length === 0) return user;
+  const own = user.additionalGids ?? [];
+  const extra = additionalGroups(groupAdd, group, 'groupAdd').filter((gid) => !own.includes(gid));
+  return { ...user, additionalGids: [...own, ...extra] };
 }

@@ -81,6 +81,16 @@ export interface ContainerOptions {
   cgroupnsMode?: 'private' | 'host';
   /** `--init`: a small init (tini) is PID 1, forwards signals and reaps zombies. */
   init?: boolean;
+  /** `--group-add`: supplementary groups, names (the image's /etc/group) or numbers, for every process. */
+  groupAdd?: string[];
+  /** `--device-cgroup-rule`: `type major:minor access` allow rules (`c 1:3 rwm`), after the default rules. */
+  deviceCgroupRules?: string[];
+  /** `--memory-swappiness`: 0 to 100 (cgroup v1 memory.swappiness); absent = the parent's. */
+  memorySwappiness?: number;
+  /** `--cpu-rt-period`: real-time scheduling period in microseconds (cgroup v1 cpu.rt_period_us). */
+  cpuRealtimePeriod?: number;
+  /** `--cpu-rt-runtime`: real-time runtime per period in microseconds (cgroup v1 cpu.rt_runtime_us). */
+  cpuRealtimeRuntime?: number;
 }
 
 /** One `--ulimit name=soft[:hard]`. */

@@ -89,3 +89,16 @@ test('sysctls: defaults for a private network, namespaced user sysctls only', ()
   assert.throws(() => containerSysctls({ ...base, privateNetwork: false, sysctls: { 'net.core.somaxconn': '1' } }), invalid('sysctls'));
   assert.throws(() => containerSysctls({ ...base, privateIpc: false, sysctls: { 'kernel.msgmax': '1' } }), invalid('sysctls'));
 });
+
+test('swappiness, real-time CPU and device cgroup rules', () => {
+  assert.deepEqual(containerResources({ memorySwappiness: 0 }).memory, { swappiness: 0 });
+  assert.equal(containerResources({ memorySwappiness: -1 }).memory, undefined);
+  assert.throws(() => containerResources({ memorySwappiness: 101 }), invalid('memorySwappiness: Invalid value: 101, valid memory swappiness range is 0-100'));
+  assert.deepEqual(containerResources({ cpuRealtimePeriod: 1_000_000, cpuRealtimeRuntime: 950_000 }).cpu, { realtimePeriod: 1_000_000, realtimeRuntime: 950_000 });
+  assert.deepEqual(containerResources({ cpuRealtimeRuntime: 2000 }).cpu, { realtimeRuntime: 2000 });
+  assert.throws(() => containerResources({ cpuRealtimePeriod: 1000, cpuRealtimeRuntime: 2000 }), invalid('cpuRealtimeRuntime: cpu real-time runtime cannot be higher'));
+  assert.throws(() => containerResources({ cpuRealtimePeriod: -1 }), invalid('cpuRealtimePeriod'));
+  assert.deepEqual(containerResources({ deviceCgroupRules: ['c 10:237 r'] }).devices, [...DEFAULT_DEVICE_RULES, { allow: true, type: 'c', major: 10, minor: 237, access: 'r' }]);
+  assert.deepEqual(containerResources({ privileged: true, deviceCgroupRules: ['c 10:237 r'] }).devices, [{ allow: true, access: 'rwm' }]);
+  assert.throws(() => containerResources({ deviceCgroupRules: ['c 1:3'] }), invalid("deviceCgroupRules[0]: invalid device cgroup rule format: 'c 1:3'"));
+});

@@ -1,5 +1,6 @@
 import { errors } from '../../base/errors.js';
 import type { ContainerOptions } from './container-options.js';
+import { parseDeviceCgroupRules } from './device-cgroup-rules.js';
 import type { OciCpu, OciDeviceCgroupRule, OciMemory, OciResources } from './oci-runtime-spec.js';
 
 const MIN_MEMORY = 6 * 1024 * 1024;
@@ -27,13 +28,17 @@ export const DEFAULT_DEVICE_RULES: readonly OciDeviceCgroupRule[] = [
  *   written), else ≥ memory and only with memory; memoryReservation ≥ 6 MiB and ≤ memory;
  * - nanoCpus → period 100000 µs and quota nanoCpus × 100000 / 1e9, exclusive with cpuQuota and
  *   cpuPeriod; cpuPeriod 1000..1000000; cpuQuota ≥ 1000 when positive; cpuShares ≥ 0;
+ * - memorySwappiness 0..100 (-1: the parent's, as absent);
+ * - cpuRealtimePeriod ≥ 0; cpuRealtimeRuntime not above cpuRealtimePeriod when both are set;
  * - pidsLimit ≤ 0 → -1 (unlimited);
- * - devices: DEFAULT_DEVICE_RULES, or allow-all when privileged.
- * Throws invalid-argument (reason `invalid-resources`) naming the option.
+ * - devices: DEFAULT_DEVICE_RULES then the deviceCgroupRules, or allow-all when privileged.
+ * Throws invalid-argument (reason `invalid-resources`, `invalid-device-cgroup-rule`) naming the option.
  */
 export function containerResources(options: ContainerOptions): OciResources {
   const resources: OciResources = {
-    devices: options.privileged === true ? [{ allow: true, access: 'rwm' }] : DEFAULT_DEVICE_RULES.map((rule) => ({ ...rule })),
+    devices: options.privileged === true
+      ? [{ allow: true, access: 'rwm' }]
+      : [...DEFAULT_DEVICE_RULES.map((rule) => ({ ...rule })), ...parseDeviceCgroupRules(options.deviceCgroupRules ?? [], 'deviceCgroupRules')],
   };
   const memory = memoryResources(options);
   if (memory) resources.memory = memory;
@@ -70,11 +75,15 @@ function memoryResources(options: ContainerOptions): OciMemory | undefined {
   if (reservation > 0 && reservation < MIN_MEMORY) invalid('memoryReservation: the minimum is 6MB');
   if (memory > 0 && reservation > memory) invalid('memoryReservation: must not exceed memory');
   if (memory > 0 && swap === 0) swap = memory * 2;
+  const swappiness = options.memorySwappiness ?? -1;
+  integer(swappiness, 'memorySwappiness');
+  if (swappiness < -1 || swappiness > 100) invalid(`memorySwappiness: Invalid value: ${swappiness}, valid memory swappiness range is 0-100`);
 
   const result: OciMemory = {};
   if (memory > 0) result.limit = memory;
   if (reservation > 0) result.reservation = reservation;
   if (swap > 0) result.swap = swap;
+  if (swappiness >= 0) result.swappiness = swappiness;
   return Object.keys(result).length > 0 ? result : undefined;
 }
 
@@ -90,6 +99,11 @@ function cpuResources(options: ContainerOptions): OciCpu | undefined {
   if (nanoCpus > 0 && cpuQuota > 0) invalid('nanoCpus: cannot be set together with cpuQuota');
   if (cpuPeriod !== 0 && (cpuPeriod < 1000 || cpuPeriod > 1_000_000)) invalid('cpuPeriod: must be between 1000 and 1000000 (1ms to 1s)');
   if (cpuQuota > 0 && cpuQuota < 1000) invalid('cpuQuota: must be at least 1000 (1ms)');
+  const { cpuRealtimePeriod = 0, cpuRealtimeRuntime = 0 } = options;
+  integer(cpuRealtimePeriod, 'cpuRealtimePeriod');
+  integer(cpuRealtimeRuntime, 'cpuRealtimeRuntime');
+  if (cpuRealtimePeriod < 0) invalid(`cpuRealtimePeriod: ${cpuRealtimePeriod} is negative`);
+  if (cpuRealtimePeriod !== 0 && cpuRealtimeRuntime > cpuRealtimePeriod) invalid('cpuRealtimeRuntime: cpu real-time runtime cannot be higher than cpu real-time period');
 
   const result: OciCpu = {};
   if (cpuShares > 0) result.shares = cpuShares;
@@ -101,6 +115,8 @@ function cpuResources(options: ContainerOptions): OciCpu | undefined {
   }
   if (cpuPeriod !== 0) result.period = cpuPeriod;
   if (cpuQuota !== 0) result.quota = cpuQuota;
+  if (cpuRealtimePeriod !== 0) result.realtimePeriod = cpuRealtimePeriod;
+  if (cpuRealtimeRuntime !== 0) result.realtimeRuntime = cpuRealtimeRuntime;
   return Object.keys(result).length > 0 ? result : undefined;
 }
 

@@ -3,7 +3,7 @@ export const DEFAULT_PATH_ENV = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/b
 
 /**
  * The process environment, as Docker builds it: defaults `PATH`, `HOSTNAME`, and `TERM=xterm` when
- * there is a terminal; then the image's Env merged with the user's by key (the user wins; image keys
+ * there is a terminal, then the variables of legacy links (`DB_PORT=…`); then the image's Env merged with the user's by key (the user wins; image keys
  * the user did not set follow the user's entries); then that list over the defaults, replacing by
  * key (only the defaults are replaced: duplicates in the merged list stay, as in Docker). An entry
  * without `=` unsets that key. Keys are case-sensitive.
@@ -13,10 +13,13 @@ export function containerEnvironment(input: {
   userEnv: readonly string[] | undefined;
   hostname: string;
   tty: boolean;
+  /** The variables of the container's legacy links (`--link`), replaced by Env entries of the same key. */
+  linkEnv?: readonly string[];
 }): string[] {
   const configEnv = mergeImageEnv(input.userEnv ?? [], input.imageEnv ?? []);
   const defaults = [`PATH=${DEFAULT_PATH_ENV}`, `HOSTNAME=${input.hostname}`];
   if (input.tty) defaults.push('TERM=xterm');
+  defaults.push(...(input.linkEnv ?? []));
   return replaceOrAppend(defaults, configEnv);
 }
 

@@ -104,6 +104,10 @@ export interface OciCpu {
   period?: number;
   cpus?: string;
   mems?: string;
+  /** cgroup v1 cpu.rt_runtime_us (-1: unlimited). */
+  realtimeRuntime?: number;
+  /** cgroup v1 cpu.rt_period_us. */
+  realtimePeriod?: number;
 }
 
 export interface OciPids {

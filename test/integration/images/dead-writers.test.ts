@@ -4,32 +4,18 @@
 // snapshot work directories and scratch directories, and keeps those of live writers.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownerTag } from '../../../src/base/process-alive.js';
 import { StateRoot } from '../../../src/base/state-root.js';
 import { ImageService } from '../../../src/images/image-service.js';
-
-/** A zombie: a background job whose parent (`sleep`) never reaps it. */
-async function makeZombie(): Promise<{ pid: number; parent: ChildProcess }> {
-  const parent = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const [line] = (await once(parent.stdout, 'data')) as [Buffer];
-  const pid = Number(line.toString().trim());
-  const deadline = Date.now() + 10_000;
-  while (!readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')) {
-    assert.ok(Date.now() < deadline, 'the job became a zombie');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return { pid, parent };
-}
+import { makeZombie, type Zombie } from '../../support/zombie.js';
 
 describe('leftovers of dead writers', () => {
   let work: string;
-  let zombie: { pid: number; parent: ChildProcess };
+  let zombie: Zombie;
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-dead-writers-'));
     zombie = await makeZombie();

@@ -1,0 +1,66 @@
+/**
+ * HostConfig fields of `POST /containers/create` beyond the common ones: GroupAdd, VolumesFrom,
+ * Links, DeviceCgroupRules, MemorySwappiness, VolumeDriver, Isolation, CpuRealtimePeriod and
+ * CpuRealtimeRuntime. Checked at the boundary with dockerd's messages, prefixed with the field;
+ * what needs the container's image or other containers (group names, the containers named) is
+ * checked later by the engine.
+ */
+import { z } from 'zod';
+import { errors } from '../base/errors.js';
+import { parseLink } from '../engine/container-links.js';
+import type { CreateContainerRequest } from '../engine/create-container.js';
+import { parseVolumesFrom } from '../engine/volumes-from.js';
+import type { ContainerOptions } from '../runtime/spec/container-options.js';
+import { parseDeviceCgroupRules } from '../runtime/spec/device-cgroup-rules.js';
+
+const strings = z.array(z.string()).nullish();
+const integer = z.number().int().nullish();
+
+export const hostConfigExtraFields = {
+  GroupAdd: strings,
+  VolumesFrom: strings,
+  Links: strings,
+  DeviceCgroupRules: strings,
+  MemorySwappiness: integer,
+  VolumeDriver: z.string().nullish(),
+  Isolation: z.string().nullish(),
+  CpuRealtimePeriod: integer,
+  CpuRealtimeRuntime: integer,
+};
+
+export type HostConfigExtras = { [K in keyof typeof hostConfigExtraFields]?: z.infer<(typeof hostConfigExtraFields)[K]> };
+
+export interface HostExtrasRequest {
+  options: Pick<ContainerOptions, 'groupAdd' | 'deviceCgroupRules' | 'memorySwappiness' | 'cpuRealtimePeriod' | 'cpuRealtimeRuntime'>;
+  request: Pick<CreateContainerRequest, 'volumesFrom' | 'links' | 'volumeDriver' | 'isolation'>;
+}
+
+function invalid(reason: string, field: string, message: string): never {
+  throw errors.invalidArgument(reason, `HostConfig.${field}: ${message}`);
+}
+
+/** The options and request parts of these fields (absent, null and Docker's "unset" values left out). Throws invalid-argument naming the field. */
+export function hostConfigExtras(host: HostConfigExtras): HostExtrasRequest {
+  const out: HostExtrasRequest = { options: {}, request: {} };
+  if (host.GroupAdd) out.options.groupAdd = host.GroupAdd;
+  if (host.DeviceCgroupRules) {
+    parseDeviceCgroupRules(host.DeviceCgroupRules, 'HostConfig.DeviceCgroupRules');
+    out.options.deviceCgroupRules = host.DeviceCgroupRules;
+  }
+  const swappiness = host.MemorySwappiness ?? -1;
+  if (swappiness < -1 || swappiness > 100) invalid('invalid-resources', 'MemorySwappiness', `Invalid value: ${swappiness}, valid memory swappiness range is 0-100`);
+  if (swappiness >= 0) out.options.memorySwappiness = swappiness;
+  const period = host.CpuRealtimePeriod ?? 0;
+  const runtime = host.CpuRealtimeRuntime ?? 0;
+  if (period < 0) invalid('invalid-resources', 'CpuRealtimePeriod', `${period} is negative`);
+  if (period !== 0 && runtime > period) invalid('invalid-resources', 'CpuRealtimeRuntime', 'cpu real-time runtime cannot be higher than cpu real-time period');
+  if (period !== 0) out.options.cpuRealtimePeriod = period;
+  if (runtime !== 0) out.options.cpuRealtimeRuntime = runtime;
+  if (host.VolumesFrom) out.request.volumesFrom = host.VolumesFrom.map((spec, i) => parseVolumesFrom(spec, `HostConfig.VolumesFrom[${i}]`));
+  if (host.Links && host.Links.length > 0) out.request.links = host.Links.map((link, i) => parseLink(link, `HostConfig.Links[${i}]`));
+  const isolation = host.Isolation ?? '';
+  if (isolation !== '' && isolation !== 'default') invalid('unsupported-isolation', 'Isolation', `Invalid isolation: "${isolation}" - linux only supports 'default'`);
+  if (isolation !== '') out.request.isolation = isolation;
+  if ((host.VolumeDriver ?? '') !== '') out.request.volumeDriver = host.VolumeDriver ?? '';
+  return out;
+}
