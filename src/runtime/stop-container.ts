@@ -1,4 +1,5 @@
 /** Graceful stop of a conmon-supervised container: TERM, wait, KILL, wait (HOST-NOTES, conmon). */
+import { deadline } from '../base/deadline.js';
 import { isBerthError } from '../base/errors.js';
 import { readExitCode, waitForExit } from './exit-file.js';
 import type { RuncCli } from './runc.js';
@@ -44,11 +45,13 @@ export async function stopContainer(options: StopContainerOptions): Promise<Stop
   if (options.timeoutMs > 0) {
     await signalQuietly(runc, id, options.stopSignal ?? 'TERM');
     await resumeIfPaused(runc, id);
-    const graceful = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), ...(options.signal ? [options.signal] : [])]);
+    const graceful = deadline(options.timeoutMs, options.signal);
     try {
-      return { exitCode: await waitForExit(exitDir, id, graceful), killed: false };
+      return { exitCode: await waitForExit(exitDir, id, graceful.signal), killed: false };
     } catch (err) {
       if (!isBerthError(err, 'canceled') || options.signal?.aborted === true) throw err;
+    } finally {
+      graceful.clear();
     }
   }
   await signalQuietly(runc, id, 'KILL');
@@ -56,11 +59,13 @@ export async function stopContainer(options: StopContainerOptions): Promise<Stop
   // SIGKILL cannot be ignored, but a signal sent while the container was still starting can miss
   // its target: until the exit file appears, send it again, to every process of the container.
   for (;;) {
-    const wait = AbortSignal.any([AbortSignal.timeout(KILL_RETRY_MS), ...(options.signal ? [options.signal] : [])]);
+    const wait = deadline(KILL_RETRY_MS, options.signal);
     try {
-      return { exitCode: await waitForExit(exitDir, id, wait), killed: true };
+      return { exitCode: await waitForExit(exitDir, id, wait.signal), killed: true };
     } catch (err) {
       if (!isBerthError(err, 'canceled') || options.signal?.aborted === true) throw err;
+    } finally {
+      wait.clear();
     }
     // A container the runtime no longer knows (or knows stopped) has nothing left to kill; an exit
     // file not there KILL_RETRY_MS later will not come (its monitor is gone): waiting would never end.
