@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { systemClock, systemTimers, type Clock } from '../base/clock.js';
 import { errors, isBerthError, messageOf } from '../base/errors.js';
 import { failpoint } from '../base/failpoint.js';
-import { findExecutable } from '../base/find-executable.js';
 import { KeyedMutex } from '../base/keyed-mutex.js';
 import { ChildProcessRunner, type ProcessRunner } from '../base/process-runner.js';
 import type { ImageRecord } from '../images/image-record.js';
@@ -29,9 +28,10 @@ import { ContainerEvents } from './container-events.js';
 import { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord, type ContainerState } from './container-record.js';
 import { ContainerStore } from './container-store.js';
-import { attachRunNetwork, rewriteRunHosts, type NetworkingContext } from './container-networking.js';
-import { runLinks, withoutLink, type LinkContext } from './container-links.js';
-import { cleanupTask, createTask, openRuntimes, runtimeNameOf, runtimeOf, type TaskContext } from './container-task.js';
+import { attachRunNetwork, type NetworkingContext } from './container-networking.js';
+import { removeLink, runLinks, type LinkContext } from './container-links.js';
+import { killContainer } from './kill-container.js';
+import { cleanupTask, createTask, openRuntimes, runtimeNameOf, runtimeOf, taskContext, type TaskContext } from './container-task.js';
 import { prepareContainer, type CreateContainerRequest } from './create-container.js';
 import { ExecSessions } from './exec-sessions.js';
 import { ExitMonitor } from './exit-monitor.js';
@@ -43,8 +43,6 @@ import { VolumeService } from '../volumes/volume-service.js';
 import { releaseVolumes, removeAnonymousVolumes } from './volume-usage.js';
 import type { ContainerEngineOptions } from './container-engine-options.js';
 import { freezeContainer, lifecycleServices, type LifecycleServices } from './lifecycle-services.js';
-import { DEFAULT_USERNS_POOL } from '../runtime/userns/id-ranges.js';
-import { DEFAULT_IDMAP_PROGRAM } from '../runtime/userns/idmapped-views.js';
 import { readUsernsPool } from './userns-container.js';
 
 export type { ContainerEngineOptions } from './container-engine-options.js';
@@ -79,21 +77,7 @@ export class ContainerEngine {
     this.paths = new ContainerPaths(options.images.root.path);
     const runner = options.runner ?? new ChildProcessRunner();
     this.volumes = new VolumeService({ db: options.images.db, root: options.images.root.path, runner, clock: this.#clock });
-    this.task = {
-      paths: this.paths,
-      runtimes,
-      runner,
-      conmonPath: findExecutable(options.conmonPath ?? 'conmon'),
-      snapshotter: options.images.snapshotter,
-      host,
-      cgroupParent: options.cgroupParent ?? '/berth',
-      volumes: this.volumes,
-      initPath: options.initPath,
-      network,
-      userns: {
-        pool: options.usernsPool ?? DEFAULT_USERNS_POOL, defaultMode: options.usernsDefault ?? 'host', program: options.idmapProgram ?? DEFAULT_IDMAP_PROGRAM,
-      },
-    };
+    this.task = taskContext(options, { paths: this.paths, runtimes, runner, host, volumes: this.volumes, network });
     this.logs = new ContainerLogs({
       paths: this.paths, runner, defaults: options.logDefaults ?? DEFAULT_LOG_SETTINGS, imageConfig: (imageId) => this.imageConfig(imageId),
     });
@@ -164,25 +148,9 @@ export class ContainerEngine {
     return { store: this.store, network: this.network, imageConfig: (id) => this.imageConfig(id) };
   }
 
-  /**
-   * Removes the legacy link `alias` of the container `ref` (`rm --link ref/alias`); a running
-   * container's /etc/hosts loses its line at once. Throws not-found (`no-such-container`, dockerd's
-   * `No such container: REF/ALIAS`) when there is no such container or link.
-   */
+  /** `rm --link REF/ALIAS`; see container-links.ts. */
   async removeLink(ref: string, alias: string): Promise<void> {
-    let id: string;
-    try {
-      id = this.store.resolve(ref).id;
-    } catch (err) {
-      if (isBerthError(err, 'not-found')) throw errors.notFound('no-such-container', `No such container: ${ref}/${alias}`, { cause: err });
-      throw err;
-    }
-    await this.#mutex.run(id, async () => {
-      const record = { ...this.#require(id) };
-      record.config = withoutLink(record, alias, ref);
-      this.store.setConfig(id, record.config);
-      await rewriteRunHosts(this.networking, record, (await runLinks(this.linking, record, false)).hosts);
-    });
+    await removeLink({ store: this.store, linking: this.linking, networking: this.networking, locked: (id, work) => this.locked(id, work) }, ref, alias);
   }
 
   /** Ids of the container's exec sessions. */
@@ -298,41 +266,12 @@ export class ContainerEngine {
     this.events.emit('action', id, action, attributes);
   }
 
-  /**
-   * Sends a signal to the container's init. Throws conflict (`container-not-running`) when it is not
-   * running. SIGKILL resolves only once the exit is recorded (as dockerd: an inspect or rm right
-   * after sees the container exited); a paused container is thawed so that it can die.
-   */
+  /** Sends a signal to the container's init; see kill-container.ts (SIGKILL waits for the recorded exit). */
   async kill(ref: string, signal = 'KILL'): Promise<void> {
-    const record = this.store.resolve(ref);
-    if (!isActive(record.state)) throw errors.conflict('container-not-running', `Container ${record.id} is not running`);
-    this.restarts.noteManualStop(record.id);
-    if (record.state.status === 'restarting') {
-      await this.#mutex.run(record.id, () => Promise.resolve(this.restarts.settle(this.#require(record.id))));
-      return;
-    }
-    const fatal = isKillSignal(signal);
-    // Subscribed before the signal, so the exit cannot come and go unseen.
-    const exited = fatal ? this.events.next('exit', record.id) : undefined;
-    try {
-      const runtime = runtimeOf(this.task, record).cli;
-      try {
-        await runtime.kill(record.id, signal);
-      } catch (err) {
-        if (isBerthError(err, 'failed-precondition') || isBerthError(err, 'not-found')) {
-          throw errors.conflict('container-not-running', `Container ${record.id} is not running`, { cause: err });
-        }
-        throw err;
-      }
-      this.#note(record.id, 'kill', { signal });
-      if (exited !== undefined) {
-        if (this.store.find(record.id)?.state.status === 'paused') await runtime.resume(record.id).catch(() => undefined);
-        const now = this.store.find(record.id);
-        if (now !== undefined && isActive(now.state)) await exited.promise;
-      }
-    } finally {
-      exited?.cancel();
-    }
+    await killContainer({
+      store: this.store, events: this.events, restarts: this.restarts,
+      runtime: (record) => runtimeOf(this.task, record).cli, locked: (id, work) => this.locked(id, work),
+    }, ref, signal);
   }
 
   /** Stops (if running) and starts again. */
@@ -457,10 +396,4 @@ export class ContainerEngine {
   #setState(id: string, state: ContainerState): void {
     this.store.setState(id, state);
   }
-}
-
-/** Whether `signal` (a name with or without SIG, or a number) is SIGKILL. */
-function isKillSignal(signal: string): boolean {
-  const name = signal.toUpperCase().replace(/^SIG/, '');
-  return name === 'KILL' || name === '9';
 }

@@ -12,6 +12,7 @@ import { parsePortKey } from '../network/port-spec.js';
 import type { ImageConfig } from '../oci/schemas.js';
 import { isActive, type ContainerConfig, type ContainerLink, type ContainerRecord } from './container-record.js';
 import type { ContainerStore } from './container-store.js';
+import { rewriteRunHosts, type NetworkingContext } from './container-networking.js';
 import { linkEnvironment, linkHostsLine, type LinkedPort } from './link-environment.js';
 
 export interface LinkRequest {
@@ -164,4 +165,35 @@ export function withoutLink(record: ContainerRecord, alias: string, ref = record
   const rest = links.filter((l) => l.alias !== wanted);
   const { links: _dropped, ...config } = record.config;
   return rest.length === 0 ? config : { ...config, links: rest };
+}
+
+/** What removing a link needs of the engine. */
+export interface LinkRemovalContext {
+  store: ContainerStore;
+  linking: LinkContext;
+  networking: NetworkingContext;
+  /** Runs `work` under the container's lock. */
+  locked: <T>(id: string, work: () => Promise<T>) => Promise<T>;
+}
+
+/**
+ * Removes the legacy link `alias` of the container `ref` (`rm --link ref/alias`); a running
+ * container's /etc/hosts loses its line at once. Throws not-found (`no-such-container`, dockerd's
+ * `No such container: REF/ALIAS`) when there is no such container or link.
+ */
+export async function removeLink(ctx: LinkRemovalContext, ref: string, alias: string): Promise<void> {
+  let id: string;
+  try {
+    id = ctx.store.resolve(ref).id;
+  } catch (err) {
+    if (isBerthError(err, 'not-found')) throw errors.notFound('no-such-container', `No such container: ${ref}/${alias}`, { cause: err });
+    throw err;
+  }
+  await ctx.locked(id, async () => {
+    const current = ctx.store.find(id);
+    if (current === undefined) throw errors.notFound('no-such-container', `No such container: ${ref}/${alias}`);
+    const record = { ...current, config: withoutLink(current, alias, ref) };
+    ctx.store.setConfig(id, record.config);
+    await rewriteRunHosts(ctx.networking, record, (await runLinks(ctx.linking, record, false)).hosts);
+  });
 }

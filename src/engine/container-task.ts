@@ -17,6 +17,7 @@ import { launchContainer, type LaunchedContainer } from '../runtime/conmon-launc
 import { DEFAULT_RUNTIME, OciRuntimes, type OciRuntime } from '../runtime/oci-runtimes.js';
 import type { CgroupLayout } from '../runtime/cgroup-layout.js';
 import type { ContainerEngineOptions } from './container-engine-options.js';
+import { findExecutable } from '../base/find-executable.js';
 import { DEFAULT_SECCOMP_PROFILE } from '../runtime/seccomp/default-profile.js';
 import { buildSpec } from '../runtime/spec/build-spec.js';
 import type { RuntimeSpec } from '../runtime/spec/oci-runtime-spec.js';
@@ -28,8 +29,8 @@ import type { HostFacts } from './host-facts.js';
 import type { VolumeService } from '../volumes/volume-service.js';
 import type { BindMountSpec } from '../runtime/spec/user-mounts.js';
 import { prepareTaskMounts, resolveInitPath } from './task-mounts.js';
-import type { UsernsConfig } from '../runtime/userns/id-ranges.js';
-import { unmountViewsBelow } from '../runtime/userns/idmapped-views.js';
+import { DEFAULT_USERNS_POOL, type UsernsConfig } from '../runtime/userns/id-ranges.js';
+import { DEFAULT_IDMAP_PROGRAM, unmountViewsBelow } from '../runtime/userns/idmapped-views.js';
 import { mountUsernsRootfs, usernsRuntimeSpec, type UsernsSettings } from './userns-container.js';
 
 export interface TaskContext {
@@ -49,6 +50,23 @@ export interface TaskContext {
   network?: NetworkService;
   /** `--userns`: the id pool, the default mode, the id-mapping program. */
   userns: UsernsSettings;
+}
+
+/** The task context of an engine: its collaborators, with the options' settings and defaults. */
+export function taskContext(
+  options: Pick<ContainerEngineOptions, 'images' | 'conmonPath' | 'cgroupParent' | 'initPath' | 'usernsPool' | 'usernsDefault' | 'idmapProgram'>,
+  parts: Pick<TaskContext, 'paths' | 'runtimes' | 'runner' | 'host' | 'volumes' | 'network'>,
+): TaskContext {
+  return {
+    ...parts,
+    conmonPath: findExecutable(options.conmonPath ?? 'conmon'),
+    snapshotter: options.images.snapshotter,
+    cgroupParent: options.cgroupParent ?? '/berth',
+    initPath: options.initPath,
+    userns: {
+      pool: options.usernsPool ?? DEFAULT_USERNS_POOL, defaultMode: options.usernsDefault ?? 'host', program: options.idmapProgram ?? DEFAULT_IDMAP_PROGRAM,
+    },
+  };
 }
 
 /**

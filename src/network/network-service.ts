@@ -127,7 +127,7 @@ export class NetworkService {
    * default IPv6 pools), resource-exhausted when no IPv4 subnet is free.
    */
   async create(request: CreateNetworkRequest): Promise<NetworkRecord> {
-    // Docker's rule: any name that is not blank. The host side never uses it (bridge `bn-<id12>`).
+    // Docker's rule: every name that is not blank. The host side never uses it (bridge `bn-<id12>`).
     if (request.name.trim() === '') throw errors.invalidArgument('invalid-network-name', `invalid name: ${request.name}`);
     if (this.store.findByName(request.name) !== undefined) throw errors.conflict('network-name-taken', `network with name ${request.name} already exists`);
     bridgeOptions(request.options ?? {});

@@ -21,7 +21,7 @@ import type { RotationSettings } from './log-options.js';
 import { needsRotation } from './rotation-plan.js';
 import { RotatingLogFile } from './rotating-log-file.js';
 import { readCheckpoint, writeCheckpoint } from './ship-checkpoint.js';
-import { readSpool, statSpool } from './spool-file.js';
+import { inodeAndSize, readSpool } from './spool-file.js';
 
 export type ShippedFormat = 'json-file' | 'local';
 
@@ -100,7 +100,7 @@ export class LogShipment {
   startAfresh(): Promise<void> {
     return this.#serial(async () => {
       await this.#finish();
-      if (this.offset === 0 && (await statSpool(this.options.spoolPath))?.size === 0) return;
+      if (this.offset === 0 && (await inodeAndSize(this.options.spoolPath))?.size === 0) return;
       await truncate(this.options.spoolPath, 0);
       this.offset = 0;
       this.#punched = 0;
@@ -179,7 +179,7 @@ export class LogShipment {
 
   async #copy(): Promise<void> {
     if (this.#closed) return;
-    const spool = await statSpool(this.options.spoolPath);
+    const spool = await inodeAndSize(this.options.spoolPath);
     if (spool === undefined) return;
     // A spool replaced or started afresh behind the checkpoint's back: copy it from its start.
     if (spool.ino !== this.spoolIno || spool.size < this.offset) {

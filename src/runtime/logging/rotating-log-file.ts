@@ -6,7 +6,7 @@
  * happened after the last checkpoint.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -14,6 +14,7 @@ import { syncDirectory, tempPathFor } from '../../base/atomic-file.js';
 import { errnoCode } from '../../base/errors.js';
 import type { RotationSettings } from './log-options.js';
 import { rotationPlan, type RotationStep } from './rotation-plan.js';
+import { inodeAndSize } from './spool-file.js';
 
 /** Which file the set's current file was at a checkpoint, and how long. */
 export interface FileIdentity {
@@ -22,16 +23,6 @@ export interface FileIdentity {
 }
 
 const FILE_MODE = 0o640;
-
-async function statOrUndefined(path: string): Promise<{ ino: number; size: number } | undefined> {
-  try {
-    const info = await stat(path);
-    return { ino: info.ino, size: info.size };
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return undefined;
-    throw err;
-  }
-}
 
 /** Compresses `from` to `to` (temp file, fsync, rename), then removes `from`. */
 async function compressFile(from: string, to: string): Promise<void> {
@@ -72,7 +63,7 @@ export class RotatingLogFile {
     const names = await readdir(dir);
     for (const name of names) if (name.startsWith(`.tmp-${basename(path)}`)) await rm(join(dir, name), { force: true });
     if (settings.compress && names.includes(`${basename(path)}.1`)) await compressFile(`${path}.1`, `${path}.1.gz`);
-    const current = await statOrUndefined(path);
+    const current = await inodeAndSize(path);
     if (current === undefined || at === undefined || current.ino !== at.ino) return RotatingLogFile.#fresh(path, settings);
     const handle = await open(path, 'r+');
     const size = Math.min(current.size, at.size);

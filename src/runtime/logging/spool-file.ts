@@ -6,8 +6,8 @@ import { open, stat } from 'node:fs/promises';
 import { errnoCode } from '../../base/errors.js';
 import { readCheckpoint } from './ship-checkpoint.js';
 
-/** The spool's inode and size, or undefined when there is none. */
-export async function statSpool(path: string): Promise<{ ino: number; size: number } | undefined> {
+/** A file's inode and size (the spool's, a log file's), or undefined when there is none. */
+export async function inodeAndSize(path: string): Promise<{ ino: number; size: number } | undefined> {
   try {
     const info = await stat(path);
     return { ino: info.ino, size: info.size };
@@ -31,7 +31,7 @@ export async function readSpool(path: string, offset: number, length: number): P
 
 /** Whether the spool has output its checkpoint does not cover, or unfinished lines are held back. */
 export async function copyIsBehind(spoolPath: string, checkpointPath: string): Promise<boolean> {
-  const spool = await statSpool(spoolPath);
+  const spool = await inodeAndSize(spoolPath);
   const checkpoint = await readCheckpoint(checkpointPath);
   if (checkpoint !== undefined && (checkpoint.pending.stdout !== undefined || checkpoint.pending.stderr !== undefined)) return true;
   if (spool === undefined || spool.size === 0) return false;

@@ -1,0 +1,64 @@
+// A state root with busybox and the berthd that serves it, for tests that kill the daemon and
+// check what the next one does: `start` (optionally with a BERTH_FAILPOINT), `crash` (kill -9),
+// and `close`, which stops the daemon and removes everything even after a failure.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
+import { berthAt, berthOk, type CliResult } from './berth-cli.js';
+import { BerthdProcess } from './berthd-process.js';
+
+export class CrashLab {
+  /** The running daemon, if any. */
+  daemon: BerthdProcess | undefined;
+  readonly cgroup = testCgroupName();
+
+  private constructor(readonly work: string) {}
+
+  /** A temp work directory with a state root holding busybox (no daemon yet). */
+  static async create(prefix: string): Promise<CrashLab> {
+    await sweepLeftovers();
+    const lab = new CrashLab(await mkdtemp(join(tmpdir(), prefix)));
+    await berthOk(lab.root, ['image', 'bootstrap', 'busybox']);
+    return lab;
+  }
+
+  get root(): string {
+    return join(this.work, 'root');
+  }
+
+  get socket(): string {
+    return join(this.work, 'berth.sock');
+  }
+
+  /** Starts berthd on the root; with `failpoint`, it kills itself there (BERTH_FAILPOINT). */
+  async start(failpoint?: string): Promise<BerthdProcess> {
+    if (failpoint !== undefined) process.env.BERTH_FAILPOINT = failpoint;
+    try {
+      this.daemon = await BerthdProcess.start(this.root, this.socket, ['--cgroup-parent', `/${this.cgroup}`]);
+      return this.daemon;
+    } finally {
+      delete process.env.BERTH_FAILPOINT;
+    }
+  }
+
+  /** kill -9 of the daemon; resolves once it is gone. */
+  async crash(): Promise<void> {
+    await this.daemon?.kill();
+    this.daemon = undefined;
+  }
+
+  /** The berth CLI against the daemon. */
+  cli(args: string[]): Promise<CliResult> {
+    return berthAt(this.socket, args);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.daemon?.stop();
+      await sweepLeftovers();
+    } finally {
+      await rm(this.work, { recursive: true, force: true });
+    }
+  }
+}
