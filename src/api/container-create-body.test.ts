@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { containerCreateBodySchema, createRequestFromBody } from './container-create-body.js';
+import { containerCreate, containerCreateBodySchema, createRequestFromBody } from './container-create-body.js';
+import type { HostResources } from './resource-ranges.js';
 
 test('a docker CLI body: zero values are defaults, modes and limits map to the engine request', () => {
   const body = containerCreateBodySchema.parse({
@@ -126,4 +127,21 @@ test('networking: IPv6 and link-local addresses, links and driver options reach 
     lan: { aliases: [], ipamConfig: true, ipv6Address: 'fd00:1::9', linkLocalIPs: ['169.254.1.1'], links: ['db:database'], driverOpts: {} },
     other: { aliases: ['x'] },
   });
+});
+
+test('containerCreate: dockerd\'s decoding and resource checks, berth\'s limits, exact integers, warnings', () => {
+  const host: HostResources = { cpus: 2, cpusetCpus: '0-1', cpusetMems: '0', swapLimit: true, memorySwappiness: false, blkioWeight: false, blkioWeightDevice: false };
+  const create = (hostConfig: Record<string, unknown>, extra: Record<string, unknown> = {}, name?: string) =>
+    containerCreate({ Image: 'busybox', ...extra, HostConfig: { NetworkMode: 'none', ...hostConfig } }, name, host);
+  const largest = create({ Memory: 9223372036854775807n, KernelMemory: 7 * 1024 * 1024, MemorySwappiness: 10, Ulimits: [{ Name: 'core', Soft: 9223372036854775807n, Hard: 9223372036854775807n }] });
+  assert.equal(largest.request.options.memory, Number.MAX_SAFE_INTEGER);
+  assert.deepEqual(largest.request.options.ulimits, [{ name: 'core', soft: Number.MAX_SAFE_INTEGER, hard: Number.MAX_SAFE_INTEGER }]);
+  assert.equal(largest.request.options.memorySwappiness, undefined);
+  assert.equal(largest.warnings.length, 2);
+  assert.throws(() => create({ Memory: 9223372036854775808n }), { message: 'json: cannot unmarshal number 9223372036854775808 into Go struct field HostConfig.HostConfig.Memory of type int64' });
+  assert.throws(() => create({ NanoCpus: 1e15 }), { message: 'Range of CPUs is from 0.01 to 2.00, as there are only 2 CPUs available' });
+  assert.throws(() => create({}, { Labels: { x: 'v'.repeat(65537) } }), { message: 'label "x" value is 65537 bytes, the limit is 65536' });
+  assert.throws(() => create({ Binds: [`${'v'.repeat(256)}:/data`] }), { reason: 'input-too-large' });
+  assert.throws(() => create({}, {}, 'n'.repeat(256)), { reason: 'input-too-large' });
+  assert.deepEqual(create({ NanoCpus: 2e9 }, { Labels: { x: 'v'.repeat(60 * 1024) } }).warnings, []);
 });

@@ -12,10 +12,17 @@ import { hostConfigNetworkFields, networkFromBody, networkingConfigSchema } from
 import { checkRestartPolicy } from '../engine/restart/restart-policy.js';
 import type { UsernsMode } from '../runtime/userns/id-ranges.js';
 import { hostConfigExtraFields, hostConfigExtras } from './container-host-fields.js';
+import { checkGoIntegers, engineNumber, exactIntegerSchema, integerSchema } from './go-integers.js';
+import { CONTAINER_CREATE_INTEGERS } from './container-body-integers.js';
+import { checkCreateLimits, checkVolumeNames } from './container-create-limits.js';
+import { checkResources, type HostResources } from './resource-ranges.js';
+import { parseSchema } from '../oci/parse-json.js';
 
 const strings = z.array(z.string()).nullish();
 const stringMap = z.record(z.string(), z.string()).nullish();
-const num = z.number().nullish();
+/** A resource field, exact (a bigint beyond ±(2^53−1)) for the range checks. */
+const num = exactIntegerSchema.nullish();
+const int = integerSchema.nullish();
 
 const hostConfigSchema = z.object({
   Binds: strings,
@@ -31,7 +38,13 @@ const hostConfigSchema = z.object({
   CpusetCpus: z.string().nullish(),
   CpusetMems: z.string().nullish(),
   PidsLimit: num,
-  Ulimits: z.array(z.object({ Name: z.string(), Soft: z.number(), Hard: z.number() })).nullish(),
+  KernelMemory: num,
+  CpuPercent: num,
+  BlkioWeight: num,
+  BlkioWeightDevice: z.array(z.object({ Path: z.string().nullish(), Weight: num })).nullish(),
+  IOMaximumIOps: num,
+  IOMaximumBandwidth: num,
+  Ulimits: z.array(z.object({ Name: z.string(), Soft: exactIntegerSchema, Hard: exactIntegerSchema })).nullish(),
   CapAdd: strings,
   CapDrop: strings,
   Privileged: z.boolean().nullish(),
@@ -50,20 +63,20 @@ const hostConfigSchema = z.object({
   AutoRemove: z.boolean().nullish(),
   Runtime: z.string().nullish(),
   LogConfig: z.object({ Type: z.string().nullish(), Config: stringMap }).nullish(),
-  ConsoleSize: z.tuple([z.number().int(), z.number().int()]).nullish(),
+  ConsoleSize: z.tuple([integerSchema, integerSchema]).nullish(),
   ...hostConfigNetworkFields,
   ...hostConfigExtraFields,
-  RestartPolicy: z.object({ Name: z.string().nullish(), MaximumRetryCount: z.number().int().nullish() }).nullish(),
+  RestartPolicy: z.object({ Name: z.string().nullish(), MaximumRetryCount: int }).nullish(),
 }).nullish();
 
 /** Config.Healthcheck: durations in nanoseconds, 0 = inherit from the image. */
 const healthcheckSchema = z.object({
   Test: strings,
-  Interval: z.number().int().nullish(),
-  Timeout: z.number().int().nullish(),
-  StartPeriod: z.number().int().nullish(),
-  StartInterval: z.number().int().nullish(),
-  Retries: z.number().int().nullish(),
+  Interval: int,
+  Timeout: int,
+  StartPeriod: int,
+  StartInterval: int,
+  Retries: int,
 }).nullish();
 
 export const containerCreateBodySchema = z.object({
@@ -83,7 +96,7 @@ export const containerCreateBodySchema = z.object({
   WorkingDir: z.string().nullish(),
   Labels: stringMap,
   StopSignal: z.string().nullish(),
-  StopTimeout: z.number().int().nullish(),
+  StopTimeout: int,
   NetworkDisabled: z.boolean().nullish(),
   MacAddress: z.string().nullish(),
   ExposedPorts: z.record(z.string(), z.unknown()).nullish(),
@@ -94,7 +107,9 @@ export const containerCreateBodySchema = z.object({
 });
 export type ContainerCreateBody = z.infer<typeof containerCreateBodySchema>;
 
-const nonZero = (value: number | null | undefined): number | undefined => (value === null || value === undefined || value === 0 ? undefined : value);
+/** A limit as the engine takes it; zero, null and absent mean "none". */
+const nonZero = (value: number | bigint | null | undefined): number | undefined =>
+  (value === null || value === undefined || value === 0 || value === 0n ? undefined : engineNumber(value));
 const text = (value: string | null | undefined): string | undefined => (value === null || value === undefined || value === '' ? undefined : value);
 const list = (value: string | string[] | null | undefined): string[] | undefined =>
   value === null || value === undefined ? undefined : typeof value === 'string' ? [value] : value;
@@ -144,7 +159,7 @@ export function createRequestFromBody(body: ContainerCreateBody, name: string | 
     cpusetCpus: text(host.CpusetCpus),
     cpusetMems: text(host.CpusetMems),
     pidsLimit: nonZero(host.PidsLimit),
-    ulimits: host.Ulimits?.map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
+    ulimits: host.Ulimits?.map((u) => ({ name: u.Name, soft: engineNumber(u.Soft), hard: engineNumber(u.Hard) })),
     shmSize: nonZero(host.ShmSize),
     tmpfs: host.Tmpfs ?? undefined,
     sysctls: host.Sysctls ?? undefined,
@@ -184,4 +199,25 @@ export function createRequestFromBody(body: ContainerCreateBody, name: string | 
   // Checked by the engine against the daemon's default, as dockerd merges and checks it.
   if (host.LogConfig) request.log = { type: host.LogConfig.Type ?? '', config: host.LogConfig.Config ?? {} };
   return request;
+}
+
+export interface ContainerCreate {
+  request: CreateContainerRequest;
+  /** dockerd's warnings for what is discarded (a swappiness the host cannot set, a kernel memory limit, …). */
+  warnings: string[];
+}
+
+/**
+ * The whole boundary of `POST /containers/create`: integers as dockerd decodes them, the schema,
+ * berth's size limits, dockerd's resource checks against the host, then the engine's request.
+ * Throws invalid-argument naming the field (or with dockerd's message).
+ */
+export function containerCreate(raw: unknown, name: string | undefined, host: HostResources): ContainerCreate {
+  checkGoIntegers(raw, CONTAINER_CREATE_INTEGERS);
+  const body = parseSchema(containerCreateBodySchema, raw, 'container config');
+  checkCreateLimits(body, name);
+  const resources = checkResources(body.HostConfig ?? {}, host, false);
+  const request = createRequestFromBody({ ...body, HostConfig: { ...body.HostConfig, ...resources.adjusted } }, name);
+  checkVolumeNames(request.mounts);
+  return { request, warnings: resources.warnings };
 }

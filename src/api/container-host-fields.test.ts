@@ -28,8 +28,7 @@ test('the fields reach the engine request as given; unset values stay unset', ()
 
 test("bad values get dockerd's messages, prefixed with the field", () => {
   const refuses = (host: Record<string, unknown>, message: string) => { assert.throws(() => create(host), { kind: 'invalid-argument', message }); };
-  refuses({ MemorySwappiness: 101 }, 'HostConfig.MemorySwappiness: Invalid value: 101, valid memory swappiness range is 0-100');
-  refuses({ MemorySwappiness: -2 }, 'HostConfig.MemorySwappiness: Invalid value: -2, valid memory swappiness range is 0-100');
+  // MemorySwappiness's range: resource-ranges.test.ts, with the other resources.
   refuses({ Isolation: 'hyperv' }, `HostConfig.Isolation: Invalid isolation: "hyperv" - linux only supports 'default'`);
   refuses({ DeviceCgroupRules: ['c 1:3 rwm', 'c 1:3'] }, "HostConfig.DeviceCgroupRules[1]: invalid device cgroup rule format: 'c 1:3'");
   refuses({ CpuRealtimePeriod: 1000, CpuRealtimeRuntime: 2000 }, 'HostConfig.CpuRealtimeRuntime: cpu real-time runtime cannot be higher than cpu real-time period');

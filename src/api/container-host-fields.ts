@@ -1,7 +1,8 @@
 /**
  * HostConfig fields of `POST /containers/create` beyond the common ones: GroupAdd, VolumesFrom,
  * Links, DeviceCgroupRules, MemorySwappiness, VolumeDriver, Isolation, CpuRealtimePeriod and
- * CpuRealtimeRuntime. Checked at the boundary with dockerd's messages, prefixed with the field;
+ * CpuRealtimeRuntime. Checked at the boundary with dockerd's messages, prefixed with the field
+ * (MemorySwappiness's range by resource-ranges.ts, with the other resources);
  * what needs the container's image or other containers (group names, the containers named) is
  * checked later by the engine.
  */
@@ -12,16 +13,18 @@ import type { CreateContainerRequest } from '../engine/create-container.js';
 import { parseVolumesFrom } from '../engine/volumes-from.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import { parseDeviceCgroupRules } from '../runtime/spec/device-cgroup-rules.js';
+import { engineNumber, exactIntegerSchema, integerSchema } from './go-integers.js';
 
 const strings = z.array(z.string()).nullish();
-const integer = z.number().int().nullish();
+const integer = integerSchema.nullish();
 
 export const hostConfigExtraFields = {
   GroupAdd: strings,
   VolumesFrom: strings,
   Links: strings,
   DeviceCgroupRules: strings,
-  MemorySwappiness: integer,
+  /** Exact for resource-ranges.ts, which checks it (0..100, -1 unset) before these fields are read. */
+  MemorySwappiness: exactIntegerSchema.nullish(),
   VolumeDriver: z.string().nullish(),
   Isolation: z.string().nullish(),
   CpuRealtimePeriod: integer,
@@ -47,8 +50,7 @@ export function hostConfigExtras(host: HostConfigExtras): HostExtrasRequest {
     parseDeviceCgroupRules(host.DeviceCgroupRules, 'HostConfig.DeviceCgroupRules');
     out.options.deviceCgroupRules = host.DeviceCgroupRules;
   }
-  const swappiness = host.MemorySwappiness ?? -1;
-  if (swappiness < -1 || swappiness > 100) invalid('invalid-resources', 'MemorySwappiness', `Invalid value: ${swappiness}, valid memory swappiness range is 0-100`);
+  const swappiness = engineNumber(host.MemorySwappiness ?? -1);
   if (swappiness >= 0) out.options.memorySwappiness = swappiness;
   const period = host.CpuRealtimePeriod ?? 0;
   const runtime = host.CpuRealtimeRuntime ?? 0;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { errors } from '../base/errors.js';
 import { parseBindSpec } from '../volumes/bind-spec.js';
 import { checkTarget, checkVolumeName, isPropagation, type MountRequest } from '../volumes/mount-request.js';
+import { integerSchema } from './go-integers.js';
 
 const stringMap = z.record(z.string(), z.string()).nullish();
 
@@ -27,7 +28,7 @@ export const mountBodySchema = z.object({
     DriverConfig: z.object({ Name: z.string().nullish(), Options: stringMap }).nullish(),
     Subpath: z.string().nullish(),
   }).nullish(),
-  TmpfsOptions: z.object({ SizeBytes: z.number().int().nullish(), Mode: z.number().int().nullish() }).nullish(),
+  TmpfsOptions: z.object({ SizeBytes: integerSchema.nullish(), Mode: integerSchema.nullish() }).nullish(),
 });
 export type MountBody = z.infer<typeof mountBodySchema>;
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { BerthError, isBerthError, type ErrorKind } from '../base/errors.js';
+import { type BerthError, isBerthError, type ErrorKind } from '../base/errors.js';
+import { INPUT_LIMITS } from './input-limits.js';
 
 /** HTTP status per error kind, as the Docker Engine API answers. */
 const STATUS: Record<ErrorKind, number> = {
@@ -34,6 +35,10 @@ export function sendError(err: unknown, _request: FastifyRequest, reply: Fastify
     return;
   }
   const fastifyError = err as Partial<FastifyError>;
+  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    void reply.status(413).send({ message: `request body is larger than ${INPUT_LIMITS.jsonBodyBytes} bytes, the limit for a JSON body` });
+    return;
+  }
   const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
   void reply.status(status).send({ message: fastifyError.message ?? String(err) });
 }

@@ -22,3 +22,11 @@ test('malformed patterns are refused with Go\'s message', () => {
     assert.throws(() => pathPattern(pattern), (err: unknown) => isBerthError(err, 'invalid-argument') && err.message === 'syntax error in pattern', pattern);
   }
 });
+
+test('patterns full of stars answer at once (fuzz finding: a reference filter hung the daemon)', () => {
+  // From the fuzzer: `ler.` and 24 stars; as a RegExp, `^ler\.[^/]*[^/]*…$` backtracked exponentially.
+  const pattern = `ler.${'*'.repeat(12)}\0${'*'.repeat(12)}host-gate`;
+  assert.equal(pathPattern(pattern)(`ler.${'x'.repeat(3000)}`), false);
+  assert.equal(pathPattern('*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b')('a'.repeat(3000)), false);
+  assert.equal(pathPattern('*a*b')('xaxxb'), true);
+});

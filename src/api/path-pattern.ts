@@ -1,9 +1,11 @@
 /**
  * Go's `path.Match` patterns, which dockerd's `reference` filter uses: `*` is any run of
  * characters but `/`, `?` one character but `/`, `[…]` a class (`[^…]` negated, `a-z` ranges),
- * `\` escapes the next character. Pure.
+ * `\` escapes the next character. Matched by the glob automaton (linear time; a pattern from a
+ * request can make a RegExp backtrack for hours). Pure.
  */
 import { errors } from '../base/errors.js';
+import { globMatches, literalStep, notSlash, type GlobStep } from '../base/glob-automaton.js';
 
 const badPattern = (): Error => errors.invalidArgument('invalid-filter', 'syntax error in pattern');
 
@@ -11,7 +13,7 @@ function escapeChar(c: string): string {
   return /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c;
 }
 
-/** `[…]` starting at `start` (the `[`) → [regex text, index after `]`]. */
+/** `[…]` starting at `start` (the `[`) → [RegExp text of the class, index after `]`]. */
 function classAt(pattern: string, start: number): [string, number] {
   let i = start + 1;
   const negated = pattern[i] === '^';
@@ -46,29 +48,29 @@ function classAt(pattern: string, start: number): [string, number] {
 
 /** A test of names against `pattern`. Throws invalid-argument (dockerd's "syntax error in pattern"). */
 export function pathPattern(pattern: string): (name: string) => boolean {
-  let source = '';
+  const steps: GlobStep[] = [];
   for (let i = 0; i < pattern.length;) {
     const c = pattern[i] ?? '';
     if (c === '*') {
-      source += '[^/]*';
+      steps.push({ kind: 'run', accepts: notSlash });
       i++;
     } else if (c === '?') {
-      source += '[^/]';
+      steps.push({ kind: 'one', accepts: notSlash });
       i++;
     } else if (c === '[') {
       const [text, next] = classAt(pattern, i);
-      source += text;
+      const re = new RegExp(`^${text}$`, 's');
+      steps.push({ kind: 'one', accepts: (char) => re.test(char) });
       i = next;
     } else if (c === '\\') {
       const next = pattern[i + 1];
       if (next === undefined) throw badPattern();
-      source += escapeChar(next);
+      steps.push(literalStep(next));
       i += 2;
     } else {
-      source += escapeChar(c);
+      steps.push(literalStep(c));
       i++;
     }
   }
-  const re = new RegExp(`^${source}$`, 's');
-  return (name) => re.test(name);
+  return (name) => globMatches(steps, name);
 }

@@ -33,3 +33,9 @@ test('versioned paths map to unversioned ones', () => {
   assert.equal(stripVersion('/_ping'), '/_ping');
   assert.equal(stripVersion('/v1.43/_ping'), '/_ping');
 });
+
+test('globMatch answers at once for patterns full of stars (as the fuzzer found for pathPattern)', () => {
+  assert.equal(globMatch(`${'*a'.repeat(25)}b`, 'a'.repeat(3000)), false);
+  assert.equal(globMatch('busy?ox*', 'busybox:1'), true);
+  assert.equal(globMatch('a.b*', 'axb'), false);
+});

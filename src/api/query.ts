@@ -1,4 +1,5 @@
 import { errors } from '../base/errors.js';
+import { globMatches, literalStep, notSlash, type GlobStep } from '../base/glob-automaton.js';
 
 /** Query-string helpers: Docker sends booleans as 1/0/true/false and filters as JSON. */
 export type Query = Record<string, string | string[] | undefined>;
@@ -38,10 +39,13 @@ export function queryFilters(query: Query): Map<string, string[]> {
   return filters;
 }
 
-/** Docker's reference filter: a glob over the familiar name, `*` not crossing `/`. */
+/** Docker's reference filter: a glob over the familiar name, `*` (any run) and `?` (one character) not crossing `/`. */
 export function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
-  return re.test(value);
+  const steps = pattern.split('').map((c): GlobStep => {
+    if (c === '*') return { kind: 'run', accepts: notSlash };
+    return c === '?' ? { kind: 'one', accepts: notSlash } : literalStep(c);
+  });
+  return globMatches(steps, value);
 }
 
 /**

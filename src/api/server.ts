@@ -7,6 +7,8 @@ import type { ImageService } from '../images/image-service.js';
 import { errors } from '../base/errors.js';
 import { stripVersion } from './api-version.js';
 import { sendError } from './errors.js';
+import { parseExactJson } from './exact-json.js';
+import { INPUT_LIMITS } from './input-limits.js';
 import { UpgradeRouter } from './hijack/upgrade-router.js';
 import type { Builder } from '../build/builder.js';
 import { attachRoutes } from './routes/attach.js';
@@ -56,15 +58,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
     bodyLimit: 1024 * 1024 * 16,
   });
   // Clients send empty bodies with a JSON content type; tar bodies are streamed, never buffered.
+  // JSON bodies are read whole up to berth's limit (413 beyond), integers beyond ±(2^53−1) exactly.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: INPUT_LIMITS.jsonBodyBytes }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
       done(null, undefined);
       return;
     }
     try {
-      done(null, JSON.parse(text));
+      done(null, parseExactJson(text));
     } catch {
       done(errors.invalidArgument('invalid-json-body', 'request body is not valid JSON'), undefined);
     }

@@ -4,11 +4,15 @@
  * Entries live in SQLite (`build_cache`), so they survive berthd restarts. The image row keeps
  * the step's blobs and layers alive for garbage collection; removing the image (e.g. `image prune
  * --all`) removes its entries by foreign key, and `prune` removes every entry together with the
- * dangling images only the cache kept.
+ * dangling images only the cache kept. A new entry belongs to the build that made it (its owner
+ * tag) until that build succeeds: a failed build removes its entries, and those of a build killed
+ * with its process are removed by the next builder (`removeAbandoned`), so the intermediate images
+ * of a build that did not finish never stay behind.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../base/clock.js';
 import type { Digest } from '../base/digest.js';
+import { isOwnerAlive } from '../base/process-alive.js';
 import type { Database } from '../store/database.js';
 
 export interface CacheKeyParts {
@@ -49,12 +53,34 @@ export class BuildCache {
     });
   }
 
-  /** Records (or moves) an entry. The image must be recorded. */
-  store(key: string, imageId: Digest): void {
+  /**
+   * Records (or moves) an entry. The image must be recorded. `owner`: the owner tag of the build
+   * a new entry belongs to until `settle` (an entry that exists keeps its owner).
+   */
+  store(key: string, imageId: Digest, owner?: string): void {
     const now = this.clock.now().toISOString();
     this.db.sqlite
-      .prepare('INSERT INTO build_cache (key, image_id, created_at, last_used_at) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET image_id = excluded.image_id, last_used_at = excluded.last_used_at')
-      .run(key, imageId, now, now);
+      .prepare('INSERT INTO build_cache (key, image_id, created_at, last_used_at, owner) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET image_id = excluded.image_id, last_used_at = excluded.last_used_at')
+      .run(key, imageId, now, now, owner ?? null);
+  }
+
+  /** The build that added these entries succeeded: they are the node's cache now (one transaction). */
+  settle(keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    this.db.transaction(() => {
+      const update = this.db.sqlite.prepare('UPDATE build_cache SET owner = NULL WHERE key = ?');
+      for (const key of keys) update.run(key);
+    });
+  }
+
+  /**
+   * Removes (as `remove`) the entries of builds whose process is gone before they succeeded, with
+   * the images only they kept. Returns how many entries went.
+   */
+  removeAbandoned(): number {
+    const rows = this.db.sqlite.prepare('SELECT key, owner FROM build_cache WHERE owner IS NOT NULL').all() as { key: string; owner: string }[];
+    const abandoned = rows.filter((row) => !isOwnerAlive(row.owner)).map((row) => row.key);
+    return abandoned.length === 0 ? 0 : this.remove(abandoned);
   }
 
   count(): number {

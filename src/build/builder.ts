@@ -3,7 +3,9 @@
  * the stages the target needs, builds each stage once its dependencies are built (independent
  * stages at the same time), tags the result, and reports Docker's classic progress lines. A
  * failed build leaves the store as it was: the images and cache entries it added are removed,
- * and every container and temporary layer of its steps is gone.
+ * and every container and temporary layer of its steps is gone. So does a build killed with its
+ * process, once the next builder opens (unlike Docker's classic builder, whose failed and killed
+ * builds leave their last step's image dangling in `docker images`).
  */
 import { systemClock, type Clock } from '../base/clock.js';
 import { errors } from '../base/errors.js';
@@ -78,11 +80,16 @@ export class Builder {
     this.cacheMounts = new CacheMountStore(join(images.root.path, 'build-cache-mounts'));
   }
 
-  /** Removes what killed builders left (step containers, temporary layers, mounts, unpacked contexts). */
+  /**
+   * Removes what killed builders left (step containers, temporary layers, mounts, unpacked
+   * contexts, and the cache entries and intermediate images of their unfinished builds).
+   */
   static async open(images: ImageService, engine: ContainerEngine, clock: Clock = systemClock): Promise<Builder> {
     await removeDeadBuildersContainers(engine);
     await cleanupTempLayers(images);
-    return new Builder(images, engine, clock);
+    const builder = new Builder(images, engine, clock);
+    if (builder.cache.removeAbandoned() > 0) await images.collectGarbage();
+    return builder;
   }
 
   /**
@@ -175,6 +182,7 @@ export class Builder {
       const unused = [...buildArgs.keys()].filter((name) => !consumed.has(name) && !PREDEFINED_ARGS.has(name));
       if (unused.length > 0) emit({ kind: 'warning', text: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed` });
       this.cache.touch(usedKeys);
+      this.cache.settle(addedKeys);
       for (const name of names) this.images.tag(image.id, name);
       const tagged = this.images.images.find(image.id) ?? image;
       return { image: tagged, cachedSteps: counts.cached, executedSteps: counts.executed };

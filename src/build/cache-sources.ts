@@ -10,6 +10,7 @@
  * follows only that source. Not safe for concurrent use: one instance per stage.
  */
 import { createReadStream } from 'node:fs';
+import type { Digest } from '../base/digest.js';
 import { isBerthError } from '../base/errors.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { ImageService } from '../images/image-service.js';
@@ -60,9 +61,10 @@ export class CacheSources {
 
   /**
    * The step's image from a source whose next entry after `parent` is `createdBy` (`config`: the
-   * step's container config, for an image made on the way), or undefined when no source has it.
+   * step's container config, for an image made on the way, recorded with what `alsoRecord`
+   * writes), or undefined when no source has it.
    */
-  async restore(parent: ImageRecord | undefined, createdBy: string, config: ContainerConfig): Promise<ImageRecord | undefined> {
+  async restore(parent: ImageRecord | undefined, createdBy: string, config: ContainerConfig, alsoRecord?: (image: Digest) => void): Promise<ImageRecord | undefined> {
     const parentConfig = parent === undefined ? undefined : await this.images.config(parent);
     const at = parentConfig?.history?.length ?? 0;
     for (const source of this.#sources) {
@@ -87,6 +89,7 @@ export class CacheSources {
           ...(entry.comment !== undefined && { comment: entry.comment }),
         },
         names: [],
+        ...(alsoRecord !== undefined && { alsoRecord }),
       });
     }
     return undefined;

@@ -3,7 +3,10 @@
  * image, its history text (after substitution, with the ARG values a RUN sees) and the content it
  * reads; a hit takes the cached image and runs nothing. ARG changes only the stage's variables.
  */
+import type { Digest } from '../base/digest.js';
 import { BerthError, errors, isBerthError } from '../base/errors.js';
+import { failpoint } from '../base/failpoint.js';
+import { ownerTag } from '../base/process-alive.js';
 import type { ImageRecord } from '../images/image-record.js';
 import { hostPlatform, parsePlatform, platformMatches } from '../oci/platform.js';
 import { cacheKey, type BuildCache } from './build-cache.js';
@@ -123,7 +126,7 @@ async function planStep(env: StepEnv, state: StageState, instruction: Instructio
       inputs: [],
       config: change.config,
       historyIdentifies: true,
-      execute: () => env.images.commit({ parent: state.image, config: change.config, history: { createdBy: change.createdBy }, names: [] }),
+      execute: (record) => env.images.commit({ parent: state.image, config: change.config, history: { createdBy: change.createdBy }, names: [], alsoRecord: record }),
     };
   }
   throw errors.invalidArgument('dockerfile-parse', `${env.file}:${instruction.line}: ${instruction.keyword} is not allowed here`);
@@ -134,12 +137,18 @@ async function runStep(state: StageState, plan: StepPlan, options: StageBuildOpt
   if (env.signal?.aborted === true) throw new BerthError('canceled', 'build-canceled', `${env.file}: the build was canceled`);
   const key = cacheKey({ parent: state.image?.id ?? 'scratch', step: plan.createdBy, inputs: plan.inputs });
   const hit = cache.lookup(key);
+  // A new entry belongs to this build until it succeeds (a build killed meanwhile takes it along).
+  const entry = { stored: false };
+  const store = (image: Digest): void => {
+    cache.store(key, image, hit === undefined ? ownerTag() : undefined);
+    entry.stored = true;
+  };
   let cached = hit === undefined || options.noCache ? undefined : env.images.images.find(hit);
   if (cached !== undefined && sources !== undefined && !(await sources.allows(cached))) cached = undefined;
   if (cached === undefined && sources !== undefined && !options.noCache && plan.historyIdentifies) {
-    cached = await sources.restore(state.image, plan.createdBy, plan.config);
+    cached = await sources.restore(state.image, plan.createdBy, plan.config, store);
     if (cached !== undefined) {
-      cache.store(key, cached.id);
+      if (!entry.stored) store(cached.id);
       if (hit === undefined) options.addedKeys.push(key);
     }
   }
@@ -150,10 +159,11 @@ async function runStep(state: StageState, plan: StepPlan, options: StageBuildOpt
     options.counts.cached++;
     options.usedKeys.push(key);
   } else {
-    image = await plan.execute();
-    cache.store(key, image.id);
+    image = await plan.execute(store);
+    if (!entry.stored) store(image.id);
     if (hit === undefined) options.addedKeys.push(key);
     options.counts.executed++;
+    failpoint('build-after-step-commit');
   }
   state.image = image;
   state.config = (await env.images.config(image)).config ?? {};

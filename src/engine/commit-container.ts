@@ -2,8 +2,10 @@
  * `commit`: a container's changes (the upper directory of its writable layer) become one new layer
  * on its image, with the container's effective config (the image's, with what the container was
  * created with merged over it) and Dockerfile-style changes applied on top. A running container
- * is paused meanwhile unless `pause` is false, so the layer is a consistent copy.
+ * is paused meanwhile unless `pause` is false, so the layer is a consistent copy; a marker file
+ * says the pause is the commit's, so the next berthd thaws a container a crash left frozen.
  */
+import { access, rm, writeFile } from 'node:fs/promises';
 import { applyConfigChanges } from '../images/config-changes.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { ImageService } from '../images/image-service.js';
@@ -11,7 +13,7 @@ import type { ContainerConfig } from '../oci/schemas.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import type { ContainerEngine } from './container-engine.js';
 import { isBerthError } from '../base/errors.js';
-import { isActive } from './container-record.js';
+import { isActive, type ContainerRecord } from './container-record.js';
 import { runtimeOf } from './container-task.js';
 import { freezeContainer } from './lifecycle-services.js';
 import { dropRuntimeStubs } from './runtime-stubs.js';
@@ -82,7 +84,10 @@ export async function commitContainer(engine: ContainerEngine, images: ImageServ
     engine.events.emit('action', record.id, 'commit', { imageID: image.id, ...(options.names[0] === undefined ? {} : { imageName: options.names[0] }) });
     return image;
   } finally {
-    if (pause) await engine.unpause(record.id).catch(() => undefined);
+    if (pause) {
+      await engine.unpause(record.id).catch(() => undefined);
+      await rm(engine.paths.commitPause(record.id), { force: true });
+    }
   }
 }
 
@@ -95,11 +100,29 @@ async function pauseIfRunning(engine: ContainerEngine, id: string): Promise<bool
   try {
     return await engine.exclusive(id, async (current) => {
       if (current.state.status !== 'running') return false;
-      await freezeContainer(runtimeOf(engine.task, current).cli, engine.store, engine.events, current, true);
+      const marker = engine.paths.commitPause(current.id);
+      await writeFile(marker, '');
+      try {
+        await freezeContainer(runtimeOf(engine.task, current).cli, engine.store, engine.events, current, true);
+      } catch (err) {
+        await rm(marker, { force: true });
+        throw err;
+      }
       return true;
     });
   } catch (err) {
     if (isBerthError(err, 'failed-precondition') && err.reason === 'container-not-running') return false;
     throw err;
   }
+}
+
+/**
+ * At live restore: thaws a container that a commit cut short by a crash left frozen (its pause
+ * was the commit's, not a user's), and drops the marker.
+ */
+export async function thawAfterCommit(engine: ContainerEngine, record: ContainerRecord): Promise<void> {
+  const marker = engine.paths.commitPause(record.id);
+  if (!(await access(marker).then(() => true, () => false))) return;
+  if (record.state.status === 'paused') await freezeContainer(runtimeOf(engine.task, record).cli, engine.store, engine.events, record, false);
+  await rm(marker, { force: true });
 }

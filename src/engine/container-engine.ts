@@ -40,7 +40,8 @@ import { readHostFacts, type HostFacts } from './host-facts.js';
 import { restoreContainers } from './live-restore.js';
 import { ContainerLogs, DEFAULT_LOG_SETTINGS } from './container-logs.js';
 import { VolumeService } from '../volumes/volume-service.js';
-import { releaseVolumes, removeAnonymousVolumes } from './volume-usage.js';
+import { releaseVolumes } from './volume-usage.js';
+import { removeContainer, removeNow, removesVolumes, type RemovalContext } from './remove-container.js';
 import type { ContainerEngineOptions } from './container-engine-options.js';
 import { freezeContainer, lifecycleServices, type LifecycleServices } from './lifecycle-services.js';
 import { readUsernsPool } from './userns-container.js';
@@ -105,7 +106,7 @@ export class ContainerEngine {
     const engine = new ContainerEngine({ ...options, runner, usernsPool }, host, network, runtimes);
     await restoreContainers(engine, {
       recordExit: (id) => engine.#recordExit(id),
-      removeNow: (record) => engine.#removeNow(record),
+      removeNow: (record) => removeNow(engine.#removal(), record, removesVolumes(record)),
     });
     await engine.logs.restore(engine.store.list());
     await engine.volumes.cleanup();
@@ -222,7 +223,7 @@ export class ContainerEngine {
       this.#setState(id, {
         ...record.state, status: 'running', pid: launched.pid, conmonPid: launched.conmonPid, attachId: uuid,
         exitCode: 0, oomKilled: false, error: '', startedAt: this.#clock.now().toISOString(),
-        restartCount: byPolicy ? record.state.restartCount : 0, manuallyStopped: false,
+        restartCount: byPolicy ? record.state.restartCount : 0, manuallyStopped: false, removal: undefined,
       });
     } catch (err) {
       await cleanupTask(this.task, id, runtimeNameOf(record)).catch(() => undefined);
@@ -308,8 +309,8 @@ export class ContainerEngine {
   }
 
   /**
-   * Removes the container, its writable layer and files. A running one needs `force` (it is killed
-   * first); otherwise conflict (`container-running`). `volumes` (`rm -v`) removes its anonymous volumes.
+   * Removes the container, its writable layer and files (see remove-container.ts). A running one
+   * needs `force`; `volumes` (`rm -v`) removes its anonymous volumes.
    */
   async remove(ref: string, options: { force?: boolean; volumes?: boolean } = {}): Promise<void> {
     const { id } = this.store.resolve(ref);
@@ -317,18 +318,7 @@ export class ContainerEngine {
       const found = this.store.find(id);
       if (found === undefined) return;
       // A container waiting for its restart has no process: settled, it is exited (re-read it).
-      const record = options.force === true && this.restarts.settle(found) ? this.#require(id) : found;
-      if (isActive(record.state)) {
-        if (options.force !== true) {
-          throw errors.conflict('container-running',
-            `You cannot remove a ${record.state.status} container ${id}. Stop the container before attempting removal or force remove`);
-        }
-        this.restarts.noteManualStop(id);
-        this.#note(id, 'kill', { signal: 'KILL' });
-        await stopContainer({ runc: runtimeOf(this.task, record).cli, id, exitDir: this.paths.exits, timeoutMs: 0 });
-        await this.#recordExit(id, { autoRemove: false });
-      }
-      await this.#removeNow(this.#require(id), options.volumes === true);
+      await removeContainer(this.#removal(), options.force === true && this.restarts.settle(found) ? this.#require(id) : found, options);
     });
   }
 
@@ -337,21 +327,12 @@ export class ContainerEngine {
     return { store: this.store, volumes: this.volumes, runner: this.task.runner };
   }
 
-  /** `removeVolumes`: also its anonymous volumes (`rm -v`; `--rm` always does, as in Docker). */
-  async #removeNow(record: ContainerRecord, removeVolumes = record.config.autoRemove): Promise<void> {
-    const { id } = record;
-    this.#setState(id, { ...record.state, status: 'removing' });
-    await cleanupTask(this.task, id, runtimeNameOf(record));
-    const key = this.paths.snapshotKey(id);
-    if (this.task.snapshotter.has(key)) await this.task.snapshotter.remove(key);
-    await this.logs.forget(id);
-    await rm(this.paths.dir(id), { recursive: true, force: true });
-    await rm(join(this.paths.exits, id), { force: true });
-    this.store.delete(id);
-    if (removeVolumes) await removeAnonymousVolumes(this.#volumeContext(), record);
-    this.execs.forget(id);
-    this.attachments.abandon(id, errors.notFound('no-such-container', `No such container: ${id}`));
-    this.events.emit('removed', id, record);
+  /** What remove-container.ts needs of the engine. */
+  #removal(): RemovalContext {
+    return {
+      store: this.store, task: this.task, paths: this.paths, logs: this.logs, events: this.events, restarts: this.restarts,
+      execs: this.execs, attachments: this.attachments, volumes: this.#volumeContext(), recordExit: (id) => this.#recordExit(id, { autoRemove: false }),
+    };
   }
 
   /**
@@ -384,7 +365,7 @@ export class ContainerEngine {
     await rm(join(this.paths.exits, id), { force: true });
     await rm(join(this.paths.sockets, record.state.attachId), { force: true });
     this.events.emit('exit', id, state);
-    if (options.autoRemove ?? record.config.autoRemove) await this.#removeNow({ ...record, state });
+    if (options.autoRemove ?? record.config.autoRemove) await removeNow(this.#removal(), { ...record, state }, removesVolumes({ ...record, state }));
   }
 
   #require(id: string): ContainerRecord {

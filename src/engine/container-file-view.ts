@@ -33,6 +33,8 @@ export interface FileView {
   root: string;
   /** Mounts to map paths through (none when the root already shows them), longest target first. */
   mounts: ViewMount[];
+  /** The container's process when `root` is its `/proc/<pid>/root` (its mountinfo shows the mounts). */
+  pid?: number;
 }
 
 /**
@@ -76,7 +78,7 @@ function livePid(record: ContainerRecord): number | undefined {
 export async function withFileView<T>(engine: ContainerEngine, ref: string, fn: (view: FileView, record: ContainerRecord) => Promise<T>): Promise<T> {
   return engine.exclusive(ref, async (record) => {
     const pid = livePid(record);
-    if (pid !== undefined) return fn({ root: `/proc/${pid}/root`, mounts: [] }, record);
+    if (pid !== undefined) return fn({ root: `/proc/${pid}/root`, mounts: [], pid }, record);
     const rootfs = await mountRootfs(engine.task, record.id, record.config.userns);
     try {
       return await fn({ root: rootfs, mounts: await mountsOf(engine, record) }, record);

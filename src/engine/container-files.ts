@@ -8,13 +8,16 @@
  * With `--userns auto`, ids in the tars are those the container sees, both ways.
  */
 import type { Stats } from 'node:fs';
-import { lstat, mkdir, readlink } from 'node:fs/promises';
+import { lstat, readlink } from 'node:fs/promises';
 import { basename, dirname, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errnoCode, errors } from '../base/errors.js';
+import { readFileInRoot } from '../base/read-file-in-root.js';
 import { diffDirectory } from '../snapshots/layer-differ.js';
-import { unpackLayer } from '../snapshots/layer-unpacker.js';
 import { unmountAll } from '../snapshots/mount-table.js';
+import { resolveUser } from '../runtime/spec/resolve-user.js';
+import { uploadArchive } from './archive-upload.js';
+import { uploadDestination } from './archive-upload-destination.js';
 import type { ContainerEngine } from './container-engine.js';
 import { resolveInView, withFileView, type FileView } from './container-file-view.js';
 import { isActive, type ContainerRecord } from './container-record.js';
@@ -126,21 +129,42 @@ export async function readContainerPath(engine: ContainerEngine, ref: string, pa
   });
 }
 
+/** dockerd's options of `PUT /containers/{id}/archive`. */
+export interface WriteContainerPathOptions {
+  /** Refuse to replace a directory with a non-directory or back (the docker CLI always asks). */
+  noOverwriteDirNonDir?: boolean;
+  /** Entries are owned by the container's user (Config.User, resolved in its /etc/passwd) when it has one. */
+  copyUIDGID?: boolean;
+}
+
 /**
- * `PUT /containers/{id}/archive`: unpacks a tar into the directory `path` (symlinks inside the
- * tar cannot lead writes out of the container's root). Throws not-found for a missing path,
- * invalid-argument (`not-a-directory`) when it is not a directory, and what unpackLayer throws for
- * an unsafe or malformed tar.
+ * `PUT /containers/{id}/archive`: unpacks a tar into the directory `path`, all or nothing
+ * (archive-upload.ts; symlinks inside the tar cannot lead writes out of the container's root).
+ * Throws not-found for a missing path, invalid-argument (`not-a-directory`) when it is not a
+ * directory, and what uploadArchive throws for an unsafe or malformed tar; then nothing changed.
  */
-export async function writeContainerPath(engine: ContainerEngine, ref: string, path: string, tar: Readable): Promise<void> {
+export async function writeContainerPath(engine: ContainerEngine, ref: string, path: string, tar: Readable, options: WriteContainerPathOptions = {}): Promise<void> {
   await withFileView(engine, ref, async (view, record) => {
-    const target = await resolveInView(view, posix.normalize(path.startsWith('/') ? path : `/${path}`).replace(/(.)\/$/, '$1'), true);
+    const containerPath = posix.normalize(path.startsWith('/') ? path : `/${path}`).replace(/(.)\/$/, '$1');
+    const target = await resolveInView(view, containerPath, true);
     const stat = await lstat(target).catch(() => undefined);
     if (stat === undefined) throw errors.notFound('container-path-not-found', `Could not find the file ${path} in container ${record.name}`);
     if (!stat.isDirectory()) throw errors.invalidArgument('not-a-directory', `extraction point is not a directory: ${path}`);
-    await mkdir(target, { recursive: true });
-    await unpackLayer(tar, target, { runner: engine.task.runner, hash: false, ...idMapOf(record) });
+    const user = record.config.options.user ?? '';
+    const owner = options.copyUIDGID === true && user !== '' ? await containerUser(view, user) : undefined;
+    await uploadArchive(tar, await uploadDestination(view, target), {
+      runner: engine.task.runner,
+      ids: { ...idMapOf(record), ...(owner === undefined ? {} : { override: owner }) },
+      noOverwriteDirNonDir: options.noOverwriteDirNonDir === true,
+      containerPath,
+    });
   });
+}
+
+/** The ids of the container's user, resolved in its /etc/passwd and /etc/group. */
+async function containerUser(view: FileView, user: string): Promise<{ uid: number; gid: number }> {
+  const { uid, gid } = resolveUser(user, await readFileInRoot(view.root, '/etc/passwd'), await readFileInRoot(view.root, '/etc/group'));
+  return { uid, gid };
 }
 
 /** `GET /containers/{id}/export`: the whole root filesystem as a tar, read by `consume` while mounted. */

@@ -11,6 +11,7 @@
  *   containers/<id>/layers/<n>/   id-mapped views of the image layers (--userns auto)
  *   containers/<id>/<id>-json.log[.N[.gz]]   json-file log    containers/<id>/local-logs/   local log
  *   containers/<id>/log-copy.json how far container.log was copied into them
+ *   containers/<id>/commit-pause  a commit froze the container (thawed after a crash cut the commit short)
  */
 import { join } from 'node:path';
 
@@ -41,6 +42,7 @@ export class ContainerPaths {
   conmonPidFile(id: string): string { return join(this.dir(id), 'conmon.pid'); }
   execDir(id: string, execId: string): string { return join(this.dir(id), 'exec', execId); }
   layerViews(id: string): string { return join(this.dir(id), 'layers'); }
+  commitPause(id: string): string { return join(this.dir(id), 'commit-pause'); }
   etcFile(id: string, name: 'hosts' | 'hostname' | 'resolv.conf'): string { return join(this.dir(id), name); }
 
   /** The active snapshot that holds the container's writable layer. */

@@ -135,6 +135,11 @@ export const containerStateSchema = z.object({
   restartCount: z.number().int(),
   /** Stopped or killed by a user since its last start: the restart policy stays off. */
   manuallyStopped: z.boolean().optional(),
+  /**
+   * `rm` asked for, kept until the record goes (engine/remove-container.ts): the next berthd
+   * finishes a removal a crash cut short; `volumes`: its anonymous volumes go too.
+   */
+  removal: z.object({ volumes: z.boolean() }).optional(),
 });
 export type ContainerState = z.infer<typeof containerStateSchema>;
 

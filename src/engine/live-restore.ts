@@ -6,7 +6,9 @@
  * process vanished without an exit file (host reboot, conmon killed), containers of any runtime,
  * mounts and directories with no record,
  * half-removed containers, writable layers of creates that never committed their record, and
- * `--rm` containers that are not running (a `run --rm` cut short in any phase).
+ * `--rm` containers that are not running (a `run --rm` cut short in any phase). An `rm` cut short
+ * (remove-container.ts) is finished once its kill happened; a container it never killed keeps
+ * running. One a commit cut short left frozen is thawed.
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,9 +18,12 @@ import { readExitCode } from '../runtime/exit-file.js';
 import type { ContainerEngine } from './container-engine.js';
 import { isActive, type ContainerRecord } from './container-record.js';
 import { cleanupTask, runtimeNameOf, runtimeOf } from './container-task.js';
+import { withoutRemoval } from './remove-container.js';
+import { thawAfterCommit } from './commit-container.js';
 
 export interface RestoreHooks {
   recordExit(id: string): Promise<void>;
+  /** Removes the container, with its anonymous volumes when its `rm -v` or `--rm` asked for them. */
   removeNow(record: ContainerRecord): Promise<void>;
 }
 
@@ -37,15 +42,30 @@ export async function restoreContainers(engine: ContainerEngine, hooks: RestoreH
     }
     else if (isActive(record.state)) await restoreRun(engine, record, hooks);
   }
+  for (const record of engine.store.list()) {
+    if (isActive(record.state)) await thawAfterCommit(engine, record).catch(() => undefined);
+  }
   // As dockerd: an --rm container that is not running when the daemon starts never reached its
   // end (created, or cut short while starting or exiting): it goes, with whatever its run left.
+  // So does one whose rm killed it; one that still runs was never killed: its rm did not happen.
   for (const record of engine.store.list()) {
-    if (record.config.autoRemove && !isActive(record.state)) await hooks.removeNow(record);
+    if (isActive(record.state)) {
+      if (record.state.removal !== undefined) engine.store.setState(record.id, { ...withoutRemoval(record.state), manuallyStopped: false });
+    } else if (record.config.autoRemove || record.state.removal !== undefined) {
+      await hooks.removeNow(record);
+    }
   }
   const remaining = engine.store.list();
   await removeOrphans(engine, new Set(remaining.map((r) => r.id)), new Set(remaining.map((r) => r.state.attachId)));
-  // Network attachments belong to runs: only running containers keep theirs.
-  await engine.task.network?.attachments.sweep(new Set(remaining.filter((r) => isActive(r.state)).map((r) => r.id)));
+  // Network attachments belong to runs: only running containers keep theirs, and only on the
+  // networks their records name (a connect cut short made an interface it never recorded).
+  const attachments = engine.task.network?.attachments;
+  const running = remaining.filter((r) => isActive(r.state));
+  await attachments?.sweep(new Set(running.map((r) => r.id)));
+  for (const record of running) {
+    const net = record.config.network;
+    if (net?.mode === 'bridge') await attachments?.detachOthers(record.id, new Set(net.networks.map((n) => n.id))).catch(() => undefined);
+  }
 }
 
 async function restoreRun(engine: ContainerEngine, record: ContainerRecord, hooks: RestoreHooks): Promise<void> {

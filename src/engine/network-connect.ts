@@ -2,8 +2,11 @@
  * `network connect` / `network disconnect` of a container: the container's config gains or loses
  * the network (so its next runs have it) and, while it runs, the interface is added or removed at
  * once. A container without bridge networking (none, host, container:<id>) cannot be connected.
+ * The record is written after the interface is made: an interface a crash left unrecorded is
+ * taken away again by the next berthd (live-restore.ts), so a connect cut short did not happen.
  */
 import { errors } from '../base/errors.js';
+import { failpoint } from '../base/failpoint.js';
 import type { EndpointRequest } from '../network/container-network.js';
 import { networkChoice } from '../network/container-attachments.js';
 import { endpointEntry } from '../network/endpoint-settings.js';
@@ -32,6 +35,7 @@ export async function connectNetwork(engine: ContainerEngine, ref: string, netwo
     }
     const config = { ...record.config, network: { ...net, networks: [...net.networks, entry] } };
     if (isActive(record.state)) await engine.network.attachments.connect(record.id, record.name, networkChoice(network, entry));
+    failpoint('connect-after-attach');
     engine.store.setConfig(record.id, config);
   });
 }

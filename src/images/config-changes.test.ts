@@ -33,3 +33,11 @@ test('rejects unknown instructions and bad arguments, naming the change', () => 
     assert.throws(() => applyConfigChanges({}, [bad]), (err: unknown) => isBerthError(err, 'invalid-argument') && err.message.includes(bad));
   }
 });
+
+test('a quoted value with an escape JSON does not know is refused naming the change (fuzz finding)', () => {
+  // Was a raw SyntaxError from JSON.parse.
+  for (const change of ['ENV A="\\q"', 'LABEL a="unterminated\\"', 'ENV B="\\u12"']) {
+    assert.throws(() => applyConfigChanges({}, [change]), (err: unknown) => isBerthError(err, 'invalid-argument') && err.reason === 'invalid-change' && err.message.includes(change), change);
+  }
+  assert.deepEqual(applyConfigChanges({}, ['ENV A="x\\ty"']).Env, ['A=x\ty']);
+});

@@ -20,6 +20,15 @@ function execForm(text: string): string[] | undefined {
   return undefined;
 }
 
+/** A double-quoted value: its escapes are JSON's (`\"`, `\\`, `\n`, `\u00e9`); any other is refused. */
+function quoted(change: string, text: string): string {
+  try {
+    return JSON.parse(text) as string;
+  } catch {
+    return invalid(change, `bad quoted value ${text}`);
+  }
+}
+
 /** `KEY=VALUE KEY2="a b"` or the legacy `KEY VALUE` form. */
 function keyValues(change: string, text: string): [string, string][] {
   const pairs: [string, string][] = [];
@@ -32,7 +41,7 @@ function keyValues(change: string, text: string): [string, string][] {
   for (const match of text.matchAll(re)) {
     const key = match[1] ?? '';
     let value = match[2] ?? '';
-    if (value.startsWith('"')) value = JSON.parse(value) as string;
+    if (value.startsWith('"')) value = quoted(change, value);
     else if (value.startsWith("'")) value = value.slice(1, -1);
     pairs.push([key, value]);
   }

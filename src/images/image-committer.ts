@@ -14,6 +14,7 @@ import type { Readable } from 'node:stream';
 import type { ContentStore } from '../store/content-store.js';
 import type { ImageRecord } from './image-record.js';
 import { isBerthError } from '../base/errors.js';
+import { failpoint } from '../base/failpoint.js';
 import { chainIds } from './chain-id.js';
 import type { ImageWriter } from './image-writer.js';
 import type { LayerSnapshotter } from './layer-snapshotter.js';
@@ -36,6 +37,11 @@ export interface CommitImageRequest {
   history: { createdBy: string; comment?: string; author?: string; created?: string };
   /** Normalized names for the new image (none: a dangling image). */
   names: string[];
+  /**
+   * Writes in the transaction that records the image (a build step's cache entry), so that both
+   * are recorded or neither.
+   */
+  alsoRecord?: (image: Digest) => void;
 }
 
 export interface ImageCommitterDeps {
@@ -91,6 +97,7 @@ export async function commitImage(request: CommitImageRequest, deps: ImageCommit
     layers.push({ mediaType: layerMediaType(manifestMediaType), digest: blob.digest, size: blob.size });
     diffIds.push(diffId);
   }
+  failpoint('commit-after-diff');
   const created = request.history.created ?? deps.clock.now().toISOString();
   const entry: HistoryEntry = {
     created,
@@ -122,5 +129,6 @@ export async function commitImage(request: CommitImageRequest, deps: ImageCommit
   return writer.commit(
     { manifestDigest: manifestBlob.digest, manifestMediaType, manifest, configDigest: configBlob.digest, config, names: request.names },
     session,
+    request.alsoRecord,
   );
 }

@@ -97,10 +97,10 @@ export class ImageStore {
   }
 
   /**
-   * Records images (or adds names to existing ones) in one transaction: all or none. Returns the
-   * names that moved away from other images.
+   * Records images (or adds names to existing ones) in one transaction: all or none, with what
+   * `alsoRecord` writes. Returns the names that moved away from other images.
    */
-  record(images: NewImage[]): { movedFrom: Map<string, string> } {
+  record(images: NewImage[], alsoRecord?: () => void): { movedFrom: Map<string, string> } {
     const movedFrom = new Map<string, string>();
     const now = this.clock.now().toISOString();
     this.db.transaction(() => {
@@ -120,6 +120,7 @@ export class ImageStore {
         if (previous !== undefined) movedFrom.set(name, previous);
       }
       }
+      alsoRecord?.();
     });
     return { movedFrom };
   }

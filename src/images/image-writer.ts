@@ -1,5 +1,6 @@
 import type { Digest } from '../base/digest.js';
 import { errors } from '../base/errors.js';
+import { failpoint } from '../base/failpoint.js';
 import type { ContentStore } from '../store/content-store.js';
 import type { ImageConfig, Manifest } from '../oci/schemas.js';
 import { LAYER_MEDIA_TYPES } from '../oci/media-types.js';
@@ -41,16 +42,18 @@ export interface ImageWriterOptions {
 export class ImageWriter {
   constructor(private readonly options: ImageWriterOptions) {}
 
-  /** Prepares and records one image. */
-  async commit(candidate: ImageCandidate, session: LoadSession): Promise<ImageRecord> {
-    const [record] = this.recordAll([await this.prepare(candidate, session)]);
+  /** Prepares and records one image; `alsoRecord` writes in the same transaction (see ImageStore.record). */
+  async commit(candidate: ImageCandidate, session: LoadSession, alsoRecord?: (image: Digest) => void): Promise<ImageRecord> {
+    const prepared = await this.prepare(candidate, session);
+    failpoint('image-before-record');
+    const [record] = this.recordAll([prepared], alsoRecord === undefined ? undefined : () => { alsoRecord(prepared.id); });
     if (!record) throw errors.internal('image-not-recorded', `image ${candidate.configDigest} was not recorded`);
     return record;
   }
 
-  /** Records prepared images in one transaction: all of them, or none. */
-  recordAll(images: NewImage[]): ImageRecord[] {
-    this.options.images.record(images);
+  /** Records prepared images in one transaction: all of them (with what `alsoRecord` writes), or none. */
+  recordAll(images: NewImage[], alsoRecord?: () => void): ImageRecord[] {
+    this.options.images.record(images, alsoRecord);
     return images.map((image) => this.options.images.find(image.id)).filter((r): r is ImageRecord => r !== undefined);
   }
 

@@ -188,6 +188,25 @@ export class ContainerAttachments {
     if (failures.length > 0) throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));
   }
 
+  /**
+   * Detaches the container from every network but those in `networkIds`: what a connect cut short
+   * by a crash attached and never recorded in the container's config. Its namespace stays.
+   */
+  async detachOthers(containerId: string, networkIds: ReadonlySet<string>): Promise<void> {
+    const kept = new Set([...networkIds].flatMap((id) => {
+      const network = this.ctx.store.find(id);
+      return network === undefined ? [] : [cniNetworkName(network)];
+    }));
+    for (const cached of await this.ctx.cni.cachedFor(containerId)) {
+      if (!kept.has(cached.network)) await this.ctx.cni.del(cached.network, { containerId, ifname: cached.ifname });
+    }
+    for (const e of this.ctx.store.endpointsOfContainer(containerId)) {
+      if (networkIds.has(e.networkId)) continue;
+      this.ctx.store.deleteEndpoint(e.networkId, containerId);
+      this.events.notify('disconnect', e.networkId, { container: containerId, name: this.ctx.store.find(e.networkId)?.name ?? '', type: 'bridge' });
+    }
+  }
+
   /** Detaches every container that is attached (namespace, cache or endpoint) but not in `keep`. */
   async sweep(keep: ReadonlySet<string>): Promise<void> {
     const ids = new Set<string>([

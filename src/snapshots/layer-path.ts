@@ -1,15 +1,22 @@
 import { errors } from '../base/errors.js';
 
+/** The longest file name Linux filesystems take (NAME_MAX), in bytes. */
+const NAME_MAX = 255;
+
 /**
  * The normalized relative path of a tar entry name inside a layer: leading `/` stripped, `.` and
  * empty components dropped, `..` resolved lexically. `''` is the layer root. Throws invalid-argument
- * (reason `unsafe-layer-entry`) when `..` would climb above the root or a component holds a NUL.
+ * (reason `unsafe-layer-entry`) when `..` would climb above the root or a component holds a NUL,
+ * and (reason `layer-entry-name-too-long`) for a component longer than a file name can be.
  */
 export function normalizeEntryPath(name: string, what = 'entry'): string {
   const parts: string[] = [];
   for (const part of name.split('/')) {
     if (part === '' || part === '.') continue;
     if (part.includes('\0')) throw unsafe(name, what, 'contains a NUL byte');
+    if (Buffer.byteLength(part) > NAME_MAX) {
+      throw errors.invalidArgument('layer-entry-name-too-long', `layer ${what} "${name}" has a component longer than ${NAME_MAX} bytes`, { details: { entry: name } });
+    }
     if (part === '..') {
       if (parts.pop() === undefined) throw unsafe(name, what, 'climbs out of the layer with ".."');
       continue;

@@ -40,10 +40,10 @@ export interface UnpackLayerResult {
  *
  * Throws invalid-argument: reason `unsafe-layer-entry` for an entry that climbs out with `..`, or
  * whose parent (or hard-link target's parent) is a symbolic link; other invalid-argument reasons for
- * malformed tars and unsupported entry types; data-loss `diff-id-mismatch` when `expectedDiffId`
- * differs; internal `layer-write-failed` when the filesystem refuses a write. After a throw,
- * `target` holds partial content: the caller discards it. Two unpacks into different targets may
- * run concurrently.
+ * malformed tars (bad header fields, names longer than the filesystem takes) and unsupported entry
+ * types; data-loss `diff-id-mismatch` when `expectedDiffId` differs; internal `layer-write-failed`
+ * when the filesystem refuses a write. After a throw, `target` holds partial content: the caller
+ * discards it. Two unpacks into different targets may run concurrently.
  */
 export async function unpackLayer(tar: Readable, target: string, options: UnpackLayerOptions): Promise<UnpackLayerResult> {
   const digester = options.hash === false ? undefined : new Digester('sha256');

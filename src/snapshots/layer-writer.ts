@@ -8,6 +8,7 @@ import { baseNameOf, joinEntryPath, normalizeEntryPath, parentOf, unsafe } from 
 import { formatXattrDump, type XattrMap } from './xattr-dump.js';
 import { xattrsFromPax } from './pax-xattrs.js';
 import { rawPaxRecords } from './raw-pax-extract.js';
+import { malformedTarField } from './tar-header-fields.js';
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
@@ -22,6 +23,8 @@ type RawHeader = { name: string } & { [K in Exclude<keyof Header, 'name'>]?: Hea
 export interface LayerEntry extends AsyncIterable<unknown> {
   header: RawHeader;
   resume(): unknown;
+  /** True once the entry's stream died (tar-stream destroys it with the tar's own error). */
+  readonly destroyed?: boolean;
 }
 
 /**
@@ -51,8 +54,12 @@ export class LayerWriter {
       await this.writeEntry(entry, header);
     } catch (err) {
       entry.resume();
-      // The entry's stream dies when the tar itself fails: let the caller report that failure.
-      if (err instanceof BerthError || errnoCode(err) === 'STREAM_DESTROYED') throw err;
+      // The entry's stream dies when the tar itself fails (a truncated tar: "Unexpected end of
+      // data"): let the caller report that failure.
+      if (err instanceof BerthError || errnoCode(err) === 'STREAM_DESTROYED' || entry.destroyed === true) throw err;
+      if (errnoCode(err) === 'ENAMETOOLONG') {
+        throw errors.invalidArgument('layer-entry-name-too-long', `layer entry "${header.name}" has a path longer than the filesystem takes`, { cause: err, details: { entry: header.name } });
+      }
       throw errors.internal('layer-write-failed', `cannot write layer entry "${header.name}": ${messageOf(err)}`, {
         cause: err,
         details: { entry: header.name, code: errnoCode(err) },
@@ -71,6 +78,10 @@ export class LayerWriter {
 
   private async writeEntry(entry: LayerEntry, header: RawHeader): Promise<void> {
     const name = header.name;
+    const malformed = malformedTarField(header);
+    if (malformed !== undefined) {
+      throw errors.invalidArgument('malformed-layer', `layer entry "${name}" has a malformed ${malformed} field`, { details: { entry: name, field: malformed } });
+    }
     const path = normalizeEntryPath(name);
     const base = baseNameOf(path);
     const parent = parentOf(path);
@@ -96,6 +107,8 @@ export class LayerWriter {
         break;
       case 'symlink':
         entry.resume();
+        // Linux has no symbolic link to the empty path.
+        if (!header.linkname) throw errors.invalidArgument('malformed-layer', `layer entry "${name}" is a symbolic link with no target`, { details: { entry: name } });
         await this.replaceable(path, () => symlink(header.linkname ?? '', this.abs(path)));
         await this.chownIfNeeded(path, owner, parent, true);
         await lutimes(this.abs(path), mtime, mtime);

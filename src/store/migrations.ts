@@ -169,4 +169,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE network_endpoints ADD COLUMN prefix_len6 INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE network_endpoints ADD COLUMN links TEXT NOT NULL DEFAULT '[]';
   `,
+  // build_cache.owner: the owner tag (base/process-alive.ts) of the build that added the entry,
+  // until that build succeeds (NULL: the node's cache). A killed build's entries, and the images
+  // only they kept, are removed by the next builder (build/build-cache.ts).
+  `
+  ALTER TABLE build_cache ADD COLUMN owner TEXT;
+  `,
 ];

@@ -13,6 +13,7 @@ import { chmod, chown, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../base/clock.js';
 import { errors } from '../base/errors.js';
+import { failpoint } from '../base/failpoint.js';
 import { ownerTag } from '../base/process-alive.js';
 import { KeyedMutex } from '../base/keyed-mutex.js';
 import type { ProcessRunner } from '../base/process-runner.js';
@@ -93,6 +94,7 @@ export class VolumeService {
         await unmountAll(this.#runner, this.dataDir(name));
         await rm(this.path(name), { recursive: true, force: true });
         await rename(temp, this.path(name));
+        failpoint('volume-create-after-dir');
         this.store.insert(record);
       } catch (err) {
         await rm(temp, { recursive: true, force: true });

@@ -1,10 +1,13 @@
 // A state root with busybox and the berthd that serves it, for tests that kill the daemon and
 // check what the next one does: `start` (optionally with a BERTH_FAILPOINT), `crash` (kill -9),
-// and `close`, which stops the daemon and removes everything even after a failure.
-import { mkdtemp, rm } from 'node:fs/promises';
+// and `close`, which stops the daemon and removes everything even after a failure (containers
+// still running included: their processes, mounts, bridges and rules).
+import { readFile, rmdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
+import { currentMountPointsBelow } from '../../src/base/mount-points.js';
+import { ChildProcessRunner } from '../../src/base/process-runner.js';
+import { eventually, leftoverCgroupDirs, removeStaleBridges, sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
 import { berthAt, berthOk, type CliResult } from './berth-cli.js';
 import { BerthdProcess } from './berthd-process.js';
 
@@ -56,9 +59,36 @@ export class CrashLab {
   async close(): Promise<void> {
     try {
       await this.daemon?.stop();
+      await this.#killContainers();
+      const runner = new ChildProcessRunner();
+      for (const point of await currentMountPointsBelow(this.work)) await runner.run('umount', ['-l', point]).catch(() => undefined);
       await sweepLeftovers();
     } finally {
       await rm(this.work, { recursive: true, force: true });
+      // The root is gone: its bridges and their rules are stale now.
+      await removeStaleBridges();
+    }
+  }
+
+  /** Kills what still runs in the lab's cgroups (thawed first) and removes them. */
+  async #killContainers(): Promise<void> {
+    const dirs = await leftoverCgroupDirs(this.cgroup);
+    for (const dir of dirs) {
+      if (dir.includes('/freezer/')) await writeFile(join(dir, 'freezer.state'), 'THAWED').catch(() => undefined);
+    }
+    const procs = async (dir: string): Promise<number[]> => (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number);
+    for (const dir of dirs) {
+      for (const pid of await procs(dir)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    for (const dir of dirs) {
+      await eventually(`${dir} to empty`, async () => (await procs(dir)).length === 0);
+      await rmdir(dir).catch(() => undefined);
     }
   }
 }

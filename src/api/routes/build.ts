@@ -23,6 +23,7 @@ import { parseSchema } from '../../oci/parse-json.js';
 import { familiarName } from '../../oci/reference.js';
 import { buildFlag, buildParam, cacheFromParam, extraHostsParam, jsonMapParam, networkModeParam } from '../build-query.js';
 import { queryCompression } from '../compression-query.js';
+import { checkLabels } from '../input-limits.js';
 import { BuildStream } from '../streams/build-stream.js';
 import { queryList, type Query } from '../query.js';
 
@@ -56,6 +57,7 @@ export function buildRoutes(app: FastifyInstance, images: ImageService, builder:
     const tags = queryList(query, 't').filter((t) => t !== '');
     const buildArgs = jsonMapParam(query, 'buildargs');
     const labels = jsonMapParam(query, 'labels');
+    checkLabels(labels);
     const quiet = buildFlag(query, 'q');
     const target = buildParam(query, 'target');
     const dockerfile = buildParam(query, 'dockerfile');

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { errors } from '../../base/errors.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import { exportContainer, readContainerPath, statContainerPath, writeContainerPath, type PathStat } from '../../engine/container-files.js';
-import { queryString, type Query } from '../query.js';
+import { queryBool, queryString, type Query } from '../query.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string } }>;
 
@@ -49,7 +49,10 @@ export function containerFileRoutes(app: FastifyInstance, engine: ContainerEngin
 
   app.put('/containers/:id/archive', async (request: Request, reply) => {
     const path = pathParam(request.query);
-    await writeContainerPath(engine, request.params.id, path, request.body as Readable);
+    await writeContainerPath(engine, request.params.id, path, request.body as Readable, {
+      noOverwriteDirNonDir: queryBool(request.query, 'noOverwriteDirNonDir'),
+      copyUIDGID: queryBool(request.query, 'copyUIDGID'),
+    });
     engine.events.emit('action', engine.inspect(request.params.id).id, 'extract-to-dir', {});
     return reply.status(200).send();
   });

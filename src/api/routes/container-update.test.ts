@@ -10,3 +10,8 @@ test('zero and absent fields of Docker\'s update body change nothing', () => {
 test('a non-integer limit is rejected by the schema', () => {
   assert.equal(updateBodySchema.safeParse({ Memory: 1.5 }).success, false);
 });
+
+test('limits beyond ±(2^53−1) reach the engine as ±(2^53−1)', () => {
+  const body = updateBodySchema.parse({ Memory: 9223372036854775807n, PidsLimit: 12n, MemorySwappiness: 10, KernelMemory: 0 });
+  assert.deepEqual(resourceUpdateFromBody(body), { memory: Number.MAX_SAFE_INTEGER, pidsLimit: 12 });
+});

@@ -6,12 +6,22 @@ import type { ContainerEngine } from '../../engine/container-engine.js';
 import { renameContainer, updateContainer, type ResourceUpdate } from '../../engine/container-update.js';
 import { parseSchema } from '../../oci/parse-json.js';
 import { queryString, type Query } from '../query.js';
+import { CONTAINER_UPDATE_INTEGERS } from '../container-body-integers.js';
+import { checkGoIntegers, engineNumber, exactIntegerSchema } from '../go-integers.js';
+import { hostResourcesOf } from '../host-resources.js';
+import { checkName } from '../input-limits.js';
+import { checkResources } from '../resource-ranges.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
 
-const num = z.number().int().nullish();
+/** Exact (a bigint beyond ±(2^53−1)) for resource-ranges.ts. */
+const num = exactIntegerSchema.nullish();
 
-/** Docker's update body: the resource fields of HostConfig (zero means "unchanged", as the CLI sends them). */
+/**
+ * Docker's update body: the resource fields of HostConfig (zero means "unchanged", as the CLI
+ * sends them). MemorySwappiness, KernelMemory, CpuPercent and the Block I/O fields are checked
+ * as dockerd checks them, and change nothing.
+ */
 export const updateBodySchema = z.object({
   Memory: num,
   MemorySwap: num,
@@ -23,15 +33,22 @@ export const updateBodySchema = z.object({
   CpusetCpus: z.string().nullish(),
   CpusetMems: z.string().nullish(),
   PidsLimit: num,
-  RestartPolicy: z.object({ Name: z.string().nullish(), MaximumRetryCount: z.number().int().nullish() }).nullish(),
+  MemorySwappiness: num,
+  KernelMemory: num,
+  CpuPercent: num,
+  BlkioWeight: num,
+  BlkioWeightDevice: z.array(z.object({ Path: z.string().nullish(), Weight: num })).nullish(),
+  IOMaximumIOps: num,
+  IOMaximumBandwidth: num,
+  RestartPolicy: z.object({ Name: z.string().nullish(), MaximumRetryCount: exactIntegerSchema.transform(engineNumber).nullish() }).nullish(),
 });
 
 /** The engine's update from Docker's body: zero and absent fields change nothing. */
 export function resourceUpdateFromBody(body: z.infer<typeof updateBodySchema>): ResourceUpdate {
   const update: ResourceUpdate = {};
-  const set = <K extends keyof ResourceUpdate>(key: K, value: ResourceUpdate[K] | null | undefined, zeroMeansUnset = true): void => {
-    if (value === null || value === undefined || (zeroMeansUnset && (value === 0 || value === ''))) return;
-    update[key] = value;
+  const set = <K extends keyof ResourceUpdate>(key: K, value: ResourceUpdate[K] | bigint | null | undefined): void => {
+    if (value === null || value === undefined || value === 0 || value === 0n || value === '') return;
+    update[key] = (typeof value === 'bigint' ? engineNumber(value) : value) as ResourceUpdate[K];
   };
   set('memory', body.Memory);
   set('memorySwap', body.MemorySwap);
@@ -50,18 +67,23 @@ export function containerUpdateRoutes(app: FastifyInstance, engine: ContainerEng
   app.post('/containers/:id/rename', async (request: Request, reply) => {
     const name = queryString(request.query, 'name');
     if (name === undefined || name === '') throw errors.invalidArgument('missing-name', 'name: the new name is required');
+    checkName('container', name);
     await renameContainer(engine, request.params.id, name);
     return reply.status(204).send();
   });
 
   app.post('/containers/:id/update', async (request: Request, reply) => {
-    const body = parseSchema(updateBodySchema, request.body ?? {}, 'container update');
+    const raw = request.body ?? {};
+    checkGoIntegers(raw, CONTAINER_UPDATE_INTEGERS);
+    const parsed = parseSchema(updateBodySchema, raw, 'container update');
+    const checked = checkResources(parsed, await hostResourcesOf(engine.task.host), true);
+    const body = { ...parsed, ...checked.adjusted };
     const policy = body.RestartPolicy;
     // The docker CLI sends RestartPolicy {Name: ""} when --restart is not given: that changes nothing.
     await updateContainer(engine, request.params.id, {
       resources: resourceUpdateFromBody(body),
       ...(policy?.Name ? { restartPolicy: { name: policy.Name, maximumRetryCount: policy.MaximumRetryCount ?? 0 } } : {}),
     });
-    return reply.send({ Warnings: [] });
+    return reply.send({ Warnings: checked.warnings });
   });
 }

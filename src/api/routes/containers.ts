@@ -3,9 +3,9 @@ import { errors } from '../../base/errors.js';
 import { refuseCheckpoint } from '../../engine/checkpoint-support.js';
 import type { ContainerEngine, WaitCondition } from '../../engine/container-engine.js';
 import { isActive, type ContainerRecord } from '../../engine/container-record.js';
-import { parseSchema } from '../../oci/parse-json.js';
-import { containerCreateBodySchema, createRequestFromBody } from '../container-create-body.js';
+import { containerCreate } from '../container-create-body.js';
 import { listContainers } from '../container-listing.js';
+import { hostResourcesOf } from '../host-resources.js';
 import { inspectView } from '../container-views.js';
 import { withNetworkInspect } from '../network-views.js';
 import { queryBool, queryInt, queryString, type Query } from '../query.js';
@@ -34,9 +34,9 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
   const mounts = (record: ContainerRecord) => mountViews(record.config.mounts, (name) => engine.volumes.dataDir(name));
 
   app.post('/containers/create', async (request: Request, reply) => {
-    const body = parseSchema(containerCreateBodySchema, request.body ?? {}, 'container config');
-    const record = await engine.create(createRequestFromBody(body, queryString(request.query, 'name')));
-    return reply.status(201).send({ Id: record.id, Warnings: [] });
+    const create = containerCreate(request.body ?? {}, queryString(request.query, 'name'), await hostResourcesOf(engine.task.host));
+    const record = await engine.create(create.request);
+    return reply.status(201).send({ Id: record.id, Warnings: create.warnings });
   });
 
   app.get('/containers/json', async (request: Request, reply) => reply.send(await listContainers(engine, request.query)));

@@ -12,6 +12,7 @@ import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../stdio/detach-keys.js
 import { pumpOutput, pumpStdio } from '../hijack/stdio-pump.js';
 import type { UpgradeRouter } from '../hijack/upgrade-router.js';
 import { queryInt, type Query } from '../query.js';
+import { checkExecLimits } from '../input-limits.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
 
@@ -71,6 +72,7 @@ function inspectView(session: ExecSession): Record<string, unknown> {
 export function execRoutes(app: FastifyInstance, upgrades: UpgradeRouter, engine: ContainerEngine): void {
   app.post('/containers/:id/exec', (request: Request, reply) => {
     const body = parseSchema(execCreateSchema, withSchemaFieldNames(request.body ?? {}, execCreateSchema), 'exec config');
+    checkExecLimits(body);
     if (body.DetachKeys) parseDetachKeys(body.DetachKeys);
     const session = engine.execs.create(request.params.id, {
       cmd: body.Cmd,

@@ -16,6 +16,7 @@ import { endpointFromBody, endpointSettingsSchema } from '../container-network-b
 import { networkFilter } from '../network-filters.js';
 import { networkView } from '../network-views.js';
 import { queryFilters, type Query } from '../query.js';
+import { checkLabels, checkName } from '../input-limits.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
 
@@ -80,6 +81,8 @@ export function networkRoutes(app: FastifyInstance, engine: ContainerEngine): vo
   app.post('/networks/create', async (request: Request, reply) => {
     const body = parseSchema(createBodySchema, request.body ?? {}, 'network config');
     const name = body.Name ?? '';
+    checkName('network', name);
+    checkLabels(body.Labels);
     if (RESERVED_NAMES.has(name)) throw new BerthError('permission-denied', 'predefined-network', `operation is not permitted on predefined ${name} network `);
     const driver = body.Driver ?? 'bridge';
     if (driver !== 'bridge' && driver !== '') throw errors.invalidArgument('unsupported-network-driver', `Driver: "${driver}" is not supported (only bridge)`);

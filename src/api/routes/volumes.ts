@@ -8,6 +8,7 @@ import type { VolumeRecord } from '../../volumes/volume-record.js';
 import { prunesAll, volumeFilter, volumePruneFilter } from '../volume-filters.js';
 import { queryBool, queryFilters, type Query } from '../query.js';
 import { volumeView } from '../volume-views.js';
+import { checkLabels, checkName } from '../input-limits.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { name: string }; Body: unknown }>;
 
@@ -29,6 +30,8 @@ export function volumeRoutes(app: FastifyInstance, engine: ContainerEngine): voi
 
   app.post('/volumes/create', async (request: Request, reply) => {
     const body = parseSchema(createBodySchema, request.body ?? {}, 'volume config');
+    checkName('volume', body.Name);
+    checkLabels(body.Labels);
     const { record } = await engine.volumes.create({
       ...(body.Name ? { name: body.Name } : {}),
       ...(body.Driver ? { driver: body.Driver } : {}),

@@ -11,6 +11,7 @@ import { Transform } from 'node:stream';
 import { extract as tarExtract } from 'tar-stream';
 import { errors } from '../../base/errors.js';
 import type { EntryFilter } from '../steps/copy-files.js';
+import { malformedTarField } from '../../snapshots/tar-header-fields.js';
 
 export interface TreeEntry {
   type: 'file' | 'directory' | 'symlink' | 'other';
@@ -39,10 +40,16 @@ export class ContextTree {
     const extract = tarExtract();
     const settled = (async () => {
       for await (const entry of extract) {
+        // Such an entry may never end: stop here; the unpacker then says what is wrong.
+        const malformed = malformedTarField(entry.header);
+        if (malformed !== undefined) throw errors.invalidArgument('malformed-layer', `context entry "${entry.header.name}" has a malformed ${malformed} field`);
         const hash = createHash('sha256');
         const parts: Buffer[] = [];
         let size = 0;
-        for await (const chunk of entry as AsyncIterable<Buffer>) {
+        // tar-stream gives a directory no data: its stream never ends when the header claims a size.
+        const data: Iterable<Buffer> | AsyncIterable<Buffer> = entry.header.type === 'directory' ? [] : entry as AsyncIterable<Buffer>;
+        if (entry.header.type === 'directory') entry.resume();
+        for await (const chunk of data) {
           hash.update(chunk);
           size += chunk.length;
           if (size <= SMALL_FILE) parts.push(chunk);

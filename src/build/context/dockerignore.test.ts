@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DockerIgnore } from './dockerignore.js';
 import { cleanPattern, compilePattern } from './path-pattern.js';
+import { isBerthError } from '../../base/errors.js';
 
 test('patterns: *, ?, classes, ** and escapes', () => {
   const m = (pattern: string, path: string): boolean => compilePattern(cleanPattern(pattern)).test(path);
@@ -31,4 +32,18 @@ test('the last matching pattern wins; ! makes exceptions; a matched directory ex
   assert.ok(!ignore.excludes('src/app.ts'));
   assert.equal(ignore.canSkipDirectory('build'), false, 'an exception reaches into build/');
   assert.equal(DockerIgnore.parse('build\n').canSkipDirectory('build'), true);
+});
+
+test('a class RegExp cannot read is a bad pattern, not a SyntaxError', () => {
+  for (const pattern of ['[z-a]', 'x/[b-a]*']) {
+    assert.throws(() => compilePattern(cleanPattern(pattern)), (err: unknown) => isBerthError(err, 'invalid-argument') && err.reason === 'bad-pattern', pattern);
+  }
+  assert.throws(() => DockerIgnore.parse('ok\n[9-0]\n'), (err: unknown) => isBerthError(err, 'invalid-argument'));
+});
+
+test('patterns full of stars match in linear time (as the fuzzer found for reference filters)', () => {
+  const m = (pattern: string, path: string): boolean => compilePattern(cleanPattern(pattern)).test(path);
+  assert.equal(m(`**/${'*a'.repeat(25)}b`, `x/${'a'.repeat(3000)}`), false);
+  assert.equal(m(`${'**'.repeat(20)}c`, `${'ab/'.repeat(1000)}d`), false);
+  assert.ok(m('**/*a*b', 'x/y/zaqb'));
 });

@@ -6,10 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../../base/errors.js';
-import { cleanPattern, compilePattern } from './path-pattern.js';
+import { cleanPattern, compilePattern, type PathMatcher } from './path-pattern.js';
 
 interface IgnoreRule {
-  regex: RegExp;
+  regex: PathMatcher;
   exception: boolean;
   /** The cleaned pattern (for the "could an exception match below" check). */
   pattern: string;

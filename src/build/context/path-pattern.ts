@@ -6,6 +6,15 @@
  */
 import { posix } from 'node:path';
 import { errors } from '../../base/errors.js';
+import { globMatches, literalStep, notSlash, type GlobStep } from '../../base/glob-automaton.js';
+
+/** A compiled pattern; `test` as RegExp's, in time linear in the path (see glob-automaton). */
+export interface PathMatcher {
+  test(path: string): boolean;
+}
+
+/** What RegExp's `.` takes: anything but a line terminator (a `**` does not cross lines, as before). */
+const notLineEnd = (char: string): boolean => !/[\n\r\u2028\u2029]/.test(char);
 
 /** Docker's cleaning: `./a//b/` → `a/b`, a leading `/` dropped, `.` for the root. */
 export function cleanPattern(pattern: string): string {
@@ -13,13 +22,26 @@ export function cleanPattern(pattern: string): string {
   return cleaned === '' ? '.' : cleaned;
 }
 
-function escapeRegex(ch: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(ch) ? `\\${ch}` : ch;
+function badPattern(pattern: string): Error {
+  return errors.invalidArgument('bad-pattern', `syntax error in pattern: ${pattern}`);
 }
 
-/** Compiles a cleaned pattern. Throws invalid-argument (`bad-pattern`) for an unclosed class. */
-export function compilePattern(pattern: string): RegExp {
-  let re = '';
+/** The `[…]` class whose body is `body` as a one-character test; a class RegExp cannot read is a bad pattern. */
+function classStep(pattern: string, body: string): GlobStep {
+  let source = body;
+  if (source.startsWith('^') || source.startsWith('!')) source = `^${source.slice(1)}`;
+  let re: RegExp;
+  try {
+    re = new RegExp(`^[${source.replace(/\\(?!.)/g, '\\\\')}]$`);
+  } catch (cause) {
+    throw errors.invalidArgument('bad-pattern', `syntax error in pattern: ${pattern}`, { cause });
+  }
+  return { kind: 'one', accepts: (char) => re.test(char) };
+}
+
+/** Compiles a cleaned pattern. Throws invalid-argument (`bad-pattern`) for an unclosed or unreadable class. */
+export function compilePattern(pattern: string): PathMatcher {
+  const steps: GlobStep[] = [];
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i] ?? '';
     if (ch === '*') {
@@ -28,32 +50,30 @@ export function compilePattern(pattern: string): RegExp {
         // `**/` matches zero or more directories; a trailing `**` anything below.
         if (pattern[i + 1] === '/') {
           i++;
-          re += '(?:.*/)?';
+          steps.push({ kind: 'dirs', accepts: notLineEnd });
         } else {
-          re += '.*';
+          steps.push({ kind: 'run', accepts: notLineEnd });
         }
       } else {
-        re += '[^/]*';
+        steps.push({ kind: 'run', accepts: notSlash });
       }
     } else if (ch === '?') {
-      re += '[^/]';
+      steps.push({ kind: 'one', accepts: notSlash });
     } else if (ch === '[') {
       const end = pattern.indexOf(']', i + 2);
-      if (end < 0) throw errors.invalidArgument('bad-pattern', `syntax error in pattern: ${pattern}`);
-      let body = pattern.slice(i + 1, end);
-      if (body.startsWith('^') || body.startsWith('!')) body = `^${body.slice(1)}`;
-      re += `[${body.replace(/\\(?!.)/g, '\\\\')}]`;
+      if (end < 0) throw badPattern(pattern);
+      steps.push(classStep(pattern, pattern.slice(i + 1, end)));
       i = end;
     } else if (ch === '\\' && i + 1 < pattern.length) {
-      re += escapeRegex(pattern[++i] ?? '');
+      steps.push(literalStep(pattern[++i] ?? ''));
     } else {
-      re += escapeRegex(ch);
+      steps.push(literalStep(ch));
     }
   }
-  return new RegExp(`^${re}$`);
+  return { test: (path) => globMatches(steps, path) };
 }
 
 /** Whether `path` (cleaned, relative) matches a compiled pattern. */
-export function matchesPattern(regex: RegExp, path: string): boolean {
+export function matchesPattern(regex: PathMatcher, path: string): boolean {
   return regex.test(path);
 }

@@ -25,3 +25,12 @@ test('errors name the file and line', () => {
   assert.throws(() => parseDockerfile('FROM a\nBOGUS x\n', 'ctx/Dockerfile'), /^BerthError: ctx\/Dockerfile:2: unknown instruction: BOGUS$/);
   assert.throws(() => parseDockerfile('FROM a\nRUN <<EOF\nnever closed\n'), /Dockerfile:2: unterminated heredoc <<EOF/);
 });
+
+test('a parser directive named like an Object property is no syntax directive (fuzz finding)', () => {
+  // `# constructor=x` made dockerfile-ast's getDirective() return Object's constructor: a TypeError.
+  for (const name of ['constructor', 'toString', '__proto__']) {
+    const df = parseDockerfile(`#${name} escape=\`\nFROM busybox\n`);
+    assert.equal(df.syntax, undefined);
+    assert.deepEqual(df.instructions.map((i) => i.keyword), ['FROM']);
+  }
+});

@@ -109,7 +109,9 @@ export function parseDockerfile(text: string, file = 'Dockerfile'): Dockerfile {
   const escape = ast.getEscapeCharacter();
   let syntax: string | undefined;
   for (const directive of ast.getDirectives()) {
-    if (directive.getDirective()?.toLowerCase() === 'syntax') syntax = directive.getValue();
+    // By name: dockerfile-ast's getDirective() looks the name up in a plain object, so
+    // `# constructor=x` gives Object's constructor function rather than null.
+    if (directive.getName().toLowerCase() === 'syntax') syntax = directive.getValue();
   }
   const lines = text.split(/\r?\n/);
   const instructions: Instruction[] = [];

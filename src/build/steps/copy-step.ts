@@ -108,7 +108,7 @@ export async function planCopy(env: StepEnv, state: StageState, instruction: Ins
     inputs,
     config: state.config,
     historyIdentifies: true,
-    execute: async () => {
+    execute: async (record) => {
       const { images } = env;
       const layer = await TempLayer.open(images, state.image);
       let view: TempLayer | undefined;
@@ -121,6 +121,7 @@ export async function planCopy(env: StepEnv, state: StageState, instruction: Ins
         // The temporary layer's directory becomes the new layer's: its tar is only hashed and stored.
         return await images.commit({
           parent: state.image, layer: () => images.snapshotter.diff(layer.key), adoptSnapshot: layer.key, config: state.config, history: { createdBy }, names: [],
+          alsoRecord: record,
         });
       } finally {
         // The image is made or the step failed: the next step need not wait for the layers to go.

@@ -5,6 +5,7 @@
  * a host build) from the stage's current image; its changes become the step's layer. Its output
  * is reported line by line with the stream it came on. The container is removed whatever happens.
  */
+import type { Digest } from '../../base/digest.js';
 import { BerthError, errors, messageOf } from '../../base/errors.js';
 import { dropRuntimeStubs } from '../../engine/runtime-stubs.js';
 import { followLog } from '../../runtime/log-reader.js';
@@ -52,12 +53,12 @@ export async function planRun(env: StepEnv, state: StageState, instruction: Inst
     // What a mount brings in is not in the command line; the network is not either, but Docker's
     // --cache-from does not look at it either.
     historyIdentifies: mountPlan.inputs.length === 0,
-    execute: async () => {
+    execute: async (record) => {
       const image = state.image;
       if (image === undefined) dockerfileError(env.file, instruction.line, 'RUN needs an image with a shell or program to run (FROM scratch has none)');
       const mounts = await prepareRunMounts(env, mountPlan, instruction.line);
       try {
-        return await runContainer(env, instruction, { image, config: state.config, command, createdBy, variables: [...args.map(([k, v]) => `${k}=${v}`), ...mounts.env], network, mounts });
+        return await runContainer(env, instruction, { image, config: state.config, command, createdBy, variables: [...args.map(([k, v]) => `${k}=${v}`), ...mounts.env], network, mounts, record });
       } finally {
         await mounts.release();
       }
@@ -84,12 +85,14 @@ interface RunContainerRequest {
   variables: string[];
   network: BuildNetwork;
   mounts: PreparedRunMounts;
+  /** Recorded with the step's image (its cache entry). */
+  record: (image: Digest) => void;
 }
 
 /** Runs the command as a container; its changes (mount points dropped) become the new image. */
 async function runContainer(env: StepEnv, instruction: Instruction, request: RunContainerRequest): Promise<ImageRecord> {
   const { engine, images } = env;
-  const { image, config, command, createdBy, variables, network, mounts } = request;
+  const { image, config, command, createdBy, variables, network, mounts, record: alsoRecord } = request;
   const { tmpfs } = mounts;
   // On the default bridge or a user network, with the build's extra /etc/hosts entries.
   const bridged = typeof network === 'object' || (network === 'bridge' && engine.task.network !== undefined);
@@ -144,6 +147,7 @@ async function runContainer(env: StepEnv, instruction: Instruction, request: Run
       config,
       history: { createdBy },
       names: [],
+      alsoRecord,
     });
     committed = true;
     return made;

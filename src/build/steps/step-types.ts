@@ -1,3 +1,4 @@
+import type { Digest } from '../../base/digest.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import type { ImageRecord } from '../../images/image-record.js';
 import type { ImageService } from '../../images/image-service.js';
@@ -63,7 +64,8 @@ export interface StepPlan {
    * digest is in the text), so that an image's history entry can stand for it (`--cache-from`).
    */
   historyIdentifies: boolean;
-  execute(): Promise<ImageRecord>;
+  /** Makes the step's image; `record` is its images.commit's `alsoRecord` (the step's cache entry). */
+  execute(record: (image: Digest) => void): Promise<ImageRecord>;
 }
 
 /** Where a build's RUN steps are networked: the default bridge, none, the host's, or a user network by name or id. */

@@ -6,6 +6,7 @@ import { errors } from '../../base/errors.js';
 import type { BlobInfo } from '../../store/content-store.js';
 import type { LoadSession } from '../load-session.js';
 import { archivePath, type ArchiveSource } from './archive-source.js';
+import { malformedTarField } from '../../snapshots/tar-header-fields.js';
 
 type TarEntry = Extract extends AsyncIterable<infer T> ? T : never;
 
@@ -52,6 +53,8 @@ export class TarArchiveSource implements ArchiveSource {
 
   private async take(entry: TarEntry): Promise<void> {
     const { header } = entry;
+    const malformed = malformedTarField(header);
+    if (malformed !== undefined) throw errors.invalidArgument('invalid-archive', `archive entry "${header.name}" has a malformed ${malformed} field`);
     const path = archivePath(header.name);
     if (header.type === 'symlink' && header.linkname) {
       this.links.set(path, archivePath(posix.join(posix.dirname(path), header.linkname)));

@@ -9,6 +9,7 @@
 import { createReadStream } from 'node:fs';
 import type { Digest } from '../../base/digest.js';
 import { errors } from '../../base/errors.js';
+import { failpoint } from '../../base/failpoint.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
 import { formatReference, parseReference, repositoryName } from '../../oci/reference.js';
 import type { ContentStore } from '../../store/content-store.js';
@@ -92,8 +93,10 @@ export async function pushImage(text: string, options: PushOptions, deps: PushDe
         open: (range) => createReadStream(path, range === undefined ? {} : { start: range.start, end: range.end }),
       }, { mountFrom, ...(options.chunkSize !== undefined && { chunkSize: options.chunkSize }), onProgress: report });
       if (isLayer) say({ status: outcome.how === 'mounted' ? `Mounted from ${outcome.from}` : 'Pushed', id });
+      failpoint('push-after-blob');
     });
     const { manifestDigest, manifestMediaType, manifestBytes } = exported;
+    failpoint('push-before-manifest');
     await putManifest(client, repository, manifestDigest, manifestMediaType, manifestBytes);
     await putManifest(client, repository, tag, manifestMediaType, manifestBytes);
     say({ status: `${tag}: digest: ${manifestDigest} size: ${manifestBytes.length}` });

@@ -1,0 +1,125 @@
+/**
+ * `PUT /containers/{id}/archive` applies a tar all or nothing: every entry is read, checked
+ * (archive-upload-entry.ts, archive-upload-plan.ts) and written into a staging area on the
+ * filesystem it is bound for (archive-upload-stage.ts) before anything moves into place
+ * (archive-upload-commit.ts). A refused entry, a malformed or truncated tar, a client that goes
+ * away or a failed write leaves the container's files as they were: the staging is removed, and
+ * the times of the directories it touched are given back. dockerd applies a tar entry by entry;
+ * berth is stricter on purpose.
+ */
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { BerthError, errnoCode, errors, messageOf } from '../base/errors.js';
+import type { ProcessRunner } from '../base/process-runner.js';
+import type { LayerEntry } from '../snapshots/layer-writer.js';
+import { xattrsFromPax } from '../snapshots/pax-xattrs.js';
+import { rawPaxExtract, rawPaxRecords } from '../snapshots/raw-pax-extract.js';
+import type { XattrMap } from '../snapshots/xattr-dump.js';
+import { rootOwner, uploadEntryOf, type UploadEntry, type UploadIds } from './archive-upload-entry.js';
+import { applyDirectoryTimes, commitUpload } from './archive-upload-commit.js';
+import { destinationProbe, type UploadDestination } from './archive-upload-destination.js';
+import { UploadPlan } from './archive-upload-plan.js';
+import { UploadStage } from './archive-upload-stage.js';
+
+export interface UploadArchiveOptions {
+  /** Runs `mknod` (devices, fifos) and `setfattr --restore` (xattrs). */
+  runner: ProcessRunner;
+  ids: UploadIds;
+  /** dockerd's `noOverwriteDirNonDir`: never swap a directory and a non-directory. */
+  noOverwriteDirNonDir: boolean;
+  /** The extraction directory as the container sees it (for messages). */
+  containerPath: string;
+}
+
+/**
+ * Unpacks `tar` into the destination, all or nothing. Throws invalid-argument for a refused entry
+ * or a malformed tar (`unsafe-layer-entry`, `unsupported-layer-entry`, `hard-link-target-missing`,
+ * `layer-entry-parent-not-directory`, `layer-entry-name-too-long`, `cannot-overwrite`,
+ * `malformed-layer`), internal `layer-write-failed` when the filesystem refuses a write, a mount
+ * point would be replaced or the upload stream fails.
+ */
+export async function uploadArchive(tar: Readable, destination: UploadDestination, options: UploadArchiveOptions): Promise<void> {
+  const plan = new UploadPlan(destinationProbe(destination), {
+    noOverwriteDirNonDir: options.noOverwriteDirNonDir,
+    containerPath: options.containerPath,
+    mountPoints: destination.mountPoints,
+  });
+  const stage = new UploadStage(destination, plan, options.runner, rootOwner(options.ids));
+  let changed: Set<string> | undefined;
+  try {
+    await readEntries(tar, async (body) => {
+      const entry = uploadEntryOf(body.header, options.ids);
+      const placement = await plan.place(entry, xattrsOf(body, entry));
+      await stage.write(entry, placement, body);
+    });
+    await stage.applyXattrs();
+    changed = await commitUpload(plan, stage, destination, options.runner);
+  } finally {
+    await stage.cleanup(changed ?? new Set()).catch(() => undefined);
+  }
+  await applyDirectoryTimes(plan, destination);
+}
+
+/** The xattrs an entry's PAX records carry (not overlayfs's own, no user.* on a symlink). */
+function xattrsOf(body: LayerEntry, entry: UploadEntry): XattrMap | undefined {
+  const { header } = body;
+  if (header.pax === undefined || header.pax === null) return undefined;
+  const map: XattrMap = new Map();
+  for (const [name, value] of xattrsFromPax(header.pax, () => rawPaxRecords(header))) {
+    if (name.startsWith('trusted.overlay.') || (entry.kind === 'symlink' && name.startsWith('user.'))) continue;
+    map.set(name, value);
+  }
+  return map.size === 0 ? undefined : map;
+}
+
+/** Feeds every entry of `tar` to `handle`, in order; classifies what fails as unpackLayer does. */
+async function readEntries(tar: Readable, handle: (body: LayerEntry) => Promise<void>): Promise<void> {
+  const extract = rawPaxExtract();
+  const fed = pipeline(tar, extract);
+  fed.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+  try {
+    for await (const value of extract) {
+      const body = value as LayerEntry;
+      try {
+        await handle(body);
+      } catch (err) {
+        body.resume();
+        // The entry's stream dies (an error without an errno code) when the tar itself fails,
+        // cut short or malformed: let the caller report that failure.
+        const code = errnoCode(err);
+        if (err instanceof BerthError || code === undefined || code === 'STREAM_DESTROYED') throw err;
+        if (code === 'ENAMETOOLONG') {
+          throw errors.invalidArgument('layer-entry-name-too-long', `layer entry "${body.header.name}" has a path longer than the filesystem takes`, { cause: err, details: { entry: body.header.name } });
+        }
+        throw errors.internal('layer-write-failed', `cannot write layer entry "${body.header.name}": ${messageOf(err)}`, {
+          cause: err,
+          details: { entry: body.header.name, code },
+        });
+      }
+    }
+    await fed;
+  } catch (err) {
+    if (err instanceof BerthError) {
+      extract.destroy();
+      tar.destroy();
+      await fed.catch(() => undefined);
+      throw err;
+    }
+    // A dead entry stream or extractor: the tar (or its source) failed; report that cause.
+    const cause = await fed.then(
+      () => err,
+      (feedError: unknown) => feedError,
+    );
+    tar.destroy();
+    throw classify(cause);
+  }
+}
+
+function classify(err: unknown): BerthError {
+  if (err instanceof BerthError) return err;
+  const code = errnoCode(err);
+  if (code !== undefined && !code.startsWith('Z_') && !code.startsWith('ERR_')) {
+    return errors.internal('layer-write-failed', `cannot unpack layer: ${messageOf(err)}`, { cause: err });
+  }
+  return errors.invalidArgument('malformed-layer', `layer is not a valid tar stream: ${messageOf(err)}`, { cause: err });
+}
