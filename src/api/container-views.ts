@@ -56,7 +56,7 @@ export function statusText(record: ContainerRecord, now: Date, health?: HealthSt
     case 'removing': return 'Removal In Progress';
     case 'dead': return 'Dead';
     case 'exited': return `Exited (${state.exitCode}) ${since(state.finishedAt)} ago`;
-    default: return 'Created';
+    case 'created': return 'Created';
   }
 }
 

@@ -47,7 +47,7 @@ export function logFileOf(record: ContainerRecord, paths: ContainerPaths): strin
     case 'json-file': return paths.jsonLog(record.id);
     case 'local': return paths.localLog(record.id);
     case 'k8s-file': return paths.log(record.id);
-    default: return undefined;
+    case 'none': return undefined;
   }
 }
 

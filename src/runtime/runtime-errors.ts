@@ -5,7 +5,7 @@
  * `container not running`, ...; crun 1.8: ``error opening file `<root>/<id>/status` ``, ``the
  * container `<id>` is not running``, ...).
  */
-import { BerthError, errors, isBerthError, messageOf } from '../base/errors.js';
+import { type BerthError, errors, isBerthError, messageOf } from '../base/errors.js';
 
 /** How a runtime says that it does not know the container. */
 const NOT_FOUND = /does not exist|container not found/i;

@@ -3,28 +3,8 @@
  * through berthd: builds run their steps as containers on its engine.
  */
 import { argOf, flagsOf, type CommandSpec } from '../args/command-spec.js';
-import { compressionOptionSpecs, type CompressionFlags } from './compression-flags.js';
-
-export interface BuildFlags extends CompressionFlags {
-  tag: string[];
-  file?: string;
-  buildArg: string[];
-  label: string[];
-  target?: string;
-  cache: boolean;
-  progress: string;
-  quiet?: boolean;
-  network?: string;
-  iidfile?: string;
-  secret: string[];
-}
-
-export interface CommitFlags {
-  change: string[];
-  message?: string;
-  author?: string;
-  pause: string;
-}
+import { compressionOptionSpecs } from './compression-flags.js';
+import type { BuildFlags, CommitFlags } from './build-flags.js';
 
 export const BUILD_COMMAND: CommandSpec = {
   name: 'build',

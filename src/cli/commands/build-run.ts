@@ -8,7 +8,7 @@ import { readJsonMessages } from '../../client/image-client.js';
 import { humanSize } from '../format.js';
 import { setExitStatus, withClient, type GlobalOptions } from '../context.js';
 import { packContext } from './build-context-tar.js';
-import type { BuildFlags, CommitFlags } from './build-commands.js';
+import type { BuildFlags, CommitFlags } from './build-flags.js';
 import { BuildProgressView, streamLine } from './build-progress.js';
 import { splitReference } from './image-remote.js';
 import { compressionOfFlags, compressionQuery } from './compression-flags.js';

@@ -4,11 +4,8 @@
  * other image commands. Credentials live in Docker's config.json ($DOCKER_CONFIG).
  */
 import { argOf, flagsOf, type CommandSpec } from '../args/command-spec.js';
-import { compressionOptionSpecs, type CompressionFlags } from './compression-flags.js';
-
-export interface PullFlags { platform?: string; quiet?: boolean; allTags?: boolean; insecureRegistry: string[] }
-export interface PushFlags extends CompressionFlags { quiet?: boolean; insecureRegistry: string[] }
-export interface LoginFlags { username?: string; password?: string; passwordStdin?: boolean; insecureRegistry: string[] }
+import { compressionOptionSpecs } from './compression-flags.js';
+import type { LoginFlags, PullFlags, PushFlags } from './distribution-flags.js';
 
 const INSECURE = {
   flags: '--insecure-registry <host>',

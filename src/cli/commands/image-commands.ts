@@ -7,27 +7,8 @@
 import { argOf, argsOf, flagsOf, type CommandSpec, type GlobalOptions } from '../args/command-spec.js';
 import { runsInProcess } from '../context.js';
 import { PULL_COMMAND, PUSH_COMMAND } from './distribution-commands.js';
-import { compressionOptionSpecs, type CompressionFlags } from './compression-flags.js';
-
-/** The options of the image commands, by command. */
-export interface ImageListFlags { quiet?: boolean; all?: boolean; format?: string }
-export interface ImageHistoryFlags { trunc: boolean; format?: string }
-export interface ImageSaveFlags extends CompressionFlags { output?: string; format: string }
-export interface ImageImportFlags { change: string[]; message?: string }
-
-/** The operations both modes implement, with the same output. */
-export interface ImageCommands {
-  list(globals: GlobalOptions, flags: ImageListFlags): Promise<void>;
-  inspect(globals: GlobalOptions, refs: string[]): Promise<void>;
-  history(globals: GlobalOptions, ref: string, flags: ImageHistoryFlags): Promise<void>;
-  tag(globals: GlobalOptions, source: string, target: string): Promise<void>;
-  remove(globals: GlobalOptions, refs: string[], force: boolean): Promise<void>;
-  load(globals: GlobalOptions, input: string | undefined, repository: string | undefined): Promise<void>;
-  save(globals: GlobalOptions, refs: string[], flags: ImageSaveFlags): Promise<void>;
-  import(globals: GlobalOptions, file: string, reference: string | undefined, flags: ImageImportFlags): Promise<void>;
-  prune(globals: GlobalOptions, all: boolean): Promise<void>;
-  diskUsage(globals: GlobalOptions, format: string | undefined): Promise<void>;
-}
+import { compressionOptionSpecs } from './compression-flags.js';
+import type { ImageCommands, ImageHistoryFlags, ImageImportFlags, ImageListFlags, ImageSaveFlags } from './image-operations.js';
 
 /** The implementation for this invocation's mode, loaded on first use. */
 export async function imageCommands(globals: GlobalOptions): Promise<ImageCommands> {

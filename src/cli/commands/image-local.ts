@@ -8,7 +8,7 @@ import { historyView, inspectView } from '../../images/image-views.js';
 import { SAVE_FORMATS, type SaveFormat } from '../../images/image-saver.js';
 import { printJson, stateRootOf, withImages } from '../context.js';
 import { berthScanInProcess } from './image-scan-field.js';
-import type { ImageCommands } from './image-commands.js';
+import type { ImageCommands } from './image-operations.js';
 import { compressionOfFlags } from './compression-flags.js';
 import { printDiskUsage, printHistory, printImageList, printPrune, removalLines, type ImageListEntry } from './image-output.js';
 

@@ -6,7 +6,7 @@ import { errors } from '../../base/errors.js';
 import type { JsonMessage } from '../../client/image-client.js';
 import { formatReference, parseTaggedReference } from '../../oci/reference.js';
 import { forEachTarget, printJson, withClient } from '../context.js';
-import type { ImageCommands } from './image-commands.js';
+import type { ImageCommands } from './image-operations.js';
 import { compressionOfFlags, compressionQuery } from './compression-flags.js';
 import { berthScanThroughDaemon } from './image-scan-field.js';
 import { printDiskUsage, printHistory, printImageList, printPrune, removalLines, type ImageListEntry } from './image-output.js';

@@ -10,7 +10,7 @@ import type { GlobalOptions } from '../args/command-spec.js';
 import { runsInProcess, withClient, withImages } from '../context.js';
 import { ProgressRenderer } from '../progress-renderer.js';
 import { readSecret, readStdin } from './registry-prompt.js';
-import type { LoginFlags, PullFlags, PushFlags } from './distribution-commands.js';
+import type { LoginFlags, PullFlags, PushFlags } from './distribution-flags.js';
 import { compressionOfFlags, compressionQuery } from './compression-flags.js';
 
 function renderer(quiet: boolean | undefined): (message: object) => void {

@@ -4,27 +4,7 @@
  * load only when one of these runs.
  */
 import { flagsOf, type CommandSpec } from '../args/command-spec.js';
-
-/** The options of `berth registry serve`. */
-export interface RegistryServeFlags {
-  root?: string;
-  addr: string;
-  htpasswd?: string;
-  auth?: string;
-  accessConfig?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  proxyConfig?: string;
-  gcInterval: string;
-  gcGrace: string;
-  uploadTtl: string;
-}
-
-export interface RegistryGcFlags {
-  root?: string;
-  gcGrace: string;
-  format?: string;
-}
+import type { RegistryGcFlags, RegistryServeFlags } from './registry-flags.js';
 
 const ROOT = { flags: '--root <dir>', description: 'registry state directory (default: /var/lib/berth-registry)' };
 const GRACE = { flags: '--gc-grace <duration>', description: 'never collect blobs or untagged manifests younger than this', default: '1h' };

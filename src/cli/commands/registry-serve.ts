@@ -1,7 +1,7 @@
 import { errors } from '../../base/errors.js';
 import { goDurationMs } from '../time-arg.js';
 import { printJson } from '../context.js';
-import type { RegistryGcFlags, RegistryServeFlags } from './registry-commands.js';
+import type { RegistryGcFlags, RegistryServeFlags } from './registry-flags.js';
 import { describeCollection } from '../../registry/gc/registry-collector.js';
 import { untilStopSignal } from '../../base/stop-signal.js';
 

@@ -5,9 +5,7 @@
  * tarballs are always read here. `berth scan TARGET` means `berth scan image TARGET`.
  */
 import { argOf, flagsOf, type CommandSpec } from '../args/command-spec.js';
-
-export interface ScanFlags { format: string; severity?: string; exitCode?: string; ignoreUnfixed?: boolean; ignoreFile?: string; output?: string }
-export interface SbomFlags { format: string; output?: string }
+import type { SbomFlags, ScanFlags } from './security-flags.js';
 
 const OUTPUT = { flags: '-o, --output <file>', description: 'write to this file instead of stdout' };
 

@@ -13,7 +13,7 @@ import type { GlobalOptions } from '../args/command-spec.js';
 import { progress, runsInProcess, setExitStatus, stateRootOf, withClient, withImages } from '../context.js';
 import { applyIgnores } from '../../security/vulns/ignore-file.js';
 import type { ScanReport } from '../../security/vulns/finding.js';
-import type { SbomFlags, ScanFlags } from './security-commands.js';
+import type { SbomFlags, ScanFlags } from './security-flags.js';
 
 async function isPath(target: string): Promise<boolean> {
   if (target.startsWith('/') || target.startsWith('.')) return true;

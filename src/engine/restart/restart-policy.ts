@@ -77,7 +77,7 @@ export function restartsAfterExit(policy: RestartPolicy, facts: ExitFacts): bool
       return true;
     case 'on-failure':
       return facts.exitCode !== 0 && (policy.maximumRetryCount === 0 || facts.restartCount < policy.maximumRetryCount);
-    default:
+    case 'no':
       return false;
   }
 }

@@ -6,7 +6,12 @@
 import { z } from 'zod';
 import { errors, isBerthError } from '../../base/errors.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
-import type { RegistryCredentials } from './registry-credentials.js';
+
+/** A user name and password (or token) for one registry. */
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
 
 const helperAnswerSchema = z.object({ Username: z.string(), Secret: z.string() }).loose();
 

@@ -12,13 +12,10 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../../base/atomic-file.js';
 import { errnoCode, errors } from '../../base/errors.js';
 import { ChildProcessRunner, type ProcessRunner } from '../../base/process-runner.js';
-import { CredentialHelper } from './credential-helper.js';
+import { CredentialHelper, type RegistryCredentials } from './credential-helper.js';
 import { DOCKER_HUB_AUTH_KEY, DOCKER_HUB_DOMAIN, registryDomain } from './registry-endpoint.js';
 
-export interface RegistryCredentials {
-  username: string;
-  password: string;
-}
+export type { RegistryCredentials };
 
 /** The directory of Docker's client config: $DOCKER_CONFIG, else ~/.docker. */
 export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,0 +1,71 @@
+// The map of src/ as rules (docs/architecture.md draws it): each folder sits on a floor and
+// imports only from folders on lower floors; folders on one floor do not import each other;
+// no cycles at all, type-only imports included. `npm run lint` checks it.
+const FLOORS = [
+  ['base'],
+  ['oci', 'stdio', 'mount'],
+  ['store'],
+  ['events', 'snapshots'],
+  ['images'],
+  ['runtime', 'network', 'volumes'],
+  ['engine'],
+  ['build', 'registry', 'security'],
+  ['api'],
+  ['daemon'],
+];
+
+// The clients of berthd reach it only through client/, which itself stands on the lowest floors.
+const CLIENT_SIDE = {
+  client: ['base', 'oci', 'stdio'],
+  cli: ['client', 'base', 'oci', 'stdio'],
+  dashboard: ['client', 'base'],
+};
+
+const folder = (name) => `^src/${name}/`;
+const anyOf = (names) => `^src/(${names.join('|')})/`;
+
+const floorRules = FLOORS.flatMap((floor, level) => floor.map((name) => {
+  const notBelow = FLOORS.slice(level).flat().filter((other) => other !== name);
+  return {
+    name: `${name}-imports-downward`,
+    comment: `${name}/ may import only folders on lower floors than its own (${FLOORS.slice(0, level).flat().join(', ') || 'none'})`,
+    severity: 'error',
+    from: { path: folder(name) },
+    to: { path: anyOf([...notBelow, ...Object.keys(CLIENT_SIDE)]) },
+  };
+}));
+
+const clientRules = Object.entries(CLIENT_SIDE).map(([name, allowed]) => ({
+  name: `${name}-through-client`,
+  comment: `${name}/ may import only ${allowed.join(', ')}`,
+  severity: 'error',
+  from: { path: folder(name) },
+  to: { path: '^src/', pathNot: anyOf([name, ...allowed]) },
+}));
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'a cycle of imports, type-only ones included',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'known-folders',
+      comment: 'every folder of src/ has its place on the map (add a new one to FLOORS or CLIENT_SIDE)',
+      severity: 'error',
+      from: { path: '^src/', pathNot: anyOf([...FLOORS.flat(), ...Object.keys(CLIENT_SIDE)]) },
+      to: {},
+    },
+    ...floorRules,
+    ...clientRules,
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^dist/|\\.test\\.ts$)' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
