@@ -7,7 +7,7 @@ import { appendFile, mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promise
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
-import { currentMountPointsBelow as mountsBelow } from '../src/base/mount-points.js';
+import { currentMountPointsBelow as mountsBelow } from '../src/mount/mountinfo.js';
 import { BerthdProcess } from '../test/support/berthd-process.js';
 import type { PrivateDockerd } from '../test/support/private-dockerd.js';
 import { REPO } from './container-clients.js';

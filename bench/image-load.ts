@@ -17,7 +17,7 @@ import { extract as tarExtract } from 'tar-stream';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
 import { buildDebianRootfs } from '../src/images/bootstrap/debian-rootfs.js';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
-import { currentMountPointsBelow as mountsBelow } from '../src/base/mount-points.js';
+import { currentMountPointsBelow as mountsBelow } from '../src/mount/mountinfo.js';
 
 const CACHE = '/var/tmp/berth-bench';
 const ARCHIVE = join(CACHE, 'image-load.tar');

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The berth executable: runs the compiled CLI (npm run build writes dist/).
-import { main } from '../dist/src/cli/main.js';
+// The berth executable: runs the compiled CLI with its in-process parts (daemon/berth-main.ts; npm run build writes dist/).
+import { main } from '../dist/src/daemon/berth-main.js';
 
 process.exitCode = await main(process.argv);

@@ -8,6 +8,7 @@ import { systemClock } from '../../src/base/clock.js';
 import { StateRoot } from '../../src/base/state-root.js';
 import { ContentStore } from '../../src/store/content-store.js';
 import { Database } from '../../src/store/database.js';
+import { NODE_SCHEMA } from '../../src/daemon/node-schema.js';
 import { LeaseManager } from '../../src/store/leases.js';
 import { scratchDir } from './tar-input.js';
 
@@ -32,7 +33,7 @@ export class ScratchStates {
     }
     const dir = await scratchDir('state');
     const root = new StateRoot(join(dir, 'root'));
-    const db = Database.open(root.database);
+    const db = Database.open(root.database, NODE_SCHEMA);
     this.current = { dir, db, content: new ContentStore(root), leases: new LeaseManager(db, systemClock) };
     this.uses = 1;
     return this.current;

@@ -4,9 +4,10 @@
  * and the runtime spec builder) and `POST /containers/{id}/update`. The input is
  * `<body kind>\n<JSON>`; bodies that are not JSON never reach the routes (the server refuses them).
  */
-import { createRequestFromBody, containerCreateBodySchema } from '../../src/api/container-create-body.js';
+import { createRequestFromBody } from '../../src/api/container-create-body.js';
 import { withSchemaFieldNames } from '../../src/api/go-field-names.js';
-import { resourceUpdateFromBody, updateBodySchema } from '../../src/api/routes/container-update.js';
+import { resourceUpdateFromBody } from '../../src/api/routes/container-update.js';
+import { containerCreateBodySchema, containerUpdateBodySchema } from '../../src/wire/containers.js';
 import { lifecycleConfig } from '../../src/engine/lifecycle-config.js';
 import { parseSchema } from '../../src/oci/parse-json.js';
 import { checkLogSettings, resolveLogSettings } from '../../src/runtime/logging/log-options.js';
@@ -41,7 +42,7 @@ function containerCreate(body: unknown): void {
 }
 
 function containerUpdate(body: unknown): void {
-  const parsed = refusing(() => parseSchema(updateBodySchema, body, 'container update'));
+  const parsed = refusing(() => parseSchema(containerUpdateBodySchema, body, 'container update'));
   if (parsed !== undefined) resourceUpdateFromBody(parsed);
 }
 

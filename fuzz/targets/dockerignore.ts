@@ -3,8 +3,8 @@
  * then matching context paths. The input is the file; its lines starting with `> ` are instead
  * paths of the context to match against it.
  */
-import { cleanPattern, compilePattern } from '../../src/build/context/path-pattern.js';
-import { DockerIgnore } from '../../src/build/context/dockerignore.js';
+import { cleanPattern, compilePattern } from '../../src/wire/dockerignore-patterns.js';
+import { DockerIgnore } from '../../src/wire/dockerignore.js';
 import { refusing } from '../support/refusal.js';
 
 const DEFAULT_PATHS = ['Dockerfile', 'src/app/main.go', 'node_modules/x/index.js', '.git/HEAD', 'a/b/c/d/e/f'];

@@ -16,7 +16,7 @@ import { parseOsRelease } from '../../src/api/host-info.js';
 import { parseCidr, requireCidr } from '../../src/network/ipv4.js';
 import { canonicalIpv6, parseCidr6 } from '../../src/network/ipv6.js';
 import { bridgeOptions } from '../../src/network/network-options.js';
-import { parsePortKey, parsePublishSpec } from '../../src/network/port-spec.js';
+import { parsePortKey, parsePublishSpec } from '../../src/wire/port-specs.js';
 import { checkMacAddress } from '../../src/network/static-address.js';
 import { parseLogRecord } from '../../src/runtime/k8s-file-log.js';
 import { decodeJsonLogLine } from '../../src/runtime/logging/json-file-line.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { containerCreate, containerCreateBodySchema, createRequestFromBody } from './container-create-body.js';
+import { containerCreate, createRequestFromBody } from './container-create-body.js';
+import { containerCreateBodySchema } from '../wire/containers.js';
 import type { HostResources } from './resource-ranges.js';
 
 test('a docker CLI body: zero values are defaults, modes and limits map to the engine request', () => {

@@ -1,111 +1,24 @@
 /**
  * `POST /containers/create`: Docker's body (Config fields at the top level, HostConfig,
- * NetworkingConfig) validated at the boundary and turned into the engine's request. Unknown fields
+ * NetworkingConfig) validated at the boundary (the schema: `../wire/containers.ts`) and turned
+ * into the engine's request. Unknown fields
  * are ignored; zero values mean "default", as the docker CLI sends them.
  */
-import { z } from 'zod';
 import { errors } from '../base/errors.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import type { CreateContainerRequest } from '../engine/create-container.js';
-import { mountBodySchema, mountRequestsFromBody } from './container-mounts-body.js';
-import { hostConfigNetworkFields, networkFromBody, networkingConfigSchema } from './container-network-body.js';
+import { mountRequestsFromBody } from './container-mounts-body.js';
+import { networkFromBody } from './container-network-body.js';
 import { checkRestartPolicy } from '../engine/restart/restart-policy.js';
 import type { UsernsMode } from '../runtime/userns/id-ranges.js';
-import { hostConfigExtraFields, hostConfigExtras } from './container-host-fields.js';
-import { checkGoIntegers, engineNumber, exactIntegerSchema, integerSchema } from './go-integers.js';
+import { hostConfigExtras } from './container-host-fields.js';
+import { checkGoIntegers } from './go-integers.js';
+import { engineNumber } from '../wire/integers.js';
+import { containerCreateBodySchema, type ContainerCreateBody } from '../wire/containers.js';
 import { CONTAINER_CREATE_INTEGERS } from './container-body-integers.js';
 import { checkCreateLimits, checkVolumeNames } from './container-create-limits.js';
 import { checkResources, type HostResources } from './resource-ranges.js';
 import { parseSchema } from '../oci/parse-json.js';
-
-const strings = z.array(z.string()).nullish();
-const stringMap = z.record(z.string(), z.string()).nullish();
-/** A resource field, exact (a bigint beyond ±(2^53−1)) for the range checks. */
-const num = exactIntegerSchema.nullish();
-const int = integerSchema.nullish();
-
-const hostConfigSchema = z.object({
-  Binds: strings,
-  Mounts: z.array(mountBodySchema).nullish(),
-  Init: z.boolean().nullish(),
-  Memory: num,
-  MemorySwap: num,
-  MemoryReservation: num,
-  NanoCpus: num,
-  CpuShares: num,
-  CpuPeriod: num,
-  CpuQuota: num,
-  CpusetCpus: z.string().nullish(),
-  CpusetMems: z.string().nullish(),
-  PidsLimit: num,
-  KernelMemory: num,
-  CpuPercent: num,
-  BlkioWeight: num,
-  BlkioWeightDevice: z.array(z.object({ Path: z.string().nullish(), Weight: num })).nullish(),
-  IOMaximumIOps: num,
-  IOMaximumBandwidth: num,
-  Ulimits: z.array(z.object({ Name: z.string(), Soft: exactIntegerSchema, Hard: exactIntegerSchema })).nullish(),
-  CapAdd: strings,
-  CapDrop: strings,
-  Privileged: z.boolean().nullish(),
-  ReadonlyRootfs: z.boolean().nullish(),
-  SecurityOpt: strings,
-  ShmSize: num,
-  Tmpfs: stringMap,
-  Sysctls: stringMap,
-  OomScoreAdj: num,
-  NetworkMode: z.string().nullish(),
-  IpcMode: z.string().nullish(),
-  PidMode: z.string().nullish(),
-  UTSMode: z.string().nullish(),
-  CgroupnsMode: z.string().nullish(),
-  UsernsMode: z.string().nullish(),
-  AutoRemove: z.boolean().nullish(),
-  Runtime: z.string().nullish(),
-  LogConfig: z.object({ Type: z.string().nullish(), Config: stringMap }).nullish(),
-  ConsoleSize: z.tuple([integerSchema, integerSchema]).nullish(),
-  ...hostConfigNetworkFields,
-  ...hostConfigExtraFields,
-  RestartPolicy: z.object({ Name: z.string().nullish(), MaximumRetryCount: int }).nullish(),
-}).nullish();
-
-/** Config.Healthcheck: durations in nanoseconds, 0 = inherit from the image. */
-const healthcheckSchema = z.object({
-  Test: strings,
-  Interval: int,
-  Timeout: int,
-  StartPeriod: int,
-  StartInterval: int,
-  Retries: int,
-}).nullish();
-
-export const containerCreateBodySchema = z.object({
-  Hostname: z.string().nullish(),
-  Domainname: z.string().nullish(),
-  User: z.string().nullish(),
-  AttachStdin: z.boolean().nullish(),
-  AttachStdout: z.boolean().nullish(),
-  AttachStderr: z.boolean().nullish(),
-  Tty: z.boolean().nullish(),
-  OpenStdin: z.boolean().nullish(),
-  StdinOnce: z.boolean().nullish(),
-  Env: strings,
-  Cmd: z.union([z.array(z.string()), z.string()]).nullish(),
-  Entrypoint: z.union([z.array(z.string()), z.string()]).nullish(),
-  Image: z.string().min(1, 'Image: required'),
-  WorkingDir: z.string().nullish(),
-  Labels: stringMap,
-  StopSignal: z.string().nullish(),
-  StopTimeout: int,
-  NetworkDisabled: z.boolean().nullish(),
-  MacAddress: z.string().nullish(),
-  ExposedPorts: z.record(z.string(), z.unknown()).nullish(),
-  Volumes: z.record(z.string(), z.unknown()).nullish(),
-  Healthcheck: healthcheckSchema,
-  HostConfig: hostConfigSchema,
-  NetworkingConfig: networkingConfigSchema,
-});
-export type ContainerCreateBody = z.infer<typeof containerCreateBodySchema>;
 
 /** A limit as the engine takes it; zero, null and absent mean "none". */
 const nonZero = (value: number | bigint | null | undefined): number | undefined =>

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { containerCreateBodySchema, createRequestFromBody } from './container-create-body.js';
+import { createRequestFromBody } from './container-create-body.js';
+import { containerCreateBodySchema } from '../wire/containers.js';
 
 const create = (host: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   createRequestFromBody(containerCreateBodySchema.parse({ Image: 'busybox', ...extra, HostConfig: { NetworkMode: 'none', ...host } }), undefined);

@@ -6,32 +6,14 @@
  * what needs the container's image or other containers (group names, the containers named) is
  * checked later by the engine.
  */
-import { z } from 'zod';
 import { errors } from '../base/errors.js';
 import { parseLink } from '../engine/container-links.js';
 import type { CreateContainerRequest } from '../engine/create-container.js';
 import { parseVolumesFrom } from '../engine/volumes-from.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
 import { parseDeviceCgroupRules } from '../runtime/spec/device-cgroup-rules.js';
-import { engineNumber, exactIntegerSchema, integerSchema } from './go-integers.js';
-
-const strings = z.array(z.string()).nullish();
-const integer = integerSchema.nullish();
-
-export const hostConfigExtraFields = {
-  GroupAdd: strings,
-  VolumesFrom: strings,
-  Links: strings,
-  DeviceCgroupRules: strings,
-  /** Exact for resource-ranges.ts, which checks it (0..100, -1 unset) before these fields are read. */
-  MemorySwappiness: exactIntegerSchema.nullish(),
-  VolumeDriver: z.string().nullish(),
-  Isolation: z.string().nullish(),
-  CpuRealtimePeriod: integer,
-  CpuRealtimeRuntime: integer,
-};
-
-export type HostConfigExtras = { [K in keyof typeof hostConfigExtraFields]?: z.infer<(typeof hostConfigExtraFields)[K]> };
+import { engineNumber } from '../wire/integers.js';
+import type { HostConfigExtras } from '../wire/containers.js';
 
 export interface HostExtrasRequest {
   options: Pick<ContainerOptions, 'groupAdd' | 'deviceCgroupRules' | 'memorySwappiness' | 'cpuRealtimePeriod' | 'cpuRealtimeRuntime'>;

@@ -4,8 +4,10 @@
  */
 import { errors, isBerthError } from '../base/errors.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
+import type { NetworkService } from '../network/network-service.js';
+import type { RouteServices } from './route-services.js';
 import { isActive, type ContainerRecord } from '../engine/container-record.js';
-import { parsePortKey } from '../network/port-spec.js';
+import { parsePortKey } from '../wire/port-specs.js';
 import { descendsFrom } from '../oci/image-lineage.js';
 import type { ContainerConfig as ImageContainerConfig } from '../oci/schemas.js';
 import { containerFilter, listsStopped, type ContainerFacts, type ContainerFilterLookups } from './container-filters.js';
@@ -13,17 +15,18 @@ import { listView } from './container-views.js';
 import { withNetworkSummary } from './network-views.js';
 import { queryBool, queryFilters, queryInt, type Query } from './query.js';
 import { mountViews } from './volume-views.js';
+import type { ContainerSummary } from '../wire/container-inspect.js';
 
-function networksOf(engine: ContainerEngine, record: ContainerRecord): ContainerFacts['networks'] {
+function networksOf(networks: NetworkService, record: ContainerRecord): ContainerFacts['networks'] {
   const net = record.config.network;
   if (net === undefined) return [{ name: record.config.options.networkMode ?? 'none' }];
   if (net.mode === 'container') return [];
-  return net.networks.map((n) => ({ id: n.id, name: engine.network.store.find(n.id)?.name ?? '' }));
+  return net.networks.map((n) => ({ id: n.id, name: networks.store.find(n.id)?.name ?? '' }));
 }
 
 /** `port/proto` sets of a container whose namespace is up (dockerd lists ports of running containers only). */
-function portsOf(engine: ContainerEngine, record: ContainerRecord, image: ImageContainerConfig | undefined): Pick<ContainerFacts, 'publishedPorts' | 'exposedPorts'> {
-  const endpoints = engine.network.store.endpointsOfContainer(record.id);
+function portsOf(networks: NetworkService, record: ContainerRecord, image: ImageContainerConfig | undefined): Pick<ContainerFacts, 'publishedPorts' | 'exposedPorts'> {
+  const endpoints = networks.store.endpointsOfContainer(record.id);
   const published = new Set<string>();
   const exposed = new Set<string>();
   if (endpoints.length === 0) return { publishedPorts: published, exposedPorts: exposed };
@@ -70,25 +73,25 @@ function lookups(engine: ContainerEngine, records: readonly ContainerRecord[]): 
 }
 
 /** The list entries for a `GET /containers/json` query. Throws as containerFilter. */
-export async function listContainers(engine: ContainerEngine, query: Query): Promise<Record<string, unknown>[]> {
+export async function listContainers(engine: ContainerEngine, services: Pick<RouteServices, 'volumes' | 'networks'>, query: Query): Promise<ContainerSummary[]> {
   const filters = queryFilters(query);
   const all = queryBool(query, 'all') || listsStopped(filters);
   const limit = queryInt(query, 'limit') ?? -1;
   const records = engine.list();
   const select = await containerFilter(filters, lookups(engine, records));
   const now = new Date();
-  const entries: Record<string, unknown>[] = [];
+  const entries: ContainerSummary[] = [];
   for (const [order, record] of records.entries()) {
     if (!all && !isActive(record.state)) continue;
     const image = (await engine.imageConfig(record.imageId).catch(() => undefined))?.config ?? undefined;
     const health = engine.health.state(record.id);
     const labels = { ...(image?.Labels ?? {}), ...(record.config.options.labels ?? {}) };
     const facts: ContainerFacts = {
-      record, order, labels, health: health?.status ?? 'none', networks: networksOf(engine, record), ...portsOf(engine, record, image),
+      record, order, labels, health: health?.status ?? 'none', networks: networksOf(services.networks, record), ...portsOf(services.networks, record, image),
     };
     if (!select(facts)) continue;
-    const mounts = mountViews(record.config.mounts, (name) => engine.volumes.dataDir(name));
-    entries.push(withNetworkSummary(listView(record, image, now, mounts, health), record, engine.network));
+    const mounts = mountViews(record.config.mounts, (name) => services.volumes.dataDir(name));
+    entries.push(withNetworkSummary(listView(record, image, now, mounts, health), record, services.networks));
     if (limit > 0 && entries.length >= limit) break;
   }
   return entries;

@@ -1,36 +1,12 @@
 /**
  * The mounts of `POST /containers/create`: HostConfig.Binds (`-v` syntax), HostConfig.Mounts
  * (`--mount`), and Config.Volumes (anonymous volumes) → the engine's mount requests. Validated at
- * the boundary; errors name the field, with Docker's wording where clients show it.
+ * the boundary (the schema: `../wire/mounts.ts`); errors name the field, with Docker's wording where clients show it.
  */
-import { z } from 'zod';
 import { errors } from '../base/errors.js';
 import { parseBindSpec } from '../volumes/bind-spec.js';
 import { checkTarget, checkVolumeName, isPropagation, type MountRequest } from '../volumes/mount-request.js';
-import { integerSchema } from './go-integers.js';
-
-const stringMap = z.record(z.string(), z.string()).nullish();
-
-export const mountBodySchema = z.object({
-  Type: z.string(),
-  Source: z.string().nullish(),
-  Target: z.string().nullish(),
-  ReadOnly: z.boolean().nullish(),
-  Consistency: z.string().nullish(),
-  BindOptions: z.object({
-    Propagation: z.string().nullish(),
-    NonRecursive: z.boolean().nullish(),
-    CreateMountpoint: z.boolean().nullish(),
-  }).nullish(),
-  VolumeOptions: z.object({
-    NoCopy: z.boolean().nullish(),
-    Labels: stringMap,
-    DriverConfig: z.object({ Name: z.string().nullish(), Options: stringMap }).nullish(),
-    Subpath: z.string().nullish(),
-  }).nullish(),
-  TmpfsOptions: z.object({ SizeBytes: integerSchema.nullish(), Mode: integerSchema.nullish() }).nullish(),
-});
-export type MountBody = z.infer<typeof mountBodySchema>;
+import type { MountBody } from '../wire/mounts.js';
 
 function invalid(index: number, type: string, message: string): never {
   throw errors.invalidArgument('invalid-mount', `HostConfig.Mounts[${index}]: invalid mount config for type "${type}": ${message}`);

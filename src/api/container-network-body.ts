@@ -3,41 +3,19 @@
  * a network name or id, `container:<name|id>`, `none`, `host`), NetworkingConfig.EndpointsConfig
  * (more networks, aliases, links, driver options, IPAMConfig addresses, MacAddress), Config.MacAddress and
  * Config.ExposedPorts, PortBindings, PublishAllPorts, Dns, DnsSearch, ExtraHosts.
- * A create without a NetworkMode gets the default `bridge` network, as in Docker.
+ * A create without a NetworkMode gets the default `bridge` network, as in Docker. The schemas:
+ * `../wire/networks.ts`.
  */
-import { z } from 'zod';
 import { errors } from '../base/errors.js';
 import type { ContainerNetworkRequest, EndpointRequest } from '../network/container-network.js';
-import { fromDockerPortBindings } from '../network/port-spec.js';
-
-const strings = z.array(z.string()).nullish();
-
-export const hostConfigNetworkFields = {
-  PortBindings: z.record(z.string(), z.array(z.object({ HostIp: z.string().nullish(), HostPort: z.string().nullish() })).nullable()).nullish(),
-  PublishAllPorts: z.boolean().nullish(),
-  Dns: strings,
-  DnsSearch: strings,
-  ExtraHosts: strings,
-};
-
-/** One endpoint's settings (EndpointsConfig.<net>, the connect body's EndpointConfig). */
-export const endpointSettingsSchema = z.object({
-  Aliases: strings,
-  Links: strings,
-  DriverOpts: z.record(z.string(), z.string()).nullish(),
-  IPAMConfig: z.object({ IPv4Address: z.string().nullish(), IPv6Address: z.string().nullish(), LinkLocalIPs: strings }).nullish(),
-  MacAddress: z.string().nullish(),
-});
-
-export const networkingConfigSchema = z.object({
-  EndpointsConfig: z.record(z.string(), endpointSettingsSchema.nullable()).nullish(),
-}).nullish();
+import { fromDockerPortBindings } from '../wire/port-specs.js';
+import type { EndpointSettings, NetworkingConfig, PortBindingsBody } from '../wire/networks.js';
 
 /**
  * Endpoint settings → the engine's request, keeping what inspect shows as given: Links and
  * DriverOpts (null vs. empty), whether IPAMConfig was sent. The engine checks the values.
  */
-export function endpointFromBody(endpoint: z.infer<typeof endpointSettingsSchema> | null | undefined): EndpointRequest {
+export function endpointFromBody(endpoint: EndpointSettings | null | undefined): EndpointRequest {
   const out: EndpointRequest = { aliases: endpoint?.Aliases ?? [] };
   const ipam = endpoint?.IPAMConfig;
   const ip = ipam?.IPv4Address ?? '';
@@ -57,10 +35,10 @@ export interface NetworkBodyParts {
   NetworkDisabled?: boolean | null;
   MacAddress?: string | null;
   ExposedPorts?: Record<string, unknown> | null;
-  NetworkingConfig?: z.infer<typeof networkingConfigSchema>;
+  NetworkingConfig?: NetworkingConfig;
   HostConfig?: {
     NetworkMode?: string | null;
-    PortBindings?: z.infer<typeof hostConfigNetworkFields.PortBindings>;
+    PortBindings?: PortBindingsBody;
     PublishAllPorts?: boolean | null;
     Dns?: string[] | null;
     DnsSearch?: string[] | null;

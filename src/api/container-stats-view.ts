@@ -6,8 +6,9 @@
 import type { ContainerRecord } from '../engine/container-record.js';
 import type { ContainerSample } from '../engine/container-stats.js';
 import { ZERO_TIME } from '../engine/container-record.js';
+import type { ContainerStats, CpuStats } from '../wire/container-stats.js';
 
-function cpuStats(sample: ContainerSample | undefined): Record<string, unknown> {
+function cpuStats(sample: ContainerSample | undefined): CpuStats {
   const cpu = sample?.cgroup?.cpu;
   return {
     cpu_usage: {
@@ -21,7 +22,7 @@ function cpuStats(sample: ContainerSample | undefined): Record<string, unknown> 
   };
 }
 
-export function statsView(record: ContainerRecord, sample: ContainerSample, previous: ContainerSample | undefined): Record<string, unknown> {
+export function statsView(record: ContainerRecord, sample: ContainerSample, previous: ContainerSample | undefined): ContainerStats {
   const cgroup = sample.cgroup;
   const networks = Object.fromEntries([...sample.networks].map(([name, c]) => [name, {
     rx_bytes: c.rxBytes, rx_packets: c.rxPackets, rx_errors: c.rxErrors, rx_dropped: c.rxDropped,

@@ -13,6 +13,15 @@ import { healthcheckView, healthView, restartPolicyView } from './lifecycle-view
 import type { UsernsConfig } from '../runtime/userns/id-ranges.js';
 import { linkViews } from '../engine/container-links.js';
 import { logConfigView, logPathOf } from '../engine/container-log-config.js';
+import type { ContainerHostConfig, ContainerInspect, ContainerSummary, IdMapView } from '../wire/container-inspect.js';
+import type { MountPoint } from '../wire/mounts.js';
+import type { NetworkSettings } from '../wire/networks.js';
+
+/** What `inspectView` shows before `withNetworkInspect` (network-views.ts) adds the networking fields. */
+export type ContainerInspectBase = Omit<ContainerInspect, 'HostConfig' | 'NetworkSettings'> & {
+  HostConfig: Omit<ContainerHostConfig, 'PublishAllPorts' | 'Dns' | 'DnsSearch' | 'ExtraHosts'>;
+  NetworkSettings: Pick<NetworkSettings, 'Networks' | 'Ports' | 'SandboxKey' | 'IPAddress' | 'Gateway' | 'MacAddress'>;
+};
 
 /** Entrypoint and Cmd after Docker's merge rules (what `inspect` shows under Config). */
 function effectiveCommand(record: ContainerRecord, image: ImageContainerConfig | null | undefined): { entrypoint: string[] | null; cmd: string[] | null } {
@@ -60,7 +69,7 @@ export function statusText(record: ContainerRecord, now: Date, health?: HealthSt
   }
 }
 
-function usernsView(userns: UsernsConfig | undefined): Record<string, unknown> | null {
+function usernsView(userns: UsernsConfig | undefined): { UidMap: IdMapView[]; GidMap: IdMapView[] } | null {
   if (userns === undefined) return null;
   return {
     UidMap: [{ ContainerID: 0, HostID: userns.uid, Size: userns.size }],
@@ -70,9 +79,9 @@ function usernsView(userns: UsernsConfig | undefined): Record<string, unknown> |
 
 /** `nameOf` gives the current name of a linked container (its name when linked is shown without it). */
 export function inspectView(
-  record: ContainerRecord, image: ImageContainerConfig | null | undefined, paths: ContainerPaths, execIds: string[], mounts: unknown[] = [], health?: HealthState,
+  record: ContainerRecord, image: ImageContainerConfig | null | undefined, paths: ContainerPaths, execIds: string[], mounts: MountPoint[] = [], health?: HealthState,
   nameOf: (id: string) => string | undefined = () => undefined,
-): Record<string, unknown> {
+): ContainerInspectBase {
   const { state, config, id } = record;
   const o = config.options;
   const [path = '', ...rest] = args(record, image);
@@ -184,8 +193,8 @@ export function inspectView(
 }
 
 export function listView(
-  record: ContainerRecord, image: ImageContainerConfig | null | undefined, now: Date, mounts: unknown[] = [], health?: HealthState,
-): Record<string, unknown> {
+  record: ContainerRecord, image: ImageContainerConfig | null | undefined, now: Date, mounts: MountPoint[] = [], health?: HealthState,
+): ContainerSummary {
   const command = args(record, image).map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
   return {
     Id: record.id,

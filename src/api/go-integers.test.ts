@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONTAINER_CREATE_INTEGERS, CONTAINER_UPDATE_INTEGERS } from './container-body-integers.js';
-import { checkGoIntegers, engineNumber, integerSchema } from './go-integers.js';
+import { checkGoIntegers } from './go-integers.js';
+import { engineNumber, integerSchema } from '../wire/integers.js';
 
 const refusal = (body: unknown, root = CONTAINER_CREATE_INTEGERS): string => {
   try {

@@ -3,9 +3,8 @@
  * uint16, …) and a number it cannot hold — beyond its range, negative for an unsigned type, with
  * a fraction — is refused while decoding, with Go's message naming the struct, the field's path
  * and the value as sent. Bodies come from `parseExactJson`, so a value beyond ±(2^53−1) arrives
- * as a `bigint` with its exact value.
+ * as a `bigint` with its exact value (the schemas of such fields: `../wire/integers.ts`).
  */
-import { z } from 'zod';
 import { errors } from '../base/errors.js';
 
 export type GoIntegerType = 'int' | 'int64' | 'uint' | 'uint16' | 'uint64' | 'time.Duration' | 'fs.FileMode';
@@ -62,22 +61,3 @@ function checkStruct(value: unknown, struct: GoStruct, path: string): void {
 export function checkGoIntegers(body: unknown, root: GoStruct): void {
   checkStruct(body, root, '');
 }
-
-/** The largest magnitude berth holds a limit, size or duration at: 2^53−1. */
-const LARGEST = BigInt(Number.MAX_SAFE_INTEGER);
-
-/**
- * A checked integer as the engine takes it: exact up to ±(2^53−1); beyond, ±(2^53−1) — 8 PiB,
- * 104 days in nanoseconds, more than any kernel limit, so no limit applied differs. Pure.
- */
-export function engineNumber(value: number | bigint): number {
-  if (typeof value === 'number') return value;
-  if (value > LARGEST) return Number.MAX_SAFE_INTEGER;
-  if (value < -LARGEST) return -Number.MAX_SAFE_INTEGER;
-  return Number(value);
-}
-
-/** A schema for an integer field that keeps its exact value (a `bigint` beyond ±(2^53−1)). */
-export const exactIntegerSchema = z.union([z.number().int(), z.bigint()]);
-/** A schema for an integer field the engine takes as a number (see `engineNumber`). */
-export const integerSchema = exactIntegerSchema.transform(engineNumber);

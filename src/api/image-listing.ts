@@ -12,11 +12,12 @@ import { familiarName } from '../oci/reference.js';
 import { booleanFilter, checkFilterKeys, matchLabels, type Filters } from './filter-args.js';
 import { pathPattern } from './path-pattern.js';
 import { queryBool, queryFilters, type Query } from './query.js';
+import type { ImageSummary } from '../wire/images.js';
 
 const ACCEPTED = ['dangling', 'label', 'before', 'since', 'reference'];
 
 /** One entry of the list; `names`/`digests` are what it shows (normalized). */
-export function listView(image: ImageRecord, names: readonly string[] = image.names, digests: readonly string[] = image.repoDigests): Record<string, unknown> {
+export function listView(image: ImageRecord, names: readonly string[] = image.names, digests: readonly string[] = image.repoDigests): ImageSummary {
   return {
     Id: image.id,
     ParentId: '',
@@ -50,7 +51,7 @@ function referenceTest(patterns: readonly string[]): (name: string) => boolean {
 }
 
 /** The list for a query. Throws invalid-argument for a filter dockerd refuses, not-found for an unknown before/since image. */
-export async function listImages(images: ImageService, query: Query): Promise<Record<string, unknown>[]> {
+export async function listImages(images: ImageService, query: Query): Promise<ImageSummary[]> {
   const filters: Filters = queryFilters(query);
   checkFilterKeys(filters, ACCEPTED);
   const dangling = booleanFilter(filters, 'dangling', false);
@@ -61,7 +62,7 @@ export async function listImages(images: ImageService, query: Query): Promise<Re
   const named = references === undefined || references.length === 0 ? undefined : referenceTest(references);
   const labels = filters.get('label');
   const all = queryBool(query, 'all');
-  const out: Record<string, unknown>[] = [];
+  const out: ImageSummary[] = [];
   for (const image of images.list()) {
     if (!before.every((t) => created(image) < t) || !since.every((t) => created(image) > t)) continue;
     if (labels !== undefined && labels.length > 0 && !matchLabels(labels, (await images.config(image)).config?.Labels ?? {})) continue;

@@ -23,7 +23,7 @@ test('a network shows the options, IPAM and flags it was created with, nothing a
 
 test('an endpoint\'s IPv6 address shows in the network\'s Containers', () => {
   const e: EndpointRecord = { networkId: network.id, containerId: 'f'.repeat(64), containerName: 'web', aliases: [], ifname: 'eth0', ip: '10.61.0.2', prefixLen: 24, mac: '02:42:0a:3d:00:02', ports: [], ip6: 'fd00:61::2', prefixLen6: 64 };
-  const containers = networkView(network, [e]).Containers as Record<string, Record<string, unknown>>;
+  const containers = networkView(network, [e]).Containers;
   assert.equal(containers['f'.repeat(64)]?.IPv6Address, 'fd00:61::2/64');
   assert.equal(containers['f'.repeat(64)]?.IPv4Address, '10.61.0.2/24');
 });

@@ -9,9 +9,12 @@ import type { ContainerNetwork } from '../network/container-network.js';
 import type { IpamPoolRequest } from '../network/ipam-plan.js';
 import { DEFAULT_NETWORK, type NetworkService } from '../network/network-service.js';
 import type { EndpointRecord, NetworkRecord } from '../network/network-store.js';
-import { parsePortKey, toDockerPortBindings } from '../network/port-spec.js';
+import { parsePortKey, toDockerPortBindings } from '../wire/port-specs.js';
+import type { ContainerInspect, ContainerSummary } from '../wire/container-inspect.js';
+import type { EndpointView, IpamPool, NetworkContainer, NetworkView, PortMap } from '../wire/networks.js';
+import type { ContainerInspectBase } from './container-views.js';
 
-function poolView(pool: IpamPoolRequest): Record<string, unknown> {
+function poolView(pool: IpamPoolRequest): IpamPool {
   return {
     ...(pool.subnet === undefined ? {} : { Subnet: pool.subnet }), ...(pool.ipRange === undefined ? {} : { IPRange: pool.ipRange }),
     ...(pool.gateway === undefined ? {} : { Gateway: pool.gateway }), ...(pool.auxAddresses === undefined ? {} : { AuxiliaryAddresses: pool.auxAddresses }),
@@ -19,7 +22,7 @@ function poolView(pool: IpamPoolRequest): Record<string, unknown> {
 }
 
 /** IPAM as Docker shows it: the pools and options as given (a network made before berth kept them: its subnet, gateway, range). */
-function ipamView(network: NetworkRecord): Record<string, unknown> {
+function ipamView(network: NetworkRecord): NetworkView['IPAM'] {
   const legacy = [{ subnet: network.subnet, gateway: network.gateway, ...(network.ipRange === undefined ? {} : { ipRange: network.ipRange }) }];
   return { Driver: 'default', Options: network.ipam === undefined ? {} : network.ipam.options, Config: (network.ipam?.config ?? legacy).map(poolView) };
 }
@@ -28,8 +31,8 @@ function ipamView(network: NetworkRecord): Record<string, unknown> {
  * The network object of `GET /networks/{id}` (with the attached containers) and of `GET /networks`
  * (pass no endpoints: dockerd lists none there). Options and labels as given, nothing added.
  */
-export function networkView(network: NetworkRecord, endpoints: readonly EndpointRecord[]): Record<string, unknown> {
-  const containers: Record<string, unknown> = {};
+export function networkView(network: NetworkRecord, endpoints: readonly EndpointRecord[]): NetworkView {
+  const containers: Record<string, NetworkContainer> = {};
   for (const e of endpoints) {
     containers[e.containerId] = {
       Name: e.containerName, EndpointID: endpointId(e), MacAddress: e.mac, IPv4Address: `${e.ip}/${e.prefixLen}`,
@@ -50,7 +53,7 @@ function endpointId(e: EndpointRecord): string {
 type Entry = ContainerNetwork['networks'][number];
 
 /** IPAMConfig as given: null when not, else only the keys that were set. */
-function ipamConfigView(n: Entry): Record<string, unknown> | null {
+function ipamConfigView(n: Entry): EndpointView['IPAMConfig'] {
   const view = {
     ...(n.ipv4Address === undefined ? {} : { IPv4Address: n.ipv4Address }), ...(n.ipv6Address === undefined ? {} : { IPv6Address: n.ipv6Address }),
     ...(n.linkLocalIPs === undefined ? {} : { LinkLocalIPs: n.linkLocalIPs }),
@@ -63,7 +66,7 @@ function ipamConfigView(n: Entry): Record<string, unknown> | null {
  * the container has started, the network's id and, on a user-defined network, its short id among
  * the aliases (Docker adds it at each start and connect); the addresses of the current run.
  */
-export function endpointView(record: ContainerRecord, n: Entry, network: NetworkRecord, e: EndpointRecord | undefined): Record<string, unknown> {
+export function endpointView(record: ContainerRecord, n: Entry, network: NetworkRecord, e: EndpointRecord | undefined): EndpointView {
   const started = record.state.startedAt !== ZERO_TIME || e !== undefined;
   const shortId = record.id.slice(0, 12);
   const aliases = started && network.name !== DEFAULT_NETWORK && !n.aliases.includes(shortId) ? [...n.aliases, shortId] : n.aliases;
@@ -85,8 +88,8 @@ export function networkModeOf(record: ContainerRecord, service: NetworkService):
   return first === undefined ? 'none' : (service.store.find(first.id)?.name ?? first.id);
 }
 
-function portsOf(record: ContainerRecord, endpoints: readonly EndpointRecord[]): Record<string, { HostIp: string; HostPort: string }[] | null> {
-  const ports: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
+function portsOf(record: ContainerRecord, endpoints: readonly EndpointRecord[]): PortMap {
+  const ports: PortMap = {};
   for (const key of record.config.network?.exposedPorts ?? []) {
     for (const p of parsePortKey(key)) ports[`${p.port}/${p.protocol}`] = null;
   }
@@ -99,32 +102,34 @@ function portsOf(record: ContainerRecord, endpoints: readonly EndpointRecord[]):
   return ports;
 }
 
-/** Adds the networking fields to an inspect view (`GET /containers/{id}/json`). */
-export function withNetworkInspect(view: Record<string, unknown>, record: ContainerRecord, service: NetworkService): Record<string, unknown> {
-  const endpoints = service.store.endpointsOfContainer(record.id);
-  const networks: Record<string, unknown> = {};
+/** NetworkSettings.Networks: the container's endpoint on each network, by network name. */
+function networksView(record: ContainerRecord, service: NetworkService, endpoints: readonly EndpointRecord[]): Record<string, EndpointView> {
+  const networks: Record<string, EndpointView> = {};
   for (const n of record.config.network?.networks ?? []) {
     const network = service.store.find(n.id);
     if (network !== undefined) networks[network.name] = endpointView(record, n, network, endpoints.find((x) => x.networkId === n.id));
   }
+  return networks;
+}
+
+/** Adds the networking fields to an inspect view (`GET /containers/{id}/json`). */
+export function withNetworkInspect(view: ContainerInspectBase, record: ContainerRecord, service: NetworkService): ContainerInspect {
+  const endpoints = service.store.endpointsOfContainer(record.id);
+  const networks = networksView(record, service, endpoints);
   // As dockerd: the top-level addresses are those on the default network only.
   const defaultNet = service.store.findByName(DEFAULT_NETWORK);
   const primary = endpoints.find((e) => e.networkId === defaultNet?.id);
-  const hostConfig = typeof view.HostConfig === 'object' && view.HostConfig !== null ? view.HostConfig : {};
-  const config = typeof view.Config === 'object' && view.Config !== null ? view.Config : undefined;
   const exposed = record.config.network?.exposedPorts ?? [];
   const configMac = record.config.network?.macAddress;
   return {
     ...view,
-    ...(config === undefined ? {} : {
-      Config: {
-        ...config,
-        ...(exposed.length === 0 ? {} : { ExposedPorts: Object.fromEntries(exposed.map((k) => [k.includes('/') ? k : `${k}/tcp`, {}])) }),
-        ...(configMac === undefined ? {} : { MacAddress: configMac }),
-      },
-    }),
+    Config: {
+      ...view.Config,
+      ...(exposed.length === 0 ? {} : { ExposedPorts: Object.fromEntries(exposed.map((k) => [k.includes('/') ? k : `${k}/tcp`, {}])) }),
+      ...(configMac === undefined ? {} : { MacAddress: configMac }),
+    },
     HostConfig: {
-      ...hostConfig, NetworkMode: networkModeOf(record, service),
+      ...view.HostConfig, NetworkMode: networkModeOf(record, service),
       PortBindings: toDockerPortBindings(record.config.network?.ports ?? []), PublishAllPorts: false,
       Dns: record.config.network?.dns ?? [], DnsSearch: record.config.network?.dnsSearch ?? [], ExtraHosts: record.config.network?.extraHosts ?? null,
     },
@@ -143,10 +148,10 @@ export function withNetworkInspect(view: Record<string, unknown>, record: Contai
 }
 
 /** Adds Ports, HostConfig.NetworkMode and NetworkSettings.Networks to a list entry. */
-export function withNetworkSummary(view: Record<string, unknown>, record: ContainerRecord, service: NetworkService): Record<string, unknown> {
-  const full = withNetworkInspect({}, record, service) as { NetworkSettings: { Networks: unknown } };
+export function withNetworkSummary(view: ContainerSummary, record: ContainerRecord, service: NetworkService): ContainerSummary {
+  const networks = networksView(record, service, service.store.endpointsOfContainer(record.id));
   const ports = service.store.endpointsOfContainer(record.id).flatMap((e) => e.ports.map((p) => ({
     IP: p.hostIp === '' ? '0.0.0.0' : p.hostIp, PrivatePort: p.containerPort, PublicPort: p.hostPort, Type: p.protocol,
   })));
-  return { ...view, Ports: ports, HostConfig: { NetworkMode: networkModeOf(record, service) }, NetworkSettings: { Networks: full.NetworkSettings.Networks } };
+  return { ...view, Ports: ports, HostConfig: { NetworkMode: networkModeOf(record, service) }, NetworkSettings: { Networks: networks } };
 }

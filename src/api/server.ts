@@ -11,6 +11,7 @@ import { parseExactJson } from './exact-json.js';
 import { INPUT_LIMITS } from './input-limits.js';
 import { UpgradeRouter } from './hijack/upgrade-router.js';
 import type { Builder } from '../build/builder.js';
+import type { RouteServices } from './route-services.js';
 import { attachRoutes } from './routes/attach.js';
 import { checkpointRoutes } from './routes/checkpoints.js';
 import { containerFileRoutes } from './routes/container-files.js';
@@ -31,7 +32,7 @@ import { inactiveSwarmInfo, inactiveSwarmRoutes } from './routes/swarm-inactive.
 import { systemRoutes } from './routes/system.js';
 import { volumeRoutes } from './routes/volumes.js';
 
-export interface ApiServerOptions {
+export interface ApiServerOptions extends RouteServices {
   images: ImageService;
   containers: ContainerEngine;
   /** berth's scanning routes (/berth/v1/images/{name}/scan, /sbom, /berth/v1/scan/db). */
@@ -89,18 +90,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   inactiveSwarmRoutes(app);
   imageRoutes(app, options.images, registry);
   authRoutes(app, registry);
-  containerRoutes(app, options.containers);
+  containerRoutes(app, options.containers, options);
   containerInspectionRoutes(app, options.containers);
   containerFileRoutes(app, options.containers);
   containerUpdateRoutes(app, options.containers);
-  systemDiskUsageRoutes(app, options.images, options.containers, options.builder);
-  checkpointRoutes(app, options.containers);
-  volumeRoutes(app, options.containers);
+  systemDiskUsageRoutes(app, options.images, options.containers, options.volumes, options.builder);
+  checkpointRoutes(app, options.containers, options.runner);
+  volumeRoutes(app, options.containers.volumeUsage, options.volumes);
   if (options.security) securityRoutes(app, options.security);
   if (options.metrics !== undefined) metricsRoutes(app, options.metrics);
-  networkRoutes(app, options.containers);
-  commitRoutes(app, options.images, options.containers);
-  if (options.builder !== undefined) buildRoutes(app, options.images, options.builder);
+  networkRoutes(app, options.containers, options.networks);
+  commitRoutes(app, options.containers);
+  if (options.builder !== undefined) buildRoutes(app, options.images, options.builder, options.runner);
   eventRoutes(app, options.containers.eventLog);
   const upgrades = new UpgradeRouter();
   attachRoutes(app, upgrades, options.containers);

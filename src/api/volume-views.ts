@@ -4,12 +4,14 @@
  */
 import type { ContainerMount } from '../engine/container-mount.js';
 import type { VolumeRecord } from '../volumes/volume-record.js';
+import type { MountPoint } from '../wire/mounts.js';
+import type { Volume } from '../wire/volumes.js';
 
 function orNull(map: Record<string, string>): Record<string, string> | null {
   return Object.keys(map).length === 0 ? null : map;
 }
 
-export function volumeView(volume: VolumeRecord, mountpoint: string, usage?: { size: number; refCount: number }): Record<string, unknown> {
+export function volumeView(volume: VolumeRecord, mountpoint: string, usage?: { size: number; refCount: number }): Volume {
   return {
     CreatedAt: volume.createdAt,
     Driver: volume.driver,
@@ -23,7 +25,7 @@ export function volumeView(volume: VolumeRecord, mountpoint: string, usage?: { s
 }
 
 /** One MountPoint per mount (`dataDir` gives a volume's host path). */
-export function mountViews(mounts: readonly ContainerMount[] | undefined, dataDir: (name: string) => string): Record<string, unknown>[] {
+export function mountViews(mounts: readonly ContainerMount[] | undefined, dataDir: (name: string) => string): MountPoint[] {
   return (mounts ?? []).map((mount) => {
     if (mount.type === 'volume') {
       return {

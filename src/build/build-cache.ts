@@ -1,7 +1,7 @@
 /**
  * The build cache: a step's key (its parent image, its instruction after substitution with the
  * build arguments it sees, and the content of the files it copies) → the image the step made.
- * Entries live in SQLite (`build_cache`), so they survive berthd restarts. The image row keeps
+ * Entries live in SQLite (`build_cache`, build-cache-tables.ts), so they survive berthd restarts. The image row keeps
  * the step's blobs and layers alive for garbage collection; removing the image (e.g. `image prune
  * --all`) removes its entries by foreign key, and `prune` removes every entry together with the
  * dangling images only the cache kept. A new entry belongs to the build that made it (its owner
@@ -14,6 +14,12 @@ import type { Clock } from '../base/clock.js';
 import type { Digest } from '../base/digest.js';
 import { isOwnerAlive } from '../base/process-alive.js';
 import type { Database } from '../store/database.js';
+
+/** What the cache needs of images/: deleting the images only its dropped entries kept. */
+export interface CacheImages {
+  /** Deletes those of the images no name, container or cache entry keeps; joins the caller's transaction. */
+  deleteUnreferenced(ids: Iterable<Digest>): void;
+}
 
 export interface CacheKeyParts {
   /** Image id of the state the step starts from; `scratch` for none. */
@@ -32,7 +38,7 @@ export function cacheKey(parts: CacheKeyParts): string {
 }
 
 export class BuildCache {
-  constructor(private readonly db: Database, private readonly clock: Clock) {}
+  constructor(private readonly db: Database, private readonly clock: Clock, private readonly images: CacheImages) {}
 
   /**
    * The image a step with this key made, if cached. Its last use is recorded by `touch` (one
@@ -94,15 +100,11 @@ export class BuildCache {
   remove(keys?: readonly string[]): number {
     return this.db.transaction(() => {
       const selected = keys === undefined
-        ? (this.db.sqlite.prepare('SELECT key, image_id FROM build_cache').all() as { key: string; image_id: string }[])
-        : keys.flatMap((key) => (this.db.sqlite.prepare('SELECT key, image_id FROM build_cache WHERE key = ?').all(key) as { key: string; image_id: string }[]));
+        ? (this.db.sqlite.prepare('SELECT key, image_id FROM build_cache').all() as { key: string; image_id: Digest }[])
+        : keys.flatMap((key) => (this.db.sqlite.prepare('SELECT key, image_id FROM build_cache WHERE key = ?').all(key) as { key: string; image_id: Digest }[]));
       const drop = this.db.sqlite.prepare('DELETE FROM build_cache WHERE key = ?');
       for (const row of selected) drop.run(row.key);
-      const orphan = this.db.sqlite.prepare(
-        `DELETE FROM images WHERE id = ? AND id NOT IN (SELECT image_id FROM image_names)
-           AND id NOT IN (SELECT image_id FROM containers) AND id NOT IN (SELECT image_id FROM build_cache)`,
-      );
-      for (const imageId of new Set(selected.map((row) => row.image_id))) orphan.run(imageId);
+      this.images.deleteUnreferenced(new Set(selected.map((row) => row.image_id)));
       return selected.length;
     });
   }

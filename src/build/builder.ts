@@ -9,10 +9,12 @@
  */
 import { systemClock, type Clock } from '../base/clock.js';
 import { errors } from '../base/errors.js';
+import type { ProcessRunner } from '../base/process-runner.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { ImageService } from '../images/image-service.js';
 import type { CompressionOptions } from '../images/compression/layer-compression.js';
+import type { NetworkService } from '../network/network-service.js';
 import { formatReference, parseTaggedReference } from '../oci/reference.js';
 import { join } from 'node:path';
 import { BuildCache } from './build-cache.js';
@@ -70,13 +72,33 @@ export interface BuildResult {
 /** Build arguments Docker predefines (never reported as unused). */
 const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
 
+/** What a builder works with: the node's image store and engine, given by the composition. */
+export interface BuilderServices {
+  images: ImageService;
+  engine: ContainerEngine;
+  /** Runs the steps' child processes. */
+  runner: ProcessRunner;
+  /** The node's bridge networks (absent: RUN steps have no bridge networking). */
+  networks?: NetworkService | undefined;
+}
+
 export class Builder {
   readonly cache: BuildCache;
   /** The directories of `RUN --mount=type=cache`, kept across builds. */
   readonly cacheMounts: CacheMountStore;
 
-  private constructor(private readonly images: ImageService, private readonly engine: ContainerEngine, clock: Clock) {
-    this.cache = new BuildCache(images.db, clock);
+  private readonly images: ImageService;
+  private readonly engine: ContainerEngine;
+  private readonly runner: ProcessRunner;
+  private readonly networks: NetworkService | undefined;
+
+  private constructor(services: BuilderServices, clock: Clock) {
+    const { images } = services;
+    this.images = images;
+    this.engine = services.engine;
+    this.runner = services.runner;
+    this.networks = services.networks;
+    this.cache = new BuildCache(images.db, clock, images);
     this.cacheMounts = new CacheMountStore(join(images.root.path, 'build-cache-mounts'));
   }
 
@@ -84,11 +106,11 @@ export class Builder {
    * Removes what killed builders left (step containers, temporary layers, mounts, unpacked
    * contexts, and the cache entries and intermediate images of their unfinished builds).
    */
-  static async open(images: ImageService, engine: ContainerEngine, clock: Clock = systemClock): Promise<Builder> {
-    await removeDeadBuildersContainers(engine);
-    await cleanupTempLayers(images);
-    const builder = new Builder(images, engine, clock);
-    if (builder.cache.removeAbandoned() > 0) await images.collectGarbage();
+  static async open(services: BuilderServices, clock: Clock = systemClock): Promise<Builder> {
+    await removeDeadBuildersContainers(services.engine);
+    await cleanupTempLayers(services.images);
+    const builder = new Builder(services, clock);
+    if (builder.cache.removeAbandoned() > 0) await services.images.collectGarbage();
     return builder;
   }
 
@@ -149,7 +171,7 @@ export class Builder {
       return started;
     };
     const env: StepEnv = {
-      images: this.images, engine: this.engine, context: request.context, file, escape: dockerfile.escape, emit,
+      images: this.images, engine: this.engine, runner: this.runner, bridgeNetworking: this.networks !== undefined, context: request.context, file, escape: dockerfile.escape, emit,
       network,
       extraHosts: request.extraHosts ?? [],
       ...(cacheFrom !== undefined && { cacheFrom }),
@@ -204,10 +226,10 @@ export class Builder {
    */
   private checkNetwork(network: BuildNetwork, extraHosts: readonly string[]): BuildNetwork {
     const bridged = typeof network === 'object' || network === 'bridge';
-    if (bridged && this.engine.task.network === undefined && typeof network === 'object') {
+    if (bridged && this.networks === undefined && typeof network === 'object') {
       throw errors.failedPrecondition('no-networking', `networkmode ${network.network}: this node has no bridge networking`);
     }
-    if (typeof network === 'object') this.engine.network.resolve(network.network);
+    if (typeof network === 'object') this.networks?.resolve(network.network);
     if (extraHosts.length > 0 && !bridged) {
       throw errors.invalidArgument('extra-hosts-unsupported', `extrahosts: extra hosts are written for builds on the default bridge or a user network, not with networkmode ${network}`);
     }

@@ -2,7 +2,6 @@ import { DEFAULT_STATE_ROOT } from '../base/state-root.js';
 import { BerthError, errors } from '../base/errors.js';
 import { DEFAULT_HOST } from '../client/api-host.js';
 import type { BerthClient } from '../client/berth-client.js';
-import type { ImageService } from '../images/image-service.js';
 import { EXIT_CODES } from './exit-codes.js';
 import type { GlobalOptions } from './args/command-spec.js';
 
@@ -36,24 +35,6 @@ export async function withClient<T>(globals: GlobalOptions, work: (client: Berth
 /** Progress lines go to stderr, so stdout stays clean for data. */
 export function progress(line: string): void {
   process.stderr.write(`${line}\n`);
-}
-
-/**
- * Runs `work` with the image service of the command's state root, in this process (loaded only
- * here: the engine code never loads for commands that go through the API).
- */
-export async function withImages<T>(globals: GlobalOptions, work: (images: ImageService) => Promise<T>, options: { quiet?: boolean } = {}): Promise<T> {
-  const { ImageService: Service } = await import('../images/image-service.js');
-  const service = await Service.open(stateRootOf(globals), options.quiet === true ? {} : { onProgress: progress });
-  // Image events go to the node's event log, as berthd's would (berthd applies the retention).
-  const { EventLog } = await import('../events/event-log.js');
-  const log = new EventLog(service.db, { maxCount: Number.MAX_SAFE_INTEGER, maxAgeMs: 0 });
-  service.events.listen((action, id, attributes) => { log.record('image', action, { id, attributes }); });
-  try {
-    return await work(service);
-  } finally {
-    await service.close();
-  }
 }
 
 /** Prints JSON, two-space indented, as every `--format json` does. */

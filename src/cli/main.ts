@@ -11,6 +11,7 @@ import { expandScanShortcut, SCAN_COMMAND } from './commands/security-commands.j
 import { LOGIN_COMMAND, LOGOUT_COMMAND } from './commands/distribution-commands.js';
 import { REGISTRY_COMMAND } from './commands/registry-commands.js';
 import { NETWORK_COMMAND } from './commands/network-commands.js';
+import { installPorts, type BerthPorts } from './berth-ports.js';
 import { takeExitStatus } from './context.js';
 import { EXIT_CODES } from './exit-codes.js';
 
@@ -67,8 +68,13 @@ export function expandShortcuts(args: string[]): string[] {
   return expandScanShortcut(expansion ? [...args.slice(0, index), ...expansion, ...args.slice(index + 1)] : args, index);
 }
 
-/** Runs the CLI with `argv` (process.argv form) and returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the CLI with `argv` (process.argv form) and returns the exit code. `ports` are the parts
+ * that run in this process (daemon/berth-main.ts composes them); without them, commands that need
+ * one fail with failed-precondition.
+ */
+export async function main(argv: string[], ports?: BerthPorts): Promise<number> {
+  installPorts(ports);
   process.stdout.on('error', (err) => {
     if (errnoCode(err) === 'EPIPE') process.exit(0); // the reader went away (`berth logs x | head`)
     throw err;

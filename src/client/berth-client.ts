@@ -7,13 +7,13 @@ import { ApiTransport } from './api-transport.js';
 import { BuildClient } from './build-client.js';
 import { ContainerClient } from './container-client.js';
 import { ContainerFilesClient } from './container-files-client.js';
-import type { DiskUsage } from './container-types.js';
 import { EventClient } from './event-client.js';
 import { ExecClient } from './exec-client.js';
 import { ImageClient } from './image-client.js';
 import { VolumeClient } from './volume-client.js';
 import { SecurityClient } from './security-client.js';
 import { NetworkClient } from './network-client.js';
+import type { DiskUsage, SystemInfo, SystemVersion } from '../wire/system.js';
 
 /** The sub-clients share one transport; calls on them may run concurrently. */
 export class BerthClient {
@@ -53,12 +53,12 @@ export class BerthClient {
   }
 
   /** `GET /info`: what `docker info` shows (counts, storage, runtimes, kernel, resources). */
-  info(): Promise<Record<string, unknown>> {
+  info(): Promise<SystemInfo> {
     return this.transport.json('GET', '/info');
   }
 
   /** `GET /version`. */
-  version(): Promise<Record<string, unknown>> {
+  version(): Promise<SystemVersion> {
     return this.transport.json('GET', '/version');
   }
 }

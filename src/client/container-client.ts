@@ -5,9 +5,11 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { ApiTransport } from './api-transport.js';
+import type { ContainerInspect, ContainerSummary } from '../wire/container-inspect.js';
+import type { ContainerStats } from '../wire/container-stats.js';
 import type {
-  ContainerCreateConfig, ContainerCreateResponse, ContainerInspect, ContainerStats, ContainerSummary, ContainerUpdate, LogsOptions, WaitCondition, WaitResponse,
-} from './container-types.js';
+  ContainerChange, ContainerCreateConfig, ContainerCreateResponse, ContainerPruneResponse, ContainerTop, ContainerUpdate, WaitCondition, WaitResponse,
+} from '../wire/containers.js';
 import { HijackedStream } from './hijacked-stream.js';
 
 const enc = encodeURIComponent;
@@ -33,6 +35,17 @@ export interface AttachOptions {
   /** The container's TTY setting (the daemon's Content-Type confirms it). */
   tty: boolean;
   detachKeys?: string;
+}
+
+/** Query of `GET /containers/{id}/logs` (times as Unix seconds with a fraction, or RFC 3339). */
+export interface LogsOptions {
+  follow?: boolean;
+  stdout?: boolean;
+  stderr?: boolean;
+  since?: string;
+  until?: string;
+  timestamps?: boolean;
+  tail?: string;
 }
 
 /** `changed` is false when the daemon answered 304 (already in the requested state). */
@@ -90,7 +103,7 @@ export class ContainerClient {
   }
 
   /** Removes every container that is not running. */
-  prune(): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
+  prune(): Promise<ContainerPruneResponse> {
     return this.api.json('POST', '/containers/prune');
   }
 
@@ -146,13 +159,13 @@ export class ContainerClient {
   }
 
   /** `ps` of a running container's processes. Throws conflict when it is not running. */
-  top(ref: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+  top(ref: string, psArgs?: string): Promise<ContainerTop> {
     return this.api.json('GET', `/containers/${enc(ref)}/top`, { query: { ps_args: psArgs } });
   }
 
   /** Changes of the container's writable layer; Kind 0 modified, 1 added, 2 deleted. */
-  async changes(ref: string): Promise<{ Path: string; Kind: number }[]> {
-    return (await this.api.json<{ Path: string; Kind: number }[] | null>('GET', `/containers/${enc(ref)}/changes`)) ?? [];
+  async changes(ref: string): Promise<ContainerChange[]> {
+    return (await this.api.json<ContainerChange[] | null>('GET', `/containers/${enc(ref)}/changes`)) ?? [];
   }
 
   /** Throws conflict when the name is taken, invalid-argument when Docker would reject it. */

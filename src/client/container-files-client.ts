@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { errors } from '../base/errors.js';
 import type { ApiTransport } from './api-transport.js';
-import type { ContainerPathStat } from './container-types.js';
+import type { ContainerPathStat } from '../wire/containers.js';
 
 const enc = encodeURIComponent;
 const STAT_HEADER = 'x-docker-container-path-stat';

@@ -4,20 +4,12 @@
  * ApiTransport (invalid-argument for bad times or filters).
  */
 import { createInterface } from 'node:readline';
+import type { EventMessage } from '../wire/events.js';
 import type { ApiTransport } from './api-transport.js';
 
-/** One event as Docker's API writes it; `timeNanoText` keeps `timeNano`'s exact digits. */
-export interface DockerEvent {
-  Type: string;
-  Action: string;
-  Actor: { ID: string; Attributes: Record<string, string> };
-  scope: string;
-  time: number;
-  timeNano: number;
+/** One event as Docker's API writes it, with `timeNanoText`: `timeNano`'s exact digits. */
+export interface DockerEvent extends EventMessage {
   timeNanoText: string;
-  status?: string;
-  id?: string;
-  from?: string;
   /** The line as received. */
   raw: string;
 }
@@ -38,7 +30,7 @@ export class EventClient {
     try {
       for await (const line of createInterface({ input: response, crlfDelay: Infinity })) {
         if (line.trim() === '') continue;
-        const event = JSON.parse(line) as Omit<DockerEvent, 'raw' | 'timeNanoText'>;
+        const event = JSON.parse(line) as EventMessage;
         yield { ...event, timeNanoText: /"timeNano":(\d+)/.exec(line)?.[1] ?? String(event.timeNano), raw: line };
       }
     } finally {

@@ -3,7 +3,7 @@
  * detached), resize its TTY, read its exit code. Errors as ContainerClient.
  */
 import type { ApiTransport } from './api-transport.js';
-import type { ExecConfig, ExecInspect } from './container-types.js';
+import type { ExecConfig, ExecCreateResponse, ExecInspect, ExecStartConfig } from '../wire/exec.js';
 import { HijackedStream } from './hijacked-stream.js';
 
 const enc = encodeURIComponent;
@@ -14,7 +14,7 @@ export class ExecClient {
 
   /** Creates an exec; throws not-found (container), conflict (container not running). */
   async create(container: string, config: ExecConfig): Promise<string> {
-    return (await this.api.json<{ Id: string }>('POST', `/containers/${enc(container)}/exec`, { body: config })).Id;
+    return (await this.api.json<ExecCreateResponse>('POST', `/containers/${enc(container)}/exec`, { body: config })).Id;
   }
 
   /**
@@ -22,15 +22,15 @@ export class ExecClient {
    * output does. `consoleSize` is [rows, columns] for a TTY.
    */
   async startAttached(id: string, tty: boolean, consoleSize?: [number, number]): Promise<HijackedStream> {
-    const connection = await this.api.hijack('POST', `/exec/${enc(id)}/start`, {
-      body: { Detach: false, Tty: tty, ...(consoleSize === undefined ? {} : { ConsoleSize: consoleSize }) },
-    });
+    const body: ExecStartConfig = { Detach: false, Tty: tty, ...(consoleSize === undefined ? {} : { ConsoleSize: consoleSize }) };
+    const connection = await this.api.hijack('POST', `/exec/${enc(id)}/start`, { body });
     return new HijackedStream(connection, tty);
   }
 
   /** Starts the exec in the background; resolves once it runs. */
   async startDetached(id: string, tty: boolean): Promise<void> {
-    await this.api.call('POST', `/exec/${enc(id)}/start`, { body: { Detach: true, Tty: tty } });
+    const body: ExecStartConfig = { Detach: true, Tty: tty };
+    await this.api.call('POST', `/exec/${enc(id)}/start`, { body });
   }
 
   async resize(id: string, rows: number, columns: number): Promise<void> {

@@ -4,43 +4,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { AuthConfig, AuthResponse, ImageDeleteItem, ImageHistoryRow, ImagePruneResponse, ImageSummary, JsonMessage } from '../wire/images.js';
 import type { ApiTransport } from './api-transport.js';
-
-/** One entry of `GET /images/json`. */
-export interface ImageSummary {
-  Id: string;
-  RepoTags: string[];
-  /** Unix seconds. */
-  Created: number;
-  Size: number;
-  [field: string]: unknown;
-}
-
-/** One row of `GET /images/{name}/history`. */
-export interface ImageHistoryRow {
-  Id: string;
-  /** Unix seconds. */
-  Created: number;
-  CreatedBy: string;
-  Size: number;
-  Comment: string;
-  Tags: string[] | null;
-}
-
-export type ImageDeleteItem = { Untagged: string } | { Deleted: string };
-
-/** Docker's JSON progress messages (load, import): one object per line. */
-export interface JsonMessage {
-  stream?: string;
-  status?: string;
-  /** A layer's short id (pull, push), or the tag of the opening line. */
-  id?: string;
-  progressDetail?: { current?: number; total?: number };
-  /** The result of a push (its tag, digest and manifest size), or of a build (the image ID). */
-  aux?: { Tag?: string; Digest?: string; Size?: number; ID?: string };
-  error?: string;
-  errorDetail?: { message: string };
-}
 
 /** One message per non-empty line; a line that is not JSON throws (SyntaxError). */
 export function parseJsonMessages(body: Buffer): JsonMessage[] {
@@ -93,7 +58,7 @@ export class ImageClient {
     return this.api.json<ImageSummary[]>('GET', '/images/json', { query: { filters: filters === undefined ? undefined : JSON.stringify(filters), all: all === true ? true : undefined } });
   }
 
-  /** Docker's image inspect JSON (the same view `berth image inspect --root` prints). */
+  /** Docker's image inspect JSON (the same view `berth image inspect --root` prints), passed through untyped. */
   inspect(name: string): Promise<Record<string, unknown>> {
     return this.api.json<Record<string, unknown>>('GET', `/images/${imagePath(name)}/json`);
   }
@@ -147,11 +112,11 @@ export class ImageClient {
   }
 
   /** Asks berthd to check credentials against a registry (`POST /auth`); wrong ones reject with unauthenticated. */
-  auth(credentials: { username: string; password: string; serveraddress: string }): Promise<{ Status: string; IdentityToken?: string }> {
+  auth(credentials: AuthConfig): Promise<AuthResponse> {
     return this.api.json('POST', '/auth', { body: credentials });
   }
 
-  prune(all: boolean): Promise<{ ImagesDeleted: ImageDeleteItem[] | null; SpaceReclaimed: number }> {
+  prune(all: boolean): Promise<ImagePruneResponse> {
     return this.api.json('POST', '/images/prune', { query: { filters: all ? JSON.stringify({ dangling: ['false'] }) : undefined } });
   }
 }

@@ -1,6 +1,5 @@
-import type { LastScanView } from '../security/image-scan-store.js';
-import type { ScanReport } from '../security/vulns/finding.js';
-import type { ImportResult } from '../security/vulns/vuln-database.js';
+/** berth's scanning routes; the shapes are in `../wire/security.ts`. */
+import type { DatabaseImportConfig, ImportResult, LastScanView, ScanReport } from '../wire/security.js';
 import type { ApiTransport } from './api-transport.js';
 
 /** An image name in a path: each `/`-separated part encoded. */
@@ -29,6 +28,7 @@ export class SecurityClient {
 
   /** `POST /berth/v1/scan/db/import` of a directory or zip on the daemon's host. */
   importDatabase(path: string): Promise<ImportResult> {
-    return this.api.json<ImportResult>('POST', '/berth/v1/scan/db/import', { body: { path } });
+    const body: DatabaseImportConfig = { path };
+    return this.api.json<ImportResult>('POST', '/berth/v1/scan/db/import', { body });
   }
 }

@@ -6,13 +6,15 @@ import { errors, messageOf } from '../base/errors.js';
 import { goDurationMs } from '../base/go-duration.js';
 import { DEFAULT_EVENT_RETENTION, type EventRetention } from '../events/event-log.js';
 import { BERTH_VERSION } from '../base/version.js';
-import { ContainerEngine } from '../engine/container-engine.js';
+import type { ContainerEngine } from '../engine/container-engine.js';
+import { openNodeServices } from './node-services.js';
 import { USERNS_MODES, type UsernsMode } from '../runtime/userns/id-ranges.js';
 import { startRegistryServer } from '../registry/registry-server.js';
 import { DiskWatermarkCollector } from '../engine/disk-watermark.js';
 import { lockStateRoot } from './state-root-lock.js';
 import { ensureSocketUnserved } from './socket-guard.js';
-import { ImageService } from '../images/image-service.js';
+import type { ImageService } from '../images/image-service.js';
+import { openImageNode } from './image-node.js';
 import { startApiServer } from '../api/server.js';
 import { ScanService } from '../security/scan-service.js';
 import { startRescans, watchedImagesOf } from '../security/daemon-hooks.js';
@@ -92,9 +94,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const logDefaults = daemonLogSettings(options.logDriver, options.logOpt);
   await ensureSocketUnserved(options.socket);
   const unlock = await lockStateRoot(options.root);
-  const images = await ImageService.open(options.root);
-  const containers = await ContainerEngine.open({
-    images, cgroupParent: options.cgroupParent, defaultRuntime: options.defaultRuntime, eventRetention: eventRetention(options), ...(options.initPath === undefined ? {} : { initPath: options.initPath }),
+  const images = await openImageNode(options.root);
+  const { containers, volumes, networks, runner } = await openNodeServices(images, {
+    cgroupParent: options.cgroupParent, defaultRuntime: options.defaultRuntime, eventRetention: eventRetention(options), ...(options.initPath === undefined ? {} : { initPath: options.initPath }),
     usernsDefault: usernsDefault(options.usernsDefault), logDefaults,
   });
   const stopWatermark = startDiskWatermark(options, containers, images);
@@ -102,11 +104,11 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const scanner = ScanService.open(options.root);
   const rescans = startRescans({ ...rescan, scanner, images, events: containers.eventLog, watchedImages: () => watchedImagesOf(containers.list()) });
   const security = { scanner, images, onDatabaseChanged: () => { rescans.checkNow(); } };
-  const builder = await Builder.open(images, containers);
+  const builder = await Builder.open({ images, engine: containers, runner, networks });
   // The registry listens before the API socket does: a client that reached the socket finds it.
   const registry = options.registryAddr === undefined ? undefined : await startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr });
   if (registry !== undefined) process.stderr.write(`berthd: registry at ${registry.url}\n`);
-  const app = await startApiServer({ images, containers, security, metrics: [rescans.metrics.registry], builder, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
+  const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], builder, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   await untilStopSignal();
   stopWatermark();

@@ -7,7 +7,7 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../base/errors.js';
-import { unescapeMountField } from '../base/mount-points.js';
+import { parseMountinfo } from '../mount/mountinfo.js';
 import { parentOf } from '../snapshots/layer-path.js';
 import type { Existing } from './archive-upload-plan.js';
 import type { FileView } from './container-file-view.js';
@@ -26,11 +26,7 @@ export interface UploadDestination {
  * `path` (absolute, normalized) and the mount points below it, relative to it. Pure.
  */
 export function mountLayout(mountinfo: string, path: string): { root: string; below: string[] } {
-  const points = mountinfo
-    .split('\n')
-    .map((line) => line.split(' ')[4])
-    .filter((point): point is string => point !== undefined && point.startsWith('/'))
-    .map(unescapeMountField);
+  const points = parseMountinfo(mountinfo).map((mount) => mount.mountPoint).filter((point) => point.startsWith('/'));
   const above = (point: string): boolean => point === '/' || path === point || path.startsWith(`${point}/`);
   const root = points.filter(above).reduce((deepest, point) => (point.length > deepest.length ? point : deepest), '/');
   const prefix = path === '/' ? '/' : `${path}/`;

@@ -11,10 +11,13 @@ import type { ImageRecord } from '../images/image-record.js';
 import type { ImageService } from '../images/image-service.js';
 import type { ContainerConfig } from '../oci/schemas.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
-import type { ContainerEngine } from './container-engine.js';
+import type { ImageConfig } from '../oci/schemas.js';
 import { isBerthError } from '../base/errors.js';
+import type { ContainerEvents } from './container-events.js';
+import type { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord } from './container-record.js';
-import { runtimeOf } from './container-task.js';
+import type { ContainerStore } from './container-store.js';
+import { runtimeOf, type TaskContext } from './container-task.js';
 import { freezeContainer } from './lifecycle-services.js';
 import { dropRuntimeStubs } from './runtime-stubs.js';
 
@@ -27,6 +30,25 @@ export interface CommitContainerOptions {
   author?: string;
   /** Freeze a running container while its layer is read (default true). */
   pause?: boolean;
+}
+
+/** What thawing a container a commit left frozen needs of the engine. */
+export interface ThawContext {
+  paths: ContainerPaths;
+  task: Pick<TaskContext, 'runtimes'>;
+  store: ContainerStore;
+  events: ContainerEvents;
+}
+
+/** What a commit needs of the engine. */
+export interface CommitContext extends ThawContext {
+  images: ImageService;
+  /** The container's record; throws not-found (`no-such-container`). */
+  inspect(ref: string): ContainerRecord;
+  imageConfig(imageId: string): Promise<ImageConfig>;
+  /** Runs `fn` under the container's lock with its current record. */
+  exclusive<T>(ref: string, fn: (record: ContainerRecord) => Promise<T>): Promise<T>;
+  unpause(ref: string): Promise<void>;
 }
 
 /** Docker's merge: Env by key, the rest replaced when the container set it. */
@@ -60,7 +82,8 @@ export function effectiveConfig(image: ContainerConfig | null | undefined, optio
  * (`invalid-change`) for a bad change; what the image service throws while writing (then the
  * store is as it was).
  */
-export async function commitContainer(engine: ContainerEngine, images: ImageService, ref: string, options: CommitContainerOptions): Promise<ImageRecord> {
+export async function commitContainer(engine: CommitContext, ref: string, options: CommitContainerOptions): Promise<ImageRecord> {
+  const { images } = engine;
   const record = engine.inspect(ref);
   const parent = images.resolve(record.imageId);
   const imageConfig = await engine.imageConfig(record.imageId);
@@ -96,7 +119,7 @@ export async function commitContainer(engine: ContainerEngine, images: ImageServ
  * whether it did. One that exits meanwhile (its runtime says so before the exit is recorded) needs
  * no pause: its layer no longer changes.
  */
-async function pauseIfRunning(engine: ContainerEngine, id: string): Promise<boolean> {
+async function pauseIfRunning(engine: CommitContext, id: string): Promise<boolean> {
   try {
     return await engine.exclusive(id, async (current) => {
       if (current.state.status !== 'running') return false;
@@ -120,7 +143,7 @@ async function pauseIfRunning(engine: ContainerEngine, id: string): Promise<bool
  * At live restore: thaws a container that a commit cut short by a crash left frozen (its pause
  * was the commit's, not a user's), and drops the marker.
  */
-export async function thawAfterCommit(engine: ContainerEngine, record: ContainerRecord): Promise<void> {
+export async function thawAfterCommit(engine: ThawContext, record: ContainerRecord): Promise<void> {
   const marker = engine.paths.commitPause(record.id);
   if (!(await access(marker).then(() => true, () => false))) return;
   if (record.state.status === 'paused') await freezeContainer(runtimeOf(engine.task, record).cli, engine.store, engine.events, record, false);

@@ -7,7 +7,16 @@ import type { Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../base/errors.js';
-import type { ContainerEngine } from './container-engine.js';
+import type { ContainerPaths } from './container-paths.js';
+import type { ContainerRecord } from './container-record.js';
+import type { TaskContext } from './container-task.js';
+
+/** What `diff` needs of the engine: the record of a reference and the container's writable layer. */
+export interface ChangesContext {
+  inspect(ref: string): ContainerRecord;
+  paths: ContainerPaths;
+  task: Pick<TaskContext, 'snapshotter'>;
+}
 
 /** Docker's kinds: 0 modified, 1 added, 2 deleted. */
 export type ChangeKind = 0 | 1 | 2;
@@ -78,8 +87,8 @@ export function withoutRuntimeMountPoints(changes: readonly Change[]): Change[] 
 }
 
 /** The changes of a container's writable layer. Throws not-found for an unknown container. */
-export async function containerChanges(engine: ContainerEngine, ref: string): Promise<Change[]> {
-  const record = engine.inspect(ref);
-  const { upper, lowers } = engine.task.snapshotter.layerDirs(engine.paths.snapshotKey(record.id));
+export async function containerChanges(ctx: ChangesContext, ref: string): Promise<Change[]> {
+  const record = ctx.inspect(ref);
+  const { upper, lowers } = ctx.task.snapshotter.layerDirs(ctx.paths.snapshotKey(record.id));
   return withoutRuntimeMountPoints(await changesOf(upper, lowers));
 }

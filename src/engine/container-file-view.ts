@@ -14,13 +14,24 @@
  */
 import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
-import { resolveInRoot } from '../base/read-file-in-root.js';
-import { unmountAll } from '../snapshots/mount-table.js';
+import { resolveInRoot } from '../mount/path-in-root.js';
+import { unmountAll } from '../mount/mount-table.js';
 import { unmountViewsBelow } from '../runtime/userns/idmapped-views.js';
-import type { ContainerEngine } from './container-engine.js';
+import type { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord } from './container-record.js';
-import { mountRootfs } from './container-task.js';
+import type { ContainerStore } from './container-store.js';
+import { mountRootfs, type TaskContext } from './container-task.js';
 import { releaseVolumes } from './volume-usage.js';
+
+/** What a file view (and the file operations over it) needs of the engine. */
+export interface FileViewContext {
+  store: ContainerStore;
+  paths: ContainerPaths;
+  /** Mounting a stopped container's rootfs; its volumes (`task.volumes`) and runner. */
+  task: TaskContext;
+  /** Runs `fn` under the container's lock with its current record. */
+  exclusive<T>(ref: string, fn: (record: ContainerRecord) => Promise<T>): Promise<T>;
+}
 
 /** A mount of a stopped container: its target in the container, its source on the host. */
 export interface ViewMount {
@@ -47,19 +58,18 @@ export async function resolveInView(view: FileView, path: string, followLast: bo
   const root = mount?.source ?? view.root;
   const inner = mount === undefined ? path : path.slice(mount.target.length) || '/';
   if (inner === '/') return root;
-  if (followLast) return resolveInRoot(root, inner);
-  return posix.join(await resolveInRoot(root, posix.dirname(inner)), posix.basename(inner));
+  return resolveInRoot(root, inner, { followLast });
 }
 
 /** The mounts of a stopped container's next run, longest target first (volumes made ready). */
-async function mountsOf(engine: ContainerEngine, record: ContainerRecord): Promise<ViewMount[]> {
+async function mountsOf(ctx: FileViewContext, record: ContainerRecord): Promise<ViewMount[]> {
   const mounts: ViewMount[] = [];
   for (const name of ['hostname', 'hosts', 'resolv.conf'] as const) {
-    const source = engine.paths.etcFile(record.id, name);
+    const source = ctx.paths.etcFile(record.id, name);
     if (existsSync(source)) mounts.push({ target: `/etc/${name}`, source });
   }
   for (const mount of record.config.mounts ?? []) {
-    if (mount.type === 'volume') mounts.push({ target: posix.normalize(mount.target), source: await engine.volumes.mount(mount.name) });
+    if (mount.type === 'volume') mounts.push({ target: posix.normalize(mount.target), source: await ctx.task.volumes.mount(mount.name) });
     else if (mount.type === 'bind' && existsSync(mount.source)) mounts.push({ target: posix.normalize(mount.target), source: mount.source });
   }
   return mounts.sort((a, b) => b.target.length - a.target.length);
@@ -75,17 +85,17 @@ function livePid(record: ContainerRecord): number | undefined {
  * Runs `fn` on the container's file view while no other operation on the container runs; what
  * was mounted for a stopped container is undone after it.
  */
-export async function withFileView<T>(engine: ContainerEngine, ref: string, fn: (view: FileView, record: ContainerRecord) => Promise<T>): Promise<T> {
-  return engine.exclusive(ref, async (record) => {
+export async function withFileView<T>(ctx: FileViewContext, ref: string, fn: (view: FileView, record: ContainerRecord) => Promise<T>): Promise<T> {
+  return ctx.exclusive(ref, async (record) => {
     const pid = livePid(record);
     if (pid !== undefined) return fn({ root: `/proc/${pid}/root`, mounts: [], pid }, record);
-    const rootfs = await mountRootfs(engine.task, record.id, record.config.userns);
+    const rootfs = await mountRootfs(ctx.task, record.id, record.config.userns);
     try {
-      return await fn({ root: rootfs, mounts: await mountsOf(engine, record) }, record);
+      return await fn({ root: rootfs, mounts: await mountsOf(ctx, record) }, record);
     } finally {
-      await unmountAll(engine.task.runner, rootfs);
-      await unmountViewsBelow(engine.task.runner, engine.paths.layerViews(record.id));
-      await releaseVolumes({ store: engine.store, volumes: engine.volumes, runner: engine.task.runner }, record);
+      await unmountAll(ctx.task.runner, rootfs);
+      await unmountViewsBelow(ctx.task.runner, ctx.paths.layerViews(record.id));
+      await releaseVolumes({ store: ctx.store, volumes: ctx.task.volumes, runner: ctx.task.runner }, record);
     }
   });
 }

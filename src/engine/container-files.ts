@@ -12,14 +12,13 @@ import { lstat, readlink } from 'node:fs/promises';
 import { basename, dirname, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errnoCode, errors } from '../base/errors.js';
-import { readFileInRoot } from '../base/read-file-in-root.js';
+import { readFileInRoot } from '../mount/read-file-in-root.js';
 import { diffDirectory } from '../snapshots/layer-differ.js';
-import { unmountAll } from '../snapshots/mount-table.js';
+import { unmountAll } from '../mount/mount-table.js';
 import { resolveUser } from '../runtime/spec/resolve-user.js';
 import { uploadArchive } from './archive-upload.js';
 import { uploadDestination } from './archive-upload-destination.js';
-import type { ContainerEngine } from './container-engine.js';
-import { resolveInView, withFileView, type FileView } from './container-file-view.js';
+import { resolveInView, withFileView, type FileView, type FileViewContext } from './container-file-view.js';
 import { isActive, type ContainerRecord } from './container-record.js';
 import { mountRootfs } from './container-task.js';
 import type { UsernsConfig } from '../runtime/userns/id-ranges.js';
@@ -38,15 +37,15 @@ export interface PathStat {
  * Runs `fn` on the container's mounted root filesystem while no other operation on the container
  * runs. A running container's mount is used as it is; otherwise the rootfs is mounted for `fn`.
  */
-export async function withRootfs<T>(engine: ContainerEngine, ref: string, fn: (rootfs: string, record: ContainerRecord) => Promise<T>): Promise<T> {
-  return engine.exclusive(ref, async (record) => {
-    if (isActive(record.state)) return fn(engine.paths.rootfs(record.id), record);
-    const rootfs = await mountRootfs(engine.task, record.id, record.config.userns);
+export async function withRootfs<T>(ctx: FileViewContext, ref: string, fn: (rootfs: string, record: ContainerRecord) => Promise<T>): Promise<T> {
+  return ctx.exclusive(ref, async (record) => {
+    if (isActive(record.state)) return fn(ctx.paths.rootfs(record.id), record);
+    const rootfs = await mountRootfs(ctx.task, record.id, record.config.userns);
     try {
       return await fn(rootfs, record);
     } finally {
-      await unmountAll(engine.task.runner, rootfs);
-      await unmountViewsBelow(engine.task.runner, engine.paths.layerViews(record.id));
+      await unmountAll(ctx.task.runner, rootfs);
+      await unmountViewsBelow(ctx.task.runner, ctx.paths.layerViews(record.id));
     }
   });
 }
@@ -108,8 +107,8 @@ async function pathStat(hostPath: string, stat: Stats, path: string): Promise<Pa
 }
 
 /** `HEAD /containers/{id}/archive`: what `path` is. Throws not-found (`container-path-not-found`). */
-export async function statContainerPath(engine: ContainerEngine, ref: string, path: string): Promise<PathStat> {
-  return withFileView(engine, ref, async (view, record) => {
+export async function statContainerPath(ctx: FileViewContext, ref: string, path: string): Promise<PathStat> {
+  return withFileView(ctx, ref, async (view, record) => {
     const { hostPath, stat } = await locate(view, path, record);
     return pathStat(hostPath, stat, path);
   });
@@ -119,12 +118,12 @@ export async function statContainerPath(engine: ContainerEngine, ref: string, pa
  * `GET /containers/{id}/archive`: `path` as a tar whose entries are named after its last
  * component (`etc/`, `etc/passwd`, …). `consume` reads the tar while the rootfs is mounted.
  */
-export async function readContainerPath(engine: ContainerEngine, ref: string, path: string, consume: (stat: PathStat, tar: Readable) => Promise<void>): Promise<void> {
-  await withFileView(engine, ref, async (view, record) => {
+export async function readContainerPath(ctx: FileViewContext, ref: string, path: string, consume: (stat: PathStat, tar: Readable) => Promise<void>): Promise<void> {
+  await withFileView(ctx, ref, async (view, record) => {
     const { hostPath, stat } = await locate(view, path, record);
     // Entries are named after the container path (a mount's source has a name of its own).
     const name = posix.basename(posix.normalize(path)) || basename(hostPath);
-    const tar = diffDirectory(dirname(hostPath), { runner: engine.task.runner, only: basename(hostPath), as: name, ...idMapOf(record) });
+    const tar = diffDirectory(dirname(hostPath), { runner: ctx.task.runner, only: basename(hostPath), as: name, ...idMapOf(record) });
     await consume(await pathStat(hostPath, stat, path), tar);
   });
 }
@@ -143,8 +142,8 @@ export interface WriteContainerPathOptions {
  * Throws not-found for a missing path, invalid-argument (`not-a-directory`) when it is not a
  * directory, and what uploadArchive throws for an unsafe or malformed tar; then nothing changed.
  */
-export async function writeContainerPath(engine: ContainerEngine, ref: string, path: string, tar: Readable, options: WriteContainerPathOptions = {}): Promise<void> {
-  await withFileView(engine, ref, async (view, record) => {
+export async function writeContainerPath(ctx: FileViewContext, ref: string, path: string, tar: Readable, options: WriteContainerPathOptions = {}): Promise<void> {
+  await withFileView(ctx, ref, async (view, record) => {
     const containerPath = posix.normalize(path.startsWith('/') ? path : `/${path}`).replace(/(.)\/$/, '$1');
     const target = await resolveInView(view, containerPath, true);
     const stat = await lstat(target).catch(() => undefined);
@@ -153,7 +152,7 @@ export async function writeContainerPath(engine: ContainerEngine, ref: string, p
     const user = record.config.options.user ?? '';
     const owner = options.copyUIDGID === true && user !== '' ? await containerUser(view, user) : undefined;
     await uploadArchive(tar, await uploadDestination(view, target), {
-      runner: engine.task.runner,
+      runner: ctx.task.runner,
       ids: { ...idMapOf(record), ...(owner === undefined ? {} : { override: owner }) },
       noOverwriteDirNonDir: options.noOverwriteDirNonDir === true,
       containerPath,
@@ -168,8 +167,33 @@ async function containerUser(view: FileView, user: string): Promise<{ uid: numbe
 }
 
 /** `GET /containers/{id}/export`: the whole root filesystem as a tar, read by `consume` while mounted. */
-export async function exportContainer(engine: ContainerEngine, ref: string, consume: (tar: Readable) => Promise<void>): Promise<void> {
-  await withRootfs(engine, ref, async (rootfs, record) => {
-    await consume(diffDirectory(rootfs, { runner: engine.task.runner, ...idMapOf(record) }));
+export async function exportContainer(ctx: FileViewContext, ref: string, consume: (tar: Readable) => Promise<void>): Promise<void> {
+  await withRootfs(ctx, ref, async (rootfs, record) => {
+    await consume(diffDirectory(rootfs, { runner: ctx.task.runner, ...idMapOf(record) }));
   });
+}
+
+/** `cp` and `export` of the engine's containers: each method is the function it names. */
+export class ContainerFiles {
+  constructor(private readonly ctx: FileViewContext) {}
+
+  /** As `statContainerPath`. */
+  stat(ref: string, path: string): Promise<PathStat> {
+    return statContainerPath(this.ctx, ref, path);
+  }
+
+  /** As `readContainerPath`. */
+  read(ref: string, path: string, consume: (stat: PathStat, tar: Readable) => Promise<void>): Promise<void> {
+    return readContainerPath(this.ctx, ref, path, consume);
+  }
+
+  /** As `writeContainerPath`. */
+  write(ref: string, path: string, tar: Readable, options: WriteContainerPathOptions = {}): Promise<void> {
+    return writeContainerPath(this.ctx, ref, path, tar, options);
+  }
+
+  /** As `exportContainer`. */
+  export(ref: string, consume: (tar: Readable) => Promise<void>): Promise<void> {
+    return exportContainer(this.ctx, ref, consume);
+  }
 }

@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { errors, isBerthError, messageOf } from '../base/errors.js';
 import type { ContainerNetworkRequest } from '../network/container-network.js';
 import { DEFAULT_NETWORK, type NetworkService } from '../network/network-service.js';
-import { parsePortKey } from '../network/port-spec.js';
+import { parsePortKey } from '../wire/port-specs.js';
 import type { ImageConfig } from '../oci/schemas.js';
 import { isActive, type ContainerConfig, type ContainerLink, type ContainerRecord } from './container-record.js';
 import type { ContainerStore } from './container-store.js';

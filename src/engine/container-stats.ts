@@ -6,9 +6,13 @@ import { totalmem } from 'node:os';
 import { isBerthError } from '../base/errors.js';
 import { readCgroupStats, readHostCpu, type CgroupStats } from '../runtime/cgroup-stats.js';
 import { readNetDev, type InterfaceCounters } from '../runtime/net-dev.js';
-import type { ContainerEngine } from './container-engine.js';
 import { isActive, type ContainerRecord } from './container-record.js';
-import { cgroupsPathOf } from './container-task.js';
+import { cgroupsPathOf, type TaskContext } from './container-task.js';
+
+/** What a sample needs of the engine: the host's cgroup layout and where containers' cgroups are. */
+export interface StatsContext {
+  task: Pick<TaskContext, 'host' | 'cgroupParent'>;
+}
 
 export interface ContainerSample {
   /** When the sample was taken. */
@@ -23,14 +27,14 @@ export interface ContainerSample {
 }
 
 /** Samples a container. Safe at any time and concurrently; never changes anything. */
-export async function sampleContainer(engine: ContainerEngine, record: ContainerRecord, now: Date): Promise<ContainerSample> {
+export async function sampleContainer(ctx: StatsContext, record: ContainerRecord, now: Date): Promise<ContainerSample> {
   const host = await readHostCpu();
   const sample: ContainerSample = {
     read: now, cgroup: undefined, hostCpuNs: host.totalNs, onlineCpus: host.onlineCpus, hostMemoryBytes: totalmem(), networks: new Map(),
   };
   if (!isActive(record.state)) return sample;
   try {
-    sample.cgroup = await readCgroupStats(engine.task.host.cgroups, cgroupsPathOf(engine.task, record.id));
+    sample.cgroup = await readCgroupStats(ctx.task.host.cgroups, cgroupsPathOf(ctx.task, record.id));
   } catch (err) {
     if (!isBerthError(err, 'not-found')) throw err; // it exited meanwhile: zeros, as for a stopped one
   }

@@ -8,7 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors, isBerthError } from '../base/errors.js';
 import type { ProcessRunner } from '../base/process-runner.js';
-import { readFileInRoot } from '../base/read-file-in-root.js';
+import { readFileInRoot } from '../mount/read-file-in-root.js';
 import type { NetworkService } from '../network/network-service.js';
 import type { ImageConfig } from '../oci/schemas.js';
 import { removeCgroup } from '../runtime/cgroup-cleanup.js';
@@ -22,7 +22,7 @@ import { DEFAULT_SECCOMP_PROFILE } from '../runtime/seccomp/default-profile.js';
 import { buildSpec } from '../runtime/spec/build-spec.js';
 import type { RuntimeSpec } from '../runtime/spec/oci-runtime-spec.js';
 import type { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
-import { isMountPoint, unmountAll } from '../snapshots/mount-table.js';
+import { isMountPoint, unmountAll } from '../mount/mount-table.js';
 import type { ContainerPaths } from './container-paths.js';
 import type { ContainerRecord } from './container-record.js';
 import type { HostFacts } from './host-facts.js';
@@ -69,11 +69,20 @@ export function taskContext(
   };
 }
 
+/** Which OCI runtime binaries a node offers and which one containers get by default. */
+export interface RuntimeChoice {
+  runcPath?: string | undefined;
+  /** The crun binary; absent: crun is offered when it is on PATH. */
+  crunPath?: string | undefined;
+  /** The runtime of containers created without `--runtime` (default runc). */
+  defaultRuntime?: string | undefined;
+}
+
 /**
  * The engine's OCI runtimes on its state root: runc's `--root` stays `runc/`, others get
  * `runtime/<name>/`, crun's wrapper (hybrid hosts) is `runtime/crun-hybrid`. Throws as OciRuntimes.open.
  */
-export function openRuntimes(paths: ContainerPaths, layout: CgroupLayout, runner: ProcessRunner, options: Pick<ContainerEngineOptions, 'runcPath' | 'crunPath' | 'defaultRuntime'>): Promise<OciRuntimes> {
+export function openRuntimes(paths: ContainerPaths, layout: CgroupLayout, runner: ProcessRunner, options: RuntimeChoice): Promise<OciRuntimes> {
   return OciRuntimes.open({
     runner, layout, stateDir: (name) => paths.runtimeState(name), wrapperDir: paths.runtimes,
     runcPath: options.runcPath, crunPath: options.crunPath, defaultRuntime: options.defaultRuntime,
@@ -97,7 +106,7 @@ export function runtimeOf(ctx: Pick<TaskContext, 'runtimes'>, record: ContainerR
   return ctx.runtimes.get(name);
 }
 
-export function cgroupsPathOf(ctx: TaskContext, id: string): string {
+export function cgroupsPathOf(ctx: Pick<TaskContext, 'cgroupParent'>, id: string): string {
   return `${ctx.cgroupParent}/${id}`;
 }
 

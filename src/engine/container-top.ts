@@ -3,9 +3,14 @@
  * `GET /containers/{id}/top` (titles + one row of columns per process).
  */
 import { errors } from '../base/errors.js';
-import type { ContainerEngine } from './container-engine.js';
-import { runtimeOf } from './container-task.js';
-import { isActive } from './container-record.js';
+import { runtimeOf, type TaskContext } from './container-task.js';
+import { isActive, type ContainerRecord } from './container-record.js';
+
+/** What `top` needs of the engine: the record of a reference, the runtimes and the runner. */
+export interface TopContext {
+  inspect(ref: string): ContainerRecord;
+  task: Pick<TaskContext, 'runtimes' | 'runner'>;
+}
 
 export interface ProcessTable {
   titles: string[];
@@ -32,13 +37,13 @@ export function filterPsOutput(output: string, pids: ReadonlySet<number>): Proce
 }
 
 /** The processes of a running container. Throws conflict (`container-not-running`) otherwise. */
-export async function topContainer(engine: ContainerEngine, ref: string, psArgs = '-ef'): Promise<ProcessTable> {
-  const record = engine.inspect(ref);
+export async function topContainer(ctx: TopContext, ref: string, psArgs = '-ef'): Promise<ProcessTable> {
+  const record = ctx.inspect(ref);
   if (!isActive(record.state)) {
     throw errors.conflict('container-not-running', `Container ${record.id} is not running`);
   }
-  const pids = new Set(await runtimeOf(engine.task, record).cli.pids(record.id));
+  const pids = new Set(await runtimeOf(ctx.task, record).cli.pids(record.id));
   const args = psArgs.trim() === '' ? [] : psArgs.trim().split(/\s+/);
-  const { stdout } = await engine.task.runner.run('ps', args);
+  const { stdout } = await ctx.task.runner.run('ps', args);
   return filterPsOutput(stdout, pids);
 }

@@ -7,10 +7,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { containerResources } from '../runtime/spec/container-resources.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
-import type { ContainerEngine } from './container-engine.js';
-import { runtimeOf } from './container-task.js';
+import type { ContainerEvents } from './container-events.js';
+import type { ContainerPaths } from './container-paths.js';
+import type { ContainerStore } from './container-store.js';
+import { runtimeOf, type TaskContext } from './container-task.js';
 import { checkContainerName } from './container-names.js';
-import { isActive, type ContainerConfig } from './container-record.js';
+import { isActive, type ContainerConfig, type ContainerRecord } from './container-record.js';
 import { checkRestartPolicy } from './restart/restart-policy.js';
 
 /** The options `update` may change (Docker's `docker update` flags). */
@@ -27,17 +29,27 @@ export interface ContainerUpdate {
   restartPolicy?: { name: string; maximumRetryCount: number };
 }
 
+/** What `rename` and `update` need of the engine. */
+export interface UpdateContext {
+  store: ContainerStore;
+  paths: ContainerPaths;
+  events: ContainerEvents;
+  task: Pick<TaskContext, 'runtimes'>;
+  /** Runs `fn` under the container's lock with its current record. */
+  exclusive<T>(ref: string, fn: (record: ContainerRecord) => Promise<T>): Promise<T>;
+}
+
 /**
  * Gives the container a new name. Throws not-found (`no-such-container`), invalid-argument
  * (`invalid-container-name`) for a name Docker rejects, conflict (`container-name-taken`) when
  * another container has it.
  */
-export async function renameContainer(engine: ContainerEngine, ref: string, requested: string): Promise<void> {
+export async function renameContainer(ctx: UpdateContext, ref: string, requested: string): Promise<void> {
   const name = checkContainerName(requested);
-  await engine.exclusive(ref, (record) => {
+  await ctx.exclusive(ref, (record) => {
     if (name !== record.name) {
-      engine.store.rename(record.id, name);
-      engine.events.emit('action', record.id, 'rename', { oldName: `/${record.name}` });
+      ctx.store.rename(record.id, name);
+      ctx.events.emit('action', record.id, 'rename', { oldName: `/${record.name}` });
     }
     return Promise.resolve();
   });
@@ -50,8 +62,8 @@ export async function renameContainer(engine: ContainerEngine, ref: string, requ
  * below current usage). A running (or paused) container gets the limits at once; the record keeps
  * them for every later start.
  */
-export async function updateContainer(engine: ContainerEngine, ref: string, update: ContainerUpdate): Promise<void> {
-  await engine.exclusive(ref, async (record) => {
+export async function updateContainer(ctx: UpdateContext, ref: string, update: ContainerUpdate): Promise<void> {
+  await ctx.exclusive(ref, async (record) => {
     const config: ContainerConfig = { ...record.config, options: withResources(record.config.options, update.resources ?? {}) };
     if (update.restartPolicy !== undefined) {
       const policy = checkRestartPolicy(update.restartPolicy.name, update.restartPolicy.maximumRetryCount, record.config.autoRemove);
@@ -61,12 +73,12 @@ export async function updateContainer(engine: ContainerEngine, ref: string, upda
     const resources = containerResources(config.options);
     if (update.resources !== undefined && Object.keys(update.resources).length > 0 && isActive(record.state)) {
       const { devices: _devices, ...live } = resources;
-      const file = join(engine.paths.dir(record.id), 'update-resources.json');
+      const file = join(ctx.paths.dir(record.id), 'update-resources.json');
       await writeFile(file, JSON.stringify(live));
-      await runtimeOf(engine.task, record).cli.update(record.id, file);
+      await runtimeOf(ctx.task, record).cli.update(record.id, file);
     }
-    engine.store.setConfig(record.id, config);
-    engine.events.emit('action', record.id, 'update', {});
+    ctx.store.setConfig(record.id, config);
+    ctx.events.emit('action', record.id, 'update', {});
   });
 }
 

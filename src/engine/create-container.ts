@@ -9,7 +9,14 @@ import { DEFAULT_SECCOMP_PROFILE } from '../runtime/seccomp/default-profile.js';
 import { buildSpec } from '../runtime/spec/build-spec.js';
 import type { ContainerNetworkRequest } from '../network/container-network.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
-import type { ContainerEngine } from './container-engine.js';
+import type { ImageRecord } from '../images/image-record.js';
+import type { ImageConfig } from '../oci/schemas.js';
+import type { VolumeService } from '../volumes/volume-service.js';
+import type { ContainerLogs } from './container-logs.js';
+import type { ContainerPaths } from './container-paths.js';
+import type { ContainerStore } from './container-store.js';
+import type { NetworkingContext } from './container-networking.js';
+import type { TaskContext } from './container-task.js';
 import { checkContainerName, generateContainerName } from './container-names.js';
 import { initialState, type ContainerConfig, type ContainerRecord } from './container-record.js';
 import { resolveContainerNetwork } from './container-networking.js';
@@ -61,6 +68,20 @@ export interface CreateContainerRequest extends LifecycleRequest {
   isolation?: string;
 }
 
+/** What a create needs of the ctx. */
+export interface CreateContext {
+  /** The image a container would be created from; throws not-found (`no-such-image`). */
+  resolveImage(ref: string): ImageRecord;
+  imageConfig(imageId: string): Promise<ImageConfig>;
+  store: ContainerStore;
+  paths: ContainerPaths;
+  task: TaskContext;
+  logs: Pick<ContainerLogs, 'configFor'>;
+  volumes: VolumeService;
+  /** The networking glue (asked only when the request names networks and the node has them). */
+  networking(): NetworkingContext;
+}
+
 /**
  * Throws not-found (`image-not-found`) for an unknown image, invalid-argument naming the option for
  * a bad option (everything buildSpec checks except user names, which need the root filesystem),
@@ -70,20 +91,20 @@ export interface CreateContainerRequest extends LifecycleRequest {
  * host cannot apply, not-found (`no-such-driver`) for a volume driver other than `local`,
  * invalid-argument (`unknown-log-driver`, `unknown-log-opt`, `invalid-log-opt`) for its LogConfig.
  */
-export async function prepareContainer(engine: ContainerEngine, id: string, request: CreateContainerRequest, clock: Clock): Promise<ContainerRecord> {
-  const image = engine.resolveImage(request.image);
-  const imageConfig = await engine.imageConfig(image.id);
+export async function prepareContainer(ctx: CreateContext, id: string, request: CreateContainerRequest, clock: Clock): Promise<ContainerRecord> {
+  const image = ctx.resolveImage(request.image);
+  const imageConfig = await ctx.imageConfig(image.id);
   const options: ContainerOptions = { ...request.options };
   if (options.networkMode === 'host' && options.hostname === undefined) options.hostname = hostHostname();
-  const inherited = inheritedMounts(request.volumesFrom ?? [], (ref) => engine.store.resolve(ref));
+  const inherited = inheritedMounts(request.volumesFrom ?? [], (ref) => ctx.store.resolve(ref));
   const plan = await planMounts(request.mounts ?? [], imageConfig.config?.Volumes, options.tmpfs, {
     inherited, ...(request.volumeDriver === undefined ? {} : { volumeDriver: request.volumeDriver }),
   });
   if (plan.tmpfs !== undefined) options.tmpfs = plan.tmpfs;
-  checkOptions(engine, id, options, imageConfig.config);
-  checkHostSupport(engine.task.host, options);
-  const links = resolveLinks(engine.store, request.links, options.networkMode, request.network);
-  const { runtimes } = engine.task;
+  checkOptions(ctx, id, options, imageConfig.config);
+  checkHostSupport(ctx.task.host, options);
+  const links = resolveLinks(ctx.store, request.links, options.networkMode, request.network);
+  const { runtimes } = ctx.task;
   const runtime = runtimes.get(request.runtime ?? runtimes.defaultName).name;
 
   const config: ContainerConfig = {
@@ -94,7 +115,7 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
     attachStdin: request.attachStdin ?? false,
     attachStdout: request.attachStdout ?? true,
     attachStderr: request.attachStderr ?? true,
-    log: engine.logs.configFor(request.log),
+    log: ctx.logs.configFor(request.log),
     runtime,
   };
   if (request.stopSignal !== undefined) config.stopSignal = request.stopSignal;
@@ -105,52 +126,52 @@ export async function prepareContainer(engine: ContainerEngine, id: string, requ
   if (links.length > 0) config.links = links;
   if (request.volumeDriver !== undefined && request.volumeDriver !== '') config.volumeDriver = request.volumeDriver;
   if (request.isolation !== undefined && request.isolation !== '') config.isolation = request.isolation;
-  if (request.network !== undefined && engine.task.network !== undefined) {
-    config.network = await resolveContainerNetwork(engine.networking, request.network, imageConfig.config?.ExposedPorts);
+  if (request.network !== undefined && ctx.task.network !== undefined) {
+    config.network = await resolveContainerNetwork(ctx.networking(), request.network, imageConfig.config?.ExposedPorts);
   }
   if (request.consoleSize !== undefined && request.consoleSize[0] > 0 && request.consoleSize[1] > 0) config.consoleSize = request.consoleSize;
   Object.assign(config, lifecycleConfig(request, imageConfig.config, config.autoRemove, options.labels));
 
   const name = request.name !== undefined && request.name !== ''
     ? checkContainerName(request.name)
-    : generateContainerName((candidate) => engine.store.findByName(candidate) !== undefined);
+    : generateContainerName((candidate) => ctx.store.findByName(candidate) !== undefined);
   // No await between choosing the range and inserting the record that claims it.
-  const userns = chooseUserns(engine.task.userns, request.usernsMode, options, () => engine.store.list());
+  const userns = chooseUserns(ctx.task.userns, request.usernsMode, options, () => ctx.store.list());
   if (userns !== undefined) config.userns = userns;
   const record: ContainerRecord = { id, name, imageId: image.id, createdAt: clock.now().toISOString(), config, state: initialState() };
-  engine.store.insert(record);
+  ctx.store.insert(record);
   try {
-    const { paths } = engine;
+    const { paths } = ctx;
     await mkdir(paths.dir(id), { recursive: true, mode: 0o711 });
-    await engine.task.snapshotter.prepare(paths.snapshotKey(id), image.topChainId);
+    await ctx.task.snapshotter.prepare(paths.snapshotKey(id), image.topChainId);
     const files = etcFiles({
       hostname: options.hostname ?? id.slice(0, 12),
       domainname: options.domainname,
       networkMode: options.networkMode ?? 'none',
-      hostHosts: engine.task.host.hosts,
-      hostResolvConf: engine.task.host.resolvConf,
+      hostHosts: ctx.task.host.hosts,
+      hostResolvConf: ctx.task.host.resolvConf,
     });
     await writeFile(paths.etcFile(id, 'hosts'), files.hosts);
     await writeFile(paths.etcFile(id, 'hostname'), files.hostname);
     await writeFile(paths.etcFile(id, 'resolv.conf'), files.resolvConf);
     if (userns !== undefined) await chownEtcFiles(paths, id, userns);
     // After the record: a concurrent `volume rm` either sees this container or ran before (and is undone here).
-    if (userns === undefined) await ensureVolumes(engine.volumes, plan.volumes);
-    else await createVolumesFor(engine.volumes, plan.volumes, userns);
+    if (userns === undefined) await ensureVolumes(ctx.volumes, plan.volumes);
+    else await createVolumesFor(ctx.volumes, plan.volumes, userns);
   } catch (err) {
-    const key = engine.paths.snapshotKey(id);
-    if (engine.task.snapshotter.has(key)) await engine.task.snapshotter.remove(key).catch(() => undefined);
-    await rm(engine.paths.dir(id), { recursive: true, force: true });
-    engine.store.delete(id);
-    for (const volume of plan.volumes) if (volume.anonymous === true) await engine.volumes.remove(volume.name).catch(() => undefined);
+    const key = ctx.paths.snapshotKey(id);
+    if (ctx.task.snapshotter.has(key)) await ctx.task.snapshotter.remove(key).catch(() => undefined);
+    await rm(ctx.paths.dir(id), { recursive: true, force: true });
+    ctx.store.delete(id);
+    for (const volume of plan.volumes) if (volume.anonymous === true) await ctx.volumes.remove(volume.name).catch(() => undefined);
     throw err;
   }
   return record;
 }
 
 /** Runs the pure spec builder once, so bad options fail at create as in Docker. */
-function checkOptions(engine: ContainerEngine, id: string, options: ContainerOptions, image: Parameters<typeof buildSpec>[0]['image']): void {
-  const { host } = engine.task;
+function checkOptions(ctx: CreateContext, id: string, options: ContainerOptions, image: Parameters<typeof buildSpec>[0]['image']): void {
+  const { host } = ctx.task;
   // Group names need the root filesystem's /etc/group: checked at start, as users are (and as dockerd).
   const { groupAdd: _groups, ...checked } = options;
   buildSpec({
@@ -159,11 +180,11 @@ function checkOptions(engine: ContainerEngine, id: string, options: ContainerOpt
     options: { ...checked, user: '' },
     rootfsPath: '/',
     etcFiles: { hosts: '/hosts', hostname: '/hostname', resolvConf: '/resolv.conf' },
-    cgroupsPath: cgroupsPathOf(engine.task, id),
+    cgroupsPath: cgroupsPathOf(ctx.task, id),
     hostLimits: host.limits,
     seccompProfile: DEFAULT_SECCOMP_PROFILE,
     hostCapabilities: host.capabilities,
     hostKernel: host.kernel,
-    ...(options.init === true ? { initPath: resolveInitPath(engine.task.initPath) } : {}),
+    ...(options.init === true ? { initPath: resolveInitPath(ctx.task.initPath) } : {}),
   });
 }

@@ -9,8 +9,16 @@ import { statfs } from 'node:fs/promises';
 import { systemClock, type Clock } from '../base/clock.js';
 import { errors, isBerthError } from '../base/errors.js';
 import type { ImageService } from '../images/image-service.js';
-import type { ContainerEngine } from './container-engine.js';
 import { ZERO_TIME, type ContainerRecord } from './container-record.js';
+
+/** What the collector needs of the engine (ContainerEngine is one): its records, `rm`, image use. */
+export interface WatermarkContainers {
+  list(): ContainerRecord[];
+  /** As `rm` without force: conflict for a running container, not-found for a gone one. */
+  remove(ref: string): Promise<void>;
+  /** Whether any container (in any state) was created from the image. */
+  usesImage(imageId: string): boolean;
+}
 
 export interface DiskWatermarkOptions {
   /** Start collecting above this percentage of the filesystem in use (1–100). */
@@ -52,7 +60,7 @@ export class DiskWatermarkCollector {
   readonly #usedPercent: () => Promise<number>;
   #running = false;
 
-  constructor(private readonly engine: ContainerEngine, private readonly images: ImageService, private readonly options: DiskWatermarkOptions) {
+  constructor(private readonly engine: WatermarkContainers, private readonly images: ImageService, private readonly options: DiskWatermarkOptions) {
     checkWatermarks(options.highPercent, options.lowPercent);
     this.#clock = options.clock ?? systemClock;
     this.#usedPercent = options.usedPercent ?? (() => filesystemUsedPercent(images.root.path));
@@ -107,7 +115,7 @@ export class DiskWatermarkCollector {
 
   /** Removes an image unless a container started using it (or it went) meanwhile. */
   async #removeImage(id: string): Promise<boolean> {
-    if (this.engine.store.usesImage(id)) return false;
+    if (this.engine.usesImage(id)) return false;
     try {
       await this.images.remove([id], true);
       return !this.images.list().some((i) => i.id === id);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { errors } from '../base/errors.js';
-import { readFileInRoot } from '../base/read-file-in-root.js';
+import { readFileInRoot } from '../mount/read-file-in-root.js';
 import { connectAttach, type AttachConnection } from '../runtime/attach-socket.js';
 import { prepareExec, type PreparedExec } from '../runtime/conmon-exec.js';
 import { containerCapabilities } from '../runtime/spec/capabilities.js';
@@ -15,10 +15,24 @@ import { resolveUser } from '../runtime/spec/resolve-user.js';
 import { userWithGroups } from '../runtime/spec/build-spec.js';
 import { containerEnvironment } from '../runtime/spec/environment.js';
 import { resizeTerminal } from '../runtime/terminal-resize.js';
-import type { ContainerEngine } from './container-engine.js';
-import { runtimeOf } from './container-task.js';
+import type { ImageConfig } from '../oci/schemas.js';
+import type { ContainerEvents } from './container-events.js';
+import type { ContainerPaths } from './container-paths.js';
+import { runtimeOf, type TaskContext } from './container-task.js';
 import { isActive, type ContainerRecord } from './container-record.js';
-import { runLinks } from './container-links.js';
+import type { ContainerStore } from './container-store.js';
+import { runLinks, type LinkContext } from './container-links.js';
+
+/** What exec sessions need of the engine. */
+export interface ExecContext {
+  store: Pick<ContainerStore, 'resolve' | 'find'>;
+  events: Pick<ContainerEvents, 'emit'>;
+  paths: ContainerPaths;
+  task: Pick<TaskContext, 'runtimes' | 'conmonPath' | 'host'>;
+  imageConfig(imageId: string): Promise<ImageConfig>;
+  /** What legacy links read (asked at each exec: their variables are those of now). */
+  linking(): LinkContext;
+}
 
 export interface ExecConfig {
   cmd: string[];
@@ -57,11 +71,11 @@ function mergeEnv(base: readonly string[], extra: readonly string[]): string[] {
 export class ExecSessions {
   readonly #sessions = new Map<string, ExecSession>();
 
-  constructor(private readonly engine: ContainerEngine) {}
+  constructor(private readonly ctx: ExecContext) {}
 
   /** Throws conflict when the container is not running or paused, invalid-argument without a command. */
   create(ref: string, config: ExecConfig): ExecSession {
-    const record = this.engine.store.resolve(ref);
+    const record = this.ctx.store.resolve(ref);
     if (!isActive(record.state) || record.state.status === 'restarting') throw errors.conflict('container-not-running', `Container ${record.id} is not running`);
     if (record.state.status === 'paused') {
       throw errors.conflict('container-paused', `Container ${record.id} is paused, unpause the container before exec`);
@@ -71,7 +85,7 @@ export class ExecSessions {
       id: randomBytes(32).toString('hex'), containerId: record.id, config, running: false, exitCode: null, pid: 0, started: false,
     };
     this.#sessions.set(session.id, session);
-    this.engine.events.emit('action', record.id, `exec_create: ${config.cmd.join(' ')}`, { execID: session.id });
+    this.ctx.events.emit('action', record.id, `exec_create: ${config.cmd.join(' ')}`, { execID: session.id });
     return session;
   }
 
@@ -104,7 +118,7 @@ export class ExecSessions {
   startable(id: string): ExecSession {
     const session = this.get(id);
     if (session.started) throw errors.conflict('exec-already-started', `Error: Exec command ${id} has already run`);
-    const record = this.engine.store.find(session.containerId);
+    const record = this.ctx.store.find(session.containerId);
     if (record === undefined || !isActive(record.state)) throw errors.conflict('container-not-running', `Container ${session.containerId} is not running`);
     return session;
   }
@@ -117,17 +131,17 @@ export class ExecSessions {
    */
   async start(id: string, attach: boolean, consoleSize?: [number, number]): Promise<{ session: ExecSession; connection?: AttachConnection }> {
     const session = this.startable(id);
-    const record = this.engine.store.find(session.containerId);
+    const record = this.ctx.store.find(session.containerId);
     if (record === undefined) throw errors.conflict('container-not-running', `Container ${session.containerId} is not running`);
     session.started = true;
-    const execDir = this.engine.paths.execDir(record.id, id);
-    const runtime = runtimeOf(this.engine.task, record);
+    const execDir = this.ctx.paths.execDir(record.id, id);
+    const runtime = runtimeOf(this.ctx.task, record);
     const tty = session.config.tty === true;
     const prepared: PreparedExec = await prepareExec({
       id: record.id,
       runtimeRoot: runtime.root,
       runcPath: runtime.path,
-      conmonPath: this.engine.task.conmonPath,
+      conmonPath: this.ctx.task.conmonPath,
       process: { ...(await this.#process(record, session.config)), terminal: tty },
       execDir,
       terminal: tty,
@@ -141,7 +155,7 @@ export class ExecSessions {
       const running = await prepared.start(AbortSignal.timeout(30_000));
       session.pid = running.pid;
       session.running = true;
-      this.engine.events.emit('action', record.id, `exec_start: ${session.config.cmd.join(' ')}`, { execID: id });
+      this.ctx.events.emit('action', record.id, `exec_start: ${session.config.cmd.join(' ')}`, { execID: id });
       session.controlPath = prepared.controlPath;
       session.exited = running.wait().then(
         (code) => code,
@@ -149,7 +163,7 @@ export class ExecSessions {
       ).then(async (code) => {
         session.running = false;
         session.exitCode = code;
-        this.engine.events.emit('action', record.id, 'exec_die', { execID: id, exitCode: String(code) });
+        this.ctx.events.emit('action', record.id, 'exec_die', { execID: id, exitCode: String(code) });
         await rm(execDir, { recursive: true, force: true });
         return code;
       });
@@ -175,9 +189,9 @@ export class ExecSessions {
    * legacy links are those of now (a link removed or a linked container renamed since the start shows).
    */
   async #process(record: ContainerRecord, config: ExecConfig): Promise<OciProcess> {
-    const spec = JSON.parse(await readFile(this.engine.paths.spec(record.id), 'utf8')) as { process: OciProcess };
+    const spec = JSON.parse(await readFile(this.ctx.paths.spec(record.id), 'utf8')) as { process: OciProcess };
     const base = spec.process;
-    const rootfs = this.engine.paths.rootfs(record.id);
+    const rootfs = this.ctx.paths.rootfs(record.id);
     const process: OciProcess = { ...base, args: config.cmd, env: mergeEnv(await this.#environment(record), config.env ?? []) };
     if (config.workingDir !== undefined && config.workingDir !== '') process.cwd = config.workingDir;
     if (config.user !== undefined && config.user !== '') {
@@ -185,7 +199,7 @@ export class ExecSessions {
       process.user = userWithGroups(resolveUser(config.user, await readFileInRoot(rootfs, '/etc/passwd'), group), record.config.options.groupAdd, group);
     }
     if (config.privileged === true) {
-      const caps = containerCapabilities({ privileged: true, available: this.engine.task.host.capabilities });
+      const caps = containerCapabilities({ privileged: true, available: this.ctx.task.host.capabilities });
       process.capabilities = { bounding: caps, effective: [...caps], permitted: [...caps] };
     }
     return process;
@@ -194,8 +208,8 @@ export class ExecSessions {
   /** The container's process environment with the variables of its links as they are now. */
   async #environment(record: ContainerRecord): Promise<string[]> {
     const { options } = record.config;
-    const image = await this.engine.imageConfig(record.imageId);
-    const links = await runLinks(this.engine.linking, record, false);
+    const image = await this.ctx.imageConfig(record.imageId);
+    const links = await runLinks(this.ctx.linking(), record, false);
     return containerEnvironment({
       imageEnv: image.config?.Env, userEnv: options.env, hostname: options.hostname ?? record.id.slice(0, 12), tty: options.tty === true, linkEnv: links.env,
     });

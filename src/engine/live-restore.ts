@@ -15,11 +15,15 @@ import { join } from 'node:path';
 import { isBerthError } from '../base/errors.js';
 import { isProcessAlive } from '../base/process-alive.js';
 import { readExitCode } from '../runtime/exit-file.js';
-import type { ContainerEngine } from './container-engine.js';
 import { isActive, type ContainerRecord } from './container-record.js';
-import { cleanupTask, runtimeNameOf, runtimeOf } from './container-task.js';
+import { cleanupTask, runtimeNameOf, runtimeOf, type TaskContext } from './container-task.js';
 import { withoutRemoval } from './remove-container.js';
-import { thawAfterCommit } from './commit-container.js';
+import { thawAfterCommit, type ThawContext } from './commit-container.js';
+
+/** What live restore needs of the engine: its records, paths, task context and notifications. */
+export interface RestoreContext extends ThawContext {
+  task: TaskContext;
+}
 
 export interface RestoreHooks {
   recordExit(id: string): Promise<void>;
@@ -30,7 +34,7 @@ export interface RestoreHooks {
 /** Exit code recorded for a run whose process vanished without leaving an exit code. */
 export const LOST_EXIT_CODE = 255;
 
-export async function restoreContainers(engine: ContainerEngine, hooks: RestoreHooks): Promise<void> {
+export async function restoreContainers(engine: RestoreContext, hooks: RestoreHooks): Promise<void> {
   const records = engine.store.list();
   for (const record of records) {
     if (record.state.status === 'removing') await hooks.removeNow(record);
@@ -68,7 +72,7 @@ export async function restoreContainers(engine: ContainerEngine, hooks: RestoreH
   }
 }
 
-async function restoreRun(engine: ContainerEngine, record: ContainerRecord, hooks: RestoreHooks): Promise<void> {
+async function restoreRun(engine: RestoreContext, record: ContainerRecord, hooks: RestoreHooks): Promise<void> {
   const { id } = record;
   if ((await readExitCode(engine.paths.exits, id)) !== undefined) {
     await hooks.recordExit(id);
@@ -100,7 +104,7 @@ async function restoreRun(engine: ContainerEngine, record: ContainerRecord, hook
   if (record.config.autoRemove) await hooks.removeNow({ ...record, state });
 }
 
-async function removeOrphans(engine: ContainerEngine, known: Set<string>, liveAttachIds: Set<string>): Promise<void> {
+async function removeOrphans(engine: RestoreContext, known: Set<string>, liveAttachIds: Set<string>): Promise<void> {
   const runtimeIds: string[] = [];
   for (const runtime of engine.task.runtimes.all()) {
     runtimeIds.push(...await runtime.cli.list().then((list) => list.map((s) => s.id), () => [] as string[]));

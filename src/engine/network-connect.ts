@@ -10,19 +10,27 @@ import { failpoint } from '../base/failpoint.js';
 import type { EndpointRequest } from '../network/container-network.js';
 import { networkChoice } from '../network/container-attachments.js';
 import { endpointEntry } from '../network/endpoint-settings.js';
-import { DEFAULT_NETWORK } from '../network/network-service.js';
-import type { ContainerEngine } from './container-engine.js';
-import { isActive } from './container-record.js';
+import { DEFAULT_NETWORK, type NetworkService } from '../network/network-service.js';
+import { isActive, type ContainerRecord } from './container-record.js';
+import type { ContainerStore } from './container-store.js';
+
+/** What connecting and disconnecting need of the engine. */
+export interface ConnectContext {
+  network: NetworkService;
+  store: ContainerStore;
+  /** Runs `fn` under the container's lock with its current record. */
+  exclusive<T>(ref: string, fn: (record: ContainerRecord) => Promise<T>): Promise<T>;
+}
 
 /**
  * Throws not-found (container, network), failed-precondition for a container without bridge
  * networking, invalid-argument for a bad address, MAC or link, conflict when already connected or (while
  * it runs) when the address is taken.
  */
-export async function connectNetwork(engine: ContainerEngine, ref: string, networkRef: string, endpoint: EndpointRequest): Promise<void> {
-  const network = networkRef === 'bridge' ? await engine.network.ensureDefault() : engine.network.resolve(networkRef);
+export async function connectNetwork(ctx: ConnectContext, ref: string, networkRef: string, endpoint: EndpointRequest): Promise<void> {
+  const network = networkRef === 'bridge' ? await ctx.network.ensureDefault() : ctx.network.resolve(networkRef);
   const entry = endpointEntry(network, endpoint, 'EndpointConfig');
-  await engine.exclusive(ref, async (record) => {
+  await ctx.exclusive(ref, async (record) => {
     // As Docker: on a user-defined network the container's short id becomes one of its aliases.
     const shortId = record.id.slice(0, 12);
     if (network.name !== DEFAULT_NETWORK && !entry.aliases.includes(shortId)) entry.aliases.push(shortId);
@@ -34,20 +42,20 @@ export async function connectNetwork(engine: ContainerEngine, ref: string, netwo
       throw errors.conflict('endpoint-exists', `endpoint with name ${record.name} already exists in network ${network.name}`);
     }
     const config = { ...record.config, network: { ...net, networks: [...net.networks, entry] } };
-    if (isActive(record.state)) await engine.network.attachments.connect(record.id, record.name, networkChoice(network, entry));
+    if (isActive(record.state)) await ctx.network.attachments.connect(record.id, record.name, networkChoice(network, entry));
     failpoint('connect-after-attach');
-    engine.store.setConfig(record.id, config);
+    ctx.store.setConfig(record.id, config);
   });
 }
 
-export async function disconnectNetwork(engine: ContainerEngine, ref: string, networkRef: string): Promise<void> {
-  const network = engine.network.resolve(networkRef);
-  await engine.exclusive(ref, async (record) => {
+export async function disconnectNetwork(ctx: ConnectContext, ref: string, networkRef: string): Promise<void> {
+  const network = ctx.network.resolve(networkRef);
+  await ctx.exclusive(ref, async (record) => {
     const net = record.config.network;
     if (net?.mode !== 'bridge' || !net.networks.some((n) => n.id === network.id)) {
       throw errors.notFound('endpoint-not-found', `container ${record.name} is not connected to network ${network.name}`);
     }
-    if (isActive(record.state)) await engine.network.attachments.disconnect(record.id, network);
-    engine.store.setConfig(record.id, { ...record.config, network: { ...net, networks: net.networks.filter((n) => n.id !== network.id) } });
+    if (isActive(record.state)) await ctx.network.attachments.disconnect(record.id, network);
+    ctx.store.setConfig(record.id, { ...record.config, network: { ...net, networks: net.networks.filter((n) => n.id !== network.id) } });
   });
 }

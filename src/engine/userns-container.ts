@@ -12,7 +12,7 @@ import type { ProcessRunner } from '../base/process-runner.js';
 import { allocateUserns, usernsPoolOf, type UsernsConfig, type UsernsMode, type UsernsPool } from '../runtime/userns/id-ranges.js';
 import { mountIdmappedViews, unmountViewsBelow } from '../runtime/userns/idmapped-views.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
-import { performMounts } from '../snapshots/mount-table.js';
+import { performMounts } from '../mount/mount-table.js';
 import type { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
 import type { ContainerPaths } from './container-paths.js';
 import type { ContainerRecord } from './container-record.js';

@@ -100,3 +100,33 @@ export async function releaseVolumes(ctx: VolumeUsageContext, record?: Container
     await ctx.volumes.unmount(name);
   }
 }
+
+/**
+ * Volumes as the engine's callers see them beside the containers (the API's volume routes and
+ * `system df`): which containers use each, their size, removal refused while in use, prune. "In
+ * use" is what the records say at the call, so it is safe at any time, concurrently with
+ * container operations (a create that races a removal undoes its part, see create-container.ts).
+ */
+export class VolumeUsage {
+  constructor(private readonly ctx: VolumeUsageContext) {}
+
+  /** Ids of the containers that use each volume. */
+  users(): Map<string, string[]> {
+    return volumeUsers(this.ctx.store);
+  }
+
+  /** As `volumeSize`: 0 when it cannot be read. */
+  size(name: string): Promise<number> {
+    return volumeSize(this.ctx, name);
+  }
+
+  /** As `removeVolume`: conflict (`volume-in-use`), not-found (`no-such-volume`) unless `force`. */
+  remove(name: string, force: boolean): Promise<void> {
+    return removeVolume(this.ctx, name, force);
+  }
+
+  /** As `pruneVolumes`. */
+  prune(select: (volume: VolumeRecord) => boolean): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+    return pruneVolumes(this.ctx, select);
+  }
+}

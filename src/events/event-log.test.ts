@@ -4,13 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from '../store/database.js';
+import { EVENT_TABLES } from './event-tables.js';
 import { EventLog } from './event-log.js';
 import type { NodeEvent } from './event-types.js';
 
 function withLog(options: ConstructorParameters<typeof EventLog>[1], work: (log: EventLog, clock: { t: number }) => Promise<void> | void): () => Promise<void> {
   return async () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-events-'));
-    const db = Database.open(join(dir, 'berth.db'));
+    const db = Database.open(join(dir, 'berth.db'), { tables: [EVENT_TABLES] });
     const clock = { t: Date.parse('2026-01-01T00:00:00Z') };
     try {
       await work(new EventLog(db, { clock: { now: () => new Date(clock.t) }, pollMs: 10, ...options }), clock);

@@ -1,10 +1,6 @@
-import { renameSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { errnoCode } from '../base/errors.js';
-import { ownerTag } from '../base/process-alive.js';
-import type { StateRoot } from '../base/state-root.js';
 import type { Database } from '../store/database.js';
 import type { ContentStore } from '../store/content-store.js';
 import type { LeaseManager } from '../store/leases.js';
@@ -17,15 +13,25 @@ export interface CollectResult {
 
 interface SnapshotRow {
   key: string;
-  id: number;
   parent: string | null;
   kind: string;
   size: number;
 }
 
+/** What the collector needs of the snapshotter (OverlaySnapshotter implements it). */
+export interface CollectableSnapshots {
+  /** Every snapshot; called inside the collector's write transaction. */
+  list(): readonly SnapshotRow[];
+  /**
+   * Inside the collector's write transaction: moves the snapshot's directory aside and deletes
+   * its record (children first). Returns the moved directory, removed after the commit.
+   */
+  detach(key: string): string | null;
+}
+
 /**
- * Mark and sweep over the node's store. Roots: images (their blobs and top layer snapshot),
- * active snapshots (containers), and live leases. Everything else goes.
+ * Mark and sweep over the node's blobs and snapshots. Roots: images (their blobs and top layer
+ * snapshot), active snapshots (containers), and live leases. Everything else goes.
  *
  * Safe against concurrent writers in any process: the mark and the sweep run inside ONE write
  * transaction, and blob files are unlinked (snapshot dirs renamed away) before it commits. A
@@ -34,10 +40,10 @@ interface SnapshotRow {
  */
 export class GarbageCollector {
   constructor(
-    private readonly root: StateRoot,
     private readonly db: Database,
     private readonly content: ContentStore,
     private readonly leases: LeaseManager,
+    private readonly snapshots: CollectableSnapshots,
   ) {}
 
   async collect(): Promise<CollectResult> {
@@ -49,7 +55,7 @@ export class GarbageCollector {
       const liveBlobs = new Set<string>(leased.blobs);
       for (const row of this.db.sqlite.prepare('SELECT DISTINCT digest FROM image_blobs').all() as { digest: string }[]) liveBlobs.add(row.digest);
 
-      const snapshots = this.db.sqlite.prepare('SELECT key, id, parent, kind, size FROM snapshots').all() as SnapshotRow[];
+      const snapshots = this.snapshots.list();
       const byKey = new Map(snapshots.map((s) => [s.key, s]));
       const liveSnapshots = new Set<string>();
       const mark = (key: string | null): void => {
@@ -81,17 +87,9 @@ export class GarbageCollector {
         return d;
       };
       dead.sort((a, b) => depth(b) - depth(a));
-      const remove = this.db.sqlite.prepare('DELETE FROM snapshots WHERE key = ?');
       for (const s of dead) {
-        const from = join(this.root.snapshots, String(s.id));
-        const to = join(this.root.snapshots, `.tmp-${ownerTag()}-${randomBytes(6).toString('hex')}`);
-        try {
-          renameSync(from, to);
-          trash.push(to);
-        } catch (err) {
-          if (errnoCode(err) !== 'ENOENT') throw err;
-        }
-        remove.run(s.key);
+        const aside = this.snapshots.detach(s.key);
+        if (aside !== null) trash.push(aside);
         bytesFreed += s.size;
       }
       return { blobsRemoved, snapshotsRemoved: dead.length, bytesFreed };

@@ -2,29 +2,32 @@ import { createWriteStream } from 'node:fs';
 import { rm, mkdtemp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { systemClock, type Clock } from '../base/clock.js';
+import type { Clock } from '../base/clock.js';
 import type { Digest } from '../base/digest.js';
 import { errors } from '../base/errors.js';
 import { ownerTag } from '../base/process-alive.js';
-import { ChildProcessRunner, type ProcessRunner } from '../base/process-runner.js';
-import { StateRoot } from '../base/state-root.js';
-import { ContentStore } from '../store/content-store.js';
-import { Database } from '../store/database.js';
-import { LeaseManager } from '../store/leases.js';
+import type { ProcessRunner } from '../base/process-runner.js';
+import type { StateRoot } from '../base/state-root.js';
+import type { ContentStore } from '../store/content-store.js';
+import type { Database } from '../store/database.js';
+import type { LeaseManager } from '../store/leases.js';
 import { parseJson } from '../oci/parse-json.js';
 import { formatReference, parseReference, parseTaggedReference, repositoryName } from '../oci/reference.js';
 import { imageConfigSchema, type ImageConfig } from '../oci/schemas.js';
-import { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
-import { UnpackPool } from '../snapshots/unpack-pool.js';
+import type { OverlaySnapshotter } from '../snapshots/overlay-snapshotter.js';
 import { diffDirectory } from '../snapshots/layer-differ.js';
 import { chainIds } from './chain-id.js';
-import { GarbageCollector, type CollectResult } from './garbage-collector.js';
+import type { GarbageCollector, CollectResult } from './garbage-collector.js';
 import { loadImages, type LoadInput } from './image-loader.js';
 import type { OciLayoutOptions } from './archive/oci-layout-reader.js';
 import type { ImageRecord } from './image-record.js';
 import { saveArchive, saveDirectory, type SaveFormat, type SaveItem } from './image-saver.js';
 import { ImageEvents } from './image-events.js';
-import { ImageStore } from './image-store.js';
+import type { ImageStore } from './image-store.js';
+import type { ImageReferences } from './image-references.js';
+import type { ImageServiceParts } from './image-service-parts.js';
+import { normalizedName, pruneImages, removeImages, type RemovalContext, type RemovedItem } from './image-removal.js';
+
 import { ImageWriter } from './image-writer.js';
 import { LoadSession } from './load-session.js';
 import { importRootfs, type ImportOptions } from './rootfs-importer.js';
@@ -36,25 +39,23 @@ import { recompressStoredImage } from './compression/image-recompressor.js';
 import type { CompressionOptions } from './compression/layer-compression.js';
 import { cleanupScratchDirs } from './compression/scratch-dir.js';
 
-export interface ImageServiceOptions {
-  runner?: ProcessRunner;
-  clock?: Clock;
-  /** Progress lines for long work (load, bootstrap). */
-  onProgress?: (line: string) => void;
-}
-
-/** What `remove` and `prune` did, in Docker's shape. */
-export type RemovedItem = { Untagged: string } | { Deleted: string };
+export type { RemovedItem } from './image-removal.js';
+export type { ImageServiceParts } from './image-service-parts.js';
 
 /**
  * The node's images: load, save, import, bootstrap, tag, remove, prune, inspect. Composes the
  * content store, the metadata database and the overlay snapshotter on one state root. Several
- * processes may use the same state root at once.
+ * processes may use the same state root at once. Made by daemon/image-node.ts (`openImageNode`).
  */
 export class ImageService {
+  readonly root: StateRoot;
+  /** The node's metadata database (shared with the container engine). */
+  readonly db: Database;
   readonly images: ImageStore;
   readonly content: ContentStore;
   readonly snapshotter: OverlaySnapshotter;
+  /** Who else keeps images: the engine and the builder register here. */
+  readonly references: ImageReferences;
   /** load, import, save, tag, untag, delete (and pull/push where they happen). */
   readonly events = new ImageEvents();
   private readonly leases: LeaseManager;
@@ -62,39 +63,20 @@ export class ImageService {
   private readonly gc: GarbageCollector;
   private readonly runner: ProcessRunner;
   private readonly clock: Clock;
-  private readonly unpackPool: UnpackPool;
+  private readonly onProgress: ((line: string) => void) | undefined;
+  private readonly release: (() => Promise<void>) | undefined;
 
-  private constructor(
-    readonly root: StateRoot,
-    /** The node's metadata database (shared with the container engine). */
-    readonly db: Database,
-    private readonly options: ImageServiceOptions,
-  ) {
-    this.runner = options.runner ?? new ChildProcessRunner();
-    this.clock = options.clock ?? systemClock;
-    this.content = new ContentStore(root);
-    this.leases = new LeaseManager(db, this.clock);
-    this.images = new ImageStore(db, this.clock);
-    this.unpackPool = new UnpackPool();
-    this.snapshotter = new OverlaySnapshotter({ root, db, runner: this.runner, clock: this.clock, unpackPool: this.unpackPool });
+  constructor(parts: ImageServiceParts) {
+    ({ root: this.root, db: this.db, content: this.content, leases: this.leases, images: this.images, snapshotter: this.snapshotter } = parts);
+    ({ gc: this.gc, references: this.references, runner: this.runner, clock: this.clock, onProgress: this.onProgress, release: this.release } = parts);
     this.writer = new ImageWriter({
       content: this.content,
       snapshotter: this.snapshotter,
       images: this.images,
       onLayer: ({ diffId, index, total, cached }) => {
-        options.onProgress?.(`${cached ? 'Layer already exists' : 'Unpacked layer'} ${index + 1}/${total} ${diffId.slice(7, 19)}`);
+        this.onProgress?.(`${cached ? 'Layer already exists' : 'Unpacked layer'} ${index + 1}/${total} ${diffId.slice(7, 19)}`);
       },
     });
-    this.gc = new GarbageCollector(root, db, this.content, this.leases);
-  }
-
-  /** Opens the state root (creating it), and cleans what crashed writers left behind. */
-  static async open(rootPath: string, options: ImageServiceOptions = {}): Promise<ImageService> {
-    const root = new StateRoot(rootPath);
-    await mkdir(root.path, { recursive: true, mode: 0o711 });
-    const service = new ImageService(root, Database.open(root.database), options);
-    await service.sweepDeadWriters();
-    return service;
   }
 
   /**
@@ -112,7 +94,7 @@ export class ImageService {
   }
 
   async close(): Promise<void> {
-    await this.unpackPool.close();
+    await this.release?.();
     this.db.close();
   }
 
@@ -210,9 +192,9 @@ export class ImageService {
     await mkdir(this.root.tmp, { recursive: true });
     const dir = await mkdtemp(join(this.root.tmp, `bootstrap-${ownerTag()}-`));
     try {
-      const recipe = await bootstrapRootfs(kind, join(dir, 'rootfs'), this.runner, this.options.onProgress);
+      const recipe = await bootstrapRootfs(kind, join(dir, 'rootfs'), this.runner, this.onProgress);
       const names = [formatReference(parseTaggedReference(name ?? recipe.defaultName))];
-      this.options.onProgress?.('Importing root filesystem');
+      this.onProgress?.('Importing root filesystem');
       return await this.import(diffDirectory(join(dir, 'rootfs'), { runner: this.runner }), { names, config: recipe.config, createdBy: recipe.createdBy });
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -255,75 +237,35 @@ export class ImageService {
    * no name is left; an id deletes the image, which needs `force` when it has several names.
    */
   async remove(refs: string[], force = false): Promise<RemovedItem[]> {
-    const removed: RemovedItem[] = [];
-    const notes: ['untag' | 'delete', string, string | undefined][] = [];
-    for (const ref of refs) {
-      const image = this.images.resolve(ref);
-      const normalized = normalizedName(ref);
-      const byName = normalized !== undefined && image.names.includes(normalized) ? normalized : undefined;
-      if (byName !== undefined && image.names.length > 1) {
-        this.images.untag(byName);
-        removed.push({ Untagged: byName });
-        notes.push(['untag', image.id, byName]);
-        continue;
-      }
-      if (byName === undefined && image.names.length > 1 && !force) {
-        throw errors.conflict('image-has-names', `unable to delete ${image.id.slice(7, 19)} (must be forced): image is referenced in multiple repositories`);
-      }
-      const user = this.containerUsing(image.id);
-      if (user !== undefined) {
-        // As Docker: a container's image keeps existing; with force only its names go.
-        if (!force) {
-          throw errors.conflict('image-in-use', `conflict: unable to ${byName === undefined ? 'delete' : 'remove repository reference'} ${byName ?? image.id.slice(7, 19)} (must be forced) - container ${user.slice(0, 12)} is using its referenced image ${image.id.slice(7, 19)}`);
-        }
-        for (const name of byName === undefined ? image.names : [byName]) {
-          this.images.untag(name);
-          removed.push({ Untagged: name });
-          notes.push(['untag', image.id, name]);
-        }
-        continue;
-      }
-      for (const name of image.names) {
-        removed.push({ Untagged: name });
-        notes.push(['untag', image.id, name]);
-      }
-      this.images.delete(image.id);
-      removed.push({ Deleted: image.id });
-      notes.push(['delete', image.id, undefined]);
-    }
-    await this.gc.collect();
-    for (const [action, id, name] of notes) this.events.emit(action, id, name);
-    return removed;
-  }
-
-  /** The id of a container created from this image, if any. */
-  private containerUsing(imageId: string): string | undefined {
-    const row = this.db.sqlite.prepare('SELECT id FROM containers WHERE image_id = ? LIMIT 1').get(imageId) as { id: string } | undefined;
-    return row?.id;
+    return removeImages(this.removal(), refs, force);
   }
 
   /** Whether a build cache entry (build/build-cache.ts) points at this image. */
   isBuildCacheImage(imageId: string): boolean {
-    return this.db.sqlite.prepare('SELECT 1 FROM build_cache WHERE image_id = ? LIMIT 1').get(imageId) !== undefined;
+    return this.references.find('build-cache', imageId) !== undefined;
+  }
+
+  /**
+   * Deletes those of these images that nothing keeps: no name, no container, no build cache
+   * entry (the build cache's pruning, after it dropped its entries). Synchronous, one transaction
+   * (part of the caller's when called inside one); no events, no collection.
+   */
+  deleteUnreferenced(ids: Iterable<Digest>): void {
+    this.db.transaction(() => {
+      for (const id of ids) {
+        if (this.images.namesOf(id).length > 0 || this.references.isReferenced(id)) continue;
+        this.images.delete(id);
+      }
+    });
+  }
+
+  private removal(): RemovalContext {
+    return { images: this.images, references: this.references, gc: this.gc, events: this.events };
   }
 
   /** Deletes dangling images (no name), or with `all` every image no container uses, then collects. */
   async prune(all: boolean): Promise<{ removed: RemovedItem[]; spaceReclaimed: number }> {
-    const removed: RemovedItem[] = [];
-    for (const image of this.images.list()) {
-      if (!all && image.names.length > 0) continue;
-      if (this.containerUsing(image.id) !== undefined) continue;
-      // A build step's result stays for the build cache (as Docker's intermediate images); `--all` removes it.
-      if (!all && this.isBuildCacheImage(image.id)) continue;
-      for (const name of image.names) removed.push({ Untagged: name });
-      this.images.delete(image.id);
-      removed.push({ Deleted: image.id });
-      for (const name of image.names) this.events.emit('untag', image.id, name);
-      this.events.emit('delete', image.id);
-    }
-    const collected = await this.gc.collect();
-    this.events.emit('prune', '', undefined, { reclaimed: String(collected.bytesFreed) });
-    return { removed, spaceReclaimed: collected.bytesFreed };
+    return pruneImages(this.removal(), all);
   }
 
   collectGarbage(): Promise<CollectResult> {
@@ -335,16 +277,6 @@ export class ImageService {
     const blobs = await this.content.list();
     const layersSize = this.snapshotter.list().filter((s) => s.kind === 'committed').reduce((sum, s) => sum + s.size, 0);
     return { images: this.images.list(), layersSize, blobsSize: blobs.reduce((sum, b) => sum + b.size, 0) };
-  }
-}
-
-/** The normalized name `ref` stands for, or undefined when it is not a name (an id). */
-function normalizedName(ref: string): string | undefined {
-  if (ref.startsWith('sha256:')) return undefined;
-  try {
-    return formatReference(parseReference(ref));
-  } catch {
-    return undefined;
   }
 }
 

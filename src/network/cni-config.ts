@@ -13,7 +13,7 @@ import { parseCidr, parseIpv4 } from './ipv4.js';
 import { parseCidr6, parseIpv6 } from './ipv6.js';
 import { bridgeOptions } from './network-options.js';
 import { hasIpv6, type NetworkRecord } from './network-store.js';
-import type { PortBinding } from './port-spec.js';
+import type { PortBinding } from '../wire/port-specs.js';
 import type { StaticEndpoint } from './static-address.js';
 
 export const CNI_VERSION = '1.0.0';

@@ -15,7 +15,7 @@ import { attachmentConfList, cniNetworkName } from './cni-config.js';
 import type { CniDriver, CniResult } from './cni-driver.js';
 import type { HostNet } from './host-net.js';
 import { hasIpv6, type EndpointRecord, type NetworkRecord, type NetworkStore } from './network-store.js';
-import type { PortBinding } from './port-spec.js';
+import type { PortBinding } from '../wire/port-specs.js';
 import { addressInUse, type StaticEndpoint } from './static-address.js';
 import { bridgeOptions } from './network-options.js';
 import { fixedOf, type EndpointEntry } from './endpoint-settings.js';

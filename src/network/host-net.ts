@@ -6,7 +6,7 @@
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ProcessRunner } from '../base/process-runner.js';
-import { isMountPoint, unmountAll } from '../snapshots/mount-table.js';
+import { isMountPoint, unmountAll } from '../mount/mount-table.js';
 import { BRIDGE_PREFIX, IsolationRules } from './isolation-rules.js';
 import { hasIpv6, type NetworkRecord } from './network-store.js';
 

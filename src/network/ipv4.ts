@@ -2,6 +2,10 @@
  * IPv4 arithmetic on CIDR blocks, pure. Addresses are unsigned 32-bit numbers.
  */
 import { errors } from '../base/errors.js';
+import { parseIpv4 } from '../wire/ipv4-address.js';
+
+/** Dotted-quad parsing lives with the wire formats that need it (port specs); re-exported for network/. */
+export { parseIpv4 };
 
 export interface Ipv4Block {
   /** Network address (host bits cleared). */
@@ -9,18 +13,6 @@ export interface Ipv4Block {
   prefix: number;
 }
 
-export function parseIpv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
-  }
-  return value;
-}
 
 export function formatIpv4(value: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');

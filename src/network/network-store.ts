@@ -5,7 +5,7 @@
 import { errors } from '../base/errors.js';
 import type { Database } from '../store/database.js';
 import type { IpamPoolRequest, Ipv6Pool, NetworkIpam } from './ipam-plan.js';
-import type { PortBinding } from './port-spec.js';
+import type { PortBinding } from '../wire/port-specs.js';
 
 export interface NetworkRecord {
   id: string;

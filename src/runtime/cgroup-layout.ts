@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors } from '../base/errors.js';
-import { unescapeMountField } from '../base/mount-points.js';
+import { parseMountinfo } from '../mount/mountinfo.js';
 
 export type CgroupMode = 'v1-legacy' | 'v1-hybrid' | 'v2-unified';
 
@@ -40,30 +40,20 @@ const V1_CONTROLLERS = new Set([
 
 /**
  * Parses the text of a mountinfo file. Throws failed-precondition (`cgroups-not-mounted`) when no
- * cgroup hierarchy is mounted and invalid-argument (`invalid-mountinfo`) on a malformed cgroup line.
+ * cgroup hierarchy is mounted and invalid-argument (`invalid-mountinfo`) on a malformed line.
  * When a controller is mounted more than once, the first mount wins (as runc does).
  */
 export function parseCgroupLayout(mountinfo: string): CgroupLayout {
   const v1 = new Map<string, string>();
   const v1Named = new Map<string, string>();
   let unified: string | undefined;
-  for (const line of mountinfo.split('\n')) {
-    if (line.trim() === '') continue;
-    const fields = line.split(' ');
-    const sep = fields.indexOf('-');
-    const fsType = sep >= 0 ? fields[sep + 1] : undefined;
+  for (const { fsType, mountPoint, superOptions } of parseMountinfo(mountinfo)) {
     if (fsType !== 'cgroup' && fsType !== 'cgroup2') continue;
-    const rawMountPoint = fields[4];
-    const superOptions = fields[sep + 3];
-    if (rawMountPoint === undefined || sep < 6 || (fsType === 'cgroup' && superOptions === undefined)) {
-      throw errors.invalidArgument('invalid-mountinfo', `mountinfo: malformed cgroup line: ${line}`);
-    }
-    const mountPoint = unescapeMountField(rawMountPoint);
     if (fsType === 'cgroup2') {
       unified ??= mountPoint;
       continue;
     }
-    for (const option of (superOptions ?? '').split(',')) {
+    for (const option of superOptions) {
       if (option.startsWith('name=')) {
         if (!v1Named.has(option)) v1Named.set(option, mountPoint);
       } else if (V1_CONTROLLERS.has(option) && !v1.has(option)) {

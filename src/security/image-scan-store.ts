@@ -1,5 +1,6 @@
 import type { ScanDatabase } from './scan-database.js';
 import { SEVERITIES, type Severity } from './vulns/cvss.js';
+import type { LastScanView } from '../wire/security.js';
 
 /** The last vulnerability scan of one image: when, against which database generation, how many findings by severity. */
 export interface LastScan {
@@ -10,11 +11,6 @@ export interface LastScan {
   counts: Record<Severity, number>;
 }
 
-/** A last scan as the API and `berth image inspect` (`BerthScan`) show it, Docker-cased; null when never scanned. */
-export interface LastScanView {
-  Image: string;
-  LastScan: { Time: string; DatabaseGeneration: number; Counts: Record<Severity, number> } | null;
-}
 
 export function lastScanView(imageId: string, scan: LastScan | undefined): LastScanView {
   return { Image: imageId, LastScan: scan === undefined ? null : { Time: scan.time, DatabaseGeneration: scan.generation, Counts: scan.counts } };

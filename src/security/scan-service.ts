@@ -10,11 +10,11 @@ import { toSpdx } from './sbom/spdx.js';
 import { ImageScanStore } from './image-scan-store.js';
 import { severityCounts } from './rescan/rescan-findings.js';
 import { ScanDatabase, scanDatabasePath } from './scan-database.js';
-import type { ScanReport } from './vulns/finding.js';
+import type { ImportResult, ScanReport } from '../wire/security.js';
 import { applyIgnores, type IgnoreEntry } from './vulns/ignore-file.js';
 import { matchInventory } from './vulns/matcher.js';
 import { readOsvRecords } from './vulns/osv-source.js';
-import { VulnDatabase, type ImportResult } from './vulns/vuln-database.js';
+import { VulnDatabase } from './vulns/vuln-database.js';
 
 export type SbomFormat = 'cyclonedx' | 'spdx';
 export const SBOM_FORMATS: readonly SbomFormat[] = ['cyclonedx', 'spdx'];

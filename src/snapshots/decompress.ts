@@ -2,8 +2,10 @@ import { PassThrough, Readable, Transform, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 
-/** The compression a layer blob was found to use, from its first bytes. */
-export type LayerCompression = 'gzip' | 'zstd' | 'none';
+import type { LayerCompression } from '../wire/compression-options.js';
+
+/** The compression a layer blob was found to use, from its first bytes (named as the wire names them). */
+export type { LayerCompression };
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd] as const;

@@ -3,4 +3,4 @@ export { openLayerStream, sniffCompression, type LayerCompression } from './deco
 export { unpackLayer, type UnpackLayerOptions, type UnpackLayerResult } from './layer-unpacker.js';
 export { diffDirectory, type DiffDirectoryOptions } from './layer-differ.js';
 export { OverlaySnapshotter, type OverlaySnapshotterOptions } from './overlay-snapshotter.js';
-export type { Mount, SnapshotInfo, SnapshotKind, Snapshotter } from './snapshot-types.js';
+export type { SnapshotInfo, SnapshotKind, Snapshotter } from './snapshot-types.js';

@@ -12,12 +12,12 @@ import type { Database } from '../store/database.js';
 import { openLayerStream } from './decompress.js';
 import { diffDirectory, type DiffDirectoryOptions } from './layer-differ.js';
 import { unpackLayer } from './layer-unpacker.js';
-import { performMounts, unmountAll } from './mount-table.js';
+import { performMounts, unmountAll, type Mount } from '../mount/mount-table.js';
 import { SnapshotDirs, removeTree, treeUsage } from './snapshot-dirs.js';
 import { SnapshotTable } from './snapshot-table.js';
 import { LayerStage, type StagedLayer } from './layer-stage.js';
 import type { UnpackPool } from './unpack-pool.js';
-import type { Mount, SnapshotInfo, Snapshotter } from './snapshot-types.js';
+import type { SnapshotInfo, Snapshotter } from './snapshot-types.js';
 
 export interface OverlaySnapshotterOptions {
   root: StateRoot;
@@ -246,6 +246,18 @@ export class OverlaySnapshotter implements Snapshotter {
       return this.dirs.moveAside(info.id);
     });
     if (aside !== null) await removeTree(aside);
+  }
+
+  /**
+   * For the garbage collector, inside its write transaction: moves the directory of snapshot `key`
+   * aside and deletes its row (its children must be gone). Returns the moved directory, to remove
+   * once the transaction committed (null when it had none). Not-found for no such snapshot.
+   */
+  detach(key: string): string | null {
+    const info = this.table.get(key);
+    const aside = this.dirs.moveAside(info.id);
+    this.table.delete(key);
+    return aside;
   }
 
   async usage(key: string): Promise<number> {

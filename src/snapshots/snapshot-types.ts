@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Digest } from '../base/digest.js';
+import type { Mount } from '../mount/mount-table.js';
 import type { DiffDirectoryOptions } from './layer-differ.js';
 
 export type SnapshotKind = 'committed' | 'active';
@@ -16,15 +17,6 @@ export interface SnapshotInfo {
   size: number;
   createdAt: string;
   labels: Record<string, string>;
-}
-
-/** A mount to perform, as `mount -t <type> -o <options> <source> <target>` run in `cwd` (when set). */
-export interface Mount {
-  type: string;
-  source: string;
-  options: string[];
-  /** Relative paths in `options` (overlay lowerdirs) are relative to this directory. */
-  cwd?: string;
 }
 
 /**

@@ -2,7 +2,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { errors, messageOf } from '../base/errors.js';
-import { MIGRATIONS } from './migrations.js';
+import { migrateSchema } from './schema-migrator.js';
+import type { DatabaseSchema } from './table-schema.js';
 
 export type SqliteDatabase = BetterSqlite3.Database;
 
@@ -35,10 +36,13 @@ export class Database {
   }
 
   /**
-   * Opens (creating if needed) and migrates the database at `path` with `migrations` (the node's
-   * list by default; another database file, such as the registry's, brings its own list).
+   * Opens (creating if needed) and migrates the database at `path` to `schema`: the tables of the
+   * modules that keep their rows in this file, each module's migrations defined by the module that
+   * owns them (the node's file: daemon/node-schema.ts; the registry's: its own). Throws unavailable
+   * `database-open` when the file cannot be opened, failed-precondition `database-too-new` when a
+   * newer berth migrated it further.
    */
-  static open(path: string, migrations: readonly string[] = MIGRATIONS): Database {
+  static open(path: string, schema: DatabaseSchema): Database {
     mkdirSync(dirname(path), { recursive: true });
     let sqlite: SqliteDatabase;
     try {
@@ -50,7 +54,7 @@ export class Database {
       throw errors.unavailable('database-open', `cannot open metadata database ${path}: ${messageOf(cause)}`, { cause });
     }
     const db = new Database(sqlite);
-    db.migrate(migrations);
+    db.migrate(schema);
     return db;
   }
 
@@ -58,21 +62,8 @@ export class Database {
     return this.sqlite.pragma('user_version', { simple: true }) as number;
   }
 
-  private migrate(migrations: readonly string[]): void {
-    const apply = this.sqlite.transaction(() => {
-      const current = this.schemaVersion;
-      if (current > migrations.length) {
-        throw errors.failedPrecondition(
-          'database-too-new',
-          `metadata database has schema ${current}, newer than this berth (${migrations.length}): upgrade berth`,
-        );
-      }
-      for (let version = current; version < migrations.length; version++) {
-        this.sqlite.exec(migrations[version] ?? '');
-        this.sqlite.pragma(`user_version = ${version + 1}`);
-      }
-    });
-    apply.immediate();
+  private migrate(schema: DatabaseSchema): void {
+    this.sqlite.transaction(() => { migrateSchema(this.sqlite, schema); }).immediate();
   }
 
   /** Runs `fn` in one write transaction; a throw rolls everything back. */

@@ -6,7 +6,7 @@
 import { chmod, chown, lstat, readdir } from 'node:fs/promises';
 import { errnoCode } from '../base/errors.js';
 import type { ProcessRunner } from '../base/process-runner.js';
-import { resolveInRoot } from '../base/read-file-in-root.js';
+import { resolveInRoot } from '../mount/path-in-root.js';
 
 export interface SeedInput {
   runner: ProcessRunner;

@@ -18,7 +18,7 @@ import { ownerTag } from '../base/process-alive.js';
 import { KeyedMutex } from '../base/keyed-mutex.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import type { Database } from '../store/database.js';
-import { isMountPoint, unmountAll } from '../snapshots/mount-table.js';
+import { isMountPoint, unmountAll } from '../mount/mount-table.js';
 import { isMountedVolume, mountArguments, parseLocalOptions, type LocalVolumeOptions } from './local-driver-options.js';
 import { checkVolumeName } from './mount-request.js';
 import { ANONYMOUS_LABEL, LOCAL_DRIVER, type VolumeRecord } from './volume-record.js';

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { ImageService } from '../../src/images/image-service.js';
+import { openImageNode } from '../../src/daemon/image-node.js';
 import { berthAt, needsRoot } from '../support/berth-cli.js';
 import { BerthdProcess } from '../support/berthd-process.js';
 import { CncfRegistry, needsRegistry } from '../support/cncf-registry.js';
@@ -42,7 +42,7 @@ describe('berthd killed mid-pull', { skip: needsRoot() || needsRegistry() }, () 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-pull-crash-'));
     registry = await CncfRegistry.start();
-    const source = await ImageService.open(join(work, 'source'));
+    const source = await openImageNode(join(work, 'source'));
     try {
       const tar = await makeTar([{ name: 'noise.bin', content: randomBytes(2 * 1024 * 1024).toString('latin1') }]);
       await source.import(Readable.from([tar]), { names: [`${registry.host}/${name}`] });
@@ -58,7 +58,7 @@ describe('berthd killed mid-pull', { skip: needsRoot() || needsRegistry() }, () 
 
   test('the store is as it was after the restart; the pull then works', async () => {
     const root = join(work, 'root');
-    const seed = await ImageService.open(root);
+    const seed = await openImageNode(root);
     await seed.bootstrap('busybox');
     await seed.close();
     const before_ = await storeState(root);
@@ -90,7 +90,7 @@ describe('berthd killed mid-pull', { skip: needsRoot() || needsRegistry() }, () 
   });
 
   test('a layer that fails verification after the stream began ends it with errorDetail', async () => {
-    const source = await ImageService.open(join(work, 'source'));
+    const source = await openImageNode(join(work, 'source'));
     let layer: string;
     try {
       const image = source.resolve(`${registry.host}/${name}`);

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { access, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { currentMountPointsBelow } from '../../src/base/mount-points.js';
+import { currentMountPointsBelow } from '../../src/mount/mountinfo.js';
 import { berthAt, berthOk, needsRoot } from '../support/berth-cli.js';
 import { BerthdProcess } from '../support/berthd-process.js';
 import { conmonsUnder, eventually } from '../integration/engine/engine-fixture.js';

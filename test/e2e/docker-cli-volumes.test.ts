@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { currentMountPointsBelow } from '../../src/base/mount-points.js';
+import { currentMountPointsBelow } from '../../src/mount/mountinfo.js';
 import { DockerCliSession, dockerCliSkip } from '../support/docker-cli-session.js';
 
 describe('the docker CLI drives berthd volumes', { skip: dockerCliSkip() }, () => {

@@ -5,7 +5,7 @@
 import { readFile, rmdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { currentMountPointsBelow } from '../../src/base/mount-points.js';
+import { currentMountPointsBelow } from '../../src/mount/mountinfo.js';
 import { ChildProcessRunner } from '../../src/base/process-runner.js';
 import { eventually, leftoverCgroupDirs, removeStaleBridges, sweepLeftovers, testCgroupName } from '../integration/runtime/runtime-fixtures.js';
 import { berthAt, berthOk, type CliResult } from './berth-cli.js';

@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { currentMountPointsBelow } from '../../src/base/mount-points.js';
+import { currentMountPointsBelow } from '../../src/mount/mountinfo.js';
 import { leftoverCgroupDirs } from '../integration/runtime/runtime-fixtures.js';
 import type { CrashLab } from './crash-lab.js';
 

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { errors } from '../../src/base/errors.js';
 import { ChildProcessRunner, type RunResult } from '../../src/base/process-runner.js';
-import { currentMountPointsBelow as mountsBelow } from '../../src/base/mount-points.js';
+import { currentMountPointsBelow as mountsBelow } from '../../src/mount/mountinfo.js';
 
 /** Options of PrivateDockerd.start. */
 export interface PrivateDockerdOptions {

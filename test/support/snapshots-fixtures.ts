@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack as tarPack, type Header } from 'tar-stream';
 import { ChildProcessRunner } from '../../src/base/process-runner.js';
 import { digestOf, type Digest } from '../../src/base/digest.js';
 import { paxHeaderEntry } from '../../src/snapshots/pax-header-entry.js';
+import { currentMountPointsBelow } from '../../src/mount/mountinfo.js';
 
 export const runner = new ChildProcessRunner();
 
@@ -61,11 +62,7 @@ export function makeTempDir(prefix: string): Promise<string> {
 
 /** Unmounts everything mounted at or under `dir` (deepest first), then removes it. Tolerates leftovers. */
 export async function cleanupDir(dir: string): Promise<void> {
-  const mounts = (await readFile('/proc/self/mountinfo', 'utf8'))
-    .split('\n')
-    .map((line) => (line.split(' ')[4] ?? '').replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))))
-    .filter((point) => point === dir || point.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
+  const mounts = await currentMountPointsBelow(dir);
   for (const point of mounts) await runner.run('umount', ['-l', point]).catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
 import type { ContainerEngine } from '../../engine/container-engine.js';
-import { attachContainer, resizeContainer } from '../../engine/container-stdio.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../stdio/detach-keys.js';
 import { pumpStdio } from '../hijack/stdio-pump.js';
 import type { ContainerRecord } from '../../engine/container-record.js';
@@ -44,7 +43,7 @@ async function attachClient(engine: ContainerEngine, id: string, query: Query, c
   if (past.length > 0) client.write(past);
   const aborter = new AbortController();
   client.once('close', () => { aborter.abort(); });
-  const { connection } = await attachContainer(engine, record.id, aborter.signal);
+  const { connection } = await engine.stdio.attach(record.id, aborter.signal);
   await pumpStdio(connection, client, {
     tty,
     stdin: queryBool(query, 'stdin') && record.config.options.openStdin === true,
@@ -72,7 +71,7 @@ export function attachRoutes(app: FastifyInstance, upgrades: UpgradeRouter, engi
   });
 
   app.post('/containers/:id/resize', async (request: Request, reply) => {
-    await resizeContainer(engine, request.params.id, queryInt(request.query, 'h') ?? 0, queryInt(request.query, 'w') ?? 0);
+    await engine.stdio.resize(request.params.id, queryInt(request.query, 'h') ?? 0, queryInt(request.query, 'w') ?? 0);
     return reply.status(200).send();
   });
 }

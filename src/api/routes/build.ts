@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { errors, isBerthError, messageOf } from '../../base/errors.js';
-import { ChildProcessRunner } from '../../base/process-runner.js';
+import type { ProcessRunner } from '../../base/process-runner.js';
 import type { Builder } from '../../build/builder.js';
 import { BuildContext } from '../../build/context/build-context.js';
 import type { ImageService } from '../../images/image-service.js';
@@ -50,7 +50,8 @@ function secretsHeader(request: Request): Map<string, Buffer> {
   return new Map(Object.entries(map).map(([id, data]) => [id, Buffer.from(data, 'base64')]));
 }
 
-export function buildRoutes(app: FastifyInstance, images: ImageService, builder: Builder): void {
+/** `runner`: the node's process runner (unpacks the build context). */
+export function buildRoutes(app: FastifyInstance, images: ImageService, builder: Builder, runner: ProcessRunner): void {
   app.post('/build', async (request: Request, reply) => {
     const query = request.query;
     if (buildParam(query, 'remote') !== undefined) throw errors.invalidArgument('remote-context-unsupported', 'remote build contexts are not supported: send the context as the request body');
@@ -75,7 +76,7 @@ export function buildRoutes(app: FastifyInstance, images: ImageService, builder:
     reply.raw.on('close', () => { if (!finished) aborter.abort(); });
     let context: BuildContext | undefined;
     try {
-      context = await BuildContext.fromTar(body, images.root.tmp, new ChildProcessRunner());
+      context = await BuildContext.fromTar(body, images.root.tmp, runner);
       const result = await builder.build({
         context, tags, buildArgs, labels, onEvent: (event) => { out.event(event); }, signal: aborter.signal,
         ...(dockerfile !== undefined && dockerfile !== '' && { dockerfile }),

@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { commitContainer } from '../../engine/commit-container.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
-import type { ImageService } from '../../images/image-service.js';
 import { formatReference, parseTaggedReference } from '../../oci/reference.js';
 import { queryBool, queryList, queryString, type Query } from '../query.js';
 
@@ -16,7 +14,7 @@ export function namesFromRepoTag(repo: string | undefined, tag: string | undefin
 }
 
 /** `POST /commit`: a container's changes become a new image (201 `{"Id": …}`). */
-export function commitRoutes(app: FastifyInstance, images: ImageService, engine: ContainerEngine): void {
+export function commitRoutes(app: FastifyInstance, engine: ContainerEngine): void {
   app.post('/commit', async (request: Request, reply) => {
     const query = request.query;
     const container = queryString(query, 'container') ?? '';
@@ -24,7 +22,7 @@ export function commitRoutes(app: FastifyInstance, images: ImageService, engine:
     const changes = queryList(query, 'changes').flatMap((c) => c.split('\n')).filter((c) => c.trim() !== '');
     const comment = queryString(query, 'comment');
     const author = queryString(query, 'author');
-    const image = await commitContainer(engine, images, container, {
+    const image = await engine.commit(container, {
       names: namesFromRepoTag(queryString(query, 'repo'), queryString(query, 'tag')),
       changes,
       ...(comment !== undefined && { comment }),

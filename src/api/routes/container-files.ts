@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errors } from '../../base/errors.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
-import { exportContainer, readContainerPath, statContainerPath, writeContainerPath, type PathStat } from '../../engine/container-files.js';
+import type { PathStat } from '../../engine/container-files.js';
 import { queryBool, queryString, type Query } from '../query.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string } }>;
@@ -37,19 +37,19 @@ async function sendTar(reply: FastifyReply, tar: Readable, headers: Record<strin
 
 export function containerFileRoutes(app: FastifyInstance, engine: ContainerEngine): void {
   app.head('/containers/:id/archive', async (request: Request, reply) => {
-    const stat = await statContainerPath(engine, request.params.id, pathParam(request.query));
+    const stat = await engine.files.stat(request.params.id, pathParam(request.query));
     return reply.header(STAT_HEADER, encodeStat(stat)).header('Content-Type', 'application/x-tar').status(200).send();
   });
 
   // dockerd's events for a copy out (`archive-path`) and in (`extract-to-dir`), once it is done.
   app.get('/containers/:id/archive', async (request: Request, reply) => {
-    await readContainerPath(engine, request.params.id, pathParam(request.query), (stat, tar) => sendTar(reply, tar, { [STAT_HEADER]: encodeStat(stat) }));
+    await engine.files.read(request.params.id, pathParam(request.query), (stat, tar) => sendTar(reply, tar, { [STAT_HEADER]: encodeStat(stat) }));
     engine.events.emit('action', engine.inspect(request.params.id).id, 'archive-path', {});
   });
 
   app.put('/containers/:id/archive', async (request: Request, reply) => {
     const path = pathParam(request.query);
-    await writeContainerPath(engine, request.params.id, path, request.body as Readable, {
+    await engine.files.write(request.params.id, path, request.body as Readable, {
       noOverwriteDirNonDir: queryBool(request.query, 'noOverwriteDirNonDir'),
       copyUIDGID: queryBool(request.query, 'copyUIDGID'),
     });
@@ -58,6 +58,6 @@ export function containerFileRoutes(app: FastifyInstance, engine: ContainerEngin
   });
 
   app.get('/containers/:id/export', async (request: Request, reply) => {
-    await exportContainer(engine, request.params.id, (tar) => sendTar(reply, tar));
+    await engine.files.export(request.params.id, (tar) => sendTar(reply, tar));
   });
 }

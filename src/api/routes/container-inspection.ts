@@ -4,13 +4,12 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { setTimeout as delay } from 'node:timers/promises';
-import { containerChanges } from '../../engine/container-changes.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import { isActive } from '../../engine/container-record.js';
-import { sampleContainer, type ContainerSample } from '../../engine/container-stats.js';
-import { topContainer } from '../../engine/container-top.js';
+import type { ContainerSample } from '../../engine/container-stats.js';
 import { statsView } from '../container-stats-view.js';
 import { queryBool, queryString, type Query } from '../query.js';
+import type { ContainerTop } from '../../wire/containers.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string } }>;
 
@@ -24,7 +23,7 @@ export function containerInspectionRoutes(app: FastifyInstance, engine: Containe
     const oneShot = queryBool(request.query, 'one-shot');
     const aborter = new AbortController();
     request.raw.socket.once('close', () => { aborter.abort(); });
-    const sample = async (): Promise<ContainerSample> => sampleContainer(engine, engine.inspect(id), new Date());
+    const sample = async (): Promise<ContainerSample> => engine.stats(engine.inspect(id), new Date());
     if (!stream) {
       let previous: ContainerSample | undefined;
       if (!oneShot && isActive(engine.inspect(id).state)) {
@@ -51,12 +50,12 @@ export function containerInspectionRoutes(app: FastifyInstance, engine: Containe
   });
 
   app.get('/containers/:id/top', async (request: Request, reply) => {
-    const table = await topContainer(engine, request.params.id, queryString(request.query, 'ps_args') ?? '-ef');
-    return reply.send({ Titles: table.titles, Processes: table.processes });
+    const table = await engine.top(request.params.id, queryString(request.query, 'ps_args') ?? '-ef');
+    return reply.send({ Titles: table.titles, Processes: table.processes } satisfies ContainerTop);
   });
 
   app.get('/containers/:id/changes', async (request: Request, reply) => {
-    const changes = await containerChanges(engine, request.params.id);
+    const changes = await engine.changes(request.params.id);
     return reply.send(changes.length === 0 ? null : changes.map((c) => ({ Path: c.path, Kind: c.kind })));
   });
 }

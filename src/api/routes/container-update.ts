@@ -1,50 +1,22 @@
 /** `rename` and `update` (live resource limits, restart policy) of a container. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { errors } from '../../base/errors.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
-import { renameContainer, updateContainer, type ResourceUpdate } from '../../engine/container-update.js';
+import type { ResourceUpdate } from '../../engine/container-update.js';
 import { parseSchema } from '../../oci/parse-json.js';
 import { queryString, type Query } from '../query.js';
 import { CONTAINER_UPDATE_INTEGERS } from '../container-body-integers.js';
-import { checkGoIntegers, engineNumber, exactIntegerSchema } from '../go-integers.js';
+import { checkGoIntegers } from '../go-integers.js';
+import { engineNumber } from '../../wire/integers.js';
+import { containerUpdateBodySchema, type ContainerUpdateBody, type ContainerUpdateResponse } from '../../wire/containers.js';
 import { hostResourcesOf } from '../host-resources.js';
 import { checkName } from '../input-limits.js';
 import { checkResources } from '../resource-ranges.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
 
-/** Exact (a bigint beyond ±(2^53−1)) for resource-ranges.ts. */
-const num = exactIntegerSchema.nullish();
-
-/**
- * Docker's update body: the resource fields of HostConfig (zero means "unchanged", as the CLI
- * sends them). MemorySwappiness, KernelMemory, CpuPercent and the Block I/O fields are checked
- * as dockerd checks them, and change nothing.
- */
-export const updateBodySchema = z.object({
-  Memory: num,
-  MemorySwap: num,
-  MemoryReservation: num,
-  CpuShares: num,
-  CpuPeriod: num,
-  CpuQuota: num,
-  NanoCpus: num,
-  CpusetCpus: z.string().nullish(),
-  CpusetMems: z.string().nullish(),
-  PidsLimit: num,
-  MemorySwappiness: num,
-  KernelMemory: num,
-  CpuPercent: num,
-  BlkioWeight: num,
-  BlkioWeightDevice: z.array(z.object({ Path: z.string().nullish(), Weight: num })).nullish(),
-  IOMaximumIOps: num,
-  IOMaximumBandwidth: num,
-  RestartPolicy: z.object({ Name: z.string().nullish(), MaximumRetryCount: exactIntegerSchema.transform(engineNumber).nullish() }).nullish(),
-});
-
 /** The engine's update from Docker's body: zero and absent fields change nothing. */
-export function resourceUpdateFromBody(body: z.infer<typeof updateBodySchema>): ResourceUpdate {
+export function resourceUpdateFromBody(body: ContainerUpdateBody): ResourceUpdate {
   const update: ResourceUpdate = {};
   const set = <K extends keyof ResourceUpdate>(key: K, value: ResourceUpdate[K] | bigint | null | undefined): void => {
     if (value === null || value === undefined || value === 0 || value === 0n || value === '') return;
@@ -68,22 +40,23 @@ export function containerUpdateRoutes(app: FastifyInstance, engine: ContainerEng
     const name = queryString(request.query, 'name');
     if (name === undefined || name === '') throw errors.invalidArgument('missing-name', 'name: the new name is required');
     checkName('container', name);
-    await renameContainer(engine, request.params.id, name);
+    await engine.rename(request.params.id, name);
     return reply.status(204).send();
   });
 
   app.post('/containers/:id/update', async (request: Request, reply) => {
     const raw = request.body ?? {};
     checkGoIntegers(raw, CONTAINER_UPDATE_INTEGERS);
-    const parsed = parseSchema(updateBodySchema, raw, 'container update');
-    const checked = checkResources(parsed, await hostResourcesOf(engine.task.host), true);
+    const parsed = parseSchema(containerUpdateBodySchema, raw, 'container update');
+    const checked = checkResources(parsed, await hostResourcesOf(engine.host), true);
     const body = { ...parsed, ...checked.adjusted };
     const policy = body.RestartPolicy;
     // The docker CLI sends RestartPolicy {Name: ""} when --restart is not given: that changes nothing.
-    await updateContainer(engine, request.params.id, {
+    await engine.update(request.params.id, {
       resources: resourceUpdateFromBody(body),
       ...(policy?.Name ? { restartPolicy: { name: policy.Name, maximumRetryCount: policy.MaximumRetryCount ?? 0 } } : {}),
     });
-    return reply.send({ Warnings: checked.warnings });
+    const answer: ContainerUpdateResponse = { Warnings: checked.warnings };
+    return reply.send(answer);
   });
 }

@@ -5,12 +5,14 @@ import type { ContainerEngine, WaitCondition } from '../../engine/container-engi
 import { isActive, type ContainerRecord } from '../../engine/container-record.js';
 import { containerCreate } from '../container-create-body.js';
 import { listContainers } from '../container-listing.js';
+import type { RouteServices } from '../route-services.js';
 import { hostResourcesOf } from '../host-resources.js';
 import { inspectView } from '../container-views.js';
 import { withNetworkInspect } from '../network-views.js';
 import { queryBool, queryInt, queryString, type Query } from '../query.js';
 import { sendLogs } from '../streams/log-stream.js';
 import { mountViews } from '../volume-views.js';
+import type { ContainerCreateResponse, ContainerPruneResponse, WaitResponse } from '../../wire/containers.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
 
@@ -29,29 +31,29 @@ function noContentOrNotModified(reply: FastifyReply, changed: boolean): FastifyR
 }
 
 /** The Docker Engine API's container routes (attach and exec live in their own modules). */
-export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): void {
+export function containerRoutes(app: FastifyInstance, engine: ContainerEngine, services: RouteServices): void {
   const imageConfig = async (record: ContainerRecord) => (await engine.imageConfig(record.imageId).catch(() => undefined))?.config;
-  const mounts = (record: ContainerRecord) => mountViews(record.config.mounts, (name) => engine.volumes.dataDir(name));
+  const mounts = (record: ContainerRecord) => mountViews(record.config.mounts, (name) => services.volumes.dataDir(name));
 
   app.post('/containers/create', async (request: Request, reply) => {
-    const create = containerCreate(request.body ?? {}, queryString(request.query, 'name'), await hostResourcesOf(engine.task.host));
+    const create = containerCreate(request.body ?? {}, queryString(request.query, 'name'), await hostResourcesOf(engine.host));
     const record = await engine.create(create.request);
-    return reply.status(201).send({ Id: record.id, Warnings: create.warnings });
+    return reply.status(201).send({ Id: record.id, Warnings: create.warnings } satisfies ContainerCreateResponse);
   });
 
-  app.get('/containers/json', async (request: Request, reply) => reply.send(await listContainers(engine, request.query)));
+  app.get('/containers/json', async (request: Request, reply) => reply.send(await listContainers(engine, services, request.query)));
 
   app.get('/containers/:id/json', async (request: Request, reply) => {
     const record = engine.inspect(request.params.id);
-    const nameOf = (id: string): string | undefined => engine.store.find(id)?.name;
-    const view = inspectView(record, await imageConfig(record), engine.paths, engine.execIds(record.id), mounts(record), engine.health.state(record.id), nameOf);
-    return reply.send(withNetworkInspect(view, record, engine.network));
+    const nameOf = (id: string): string | undefined => engine.find(id)?.name;
+    const view = inspectView(record, await imageConfig(record), engine.paths, engine.execs.idsOf(record.id), mounts(record), engine.health.state(record.id), nameOf);
+    return reply.send(withNetworkInspect(view, record, services.networks));
   });
 
   app.post('/containers/:id/start', async (request: Request, reply) => {
     if ((queryString(request.query, 'checkpoint') ?? '') !== '') {
       engine.inspect(request.params.id);
-      await refuseCheckpoint(engine.task.runner);
+      await refuseCheckpoint(services.runner);
     }
     return noContentOrNotModified(reply, (await engine.start(request.params.id)).changed);
   });
@@ -106,12 +108,12 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
     let reclaimed = 0;
     for (const record of engine.list()) {
       if (isActive(record.state)) continue;
-      const size = await engine.task.snapshotter.usage(engine.paths.snapshotKey(record.id)).catch(() => 0);
+      const size = await engine.writableLayerSize(record.id).catch(() => 0);
       await engine.remove(record.id);
       deleted.push(record.id);
       reclaimed += size;
     }
-    return reply.send({ ContainersDeleted: deleted, SpaceReclaimed: reclaimed });
+    return reply.send({ ContainersDeleted: deleted, SpaceReclaimed: reclaimed } satisfies ContainerPruneResponse);
   });
 
   app.post('/containers/:id/wait', async (request: Request, reply) => {
@@ -129,9 +131,9 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine): 
     reply.raw.flushHeaders();
     try {
       const { exitCode, error } = await waiting;
-      reply.raw.end(JSON.stringify({ StatusCode: exitCode, Error: error === '' ? null : { Message: error } }));
+      reply.raw.end(JSON.stringify({ StatusCode: exitCode, Error: error === '' ? null : { Message: error } } satisfies WaitResponse));
     } catch (err) {
-      reply.raw.end(JSON.stringify({ StatusCode: -1, Error: { Message: err instanceof Error ? err.message : String(err) } }));
+      reply.raw.end(JSON.stringify({ StatusCode: -1, Error: { Message: err instanceof Error ? err.message : String(err) } } satisfies WaitResponse));
     }
   });
 

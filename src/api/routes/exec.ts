@@ -4,7 +4,7 @@ import { messageOf } from '../../base/errors.js';
 import { stdioFrame } from '../../stdio/stdio-frames.js';
 import { MULTIPLEXED_STREAM, RAW_STREAM } from '../hijack/upgrade-router.js';
 import { withSchemaFieldNames } from '../go-field-names.js';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import type { ExecSession } from '../../engine/exec-sessions.js';
 import { parseSchema } from '../../oci/parse-json.js';
@@ -13,32 +13,15 @@ import { pumpOutput, pumpStdio } from '../hijack/stdio-pump.js';
 import type { UpgradeRouter } from '../hijack/upgrade-router.js';
 import { queryInt, type Query } from '../query.js';
 import { checkExecLimits } from '../input-limits.js';
+import { execCreateBodySchema, execStartBodySchema, type ExecCreateResponse, type ExecInspect } from '../../wire/exec.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
 
-const execCreateSchema = z.object({
-  Cmd: z.array(z.string()).min(1, 'No exec command specified'),
-  Env: z.array(z.string()).nullish(),
-  User: z.string().nullish(),
-  WorkingDir: z.string().nullish(),
-  Tty: z.boolean().nullish(),
-  AttachStdin: z.boolean().nullish(),
-  AttachStdout: z.boolean().nullish(),
-  AttachStderr: z.boolean().nullish(),
-  Privileged: z.boolean().nullish(),
-  DetachKeys: z.string().nullish(),
-});
-
-const execStartSchema = z.object({
-  Detach: z.boolean().nullish(),
-  Tty: z.boolean().nullish(),
-  ConsoleSize: z.tuple([z.number().int(), z.number().int()]).nullish(),
-});
-type ExecStart = z.infer<typeof execStartSchema>;
+type ExecStart = z.infer<typeof execStartBodySchema>;
 
 /** The start body, field names matched as Go matches them (`detach` is `Detach`). */
 function parseStart(body: unknown): ExecStart {
-  return parseSchema(execStartSchema.nullish(), withSchemaFieldNames(body ?? {}, execStartSchema), 'exec start') ?? {};
+  return parseSchema(execStartBodySchema.nullish(), withSchemaFieldNames(body ?? {}, execStartBodySchema), 'exec start') ?? {};
 }
 
 /**
@@ -50,7 +33,7 @@ function failureLine(err: unknown, tty: boolean): Buffer {
   return tty ? line : stdioFrame('stdout', line);
 }
 
-function inspectView(session: ExecSession): Record<string, unknown> {
+function inspectView(session: ExecSession): ExecInspect {
   const [entrypoint = '', ...args] = session.config.cmd;
   return {
     ID: session.id,
@@ -71,7 +54,7 @@ function inspectView(session: ExecSession): Record<string, unknown> {
 /** `POST /containers/{id}/exec`, `POST /exec/{id}/start` (hijacked or detached), resize, inspect. */
 export function execRoutes(app: FastifyInstance, upgrades: UpgradeRouter, engine: ContainerEngine): void {
   app.post('/containers/:id/exec', (request: Request, reply) => {
-    const body = parseSchema(execCreateSchema, withSchemaFieldNames(request.body ?? {}, execCreateSchema), 'exec config');
+    const body = parseSchema(execCreateBodySchema, withSchemaFieldNames(request.body ?? {}, execCreateBodySchema), 'exec config');
     checkExecLimits(body);
     if (body.DetachKeys) parseDetachKeys(body.DetachKeys);
     const session = engine.execs.create(request.params.id, {
@@ -86,7 +69,8 @@ export function execRoutes(app: FastifyInstance, upgrades: UpgradeRouter, engine
       privileged: body.Privileged ?? false,
       ...(body.DetachKeys ? { detachKeys: body.DetachKeys } : {}),
     });
-    return reply.status(201).send({ Id: session.id });
+    const created: ExecCreateResponse = { Id: session.id };
+    return reply.status(201).send(created);
   });
 
   // Without a connection upgrade (dockerode, testcontainers): the output is the response body,

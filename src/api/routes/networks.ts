@@ -5,46 +5,26 @@
  * (swarm scope, ingress, configuration-only).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { BerthError, errors } from '../../base/errors.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
-import { connectNetwork, disconnectNetwork } from '../../engine/network-connect.js';
+import type { NetworkService } from '../../network/network-service.js';
 import { DEFAULT_NETWORK } from '../../network/network-service.js';
 import type { NetworkRecord } from '../../network/network-store.js';
 import { parseSchema } from '../../oci/parse-json.js';
-import { endpointFromBody, endpointSettingsSchema } from '../container-network-body.js';
+import { endpointFromBody } from '../container-network-body.js';
 import { networkFilter } from '../network-filters.js';
 import { networkView } from '../network-views.js';
 import { queryFilters, type Query } from '../query.js';
 import { checkLabels, checkName } from '../input-limits.js';
+import { networkConnectBodySchema, networkCreateBodySchema, type NetworkCreateBody, type NetworkCreateResponse, type NetworkPruneResponse, type NetworkView } from '../../wire/networks.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
-
-const poolSchema = z.object({
-  Subnet: z.string().nullish(), Gateway: z.string().nullish(), IPRange: z.string().nullish(), AuxiliaryAddresses: z.record(z.string(), z.string()).nullish(),
-});
-
-const createBodySchema = z.object({
-  Name: z.string().nullish(),
-  Driver: z.string().nullish(),
-  Scope: z.string().nullish(),
-  Internal: z.boolean().nullish(),
-  Attachable: z.boolean().nullish(),
-  Ingress: z.boolean().nullish(),
-  ConfigOnly: z.boolean().nullish(),
-  ConfigFrom: z.object({ Network: z.string().nullish() }).nullish(),
-  CheckDuplicate: z.boolean().nullish(),
-  EnableIPv6: z.boolean().nullish(),
-  IPAM: z.object({ Driver: z.string().nullish(), Config: z.array(poolSchema).nullish(), Options: z.record(z.string(), z.string()).nullish() }).nullish(),
-  Options: z.record(z.string(), z.string()).nullish(),
-  Labels: z.record(z.string(), z.string()).nullish(),
-});
 
 /** Docker's names that cannot be created: the predefined networks and `default`. */
 const RESERVED_NAMES = new Set([DEFAULT_NETWORK, 'host', 'none', 'default']);
 
 /** What a local bridge network cannot be (dockerd's words); throws invalid-argument. */
-function refuseUnsupported(body: z.infer<typeof createBodySchema>): void {
+function refuseUnsupported(body: NetworkCreateBody): void {
   const scope = body.Scope ?? '';
   if (body.Ingress === true) throw errors.invalidArgument('ingress-network', 'Ingress network can only be global scope network');
   if (scope === 'swarm' || scope === 'global') throw errors.invalidArgument('swarm-scope', 'cannot create a swarm scoped network when swarm is not active');
@@ -53,17 +33,10 @@ function refuseUnsupported(body: z.infer<typeof createBodySchema>): void {
   if ((body.ConfigFrom?.Network ?? '') !== '') throw errors.invalidArgument('config-from-network', 'ConfigFrom: networks taking their configuration from another are not supported');
 }
 
-const connectBodySchema = z.object({
-  Container: z.string().min(1, 'Container: required'),
-  EndpointConfig: endpointSettingsSchema.nullish(),
-  Force: z.boolean().nullish(),
-});
-
 const PREDEFINED = new Set([DEFAULT_NETWORK, 'host', 'none']);
 
-export function networkRoutes(app: FastifyInstance, engine: ContainerEngine): void {
-  const service = engine.network;
-  const view = (n: NetworkRecord): Record<string, unknown> => networkView(n, service.store.endpointsOfNetwork(n.id));
+export function networkRoutes(app: FastifyInstance, engine: ContainerEngine, service: NetworkService): void {
+  const view = (n: NetworkRecord): NetworkView => networkView(n, service.store.endpointsOfNetwork(n.id));
 
   app.get('/networks', async (request: Request, reply) => {
     await service.ensureDefault();
@@ -79,7 +52,7 @@ export function networkRoutes(app: FastifyInstance, engine: ContainerEngine): vo
   });
 
   app.post('/networks/create', async (request: Request, reply) => {
-    const body = parseSchema(createBodySchema, request.body ?? {}, 'network config');
+    const body = parseSchema(networkCreateBodySchema, request.body ?? {}, 'network config');
     const name = body.Name ?? '';
     checkName('network', name);
     checkLabels(body.Labels);
@@ -96,7 +69,8 @@ export function networkRoutes(app: FastifyInstance, engine: ContainerEngine): vo
       options: body.Options ?? {}, labels: body.Labels ?? {},
       ipam: { driver: body.IPAM?.Driver ?? '', options: body.IPAM?.Options ?? null, config: pools },
     });
-    return reply.status(201).send({ Id: network.id, Warning: '' });
+    const created: NetworkCreateResponse = { Id: network.id, Warning: '' };
+    return reply.status(201).send(created);
   });
 
   app.delete('/networks/:id', async (request: Request, reply) => {
@@ -107,19 +81,20 @@ export function networkRoutes(app: FastifyInstance, engine: ContainerEngine): vo
   });
 
   app.post('/networks/:id/connect', async (request: Request, reply) => {
-    const body = parseSchema(connectBodySchema, request.body ?? {}, 'connect request');
-    await connectNetwork(engine, body.Container, request.params.id, endpointFromBody(body.EndpointConfig));
+    const body = parseSchema(networkConnectBodySchema, request.body ?? {}, 'connect request');
+    await engine.connect(body.Container, request.params.id, endpointFromBody(body.EndpointConfig));
     return reply.status(200).send();
   });
 
   app.post('/networks/:id/disconnect', async (request: Request, reply) => {
-    const body = parseSchema(connectBodySchema, request.body ?? {}, 'disconnect request');
-    await disconnectNetwork(engine, body.Container, request.params.id);
+    const body = parseSchema(networkConnectBodySchema, request.body ?? {}, 'disconnect request');
+    await engine.disconnect(body.Container, request.params.id);
     return reply.status(200).send();
   });
 
   app.post('/networks/prune', async (_request, reply) => {
     const names = await service.prune();
-    return reply.send({ NetworksDeleted: names });
+    const pruned: NetworkPruneResponse = { NetworksDeleted: names };
+    return reply.send(pruned);
   });
 }

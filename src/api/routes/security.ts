@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { errors } from '../../base/errors.js';
 import type { ImageService } from '../../images/image-service.js';
 import { SBOM_FORMATS, type SbomFormat, type ScanService } from '../../security/scan-service.js';
@@ -7,6 +6,7 @@ import { SEVERITIES, severityRank, type Severity } from '../../security/vulns/cv
 import { toSarif } from '../../security/vulns/report-formats.js';
 import { lastScanView } from '../../security/image-scan-store.js';
 import { queryBool, queryString, type Query } from '../query.js';
+import { databaseImportBodySchema, type DatabaseStatus, type LastScanView } from '../../wire/security.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { '*'?: string } }>;
 
@@ -16,8 +16,6 @@ export interface SecurityRoutesOptions {
   /** Told after an import through the API (berthd: rescan the images in use now, not at the next check). */
   onDatabaseChanged?: () => void;
 }
-
-const importBodySchema = z.strictObject({ path: z.string().min(1) });
 
 /** `{name}/{action}` of a `/berth/v1/images/*` path; not-found when there is no action. */
 function imageAction(request: Request, method: string): { name: string; action: string } {
@@ -45,7 +43,7 @@ function severityOf(query: Query): Severity | undefined {
 export function securityRoutes(app: FastifyInstance, options: SecurityRoutesOptions): void {
   const { scanner, images } = options;
 
-  app.get('/berth/v1/images/*', (request: Request) => {
+  app.get('/berth/v1/images/*', (request: Request): LastScanView => {
     const { name, action } = imageAction(request, 'GET');
     if (action !== 'scan') throw errors.notFound('no-such-route', `page not found: GET /berth/v1/images/${request.params['*'] ?? ''}`);
     const image = images.resolve(name);
@@ -68,12 +66,12 @@ export function securityRoutes(app: FastifyInstance, options: SecurityRoutesOpti
   });
 
   app.post('/berth/v1/scan/db/import', async (request) => {
-    const parsed = importBodySchema.safeParse(request.body ?? {});
+    const parsed = databaseImportBodySchema.safeParse(request.body ?? {});
     if (!parsed.success) throw errors.invalidArgument('invalid-body', `body field ${parsed.error.issues[0]?.path.join('.') || '(root)'}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     const result = await scanner.importDatabase(parsed.data.path);
     options.onDatabaseChanged?.();
     return result;
   });
 
-  app.get('/berth/v1/scan/db', () => ({ records: scanner.vulns.count(), generation: scanner.vulns.generation() }));
+  app.get('/berth/v1/scan/db', (): DatabaseStatus => ({ records: scanner.vulns.count(), generation: scanner.vulns.generation() }));
 }

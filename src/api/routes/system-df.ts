@@ -6,14 +6,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Builder } from '../../build/builder.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
-import { volumeSize, volumeUsers } from '../../engine/volume-usage.js';
 import type { ImageService } from '../../images/image-service.js';
+import type { VolumeService } from '../../volumes/volume-service.js';
 import { volumeView } from '../volume-views.js';
 import { listView as containerSummary } from '../container-views.js';
 import { listView as imageSummary } from '../image-listing.js';
+import type { BuildCacheRecord, DiskUsage } from '../../wire/system.js';
 
 /** Docker's BuildCache record for a `RUN --mount=type=cache` directory (BuildKit's type `exec.cachemount`). */
-async function cacheMountRecords(builder: Builder | undefined): Promise<object[]> {
+async function cacheMountRecords(builder: Builder | undefined): Promise<BuildCacheRecord[]> {
   if (builder === undefined) return [];
   return (await builder.cacheMounts.list()).map((mount) => ({
     ID: mount.name.slice(0, 25), Parent: '', Parents: null, Type: 'exec.cachemount', Description: `cache mount ${mount.id}`,
@@ -21,7 +22,7 @@ async function cacheMountRecords(builder: Builder | undefined): Promise<object[]
   }));
 }
 
-export function systemDiskUsageRoutes(app: FastifyInstance, images: ImageService, engine: ContainerEngine, builder?: Builder): void {
+export function systemDiskUsageRoutes(app: FastifyInstance, images: ImageService, engine: ContainerEngine, volumeService: VolumeService, builder?: Builder): void {
   app.get('/system/df', async (_request, reply) => {
     const usage = await images.diskUsage();
     const records = engine.list();
@@ -30,21 +31,21 @@ export function systemDiskUsageRoutes(app: FastifyInstance, images: ImageService
     const now = new Date();
     const containers = await Promise.all(records.map(async (record) => {
       const image = await engine.imageConfig(record.imageId).catch(() => undefined);
-      const sizeRw = await images.snapshotter.usage(engine.paths.snapshotKey(record.id)).catch(() => 0);
+      const sizeRw = await engine.writableLayerSize(record.id).catch(() => 0);
       const imageSize = images.list().find((i) => i.id === record.imageId)?.size ?? 0;
       return { ...containerSummary(record, image?.config, now), SizeRw: sizeRw, SizeRootFs: sizeRw + imageSize };
     }));
-    const users = volumeUsers(engine.store);
-    const context = { store: engine.store, volumes: engine.volumes, runner: engine.task.runner };
-    const volumes = await Promise.all(engine.volumes.list().map(async (volume) => volumeView(volume, engine.volumes.dataDir(volume.name), {
-      size: await volumeSize(context, volume.name), refCount: users.get(volume.name)?.length ?? 0,
+    const users = engine.volumeUsage.users();
+    const volumes = await Promise.all(volumeService.list().map(async (volume) => volumeView(volume, volumeService.dataDir(volume.name), {
+      size: await engine.volumeUsage.size(volume.name), refCount: users.get(volume.name)?.length ?? 0,
     })));
-    return reply.send({
+    const answer: DiskUsage = {
       LayersSize: usage.layersSize,
       Images: usage.images.map((image) => ({ ...imageSummary(image), Containers: imageUsers.get(image.id) ?? 0, SharedSize: 0 })),
       Containers: containers,
       Volumes: volumes,
       BuildCache: await cacheMountRecords(builder),
-    });
+    };
+    return reply.send(answer);
   });
 }

@@ -20,7 +20,7 @@ export interface SystemRoutesOptions {
 
 /** `/_ping`, `/version`, `/info`. `/info` counts the node's containers and lists its OCI runtimes. */
 export function systemRoutes(app: FastifyInstance, images: ImageService, containers: ContainerEngine, options: SystemRoutesOptions): void {
-  const runtimes = containers.task.runtimes;
+  const { runtimes, usernsDefault, initPath } = containers.settings;
   const ping = {
     'API-Version': API_VERSION,
     'Docker-Experimental': 'false',
@@ -54,7 +54,7 @@ export function systemRoutes(app: FastifyInstance, images: ImageService, contain
     const platform = hostPlatform();
     const statuses = containers.list().map((c) => c.state.status);
     const count = (...wanted: string[]): number => statuses.filter((s) => wanted.includes(s)).length;
-    const cgroups = containers.task.host.cgroups;
+    const cgroups = containers.host.cgroups;
     return reply.send(infoView({
       id: images.root.path,
       name: hostname(),
@@ -71,11 +71,11 @@ export function systemRoutes(app: FastifyInstance, images: ImageService, contain
       memTotal: totalmem(),
       defaultRuntime: runtimes.defaultName,
       runtimes: runtimes.all().map((r) => ({ name: r.name, path: r.binary })),
-      securityOptions: ['name=seccomp,profile=builtin', ...(containers.task.userns.defaultMode === 'auto' ? ['name=userns'] : [])],
+      securityOptions: ['name=seccomp,profile=builtin', ...(usernsDefault === 'auto' ? ['name=userns'] : [])],
       insecureRegistries: options.insecureRegistries,
       swarm: options.swarmInfo(),
       eventListeners: containers.eventLog.followers,
-      initBinary: containers.task.initPath ?? DEFAULT_INIT,
+      initBinary: initPath ?? DEFAULT_INIT,
       loggingDriver: containers.logs.defaults.driver,
       env: process.env,
       now: new Date(),

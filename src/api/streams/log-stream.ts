@@ -65,7 +65,7 @@ export async function sendLogs(request: FastifyRequest<{ Querystring: Query }>, 
   // Subscribe before looking at the state, so an exit in between is not missed.
   const exit = engine.events.next('exit', record.id, aborter.signal);
   const removed = engine.events.next('removed', record.id, aborter.signal);
-  const current = engine.store.find(record.id);
+  const current = engine.find(record.id);
   const done = current === undefined || !isActive(current.state) ? Promise.resolve() : Promise.race([exit.promise, removed.promise]);
   done.catch(() => undefined);
   try {

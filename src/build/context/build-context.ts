@@ -11,13 +11,13 @@ import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errnoCode, errors } from '../../base/errors.js';
 import { ownerTag } from '../../base/process-alive.js';
-import { resolveInRoot } from '../../base/read-file-in-root.js';
+import { resolveInRoot } from '../../mount/path-in-root.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
 import { hashSource, type EntryFilter } from '../steps/copy-files.js';
 import type { ContextTree } from './context-tree.js';
 import { readContextTar, unpackPending } from './context-tar.js';
-import { DockerIgnore } from './dockerignore.js';
-import { cleanPattern, compilePattern } from './path-pattern.js';
+import { DockerIgnore } from '../../wire/dockerignore.js';
+import { cleanPattern, compilePattern } from '../../wire/dockerignore-patterns.js';
 
 interface TarState {
   /** The temp directory (`fs/` below it holds the files once unpacked). */

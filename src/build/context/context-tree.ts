@@ -10,6 +10,7 @@ import { posix } from 'node:path';
 import { Transform } from 'node:stream';
 import { extract as tarExtract } from 'tar-stream';
 import { errors } from '../../base/errors.js';
+import { chrootWalk } from '../../mount/path-in-root.js';
 import type { EntryFilter } from '../steps/copy-files.js';
 import { malformedTarField } from '../../snapshots/tar-header-fields.js';
 
@@ -26,7 +27,6 @@ export interface TreeEntry {
 }
 
 const SMALL_FILE = 256 * 1024;
-const MAX_LINKS = 40;
 const ROOT: TreeEntry = { type: 'directory', mode: 0o755, size: 0, linkname: '', digest: '' };
 
 export class ContextTree {
@@ -133,22 +133,18 @@ export class ContextTree {
     return [...(this.children.get(path === '.' ? '' : path) ?? [])].filter((n) => this.entries.has(path === '.' || path === '' ? n : `${path}/${n}`)).sort();
   }
 
-  /** `path` with every symlink resolved inside the root (as resolveInRoot does on disk); `''` is the root. */
+  /**
+   * `path` with every symlink resolved inside the root (chrootWalk, as resolveInRoot does on
+   * disk); `''` is the root. Throws invalid-argument `too-many-links`.
+   */
   resolve(path: string, followLast = true): string {
-    const pending = path.split('/').filter((part) => part !== '' && part !== '.');
-    const resolved: string[] = [];
-    let links = 0;
-    while (pending.length > 0) {
-      const part = pending.shift() ?? '';
-      if (part === '..') { resolved.pop(); continue; }
-      const candidate = [...resolved, part].join('/');
-      const entry = this.entries.get(candidate);
-      if (entry?.type !== 'symlink' || (!followLast && pending.length === 0)) { resolved.push(part); continue; }
-      if (++links > MAX_LINKS) throw errors.invalidArgument('too-many-links', `${path}: too many levels of symbolic links in the build context`);
-      if (entry.linkname.startsWith('/')) resolved.length = 0;
-      pending.unshift(...entry.linkname.split('/').filter((p) => p !== '' && p !== '.'));
+    const steps = chrootWalk(path, 'the build context', { followLast });
+    let step = steps.next();
+    while (step.done !== true) {
+      const entry = this.entries.get(step.value.join('/'));
+      step = steps.next(entry?.type === 'symlink' ? entry.linkname : undefined);
     }
-    return resolved.join('/');
+    return step.value.join('/');
   }
 
   /**

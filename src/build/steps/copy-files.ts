@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { chmod, copyFile, lchown, lstat, lutimes, mkdir, readdir, readlink, rm, symlink, utimes } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { errnoCode, errors } from '../../base/errors.js';
-import { resolveInRoot } from '../../base/read-file-in-root.js';
+import { resolveInRoot } from '../../mount/path-in-root.js';
 
 export interface CopyOwnership {
   /** Owner of everything copied; when absent, root (context files) or the source's (`keepOwner`). */

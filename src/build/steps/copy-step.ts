@@ -11,8 +11,8 @@ import { join, posix } from 'node:path';
 import { createReadStream } from 'node:fs';
 import { errors } from '../../base/errors.js';
 import { ownerTag } from '../../base/process-alive.js';
-import { readFileInRoot, resolveInRoot } from '../../base/read-file-in-root.js';
-import { ChildProcessRunner } from '../../base/process-runner.js';
+import { resolveInRoot } from '../../mount/path-in-root.js';
+import { readFileInRoot } from '../../mount/read-file-in-root.js';
 import { openLayerStream, sniffCompression } from '../../snapshots/decompress.js';
 import { unpackLayer } from '../../snapshots/layer-unpacker.js';
 import { checkFlags, dockerfileError, flagValue, type Instruction } from '../dockerfile/parse-dockerfile.js';
@@ -155,7 +155,7 @@ async function copySource(env: StepEnv, source: Source, root: string, dest: stri
   if (isAdd && (await isFile(host)) && (await isTarArchive(host))) {
     const tmp = await mkdtemp(join(env.images.root.tmp, `build-context-${ownerTag()}-`));
     try {
-      await unpackLayer(openLayerStream(createReadStream(host)), tmp, { runner: new ChildProcessRunner(), hash: false });
+      await unpackLayer(openLayerStream(createReadStream(host)), tmp, { runner: env.runner, hash: false });
       await copyInto(tmp, root, dest, true, { ...own, keepOwner: own.uid === undefined });
     } finally {
       await rm(tmp, { recursive: true, force: true });

@@ -18,10 +18,9 @@ import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { errors, messageOf } from '../../base/errors.js';
 import { ownerTag } from '../../base/process-alive.js';
-import { ChildProcessRunner } from '../../base/process-runner.js';
-import { resolveInRoot } from '../../base/read-file-in-root.js';
+import { resolveInRoot } from '../../mount/path-in-root.js';
 import type { ImageRecord } from '../../images/image-record.js';
-import { performMounts, unmountAll } from '../../snapshots/mount-table.js';
+import { performMounts, unmountAll } from '../../mount/mount-table.js';
 import type { MountRequest } from '../../volumes/mount-request.js';
 import { dockerfileError } from '../dockerfile/parse-dockerfile.js';
 import { mountKeyText, type RunMountSpec } from './run-mount-spec.js';
@@ -74,7 +73,7 @@ export async function planRunMounts(env: StepEnv, specs: readonly RunMountSpec[]
 
 /** Throws invalid-argument (`build-secret-missing`) naming the line for a required secret nobody gave. */
 export async function prepareRunMounts(env: StepEnv, plan: RunMountPlan, line: number): Promise<PreparedRunMounts> {
-  const runner = new ChildProcessRunner();
+  const { runner } = env;
   const undo: (() => Promise<void>)[] = [];
   const prepared: PreparedRunMounts = {
     mounts: [], tmpfs: {}, env: [], targets: [],

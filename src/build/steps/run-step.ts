@@ -95,7 +95,7 @@ async function runContainer(env: StepEnv, instruction: Instruction, request: Run
   const { image, config, command, createdBy, variables, network, mounts, record: alsoRecord } = request;
   const { tmpfs } = mounts;
   // On the default bridge or a user network, with the build's extra /etc/hosts entries.
-  const bridged = typeof network === 'object' || (network === 'bridge' && engine.task.network !== undefined);
+  const bridged = typeof network === 'object' || (network === 'bridge' && env.bridgeNetworking);
   const record = await engine.create({
     image: image.id,
     options: {

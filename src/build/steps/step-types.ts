@@ -1,4 +1,5 @@
 import type { Digest } from '../../base/digest.js';
+import type { ProcessRunner } from '../../base/process-runner.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import type { ImageRecord } from '../../images/image-record.js';
 import type { ImageService } from '../../images/image-service.js';
@@ -21,6 +22,10 @@ export interface BuildEvent {
 export interface StepEnv {
   images: ImageService;
   engine: ContainerEngine;
+  /** Runs the steps' child processes (unpacking ADD archives, mounts of RUN --mount). */
+  runner: ProcessRunner;
+  /** Whether the node has bridge networking (RUN steps on `bridge` then get the default network). */
+  bridgeNetworking: boolean;
   context: BuildContext;
   file: string;
   escape: string;

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pack as tarPack, type Pack } from 'tar-stream';
 import { errors } from '../../base/errors.js';
-import { DockerIgnore } from '../../build/context/dockerignore.js';
+import { DockerIgnore } from '../../wire/dockerignore.js';
 
 function addEntry(pack: Pack, header: Parameters<Pack['entry']>[0]): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 /** `--compression` and `--compression-level` of push, save and build. */
 import type { CompressionQuery } from '../../client/image-client.js';
-import { COMPRESSION_LEVELS, parseCompressionOptions, type CompressionOptions } from '../../images/compression/layer-compression.js';
+import { COMPRESSION_LEVELS, parseCompressionOptions, type CompressionOptions } from '../../wire/compression-options.js';
 import type { OptionSpec } from '../args/command-spec.js';
 
 export interface CompressionFlags {

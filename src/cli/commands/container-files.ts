@@ -2,7 +2,8 @@
  * `cp`, `export` and `diff`: a container's files from the host. `cp` moves tars through the
  * archive routes: out of the container they are unpacked on the host with the same safe
  * unpacker as image layers (nothing lands outside the destination), into it they are packed
- * from the host path.
+ * from the host path — both through the host-files port (berth-ports.ts) the composition root
+ * gives the CLI.
  */
 import { createWriteStream, type Stats } from 'node:fs';
 import { mkdtemp, realpath, rename, rm, stat } from 'node:fs/promises';
@@ -11,11 +12,9 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { GlobalOptions } from '../args/command-spec.js';
 import { errnoCode, errors, isBerthError } from '../../base/errors.js';
-import { ChildProcessRunner } from '../../base/process-runner.js';
 import { isDirectoryMode } from '../../client/container-files-client.js';
 import type { BerthClient } from '../../client/berth-client.js';
-import { diffDirectory } from '../../snapshots/layer-differ.js';
-import { unpackLayer } from '../../snapshots/layer-unpacker.js';
+import { ports } from '../berth-ports.js';
 import { withClient } from '../context.js';
 
 export interface CopyFlags {
@@ -40,8 +39,6 @@ async function hostStat(path: string): Promise<Stats | undefined> {
   }
 }
 
-const runner = new ChildProcessRunner();
-
 async function copyOut(client: BerthClient, container: string, path: string, dest: string): Promise<void> {
   const { stat: source, tar } = await client.files.read(container, path);
   if (dest === '-') {
@@ -51,7 +48,7 @@ async function copyOut(client: BerthClient, container: string, path: string, des
   const target = resolve(dest);
   const existing = await hostStat(target);
   if (existing?.isDirectory() === true) {
-    await unpackLayer(tar, target, { runner, hash: false });
+    await ports().hostFiles.unpack(tar, target);
     return;
   }
   if (existing !== undefined && isDirectoryMode(source.mode)) {
@@ -61,7 +58,7 @@ async function copyOut(client: BerthClient, container: string, path: string, des
   // A new name (or a file replaced): unpack next to it, then move the one entry into place.
   const staging = await mkdtemp(join(dirname(target), '.berth-cp-'));
   try {
-    await unpackLayer(tar, staging, { runner, hash: false });
+    await ports().hostFiles.unpack(tar, staging);
     await rename(join(staging, source.name), target);
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -89,7 +86,7 @@ async function copyIn(client: BerthClient, source: string, container: string, pa
     dir = dirname(path) || '/';
     as = basename(path);
   }
-  const tar: Readable = diffDirectory(dirname(hostPath), { runner, only: basename(hostPath), as });
+  const tar: Readable = await ports().hostFiles.pack(dirname(hostPath), basename(hostPath), as);
   await client.files.write(container, dir, tar);
 }
 

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ContainerSummary } from '../../client/container-types.js';
+import type { ContainerSummary } from '../../wire/container-inspect.js';
 import { containerRows, parseFilters } from './container-list.js';
 
 const summary = (fields: Partial<ContainerSummary>): ContainerSummary => ({
   Id: 'a'.repeat(64), Names: ['/web'], Image: 'busybox', ImageID: 'sha256:1', Command: 'sleep 3600', Created: 1_767_000_000,
-  Ports: [], Labels: {}, State: 'running', Status: 'Up 3 minutes', ...fields,
+  Ports: [], Labels: {}, State: 'running', Status: 'Up 3 minutes', HostConfig: { NetworkMode: 'bridge' }, NetworkSettings: { Networks: {} }, Mounts: [],
+  ...fields,
 });
 
 test('ps rows as docker prints them: short id, quoted and shortened command, relative time', () => {

@@ -2,7 +2,7 @@
 import { portsColumn } from './ports-column.js';
 import type { GlobalOptions } from '../args/command-spec.js';
 import { errors } from '../../base/errors.js';
-import type { ContainerSummary } from '../../client/container-types.js';
+import type { ContainerSummary } from '../../wire/container-inspect.js';
 import { outputFormat, printJson, withClient } from '../context.js';
 import { ellipsis, relativeTime, renderTable, shortId } from '../format.js';
 

@@ -2,7 +2,7 @@
 import type { GlobalOptions } from '../args/command-spec.js';
 import { errors, isBerthError } from '../../base/errors.js';
 import type { BerthClient } from '../../client/berth-client.js';
-import type { ContainerCreateConfig } from '../../client/container-types.js';
+import type { ContainerCreateConfig } from '../../wire/containers.js';
 import { forEachTarget, setExitStatus, withClient } from '../context.js';
 import { terminalSize } from '../terminal.js';
 import type { CreateFlags } from './container-flags.js';
@@ -99,7 +99,7 @@ export async function startAction(globals: GlobalOptions, targets: string[], fla
     const stdin = flags.interactive === true && container.Config.OpenStdin;
     if (tty && stdin && !process.stdin.isTTY) throw errors.invalidArgument('stdin-not-a-tty', 'the input device is not a TTY');
     setExitStatus(await runAttached(client, container.Id, {
-      tty, stdin, autoRemove: container.HostConfig.AutoRemove === true, sigProxy: !tty,
+      tty, stdin, autoRemove: container.HostConfig.AutoRemove, sigProxy: !tty,
       ...(flags.detachKeys === undefined ? {} : { detachKeys: flags.detachKeys }),
     }));
   });

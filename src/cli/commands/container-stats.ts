@@ -5,7 +5,7 @@
  */
 import type { GlobalOptions } from '../args/command-spec.js';
 import type { BerthClient } from '../../client/berth-client.js';
-import type { ContainerStats } from '../../client/container-types.js';
+import type { ContainerStats } from '../../wire/container-stats.js';
 import { outputFormat, printJson, withClient } from '../context.js';
 import { humanSize, renderTable, shortId } from '../format.js';
 

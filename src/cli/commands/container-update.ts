@@ -1,6 +1,6 @@
 /** `rename` and `update` (live resource limits). */
 import type { GlobalOptions } from '../args/command-spec.js';
-import type { ContainerUpdate } from '../../client/container-types.js';
+import type { ContainerUpdate } from '../../wire/containers.js';
 import { forEachTarget, withClient } from '../context.js';
 import type { ResourceFlags } from './container-flags.js';
 import { resourceFields } from './create-config.js';

@@ -4,7 +4,7 @@
  */
 import { errors } from '../../base/errors.js';
 import { parseByteSize } from '../../base/byte-size.js';
-import type { ContainerCreateConfig, ContainerUpdate, HostConfig, Ulimit } from '../../client/container-types.js';
+import type { ContainerCreateConfig, ContainerUpdate, HostConfig, Ulimit } from '../../wire/containers.js';
 import type { CreateFlags, ResourceFlags } from './container-flags.js';
 import { parseMountFlag, splitVolumeFlags } from './mount-flag.js';
 import { networkingFromFlags } from './network-flags.js';

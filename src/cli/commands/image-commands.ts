@@ -1,10 +1,11 @@
 /**
  * `berth image …` and `berth system df` as command specs (and Docker's shortcuts `images`, `rmi`,
  * `load`, `save`, `import`, `tag`, `history`, via main.ts). With `--root` or BERTH_ROOT the work
- * runs in this process on that state root (image-local.ts); otherwise through berthd
- * (image-remote.ts). `bootstrap` always runs in-process: it builds images from host tools.
+ * runs in this process on that state root (the in-process port, berth-ports.ts); otherwise
+ * through berthd (image-remote.ts). `bootstrap` always runs in-process: it builds images from host tools.
  */
 import { argOf, argsOf, flagsOf, type CommandSpec, type GlobalOptions } from '../args/command-spec.js';
+import { ports } from '../berth-ports.js';
 import { runsInProcess } from '../context.js';
 import { PULL_COMMAND, PUSH_COMMAND } from './distribution-commands.js';
 import { compressionOptionSpecs } from './compression-flags.js';
@@ -12,7 +13,7 @@ import type { ImageCommands, ImageHistoryFlags, ImageImportFlags, ImageListFlags
 
 /** The implementation for this invocation's mode, loaded on first use. */
 export async function imageCommands(globals: GlobalOptions): Promise<ImageCommands> {
-  return runsInProcess(globals) ? (await import('./image-local.js')).localImageCommands : (await import('./image-remote.js')).remoteImageCommands;
+  return runsInProcess(globals) ? ports().inProcess.images : (await import('./image-remote.js')).remoteImageCommands;
 }
 
 const FORMAT = { flags: '--format <format>', description: 'table or json', default: 'table' };
@@ -82,7 +83,7 @@ export const IMAGE_COMMAND: CommandSpec = {
     {
       name: 'bootstrap', description: 'Make an image without a registry, in this process on the state root: busybox (host busybox-static) or debian:<suite> (debootstrap)', args: '<kind>',
       options: [{ flags: '-t, --tag <name>', description: 'name for the image (default busybox:latest / debian:<suite>)' }],
-      run: async ({ globals, args, options }) => { await (await import('./image-local.js')).bootstrap(globals, argOf(args, 'kind'), typeof options.tag === 'string' ? options.tag : undefined); },
+      run: async ({ globals, args, options }) => { await ports().inProcess.bootstrap(globals, argOf(args, 'kind'), typeof options.tag === 'string' ? options.tag : undefined); },
     },
     {
       name: 'prune', description: 'Remove dangling images (no name), or with --all every image no container uses',

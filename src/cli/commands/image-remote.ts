@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { errors } from '../../base/errors.js';
-import type { JsonMessage } from '../../client/image-client.js';
+import type { JsonMessage } from '../../wire/images.js';
 import { formatReference, parseTaggedReference } from '../../oci/reference.js';
 import { forEachTarget, printJson, withClient } from '../context.js';
 import type { ImageCommands } from './image-operations.js';

@@ -5,7 +5,7 @@
  */
 import { errors } from '../../base/errors.js';
 import { goDurationMs } from '../../base/go-duration.js';
-import type { ContainerCreateConfig, HealthcheckBody } from '../../client/container-types.js';
+import type { ContainerCreateConfig, HealthcheckBody } from '../../wire/containers.js';
 import type { OptionSpec } from '../args/command-spec.js';
 
 /** The label that carries `--health-on-failure` (engine/health/health-config.ts reads it). */

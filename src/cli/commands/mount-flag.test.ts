@@ -40,7 +40,7 @@ test('-v, --mount, --tmpfs and --init become Binds, Volumes, Mounts, Tmpfs and I
   if (parsed.kind !== 'run') throw new Error('not a run');
   const body = createConfigFromFlags(argOf(parsed.invocation.args, 'image'), [], flagsOf<CreateFlags>(parsed.invocation.options), {});
   assert.deepEqual(body.Volumes, { '/anon': {} });
-  const { HostConfig: host = {} } = body;
+  const host = body.HostConfig ?? {};
   assert.deepEqual(host.Binds, ['db:/db:ro']);
   assert.deepEqual(host.Mounts, [{ Type: 'tmpfs', Target: '/t' }]);
   assert.deepEqual(host.Tmpfs, { '/run': 'size=1m' });

@@ -5,7 +5,7 @@
  */
 import { errors } from '../../base/errors.js';
 import { parseByteSize } from '../../base/byte-size.js';
-import type { MountConfig } from '../../client/container-types.js';
+import type { MountConfig } from '../../wire/mounts.js';
 
 /** Splits one CSV record: commas separate fields, double quotes protect commas (`""` is a quote). */
 export function csvFields(text: string): string[] {

@@ -3,8 +3,8 @@
  * NetworkingConfig, as the docker CLI sends them. Throws invalid-argument naming the flag.
  */
 import { errors } from '../../base/errors.js';
-import type { HostConfig } from '../../client/container-types.js';
-import { parsePortKey, parsePublishSpec, toDockerPortBindings } from '../../network/port-spec.js';
+import type { HostConfig } from '../../wire/containers.js';
+import { parsePortKey, parsePublishSpec, toDockerPortBindings } from '../../wire/port-specs.js';
 import type { CreateFlags } from './container-flags.js';
 
 type NetworkFlags = Pick<CreateFlags, 'network' | 'publish' | 'publishAll' | 'dns' | 'dnsSearch' | 'addHost' | 'networkAlias' | 'ip' | 'macAddress' | 'expose'>;

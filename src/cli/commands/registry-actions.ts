@@ -2,12 +2,14 @@
 import type { IncomingMessage } from 'node:http';
 import { errors } from '../../base/errors.js';
 import { readJsonMessages } from '../../client/image-client.js';
-import { CredentialStore, encodeRegistryAuthHeader, type RegistryCredentials } from '../../images/distribution/registry-credentials.js';
-import { DOCKER_HUB_DOMAIN, registryDomain } from '../../images/distribution/registry-endpoint.js';
+import { CredentialStore } from '../../client/docker-credentials.js';
+import { encodeRegistryAuthHeader, type RegistryCredentials } from '../../wire/registry-auth.js';
+import { DOCKER_HUB_DOMAIN, registryDomain } from '../../wire/registry-domain.js';
 import { parsePlatform } from '../../oci/platform.js';
 import { formatReference, parseReference, repositoryName } from '../../oci/reference.js';
 import type { GlobalOptions } from '../args/command-spec.js';
-import { runsInProcess, withClient, withImages } from '../context.js';
+import { ports } from '../berth-ports.js';
+import { runsInProcess, withClient } from '../context.js';
 import { ProgressRenderer } from '../progress-renderer.js';
 import { readSecret, readStdin } from './registry-prompt.js';
 import type { LoginFlags, PullFlags, PushFlags } from './distribution-flags.js';
@@ -34,8 +36,13 @@ function daemonOnly(flags: { insecureRegistry: string[] }): void {
   }
 }
 
+/** Docker's config.json of this user, its credential helpers run by this process's runner. */
+function credentialStore(): CredentialStore {
+  return new CredentialStore(undefined, ports().runner);
+}
+
 async function credentialsFor(domain: string): Promise<RegistryCredentials | undefined> {
-  return new CredentialStore().get(domain);
+  return credentialStore().get(domain);
 }
 
 async function registryAuth(domain: string): Promise<string | undefined> {
@@ -58,14 +65,10 @@ export async function pull(globals: GlobalOptions, name: string, flags: PullFlag
   const show = renderer(flags.quiet);
   if (runsInProcess(globals)) {
     const credentials = await credentialsFor(ref.domain);
-    await withImages(globals, async (service) => {
-      const options = {
-        insecureRegistries: flags.insecureRegistry, onProgress: show,
-        ...(credentials !== undefined && { credentials }), ...(platform !== undefined && { platform }),
-      };
-      if (allTags) await service.pullAllTags(name, options);
-      else await service.pull(name, options);
-    }, { quiet: true });
+    await ports().inProcess.pull(globals, name, {
+      insecureRegistries: flags.insecureRegistry, onProgress: show, allTags,
+      ...(credentials !== undefined && { credentials }), ...(platform !== undefined && { platform }),
+    });
   } else {
     daemonOnly(flags);
     const auth = await registryAuth(ref.domain);
@@ -86,18 +89,10 @@ export async function push(globals: GlobalOptions, name: string, flags: PushFlag
   const show = renderer(flags.quiet);
   if (runsInProcess(globals)) {
     const credentials = await credentialsFor(ref.domain);
-    await withImages(globals, async (service) => {
-      const repo = repositoryName(ref);
-      const names = hasTag(name) ? [formatReference(ref)] : service.list().flatMap((i) => i.names).filter((n) => n.startsWith(`${repo}:`)).sort();
-      if (names.length === 0) throw errors.notFound('image-not-found', `An image does not exist locally with the tag: ${name}`);
-      for (const target of names) {
-        const pushed = await service.push(target, {
-          insecureRegistries: flags.insecureRegistry, onProgress: show,
-          ...(credentials !== undefined && { credentials }), ...(compression !== undefined && { compression }),
-        });
-        if (flags.quiet === true) process.stdout.write(`${pushed.digest}\n`);
-      }
-    }, { quiet: true });
+    await ports().inProcess.push(globals, name, {
+      insecureRegistries: flags.insecureRegistry, onProgress: show, quiet: flags.quiet === true, everyTag: !hasTag(name),
+      ...(credentials !== undefined && { credentials }), ...(compression !== undefined && { compression }),
+    });
     return;
   }
   daemonOnly(flags);
@@ -122,18 +117,17 @@ export async function login(globals: GlobalOptions, registry: string | undefined
   if (username === '' || password === '') throw errors.invalidArgument('missing-credentials', 'a username and a password are required');
   const credentials = { username, password };
   if (runsInProcess(globals)) {
-    const { RegistryClient } = await import('../../images/distribution/registry-client.js');
-    await new RegistryClient(domain, { credentials, insecureRegistries: flags.insecureRegistry }).checkCredentials();
+    await ports().inProcess.checkCredentials(domain, credentials, flags.insecureRegistry);
   } else {
     daemonOnly(flags);
     await withClient(globals, (client) => client.images.auth({ username, password, serveraddress: domain }));
   }
-  await new CredentialStore().set(domain, credentials);
+  await credentialStore().set(domain, credentials);
   process.stdout.write('Login Succeeded\n');
 }
 
 export async function logout(registry: string | undefined): Promise<void> {
   const domain = registryDomain(registry ?? DOCKER_HUB_DOMAIN);
-  const removed = await new CredentialStore().remove(domain);
+  const removed = await credentialStore().remove(domain);
   process.stdout.write(removed ? `Removing login credentials for ${domain}\n` : `Not logged in to ${domain}\n`);
 }

@@ -1,9 +1,10 @@
 /**
  * `berth registry …`: the OCI distribution server (`serve`) and an offline-or-online collection
- * (`gc`) on a registry state directory. The implementation (registry-serve.ts) and the server code
- * load only when one of these runs.
+ * (`gc`) on a registry state directory, in this process. The implementation (the registry port of
+ * berth-ports.ts, composed in daemon/berth-process/registry-serve.ts) loads only when one of these runs.
  */
 import { flagsOf, type CommandSpec } from '../args/command-spec.js';
+import { ports } from '../berth-ports.js';
 import type { RegistryGcFlags, RegistryServeFlags } from './registry-flags.js';
 
 const ROOT = { flags: '--root <dir>', description: 'registry state directory (default: /var/lib/berth-registry)' };
@@ -28,12 +29,12 @@ export const REGISTRY_COMMAND: CommandSpec = {
         GRACE,
         { flags: '--upload-ttl <duration>', description: 'an upload with no chunk for this long expires', default: '24h' },
       ],
-      run: async ({ options }) => { await (await import('./registry-serve.js')).serveRegistry(flagsOf<RegistryServeFlags>(options)); },
+      run: async ({ options }) => { await ports().registry.serve(flagsOf<RegistryServeFlags>(options)); },
     },
     {
       name: 'gc', description: 'Remove unreferenced blobs and untagged manifests (safe while the registry serves)',
       options: [ROOT, GRACE, { flags: '--format <format>', description: 'table or json', default: 'table' }],
-      run: async ({ options }) => { await (await import('./registry-serve.js')).collectRegistry(flagsOf<RegistryGcFlags>(options)); },
+      run: async ({ options }) => { await ports().registry.collect(flagsOf<RegistryGcFlags>(options)); },
     },
   ],
 };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Timers } from '../../base/clock.js';
 import { Database } from '../../store/database.js';
+import { CONTAINER_TABLES } from '../container-tables.js';
 import { ContainerEvents } from '../container-events.js';
 import { initialState, type ContainerRecord, type ContainerState } from '../container-record.js';
 import { ContainerStore } from '../container-store.js';
@@ -30,7 +31,7 @@ class ManualTimers implements Timers {
 
 function setup(policy: RestartPolicy) {
   const dir = mkdtempSync(join(tmpdir(), 'berth-restart-'));
-  const db = Database.open(join(dir, 'berth.db'));
+  const db = Database.open(join(dir, 'berth.db'), { tables: [CONTAINER_TABLES] });
   const store = new ContainerStore(db);
   const events = new ContainerEvents();
   const timers = new ManualTimers();

@@ -10,6 +10,7 @@ import { isBerthError } from '../../base/errors.js';
 import { StateRoot } from '../../base/state-root.js';
 import { ContentStore } from '../../store/content-store.js';
 import { Database } from '../../store/database.js';
+import { LEASE_TABLES } from '../../store/lease-tables.js';
 import { LeaseManager } from '../../store/leases.js';
 import { LoadSession } from '../load-session.js';
 import { TarArchiveSource } from './tar-archive-source.js';
@@ -30,7 +31,7 @@ async function archiveWithBadSize(): Promise<Buffer> {
 
 test('an archive entry whose size tar-stream cannot read is refused, not waited for forever (fuzz finding)', async () => {
   const root = new StateRoot(await mkdtemp(join(tmpdir(), 'berth-archive-')));
-  const db = Database.open(root.database);
+  const db = Database.open(root.database, { tables: [LEASE_TABLES] });
   try {
     const session = new LoadSession(new ContentStore(root), new LeaseManager(db, systemClock));
     await assert.rejects(TarArchiveSource.read(Readable.from([await archiveWithBadSize()]), session), (err: unknown) => isBerthError(err, 'invalid-argument') && err.reason === 'invalid-archive');

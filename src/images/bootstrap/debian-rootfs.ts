@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { errnoCode, errors } from '../../base/errors.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
 import { findAptMirror, type AptSourcesFile } from './apt-mirror.js';
-import { currentMountPointsBelow } from '../../base/mount-points.js';
+import { currentMountPointsBelow } from '../../mount/mountinfo.js';
 
 /** Options of buildDebianRootfs. */
 export interface DebianRootfsOptions {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { BerthError, errors } from '../../base/errors.js';
 import type { AuthChallenge } from './auth-challenge.js';
-import type { RegistryCredentials } from './registry-credentials.js';
+import type { RegistryCredentials } from '../../wire/registry-auth.js';
 import { readBody, sendHttp } from './registry-http.js';
 
 const tokenAnswerSchema = z.object({ token: z.string().optional(), access_token: z.string().optional() }).loose();

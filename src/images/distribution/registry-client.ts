@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { BerthError, errors, isBerthError } from '../../base/errors.js';
 import { parseChallenges, type AuthChallenge } from './auth-challenge.js';
 import { basicHeader, RegistryAuth } from './registry-auth.js';
-import type { RegistryCredentials } from './registry-credentials.js';
+import type { RegistryCredentials } from '../../wire/registry-auth.js';
 import { resolveEndpoint, type RegistryEndpoint } from './registry-endpoint.js';
 import { registryError } from './registry-errors.js';
 import { readBody, sendHttp, type HttpAnswer } from './registry-http.js';

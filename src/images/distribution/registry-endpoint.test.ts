@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseReference } from '../../oci/reference.js';
-import { isLoopback, registryDomain, resolveEndpoint } from './registry-endpoint.js';
+import { registryDomain } from '../../wire/registry-domain.js';
+import { isLoopback, resolveEndpoint } from './registry-endpoint.js';
 
 test('Docker Hub references go to registry-1.docker.io over HTTPS', () => {
   const ref = parseReference('busybox');

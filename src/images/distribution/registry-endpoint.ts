@@ -3,12 +3,7 @@
  * other registry at its own host[:port]. Plain HTTP is used only for loopback hosts (as Docker
  * allows them) or for registries named in the insecure list, which try HTTPS first.
  */
-
-/** The name Docker uses for Docker Hub in references and in config.json. */
-export const DOCKER_HUB_DOMAIN = 'docker.io';
-const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
-/** The key Docker's config.json stores Docker Hub credentials under. */
-export const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
+import { DOCKER_HUB_API_HOST, DOCKER_HUB_DOMAIN, registryDomain } from '../../wire/registry-domain.js';
 
 export type Scheme = 'https' | 'http';
 
@@ -19,16 +14,6 @@ export interface RegistryEndpoint {
   host: string;
   /** Schemes to try, in order. */
   schemes: Scheme[];
-}
-
-/** Normalizes what a user types for a registry (`https://host:5000/`, `index.docker.io`) to a domain. */
-export function registryDomain(text: string): string {
-  let domain = text.trim().replace(/^https?:\/\//, '');
-  const slash = domain.indexOf('/');
-  if (slash >= 0) domain = domain.slice(0, slash);
-  domain = domain.toLowerCase();
-  if (domain === '' || domain === 'index.docker.io' || domain === DOCKER_HUB_API_HOST) return DOCKER_HUB_DOMAIN;
-  return domain;
 }
 
 /** The host part of host[:port] (brackets of an IPv6 literal removed). */

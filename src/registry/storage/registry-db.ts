@@ -1,9 +1,9 @@
 import { Database } from '../../store/database.js';
-import { REGISTRY_MIGRATIONS } from './registry-migrations.js';
+import { REGISTRY_SCHEMA } from './registry-migrations.js';
 
 /** Opens (and migrates) the registry's own SQLite file with the project's database helper. */
 export function openRegistryDatabase(path: string): Database {
-  return Database.open(path, REGISTRY_MIGRATIONS);
+  return Database.open(path, REGISTRY_SCHEMA);
 }
 
 /** Makes sure the repository row exists (call inside a transaction). */

@@ -1,11 +1,16 @@
+import { LEASE_TABLES } from '../../store/lease-tables.js';
+import type { DatabaseSchema, TableSchema } from '../../store/table-schema.js';
+
 /**
- * The registry's own metadata schema (`<root>/registry.db`), append-only like the node's
- * (src/store/migrations.ts). Blob and manifest bytes live in the content store; these tables say
- * which repository holds what. A row is written only once its bytes are verified and on disk.
+ * The registry's own tables (`<root>/registry.db`), append-only like every module's. Blob and
+ * manifest bytes live in the content store; these tables say which repository holds what. A row
+ * is written only once its bytes are verified and on disk.
  */
-export const REGISTRY_MIGRATIONS: readonly string[] = [
-  // 1: repositories, their blobs and manifests, tags, upload sessions, leases (the node's schema).
-  `
+export const REGISTRY_TABLES: TableSchema = {
+  module: 'registry',
+  migrations: [
+    // 1: repositories, their blobs and manifests, tags, upload sessions.
+    `
   CREATE TABLE repositories (
     name TEXT PRIMARY KEY,
     created_at TEXT NOT NULL
@@ -48,18 +53,6 @@ export const REGISTRY_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (repository, name),
     FOREIGN KEY (repository, digest) REFERENCES manifests(repository, digest) ON DELETE CASCADE
   );
-  CREATE TABLE leases (                    -- the store's LeaseManager: content being written, not yet recorded
-    id TEXT PRIMARY KEY,
-    pid INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    expires_at TEXT NOT NULL
-  );
-  CREATE TABLE lease_resources (
-    lease_id TEXT NOT NULL REFERENCES leases(id) ON DELETE CASCADE,
-    type TEXT NOT NULL CHECK (type IN ('blob', 'snapshot')),
-    key TEXT NOT NULL,
-    PRIMARY KEY (lease_id, type, key)
-  );
   CREATE TABLE uploads (                   -- resumable blob upload sessions; bytes in uploads/<id>
     id TEXT PRIMARY KEY,
     repository TEXT NOT NULL,
@@ -67,4 +60,14 @@ export const REGISTRY_MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL               -- expiry counts from the last chunk
   );
   `,
-];
+  ],
+};
+
+/**
+ * Every table of `registry.db`: the store's leases (content being written, not yet recorded) and
+ * the registry's own. Its former single migration made both.
+ */
+export const REGISTRY_SCHEMA: DatabaseSchema = {
+  tables: [LEASE_TABLES, REGISTRY_TABLES],
+  legacy: [{ leases: 1, registry: 1 }],
+};

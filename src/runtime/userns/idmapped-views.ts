@@ -8,7 +8,7 @@ import { access, constants } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { errors, isBerthError } from '../../base/errors.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
-import { currentMountPointsBelow } from '../../base/mount-points.js';
+import { currentMountPointsBelow } from '../../mount/mountinfo.js';
 import type { UsernsConfig } from './id-ranges.js';
 
 /** dist/libexec/berth-idmap, next to the built code (this file is dist/src/runtime/userns/…). */

@@ -5,7 +5,7 @@ import type { ImageService } from '../../images/image-service.js';
 import { familiarName } from '../../oci/reference.js';
 import type { ScanService } from '../scan-service.js';
 import type { Severity } from '../vulns/cvss.js';
-import type { Finding } from '../vulns/finding.js';
+import type { Finding } from '../../wire/security.js';
 import { findingKey, newFindingsAtFloor, rescanEventAttributes, severityCounts } from './rescan-findings.js';
 import type { ImageVulnerabilities, RescanMetrics } from './rescan-metrics.js';
 import { planRescan, type WatchedImage } from './rescan-plan.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Severity } from '../vulns/cvss.js';
-import type { Finding } from '../vulns/finding.js';
+import type { Finding } from '../../wire/security.js';
 import { findingKey, MAX_EVENT_CONTAINERS, MAX_EVENT_IDS, newFindingsAtFloor, rescanEventAttributes, severityCounts } from './rescan-findings.js';
 
 function finding(id: string, severity: Severity, name = 'minimist', version = '1.2.5'): Finding {

@@ -4,7 +4,7 @@
  * image's `vulnerabilities` event.
  */
 import { SEVERITIES, severityRank, type Severity } from '../vulns/cvss.js';
-import type { Finding } from '../vulns/finding.js';
+import type { Finding } from '../../wire/security.js';
 
 export type SeverityCounts = Record<Severity, number>;
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { errnoCode, errors, messageOf } from '../../base/errors.js';
-import type { Finding } from './finding.js';
+import type { Finding } from '../../wire/security.js';
 
 const entrySchema = z.strictObject({
   id: z.string().min(1),

@@ -1,6 +1,6 @@
 import type { ImageInventory, InventoryPackage } from '../sbom/package-types.js';
 import { severityRank } from './cvss.js';
-import type { Finding } from './finding.js';
+import type { Finding } from '../../wire/security.js';
 import { evaluateAffected } from './osv-match.js';
 import type { OsvRecord } from './osv-schema.js';
 import { severityOf } from './severity.js';

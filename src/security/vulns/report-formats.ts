@@ -1,5 +1,5 @@
 import { BERTH_VERSION } from '../../base/version.js';
-import type { Finding, ScanReport } from './finding.js';
+import type { Finding, ScanReport } from '../../wire/security.js';
 
 const short = (digest: string): string => (digest.startsWith('sha256:') ? digest.slice(7, 19) : digest);
 

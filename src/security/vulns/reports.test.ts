@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isBerthError } from '../../base/errors.js';
 import { downloadOsvArchives } from './db-update.js';
-import type { Finding, ScanReport } from './finding.js';
+import type { Finding, ScanReport } from '../../wire/security.js';
 import { applyIgnores, readIgnoreFile } from './ignore-file.js';
 import { formatTable, toSarif } from './report-formats.js';
 import { severityOf } from './severity.js';

@@ -1,17 +1,11 @@
 import type { ScanDatabase } from '../scan-database.js';
 import { osvRecordSchema, type OsvRecord } from './osv-schema.js';
 import { baseEcosystem } from './versions/ecosystem-versions.js';
+import type { ImportResult } from '../../wire/security.js';
 
 /** How an ecosystem keys package names: PyPI names are case- and separator-insensitive (PEP 503). */
 export function normalizeName(ecosystem: string, name: string): string {
   return baseEcosystem(ecosystem) === 'PyPI' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
-}
-
-export interface ImportResult {
-  imported: number;
-  replaced: number;
-  /** Records that were already there with the same or a newer `modified`. */
-  unchanged: number;
 }
 
 /**

@@ -7,10 +7,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isBerthError } from '../../../src/base/errors.js';
 import { Builder } from '../../../src/build/builder.js';
-import { commitContainer } from '../../../src/engine/commit-container.js';
-import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
+import { currentMountPointsBelow } from '../../../src/mount/mountinfo.js';
 import { conmonsUnder } from '../engine/engine-fixture.js';
-import { BuildFixture, eventually, skipReason } from './build-fixture.js';
+import { BuildFixture, builderServices, eventually, skipReason } from './build-fixture.js';
 
 const DOCKERFILE = [
   'FROM busybox',
@@ -70,7 +69,7 @@ describe('build cache', { skip: skipReason() }, () => {
     const dir = await f.context({ Dockerfile: DOCKERFILE, 'app.txt': 'restart', 'other.txt': 'o' });
     const first = await f.build(dir, { tags: ['restart:1'] });
     await f.engineFixture.reopen();
-    const builder = await Builder.open(f.images, f.engine);
+    const builder = await Builder.open(builderServices(f.engineFixture));
     const started = f.started.length;
     const { BuildContext } = await import('../../../src/build/context/build-context.js');
     const context = await BuildContext.fromDirectory(dir);
@@ -159,7 +158,7 @@ describe('failing builds and commit', { skip: skipReason() }, () => {
     const exited = f.engine.wait(record.id, 'next-exit');
     await f.engine.start(record.id);
     await exited;
-    const image = await commitContainer(f.engine, f.images, record.id, {
+    const image = await f.engine.commit(record.id, {
       names: ['docker.io/library/snap:1'], changes: ['CMD ["cat", "/state.txt"]', 'ENV COMMITTED=yes'], comment: 'by the test', author: 'tester',
     });
     const config = await f.images.config(image);

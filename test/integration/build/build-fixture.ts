@@ -3,12 +3,17 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Builder, type BuildEvent, type BuildRequest, type BuildResult } from '../../../src/build/builder.js';
+import { Builder, type BuildEvent, type BuildRequest, type BuildResult, type BuilderServices } from '../../../src/build/builder.js';
 import { BuildContext } from '../../../src/build/context/build-context.js';
 import { readLog } from '../../../src/runtime/log-reader.js';
 import { EngineFixture } from '../engine/engine-fixture.js';
 
 export { skipReason, eventually } from '../engine/engine-fixture.js';
+
+/** What a builder on the fixture's node is given (as berthd gives it). */
+export function builderServices(f: EngineFixture): BuilderServices {
+  return { images: f.images, engine: f.engine, runner: f.services.runner, networks: f.services.networks };
+}
 
 export class BuildFixture {
   private readonly dirs: string[] = [];
@@ -21,7 +26,7 @@ export class BuildFixture {
 
   static async create(): Promise<BuildFixture> {
     const f = await EngineFixture.create();
-    return new BuildFixture(f, await Builder.open(f.images, f.engine));
+    return new BuildFixture(f, await Builder.open(builderServices(f)));
   }
 
   get images() { return this.engineFixture.images; }

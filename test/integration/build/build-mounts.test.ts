@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
+import { currentMountPointsBelow } from '../../../src/mount/mountinfo.js';
 import { isBerthError } from '../../../src/base/errors.js';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { Builder } from '../../../src/build/builder.js';
-import { BuildFixture, skipReason } from './build-fixture.js';
+import { BuildFixture, builderServices, skipReason } from './build-fixture.js';
 
 const SECRET = 'berth-secret-value-7f3a9c';
 
@@ -142,7 +142,7 @@ describe('RUN --mount', { skip: skipReason() }, () => {
     const runner = new ChildProcessRunner();
     await runner.run('mount', ['-t', 'tmpfs', '-o', 'mode=0700', 'tmpfs', secretDir]);
     await runner.run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${join(layers, 'upper')},workdir=${join(layers, 'work')}`, merged]);
-    await Builder.open(f.images, f.engine);
+    await Builder.open(builderServices(f.engineFixture));
     assert.deepEqual(await currentMountPointsBelow(join(root(), 'tmp')), []);
     assert.deepEqual((await readdir(join(root(), 'tmp'))).filter((n) => n.startsWith(`build-${dead}-`)), []);
     assert.equal(await readFile(join(lower, 'file.txt'), 'utf8'), 'context');

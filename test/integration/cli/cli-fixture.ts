@@ -6,7 +6,7 @@
 import { mkdtemp, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
+import { currentMountPointsBelow } from '../../../src/mount/mountinfo.js';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { berthAt, berthOk, type CliOptions, type CliResult } from '../../support/berth-cli.js';
 import { BerthdProcess } from '../../support/berthd-process.js';

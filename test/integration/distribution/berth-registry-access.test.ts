@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
-import { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 import { startRegistryServer, type RunningRegistry } from '../../../src/registry/registry-server.js';
 import { berthAt, needsRoot } from '../../support/berth-cli.js';
 import { BerthdProcess } from '../../support/berthd-process.js';
@@ -45,7 +45,7 @@ describe('berthd pushes and logins against access rules', { skip: needsRoot() },
     }));
     tokenRegistry = await startRegistryServer({ root: join(work, 'token-registry'), addr: '127.0.0.1:0', gcIntervalMs: 0, htpasswd, accessConfig, auth: 'token' });
     basicRegistry = await startRegistryServer({ root: join(work, 'basic-registry'), addr: '127.0.0.1:0', gcIntervalMs: 0, htpasswd, accessConfig, auth: 'basic' });
-    const source = await ImageService.open(join(work, 'source'));
+    const source = await openImageNode(join(work, 'source'));
     const archive = join(work, 'busybox.tar');
     try {
       await source.bootstrap('busybox');

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ContainerEngine } from '../../../src/engine/container-engine.js';
-import { ImageService } from '../../../src/images/image-service.js';
+import { openNodeServices } from '../../../src/daemon/node-services.js';
+import type { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 import { startRegistryServer, type RunningRegistry } from '../../../src/registry/registry-server.js';
 import { readLog } from '../../../src/runtime/log-reader.js';
 import { berthAt, needsRoot } from '../../support/berth-cli.js';
@@ -23,7 +24,7 @@ describe('berth push, berth registry, berth pull', { skip: needsRoot() }, () => 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-roundtrip-'));
     registry = await startRegistryServer({ root: join(work, 'registry'), addr: '127.0.0.1:0', gcIntervalMs: 0 });
-    source = await ImageService.open(join(work, 'source'));
+    source = await openImageNode(join(work, 'source'));
     busyboxId = (await source.bootstrap('busybox')).id;
   });
   after(async () => {
@@ -42,8 +43,8 @@ describe('berth push, berth registry, berth pull', { skip: needsRoot() }, () => 
     assert.deepEqual(tags.tags, ['1']);
 
     await sweepLeftovers();
-    const fresh = await ImageService.open(join(work, 'fresh'));
-    const engine = await ContainerEngine.open({ images: fresh, cgroupParent: `/${testCgroupName()}` });
+    const fresh = await openImageNode(join(work, 'fresh'));
+    const engine = (await openNodeServices(fresh, { cgroupParent: `/${testCgroupName()}` })).containers;
     try {
       const pulled = await fresh.pull(name);
       assert.equal(pulled.image.id, busyboxId);

@@ -10,7 +10,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extract } from 'tar-stream';
-import { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 import { MediaType } from '../../../src/oci/media-types.js';
 import { berthAt, needsRoot } from '../../support/berth-cli.js';
 import { BerthdProcess } from '../../support/berthd-process.js';
@@ -50,7 +50,7 @@ describe('--compression through berthd', { skip: needsRoot() }, () => {
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-compression-api-'));
-    const source = await ImageService.open(join(work, 'source'));
+    const source = await openImageNode(join(work, 'source'));
     try {
       const busybox = await source.bootstrap('busybox');
       diffIds = (await source.config(busybox)).rootfs.diff_ids;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 import { BERTH_BIN, needsRoot } from '../../support/berth-cli.js';
 import { CncfRegistry, needsRegistry } from '../../support/cncf-registry.js';
 import { FlakyProxy } from '../../support/flaky-proxy.js';
@@ -25,7 +25,7 @@ describe('interrupted pulls', { skip: needsRoot() || needsRegistry() }, () => {
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-interrupted-'));
     registry = await CncfRegistry.start();
-    const source = await ImageService.open(join(work, 'source'));
+    const source = await openImageNode(join(work, 'source'));
     try {
       // Random bytes do not compress: the layer blob stays ~3 MB.
       const tar = await makeTar([{ name: 'noise.bin', content: randomBytes(3 * 1024 * 1024).toString('latin1') }]);
@@ -42,7 +42,7 @@ describe('interrupted pulls', { skip: needsRoot() || needsRegistry() }, () => {
 
   test('a connection cut mid-layer is resumed with Range', async () => {
     const proxy = await FlakyProxy.start(registry.host, (_request, index) => (index === 1 ? { action: 'cut', afterBytes: 1024 * 1024 } : { action: 'pass' }));
-    const service = await ImageService.open(join(work, 'resumed'));
+    const service = await openImageNode(join(work, 'resumed'));
     try {
       // Blob request 0 is the config; 1 is the layer, cut after 1 MiB; 2 resumes it.
       const pulled = await service.pull(`${proxy.host}/${repo}`);
@@ -58,7 +58,7 @@ describe('interrupted pulls', { skip: needsRoot() || needsRegistry() }, () => {
 
   test('a pull killed mid-download leaves the store as it was', async () => {
     const root = join(work, 'killed');
-    const seed = await ImageService.open(root);
+    const seed = await openImageNode(root);
     await seed.bootstrap('busybox');
     await seed.close();
     const before_ = await storeState(root);

@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDigest } from '../../../src/base/digest.js';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
-import { ContainerEngine } from '../../../src/engine/container-engine.js';
+import { openNodeServices } from '../../../src/daemon/node-services.js';
 import type { ProgressMessage } from '../../../src/images/distribution/transfer-progress.js';
-import { ImageService } from '../../../src/images/image-service.js';
+import type { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 import { MediaType } from '../../../src/oci/media-types.js';
 import { startRegistryServer, type RunningRegistry } from '../../../src/registry/registry-server.js';
 import { readLog } from '../../../src/runtime/log-reader.js';
@@ -35,11 +36,11 @@ describe('berth push --compression', { skip: needsRoot() }, () => {
     work = await mkdtemp(join(tmpdir(), 'berth-push-compression-'));
     registry = await startRegistryServer({ root: join(work, 'registry'), addr: '127.0.0.1:0', gcIntervalMs: 0 });
     host = new URL(registry.url).host;
-    source = await ImageService.open(join(work, 'source'));
+    source = await openImageNode(join(work, 'source'));
     const busybox = await source.bootstrap('busybox');
     busyboxId = busybox.id;
     diffIds = (await source.config(busybox)).rootfs.diff_ids;
-    fresh = await ImageService.open(join(work, 'fresh'));
+    fresh = await openImageNode(join(work, 'fresh'));
   });
   after(async () => {
     await fresh.close();
@@ -95,7 +96,7 @@ describe('berth push --compression', { skip: needsRoot() }, () => {
   test('the zstd image pulls into a fresh state root with the same id, keeps its zstd layers, and runs', async () => {
     const name = `${host}/team/zstd:1`;
     await sweepLeftovers();
-    const engine = await ContainerEngine.open({ images: fresh, cgroupParent: `/${testCgroupName()}` });
+    const engine = (await openNodeServices(fresh, { cgroupParent: `/${testCgroupName()}` })).containers;
     try {
       const pulled = await fresh.pull(name);
       assert.equal(pulled.image.id, busyboxId);

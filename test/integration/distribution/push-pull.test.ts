@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { isBerthError } from '../../../src/base/errors.js';
-import { ContainerEngine } from '../../../src/engine/container-engine.js';
-import { ImageService } from '../../../src/images/image-service.js';
+import { openNodeServices } from '../../../src/daemon/node-services.js';
+import type { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 import type { ProgressMessage } from '../../../src/images/distribution/transfer-progress.js';
 import { needsRoot } from '../../support/berth-cli.js';
 import { CncfRegistry, needsRegistry } from '../../support/cncf-registry.js';
@@ -29,7 +30,7 @@ describe('push and pull with the CNCF registry', { skip: needsRoot() || needsReg
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-distribution-'));
     [registry, secured] = await Promise.all([CncfRegistry.start(), CncfRegistry.start({ user })]);
-    source = await ImageService.open(join(work, 'source'));
+    source = await openImageNode(join(work, 'source'));
     busyboxId = (await source.bootstrap('busybox')).id;
   });
   after(async () => {
@@ -53,8 +54,8 @@ describe('push and pull with the CNCF registry', { skip: needsRoot() || needsReg
     assert.ok(!again.some((m) => m.status === 'Pushed'));
 
     await sweepLeftovers();
-    const fresh = await ImageService.open(join(work, 'fresh'));
-    const engine = await ContainerEngine.open({ images: fresh, cgroupParent: `/${testCgroupName()}` });
+    const fresh = await openImageNode(join(work, 'fresh'));
+    const engine = (await openNodeServices(fresh, { cgroupParent: `/${testCgroupName()}` })).containers;
     try {
       const events: ProgressMessage[] = [];
       const pulled = await fresh.pull(name, { onProgress: (m) => events.push(m) });
@@ -90,7 +91,7 @@ describe('push and pull with the CNCF registry', { skip: needsRoot() || needsReg
     assert.ok(events.some((m) => m.status.startsWith('Mounted from')), JSON.stringify(events));
     source.tag('busybox', `${registry.host}/chunked/busybox:2`);
     await source.push(`${registry.host}/chunked/busybox:2`);
-    const pulled = await ImageService.open(join(work, 'chunked'));
+    const pulled = await openImageNode(join(work, 'chunked'));
     try {
       assert.equal((await pulled.pull(first)).image.id, busyboxId);
       const all = await pulled.pullAllTags(`${registry.host}/chunked/busybox`);
@@ -106,7 +107,7 @@ describe('push and pull with the CNCF registry', { skip: needsRoot() || needsReg
     source.tag('busybox', name);
     await assert.rejects(source.push(name), (err) => isBerthError(err, 'unauthenticated') && /authentication required/.test(err.message));
     await source.push(name, { credentials: user });
-    const target = await ImageService.open(join(work, 'auth'));
+    const target = await openImageNode(join(work, 'auth'));
     try {
       const before_ = await storeState(join(work, 'auth'));
       await assert.rejects(target.pull(name, { credentials: { username: 'berth', password: 'wrong' } }),
@@ -130,14 +131,14 @@ describe('push and pull with the CNCF registry', { skip: needsRoot() || needsReg
     const data = registry.blobDataPath(layer);
     const original = await readFile(data);
     const rootDir = join(work, 'broken');
-    const target = await ImageService.open(rootDir);
+    const target = await openImageNode(rootDir);
     await target.bootstrap('busybox'); // the store has something to keep
     await target.close();
     const before_ = await storeState(rootDir);
     const corrupted = Buffer.from(original);
     corrupted[corrupted.length - 2000] = (corrupted[corrupted.length - 2000] ?? 0) ^ 0xff;
     await writeFile(data, corrupted);
-    let service = await ImageService.open(rootDir);
+    let service = await openImageNode(rootDir);
     try {
       await assert.rejects(service.pull(name), (err) => isBerthError(err, 'data-loss'));
     } finally {
@@ -145,7 +146,7 @@ describe('push and pull with the CNCF registry', { skip: needsRoot() || needsReg
     }
     assert.deepEqual(await storeState(rootDir), before_);
     await unlink(data);
-    service = await ImageService.open(rootDir);
+    service = await openImageNode(rootDir);
     try {
       await assert.rejects(service.pull(name), (err) => isBerthError(err) && ['not-found', 'unavailable'].includes(err.kind));
     } finally {

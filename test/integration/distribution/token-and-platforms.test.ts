@@ -9,7 +9,8 @@ import { digestOf } from '../../../src/base/digest.js';
 import { isBerthError } from '../../../src/base/errors.js';
 import { putManifest, uploadBlob } from '../../../src/images/distribution/registry-api.js';
 import { RegistryClient } from '../../../src/images/distribution/registry-client.js';
-import { ImageService } from '../../../src/images/image-service.js';
+import type { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 import { MediaType } from '../../../src/oci/media-types.js';
 import { hostPlatform } from '../../../src/oci/platform.js';
 import { needsRoot } from '../../support/berth-cli.js';
@@ -29,7 +30,7 @@ describe('bearer tokens and platform selection', { skip: needsRoot() || needsReg
     work = await mkdtemp(join(tmpdir(), 'berth-token-'));
     tokens = await RegistryTokenServer.start(user);
     registry = await CncfRegistry.start({ token: tokens.config });
-    source = await ImageService.open(join(work, 'source'));
+    source = await openImageNode(join(work, 'source'));
     busyboxId = (await source.bootstrap('busybox')).id;
   });
   after(async () => {
@@ -48,7 +49,7 @@ describe('bearer tokens and platform selection', { skip: needsRoot() || needsReg
     await source.push(name, { credentials: user });
     assert.ok(tokens.requests.some((r) => r.user === user.username && r.scopes.includes('repository:library/busybox:pull,push')));
 
-    const target = await ImageService.open(join(work, 'anonymous'));
+    const target = await openImageNode(join(work, 'anonymous'));
     try {
       assert.equal((await target.pull(name)).image.id, busyboxId);
     } finally {
@@ -85,7 +86,7 @@ describe('bearer tokens and platform selection', { skip: needsRoot() || needsReg
     }));
     await putManifest(client, repo, 'multi', MediaType.ociIndex, index);
 
-    const target = await ImageService.open(join(work, 'platforms'));
+    const target = await openImageNode(join(work, 'platforms'));
     try {
       const picked = await target.pull(`${registry.host}/${repo}:multi`, { platform: other });
       assert.equal(picked.image.id, digestOf(otherConfig));

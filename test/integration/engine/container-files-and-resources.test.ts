@@ -8,13 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
-import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
+import { currentMountPointsBelow } from '../../../src/mount/mountinfo.js';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
-import { containerChanges } from '../../../src/engine/container-changes.js';
-import { exportContainer, readContainerPath, statContainerPath, writeContainerPath } from '../../../src/engine/container-files.js';
-import { sampleContainer } from '../../../src/engine/container-stats.js';
-import { topContainer } from '../../../src/engine/container-top.js';
-import { renameContainer, updateContainer } from '../../../src/engine/container-update.js';
 import { cgroupDirs } from '../../../src/runtime/cgroup-layout.js';
 import { diffDirectory } from '../../../src/snapshots/layer-differ.js';
 import { unpackLayer } from '../../../src/snapshots/layer-unpacker.js';
@@ -60,38 +55,38 @@ describe('container files and resources', { skip: skipReason() }, () => {
     const id = await f.create({ cmd: ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=32 2>/dev/null; echo ready; exec sleep 1000'], memory: 256 * MiB });
     await f.engine.start(id);
     await eventually('the allocation', async () => (await f.output(id)).stdout.includes('ready'));
-    const { cgroup } = await sampleContainer(f.engine, f.engine.inspect(id), new Date());
+    const { cgroup } = await f.engine.stats(f.engine.inspect(id), new Date());
     assert.ok(cgroup !== undefined);
     assert.ok(cgroup.memory.usageBytes >= 32 * MiB && cgroup.memory.usageBytes < 48 * MiB, `usage ${cgroup.memory.usageBytes}`);
     assert.equal(cgroup.memory.limitBytes, 256 * MiB);
     assert.equal(cgroup.pids.current, 1);
     assert.ok(cgroup.cpu.totalNs > 0, 'CPU time');
     await f.engine.stop(id, { timeoutS: 0 });
-    const stopped = await sampleContainer(f.engine, f.engine.inspect(id), new Date());
+    const stopped = await f.engine.stats(f.engine.inspect(id), new Date());
     assert.equal(stopped.cgroup, undefined);
   });
 
   test('top lists the container\'s processes only', async () => {
     const id = await startSleeper();
-    const table = await topContainer(f.engine, id);
+    const table = await f.engine.top(id);
     assert.ok(table.titles.includes('PID'));
     assert.equal(table.processes.length, 1);
     assert.match(table.processes[0]?.at(-1) ?? '', /sleep 1000/);
     await f.engine.stop(id, { timeoutS: 0 });
-    await assert.rejects(topContainer(f.engine, id), { kind: 'conflict' });
+    await assert.rejects(f.engine.top(id), { kind: 'conflict' });
   });
 
   test('update changes a live memory limit (read back from the cgroup), and it holds after a restart', async () => {
     const id = await startSleeper({ memory: 64 * MiB });
-    const dir = cgroupDirs(f.engine.task.host.cgroups, `${f.cgroupParent}/${id}`).v1.get('memory');
+    const dir = cgroupDirs(f.engine.host.cgroups, `${f.cgroupParent}/${id}`).v1.get('memory');
     assert.ok(dir !== undefined);
     const limit = async (): Promise<number> => Number((await readFile(join(dir, 'memory.limit_in_bytes'), 'utf8')).trim());
     assert.equal(await limit(), 64 * MiB);
-    await updateContainer(f.engine, id, { resources: { memory: 128 * MiB, pidsLimit: 20 } });
+    await f.engine.update(id, { resources: { memory: 128 * MiB, pidsLimit: 20 } });
     assert.equal(await limit(), 128 * MiB);
-    const pidsDir = cgroupDirs(f.engine.task.host.cgroups, `${f.cgroupParent}/${id}`).v1.get('pids') ?? '';
+    const pidsDir = cgroupDirs(f.engine.host.cgroups, `${f.cgroupParent}/${id}`).v1.get('pids') ?? '';
     assert.equal((await readFile(join(pidsDir, 'pids.max'), 'utf8')).trim(), '20');
-    await assert.rejects(updateContainer(f.engine, id, { resources: { memory: 1024 } }), { kind: 'invalid-argument' });
+    await assert.rejects(f.engine.update(id, { resources: { memory: 1024 } }), { kind: 'invalid-argument' });
     assert.equal(await limit(), 128 * MiB);
     await f.engine.restart(id, { timeoutS: 0 });
     assert.equal(await limit(), 128 * MiB);
@@ -102,16 +97,16 @@ describe('container files and resources', { skip: skipReason() }, () => {
   test('rename: the new name resolves, a taken one is a conflict', async () => {
     const a = await f.create({ cmd: ['true'] }, { name: 'first-name' });
     await f.create({ cmd: ['true'] }, { name: 'taken-name' });
-    await renameContainer(f.engine, 'first-name', 'second-name');
+    await f.engine.rename('first-name', 'second-name');
     assert.equal(f.engine.inspect('second-name').id, a);
-    await assert.rejects(renameContainer(f.engine, a, 'taken-name'), { kind: 'conflict', reason: 'container-name-taken' });
-    await assert.rejects(renameContainer(f.engine, a, '/bad name'), { kind: 'invalid-argument' });
+    await assert.rejects(f.engine.rename(a, 'taken-name'), { kind: 'conflict', reason: 'container-name-taken' });
+    await assert.rejects(f.engine.rename(a, '/bad name'), { kind: 'invalid-argument' });
   });
 
   test('diff reports added, changed and deleted paths, without the runtime\'s mount points', async () => {
     const r = await f.run({ cmd: ['sh', '-c', 'mkdir -p /data/sub && echo x > /data/sub/f && rm /bin/vi && echo y >> /etc/passwd'] });
     assert.equal(r.exitCode, 0, r.stderr);
-    const changes = await containerChanges(f.engine, r.id);
+    const changes = await f.engine.changes(r.id);
     assert.deepEqual(changes.map((c) => `${'CAD'[c.kind] ?? '?'} ${c.path}`), [
       'C /bin', 'D /bin/vi', 'A /data', 'A /data/sub', 'A /data/sub/f', 'C /etc', 'C /etc/passwd',
     ]);
@@ -127,26 +122,26 @@ describe('container files and resources', { skip: skipReason() }, () => {
     await chmod(join(tree, 'app', 'bin'), 0o750);
     await symlink('bin/tool', join(tree, 'app', 'link'));
     const id = await startSleeper();
-    await writeContainerPath(f.engine, id, '/tmp', diffDirectory(tree, { runner, only: 'app' }));
+    await f.engine.files.write(id, '/tmp', diffDirectory(tree, { runner, only: 'app' }));
     const rootfs = f.engine.paths.rootfs(id);
     const modeIn = async (path: string): Promise<number> => (await lstat(join(rootfs, path))).mode & 0o7777;
     assert.deepEqual([await modeIn('tmp/app/bin'), await modeIn('tmp/app/bin/tool'), await modeIn('tmp/app/secret')], [0o750, 0o4755, 0o600]);
     assert.equal(await readlink(join(rootfs, 'tmp/app/link')), 'bin/tool');
     await f.engine.stop(id, { timeoutS: 0 });
 
-    const stat0 = await statContainerPath(f.engine, id, '/tmp/app');
+    const stat0 = await f.engine.files.stat(id, '/tmp/app');
     assert.equal(stat0.name, 'app');
     assert.ok(stat0.mode >= 2 ** 31, 'a directory in Go FileMode bits');
     const out = join(work, 'out');
     await mkdir(out);
-    await readContainerPath(f.engine, id, '/tmp/app', (_stat, tar) => unpackLayer(tar, out, { runner, hash: false }).then(() => undefined));
+    await f.engine.files.read(id, '/tmp/app', (_stat, tar) => unpackLayer(tar, out, { runner, hash: false }).then(() => undefined));
     assert.equal((await stat(join(out, 'app', 'bin', 'tool'))).mode & 0o7777, 0o4755);
     assert.equal((await stat(join(out, 'app', 'secret'))).mode & 0o7777, 0o600);
     assert.equal((await stat(join(out, 'app', 'bin'))).mode & 0o7777, 0o750);
     assert.equal(await readlink(join(out, 'app', 'link')), 'bin/tool');
     assert.equal(await readFile(join(out, 'app', 'secret'), 'utf8'), 'key');
     assert.deepEqual(await currentMountPointsBelow(f.engine.paths.dir(id)), [], 'the temporary rootfs mount is gone');
-    await assert.rejects(statContainerPath(f.engine, id, '/no/such/path'), { kind: 'not-found', reason: 'container-path-not-found' });
+    await assert.rejects(f.engine.files.stat(id, '/no/such/path'), { kind: 'not-found', reason: 'container-path-not-found' });
   });
 
   test('cp never writes outside the container: an absolute symlink is resolved inside it, a climbing tar entry is refused', async () => {
@@ -157,14 +152,14 @@ describe('container files and resources', { skip: skipReason() }, () => {
     const file = pack();
     file.entry({ name: marker }, 'inside');
     file.finalize();
-    await writeContainerPath(f.engine, id, '/escape/tmp', Readable.from(file));
+    await f.engine.files.write(id, '/escape/tmp', Readable.from(file));
     assert.equal(await readFile(join(f.engine.paths.rootfs(id), 'tmp', marker), 'utf8'), 'inside');
     await assert.rejects(lstat(join('/tmp', marker)), { code: 'ENOENT' });
 
     const climbing = pack();
     climbing.entry({ name: `../../../../../../tmp/${marker}-2` }, 'out');
     climbing.finalize();
-    await assert.rejects(writeContainerPath(f.engine, id, '/tmp', Readable.from(climbing)), { kind: 'invalid-argument' });
+    await assert.rejects(f.engine.files.write(id, '/tmp', Readable.from(climbing)), { kind: 'invalid-argument' });
     await assert.rejects(lstat(join('/tmp', `${marker}-2`)), { code: 'ENOENT' });
     await f.engine.stop(id, { timeoutS: 0 });
   });
@@ -172,7 +167,7 @@ describe('container files and resources', { skip: skipReason() }, () => {
   test('export writes the whole root filesystem with the container\'s changes', async () => {
     const r = await f.run({ cmd: ['sh', '-c', 'echo exported > /marker'] });
     let names: string[] = [];
-    await exportContainer(f.engine, r.id, async (tar) => { names = await tarNames(tar); });
+    await f.engine.files.export(r.id, async (tar) => { names = await tarNames(tar); });
     assert.ok(names.includes('bin/busybox'));
     assert.ok(names.includes('marker'));
     assert.deepEqual(await currentMountPointsBelow(f.engine.paths.dir(r.id)), []);

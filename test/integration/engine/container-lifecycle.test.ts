@@ -75,7 +75,7 @@ describe('container lifecycle', { skip: skipReason() }, () => {
     assert.ok(isProcessAlive(second) && !isProcessAlive(first));
     await f.engine.pause(id);
     assert.equal(f.engine.inspect(id).state.status, 'paused');
-    const freezer = cgroupDirs(f.engine.task.host.cgroups, `${f.cgroupParent}/${id}`).v1.get('freezer');
+    const freezer = cgroupDirs(f.engine.host.cgroups, `${f.cgroupParent}/${id}`).v1.get('freezer');
     if (freezer !== undefined) assert.equal((await readFile(`${freezer}/freezer.state`, 'utf8')).trim(), 'FROZEN');
     await assert.rejects(f.engine.pause(id), (err: unknown) => isBerthError(err, 'conflict'));
     await f.engine.unpause(id);
@@ -101,7 +101,7 @@ describe('container lifecycle', { skip: skipReason() }, () => {
     const removed = f.engine.wait(auto, 'removed');
     await f.engine.start(auto);
     assert.equal((await removed).exitCode, 9);
-    assert.equal(f.engine.store.find(auto), undefined);
+    assert.equal(f.engine.find(auto), undefined);
   });
 
   test('names are unique and validated; unknown images and bad options are clear errors', async () => {

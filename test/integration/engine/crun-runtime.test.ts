@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { isBerthError } from '../../../src/base/errors.js';
 import { findExecutable } from '../../../src/base/find-executable.js';
 import { isProcessAlive } from '../../../src/base/process-alive.js';
-import { topContainer } from '../../../src/engine/container-top.js';
-import { updateContainer } from '../../../src/engine/container-update.js';
 import { cgroupDirs } from '../../../src/runtime/cgroup-layout.js';
+import { ContainerStore } from '../../../src/engine/container-store.js';
 import { EngineFixture, eventually, skipReason } from './engine-fixture.js';
 
 const MiB = 1024 * 1024;
@@ -33,7 +32,7 @@ describe('crun as a container runtime', { skip: skipReason() ?? crunMissing() },
 
   const crunState = (): Promise<string[]> => readdir(f.engine.paths.runtimeState('crun')).catch(() => []);
   const cgroup = (id: string, controller: string): string => {
-    const dir = cgroupDirs(f.engine.task.host.cgroups, `${f.cgroupParent}/${id}`).v1.get(controller);
+    const dir = cgroupDirs(f.engine.host.cgroups, `${f.cgroupParent}/${id}`).v1.get(controller);
     assert.ok(dir !== undefined, `no ${controller} hierarchy`);
     return dir;
   };
@@ -96,7 +95,7 @@ describe('crun as a container runtime', { skip: skipReason() ?? crunMissing() },
     const id = await startSleeper({ memory: 64 * MiB });
     const limit = async (): Promise<number> => Number((await readFile(join(cgroup(id, 'memory'), 'memory.limit_in_bytes'), 'utf8')).trim());
     assert.equal(await limit(), 64 * MiB);
-    await updateContainer(f.engine, id, { resources: { memory: 128 * MiB } });
+    await f.engine.update(id, { resources: { memory: 128 * MiB } });
     assert.equal(await limit(), 128 * MiB);
     await f.engine.stop(id, { timeoutS: 0 });
   });
@@ -106,7 +105,7 @@ describe('crun as a container runtime', { skip: skipReason() ?? crunMissing() },
     assert.equal(r.exitCode, 137);
     assert.equal(f.engine.inspect(r.id).state.oomKilled, true);
     const id = await startSleeper();
-    const table = await topContainer(f.engine, id);
+    const table = await f.engine.top(id);
     assert.ok(table.processes.some((row) => row.join(' ').includes('sleep 1000')), JSON.stringify(table));
     await f.engine.stop(id, { timeoutS: 0 });
   });
@@ -134,7 +133,7 @@ describe('crun as a container runtime', { skip: skipReason() ?? crunMissing() },
   test('a reopened engine removes a running crun container that has no record (what a crash mid-remove leaves)', async () => {
     const id = await startSleeper();
     const { pid } = f.engine.inspect(id).state;
-    f.engine.store.delete(id);
+    new ContainerStore(f.images.db).delete(id); // the table, as berthd's engine keeps it
     await f.reopen();
     assert.deepEqual(await crunState(), []);
     await eventually('the orphan\'s process to be gone', () => !isProcessAlive(pid));

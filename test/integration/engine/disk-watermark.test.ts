@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
-import { ContainerEngine } from '../../../src/engine/container-engine.js';
+import type { ContainerEngine } from '../../../src/engine/container-engine.js';
+import { openNodeServices } from '../../../src/daemon/node-services.js';
 import { DiskWatermarkCollector, filesystemUsedPercent } from '../../../src/engine/disk-watermark.js';
-import { ImageService } from '../../../src/images/image-service.js';
+import type { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 import { sweepLeftovers, testCgroupName } from '../runtime/runtime-fixtures.js';
 import { eventually, skipReason } from './engine-fixture.js';
 
@@ -40,9 +42,9 @@ describe('disk watermark cleanup', { skip: skipReason() }, () => {
     mnt = join(work, 'fs');
     await mkdir(mnt);
     await runner.run('mount', ['-t', 'tmpfs', '-o', 'size=96m', 'berth-test', mnt]);
-    images = await ImageService.open(join(mnt, 'root'));
+    images = await openImageNode(join(mnt, 'root'));
     await images.bootstrap('busybox');
-    engine = await ContainerEngine.open({ images, cgroupParent });
+    engine = (await openNodeServices(images, { cgroupParent })).containers;
   });
   after(async () => {
     try {

@@ -5,10 +5,12 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
-import { ContainerEngine } from '../../../src/engine/container-engine.js';
+import { currentMountPointsBelow } from '../../../src/mount/mountinfo.js';
+import type { ContainerEngine } from '../../../src/engine/container-engine.js';
+import { openNodeServices, type NodeServices, type NodeSettings } from '../../../src/daemon/node-services.js';
 import type { CreateContainerRequest } from '../../../src/engine/create-container.js';
-import { ImageService } from '../../../src/images/image-service.js';
+import type { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 import type { ContainerOptions } from '../../../src/runtime/spec/container-options.js';
 import { readLog } from '../../../src/runtime/log-reader.js';
 import { leftoverCgroupDirs, sweepLeftovers, testCgroupName } from '../runtime/runtime-fixtures.js';
@@ -34,26 +36,28 @@ export interface RunResult {
 }
 
 export class EngineFixture {
-  readonly cgroupParent = `/${testCgroupName()}`;
+  private constructor(readonly root: string, public images: ImageService, readonly cgroupParent: string, public services: NodeServices) {}
 
-  private constructor(readonly root: string, public images: ImageService, public engine: ContainerEngine) {}
+  /** The node's engine (its services' `containers`). */
+  get engine(): ContainerEngine {
+    return this.services.containers;
+  }
 
   static async create(): Promise<EngineFixture> {
     await sweepLeftovers();
     const root = await mkdtemp(join(tmpdir(), 'berth-engine-'));
-    const images = await ImageService.open(root);
+    const images = await openImageNode(root);
     await images.bootstrap('busybox');
-    const fixture = new EngineFixture(root, images, undefined as unknown as ContainerEngine);
-    fixture.engine = await ContainerEngine.open({ images, cgroupParent: fixture.cgroupParent });
-    return fixture;
+    const cgroupParent = `/${testCgroupName()}`;
+    return new EngineFixture(root, images, cgroupParent, await openNodeServices(images, { cgroupParent }));
   }
 
-  /** Closes and reopens the engine (and image service) on the same root: what a berthd restart does. */
-  async reopen(): Promise<void> {
+  /** Closes and reopens the engine (and image service) on the same root: what a berthd restart does (with `settings`, if given). */
+  async reopen(settings: NodeSettings = {}): Promise<void> {
     this.engine.close();
     await this.images.close();
-    this.images = await ImageService.open(this.root);
-    this.engine = await ContainerEngine.open({ images: this.images, cgroupParent: this.cgroupParent });
+    this.images = await openImageNode(this.root);
+    this.services = await openNodeServices(this.images, { cgroupParent: this.cgroupParent, ...settings });
   }
 
   async create(options: ContainerOptions, extra: Partial<CreateContainerRequest> = {}): Promise<string> {
@@ -90,7 +94,7 @@ export class EngineFixture {
     try {
       for (const record of this.engine.list()) await this.engine.remove(record.id, { force: true });
       // Networks made by the test or on demand (the default bridge of a RUN step): bridge and rules.
-      for (const network of this.engine.network.list()) await this.engine.network.remove(network.id).catch(() => undefined);
+      for (const network of this.services.networks.list()) await this.services.networks.remove(network.id).catch(() => undefined);
     } finally {
       this.engine.close();
       await this.images.close();

@@ -77,7 +77,7 @@ describe('limits', { skip: skipReason() }, () => {
   test('a CPU quota throttles a busy loop', async () => {
     const id = await f.create({ nanoCpus: 100_000_000, cmd: ['sh', '-c', 'while :; do :; done'] });
     await f.engine.start(id);
-    const dirs = cgroupDirs(f.engine.task.host.cgroups, `${f.cgroupParent}/${id}`);
+    const dirs = cgroupDirs(f.engine.host.cgroups, `${f.cgroupParent}/${id}`);
     const cpuDir = dirs.v1.get('cpu') ?? dirs.unified ?? '';
     const throttled = async (): Promise<number> => Number(/nr_throttled (\d+)/.exec(await readFile(`${cpuDir}/cpu.stat`, 'utf8'))?.[1] ?? 0);
     await eventually('the loop to be throttled', async () => (await throttled()) > 0);

@@ -2,7 +2,6 @@
 // destroy; network create, connect, disconnect, destroy; and a container commit. Needs root.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commitContainer } from '../../../src/engine/commit-container.js';
 import { EngineFixture, skipReason } from './engine-fixture.js';
 
 describe('volume, network and commit events', { skip: skipReason() }, () => {
@@ -16,13 +15,13 @@ describe('volume, network and commit events', { skip: skipReason() }, () => {
 
   test('a volume and a network in a container\'s life, in order', async () => {
     const seq = f.engine.eventLog.lastSeq();
-    await f.engine.volumes.create({ name: 'evvol' });
-    const network = await f.engine.network.create({ name: 'evnet' });
+    await f.services.volumes.create({ name: 'evvol' });
+    const network = await f.services.networks.create({ name: 'evnet' });
     const r = await f.run({ cmd: ['true'] }, { name: 'evbox', network: { mode: 'evnet' }, mounts: [{ type: 'volume', source: 'evvol', target: '/v', readOnly: false, noCopy: false }] });
     assert.equal(r.exitCode, 0, r.stderr);
     await f.engine.remove(r.id);
-    await f.engine.network.remove(network.id);
-    await f.engine.volumes.remove('evvol');
+    await f.services.networks.remove(network.id);
+    await f.services.volumes.remove('evvol');
     const seen = eventsAfter(seq);
     const expected = [
       'volume create', 'network create evnet', 'container create evbox', 'volume mount', 'network connect evnet',
@@ -41,7 +40,7 @@ describe('volume, network and commit events', { skip: skipReason() }, () => {
   test('commit is a container event naming the new image', async () => {
     const r = await f.run({ cmd: ['sh', '-c', 'echo x > /made'] }, { name: 'tocommit' });
     const seq = f.engine.eventLog.lastSeq();
-    const image = await commitContainer(f.engine, f.images, r.id, { names: ['docker.io/library/committed:latest'] });
+    const image = await f.engine.commit(r.id, { names: ['docker.io/library/committed:latest'] });
     const commit = f.engine.eventLog.read({ afterSeq: seq }).find((e) => e.type === 'container' && e.action === 'commit');
     assert.equal(commit?.actor.id, r.id);
     assert.equal(commit.actor.attributes.imageID, image.id);

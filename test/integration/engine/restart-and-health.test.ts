@@ -147,7 +147,7 @@ describe('restart policies, health checks, events', { skip: skipReason() }, () =
     assert.ok(actions(passing).some((a) => a.startsWith('exec_create: true')));
     await f.engine.stop(passing, { timeoutS: 0 });
     assert.ok(!f.engine.health.watchedIds().includes(passing), 'probes stop with the container');
-    await eventually('probes to leave no exec sessions behind', () => f.engine.execIds(passing).length === 0);
+    await eventually('probes to leave no exec sessions behind', () => f.engine.execs.idsOf(passing).length === 0);
     for (const id of [failing, passing]) await f.engine.remove(id, { force: true });
   });
 

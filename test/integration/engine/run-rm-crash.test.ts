@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
+import { currentMountPointsBelow } from '../../../src/mount/mountinfo.js';
 import { needsRoot } from '../../support/berth-cli.js';
 import { CrashLab } from '../../support/crash-lab.js';
 import { leftoverCgroupDirs } from '../runtime/runtime-fixtures.js';

@@ -5,11 +5,9 @@ import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { currentMountPointsBelow } from '../../../src/base/mount-points.js';
+import { currentMountPointsBelow } from '../../../src/mount/mountinfo.js';
 import { isBerthError } from '../../../src/base/errors.js';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
-import { commitContainer } from '../../../src/engine/commit-container.js';
-import { exportContainer, writeContainerPath } from '../../../src/engine/container-files.js';
 import { extract, pack } from 'tar-stream';
 import { EngineFixture, skipReason } from './engine-fixture.js';
 
@@ -27,7 +25,7 @@ describe('--userns auto', { skip: skipReason() }, () => {
   /** uid:gid of the named entries of the container's export tar. */
   async function exportedOwners(id: string, names: string[]): Promise<Record<string, string>> {
     const owners: Record<string, string> = {};
-    await exportContainer(f.engine, id, async (tar) => {
+    await f.engine.files.export(id, async (tar) => {
       const ex = extract();
       const done = new Promise<void>((resolve, reject) => {
         ex.on('entry', (header, stream, next) => {
@@ -67,7 +65,7 @@ describe('--userns auto', { skip: skipReason() }, () => {
     assert.equal(hosts, '127.0.0.1');
     assert.equal(owner, '0', 'image files are root-owned inside');
     assert.equal(limit, String(64 * 1024 * 1024));
-    const { upper } = f.engine.task.snapshotter.layerDirs(f.engine.paths.snapshotKey(r.id));
+    const { upper } = f.images.snapshotter.layerDirs(f.engine.paths.snapshotKey(r.id));
     assert.equal((await stat(join(upper, 'etc', 'x'))).uid, userns.uid);
     // Exported (stopped: mounted for the call, views unmounted after) as the container saw it.
     const owners = await exportedOwners(r.id, ['etc/x', 'bin/sh']);
@@ -78,11 +76,11 @@ describe('--userns auto', { skip: skipReason() }, () => {
     tar.entry({ name: 'in-root.txt', uid: 0, gid: 0, mode: 0o644 }, 'a');
     tar.entry({ name: 'in-user.txt', uid: 1000, gid: 1000, mode: 0o644 }, 'b');
     tar.finalize();
-    await writeContainerPath(f.engine, r.id, '/tmp', Readable.from(tar));
+    await f.engine.files.write(r.id, '/tmp', Readable.from(tar));
     assert.equal((await stat(join(upper, 'tmp', 'in-root.txt'))).uid, userns.uid);
     assert.equal((await stat(join(upper, 'tmp', 'in-user.txt'))).gid, userns.gid + 1000);
     // Committed as the container saw it: owned by root in the new layer.
-    const image = await commitContainer(f.engine, f.images, r.id, { names: ['docker.io/library/userns-committed:latest'] });
+    const image = await f.engine.commit(r.id, { names: ['docker.io/library/userns-committed:latest'] });
     const check = await f.run({ cmd: ['stat', '-c', '%u:%g', '/etc/x'] }, { image: image.id });
     assert.equal(check.stdout, '0:0\n', check.stderr);
     await f.engine.remove(check.id);
@@ -113,7 +111,7 @@ describe('--userns auto', { skip: skipReason() }, () => {
   });
 
   test('on a bridge network it serves port 80 to another container; a volume it creates is its own; restart works', async () => {
-    await f.engine.network.create({ name: 'usernsnet' });
+    await f.services.networks.create({ name: 'usernsnet' });
     try {
       const web = await f.create(
         { cmd: ['sh', '-c', 'echo hi > /v/index.html && exec httpd -f -p 80 -h /v'] },
@@ -124,22 +122,21 @@ describe('--userns auto', { skip: skipReason() }, () => {
       const client = await f.run({ cmd: ['sh', '-c', 'for i in 1 2 3 4 5; do timeout 3 wget -qO- http://usweb/ && exit 0; sleep 1; done; exit 1'] }, { network: { mode: 'usernsnet' } });
       assert.equal(client.stdout, 'hi\n', client.stderr);
       const userns = f.engine.inspect(web).config.userns;
-      assert.equal((await stat(join(f.engine.volumes.dataDir('usvol'), 'index.html'))).uid, userns?.uid);
+      assert.equal((await stat(join(f.services.volumes.dataDir('usvol'), 'index.html'))).uid, userns?.uid);
     } finally {
       for (const record of f.engine.list()) await f.engine.remove(record.id, { force: true });
-      await f.engine.volumes.remove('usvol').catch(() => undefined);
-      await f.engine.network.remove('usernsnet').catch(() => undefined);
+      await f.services.volumes.remove('usvol').catch(() => undefined);
+      await f.services.networks.remove('usernsnet').catch(() => undefined);
     }
   });
 
   test('a start whose layers cannot be id-mapped fails with a clear error and leaves nothing mounted', async () => {
     const id = await f.create({ cmd: ['true'] }, { usernsMode: 'auto' });
-    const { program } = f.engine.task.userns;
-    f.engine.task.userns.program = join(f.root, 'no-such-berth-idmap');
+    await f.reopen({ idmapProgram: join(f.root, 'no-such-berth-idmap') });
     try {
       await assert.rejects(f.engine.start(id), (err) => isBerthError(err, 'failed-precondition') && err.reason === 'idmap-program-missing');
     } finally {
-      f.engine.task.userns.program = program;
+      await f.reopen();
     }
     assert.deepEqual(await currentMountPointsBelow(f.engine.paths.dir(id)), []);
     assert.equal(f.engine.inspect(id).state.exitCode, 125);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownerTag } from '../../../src/base/process-alive.js';
 import { StateRoot } from '../../../src/base/state-root.js';
-import { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 import { makeZombie, type Zombie } from '../../support/zombie.js';
 
 describe('leftovers of dead writers', () => {
@@ -27,7 +27,7 @@ describe('leftovers of dead writers', () => {
 
   test('a zombie\'s and a reused pid\'s temp files go; a live writer\'s stay', async () => {
     const root = new StateRoot(join(work, 'root'));
-    await (await ImageService.open(root.path)).close();
+    await (await openImageNode(root.path)).close();
     const reused = `${process.pid}.1`; // this pid, but another start time: another process
     const files = {
       zombieIngest: join(root.ingest, `.tmp-${zombie.pid}-aaaa`),
@@ -45,7 +45,7 @@ describe('leftovers of dead writers', () => {
     for (const file of Object.values(files)) await writeFile(file, 'partial');
     for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
     process.kill(zombie.pid, 0); // a signal reaches the zombie: a pid check alone would keep its files
-    await (await ImageService.open(root.path)).close();
+    await (await openImageNode(root.path)).close();
     const present = (paths: Record<string, string>): Record<string, boolean> => Object.fromEntries(Object.entries(paths).map(([name, path]) => [name, existsSync(path)]));
     assert.deepEqual(present({ ...files, ...dirs }), {
       zombieIngest: false, reusedIngest: false, liveIngest: true,

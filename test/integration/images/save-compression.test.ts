@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extract } from 'tar-stream';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
-import { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 import { MediaType } from '../../../src/oci/media-types.js';
 import { berth, berthOk, inspectImage, needsRoot } from '../../support/berth-cli.js';
 import { assertLayer, type PlainManifest } from '../../support/layer-checks.js';
@@ -40,7 +40,7 @@ describe('berth save --compression', { skip: needsRoot() }, () => {
     work = await mkdtemp(join(tmpdir(), 'berth-save-compression-'));
     root = join(work, 'root');
     await berthOk(root, ['image', 'bootstrap', 'busybox']);
-    const service = await ImageService.open(root);
+    const service = await openImageNode(root);
     try {
       const image = service.resolve('busybox');
       imageId = image.id;
@@ -92,7 +92,7 @@ describe('berth save --compression', { skip: needsRoot() }, () => {
   test('without --compression the stored manifest and layers are written as they are', async () => {
     const dir = join(work, 'as-stored');
     await berthOk(root, ['save', '--format', 'oci-dir', '-o', dir, 'busybox']);
-    const service = await ImageService.open(root);
+    const service = await openImageNode(root);
     try {
       const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
       assert.equal(index.manifests[0]?.digest, service.resolve('busybox').manifestDigest);
@@ -109,7 +109,7 @@ describe('berth save --compression', { skip: needsRoot() }, () => {
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, 'layer-0123'), 'half a layer');
     }
-    const service = await ImageService.open(root);
+    const service = await openImageNode(root);
     await service.close();
     assert.equal(existsSync(left), false);
     assert.equal(existsSync(ours), true, 'a live process\'s directory stays');

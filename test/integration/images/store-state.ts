@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 
 /** What a state root holds, for assertions that a failed operation changed nothing. */
 export interface StoreState {
@@ -16,7 +16,7 @@ async function list(dir: string): Promise<string[]> {
 }
 
 export async function storeState(root: string): Promise<StoreState> {
-  const service = await ImageService.open(root);
+  const service = await openImageNode(root);
   try {
     return {
       images: service.list().map((i) => `${i.id} ${i.names.join(',')}`).sort(),
@@ -33,7 +33,7 @@ export async function storeState(root: string): Promise<StoreState> {
 /** Checks that every image's blobs and layer snapshots are present (the store is consistent). */
 export async function assertConsistent(root: string): Promise<string[]> {
   const problems: string[] = [];
-  const service = await ImageService.open(root);
+  const service = await openImageNode(root);
   try {
     for (const image of service.list()) {
       const config = await service.config(image);

@@ -24,14 +24,14 @@ describe('bridge networks', { skip: skipReason() }, () => {
 
   test('containers on one network reach each other by name; another network reaches neither by name nor by address', async () => {
     for (const name of ['front', 'back']) {
-      const n = await f.engine.network.create({ name });
+      const n = await f.services.networks.create({ name });
       bridges.push(n.bridge);
       subnets.push(n.subnet);
     }
     assert.notEqual(subnets[0], subnets[1]);
     const web = await startOn(f, 'web', { mode: 'front' }, WEB_CMD('hello-front'));
     await startOn(f, 'backweb', { mode: 'back' }, WEB_CMD('hello-back'));
-    const ip = f.engine.network.store.endpointsOfContainer(web)[0]?.ip ?? '';
+    const ip = f.services.networks.store.endpointsOfContainer(web)[0]?.ip ?? '';
     assert.match(ip, /^10\./);
     const client = await runOn(f, { mode: 'front' }, 'for i in 1 2 3 4 5; do timeout 3 wget -qO- http://web/ && exit 0; sleep 1; done; exit 1');
     assert.equal(client.exitCode, 0, client.stderr);
@@ -51,7 +51,7 @@ describe('bridge networks', { skip: skipReason() }, () => {
   test('a port published on 127.0.0.1 answers from the host; inspect data shows the address', async () => {
     const port = await freeLoopbackPort();
     const id = await startOn(f, 'published', { mode: 'bridge', ports: [{ containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: port }] }, WEB_CMD('hello-published'));
-    const defaultNet = f.engine.network.resolve('bridge');
+    const defaultNet = f.services.networks.resolve('bridge');
     bridges.push(defaultNet.bridge);
     subnets.push(defaultNet.subnet);
     let body = '';
@@ -60,13 +60,13 @@ describe('bridge networks', { skip: skipReason() }, () => {
       return body !== '';
     });
     assert.equal(body, 'hello-published\n');
-    const [endpoint] = f.engine.network.store.endpointsOfContainer(id);
+    const [endpoint] = f.services.networks.store.endpointsOfContainer(id);
     assert.equal(endpoint?.networkId, defaultNet.id);
     assert.deepEqual(endpoint.ports, [{ containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: port }]);
   });
 
   test('a published port is reachable from a container of another network through the host address', async () => {
-    const back = f.engine.network.resolve('back');
+    const back = f.services.networks.resolve('back');
     const port = await freeLoopbackPort();
     await startOn(f, 'published2', { mode: 'bridge', ports: [{ containerPort: 80, protocol: 'tcp', hostIp: back.gateway, hostPort: port }] }, WEB_CMD('hello-across'));
     const r = await runOn(f, { mode: 'back' }, `for i in 1 2 3 4 5; do timeout 3 wget -qO- http://${back.gateway}:${port}/ && exit 0; sleep 1; done; exit 1`);
@@ -75,7 +75,7 @@ describe('bridge networks', { skip: skipReason() }, () => {
   });
 
   test('an internal network has no default route and no masquerade', async () => {
-    const n = await f.engine.network.create({ name: 'sealed', internal: true });
+    const n = await f.services.networks.create({ name: 'sealed', internal: true });
     bridges.push(n.bridge);
     subnets.push(n.subnet);
     const r = await runOn(f, { mode: 'sealed' }, 'ip route');
@@ -87,7 +87,7 @@ describe('bridge networks', { skip: skipReason() }, () => {
   });
 
   test('a routed network has one masquerade rule and its forwarding accepts, however many containers run on it', () => {
-    const front = f.engine.network.resolve('front');
+    const front = f.services.networks.resolve('front');
     const nat = execFileSync('iptables', ['-w', '-t', 'nat', '-S', 'POSTROUTING'], { encoding: 'utf8' }).split('\n');
     assert.deepEqual(nat.filter((l) => l.includes(front.subnet)), [`-A POSTROUTING -s ${front.subnet} ! -o ${front.bridge} -j MASQUERADE`]);
     const forward = execFileSync('iptables', ['-w', '-S', 'BERTH-FORWARD'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(front.bridge));
@@ -106,9 +106,9 @@ describe('bridge networks', { skip: skipReason() }, () => {
 
   test('removing containers and networks leaves no bridge, namespace, lease or rule', async () => {
     for (const record of f.engine.list()) await f.engine.remove(record.id, { force: true });
-    const pruned = await f.engine.network.prune();
+    const pruned = await f.services.networks.prune();
     assert.deepEqual(pruned.sort(), ['back', 'front', 'sealed']);
-    await f.engine.network.remove('bridge');
+    await f.services.networks.remove('bridge');
     assert.deepEqual(await networkLeftovers(f, bridges, subnets), { links: [], rules: [], netns: [], leases: [] });
   });
 });

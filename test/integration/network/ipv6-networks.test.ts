@@ -9,7 +9,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { connectNetwork } from '../../../src/engine/network-connect.js';
 import { EngineFixture, skipReason } from '../engine/engine-fixture.js';
 import { keepIpv6Forwarding, networkLeftovers, runOn, startOn, WEB_CMD } from './network-fixture.js';
 
@@ -41,7 +40,7 @@ describe('IPv6 on bridge networks', { skip: skipReason() ?? ipv6Skip() }, () => 
     restoreForwarding = await keepIpv6Forwarding();
     f = await EngineFixture.create();
     for (const [name, subnet] of [['six', six], ['six-other', other]] as const) {
-      const n = await f.engine.network.create({ name, enableIPv6: true, ipam: { config: [{ subnet }] } });
+      const n = await f.services.networks.create({ name, enableIPv6: true, ipam: { config: [{ subnet }] } });
       bridges.push(n.bridge);
       subnets.push(n.subnet, subnet);
     }
@@ -56,12 +55,12 @@ describe('IPv6 on bridge networks', { skip: skipReason() ?? ipv6Skip() }, () => 
   });
 
   test('the bridge holds the IPv6 gateway; a container gets an address of the subnet and the other reaches it by address and by name', async () => {
-    const network = f.engine.network.resolve('six');
+    const network = f.services.networks.resolve('six');
     const prefix = six.replace('::/64', '::');
     assert.equal(network.ipv6?.gateway, `${prefix}1`);
     assert.match(execFileSync('ip', ['-6', 'addr', 'show', 'dev', network.bridge], { encoding: 'utf8' }), new RegExp(`inet6 ${prefix}1/64`));
     const web = await startOn(f, 'web6', { mode: 'six' }, WEB_CMD('hello-six'));
-    const [endpoint] = f.engine.network.store.endpointsOfContainer(web);
+    const [endpoint] = f.services.networks.store.endpointsOfContainer(web);
     const ip6 = endpoint?.ip6 ?? '';
     assert.ok(ip6.startsWith(prefix), ip6);
     assert.equal(endpoint?.prefixLen6, 64);
@@ -75,7 +74,7 @@ describe('IPv6 on bridge networks', { skip: skipReason() ?? ipv6Skip() }, () => 
   test('a static IPv6 address is the container\'s; another IPv6 network reaches it neither by address nor by name', async () => {
     const prefix = six.replace('::/64', '::');
     const id = await startOn(f, 'fixed6', { mode: 'six', endpoints: { six: { ipv6Address: `${prefix}0:0:0:99` } } }, WEB_CMD('hello-fixed'));
-    assert.equal(f.engine.network.store.endpointsOfContainer(id)[0]?.ip6, `${prefix}99`);
+    assert.equal(f.services.networks.store.endpointsOfContainer(id)[0]?.ip6, `${prefix}99`);
     const inside = await runOn(f, { mode: 'six' }, FETCH(`http://[${prefix}99]/`));
     assert.equal(inside.exitCode, 0, inside.stderr);
     assert.equal(inside.stdout, 'hello-fixed\n');
@@ -84,16 +83,16 @@ describe('IPv6 on bridge networks', { skip: skipReason() ?? ipv6Skip() }, () => 
     assert.match(outsider.stdout, /addr=[1-9]/);
     assert.match(outsider.stdout, /name=[1-9]/);
     const rules = execFileSync('ip6tables', ['-w', '-S', 'BERTH-ISOLATION'], { encoding: 'utf8' });
-    const bridge = f.engine.network.resolve('six').bridge;
+    const bridge = f.services.networks.resolve('six').bridge;
     assert.match(rules, new RegExp(`-A BERTH-ISOLATION -i ${bridge} -o ${bridge} -j RETURN\\n(.*\\n)*-A BERTH-ISOLATION -i bn-\\+ -o ${bridge} -j DROP`));
   });
 
   test('aliases given at connect and link aliases resolve in berth\'s DNS', async () => {
     const target = await startOn(f, 'target6', { mode: 'six' }, ['sleep', '1000']);
-    await connectNetwork(f.engine, target, 'six-other', { aliases: ['late-alias'] });
+    await f.engine.connect(target, 'six-other', { aliases: ['late-alias'] });
     const alias = await runOn(f, { mode: 'six-other' }, 'nslookup late-alias');
     assert.equal(alias.exitCode, 0, alias.stderr);
-    const ip = f.engine.network.store.endpointsOfContainer(target).find((e) => e.ifname === 'eth1')?.ip ?? '';
+    const ip = f.services.networks.store.endpointsOfContainer(target).find((e) => e.ifname === 'eth1')?.ip ?? '';
     assert.match(alias.stdout, new RegExp(`Address:\\s+${ip.replace(/\./g, '\\.')}`));
     const linked = await runOn(f, { mode: 'six', endpoints: { six: { links: ['target6:tgt'] } } }, 'nslookup tgt');
     assert.equal(linked.exitCode, 0, linked.stderr);
@@ -103,9 +102,9 @@ describe('IPv6 on bridge networks', { skip: skipReason() ?? ipv6Skip() }, () => 
 
   test('removing containers and networks leaves no bridge, lease or rule, IPv4 or IPv6', async () => {
     for (const record of f.engine.list()) await f.engine.remove(record.id, { force: true });
-    for (const name of ['six', 'six-other']) await f.engine.network.remove(name);
-    const defaultNet = f.engine.network.list().find((n) => n.name === 'bridge');
-    if (defaultNet !== undefined) await f.engine.network.remove(defaultNet.id);
+    for (const name of ['six', 'six-other']) await f.services.networks.remove(name);
+    const defaultNet = f.services.networks.list().find((n) => n.name === 'bridge');
+    if (defaultNet !== undefined) await f.services.networks.remove(defaultNet.id);
     assert.deepEqual(await networkLeftovers(f, bridges, subnets), { links: [], rules: [], netns: [], leases: [] });
   });
 });

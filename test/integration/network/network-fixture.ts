@@ -39,7 +39,7 @@ function run(command: string, args: string[]): string {
 
 /** What the root's networks leave on the host: their bridges and veths, rules (IPv4 and IPv6) naming them, namespaces, leases. */
 export async function networkLeftovers(f: EngineFixture, bridges: string[], subnets: string[]): Promise<{ links: string[]; rules: string[]; netns: string[]; leases: string[] }> {
-  const dir = f.engine.network.attachments;
+  const dir = f.services.networks.attachments;
   const links = run('ip', ['-o', 'link', 'show']).split('\n').filter((l) => bridges.some((b) => l.includes(b)));
   const prefixes = subnets.map((s) => s.split('/')[0]?.replace(/\.0$/, '.') ?? '');
   const saved = ['iptables-save', 'ip6tables-save'].flatMap((tool) => [...run(tool, []).split('\n'), ...run(tool, ['-t', 'nat']).split('\n')]);

@@ -16,18 +16,18 @@ describe('network modes', { skip: skipReason() }, () => {
   after(async () => { await f.cleanup(); });
 
   test('with enable_icc=false containers of the network cannot reach each other', async () => {
-    await f.engine.network.create({ name: 'noicc', options: { 'com.docker.network.bridge.enable_icc': 'false' } });
+    await f.services.networks.create({ name: 'noicc', options: { 'com.docker.network.bridge.enable_icc': 'false' } });
     const web = await startOn(f, 'iccweb', { mode: 'noicc' }, WEB_CMD('icc'));
-    const ip = f.engine.network.store.endpointsOfContainer(web)[0]?.ip ?? '';
+    const ip = f.services.networks.store.endpointsOfContainer(web)[0]?.ip ?? '';
     const r = await runOn(f, { mode: 'noicc' }, `timeout 3 wget -qO- http://${ip}/; echo "rc=$?"`);
     assert.match(r.stdout, /rc=[1-9]/);
     assert.doesNotMatch(r.stdout, /^icc$/m);
   });
 
   test('container:<id> joins the other container\'s namespace and files', async () => {
-    await f.engine.network.create({ name: 'shared' });
+    await f.services.networks.create({ name: 'shared' });
     const web = await startOn(f, 'sharedweb', { mode: 'shared' }, WEB_CMD('same-netns'));
-    const ip = f.engine.network.store.endpointsOfContainer(web)[0]?.ip ?? '';
+    const ip = f.services.networks.store.endpointsOfContainer(web)[0]?.ip ?? '';
     const r = await runOn(f, { mode: `container:${web}` }, `for i in 1 2 3 4 5; do timeout 3 wget -qO- http://127.0.0.1/ && break; sleep 1; done; grep -c '^${ip}	' /etc/hosts`);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal(r.stdout, 'same-netns\n1\n');
@@ -44,14 +44,14 @@ describe('network modes', { skip: skipReason() }, () => {
   });
 
   test('containers started at once on one network get distinct addresses and one jump to berth\'s chain', async () => {
-    await f.engine.network.create({ name: 'busy' });
+    await f.services.networks.create({ name: 'busy' });
     const ids = await Promise.all([1, 2, 3, 4, 5].map((i) => startOn(f, `busy${i}`, { mode: 'busy' }, ['sleep', '3600'])));
-    const ips = ids.map((id) => f.engine.network.store.endpointsOfContainer(id)[0]?.ip ?? '');
+    const ips = ids.map((id) => f.services.networks.store.endpointsOfContainer(id)[0]?.ip ?? '');
     assert.equal(new Set(ips).size, 5, ips.join(' '));
     const jumps = execFileSync('iptables', ['-w', '-S', 'FORWARD'], { encoding: 'utf8' }).split('\n').filter((l) => l === '-A FORWARD -j BERTH-ISOLATION');
     assert.equal(jumps.length, 1);
     await Promise.all(ids.map((id) => f.engine.remove(id, { force: true })));
-    assert.deepEqual(f.engine.network.store.endpointsOfNetwork(f.engine.network.resolve('busy').id), []);
+    assert.deepEqual(f.services.networks.store.endpointsOfNetwork(f.services.networks.resolve('busy').id), []);
   });
 
   test('opening the engine removes berth rules that name a bridge which no longer exists', async () => {
@@ -72,7 +72,7 @@ describe('network modes', { skip: skipReason() }, () => {
   });
 
   test('a run lost while the engine was down gives back its namespace, veth and lease at the next open', async () => {
-    const net = await f.engine.network.create({ name: 'crashy' });
+    const net = await f.services.networks.create({ name: 'crashy' });
     const id = await startOn(f, 'victim', { mode: 'crashy' }, ['sleep', '3600']);
     const { pid, conmonPid } = f.engine.inspect(id).state;
     f.engine.close();

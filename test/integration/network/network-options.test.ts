@@ -17,14 +17,14 @@ describe('bridge network options', { skip: skipReason() }, () => {
   after(async () => { await f.cleanup(); });
 
   test('mtu and a net.* sysctl reach the container\'s namespace', async () => {
-    await f.engine.network.create({ name: 'tuned', options: { 'com.docker.network.driver.mtu': '1400', 'berth.sysctl.net.core.somaxconn': '321' } });
+    await f.services.networks.create({ name: 'tuned', options: { 'com.docker.network.driver.mtu': '1400', 'berth.sysctl.net.core.somaxconn': '321' } });
     const r = await runOn(f, { mode: 'tuned' }, 'cat /sys/class/net/eth0/mtu /proc/sys/net/core/somaxconn');
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal(r.stdout, '1400\n321\n');
   });
 
   test('rate limits put a tbf qdisc on the host side and an ifb for egress; rm removes both', async () => {
-    const network = await f.engine.network.create({ name: 'shaped', options: { 'berth.bandwidth.ingress': '10mbit', 'berth.bandwidth.egress': '5mbit' } });
+    const network = await f.services.networks.create({ name: 'shaped', options: { 'berth.bandwidth.ingress': '10mbit', 'berth.bandwidth.egress': '5mbit' } });
     const ifbsBefore = sh('ip', ['-o', 'link', 'show', 'type', 'ifb']);
     const id = await startOn(f, 'shaped1', { mode: 'shaped' }, ['sleep', '3600']);
     const veth = /^\d+: ([^@:]+)/.exec(sh('ip', ['-o', 'link', 'show', 'master', network.bridge]))?.[1] ?? '';
@@ -39,7 +39,7 @@ describe('bridge network options', { skip: skipReason() }, () => {
   });
 
   test('a bad option is refused at create, naming it, and no network is left', async () => {
-    await assert.rejects(f.engine.network.create({ name: 'bad', options: { 'berth.bandwidth.ingress': 'fast' } }), /berth\.bandwidth\.ingress: "fast" is not a rate/);
-    assert.equal(f.engine.network.list().some((n) => n.name === 'bad'), false);
+    await assert.rejects(f.services.networks.create({ name: 'bad', options: { 'berth.bandwidth.ingress': 'fast' } }), /berth\.bandwidth\.ingress: "fast" is not a rate/);
+    assert.equal(f.services.networks.list().some((n) => n.name === 'bad'), false);
   });
 });

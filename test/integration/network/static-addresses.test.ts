@@ -11,7 +11,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isBerthError } from '../../../src/base/errors.js';
-import { connectNetwork } from '../../../src/engine/network-connect.js';
 import { cniNetworkName } from '../../../src/network/cni-config.js';
 import { HOST_BINDING_OPTION } from '../../../src/network/network-options.js';
 import { chooseSubnet, routeDestinations } from '../../../src/network/subnet-choice.js';
@@ -26,7 +25,7 @@ async function httpGet(url: string): Promise<string> {
 /** A /24 free on the host and among this root's networks, given as a user subnet. */
 function freeSubnet(f: EngineFixture): string {
   const routes = routeDestinations(execFileSync('ip', ['-j', 'route', 'show', 'table', 'all'], { encoding: 'utf8' }));
-  return chooseSubnet([...routes, ...f.engine.network.list().map((n) => n.subnet)]).subnet;
+  return chooseSubnet([...routes, ...f.services.networks.list().map((n) => n.subnet)]).subnet;
 }
 
 /** The veths plugged into a bridge. */
@@ -41,7 +40,7 @@ describe('static addresses and exposed ports', { skip: skipReason() }, () => {
     f = await EngineFixture.create();
     const subnet = freeSubnet(f);
     prefix = subnet.replace(/\.0\/24$/, '.');
-    await f.engine.network.create({ name: 'fixed', subnet });
+    await f.services.networks.create({ name: 'fixed', subnet });
   });
   // The fixture's cleanup removes the containers and networks the tests leave.
   after(async () => { await f.cleanup(); });
@@ -50,7 +49,7 @@ describe('static addresses and exposed ports', { skip: skipReason() }, () => {
     const ip = `${prefix}77`;
     const mac = '02:42:0a:59:00:77';
     const id = await startOn(f, 'pinned', { mode: 'fixed', endpoints: { fixed: { ipv4Address: ip } }, macAddress: mac }, WEB_CMD('hello-pinned'));
-    const [endpoint] = f.engine.network.store.endpointsOfContainer(id);
+    const [endpoint] = f.services.networks.store.endpointsOfContainer(id);
     assert.equal(endpoint?.ip, ip);
     assert.equal(endpoint.mac, mac);
     const client = await runOn(f, { mode: 'fixed' }, `for i in 1 2 3 4 5; do timeout 3 wget -qO- http://${ip}/ && exit 0; sleep 1; done; exit 1`);
@@ -60,12 +59,12 @@ describe('static addresses and exposed ports', { skip: skipReason() }, () => {
     assert.equal(link.exitCode, 0, link.stderr);
     assert.match(link.stdout, /link\/ether 02:42:0a:59:00:78 /);
     // Config.MacAddress is the container's (it applies to the first network); the endpoint keeps what it was given.
-    assert.deepEqual(f.engine.inspect(id).config.network?.networks[0], { id: f.engine.network.resolve('fixed').id, aliases: [], ipv4Address: ip });
+    assert.deepEqual(f.engine.inspect(id).config.network?.networks[0], { id: f.services.networks.resolve('fixed').id, aliases: [], ipv4Address: ip });
     assert.equal(f.engine.inspect(id).config.network?.macAddress, mac);
   });
 
   test('an address that is taken fails the start and leaves no namespace, lease or link behind', async () => {
-    const bridge = f.engine.network.resolve('fixed').bridge;
+    const bridge = f.services.networks.resolve('fixed').bridge;
     const before = { ...(await networkLeftovers(f, [], [])), veths: portsOf(bridge) };
     assert.equal(before.veths.length, 1);
     const id = await f.create({ cmd: ['true'] }, { name: 'clash', network: { mode: 'fixed', endpoints: { fixed: { ipv4Address: `${prefix}77` } } } });
@@ -74,22 +73,22 @@ describe('static addresses and exposed ports', { skip: skipReason() }, () => {
     assert.deepEqual(after.veths, before.veths);
     assert.deepEqual(after.netns, before.netns);
     assert.deepEqual(after.leases, before.leases);
-    assert.deepEqual(f.engine.network.store.endpointsOfContainer(id), []);
+    assert.deepEqual(f.services.networks.store.endpointsOfContainer(id), []);
     await f.engine.remove(id, { force: true });
   });
 
   test('an address host-local holds for something berth does not know fails in CNI; the veth the bridge plugin made is removed', async () => {
     const subnet = freeSubnet(f);
-    const network = await f.engine.network.create({ name: 'second', subnet });
+    const network = await f.services.networks.create({ name: 'second', subnet });
     const held = subnet.replace(/0\/24$/, '90');
-    const lease = join(f.engine.network.attachments.ipamDir, cniNetworkName(network), held);
+    const lease = join(f.services.networks.attachments.ipamDir, cniNetworkName(network), held);
     await mkdir(dirname(lease), { recursive: true });
     await writeFile(lease, 'not-a-berth-container\r\neth0');
     const pinned = f.engine.inspect('pinned').id;
-    await assert.rejects(connectNetwork(f.engine, pinned, 'second', { ipv4Address: held }), /not available/);
+    await assert.rejects(f.engine.connect(pinned, 'second', { ipv4Address: held }), /not available/);
     assert.deepEqual(portsOf(network.bridge), []);
-    assert.deepEqual(f.engine.network.store.endpointsOfContainer(pinned).map((e) => e.ifname), ['eth0']);
-    const inside = execFileSync('nsenter', [`--net=${f.engine.network.attachments.netnsPath(pinned)}`, 'ip', '-o', 'link', 'show'], { encoding: 'utf8' });
+    assert.deepEqual(f.services.networks.store.endpointsOfContainer(pinned).map((e) => e.ifname), ['eth0']);
+    const inside = execFileSync('nsenter', [`--net=${f.services.networks.attachments.netnsPath(pinned)}`, 'ip', '-o', 'link', 'show'], { encoding: 'utf8' });
     assert.doesNotMatch(inside, /eth1/);
     assert.equal(await readFile(lease, 'utf8'), 'not-a-berth-container\r\neth0');
     assert.equal(f.engine.inspect(pinned).config.network?.networks.length, 1);
@@ -97,7 +96,7 @@ describe('static addresses and exposed ports', { skip: skipReason() }, () => {
   });
 
   test('an address outside the subnet, reserved, or on a network without a user subnet is refused at create', async () => {
-    await f.engine.network.create({ name: 'auto' });
+    await f.services.networks.create({ name: 'auto' });
     const count = f.engine.list().length;
     for (const [mode, ip] of [['fixed', '192.0.2.9'], ['fixed', `${prefix}1`], ['fixed', `${prefix}255`], ['auto', '10.89.250.9']] as const) {
       await assert.rejects(f.create({ cmd: ['true'] }, { network: { mode, endpoints: { [mode]: { ipv4Address: ip } } } }), (err: unknown) => isBerthError(err, 'invalid-argument'), `${mode} ${ip}`);
@@ -112,23 +111,23 @@ describe('static addresses and exposed ports', { skip: skipReason() }, () => {
   test('--ip-range: dynamic addresses come from the range; a static one outside it is refused; a range needs a subnet', async () => {
     const subnet = freeSubnet(f);
     const base = subnet.replace(/\.0\/24$/, '.');
-    const network = await f.engine.network.create({ name: 'ranged', subnet, ipRange: `${base}192/26` });
+    const network = await f.services.networks.create({ name: 'ranged', subnet, ipRange: `${base}192/26` });
     assert.equal(network.ipRange, `${base}192/26`);
     const r = await runOn(f, { mode: 'ranged' }, 'ip -4 -o addr show eth0');
     assert.equal(r.exitCode, 0, r.stderr);
     const last = Number(new RegExp(`inet ${base.replace(/\./g, '\\.')}(\\d+)/24`).exec(r.stdout)?.[1]);
     assert.ok(last >= 192 && last <= 254, r.stdout);
     await assert.rejects(f.create({ cmd: ['true'] }, { network: { mode: 'ranged', endpoints: { ranged: { ipv4Address: `${base}10` } } } }), /outside the IP range/);
-    await assert.rejects(f.engine.network.create({ name: 'norange', ipRange: '10.89.250.0/25' }), /needs a subnet/);
-    await assert.rejects(f.engine.network.create({ name: 'badrange', subnet: freeSubnet(f), ipRange: '192.0.2.0/25' }), /not inside the subnet/);
-    assert.deepEqual(f.engine.network.list().filter((n) => n.name === 'norange' || n.name === 'badrange'), []);
+    await assert.rejects(f.services.networks.create({ name: 'norange', ipRange: '10.89.250.0/25' }), /needs a subnet/);
+    await assert.rejects(f.services.networks.create({ name: 'badrange', subnet: freeSubnet(f), ipRange: '192.0.2.0/25' }), /not inside the subnet/);
+    assert.deepEqual(f.services.networks.list().filter((n) => n.name === 'norange' || n.name === 'badrange'), []);
   });
 
   test('-P publishes an --expose\'d port on the network\'s binding address 127.0.0.1, and it answers', async () => {
-    await f.engine.network.create({ name: 'local', options: { [HOST_BINDING_OPTION]: '127.0.0.1' } });
+    await f.services.networks.create({ name: 'local', options: { [HOST_BINDING_OPTION]: '127.0.0.1' } });
     const cmd = ['sh', '-c', 'mkdir -p /www && echo hello-exposed > /www/index.html && exec httpd -f -p 8081 -h /www'];
     const id = await startOn(f, 'exposed', { mode: 'local', exposedPorts: ['8081/tcp'], publishAll: true }, cmd);
-    const [endpoint] = f.engine.network.store.endpointsOfContainer(id);
+    const [endpoint] = f.services.networks.store.endpointsOfContainer(id);
     const binding = endpoint?.ports[0];
     assert.equal(binding?.hostIp, '127.0.0.1');
     assert.equal(binding.containerPort, 8081);
@@ -143,9 +142,9 @@ describe('static addresses and exposed ports', { skip: skipReason() }, () => {
 
   test('a published port still answers after the container is connected to a second network', async () => {
     const id = f.engine.inspect('exposed').id;
-    const port = f.engine.network.store.endpointsOfContainer(id)[0]?.ports[0]?.hostPort ?? 0;
-    await connectNetwork(f.engine, id, 'fixed', { ipv4Address: `${prefix}80` });
-    const endpoints = f.engine.network.store.endpointsOfContainer(id);
+    const port = f.services.networks.store.endpointsOfContainer(id)[0]?.ports[0]?.hostPort ?? 0;
+    await f.engine.connect(id, 'fixed', { ipv4Address: `${prefix}80` });
+    const endpoints = f.services.networks.store.endpointsOfContainer(id);
     assert.deepEqual(endpoints.map((e) => [e.ifname, e.ports.length]), [['eth0', 1], ['eth1', 0]]);
     assert.equal(endpoints[1]?.ip, `${prefix}80`);
     assert.equal(await httpGet(`http://127.0.0.1:${port}/`), 'hello-exposed\n');

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ImageService } from '../../../src/images/image-service.js';
+import type { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 import { ScanService } from '../../../src/security/scan-service.js';
 import { needsRoot } from '../../support/berth-cli.js';
 import { cyclonedx15Validator, spdx23Problems } from './security-fixtures.js';
@@ -16,7 +17,7 @@ describe('SBOM of the bootstrapped debian:bookworm image', { skip: needsRoot() |
   let scanner: ScanService;
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'berth-debian-sbom-'));
-    images = await ImageService.open(join(work, 'root'));
+    images = await openImageNode(join(work, 'root'));
     await images.bootstrap('debian:bookworm');
     scanner = ScanService.open(join(work, 'root'));
   });

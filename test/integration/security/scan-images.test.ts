@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile, mkdir, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ImageService } from '../../../src/images/image-service.js';
+import type { ImageService } from '../../../src/images/image-service.js';
+import { openImageNode } from '../../../src/daemon/image-node.js';
 import { EventLog } from '../../../src/events/event-log.js';
 import { ImageRescanner } from '../../../src/security/rescan/image-rescanner.js';
 import { RescanMetrics } from '../../../src/security/rescan/rescan-metrics.js';
@@ -57,7 +58,7 @@ describe('SBOMs and scans of images in the store', { skip: needsRoot() }, () => 
       ]) }] },
       { name: 'fixture/other:1', layers: [{ tar: await makeTar(base9) }, { tar: await makeTar([{ name: 'srv/package-lock.json', content: packageLock({ lodash: '4.17.21' }) }]) }] },
     ]);
-    images = await ImageService.open(root);
+    images = await openImageNode(root);
     await images.load({ path: layout });
     scanner = ScanService.open(root);
   });

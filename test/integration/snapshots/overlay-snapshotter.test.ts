@@ -9,6 +9,7 @@ import { extract as tarExtract } from 'tar-stream';
 import { StateRoot } from '../../../src/base/state-root.js';
 import { isBerthError } from '../../../src/base/errors.js';
 import { Database } from '../../../src/store/database.js';
+import { NODE_SCHEMA } from '../../../src/daemon/node-schema.js';
 import { OverlaySnapshotter } from '../../../src/snapshots/overlay-snapshotter.js';
 import { buildTar, cleanupDir, makeTempDir, notRoot, runner, sha256 } from '../../support/snapshots-fixtures.js';
 
@@ -24,7 +25,7 @@ interface Fixture {
 async function withFixture(prefix: string, body: (f: Fixture) => Promise<void>): Promise<void> {
   const dir = await makeTempDir(prefix);
   const root = new StateRoot(join(dir, 'root'));
-  const db = Database.open(root.database);
+  const db = Database.open(root.database, NODE_SCHEMA);
   try {
     await body({ dir, root, db, snapshotter: new OverlaySnapshotter({ root, db, runner }) });
   } finally {
@@ -133,7 +134,7 @@ describe('overlay snapshotter', { skip }, () => {
 
   test('concurrent applyLayer of one key from two connections gives one snapshot and one dir', async () => {
     await withFixture('concurrent', async ({ root, snapshotter }) => {
-      const otherDb = Database.open(root.database);
+      const otherDb = Database.open(root.database, NODE_SCHEMA);
       const other = new OverlaySnapshotter({ root, db: otherDb, runner });
       const tar = await LAYER1;
       const results = await Promise.all([

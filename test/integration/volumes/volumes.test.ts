@@ -7,15 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isBerthError } from '../../../src/base/errors.js';
-import { isMountPoint } from '../../../src/snapshots/mount-table.js';
-import { removeVolume } from '../../../src/engine/volume-usage.js';
+import { isMountPoint } from '../../../src/mount/mount-table.js';
 import { EngineFixture, eventually, skipReason } from '../engine/engine-fixture.js';
 import { DATA_IMAGE, importDataImage } from './volume-fixture.js';
 
 describe('volumes, binds, tmpfs and --init', { skip: skipReason() }, () => {
   let f: EngineFixture;
   let host: string;
-  const usage = () => ({ store: f.engine.store, volumes: f.engine.volumes, runner: f.engine.task.runner });
 
   before(async () => {
     f = await EngineFixture.create();
@@ -25,7 +23,7 @@ describe('volumes, binds, tmpfs and --init', { skip: skipReason() }, () => {
   after(async () => {
     try {
       for (const record of f.engine.list()) await f.engine.remove(record.id, { force: true });
-      for (const volume of f.engine.volumes.list()) await f.engine.volumes.remove(volume.name);
+      for (const volume of f.services.volumes.list()) await f.services.volumes.remove(volume.name);
       assert.deepEqual(await f.leftovers().then((l) => l.mounts), []);
     } finally {
       spawnSync('umount', ['-R', join(host, 'shared')]);
@@ -39,7 +37,7 @@ describe('volumes, binds, tmpfs and --init', { skip: skipReason() }, () => {
     assert.equal(first.exitCode, 0, first.stderr);
     assert.equal(first.stdout, 'from the image\n');
     await f.engine.remove(first.id, { volumes: true });
-    const data = f.engine.volumes.dataDir('seeded');
+    const data = f.services.volumes.dataDir('seeded');
     const owned = await stat(join(data, 'owned'));
     assert.deepEqual([owned.uid, owned.gid, owned.mode & 0o7777], [1000, 1000, 0o640]);
     const root = await stat(data);
@@ -56,13 +54,13 @@ describe('volumes, binds, tmpfs and --init', { skip: skipReason() }, () => {
   test('volume-nocopy leaves a new volume empty; a volume in use (even stopped) cannot be removed', async () => {
     const r = await f.run({ cmd: ['ls', '-A', '/data'] }, { image: DATA_IMAGE, mounts: [{ type: 'volume', source: 'empty', target: '/data', readOnly: false, noCopy: true }] });
     assert.equal(r.stdout, '');
-    await assert.rejects(removeVolume(usage(), 'empty', true), (err) => isBerthError(err, 'conflict'));
+    await assert.rejects(f.engine.volumeUsage.remove('empty', true), (err) => isBerthError(err, 'conflict'));
     await f.reopen(); // live restore keeps the volume and who uses it
-    await assert.rejects(removeVolume(usage(), 'empty', false), (err) => isBerthError(err, 'conflict'));
+    await assert.rejects(f.engine.volumeUsage.remove('empty', false), (err) => isBerthError(err, 'conflict'));
     await f.engine.remove(r.id);
-    await removeVolume(usage(), 'empty', false);
-    assert.equal(f.engine.volumes.find('empty'), undefined);
-    await assert.rejects(stat(f.engine.volumes.path('empty')), /ENOENT/);
+    await f.engine.volumeUsage.remove('empty', false);
+    assert.equal(f.services.volumes.find('empty'), undefined);
+    await assert.rejects(stat(f.services.volumes.path('empty')), /ENOENT/);
   });
 
   test('a read-only bind cannot be written and the host file stays as it was; -v creates a missing host dir, --mount does not', async () => {
@@ -85,11 +83,11 @@ describe('volumes, binds, tmpfs and --init', { skip: skipReason() }, () => {
   });
 
   test('a non-root container writes to a volume made with uid/gid/mode, and not to one without', async () => {
-    await f.engine.volumes.create({ name: 'for-1000', options: { uid: '1000', gid: '1000', mode: '0770' } });
-    await f.engine.volumes.create({ name: 'root-only' });
+    await f.services.volumes.create({ name: 'for-1000', options: { uid: '1000', gid: '1000', mode: '0770' } });
+    await f.services.volumes.create({ name: 'root-only' });
     const ok = await f.run({ user: '1000:1000', cmd: ['sh', '-c', 'echo w > /v/file && echo wrote'] }, { mounts: [{ type: 'volume', source: 'for-1000', target: '/v', readOnly: false, noCopy: false }] });
     assert.equal(ok.stdout, 'wrote\n', ok.stderr);
-    assert.equal((await stat(join(f.engine.volumes.dataDir('for-1000'), 'file'))).uid, 1000);
+    assert.equal((await stat(join(f.services.volumes.dataDir('for-1000'), 'file'))).uid, 1000);
     const denied = await f.run({ user: '1000:1000', cmd: ['sh', '-c', 'echo w > /v/file && echo wrote'] }, { mounts: [{ type: 'volume', source: 'root-only', target: '/v', readOnly: false, noCopy: false }] });
     assert.notEqual(denied.exitCode, 0);
     assert.match(denied.stderr, /Permission denied/);
@@ -101,19 +99,19 @@ describe('volumes, binds, tmpfs and --init', { skip: skipReason() }, () => {
     const mounts = f.engine.inspect(r.id).config.mounts ?? [];
     const names = mounts.flatMap((m) => (m.type === 'volume' ? [m.name] : []));
     assert.equal(names.length, 2);
-    for (const name of names) assert.equal(f.engine.volumes.get(name).anonymous, true);
+    for (const name of names) assert.equal(f.services.volumes.get(name).anonymous, true);
     await f.engine.remove(r.id, { volumes: true });
-    for (const name of names) assert.equal(f.engine.volumes.find(name), undefined);
+    for (const name of names) assert.equal(f.services.volumes.find(name), undefined);
 
     const kept = await f.run({ cmd: ['true'] }, { mounts: [{ type: 'volume', target: '/anon', readOnly: false, noCopy: false }] });
     const keptName = (f.engine.inspect(kept.id).config.mounts ?? []).flatMap((m) => (m.type === 'volume' ? [m.name] : []))[0] ?? '';
     await f.engine.remove(kept.id);
-    assert.notEqual(f.engine.volumes.find(keptName), undefined, 'rm without -v keeps anonymous volumes');
+    assert.notEqual(f.services.volumes.find(keptName), undefined, 'rm without -v keeps anonymous volumes');
     // --rm removes them with the container.
     const auto = await f.create({ cmd: ['true'] }, { autoRemove: true, mounts: [{ type: 'volume', target: '/anon', readOnly: false, noCopy: false }] });
     const autoName = (f.engine.inspect(auto).config.mounts ?? []).flatMap((m) => (m.type === 'volume' ? [m.name] : []))[0] ?? '';
     await f.engine.start(auto);
-    await eventually('the --rm container and its volume are gone', () => f.engine.store.find(auto) === undefined && f.engine.volumes.find(autoName) === undefined);
+    await eventually('the --rm container and its volume are gone', () => f.engine.find(auto) === undefined && f.services.volumes.find(autoName) === undefined);
   });
 
   test('tmpfs: --mount type=tmpfs size and mode are enforced', async () => {
@@ -127,13 +125,13 @@ describe('volumes, binds, tmpfs and --init', { skip: skipReason() }, () => {
   });
 
   test('a tmpfs-backed volume (type/device/o) is mounted while used and unmounted after', async () => {
-    await f.engine.volumes.create({ name: 'ram', options: { type: 'tmpfs', device: 'tmpfs', o: 'size=2m' } });
+    await f.services.volumes.create({ name: 'ram', options: { type: 'tmpfs', device: 'tmpfs', o: 'size=2m' } });
     const id = await f.create({ cmd: ['sh', '-c', 'df -k /r | tail -1; sleep 1000'] }, { mounts: [{ type: 'volume', source: 'ram', target: '/r', readOnly: false, noCopy: false }] });
     await f.engine.start(id);
-    assert.equal(await isMountPoint(f.engine.volumes.dataDir('ram')), true);
+    assert.equal(await isMountPoint(f.services.volumes.dataDir('ram')), true);
     await eventually('df to report the volume', async () => /^tmpfs\s+2048\s/.test((await f.output(id)).stdout));
     await f.engine.stop(id, { timeoutS: 0 });
-    assert.equal(await isMountPoint(f.engine.volumes.dataDir('ram')), false);
+    assert.equal(await isMountPoint(f.services.volumes.dataDir('ram')), false);
   });
 
   test('rshared bind: a mount made in the container shows on the host', async () => {
@@ -164,18 +162,18 @@ describe('volumes, binds, tmpfs and --init', { skip: skipReason() }, () => {
   });
 
   test('the next open removes what a crashed volume create or remove left', async () => {
-    await mkdir(join(f.engine.volumes.dir, '.tmp-1-abc', '_data'), { recursive: true });
-    await mkdir(join(f.engine.volumes.dir, 'ghost', '_data'), { recursive: true });
-    await f.engine.volumes.create({ name: 'real' });
+    await mkdir(join(f.services.volumes.dir, '.tmp-1-abc', '_data'), { recursive: true });
+    await mkdir(join(f.services.volumes.dir, 'ghost', '_data'), { recursive: true });
+    await f.services.volumes.create({ name: 'real' });
     await f.reopen();
-    assert.deepEqual((await readdir(f.engine.volumes.dir)).filter((e) => e !== 'real' && f.engine.volumes.find(e) === undefined), []);
-    assert.ok((await stat(f.engine.volumes.dataDir('real'))).isDirectory());
+    assert.deepEqual((await readdir(f.services.volumes.dir)).filter((e) => e !== 'real' && f.services.volumes.find(e) === undefined), []);
+    assert.ok((await stat(f.services.volumes.dataDir('real'))).isDirectory());
   });
 
   test('after everything is removed no mount remains below the state root', async () => {
     for (const record of f.engine.list()) await f.engine.remove(record.id, { force: true, volumes: true });
     assert.deepEqual((await f.leftovers()).mounts, []);
-    const entries = await readdir(f.engine.volumes.dir);
-    for (const entry of entries) assert.ok((await lstat(join(f.engine.volumes.dir, entry))).isDirectory());
+    const entries = await readdir(f.services.volumes.dir);
+    for (const entry of entries) assert.ok((await lstat(join(f.services.volumes.dir, entry))).isDirectory());
   });
 });

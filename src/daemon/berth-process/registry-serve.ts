@@ -1,0 +1,58 @@
+/**
+ * `berth registry serve` / `gc` (the CLI's registry port, cli/berth-ports.ts): the OCI distribution
+ * server of registry/ composed in the berth process.
+ */
+import { errors } from '../../base/errors.js';
+import { goDurationMs } from '../../cli/time-arg.js';
+import { printJson } from '../../cli/context.js';
+import type { RegistryServerCommands } from '../../cli/berth-ports.js';
+import type { RegistryGcFlags, RegistryServeFlags } from '../../cli/commands/registry-flags.js';
+import { describeCollection } from '../../registry/gc/registry-collector.js';
+import { untilStopSignal } from '../../base/stop-signal.js';
+
+export const DEFAULT_REGISTRY_ROOT = '/var/lib/berth-registry';
+
+function duration(flag: string, value: string): number {
+  const ms = value === '0' ? 0 : goDurationMs(value);
+  if (ms === undefined) throw errors.invalidArgument('invalid-duration', `${flag} ${value}: want a duration such as 30s, 10m, 1h`);
+  return ms;
+}
+
+/** `berth registry serve`: runs until SIGTERM/SIGINT, then closes the server and the database. */
+export async function serveRegistry(flags: RegistryServeFlags): Promise<void> {
+  const { startRegistryServer } = await import('../../registry/registry-server.js');
+  if (flags.auth !== undefined && flags.auth !== 'basic' && flags.auth !== 'token') throw errors.invalidArgument('registry-auth', `--auth ${flags.auth}: want basic or token`);
+  if (flags.auth !== undefined && flags.htpasswd === undefined && flags.accessConfig === undefined) throw errors.invalidArgument('registry-auth', '--auth needs --htpasswd or --access-config');
+  const registry = await startRegistryServer({
+    root: flags.root ?? DEFAULT_REGISTRY_ROOT,
+    addr: flags.addr,
+    gcIntervalMs: duration('--gc-interval', flags.gcInterval),
+    gcGraceMs: duration('--gc-grace', flags.gcGrace),
+    uploadTtlMs: duration('--upload-ttl', flags.uploadTtl),
+    ...(flags.htpasswd !== undefined && { htpasswd: flags.htpasswd }),
+    ...(flags.auth !== undefined && { auth: flags.auth }),
+    ...(flags.accessConfig !== undefined && { accessConfig: flags.accessConfig }),
+    ...(flags.tlsCert !== undefined && { tlsCert: flags.tlsCert }),
+    ...(flags.tlsKey !== undefined && { tlsKey: flags.tlsKey }),
+    ...(flags.proxyConfig !== undefined && { proxyConfig: flags.proxyConfig }),
+  });
+  process.stderr.write(`berth registry: serving ${registry.url} (state ${flags.root ?? DEFAULT_REGISTRY_ROOT})\n`);
+  await untilStopSignal();
+  await registry.close();
+  process.stderr.write('berth registry: stopped\n');
+}
+
+/** `berth registry gc`: one collection on the state directory (a running server may keep serving). */
+export async function collectRegistry(flags: RegistryGcFlags): Promise<void> {
+  const { RegistryStorage } = await import('../../registry/registry.js');
+  const storage = await RegistryStorage.open({ root: flags.root ?? DEFAULT_REGISTRY_ROOT, gcGraceMs: duration('--gc-grace', flags.gcGrace) });
+  try {
+    const result = await storage.collector.collect();
+    if (flags.format === 'json') printJson(result);
+    else process.stdout.write(`${describeCollection(result)}\n`);
+  } finally {
+    storage.close();
+  }
+}
+
+export const registryServerCommands: RegistryServerCommands = { serve: serveRegistry, collect: collectRegistry };
