@@ -5,6 +5,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { hostname as hostHostname } from 'node:os';
 import type { Clock } from '../base/clock.js';
+import { failpoint } from '../base/failpoint.js';
 import { DEFAULT_SECCOMP_PROFILE } from '../runtime/seccomp/default-profile.js';
 import { buildSpec } from '../runtime/spec/build-spec.js';
 import type { ContainerNetworkRequest } from '../network/container-network.js';
@@ -138,8 +139,10 @@ export async function prepareContainer(ctx: CreateContext, id: string, request: 
   // No await between choosing the range and inserting the record that claims it.
   const userns = chooseUserns(ctx.task.userns, request.usernsMode, options, () => ctx.store.list());
   if (userns !== undefined) config.userns = userns;
+  // Until the create is complete its record carries a removal: a crash in between leaves nothing
+  // half-made, the next berthd removes it with its anonymous volumes (live-restore.ts).
   const record: ContainerRecord = { id, name, imageId: image.id, createdAt: clock.now().toISOString(), config, state: initialState() };
-  ctx.store.insert(record);
+  ctx.store.insert({ ...record, state: { ...record.state, removal: { volumes: true } } });
   try {
     const { paths } = ctx;
     await mkdir(paths.dir(id), { recursive: true, mode: 0o711 });
@@ -158,6 +161,8 @@ export async function prepareContainer(ctx: CreateContext, id: string, request: 
     // After the record: a concurrent `volume rm` either sees this container or ran before (and is undone here).
     if (userns === undefined) await ensureVolumes(ctx.volumes, plan.volumes);
     else await createVolumesFor(ctx.volumes, plan.volumes, userns);
+    failpoint('create-before-complete');
+    ctx.store.setState(id, record.state);
   } catch (err) {
     const key = ctx.paths.snapshotKey(id);
     if (ctx.task.snapshotter.has(key)) await ctx.task.snapshotter.remove(key).catch(() => undefined);

@@ -5,7 +5,8 @@
  * it still runs (it is adopted as is). What a crash left half-done is finished or undone: runs whose
  * process vanished without an exit file (host reboot, conmon killed), containers of any runtime,
  * mounts and directories with no record,
- * half-removed containers, writable layers of creates that never committed their record, and
+ * half-removed containers, creates that never completed (their record carries a removal until
+ * then), writable layers of creates that never committed their record, and
  * `--rm` containers that are not running (a `run --rm` cut short in any phase). An `rm` cut short
  * (remove-container.ts) is finished once its kill happened; a container it never killed keeps
  * running. One a commit cut short left frozen is thawed.
