@@ -9,8 +9,8 @@ const FLOORS = [
   ['images'],
   ['runtime', 'network', 'volumes'],
   ['engine'],
-  ['build', 'registry', 'security'],
-  ['api'],
+  ['build', 'registry', 'security', 'cluster'],
+  ['api', 'lab'],
   ['daemon'],
 ];
 
@@ -22,8 +22,9 @@ const CLIENT_SIDE = {
 };
 
 // The composition root of the berth process (daemon/berth-main.ts) hands the CLI its in-process
-// parts (cli/berth-ports.ts), so daemon/ alone may import cli/.
-const COMPOSES_CLIENTS = { daemon: ['cli'] };
+// parts (cli/berth-ports.ts), so daemon/ alone may import cli/; the cluster's agent drives its
+// node through client/, as any client of berthd does.
+const COMPOSES_CLIENTS = { daemon: ['cli'], cluster: ['client'] };
 
 const folder = (name) => `^src/${name}/`;
 const anyOf = (names) => `^src/(${names.join('|')})/`;
@@ -47,6 +48,16 @@ const clientRules = Object.entries(CLIENT_SIDE).map(([name, allowed]) => ({
   to: { path: '^src/', pathNot: anyOf([name, ...allowed]) },
 }));
 
+// The cluster keeps the engine unaware of it: its scheduler and controllers are pure logic over
+// cluster objects and its store, and its agent drives a node through client/ (DESIGN §5).
+const clusterRule = {
+  name: 'cluster-drives-nodes-through-client',
+  comment: 'cluster/ may import only base, oci, wire and client',
+  severity: 'error',
+  from: { path: folder('cluster') },
+  to: { path: '^src/', pathNot: anyOf(['cluster', 'base', 'oci', 'wire', 'client']) },
+};
+
 module.exports = {
   forbidden: [
     {
@@ -65,6 +76,7 @@ module.exports = {
     },
     ...floorRules,
     ...clientRules,
+    clusterRule,
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -3,28 +3,30 @@
  * `labels`), the JSON list `cachefrom`, the repeated `extrahosts` (`name:ip`, ip may be
  * `host-gateway`) and `networkmode`. Each is checked here, at the edge, and refused with
  * invalid-argument naming the parameter. A repeated parameter counts by its first value, as
- * dockerd reads it (Go's FormValue); `t` and `extrahosts` are lists.
+ * dockerd reads it (Go's FormValue); `t` and `extrahosts` are lists. The names are
+ * `BuildQueryParam`s (`../wire/build.ts`), the ones the client sends.
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { errors } from '../base/errors.js';
 import type { BuildNetwork } from '../build/steps/step-types.js';
 import { parseSchema } from '../oci/parse-json.js';
+import type { BuildQueryParam } from '../wire/build.js';
 import { queryList, type Query } from './query.js';
 
 /** A build parameter's value: of a repeated one the first. */
-export function buildParam(query: Query, name: string): string | undefined {
+export function buildParam(query: Query, name: BuildQueryParam): string | undefined {
   const value = query[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
 /** A build flag: `1`/`true`/`True` of its first value. */
-export function buildFlag(query: Query, name: string): boolean {
+export function buildFlag(query: Query, name: BuildQueryParam): boolean {
   const value = buildParam(query, name);
   return value === '1' || value === 'true' || value === 'True';
 }
 
-function jsonParam(query: Query, name: string): unknown {
+function jsonParam(query: Query, name: BuildQueryParam): unknown {
   const text = buildParam(query, name);
   if (text === undefined || text === '') return undefined;
   try {
@@ -37,7 +39,7 @@ function jsonParam(query: Query, name: string): unknown {
 const stringMapSchema = z.record(z.string(), z.string().nullable());
 
 /** `buildargs`, `labels`: a JSON object of strings (Docker sends `null` for a --build-arg the environment does not set: left out). */
-export function jsonMapParam(query: Query, name: string): Record<string, string> {
+export function jsonMapParam(query: Query, name: 'buildargs' | 'labels'): Record<string, string> {
   const value = jsonParam(query, name);
   if (value === undefined) return {};
   const map = parseSchema(stringMapSchema, value, name);
@@ -52,7 +54,7 @@ export function cacheFromParam(query: Query): string[] {
 
 /** `extrahosts` (repeated): `name:ip` entries, checked as dockerd checks `--add-host`. */
 export function extraHostsParam(query: Query): string[] {
-  const hosts = queryList(query, 'extrahosts').filter((entry) => entry !== '');
+  const hosts = queryList(query, 'extrahosts' satisfies BuildQueryParam).filter((entry) => entry !== '');
   for (const entry of hosts) {
     const at = entry.indexOf(':');
     if (at <= 0) throw errors.invalidArgument('invalid-extra-host', `bad format for add-host: "${entry}"`);

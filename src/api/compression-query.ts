@@ -4,10 +4,8 @@
  * neither, so a docker client never sends them and gets each route's default.
  */
 import { parseCompressionOptions, type CompressionOptions } from '../images/compression/layer-compression.js';
+import { COMPRESSION_LEVEL_PARAM, COMPRESSION_PARAM } from '../wire/compression-options.js';
 import { queryString, type Query } from './query.js';
-
-export const COMPRESSION_PARAM = 'compression';
-export const COMPRESSION_LEVEL_PARAM = 'compression-level';
 
 /** The requested compression, or undefined; throws invalid-argument naming the parameter. */
 export function queryCompression(query: Query): CompressionOptions | undefined {

@@ -41,12 +41,15 @@ function usernsMode(value: string | null | undefined): UsernsMode | undefined {
   throw errors.invalidArgument('unsupported-mode', `HostConfig.UsernsMode: "${mode}" is not supported (use auto or host)`);
 }
 
+/** ContainerOptions as first built here: an undefined field is dropped before it goes to the engine. */
+type OptionsDraft = { [K in keyof ContainerOptions]?: ContainerOptions[K] | undefined };
+
 /** Validated body → the engine's create request. Throws invalid-argument naming the field. */
 export function createRequestFromBody(body: ContainerCreateBody, name: string | undefined): CreateContainerRequest {
   const host = body.HostConfig ?? {};
   const networking = networkFromBody(body);
   const extras = hostConfigExtras(host);
-  const options: ContainerOptions = {
+  const options: OptionsDraft = {
     cmd: list(body.Cmd),
     entrypoint: list(body.Entrypoint),
     env: body.Env ?? undefined,
@@ -104,7 +107,8 @@ export function createRequestFromBody(body: ContainerCreateBody, name: string | 
   const userns = usernsMode(host.UsernsMode);
   if (userns !== undefined) request.usernsMode = userns;
   if (host.ConsoleSize) request.consoleSize = host.ConsoleSize;
-  if (text(body.StopSignal) !== undefined) request.stopSignal = body.StopSignal ?? undefined;
+  const stopSignal = text(body.StopSignal);
+  if (stopSignal !== undefined) request.stopSignal = stopSignal;
   if (body.StopTimeout !== null && body.StopTimeout !== undefined) request.stopTimeout = body.StopTimeout;
   const restart = host.RestartPolicy;
   if (restart) request.restartPolicy = checkRestartPolicy(restart.Name ?? '', restart.MaximumRetryCount ?? 0, request.autoRemove === true);

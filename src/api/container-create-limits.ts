@@ -7,23 +7,23 @@ const list = (value: string | readonly string[] | null | undefined): readonly st
 
 /** The parts of a create body the limits look at. */
 export interface CreateLimitFields {
-  Hostname?: string | null;
-  Domainname?: string | null;
-  User?: string | null;
-  WorkingDir?: string | null;
-  Env?: readonly string[] | null;
-  Cmd?: string | readonly string[] | null;
-  Entrypoint?: string | readonly string[] | null;
-  Labels?: Readonly<Record<string, string>> | null;
-  Volumes?: Readonly<Record<string, unknown>> | null;
+  Hostname?: string | null | undefined;
+  Domainname?: string | null | undefined;
+  User?: string | null | undefined;
+  WorkingDir?: string | null | undefined;
+  Env?: readonly string[] | null | undefined;
+  Cmd?: string | readonly string[] | null | undefined;
+  Entrypoint?: string | readonly string[] | null | undefined;
+  Labels?: Readonly<Record<string, string>> | null | undefined;
+  Volumes?: Readonly<Record<string, unknown>> | null | undefined;
   HostConfig?: {
-    Binds?: readonly string[] | null;
-    Mounts?: readonly { VolumeOptions?: { Labels?: Readonly<Record<string, string>> | null } | null }[] | null;
-    Tmpfs?: Readonly<Record<string, string>> | null;
-    ExtraHosts?: readonly string[] | null;
-    Dns?: readonly string[] | null;
-    DnsSearch?: readonly string[] | null;
-  } | null;
+    Binds?: readonly string[] | null | undefined;
+    Mounts?: readonly { VolumeOptions?: { Labels?: Readonly<Record<string, string>> | null | undefined } | null | undefined }[] | null | undefined;
+    Tmpfs?: Readonly<Record<string, string>> | null | undefined;
+    ExtraHosts?: readonly string[] | null | undefined;
+    Dns?: readonly string[] | null | undefined;
+    DnsSearch?: readonly string[] | null | undefined;
+  } | null | undefined;
 }
 
 /**

@@ -32,18 +32,18 @@ export function endpointFromBody(endpoint: EndpointSettings | null | undefined):
 }
 
 export interface NetworkBodyParts {
-  NetworkDisabled?: boolean | null;
-  MacAddress?: string | null;
-  ExposedPorts?: Record<string, unknown> | null;
-  NetworkingConfig?: NetworkingConfig;
+  NetworkDisabled?: boolean | null | undefined;
+  MacAddress?: string | null | undefined;
+  ExposedPorts?: Record<string, unknown> | null | undefined;
+  NetworkingConfig?: NetworkingConfig | undefined;
   HostConfig?: {
-    NetworkMode?: string | null;
-    PortBindings?: PortBindingsBody;
-    PublishAllPorts?: boolean | null;
-    Dns?: string[] | null;
-    DnsSearch?: string[] | null;
-    ExtraHosts?: string[] | null;
-  } | null;
+    NetworkMode?: string | null | undefined;
+    PortBindings?: PortBindingsBody | undefined;
+    PublishAllPorts?: boolean | null | undefined;
+    Dns?: string[] | null | undefined;
+    DnsSearch?: string[] | null | undefined;
+    ExtraHosts?: string[] | null | undefined;
+  } | null | undefined;
 }
 
 /** `none`/`host` stay engine namespace modes; everything else becomes a network request. */

@@ -3,6 +3,7 @@
  * the facts come in (host-info.ts reads the machine's). Features are what berth can use on this
  * host (KernelMemory, OomKillDisable: berth sets no such limits, so false).
  */
+import type { RegistryIndexInfo, RegistryServiceConfig, SwarmInfo, SystemInfo } from '../wire/system.js';
 import type { HostInfo } from './host-info.js';
 
 export interface ContainerCounts {
@@ -31,7 +32,7 @@ export interface InfoInput {
   securityOptions: readonly string[];
   /** Registries reachable over plain HTTP (`--insecure-registry`). */
   insecureRegistries: readonly string[];
-  swarm: Record<string, unknown>;
+  swarm: SwarmInfo;
   eventListeners: number;
   initBinary: string;
   /** The default log driver (`berthd --log-driver`; json-file when absent). */
@@ -46,8 +47,8 @@ function proxy(env: InfoInput['env'], name: string): string {
 }
 
 /** Docker's RegistryConfig: docker.io secure and official; `--insecure-registry` hosts insecure; loopback always insecure. */
-function registryConfig(insecure: readonly string[]): Record<string, unknown> {
-  const index = (name: string, secure: boolean, official: boolean) => ({ Name: name, Mirrors: [], Secure: secure, Official: official });
+function registryConfig(insecure: readonly string[]): RegistryServiceConfig {
+  const index = (name: string, secure: boolean, official: boolean): RegistryIndexInfo => ({ Name: name, Mirrors: [], Secure: secure, Official: official });
   return {
     AllowNondistributableArtifactsCIDRs: [],
     AllowNondistributableArtifactsHostnames: [],
@@ -57,7 +58,7 @@ function registryConfig(insecure: readonly string[]): Record<string, unknown> {
   };
 }
 
-export function infoView(input: InfoInput): Record<string, unknown> {
+export function infoView(input: InfoInput): SystemInfo {
   const { host } = input;
   const none = { ID: '', Expected: '' };
   return {
@@ -121,7 +122,7 @@ export function infoView(input: InfoInput): Record<string, unknown> {
     ContainerdCommit: none,
     RuncCommit: none,
     InitCommit: none,
-    SecurityOptions: input.securityOptions,
+    SecurityOptions: [...input.securityOptions],
     Warnings: [],
   };
 }

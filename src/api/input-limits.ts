@@ -113,7 +113,7 @@ export function checkArguments(lists: Readonly<Record<string, readonly string[] 
 }
 
 /** An exec's command, environment, user and working directory. */
-export function checkExecLimits(body: { Cmd: readonly string[]; Env?: readonly string[] | null; User?: string | null; WorkingDir?: string | null }): void {
+export function checkExecLimits(body: { Cmd: readonly string[]; Env?: readonly string[] | null | undefined; User?: string | null | undefined; WorkingDir?: string | null | undefined }): void {
   checkArguments({ Cmd: body.Cmd });
   checkEnv(body.Env);
   checkBytes('User', body.User, INPUT_LIMITS.userBytes);

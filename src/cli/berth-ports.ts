@@ -14,7 +14,8 @@ import type { CompressionOptions } from '../wire/compression-options.js';
 import type { GlobalOptions } from './args/command-spec.js';
 import type { ImageCommands } from './commands/image-operations.js';
 import type { RegistryGcFlags, RegistryServeFlags } from './commands/registry-flags.js';
-import type { SbomFlags, ScanFlags } from './commands/security-flags.js';
+import type { LabFlags, LabView } from './commands/lab-flags.js';
+import type { ImportResult, SbomFormat, ScanReport } from '../wire/security.js';
 
 /** Tar ⇄ directory on this machine (`cp`): the same safe unpacker and packer as image layers. */
 export interface HostFiles {
@@ -47,12 +48,29 @@ export interface InProcessCommands {
   checkCredentials(domain: string, credentials: RegistryCredentials, insecureRegistries: string[]): Promise<void>;
 }
 
-/** `berth scan …` / `sbom …`: images through berthd or on a state root, paths read here. */
-export interface SecurityCommands {
-  scan(globals: GlobalOptions, target: string, flags: ScanFlags): Promise<void>;
-  sbom(globals: GlobalOptions, target: string, flags: SbomFlags): Promise<void>;
-  dbImport(globals: GlobalOptions, path: string): Promise<void>;
-  dbUpdate(globals: GlobalOptions, ecosystems: string[]): Promise<void>;
+/**
+ * The scanner in this process, on the state root of `--root` / BERTH_ROOT (else the default
+ * root): its scan database, and its images when the target is not a path. A target that starts
+ * with `/` or `.`, or names an existing file or directory, is read from this machine. The
+ * commands (`berth scan …`, `sbom`) are cli/'s; this is only what runs here instead of in berthd.
+ */
+export interface InProcessScanner {
+  /**
+   * The report of an image of the root, a directory or a rootfs tarball (an image's scan is
+   * recorded as its last scan). `onWarning` hears that the database is empty before the scan.
+   * not-found when the target is neither an image nor a path.
+   */
+  scan(globals: GlobalOptions, target: string, options: { ignoreUnfixed: boolean; onWarning: (message: string) => void }): Promise<ScanReport>;
+  /** The SBOM document of the same targets. */
+  sbom(globals: GlobalOptions, target: string, format: SbomFormat): Promise<object>;
+  /** `scan db import`: the OSV records of a directory or zip into the root's database (all or nothing). */
+  importDatabase(globals: GlobalOptions, path: string): Promise<ImportResult>;
+  /**
+   * `scan db update`: downloads the OSV archives of `ecosystems` (none given: those of what the
+   * root scanned so far, else a default set) and imports each; unavailable (`osv-unreachable`)
+   * without the internet.
+   */
+  updateDatabase(globals: GlobalOptions, ecosystems: string[], report: { onProgress: (line: string) => void; onImported: (file: string, result: ImportResult) => void }): Promise<void>;
 }
 
 /** `berth registry serve` / `gc`: an OCI distribution server (or one collection) in this process. */
@@ -61,13 +79,24 @@ export interface RegistryServerCommands {
   collect(flags: RegistryGcFlags): Promise<void>;
 }
 
+/** `berth lab …`: many berthd nodes on this machine, each in its own network namespace (lab/). */
+export interface LabCommands {
+  /** Starts a lab; invalid-argument, already-exists, conflict (subnet in use) or unavailable (a node did not start) as lab/ throws them. */
+  up(options: { name: string; managers: number; workers: number; dir?: string; subnet?: string }): Promise<LabView>;
+  /** Removes everything the lab made; false when there was nothing to remove. */
+  down(flags: LabFlags): Promise<boolean>;
+  /** The lab's nodes; not-found when there is no such lab. */
+  status(flags: LabFlags): Promise<LabView>;
+}
+
 export interface BerthPorts {
   /** This process's runner of child processes. */
   runner: ProcessRunner;
   hostFiles: HostFiles;
   inProcess: InProcessCommands;
-  security: SecurityCommands;
+  scanner: InProcessScanner;
   registry: RegistryServerCommands;
+  lab: LabCommands;
 }
 
 let installed: BerthPorts | undefined;

@@ -10,6 +10,7 @@ import { VOLUME_COMMAND } from './commands/volume-commands.js';
 import { expandScanShortcut, SCAN_COMMAND } from './commands/security-commands.js';
 import { LOGIN_COMMAND, LOGOUT_COMMAND } from './commands/distribution-commands.js';
 import { REGISTRY_COMMAND } from './commands/registry-commands.js';
+import { LAB_COMMAND } from './commands/lab-commands.js';
 import { NETWORK_COMMAND } from './commands/network-commands.js';
 import { installPorts, type BerthPorts } from './berth-ports.js';
 import { takeExitStatus } from './context.js';
@@ -48,7 +49,7 @@ export const PROGRAM: CommandSpec = {
   ],
   commands: [
     CONTAINER_COMMAND, IMAGE_COMMAND, VOLUME_COMMAND, NETWORK_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND, SCAN_COMMAND, LOGIN_COMMAND, LOGOUT_COMMAND,
-    REGISTRY_COMMAND, BUILD_COMMAND, COMMIT_COMMAND, BUILDER_COMMAND, EVENTS_COMMAND,
+    REGISTRY_COMMAND, BUILD_COMMAND, COMMIT_COMMAND, BUILDER_COMMAND, EVENTS_COMMAND, LAB_COMMAND,
   ],
 };
 

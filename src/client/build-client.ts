@@ -1,6 +1,8 @@
 /** Builds (`POST /build`, a streamed JSON answer), the build cache, and `POST /commit`. */
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import { BUILD_SECRETS_HEADER, encodeBuildSecrets, type BuildCachePruneResponse, type BuildQuery } from '../wire/build.js';
+import type { CommitResponse } from '../wire/images.js';
 import type { ApiTransport } from './api-transport.js';
 import { compressionParams, type CompressionQuery } from './image-client.js';
 
@@ -31,35 +33,34 @@ export class BuildClient {
 
   /** Sends the context tar and resolves with the progress stream (JSON messages, one a line). */
   build(context: Readable, options: BuildOptions): Promise<IncomingMessage> {
+    const query: BuildQuery = {
+      t: options.tags,
+      dockerfile: options.dockerfile,
+      buildargs: options.buildArgs === undefined ? undefined : JSON.stringify(options.buildArgs),
+      labels: options.labels === undefined ? undefined : JSON.stringify(options.labels),
+      target: options.target,
+      nocache: options.noCache === true ? true : undefined,
+      q: options.quiet === true ? true : undefined,
+      networkmode: options.network,
+      rm: true,
+      ...compressionParams(options),
+    };
     return this.api.open('POST', '/build', {
       upload: context,
-      query: {
-        t: options.tags,
-        dockerfile: options.dockerfile,
-        buildargs: options.buildArgs === undefined ? undefined : JSON.stringify(options.buildArgs),
-        labels: options.labels === undefined ? undefined : JSON.stringify(options.labels),
-        target: options.target,
-        nocache: options.noCache === true ? true : undefined,
-        q: options.quiet === true ? true : undefined,
-        networkmode: options.network,
-        rm: true,
-        ...compressionParams(options),
-      },
+      query,
       ...(options.secrets !== undefined && Object.keys(options.secrets).length > 0 && {
-        headers: {
-          'X-Berth-Build-Secrets': Buffer.from(JSON.stringify(Object.fromEntries(Object.entries(options.secrets).map(([id, value]) => [id, value.toString('base64')])))).toString('base64'),
-        },
+        headers: { [BUILD_SECRETS_HEADER]: encodeBuildSecrets(options.secrets) },
       }),
     });
   }
 
-  prune(): Promise<{ CachesDeleted: string[] | null; SpaceReclaimed: number }> {
-    return this.api.json('POST', '/build/prune');
+  prune(): Promise<BuildCachePruneResponse> {
+    return this.api.json<BuildCachePruneResponse>('POST', '/build/prune');
   }
 
   /** `POST /commit`: resolves with the new image's id. */
   async commit(container: string, options: CommitOptions): Promise<string> {
-    const answer = await this.api.json<{ Id: string }>('POST', '/commit', {
+    const answer = await this.api.json<CommitResponse>('POST', '/commit', {
       query: {
         container, repo: options.repo, tag: options.tag, changes: options.changes, comment: options.comment, author: options.author,
         pause: options.pause === false ? false : undefined,

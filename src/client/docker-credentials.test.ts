@@ -4,6 +4,7 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isBerthError } from '../base/errors.js';
+import { ChildProcessRunner } from '../base/process-runner.js';
 import { decodeRegistryAuthHeader, encodeRegistryAuthHeader } from '../wire/registry-auth.js';
 import { CredentialStore, decodeAuth, encodeAuth } from './docker-credentials.js';
 
@@ -26,7 +27,7 @@ test('config.json: set keeps other fields, Docker Hub uses its v1 key, get finds
   const dir = await mkdtemp(join(tmpdir(), 'berth-creds-'));
   try {
     await writeFile(join(dir, 'config.json'), JSON.stringify({ auths: { 'https://registry.lan:5000/v2/': { auth: encodeAuth({ username: 'u', password: 'p' }) } }, psFormat: 'x' }));
-    const store = new CredentialStore(dir);
+    const store = new CredentialStore(new ChildProcessRunner(), dir);
     assert.deepEqual(await store.get('registry.lan:5000'), { username: 'u', password: 'p' });
     await store.set('docker.io', { username: 'hub', password: 'pw' });
     await store.set('registry.lan:5000', { username: 'u2', password: 'p2' });
@@ -38,7 +39,7 @@ test('config.json: set keeps other fields, Docker Hub uses its v1 key, get finds
     assert.equal(await store.remove('registry.lan:5000'), true);
     assert.equal(await store.remove('registry.lan:5000'), false);
     assert.equal(await store.get('registry.lan:5000'), undefined);
-    assert.equal(await new CredentialStore(join(dir, 'absent')).get('x.io'), undefined);
+    assert.equal(await new CredentialStore(new ChildProcessRunner(), join(dir, 'absent')).get('x.io'), undefined);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -62,7 +63,7 @@ test('a credential helper (credsStore, credHelpers) stores, finds and erases; au
     await chmod(join(dir, 'docker-credential-fake'), 0o755);
     await writeFile(join(dir, 'config.json'), JSON.stringify({ credsStore: 'fake', credHelpers: { 'other.io': 'absent' } }));
     const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}` };
-    const store = new CredentialStore(dir, undefined, env);
+    const store = new CredentialStore(new ChildProcessRunner(), dir, env);
     assert.equal(await store.get('registry.lan:5000'), undefined);
     await store.set('registry.lan:5000', { username: 'u', password: 'p:w' });
     assert.deepEqual(await store.get('registry.lan:5000'), { username: 'u', password: 'p:w' });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../base/atomic-file.js';
 import { errnoCode, errors } from '../base/errors.js';
-import { ChildProcessRunner, type ProcessRunner } from '../base/process-runner.js';
+import type { ProcessRunner } from '../base/process-runner.js';
 import type { RegistryCredentials } from '../wire/registry-auth.js';
 import { DOCKER_HUB_AUTH_KEY, DOCKER_HUB_DOMAIN, registryDomain } from '../wire/registry-domain.js';
 import { CredentialHelper } from './credential-helper.js';
@@ -50,11 +50,14 @@ export function authKey(domain: string): string {
   return normalized === DOCKER_HUB_DOMAIN ? DOCKER_HUB_AUTH_KEY : normalized;
 }
 
-/** Reads and writes the `auths` of one config.json. Not safe for concurrent writers (as Docker's). */
+/**
+ * Reads and writes the `auths` of one config.json. Not safe for concurrent writers (as Docker's).
+ * Credential helpers run through the given runner (the berth process's, from its ports).
+ */
 export class CredentialStore {
   readonly path: string;
 
-  constructor(dir: string = dockerConfigDir(), private readonly runner: ProcessRunner = new ChildProcessRunner(), private readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(private readonly runner: ProcessRunner, dir: string = dockerConfigDir(), private readonly env: NodeJS.ProcessEnv = process.env) {
     this.path = join(dir, 'config.json');
   }
 

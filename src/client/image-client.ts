@@ -4,7 +4,10 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { AuthConfig, AuthResponse, ImageDeleteItem, ImageHistoryRow, ImagePruneResponse, ImageSummary, JsonMessage } from '../wire/images.js';
+import type { CompressionQueryParams } from '../wire/compression-options.js';
+import type {
+  AuthConfig, AuthResponse, ImageDeleteItem, ImageHistoryRow, ImageInspect, ImagePruneResponse, ImageSummary, JsonMessage,
+} from '../wire/images.js';
 import type { ApiTransport } from './api-transport.js';
 
 /** One message per non-empty line; a line that is not JSON throws (SyntaxError). */
@@ -40,7 +43,7 @@ export interface CompressionQuery {
 }
 
 /** The query parameters of a CompressionQuery (none when it is empty). */
-export function compressionParams(options: CompressionQuery): Record<string, string | number | undefined> {
+export function compressionParams(options: CompressionQuery): CompressionQueryParams {
   return { compression: options.compression, 'compression-level': options.compressionLevel };
 }
 
@@ -58,9 +61,9 @@ export class ImageClient {
     return this.api.json<ImageSummary[]>('GET', '/images/json', { query: { filters: filters === undefined ? undefined : JSON.stringify(filters), all: all === true ? true : undefined } });
   }
 
-  /** Docker's image inspect JSON (the same view `berth image inspect --root` prints), passed through untyped. */
-  inspect(name: string): Promise<Record<string, unknown>> {
-    return this.api.json<Record<string, unknown>>('GET', `/images/${imagePath(name)}/json`);
+  /** Docker's image inspect JSON (the same view `berth image inspect --root` prints). */
+  inspect(name: string): Promise<ImageInspect> {
+    return this.api.json<ImageInspect>('GET', `/images/${imagePath(name)}/json`);
   }
 
   history(name: string): Promise<ImageHistoryRow[]> {
@@ -113,10 +116,10 @@ export class ImageClient {
 
   /** Asks berthd to check credentials against a registry (`POST /auth`); wrong ones reject with unauthenticated. */
   auth(credentials: AuthConfig): Promise<AuthResponse> {
-    return this.api.json('POST', '/auth', { body: credentials });
+    return this.api.json<AuthResponse>('POST', '/auth', { body: credentials });
   }
 
   prune(all: boolean): Promise<ImagePruneResponse> {
-    return this.api.json('POST', '/images/prune', { query: { filters: all ? JSON.stringify({ dangling: ['false'] }) : undefined } });
+    return this.api.json<ImagePruneResponse>('POST', '/images/prune', { query: { filters: all ? JSON.stringify({ dangling: ['false'] }) : undefined } });
   }
 }

@@ -6,11 +6,9 @@
  * command that only talks to berthd loads none of them.
  */
 import type { Readable } from 'node:stream';
-import { ChildProcessRunner } from '../base/process-runner.js';
 import type { BerthPorts, HostFiles } from '../cli/berth-ports.js';
 import { main as cliMain } from '../cli/main.js';
-
-const runner = new ChildProcessRunner();
+import { processRunner as runner } from './berth-process/process-parts.js';
 
 /** `cp`'s tar code, loaded when `cp` runs. */
 function lazyHostFiles(): HostFiles {
@@ -45,15 +43,20 @@ export function berthPorts(): BerthPorts {
       push: async (...args) => (await import('./berth-process/distribution-local.js')).pushInProcess(...args),
       checkCredentials: async (...args) => (await import('./berth-process/distribution-local.js')).checkCredentialsInProcess(...args),
     },
-    security: {
-      scan: async (...args) => (await import('./berth-process/security-run.js')).securityCommands.scan(...args),
-      sbom: async (...args) => (await import('./berth-process/security-run.js')).securityCommands.sbom(...args),
-      dbImport: async (...args) => (await import('./berth-process/security-run.js')).securityCommands.dbImport(...args),
-      dbUpdate: async (...args) => (await import('./berth-process/security-run.js')).securityCommands.dbUpdate(...args),
+    scanner: {
+      scan: async (...args) => (await import('./berth-process/scanner-local.js')).localScanner.scan(...args),
+      sbom: async (...args) => (await import('./berth-process/scanner-local.js')).localScanner.sbom(...args),
+      importDatabase: async (...args) => (await import('./berth-process/scanner-local.js')).localScanner.importDatabase(...args),
+      updateDatabase: async (...args) => (await import('./berth-process/scanner-local.js')).localScanner.updateDatabase(...args),
     },
     registry: {
       serve: async (...args) => (await import('./berth-process/registry-serve.js')).registryServerCommands.serve(...args),
       collect: async (...args) => (await import('./berth-process/registry-serve.js')).registryServerCommands.collect(...args),
+    },
+    lab: {
+      up: async (...args) => (await import('./berth-process/lab-run.js')).labCommands(runner).up(...args),
+      down: async (...args) => (await import('./berth-process/lab-run.js')).labCommands(runner).down(...args),
+      status: async (...args) => (await import('./berth-process/lab-run.js')).labCommands(runner).status(...args),
     },
   };
 }

@@ -2,6 +2,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_STATE_ROOT } from '../base/state-root.js';
+import { systemClock, type Clock } from '../base/clock.js';
+import { ChildProcessRunner } from '../base/process-runner.js';
 import { errors, messageOf } from '../base/errors.js';
 import { goDurationMs } from '../base/go-duration.js';
 import { DEFAULT_EVENT_RETENTION, type EventRetention } from '../events/event-log.js';
@@ -50,7 +52,7 @@ interface DaemonOptions extends RescanFlags {
 }
 
 /** Starts the disk watermark collector when asked; returns its stop function. */
-function startDiskWatermark(options: DaemonOptions, containers: ContainerEngine, images: ImageService): () => void {
+function startDiskWatermark(options: DaemonOptions, containers: ContainerEngine, images: ImageService, clock: Clock): () => void {
   if (options.gcHighWatermark === undefined) return () => undefined;
   const high = Number(options.gcHighWatermark);
   for (const [flag, value] of [['--gc-min-age', options.gcMinAge], ['--gc-interval', options.gcInterval]] as const) {
@@ -60,6 +62,7 @@ function startDiskWatermark(options: DaemonOptions, containers: ContainerEngine,
     highPercent: high,
     lowPercent: options.gcLowWatermark === undefined ? Math.max(0, high - 5) : Number(options.gcLowWatermark),
     minAgeMs: Number(options.gcMinAge) * 1000,
+    clock,
   });
   const timer = setInterval(() => {
     collector.check().then((pass) => {
@@ -94,19 +97,22 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const logDefaults = daemonLogSettings(options.logDriver, options.logOpt);
   await ensureSocketUnserved(options.socket);
   const unlock = await lockStateRoot(options.root);
-  const images = await openImageNode(options.root);
-  const { containers, volumes, networks, runner } = await openNodeServices(images, {
-    cgroupParent: options.cgroupParent, defaultRuntime: options.defaultRuntime, eventRetention: eventRetention(options), ...(options.initPath === undefined ? {} : { initPath: options.initPath }),
+  // The one process runner and clock of berthd: every service gets these two.
+  const runner = new ChildProcessRunner();
+  const clock = systemClock;
+  const images = await openImageNode(options.root, { runner, clock });
+  const { containers, volumes, networks } = await openNodeServices(images, {
+    runner, clock, cgroupParent: options.cgroupParent, defaultRuntime: options.defaultRuntime, eventRetention: eventRetention(options), ...(options.initPath === undefined ? {} : { initPath: options.initPath }),
     usernsDefault: usernsDefault(options.usernsDefault), logDefaults,
   });
-  const stopWatermark = startDiskWatermark(options, containers, images);
+  const stopWatermark = startDiskWatermark(options, containers, images, clock);
   const stopSweep = startDeadWriterSweep(images);
-  const scanner = ScanService.open(options.root);
-  const rescans = startRescans({ ...rescan, scanner, images, events: containers.eventLog, watchedImages: () => watchedImagesOf(containers.list()) });
+  const scanner = ScanService.open(options.root, { runner, clock });
+  const rescans = startRescans({ ...rescan, clock, scanner, images, events: containers.eventLog, watchedImages: () => watchedImagesOf(containers.list()) });
   const security = { scanner, images, onDatabaseChanged: () => { rescans.checkNow(); } };
-  const builder = await Builder.open({ images, engine: containers, runner, networks });
+  const builder = await Builder.open({ images, engine: containers, runner, networks }, clock);
   // The registry listens before the API socket does: a client that reached the socket finds it.
-  const registry = options.registryAddr === undefined ? undefined : await startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr });
+  const registry = options.registryAddr === undefined ? undefined : await startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr, clock });
   if (registry !== undefined) process.stderr.write(`berthd: registry at ${registry.url}\n`);
   const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], builder, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);

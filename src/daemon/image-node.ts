@@ -17,9 +17,9 @@ import { NODE_SCHEMA } from './node-schema.js';
 
 /** What `openImageNode` may be given instead of its defaults. */
 export interface ImageNodeOptions {
-  /** Default: a ChildProcessRunner. */
+  /** Default: a ChildProcessRunner (berthd and the berth process pass their one runner). */
   runner?: ProcessRunner;
-  /** Default: the system clock. */
+  /** Default: the system clock (berthd and the berth process pass theirs). */
   clock?: Clock;
   /** Progress lines for long work (load, bootstrap). */
   onProgress?: (line: string) => void;

@@ -18,7 +18,7 @@ import { VolumeService } from '../volumes/volume-service.js';
 /** The engine's settings, the runtime choice, and the collaborators a caller may give. */
 export interface NodeSettings
   extends Omit<ContainerEngineOptions, 'images' | 'runner' | 'host' | 'runtimes' | 'network' | 'volumes'>, RuntimeChoice {
-  /** Default: a ChildProcessRunner. */
+  /** Default: a ChildProcessRunner (berthd passes the one it gave `openImageNode`). */
   runner?: ProcessRunner;
   /** Default: read from the host. */
   host?: HostFacts;

@@ -111,7 +111,7 @@ export class UploadPlan {
     const at = await this.at(entry.path);
     const isDir = entry.kind === 'directory';
     const meta = isDir ? { mode: entry.mode, owner: entry.owner, mtime: entry.mtime } : undefined;
-    if (isDir && at.kind === 'directory') {
+    if (meta !== undefined && at.kind === 'directory') {
       let node = at.node;
       if (node === undefined) {
         node = { kind: 'directory', origin: 'existing', mountPoint: at.mountPoint };

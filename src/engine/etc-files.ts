@@ -5,7 +5,7 @@
 
 export interface EtcFilesInput {
   hostname: string;
-  domainname?: string;
+  domainname?: string | undefined;
   /** `none`: only loopback in the container. `host`: the host's network (and its files). */
   networkMode: 'none' | 'host';
   /** The host's /etc/hosts and /etc/resolv.conf, for host networking. */

@@ -22,7 +22,7 @@ import type { LoadSession } from './load-session.js';
 
 export interface CommitImageRequest {
   /** The image the new one is made on; none for an image from scratch. */
-  parent?: ImageRecord;
+  parent?: ImageRecord | undefined;
   /** The new layer as an uncompressed tar (e.g. `snapshotter.diff(key)`); none for a config-only change. */
   layer?: () => Readable;
   /**

@@ -1,12 +1,13 @@
 import { errors } from '../base/errors.js';
 import { formatReference, parseReference } from '../oci/reference.js';
+import type { ImageDeleteItem } from '../wire/images.js';
 import type { GarbageCollector } from './garbage-collector.js';
 import type { ImageEvents } from './image-events.js';
 import type { ImageReferences } from './image-references.js';
 import type { ImageStore } from './image-store.js';
 
-/** What `remove` and `prune` did, in Docker's shape. */
-export type RemovedItem = { Untagged: string } | { Deleted: string };
+/** What `remove` and `prune` did, in Docker's shape (`../wire/images.ts`). */
+export type RemovedItem = ImageDeleteItem;
 
 /** What removing images works on (an `ImageService`'s own collaborators). */
 export interface RemovalContext {

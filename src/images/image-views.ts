@@ -1,9 +1,10 @@
 import type { HistoryEntry, ImageConfig } from '../oci/schemas.js';
 import { familiarName } from '../oci/reference.js';
+import type { ImageHistoryRow, ImageInspect } from '../wire/images.js';
 import type { ImageRecord } from './image-record.js';
 
 /** `docker image inspect` shape of an image (the API and the CLI print this). */
-export function inspectView(image: ImageRecord, config: ImageConfig, layerDirs: string[]): Record<string, unknown> {
+export function inspectView(image: ImageRecord, config: ImageConfig, layerDirs: string[]): ImageInspect {
   return {
     Id: image.id,
     RepoTags: image.names.map(familiarName),
@@ -28,23 +29,14 @@ export function inspectView(image: ImageRecord, config: ImageConfig, layerDirs: 
   };
 }
 
-export interface HistoryRow {
-  Id: string;
-  Created: number;
-  CreatedBy: string;
-  Tags: string[] | null;
-  Size: number;
-  Comment: string;
-}
-
 /**
  * `docker history` rows, newest first. `layerSizes` are the unpacked sizes of the image's layers,
  * bottom first; history entries marked empty_layer have size 0.
  */
-export function historyView(image: ImageRecord, config: ImageConfig, layerSizes: number[]): HistoryRow[] {
+export function historyView(image: ImageRecord, config: ImageConfig, layerSizes: number[]): ImageHistoryRow[] {
   const entries: HistoryEntry[] = config.history ?? config.rootfs.diff_ids.map(() => ({}));
   let layer = 0;
-  const rows: HistoryRow[] = entries.map((entry) => {
+  const rows: ImageHistoryRow[] = entries.map((entry) => {
     const size = entry.empty_layer === true ? 0 : (layerSizes[layer++] ?? 0);
     const created = entry.created ? Date.parse(entry.created) / 1000 : 0;
     return {

@@ -7,11 +7,11 @@
 
 export interface NetworkEtcInput {
   hostname: string;
-  domainname?: string;
+  domainname?: string | undefined;
   /** The container's address on its first network; undefined before it has one. */
-  ip?: string;
+  ip?: string | undefined;
   /** Its IPv6 address there, when the network has IPv6. */
-  ip6?: string;
+  ip6?: string | undefined;
   gateway: string;
   extraHosts: readonly string[];
   /** The lines of its legacy links (`<ip>\t<alias> <hostname> <name>`), after the extra hosts. */
@@ -19,7 +19,7 @@ export interface NetworkEtcInput {
   dns: readonly string[];
   dnsSearch: readonly string[];
   /** The host's resolv.conf, for its search/options lines. */
-  hostResolvConf?: string;
+  hostResolvConf?: string | undefined;
 }
 
 const LOOPBACK = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'ff00::0\tip6-mcastprefix', 'ff02::1\tip6-allnodes', 'ff02::2\tip6-allrouters'];

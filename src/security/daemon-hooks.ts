@@ -1,4 +1,4 @@
-import { systemTimers, type Timers } from '../base/clock.js';
+import { systemTimers, type Clock, type Timers } from '../base/clock.js';
 import { messageOf } from '../base/errors.js';
 import type { EventRecorder } from '../events/event-types.js';
 import type { ImageService } from '../images/image-service.js';
@@ -33,6 +33,8 @@ export interface RescansOptions extends RescanSettings {
   events: EventRecorder;
   watchedImages: () => WatchedImage[];
   timers?: Timers;
+  /** When rescans happened and findings were reported (default: the system clock). */
+  clock?: Clock;
   log?: (line: string) => void;
 }
 
@@ -47,7 +49,7 @@ export interface Rescans {
 export function startRescans(options: RescansOptions): Rescans {
   const log = options.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
   const metrics = new RescanMetrics();
-  const rescanner = new ImageRescanner({ scanner: options.scanner, images: options.images, events: options.events, metrics, floor: options.floor, watchedImages: options.watchedImages, log });
+  const rescanner = new ImageRescanner({ scanner: options.scanner, images: options.images, events: options.events, metrics, floor: options.floor, watchedImages: options.watchedImages, log, ...(options.clock !== undefined && { clock: options.clock }) });
   const loop = new RescanLoop({
     timers: options.timers ?? systemTimers,
     checkIntervalMs: options.checkIntervalMs,

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { systemClock, type Clock } from '../base/clock.js';
+import type { Clock } from '../base/clock.js';
 import { errnoCode, isBerthError } from '../base/errors.js';
-import { ChildProcessRunner, type ProcessRunner } from '../base/process-runner.js';
+import type { ProcessRunner } from '../base/process-runner.js';
 import type { ImageService } from '../images/image-service.js';
 import { toCycloneDx } from './sbom/cyclonedx.js';
 import { InventoryCache } from './sbom/inventory-cache.js';
@@ -10,23 +10,25 @@ import { toSpdx } from './sbom/spdx.js';
 import { ImageScanStore } from './image-scan-store.js';
 import { severityCounts } from './rescan/rescan-findings.js';
 import { ScanDatabase, scanDatabasePath } from './scan-database.js';
-import type { ImportResult, ScanReport } from '../wire/security.js';
-import { applyIgnores, type IgnoreEntry } from './vulns/ignore-file.js';
+import { SBOM_FORMATS, type ImportResult, type SbomFormat, type ScanReport } from '../wire/security.js';
 import { matchInventory } from './vulns/matcher.js';
 import { readOsvRecords } from './vulns/osv-source.js';
 import { VulnDatabase } from './vulns/vuln-database.js';
 
-export type SbomFormat = 'cyclonedx' | 'spdx';
-export const SBOM_FORMATS: readonly SbomFormat[] = ['cyclonedx', 'spdx'];
+/** The SBOM formats are part of the API (`../wire/security.ts`). */
+export { SBOM_FORMATS, type SbomFormat };
 
 export interface ScanOptions {
-  ignore?: IgnoreEntry[];
+  /** Leave out findings without a fixed version (after the last scan is recorded). */
   ignoreUnfixed?: boolean;
 }
 
+/** What the composition root hands the scanner. */
 export interface ScanServiceOptions {
-  runner?: ProcessRunner;
-  clock?: Clock;
+  /** Runs the tools that read layers and archives (tar). */
+  runner: ProcessRunner;
+  /** Times of SBOMs and of recorded last scans. */
+  clock: Clock;
 }
 
 /**
@@ -46,13 +48,13 @@ export class ScanService {
 
   private constructor(private readonly db: ScanDatabase, options: ScanServiceOptions) {
     this.cache = new InventoryCache(db);
-    this.inventories = new InventoryService(this.cache, options.runner ?? new ChildProcessRunner());
+    this.inventories = new InventoryService(this.cache, options.runner);
     this.vulns = new VulnDatabase(db);
     this.scans = new ImageScanStore(db);
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock;
   }
 
-  static open(stateRoot: string, options: ScanServiceOptions = {}): ScanService {
+  static open(stateRoot: string, options: ScanServiceOptions): ScanService {
     return new ScanService(ScanDatabase.open(scanDatabasePath(stateRoot)), options);
   }
 
@@ -95,9 +97,6 @@ export class ScanService {
     if (result.imageId !== undefined) this.scans.recordScan({ imageId: result.imageId, time: this.clock.now().toISOString(), generation, counts: severityCounts(findings) });
     if (options.ignoreUnfixed === true) findings = findings.filter((f) => f.fixedVersion !== undefined);
     const warnings = [...result.inventory.warnings];
-    if (options.ignore) {
-      for (const e of applyIgnores(findings, options.ignore, this.clock.now()).expired) warnings.push(`ignore entry ${e.id} expired on ${e.expires ?? ''}: no longer ignored`);
-    }
     const distro = result.inventory.distro;
     return {
       subject: result.inventory.subject,

@@ -154,8 +154,10 @@ class TreeWalker {
     if (linkname !== undefined) records.push(['linkpath', header.linkname ?? '']);
     // tar-stream's pack turns a zero mode into 0755 / 0644 before it encodes the PAX header.
     const mode = header.mode === undefined || header.mode === 0 ? (header.type === 'directory' ? 0o755 : 0o644) : header.mode;
-    const entry = { ...header, name: 'PaxHeader', linkname, mode };
-    this.pack.push(paxHeaderEntry({ ...entry, uid: entry.uid ?? 0, gid: entry.gid ?? 0, mtime: entry.mtime ?? new Date(0) }, [...records, ...pax]));
+    const entry: EntryHeader = { ...header, name: 'PaxHeader', mode };
+    if (linkname === undefined) delete entry.linkname;
+    else entry.linkname = linkname;
+    this.pack.push(paxHeaderEntry({ ...entry, mode, uid: entry.uid ?? 0, gid: entry.gid ?? 0, mtime: entry.mtime ?? new Date(0) }, [...records, ...pax]));
     return entry;
   }
 

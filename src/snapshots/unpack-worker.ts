@@ -13,6 +13,8 @@ import type { MainToWorker, WorkerToMain } from './unpack-messages.js';
 
 const port = parentPort;
 if (port === null) throw new Error('unpack-worker must run in a worker thread');
+// A worker thread is an entry point of its own: the composition root's runner (an object of the
+// main thread) cannot be passed to it, so the worker makes its own (used for decompressors).
 const runner = new ChildProcessRunner();
 /** The layer being unpacked: its job number and input. */
 let current: { job: number; input: PassThrough; owed: number } | undefined;

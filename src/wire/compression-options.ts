@@ -60,3 +60,13 @@ export function parseCompressionOptions(input: CompressionInput): CompressionOpt
   }
   return { format, level };
 }
+
+/** berth's query parameters of push, save (`GET /images/get`) and build; the Docker API has neither. */
+export const COMPRESSION_PARAM = 'compression';
+export const COMPRESSION_LEVEL_PARAM = 'compression-level';
+
+/** The compression parameters of a query as a client sends them (none: the route's default). */
+export type CompressionQueryParams = {
+  [COMPRESSION_PARAM]?: string | undefined;
+  [COMPRESSION_LEVEL_PARAM]?: number | undefined;
+};

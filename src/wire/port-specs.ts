@@ -18,7 +18,7 @@ export interface PortBinding {
 }
 
 /** Docker's wire shape of HostConfig.PortBindings. */
-export type DockerPortBindings = Record<string, { HostIp?: string | null; HostPort?: string | null }[] | null>;
+export type DockerPortBindings = Record<string, { HostIp?: string | null | undefined; HostPort?: string | null | undefined }[] | null>;
 
 function bad(field: string, text: string, why: string): Error {
   return errors.invalidArgument('invalid-port-spec', `${field}: "${text}" ${why}`);

@@ -8,6 +8,15 @@ import { z } from 'zod';
 export const SEVERITIES = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** A severity's place in `SEVERITIES` (higher is worse): what `--severity` / `severity=` thresholds compare. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+/** The SBOM formats of `POST /berth/v1/images/{name}/sbom?format=` and `berth sbom --format`. */
+export const SBOM_FORMATS = ['cyclonedx', 'spdx'] as const;
+export type SbomFormat = (typeof SBOM_FORMATS)[number];
+
 /** One known vulnerability of one package of an image or directory. */
 export interface Finding {
   /** OSV id (DSA-…, GHSA-…, CVE-…) and its aliases. */

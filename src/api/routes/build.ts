@@ -21,6 +21,7 @@ import { BuildContext } from '../../build/context/build-context.js';
 import type { ImageService } from '../../images/image-service.js';
 import { parseSchema } from '../../oci/parse-json.js';
 import { familiarName } from '../../oci/reference.js';
+import { BUILD_SECRETS_HEADER as BUILD_SECRETS_HEADER_NAME, type BuildCachePruneResponse, type BuildQueryParam } from '../../wire/build.js';
 import { buildFlag, buildParam, cacheFromParam, extraHostsParam, jsonMapParam, networkModeParam } from '../build-query.js';
 import { queryCompression } from '../compression-query.js';
 import { checkLabels } from '../input-limits.js';
@@ -33,9 +34,10 @@ const secretsSchema = z.record(z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a se
 
 /**
  * The build's secrets (a berth extension; Docker's classic API has none): the `X-Berth-Build-Secrets`
- * header holds base64 of the JSON object `{"<id>": "<base64 of the value>", …}`. Held in memory only.
+ * header (`../../wire/build.ts`) holds base64 of the JSON object `{"<id>": "<base64 of the value>", …}`.
+ * Held in memory only.
  */
-export const BUILD_SECRETS_HEADER = 'x-berth-build-secrets';
+const BUILD_SECRETS_HEADER = BUILD_SECRETS_HEADER_NAME.toLowerCase();
 
 function secretsHeader(request: Request): Map<string, Buffer> {
   const header = request.headers[BUILD_SECRETS_HEADER];
@@ -55,7 +57,7 @@ export function buildRoutes(app: FastifyInstance, images: ImageService, builder:
   app.post('/build', async (request: Request, reply) => {
     const query = request.query;
     if (buildParam(query, 'remote') !== undefined) throw errors.invalidArgument('remote-context-unsupported', 'remote build contexts are not supported: send the context as the request body');
-    const tags = queryList(query, 't').filter((t) => t !== '');
+    const tags = queryList(query, 't' satisfies BuildQueryParam).filter((t) => t !== '');
     const buildArgs = jsonMapParam(query, 'buildargs');
     const labels = jsonMapParam(query, 'labels');
     checkLabels(labels);
@@ -107,7 +109,7 @@ export function buildRoutes(app: FastifyInstance, images: ImageService, builder:
     }
   });
 
-  app.post('/build/prune', async () => {
+  app.post('/build/prune', async (): Promise<BuildCachePruneResponse> => {
     const { entries, spaceReclaimed } = await builder.prune();
     return { CachesDeleted: entries > 0 ? [`${entries} entries`] : null, SpaceReclaimed: spaceReclaimed };
   });

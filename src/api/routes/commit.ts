@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import { formatReference, parseTaggedReference } from '../../oci/reference.js';
+import type { CommitResponse } from '../../wire/images.js';
 import { queryBool, queryList, queryString, type Query } from '../query.js';
 
 type Request = FastifyRequest<{ Querystring: Query }>;
@@ -29,6 +30,7 @@ export function commitRoutes(app: FastifyInstance, engine: ContainerEngine): voi
       ...(author !== undefined && { author }),
       pause: queryString(query, 'pause') === undefined ? true : queryBool(query, 'pause'),
     });
-    return reply.status(201).send({ Id: image.id });
+    const answer: CommitResponse = { Id: image.id };
+    return reply.status(201).send(answer);
   });
 }

@@ -4,6 +4,7 @@ import { errors, messageOf } from '../../base/errors.js';
 import type { ImageService } from '../../images/image-service.js';
 import { historyView, inspectView } from '../../images/image-views.js';
 import { familiarName, formatReference, parseTaggedReference } from '../../oci/reference.js';
+import type { ImageDeleteItem, ImagePruneResponse } from '../../wire/images.js';
 import { queryCompression } from '../compression-query.js';
 import { listImages } from '../image-listing.js';
 import { queryBool, queryFilters, queryList, queryString, type Query } from '../query.js';
@@ -63,7 +64,7 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, registry
     throw errors.notFound('no-such-route', `page not found: POST /images/${rest}`);
   });
 
-  app.delete('/images/*', async (request: Request) => {
+  app.delete('/images/*', async (request: Request): Promise<ImageDeleteItem[]> => {
     const name = request.params['*'] ?? '';
     const removed = await images.remove([name], queryBool(request.query, 'force'));
     return removed.map((item) => ('Untagged' in item ? { Untagged: familiarName(item.Untagged) } : item));
@@ -111,7 +112,7 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, registry
     return sendJsonMessages(reply, [{ status: image.id }]);
   });
 
-  app.post('/images/prune', async (request: Request) => {
+  app.post('/images/prune', async (request: Request): Promise<ImagePruneResponse> => {
     const filters = queryFilters(request.query);
     const all = filters.get('dangling')?.includes('false') === true;
     const { removed, spaceReclaimed } = await images.prune(all);

@@ -6,8 +6,8 @@
  */
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { BerthError, errors, isBerthError, messageOf } from '../../base/errors.js';
+import { authConfigSchema, type AuthResponse } from '../../wire/images.js';
 import { decodeRegistryAuthHeader, type RegistryCredentials } from '../../wire/registry-auth.js';
 import { RegistryClient } from '../../images/distribution/registry-client.js';
 import { registryDomain } from '../../wire/registry-domain.js';
@@ -123,12 +123,10 @@ export async function pushRoute(name: string, request: Request, reply: FastifyRe
   });
 }
 
-const authBodySchema = z.object({ username: z.string().optional(), password: z.string().optional(), serveraddress: z.string().optional() }).loose();
-
 /** `POST /auth`: checks credentials against the registry (berthd stores nothing). */
 export function authRoutes(app: FastifyInstance, options: RegistryRouteOptions): void {
-  app.post('/auth', async (request) => {
-    const parsed = authBodySchema.safeParse(request.body ?? {});
+  app.post('/auth', async (request): Promise<AuthResponse> => {
+    const parsed = authConfigSchema.safeParse(request.body ?? {});
     if (!parsed.success) throw errors.invalidArgument('invalid-auth-body', `body: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     const { username, password, serveraddress } = parsed.data;
     if (username === undefined || username === '') throw errors.invalidArgument('missing-username', 'body: username is required');

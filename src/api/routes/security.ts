@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../../base/errors.js';
 import type { ImageService } from '../../images/image-service.js';
-import { SBOM_FORMATS, type SbomFormat, type ScanService } from '../../security/scan-service.js';
-import { SEVERITIES, severityRank, type Severity } from '../../security/vulns/cvss.js';
-import { toSarif } from '../../security/vulns/report-formats.js';
+import type { ScanService } from '../../security/scan-service.js';
+import { toSarif } from '../../wire/scan-report-formats.js';
 import { lastScanView } from '../../security/image-scan-store.js';
 import { queryBool, queryString, type Query } from '../query.js';
-import { databaseImportBodySchema, type DatabaseStatus, type LastScanView } from '../../wire/security.js';
+import { databaseImportBodySchema, SBOM_FORMATS, SEVERITIES, severityRank, type DatabaseStatus, type LastScanView, type SbomFormat, type Severity } from '../../wire/security.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { '*'?: string } }>;
 

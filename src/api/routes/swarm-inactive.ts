@@ -9,12 +9,13 @@
 import type { FastifyInstance, FastifyRequest, HTTPMethods } from 'fastify';
 import { errors } from '../../base/errors.js';
 import { queryString, type Query } from '../query.js';
+import type { SwarmInfo } from '../../wire/system.js';
 
 export const NOT_A_MANAGER_MESSAGE = 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
 const NOT_IN_SWARM_MESSAGE = 'This node is not part of a swarm';
 
 /** `/info`'s `Swarm` object of a node in no swarm (the keys dockerd's has). */
-export function inactiveSwarmInfo(): Record<string, unknown> {
+export function inactiveSwarmInfo(): SwarmInfo {
   return { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null };
 }
 

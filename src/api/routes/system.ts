@@ -8,6 +8,7 @@ import { BERTH_VERSION } from '../../base/version.js';
 import { DEFAULT_INIT } from '../../engine/task-mounts.js';
 import { readHostInfo } from '../host-info.js';
 import { infoView } from '../info-view.js';
+import type { SwarmInfo, SystemVersion } from '../../wire/system.js';
 
 const KERNEL_ARCH: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64' };
 
@@ -15,7 +16,7 @@ export interface SystemRoutesOptions {
   /** `--insecure-registry` hosts, for `RegistryConfig`. */
   insecureRegistries: readonly string[];
   /** `Swarm` of `/info` (the swarm routes' module says what it is). */
-  swarmInfo: () => Record<string, unknown>;
+  swarmInfo: () => SwarmInfo;
 }
 
 /** `/_ping`, `/version`, `/info`. `/info` counts the node's containers and lists its OCI runtimes. */
@@ -43,11 +44,12 @@ export function systemRoutes(app: FastifyInstance, images: ImageService, contain
       KernelVersion: release(),
       BuildTime: '',
     };
-    return reply.send({
+    const version: SystemVersion = {
       Platform: { Name: 'berth' },
       Components: [{ Name: 'Engine', Version: BERTH_VERSION, Details: { ApiVersion: API_VERSION, MinAPIVersion: MIN_API_VERSION, Os: platform.os, Arch: platform.architecture, KernelVersion: release() } }],
       ...engine,
-    });
+    };
+    return reply.send(version);
   });
 
   app.get('/info', async (_request, reply) => {

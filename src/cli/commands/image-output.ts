@@ -4,6 +4,7 @@
  */
 import { humanSize, relativeTime, renderTable, shortId } from '../format.js';
 import { outputFormat, printJson } from '../context.js';
+import type { ImageDeleteItem, ImageHistoryRow } from '../../wire/images.js';
 
 /** One image as `image ls --format json` prints it. */
 export interface ImageListEntry {
@@ -40,17 +41,8 @@ export function printImageList(images: ImageListEntry[], flags: { quiet?: boolea
   else process.stdout.write(`${renderTable(['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'], imageRows(images, new Date()))}\n`);
 }
 
-/** A row of `image history` (Docker's API shape). */
-export interface HistoryEntry {
-  Id: string;
-  Created: number;
-  CreatedBy: string;
-  Size: number;
-  Comment: string;
-}
-
 /** `image history`: table (truncated unless --no-trunc) or `--format json`. */
-export function printHistory(rows: HistoryEntry[], flags: { trunc: boolean; format?: string }): void {
+export function printHistory(rows: ImageHistoryRow[], flags: { trunc: boolean; format?: string }): void {
   if (outputFormat(flags.format) === 'json') {
     printJson(rows);
     return;
@@ -67,12 +59,12 @@ export function printHistory(rows: HistoryEntry[], flags: { trunc: boolean; form
 }
 
 /** `Untagged: busybox:latest` / `Deleted: sha256:…` (`untagged:` / `deleted:` lower-case for prune). */
-export function removalLines(items: ({ Untagged: string } | { Deleted: string })[], prune = false): string {
+export function removalLines(items: ImageDeleteItem[], prune = false): string {
   return items.map((item) => ('Untagged' in item ? `${prune ? 'untagged' : 'Untagged'}: ${item.Untagged}\n` : `${prune ? 'deleted' : 'Deleted'}: ${item.Deleted}\n`)).join('');
 }
 
 /** `image prune`: what was removed and the space reclaimed. */
-export function printPrune(removed: ({ Untagged: string } | { Deleted: string })[], spaceReclaimed: number): void {
+export function printPrune(removed: ImageDeleteItem[], spaceReclaimed: number): void {
   process.stdout.write(`${removed.length > 0 ? `Deleted Images:\n${removalLines(removed, true)}` : ''}\nTotal reclaimed space: ${humanSize(spaceReclaimed)}\n`);
 }
 

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { errors } from '../../base/errors.js';
-import type { JsonMessage } from '../../wire/images.js';
+import type { ImageInspect, JsonMessage } from '../../wire/images.js';
 import { formatReference, parseTaggedReference } from '../../oci/reference.js';
 import { forEachTarget, printJson, withClient } from '../context.js';
 import type { ImageCommands } from './image-operations.js';
@@ -33,8 +33,8 @@ function inputStream(file: string | undefined, what: string): Readable {
   return process.stdin;
 }
 
-function platformOf(inspected: Record<string, unknown>): string {
-  return [inspected.Os, inspected.Architecture, inspected.Variant].filter((v) => typeof v === 'string' && v !== '').join('/');
+function platformOf(inspected: ImageInspect): string {
+  return [inspected.Os, inspected.Architecture, inspected.Variant].filter((v) => v !== undefined && v !== '').join('/');
 }
 
 /** The image commands through berthd (`--host` / BERTH_HOST). */
@@ -57,7 +57,7 @@ export const remoteImageCommands: ImageCommands = {
     const views = [];
     for (const ref of refs) {
       const view = await client.images.inspect(ref);
-      views.push({ ...view, BerthScan: await berthScanThroughDaemon(client, String(view.Id)) });
+      views.push({ ...view, BerthScan: await berthScanThroughDaemon(client, view.Id) });
     }
     printJson(views);
   }),

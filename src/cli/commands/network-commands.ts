@@ -7,7 +7,7 @@ import { keyValues } from './create-config.js';
 
 const FORMAT = { flags: '--format <format>', description: 'table or json', default: 'table' };
 
-async function list(globals: GlobalOptions, options: { quiet?: boolean; format?: string }): Promise<void> {
+async function list(globals: GlobalOptions, options: { quiet?: boolean; format?: string | undefined }): Promise<void> {
   const format = outputFormat(options.format);
   await withClient(globals, async (client) => {
     const networks = await client.networks.list();

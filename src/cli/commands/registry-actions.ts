@@ -38,7 +38,7 @@ function daemonOnly(flags: { insecureRegistry: string[] }): void {
 
 /** Docker's config.json of this user, its credential helpers run by this process's runner. */
 function credentialStore(): CredentialStore {
-  return new CredentialStore(undefined, ports().runner);
+  return new CredentialStore(ports().runner);
 }
 
 async function credentialsFor(domain: string): Promise<RegistryCredentials | undefined> {

@@ -13,8 +13,8 @@ export async function systemInfoAction(globals: GlobalOptions, format: string | 
       printJson(info);
       return;
     }
-    const runtimes = typeof info.Runtimes === 'object' && info.Runtimes !== null ? Object.keys(info.Runtimes) : [];
-    const security = Array.isArray(info.SecurityOptions) ? info.SecurityOptions.map(text) : [];
+    const runtimes = Object.keys(info.Runtimes);
+    const security = info.SecurityOptions;
     const lines = [
       `Server Version: ${text(info.ServerVersion)}`,
       `Containers: ${text(info.Containers)}`,
@@ -32,7 +32,7 @@ export async function systemInfoAction(globals: GlobalOptions, format: string | 
       `Operating System: ${text(info.OperatingSystem)}`,
       `Architecture: ${text(info.Architecture)}`,
       `CPUs: ${text(info.NCPU)}`,
-      `Total Memory: ${typeof info.MemTotal === 'number' ? humanSize(info.MemTotal) : ''}`,
+      `Total Memory: ${humanSize(info.MemTotal)}`,
       `Name: ${text(info.Name)}`,
       `Root Dir: ${text(info.DockerRootDir)}`,
     ];

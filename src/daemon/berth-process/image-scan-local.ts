@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { LastScanView } from '../../wire/security.js';
+import { processClock, processRunner } from './process-parts.js';
 
 /** A state root without a scan database has scanned nothing (and gets none made). */
 export async function berthScanInProcess(stateRoot: string, imageId: string): Promise<LastScanView['LastScan']> {
@@ -11,7 +12,7 @@ export async function berthScanInProcess(stateRoot: string, imageId: string): Pr
   const { scanDatabasePath } = await import('../../security/scan-database.js');
   const { lastScanView } = await import('../../security/image-scan-store.js');
   if (!existsSync(scanDatabasePath(stateRoot))) return null;
-  const scanner = ScanService.open(stateRoot);
+  const scanner = ScanService.open(stateRoot, { runner: processRunner, clock: processClock });
   try {
     return lastScanView(imageId, scanner.scans.lastScan(imageId)).LastScan;
   } finally {

@@ -4,8 +4,8 @@ import { errors, messageOf } from '../../base/errors.js';
 export interface UpstreamOptions {
   /** `http(s)://host[:port]` of the upstream registry. */
   url: string;
-  username?: string;
-  password?: string;
+  username?: string | undefined;
+  password?: string | undefined;
 }
 
 /** A challenge's parameters: `Bearer realm="…",service="…",scope="…"`. */

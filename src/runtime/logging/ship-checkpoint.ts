@@ -14,7 +14,7 @@ const pendingLineSchema = z.object({ timeNs: z.string().regex(/^\d+$/), text: z.
 const checkpointSchema = z.object({
   spool: z.object({ ino: z.number().int(), offset: z.number().int().nonnegative() }),
   sink: z.object({ ino: z.number().int(), size: z.number().int().nonnegative() }),
-  pending: z.object({ stdout: pendingLineSchema.optional(), stderr: pendingLineSchema.optional() }),
+  pending: z.object({ stdout: pendingLineSchema.exactOptional(), stderr: pendingLineSchema.exactOptional() }),
 });
 export type ShipCheckpoint = z.infer<typeof checkpointSchema>;
 

@@ -47,7 +47,8 @@ const filterSchema = z.object({
 const argSchema = z.object({
   index: z.number().int().min(0).max(5),
   value: z.number().int().nonnegative(),
-  valueTwo: z.number().int().nonnegative().optional(),
+  /** Absent or set (`exactOptional`): copied as is into the OCI spec's args. */
+  valueTwo: z.number().int().nonnegative().exactOptional(),
   op: z.enum(operators),
 });
 

@@ -34,9 +34,9 @@ export interface BuildSpecInput {
   /** The daemon's own hard limits; requested rlimits are clamped to them. */
   hostLimits: HostLimits;
   /** The image's /etc/passwd contents, for user names; absent = no file. */
-  passwd?: string;
+  passwd?: string | undefined;
   /** The image's /etc/group contents; absent = no file. */
-  group?: string;
+  group?: string | undefined;
   /** Docker-form profile evaluated for the container's capabilities (normally DEFAULT_SECCOMP_PROFILE). */
   seccompProfile: SeccompProfile;
   /**

@@ -2,7 +2,7 @@
  * CVSS v3.0/v3.1 base scores from a vector string (the base-metric formula of the CVSS 3.1
  * specification, §7.1), and the qualitative rating scale (§5).
  */
-import { SEVERITIES, type Severity } from '../../wire/security.js';
+import { SEVERITIES, severityRank, type Severity } from '../../wire/security.js';
 const WEIGHTS = {
   AV: { N: 0.85, A: 0.62, L: 0.55, P: 0.2 },
   AC: { L: 0.77, H: 0.44 },
@@ -47,8 +47,8 @@ export function cvss3BaseScore(vector: string): number | undefined {
   return scope === 'U' ? roundUp(Math.min(impact + exploitability, 10)) : roundUp(Math.min(1.08 * (impact + exploitability), 10));
 }
 
-/** The levels are part of the API (`../../wire/security.ts`); the scanner's code takes them from here. */
-export { SEVERITIES, type Severity };
+/** The levels and their order are part of the API (`../../wire/security.ts`); the scanner's code takes them from here. */
+export { SEVERITIES, severityRank, type Severity };
 
 /** The rating of a score: 0 none (reported as LOW), 0.1–3.9 low, 4–6.9 medium, 7–8.9 high, 9–10 critical. */
 export function ratingOf(score: number): Severity {
@@ -56,8 +56,4 @@ export function ratingOf(score: number): Severity {
   if (score >= 7) return 'HIGH';
   if (score >= 4) return 'MEDIUM';
   return 'LOW';
-}
-
-export function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
 }

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { ImageService } from '../../../src/images/image-service.js';
 import { openImageNode } from '../../../src/daemon/image-node.js';
 import { ScanService } from '../../../src/security/scan-service.js';
+import { systemClock } from '../../../src/base/clock.js';
+import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { needsRoot } from '../../support/berth-cli.js';
 import { cyclonedx15Validator, spdx23Problems } from './security-fixtures.js';
 
@@ -19,7 +21,7 @@ describe('SBOM of the bootstrapped debian:bookworm image', { skip: needsRoot() |
     work = await mkdtemp(join(tmpdir(), 'berth-debian-sbom-'));
     images = await openImageNode(join(work, 'root'));
     await images.bootstrap('debian:bookworm');
-    scanner = ScanService.open(join(work, 'root'));
+    scanner = ScanService.open(join(work, 'root'), { runner: new ChildProcessRunner(), clock: systemClock });
   });
   after(async () => {
     scanner.close();

@@ -10,6 +10,8 @@ import { EventLog } from '../../../src/events/event-log.js';
 import { ImageRescanner } from '../../../src/security/rescan/image-rescanner.js';
 import { RescanMetrics } from '../../../src/security/rescan/rescan-metrics.js';
 import { ScanService } from '../../../src/security/scan-service.js';
+import { systemClock } from '../../../src/base/clock.js';
+import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { berth, needsRoot } from '../../support/berth-cli.js';
 import { makeTar, writeOciLayout, type FixtureEntry } from '../../support/oci-fixtures.js';
 import { cyclonedx15Validator, sarif210Validator, spdx23Problems, DEBIAN9_OS_RELEASE, dpkgEntry, FIXTURES, hostDpkgStatus, makeZip, packageLock } from './security-fixtures.js';
@@ -60,7 +62,7 @@ describe('SBOMs and scans of images in the store', { skip: needsRoot() }, () => 
     ]);
     images = await openImageNode(root);
     await images.load({ path: layout });
-    scanner = ScanService.open(root);
+    scanner = ScanService.open(root, { runner: new ChildProcessRunner(), clock: systemClock });
   });
 
   after(async () => {
@@ -137,7 +139,7 @@ describe('SBOMs and scans of images in the store', { skip: needsRoot() }, () => 
   });
 
   test('shared base layers are read once; an import re-matches cached inventories without reading layers', async () => {
-    const fresh = ScanService.open(join(work, 'cache-root'));
+    const fresh = ScanService.open(join(work, 'cache-root'), { runner: new ChildProcessRunner(), clock: systemClock });
     try {
       await fresh.scan('fixture/app:1', images);
       assert.deepEqual(fresh.inventories.stats, { layersRead: 2, layersFromCache: 0 });
@@ -154,7 +156,7 @@ describe('SBOMs and scans of images in the store', { skip: needsRoot() }, () => 
   });
 
   test('a rescan after an import records one image event for the image that gained a finding at the floor, and never again', async () => {
-    const fresh = ScanService.open(join(work, 'rescan-root'));
+    const fresh = ScanService.open(join(work, 'rescan-root'), { runner: new ChildProcessRunner(), clock: systemClock });
     try {
       const log = new EventLog(images.db);
       const metrics = new RescanMetrics();
@@ -215,7 +217,7 @@ describe('SBOMs and scans of images in the store', { skip: needsRoot() }, () => 
     const file = join(dir, 'GHSA-29mw-wpgm-hmr9.json');
     const record = JSON.parse(await (await import('node:fs/promises')).readFile(file, 'utf8')) as Record<string, unknown>;
     await writeFile(file, JSON.stringify({ ...record, modified: '2025-01-01T00:00:00Z', withdrawn: '2025-01-01T00:00:00Z' }));
-    const fresh = ScanService.open(join(work, 'withdrawn-root'));
+    const fresh = ScanService.open(join(work, 'withdrawn-root'), { runner: new ChildProcessRunner(), clock: systemClock });
     try {
       await fresh.importDatabase(dir);
       const ids = (await fresh.scan('fixture/app:1', images)).findings.map((f) => f.id);

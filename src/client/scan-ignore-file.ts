@@ -1,8 +1,13 @@
+/**
+ * `berth scan --ignore-file`: a YAML or JSON list of advisories to ignore (by id or alias,
+ * optionally for one package, until an expiry date), read by the client and applied to the report
+ * it gets back, from berthd or from the in-process scanner alike.
+ */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { errnoCode, errors, messageOf } from '../../base/errors.js';
-import type { Finding } from '../../wire/security.js';
+import { errnoCode, errors, messageOf } from '../base/errors.js';
+import type { Finding } from '../wire/security.js';
 
 const entrySchema = z.strictObject({
   id: z.string().min(1),

@@ -1,5 +1,9 @@
-import { BERTH_VERSION } from '../../base/version.js';
-import type { Finding, ScanReport } from '../../wire/security.js';
+/**
+ * A scan report rendered for people and tools: the table of `berth scan` and SARIF 2.1.0, which
+ * berthd answers with `format=sarif` and `berth scan --format sarif` writes. Pure; both sides use it.
+ */
+import { BERTH_VERSION } from '../base/version.js';
+import type { Finding, ScanReport } from './security.js';
 
 const short = (digest: string): string => (digest.startsWith('sha256:') ? digest.slice(7, 19) : digest);
 

@@ -1,0 +1,8 @@
+// The cluster's objects: the public surface of src/cluster/objects/.
+export * from './object-meta.js';
+export * from './node.js';
+export * from './node-attribute.js';
+export * from './constraints.js';
+export * from './service.js';
+export * from './service-spec-validation.js';
+export * from './task.js';

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { labelsSchema, objectMetaSchema, resourceAmountsSchema } from './object-meta.js';
+
+/**
+ * A service: the desired state the cluster keeps true (Swarm's Service). Its `taskTemplate` is
+ * copied into every task made from it, so a task keeps the spec it was made with even after the
+ * service changes. Validate untrusted specs with `parseServiceSpec` (service-spec-validation.ts),
+ * not with these schemas alone: it also checks constraints, preferences and resources.
+ */
+
+const nonNegativeInt = z.number().int().nonnegative();
+
+export const mountSchema = z.object({
+  type: z.enum(['bind', 'volume', 'tmpfs']),
+  /** Host path (bind) or volume name (volume); absent for tmpfs. */
+  source: z.string().min(1).optional(),
+  target: z.string().regex(/^\//, { error: 'a mount target is an absolute path' }),
+  readOnly: z.boolean().default(false),
+});
+export type ServiceMount = z.infer<typeof mountSchema>;
+
+export const containerSpecSchema = z.object({
+  image: z.string().min(1, { error: 'an image is required' }),
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  env: z.array(z.string().regex(/^[^=]+=/, { error: 'an env entry is KEY=VALUE' })).default([]),
+  labels: labelsSchema.default({}),
+  mounts: z.array(mountSchema).default([]),
+});
+export type ContainerSpec = z.infer<typeof containerSpecSchema>;
+
+export const resourceRequirementsSchema = z.object({
+  /** The most a task may use (enforced by its node's engine); 0 is no limit. */
+  limits: resourceAmountsSchema.extend({ pids: nonNegativeInt.default(0) }).default({ nanoCpus: 0, memoryBytes: 0, pids: 0 }),
+  /** What the scheduler sets aside on the task's node: a node takes a task only if this fits. */
+  reservations: resourceAmountsSchema.default({ nanoCpus: 0, memoryBytes: 0 }),
+});
+export type ResourceRequirements = z.infer<typeof resourceRequirementsSchema>;
+
+export const RESTART_CONDITIONS = ['none', 'on-failure', 'any'] as const;
+export type RestartCondition = (typeof RESTART_CONDITIONS)[number];
+
+export const restartPolicySchema = z.object({
+  condition: z.enum(RESTART_CONDITIONS).default('any'),
+  /** Wait between a task's end and its successor's start, in nanoseconds (Swarm's default 5 s). */
+  delayNs: nonNegativeInt.default(5_000_000_000),
+  /** Restarts of one slot before giving up; 0 is no limit. */
+  maxAttempts: nonNegativeInt.default(0),
+  /** The window `maxAttempts` counts in, in nanoseconds; 0 counts every restart. */
+  windowNs: nonNegativeInt.default(0),
+});
+export type RestartPolicy = z.infer<typeof restartPolicySchema>;
+
+/** Spread the service's tasks evenly over the values of a node attribute (e.g. node.labels.zone). */
+export const placementPreferenceSchema = z.object({ spread: z.string().min(1) });
+export type PlacementPreference = z.infer<typeof placementPreferenceSchema>;
+
+export const placementSchema = z.object({
+  /** Swarm constraint expressions; all must hold (constraints.ts). */
+  constraints: z.array(z.string()).default([]),
+  /** In order of precedence: the first is honoured before the second. */
+  preferences: z.array(placementPreferenceSchema).default([]),
+  /** Most tasks of this service on one node; 0 is no limit. */
+  maxReplicas: nonNegativeInt.default(0),
+});
+export type Placement = z.infer<typeof placementSchema>;
+
+export const taskTemplateSchema = z.object({
+  containerSpec: containerSpecSchema,
+  resources: resourceRequirementsSchema.default({ limits: { nanoCpus: 0, memoryBytes: 0, pids: 0 }, reservations: { nanoCpus: 0, memoryBytes: 0 } }),
+  restartPolicy: restartPolicySchema.default({ condition: 'any', delayNs: 5_000_000_000, maxAttempts: 0, windowNs: 0 }),
+  placement: placementSchema.default({ constraints: [], preferences: [], maxReplicas: 0 }),
+});
+export type TaskTemplate = z.infer<typeof taskTemplateSchema>;
+
+/** replicated: `replicas` tasks in slots 1…replicas; global: one task on every eligible node. */
+export const serviceModeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('replicated'), replicas: nonNegativeInt }),
+  z.object({ kind: z.literal('global') }),
+]);
+export type ServiceMode = z.infer<typeof serviceModeSchema>;
+
+/** Swarm's service names: a letter or digit, then letters, digits, `_`, `.`, `-`; at most 63. */
+export const serviceNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, {
+  error: 'a service name is 1–63 letters, digits, "_", "." or "-", starting with a letter or digit',
+});
+
+export const serviceSpecSchema = z.object({
+  name: serviceNameSchema,
+  labels: labelsSchema.default({}),
+  taskTemplate: taskTemplateSchema,
+  mode: serviceModeSchema.default({ kind: 'replicated', replicas: 1 }),
+});
+export type ServiceSpec = z.infer<typeof serviceSpecSchema>;
+/** A spec as a client writes it: defaults may be left out. */
+export type ServiceSpecInput = z.input<typeof serviceSpecSchema>;
+
+export const serviceSchema = objectMetaSchema.extend({ spec: serviceSpecSchema });
+export type Service = z.infer<typeof serviceSchema>;

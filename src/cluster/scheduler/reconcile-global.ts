@@ -1,0 +1,60 @@
+import { parseConstraints, firstUnmetConstraint } from '../objects/constraints.js';
+import type { Node } from '../objects/node.js';
+import type { Service } from '../objects/service.js';
+import { isTerminalTaskState, type Task } from '../objects/task.js';
+import { groupBy, isCurrent, lostNode, newestTask, preferredTask, restarts, type Reconciliation } from './reconciliation.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
+
+/**
+ * The global orchestrator's decisions for one service (Swarm's): one live task on every eligible
+ * node — ready, active and meeting the constraints — including nodes that join later.
+ * - a task on a node removed, declared down, drained or no longer meeting the constraints is
+ *   shut down (a global task belongs to its node: it is not placed elsewhere); a paused or
+ *   `unknown` node keeps its task, but gets none while it is not ready and active;
+ * - several live tasks on one node: the furthest along is kept, the others shut down;
+ * - a task that ended while wanted running is replaced on the same node if the restart policy
+ *   says so;
+ * - an eligible node with no current task gets a new one.
+ * Pure; the output lists are sorted by node id. Throws invalid-argument when the service's
+ * constraints do not parse (a spec that skipped validation).
+ */
+export function reconcileGlobal(service: Service, tasks: readonly Task[], nodes: ReadonlyMap<string, Node>, now: Date): Reconciliation {
+  const template = service.spec.taskTemplate;
+  const constraints = parseConstraints(template.placement.constraints, 'taskTemplate.placement.constraints');
+  const own = tasks.filter((task) => task.serviceId === service.id);
+  const history = groupBy(own, (task) => task.nodeId);
+  const current = groupBy(own.filter(isCurrent), (task) => task.nodeId);
+  const out: Mutable<Reconciliation> = { create: [], shutdown: [], replace: [] };
+
+  for (const nodeId of [...current.keys()].sort()) {
+    const list = current.get(nodeId) ?? [];
+    const node = nodes.get(nodeId);
+    const lost = list[0] === undefined ? undefined : lostNode(list[0], nodes);
+    const unmet = node === undefined ? undefined : firstUnmetConstraint(constraints, node);
+    if (lost !== undefined || unmet !== undefined) {
+      for (const task of list) out.shutdown.push({ taskId: task.id, reason: lost ?? 'node-ineligible' });
+      continue;
+    }
+    const kept = preferredTask(list.filter((task) => !isTerminalTaskState(task.status.state)));
+    let replacing: Task | undefined;
+    if (kept === undefined) {
+      const last = newestTask(list);
+      if (last !== undefined && restarts(last, template.restartPolicy, history.get(nodeId) ?? [], now)) {
+        replacing = last;
+        out.replace.push({ taskId: last.id, reason: 'task-ended', delayNs: template.restartPolicy.delayNs });
+      }
+    }
+    for (const task of list) {
+      if (task === kept || task === replacing || (kept === undefined && isTerminalTaskState(task.status.state) && replacing === undefined)) continue;
+      out.shutdown.push({ taskId: task.id, reason: 'duplicate' });
+    }
+  }
+
+  const eligible = [...nodes.values()]
+    .filter((node) => node.status.state === 'ready' && node.spec.availability === 'active' && firstUnmetConstraint(constraints, node) === undefined)
+    .map((node) => node.id)
+    .sort();
+  for (const nodeId of eligible) if (!current.has(nodeId)) out.create.push({ nodeId });
+  return out;
+}

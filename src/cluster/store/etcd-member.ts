@@ -1,0 +1,173 @@
+/**
+ * The etcd member a berthd supervises: `/usr/bin/etcd` with its data dir under berthd's state
+ * root (`cluster/etcd/`), started with the given client and peer URLs, waited on until healthy,
+ * restarted with backoff when it dies (unless stopping), stopped with TERM (then KILL).
+ *
+ * etcd runs for as long as berthd does and is not a one-shot command, which the process runner
+ * does not offer, so this module uses node:child_process directly (as runtime/conmon-process
+ * does). Plain http on the given addresses for now; mutual TLS with the cluster CA comes next.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { errors } from '../../base/errors.js';
+
+export const ETCD_PATH = '/usr/bin/etcd';
+
+export interface EtcdPeer {
+  readonly name: string;
+  readonly peerUrl: string;
+}
+
+export interface EtcdMemberOptions {
+  readonly name: string;
+  /** The member's data dir (berthd: `<state root>/cluster/etcd`). */
+  readonly dataDir: string;
+  /** `http://<address>:<port>` for clients. */
+  readonly clientUrl: string;
+  /** `http://<address>:<port>` for peers. */
+  readonly peerUrl: string;
+  /** Every member of the cluster to form or join, this one included. */
+  readonly initialCluster: readonly EtcdPeer[];
+  /** `new` to form a cluster; `existing` to join one (after memberAdd, see etcd-membership). */
+  readonly clusterState: 'new' | 'existing';
+  readonly clusterToken?: string;
+  readonly etcdPath?: string;
+  /** Bound on waiting for health at start (default 30 s). */
+  readonly startTimeoutMs?: number;
+  /** Restart backoff: first delay, doubling up to the max (default 200 ms .. 10 s). */
+  readonly restartDelayMs?: { readonly min: number; readonly max: number };
+  /** Each line etcd writes (it logs JSON to stderr). */
+  readonly onLog?: (line: string) => void;
+}
+
+const LOG_TAIL = 40;
+
+/**
+ * A running, supervised member. `stop` ends supervision and the process (idempotent); `restarts`
+ * counts restarts after unexpected exits. `whenHealthy` waits (bounded) for `/health` to answer
+ * true. Methods are safe to call concurrently.
+ */
+export class EtcdMember {
+  #child: ChildProcess | undefined;
+  #stopping = false;
+  #delay: number;
+  #restartTimer: NodeJS.Timeout | undefined;
+  #restarts = 0;
+  readonly #tail: string[] = [];
+
+  private constructor(readonly options: EtcdMemberOptions) {
+    this.#delay = options.restartDelayMs?.min ?? 200;
+  }
+
+  /** Starts the member and waits until it is healthy; on failure nothing is left running. */
+  static async start(options: EtcdMemberOptions): Promise<EtcdMember> {
+    const member = new EtcdMember(options);
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+    member.#spawn();
+    try {
+      await member.whenHealthy(options.startTimeoutMs ?? 30_000);
+    } catch (err) {
+      await member.stop();
+      throw err;
+    }
+    return member;
+  }
+
+  get clientUrl(): string {
+    return this.options.clientUrl;
+  }
+
+  /** The pid of the current etcd process, if one runs. */
+  get pid(): number | undefined {
+    return this.#child?.exitCode === null && this.#child.signalCode === null ? this.#child.pid : undefined;
+  }
+
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  /** The last lines etcd wrote, for error messages. */
+  get logTail(): readonly string[] {
+    return this.#tail;
+  }
+
+  /** Waits until `/health` reports true; unavailable (`etcd-unhealthy`) after `timeoutMs`. */
+  async whenHealthy(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.#stopping) throw errors.failedPrecondition('etcd-stopped', `etcd member ${this.options.name} is stopping`);
+      if (await this.#healthy()) return;
+      if (Date.now() > deadline) {
+        throw errors.unavailable('etcd-unhealthy', `etcd member ${this.options.name} not healthy after ${timeoutMs} ms: ${this.#tail.slice(-3).join(' | ')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Ends supervision, then the process: TERM, and KILL after `graceMs` (default 10 s). */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#restartTimer);
+    const child = this.#child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async #healthy(): Promise<boolean> {
+    try {
+      const response = await fetch(`${this.options.clientUrl}/health`, { signal: AbortSignal.timeout(2_000) });
+      const body = (await response.json()) as { health?: unknown };
+      return response.ok && body.health === 'true';
+    } catch {
+      return false;
+    }
+  }
+
+  #spawn(): void {
+    const o = this.options;
+    const args = [
+      '--name', o.name,
+      '--data-dir', o.dataDir,
+      '--listen-client-urls', o.clientUrl,
+      '--advertise-client-urls', o.clientUrl,
+      '--listen-peer-urls', o.peerUrl,
+      '--initial-advertise-peer-urls', o.peerUrl,
+      '--initial-cluster', o.initialCluster.map((peer) => `${peer.name}=${peer.peerUrl}`).join(','),
+      '--initial-cluster-state', o.clusterState,
+      '--initial-cluster-token', o.clusterToken ?? 'berth',
+      '--logger', 'zap',
+      '--log-outputs', 'stderr',
+    ];
+    const child = spawn(o.etcdPath ?? ETCD_PATH, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.#child = child;
+    let partial = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        this.#tail.push(line);
+        if (this.#tail.length > LOG_TAIL) this.#tail.shift();
+        o.onLog?.(line);
+      }
+    });
+    const startedAt = Date.now();
+    child.on('error', (err) => { this.#tail.push(`spawn failed: ${err.message}`); });
+    child.on('exit', () => {
+      if (this.#stopping) return;
+      // A member that ran for a while earns a fresh backoff.
+      const max = o.restartDelayMs?.max ?? 10_000;
+      if (Date.now() - startedAt > 30_000) this.#delay = o.restartDelayMs?.min ?? 200;
+      const delay = this.#delay;
+      this.#delay = Math.min(this.#delay * 2, max);
+      this.#restartTimer = setTimeout(() => {
+        if (this.#stopping) return;
+        this.#restarts += 1;
+        this.#spawn();
+      }, delay);
+    });
+  }
+}
