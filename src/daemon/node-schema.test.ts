@@ -9,7 +9,7 @@ import { Database } from '../store/database.js';
 import type { DatabaseSchema } from '../store/table-schema.js';
 import { REGISTRY_SCHEMA, REGISTRY_TABLES } from '../registry/storage/registry-migrations.js';
 import { LEASE_TABLES } from '../store/lease-tables.js';
-import { LEGACY_NODE_MIGRATIONS } from './legacy-node-migrations.js';
+import { LEGACY_NODE_MIGRATIONS } from '../../test/support/legacy-node-migrations.js';
 import { NODE_SCHEMA } from './node-schema.js';
 
 /** A file migrated as berth did with one list: the first `count` migrations, `user_version` = count. */

@@ -10,7 +10,7 @@ import { VOLUME_TABLES } from '../volumes/volume-tables.js';
 
 /**
  * Every table of the node's `berth.db`, each defined by the module that owns it. `legacy` maps
- * the former single list of migrations (one `user_version` count, legacy-node-migrations.ts)
+ * the former single list of migrations (one `user_version` count; kept frozen in test/support/legacy-node-migrations.ts)
  * onto the modules; it never changes. A module adds a table or column by appending to its own
  * migrations.
  */

@@ -7,13 +7,13 @@
  * the times of the directories it touched are given back. dockerd applies a tar entry by entry;
  * berth is stricter on purpose.
  */
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { BerthError, errnoCode, errors, messageOf } from '../base/errors.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import type { LayerEntry } from '../snapshots/layer-writer.js';
 import { xattrsFromPax } from '../snapshots/pax-xattrs.js';
-import { rawPaxExtract, rawPaxRecords } from '../snapshots/raw-pax-extract.js';
+import { rawPaxRecords } from '../snapshots/raw-pax-extract.js';
+import { forEachTarEntry } from '../snapshots/tar-entries.js';
 import type { XattrMap } from '../snapshots/xattr-dump.js';
 import { rootOwner, uploadEntryOf, type UploadEntry, type UploadIds } from './archive-upload-entry.js';
 import { applyDirectoryTimes, commitUpload } from './archive-upload-commit.js';
@@ -72,54 +72,27 @@ function xattrsOf(body: LayerEntry, entry: UploadEntry): XattrMap | undefined {
   return map.size === 0 ? undefined : map;
 }
 
-/** Feeds every entry of `tar` to `handle`, in order; classifies what fails as unpackLayer does. */
-async function readEntries(tar: Readable, handle: (body: LayerEntry) => Promise<void>): Promise<void> {
-  const extract = rawPaxExtract();
-  const fed = pipeline(tar, extract);
-  fed.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
-  try {
-    for await (const value of extract) {
-      const body = value as LayerEntry;
-      try {
-        await handle(body);
-      } catch (err) {
-        body.resume();
-        // The entry's stream dies (an error without an errno code) when the tar itself fails,
-        // cut short or malformed: let the caller report that failure.
-        const code = errnoCode(err);
-        if (err instanceof BerthError || code === undefined || code === 'STREAM_DESTROYED') throw err;
-        if (code === 'ENAMETOOLONG') {
-          throw errors.invalidArgument('layer-entry-name-too-long', `layer entry "${body.header.name}" has a path longer than the filesystem takes`, { cause: err, details: { entry: body.header.name } });
-        }
-        throw errors.internal('layer-write-failed', `cannot write layer entry "${body.header.name}": ${messageOf(err)}`, {
-          cause: err,
-          details: { entry: body.header.name, code },
-        });
+/**
+ * Feeds every entry of `tar` to `handle`, in order (snapshots' tar loop, as layer unpacks read
+ * theirs); a write the file system refuses names its entry.
+ */
+function readEntries(tar: Readable, handle: (body: LayerEntry) => Promise<void>): Promise<void> {
+  return forEachTarEntry(tar, async (body) => {
+    try {
+      await handle(body);
+    } catch (err) {
+      body.resume();
+      // The entry's stream dies (an error without an errno code) when the tar itself fails,
+      // cut short or malformed: let the tar loop report that failure.
+      const code = errnoCode(err);
+      if (err instanceof BerthError || code === undefined || code === 'STREAM_DESTROYED') throw err;
+      if (code === 'ENAMETOOLONG') {
+        throw errors.invalidArgument('layer-entry-name-too-long', `layer entry "${body.header.name}" has a path longer than the filesystem takes`, { cause: err, details: { entry: body.header.name } });
       }
+      throw errors.internal('layer-write-failed', `cannot write layer entry "${body.header.name}": ${messageOf(err)}`, {
+        cause: err,
+        details: { entry: body.header.name, code },
+      });
     }
-    await fed;
-  } catch (err) {
-    if (err instanceof BerthError) {
-      extract.destroy();
-      tar.destroy();
-      await fed.catch(() => undefined);
-      throw err;
-    }
-    // A dead entry stream or extractor: the tar (or its source) failed; report that cause.
-    const cause = await fed.then(
-      () => err,
-      (feedError: unknown) => feedError,
-    );
-    tar.destroy();
-    throw classify(cause);
-  }
-}
-
-function classify(err: unknown): BerthError {
-  if (err instanceof BerthError) return err;
-  const code = errnoCode(err);
-  if (code !== undefined && !code.startsWith('Z_') && !code.startsWith('ERR_')) {
-    return errors.internal('layer-write-failed', `cannot unpack layer: ${messageOf(err)}`, { cause: err });
-  }
-  return errors.invalidArgument('malformed-layer', `layer is not a valid tar stream: ${messageOf(err)}`, { cause: err });
+  });
 }

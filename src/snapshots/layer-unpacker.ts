@@ -1,10 +1,9 @@
 import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { BerthError, errnoCode, errors, messageOf } from '../base/errors.js';
+import { errors } from '../base/errors.js';
 import { Digester, type Digest } from '../base/digest.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { LayerWriter } from './layer-writer.js';
-import { rawPaxExtract } from './raw-pax-extract.js';
+import { forEachTarEntry } from './tar-entries.js';
 
 export interface UnpackLayerOptions {
   /** Runs `mknod` (devices, fifos, whiteouts) and one `setfattr --restore` for all xattrs. */
@@ -47,30 +46,8 @@ export interface UnpackLayerResult {
  */
 export async function unpackLayer(tar: Readable, target: string, options: UnpackLayerOptions): Promise<UnpackLayerResult> {
   const digester = options.hash === false ? undefined : new Digester('sha256');
-  const extract = rawPaxExtract();
-  const fed = digester === undefined ? pipeline(tar, extract) : pipeline(tar, hashing(digester), extract);
-  fed.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   const writer = new LayerWriter(target, options.runner, options.idMap);
-  try {
-    for await (const entry of extract) {
-      await writer.write(entry);
-    }
-    await fed;
-  } catch (err) {
-    if (err instanceof BerthError) {
-      extract.destroy();
-      tar.destroy();
-      await fed.catch(() => undefined);
-      throw err;
-    }
-    // A dead entry stream or extractor: the tar (or its source) failed; report that cause.
-    const cause = await fed.then(
-      () => err,
-      (feedError: unknown) => feedError,
-    );
-    tar.destroy();
-    throw classify(cause);
-  }
+  await forEachTarEntry(tar, (entry) => writer.write(entry), digester === undefined ? undefined : hashing(digester));
   const diffId = digester?.digest();
   if (diffId !== undefined && options.expectedDiffId !== undefined && diffId !== options.expectedDiffId) {
     throw errors.dataLoss('diff-id-mismatch', `layer diff ID is ${diffId}, expected ${options.expectedDiffId}`, {
@@ -89,13 +66,4 @@ function hashing(digester: Digester): Transform {
       callback(null, chunk);
     },
   });
-}
-
-function classify(err: unknown): BerthError {
-  if (err instanceof BerthError) return err;
-  const code = errnoCode(err);
-  if (code !== undefined && !code.startsWith('Z_') && !code.startsWith('ERR_')) {
-    return errors.internal('layer-write-failed', `cannot unpack layer: ${messageOf(err)}`, { cause: err });
-  }
-  return errors.invalidArgument('malformed-layer', `layer is not a valid tar stream: ${messageOf(err)}`, { cause: err });
 }

@@ -41,11 +41,8 @@ export type Ulimit = z.input<typeof ulimitSchema>;
 
 const restartPolicySchema = z.object({ Name: z.string().nullish(), MaximumRetryCount: int }).nullish();
 
-export const hostConfigSchema = z.object({
-  /** `-v` entries with a source (`name:/path`, `/host:/path[:opts]`). */
-  Binds: strings,
-  Mounts: z.array(mountBodySchema).nullish(),
-  Init: z.boolean().nullish(),
+/** The resource fields of HostConfig (Docker's `Resources`), as create and update take them. */
+const resourceFields = {
   Memory: num,
   MemorySwap: num,
   MemoryReservation: num,
@@ -62,6 +59,14 @@ export const hostConfigSchema = z.object({
   BlkioWeightDevice: z.array(z.object({ Path: z.string().nullish(), Weight: num })).nullish(),
   IOMaximumIOps: num,
   IOMaximumBandwidth: num,
+};
+
+export const hostConfigSchema = z.object({
+  /** `-v` entries with a source (`name:/path`, `/host:/path[:opts]`). */
+  Binds: strings,
+  Mounts: z.array(mountBodySchema).nullish(),
+  Init: z.boolean().nullish(),
+  ...resourceFields,
   Ulimits: z.array(ulimitSchema).nullish(),
   CapAdd: strings,
   CapDrop: strings,
@@ -144,23 +149,8 @@ export type ContainerCreateConfig = z.input<typeof containerCreateBodySchema>;
  * KernelMemory, CpuPercent and the Block I/O fields are checked as dockerd checks them, and change nothing.
  */
 export const containerUpdateBodySchema = z.object({
-  Memory: num,
-  MemorySwap: num,
-  MemoryReservation: num,
-  CpuShares: num,
-  CpuPeriod: num,
-  CpuQuota: num,
-  NanoCpus: num,
-  CpusetCpus: z.string().nullish(),
-  CpusetMems: z.string().nullish(),
-  PidsLimit: num,
+  ...resourceFields,
   MemorySwappiness: num,
-  KernelMemory: num,
-  CpuPercent: num,
-  BlkioWeight: num,
-  BlkioWeightDevice: z.array(z.object({ Path: z.string().nullish(), Weight: num })).nullish(),
-  IOMaximumIOps: num,
-  IOMaximumBandwidth: num,
   RestartPolicy: restartPolicySchema,
 });
 export type ContainerUpdateBody = z.infer<typeof containerUpdateBodySchema>;

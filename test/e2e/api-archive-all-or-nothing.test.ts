@@ -11,33 +11,21 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
-import { extract, pack } from 'tar-stream';
+import { pack } from 'tar-stream';
 import { DockerCliSession, dockerCliSkip } from '../support/docker-cli-session.js';
 import { makeTar, type FixtureEntry } from '../support/oci-fixtures.js';
+import { readTarEntries } from '../support/tar-entries.js';
 import { http } from '../support/side-by-side.js';
 import { eventually } from '../integration/runtime/runtime-fixtures.js';
 
 /** A tar's entries by name: a file's content (its size when long) and uid, a link's target, or its type. */
 async function entriesOf(stream: Readable): Promise<Record<string, string>> {
   const seen: Record<string, string> = {};
-  const parser = extract();
-  const done = new Promise<void>((resolve, reject) => {
-    parser.on('entry', (header, body, next) => {
-      const chunks: Buffer[] = [];
-      body.on('data', (c: unknown) => chunks.push(c as Buffer));
-      body.on('end', () => {
-        const { type } = header;
-        const data = Buffer.concat(chunks);
-        const content = data.length > 64 ? `(${data.length} bytes)` : data.toString();
-        seen[header.name] = type === 'file' ? `file ${content} ${header.uid}` : type === 'symlink' || type === 'link' ? `${type} ${header.linkname}` : type;
-        next();
-      });
-    });
-    parser.on('finish', resolve);
-    parser.on('error', reject);
-  });
-  stream.pipe(parser);
-  await done;
+  for (const { header, data } of await readTarEntries(stream)) {
+    const { type } = header;
+    const content = data.length > 64 ? `(${data.length} bytes)` : data.toString();
+    seen[header.name] = type === 'file' ? `file ${content} ${header.uid}` : type === 'symlink' || type === 'link' ? `${type} ${header.linkname}` : type;
+  }
   return seen;
 }
 

@@ -8,29 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { extract } from 'tar-stream';
 import { makeTar } from '../support/oci-fixtures.js';
+import { readTarEntries } from '../support/tar-entries.js';
 import { SideBySide, sideBySideSkip, type Daemon } from '../support/side-by-side.js';
 
 /** The regular files of a tar stream, by entry name. */
 async function filesOf(stream: Readable): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  const parser = extract();
-  const done = new Promise<void>((resolve, reject) => {
-    parser.on('entry', (header, body, next) => {
-      const chunks: Buffer[] = [];
-      body.on('data', (c: unknown) => chunks.push(c as Buffer));
-      body.on('end', () => {
-        if (header.type === 'file') files[header.name] = Buffer.concat(chunks).toString();
-        next();
-      });
-    });
-    parser.on('finish', resolve);
-    parser.on('error', reject);
-  });
-  stream.pipe(parser);
-  await done;
-  return files;
+  const entries = await readTarEntries(stream);
+  return Object.fromEntries(entries.filter(({ header }) => header.type === 'file').map(({ header, data }) => [header.name, data.toString()]));
 }
 
 describe('archive routes through mounts, berthd beside dockerd', { skip: sideBySideSkip() }, () => {

@@ -2,6 +2,7 @@
 // check what the next one does: `start` (optionally with a BERTH_FAILPOINT), `crash` (kill -9),
 // and `close`, which stops the daemon and removes everything even after a failure (containers
 // still running included: their processes, mounts, bridges and rules).
+import assert from 'node:assert/strict';
 import { readFile, rmdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,13 @@ export class CrashLab {
   /** The berth CLI against the daemon. */
   cli(args: string[]): Promise<CliResult> {
     return berthAt(this.socket, args);
+  }
+
+  /** The berth CLI against the daemon, which must succeed: its stdout, trimmed. */
+  async ok(args: string[]): Promise<string> {
+    const result = await this.cli(args);
+    assert.equal(result.code, 0, `berth ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout.trim();
   }
 
   async close(): Promise<void> {

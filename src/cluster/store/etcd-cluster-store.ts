@@ -8,8 +8,9 @@
 import { GRPCOutOfRangeError, type Etcd3, type IKeyValue, type IOperation } from 'etcd3';
 import { BerthError, errors, messageOf } from '../../base/errors.js';
 import type {
-  ClusterObjectKind, ClusterStore, CommitOptions, CommitResult, JsonValue, StoreEvent, StoredObject, StoreListing, StoreWrite, WatchOptions,
+  ClusterObjectKind, CommitOptions, CommitResult, StoreEvent, StoredObject, StoreListing, StoreWrite, WatchOptions,
 } from './cluster-store.js';
+import { CommittingStore } from './committing-store.js';
 import { connectEtcd } from './etcd-client.js';
 import { watchEtcd } from './etcd-watch.js';
 import {
@@ -28,12 +29,13 @@ export function storeError(err: unknown, what: string): BerthError {
   return errors.unavailable('store-unavailable', `${what}: etcd: ${messageOf(err)}`, { cause: err });
 }
 
-export class EtcdClusterStore implements ClusterStore {
+export class EtcdClusterStore extends CommittingStore {
   readonly #prefix: string;
   #closed = false;
 
   /** A store over a client; `owned` clients are closed by `close`. */
   constructor(private readonly client: Etcd3, options: EtcdClusterStoreOptions = {}, private readonly owned = false) {
+    super();
     this.#prefix = options.prefix ?? DEFAULT_STORE_PREFIX;
   }
 
@@ -57,20 +59,6 @@ export class EtcdClusterStore implements ClusterStore {
       return object === undefined ? [] : [object];
     });
     return { items, revision: Number(response.header.revision) };
-  }
-
-  async create(kind: ClusterObjectKind, id: string, value: JsonValue, options?: CommitOptions): Promise<StoredObject> {
-    const { revision } = await this.commit([{ op: 'put', kind, id, value, expect: 'absent' }], options);
-    return { kind, id, value, version: revision };
-  }
-
-  async update(kind: ClusterObjectKind, id: string, value: JsonValue, version: number, options?: CommitOptions): Promise<StoredObject> {
-    const { revision } = await this.commit([{ op: 'put', kind, id, value, expect: version }], options);
-    return { kind, id, value, version: revision };
-  }
-
-  async delete(kind: ClusterObjectKind, id: string, version: number, options?: CommitOptions): Promise<void> {
-    await this.commit([{ op: 'delete', kind, id, expect: version }], options);
   }
 
   async commit(writes: readonly StoreWrite[], options: CommitOptions = {}): Promise<CommitResult> {

@@ -6,8 +6,9 @@
  */
 import { errors } from '../../base/errors.js';
 import type {
-  ClusterObjectKind, ClusterStore, CommitOptions, CommitResult, JsonValue, StoreEvent, StoredObject, StoreListing, StoreWrite, WatchOptions,
+  ClusterObjectKind, CommitOptions, CommitResult, JsonValue, StoreEvent, StoredObject, StoreListing, StoreWrite, WatchOptions,
 } from './cluster-store.js';
+import { CommittingStore } from './committing-store.js';
 import { EventQueue } from './event-queue.js';
 import { encodeValue, leadershipLost, meets, revisionCompacted, staleVersion, validateId, validateWrites } from './store-keys.js';
 
@@ -25,7 +26,7 @@ interface Entry {
   version: number;
 }
 
-export class MemoryClusterStore implements ClusterStore {
+export class MemoryClusterStore extends CommittingStore {
   readonly #objects = new Map<string, Entry>();
   readonly #fences = new Map<string, number>();
   readonly #history: StoreEvent[] = [];
@@ -67,20 +68,6 @@ export class MemoryClusterStore implements ClusterStore {
       items.push({ kind, id: name.slice(kind.length + 1), value: JSON.parse(entry.text) as JsonValue, version: entry.version });
     }
     return { items, revision: this.#revision };
-  }
-
-  async create(kind: ClusterObjectKind, id: string, value: JsonValue, options?: CommitOptions): Promise<StoredObject> {
-    const { revision } = await this.commit([{ op: 'put', kind, id, value, expect: 'absent' }], options);
-    return { kind, id, value, version: revision };
-  }
-
-  async update(kind: ClusterObjectKind, id: string, value: JsonValue, version: number, options?: CommitOptions): Promise<StoredObject> {
-    const { revision } = await this.commit([{ op: 'put', kind, id, value, expect: version }], options);
-    return { kind, id, value, version: revision };
-  }
-
-  async delete(kind: ClusterObjectKind, id: string, version: number, options?: CommitOptions): Promise<void> {
-    await this.commit([{ op: 'delete', kind, id, expect: version }], options);
   }
 
   commit(writes: readonly StoreWrite[], options: CommitOptions = {}): Promise<CommitResult> {

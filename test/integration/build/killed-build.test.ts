@@ -26,11 +26,6 @@ describe('a build killed with its daemon', { skip: needsRoot() }, () => {
     await lab.close();
   });
 
-  const ok = async (args: string[]): Promise<string> => {
-    const result = await lab.cli(args);
-    assert.equal(result.code, 0, `berth ${args.join(' ')}: ${result.stderr}`);
-    return result.stdout.trim();
-  };
   /** A build that must succeed; its progress lines and result. */
   const build = async (args: string[]): Promise<string> => {
     const result = await lab.cli(['build', '--network', 'none', ...args]);
@@ -39,17 +34,17 @@ describe('a build killed with its daemon', { skip: needsRoot() }, () => {
   };
   /** After the restart: no container, image, cache entry, mount, lease or temp file of the build. */
   const assertNothingLeft = async (images: string): Promise<void> => {
-    assert.equal(await ok(['ps', '-a', '-q']), '');
+    assert.equal(await lab.ok(['ps', '-a', '-q']), '');
     assert.deepEqual(await readdir(join(lab.root, 'containers')), []);
-    assert.equal(await ok(['images', '-a', '-q']), images, 'no intermediate image of the killed build');
-    assert.equal(await ok(['images', '-q']), images, 'nothing dangling');
+    assert.equal(await lab.ok(['images', '-a', '-q']), images, 'no intermediate image of the killed build');
+    assert.equal(await lab.ok(['images', '-q']), images, 'nothing dangling');
     assert.deepEqual(await leftovers(lab), NOTHING);
   };
 
   test('killed while its second RUN runs: the next berthd removes its step container and its first RUN\'s image', async () => {
     await lab.daemon?.stop();
     await lab.start();
-    const images = await ok(['images', '-a', '-q']);
+    const images = await lab.ok(['images', '-a', '-q']);
     const running = spawn(process.execPath, [BERTH_BIN, '--host', `unix://${lab.socket}`, 'build', '--network', 'none', '-t', 'killed', join(lab.work, 'sleeping')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     await new Promise<void>((resolve, reject) => {
@@ -74,15 +69,15 @@ describe('a build killed with its daemon', { skip: needsRoot() }, () => {
     const again = await build(['--build-arg', 'PAUSE=0', '-t', 'killed', join(lab.work, 'sleeping')]);
     assert.match(again, /Step 2\/4 : RUN echo one/);
     assert.doesNotMatch(again, /Using cache/);
-    assert.equal(await ok(['run', '--rm', '--network', 'none', 'killed', 'cat', '/one']), 'one');
-    await ok(['rmi', 'killed']);
-    await ok(['builder', 'prune', '-f']);
+    assert.equal(await lab.ok(['run', '--rm', '--network', 'none', 'killed', 'cat', '/one']), 'one');
+    await lab.ok(['rmi', 'killed']);
+    await lab.ok(['builder', 'prune', '-f']);
   });
 
   test('killed right after a step\'s image was recorded: the image and its cache entry go; the build, redone, works', async () => {
     await lab.daemon?.stop();
     await lab.start('build-after-step-commit');
-    const images = await ok(['images', '-a', '-q']);
+    const images = await lab.ok(['images', '-a', '-q']);
     const killed = await lab.cli(['build', '--network', 'none', '-t', 'steps', join(lab.work, 'steps')]);
     assert.notEqual(killed.code, 0, 'berthd died under the build');
     assert.match(killed.stderr + killed.stdout, /Step 2\/4/);
@@ -94,9 +89,9 @@ describe('a build killed with its daemon', { skip: needsRoot() }, () => {
     const again = await build(['-t', 'steps', join(lab.work, 'steps')]);
     assert.match(again, /Step 2\/4 : RUN echo one > \/one && echo steps/);
     assert.doesNotMatch(again, /Using cache/);
-    assert.equal(await ok(['run', '--rm', '--network', 'none', 'steps']), 'one\ntwo');
+    assert.equal(await lab.ok(['run', '--rm', '--network', 'none', 'steps']), 'one\ntwo');
     // The finished build's steps are the node's cache now: hidden from `images`, reused by the next build.
-    assert.equal((await ok(['images', '-q'])).split('\n').length, images.split('\n').length + 1);
+    assert.equal((await lab.ok(['images', '-q'])).split('\n').length, images.split('\n').length + 1);
     assert.match(await build(['-t', 'steps', join(lab.work, 'steps')]), /Using cache/);
   });
 });

@@ -49,17 +49,12 @@ describe('push and a daemon crash', { skip: needsRoot() }, () => {
     }
   });
 
-  const ok = async (args: string[]): Promise<string> => {
-    const result = await lab.cli(args);
-    assert.equal(result.code, 0, `berth ${args.join(' ')}: ${result.stderr}`);
-    return result.stdout.trim();
-  };
   /** What `images -a` lists: ids, names and repo digests. */
-  const listed = async (): Promise<unknown> => (JSON.parse(await ok(['images', '-a', '--format', 'json'])) as { Id: string; RepoTags: string[]; RepoDigests: string[] }[])
+  const listed = async (): Promise<unknown> => (JSON.parse(await lab.ok(['images', '-a', '--format', 'json'])) as { Id: string; RepoTags: string[]; RepoDigests: string[] }[])
     .map(({ Id, RepoTags, RepoDigests }) => ({ Id, RepoTags, RepoDigests }));
   /** The image's repo digests in `repository` (the image is pushed to one repository per test). */
   const repoDigests = async (ref: string, repository: string): Promise<string[]> => {
-    const [inspected] = JSON.parse(await ok(['image', 'inspect', ref])) as InspectedImage[];
+    const [inspected] = JSON.parse(await lab.ok(['image', 'inspect', ref])) as InspectedImage[];
     return (inspected?.RepoDigests ?? []).filter((d) => d.startsWith(`${host}/${repository}@`));
   };
 
@@ -69,7 +64,7 @@ describe('push and a daemon crash', { skip: needsRoot() }, () => {
       await lab.start(point);
       const repository = `crash/${point}`;
       const name = `${host}/${repository}:1`;
-      await ok(['tag', 'example.com/crash/app:1', name]);
+      await lab.ok(['tag', 'example.com/crash/app:1', name]);
       const images = await listed();
 
       const push = await lab.cli(['push', ...compression, name]);
@@ -85,7 +80,7 @@ describe('push and a daemon crash', { skip: needsRoot() }, () => {
       assert.deepEqual(await repoDigests(name, repository), [], 'no repo digest for a push that did not happen');
       assert.deepEqual(await leftovers(lab), NOTHING);
 
-      const pushed = await ok(['push', ...compression, name]);
+      const pushed = await lab.ok(['push', ...compression, name]);
       const digest = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)?.[1] ?? '';
       assert.match(digest, /^sha256:/, pushed);
       const manifest = await fetch(`${registry.url}/v2/${repository}/manifests/1`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' } });

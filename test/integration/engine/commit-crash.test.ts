@@ -25,11 +25,6 @@ describe('commit and a daemon crash', { skip: needsRoot() }, () => {
     await lab.close();
   });
 
-  const ok = async (args: string[]): Promise<string> => {
-    const result = await lab.cli(args);
-    assert.equal(result.code, 0, `berth ${args.join(' ')}: ${result.stderr}`);
-    return result.stdout.trim();
-  };
   /** Blobs and layer directories on disk. */
   const storeFiles = async (): Promise<string[]> => [
     ...(await readdir(join(lab.root, 'content', 'blobs', 'sha256'))).map((hex) => `blob ${hex}`),
@@ -41,9 +36,9 @@ describe('commit and a daemon crash', { skip: needsRoot() }, () => {
       await lab.daemon?.stop();
       await lab.start(point);
       const name = `source-${point}`;
-      await ok(['run', '-d', '--name', name, 'busybox', 'sleep', '1000']);
-      await ok(['exec', name, 'sh', '-c', `echo ${point} > /made`]);
-      const images = await ok(['images', '-a', '-q']);
+      await lab.ok(['run', '-d', '--name', name, 'busybox', 'sleep', '1000']);
+      await lab.ok(['exec', name, 'sh', '-c', `echo ${point} > /made`]);
+      const images = await lab.ok(['images', '-a', '-q']);
       const files = await storeFiles();
       const before_ = await leftovers(lab);
 
@@ -52,17 +47,17 @@ describe('commit and a daemon crash', { skip: needsRoot() }, () => {
       await lab.crash();
 
       await lab.start();
-      assert.equal(await ok(['images', '-a', '-q']), images, 'no image, not even a dangling one');
+      assert.equal(await lab.ok(['images', '-a', '-q']), images, 'no image, not even a dangling one');
       assert.deepEqual(await storeFiles(), files, 'no blob or layer of the commit is kept');
       assert.deepEqual(await leftovers(lab), before_, 'no lease or temp file; the run is as it was');
-      const [inspected] = JSON.parse(await ok(['inspect', name])) as Inspected[];
+      const [inspected] = JSON.parse(await lab.ok(['inspect', name])) as Inspected[];
       assert.deepEqual(inspected?.State && { running: inspected.State.Running, paused: inspected.State.Paused }, { running: true, paused: false });
-      await ok(['exec', name, 'true']);
+      await lab.ok(['exec', name, 'true']);
 
-      await ok(['commit', name, `snap:${point}`]);
-      assert.equal(await ok(['run', '--rm', '--network', 'none', `snap:${point}`, 'cat', '/made']), point);
-      await ok(['rm', '-f', name]);
-      await ok(['rmi', `snap:${point}`]);
+      await lab.ok(['commit', name, `snap:${point}`]);
+      assert.equal(await lab.ok(['run', '--rm', '--network', 'none', `snap:${point}`, 'cat', '/made']), point);
+      await lab.ok(['rm', '-f', name]);
+      await lab.ok(['rmi', `snap:${point}`]);
     });
   }
 });

@@ -20,11 +20,6 @@ describe('create and a daemon crash', { skip: needsRoot() }, () => {
     await lab.close();
   });
 
-  const ok = async (args: string[]): Promise<string> => {
-    const result = await lab.cli(args);
-    assert.equal(result.code, 0, `berth ${args.join(' ')}: ${result.stderr}`);
-    return result.stdout.trim();
-  };
   const create = (): Promise<CliResult> => lab.cli(['create', '--name', 'half', '-v', 'kept:/named', '-v', '/anon', 'busybox', 'true']);
 
   test('killed before the create is complete: the next berthd removes the container and its anonymous volume', async () => {
@@ -36,16 +31,16 @@ describe('create and a daemon crash', { skip: needsRoot() }, () => {
     assert.equal((await readdir(join(lab.root, 'volumes'))).filter((name) => !name.startsWith('.')).length, 2);
 
     await lab.start();
-    assert.equal(await ok(['ps', '-a', '-q']), '', 'no half-made container is listed');
+    assert.equal(await lab.ok(['ps', '-a', '-q']), '', 'no half-made container is listed');
     assert.deepEqual(await readdir(join(lab.root, 'containers')), []);
-    assert.deepEqual((await ok(['volume', 'ls', '-q'])).split('\n'), ['kept'], 'the named volume stays, the anonymous one went');
+    assert.deepEqual((await lab.ok(['volume', 'ls', '-q'])).split('\n'), ['kept'], 'the named volume stays, the anonymous one went');
     assert.deepEqual(await leftovers(lab), NOTHING);
 
     // The retried create succeeds, under the same name, and the container runs.
     assert.equal((await create()).code, 0);
-    await ok(['start', '-a', 'half']);
-    const [inspected] = JSON.parse(await ok(['inspect', 'half'])) as { State: { ExitCode: number } }[];
+    await lab.ok(['start', '-a', 'half']);
+    const [inspected] = JSON.parse(await lab.ok(['inspect', 'half'])) as { State: { ExitCode: number } }[];
     assert.equal(inspected?.State.ExitCode, 0);
-    await ok(['rm', '-v', 'half']);
+    await lab.ok(['rm', '-v', 'half']);
   });
 });

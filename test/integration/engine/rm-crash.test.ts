@@ -24,14 +24,9 @@ describe('rm of a running container and a daemon crash', { skip: needsRoot() }, 
     await lab.close();
   });
 
-  const ok = async (args: string[]): Promise<string> => {
-    const result = await lab.cli(args);
-    assert.equal(result.code, 0, `berth ${args.join(' ')}: ${result.stderr}`);
-    return result.stdout.trim();
-  };
   const runDoomed = async (name: string, network: string, volume: string): Promise<Inspected> => {
-    await ok(['run', '-d', '--name', name, '--network', network, '--restart', 'always', '-v', `${volume}:/named`, '-v', '/anon', 'busybox', 'sleep', '1000']);
-    const [inspected] = JSON.parse(await ok(['inspect', name])) as Inspected[];
+    await lab.ok(['run', '-d', '--name', name, '--network', network, '--restart', 'always', '-v', `${volume}:/named`, '-v', '/anon', 'busybox', 'sleep', '1000']);
+    const [inspected] = JSON.parse(await lab.ok(['inspect', name])) as Inspected[];
     assert.ok(inspected !== undefined);
     return inspected;
   };
@@ -41,13 +36,13 @@ describe('rm of a running container and a daemon crash', { skip: needsRoot() }, 
       // Whatever an earlier test of this file left (when it failed) goes first.
       await lab.daemon?.stop();
       await lab.start();
-      for (const id of (await ok(['ps', '-a', '-q'])).split('\n').filter(Boolean)) await ok(['rm', '-f', '-v', id]);
+      for (const id of (await lab.ok(['ps', '-a', '-q'])).split('\n').filter(Boolean)) await lab.ok(['rm', '-f', '-v', id]);
       await lab.daemon?.stop();
       await lab.start(point);
       const [name, network, volume] = [`doomed-${point}`, `net-${point}`, `keep-${point}`];
-      await ok(['network', 'create', network]);
-      await ok(['volume', 'create', volume]);
-      const [networkInfo] = JSON.parse(await ok(['network', 'inspect', network])) as { Id: string }[];
+      await lab.ok(['network', 'create', network]);
+      await lab.ok(['volume', 'create', volume]);
+      const [networkInfo] = JSON.parse(await lab.ok(['network', 'inspect', network])) as { Id: string }[];
       const bridge = `bn-${(networkInfo?.Id ?? '').slice(0, 12)}`;
       const doomed = await runDoomed(name, network, volume);
       const anonymous = doomed.Mounts.find((m) => m.Destination === '/anon')?.Name ?? '';
@@ -64,9 +59,9 @@ describe('rm of a running container and a daemon crash', { skip: needsRoot() }, 
       await lab.crash();
 
       await lab.start();
-      assert.equal(await ok(['ps', '-a', '-q']), '', 'the container is gone, not restarted');
+      assert.equal(await lab.ok(['ps', '-a', '-q']), '', 'the container is gone, not restarted');
       assert.match((await lab.cli(['inspect', name])).stderr, /No such/);
-      const volumes = (await ok(['volume', 'ls', '-q'])).split('\n');
+      const volumes = (await lab.ok(['volume', 'ls', '-q'])).split('\n');
       assert.ok(volumes.includes(volume), 'the named volume stays');
       assert.ok(!volumes.includes(anonymous), 'the anonymous volume went with the container (rm -v)');
       assert.deepEqual(await leftovers(lab), NOTHING);
@@ -77,10 +72,10 @@ describe('rm of a running container and a daemon crash', { skip: needsRoot() }, 
       const again = await runDoomed(name, network, volume);
       assert.notEqual(again.Id, doomed.Id);
       assert.equal(linksOn(bridge).length, 1);
-      await ok(['rm', '-f', '-v', name]);
+      await lab.ok(['rm', '-f', '-v', name]);
       assert.deepEqual(await leftovers(lab), NOTHING);
-      await ok(['volume', 'rm', volume]);
-      await ok(['network', 'rm', network]);
+      await lab.ok(['volume', 'rm', volume]);
+      await lab.ok(['network', 'rm', network]);
     });
   }
 });

@@ -24,32 +24,27 @@ describe('network connect and a daemon crash', { skip: needsRoot() }, () => {
     await lab.close();
   });
 
-  const ok = async (args: string[]): Promise<string> => {
-    const result = await lab.cli(args);
-    assert.equal(result.code, 0, `berth ${args.join(' ')}: ${result.stderr}`);
-    return result.stdout.trim();
-  };
   const inspect = async (name: string): Promise<InspectedContainer> => {
-    const [inspected] = JSON.parse(await ok(['inspect', name])) as InspectedContainer[];
+    const [inspected] = JSON.parse(await lab.ok(['inspect', name])) as InspectedContainer[];
     assert.ok(inspected !== undefined);
     return inspected;
   };
   const bridgeOf = async (network: string): Promise<string> => {
-    const [inspected] = JSON.parse(await ok(['network', 'inspect', network])) as { Id: string }[];
+    const [inspected] = JSON.parse(await lab.ok(['network', 'inspect', network])) as { Id: string }[];
     return `bn-${(inspected?.Id ?? '').slice(0, 12)}`;
   };
   const membersOf = async (network: string): Promise<string[]> => {
-    const [inspected] = JSON.parse(await ok(['network', 'inspect', network])) as { Containers?: Record<string, unknown> }[];
+    const [inspected] = JSON.parse(await lab.ok(['network', 'inspect', network])) as { Containers?: Record<string, unknown> }[];
     return Object.keys(inspected?.Containers ?? {});
   };
   const interfaces = async (name: string): Promise<string[]> =>
-    (await ok(['exec', name, 'ls', '/sys/class/net'])).split(/\s+/).filter(Boolean).sort();
+    (await lab.ok(['exec', name, 'ls', '/sys/class/net'])).split(/\s+/).filter(Boolean).sort();
 
   test('the next berthd takes the unrecorded interface away; the connect, redone, works', async () => {
     await lab.start('connect-after-attach');
-    await ok(['network', 'create', 'first']);
-    await ok(['network', 'create', 'second']);
-    await ok(['run', '-d', '--name', 'app', '--network', 'first', 'busybox', 'sleep', '1000']);
+    await lab.ok(['network', 'create', 'first']);
+    await lab.ok(['network', 'create', 'second']);
+    await lab.ok(['run', '-d', '--name', 'app', '--network', 'first', 'busybox', 'sleep', '1000']);
     const { Id: id } = await inspect('app');
     const second = await bridgeOf('second');
     const before_ = await leftovers(lab);
@@ -69,13 +64,13 @@ describe('network connect and a daemon crash', { skip: needsRoot() }, () => {
     assert.deepEqual(await interfaces('app'), ['eth0', 'lo']);
     assert.deepEqual(await leftovers(lab), before_, 'only what the running container had before the connect');
 
-    await ok(['network', 'connect', 'second', 'app']);
+    await lab.ok(['network', 'connect', 'second', 'app']);
     assert.deepEqual(Object.keys((await inspect('app')).NetworkSettings.Networks).sort(), ['first', 'second']);
     assert.deepEqual(await membersOf('second'), [id]);
     assert.equal(linksOn(second).length, 1);
     assert.deepEqual(await interfaces('app'), ['eth0', 'eth1', 'lo']);
 
-    await ok(['rm', '-f', 'app']);
-    await ok(['network', 'rm', 'first', 'second']);
+    await lab.ok(['rm', '-f', 'app']);
+    await lab.ok(['network', 'rm', 'first', 'second']);
   });
 });

@@ -24,11 +24,6 @@ describe('volume create and a daemon crash', { skip: needsRoot() }, () => {
     await lab.close();
   });
 
-  const ok = async (args: string[]): Promise<string> => {
-    const result = await lab.cli(args);
-    assert.equal(result.code, 0, `berth ${args.join(' ')}: ${result.stderr}`);
-    return result.stdout.trim();
-  };
 
   const kinds: { kind: string; options: () => string[]; fsType: string }[] = [
     { kind: 'plain', options: () => [], fsType: '' },
@@ -46,18 +41,18 @@ describe('volume create and a daemon crash', { skip: needsRoot() }, () => {
       assert.ok((await readdir(join(lab.root, 'volumes'))).includes(name), 'the crash left the directory');
 
       await lab.start();
-      assert.equal(await ok(['volume', 'ls', '-q']), '');
+      assert.equal(await lab.ok(['volume', 'ls', '-q']), '');
       assert.deepEqual(await readdir(join(lab.root, 'volumes')), []);
       assert.deepEqual(await leftovers(lab), NOTHING);
       assert.equal(await readFile(join(hostDir, 'keep'), 'utf8'), 'host data\n', 'the bound host directory is untouched');
 
-      assert.equal(await ok(['volume', 'create', ...options(), name]), name);
-      assert.deepEqual((await ok(['volume', 'ls', '-q'])).split('\n'), [name]);
+      assert.equal(await lab.ok(['volume', 'create', ...options(), name]), name);
+      assert.deepEqual((await lab.ok(['volume', 'ls', '-q'])).split('\n'), [name]);
       const script = `echo ${kind} > /data/made && cat /data/made && awk '$2 == "/data" { print $3 }' /proc/mounts`;
-      const out = (await ok(['run', '--rm', '--network', 'none', '-v', `${name}:/data`, 'busybox', 'sh', '-c', script])).split('\n');
+      const out = (await lab.ok(['run', '--rm', '--network', 'none', '-v', `${name}:/data`, 'busybox', 'sh', '-c', script])).split('\n');
       assert.equal(out[0], kind);
       if (fsType !== '') assert.equal(out[1], fsType);
-      await ok(['volume', 'rm', name]);
+      await lab.ok(['volume', 'rm', name]);
       assert.deepEqual(await leftovers(lab), NOTHING);
       assert.equal(await readFile(join(hostDir, 'keep'), 'utf8'), 'host data\n');
     });
