@@ -69,7 +69,8 @@ describe('legacy links as dockerd takes them, berthd beside dockerd on a bridge'
       env: lines(await readFile(`/proc/${pid}/environ`, 'utf8')),
       hosts: lines(await execOut(target, ids.cli, ['cat', '/etc/hosts'])),
       execEnv: lines(await execOut(target, ids.cli, ['env'])),
-      links: (cli.HostConfig as { Links?: unknown } | undefined)?.Links,
+      // dockerd lists a container's links from a Go map: their order is not part of the answer.
+      links: (cli.HostConfig as { Links?: string[] | null } | undefined)?.Links?.slice().sort(),
     };
   }
 
