@@ -186,7 +186,8 @@ export async function createTask(
     terminal: config.options.tty === true,
     stdin: config.options.openStdin === true,
     stdinOnce: config.stdinOnce,
-    signal: AbortSignal.timeout(60_000),
+    // No clock bounds the wait: it ends when conmon reports or exits (its sync pipe closes). A
+    // container held to 1 ms of CPU per second needs long for runc's init; dockerd waits too.
   });
 }
 
