@@ -23,8 +23,8 @@ const CLIENT_SIDE = {
 
 // The composition root of the berth process (daemon/berth-main.ts) hands the CLI its in-process
 // parts (cli/berth-ports.ts), so daemon/ alone may import cli/; the cluster's agent drives its
-// node through client/, as any client of berthd does.
-const COMPOSES_CLIENTS = { daemon: ['cli'], cluster: ['client'] };
+// node through client/, as any client of berthd does, and the lab forms its cluster through it.
+const COMPOSES_CLIENTS = { daemon: ['cli'], cluster: ['client'], lab: ['client'] };
 
 const folder = (name) => `^src/${name}/`;
 const anyOf = (names) => `^src/(${names.join('|')})/`;

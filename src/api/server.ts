@@ -29,6 +29,8 @@ import { securityRoutes, type SecurityRoutesOptions } from './routes/security.js
 import { metricsRoutes } from './routes/metrics.js';
 import { authRoutes } from './routes/pull-push.js';
 import { inactiveSwarmInfo, inactiveSwarmRoutes } from './routes/swarm-inactive.js';
+import { clusterSwarmInfo, swarmRoutes } from './routes/swarm.js';
+import type { ClusterControl } from '../cluster/control/cluster-control.js';
 import { systemRoutes } from './routes/system.js';
 import { volumeRoutes } from './routes/volumes.js';
 
@@ -45,6 +47,8 @@ export interface ApiServerOptions extends RouteServices {
   socketPath: string;
   /** Registries reachable over plain HTTP besides loopback ones. */
   insecureRegistries?: readonly string[];
+  /** The node's part of a cluster: the Swarm routes and `/info`'s Swarm over it; without it, those of a node in no swarm. */
+  cluster?: ClusterControl;
 }
 
 /**
@@ -86,8 +90,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
     void reply.status(404).send({ message: `page not found: ${request.method} ${request.url}` });
   });
   const registry = { insecureRegistries: options.insecureRegistries ?? [] };
-  systemRoutes(app, options.images, options.containers, { insecureRegistries: registry.insecureRegistries, swarmInfo: inactiveSwarmInfo });
-  inactiveSwarmRoutes(app);
+  const { cluster } = options;
+  const swarmInfo = cluster === undefined ? inactiveSwarmInfo : clusterSwarmInfo(cluster);
+  systemRoutes(app, options.images, options.containers, { insecureRegistries: registry.insecureRegistries, swarmInfo });
+  if (cluster === undefined) inactiveSwarmRoutes(app);
+  else swarmRoutes(app, cluster);
   imageRoutes(app, options.images, registry);
   authRoutes(app, registry);
   containerRoutes(app, options.containers, options);

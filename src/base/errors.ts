@@ -58,6 +58,8 @@ export const errors = {
     new BerthError('conflict', reason, message, options),
   failedPrecondition: (reason: string, message: string, options?: BerthErrorOptions) =>
     new BerthError('failed-precondition', reason, message, options),
+  permissionDenied: (reason: string, message: string, options?: BerthErrorOptions) =>
+    new BerthError('permission-denied', reason, message, options),
   unavailable: (reason: string, message: string, options?: BerthErrorOptions) =>
     new BerthError('unavailable', reason, message, options),
   internal: (reason: string, message: string, options?: BerthErrorOptions) =>

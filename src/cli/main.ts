@@ -12,6 +12,9 @@ import { LOGIN_COMMAND, LOGOUT_COMMAND } from './commands/distribution-commands.
 import { REGISTRY_COMMAND } from './commands/registry-commands.js';
 import { LAB_COMMAND } from './commands/lab-commands.js';
 import { NETWORK_COMMAND } from './commands/network-commands.js';
+import { CLUSTER_COMMAND } from './commands/cluster-commands.js';
+import { NODE_COMMAND } from './commands/node-commands.js';
+import { SERVICE_COMMAND } from './commands/service-commands.js';
 import { installPorts, type BerthPorts } from './berth-ports.js';
 import { takeExitStatus } from './context.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -49,7 +52,7 @@ export const PROGRAM: CommandSpec = {
   ],
   commands: [
     CONTAINER_COMMAND, IMAGE_COMMAND, VOLUME_COMMAND, NETWORK_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND, SCAN_COMMAND, LOGIN_COMMAND, LOGOUT_COMMAND,
-    REGISTRY_COMMAND, BUILD_COMMAND, COMMIT_COMMAND, BUILDER_COMMAND, EVENTS_COMMAND, LAB_COMMAND,
+    REGISTRY_COMMAND, BUILD_COMMAND, COMMIT_COMMAND, BUILDER_COMMAND, EVENTS_COMMAND, LAB_COMMAND, CLUSTER_COMMAND, NODE_COMMAND, SERVICE_COMMAND,
   ],
 };
 

@@ -13,6 +13,7 @@ import { ImageClient } from './image-client.js';
 import { VolumeClient } from './volume-client.js';
 import { SecurityClient } from './security-client.js';
 import { NetworkClient } from './network-client.js';
+import { ClusterClient } from './cluster-client.js';
 import type { DiskUsage, SystemInfo, SystemVersion } from '../wire/system.js';
 
 /** The sub-clients share one transport; calls on them may run concurrently. */
@@ -27,6 +28,7 @@ export class BerthClient {
   readonly networks: NetworkClient;
   readonly builds: BuildClient;
   readonly events: EventClient;
+  readonly cluster: ClusterClient;
 
   /** `host` is `unix:///path/to/berth.sock` or a socket path; throws invalid-argument otherwise. */
   constructor(host: string) {
@@ -40,6 +42,7 @@ export class BerthClient {
     this.networks = new NetworkClient(this.transport);
     this.builds = new BuildClient(this.transport);
     this.events = new EventClient(this.transport);
+    this.cluster = new ClusterClient(this.transport);
   }
 
   /** `GET /_ping`: resolves when the daemon answers; unavailable when nothing listens. */

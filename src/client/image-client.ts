@@ -98,11 +98,15 @@ export class ImageClient {
     return parseJsonMessages(body);
   }
 
-  /** Pulls `fromImage[:tag]`; the answer streams Docker's progress messages (see readJsonMessages). */
-  pull(fromImage: string, tag: string | undefined, options: RegistryCallOptions & { platform?: string } = {}): Promise<IncomingMessage> {
+  /**
+   * Pulls `fromImage[:tag]`; the answer streams Docker's progress messages (see readJsonMessages).
+   * Aborting `signal` ends the pull: the call rejects with canceled, or the open stream fails.
+   */
+  pull(fromImage: string, tag: string | undefined, options: RegistryCallOptions & { platform?: string; signal?: AbortSignal } = {}): Promise<IncomingMessage> {
     return this.api.open('POST', '/images/create', {
       query: { fromImage, tag, platform: options.platform },
       ...(options.registryAuth !== undefined && { headers: { 'X-Registry-Auth': options.registryAuth } }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
   }
 

@@ -1,8 +1,9 @@
 import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_STATE_ROOT } from '../base/state-root.js';
-import { systemClock, type Clock } from '../base/clock.js';
+import { systemClock, systemTimers, type Clock } from '../base/clock.js';
 import { ChildProcessRunner } from '../base/process-runner.js';
 import { errors, messageOf } from '../base/errors.js';
 import { goDurationMs } from '../base/go-duration.js';
@@ -18,6 +19,7 @@ import { ensureSocketUnserved } from './socket-guard.js';
 import type { ImageService } from '../images/image-service.js';
 import { openImageNode } from './image-node.js';
 import { startApiServer } from '../api/server.js';
+import { ClusterNode } from '../cluster/control/index.js';
 import { ScanService } from '../security/scan-service.js';
 import { startRescans, watchedImagesOf } from '../security/daemon-hooks.js';
 import { RESCAN_FLAG_DEFAULTS, rescanSettings, type RescanFlags } from './rescan-flags.js';
@@ -49,6 +51,8 @@ interface DaemonOptions extends RescanFlags {
   /** The log driver and options of containers created without one (dockerd's log-driver, log-opts). */
   logDriver: string;
   logOpt: string[];
+  /** This node's name in a cluster (default: the host name). */
+  nodeName?: string;
 }
 
 /** Starts the disk watermark collector when asked; returns its stop function. */
@@ -114,9 +118,16 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // The registry listens before the API socket does: a client that reached the socket finds it.
   const registry = options.registryAddr === undefined ? undefined : await startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr, clock });
   if (registry !== undefined) process.stderr.write(`berthd: registry at ${registry.url}\n`);
-  const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], builder, socketPath: options.socket, insecureRegistries: options.insecureRegistry });
+  const cluster = await ClusterNode.open({
+    root: options.root, socketPath: options.socket, hostname: options.nodeName ?? hostname(), clock, timers: systemTimers,
+    log: (message) => { process.stderr.write(`berthd: ${message}\n`); },
+  });
+  const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], builder, socketPath: options.socket, insecureRegistries: options.insecureRegistry, cluster });
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
+  // A member resumes once the API serves: its agent drives this engine through the socket.
+  await cluster.resume();
   await untilStopSignal();
+  await cluster.close();
   stopWatermark();
   stopSweep();
   await app.close();
@@ -152,6 +163,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('berth daemon: serves the Docker Engine API on a unix socket')
     .option('--root <dir>', 'state root', process.env.BERTH_ROOT ?? DEFAULT_STATE_ROOT)
     .option('--socket <path>', 'unix socket to serve the API on', DEFAULT_SOCKET)
+    .option('--node-name <name>', 'this node\'s name in a cluster (node ls\' HOSTNAME; default: the host name)')
     .option('--cgroup-parent <path>', 'absolute cgroup under which containers run', '/berth')
     .option('--gc-high-watermark <percent>', 'remove stopped containers, then unused images, when the state root\'s filesystem is fuller than this (default: off)')
     .option('--gc-low-watermark <percent>', 'until it is at most this full (default: high - 5)')

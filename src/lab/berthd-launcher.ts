@@ -51,7 +51,7 @@ export async function spawnBerthd(node: LabNodeNames, berthd: string): Promise<n
       `--net=/run/netns/${node.netns}`, '--',
       // The V8 flag of bin/berthd.js's shebang, which a spawn through process.execPath bypasses.
       process.execPath, '--max-semi-space-size=1', berthd,
-      '--root', node.root, '--socket', node.socket, '--cgroup-parent', node.cgroupParent,
+      '--root', node.root, '--socket', node.socket, '--cgroup-parent', node.cgroupParent, '--node-name', node.hostname,
     ], { detached: true, stdio: ['ignore', log.fd, log.fd] });
     const pid = await new Promise<number>((resolve, reject) => {
       child.once('spawn', () => { resolve(child.pid ?? 0); });

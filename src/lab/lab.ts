@@ -16,6 +16,7 @@ import { LabNames, nodeNames, type LabRole } from './lab-names.js';
 import { LabNetwork } from './lab-network.js';
 import { readLabState, writeLabState, type LabState } from './lab-state.js';
 import { chooseLabSubnet } from './lab-subnet.js';
+import { formLabCluster } from './lab-cluster.js';
 import { tearDownLab } from './lab-teardown.js';
 
 /** Where labs live unless told otherwise: `<home>/<name>/`. */
@@ -69,7 +70,8 @@ function namesOf(ref: LabRef): LabNames {
 }
 
 /**
- * Starts a lab and returns its status once every node's berthd answers. Throws invalid-argument
+ * Starts a lab and returns its status once every node's berthd answers and the nodes form one
+ * cluster (the first manager inits it; the others join). Throws invalid-argument
  * for a bad name, count or subnet; already-exists when a lab of that name is there (`down` it
  * first); conflict when the requested subnet is routed already; unavailable (with the node's log)
  * when a berthd does not come up. On failure nothing of the lab is left.
@@ -106,6 +108,9 @@ export async function upLab(runner: ProcessRunner, options: LabUpOptions): Promi
       await writeLabState(names.stateFile, state);
     }
     await Promise.all(state.nodes.map((node, index) => waitReady(names.node(node.node, index), node.pid ?? 0, options.readyDeadlineMs ?? 60_000, () => readFile(node.log, 'utf8').catch(() => ''))));
+    await formLabCluster(state.nodes).catch((err: unknown) => {
+      throw errors.unavailable('lab-cluster-failed', `the lab's nodes could not form a cluster: ${messageOf(err)} (node logs: ${names.dir})`, { cause: err });
+    });
     state.phase = 'up';
     await writeLabState(names.stateFile, state);
   } catch (err) {

@@ -59,6 +59,7 @@ export class NetworkService {
   readonly #dns: DnsServer;
   readonly #runner: ProcessRunner;
   readonly #now: () => Date;
+  #creatingDefault: Promise<NetworkRecord> | undefined;
   readonly #root: string;
   /** Networks whose host side this process has brought up (attach skips them). */
   readonly #up = new Set<string>();
@@ -115,9 +116,12 @@ export class NetworkService {
     return this.store.resolve(ref);
   }
 
-  /** The default `bridge` network, created on first use. */
+  /** The default `bridge` network, created on first use (concurrent first uses share one creation). */
   async ensureDefault(): Promise<NetworkRecord> {
-    return this.store.findByName(DEFAULT_NETWORK) ?? this.create({ name: DEFAULT_NETWORK });
+    const existing = this.store.findByName(DEFAULT_NETWORK);
+    if (existing !== undefined) return existing;
+    this.#creatingDefault ??= this.create({ name: DEFAULT_NETWORK }).finally(() => { this.#creatingDefault = undefined; });
+    return this.#creatingDefault;
   }
 
   /**

@@ -4,6 +4,7 @@
  */
 import type { ContainerSummary } from './container-inspect.js';
 import type { ImageSummary } from './images.js';
+import type { SwarmClusterInfo } from './swarm.js';
 import type { Volume } from './volumes.js';
 
 /** A `RUN --mount=type=cache` directory as Docker's BuildCache record (type `exec.cachemount`). */
@@ -41,8 +42,8 @@ export interface SwarmInfo {
   /** A manager's counts. */
   Nodes?: number;
   Managers?: number;
-  /** A manager's cluster object, passed through as its module gives it (berth reads none of it). */
-  Cluster?: Record<string, unknown>;
+  /** A manager's view of the swarm (`GET /swarm` without its join tokens). */
+  Cluster?: SwarmClusterInfo;
 }
 
 /** One registry of `RegistryConfig.IndexConfigs`. */

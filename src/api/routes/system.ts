@@ -15,8 +15,8 @@ const KERNEL_ARCH: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64' 
 export interface SystemRoutesOptions {
   /** `--insecure-registry` hosts, for `RegistryConfig`. */
   insecureRegistries: readonly string[];
-  /** `Swarm` of `/info` (the swarm routes' module says what it is). */
-  swarmInfo: () => SwarmInfo;
+  /** `Swarm` of `/info` (the swarm routes' module says what it is; a manager's reads its cluster). */
+  swarmInfo: () => SwarmInfo | Promise<SwarmInfo>;
 }
 
 /** `/_ping`, `/version`, `/info`. `/info` counts the node's containers and lists its OCI runtimes. */
@@ -75,7 +75,7 @@ export function systemRoutes(app: FastifyInstance, images: ImageService, contain
       runtimes: runtimes.all().map((r) => ({ name: r.name, path: r.binary })),
       securityOptions: ['name=seccomp,profile=builtin', ...(usernsDefault === 'auto' ? ['name=userns'] : [])],
       insecureRegistries: options.insecureRegistries,
-      swarm: options.swarmInfo(),
+      swarm: await options.swarmInfo(),
       eventListeners: containers.eventLog.followers,
       initBinary: initPath ?? DEFAULT_INIT,
       loggingDriver: containers.logs.defaults.driver,

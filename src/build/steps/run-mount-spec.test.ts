@@ -59,6 +59,9 @@ test('unknown types, options and bad values are refused with the line', () => {
     assert.throws(() => mounts(line), (err: unknown) => isBerthError(err, 'invalid-argument') && /^Dockerfile:2: /.test(err.message) && pattern.test(err.message));
   };
   refused('RUN --mount=type=nfs,target=/x true', /unknown mount type "nfs"/);
+  // Names of Object.prototype are no types or options either.
+  refused('RUN --mount=type=constructor,target=/x true', /unknown mount type "constructor"/);
+  refused('RUN --mount=type=cache,target=/x,constructor=1 true', /unknown option "constructor" for type=cache/);
   refused('RUN --mount=type=ssh true', /type=ssh is not supported/);
   refused('RUN --mount=type=cache,target=/x,color=red true', /unknown option "color" for type=cache/);
   refused('RUN --mount=type=tmpfs,target=/x,sharing=locked true', /unknown option "sharing"/);

@@ -116,10 +116,10 @@ function parseRunMount(file: string, line: number, value: string): RunMountSpec 
     const rawKey = (eq < 0 ? field : field.slice(0, eq)).trim().toLowerCase();
     const text = eq < 0 ? 'true' : field.slice(eq + 1);
     if (rawKey === 'type') { type = text; continue; }
-    fields.set(ALIASES[rawKey] ?? rawKey, text);
+    fields.set(Object.hasOwn(ALIASES, rawKey) ? ALIASES[rawKey] ?? rawKey : rawKey, text);
   }
   if (type === 'ssh') fail('type=ssh is not supported (berth builds have no SSH agent forwarding)');
-  if (!(type in KEYS)) fail(`unknown mount type "${type}" (bind, cache, secret or tmpfs)`);
+  if (!Object.hasOwn(KEYS, type)) fail(`unknown mount type "${type}" (bind, cache, secret or tmpfs)`);
   const kind = type as RunMountSpec['type'];
   for (const key of fields.keys()) if (!KEYS[kind].includes(key)) fail(`unknown option "${key}" for type=${kind}`);
   const bool = (key: string): boolean | undefined => {

@@ -6,3 +6,4 @@ export * from './constraints.js';
 export * from './service.js';
 export * from './service-spec-validation.js';
 export * from './task.js';
+export * from './stored-object.js';

@@ -52,5 +52,7 @@ export const nodeSchema = objectMetaSchema.extend({
   spec: nodeSpecSchema,
   description: nodeDescriptionSchema,
   status: nodeStatusSchema,
+  /** Managers: `ip:port` of the node's cluster port (Swarm's ManagerStatus.Addr). */
+  managerAddr: z.string().optional(),
 });
 export type Node = z.infer<typeof nodeSchema>;

@@ -52,6 +52,17 @@ test('scale-down removes pending slots first, then from the most loaded node', (
   assert.deepEqual(r.shutdown.map((s) => s.taskId).sort(), ['t2', 't4']);
 });
 
+test('scale-down keeps the survivors spread: each removal sees the load the ones before it left', () => {
+  const service = replicated(2);
+  const tasks = [
+    makeTask('t1', service, { slot: 1, nodeId: 'a' }), makeTask('t2', service, { slot: 2, nodeId: 'a' }), makeTask('t3', service, { slot: 3, nodeId: 'a' }),
+    makeTask('t4', service, { slot: 4, nodeId: 'b' }), makeTask('t5', service, { slot: 5, nodeId: 'b' }),
+  ];
+  const removed = new Set(reconcileReplicated(service, tasks, nodes, T0).shutdown.map((s) => s.taskId));
+  const survivors = tasks.filter((t) => !removed.has(t.id)).map((t) => t.nodeId).sort();
+  assert.deepEqual(survivors, ['a', 'b']);
+});
+
 test('a failed task is replaced in its slot; restart policies none, on-failure and max attempts', () => {
   const tasks = [makeTask('t1', replicated(2), { slot: 1, nodeId: 'a' }), makeTask('t2', replicated(2), { slot: 2, nodeId: 'b', state: 'failed' })];
   assert.deepEqual(reconcileReplicated(replicated(2), tasks, nodes, T0), { create: [], shutdown: [], replace: [{ taskId: 't2', reason: 'task-ended', delayNs: 5_000_000_000 }] });

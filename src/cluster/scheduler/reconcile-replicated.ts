@@ -69,9 +69,17 @@ export function reconcileReplicated(service: Service, tasks: readonly Task[], no
     for (const s of slots) if (s.kept?.nodeId !== undefined) perNode.set(s.kept.nodeId, (perNode.get(s.kept.nodeId) ?? 0) + 1);
     const cost = (s: SlotState): number => (s.dead ? 0 : s.kept === undefined ? 1 : s.kept.status.state !== 'running' ? 2 : 3);
     const load = (s: SlotState): number => (s.kept?.nodeId === undefined ? 0 : perNode.get(s.kept.nodeId) ?? 0);
-    const removed = [...slots]
-      .sort((a, b) => cost(a) - cost(b) || load(b) - load(a) || b.slot - a.slot)
-      .slice(0, slots.length - replicas);
+    // One at a time, so each pick sees the load the picks before it left behind.
+    const remaining = [...slots];
+    const removed: SlotState[] = [];
+    while (removed.length < slots.length - replicas) {
+      remaining.sort((a, b) => cost(a) - cost(b) || load(b) - load(a) || b.slot - a.slot);
+      const pick = remaining.shift();
+      if (pick === undefined) break;
+      removed.push(pick);
+      const node = pick.kept?.nodeId;
+      if (node !== undefined) perNode.set(node, (perNode.get(node) ?? 1) - 1);
+    }
     for (const s of removed.sort((a, b) => a.slot - b.slot)) {
       if (s.kept !== undefined) out.shutdown.push({ taskId: s.kept.id, reason: 'scale-down' });
       if (s.replacing !== undefined) {

@@ -5,11 +5,14 @@
  *
  * etcd runs for as long as berthd does and is not a one-shot command, which the process runner
  * does not offer, so this module uses node:child_process directly (as runtime/conmon-process
- * does). Plain http on the given addresses for now; mutual TLS with the cluster CA comes next.
+ * does). Without `tls` it speaks plain http; with `tls` it speaks https to clients and peers and
+ * requires both to present a certificate of the CA in `tls.caFile` (mutual TLS).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { get as httpsGet } from 'node:https';
 import { errors } from '../../base/errors.js';
+import type { TlsFiles } from '../trust/tls-files.js';
 
 export const ETCD_PATH = '/usr/bin/etcd';
 
@@ -22,12 +25,18 @@ export interface EtcdMemberOptions {
   readonly name: string;
   /** The member's data dir (berthd: `<state root>/cluster/etcd`). */
   readonly dataDir: string;
-  /** `http://<address>:<port>` for clients. */
+  /** `http://<address>:<port>` for clients (`https://` with `tls`). */
   readonly clientUrl: string;
-  /** `http://<address>:<port>` for peers. */
+  /** `http://<address>:<port>` for peers (`https://` with `tls`). */
   readonly peerUrl: string;
-  /** Every member of the cluster to form or join, this one included. */
+  /** Every member of the cluster to form or join, this one included (peer URLs of the same scheme). */
   readonly initialCluster: readonly EtcdPeer[];
+  /**
+   * Mutual TLS for clients and peers: the member's node certificate (SANs: 127.0.0.1 and the
+   * member's address), its key and the cluster CA. Clients and peers must present a certificate
+   * of that CA. The files are read by etcd at start and by the health check each time.
+   */
+  readonly tls?: TlsFiles;
   /** `new` to form a cluster; `existing` to join one (after memberAdd, see etcd-membership). */
   readonly clusterState: 'new' | 'existing';
   readonly clusterToken?: string;
@@ -59,8 +68,13 @@ export class EtcdMember {
     this.#delay = options.restartDelayMs?.min ?? 200;
   }
 
-  /** Starts the member and waits until it is healthy; on failure nothing is left running. */
+  /**
+   * Starts the member and waits until it is healthy; on failure nothing is left running.
+   * invalid-argument (`etcd-url-scheme`) when a URL's scheme does not match `tls` (https with
+   * it, http without).
+   */
   static async start(options: EtcdMemberOptions): Promise<EtcdMember> {
+    checkSchemes(options);
     const member = new EtcdMember(options);
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     member.#spawn();
@@ -118,8 +132,11 @@ export class EtcdMember {
   }
 
   async #healthy(): Promise<boolean> {
+    const url = `${this.options.clientUrl}/health`;
+    const signal = AbortSignal.timeout(2_000);
     try {
-      const response = await fetch(`${this.options.clientUrl}/health`, { signal: AbortSignal.timeout(2_000) });
+      if (this.options.tls !== undefined) return await healthOverTls(url, this.options.tls, signal);
+      const response = await fetch(url, { signal });
       const body = (await response.json()) as { health?: unknown };
       return response.ok && body.health === 'true';
     } catch {
@@ -141,6 +158,7 @@ export class EtcdMember {
       '--initial-cluster-token', o.clusterToken ?? 'berth',
       '--logger', 'zap',
       '--log-outputs', 'stderr',
+      ...(o.tls === undefined ? [] : tlsArgs(o.tls)),
     ];
     const child = spawn(o.etcdPath ?? ETCD_PATH, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.#child = child;
@@ -170,4 +188,46 @@ export class EtcdMember {
       }, delay);
     });
   }
+}
+
+function checkSchemes(o: EtcdMemberOptions): void {
+  const scheme = o.tls === undefined ? 'http:' : 'https:';
+  const urls: [string, string][] = [['clientUrl', o.clientUrl], ['peerUrl', o.peerUrl], ...o.initialCluster.map((p): [string, string] => [`initialCluster ${p.name}`, p.peerUrl])];
+  for (const [what, url] of urls) {
+    if (!url.startsWith(`${scheme}//`)) {
+      throw errors.invalidArgument('etcd-url-scheme', `etcd member ${o.name}: ${what} ${url} must start with ${scheme}// (${o.tls === undefined ? 'no tls given' : 'tls given'})`);
+    }
+  }
+}
+
+/** etcd's flags for mutual TLS with clients and peers, from one certificate, key and CA. */
+function tlsArgs(tls: TlsFiles): string[] {
+  return [
+    '--cert-file', tls.certFile, '--key-file', tls.keyFile, '--client-cert-auth', '--trusted-ca-file', tls.caFile,
+    '--peer-cert-file', tls.certFile, '--peer-key-file', tls.keyFile, '--peer-client-cert-auth', '--peer-trusted-ca-file', tls.caFile,
+  ];
+}
+
+/**
+ * `GET <url>` with the member's own certificate as the client certificate (node:https: fetch
+ * cannot send one). The server must chain to the CA; its name is not compared with the host.
+ */
+async function healthOverTls(url: string, tls: TlsFiles, signal: AbortSignal): Promise<boolean> {
+  const [ca, cert, key] = await Promise.all([readFile(tls.caFile), readFile(tls.certFile), readFile(tls.keyFile)]);
+  return new Promise((resolve, reject) => {
+    const request = httpsGet(url, { ca, cert, key, signal, checkServerIdentity: () => undefined }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => { text += chunk; });
+      response.on('error', reject);
+      response.on('end', () => {
+        try {
+          resolve(response.statusCode === 200 && (JSON.parse(text) as { health?: unknown }).health === 'true');
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    });
+    request.on('error', reject);
+  });
 }

@@ -30,11 +30,11 @@ export async function listMembers(client: Etcd3): Promise<EtcdMemberInfo[]> {
  * member already added with this peer URL and not started yet counts as added.
  * already-exists (`etcd-member-exists`) when a started member has that peer URL.
  */
-export async function addMember(client: Etcd3, name: string, peerUrl: string, timeoutMs = 30_000): Promise<EtcdPeer[]> {
+export async function addMember(client: Etcd3, name: string, peerUrl: string, timeoutMs = 30_000, options: AddMemberOptions = {}): Promise<EtcdPeer[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return await addOnce(client, name, peerUrl);
+      return await addOnce(client, name, peerUrl, options.learner === true);
     } catch (err) {
       const wrapped = storeError(err, `member add ${peerUrl}`);
       if (wrapped.kind !== 'unavailable' || Date.now() > deadline) throw wrapped;
@@ -44,14 +44,23 @@ export async function addMember(client: Etcd3, name: string, peerUrl: string, ti
   }
 }
 
-async function addOnce(client: Etcd3, name: string, peerUrl: string): Promise<EtcdPeer[]> {
+export interface AddMemberOptions {
+  /**
+   * Add it as a learner: it receives the log but does not vote, so the quorum stays as it was until
+   * `promoteMember` makes it a voter (once it has caught up). A member that never starts then
+   * costs the cluster nothing.
+   */
+  readonly learner?: boolean;
+}
+
+async function addOnce(client: Etcd3, name: string, peerUrl: string, learner: boolean): Promise<EtcdPeer[]> {
   const members = await listMembers(client);
   const existing = members.find((m) => m.peerUrls.includes(peerUrl));
   if (existing !== undefined && existing.name !== '') {
     throw errors.alreadyExists('etcd-member-exists', `etcd member ${existing.name} already has the peer URL ${peerUrl}`);
   }
   if (existing !== undefined) return initialCluster(members, name, peerUrl);
-  const response = await client.cluster.memberAdd({ peerURLs: [peerUrl] });
+  const response = await client.cluster.memberAdd({ peerURLs: [peerUrl], isLearner: learner });
   return initialCluster(response.members.map((m) => ({ id: m.ID, name: m.name, peerUrls: m.peerURLs, clientUrls: m.clientURLs })), name, peerUrl);
 }
 
@@ -68,4 +77,27 @@ export async function removeMember(client: Etcd3, nameOrPeerUrl: string): Promis
   const member = (await listMembers(client)).find((m) => m.name === nameOrPeerUrl || m.peerUrls.includes(nameOrPeerUrl));
   if (member === undefined) throw errors.notFound('etcd-member-not-found', `no etcd member named ${nameOrPeerUrl}`);
   await client.cluster.memberRemove({ ID: member.id }).catch((err: unknown) => { throw storeError(err, `member remove ${nameOrPeerUrl}`); });
+}
+
+/**
+ * Makes the learner with this name (or peer URL) a voting member. etcd refuses until the learner
+ * has caught up with the leader's log: this retries for up to `timeoutMs` (default 60 s), then
+ * throws unavailable (`store-unavailable`). not-found (`etcd-member-not-found`) if there is no
+ * such member; a member that votes already is left as it is.
+ */
+export async function promoteMember(client: Etcd3, nameOrPeerUrl: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const members = await client.cluster.memberList({}).catch((err: unknown) => { throw storeError(err, 'member list'); });
+    const member = members.members.find((m) => m.name === nameOrPeerUrl || m.peerURLs.includes(nameOrPeerUrl));
+    if (member === undefined) throw errors.notFound('etcd-member-not-found', `no etcd member named ${nameOrPeerUrl}`);
+    if (!member.isLearner) return;
+    try {
+      await client.cluster.memberPromote({ ID: member.ID });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw storeError(err, `member promote ${nameOrPeerUrl}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }

@@ -7,6 +7,8 @@ export { EtcdClusterStore, type EtcdClusterStoreOptions } from './etcd-cluster-s
 export { MemoryClusterStore } from './memory-cluster-store.js';
 export { EtcdLeaderElection, type LeaderCampaign, type LeaderElectionOptions, type Leadership } from './etcd-leader-election.js';
 export { EtcdMember, ETCD_PATH, type EtcdMemberOptions, type EtcdPeer } from './etcd-member.js';
-export { addMember, listMembers, removeMember, type EtcdMemberInfo } from './etcd-membership.js';
+export { addMember, listMembers, promoteMember, removeMember, type AddMemberOptions, type EtcdMemberInfo } from './etcd-membership.js';
 export { freePort } from './free-port.js';
 export { connectEtcd, type EtcdClientOptions } from './etcd-client.js';
+export type { HeartbeatChange, Heartbeats } from './heartbeats.js';
+export { MemoryHeartbeats } from './memory-heartbeats.js';

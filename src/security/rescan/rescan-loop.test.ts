@@ -1,43 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Timers } from '../../base/clock.js';
+import { ManualTime, settle as settleTurns } from '../../../test/support/manual-time.js';
 import { RescanLoop } from './rescan-loop.js';
-
-/** Timers that fire only when the test says so: `advance` runs everything due, in order of due time. */
-class ManualTimers implements Timers {
-  private now = 0;
-  private readonly pending: { at: number; fn: () => void }[] = [];
-  after(ms: number, fn: () => void): () => void {
-    const entry = { at: this.now + ms, fn };
-    this.pending.push(entry);
-    return () => { this.pending.splice(this.pending.indexOf(entry), 1); };
-  }
-  get armed(): number {
-    return this.pending.length;
-  }
-  async advance(ms: number): Promise<void> {
-    const until = this.now + ms;
-    for (;;) {
-      this.pending.sort((a, b) => a.at - b.at);
-      const next = this.pending[0];
-      if (next === undefined || next.at > until) break;
-      this.pending.shift();
-      this.now = next.at;
-      next.fn();
-      await settle();
-    }
-    this.now = until;
-    await settle();
-  }
-}
 
 function failOnError(err: unknown): void {
   assert.fail(`a pass failed: ${String(err)}`);
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-}
+const settle = (): Promise<void> => settleTurns(5);
 
 /** A pass that records its kind and finishes only when released. */
 function gatedPasses() {
@@ -55,7 +25,7 @@ function gatedPasses() {
 }
 
 test('checks at start and every check interval; a full rescan every rescan interval', async () => {
-  const timers = new ManualTimers();
+  const timers = new ManualTime(0, 5);
   const passes: boolean[] = [];
   const loop = new RescanLoop({ timers, checkIntervalMs: 1000, rescanIntervalMs: 3500, pass: (full) => { passes.push(full); return Promise.resolve(); }, onError: failOnError });
   loop.start();
@@ -72,7 +42,7 @@ test('checks at start and every check interval; a full rescan every rescan inter
 });
 
 test('requests during a pass merge into one more pass, full if any was', async () => {
-  const timers = new ManualTimers();
+  const timers = new ManualTime(0, 5);
   const gated = gatedPasses();
   const loop = new RescanLoop({ timers, checkIntervalMs: 1000, rescanIntervalMs: 2000, pass: gated.pass, onError: failOnError });
   loop.start();
@@ -101,7 +71,7 @@ test('requests during a pass merge into one more pass, full if any was', async (
 });
 
 test('a rescan interval of 0 schedules no full rescans; a failed pass is reported and the loop goes on', async () => {
-  const timers = new ManualTimers();
+  const timers = new ManualTime(0, 5);
   const passes: boolean[] = [];
   const failures: unknown[] = [];
   const loop = new RescanLoop({

@@ -15,6 +15,13 @@ describe('network modes', { skip: skipReason() }, () => {
   // The fixture's cleanup removes the containers and networks the tests leave.
   after(async () => { await f.cleanup(); });
 
+  test('the first containers on the default bridge, started at once, all start: they share one creation of the network', async () => {
+    const ids = await Promise.all(['first-a', 'first-b', 'first-c'].map((name) => startOn(f, name, { mode: 'bridge' }, ['sleep', '600'])));
+    assert.equal(ids.length, 3);
+    assert.equal(f.services.networks.list().filter((n) => n.name === 'bridge').length, 1);
+    for (const id of ids) await f.engine.remove(id, { force: true });
+  });
+
   test('with enable_icc=false containers of the network cannot reach each other', async () => {
     await f.services.networks.create({ name: 'noicc', options: { 'com.docker.network.bridge.enable_icc': 'false' } });
     const web = await startOn(f, 'iccweb', { mode: 'noicc' }, WEB_CMD('icc'));

@@ -1,0 +1,59 @@
+/**
+ * `/services`: list (filters id, name, label, mode; `?status=true` adds ServiceStatus), create
+ * (a random name when the spec has none, as dockerd), inspect, update, remove. Bodies are Docker's
+ * ServiceSpec, converted by `../swarm-service-spec.ts`.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errors } from '../../base/errors.js';
+import type { ClusterControl } from '../../cluster/control/cluster-control.js';
+import { generateContainerName } from '../../engine/container-names.js';
+import type { ServiceCreateResponse, ServiceUpdateResponse, SwarmService } from '../../wire/swarm.js';
+import { queryBool, queryFilters, queryString, type Query } from '../query.js';
+import { swarmCall } from '../swarm-errors.js';
+import { serviceFilter } from '../swarm-filters.js';
+import { updateVersion } from '../swarm-query.js';
+import { parseServiceSpecBody, serviceSpecFromBody } from '../swarm-service-spec.js';
+import { serviceTaskCounts, serviceView } from '../swarm-views.js';
+
+type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
+
+export function swarmServiceRoutes(app: FastifyInstance, cluster: ClusterControl): void {
+  app.get('/services', async (request: Request): Promise<SwarmService[]> => {
+    const select = serviceFilter(queryFilters(request.query));
+    const services = (await swarmCall(() => cluster.listServices())).filter(select);
+    if (!queryBool(request.query, 'status')) return services.map((service) => serviceView(service));
+    const tasks = await swarmCall(() => cluster.listTasks());
+    return services.map((service) => serviceView(service, serviceTaskCounts(service, tasks)));
+  });
+
+  app.post('/services/create', async (request: Request, reply: FastifyReply) => {
+    const body = parseServiceSpecBody(request.body);
+    let name = body.Name ?? '';
+    if (name === '') {
+      const taken = new Set((await swarmCall(() => cluster.listServices())).map((service) => service.spec.name));
+      name = generateContainerName((candidate) => taken.has(candidate));
+    }
+    const service = await swarmCall(() => cluster.createService(serviceSpecFromBody(body, name)));
+    const created: ServiceCreateResponse = { ID: service.id, Warnings: null };
+    return reply.status(201).send(created);
+  });
+
+  app.get('/services/:id', async (request: Request): Promise<SwarmService> => serviceView(await swarmCall(() => cluster.getService(request.params.id))));
+
+  app.post('/services/:id/update', async (request: Request) => {
+    const version = updateVersion(request.query, 'service');
+    if (queryString(request.query, 'rollback') === 'previous') throw errors.invalidArgument('unsupported-service-field', 'rollback: rolling a service back is not supported yet');
+    const body = parseServiceSpecBody(request.body);
+    const current = await swarmCall(() => cluster.getService(request.params.id));
+    const name = body.Name ?? '';
+    if (name !== '' && name !== current.spec.name) throw errors.invalidArgument('invalid-service-spec', 'Name: renaming services is not supported');
+    await swarmCall(() => cluster.updateService(current.id, version, serviceSpecFromBody(body, current.spec.name)));
+    const updated: ServiceUpdateResponse = { Warnings: null };
+    return updated;
+  });
+
+  app.delete('/services/:id', async (request: Request, reply: FastifyReply) => {
+    await swarmCall(() => cluster.removeService(request.params.id));
+    return reply.send();
+  });
+}

@@ -1,0 +1,27 @@
+/** `/tasks`: list (filters id, name, service, node, desired-state, label) and inspect. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ClusterControl } from '../../cluster/control/cluster-control.js';
+import type { SwarmTask } from '../../wire/swarm.js';
+import { queryFilters, type Query } from '../query.js';
+import { swarmCall } from '../swarm-errors.js';
+import { taskFilter } from '../swarm-filters.js';
+import { taskView } from '../swarm-views.js';
+
+type Request = FastifyRequest<{ Querystring: Query; Params: { id: string } }>;
+
+export function swarmTaskRoutes(app: FastifyInstance, cluster: ClusterControl): void {
+  app.get('/tasks', async (request: Request): Promise<SwarmTask[]> => {
+    const filters = queryFilters(request.query);
+    const byName = filters.has('name') || filters.has('service');
+    // Names are only read when a filter needs them.
+    const [tasks, services, nodes] = await Promise.all([
+      swarmCall(() => cluster.listTasks()),
+      byName ? swarmCall(() => cluster.listServices()) : [],
+      filters.has('node') ? swarmCall(() => cluster.listNodes()) : [],
+    ]);
+    const select = taskFilter(filters, { services, nodes });
+    return tasks.filter(select).map(taskView);
+  });
+
+  app.get('/tasks/:id', async (request: Request): Promise<SwarmTask> => taskView(await swarmCall(() => cluster.getTask(request.params.id))));
+}

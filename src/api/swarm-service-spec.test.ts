@@ -1,0 +1,119 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isBerthError } from '../base/errors.js';
+import { dockerFieldName, parseServiceSpecBody, serviceSpecFromBody } from './swarm-service-spec.js';
+import { serviceSpecView } from './swarm-spec-views.js';
+
+/** What `docker service create busybox sleep 1000` (docker CLI 20.10) sends. */
+const CLI_CREATE_BODY = {
+  Labels: {},
+  TaskTemplate: {
+    ContainerSpec: {
+      Image: 'busybox:latest@sha256:3fbc632167424a6d997e74f52b878d7cc478225cffac6bc977eedfe51c7f4e79',
+      Args: ['sleep', '1000'],
+      Init: false,
+      DNSConfig: {},
+      Isolation: 'default',
+    },
+    Resources: { Limits: {}, Reservations: {} },
+    Placement: { Platforms: [{ Architecture: 'amd64', OS: 'linux' }] },
+    ForceUpdate: 0,
+    Runtime: 'container',
+  },
+  Mode: { Replicated: {} },
+  UpdateConfig: { Parallelism: 1, FailureAction: 'pause', Monitor: 5000000000, MaxFailureRatio: 0, Order: 'stop-first' },
+  RollbackConfig: { Parallelism: 1, FailureAction: 'pause', Monitor: 5000000000, MaxFailureRatio: 0, Order: 'stop-first' },
+  EndpointSpec: { Mode: 'vip' },
+};
+
+const convert = (body: unknown, name = 'web'): ReturnType<typeof serviceSpecFromBody> => serviceSpecFromBody(parseServiceSpecBody(body), name);
+
+/** The invalid-argument error `run` throws, with its message. */
+function refusal(run: () => unknown): string {
+  try {
+    run();
+  } catch (err) {
+    assert.ok(isBerthError(err, 'invalid-argument'), `expected invalid-argument, got ${String(err)}`);
+    return err.message;
+  }
+  assert.fail('expected a refusal');
+}
+
+test('the docker CLI\'s create body converts with Swarm\'s defaults', () => {
+  const spec = convert(CLI_CREATE_BODY, 'quirky_babbage');
+  assert.equal(spec.name, 'quirky_babbage');
+  assert.deepEqual(spec.mode, { kind: 'replicated', replicas: 1 });
+  assert.deepEqual(spec.taskTemplate.containerSpec, { image: CLI_CREATE_BODY.TaskTemplate.ContainerSpec.Image, args: ['sleep', '1000'], env: [], labels: {}, mounts: [] });
+  assert.deepEqual(spec.taskTemplate.restartPolicy, { condition: 'any', delayNs: 5_000_000_000, maxAttempts: 0, windowNs: 0 });
+  assert.deepEqual(spec.taskTemplate.resources, { limits: { nanoCpus: 0, memoryBytes: 0, pids: 0 }, reservations: { nanoCpus: 0, memoryBytes: 0 } });
+  assert.deepEqual(spec.taskTemplate.placement, { constraints: [], preferences: [], maxReplicas: 0 });
+});
+
+test('every modelled field converts', () => {
+  const spec = convert({
+    Name: 'api',
+    Labels: { tier: 'web' },
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: 'nginx', Command: ['nginx'], Args: ['-g', 'daemon off;'], Env: ['A=1'], Labels: { c: 'd' },
+        Mounts: [{ Type: 'bind', Source: '/srv', Target: '/usr/share/nginx/html', ReadOnly: true }, { Type: 'tmpfs', Target: '/tmp' }],
+      },
+      Resources: { Limits: { NanoCPUs: 2_000_000_000, MemoryBytes: 268435456, Pids: 100 }, Reservations: { NanoCPUs: 500_000_000, MemoryBytes: 67108864 } },
+      RestartPolicy: { Condition: 'on-failure', Delay: 1_000_000_000, MaxAttempts: 3, Window: 60_000_000_000 },
+      Placement: { Constraints: ['node.role==worker'], Preferences: [{ Spread: { SpreadDescriptor: 'node.labels.zone' } }], MaxReplicas: 2 },
+    },
+    Mode: { Global: {} },
+  });
+  assert.deepEqual(spec.mode, { kind: 'global' });
+  assert.deepEqual(spec.labels, { tier: 'web' });
+  assert.deepEqual(spec.taskTemplate.containerSpec.mounts, [
+    { type: 'bind', source: '/srv', target: '/usr/share/nginx/html', readOnly: true },
+    { type: 'tmpfs', target: '/tmp', readOnly: false },
+  ]);
+  assert.deepEqual(spec.taskTemplate.restartPolicy, { condition: 'on-failure', delayNs: 1_000_000_000, maxAttempts: 3, windowNs: 60_000_000_000 });
+  assert.deepEqual(spec.taskTemplate.placement, { constraints: ['node.role==worker'], preferences: [{ spread: 'node.labels.zone' }], maxReplicas: 2 });
+  assert.deepEqual(spec.taskTemplate.resources.limits, { nanoCpus: 2_000_000_000, memoryBytes: 268435456, pids: 100 });
+});
+
+test('the view of a converted spec converts back to the same spec (what `docker service update` sends)', () => {
+  const spec = convert({ ...CLI_CREATE_BODY, Name: 'web', Mode: { Replicated: { Replicas: 3 } } });
+  const view = serviceSpecView(spec);
+  assert.deepEqual(view.Mode, { Replicated: { Replicas: 3 } });
+  assert.deepEqual(view.TaskTemplate.Resources, { Limits: {}, Reservations: {} });
+  assert.deepEqual(view.TaskTemplate.RestartPolicy, { Condition: 'any', Delay: 5_000_000_000, MaxAttempts: 0, Window: 0 });
+  assert.equal(view.TaskTemplate.ContainerSpec.Env, undefined, 'empty lists are left out, as Go\'s omitempty');
+  assert.deepEqual(convert(JSON.parse(JSON.stringify(view))), spec);
+});
+
+test('a bad constraint is refused naming Docker\'s field and the expression', () => {
+  const body = { ...CLI_CREATE_BODY, TaskTemplate: { ...CLI_CREATE_BODY.TaskTemplate, Placement: { Constraints: ['node.role==manager', 'node.colour==red'] } } };
+  const message = refusal(() => convert(body));
+  assert.match(message, /TaskTemplate\.Placement\.Constraints\[1\]/);
+  assert.match(message, /node\.colour==red/);
+});
+
+test('other invalid fields are refused with Docker\'s field names', () => {
+  assert.match(refusal(() => convert({ TaskTemplate: { ContainerSpec: {} } })), /TaskTemplate\.ContainerSpec\.Image/);
+  assert.match(refusal(() => convert({ TaskTemplate: { ContainerSpec: { Image: 'x' }, Resources: { Limits: { MemoryBytes: 1024 } } } })), /TaskTemplate\.Resources\.Limits\.MemoryBytes/);
+  assert.match(refusal(() => convert({ TaskTemplate: { ContainerSpec: { Image: 'x' }, RestartPolicy: { Condition: 'always' } } })), /TaskTemplate\.RestartPolicy\.Condition/);
+  assert.match(refusal(() => convert({ TaskTemplate: { ContainerSpec: { Image: 'x', Mounts: [{ Type: 'npipe', Target: '/x' }] } } })), /TaskTemplate\.ContainerSpec\.Mounts\[0\]\.Type/);
+  assert.match(refusal(() => convert({ TaskTemplate: { ContainerSpec: { Image: 'x' } }, Mode: { Replicated: { Replicas: -1 } } })), /Mode\.Replicated\.Replicas|field Replicas/);
+});
+
+test('what would silently not work is refused naming the field', () => {
+  const withTemplate = (extra: Record<string, unknown>, container: Record<string, unknown> = {}): unknown =>
+    ({ ...CLI_CREATE_BODY, TaskTemplate: { ...CLI_CREATE_BODY.TaskTemplate, ...extra, ContainerSpec: { ...CLI_CREATE_BODY.TaskTemplate.ContainerSpec, ...container } } });
+  assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, EndpointSpec: { Mode: 'vip', Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080 }] } })), /^EndpointSpec\.Ports: .*cluster networking/);
+  assert.match(refusal(() => convert(withTemplate({ Networks: [{ Target: 'overlay1' }] }))), /^TaskTemplate\.Networks: /);
+  assert.match(refusal(() => convert(withTemplate({}, { Secrets: [{ SecretName: 's' }] }))), /^TaskTemplate\.ContainerSpec\.Secrets: .*not supported yet/);
+  assert.match(refusal(() => convert(withTemplate({}, { Configs: [{ ConfigName: 'c' }] }))), /^TaskTemplate\.ContainerSpec\.Configs: /);
+  assert.match(refusal(() => convert(withTemplate({}, { User: 'nobody' }))), /^TaskTemplate\.ContainerSpec\.User: /);
+  assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, Mode: { ReplicatedJob: {} } })), /^Mode\.ReplicatedJob: /);
+});
+
+test('Docker field names of the cluster\'s spec paths', () => {
+  assert.equal(dockerFieldName('taskTemplate.resources.limits.nanoCpus'), 'TaskTemplate.Resources.Limits.NanoCPUs');
+  assert.equal(dockerFieldName('taskTemplate.placement.preferences[0].spread'), 'TaskTemplate.Placement.Preferences[0].Spread.SpreadDescriptor');
+  assert.equal(dockerFieldName('labels.image'), 'Labels.image');
+  assert.equal(dockerFieldName('mode.replicas'), 'Mode.Replicated.Replicas');
+});

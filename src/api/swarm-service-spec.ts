@@ -1,0 +1,143 @@
+/**
+ * A Docker ServiceSpec body (`POST /services/create`, `/services/{id}/update`) as the cluster's
+ * service spec. What the cluster models is converted and validated (`parseServiceSpec`), with
+ * errors naming Docker's field; what the docker CLI always sends and the cluster does not model
+ * (UpdateConfig, RollbackConfig, EndpointSpec.Mode, ForceUpdate, Runtime, Init, StopGracePeriod,
+ * DNSConfig, Isolation, Privileges, Placement.Platforms) is accepted and ignored; what would
+ * silently not work when set (published ports, networks, secrets, configs, jobs, and container
+ * settings the cluster does not carry to its tasks) is refused with 400 naming the field.
+ */
+import type { z } from 'zod';
+import { BerthError, errors, isBerthError } from '../base/errors.js';
+import { parseServiceSpec, type ServiceSpec } from '../cluster/objects/index.js';
+import { parseSchema } from '../oci/parse-json.js';
+import { swarmServiceSpecSchema } from '../wire/swarm.js';
+
+type Body = z.infer<typeof swarmServiceSpecSchema>;
+type Template = NonNullable<Body['TaskTemplate']>;
+type Resources = NonNullable<Template['Resources']>;
+
+/** Parses an untrusted body with the schema (400 naming the field). */
+export function parseServiceSpecBody(body: unknown): Body {
+  return parseSchema(swarmServiceSpecSchema, body ?? {}, 'service spec');
+}
+
+const notSupported = (field: string, why: string): BerthError =>
+  errors.invalidArgument('unsupported-service-field', `${field}: ${why}`, { details: { field } });
+
+const isSet = (value: unknown): boolean => {
+  if (value === undefined || value === null || value === false || value === '' || value === 0) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
+};
+
+const NETWORKING = 'needs cluster networking, which berth does not support yet';
+
+/** Throws for the first field that is set but would not work. */
+function refuseUnsupported(body: Body): void {
+  const template = body.TaskTemplate;
+  const container = template?.ContainerSpec;
+  const refused: [string, unknown, string][] = [
+    ['EndpointSpec.Ports', body.EndpointSpec?.Ports, `published ports ${NETWORKING}`],
+    ['Networks', body.Networks, `service networks ${NETWORKING}`],
+    ['TaskTemplate.Networks', template?.Networks, `service networks ${NETWORKING}`],
+    ['TaskTemplate.ContainerSpec.Secrets', container?.Secrets, 'secrets are not supported yet'],
+    ['TaskTemplate.ContainerSpec.Configs', container?.Configs, 'configs are not supported yet'],
+    ['TaskTemplate.PluginSpec', template?.PluginSpec, 'only container tasks are supported'],
+    ['TaskTemplate.NetworkAttachmentSpec', template?.NetworkAttachmentSpec, 'only container tasks are supported'],
+    ['TaskTemplate.LogDriver', template?.LogDriver, 'a service log driver is not supported yet'],
+    ['TaskTemplate.Resources.Reservations.GenericResources', template?.Resources?.Reservations?.GenericResources, 'generic resources are not supported yet'],
+  ];
+  const containerFields = ['Hostname', 'Dir', 'User', 'Groups', 'TTY', 'OpenStdin', 'ReadOnly', 'StopSignal', 'Hosts', 'Healthcheck', 'CapabilityAdd', 'CapabilityDrop', 'Sysctls', 'Ulimits'] as const;
+  for (const name of containerFields) refused.push([`TaskTemplate.ContainerSpec.${name}`, container?.[name], 'not supported yet by berth\'s cluster']);
+  for (const [field, value, why] of refused) if (isSet(value)) throw notSupported(field, why);
+  // A job mode is `{}` when set: its presence is what counts.
+  if (body.Mode?.ReplicatedJob != null) throw notSupported('Mode.ReplicatedJob', 'jobs are not supported yet');
+  if (body.Mode?.GlobalJob != null) throw notSupported('Mode.GlobalJob', 'jobs are not supported yet');
+  const runtime = template?.Runtime ?? '';
+  if (runtime !== '' && runtime !== 'container') throw notSupported('TaskTemplate.Runtime', `"${runtime}": only container tasks are supported`);
+  if (body.Mode?.Replicated != null && body.Mode.Global != null) throw notSupported('Mode', 'a service is either Replicated or Global');
+}
+
+/** The cluster's spec fields by Docker's (the rest are the same name capitalised). */
+const DOCKER_FIELD: Readonly<Record<string, string>> = {
+  nanoCpus: 'NanoCPUs',
+  delayNs: 'Delay',
+  windowNs: 'Window',
+  spread: 'Spread.SpreadDescriptor',
+  replicas: 'Replicated.Replicas',
+};
+
+/** `taskTemplate.placement.constraints[0]` → `TaskTemplate.Placement.Constraints[0]`. Pure. */
+export function dockerFieldName(field: string): string {
+  const segments = field.split('.');
+  return segments.map((segment, i) => {
+    if (i > 0 && /[Ll]abels$/.test(segments[i - 1] ?? '')) return segment;
+    return segment.replace(/^[A-Za-z]+/, (word) => DOCKER_FIELD[word] ?? word.charAt(0).toUpperCase() + word.slice(1));
+  }).join('.');
+}
+
+/** Validates the cluster spec, naming Docker's fields in its errors. */
+function validated(input: Record<string, unknown>): ServiceSpec {
+  try {
+    return parseServiceSpec(input);
+  } catch (err) {
+    const field = isBerthError(err) ? err.details['field'] : undefined;
+    if (!isBerthError(err) || typeof field !== 'string') throw err;
+    const name = dockerFieldName(field);
+    throw new BerthError(err.kind, err.reason, err.message.replace(field, name), { cause: err, details: { field: name } });
+  }
+}
+
+const defined = <T>(value: T | null | undefined): value is T => value !== undefined && value !== null;
+
+/**
+ * The cluster's spec for a Docker ServiceSpec body, validated; `name` is used when the body has
+ * none (dockerd gives such a service a random name). Throws invalid-argument naming the field.
+ */
+export function serviceSpecFromBody(body: Body, name: string): ServiceSpec {
+  refuseUnsupported(body);
+  const template: Template = body.TaskTemplate ?? {};
+  const container: NonNullable<Template['ContainerSpec']> = template.ContainerSpec ?? {};
+  const limits: NonNullable<Resources['Limits']> = template.Resources?.Limits ?? {};
+  const reservations: NonNullable<Resources['Reservations']> = template.Resources?.Reservations ?? {};
+  const restart: NonNullable<Template['RestartPolicy']> = template.RestartPolicy ?? {};
+  const placement: NonNullable<Template['Placement']> = template.Placement ?? {};
+  const mode = body.Mode?.Global != null ? { kind: 'global' } : { kind: 'replicated', replicas: body.Mode?.Replicated?.Replicas ?? 1 };
+  return validated({
+    name: body.Name ? body.Name : name,
+    labels: body.Labels ?? {},
+    taskTemplate: {
+      containerSpec: {
+        image: container.Image ?? '',
+        ...(defined(container.Command) && container.Command.length > 0 ? { command: container.Command } : {}),
+        ...(defined(container.Args) && container.Args.length > 0 ? { args: container.Args } : {}),
+        env: container.Env ?? [],
+        labels: container.Labels ?? {},
+        mounts: (container.Mounts ?? []).map((mount) => ({
+          type: mount.Type ?? '',
+          ...(mount.Source ? { source: mount.Source } : {}),
+          target: mount.Target ?? '',
+          readOnly: mount.ReadOnly ?? false,
+        })),
+      },
+      resources: {
+        limits: { nanoCpus: limits.NanoCPUs ?? 0, memoryBytes: limits.MemoryBytes ?? 0, pids: limits.Pids ?? 0 },
+        reservations: { nanoCpus: reservations.NanoCPUs ?? 0, memoryBytes: reservations.MemoryBytes ?? 0 },
+      },
+      restartPolicy: {
+        condition: restart.Condition || 'any',
+        ...(defined(restart.Delay) ? { delayNs: restart.Delay } : {}),
+        maxAttempts: restart.MaxAttempts ?? 0,
+        windowNs: restart.Window ?? 0,
+      },
+      placement: {
+        constraints: placement.Constraints ?? [],
+        preferences: (placement.Preferences ?? []).map((preference) => ({ spread: preference.Spread?.SpreadDescriptor ?? '' })),
+        maxReplicas: placement.MaxReplicas ?? 0,
+      },
+    },
+    mode,
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * The cluster's service spec and task template as Docker's ServiceSpec and TaskSpec, the shape
+ * `swarm-service-spec.ts` reads back: what the docker CLI reads, changes and sends again on
+ * `service update`. Go's zero values: empty lists, maps and zero numbers of `omitempty` fields are
+ * left out, as dockerd does; the restart policy is shown whole (the cluster stores its defaults).
+ */
+import type { ServiceSpec, TaskTemplate } from '../cluster/objects/index.js';
+import type { SwarmServiceSpec, SwarmTaskSpec } from '../wire/swarm.js';
+
+const nonEmptyList = <K extends string>(key: K, list: readonly string[] | undefined): Partial<Record<K, string[]>> =>
+  list === undefined || list.length === 0 ? {} : ({ [key]: [...list] } as Partial<Record<K, string[]>>);
+
+const nonZero = <K extends string>(key: K, value: number): Partial<Record<K, number>> =>
+  value === 0 ? {} : ({ [key]: value } as Partial<Record<K, number>>);
+
+/** A task template as Docker's TaskSpec. Pure. */
+export function taskSpecView(template: TaskTemplate): SwarmTaskSpec {
+  const { containerSpec: container, resources, restartPolicy, placement } = template;
+  const { limits, reservations } = resources;
+  return {
+    ContainerSpec: {
+      Image: container.image,
+      ...(Object.keys(container.labels).length > 0 ? { Labels: { ...container.labels } } : {}),
+      ...nonEmptyList('Command', container.command),
+      ...nonEmptyList('Args', container.args),
+      ...nonEmptyList('Env', container.env),
+      ...(container.mounts.length > 0
+        ? {
+            Mounts: container.mounts.map((mount) => ({
+              Type: mount.type,
+              ...(mount.source === undefined ? {} : { Source: mount.source }),
+              Target: mount.target,
+              ...(mount.readOnly ? { ReadOnly: true } : {}),
+            })),
+          }
+        : {}),
+      Isolation: 'default',
+    },
+    Resources: {
+      Limits: { ...nonZero('NanoCPUs', limits.nanoCpus), ...nonZero('MemoryBytes', limits.memoryBytes), ...nonZero('Pids', limits.pids) },
+      Reservations: { ...nonZero('NanoCPUs', reservations.nanoCpus), ...nonZero('MemoryBytes', reservations.memoryBytes) },
+    },
+    RestartPolicy: {
+      Condition: restartPolicy.condition,
+      Delay: restartPolicy.delayNs,
+      MaxAttempts: restartPolicy.maxAttempts,
+      Window: restartPolicy.windowNs,
+    },
+    Placement: {
+      ...nonEmptyList('Constraints', placement.constraints),
+      ...(placement.preferences.length > 0 ? { Preferences: placement.preferences.map((p) => ({ Spread: { SpreadDescriptor: p.spread } })) } : {}),
+      ...nonZero('MaxReplicas', placement.maxReplicas),
+    },
+    ForceUpdate: 0,
+    Runtime: 'container',
+  };
+}
+
+/** A service spec as Docker's ServiceSpec (endpoint mode vip: no ports, no networks). Pure. */
+export function serviceSpecView(spec: ServiceSpec): SwarmServiceSpec {
+  return {
+    Name: spec.name,
+    Labels: { ...spec.labels },
+    TaskTemplate: taskSpecView(spec.taskTemplate),
+    Mode: spec.mode.kind === 'global' ? { Global: {} } : { Replicated: { Replicas: spec.mode.replicas } },
+    EndpointSpec: { Mode: 'vip' },
+  };
+}

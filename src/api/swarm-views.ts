@@ -1,0 +1,145 @@
+/**
+ * The cluster's objects as the Docker Engine API shows them: Node, Service, Task, the Swarm of
+ * `GET /swarm` and `/info`'s `Swarm` object. Pure functions of what `ClusterControl` returns.
+ * A node's NodeSpec.Name is not stored: it is left out (empty), as dockerd shows an unnamed node.
+ */
+import type { ClusterInfo, ClusterNode, LocalClusterInfo } from '../cluster/control/cluster-control.js';
+import type { Service, Task } from '../cluster/objects/index.js';
+import type { ObjectMeta } from '../cluster/objects/object-meta.js';
+import type { SwarmClusterInfo, SwarmInspect, SwarmNode, SwarmObjectMeta, SwarmService, SwarmSpec, SwarmTask } from '../wire/swarm.js';
+import type { SwarmInfo } from '../wire/system.js';
+import { serviceSpecView, taskSpecView } from './swarm-spec-views.js';
+
+function metaView(meta: ObjectMeta): SwarmObjectMeta {
+  return { ID: meta.id, Version: { Index: meta.version }, CreatedAt: meta.createdAt, UpdatedAt: meta.updatedAt };
+}
+
+/** A node; `trustRoot` is the cluster CA's certificate (PEM), every node's TLSInfo.TrustRoot. */
+export function nodeView(clusterNode: ClusterNode, trustRoot: string): SwarmNode {
+  const { node, manager } = clusterNode;
+  const { description, status } = node;
+  return {
+    ...metaView(node),
+    Spec: { Labels: { ...node.spec.labels }, Role: node.spec.role, Availability: node.spec.availability },
+    Description: {
+      Hostname: description.hostname,
+      Platform: { Architecture: description.platform.arch, OS: description.platform.os },
+      Resources: {
+        ...(description.resources.nanoCpus > 0 ? { NanoCPUs: description.resources.nanoCpus } : {}),
+        ...(description.resources.memoryBytes > 0 ? { MemoryBytes: description.resources.memoryBytes } : {}),
+      },
+      Engine: Object.keys(description.engineLabels).length > 0 ? { Labels: { ...description.engineLabels } } : {},
+      TLSInfo: trustRoot === '' ? {} : { TrustRoot: trustRoot },
+    },
+    Status: {
+      State: status.state,
+      ...(status.message === '' ? {} : { Message: status.message }),
+      ...(status.addr === '' ? {} : { Addr: status.addr }),
+    },
+    ...(manager === undefined
+      ? {}
+      : { ManagerStatus: { ...(manager.leader ? { Leader: true } : {}), Reachability: manager.reachability, Addr: manager.addr } }),
+  };
+}
+
+/** How many of a service's tasks run and how many it wants (`GET /services?status=true`). */
+export interface ServiceTaskCounts {
+  readonly running: number;
+  readonly desired: number;
+}
+
+/** Counts a service's tasks as dockerd does: running ones, and for a global service those desired running. */
+export function serviceTaskCounts(service: Service, tasks: readonly Task[]): ServiceTaskCounts {
+  const own = tasks.filter((task) => task.serviceId === service.id);
+  const running = own.filter((task) => task.status.state === 'running').length;
+  const desired = service.spec.mode.kind === 'replicated' ? service.spec.mode.replicas : own.filter((task) => task.desiredState === 'running').length;
+  return { running, desired };
+}
+
+export function serviceView(service: Service, counts?: ServiceTaskCounts): SwarmService {
+  return {
+    ...metaView(service),
+    Spec: serviceSpecView(service.spec),
+    Endpoint: { Spec: { Mode: 'vip' } },
+    ...(counts === undefined ? {} : { ServiceStatus: { RunningTasks: counts.running, DesiredTasks: counts.desired, CompletedTasks: 0 } }),
+  };
+}
+
+export function taskView(task: Task): SwarmTask {
+  const { status } = task;
+  const hasContainer = status.containerId !== undefined || status.exitCode !== undefined;
+  return {
+    ...metaView(task),
+    Labels: {},
+    Spec: taskSpecView(task.spec),
+    ServiceID: task.serviceId,
+    ...(task.slot === undefined ? {} : { Slot: task.slot }),
+    ...(task.nodeId === undefined ? {} : { NodeID: task.nodeId }),
+    Status: {
+      Timestamp: status.timestamp,
+      State: status.state,
+      ...(status.message === '' ? {} : { Message: status.message }),
+      ...(status.err === undefined || status.err === '' ? {} : { Err: status.err }),
+      ...(hasContainer
+        ? {
+            ContainerStatus: {
+              ...(status.containerId === undefined ? {} : { ContainerID: status.containerId }),
+              ...(status.exitCode === undefined || status.exitCode === 0 ? {} : { ExitCode: status.exitCode }),
+            },
+          }
+        : {}),
+      PortStatus: {},
+    },
+    DesiredState: task.desiredState,
+  };
+}
+
+/** The swarm's settings: Swarm's defaults, which berth's cluster does not change. */
+export function defaultSwarmSpec(): SwarmSpec {
+  return {
+    Name: 'default',
+    Labels: {},
+    Orchestration: { TaskHistoryRetentionLimit: 5 },
+    Raft: { SnapshotInterval: 10000, KeepOldSnapshots: 0, LogEntriesForSlowFollowers: 500, ElectionTick: 10, HeartbeatTick: 1 },
+    Dispatcher: { HeartbeatPeriod: 5_000_000_000 },
+    CAConfig: { NodeCertExpiry: 7_776_000_000_000_000 },
+    TaskDefaults: {},
+    EncryptionConfig: { AutoLockManagers: false },
+  };
+}
+
+/** The swarm without its join tokens (`/info`'s `Swarm.Cluster`). */
+export function clusterInfoView(cluster: ClusterInfo): SwarmClusterInfo {
+  return {
+    ID: cluster.id,
+    Version: { Index: cluster.version },
+    CreatedAt: cluster.createdAt,
+    UpdatedAt: cluster.updatedAt,
+    Spec: defaultSwarmSpec(),
+    TLSInfo: { TrustRoot: cluster.caCertPem },
+    RootRotationInProgress: false,
+    DefaultAddrPool: ['10.0.0.0/8'],
+    SubnetSize: 24,
+    DataPathPort: 4789,
+  };
+}
+
+/** `GET /swarm`. */
+export function swarmView(cluster: ClusterInfo): SwarmInspect {
+  return { ...clusterInfoView(cluster), JoinTokens: { Worker: cluster.joinTokens.worker, Manager: cluster.joinTokens.manager } };
+}
+
+/** `/info`'s `Swarm`; `cluster` for a manager. */
+export function swarmInfoView(local: LocalClusterInfo, cluster?: ClusterInfo): SwarmInfo {
+  return {
+    NodeID: local.nodeId,
+    NodeAddr: local.nodeAddr,
+    LocalNodeState: local.state,
+    ControlAvailable: local.controlAvailable,
+    Error: local.error,
+    RemoteManagers: local.remoteManagers.length === 0 ? null : local.remoteManagers.map((m) => ({ NodeID: m.nodeId, Addr: m.addr })),
+    ...(local.nodes === undefined || local.nodes === 0 ? {} : { Nodes: local.nodes }),
+    ...(local.managers === undefined || local.managers === 0 ? {} : { Managers: local.managers }),
+    ...(cluster === undefined ? {} : { Cluster: clusterInfoView(cluster) }),
+  };
+}

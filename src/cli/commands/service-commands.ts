@@ -1,0 +1,60 @@
+/** `berth service …` as command specs: create, ls, ps, inspect, scale, rm (through a manager). */
+import { argOf, argsOf, flagsOf, type CommandSpec } from '../args/command-spec.js';
+import type { ClusterInspectFlags } from './cluster-inspect.js';
+import type { ServiceListFlags, ServicePsFlags } from './service-actions.js';
+import { SERVICE_CREATE_OPTIONS } from './service-create-options.js';
+import type { ServiceCreateFlags } from './service-flags.js';
+
+const actions = () => import('./service-actions.js');
+
+const FORMAT = { flags: '--format <format>', description: 'table or json', default: 'table' };
+
+export const SERVICE_COMMAND: CommandSpec = {
+  name: 'service',
+  description: 'Manage the cluster\'s services (through a manager)',
+  commands: [
+    {
+      name: 'create', description: 'Create a service; waits until every task runs unless --detach', args: '<image> [command...]', passThrough: true,
+      options: SERVICE_CREATE_OPTIONS,
+      run: async ({ globals, args, options }) => {
+        await (await actions()).createAction(globals, argOf(args, 'image'), argsOf(args, 'command'), flagsOf<ServiceCreateFlags>(options));
+      },
+    },
+    {
+      name: 'ls', aliases: ['list'], description: 'List services (REPLICAS: running/desired)',
+      options: [
+        { flags: '-q, --quiet', description: 'only show service ids' },
+        { flags: '-f, --filter <key=value>', description: 'filter: id, name, label, mode; repeatable', repeat: true },
+        FORMAT,
+      ],
+      run: async ({ globals, options }) => { await (await actions()).listAction(globals, flagsOf<ServiceListFlags>(options)); },
+    },
+    {
+      name: 'ps', description: 'List the tasks of one or more services, with the ones they replaced', args: '<service...>',
+      options: [
+        { flags: '-q, --quiet', description: 'only show task ids' },
+        { flags: '-f, --filter <key=value>', description: 'filter: id, name, node, desired-state (running, shutdown, accepted); repeatable', repeat: true },
+        { flags: '--no-trunc', description: 'do not shorten ids and errors' },
+        FORMAT,
+      ],
+      run: async ({ globals, args, options }) => { await (await actions()).psAction(globals, argsOf(args, 'service'), flagsOf<ServicePsFlags>(options)); },
+    },
+    {
+      name: 'inspect', description: 'Show details of one or more services (JSON); each is an id, id prefix or name', args: '<service...>',
+      options: [
+        { flags: '--pretty', description: 'human-readable text instead of JSON' },
+        { flags: '-f, --format <template>', description: 'json, or {{.Field}} / {{json .Field}} per service' },
+      ],
+      run: async ({ globals, args, options }) => { await (await actions()).inspectAction(globals, argsOf(args, 'service'), flagsOf<ClusterInspectFlags>(options)); },
+    },
+    {
+      name: 'scale', description: 'Set the replicas of one or more replicated services; waits for the tasks unless --detach', args: '<service=replicas...>',
+      options: [{ flags: '-d, --detach', description: 'do not wait for the tasks to run' }],
+      run: async ({ globals, args, options }) => { await (await actions()).scaleAction(globals, argsOf(args, 'service=replicas'), options.detach === true); },
+    },
+    {
+      name: 'rm', aliases: ['remove'], description: 'Remove one or more services (their tasks are shut down)', args: '<service...>',
+      run: async ({ globals, args }) => { await (await actions()).removeAction(globals, argsOf(args, 'service')); },
+    },
+  ],
+};

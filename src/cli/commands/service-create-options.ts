@@ -1,0 +1,26 @@
+/** The options of `berth service create`: Docker's names (service-flags.ts reads them), and `--timeout`. */
+import type { OptionSpec } from '../args/command-spec.js';
+
+export const SERVICE_CREATE_OPTIONS: OptionSpec[] = [
+  { flags: '--name <name>', description: 'service name (default: one is made up)' },
+  { flags: '--mode <mode>', description: 'replicated (default) or global (one task per eligible node)' },
+  { flags: '--replicas <n>', description: 'number of tasks of a replicated service (default 1)' },
+  { flags: '--constraint <expr>', description: 'placement constraint such as node.role==manager, node.labels.zone!=b, node.hostname==n1; repeatable', repeat: true },
+  { flags: '--placement-pref <pref>', description: 'spread=ATTRIBUTE: spread tasks evenly over the values of a node attribute (spread=node.labels.zone); repeatable', repeat: true },
+  { flags: '--replicas-max-per-node <n>', description: 'at most this many tasks on one node (0: no limit)' },
+  { flags: '--reserve-cpu <cpus>', description: 'CPUs reserved for each task on its node (e.g. 0.5)' },
+  { flags: '--reserve-memory <bytes>', description: 'memory reserved for each task on its node (e.g. 256m)' },
+  { flags: '--limit-cpu <cpus>', description: 'CPU limit of each task (e.g. 1.5)' },
+  { flags: '--limit-memory <bytes>', description: 'memory limit of each task (e.g. 512m)' },
+  { flags: '--limit-pids <n>', description: 'process limit of each task (0: no limit)' },
+  { flags: '--restart-condition <condition>', description: 'when a task is replaced: none, on-failure or any (default any)' },
+  { flags: '--restart-delay <duration>', description: 'wait between restarts (e.g. 5s)' },
+  { flags: '--restart-max-attempts <n>', description: 'give up after this many restarts (0: never)' },
+  { flags: '--restart-window <duration>', description: 'the window in which restarts are counted (e.g. 2m)' },
+  { flags: '-e, --env <key=value>', description: 'set an environment variable (KEY alone: from this environment); repeatable', repeat: true },
+  { flags: '-l, --label <key=value>', description: 'service label; repeatable', repeat: true },
+  { flags: '--container-label <key=value>', description: 'label of each task\'s container; repeatable', repeat: true },
+  { flags: '--mount <mount>', description: 'type=bind|volume|tmpfs,source=…,target=…[,readonly]; repeatable', repeat: true },
+  { flags: '-d, --detach', description: 'do not wait for the tasks to run' },
+  { flags: '--timeout <duration>', description: 'without --detach: give up waiting after this long (default: wait while the tasks make progress; see docs/cluster.md)' },
+];

@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PROGRAM } from '../main.js';
+import { parseArgs } from '../args/parse-args.js';
+import { argOf, argsOf, flagsOf } from '../args/command-spec.js';
+import { serviceSpecFromFlags, type ServiceCreateFlags } from './service-flags.js';
+
+/** `berth service create …` parsed as the CLI parses it, then converted. */
+function specOf(...argv: string[]): ReturnType<typeof serviceSpecFromFlags> {
+  const parsed = parseArgs(PROGRAM, ['service', 'create', ...argv]);
+  if (parsed.kind !== 'run') throw new Error('not a run');
+  const { args, options } = parsed.invocation;
+  return serviceSpecFromFlags(argOf(args, 'image'), argsOf(args, 'command'), flagsOf<ServiceCreateFlags>(options), { HOME: '/root' });
+}
+
+test('service create flags become Docker\'s ServiceSpec', () => {
+  assert.deepEqual(specOf(
+    '--name', 'web', '--replicas', '3', '--constraint', 'node.role==worker', '--constraint', 'node.labels.zone!=b',
+    '--placement-pref', 'spread=node.labels.zone', '--replicas-max-per-node', '2',
+    '--reserve-cpu', '0.5', '--reserve-memory', '256m', '--limit-cpu', '1.5', '--limit-memory', '1g', '--limit-pids', '100',
+    '--restart-condition', 'on-failure', '--restart-delay', '5s', '--restart-max-attempts', '3', '--restart-window', '1m30s',
+    '-e', 'A=1', '-e', 'HOME', '-e', 'UNSET', '-l', 'tier=front', '--container-label', 'c=d',
+    '--mount', 'type=volume,source=data,target=/data,readonly', '-d',
+    'nginx:1.27', 'nginx', '-g', 'daemon off;',
+  ), {
+    Name: 'web',
+    Labels: { tier: 'front' },
+    Mode: { Replicated: { Replicas: 3 } },
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: 'nginx:1.27', Args: ['nginx', '-g', 'daemon off;'], Env: ['A=1', 'HOME=/root'], Labels: { c: 'd' },
+        Mounts: [{ Type: 'volume', Source: 'data', Target: '/data', ReadOnly: true }],
+      },
+      Resources: {
+        Limits: { NanoCPUs: 1_500_000_000, MemoryBytes: 1024 ** 3, Pids: 100 },
+        Reservations: { NanoCPUs: 500_000_000, MemoryBytes: 256 * 1024 ** 2 },
+      },
+      RestartPolicy: { Condition: 'on-failure', Delay: 5e9, MaxAttempts: 3, Window: 90e9 },
+      Placement: { Constraints: ['node.role==worker', 'node.labels.zone!=b'], Preferences: [{ Spread: { SpreadDescriptor: 'node.labels.zone' } }], MaxReplicas: 2 },
+    },
+  });
+});
+
+test('the least service: one replica of the image\'s command; global mode has no replica count', () => {
+  assert.deepEqual(specOf('busybox'), { Mode: { Replicated: { Replicas: 1 } }, TaskTemplate: { ContainerSpec: { Image: 'busybox' } } });
+  assert.deepEqual(specOf('--mode', 'global', 'busybox').Mode, { Global: {} });
+  assert.deepEqual(specOf('--replicas', '0', 'busybox').Mode, { Replicated: { Replicas: 0 } });
+});
+
+test('bad flags are refused naming the flag', () => {
+  const refused: [string[], RegExp][] = [
+    [['--replicas', 'three'], /--replicas three: want a whole number/],
+    [['--replicas', '-1'], /--replicas -1/],
+    [['--mode', 'global', '--replicas', '2'], /--replicas 2: only a replicated service has replicas/],
+    [['--mode', 'global', '--replicas-max-per-node', '1'], /--replicas-max-per-node 1/],
+    [['--mode', 'job'], /--mode job: want replicated or global/],
+    [['--placement-pref', 'pack=node.labels.zone'], /--placement-pref pack=node\.labels\.zone: unsupported strategy "pack"/],
+    [['--placement-pref', 'spread='], /--placement-pref spread=: want spread=ATTRIBUTE/],
+    [['--limit-cpu', 'lots'], /--limit-cpu lots: want a number of CPUs/],
+    [['--reserve-memory', '1x'], /--reserve-memory: invalid size "1x"/],
+    [['--restart-condition', 'always'], /--restart-condition always: want none, on-failure or any/],
+    [['--restart-delay', '5'], /--restart-delay 5: want a duration/],
+    [['--mount', 'type=bind,source=/h'], /--mount type=bind,source=\/h: target is required/],
+    [['--mount', 'type=tmpfs,target=/t,tmpfs-size=1m'], /--mount type=tmpfs,target=\/t,tmpfs-size=1m: a service mount takes type, source, target and readonly only/],
+    [['--label', '=x'], /--label =x: want key=value/],
+  ];
+  for (const [flags, message] of refused) assert.throws(() => specOf(...flags, 'busybox'), message, flags.join(' '));
+});

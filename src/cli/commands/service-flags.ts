@@ -1,0 +1,171 @@
+/**
+ * `berth service create` flags → the ServiceSpec of `POST /services/create`, as the docker CLI
+ * builds it. Pure (the local environment is passed in, for `-e KEY`). Checks what the docker CLI
+ * checks (numbers, sizes, durations, enums, `--mount`, `--placement-pref`) and throws
+ * invalid-argument (`invalid-flag`) naming the flag; placement constraints are left to berthd,
+ * which refuses a malformed one with its own message.
+ */
+import { errors } from '../../base/errors.js';
+import { goDurationMs } from '../../base/go-duration.js';
+import type { SwarmServiceSpecInput } from '../../wire/swarm.js';
+import { envList, keyValues, size } from './create-config.js';
+import { parseMountFlag } from './mount-flag.js';
+
+/** The parsed flags of `service create` (camelCased long names). */
+export interface ServiceCreateFlags {
+  name?: string;
+  replicas?: string;
+  mode?: string;
+  constraint: string[];
+  placementPref: string[];
+  replicasMaxPerNode?: string;
+  reserveCpu?: string;
+  reserveMemory?: string;
+  limitCpu?: string;
+  limitMemory?: string;
+  limitPids?: string;
+  restartCondition?: string;
+  restartDelay?: string;
+  restartMaxAttempts?: string;
+  restartWindow?: string;
+  env: string[];
+  label: string[];
+  containerLabel: string[];
+  mount: string[];
+  detach?: boolean;
+  timeout?: string;
+}
+
+type TaskTemplate = NonNullable<SwarmServiceSpecInput['TaskTemplate']>;
+type ServiceMount = NonNullable<NonNullable<TaskTemplate['ContainerSpec']>['Mounts']>[number];
+
+const RESTART_CONDITIONS = ['none', 'on-failure', 'any'] as const;
+type RestartCondition = (typeof RESTART_CONDITIONS)[number];
+
+function bad(flag: string, value: string, want: string): Error {
+  return errors.invalidArgument('invalid-flag', `${flag} ${value}: ${want}`);
+}
+
+/** A whole number ≥ 0, or undefined when the flag is absent. */
+export function count(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw bad(flag, value, 'want a whole number (0 or more)');
+  return n;
+}
+
+/** `--limit-cpu 1.5` → NanoCPUs. */
+export function cpus(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw bad(flag, value, 'want a number of CPUs such as 0.5 or 2');
+  return Math.round(n * 1e9);
+}
+
+/** A Go duration (`5s`, `1m30s`) → nanoseconds, as the Swarm API carries durations. */
+export function durationNs(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = goDurationMs(value);
+  if (ms === undefined) throw bad(flag, value, 'want a duration such as 5s, 1m30s or 250ms');
+  return Math.round(ms * 1e6);
+}
+
+/** `spread=node.labels.zone` → a placement preference. Only `spread` exists, as in Docker. */
+export function placementPreference(value: string): { Spread: { SpreadDescriptor: string } } {
+  const at = value.indexOf('=');
+  const strategy = at < 0 ? value : value.slice(0, at);
+  const descriptor = at < 0 ? '' : value.slice(at + 1);
+  if (strategy !== 'spread') throw bad('--placement-pref', value, `unsupported strategy "${strategy}" (only spread=ATTRIBUTE, e.g. spread=node.labels.zone)`);
+  if (descriptor === '') throw bad('--placement-pref', value, 'want spread=ATTRIBUTE, e.g. spread=node.labels.zone');
+  return { Spread: { SpreadDescriptor: descriptor } };
+}
+
+function restartCondition(value: string | undefined): RestartCondition | undefined {
+  if (value === undefined) return undefined;
+  const found = RESTART_CONDITIONS.find((c) => c === value);
+  if (found === undefined) throw bad('--restart-condition', value, 'want none, on-failure or any');
+  return found;
+}
+
+/** `value` without its undefined fields (so that optional fields are absent, not undefined). */
+type Defined<T> = { [K in keyof T]?: Exclude<T[K], undefined> };
+
+/** Drops undefined fields; undefined for an object left empty. */
+function compact<T extends object>(value: T): Defined<T> | undefined {
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as Defined<T>);
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length === 0 ? undefined : list;
+}
+
+function nonEmptyMap(map: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(map).length === 0 ? undefined : map;
+}
+
+/**
+ * One `--mount` (docker's CSV syntax): a service's mounts have a type, source, target and
+ * readonly only; the options of bind, volume and tmpfs mounts are refused by name.
+ */
+export function serviceMount(value: string): ServiceMount {
+  const mount = parseMountFlag(value);
+  const extra = (['BindOptions', 'VolumeOptions', 'TmpfsOptions'] as const).filter((k) => mount[k] !== undefined && mount[k] !== null);
+  if (extra.length > 0) throw bad('--mount', value, 'a service mount takes type, source, target and readonly only (no bind-, volume- or tmpfs- options)');
+  return {
+    Type: mount.Type,
+    Target: mount.Target ?? '',
+    ...(mount.Source === undefined || mount.Source === null ? {} : { Source: mount.Source }),
+    ...(mount.ReadOnly === undefined || mount.ReadOnly === null ? {} : { ReadOnly: mount.ReadOnly }),
+  };
+}
+
+function serviceMode(flags: ServiceCreateFlags): SwarmServiceSpecInput['Mode'] {
+  const mode = flags.mode ?? 'replicated';
+  if (mode === 'global') {
+    if (flags.replicas !== undefined) throw bad('--replicas', flags.replicas, 'only a replicated service has replicas (--mode global runs one task per node)');
+    if (flags.replicasMaxPerNode !== undefined) throw bad('--replicas-max-per-node', flags.replicasMaxPerNode, 'only a replicated service has a per-node maximum');
+    return { Global: {} };
+  }
+  if (mode !== 'replicated') throw bad('--mode', mode, 'want replicated or global');
+  return { Replicated: { Replicas: count(flags.replicas, '--replicas') ?? 1 } };
+}
+
+function taskTemplate(image: string, args: string[], flags: ServiceCreateFlags, environment: Record<string, string | undefined>): TaskTemplate {
+  const maxReplicas = count(flags.replicasMaxPerNode, '--replicas-max-per-node');
+  const template = {
+    ContainerSpec: compact({
+      Image: image,
+      Args: nonEmpty(args),
+      Env: nonEmpty(envList(flags.env, environment)),
+      Labels: nonEmptyMap(keyValues(flags.containerLabel, '--container-label')),
+      Mounts: nonEmpty(flags.mount.map(serviceMount)),
+    }),
+    Resources: compact({
+      Limits: compact({ NanoCPUs: cpus(flags.limitCpu, '--limit-cpu'), MemoryBytes: size(flags.limitMemory, '--limit-memory'), Pids: count(flags.limitPids, '--limit-pids') }),
+      Reservations: compact({ NanoCPUs: cpus(flags.reserveCpu, '--reserve-cpu'), MemoryBytes: size(flags.reserveMemory, '--reserve-memory') }),
+    }),
+    RestartPolicy: compact({
+      Condition: restartCondition(flags.restartCondition),
+      Delay: durationNs(flags.restartDelay, '--restart-delay'),
+      MaxAttempts: count(flags.restartMaxAttempts, '--restart-max-attempts'),
+      Window: durationNs(flags.restartWindow, '--restart-window'),
+    }),
+    Placement: compact({
+      Constraints: nonEmpty(flags.constraint),
+      Preferences: nonEmpty(flags.placementPref.map(placementPreference)),
+      MaxReplicas: maxReplicas,
+    }),
+  };
+  return compact(template) ?? {};
+}
+
+/** The spec of a new service running `image` with `args` (empty: the image's command). */
+export function serviceSpecFromFlags(image: string, args: string[], flags: ServiceCreateFlags, environment: Record<string, string | undefined>): SwarmServiceSpecInput {
+  const mode = serviceMode(flags);
+  const spec: SwarmServiceSpecInput = { TaskTemplate: taskTemplate(image, args, flags, environment), Mode: mode };
+  if (flags.name !== undefined) spec.Name = flags.name;
+  const labels = keyValues(flags.label, '--label');
+  if (Object.keys(labels).length > 0) spec.Labels = labels;
+  return spec;
+}

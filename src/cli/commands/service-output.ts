@@ -1,0 +1,137 @@
+/**
+ * What `berth service ls`, `service ps` and `service inspect --pretty` print, as the docker CLI
+ * prints them. Pure: rows and text from the API's Service and Task objects (node names passed in).
+ */
+import { relativeTime, ellipsis, humanSize, shortId } from '../format.js';
+import type { SwarmService, SwarmTask } from '../../wire/swarm.js';
+import { capitalized, labelLines, prettyLines, SECTION, type PrettyEntry } from './cluster-pretty.js';
+
+export const SERVICE_HEADERS = ['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE'] as const;
+export const TASK_HEADERS = ['ID', 'NAME', 'IMAGE', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'] as const;
+
+/** Docker's ERROR column width (`--no-trunc` shows it whole). */
+const ERROR_WIDTH = 30;
+
+/** The image as Docker lists it: without the digest it was pinned to. */
+export function imageName(image: string | undefined): string {
+  return (image ?? '').replace(/@sha256:[0-9a-f]+$/, '');
+}
+
+/** `replicated` or `global`. */
+export function modeOf(service: SwarmService): 'replicated' | 'global' {
+  return 'Replicated' in service.Spec.Mode ? 'replicated' : 'global';
+}
+
+/** `running/desired` (from `?status=true`), with Docker's `(max N per node)`. */
+export function replicasColumn(service: SwarmService): string {
+  const status = service.ServiceStatus;
+  const mode = service.Spec.Mode;
+  const desired = status?.DesiredTasks ?? ('Replicated' in mode ? mode.Replicated.Replicas : 0);
+  const max = service.Spec.TaskTemplate.Placement.MaxReplicas ?? 0;
+  return `${status?.RunningTasks ?? 0}/${desired}${max > 0 ? ` (max ${max} per node)` : ''}`;
+}
+
+/** Rows of `service ls`, by name. */
+export function serviceRows(services: readonly SwarmService[]): string[][] {
+  return [...services].sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name))
+    .map((s) => [shortId(s.ID), s.Spec.Name, modeOf(s), replicasColumn(s), imageName(s.Spec.TaskTemplate.ContainerSpec.Image)]);
+}
+
+/** A task's name: `<service>.<slot>`, or `<service>.<node id>` for a global service's. */
+export function taskName(task: SwarmTask, serviceName: string): string {
+  return task.Slot !== undefined && task.Slot > 0 ? `${serviceName}.${task.Slot}` : `${serviceName}.${task.NodeID ?? ''}`;
+}
+
+export interface TaskRowContext {
+  /** Service id → name. */
+  services: ReadonlyMap<string, string>;
+  /** Node id → hostname. */
+  nodes: ReadonlyMap<string, string>;
+  now: Date;
+  trunc: boolean;
+}
+
+function errorColumn(err: string | undefined, trunc: boolean): string {
+  if (err === undefined || err === '') return '';
+  return trunc ? JSON.stringify(ellipsis(err, ERROR_WIDTH)) : err;
+}
+
+/**
+ * Rows of `service ps`: by service, slot (or node), newest first; a slot's older tasks (the ones
+ * they replaced) follow it as ` \_ web.1`, as Docker shows a task's history.
+ */
+export function taskRows(tasks: readonly SwarmTask[], context: TaskRowContext): string[][] {
+  const nameOf = (t: SwarmTask): string => taskName(t, context.services.get(t.ServiceID) ?? t.ServiceID);
+  const sorted = [...tasks].sort((a, b) => nameOf(a).localeCompare(nameOf(b), undefined, { numeric: true })
+    || b.Status.Timestamp.localeCompare(a.Status.Timestamp) || b.Version.Index - a.Version.Index);
+  return sorted.map((task, i) => {
+    const name = nameOf(task);
+    const previous = sorted[i - 1];
+    const state = `${capitalized(task.Status.State)} ${relativeTime(new Date(task.Status.Timestamp), context.now)}`;
+    return [
+      context.trunc ? shortId(task.ID) : task.ID,
+      previous !== undefined && nameOf(previous) === name ? ` \\_ ${name}` : name,
+      imageName(task.Spec.ContainerSpec.Image),
+      task.NodeID === undefined ? '' : (context.nodes.get(task.NodeID) ?? task.NodeID),
+      capitalized(task.DesiredState),
+      state,
+      errorColumn(task.Status.Err, context.trunc),
+    ];
+  });
+}
+
+const seconds = (ns: number): string => `${ns / 1e9}s`;
+
+function list(title: string, values: readonly string[] | undefined): PrettyEntry[] {
+  return values === undefined || values.length === 0 ? [] : [[title, values.join(' ')]];
+}
+
+function mountLines(mounts: SwarmService['Spec']['TaskTemplate']['ContainerSpec']['Mounts'] & object): PrettyEntry[] {
+  if (mounts.length === 0) return [];
+  return [['Mounts', SECTION], ...mounts.flatMap((m): PrettyEntry[] => [
+    [' Target', m.Target], ['  Source', m.Source ?? ''], ['  ReadOnly', String(m.ReadOnly === true)], ['  Type', m.Type],
+  ])];
+}
+
+/** `service inspect --pretty`: one block per service. */
+export function servicePretty(service: SwarmService): string {
+  const spec = service.Spec;
+  const task = spec.TaskTemplate;
+  const { Limits: limits, Reservations: reservations } = task.Resources;
+  const cpu = (nano: number | undefined): string | undefined => (nano === undefined ? undefined : String(nano / 1e9));
+  const memory = (bytes: number | undefined): string | undefined => (bytes === undefined ? undefined : humanSize(bytes));
+  const mode = spec.Mode;
+  return prettyLines([
+    ['ID', service.ID],
+    ['Name', spec.Name],
+    ...labelLines(spec.Labels),
+    ['Service Mode', capitalized(modeOf(service))],
+    ...('Replicated' in mode ? [[' Replicas', String(mode.Replicated.Replicas)] as const] : []),
+    ...(task.Placement.Constraints === undefined && task.Placement.Preferences === undefined && task.Placement.MaxReplicas === undefined ? [] : [
+      ['Placement', SECTION],
+      ...list(' Constraints', task.Placement.Constraints),
+      ...list(' Preferences', task.Placement.Preferences?.map((p) => `spread=${p.Spread.SpreadDescriptor}`)),
+      [' Max Replicas Per Node', task.Placement.MaxReplicas === undefined ? undefined : String(task.Placement.MaxReplicas)],
+    ] satisfies PrettyEntry[]),
+    ['RestartPolicy', SECTION],
+    [' Condition', task.RestartPolicy.Condition],
+    [' Delay', seconds(task.RestartPolicy.Delay)],
+    [' Max Attempts', String(task.RestartPolicy.MaxAttempts)],
+    [' Window', seconds(task.RestartPolicy.Window)],
+    ['ContainerSpec', SECTION],
+    [' Image', task.ContainerSpec.Image],
+    ...list(' Args', task.ContainerSpec.Args),
+    ...list(' Env', task.ContainerSpec.Env),
+    ...labelLines(task.ContainerSpec.Labels, ' Labels'),
+    ...mountLines(task.ContainerSpec.Mounts ?? []),
+    ['Resources', SECTION],
+    [' Reservations', reservations.NanoCPUs === undefined && reservations.MemoryBytes === undefined ? undefined : SECTION],
+    ['  CPU', cpu(reservations.NanoCPUs)],
+    ['  Memory', memory(reservations.MemoryBytes)],
+    [' Limits', limits.NanoCPUs === undefined && limits.MemoryBytes === undefined && limits.Pids === undefined ? undefined : SECTION],
+    ['  CPU', cpu(limits.NanoCPUs)],
+    ['  Memory', memory(limits.MemoryBytes)],
+    ['  PIDs', limits.Pids === undefined ? undefined : String(limits.Pids)],
+    ['Endpoint Mode', spec.EndpointSpec.Mode],
+  ]);
+}

@@ -1,0 +1,60 @@
+/**
+ * What the agent needs around it, as ports: the managers (ManagerLink, over the cluster port's
+ * mutual TLS; implemented in transport/) and its own node's engine (NodeEngine, over client/).
+ */
+import type { Task, TaskStatus } from '../objects/task.js';
+
+/** Every task assigned to this node whose desired state is not yet `remove`, and the store revision they were read at. */
+export interface Assignments {
+  readonly revision: number;
+  readonly tasks: readonly Task[];
+  /** service id → service name, for every service of `tasks` (container names carry it). */
+  readonly serviceNames: Readonly<Record<string, string>>;
+}
+
+/** One observed status of one task (the agent's report). */
+export interface TaskStatusReport {
+  readonly taskId: string;
+  readonly status: TaskStatus;
+}
+
+export interface ManagerLink {
+  /**
+   * This node's assignments. With `sinceRevision` > 0 the call waits (long poll, at most about
+   * 30 s) until the node's tasks changed after that revision, then answers; with 0 it answers at
+   * once. unavailable when no manager can be reached (the agent keeps what runs and retries).
+   */
+  assignments(sinceRevision: number, signal: AbortSignal): Promise<Assignments>;
+  /** Reports observed statuses; a manager applies each that moves its task forward (never back). */
+  report(reports: readonly TaskStatusReport[]): Promise<void>;
+  /** Renews this node's heartbeat lease; answers the period the node should beat at. */
+  heartbeat(): Promise<{ readonly periodMs: number }>;
+}
+
+/** A container of this node that runs (or ran) a task: found by its `com.docker.swarm.task.id` label. */
+export interface TaskContainer {
+  readonly containerId: string;
+  readonly taskId: string;
+  readonly running: boolean;
+  /** Set once it exited. */
+  readonly exitCode?: number;
+}
+
+export interface TaskContainerExit {
+  readonly containerId: string;
+  readonly taskId: string;
+  readonly exitCode: number;
+}
+
+export interface NodeEngine {
+  /** Every container of this node labelled as a task's, running or not. */
+  listTaskContainers(): Promise<readonly TaskContainer[]>;
+  /** Makes the image present (local, else pulled); throws (not-found and others) with a message for the task when it cannot. */
+  ensureImage(reference: string, signal: AbortSignal): Promise<void>;
+  /** Creates and starts the task's container (name `<service>.<slot|node>.<task id>`, Swarm's labels); returns its id. */
+  run(task: Task, serviceName: string, nodeId: string): Promise<string>;
+  /** Stops (TERM, then KILL after `timeoutSeconds`) and removes the container. Idempotent. */
+  remove(containerId: string, timeoutSeconds: number): Promise<void>;
+  /** Exits of task containers from now on (the engine's `die` events), until the signal aborts. */
+  exits(signal: AbortSignal): AsyncIterable<TaskContainerExit>;
+}

@@ -1,0 +1,120 @@
+/**
+ * NodeEngine over berthd's API (client/): the agent drives its node as any client does, and the
+ * engine knows nothing of the cluster. Task containers are found by their
+ * `com.docker.swarm.task.id` label; exits are the `die` events of containers that carry it.
+ */
+import { BerthError, errors, isBerthError, messageOf } from '../../base/errors.js';
+import type { BerthClient } from '../../client/berth-client.js';
+import { readJsonMessages } from '../../client/image-client.js';
+import type { ContainerSummary } from '../../wire/container-inspect.js';
+import type { Task } from '../objects/task.js';
+import type { NodeEngine, TaskContainer, TaskContainerExit } from './agent-ports.js';
+import { TASK_ID_LABEL, taskContainerConfig, taskContainerName } from './task-container-config.js';
+
+/** Engine states in which a container's process is alive. */
+const LIVE_STATES = new Set(['running', 'paused', 'restarting']);
+/** Engine states in which the container ran and exited (its exit code is meaningful). */
+const EXITED_STATES = new Set(['exited', 'dead']);
+
+export class ClientNodeEngine implements NodeEngine {
+  constructor(private readonly client: BerthClient) {}
+
+  /** Running ones from the listing; an ended one's exit code from its inspect (one that vanished meanwhile is left out). */
+  async listTaskContainers(): Promise<readonly TaskContainer[]> {
+    const summaries = await this.client.containers.list({ all: true, filters: { label: [TASK_ID_LABEL] } });
+    const containers = await Promise.all(summaries.map((summary) => this.#taskContainer(summary)));
+    return containers.filter((c) => c !== undefined);
+  }
+
+  /**
+   * Inspects the image, and pulls it when it is not there. Throws not-found (`task-image-unknown`:
+   * the registry has no such image) or unavailable (`task-image-unavailable`: any other failure),
+   * each saying the image cannot be had on this node; canceled when `signal` aborts.
+   */
+  async ensureImage(reference: string, signal: AbortSignal): Promise<void> {
+    try {
+      await this.client.images.inspect(reference);
+      return;
+    } catch (err) {
+      if (!isBerthError(err, 'not-found')) throw unobtainable(reference, err);
+    }
+    try {
+      const progress = await this.client.images.pull(reference, undefined, { signal });
+      for await (const message of readJsonMessages(progress)) {
+        const failure = message.error ?? message.errorDetail?.message;
+        if (failure !== undefined) throw errors.unavailable('pull-failed', failure);
+      }
+    } catch (err) {
+      if (signal.aborted) throw new BerthError('canceled', 'task-image-pull-canceled', `pulling ${reference} was canceled`, { cause: err });
+      throw unobtainable(reference, err);
+    }
+  }
+
+  /** Creates and starts the container; a container that does not start is removed again. */
+  async run(task: Task, serviceName: string, nodeId: string): Promise<string> {
+    const { Id: id } = await this.client.containers.create(taskContainerConfig(task, serviceName, nodeId), taskContainerName(task, serviceName, nodeId));
+    try {
+      await this.client.containers.start(id);
+    } catch (err) {
+      await this.client.containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
+      throw err;
+    }
+    return id;
+  }
+
+  /** Stops (TERM, KILL after `timeoutSeconds`) and removes with its anonymous volumes; a container already gone is fine. */
+  async remove(containerId: string, timeoutSeconds: number): Promise<void> {
+    try {
+      await this.client.containers.stop(containerId, { timeoutS: timeoutSeconds });
+      await this.client.containers.remove(containerId, { force: true, volumes: true });
+    } catch (err) {
+      if (!isBerthError(err, 'not-found')) throw err;
+    }
+  }
+
+  /** The `die` events of task containers from now on; ends quietly when `signal` aborts. */
+  async *exits(signal: AbortSignal): AsyncGenerator<TaskContainerExit> {
+    try {
+      yield* await this.followExits(signal);
+    } catch (err) {
+      if (!signal.aborted) throw err;
+    }
+  }
+
+  /**
+   * `exits`, split in two: resolves once berthd follows its events for this client (every exit
+   * after that is in the stream), with the exits to iterate until `signal` aborts.
+   */
+  async followExits(signal: AbortSignal): Promise<AsyncGenerator<TaskContainerExit>> {
+    const events = await this.client.events.open({ filters: { type: ['container'], event: ['die'], label: [TASK_ID_LABEL] } }, signal);
+    return (async function* taskExits(): AsyncGenerator<TaskContainerExit> {
+      for await (const event of events) {
+        const taskId = event.Actor.Attributes[TASK_ID_LABEL];
+        const exitCode = Number(event.Actor.Attributes.exitCode);
+        if (taskId === undefined || !Number.isInteger(exitCode)) continue;
+        yield { containerId: event.Actor.ID, taskId, exitCode };
+      }
+    })();
+  }
+
+  async #taskContainer(summary: ContainerSummary): Promise<TaskContainer | undefined> {
+    const taskId = summary.Labels[TASK_ID_LABEL];
+    if (taskId === undefined) return undefined;
+    if (LIVE_STATES.has(summary.State)) return { containerId: summary.Id, taskId, running: true };
+    if (!EXITED_STATES.has(summary.State)) return { containerId: summary.Id, taskId, running: false };
+    try {
+      const { State } = await this.client.containers.inspect(summary.Id);
+      if (State.Running) return { containerId: summary.Id, taskId, running: true };
+      return { containerId: summary.Id, taskId, running: false, exitCode: State.ExitCode };
+    } catch (err) {
+      if (isBerthError(err, 'not-found')) return undefined;
+      throw err;
+    }
+  }
+}
+
+function unobtainable(reference: string, cause: unknown): BerthError {
+  const kind = isBerthError(cause, 'not-found') ? 'not-found' : 'unavailable';
+  return new BerthError(kind, kind === 'not-found' ? 'task-image-unknown' : 'task-image-unavailable',
+    `image ${reference} is not on this node and cannot be pulled: ${messageOf(cause)}`, { cause });
+}

@@ -1,0 +1,66 @@
+/**
+ * How a task becomes a container of the node's engine, as Swarm makes it: the name
+ * `<service>.<slot or node id>.<task id>`, Swarm's labels (which is how the agent finds its
+ * containers again, and how `docker ps --filter is-task=true` sees them), and the create body from
+ * the task's spec. Restart policy `no`: the cluster replaces a task that ends, the engine does not.
+ */
+import type { ContainerCreateConfig } from '../../wire/containers.js';
+import type { MountConfig } from '../../wire/mounts.js';
+import type { ServiceMount } from '../objects/service.js';
+import type { Task } from '../objects/task.js';
+
+/** Present (empty) on every task container (`is-task` filter). */
+export const TASK_LABEL = 'com.docker.swarm.task';
+/** The task a container runs: how the agent finds its containers. */
+export const TASK_ID_LABEL = 'com.docker.swarm.task.id';
+export const TASK_NAME_LABEL = 'com.docker.swarm.task.name';
+export const SERVICE_ID_LABEL = 'com.docker.swarm.service.id';
+export const SERVICE_NAME_LABEL = 'com.docker.swarm.service.name';
+export const NODE_ID_LABEL = 'com.docker.swarm.node.id';
+
+/** `<service>.<slot>.<task id>` (replicated) or `<service>.<node id>.<task id>` (global). */
+export function taskContainerName(task: Task, serviceName: string, nodeId: string): string {
+  return `${serviceName}.${task.slot === undefined ? nodeId : String(task.slot)}.${task.id}`;
+}
+
+/** The spec's labels, then Swarm's (which win). */
+export function taskContainerLabels(task: Task, serviceName: string, nodeId: string): Record<string, string> {
+  return {
+    ...task.spec.containerSpec.labels,
+    [TASK_LABEL]: '',
+    [TASK_ID_LABEL]: task.id,
+    [TASK_NAME_LABEL]: taskContainerName(task, serviceName, nodeId),
+    [SERVICE_ID_LABEL]: task.serviceId,
+    [SERVICE_NAME_LABEL]: serviceName,
+    [NODE_ID_LABEL]: nodeId,
+  };
+}
+
+function mountConfig(mount: ServiceMount): MountConfig {
+  return {
+    Type: mount.type,
+    ...(mount.source === undefined ? {} : { Source: mount.source }),
+    Target: mount.target,
+    ReadOnly: mount.readOnly,
+  };
+}
+
+/** The create body of the task's container (entrypoint = command, cmd = args; limits of 0 left out). */
+export function taskContainerConfig(task: Task, serviceName: string, nodeId: string): ContainerCreateConfig {
+  const { containerSpec, resources } = task.spec;
+  const { nanoCpus, memoryBytes, pids } = resources.limits;
+  return {
+    Image: containerSpec.image,
+    ...(containerSpec.command === undefined ? {} : { Entrypoint: containerSpec.command }),
+    ...(containerSpec.args === undefined ? {} : { Cmd: containerSpec.args }),
+    Env: containerSpec.env,
+    Labels: taskContainerLabels(task, serviceName, nodeId),
+    HostConfig: {
+      Mounts: containerSpec.mounts.map(mountConfig),
+      ...(nanoCpus > 0 ? { NanoCpus: nanoCpus } : {}),
+      ...(memoryBytes > 0 ? { Memory: memoryBytes } : {}),
+      ...(pids > 0 ? { PidsLimit: pids } : {}),
+      RestartPolicy: { Name: 'no' },
+    },
+  };
+}

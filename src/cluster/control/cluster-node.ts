@@ -1,0 +1,305 @@
+/**
+ * This berthd's part in a cluster: ClusterControl for the API. A node is in no cluster, or a
+ * member (worker or manager) whose membership is on disk, so a restarted berthd resumes it.
+ * `init`, `join` and `leave` run one at a time; a failed one leaves the node as it was.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import type { Clock, Timers } from '../../base/clock.js';
+import { errors, messageOf } from '../../base/errors.js';
+import type { NodeRole } from '../objects/node.js';
+import type { Service, ServiceSpecInput } from '../objects/service.js';
+import type { Task } from '../objects/task.js';
+import { ClientNodeEngine } from '../agent/index.js';
+import { connectEtcd } from '../store/etcd-client.js';
+import { listMembers, promoteMember, removeMember } from '../store/etcd-membership.js';
+import { EtcdClusterStore } from '../store/etcd-cluster-store.js';
+import type { EtcdMember } from '../store/etcd-member.js';
+import { createClusterCa, generateNodeKey, issueNodeCertificate, makeJoinToken, newJoinSecret, parseJoinToken, tlsFilesIn, writeTlsFiles, type NodeTlsMaterial } from '../trust/index.js';
+import { fetchClusterCa, requestJoin } from '../transport/join-client.js';
+import { CLUSTER_PORT, type JoinAnswer } from '../transport/protocol.js';
+import type { ClusterControl, ClusterInfo, ClusterNode as ClusterNodeView, InitRequest, JoinRequest, LocalClusterInfo, NodeUpdate, TaskFilter } from './cluster-control.js';
+import { newObjectId } from './ids.js';
+import type { HeartbeatSettings } from './manager-backend.js';
+import { ManagerControl } from './manager-control.js';
+import { etcdClientUrl, etcdPeerUrl } from './manager-etcd.js';
+import { clusterPaths, readMembership, removeMembership, writeMembership, type ClusterPaths, type Membership } from './membership.js';
+import { startEtcdMember, startMemberParts, stopMemberParts, type MemberParts, type PartsContext } from './member-parts.js';
+import { advertiseAddress, describeThisNode, listenAddress } from './node-description.js';
+
+export interface ClusterNodeOptions {
+  /** berthd's state root; the cluster's files go to `<root>/cluster/`. */
+  readonly root: string;
+  /** This berthd's API socket: the agent drives the engine through it. */
+  readonly socketPath: string;
+  /** The node's name in the cluster (`node ls`' HOSTNAME). */
+  readonly hostname: string;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly log: (message: string) => void;
+  readonly heartbeat?: HeartbeatSettings;
+  readonly electionTtlSeconds?: number;
+}
+
+const notAManager = (): Error => errors.unavailable('not-a-manager', 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.');
+
+export class ClusterNode implements ClusterControl {
+  readonly #paths: ClusterPaths;
+  #membership: Membership | undefined;
+  #parts: MemberParts | undefined;
+  #error = '';
+  #busy: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly options: ClusterNodeOptions) {
+    this.#paths = clusterPaths(options.root);
+  }
+
+  /** Reads the node's membership; nothing runs until `resume`. */
+  static async open(options: ClusterNodeOptions): Promise<ClusterNode> {
+    const node = new ClusterNode(options);
+    node.#membership = await readMembership(node.#paths);
+    return node;
+  }
+
+  /**
+   * Starts a member's parts (once berthd serves its API: the agent drives the engine through it).
+   * A failure is kept as the state's error (`/info`, `berth cluster status`), not thrown.
+   */
+  resume(): Promise<void> {
+    return this.#serial(async () => {
+      const membership = this.#membership;
+      if (membership === undefined || this.#parts !== undefined) return;
+      try {
+        const ctx = this.#ctx(await this.#readTls());
+        this.#parts = await startMemberParts(membership, await startEtcdMember(membership, ctx), ctx);
+        this.#error = '';
+      } catch (err) {
+        this.#error = messageOf(err);
+        this.options.log(`cluster: could not resume membership: ${this.#error}`);
+      }
+    });
+  }
+
+  local(): LocalClusterInfo {
+    const m = this.#membership;
+    if (m === undefined) return { state: 'inactive', nodeId: '', nodeAddr: '', controlAvailable: false, error: '', remoteManagers: [] };
+    return {
+      state: this.#error === '' ? 'active' : 'error',
+      nodeId: m.nodeId, nodeAddr: m.addr, controlAvailable: m.role === 'manager', error: this.#error,
+      remoteManagers: m.managers.map((manager) => ({ nodeId: manager.nodeId, addr: manager.addr })),
+      ...(m.role === 'manager' ? { clusterId: m.clusterId } : {}),
+    };
+  }
+
+  init(request: InitRequest): Promise<string> {
+    return this.#serial(async () => {
+      this.#refuseMember();
+      const addr = advertiseAddress(request.advertiseAddr);
+      const listen = listenAddress(request.listenAddr, CLUSTER_PORT);
+      const now = this.options.clock.now();
+      const clusterId = newObjectId();
+      const nodeId = newObjectId();
+      const ca = await createClusterCa(clusterId, now);
+      const key = await generateNodeKey();
+      const certPem = await issueNodeCertificate(ca, { nodeId, role: 'manager', clusterId, publicKeyPem: key.publicKeyPem, ipAddresses: [addr, '127.0.0.1'], dnsNames: ['localhost'], now });
+      const tls: NodeTlsMaterial = { keyPem: key.keyPem, certPem, caCertPem: ca.certPem };
+      const external = request.etcdEndpoints !== undefined && request.etcdEndpoints.length > 0;
+      const membership: Membership = {
+        clusterId, nodeId, role: 'manager', addr, port: listen.port, listenHost: listen.host,
+        managers: [{ nodeId, addr: `${addr}:${listen.port}` }],
+        etcd: external
+          ? { mode: 'external', endpoints: [...(request.etcdEndpoints ?? [])] }
+          : { mode: 'member', name: nodeId, clientUrl: etcdClientUrl(addr), peerUrl: etcdPeerUrl(addr), initialCluster: [{ name: nodeId, peerUrl: etcdPeerUrl(addr) }], clusterState: 'new', peerClientUrls: [] },
+      };
+      const time = now.toISOString();
+      await this.#becomeMember(membership, tls, async (ctx, member) => {
+        const store = new EtcdClusterStore(connectEtcd(member === undefined ? [...(request.etcdEndpoints ?? [])] : [member.clientUrl], member === undefined ? {} : { tls: ctx.tls }), {}, true);
+        try {
+          await ManagerControl.bootstrap(store, {
+            id: clusterId, createdAt: time, updatedAt: time, caCertPem: ca.certPem, caKeyPem: ca.keyPem,
+            tokens: { worker: makeJoinToken(ca.certPem, newJoinSecret()), manager: makeJoinToken(ca.certPem, newJoinSecret()) },
+          }, {
+            id: nodeId, version: 0, createdAt: time, updatedAt: time,
+            spec: { role: 'manager', availability: 'active', labels: {} },
+            description: describeThisNode(this.options.hostname),
+            status: { state: 'unknown', message: 'initialised the cluster', addr },
+            managerAddr: `${addr}:${listen.port}`,
+          });
+        } finally {
+          await store.close();
+        }
+      });
+      return nodeId;
+    });
+  }
+
+  join(request: JoinRequest): Promise<void> {
+    return this.#serial(async () => {
+      this.#refuseMember();
+      if (request.remoteAddrs.length === 0) throw errors.invalidArgument('invalid-join', 'join needs the address of a manager (HOST:PORT)');
+      const token = parseJoinToken(request.joinToken);
+      const addr = advertiseAddress(request.advertiseAddr);
+      const listen = listenAddress(request.listenAddr, CLUSTER_PORT);
+      const key = await generateNodeKey();
+      let answer: JoinAnswer | undefined;
+      let lastError: unknown;
+      for (const remote of request.remoteAddrs) {
+        const target = remote.includes(':') ? remote : `${remote}:${CLUSTER_PORT}`;
+        try {
+          const caCertPem = await fetchClusterCa(target, token.caDigest);
+          answer = await requestJoin(target, caCertPem, { token: request.joinToken, publicKeyPem: key.publicKeyPem, description: describeThisNode(this.options.hostname), addr, port: listen.port });
+          break;
+        } catch (err) {
+          lastError = err;
+          if (err instanceof Error && 'kind' in err && (err.kind === 'permission-denied' || err.kind === 'invalid-argument')) throw err;
+        }
+      }
+      if (answer === undefined) throw lastError instanceof Error ? lastError : errors.unavailable('managers-unreachable', 'no manager answered');
+      const etcd = answer.etcd;
+      const membership: Membership = {
+        clusterId: answer.clusterId, nodeId: answer.nodeId, role: answer.role, addr, port: listen.port, listenHost: listen.host,
+        managers: answer.managers.map((m) => ({ nodeId: m.nodeId, addr: m.addr })),
+        ...(etcd === undefined ? {} : {
+          etcd: etcd.mode === 'external'
+            ? { mode: 'external' as const, endpoints: [...etcd.endpoints] }
+            : {
+              mode: 'member' as const, name: etcd.name, clientUrl: etcdClientUrl(addr), peerUrl: etcdPeerUrl(addr),
+              initialCluster: etcd.initialCluster.map((p) => ({ ...p })), clusterState: 'existing' as const, peerClientUrls: [...etcd.clientUrls],
+            },
+        }),
+      };
+      // A new etcd member joins as a learner: once it runs and has caught up, it becomes a voter.
+      await this.#becomeMember(membership, { keyPem: key.keyPem, certPem: answer.certPem, caCertPem: answer.caCertPem }, async (ctx) => {
+        if (etcd?.mode !== 'member') return;
+        const client = connectEtcd(etcd.clientUrls, { tls: ctx.tls });
+        try {
+          await promoteMember(client, etcd.name);
+        } finally {
+          client.close();
+        }
+      });
+    });
+  }
+
+  leave(force: boolean): Promise<void> {
+    return this.#serial(async () => {
+      const membership = this.#membership;
+      if (membership === undefined) throw errors.unavailable('not-in-cluster', 'This node is not part of a swarm');
+      if (membership.role === 'manager' && !force) {
+        throw errors.failedPrecondition('manager-leave', 'You are attempting to leave the swarm on a node that is participating as a manager. Removing this node leaves the cluster without its etcd member and control plane. Use `--force` to leave anyway.');
+      }
+      const parts = this.#parts;
+      this.#parts = undefined;
+      if (parts !== undefined) {
+        if (parts.manager !== undefined) await this.#retireManager(parts, membership);
+        await stopMemberParts(parts);
+        await this.#removeTaskContainers(parts);
+      }
+      await removeMembership(this.#paths);
+      this.#membership = undefined;
+      this.#error = '';
+    });
+  }
+
+  /** Stops what runs; the membership stays on disk (berthd shutting down). */
+  async close(): Promise<void> {
+    await this.#busy.catch(() => undefined);
+    const parts = this.#parts;
+    this.#parts = undefined;
+    if (parts !== undefined) await stopMemberParts(parts);
+  }
+
+  inspect(): Promise<ClusterInfo> { return this.#manager().inspect(); }
+  rotateJoinToken(role: NodeRole): Promise<void> { return this.#manager().rotateJoinToken(role); }
+  listNodes(): Promise<readonly ClusterNodeView[]> { return this.#manager().listNodes(); }
+  getNode(ref: string): Promise<ClusterNodeView> { return this.#manager().getNode(ref); }
+  updateNode(id: string, version: number, update: NodeUpdate): Promise<void> { return this.#manager().updateNode(id, version, update); }
+  removeNode(ref: string, force: boolean): Promise<void> { return this.#manager().removeNode(ref, force); }
+  createService(spec: ServiceSpecInput): Promise<Service> { return this.#manager().createService(spec); }
+  listServices(): Promise<readonly Service[]> { return this.#manager().listServices(); }
+  getService(ref: string): Promise<Service> { return this.#manager().getService(ref); }
+  updateService(id: string, version: number, spec: ServiceSpecInput): Promise<Service> { return this.#manager().updateService(id, version, spec); }
+  removeService(ref: string): Promise<void> { return this.#manager().removeService(ref); }
+  listTasks(filter?: TaskFilter): Promise<readonly Task[]> { return this.#manager().listTasks(filter); }
+  getTask(id: string): Promise<Task> { return this.#manager().getTask(id); }
+
+  #manager(): ManagerControl {
+    const control = this.#parts?.manager?.control;
+    if (control === undefined) throw notAManager();
+    return control;
+  }
+
+  #refuseMember(): void {
+    if (this.#membership !== undefined) {
+      throw errors.conflict('already-in-cluster', 'This node is already part of a swarm. Use "docker swarm leave" to leave this swarm and join another one.');
+    }
+  }
+
+  #ctx(tls: NodeTlsMaterial): PartsContext {
+    const o = this.options;
+    return {
+      socketPath: o.socketPath, etcdDataDir: this.#paths.etcd, tls, tlsFiles: tlsFilesIn(this.#paths.tls), clock: o.clock, timers: o.timers, log: o.log,
+      ...(o.heartbeat === undefined ? {} : { heartbeat: o.heartbeat }),
+      ...(o.electionTtlSeconds === undefined ? {} : { electionTtlSeconds: o.electionTtlSeconds }),
+    };
+  }
+
+  async #readTls(): Promise<NodeTlsMaterial> {
+    const files = tlsFilesIn(this.#paths.tls);
+    const [keyPem, certPem, caCertPem] = await Promise.all([files.keyFile, files.certFile, files.caFile].map((f) => readFile(f, 'utf8')));
+    return { keyPem: keyPem ?? '', certPem: certPem ?? '', caCertPem: caCertPem ?? '' };
+  }
+
+  /**
+   * Writes the TLS files, starts the etcd member (if supervised), runs `seed` (the first objects of
+   * a new cluster), writes the membership and starts the parts. On failure everything made is undone.
+   */
+  async #becomeMember(membership: Membership, tls: NodeTlsMaterial, seed: (ctx: PartsContext, member: EtcdMember | undefined) => Promise<void>): Promise<void> {
+    await mkdir(this.#paths.dir, { recursive: true, mode: 0o700 });
+    let member: EtcdMember | undefined;
+    try {
+      await writeTlsFiles(this.#paths.tls, tls);
+      const ctx = this.#ctx(tls);
+      member = await startEtcdMember(membership, ctx);
+      await seed(ctx, member);
+      await writeMembership(this.#paths, membership);
+      this.#parts = await startMemberParts(membership, member, ctx);
+      this.#membership = membership;
+      this.#error = '';
+    } catch (err) {
+      await member?.stop().catch(() => undefined);
+      await removeMembership(this.#paths).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** A leaving manager gives up its etcd member (when others remain) and its node object. */
+  async #retireManager(parts: MemberParts, membership: Membership): Promise<void> {
+    const manager = parts.manager;
+    if (manager === undefined) return;
+    try {
+      const node = await manager.store.get('node', membership.nodeId);
+      if (node !== undefined) await manager.store.delete('node', node.id, node.version);
+      if (membership.etcd?.mode === 'member') {
+        if ((await listMembers(manager.client)).length > 1) await removeMember(manager.client, membership.nodeId);
+      }
+    } catch (err) {
+      this.options.log(`cluster: leaving: ${messageOf(err)}`);
+    }
+  }
+
+  /** Swarm's leave removes the node's task containers. */
+  async #removeTaskContainers(parts: MemberParts): Promise<void> {
+    try {
+      const engine = new ClientNodeEngine(parts.engineClient);
+      for (const container of await engine.listTaskContainers()) await engine.remove(container.containerId, 10);
+    } catch (err) {
+      this.options.log(`cluster: leaving: removing task containers: ${messageOf(err)}`);
+    }
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#busy.catch(() => undefined).then(work);
+    this.#busy = run;
+    return run;
+  }
+}

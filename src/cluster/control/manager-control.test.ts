@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isBerthError } from '../../base/errors.js';
+import { MemoryClusterStore } from '../store/memory-cluster-store.js';
+import { MemoryHeartbeats } from '../store/memory-heartbeats.js';
+import { createClusterCa, makeJoinToken, newJoinSecret } from '../trust/index.js';
+import { makeNode, T0 } from '../../../test/support/cluster-fixtures.js';
+import { ManagerControl } from './manager-control.js';
+import { storedValue } from './stored-objects.js';
+
+async function control(): Promise<{ control: ManagerControl; store: MemoryClusterStore; heartbeats: MemoryHeartbeats }> {
+  const store = new MemoryClusterStore();
+  const heartbeats = new MemoryHeartbeats();
+  const ca = await createClusterCa('c1', T0);
+  const time = T0.toISOString();
+  await ManagerControl.bootstrap(store, {
+    id: 'c1', createdAt: time, updatedAt: time, caCertPem: ca.certPem, caKeyPem: ca.keyPem,
+    tokens: { worker: makeJoinToken(ca.certPem, newJoinSecret()), manager: makeJoinToken(ca.certPem, newJoinSecret()) },
+  }, { ...makeNode('m1', { role: 'manager', hostname: 'alpha' }), managerAddr: '10.0.0.1:2377' });
+  return { control: new ManagerControl({ store, heartbeats, clock: { now: () => T0 }, leader: () => Promise.resolve('m1') }), store, heartbeats };
+}
+
+const spec = (name: string): { name: string; taskTemplate: { containerSpec: { image: string } } } => ({ name, taskTemplate: { containerSpec: { image: 'busybox' } } });
+
+test('two services never share a name: create and rename both refuse a name in use, and a removed service frees its name', async () => {
+  const { control: c } = await control();
+  const web = await c.createService(spec('web'));
+  await assert.rejects(c.createService(spec('web')), (err) => isBerthError(err, 'conflict') && err.reason === 'service-name-in-use');
+  const api = await c.createService(spec('api'));
+  await assert.rejects(c.updateService(api.id, api.version, spec('web')), (err) => isBerthError(err, 'conflict') && err.reason === 'service-name-in-use');
+  const renamed = await c.updateService(api.id, api.version, spec('backend'));
+  assert.equal(renamed.spec.name, 'backend');
+  await c.createService(spec('api'));
+  await c.removeService('web');
+  await c.createService(spec('web'));
+  assert.notEqual((await c.getService('web')).id, web.id);
+});
+
+test('services resolve by id, unique id prefix or name; an update with an old version is out of sequence', async () => {
+  const { control: c } = await control();
+  const web = await c.createService(spec('web'));
+  assert.equal((await c.getService(web.id.slice(0, 6))).id, web.id);
+  assert.equal((await c.getService('web')).id, web.id);
+  await assert.rejects(c.getService('nope'), (err) => isBerthError(err, 'not-found'));
+  await c.updateService(web.id, web.version, spec('web'));
+  await assert.rejects(c.updateService(web.id, web.version, spec('web')), (err) => isBerthError(err, 'conflict') && /out of sequence/.test(err.message));
+  await assert.rejects(c.createService({ name: 'bad', taskTemplate: { containerSpec: { image: 'busybox' }, placement: { constraints: ['node.zone=eu'] } } }), (err) => isBerthError(err, 'invalid-argument'));
+});
+
+test('nodes: managers show leadership; a live worker is removed only with force; role changes are refused', async () => {
+  const { control: c, store } = await control();
+  await store.create('node', 'w1', storedValue(makeNode('w1', { hostname: 'beta' })));
+  const nodes = await c.listNodes();
+  assert.deepEqual(nodes.map((n) => [n.node.id, n.manager?.leader]), [['m1', true], ['w1', undefined]]);
+  const worker = (await c.getNode('beta')).node;
+  await assert.rejects(c.updateNode(worker.id, worker.version, { role: 'manager', availability: 'active', labels: {} }), (err) => isBerthError(err, 'failed-precondition'));
+  await c.updateNode(worker.id, worker.version, { role: 'worker', availability: 'drain', labels: { zone: 'eu' } });
+  assert.deepEqual((await c.getNode('w1')).node.spec, { role: 'worker', availability: 'drain', labels: { zone: 'eu' } });
+  await assert.rejects(c.removeNode('w1', false), (err) => isBerthError(err, 'failed-precondition') && err.reason === 'node-not-down');
+  await assert.rejects(c.removeNode('m1', true), (err) => isBerthError(err, 'failed-precondition') && err.reason === 'node-is-manager');
+  await c.removeNode('w1', true);
+  assert.equal((await c.listNodes()).length, 1);
+});
+
+test('a rotated join token replaces the old one', async () => {
+  const { control: c } = await control();
+  const before = await c.inspect();
+  await c.rotateJoinToken('worker');
+  const after = await c.inspect();
+  assert.notEqual(after.joinTokens.worker, before.joinTokens.worker);
+  assert.equal(after.joinTokens.manager, before.joinTokens.manager);
+  assert.ok(after.joinTokens.worker.startsWith('SWMTKN-1-'));
+});

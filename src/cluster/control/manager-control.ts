@@ -1,0 +1,180 @@
+/**
+ * The manager's side of ClusterControl: the cluster's objects as the API reads and changes them,
+ * straight on the store (revision-compared writes). Tasks are the controllers' business: a service
+ * written here gets its tasks from the leader's orchestrators.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../base/clock.js';
+import { errors, isBerthError } from '../../base/errors.js';
+import type { Node, NodeRole } from '../objects/node.js';
+import type { Service, ServiceSpecInput } from '../objects/service.js';
+import { parseServiceSpec } from '../objects/service-spec-validation.js';
+import type { Task } from '../objects/task.js';
+import type { ClusterStore, StoreWrite } from '../store/cluster-store.js';
+import type { Heartbeats } from '../store/heartbeats.js';
+import { makeJoinToken, newJoinSecret, caDigest } from '../trust/index.js';
+import { readClusterRecord, recordValue, CLUSTER_RECORD_ID } from './cluster-record.js';
+import type { ClusterInfo, ClusterNode, NodeUpdate, TaskFilter } from './cluster-control.js';
+import { newObjectId } from './ids.js';
+import { readNode, readNodes, readService, readServices, readTask, readTasks, storedValue } from './stored-objects.js';
+
+export interface ManagerControlOptions {
+  readonly store: ClusterStore;
+  readonly heartbeats: Heartbeats;
+  readonly clock: Clock;
+  /** The node id of the current leader, if any. */
+  readonly leader: () => Promise<string | undefined>;
+}
+
+/** The `service-name` object's id for a name (names have characters ids do not). */
+export function serviceNameId(name: string): string {
+  return createHash('sha256').update(name).digest('hex');
+}
+
+/** An object by id, unique id prefix or name; not-found naming the reference, invalid-argument for an ambiguous prefix. */
+function resolve<T extends { id: string }>(what: string, ref: string, items: readonly T[], nameOf: (item: T) => string): T {
+  const exact = items.find((item) => item.id === ref) ?? items.find((item) => nameOf(item) === ref);
+  if (exact !== undefined) return exact;
+  const prefixed = ref === '' ? [] : items.filter((item) => item.id.startsWith(ref));
+  if (prefixed.length === 1 && prefixed[0] !== undefined) return prefixed[0];
+  if (prefixed.length > 1) throw errors.invalidArgument(`ambiguous-${what}`, `${what} ${ref} is ambiguous (${prefixed.length} matches)`);
+  throw errors.notFound(`${what}-not-found`, `${what} ${ref} not found`);
+}
+
+export class ManagerControl {
+  constructor(private readonly options: ManagerControlOptions) {}
+
+  async inspect(): Promise<ClusterInfo> {
+    const { record, version } = await readClusterRecord(this.options.store);
+    return {
+      id: record.id, version, createdAt: record.createdAt, updatedAt: record.updatedAt,
+      joinTokens: { ...record.tokens }, caCertPem: record.caCertPem, caDigest: caDigest(record.caCertPem),
+    };
+  }
+
+  async rotateJoinToken(role: NodeRole): Promise<void> {
+    const { record, version } = await readClusterRecord(this.options.store);
+    const tokens = { ...record.tokens, [role]: makeJoinToken(record.caCertPem, newJoinSecret()) };
+    await this.options.store.update('cluster', CLUSTER_RECORD_ID, recordValue({ ...record, tokens, updatedAt: this.options.clock.now().toISOString() }), version);
+  }
+
+  async listNodes(): Promise<ClusterNode[]> {
+    const [nodes, leader] = await Promise.all([readNodes(this.options.store), this.options.leader()]);
+    return nodes.map((node) => clusterNode(node, leader));
+  }
+
+  async getNode(ref: string): Promise<ClusterNode> {
+    const node = resolve('node', ref, await readNodes(this.options.store), (n) => n.description.hostname);
+    return clusterNode(node, await this.options.leader());
+  }
+
+  async updateNode(id: string, version: number, update: NodeUpdate): Promise<void> {
+    const node = await readNode(this.options.store, id);
+    if (node === undefined) throw errors.notFound('node-not-found', `node ${id} not found`);
+    if (node.version !== version) throw errors.conflict('stale-version', `update out of sequence: node ${id} is at version ${node.version}, not ${version}`);
+    if (update.role !== node.spec.role) {
+      throw errors.failedPrecondition('role-change-unsupported', `node ${id}: changing a node's role is not supported yet; a manager joins with the manager token`);
+    }
+    const updated: Node = { ...node, updatedAt: this.options.clock.now().toISOString(), spec: { role: update.role, availability: update.availability, labels: { ...update.labels } } };
+    await this.options.store.update('node', id, storedValue(updated), version);
+  }
+
+  async removeNode(ref: string, force: boolean): Promise<void> {
+    const node = resolve('node', ref, await readNodes(this.options.store), (n) => n.description.hostname);
+    if (node.spec.role === 'manager') {
+      throw errors.failedPrecondition('node-is-manager', `node ${node.id} is a cluster manager; it must leave the cluster (berth cluster leave --force on it) before it can be removed`);
+    }
+    if (!force && node.status.state !== 'down') {
+      throw errors.failedPrecondition('node-not-down', `node ${node.id} is not down and can't be removed; use --force, or stop it first`);
+    }
+    await this.options.store.delete('node', node.id, node.version);
+    await this.options.heartbeats.revoke(node.id);
+  }
+
+  async createService(input: ServiceSpecInput): Promise<Service> {
+    const spec = parseServiceSpec(input);
+    const now = this.options.clock.now().toISOString();
+    const service: Service = { id: newObjectId(), version: 0, createdAt: now, updatedAt: now, spec };
+    try {
+      const { revision } = await this.options.store.commit([
+        { op: 'put', kind: 'service-name', id: serviceNameId(spec.name), value: { serviceId: service.id }, expect: 'absent' },
+        { op: 'put', kind: 'service', id: service.id, value: storedValue(service), expect: 'absent' },
+      ]);
+      return { ...service, version: revision };
+    } catch (err) {
+      if (isBerthError(err, 'conflict')) throw errors.conflict('service-name-in-use', `service name ${spec.name} is in use by another service`);
+      throw err;
+    }
+  }
+
+  listServices(): Promise<Service[]> {
+    return readServices(this.options.store);
+  }
+
+  async getService(ref: string): Promise<Service> {
+    return resolve('service', ref, await readServices(this.options.store), (s) => s.spec.name);
+  }
+
+  async updateService(id: string, version: number, input: ServiceSpecInput): Promise<Service> {
+    const spec = parseServiceSpec(input);
+    const service = await readService(this.options.store, id);
+    if (service === undefined) throw errors.notFound('service-not-found', `service ${id} not found`);
+    if (service.version !== version) throw errors.conflict('stale-version', `update out of sequence: service ${id} is at version ${service.version}, not ${version}`);
+    const updated: Service = { ...service, updatedAt: this.options.clock.now().toISOString(), spec };
+    const writes: StoreWrite[] = [{ op: 'put', kind: 'service', id, value: storedValue(updated), expect: version }];
+    if (spec.name !== service.spec.name) {
+      const old = await this.options.store.get('service-name', serviceNameId(service.spec.name));
+      writes.push({ op: 'put', kind: 'service-name', id: serviceNameId(spec.name), value: { serviceId: id }, expect: 'absent' });
+      if (old !== undefined) writes.push({ op: 'delete', kind: 'service-name', id: old.id, expect: old.version });
+    }
+    try {
+      const { revision } = await this.options.store.commit(writes);
+      return { ...updated, version: revision };
+    } catch (err) {
+      if (isBerthError(err, 'conflict') && err.details.kind === 'service-name') throw errors.conflict('service-name-in-use', `service name ${spec.name} is in use by another service`);
+      throw err;
+    }
+  }
+
+  async removeService(ref: string): Promise<void> {
+    const service = await this.getService(ref);
+    const name = await this.options.store.get('service-name', serviceNameId(service.spec.name));
+    await this.options.store.commit([
+      { op: 'delete', kind: 'service', id: service.id, expect: service.version },
+      ...(name === undefined ? [] : [{ op: 'delete' as const, kind: 'service-name' as const, id: name.id, expect: name.version }]),
+    ]);
+  }
+
+  async listTasks(filter: TaskFilter = {}): Promise<Task[]> {
+    return (await readTasks(this.options.store)).filter((task) =>
+      (filter.serviceId === undefined || task.serviceId === filter.serviceId)
+      && (filter.nodeId === undefined || task.nodeId === filter.nodeId)
+      && (filter.desiredState === undefined || task.desiredState === filter.desiredState));
+  }
+
+  async getTask(id: string): Promise<Task> {
+    const task = await readTask(this.options.store, id);
+    if (task !== undefined) return task;
+    return resolve('task', id, await readTasks(this.options.store), () => '');
+  }
+
+  /** Creates the cluster's first objects: its record (CA, tokens) and the first manager's node. */
+  static async bootstrap(store: ClusterStore, record: Parameters<typeof recordValue>[0], node: Node): Promise<void> {
+    await store.commit([
+      { op: 'put', kind: 'cluster', id: CLUSTER_RECORD_ID, value: recordValue(record), expect: 'absent' },
+      { op: 'put', kind: 'node', id: node.id, value: storedValue(node), expect: 'absent' },
+    ]);
+  }
+}
+
+function clusterNode(node: Node, leader: string | undefined): ClusterNode {
+  if (node.spec.role !== 'manager') return { node };
+  return {
+    node,
+    manager: {
+      leader: node.id === leader,
+      reachability: node.status.state === 'ready' ? 'reachable' : node.status.state === 'down' ? 'unreachable' : 'unknown',
+      addr: node.managerAddr ?? '',
+    },
+  };
+}

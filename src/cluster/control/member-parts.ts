@@ -1,0 +1,126 @@
+/**
+ * What runs while this node is a member: on every node the agent (its tasks on this engine); on a
+ * manager also its etcd member (supervised mode), the store, the cluster port and the leader loop
+ * (the controllers, while it leads). `stopMemberParts` ends them in reverse order.
+ */
+import type { Etcd3 } from 'etcd3';
+import type { Clock, Timers } from '../../base/clock.js';
+import { messageOf } from '../../base/errors.js';
+import { BerthClient } from '../../client/berth-client.js';
+import { ClientNodeEngine, runAgent } from '../agent/index.js';
+import { runControlPlane } from '../controllers/index.js';
+import { systemRandom } from '../scheduler/index.js';
+import { connectEtcd } from '../store/etcd-client.js';
+import { EtcdClusterStore } from '../store/etcd-cluster-store.js';
+import { EtcdHeartbeats } from '../store/etcd-heartbeats.js';
+import { EtcdLeaderElection } from '../store/etcd-leader-election.js';
+import { EtcdMember } from '../store/etcd-member.js';
+import type { NodeTlsMaterial, TlsFiles } from '../trust/index.js';
+import { startClusterPortServer, type ClusterPortServer } from '../transport/cluster-port-server.js';
+import { ManagerClient } from '../transport/manager-client.js';
+import { newObjectId } from './ids.js';
+import { runLeaderLoop } from './leader-loop.js';
+import { ExternalEtcd, SupervisedEtcd } from './manager-etcd.js';
+import { StoreManagerBackend, type HeartbeatSettings } from './manager-backend.js';
+import { ManagerControl } from './manager-control.js';
+import type { Membership } from './membership.js';
+import { CONTROL_PLANE_ELECTION } from './leader-loop.js';
+
+export interface PartsContext {
+  readonly socketPath: string;
+  readonly etcdDataDir: string;
+  readonly tls: NodeTlsMaterial;
+  readonly tlsFiles: TlsFiles;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly log: (message: string) => void;
+  readonly heartbeat?: HeartbeatSettings;
+  readonly electionTtlSeconds?: number;
+}
+
+export interface ManagerParts {
+  readonly member: EtcdMember | undefined;
+  readonly client: Etcd3;
+  readonly store: EtcdClusterStore;
+  readonly heartbeats: EtcdHeartbeats;
+  readonly control: ManagerControl;
+  readonly server: ClusterPortServer;
+  readonly leaderLoop: Promise<void>;
+}
+
+export interface MemberParts {
+  readonly manager: ManagerParts | undefined;
+  readonly engineClient: BerthClient;
+  readonly stop: AbortController;
+  readonly agent: Promise<void>;
+}
+
+/** Starts this manager's etcd member, or returns undefined with an external etcd. */
+export async function startEtcdMember(membership: Membership, ctx: PartsContext): Promise<EtcdMember | undefined> {
+  const etcd = membership.etcd;
+  if (etcd?.mode !== 'member') return undefined;
+  return EtcdMember.start({
+    name: etcd.name, dataDir: ctx.etcdDataDir, clientUrl: etcd.clientUrl, peerUrl: etcd.peerUrl,
+    initialCluster: etcd.initialCluster, clusterState: etcd.clusterState, tls: ctx.tlsFiles,
+    onLog: (line) => { if (/"level":"(error|fatal|panic)"/.test(line)) ctx.log(`etcd: ${line}`); },
+  });
+}
+
+/** The etcd client URLs a manager uses. */
+function endpointsOf(membership: Membership): string[] {
+  const etcd = membership.etcd;
+  if (etcd === undefined) return [];
+  return etcd.mode === 'member' ? [etcd.clientUrl, ...etcd.peerClientUrls.filter((url) => url !== etcd.clientUrl)] : [...etcd.endpoints];
+}
+
+async function startManagerParts(membership: Membership, member: EtcdMember | undefined, ctx: PartsContext, stop: AbortSignal): Promise<ManagerParts> {
+  const external = membership.etcd?.mode === 'external';
+  const client = connectEtcd(endpointsOf(membership), external ? {} : { tls: ctx.tls });
+  const store = new EtcdClusterStore(client);
+  const heartbeats = new EtcdHeartbeats(client);
+  const election = new EtcdLeaderElection(client, { ttlSeconds: ctx.electionTtlSeconds ?? 5 });
+  const control = new ManagerControl({ store, heartbeats, clock: ctx.clock, leader: () => election.leader(CONTROL_PLANE_ELECTION) });
+  const etcd = membership.etcd?.mode === 'external' ? new ExternalEtcd(membership.etcd.endpoints) : new SupervisedEtcd(client);
+  const backend = new StoreManagerBackend({ store, heartbeats, etcd, clock: ctx.clock, ...(ctx.heartbeat === undefined ? {} : { heartbeat: ctx.heartbeat }) });
+  let server: ClusterPortServer;
+  try {
+    server = await startClusterPortServer({ host: membership.listenHost, port: membership.port, tls: ctx.tls, backend, clusterId: membership.clusterId });
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+  const leaderLoop = runLeaderLoop({
+    election, nodeId: membership.nodeId, signal: stop, timers: ctx.timers, log: ctx.log,
+    lead: (leadership) => runControlPlane({
+      store, heartbeats, fence: leadership.fence, signal: leadership.signal, clock: ctx.clock, timers: ctx.timers,
+      random: systemRandom, newId: newObjectId, log: ctx.log,
+    }),
+  });
+  return { member, client, store, heartbeats, control, server, leaderLoop };
+}
+
+/** Starts everything a member runs (the etcd member, when supervised, is started by the caller). */
+export async function startMemberParts(membership: Membership, member: EtcdMember | undefined, ctx: PartsContext): Promise<MemberParts> {
+  const stop = new AbortController();
+  const manager = membership.role === 'manager' ? await startManagerParts(membership, member, ctx, stop.signal) : undefined;
+  const engineClient = new BerthClient(ctx.socketPath);
+  const link = new ManagerClient(ctx.tls, membership.managers.map((m) => m.addr));
+  const agent = runAgent({
+    nodeId: membership.nodeId, link, engine: new ClientNodeEngine(engineClient), clock: ctx.clock, timers: ctx.timers, signal: stop.signal, log: ctx.log,
+  }).catch((err: unknown) => { ctx.log(`cluster: agent stopped: ${messageOf(err)}`); });
+  return { manager, engineClient, stop, agent };
+}
+
+/** Stops the agent (its containers keep running), then the manager's parts, then etcd. */
+export async function stopMemberParts(parts: MemberParts): Promise<void> {
+  parts.stop.abort();
+  await parts.agent;
+  const manager = parts.manager;
+  if (manager !== undefined) {
+    await manager.leaderLoop;
+    await manager.server.close();
+    await manager.store.close();
+    manager.client.close();
+    await manager.member?.stop();
+  }
+}

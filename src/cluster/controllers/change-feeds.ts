@@ -1,0 +1,76 @@
+/**
+ * What makes the control plane look again: every change of a node, service or task in the store,
+ * and every heartbeat lease that appears or ends. Each feed asks for a pass once it is listening
+ * (so the pass that follows reads everything the feed will not report), and on every change.
+ *
+ * The store feed lists to learn the revision, watches from `revision + 1`, and resumes after the
+ * last event it saw; on `revision-compacted` it lists again (and asks for a pass: changes in the
+ * compacted gap are only in the new state). Other failures back off and retry. Both feeds end
+ * when the signal aborts.
+ */
+import type { Timers } from '../../base/clock.js';
+import { errors, isBerthError, messageOf } from '../../base/errors.js';
+import type { ClusterStore } from '../store/cluster-store.js';
+import type { Heartbeats } from '../store/heartbeats.js';
+import { backoffMs, sleep, stopped } from './backoff.js';
+
+export interface FeedContext {
+  readonly timers: Timers;
+  readonly signal: AbortSignal;
+  readonly request: () => void;
+  readonly log: (message: string) => void;
+}
+
+const WATCHED: ReadonlySet<string> = new Set(['node', 'service', 'task']);
+
+export async function followStore(store: ClusterStore, context: FeedContext): Promise<void> {
+  const { signal, request, log } = context;
+  let from: number | undefined;
+  let failures = 0;
+  while (!stopped(signal)) {
+    try {
+      if (from === undefined) {
+        from = (await store.list('cluster')).revision + 1;
+        request();
+      }
+      for await (const event of store.watch({ fromRevision: from, signal })) {
+        from = event.revision + 1;
+        failures = 0;
+        if (WATCHED.has(event.kind)) request();
+      }
+      if (stopped(signal)) return;
+      throw errors.unavailable('store-watch-ended', 'the store watch ended');
+    } catch (err) {
+      if (stopped(signal)) return;
+      if (isBerthError(err, 'failed-precondition') && err.reason === 'revision-compacted') {
+        from = undefined;
+        continue;
+      }
+      failures += 1;
+      log(`store watch failed (retry ${failures}): ${messageOf(err)}`);
+      await sleep(context.timers, backoffMs(failures), signal);
+    }
+  }
+}
+
+export async function followHeartbeats(heartbeats: Heartbeats, context: FeedContext): Promise<void> {
+  const { signal, request, log } = context;
+  let failures = 0;
+  while (!stopped(signal)) {
+    try {
+      const changes = heartbeats.changes(signal)[Symbol.asyncIterator]();
+      request();
+      for (let next = await changes.next(); next.done !== true; next = await changes.next()) {
+        failures = 0;
+        request();
+      }
+      if (stopped(signal)) return;
+      throw errors.unavailable('heartbeat-feed-ended', 'the heartbeat feed ended');
+    } catch (err) {
+      if (stopped(signal)) return;
+      failures += 1;
+      log(`heartbeat feed failed (retry ${failures}): ${messageOf(err)}`);
+      await sleep(context.timers, backoffMs(failures), signal);
+    }
+  }
+}

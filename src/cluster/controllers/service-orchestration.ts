@@ -1,0 +1,88 @@
+/**
+ * The orchestrators applied: for every service, the replicated or global orchestrator's decision
+ * (scheduler/reconcile-*.ts) becomes one batch guarded by the service's version — new tasks,
+ * desired state shutdown for tasks to stop, and for each replaced task its shutdown together with
+ * its successor (the service's current spec and version; on the same node for a global service).
+ * A successor waits for the restart delay, counted from the old task's status timestamp: until it
+ * has passed, nothing is written for that slot and a wake-up is asked for the remaining time.
+ */
+import { isBerthError, messageOf } from '../../base/errors.js';
+import { newTask, successorOf, type Task } from '../objects/task.js';
+import type { Service } from '../objects/service.js';
+import { reconcileGlobal, reconcileReplicated, type Reconciliation } from '../scheduler/index.js';
+import { checkService, putTask, withDesiredState, type Batch, type Change } from './changes.js';
+import type { ClusterView } from './cluster-view.js';
+
+/** A pass to run again after `ms` (a restart delay still running), keyed by what it waits for. */
+export interface Wakeup {
+  readonly key: string;
+  readonly ms: number;
+}
+
+export interface OrchestrationContext {
+  readonly now: Date;
+  readonly newId: () => string;
+  readonly log: (message: string) => void;
+}
+
+export interface Orchestration {
+  readonly batches: readonly Batch[];
+  readonly wakeups: readonly Wakeup[];
+}
+
+export function orchestrateServices(view: ClusterView, context: OrchestrationContext): Orchestration {
+  const batches: Batch[] = [];
+  const wakeups: Wakeup[] = [];
+  for (const service of [...view.services.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const decision = reconcile(view, service, context);
+    if (decision === undefined) continue;
+    const units = unitsOf(view, service, decision, context, wakeups);
+    if (units.length > 0) batches.push({ guard: [checkService(service)], units });
+  }
+  return { batches, wakeups };
+}
+
+function reconcile(view: ClusterView, service: Service, context: OrchestrationContext): Reconciliation | undefined {
+  const tasks = view.tasksOf(service.id);
+  try {
+    return service.spec.mode.kind === 'global'
+      ? reconcileGlobal(service, tasks, view.nodes, context.now)
+      : reconcileReplicated(service, tasks, view.nodes, context.now);
+  } catch (err) {
+    if (!isBerthError(err, 'invalid-argument')) throw err;
+    context.log(`service ${service.id}: cannot orchestrate: ${messageOf(err)}`);
+    return undefined;
+  }
+}
+
+function unitsOf(view: ClusterView, service: Service, decision: Reconciliation, context: OrchestrationContext, wakeups: Wakeup[]): Change[][] {
+  const { now, newId } = context;
+  const units: Change[][] = [];
+  const known = (id: string): Task | undefined => view.tasks.get(id);
+  for (const slot of decision.create) {
+    const task = newTask(service, {
+      id: newId(), now,
+      ...(slot.slot === undefined ? {} : { slot: slot.slot }),
+      ...(slot.nodeId === undefined ? {} : { nodeId: slot.nodeId }),
+    });
+    units.push([putTask(task)]);
+  }
+  for (const { taskId } of decision.shutdown) {
+    const task = known(taskId);
+    if (task !== undefined) units.push([putTask(withDesiredState(task, 'shutdown', now))]);
+  }
+  for (const { taskId, delayNs } of decision.replace) {
+    const task = known(taskId);
+    if (task === undefined) continue;
+    const waitMs = delayNs / 1e6 - (now.getTime() - Date.parse(task.status.timestamp));
+    if (waitMs > 0) {
+      wakeups.push({ key: task.id, ms: Math.ceil(waitMs) });
+      continue;
+    }
+    const successor = successorOf(task, {
+      id: newId(), now, spec: service.spec.taskTemplate, serviceVersion: service.version, keepNode: service.spec.mode.kind === 'global',
+    });
+    units.push([putTask(withDesiredState(task, 'shutdown', now)), putTask(successor)]);
+  }
+  return units;
+}

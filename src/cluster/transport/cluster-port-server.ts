@@ -1,0 +1,107 @@
+/**
+ * The manager's side of the cluster port (protocol.ts): HTTPS with optional client certificates.
+ * `/ca` and `/join` are open; every other route first checks the caller's node certificate
+ * (peer-identity.ts) before its body is read, and passes the node id it names to the backend.
+ */
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import { BerthError, isBerthError } from '../../base/errors.js';
+import { serverTlsOptions, type NodeTlsMaterial } from '../trust/index.js';
+import { errorAnswer } from './error-answers.js';
+import { peerNode, type PeerNode } from './peer-identity.js';
+import { CLUSTER_ROUTES, type ManagerBackend } from './protocol.js';
+import { assignmentsQuerySchema, joinCallSchema, parseWith, statusReportsSchema } from './protocol-schemas.js';
+
+/** The largest join body (a public key and a node description). */
+export const MAX_JOIN_BODY_BYTES = 64 * 1024;
+/** The largest status body (`MAX_REPORTS_PER_CALL` reports of a few hundred bytes). */
+export const MAX_STATUS_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface ClusterPortServerOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** The manager's own key and certificate, and the cluster's CA (which client certificates must chain to). */
+  readonly tls: NodeTlsMaterial;
+  readonly backend: ManagerBackend;
+  /** Client certificates must name this cluster. */
+  readonly clusterId: string;
+}
+
+export interface ClusterPortServer {
+  /** The port it listens on. */
+  readonly port: number;
+  /** Stops listening and ends every connection (long polls see their signal abort). */
+  close(): Promise<void>;
+}
+
+/** A Fastify parse or limit error as the BerthError the caller gets. */
+function requestError(err: unknown): unknown {
+  if (isBerthError(err)) return err;
+  const fastifyError = err as Partial<FastifyError>;
+  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new BerthError('invalid-argument', 'body-too-large', 'the request body is larger than this route accepts');
+  }
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
+    return new BerthError('invalid-argument', 'invalid-request', `invalid request: ${fastifyError.message ?? 'unreadable'}`);
+  }
+  return err;
+}
+
+function sendError(err: unknown, reply: FastifyReply): void {
+  const answer = errorAnswer(requestError(err));
+  void reply.status(answer.status).send(answer.body);
+}
+
+/** An AbortSignal that aborts when the caller goes away before its answer was sent. */
+function signalOfCaller(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort(new BerthError('canceled', 'caller-gone', 'the node went away before its answer'));
+  });
+  return controller.signal;
+}
+
+/** Starts the cluster port on `host:port`; resolves once it listens. */
+export async function startClusterPortServer(options: ClusterPortServerOptions): Promise<ClusterPortServer> {
+  const { backend, tls, clusterId } = options;
+  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: MAX_JOIN_BODY_BYTES, https: serverTlsOptions(tls) });
+  const members = new WeakMap<IncomingMessage, PeerNode>();
+  const member = (request: FastifyRequest): string => {
+    const peer = members.get(request.raw);
+    if (peer === undefined) throw new BerthError('internal', 'peer-not-checked', 'member route served without a checked peer');
+    return peer.nodeId;
+  };
+  // Checked before the body is read; a refusal (thrown in the executor) rejects the hook.
+  const memberOnly = { onRequest: (request: FastifyRequest) => new Promise<void>((resolve) => {
+    members.set(request.raw, peerNode(request.raw.socket, tls.caCertPem, clusterId));
+    resolve();
+  }) };
+
+  app.setErrorHandler((err, _request, reply) => { sendError(err, reply); });
+  app.setNotFoundHandler((request, reply) => {
+    sendError(new BerthError('not-found', 'no-such-route', `the cluster port has no route ${request.method} ${request.url.split('?')[0] ?? ''}`), reply);
+  });
+
+  app.get(CLUSTER_ROUTES.ca, async () => ({ caCertPem: await backend.caCertPem() }));
+  app.post(CLUSTER_ROUTES.join, async (request) => {
+    const call = parseWith(joinCallSchema, request.body, 'join', 'invalid-join-call');
+    const peer = (request.raw.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    return backend.join(call, peer);
+  });
+  app.post(CLUSTER_ROUTES.heartbeat, memberOnly, async (request) => backend.heartbeat(member(request)));
+  app.get(CLUSTER_ROUTES.assignments, memberOnly, async (request, reply) => {
+    const { since } = parseWith(assignmentsQuerySchema, request.query, 'assignments', 'invalid-assignments-query');
+    return backend.assignments(member(request), since, signalOfCaller(reply));
+  });
+  app.post(CLUSTER_ROUTES.status, { ...memberOnly, bodyLimit: MAX_STATUS_BODY_BYTES }, async (request, reply) => {
+    const { reports } = parseWith(statusReportsSchema, request.body, 'status', 'invalid-status-report');
+    await backend.report(member(request), reports);
+    await reply.status(204).send();
+  });
+
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  return { port, close: () => app.close() };
+}

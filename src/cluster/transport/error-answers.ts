@@ -1,0 +1,60 @@
+/**
+ * BerthErrors across the cluster port: a manager answers `{ message, kind, reason }` with a status
+ * per kind; a node rebuilds the same BerthError from that body. Errors that are not BerthErrors
+ * answer 500 with a fixed message (nothing of the manager's internals leaves it).
+ */
+import { BerthError, ERROR_KINDS, isBerthError, type ErrorKind } from '../../base/errors.js';
+
+/** HTTP status per error kind. */
+const STATUS: Readonly<Record<ErrorKind, number>> = {
+  'invalid-argument': 400,
+  unauthenticated: 401,
+  'permission-denied': 403,
+  'not-found': 404,
+  conflict: 409,
+  'already-exists': 409,
+  'failed-precondition': 409,
+  'resource-exhausted': 429,
+  canceled: 499,
+  internal: 500,
+  'data-loss': 500,
+  unavailable: 503,
+};
+
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly body: { readonly message: string; readonly kind: ErrorKind; readonly reason: string };
+}
+
+/** The answer for any error thrown while serving a route. */
+export function errorAnswer(err: unknown): ErrorAnswer {
+  if (isBerthError(err)) {
+    return { status: STATUS[err.kind], body: { message: err.message, kind: err.kind, reason: err.reason } };
+  }
+  return { status: 500, body: { message: 'the manager failed to answer (internal error)', kind: 'internal', reason: 'internal-error' } };
+}
+
+function isErrorKind(value: unknown): value is ErrorKind {
+  return typeof value === 'string' && (ERROR_KINDS as readonly string[]).includes(value);
+}
+
+/** The kind an error status stands for when the body does not say. */
+function kindOfStatus(status: number): ErrorKind {
+  const kind = (Object.keys(STATUS) as ErrorKind[]).find((k) => STATUS[k] === status);
+  return kind ?? (status < 500 ? 'invalid-argument' : 'internal');
+}
+
+/** The BerthError a manager answered with (status ≥ 400), as the manager raised it. */
+export function errorFromAnswer(status: number, text: string, what: string): BerthError {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (typeof body === 'object' && body !== null && 'message' in body && 'kind' in body && 'reason' in body
+    && typeof body.message === 'string' && typeof body.reason === 'string' && isErrorKind(body.kind)) {
+    return new BerthError(body.kind, body.reason, body.message, { details: { status } });
+  }
+  return new BerthError(kindOfStatus(status), `cluster-port-${status}`, `${what}: HTTP ${status}`, { details: { status } });
+}

@@ -1,0 +1,75 @@
+/**
+ * The cluster port: how nodes talk to managers (DESIGN §5). HTTPS on `CLUSTER_PORT`; every route
+ * but `GET /cluster/v1/ca` and `POST /cluster/v1/join` requires a client certificate issued by the
+ * cluster's CA (mutual TLS), and the node it names (its CN) is the caller. Bodies are JSON.
+ *
+ * | route | caller | body → answer |
+ * |---|---|---|
+ * | `GET /cluster/v1/ca` | a joining node (no certificate yet) | → `{ caCertPem }`; the node checks its digest against its join token before trusting it |
+ * | `POST /cluster/v1/join` | a joining node, over TLS verified with that CA | `JoinCall` → `JoinAnswer` |
+ * | `POST /cluster/v1/heartbeat` | a member | → `{ periodMs }` |
+ * | `GET /cluster/v1/assignments?since=N` | a member | → `Assignments` (long poll when N > 0) |
+ * | `POST /cluster/v1/status` | a member | `{ reports: TaskStatusReport[] }` → 204 |
+ *
+ * Errors answer `{ message, kind, reason }` (the BerthError) with a matching HTTP status; the client
+ * rebuilds the BerthError from them.
+ */
+import type { Assignments, TaskStatusReport } from '../agent/agent-ports.js';
+import type { NodeDescription, NodeRole } from '../objects/node.js';
+
+/** Swarm's cluster management port. */
+export const CLUSTER_PORT = 2377;
+
+/** The paths of the cluster port's routes. */
+export const CLUSTER_ROUTES = {
+  ca: '/cluster/v1/ca',
+  join: '/cluster/v1/join',
+  heartbeat: '/cluster/v1/heartbeat',
+  assignments: '/cluster/v1/assignments',
+  status: '/cluster/v1/status',
+} as const;
+
+export interface JoinCall {
+  readonly token: string;
+  /** The joining node's public key (SPKI PEM); its private key never leaves it. */
+  readonly publicKeyPem: string;
+  readonly description: NodeDescription;
+  /** The IP other nodes reach the joining node at. */
+  readonly addr: string;
+  /** The joining node's cluster port (managers listen on it). */
+  readonly port: number;
+}
+
+export interface ManagerAddress {
+  readonly nodeId: string;
+  /** `ip:port` of its cluster port. */
+  readonly addr: string;
+}
+
+export interface JoinAnswer {
+  readonly nodeId: string;
+  readonly role: NodeRole;
+  readonly clusterId: string;
+  /** The node's certificate (PEM), CN = node id, for the public key it sent. */
+  readonly certPem: string;
+  readonly caCertPem: string;
+  readonly managers: readonly ManagerAddress[];
+  /** Managers only: the etcd cluster it now belongs to. */
+  readonly etcd?: EtcdJoin;
+}
+
+export type EtcdJoin =
+  /** A supervised member was added for the new manager: start it with `clusterState: 'existing'`. */
+  | { readonly mode: 'member'; readonly name: string; readonly initialCluster: readonly { readonly name: string; readonly peerUrl: string }[]; readonly clientUrls: readonly string[] }
+  /** The cluster uses an etcd it does not supervise. */
+  | { readonly mode: 'external'; readonly endpoints: readonly string[] };
+
+/** What a manager does for the cluster port's routes (implemented by the manager; served by transport/). */
+export interface ManagerBackend {
+  caCertPem(): Promise<string>;
+  /** `peerAddress`: the TCP peer, for the node's record when `call.addr` is empty. */
+  join(call: JoinCall, peerAddress: string): Promise<JoinAnswer>;
+  heartbeat(nodeId: string): Promise<{ readonly periodMs: number }>;
+  assignments(nodeId: string, sinceRevision: number, signal: AbortSignal): Promise<Assignments>;
+  report(nodeId: string, reports: readonly TaskStatusReport[]): Promise<void>;
+}
