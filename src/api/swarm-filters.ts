@@ -3,6 +3,7 @@
  * id prefix, `name` a name prefix, `label`/`node.label` key or key=value (all must hold); values of
  * one key are ORed, keys ANDed. A key the route does not know is dockerd's 400 "Invalid filter".
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { ClusterNode } from '../cluster/control/cluster-control.js';
 import type { Service, Task } from '../cluster/objects/index.js';
 import { checkFilterKeys, invalidFilterValue, matchLabels, type Filters } from './filter-args.js';
@@ -58,9 +59,13 @@ export interface TaskFilterContext {
 
 /** `service` matches a service id (prefix) or name, `node` a node id (prefix) or hostname. */
 export function taskFilter(filters: Filters, context: TaskFilterContext): (task: Task) => boolean {
-  checkFilterKeys(filters, ['id', 'name', 'service', 'node', 'desired-state', 'label']);
+  // `_up-to-date` is dockerd's internal filter (the docker CLI's progress of create and update):
+  // tasks whose spec is the service's current task template. `runtime`: every task is a container.
+  checkFilterKeys(filters, ['id', 'name', 'service', 'node', 'desired-state', 'label', '_up-to-date', 'runtime']);
   checkValues(filters, 'desired-state', ['running', 'shutdown', 'accepted']);
   const serviceNames = new Map(context.services.map((service) => [service.id, service.spec.name]));
+  const templates = new Map(context.services.map((service) => [service.id, service.spec.taskTemplate]));
+  const upToDate = (filters.get('_up-to-date') ?? []).length > 0;
   const hostnames = new Map(context.nodes.map((node) => [node.node.id, nodeName(node)]));
   return (task) => {
     const serviceName = serviceNames.get(task.serviceId) ?? '';
@@ -70,6 +75,8 @@ export function taskFilter(filters: Filters, context: TaskFilterContext): (task:
       && anyOf(filters, 'service', (ref) => task.serviceId.startsWith(ref) || serviceName === ref)
       && anyOf(filters, 'node', (ref) => (task.nodeId !== undefined && task.nodeId.startsWith(ref)) || hostname === ref)
       && anyOf(filters, 'desired-state', (state) => task.desiredState === state)
-      && matchLabels(filters.get('label'), {});
+      && matchLabels(filters.get('label'), {})
+      && anyOf(filters, 'runtime', (runtime) => runtime === 'container')
+      && (!upToDate || isDeepStrictEqual(task.spec, templates.get(task.serviceId)));
   };
 }

@@ -28,7 +28,10 @@ export function nodeView(clusterNode: ClusterNode, trustRoot: string): SwarmNode
         ...(description.resources.nanoCpus > 0 ? { NanoCPUs: description.resources.nanoCpus } : {}),
         ...(description.resources.memoryBytes > 0 ? { MemoryBytes: description.resources.memoryBytes } : {}),
       },
-      Engine: Object.keys(description.engineLabels).length > 0 ? { Labels: { ...description.engineLabels } } : {},
+      Engine: {
+        ...(description.engineVersion === undefined ? {} : { EngineVersion: description.engineVersion }),
+        ...(Object.keys(description.engineLabels).length > 0 ? { Labels: { ...description.engineLabels } } : {}),
+      },
       TLSInfo: trustRoot === '' ? {} : { TrustRoot: trustRoot },
     },
     Status: {

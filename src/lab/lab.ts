@@ -49,6 +49,8 @@ export interface LabNodeStatus {
   address: string;
   socket: string;
   netns: string;
+  /** The host end of the node's link to the bridge (down: the node is cut off). */
+  veth: string;
   root: string;
   pid: number | undefined;
   /** running: berthd answers; stopped: its process is gone; unresponsive: it runs but does not answer. */
@@ -122,6 +124,28 @@ export async function upLab(runner: ProcessRunner, options: LabUpOptions): Promi
   return statusOf(state);
 }
 
+/**
+ * Starts a node's berthd again after it stopped (a crash, a kill, a machine brought back): it
+ * resumes its cluster membership by itself. not-found for an unknown lab or node; conflict
+ * (`lab-node-running`) when its berthd still runs; unavailable when it does not come up.
+ */
+export async function startLabNode(ref: LabRef, nodeName: string, options: { berthd?: string; readyDeadlineMs?: number } = {}): Promise<LabNodeStatus> {
+  const names = namesOf(ref);
+  const state = await readLabState(names.stateFile);
+  if (state === undefined) throw errors.notFound('no-such-lab', `no lab named ${names.lab} in ${names.home}`);
+  const index = state.nodes.findIndex((node) => node.hostname === nodeName || node.node === nodeName);
+  const node = state.nodes[index];
+  if (node === undefined) throw errors.notFound('no-such-lab-node', `lab ${names.lab} has no node ${nodeName}`);
+  if (node.pid !== undefined && isProcessAlive(node.pid)) throw errors.conflict('lab-node-running', `${node.hostname}: berthd runs (pid ${node.pid})`);
+  const n = names.node(node.node, index);
+  node.pid = await spawnBerthd(n, options.berthd ?? DEFAULT_BERTHD);
+  await writeLabState(names.stateFile, state);
+  await waitReady(n, node.pid, options.readyDeadlineMs ?? 60_000, () => readFile(node.log, 'utf8').catch(() => ''));
+  const status = (await statusOf(state)).nodes[index];
+  if (status === undefined) throw errors.internal('lab-state-changed', `${node.hostname}: not in the lab's state any more`);
+  return status;
+}
+
 /** The lab's status; not-found when there is no lab of that name. */
 export async function labStatus(ref: LabRef): Promise<LabStatus> {
   const names = namesOf(ref);
@@ -135,7 +159,7 @@ async function statusOf(state: LabState): Promise<LabStatus> {
     const alive = node.pid !== undefined && isProcessAlive(node.pid);
     const answers = alive && await pingSocket(node.socket);
     return {
-      name: node.hostname, role: node.role, address: node.address, socket: node.socket, netns: node.netns, root: node.root, pid: node.pid,
+      name: node.hostname, role: node.role, address: node.address, socket: node.socket, netns: node.netns, veth: node.veth, root: node.root, pid: node.pid,
       state: answers ? 'running' : alive ? 'unresponsive' : 'stopped',
     };
   }));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isOwnerAlive, isProcessAlive, ownerTag } from '../../src/base/process-alive.js';
 import { ChildProcessRunner } from '../../src/base/process-runner.js';
-import { downLab, labStatus, upLab, type LabNodeStatus, type LabStatus } from '../../src/lab/index.js';
+import { downLab, labStatus, startLabNode, upLab, type LabNodeStatus, type LabStatus } from '../../src/lab/index.js';
 import { labCgroupDirs } from '../../src/lab/lab-teardown.js';
 import { LabNames } from '../../src/lab/lab-names.js';
 import { readMountinfo } from '../../src/mount/mountinfo.js';
@@ -121,6 +121,12 @@ export class TestLab {
   async loadBusybox(node: LabNodeStatus): Promise<void> {
     const result = await berthAt(node.socket, ['load', '-i', await busyboxTar()]);
     if (result.code !== 0) throw new Error(`load into ${node.name}: ${result.stderr}`);
+  }
+
+  /** Starts a stopped node's berthd again (it resumes its cluster membership). */
+  async restartNode(node: LabNodeStatus): Promise<void> {
+    await startLabNode({ name: this.name, root: TEST_LAB_HOME }, node.name);
+    await this.refresh();
   }
 
   /** Removes everything the lab made (idempotent). */

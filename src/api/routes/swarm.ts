@@ -28,8 +28,10 @@ type Request = FastifyRequest<{ Querystring: Query; Body: unknown }>;
 export function clusterSwarmInfo(cluster: ClusterControl): () => Promise<SwarmInfo> {
   return async () => {
     const local = cluster.local();
-    const info = local.controlAvailable ? await cluster.inspect().catch(() => undefined) : undefined;
-    return swarmInfoView(local, info);
+    if (!local.controlAvailable) return swarmInfoView(local);
+    const [info, nodes] = await Promise.all([cluster.inspect().catch(() => undefined), cluster.listNodes().catch(() => [])]);
+    const managers = nodes.filter((n) => n.node.spec.role === 'manager').length;
+    return swarmInfoView({ ...local, nodes: nodes.length, managers }, info);
   };
 }
 

@@ -21,7 +21,8 @@ export async function upAction(flags: LabUpFlags): Promise<void> {
   });
   process.stdout.write(`${nodeTable(lab)}\n`);
   process.stderr.write(`lab ${lab.name}: bridge ${lab.bridge} ${lab.subnet} (this host is ${lab.hostAddress}); use a node with berth --host unix://<socket> …\n`);
-  process.stderr.write('note: the nodes are separate berthd engines; joining them into a cluster (managers, workers) is not there yet\n');
+  const manager = lab.nodes.find((node) => node.role === 'manager');
+  if (manager !== undefined) process.stderr.write(`the nodes form one cluster; manage it through a manager: berth --host unix://${manager.socket} node ls\n`);
 }
 
 export async function downAction(flags: LabFlags): Promise<void> {

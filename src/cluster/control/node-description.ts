@@ -1,5 +1,6 @@
 import { cpus, networkInterfaces, totalmem } from 'node:os';
 import { errors } from '../../base/errors.js';
+import { BERTH_VERSION } from '../../base/version.js';
 import { NANO_CPUS_PER_CPU } from '../objects/object-meta.js';
 import type { NodeDescription } from '../objects/node.js';
 
@@ -12,6 +13,7 @@ export function describeThisNode(hostname: string): NodeDescription {
     platform: { os: 'linux', arch: ARCH[process.arch] ?? process.arch },
     resources: { nanoCpus: cpus().length * NANO_CPUS_PER_CPU, memoryBytes: totalmem() },
     engineLabels: {},
+    engineVersion: BERTH_VERSION,
   };
 }
 

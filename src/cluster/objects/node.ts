@@ -36,6 +36,8 @@ export const nodeDescriptionSchema = z.object({
   /** What the node offers to tasks' reservations. */
   resources: resourceAmountsSchema,
   engineLabels: labelsSchema.default({}),
+  /** The berth version the node runs (Swarm's Engine.EngineVersion). */
+  engineVersion: z.string().optional(),
 });
 export type NodeDescription = z.infer<typeof nodeDescriptionSchema>;
 

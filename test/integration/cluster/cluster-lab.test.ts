@@ -1,14 +1,19 @@
 // A real cluster on the lab: 3 managers and 2 workers, each a berthd in its own network namespace
 // (managers with a supervised etcd member), joined over mutual TLS. Services are made with the
-// berth CLI; their tasks run as containers of the nodes' engines. Traffic only between the lab's
+// berth CLI and the docker CLI; their tasks run as containers of the nodes' engines. Traffic only between the lab's
 // namespaces and the host's side of its bridge. Needs root.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { BerthClient } from '../../../src/client/berth-client.js';
 import type { LabNodeStatus } from '../../../src/lab/lab.js';
 import type { SwarmNode, SwarmTask } from '../../../src/wire/swarm.js';
 import { berthAt } from '../../support/berth-cli.js';
+import { DOCKER_CLI, dockerCliSkip } from '../../support/docker-cli-session.js';
 import { labSkipReason, removeBusyboxTar, TestLab } from '../../support/lab.js';
 import { eventually } from './etcd-fixtures.js';
 
@@ -120,27 +125,103 @@ describe('a cluster on the lab', { skip: labSkipReason() }, () => {
     await cli(0, ['node', 'update', '--availability', 'active', worker.ID]);
   });
 
-  test('a lost worker (its berthd and containers killed): once it is down, its tasks run elsewhere', async () => {
+  test('the docker CLI drives the cluster: node ls/update/inspect, service create/ls/ps/scale/rm, swarm join-token', { skip: dockerCliSkip() }, async () => {
+    const config = await mkdtemp(join(tmpdir(), 'berth-docker-config-'));
+    const docker = (...args: string[]): string => {
+      const result = spawnSync(DOCKER_CLI, args, { env: { ...process.env, DOCKER_HOST: `unix://${labNode(1).socket}`, DOCKER_CONFIG: config }, encoding: 'utf8', timeout: 120_000 });
+      assert.equal(result.status, 0, `docker ${args.join(' ')}: ${result.stderr}`);
+      return result.stdout;
+    };
+    try {
+      assert.equal(docker('node', 'ls', '-q').trim().split('\n').length, 5);
+      // Without --detach the docker CLI follows the tasks until they run (it reads /tasks with _up-to-date).
+      docker('service', 'create', '--name', 'dcli', '--replicas', '2', 'busybox', 'sleep', '100000');
+      assert.match(docker('service', 'ls', '--filter', 'name=dcli'), /dcli\s+replicated\s+2\/2/);
+      assert.equal(docker('service', 'ps', '-q', '--filter', 'desired-state=running', 'dcli').trim().split('\n').length, 2);
+      docker('service', 'scale', 'dcli=3');
+      await eventually('3 dcli running', async () => (await running('dcli')).length === 3, CONVERGE_MS);
+      const worker = await nodeNamed('-w1');
+      docker('node', 'update', '--label-add', 'zone=eu', worker.ID);
+      assert.equal(docker('node', 'inspect', '--format', '{{ index .Spec.Labels "zone" }}', worker.ID).trim(), 'eu');
+      assert.match(docker('swarm', 'join-token', '-q', 'worker'), /^SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25}\s*$/);
+      docker('service', 'rm', 'dcli');
+      await eventually('dcli gone', async () => (await client(0).cluster.listServices()).every((svc) => svc.Spec.Name !== 'dcli'), CONVERGE_MS);
+    } finally {
+      await rm(config, { recursive: true, force: true });
+    }
+  });
+
+  /** Running containers of a service on every node (by the task label), as node name → container ids. */
+  const containersOf = async (service: string): Promise<Map<string, string[]>> => {
+    const byNode = new Map<string, string[]>();
+    for (const node of lab?.nodes ?? []) {
+      if (node.state !== 'running') continue;
+      const list = await new BerthClient(node.socket).containers.list({ filters: { label: [`com.docker.swarm.service.name=${service}`] } }).catch(() => []);
+      byNode.set(node.name, list.map((c) => c.Id));
+    }
+    return byNode;
+  };
+  const total = (byNode: Map<string, string[]>): number => [...byNode.values()].reduce((sum, ids) => sum + ids.length, 0);
+
+  test('a worker cut off (link down) keeps its containers running; when the link returns, no slot runs twice', async () => {
+    assert.ok(lab);
     const worker = await nodeNamed('-w2');
-    const index = labIndexOf(worker.Description.Hostname ?? '');
-    const engine = client(index);
-    const pids = await Promise.all((await engine.containers.list({ all: false })).map(async (c) => (await engine.containers.inspect(c.Id)).State.Pid));
-    await runner.run('kill', ['-9', String(labNode(index).pid), ...pids.filter((pid) => pid > 0).map(String)]);
-    await eventually('the node is down', async () => (await nodes()).find((n) => n.ID === worker.ID)?.Status.State === 'down', CONVERGE_MS);
-    await eventually('4 onworkers tasks run, none on the lost node', async () => {
-      const tasks = await running('onworkers');
-      return tasks.length === 4 && tasks.every((t) => t.NodeID !== worker.ID);
+    const node = labNode(labIndexOf(worker.Description.Hostname ?? ''));
+    const before = (await containersOf('everywhere')).get(node.name) ?? [];
+    assert.equal(before.length, 1);
+    await runner.run('ip', ['link', 'set', 'dev', node.veth, 'down']);
+    try {
+      await eventually('the cut-off node is down', async () => (await nodes()).find((n) => n.ID === worker.ID)?.Status.State === 'down', CONVERGE_MS);
+      await eventually('its onworkers tasks run on the other worker', async () => {
+        const tasks = await running('onworkers');
+        return tasks.length === 4 && tasks.every((t) => t.NodeID !== worker.ID);
+      }, CONVERGE_MS);
+      // Cut off, the node keeps what it runs (its socket is a file on this machine, not on the link).
+      assert.deepEqual((await containersOf('everywhere')).get(node.name), before);
+    } finally {
+      await runner.run('ip', ['link', 'set', 'dev', node.veth, 'up']);
+    }
+    await eventually('back: ready, and every slot runs once across the nodes', async () => {
+      if ((await nodes()).find((n) => n.ID === worker.ID)?.Status.State !== 'ready') return false;
+      const onworkers = await containersOf('onworkers');
+      return total(onworkers) === 4 && (onworkers.get(node.name) ?? []).length === 0 && total(await containersOf('everywhere')) === 5;
     }, CONVERGE_MS);
   });
 
-  test('kill the leading manager: another leads and work goes on', async () => {
+  test('a lost worker (its berthd and containers killed): once it is down its tasks run elsewhere, and when it is back they are not run twice', async () => {
+    assert.ok(lab);
+    const onworkers = await running('onworkers');
+    const busiest = (await nodes()).filter((n) => n.Spec.Role === 'worker')
+      .sort((a, b) => onworkers.filter((t) => t.NodeID === b.ID).length - onworkers.filter((t) => t.NodeID === a.ID).length)[0];
+    assert.ok(busiest !== undefined && onworkers.some((t) => t.NodeID === busiest.ID));
+    const index = labIndexOf(busiest.Description.Hostname ?? '');
+    const engine = client(index);
+    const pids = await Promise.all((await engine.containers.list({ all: false })).map(async (c) => (await engine.containers.inspect(c.Id)).State.Pid));
+    await runner.run('kill', ['-9', String(labNode(index).pid), ...pids.filter((pid) => pid > 0).map(String)]);
+    await eventually('the node is down', async () => (await nodes()).find((n) => n.ID === busiest.ID)?.Status.State === 'down', CONVERGE_MS);
+    await eventually('4 onworkers tasks run, none on the lost node', async () => {
+      const tasks = await running('onworkers');
+      return tasks.length === 4 && tasks.every((t) => t.NodeID !== busiest.ID);
+    }, CONVERGE_MS);
+    await lab.restartNode(labNode(index));
+    await eventually('back: ready; its old task containers are gone; every slot runs once', async () => {
+      if ((await nodes()).find((n) => n.ID === busiest.ID)?.Status.State !== 'ready') return false;
+      const all = await new BerthClient(labNode(index).socket).containers.list({ all: true, filters: { label: ['com.docker.swarm.service.name=onworkers'] } });
+      return all.length === 0 && total(await containersOf('onworkers')) === 4 && total(await containersOf('everywhere')) === 5;
+    }, CONVERGE_MS);
+  });
+
+  test('kill the leading manager and its etcd member (a minority): another leads within seconds, nothing is lost, work goes on', async () => {
     const leader = (await nodes(1)).find((n) => n.ManagerStatus?.Leader === true);
     assert.ok(leader);
     const index = labIndexOf(leader.Description.Hostname ?? '');
     const survivor = [0, 1, 2].find((i) => i !== index) ?? 1;
+    const servicesBefore = (await client(survivor).cluster.listServices()).map((svc) => svc.Spec.Name).sort();
     await runner.run('kill', ['-9', String(labNode(index).pid)]);
+    await runner.run('pkill', ['-9', '-f', '--', `--data-dir ${labNode(index).root}/cluster/etcd`]);
     await eventually('another manager leads', async () =>
       (await nodes(survivor).catch(() => [])).some((n) => n.ManagerStatus?.Leader === true && n.ID !== leader.ID), CONVERGE_MS);
+    assert.deepEqual((await client(survivor).cluster.listServices()).map((svc) => svc.Spec.Name).sort(), servicesBefore);
     await cli(survivor, ['service', 'scale', '--detach', 'web=5']);
     await eventually('5 web running', async () => (await running('web', survivor)).length === 5, CONVERGE_MS);
   });
