@@ -3,7 +3,8 @@
  * its own (cluster-control.ts); the Swarm routes pass every call through `swarmCall`, which gives
  * the ones the docker CLI shows or reads their dockerd message and status. Others pass unchanged.
  */
-import { BerthError, isBerthError } from '../base/errors.js';
+import { BerthError, errors, isBerthError } from '../base/errors.js';
+import type { ClusterControl } from '../cluster/control/cluster-control.js';
 import { NOT_A_MANAGER_MESSAGE } from './routes/swarm-inactive.js';
 
 export const NOT_IN_SWARM_MESSAGE = 'This node is not part of a swarm';
@@ -31,4 +32,12 @@ export async function swarmCall<T>(call: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw dockerSwarmError(err);
   }
+}
+
+/**
+ * dockerd answers a node that is no manager with 503 before it reads a body: routes that parse
+ * one call this first (after their `version` check, which dockerd makes before).
+ */
+export function requireManager(cluster: ClusterControl): void {
+  if (!cluster.local().controlAvailable) throw errors.unavailable('not-a-manager', NOT_A_MANAGER_MESSAGE);
 }

@@ -5,7 +5,7 @@ import { parseSchema } from '../../oci/parse-json.js';
 import { swarmNodeSpecSchema, type SwarmNode } from '../../wire/swarm.js';
 import { withSchemaFieldNames } from '../go-field-names.js';
 import { queryBool, queryFilters, type Query } from '../query.js';
-import { swarmCall } from '../swarm-errors.js';
+import { requireManager, swarmCall } from '../swarm-errors.js';
 import { nodeFilter } from '../swarm-filters.js';
 import { updateVersion } from '../swarm-query.js';
 import { nodeView } from '../swarm-views.js';
@@ -26,6 +26,7 @@ export function swarmNodeRoutes(app: FastifyInstance, cluster: ClusterControl): 
 
   app.post('/nodes/:id/update', async (request: Request, reply: FastifyReply) => {
     const version = updateVersion(request.query, 'node');
+    requireManager(cluster);
     // NodeSpec.Name is not stored: a node is shown by its hostname.
     const spec = parseSchema(swarmNodeSpecSchema, withSchemaFieldNames(request.body ?? {}, swarmNodeSpecSchema), 'node spec');
     const { node } = await swarmCall(() => cluster.getNode(request.params.id));

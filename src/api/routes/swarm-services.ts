@@ -9,7 +9,7 @@ import type { ClusterControl } from '../../cluster/control/cluster-control.js';
 import { generateContainerName } from '../../engine/container-names.js';
 import type { ServiceCreateResponse, ServiceUpdateResponse, SwarmService } from '../../wire/swarm.js';
 import { queryBool, queryFilters, queryString, type Query } from '../query.js';
-import { swarmCall } from '../swarm-errors.js';
+import { requireManager, swarmCall } from '../swarm-errors.js';
 import { serviceFilter } from '../swarm-filters.js';
 import { updateVersion } from '../swarm-query.js';
 import { parseServiceSpecBody, serviceSpecFromBody } from '../swarm-service-spec.js';
@@ -27,6 +27,7 @@ export function swarmServiceRoutes(app: FastifyInstance, cluster: ClusterControl
   });
 
   app.post('/services/create', async (request: Request, reply: FastifyReply) => {
+    requireManager(cluster);
     const body = parseServiceSpecBody(request.body);
     let name = body.Name ?? '';
     if (name === '') {
@@ -42,6 +43,7 @@ export function swarmServiceRoutes(app: FastifyInstance, cluster: ClusterControl
 
   app.post('/services/:id/update', async (request: Request) => {
     const version = updateVersion(request.query, 'service');
+    requireManager(cluster);
     if (queryString(request.query, 'rollback') === 'previous') throw errors.invalidArgument('unsupported-service-field', 'rollback: rolling a service back is not supported yet');
     const body = parseServiceSpecBody(request.body);
     const current = await swarmCall(() => cluster.getService(request.params.id));

@@ -241,6 +241,11 @@ test('services and tasks: create, list with status, inspect, update, remove, ref
   assert.equal(tasks.length, 1);
   assert.deepEqual(tasks[0]?.Status.ContainerStatus, { ContainerID: 'c1' });
   assert.equal((await app.inject({ method: 'GET', url: '/tasks?filters={"desired-state":["gone"]}' })).statusCode, 400);
+  // The docker CLI's progress filter: a scale leaves the task template, so the task is up to date.
+  const all = (await app.inject({ method: 'GET', url: '/tasks?filters={"service":["web"]}' })).json<unknown[]>().length;
+  assert.equal((await app.inject({ method: 'GET', url: '/tasks?filters={"service":["web"],"_up-to-date":["true"]}' })).json<unknown[]>().length, all);
+  assert.equal((await app.inject({ method: 'GET', url: '/tasks?filters={"service":["web"],"runtime":["container"]}' })).json<unknown[]>().length, all);
+  assert.equal((await app.inject({ method: 'GET', url: '/tasks?filters={"runtime":["plugin"]}' })).json<unknown[]>().length, 0);
   assert.equal((await app.inject({ method: 'GET', url: '/tasks/task1' })).json<{ Slot: number }>().Slot, 1);
   assert.equal((await app.inject({ method: 'GET', url: '/tasks/nope' })).statusCode, 404);
 

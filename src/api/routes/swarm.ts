@@ -13,7 +13,7 @@ import { swarmInitRequestSchema, swarmJoinRequestSchema, swarmSpecSchema } from 
 import type { SwarmInfo } from '../../wire/system.js';
 import { withSchemaFieldNames } from '../go-field-names.js';
 import { queryBool, type Query } from '../query.js';
-import { OUT_OF_SEQUENCE_MESSAGE, swarmCall } from '../swarm-errors.js';
+import { OUT_OF_SEQUENCE_MESSAGE, requireManager, swarmCall } from '../swarm-errors.js';
 import { updateVersion } from '../swarm-query.js';
 import { checkSwarmSpecUnchanged } from '../swarm-spec-check.js';
 import { swarmInfoView, swarmView } from '../swarm-views.js';
@@ -100,6 +100,7 @@ export function swarmRoutes(app: FastifyInstance, cluster: ClusterControl): void
 
   app.post('/swarm/update', async (request: Request, reply: FastifyReply) => {
     const version = updateVersion(request.query, 'swarm');
+    requireManager(cluster);
     checkSwarmSpecUnchanged(parseSchema(swarmSpecSchema, withSchemaFieldNames(request.body ?? {}, swarmSpecSchema), 'swarm spec'));
     if (queryBool(request.query, 'rotateManagerUnlockKey')) throw errors.invalidArgument('unsupported-swarm-setting', 'rotateManagerUnlockKey: swarm autolock is not supported yet');
     const current = await swarmCall(() => cluster.inspect());

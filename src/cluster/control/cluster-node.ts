@@ -291,7 +291,7 @@ export class ClusterNode implements ClusterControl {
   async #removeTaskContainers(parts: MemberParts): Promise<void> {
     try {
       const engine = new ClientNodeEngine(parts.engineClient);
-      for (const container of await engine.listTaskContainers()) await engine.remove(container.containerId, 10);
+      await Promise.all((await engine.listTaskContainers()).map((container) => engine.remove(container.containerId, 10)));
     } catch (err) {
       this.options.log(`cluster: leaving: removing task containers: ${messageOf(err)}`);
     }

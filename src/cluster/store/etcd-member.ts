@@ -158,6 +158,10 @@ export class EtcdMember {
       '--initial-cluster-token', o.clusterToken ?? 'berth',
       '--logger', 'zap',
       '--log-outputs', 'stderr',
+      // History older than 10 minutes is compacted (as Kubernetes' API server does every 5): a
+      // watcher that was away longer relists (revision-compacted), and the database stays small.
+      '--auto-compaction-mode', 'periodic',
+      '--auto-compaction-retention', '10m',
       ...(o.tls === undefined ? [] : tlsArgs(o.tls)),
     ];
     const child = spawn(o.etcdPath ?? ETCD_PATH, args, { stdio: ['ignore', 'ignore', 'pipe'] });
