@@ -25,6 +25,12 @@ export interface PrivateDockerdOptions {
    * the caller makes and removes it. Without it, containers get no network but `none`.
    */
   bridge?: string;
+  /**
+   * An existing network namespace (a name under /run/netns, made and removed by the caller) to run
+   * dockerd in, through `nsenter --net` (its mounts stay in the host's mount namespace): whatever
+   * networks it makes (Swarm's ingress, docker_gwbridge) live and die with that namespace.
+   */
+  netns?: string;
 }
 
 const DOCKERD = '/usr/sbin/dockerd';
@@ -68,7 +74,9 @@ export class PrivateDockerd {
     await writeFile(join(baseDir, 'cgroup-parent'), cgroupParent);
     await writeFile(join(baseDir, 'daemon.json'), JSON.stringify({ 'deprecated-key-path': join(baseDir, 'key.json') }));
     const log = openSync(join(baseDir, 'dockerd.log'), 'a');
-    const child = spawn(DOCKERD, daemonArgs(baseDir, cgroupParent, options.bridge), {
+    const args = daemonArgs(baseDir, cgroupParent, options.bridge);
+    const [command, argv] = options.netns === undefined ? [DOCKERD, args] : ['nsenter', [`--net=/run/netns/${options.netns}`, '--', DOCKERD, ...args]];
+    const child = spawn(command, argv, {
       stdio: ['ignore', log, log],
       env: { ...process.env, PATH: `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}` },
     });

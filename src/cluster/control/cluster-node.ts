@@ -14,7 +14,7 @@ import { connectEtcd } from '../store/etcd-client.js';
 import { listMembers, promoteMember, removeMember } from '../store/etcd-membership.js';
 import { EtcdClusterStore } from '../store/etcd-cluster-store.js';
 import type { EtcdMember } from '../store/etcd-member.js';
-import { createClusterCa, generateNodeKey, issueNodeCertificate, makeJoinToken, newJoinSecret, parseJoinToken, tlsFilesIn, writeTlsFiles, type NodeTlsMaterial } from '../trust/index.js';
+import { createClusterCa, ETCD_CA_COMMON_NAME, generateNodeKey, issueNodeCertificate, makeJoinToken, newJoinSecret, parseJoinToken, tlsFilesIn, writeTlsFiles, type NodeTlsMaterial } from '../trust/index.js';
 import { fetchClusterCa, requestJoin } from '../transport/join-client.js';
 import { CLUSTER_PORT, type JoinAnswer } from '../transport/protocol.js';
 import type { ClusterControl, ClusterInfo, ClusterNode as ClusterNodeView, InitRequest, JoinRequest, LocalClusterInfo, NodeUpdate, TaskFilter } from './cluster-control.js';
@@ -69,7 +69,7 @@ export class ClusterNode implements ClusterControl {
       const membership = this.#membership;
       if (membership === undefined || this.#parts !== undefined) return;
       try {
-        const ctx = this.#ctx(await this.#readTls());
+        const ctx = await this.#readTls(membership);
         this.#parts = await startMemberParts(membership, await startEtcdMember(membership, ctx), ctx);
         this.#error = '';
       } catch (err) {
@@ -102,6 +102,9 @@ export class ClusterNode implements ClusterControl {
       const key = await generateNodeKey();
       const certPem = await issueNodeCertificate(ca, { nodeId, role: 'manager', clusterId, publicKeyPem: key.publicKeyPem, ipAddresses: [addr, '127.0.0.1'], dnsNames: ['localhost'], now });
       const tls: NodeTlsMaterial = { keyPem: key.keyPem, certPem, caCertPem: ca.certPem };
+      const etcdCa = await createClusterCa(clusterId, now, ETCD_CA_COMMON_NAME);
+      const etcdCertPem = await issueNodeCertificate(etcdCa, { nodeId, role: 'manager', clusterId, publicKeyPem: key.publicKeyPem, ipAddresses: [addr, '127.0.0.1'], dnsNames: ['localhost'], now });
+      const etcdTls: NodeTlsMaterial = { keyPem: key.keyPem, certPem: etcdCertPem, caCertPem: etcdCa.certPem };
       const external = request.etcdEndpoints !== undefined && request.etcdEndpoints.length > 0;
       const membership: Membership = {
         clusterId, nodeId, role: 'manager', addr, port: listen.port, listenHost: listen.host,
@@ -111,11 +114,11 @@ export class ClusterNode implements ClusterControl {
           : { mode: 'member', name: nodeId, clientUrl: etcdClientUrl(addr), peerUrl: etcdPeerUrl(addr), initialCluster: [{ name: nodeId, peerUrl: etcdPeerUrl(addr) }], clusterState: 'new', peerClientUrls: [] },
       };
       const time = now.toISOString();
-      await this.#becomeMember(membership, tls, async (ctx, member) => {
-        const store = new EtcdClusterStore(connectEtcd(member === undefined ? [...(request.etcdEndpoints ?? [])] : [member.clientUrl], member === undefined ? {} : { tls: ctx.tls }), {}, true);
+      await this.#becomeMember(membership, tls, external ? undefined : etcdTls, async (ctx, member) => {
+        const store = new EtcdClusterStore(connectEtcd(member === undefined ? [...(request.etcdEndpoints ?? [])] : [member.clientUrl], ctx.etcdTls === undefined ? {} : { tls: ctx.etcdTls }), {}, true);
         try {
           await ManagerControl.bootstrap(store, {
-            id: clusterId, createdAt: time, updatedAt: time, caCertPem: ca.certPem, caKeyPem: ca.keyPem,
+            id: clusterId, createdAt: time, updatedAt: time, caCertPem: ca.certPem, caKeyPem: ca.keyPem, etcdCa,
             tokens: { worker: makeJoinToken(ca.certPem, newJoinSecret()), manager: makeJoinToken(ca.certPem, newJoinSecret()) },
           }, {
             id: nodeId, version: 0, createdAt: time, updatedAt: time,
@@ -168,9 +171,10 @@ export class ClusterNode implements ClusterControl {
         }),
       };
       // A new etcd member joins as a learner: once it runs and has caught up, it becomes a voter.
-      await this.#becomeMember(membership, { keyPem: key.keyPem, certPem: answer.certPem, caCertPem: answer.caCertPem }, async (ctx) => {
-        if (etcd?.mode !== 'member') return;
-        const client = connectEtcd(etcd.clientUrls, { tls: ctx.tls });
+      const etcdTls = etcd?.mode === 'member' ? { keyPem: key.keyPem, certPem: etcd.certPem, caCertPem: etcd.caCertPem } : undefined;
+      await this.#becomeMember(membership, { keyPem: key.keyPem, certPem: answer.certPem, caCertPem: answer.caCertPem }, etcdTls, async (ctx) => {
+        if (etcd?.mode !== 'member' || ctx.etcdTls === undefined) return;
+        const client = connectEtcd(etcd.clientUrls, { tls: ctx.etcdTls });
         try {
           await promoteMember(client, etcd.name);
         } finally {
@@ -234,31 +238,36 @@ export class ClusterNode implements ClusterControl {
     }
   }
 
-  #ctx(tls: NodeTlsMaterial): PartsContext {
+  #ctx(tls: NodeTlsMaterial, etcdTls: NodeTlsMaterial | undefined): PartsContext {
     const o = this.options;
     return {
-      socketPath: o.socketPath, etcdDataDir: this.#paths.etcd, tls, tlsFiles: tlsFilesIn(this.#paths.tls), clock: o.clock, timers: o.timers, log: o.log,
+      socketPath: o.socketPath, etcdDataDir: this.#paths.etcd, tls, etcdTls, etcdTlsFiles: tlsFilesIn(this.#paths.etcdTls), clock: o.clock, timers: o.timers, log: o.log,
       ...(o.heartbeat === undefined ? {} : { heartbeat: o.heartbeat }),
       ...(o.electionTtlSeconds === undefined ? {} : { electionTtlSeconds: o.electionTtlSeconds }),
     };
   }
 
-  async #readTls(): Promise<NodeTlsMaterial> {
-    const files = tlsFilesIn(this.#paths.tls);
-    const [keyPem, certPem, caCertPem] = await Promise.all([files.keyFile, files.certFile, files.caFile].map((f) => readFile(f, 'utf8')));
-    return { keyPem: keyPem ?? '', certPem: certPem ?? '', caCertPem: caCertPem ?? '' };
+  /** The node's TLS material (and its etcd material, for a manager with a supervised member) as written at init or join. */
+  async #readTls(membership: Membership): Promise<PartsContext> {
+    const read = async (dir: string): Promise<NodeTlsMaterial> => {
+      const files = tlsFilesIn(dir);
+      const [keyPem, certPem, caCertPem] = await Promise.all([files.keyFile, files.certFile, files.caFile].map((f) => readFile(f, 'utf8')));
+      return { keyPem: keyPem ?? '', certPem: certPem ?? '', caCertPem: caCertPem ?? '' };
+    };
+    return this.#ctx(await read(this.#paths.tls), membership.etcd?.mode === 'member' ? await read(this.#paths.etcdTls) : undefined);
   }
 
   /**
    * Writes the TLS files, starts the etcd member (if supervised), runs `seed` (the first objects of
    * a new cluster), writes the membership and starts the parts. On failure everything made is undone.
    */
-  async #becomeMember(membership: Membership, tls: NodeTlsMaterial, seed: (ctx: PartsContext, member: EtcdMember | undefined) => Promise<void>): Promise<void> {
+  async #becomeMember(membership: Membership, tls: NodeTlsMaterial, etcdTls: NodeTlsMaterial | undefined, seed: (ctx: PartsContext, member: EtcdMember | undefined) => Promise<void>): Promise<void> {
     await mkdir(this.#paths.dir, { recursive: true, mode: 0o700 });
     let member: EtcdMember | undefined;
     try {
       await writeTlsFiles(this.#paths.tls, tls);
-      const ctx = this.#ctx(tls);
+      if (etcdTls !== undefined) await writeTlsFiles(this.#paths.etcdTls, etcdTls);
+      const ctx = this.#ctx(tls, etcdTls);
       member = await startEtcdMember(membership, ctx);
       await seed(ctx, member);
       await writeMembership(this.#paths, membership);

@@ -15,6 +15,8 @@ export const clusterRecordSchema = z.object({
   updatedAt: z.string(),
   caCertPem: z.string(),
   caKeyPem: z.string(),
+  /** The etcd CA: etcd trusts only it; managers hold certificates of it, workers never do. */
+  etcdCa: z.object({ certPem: z.string(), keyPem: z.string() }),
   tokens: z.object({ worker: z.string(), manager: z.string() }),
 });
 export type ClusterRecord = z.infer<typeof clusterRecordSchema>;
@@ -31,5 +33,5 @@ export async function readClusterRecord(store: ClusterStore): Promise<StoredClus
 }
 
 export function recordValue(record: ClusterRecord): JsonValue {
-  return { ...record, tokens: { ...record.tokens } };
+  return { ...record, tokens: { ...record.tokens }, etcdCa: { ...record.etcdCa } };
 }

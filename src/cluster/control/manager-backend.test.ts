@@ -15,9 +15,10 @@ async function setup(): Promise<{ backend: StoreManagerBackend; store: MemoryClu
   const store = new MemoryClusterStore();
   const heartbeats = new MemoryHeartbeats();
   const ca = await createClusterCa('c1', T0);
+  const etcdCa = await createClusterCa('c1', T0, 'berth-etcd-ca');
   const time = T0.toISOString();
   const tokens = { worker: makeJoinToken(ca.certPem, newJoinSecret()), manager: makeJoinToken(ca.certPem, newJoinSecret()) };
-  await ManagerControl.bootstrap(store, { id: 'c1', createdAt: time, updatedAt: time, caCertPem: ca.certPem, caKeyPem: ca.keyPem, tokens },
+  await ManagerControl.bootstrap(store, { id: 'c1', createdAt: time, updatedAt: time, caCertPem: ca.certPem, caKeyPem: ca.keyPem, etcdCa, tokens },
     { ...makeNode('m1', { role: 'manager' }), managerAddr: '10.0.0.1:2377' });
   const backend = new StoreManagerBackend({ store, heartbeats, etcd: new ExternalEtcd(['http://10.0.0.1:2379']), clock: { now: () => T0 } });
   return { backend, store, heartbeats, tokens, caCertPem: ca.certPem };

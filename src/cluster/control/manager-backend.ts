@@ -80,7 +80,10 @@ export class StoreManagerBackend implements ManagerBackend {
     await this.options.heartbeats.beat(nodeId, this.#heartbeat.ttlSeconds);
     const managers = managerAddresses(await readNodes(store));
     // Last: the new etcd member (a learner until the new manager promotes it) joins the cluster.
-    const etcd = role === 'manager' ? await this.options.etcd.addMemberFor(nodeId, addr) : undefined;
+    const etcd = role === 'manager' ? await this.options.etcd.addMemberFor(nodeId, addr, {
+      certPem: await issueNodeCertificate(record.etcdCa, { nodeId, role, clusterId: record.id, publicKeyPem: call.publicKeyPem, ipAddresses: [addr, '127.0.0.1'], dnsNames: ['localhost'], now }),
+      caCertPem: record.etcdCa.certPem,
+    }) : undefined;
     return { nodeId, role, clusterId: record.id, certPem, caCertPem: record.caCertPem, managers, ...(etcd === undefined ? {} : { etcd }) };
   }
 

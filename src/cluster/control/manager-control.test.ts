@@ -12,9 +12,10 @@ async function control(): Promise<{ control: ManagerControl; store: MemoryCluste
   const store = new MemoryClusterStore();
   const heartbeats = new MemoryHeartbeats();
   const ca = await createClusterCa('c1', T0);
+  const etcdCa = await createClusterCa('c1', T0, 'berth-etcd-ca');
   const time = T0.toISOString();
   await ManagerControl.bootstrap(store, {
-    id: 'c1', createdAt: time, updatedAt: time, caCertPem: ca.certPem, caKeyPem: ca.keyPem,
+    id: 'c1', createdAt: time, updatedAt: time, caCertPem: ca.certPem, caKeyPem: ca.keyPem, etcdCa,
     tokens: { worker: makeJoinToken(ca.certPem, newJoinSecret()), manager: makeJoinToken(ca.certPem, newJoinSecret()) },
   }, { ...makeNode('m1', { role: 'manager', hostname: 'alpha' }), managerAddr: '10.0.0.1:2377' });
   return { control: new ManagerControl({ store, heartbeats, clock: { now: () => T0 }, leader: () => Promise.resolve('m1') }), store, heartbeats };

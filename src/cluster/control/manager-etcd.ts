@@ -13,21 +13,27 @@ export const ETCD_PEER_PORT = 2380;
 export const etcdClientUrl = (addr: string): string => `https://${addr}:${ETCD_CLIENT_PORT}`;
 export const etcdPeerUrl = (addr: string): string => `https://${addr}:${ETCD_PEER_PORT}`;
 
+/** A joining manager's certificate of the etcd CA, and that CA. */
+export interface EtcdCertificate {
+  readonly certPem: string;
+  readonly caCertPem: string;
+}
+
 export interface ManagerEtcd {
   /**
    * Makes room for a joining manager: adds its member as a learner (supervised mode; the joining
    * manager promotes it once it has caught up) and says how it starts.
    */
-  addMemberFor(nodeId: string, addr: string): Promise<EtcdJoin>;
+  addMemberFor(nodeId: string, addr: string, etcdCert: EtcdCertificate): Promise<EtcdJoin>;
 }
 
 export class SupervisedEtcd implements ManagerEtcd {
   constructor(private readonly client: Etcd3) {}
 
-  async addMemberFor(nodeId: string, addr: string): Promise<EtcdJoin> {
+  async addMemberFor(nodeId: string, addr: string, etcdCert: EtcdCertificate): Promise<EtcdJoin> {
     const initialCluster = await addMember(this.client, nodeId, etcdPeerUrl(addr), 30_000, { learner: true });
     const clientUrls = (await listMembers(this.client)).flatMap((m) => m.clientUrls);
-    return { mode: 'member', name: nodeId, initialCluster, clientUrls };
+    return { mode: 'member', name: nodeId, initialCluster, clientUrls, ...etcdCert };
   }
 }
 

@@ -30,7 +30,9 @@ export interface PartsContext {
   readonly socketPath: string;
   readonly etcdDataDir: string;
   readonly tls: NodeTlsMaterial;
-  readonly tlsFiles: TlsFiles;
+  /** Managers with a supervised member: the node's certificate of the etcd CA (etcd trusts only that CA). */
+  readonly etcdTls: NodeTlsMaterial | undefined;
+  readonly etcdTlsFiles: TlsFiles;
   readonly clock: Clock;
   readonly timers: Timers;
   readonly log: (message: string) => void;
@@ -61,7 +63,7 @@ export async function startEtcdMember(membership: Membership, ctx: PartsContext)
   if (etcd?.mode !== 'member') return undefined;
   return EtcdMember.start({
     name: etcd.name, dataDir: ctx.etcdDataDir, clientUrl: etcd.clientUrl, peerUrl: etcd.peerUrl,
-    initialCluster: etcd.initialCluster, clusterState: etcd.clusterState, tls: ctx.tlsFiles,
+    initialCluster: etcd.initialCluster, clusterState: etcd.clusterState, tls: ctx.etcdTlsFiles,
     onLog: (line) => { if (/"level":"(error|fatal|panic)"/.test(line)) ctx.log(`etcd: ${line}`); },
   });
 }
@@ -75,7 +77,7 @@ function endpointsOf(membership: Membership): string[] {
 
 async function startManagerParts(membership: Membership, member: EtcdMember | undefined, ctx: PartsContext, stop: AbortSignal): Promise<ManagerParts> {
   const external = membership.etcd?.mode === 'external';
-  const client = connectEtcd(endpointsOf(membership), external ? {} : { tls: ctx.tls });
+  const client = connectEtcd(endpointsOf(membership), external || ctx.etcdTls === undefined ? {} : { tls: ctx.etcdTls });
   const store = new EtcdClusterStore(client);
   const heartbeats = new EtcdHeartbeats(client);
   const election = new EtcdLeaderElection(client, { ttlSeconds: ctx.electionTtlSeconds ?? 5 });

@@ -40,12 +40,14 @@ export interface ClusterPaths {
   readonly dir: string;
   readonly file: string;
   readonly tls: string;
+  /** A manager's certificate of the etcd CA (with the node's key), and that CA. */
+  readonly etcdTls: string;
   readonly etcd: string;
 }
 
 export function clusterPaths(root: string): ClusterPaths {
   const dir = join(root, 'cluster');
-  return { dir, file: join(dir, 'membership.json'), tls: join(dir, 'tls'), etcd: join(dir, 'etcd') };
+  return { dir, file: join(dir, 'membership.json'), tls: join(dir, 'tls'), etcdTls: join(dir, 'tls', 'etcd'), etcd: join(dir, 'etcd') };
 }
 
 /** The membership, or undefined for a node in no cluster. data-loss (`membership-corrupt`) for a damaged file. */

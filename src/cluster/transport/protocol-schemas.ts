@@ -40,7 +40,10 @@ export const assignmentsSchema = z.object({
 });
 
 const etcdJoinSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('member'), name: z.string(), initialCluster: z.array(z.object({ name: z.string(), peerUrl: z.string() })), clientUrls: z.array(z.string()) }),
+  z.object({
+    mode: z.literal('member'), name: z.string(), initialCluster: z.array(z.object({ name: z.string(), peerUrl: z.string() })), clientUrls: z.array(z.string()),
+    certPem: pemSchema, caCertPem: pemSchema,
+  }),
   z.object({ mode: z.literal('external'), endpoints: z.array(z.string()) }),
 ]);
 

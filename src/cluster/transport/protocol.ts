@@ -60,7 +60,11 @@ export interface JoinAnswer {
 
 export type EtcdJoin =
   /** A supervised member was added for the new manager: start it with `clusterState: 'existing'`. */
-  | { readonly mode: 'member'; readonly name: string; readonly initialCluster: readonly { readonly name: string; readonly peerUrl: string }[]; readonly clientUrls: readonly string[] }
+  | {
+    readonly mode: 'member'; readonly name: string; readonly initialCluster: readonly { readonly name: string; readonly peerUrl: string }[]; readonly clientUrls: readonly string[];
+    /** The manager's certificate of the etcd CA (for the public key it sent), and that CA. */
+    readonly certPem: string; readonly caCertPem: string;
+  }
   /** The cluster uses an etcd it does not supervise. */
   | { readonly mode: 'external'; readonly endpoints: readonly string[] };
 

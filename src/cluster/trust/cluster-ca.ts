@@ -8,6 +8,11 @@ import { errors } from '../../base/errors.js';
 import { BACKDATE_MS, EC_KEY_ALGORITHM, EC_SIGNING_ALGORITHM, randomSerial, x509 } from './x509.js';
 
 export const CA_COMMON_NAME = 'berth-cluster-ca';
+/**
+ * The CA of the cluster's etcd: only managers get a certificate of it, and etcd trusts only it,
+ * so a worker's node certificate (of the cluster CA) opens no door to the store.
+ */
+export const ETCD_CA_COMMON_NAME = 'berth-etcd-ca';
 const CA_VALID_YEARS = 20;
 
 export interface ClusterCa {
@@ -16,15 +21,15 @@ export interface ClusterCa {
   readonly keyPem: string;
 }
 
-/** A new CA for the cluster `clusterId`; invalid-argument (`invalid-cluster-id`) when it is empty. */
-export async function createClusterCa(clusterId: string, now: Date): Promise<ClusterCa> {
+/** A new CA for the cluster `clusterId` (`commonName`: the cluster's CA, or its etcd's); invalid-argument (`invalid-cluster-id`) when it is empty. */
+export async function createClusterCa(clusterId: string, now: Date, commonName = CA_COMMON_NAME): Promise<ClusterCa> {
   if (clusterId.trim() === '') throw errors.invalidArgument('invalid-cluster-id', 'the cluster id of a CA must not be empty');
   const keys = await webcrypto.subtle.generateKey(EC_KEY_ALGORITHM, true, ['sign', 'verify']);
   const notAfter = new Date(now);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + CA_VALID_YEARS);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
-    name: [{ O: [clusterId] }, { CN: [CA_COMMON_NAME] }],
+    name: [{ O: [clusterId] }, { CN: [commonName] }],
     notBefore: new Date(now.getTime() - BACKDATE_MS),
     notAfter,
     keys,

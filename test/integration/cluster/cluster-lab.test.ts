@@ -5,11 +5,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { BerthClient } from '../../../src/client/berth-client.js';
+import { connectEtcd } from '../../../src/cluster/store/etcd-client.js';
+import type { NodeTlsMaterial } from '../../../src/cluster/trust/index.js';
 import type { LabNodeStatus } from '../../../src/lab/lab.js';
 import type { SwarmNode, SwarmTask } from '../../../src/wire/swarm.js';
 import { berthAt } from '../../support/berth-cli.js';
@@ -71,6 +73,25 @@ describe('a cluster on the lab', { skip: labSkipReason() }, () => {
     const refused = await berthAt(labNode(3).socket, ['service', 'ls']);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /not a swarm manager/);
+  });
+
+  test('the store opens to a manager\'s etcd certificate only: a worker\'s node certificate is refused', async () => {
+    const material = async (dir: string): Promise<NodeTlsMaterial> => {
+      const [keyPem, certPem, caCertPem] = await Promise.all(['node.key', 'node.crt', 'ca.crt'].map((file) => readFile(join(dir, file), 'utf8')));
+      return { keyPem: keyPem ?? '', certPem: certPem ?? '', caCertPem: caCertPem ?? '' };
+    };
+    const endpoint = `https://${labNode(0).address}:2379`;
+    const manager = connectEtcd([endpoint], { tls: await material(join(labNode(1).root, 'cluster', 'tls', 'etcd')), callTimeoutMs: 10_000 });
+    const worker = await material(join(labNode(3).root, 'cluster', 'tls'));
+    // The worker trusts the etcd CA (as an attacker would) but holds only its cluster-CA certificate.
+    const intruder = connectEtcd([endpoint], { tls: { ...worker, caCertPem: (await material(join(labNode(1).root, 'cluster', 'tls', 'etcd'))).caCertPem }, callTimeoutMs: 10_000 });
+    try {
+      assert.ok((await manager.getAll().prefix('/berth/node/').keys()).length >= 5);
+      await assert.rejects(intruder.getAll().prefix('/berth/').keys());
+    } finally {
+      manager.close();
+      intruder.close();
+    }
   });
 
   test('a service of 6 replicas spreads over the nodes; scale to 10 and back to 3', async () => {
