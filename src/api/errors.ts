@@ -1,22 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { type BerthError, isBerthError, type ErrorKind } from '../base/errors.js';
+import { HTTP_STATUS_OF_KIND } from '../base/error-status.js';
+import { type BerthError, isBerthError } from '../base/errors.js';
 import { INPUT_LIMITS } from './input-limits.js';
 
-/** HTTP status per error kind, as the Docker Engine API answers. */
-const STATUS: Record<ErrorKind, number> = {
-  'invalid-argument': 400,
-  unauthenticated: 401,
-  'permission-denied': 403,
-  'not-found': 404,
-  conflict: 409,
-  'already-exists': 409,
-  'failed-precondition': 409,
-  'resource-exhausted': 429,
-  canceled: 499,
-  internal: 500,
-  'data-loss': 500,
-  unavailable: 503,
-};
 
 /** Reasons dockerd answers with a status of their own. */
 const REASON_STATUS: Readonly<Record<string, number>> = {
@@ -25,7 +11,7 @@ const REASON_STATUS: Readonly<Record<string, number>> = {
 };
 
 export function statusOf(err: BerthError): number {
-  return REASON_STATUS[err.reason] ?? STATUS[err.kind];
+  return REASON_STATUS[err.reason] ?? HTTP_STATUS_OF_KIND[err.kind];
 }
 
 /** Translates any error into Docker's JSON error body `{"message": …}` with the right status. */

@@ -3,23 +3,9 @@
  * per kind; a node rebuilds the same BerthError from that body. Errors that are not BerthErrors
  * answer 500 with a fixed message (nothing of the manager's internals leaves it).
  */
+import { HTTP_STATUS_OF_KIND } from '../../base/error-status.js';
 import { BerthError, ERROR_KINDS, isBerthError, type ErrorKind } from '../../base/errors.js';
 
-/** HTTP status per error kind. */
-const STATUS: Readonly<Record<ErrorKind, number>> = {
-  'invalid-argument': 400,
-  unauthenticated: 401,
-  'permission-denied': 403,
-  'not-found': 404,
-  conflict: 409,
-  'already-exists': 409,
-  'failed-precondition': 409,
-  'resource-exhausted': 429,
-  canceled: 499,
-  internal: 500,
-  'data-loss': 500,
-  unavailable: 503,
-};
 
 export interface ErrorAnswer {
   readonly status: number;
@@ -29,7 +15,7 @@ export interface ErrorAnswer {
 /** The answer for any error thrown while serving a route. */
 export function errorAnswer(err: unknown): ErrorAnswer {
   if (isBerthError(err)) {
-    return { status: STATUS[err.kind], body: { message: err.message, kind: err.kind, reason: err.reason } };
+    return { status: HTTP_STATUS_OF_KIND[err.kind], body: { message: err.message, kind: err.kind, reason: err.reason } };
   }
   return { status: 500, body: { message: 'the manager failed to answer (internal error)', kind: 'internal', reason: 'internal-error' } };
 }
@@ -40,7 +26,7 @@ function isErrorKind(value: unknown): value is ErrorKind {
 
 /** The kind an error status stands for when the body does not say. */
 function kindOfStatus(status: number): ErrorKind {
-  const kind = (Object.keys(STATUS) as ErrorKind[]).find((k) => STATUS[k] === status);
+  const kind = (Object.keys(HTTP_STATUS_OF_KIND) as ErrorKind[]).find((k) => HTTP_STATUS_OF_KIND[k] === status);
   return kind ?? (status < 500 ? 'invalid-argument' : 'internal');
 }
 
