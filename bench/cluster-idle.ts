@@ -8,7 +8,7 @@
 // Prints a markdown table and writes bench/results/cluster-idle.md; the lab is removed at the end,
 // on failure and on SIGINT/SIGTERM (and a killed run's lab at the next start).
 // Run: node dist/bench/cluster-idle.js [--seconds 60] [--settle 10]
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -19,6 +19,7 @@ import { REPO } from './container-clients.js';
 import { getJson, type ApiTask } from './docker-api-socket.js';
 import { childrenOf, cpuTicks, ticksPerSecond } from './proc-cpu.js';
 import { pssKib, rssKib } from './proc-memory.js';
+import { publishReport } from './report-file.js';
 
 const BASE = '/var/tmp/berth-bench/cluster-idle';
 const LAB = 'bidle';
@@ -114,9 +115,7 @@ async function main(): Promise<void> {
   } finally {
     await cleanups.run();
   }
-  process.stdout.write(report);
-  await mkdir(join(REPO, 'bench/results'), { recursive: true });
-  await writeFile(join(REPO, 'bench/results/cluster-idle.md'), report);
+  await publishReport('cluster-idle', report);
 }
 
 await main();

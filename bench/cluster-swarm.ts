@@ -14,7 +14,7 @@
 // Prints a markdown table, writes bench/results/cluster-swarm.md. Everything made is removed at the
 // end, on failure and on SIGINT/SIGTERM; a killed run's leftovers are removed at the next start.
 // Run: node dist/bench/cluster-swarm.js [--rounds 3] [--workers 2]
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -26,6 +26,7 @@ import { CleanupStack } from './cleanup-stack.js';
 import { REPO } from './container-clients.js';
 import { containerPid, getJson, serviceTasks, type ApiNode, type ApiTask } from './docker-api-socket.js';
 import { median } from './stats.js';
+import { publishReport } from './report-file.js';
 
 const BASE = '/var/tmp/berth-bench/cluster-swarm';
 const LAB = 'bswarm';
@@ -211,9 +212,7 @@ async function main(): Promise<void> {
   } finally {
     await cleanups.run();
   }
-  process.stdout.write(report);
-  await mkdir(join(REPO, 'bench/results'), { recursive: true });
-  await writeFile(join(REPO, 'bench/results/cluster-swarm.md'), report);
+  await publishReport('cluster-swarm', report);
 }
 
 await main();

@@ -13,16 +13,17 @@
 // Everything made is removed at the end, on failure and on SIGINT/SIGTERM.
 // Run: npm run build && node dist/bench/container-list.js [--containers 200] [--running 50] [--window 30] [--rounds 20]
 import { setMaxListeners } from 'node:events';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { messageOf } from '../src/base/errors.js';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
-import { berthClient, dockerClient, inPool, invoke, REPO, timedInvoke, type Client } from './container-clients.js';
+import { berthClient, dockerClient, inPool, invoke, timedInvoke, type Client } from './container-clients.js';
 import { busyboxArchive, IMAGE, monitorProcesses, PATHS, recordBerthIds, startBerthd, stopBerthd, sweepBerth } from './container-engines.js';
 import { listProcesses, mentions } from './proc-memory.js';
+import { publishReport } from './report-file.js';
 
 const log = (line: string): void => { process.stderr.write(`container-list: ${line}\n`); };
 
@@ -206,9 +207,7 @@ async function main(): Promise<void> {
     'CPU is the utime+stime of dockerd + containerd + shims, or berthd + conmons, over the window, as a share of one core.',
     '',
   ].join('\n');
-  process.stdout.write(report);
-  await mkdir(join(REPO, 'bench/results'), { recursive: true });
-  await writeFile(join(REPO, 'bench/results/container-list.md'), report);
+  await publishReport('container-list', report);
 }
 
 await main();

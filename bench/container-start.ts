@@ -12,9 +12,8 @@
 // end, on failure, and on SIGINT/SIGTERM; leftovers of a killed run are removed at the next start.
 // `--runtime crun` adds a fourth client: the docker CLI → berthd with `--runtime crun` (runc is berthd's default).
 // Run: npm run build && node dist/bench/container-start.js [--runs 20] [--warmups 2] [--idle 50] [--parallel 8] [--runtime crun]
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
@@ -25,6 +24,7 @@ import {
 } from './container-engines.js';
 import { renderReport, type DaemonMemory, type IdleResult, type Outcome, type SideResult } from './container-start-report.js';
 import { CleanupStack } from './cleanup-stack.js';
+import { publishReport } from './report-file.js';
 
 const log = (line: string): void => { process.stderr.write(`container-start: ${line}\n`); };
 /** What the run must undo; a signal aborts `stopping` (no new rounds start) and runs it. */
@@ -209,9 +209,7 @@ async function main(): Promise<void> {
   } finally {
     await cleanups.run();
   }
-  process.stdout.write(report);
-  await mkdir(join(REPO, 'bench/results'), { recursive: true });
-  await writeFile(join(REPO, 'bench/results/container-start.md'), report);
+  await publishReport('container-start', report);
 }
 
 await main();

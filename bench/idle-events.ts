@@ -9,15 +9,16 @@
 // removed at the end, on failure and on SIGINT/SIGTERM.
 // Run: npm run build && node dist/bench/idle-events.js [--containers 50] [--followers 10] [--window 20]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, release } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
-import { dockerClient, failureOf, inPool, invoke, REPO, runArgs, type Client } from './container-clients.js';
+import { dockerClient, failureOf, inPool, invoke, runArgs, type Client } from './container-clients.js';
 import { BASE, busyboxArchive, IMAGE, monitorProcesses, PATHS, recordBerthIds, startBerthd, stopBerthd, sweepBerth } from './container-engines.js';
 import { listProcesses, mentions } from './proc-memory.js';
 import { CleanupStack } from './cleanup-stack.js';
+import { publishReport } from './report-file.js';
 
 const log = (line: string): void => { process.stderr.write(`idle-events: ${line}\n`); };
 /** What the run must undo; a signal aborts `stopping` (no new rounds start) and runs it. */
@@ -125,9 +126,7 @@ async function main(): Promise<void> {
     ...rows,
     '',
   ].join('\n');
-  process.stdout.write(report);
-  await mkdir(join(REPO, 'bench/results'), { recursive: true });
-  await writeFile(join(REPO, 'bench/results/idle-events.md'), report);
+  await publishReport('idle-events', report);
 }
 
 await main();

@@ -18,6 +18,7 @@ import { ChildProcessRunner } from '../src/base/process-runner.js';
 import { buildDebianRootfs } from '../src/images/bootstrap/debian-rootfs.js';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
 import { currentMountPointsBelow as mountsBelow } from '../src/mount/mountinfo.js';
+import { publishReport } from './report-file.js';
 
 const CACHE = '/var/tmp/berth-bench';
 const ARCHIVE = join(CACHE, 'image-load.tar');
@@ -357,9 +358,7 @@ async function main(): Promise<void> {
     `Ratio docker/berth (median): **${ratio}** (above 1 means berth is faster).`,
     '',
   ].join('\n');
-  process.stdout.write(report);
-  await mkdir(join(REPO, 'bench/results'), { recursive: true });
-  await writeFile(join(REPO, 'bench/results/image-load.md'), report);
+  await publishReport('image-load', report);
 }
 
 await main();

@@ -15,6 +15,7 @@ import { buildDebianRootfs } from '../src/images/bootstrap/debian-rootfs.js';
 import { CncfRegistry } from '../test/support/cncf-registry.js';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
 import { median } from './stats.js';
+import { publishReport } from './report-file.js';
 
 const CACHE = '/var/tmp/berth-bench';
 const REGISTRY_STORAGE = join(CACHE, 'image-pull-registry');
@@ -171,9 +172,7 @@ async function main(): Promise<void> {
     `Machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, kernel ${release()}, Node ${process.version}, berth ${commit}, ${blobs} blobs in the layout; load average ${load0.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after.`,
     '',
   ].join('\n');
-  process.stdout.write(report);
-  await mkdir(join(REPO, 'bench/results'), { recursive: true });
-  await writeFile(join(REPO, 'bench/results/image-pull.md'), report);
+  await publishReport('image-pull', report);
 }
 
 await main();

@@ -12,7 +12,7 @@
 // Everything made is removed at the end, on failure, on SIGINT/SIGTERM, and (leftovers of a
 // killed run) at the next start.
 // Run: npm run build && node dist/bench/network.js [--runs 15] [--warmups 2] [--rounds 3] [--seconds 5] [--concurrency 8]
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
@@ -23,12 +23,13 @@ import { HostNet } from '../src/network/host-net.js';
 import { DEFAULT_CNI_PLUGIN_DIR } from '../src/network/network-service.js';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
 import { BENCH_BRIDGE, createBenchBridge, removeBenchBridge } from './bench-bridge.js';
-import { berthClient, dockerClient, failureOf, invoke, REPO, runArgs, timedInvoke, type Client } from './container-clients.js';
+import { berthClient, dockerClient, failureOf, invoke, runArgs, timedInvoke, type Client } from './container-clients.js';
 import { BASE, busyboxArchive, IMAGE, PATHS, recordBerthIds, startBerthd, stopBerthd, sweepBerth } from './container-engines.js';
 import { httpLoad, waitForHttp, type LoadResult } from './http-load.js';
 import { killQuietly, listProcesses } from './proc-memory.js';
 import { median, percentile } from './stats.js';
 import { CleanupStack } from './cleanup-stack.js';
+import { publishReport } from './report-file.js';
 
 const log = (line: string): void => { process.stderr.write(`network: ${line}\n`); };
 /** What the run must undo; a signal aborts `stopping` (no new rounds start) and runs it. */
@@ -220,9 +221,7 @@ async function main(): Promise<void> {
   } finally {
     await cleanups.run();
   }
-  process.stdout.write(report);
-  await mkdir(join(REPO, 'bench/results'), { recursive: true });
-  await writeFile(join(REPO, 'bench/results/network.md'), report);
+  await publishReport('network', report);
 }
 
 await main();

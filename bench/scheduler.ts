@@ -9,18 +9,15 @@
 // Each scenario: one warm-up run, then --runs timed runs (new seed each); placements per second
 // = T / wall time of the call. Prints a markdown table and writes bench/results/scheduler.md.
 // Run: npm run build && node dist/bench/scheduler.js [--nodes 5000] [--tasks 50000] [--services 50] [--runs 5]
-import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { CPU, makeNode, makeService, makeTask, MiB } from '../test/support/cluster-fixtures.js';
 import type { Node } from '../src/cluster/objects/node.js';
 import type { Task } from '../src/cluster/objects/task.js';
 import { DEFAULT_SCORE_LIMIT, schedule, seededRandom } from '../src/cluster/scheduler/index.js';
 import { median } from './stats.js';
+import { publishReport } from './report-file.js';
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 interface Options { nodes: number; tasks: number; services: number; runs: number }
 
@@ -106,9 +103,7 @@ async function main(): Promise<void> {
     ...rows,
     '',
   ].join('\n');
-  process.stdout.write(report);
-  await mkdir(join(REPO, 'bench/results'), { recursive: true });
-  await writeFile(join(REPO, 'bench/results/scheduler.md'), report);
+  await publishReport('scheduler', report);
 }
 
 await main();

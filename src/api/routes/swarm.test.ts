@@ -245,6 +245,11 @@ test('services and tasks: create, list with status, inspect, update, remove, ref
   const all = (await app.inject({ method: 'GET', url: '/tasks?filters={"service":["web"]}' })).json<unknown[]>().length;
   assert.equal((await app.inject({ method: 'GET', url: '/tasks?filters={"service":["web"],"_up-to-date":["true"]}' })).json<unknown[]>().length, all);
   assert.equal((await app.inject({ method: 'GET', url: '/tasks?filters={"service":["web"],"runtime":["container"]}' })).json<unknown[]>().length, all);
+  // A new image changes the template: the tasks made from the old one are no longer up to date.
+  const current = (await app.inject({ method: 'GET', url: '/services/web' })).json<{ Version: { Index: number }; Spec: { TaskTemplate: { ContainerSpec: Record<string, unknown> } } }>();
+  const newImage = { ...current.Spec, TaskTemplate: { ...current.Spec.TaskTemplate, ContainerSpec: { ...current.Spec.TaskTemplate.ContainerSpec, Image: 'busybox:1.36' } } };
+  assert.equal((await app.inject({ method: 'POST', url: `/services/svc1/update?version=${current.Version.Index}`, payload: newImage })).statusCode, 200);
+  assert.equal((await app.inject({ method: 'GET', url: '/tasks?filters={"service":["web"],"_up-to-date":["true"]}' })).json<unknown[]>().length, 0);
   assert.equal((await app.inject({ method: 'GET', url: '/tasks?filters={"runtime":["plugin"]}' })).json<unknown[]>().length, 0);
   assert.equal((await app.inject({ method: 'GET', url: '/tasks/task1' })).json<{ Slot: number }>().Slot, 1);
   assert.equal((await app.inject({ method: 'GET', url: '/tasks/nope' })).statusCode, 404);

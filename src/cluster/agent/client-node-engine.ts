@@ -1,5 +1,5 @@
 /**
- * NodeEngine over berthd's API (client/): the agent drives its node as any client does, and the
+ * NodeEngine over berthd's API (client/): the agent drives its node as every client of berthd does, and the
  * engine knows nothing of the cluster. Task containers are found by their
  * `com.docker.swarm.task.id` label; exits are the `die` events of containers that carry it.
  */
@@ -28,7 +28,7 @@ export class ClientNodeEngine implements NodeEngine {
 
   /**
    * Inspects the image, and pulls it when it is not there. Throws not-found (`task-image-unknown`:
-   * the registry has no such image) or unavailable (`task-image-unavailable`: any other failure),
+   * the registry has no such image) or unavailable (`task-image-unavailable`: every other failure),
    * each saying the image cannot be had on this node; canceled when `signal` aborts.
    */
   async ensureImage(reference: string, signal: AbortSignal): Promise<void> {

@@ -8,7 +8,8 @@
 import type { Clock, Timers } from '../../base/clock.js';
 import { messageOf } from '../../base/errors.js';
 import type { Assignments, ManagerLink, NodeEngine } from './agent-ports.js';
-import { Backoff, sleep, unlessAborted } from './backoff.js';
+import { Backoff, sleep, unlessAborted } from '../../base/retry-backoff.js';
+import { AGENT_BACKOFF } from './agent-backoff.js';
 import { StatusReporter } from './status-reporter.js';
 import { TaskConverger } from './task-converger.js';
 
@@ -49,7 +50,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
 
 /** Renews the heartbeat lease at the period the managers answer; retries failures with backoff. */
 async function heartbeats({ link, timers, signal, log }: Loop): Promise<void> {
-  const backoff = new Backoff();
+  const backoff = new Backoff(AGENT_BACKOFF);
   while (!signal.aborted) {
     let waitMs: number;
     try {
@@ -67,7 +68,7 @@ async function heartbeats({ link, timers, signal, log }: Loop): Promise<void> {
 
 /** Long-polls the assignments; on first contact and after being cut off, reports observed state before converging. */
 async function assignments({ link, stopped, timers, signal, log }: Loop, reporter: StatusReporter, converger: TaskConverger): Promise<void> {
-  const backoff = new Backoff();
+  const backoff = new Backoff(AGENT_BACKOFF);
   let since = 0;
   let connected = false;
   while (!signal.aborted) {
@@ -97,7 +98,7 @@ async function assignments({ link, stopped, timers, signal, log }: Loop, reporte
 
 /** Hands the engine's exits to the converger; when the stream breaks, reopens it and converges again (exits may have been missed). */
 async function exits({ stopped, timers, signal, log }: Loop, engine: NodeEngine, converger: TaskConverger): Promise<void> {
-  const backoff = new Backoff();
+  const backoff = new Backoff(AGENT_BACKOFF);
   while (!signal.aborted) {
     try {
       for await (const exit of engine.exits(signal)) {

@@ -8,7 +8,8 @@ import type { Timers } from '../../base/clock.js';
 import { messageOf } from '../../base/errors.js';
 import { isTerminalTaskState, taskStateRank, type TaskState, type TaskStatus } from '../objects/task.js';
 import type { ManagerLink } from './agent-ports.js';
-import { Backoff } from './backoff.js';
+import { Backoff } from '../../base/retry-backoff.js';
+import { AGENT_BACKOFF } from './agent-backoff.js';
 
 export interface StatusReporterOptions {
   readonly link: Pick<ManagerLink, 'report'>;
@@ -23,7 +24,7 @@ export class StatusReporter {
   readonly #queue = new Map<string, TaskStatus>();
   /** The latest state taken per task (queued or sent). */
   readonly #taken = new Map<string, TaskState>();
-  readonly #backoff = new Backoff();
+  readonly #backoff = new Backoff(AGENT_BACKOFF);
   #sending: Promise<boolean> | undefined;
   #cancelRetry: (() => void) | undefined;
 

@@ -12,7 +12,8 @@ import type { Timers } from '../../base/clock.js';
 import { errors, isBerthError, messageOf } from '../../base/errors.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { Heartbeats } from '../store/heartbeats.js';
-import { backoffMs, sleep, stopped } from './backoff.js';
+import { aborted as stopped, Backoff, sleep } from '../../base/retry-backoff.js';
+import { CONTROL_BACKOFF } from './backoff.js';
 
 export interface FeedContext {
   readonly timers: Timers;
@@ -27,6 +28,7 @@ export async function followStore(store: ClusterStore, context: FeedContext): Pr
   const { signal, request, log } = context;
   let from: number | undefined;
   let failures = 0;
+  const backoff = new Backoff(CONTROL_BACKOFF);
   while (!stopped(signal)) {
     try {
       if (from === undefined) {
@@ -36,6 +38,7 @@ export async function followStore(store: ClusterStore, context: FeedContext): Pr
       for await (const event of store.watch({ fromRevision: from, signal })) {
         from = event.revision + 1;
         failures = 0;
+        backoff.reset();
         if (WATCHED.has(event.kind)) request();
       }
       if (stopped(signal)) return;
@@ -48,7 +51,7 @@ export async function followStore(store: ClusterStore, context: FeedContext): Pr
       }
       failures += 1;
       log(`store watch failed (retry ${failures}): ${messageOf(err)}`);
-      await sleep(context.timers, backoffMs(failures), signal);
+      await sleep(context.timers, backoff.next(), signal);
     }
   }
 }
@@ -56,12 +59,14 @@ export async function followStore(store: ClusterStore, context: FeedContext): Pr
 export async function followHeartbeats(heartbeats: Heartbeats, context: FeedContext): Promise<void> {
   const { signal, request, log } = context;
   let failures = 0;
+  const backoff = new Backoff(CONTROL_BACKOFF);
   while (!stopped(signal)) {
     try {
       const changes = heartbeats.changes(signal)[Symbol.asyncIterator]();
       request();
       for (let next = await changes.next(); next.done !== true; next = await changes.next()) {
         failures = 0;
+        backoff.reset();
         request();
       }
       if (stopped(signal)) return;
@@ -70,7 +75,7 @@ export async function followHeartbeats(heartbeats: Heartbeats, context: FeedCont
       if (stopped(signal)) return;
       failures += 1;
       log(`heartbeat feed failed (retry ${failures}): ${messageOf(err)}`);
-      await sleep(context.timers, backoffMs(failures), signal);
+      await sleep(context.timers, backoff.next(), signal);
     }
   }
 }

@@ -13,7 +13,8 @@ import { isBerthError, messageOf } from '../../base/errors.js';
 import type { Random } from '../scheduler/index.js';
 import type { ClusterStore, LeaderFence } from '../store/cluster-store.js';
 import type { Heartbeats } from '../store/heartbeats.js';
-import { backoffMs, sleep, stopped } from './backoff.js';
+import { aborted as stopped, Backoff, sleep } from '../../base/retry-backoff.js';
+import { CONTROL_BACKOFF } from './backoff.js';
 import { followHeartbeats, followStore } from './change-feeds.js';
 import { runPass, type PassContext } from './control-pass.js';
 import { PassTrigger } from './pass-trigger.js';
@@ -67,6 +68,8 @@ async function runPasses(context: PassContext & Pick<ControlPlaneOptions, 'timer
   const { signal, log } = context;
   let conflicts = 0;
   let failures = 0;
+  const conflictBackoff = new Backoff(CONTROL_BACKOFF);
+  const failureBackoff = new Backoff(CONTROL_BACKOFF);
   for (;;) {
     await trigger.next(signal);
     if (stopped(signal)) return;
@@ -74,6 +77,8 @@ async function runPasses(context: PassContext & Pick<ControlPlaneOptions, 'timer
       const result = await runPass(context);
       conflicts = 0;
       failures = 0;
+      conflictBackoff.reset();
+      failureBackoff.reset();
       wakeups.arm(result.wakeups);
       if (!trigger.requested) context.onIdle?.(result.revision);
       continue;
@@ -85,11 +90,11 @@ async function runPasses(context: PassContext & Pick<ControlPlaneOptions, 'timer
       }
       if (isBerthError(err, 'conflict')) {
         conflicts += 1;
-        if (conflicts > MAX_QUICK_RETRIES) await sleep(context.timers, backoffMs(conflicts - MAX_QUICK_RETRIES), signal);
+        if (conflicts > MAX_QUICK_RETRIES) await sleep(context.timers, conflictBackoff.next(), signal);
       } else {
         failures += 1;
         log(`control pass failed (retry ${failures}): ${messageOf(err)}`);
-        await sleep(context.timers, backoffMs(failures), signal);
+        await sleep(context.timers, failureBackoff.next(), signal);
       }
       trigger.request();
     }

@@ -2,22 +2,20 @@
  * Waiting between retries on injected timers: `Backoff` doubles its delay from `initialMs` up to
  * `maxMs` and starts over after `reset`; `sleep` resolves after a delay or at once when the signal
  * aborts (it never rejects, so loops just check the signal after it); `unlessAborted` stops waiting
- * for a call that takes no signal.
+ * for a call that takes no signal; `aborted` reads a signal through a call (TypeScript narrows a
+ * property read in a loop's condition, though an await in between may change it).
  */
-import type { Timers } from '../../base/clock.js';
+import type { Timers } from './clock.js';
 
 export interface BackoffOptions {
   readonly initialMs: number;
   readonly maxMs: number;
 }
 
-/** The agent's retry delays: 250 ms doubling to 10 s. */
-export const AGENT_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 10_000 };
-
 export class Backoff {
   #next: number;
 
-  constructor(private readonly options: BackoffOptions = AGENT_BACKOFF) {
+  constructor(private readonly options: BackoffOptions) {
     this.#next = options.initialMs;
   }
 
@@ -59,4 +57,9 @@ export function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Prom
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort); });
   });
+}
+
+/** Whether the signal aborted. */
+export function aborted(signal: AbortSignal): boolean {
+  return signal.aborted;
 }
