@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(runc crun conmon containernetworking-plugins curl busybox-static nftables iptables iproute2 debootstrap
   zstd attr util-linux kmod ca-certificates tini procps gcc libc6-dev etcd-server)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(docker.io skopeo openssl golang-go docker-registry python3-docker docker-compose)
+  packages+=(docker.io skopeo openssl golang-go docker-registry python3-docker docker-compose prometheus)
 fi
 
 if [ "$(id -u)" != 0 ]; then
@@ -41,8 +41,11 @@ if [ ! -f node_modules/.berth-lock ] || [ "$(cat node_modules/.berth-lock)" != "
 fi
 
 echo "==> build"
-# Also compiles dist/libexec/berth-idmap (scripts/build-native.sh; gcc + libc6-dev above).
+# Also compiles dist/libexec/berth-idmap and berth-peercred (scripts/build-native.sh; gcc + libc6-dev above).
 npm run --silent build
+
+# The group whose members may use berthd's socket (berthd --group, as dockerd's docker group).
+groupadd -f berth
 
 # Put `berth` and `berthd` on PATH unless something else already owns those names.
 for name in berth berthd; do

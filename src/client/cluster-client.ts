@@ -12,6 +12,8 @@ import type {
   SwarmService, SwarmServiceSpecInput, SwarmSpecInput, SwarmTask,
 } from '../wire/swarm.js';
 import type { ApiTransport } from './api-transport.js';
+import type { IncomingMessage } from 'node:http';
+import type { LogsOptions } from './container-client.js';
 
 const enc = encodeURIComponent;
 
@@ -125,6 +127,18 @@ export class ClusterClient {
   /** `GET /tasks`: filters id, name, service, node, label, desired-state (running, shutdown, accepted). */
   listTasks(filters?: ClusterFilters): Promise<SwarmTask[]> {
     return this.api.json<SwarmTask[]>('GET', '/tasks', { query: { filters: filterQuery(filters) } });
+  }
+
+  /**
+   * `GET /services/{ref}/logs` (or `/tasks/{ref}/logs` with `task`): the tasks' logs gathered by the
+   * manager, open — multiplexed frames, one line each, `details` naming the line's node, service and
+   * task after the timestamp. The caller reads or destroys it.
+   */
+  logs(ref: string, options: LogsOptions & { task?: boolean }, signal?: AbortSignal): Promise<IncomingMessage> {
+    return this.api.open('GET', `/${options.task === true ? 'tasks' : 'services'}/${enc(ref)}/logs`, {
+      query: { stdout: true, stderr: true, details: true, follow: options.follow, since: options.since, timestamps: options.timestamps, tail: options.tail },
+      ...(signal === undefined ? {} : { signal }),
+    });
   }
 
   /** `GET /tasks/{id}`. */

@@ -4,6 +4,7 @@
  * are split back into stdout and stderr; a TTY's raw stream all goes to stdout.
  */
 import type { Writable } from 'node:stream';
+import { BerthError } from '../base/errors.js';
 import { StdioFrameReader } from '../stdio/stdio-frames.js';
 
 export interface OutputSinks {
@@ -35,7 +36,9 @@ function write(sink: Writable, chunk: Buffer): Promise<void> | undefined {
 /**
  * Copies `source` to the sinks until it ends, respecting the sinks' backpressure. With `tty` the
  * bytes are passed through to stdout; otherwise frames are decoded (stdin frames, which only an
- * echoing daemon sends, go to stdout as Docker's stdcopy does). Rejects when `source` fails.
+ * echoing daemon sends, go to stdout as Docker's stdcopy does). Rejects when `source` fails, and
+ * with unavailable `daemon-stream-error` carrying the daemon's message on an error frame (stdcopy's
+ * "error from daemon in stream").
  */
 export async function copyOutput(source: AsyncIterable<Buffer>, tty: boolean, sinks: OutputSinks): Promise<void> {
   const reader = new StdioFrameReader();
@@ -45,6 +48,7 @@ export async function copyOutput(source: AsyncIterable<Buffer>, tty: boolean, si
       continue;
     }
     for (const frame of reader.push(chunk)) {
+      if (frame.stream === 'systemerr') throw new BerthError('unavailable', 'daemon-stream-error', `error from daemon in stream: ${frame.payload.toString('utf8').trim()}`);
       await write(frame.stream === 'stderr' ? sinks.stderr : sinks.stdout, frame.payload);
     }
   }

@@ -1,6 +1,6 @@
 /**
- * Swarm routes a cluster node does not serve yet: secrets, configs, autolock (unlock, unlock key)
- * and service and task logs. A manager answers 501 saying so; a worker answers as dockerd's worker
+ * Swarm routes a cluster node does not serve yet: secrets, configs and autolock (unlock, unlock
+ * key). A manager answers 501 saying so; a worker answers as dockerd's worker
  * does (503 not a manager), after the same `version` check `swarm-inactive.ts` makes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
@@ -23,8 +23,6 @@ interface UnservedRoute {
 const ROUTES: readonly UnservedRoute[] = [
   { method: 'GET', url: '/swarm/unlockkey', what: 'swarm autolock is' },
   { method: 'POST', url: '/swarm/unlock', what: 'swarm autolock is' },
-  { method: 'GET', url: '/services/:id/logs', what: 'service logs are' },
-  { method: 'GET', url: '/tasks/:id/logs', what: 'task logs are' },
   ...(['secret', 'config'] as const).flatMap((object): UnservedRoute[] => {
     const what = `${object}s are`;
     return [

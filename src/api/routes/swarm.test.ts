@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { errors } from '../../base/errors.js';
-import type { ClusterControl, ClusterInfo, ClusterNode, LocalClusterInfo, NodeUpdate } from '../../cluster/control/cluster-control.js';
+import type { ClusterControl, ClusterInfo, ClusterLogLine, ClusterNode, LocalClusterInfo, NodeUpdate, TaskLogQuery } from '../../cluster/control/cluster-control.js';
 import { parseServiceSpec, type Service, type ServiceSpecInput, type Task } from '../../cluster/objects/index.js';
 import { sendError } from '../errors.js';
 import { NOT_A_MANAGER_MESSAGE } from './swarm-inactive.js';
@@ -125,6 +125,36 @@ class MemoryCluster implements ClusterControl {
     const found = this.tasks.find((t) => t.id === id);
     return found ? Promise.resolve(found) : Promise.reject(errors.notFound('task-not-found', `task ${id} not found`));
   }
+  /** Each task logs `hello from <task>` on stdout (with a fixed time first when asked) and one line on stderr. */
+  serviceLogs(ref: string, query: TaskLogQuery): Promise<AsyncIterable<ClusterLogLine>> {
+    this.managerOnly();
+    const service = this.services.find((s) => s.id === ref || s.spec.name === ref);
+    if (service === undefined) return Promise.reject(errors.notFound('service-not-found', `service ${ref} not found`));
+    return Promise.resolve(this.logsOf(this.tasks.filter((t) => t.serviceId === service.id), query));
+  }
+  async taskLogs(ref: string, query: TaskLogQuery): Promise<AsyncIterable<ClusterLogLine>> {
+    return this.logsOf([await this.getTask(ref)], query);
+  }
+  private async *logsOf(tasks: readonly Task[], query: TaskLogQuery): AsyncGenerator<ClusterLogLine> {
+    const time = query.timestamps ? '2024-01-01T00:00:00.000000000Z ' : '';
+    for (const task of tasks) {
+      const tag = { nodeId: task.nodeId ?? '', serviceId: task.serviceId, taskId: task.id };
+      if (query.stdout) yield { ...tag, stream: 'stdout', payload: Buffer.from(`${time}hello from ${task.id}\n`) };
+      if (query.stderr) yield { ...tag, stream: 'stderr', payload: Buffer.from(`${time}warning\n`) };
+    }
+    await Promise.resolve();
+  }
+}
+
+/** The frames of a multiplexed answer as [stream id, text]. */
+function framesOf(body: Buffer): [number, string][] {
+  const frames: [number, string][] = [];
+  for (let at = 0; at + 8 <= body.length;) {
+    const size = body.readUInt32BE(at + 4);
+    frames.push([body.readUInt8(at), body.subarray(at + 8, at + 8 + size).toString()]);
+    at += 8 + size;
+  }
+  return frames;
 }
 
 function server(cluster: ClusterControl): FastifyInstance {
@@ -254,9 +284,18 @@ test('services and tasks: create, list with status, inspect, update, remove, ref
   assert.equal((await app.inject({ method: 'GET', url: '/tasks/task1' })).json<{ Slot: number }>().Slot, 1);
   assert.equal((await app.inject({ method: 'GET', url: '/tasks/nope' })).statusCode, 404);
 
-  const logs = await app.inject({ method: 'GET', url: '/services/web/logs?stdout=1' });
-  assert.equal(logs.statusCode, 501);
-  assert.match(logs.json<{ message: string }>().message, /service logs are not supported yet/);
+  // Logs: one frame a line; details (sorted, as dockerd's) after the timestamp, before the message.
+  const logs = await app.inject({ method: 'GET', url: '/services/web/logs?stdout=1&stderr=1&details=1&timestamps=1' });
+  assert.equal(logs.statusCode, 200);
+  assert.equal(logs.headers['content-type'], 'application/vnd.docker.multiplexed-stream');
+  const details = 'com.docker.swarm.node.id=node1,com.docker.swarm.service.id=svc1,com.docker.swarm.task.id=task1';
+  assert.deepEqual(framesOf(logs.rawPayload), [
+    [1, `2024-01-01T00:00:00.000000000Z ${details} hello from task1\n`], [2, `2024-01-01T00:00:00.000000000Z ${details} warning\n`],
+  ]);
+  assert.deepEqual(framesOf((await app.inject({ method: 'GET', url: '/tasks/task1/logs?stdout=1' })).rawPayload), [[1, 'hello from task1\n']]);
+  assert.equal((await app.inject({ method: 'GET', url: '/services/web/logs' })).statusCode, 400);
+  assert.equal((await app.inject({ method: 'GET', url: '/services/web/logs?stdout=1&since=yesterday' })).statusCode, 400);
+  assert.equal((await app.inject({ method: 'GET', url: '/services/nope/logs?stdout=1' })).statusCode, 404);
   assert.equal((await app.inject({ method: 'GET', url: '/secrets' })).statusCode, 501);
   assert.equal((await app.inject({ method: 'DELETE', url: '/services/web' })).statusCode, 200);
   assert.equal((await app.inject({ method: 'GET', url: '/services/web' })).statusCode, 404);

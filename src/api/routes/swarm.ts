@@ -2,8 +2,8 @@
  * The Swarm routes of a node with a cluster (`ClusterControl`), registered instead of
  * `swarm-inactive.ts`: `/swarm` (inspect, init, join, leave, update: token rotation) here, nodes,
  * services and tasks in their own modules. Every cluster call's error is worded as dockerd's
- * (`../swarm-errors.ts`). Secrets, configs and logs are not served yet: 501 on a manager (a
- * worker answers as dockerd's, 503 not a manager); autolock (unlock, unlock key) likewise.
+ * (`../swarm-errors.ts`). Secrets and configs are not served yet: 501 on a manager (a worker
+ * answers as dockerd's, 503 not a manager); autolock (unlock, unlock key) likewise.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../../base/errors.js';
@@ -17,6 +17,7 @@ import { OUT_OF_SEQUENCE_MESSAGE, requireManager, swarmCall } from '../swarm-err
 import { updateVersion } from '../swarm-query.js';
 import { checkSwarmSpecUnchanged } from '../swarm-spec-check.js';
 import { swarmInfoView, swarmView } from '../swarm-views.js';
+import { swarmLogRoutes } from './swarm-logs.js';
 import { swarmNodeRoutes } from './swarm-nodes.js';
 import { swarmServiceRoutes } from './swarm-services.js';
 import { unservedSwarmRoutes } from './swarm-unserved.js';
@@ -113,5 +114,6 @@ export function swarmRoutes(app: FastifyInstance, cluster: ClusterControl): void
   swarmNodeRoutes(app, cluster);
   swarmServiceRoutes(app, cluster);
   swarmTaskRoutes(app, cluster);
+  swarmLogRoutes(app, cluster);
   unservedSwarmRoutes(app, cluster);
 }

@@ -25,7 +25,8 @@ export function encodeLogEntry(entry: LogEntry, tty: boolean, timestamps: boolea
   return tty ? payload : stdioFrame(entry.stream, payload);
 }
 
-function parseTail(value: string | undefined): number | undefined {
+/** `tail`: a line count, or undefined for all (`all`, empty or negative, as dockerd). */
+export function parseTail(value: string | undefined): number | undefined {
   if (value === undefined || value === '' || value === 'all') return undefined;
   const n = Number(value);
   if (!Number.isInteger(n)) throw errors.invalidArgument('invalid-tail', `tail: "${value}" is neither a number nor "all"`);

@@ -1,9 +1,10 @@
-/** `berth service …` as command specs: create, ls, ps, inspect, scale, rm (through a manager). */
+/** `berth service …` as command specs: create, ls, ps, inspect, scale, logs, rm (through a manager). */
 import { argOf, argsOf, flagsOf, type CommandSpec } from '../args/command-spec.js';
 import type { ClusterInspectFlags } from './cluster-inspect.js';
 import type { ServiceListFlags, ServicePsFlags } from './service-actions.js';
 import { SERVICE_CREATE_OPTIONS } from './service-create-options.js';
 import type { ServiceCreateFlags } from './service-flags.js';
+import type { ServiceLogsFlags } from './service-logs.js';
 
 const actions = () => import('./service-actions.js');
 
@@ -51,6 +52,20 @@ export const SERVICE_COMMAND: CommandSpec = {
       name: 'scale', description: 'Set the replicas of one or more replicated services; waits for the tasks unless --detach', args: '<service=replicas...>',
       options: [{ flags: '-d, --detach', description: 'do not wait for the tasks to run' }],
       run: async ({ globals, args, options }) => { await (await actions()).scaleAction(globals, argsOf(args, 'service=replicas'), options.detach === true); },
+    },
+    {
+      name: 'logs', description: 'Show the logs of a service\'s tasks (or of one task), gathered from their nodes', args: '<service-or-task>',
+      options: [
+        { flags: '-f, --follow', description: 'keep following until the tasks\' containers stop' },
+        { flags: '-n, --tail <lines>', description: 'lines from the end of each task\'s log ("all" for every line)' },
+        { flags: '--since <time>', description: 'only after this time (2026-01-02T15:04:05Z, Unix seconds, or a duration: 10m)' },
+        { flags: '-t, --timestamps', description: 'prefix each line with its time' },
+        { flags: '--no-task-ids', description: 'leave the task ids out of the prefixes' },
+        { flags: '--no-trunc', description: 'do not shorten task ids' },
+        { flags: '--no-resolve', description: 'show node and service ids instead of names' },
+        { flags: '--raw', description: 'no prefixes' },
+      ],
+      run: async ({ globals, args, options }) => { await (await import('./service-logs.js')).serviceLogsAction(globals, argOf(args, 'serviceOrTask'), flagsOf<ServiceLogsFlags>(options)); },
     },
     {
       name: 'rm', aliases: ['remove'], description: 'Remove one or more services (their tasks are shut down)', args: '<service...>',

@@ -18,6 +18,11 @@ import type { Node, NodeAvailability, NodeRole } from '../objects/node.js';
 import type { Service, ServiceSpecInput } from '../objects/service.js';
 import type { Labels } from '../objects/object-meta.js';
 import type { Task } from '../objects/task.js';
+import type { TaskLogQuery } from '../transport/protocol.js';
+import type { ClusterLogLine } from './cluster-logs.js';
+
+export type { ClusterLogLine } from './cluster-logs.js';
+export type { TaskLogQuery } from '../transport/protocol.js';
 
 export type LocalClusterState = 'inactive' | 'pending' | 'active' | 'error';
 
@@ -120,4 +125,12 @@ export interface ClusterControl {
   removeService(ref: string): Promise<void>;
   listTasks(filter?: TaskFilter): Promise<readonly Task[]>;
   getTask(id: string): Promise<Task>;
+  /**
+   * The logs of the service's tasks (by id, id prefix or name), read from the nodes that run them
+   * and merged line by line; not-found `service-not-found` before anything is read. With `follow`
+   * the lines keep coming until each task's container stops or `signal` aborts.
+   */
+  serviceLogs(ref: string, query: TaskLogQuery, signal: AbortSignal): Promise<AsyncIterable<ClusterLogLine>>;
+  /** As `serviceLogs`, of one task (by id or id prefix); not-found `task-not-found`. */
+  taskLogs(ref: string, query: TaskLogQuery, signal: AbortSignal): Promise<AsyncIterable<ClusterLogLine>>;
 }

@@ -17,6 +17,8 @@ import type { EtcdMember } from '../store/etcd-member.js';
 import { createClusterCa, ETCD_CA_COMMON_NAME, generateNodeKey, issueNodeCertificate, makeJoinToken, newJoinSecret, parseJoinToken, tlsFilesIn, writeTlsFiles, type NodeTlsMaterial } from '../trust/index.js';
 import { fetchClusterCa, requestJoin } from '../transport/join-client.js';
 import { CLUSTER_PORT, type JoinAnswer } from '../transport/protocol.js';
+import { gatherTaskLogs, type ClusterLogLine, type OpenTaskLog } from './cluster-logs.js';
+import type { TaskLogQuery } from '../transport/protocol.js';
 import type { ClusterControl, ClusterInfo, ClusterNode as ClusterNodeView, InitRequest, JoinRequest, LocalClusterInfo, NodeUpdate, TaskFilter } from './cluster-control.js';
 import { newObjectId } from './ids.js';
 import type { HeartbeatSettings } from './manager-backend.js';
@@ -125,7 +127,7 @@ export class ClusterNode implements ClusterControl {
             spec: { role: 'manager', availability: 'active', labels: {} },
             description: describeThisNode(this.options.hostname),
             status: { state: 'unknown', message: 'initialised the cluster', addr },
-            managerAddr: `${addr}:${listen.port}`,
+            managerAddr: `${addr}:${listen.port}`, portAddr: `${addr}:${listen.port}`,
           });
         } finally {
           await store.close();
@@ -225,6 +227,24 @@ export class ClusterNode implements ClusterControl {
   removeService(ref: string): Promise<void> { return this.#manager().removeService(ref); }
   listTasks(filter?: TaskFilter): Promise<readonly Task[]> { return this.#manager().listTasks(filter); }
   getTask(id: string): Promise<Task> { return this.#manager().getTask(id); }
+
+  async serviceLogs(ref: string, query: TaskLogQuery, signal: AbortSignal): Promise<AsyncIterable<ClusterLogLine>> {
+    const control = this.#manager();
+    const service = await control.getService(ref);
+    return this.#logs(await control.listTasks({ serviceId: service.id }), query, signal);
+  }
+
+  async taskLogs(ref: string, query: TaskLogQuery, signal: AbortSignal): Promise<AsyncIterable<ClusterLogLine>> {
+    return this.#logs([await this.#manager().getTask(ref)], query, signal);
+  }
+
+  async #logs(tasks: readonly Task[], query: TaskLogQuery, signal: AbortSignal): Promise<AsyncIterable<ClusterLogLine>> {
+    const manager = this.#parts?.manager;
+    if (manager === undefined) throw notAManager();
+    const nodes = (await manager.control.listNodes()).map((view) => view.node);
+    const open: OpenTaskLog = (addr, taskId, taskQuery, taskSignal) => manager.taskLogs.open(addr, taskId, taskQuery, taskSignal);
+    return gatherTaskLogs(tasks, nodes, open, query, signal);
+  }
 
   #manager(): ManagerControl {
     const control = this.#parts?.manager?.control;

@@ -75,6 +75,7 @@ export class StoreManagerBackend implements ManagerBackend {
       description: call.description,
       status: { state: 'unknown', message: 'joined', addr },
       ...(managerAddr === undefined ? {} : { managerAddr }),
+      portAddr: `${addr}:${call.port}`,
     };
     await store.create('node', nodeId, storedValue(node));
     await this.options.heartbeats.beat(nodeId, this.#heartbeat.ttlSeconds);

@@ -1,13 +1,15 @@
 /**
- * What runs while this node is a member: on every node the agent (its tasks on this engine); on a
- * manager also its etcd member (supervised mode), the store, the cluster port and the leader loop
- * (the controllers, while it leads). `stopMemberParts` ends them in reverse order.
+ * What runs while this node is a member: on every node the agent (its tasks on this engine) and the
+ * cluster port (the logs of its tasks, for managers); on a manager also its etcd member (supervised
+ * mode), the store, the cluster's routes of the cluster port and the leader loop (the controllers,
+ * while it leads). `stopMemberParts` ends them in reverse order.
  */
 import type { Etcd3 } from 'etcd3';
 import type { Clock, Timers } from '../../base/clock.js';
 import { messageOf } from '../../base/errors.js';
 import { BerthClient } from '../../client/berth-client.js';
 import { ClientNodeEngine, runAgent } from '../agent/index.js';
+import { TaskLogSource } from '../agent/task-log-source.js';
 import { runControlPlane } from '../controllers/index.js';
 import { systemRandom } from '../scheduler/index.js';
 import { connectEtcd } from '../store/etcd-client.js';
@@ -18,6 +20,7 @@ import { EtcdMember } from '../store/etcd-member.js';
 import type { NodeTlsMaterial, TlsFiles } from '../trust/index.js';
 import { startClusterPortServer, type ClusterPortServer } from '../transport/cluster-port-server.js';
 import { ManagerClient } from '../transport/manager-client.js';
+import { TaskLogClient } from '../transport/task-log-client.js';
 import { newObjectId } from './ids.js';
 import { runLeaderLoop } from './leader-loop.js';
 import { ExternalEtcd, SupervisedEtcd } from './manager-etcd.js';
@@ -46,12 +49,15 @@ export interface ManagerParts {
   readonly store: EtcdClusterStore;
   readonly heartbeats: EtcdHeartbeats;
   readonly control: ManagerControl;
-  readonly server: ClusterPortServer;
+  /** Reads task logs from the nodes' cluster ports. */
+  readonly taskLogs: TaskLogClient;
   readonly leaderLoop: Promise<void>;
 }
 
 export interface MemberParts {
   readonly manager: ManagerParts | undefined;
+  /** The cluster port: a manager's routes on managers, the task-logs route on every member. */
+  readonly server: ClusterPortServer;
   readonly engineClient: BerthClient;
   readonly stop: AbortController;
   readonly agent: Promise<void>;
@@ -75,7 +81,8 @@ function endpointsOf(membership: Membership): string[] {
   return etcd.mode === 'member' ? [etcd.clientUrl, ...etcd.peerClientUrls.filter((url) => url !== etcd.clientUrl)] : [...etcd.endpoints];
 }
 
-async function startManagerParts(membership: Membership, member: EtcdMember | undefined, ctx: PartsContext, stop: AbortSignal): Promise<ManagerParts> {
+/** The manager's store, control and backend; its leader loop starts once the cluster port listens (`lead`). */
+function openManagerParts(membership: Membership, member: EtcdMember | undefined, ctx: PartsContext) {
   const external = membership.etcd?.mode === 'external';
   const client = connectEtcd(endpointsOf(membership), external || ctx.etcdTls === undefined ? {} : { tls: ctx.etcdTls });
   const store = new EtcdClusterStore(client);
@@ -84,33 +91,40 @@ async function startManagerParts(membership: Membership, member: EtcdMember | un
   const control = new ManagerControl({ store, heartbeats, clock: ctx.clock, leader: () => election.leader(CONTROL_PLANE_ELECTION) });
   const etcd = membership.etcd?.mode === 'external' ? new ExternalEtcd(membership.etcd.endpoints) : new SupervisedEtcd(client);
   const backend = new StoreManagerBackend({ store, heartbeats, etcd, clock: ctx.clock, ...(ctx.heartbeat === undefined ? {} : { heartbeat: ctx.heartbeat }) });
-  let server: ClusterPortServer;
-  try {
-    server = await startClusterPortServer({ host: membership.listenHost, port: membership.port, tls: ctx.tls, backend, clusterId: membership.clusterId });
-  } catch (err) {
-    client.close();
-    throw err;
-  }
-  const leaderLoop = runLeaderLoop({
-    election, nodeId: membership.nodeId, signal: stop, timers: ctx.timers, log: ctx.log,
-    lead: (leadership) => runControlPlane({
-      store, heartbeats, fence: leadership.fence, signal: leadership.signal, clock: ctx.clock, timers: ctx.timers,
-      random: systemRandom, newId: newObjectId, log: ctx.log,
+  const lead = (stop: AbortSignal): ManagerParts => ({
+    member, client, store, heartbeats, control, taskLogs: new TaskLogClient(ctx.tls),
+    leaderLoop: runLeaderLoop({
+      election, nodeId: membership.nodeId, signal: stop, timers: ctx.timers, log: ctx.log,
+      lead: (leadership) => runControlPlane({
+        store, heartbeats, fence: leadership.fence, signal: leadership.signal, clock: ctx.clock, timers: ctx.timers,
+        random: systemRandom, newId: newObjectId, log: ctx.log,
+      }),
     }),
   });
-  return { member, client, store, heartbeats, control, server, leaderLoop };
+  return { client, backend, lead };
 }
 
 /** Starts everything a member runs (the etcd member, when supervised, is started by the caller). */
 export async function startMemberParts(membership: Membership, member: EtcdMember | undefined, ctx: PartsContext): Promise<MemberParts> {
   const stop = new AbortController();
-  const manager = membership.role === 'manager' ? await startManagerParts(membership, member, ctx, stop.signal) : undefined;
   const engineClient = new BerthClient(ctx.socketPath);
+  const opened = membership.role === 'manager' ? openManagerParts(membership, member, ctx) : undefined;
+  let server: ClusterPortServer;
+  try {
+    server = await startClusterPortServer({
+      host: membership.listenHost, port: membership.port, tls: ctx.tls, clusterId: membership.clusterId,
+      node: new TaskLogSource(engineClient), ...(opened === undefined ? {} : { manager: opened.backend }),
+    });
+  } catch (err) {
+    opened?.client.close();
+    throw err;
+  }
+  const manager = opened?.lead(stop.signal);
   const link = new ManagerClient(ctx.tls, membership.managers.map((m) => m.addr));
   const agent = runAgent({
     nodeId: membership.nodeId, link, engine: new ClientNodeEngine(engineClient), clock: ctx.clock, timers: ctx.timers, signal: stop.signal, log: ctx.log,
   }).catch((err: unknown) => { ctx.log(`cluster: agent stopped: ${messageOf(err)}`); });
-  return { manager, engineClient, stop, agent };
+  return { manager, server, engineClient, stop, agent };
 }
 
 /** Stops the agent (its containers keep running), then the manager's parts, then etcd. */
@@ -120,7 +134,10 @@ export async function stopMemberParts(parts: MemberParts): Promise<void> {
   const manager = parts.manager;
   if (manager !== undefined) {
     await manager.leaderLoop;
-    await manager.server.close();
+  }
+  await parts.server.close();
+  if (manager !== undefined) {
+    manager.taskLogs.close();
     await manager.store.close();
     manager.client.close();
     await manager.member?.stop();

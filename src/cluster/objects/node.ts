@@ -56,5 +56,11 @@ export const nodeSchema = objectMetaSchema.extend({
   status: nodeStatusSchema,
   /** Managers: `ip:port` of the node's cluster port (Swarm's ManagerStatus.Addr). */
   managerAddr: z.string().optional(),
+  /**
+   * `ip:port` of the node's cluster port, which every member serves (managers the cluster's routes,
+   * every node the logs of its own tasks, to managers). Absent on nodes recorded before it existed:
+   * `status.addr` with the default port then.
+   */
+  portAddr: z.string().optional(),
 });
 export type Node = z.infer<typeof nodeSchema>;

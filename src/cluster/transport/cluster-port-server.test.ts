@@ -6,7 +6,7 @@ import type { NodeTlsMaterial } from '../trust/index.js';
 import { makeService, makeTask } from '../../../test/support/cluster-fixtures.js';
 import { callClusterPort } from './cluster-port-call.js';
 import { startClusterPortServer, type ClusterPortServer } from './cluster-port-server.js';
-import { forgeForeignClusterMaterial, makeTestCluster, MemoryManagerBackend, type TestCluster } from './cluster-port-test-kit.js';
+import { forgeForeignClusterMaterial, makeTestCluster, MemoryManagerBackend, MemoryNodeBackend, type TestCluster } from './cluster-port-test-kit.js';
 import { ManagerClient } from './manager-client.js';
 import { CLUSTER_ROUTES } from './protocol.js';
 
@@ -27,7 +27,7 @@ describe('the member routes of the cluster port', () => {
   before(async () => {
     cluster = await makeTestCluster('cluster1');
     backend = new MemoryManagerBackend(cluster, 'unused', ASSIGNED);
-    server = await startClusterPortServer({ host: '127.0.0.1', port: 0, tls: await cluster.node('manager1', 'manager'), backend, clusterId: cluster.clusterId });
+    server = await startClusterPortServer({ host: '127.0.0.1', port: 0, tls: await cluster.node('manager1', 'manager'), manager: backend, node: new MemoryNodeBackend(), clusterId: cluster.clusterId });
     addr = `127.0.0.1:${server.port}`;
     worker = new ManagerClient(await cluster.node('worker1', 'worker'), [addr]);
   });
@@ -94,7 +94,7 @@ describe('a cluster port serving another cluster id than its certificates name',
   it('refuses the members of the cluster its CA names', async () => {
     const cluster = await makeTestCluster('cluster1');
     const backend = new MemoryManagerBackend(cluster, 'unused', ASSIGNED);
-    server = await startClusterPortServer({ host: '127.0.0.1', port: 0, tls: await cluster.node('manager1', 'manager'), backend, clusterId: 'cluster2' });
+    server = await startClusterPortServer({ host: '127.0.0.1', port: 0, tls: await cluster.node('manager1', 'manager'), manager: backend, node: new MemoryNodeBackend(), clusterId: 'cluster2' });
     worker = new ManagerClient(await cluster.node('worker1', 'worker'), [`127.0.0.1:${server.port}`]);
     await assert.rejects(worker.heartbeat(), rejectsWith('permission-denied', 'cluster-mismatch'));
     assert.deepEqual(backend.heartbeats, []);
@@ -118,7 +118,7 @@ describe('a backend that fails with something other than a BerthError', () => {
       }
     }
     const backend = new FailingBackend(cluster, 'unused', ASSIGNED);
-    server = await startClusterPortServer({ host: '127.0.0.1', port: 0, tls: await cluster.node('manager1', 'manager'), backend, clusterId: cluster.clusterId });
+    server = await startClusterPortServer({ host: '127.0.0.1', port: 0, tls: await cluster.node('manager1', 'manager'), manager: backend, node: new MemoryNodeBackend(), clusterId: cluster.clusterId });
     worker = new ManagerClient(await cluster.node('worker1', 'worker'), [`127.0.0.1:${server.port}`]);
     await assert.rejects(worker.heartbeat(), (err) => rejectsWith('internal', 'internal-error')(err) && !(err as BerthError).message.includes('10.0.0.5'));
   });

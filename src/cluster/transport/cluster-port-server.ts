@@ -1,16 +1,19 @@
 /**
- * The manager's side of the cluster port (protocol.ts): HTTPS with optional client certificates.
- * `/ca` and `/join` are open; every other route first checks the caller's node certificate
- * (peer-identity.ts) before its body is read, and passes the node id it names to the backend.
+ * A member's side of the cluster port (protocol.ts): HTTPS with optional client certificates. A
+ * manager serves the cluster's routes: `/ca` and `/join` are open; every other route first checks
+ * the caller's node certificate (peer-identity.ts) before its body is read, and passes the node id
+ * it names to the backend. Every member serves its tasks' logs, to managers only.
  */
 import type { IncomingMessage } from 'node:http';
-import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { BerthError, isBerthError } from '../../base/errors.js';
 import { serverTlsOptions, type NodeTlsMaterial } from '../trust/index.js';
 import { errorAnswer } from './error-answers.js';
 import { peerNode, type PeerNode } from './peer-identity.js';
-import { CLUSTER_ROUTES, type ManagerBackend } from './protocol.js';
-import { assignmentsQuerySchema, joinCallSchema, parseWith, statusReportsSchema } from './protocol-schemas.js';
+import { CLUSTER_ROUTES, type ManagerBackend, type NodeBackend } from './protocol.js';
+import { assignmentsQuerySchema, joinCallSchema, parseWith, statusReportsSchema, taskLogQuerySchema } from './protocol-schemas.js';
+import { MULTIPLEXED_STREAM, RAW_STREAM } from '../../client/stdio-output.js';
 
 /** The largest join body (a public key and a node description). */
 export const MAX_JOIN_BODY_BYTES = 64 * 1024;
@@ -21,9 +24,11 @@ export interface ClusterPortServerOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
-  /** The manager's own key and certificate, and the cluster's CA (which client certificates must chain to). */
+  /** The member's own key and certificate, and the cluster's CA (which client certificates must chain to). */
   readonly tls: NodeTlsMaterial;
-  readonly backend: ManagerBackend;
+  /** Managers only: the cluster's routes. */
+  readonly manager?: ManagerBackend;
+  readonly node: NodeBackend;
   /** Client certificates must name this cluster. */
   readonly clusterId: string;
 }
@@ -64,7 +69,7 @@ function signalOfCaller(reply: FastifyReply): AbortSignal {
 
 /** Starts the cluster port on `host:port`; resolves once it listens. */
 export async function startClusterPortServer(options: ClusterPortServerOptions): Promise<ClusterPortServer> {
-  const { backend, tls, clusterId } = options;
+  const { manager: backend, node, tls, clusterId } = options;
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: MAX_JOIN_BODY_BYTES, https: serverTlsOptions(tls) });
   const members = new WeakMap<IncomingMessage, PeerNode>();
   const member = (request: FastifyRequest): string => {
@@ -77,12 +82,34 @@ export async function startClusterPortServer(options: ClusterPortServerOptions):
     members.set(request.raw, peerNode(request.raw.socket, tls.caCertPem, clusterId));
     resolve();
   }) };
+  const managersOnly = { onRequest: (request: FastifyRequest) => new Promise<void>((resolve) => {
+    const peer = peerNode(request.raw.socket, tls.caCertPem, clusterId);
+    if (peer.role !== 'manager') throw new BerthError('permission-denied', 'manager-route', 'only managers may call this route of the cluster port');
+    members.set(request.raw, peer);
+    resolve();
+  }) };
 
   app.setErrorHandler((err, _request, reply) => { sendError(err, reply); });
   app.setNotFoundHandler((request, reply) => {
     sendError(new BerthError('not-found', 'no-such-route', `the cluster port has no route ${request.method} ${request.url.split('?')[0] ?? ''}`), reply);
   });
 
+  if (backend !== undefined) managerRoutes(app, backend, memberOnly, member);
+  app.get(CLUSTER_ROUTES.taskLogs, managersOnly, async (request, reply) => {
+    const { task, ...query } = parseWith(taskLogQuerySchema, request.query, 'task-logs', 'invalid-task-log-query');
+    const log = await node.taskLogs(task, query, signalOfCaller(reply));
+    return reply.type(log.tty ? RAW_STREAM : MULTIPLEXED_STREAM).send(Readable.from(log.body));
+  });
+
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  return { port, close: () => app.close() };
+}
+
+type MemberHook = { onRequest: (request: FastifyRequest) => Promise<void> };
+
+function managerRoutes(app: FastifyInstance, backend: ManagerBackend, memberOnly: MemberHook, member: (request: FastifyRequest) => string): void {
   app.get(CLUSTER_ROUTES.ca, async () => ({ caCertPem: await backend.caCertPem() }));
   app.post(CLUSTER_ROUTES.join, async (request) => {
     const call = parseWith(joinCallSchema, request.body, 'join', 'invalid-join-call');
@@ -99,9 +126,4 @@ export async function startClusterPortServer(options: ClusterPortServerOptions):
     await backend.report(member(request), reports);
     await reply.status(204).send();
   });
-
-  await app.listen({ host: options.host, port: options.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  return { port, close: () => app.close() };
 }

@@ -1,6 +1,6 @@
 /**
- * For the transport tests only: a cluster's certificates made with trust/, and a small in-memory
- * ManagerBackend that records what reaches it.
+ * For the transport tests only: a cluster's certificates made with trust/, a small in-memory
+ * ManagerBackend that records what reaches it, and a NodeBackend with task logs in memory.
  */
 import { BerthError } from '../../base/errors.js';
 import type { Assignments, TaskStatusReport } from '../agent/agent-ports.js';
@@ -8,7 +8,9 @@ import {
   caDigest, createClusterCa, generateNodeKey, issueNodeCertificate, parseJoinToken, type ClusterCa, type NodeTlsMaterial,
 } from '../trust/index.js';
 import { EC_SIGNING_ALGORITHM, importPublicKey, importSigningKey, randomSerial, x509 } from '../trust/x509.js';
-import type { JoinAnswer, JoinCall, ManagerBackend } from './protocol.js';
+import { Readable } from 'node:stream';
+import { stdioFrame } from '../../stdio/stdio-frames.js';
+import type { JoinAnswer, JoinCall, ManagerBackend, NodeBackend, TaskLog, TaskLogQuery } from './protocol.js';
 
 export const NOW = new Date();
 
@@ -105,5 +107,20 @@ export class MemoryManagerBackend implements ManagerBackend {
   report(nodeId: string, reports: readonly TaskStatusReport[]): Promise<void> {
     this.reports.push({ nodeId, reports });
     return Promise.resolve();
+  }
+}
+
+/** A node's task logs in memory: `logs` maps a task id to its lines (stdout), sent as multiplexed frames. */
+export class MemoryNodeBackend implements NodeBackend {
+  readonly queries: { taskId: string; query: TaskLogQuery }[] = [];
+
+  constructor(private readonly logs: Readonly<Record<string, readonly string[]>> = {}) {}
+
+  taskLogs(taskId: string, query: TaskLogQuery): Promise<TaskLog> {
+    this.queries.push({ taskId, query });
+    const lines = this.logs[taskId];
+    if (lines === undefined) return Promise.reject(new BerthError('not-found', 'task-container-not-found', `task ${taskId} has no container on this node`));
+    const frames = lines.map((line) => stdioFrame('stdout', Buffer.from(`${line}\n`)));
+    return Promise.resolve({ tty: false, body: Readable.from(frames) });
   }
 }

@@ -4,7 +4,7 @@ import { type BerthError, isBerthError } from '../../base/errors.js';
 import { generateNodeKey, makeJoinToken, newJoinSecret, readNodeCertificate } from '../trust/index.js';
 import { callClusterPort } from './cluster-port-call.js';
 import { startClusterPortServer, type ClusterPortServer } from './cluster-port-server.js';
-import { makeTestCluster, MemoryManagerBackend, type TestCluster } from './cluster-port-test-kit.js';
+import { makeTestCluster, MemoryManagerBackend, MemoryNodeBackend, type TestCluster } from './cluster-port-test-kit.js';
 import { fetchClusterCa, requestJoin } from './join-client.js';
 import { CLUSTER_ROUTES, type JoinCall } from './protocol.js';
 
@@ -26,7 +26,7 @@ describe('joining through the cluster port', () => {
     cluster = await makeTestCluster('cluster1');
     other = await makeTestCluster('cluster2');
     backend = new MemoryManagerBackend(cluster, secret, { revision: 1, tasks: [], serviceNames: {} });
-    server = await startClusterPortServer({ host: '127.0.0.1', port: 0, tls: await cluster.node('manager1', 'manager'), backend, clusterId: cluster.clusterId });
+    server = await startClusterPortServer({ host: '127.0.0.1', port: 0, tls: await cluster.node('manager1', 'manager'), manager: backend, node: new MemoryNodeBackend(), clusterId: cluster.clusterId });
     addr = `127.0.0.1:${server.port}`;
   });
   after(async () => { await server?.close(); });

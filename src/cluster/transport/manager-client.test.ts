@@ -4,7 +4,7 @@ import { isBerthError } from '../../base/errors.js';
 import { freePort } from '../store/free-port.js';
 import type { NodeTlsMaterial } from '../trust/index.js';
 import { startClusterPortServer, type ClusterPortServer } from './cluster-port-server.js';
-import { makeTestCluster, MemoryManagerBackend } from './cluster-port-test-kit.js';
+import { makeTestCluster, MemoryManagerBackend, MemoryNodeBackend } from './cluster-port-test-kit.js';
 import { ManagerClient } from './manager-client.js';
 
 describe('ManagerClient', () => {
@@ -18,7 +18,7 @@ describe('ManagerClient', () => {
   before(async () => {
     const cluster = await makeTestCluster('cluster1');
     backend = new MemoryManagerBackend(cluster, 'unused', { revision: 1, tasks: [], serviceNames: {} });
-    server = await startClusterPortServer({ host: '127.0.0.1', port: 0, tls: await cluster.node('manager1', 'manager'), backend, clusterId: cluster.clusterId });
+    server = await startClusterPortServer({ host: '127.0.0.1', port: 0, tls: await cluster.node('manager1', 'manager'), manager: backend, node: new MemoryNodeBackend(), clusterId: cluster.clusterId });
     material = await cluster.node('worker1', 'worker');
     live = `127.0.0.1:${server.port}`;
     dead = `127.0.0.1:${await freePort()}`;

@@ -29,6 +29,19 @@ export const statusReportsSchema = z.object({
 /** `?since=N` of the assignments route. */
 export const assignmentsQuerySchema = z.object({ since: z.coerce.number().int().nonnegative().default(0) });
 
+const flagSchema = z.enum(['0', '1']).default('0').transform((flag) => flag === '1');
+
+/** The query of the task-logs route (a manager's call; see `taskLogPath`). */
+export const taskLogQuerySchema = z.object({
+  task: objectIdSchema,
+  follow: flagSchema,
+  timestamps: flagSchema,
+  stdout: flagSchema,
+  stderr: flagSchema,
+  tail: z.coerce.number().int().nonnegative().optional(),
+  since: z.string().max(64).regex(/^[0-9TZ:.+-]+$/, 'a time as Unix seconds or RFC 3339').optional(),
+});
+
 export const caAnswerSchema = z.object({ caCertPem: pemSchema });
 
 export const heartbeatAnswerSchema = z.object({ periodMs: z.number().int().positive() });

@@ -10,6 +10,9 @@
  * | `POST /cluster/v1/heartbeat` | a member | → `{ periodMs }` |
  * | `GET /cluster/v1/assignments?since=N` | a member | → `Assignments` (long poll when N > 0) |
  * | `POST /cluster/v1/status` | a member | `{ reports: TaskStatusReport[] }` → 204 |
+ * | `GET /cluster/v1/task-logs?task=ID&…` | a manager, on any member | → the task container's log (Docker's log stream) |
+ *
+ * Every member serves the cluster port: managers all of it, workers only `task-logs`.
  *
  * Errors answer `{ message, kind, reason }` (the BerthError) with a matching HTTP status; the client
  * rebuilds the BerthError from them.
@@ -27,6 +30,7 @@ export const CLUSTER_ROUTES = {
   heartbeat: '/cluster/v1/heartbeat',
   assignments: '/cluster/v1/assignments',
   status: '/cluster/v1/status',
+  taskLogs: '/cluster/v1/task-logs',
 } as const;
 
 export interface JoinCall {
@@ -76,4 +80,29 @@ export interface ManagerBackend {
   heartbeat(nodeId: string): Promise<{ readonly periodMs: number }>;
   assignments(nodeId: string, sinceRevision: number, signal: AbortSignal): Promise<Assignments>;
   report(nodeId: string, reports: readonly TaskStatusReport[]): Promise<void>;
+}
+
+/** Which part of a task's log to send (the container log query's fields, already validated). */
+export interface TaskLogQuery {
+  readonly follow: boolean;
+  readonly timestamps: boolean;
+  readonly stdout: boolean;
+  readonly stderr: boolean;
+  /** A line count, or absent for all. */
+  readonly tail?: number | undefined;
+  /** Unix seconds with a fraction, or RFC 3339. */
+  readonly since?: string | undefined;
+}
+
+/** A task's log as its node's engine streams it. */
+export interface TaskLog {
+  /** A TTY's raw bytes rather than multiplexed frames. */
+  readonly tty: boolean;
+  readonly body: AsyncIterable<Buffer>;
+}
+
+/** What every member does on the cluster port, for managers. */
+export interface NodeBackend {
+  /** The log of the task's container on this node; not-found `task-container-not-found` when it has none here. */
+  taskLogs(taskId: string, query: TaskLogQuery, signal: AbortSignal): Promise<TaskLog>;
 }

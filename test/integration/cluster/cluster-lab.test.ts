@@ -207,6 +207,47 @@ describe('a cluster on the lab', { skip: labSkipReason() }, () => {
     }
   });
 
+  test('service logs: each task\'s lines come from its node, prefixed with its slot, task and node (docker CLI and berth CLI)', { skip: dockerCliSkip() }, async () => {
+    await cli(0, ['service', 'create', '--name', 'greet', '--replicas', '4', '--detach', 'busybox', 'sh', '-c', 'echo hello; echo oops >&2; sleep 100000']);
+    await eventually('4 greet running', async () => (await running('greet')).length === 4, CONVERGE_MS);
+    const hosts = new Map((await nodes()).map((n) => [n.ID, n.Description.Hostname ?? '']));
+    const expected = (await running('greet')).map((t) => `greet.${t.Slot ?? 0}.${t.ID.slice(0, 12)}@${hosts.get(t.NodeID ?? '') ?? ''}`).sort();
+    assert.ok(new Set((await running('greet')).map((t) => t.NodeID)).size >= 2, 'the tasks run on several nodes');
+    const config = await mkdtemp(join(tmpdir(), 'berth-docker-config-'));
+    const docker = (...args: string[]): { stdout: string; stderr: string; status: number | null } =>
+      spawnSync(DOCKER_CLI, args, { env: { ...process.env, DOCKER_HOST: `unix://${labNode(1).socket}`, DOCKER_CONFIG: config }, encoding: 'utf8', timeout: 120_000 });
+    const prefixes = (text: string, line: string): string[] =>
+      text.split('\n').filter((l) => l.endsWith(`| ${line}`)).map((l) => l.split(/\s+\|/)[0] ?? '').sort();
+    try {
+      // Any manager answers; the containers echo right after they start.
+      await eventually('every task\'s line in docker service logs', () => {
+        const result = docker('service', 'logs', 'greet');
+        return Promise.resolve(result.status === 0 && prefixes(result.stdout, 'hello').length === 4);
+      }, CONVERGE_MS);
+      const all = docker('service', 'logs', 'greet');
+      assert.deepEqual(prefixes(all.stdout, 'hello'), expected);
+      assert.deepEqual(prefixes(all.stderr, 'oops'), expected);
+      const [first] = await running('greet');
+      assert.ok(first);
+      const one = docker('service', 'logs', '--timestamps', first.ID);
+      assert.equal(one.status, 0, one.stderr);
+      assert.match(one.stdout.trim(), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z greet\.\d\.[0-9a-z]{12}@\S+\s+\| hello$/);
+      const missing = docker('service', 'logs', 'nosuch');
+      assert.notEqual(missing.status, 0);
+      assert.match(missing.stderr, /no such task or service: nosuch/);
+      // berth's own CLI prints the same prefixes; --raw only the lines.
+      assert.deepEqual(prefixes(await cli(2, ['service', 'logs', 'greet']), 'hello'), expected);
+      assert.deepEqual((await cli(0, ['service', 'logs', '--raw', 'greet'])).trim().split('\n'), ['hello', 'hello', 'hello', 'hello']);
+      // A worker serves no service logs (as dockerd's worker: not a manager).
+      const worker = await berthAt(labNode(3).socket, ['service', 'logs', 'greet']);
+      assert.notEqual(worker.code, 0);
+      assert.match(worker.stderr, /not a swarm manager/);
+    } finally {
+      await rm(config, { recursive: true, force: true });
+      await cli(0, ['service', 'rm', 'greet']);
+    }
+  });
+
   /** Running containers of a service on every node (by the task label), as node name → container ids. */
   const containersOf = async (service: string): Promise<Map<string, string[]>> => {
     const byNode = new Map<string, string[]>();
