@@ -1,16 +1,24 @@
 #!/bin/sh
-# Builds berth's one C program, dist/libexec/berth-idmap (id-mapped layer views for --userns auto;
-# source in src/runtime/userns/berth-idmap.c). Run by `npm run build`; rebuilds only when the
-# source is newer. Without gcc it says so and builds nothing: everything but --userns auto works.
+# Builds berth's C programs into dist/libexec (run by `npm run build`; each rebuilt only when its
+# source is newer): berth-idmap, id-mapped layer views for --userns auto
+# (src/runtime/userns/berth-idmap.c), and berth-peercred, the uid of a socket peer of berthd's API
+# (src/api/access/berth-peercred.c). Without gcc it says so and builds nothing: everything but
+# --userns auto and telling socket users apart (berthd --socket-role) works.
+# BERTH_LIBEXEC_DIR overrides the output directory (a build into another outDir).
 set -eu
 cd "$(dirname "$0")/.."
-src=src/runtime/userns/berth-idmap.c
-out=dist/libexec/berth-idmap
-if [ -x "$out" ] && [ "$out" -nt "$src" ]; then exit 0; fi
-if ! command -v gcc >/dev/null 2>&1; then
-  echo "build-native.sh: gcc not found; $out not built (--userns auto needs it; scripts/install.sh installs gcc)" >&2
-  exit 0
-fi
-mkdir -p dist/libexec
-gcc -O2 -Wall -Wextra -Werror -o "$out.tmp" "$src"
-mv "$out.tmp" "$out"
+dir=${BERTH_LIBEXEC_DIR:-dist/libexec}
+build() {
+  src=$1
+  out=$dir/$2
+  if [ -x "$out" ] && [ "$out" -nt "$src" ]; then return 0; fi
+  if ! command -v gcc >/dev/null 2>&1; then
+    echo "build-native.sh: gcc not found; $out not built (scripts/install.sh installs gcc)" >&2
+    return 0
+  fi
+  mkdir -p "$dir"
+  gcc -O2 -Wall -Wextra -Werror -o "$out.tmp" "$src"
+  mv "$out.tmp" "$out"
+}
+build src/runtime/userns/berth-idmap.c berth-idmap
+build src/api/access/berth-peercred.c berth-peercred

@@ -1,4 +1,4 @@
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
@@ -10,6 +10,8 @@ import { sendError } from './errors.js';
 import { parseExactJson } from './exact-json.js';
 import { INPUT_LIMITS } from './input-limits.js';
 import { UpgradeRouter } from './hijack/upgrade-router.js';
+import { installAccessControl, type ApiAccess } from './access/access-hook.js';
+import { tlsListener, type TlsListenerOptions } from './access/tls-listener.js';
 import type { Builder } from '../build/builder.js';
 import type { RouteServices } from './route-services.js';
 import { attachRoutes } from './routes/attach.js';
@@ -27,6 +29,8 @@ import { networkRoutes } from './routes/networks.js';
 import { systemDiskUsageRoutes } from './routes/system-df.js';
 import { securityRoutes, type SecurityRoutesOptions } from './routes/security.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { prometheusRoutes } from './routes/prometheus-metrics.js';
+import type { NodeMetrics } from '../metrics/index.js';
 import { authRoutes } from './routes/pull-push.js';
 import { inactiveSwarmInfo, inactiveSwarmRoutes } from './routes/swarm-inactive.js';
 import { clusterSwarmInfo, swarmRoutes } from './routes/swarm.js';
@@ -41,10 +45,18 @@ export interface ApiServerOptions extends RouteServices {
   security?: SecurityRoutesOptions;
   /** Prometheus registries served at `GET /berth/v1/metrics`; without them the route is absent. */
   metrics?: readonly Registry[];
+  /** The node's metrics, served at `GET /metrics`; every request is counted in them. Without it the route is absent. */
+  nodeMetrics?: NodeMetrics;
   /** Dockerfile builds (`POST /build`); without it the route is absent. */
   builder?: Builder;
   /** Unix socket to listen on (created; a stale one is replaced). */
   socketPath: string;
+  /** The socket's group (mode 0660, owner root); without it, group root. */
+  socketGroup?: number;
+  /** Authentication and authorization of every request (access/); without it, every caller may do everything. */
+  access?: ApiAccess;
+  /** Also serve the API over TLS with client certificates on a TCP address (needs `access`). */
+  tls?: TlsListenerOptions;
   /** Registries reachable over plain HTTP besides loopback ones. */
   insecureRegistries?: readonly string[];
   /** The node's part of a cluster: the Swarm routes and `/info`'s Swarm over it; without it, those of a node in no swarm. */
@@ -86,11 +98,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
     done(null, payload);
   });
   app.setErrorHandler(sendError);
+  const guard = options.access === undefined ? undefined : installAccessControl(app, options.access, options.containers);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ message: `page not found: ${request.method} ${request.url}` });
   });
   const registry = { insecureRegistries: options.insecureRegistries ?? [] };
   const { cluster } = options;
+  if (options.nodeMetrics !== undefined) prometheusRoutes(app, options.nodeMetrics);
   const swarmInfo = cluster === undefined ? inactiveSwarmInfo : clusterSwarmInfo(cluster);
   systemRoutes(app, options.images, options.containers, { insecureRegistries: registry.insecureRegistries, swarmInfo });
   if (cluster === undefined) inactiveSwarmRoutes(app);
@@ -110,14 +124,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   commitRoutes(app, options.containers);
   if (options.builder !== undefined) buildRoutes(app, options.images, options.builder, options.runner);
   eventRoutes(app, options.containers.eventLog);
-  const upgrades = new UpgradeRouter();
+  const upgrades = new UpgradeRouter(guard);
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);
   upgrades.install(app.server);
 
   await mkdir(dirname(options.socketPath), { recursive: true, mode: 0o755 });
   await rm(options.socketPath, { force: true });
+  const tls = options.tls === undefined || options.access === undefined ? undefined : tlsListener(app, upgrades, options.tls);
   await app.listen({ path: options.socketPath });
   await chmod(options.socketPath, 0o660);
+  if (options.socketGroup !== undefined) await chown(options.socketPath, 0, options.socketGroup);
+  await tls?.listen();
   return app;
 }

@@ -15,6 +15,8 @@ import { NETWORK_COMMAND } from './commands/network-commands.js';
 import { CLUSTER_COMMAND } from './commands/cluster-commands.js';
 import { NODE_COMMAND } from './commands/node-commands.js';
 import { SERVICE_COMMAND } from './commands/service-commands.js';
+import { AUDIT_COMMAND, CERTS_COMMAND, TOKEN_COMMAND } from './commands/access-commands.js';
+import { COMPOSE_COMMAND, expandComposeFlags } from './commands/compose-commands.js';
 import { installPorts, type BerthPorts } from './berth-ports.js';
 import { takeExitStatus } from './context.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -52,7 +54,8 @@ export const PROGRAM: CommandSpec = {
   ],
   commands: [
     CONTAINER_COMMAND, IMAGE_COMMAND, VOLUME_COMMAND, NETWORK_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND, SCAN_COMMAND, LOGIN_COMMAND, LOGOUT_COMMAND,
-    REGISTRY_COMMAND, BUILD_COMMAND, COMMIT_COMMAND, BUILDER_COMMAND, EVENTS_COMMAND, LAB_COMMAND, CLUSTER_COMMAND, NODE_COMMAND, SERVICE_COMMAND,
+    REGISTRY_COMMAND, BUILD_COMMAND, COMMIT_COMMAND, BUILDER_COMMAND, EVENTS_COMMAND, LAB_COMMAND, CLUSTER_COMMAND, NODE_COMMAND, SERVICE_COMMAND, COMPOSE_COMMAND,
+    TOKEN_COMMAND, CERTS_COMMAND, AUDIT_COMMAND,
   ],
 };
 
@@ -69,7 +72,7 @@ export function expandShortcuts(args: string[]): string[] {
   if (args[index] === 'help') index++;
   const word = args[index];
   const expansion = word === undefined ? undefined : SHORTCUTS[word];
-  return expandScanShortcut(expansion ? [...args.slice(0, index), ...expansion, ...args.slice(index + 1)] : args, index);
+  return expandComposeFlags(expandScanShortcut(expansion ? [...args.slice(0, index), ...expansion, ...args.slice(index + 1)] : args, index), index);
 }
 
 /**

@@ -26,10 +26,12 @@ import { RESCAN_FLAG_DEFAULTS, rescanSettings, type RescanFlags } from './rescan
 import { Builder } from '../build/builder.js';
 import { untilStopSignal } from '../base/stop-signal.js';
 import { daemonLogSettings } from '../runtime/logging/log-options.js';
+import { openDaemonAccess, type AccessFlags } from './api-access.js';
+import { NodeMetrics, parseMetricsAddr, startMetricsServer } from '../metrics/index.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
-interface DaemonOptions extends RescanFlags {
+interface DaemonOptions extends RescanFlags, AccessFlags {
   root: string;
   socket: string;
   cgroupParent: string;
@@ -53,6 +55,8 @@ interface DaemonOptions extends RescanFlags {
   logOpt: string[];
   /** This node's name in a cluster (default: the host name). */
   nodeName?: string;
+  /** Also serve `GET /metrics` on this host:port. */
+  metricsAddr?: string;
 }
 
 /** Starts the disk watermark collector when asked; returns its stop function. */
@@ -98,12 +102,14 @@ function startDeadWriterSweep(images: ImageService): () => void {
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const rescan = rescanSettings(options);
+  if (options.metricsAddr !== undefined) parseMetricsAddr(options.metricsAddr);
   const logDefaults = daemonLogSettings(options.logDriver, options.logOpt);
   await ensureSocketUnserved(options.socket);
   const unlock = await lockStateRoot(options.root);
   // The one process runner and clock of berthd: every service gets these two.
   const runner = new ChildProcessRunner();
   const clock = systemClock;
+  const daemonAccess = await openDaemonAccess(options, options.root, { runner, clock, log: (message) => { process.stderr.write(`berthd: ${message}\n`); } });
   const images = await openImageNode(options.root, { runner, clock });
   const { containers, volumes, networks } = await openNodeServices(images, {
     runner, clock, cgroupParent: options.cgroupParent, defaultRuntime: options.defaultRuntime, eventRetention: eventRetention(options), ...(options.initPath === undefined ? {} : { initPath: options.initPath }),
@@ -122,7 +128,11 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     root: options.root, socketPath: options.socket, hostname: options.nodeName ?? hostname(), clock, timers: systemTimers,
     log: (message) => { process.stderr.write(`berthd: ${message}\n`); },
   });
-  const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], builder, socketPath: options.socket, insecureRegistries: options.insecureRegistry, cluster });
+  const nodeMetrics = new NodeMetrics({ engine: containers, cgroupParent: options.cgroupParent, clock, registries: [rescans.metrics.registry] });
+  const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], nodeMetrics, builder, socketPath: options.socket, ...daemonAccess, insecureRegistries: options.insecureRegistry, cluster });
+  const metricsServer = options.metricsAddr === undefined ? undefined : await startMetricsServer(options.metricsAddr, nodeMetrics)
+    .catch(async (err: unknown) => { await app.close(); throw err; });
+  if (metricsServer !== undefined) process.stderr.write(`berthd: metrics at ${metricsServer.url}/metrics\n`);
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   // A member resumes once the API serves: its agent drives this engine through the socket.
   await cluster.resume();
@@ -131,6 +141,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   stopWatermark();
   stopSweep();
   await app.close();
+  await daemonAccess.access.audit?.close();
+  await metricsServer?.close();
   await registry?.close();
   await rescans.close();
   await containers.shutdown();
@@ -163,6 +175,14 @@ export async function main(argv: string[]): Promise<number> {
     .description('berth daemon: serves the Docker Engine API on a unix socket')
     .option('--root <dir>', 'state root', process.env.BERTH_ROOT ?? DEFAULT_STATE_ROOT)
     .option('--socket <path>', 'unix socket to serve the API on', DEFAULT_SOCKET)
+    .option('-G, --group <name>', 'group whose members may use the API socket (mode 0660); without such a group, only root', 'berth')
+    .option('--socket-role <role>', 'role of socket users other than root (the members of --group)', 'admin')
+    .option('--roles <file>', 'custom roles (YAML: roles.<name>.grants[].resources, verbs, labels)')
+    .option('--tls-addr <host:port>', 'also serve the API over TLS on this address, to clients with a certificate of --tlscacert or a bearer token')
+    .option('--tlscacert <file>', 'CA of the client certificates --tls-addr accepts')
+    .option('--tlscert <file>', 'certificate of the TLS listener')
+    .option('--tlskey <file>', 'key of the TLS listener')
+    .option('--audit-max-size <bytes>', 'start a new audit trail file (<root>/audit) beyond this size', '67108864')
     .option('--node-name <name>', 'this node\'s name in a cluster (node ls\' HOSTNAME; default: the host name)')
     .option('--cgroup-parent <path>', 'absolute cgroup under which containers run', '/berth')
     .option('--gc-high-watermark <percent>', 'remove stopped containers, then unused images, when the state root\'s filesystem is fuller than this (default: off)')
@@ -172,6 +192,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--default-runtime <name>', 'OCI runtime of containers created without --runtime: runc or crun', 'runc')
     .option('--init-path <path>', 'init binary that `run --init` makes PID 1 (default: tini-static on PATH)')
     .option('--insecure-registry <host>', 'registry (host[:port]) that may be reached over plain HTTP; repeatable (loopback ones always may)', (value: string, list: string[]) => [...list, value], [])
+    .option('--metrics-addr <host:port>', 'also serve Prometheus metrics (GET /metrics, as on the API socket) on this address')
     .option('--registry-addr <host:port>', 'also serve berth\'s OCI registry on this address (state in <root>/registry; see berth registry serve for the other settings)')
     .option('--events-max-count <n>', 'events the event log keeps', String(DEFAULT_EVENT_RETENTION.maxCount))
     .option('--log-driver <driver>', 'log driver of containers created without one: json-file, local, none or k8s-file', 'json-file')

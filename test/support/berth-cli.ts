@@ -15,6 +15,8 @@ export interface CliResult {
 export interface CliOptions {
   input?: Buffer;
   env?: Record<string, string>;
+  /** The CLI's working directory (default: this process's). */
+  cwd?: string;
   /** Kill the CLI (SIGKILL) after this long; the result then has signal SIGKILL. Default 120 s. */
   timeoutMs?: number;
 }
@@ -24,7 +26,7 @@ export function runBerth(args: string[], options: CliOptions & { unsetEnv?: stri
   return new Promise((resolve, reject) => {
     const unset = new Set(options.unsetEnv ?? []);
     const env = Object.fromEntries(Object.entries({ ...process.env, ...options.env }).filter(([name]) => !unset.has(name)));
-    const child = spawn(process.execPath, [BERTH_BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BERTH_BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     const out: Buffer[] = [];
     const err: Buffer[] = [];

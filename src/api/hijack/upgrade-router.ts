@@ -27,7 +27,14 @@ export type UpgradeHandler = (request: UpgradeRequest) => Promise<void>;
 export const RAW_STREAM = 'application/vnd.docker.raw-stream';
 export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
 
-interface Route { method: string; pattern: RegExp; names: string[]; handler: UpgradeHandler }
+interface Route { method: string; path: string; pattern: RegExp; names: string[]; handler: UpgradeHandler }
+
+/**
+ * Called before a route's handler with its path pattern (access control, audit); throwing refuses
+ * the request. The function it may return hears how the request ended: 101 once the stream has
+ * ended after switching protocols, else the error status and message.
+ */
+export type UpgradeGuard = (request: IncomingMessage, route: string, params: Record<string, string>) => Promise<((status: number, error?: string) => void) | undefined>;
 
 function compile(path: string): { pattern: RegExp; names: string[] } {
   const names: string[] = [];
@@ -67,8 +74,10 @@ async function readBody(request: IncomingMessage, socket: Duplex, head: Buffer):
 export class UpgradeRouter {
   readonly #routes: Route[] = [];
 
+  constructor(private readonly guard?: UpgradeGuard) {}
+
   post(path: string, handler: UpgradeHandler): void {
-    this.#routes.push({ method: 'POST', ...compile(path), handler });
+    this.#routes.push({ method: 'POST', path, ...compile(path), handler });
   }
 
   install(server: Server): void {
@@ -88,7 +97,9 @@ export class UpgradeRouter {
     }
     const params = Object.fromEntries(match.route.names.map((name, i) => [name, decodeURIComponent(match.found?.[i + 1] ?? '')]));
     const progress = { switched: false };
+    let finish: ((status: number, error?: string) => void) | undefined;
     try {
+      finish = await this.guard?.(request, match.route.path, params);
       const { body, rest } = await readBody(request, socket, head);
       if (rest.length > 0) socket.unshift(rest);
       await match.route.handler({
@@ -99,11 +110,14 @@ export class UpgradeRouter {
           socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: ${type}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n`);
         },
       });
+      finish?.(101);
     } catch (err) {
       if (!progress.switched) {
         const status = isBerthError(err) ? statusOf(err) : err instanceof SyntaxError ? 400 : 500;
+        finish?.(status, err instanceof Error ? err.message : String(err));
         sendHttpError(socket, status, err instanceof Error ? err.message : String(err));
       } else {
+        finish?.(101, err instanceof Error ? err.message : String(err));
         socket.destroy();
       }
     }

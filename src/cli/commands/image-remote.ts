@@ -1,8 +1,9 @@
 /** The image commands through berthd's API (the default, without --root / BERTH_ROOT). */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { errors } from '../../base/errors.js';
+import { errnoCode, errors, messageOf } from '../../base/errors.js';
 import type { ImageInspect, JsonMessage } from '../../wire/images.js';
 import { formatReference, parseTaggedReference } from '../../oci/reference.js';
 import { forEachTarget, printJson, withClient } from '../context.js';
@@ -27,8 +28,15 @@ function printMessages(messages: JsonMessage[], key: 'stream' | 'status'): void 
   }
 }
 
-function inputStream(file: string | undefined, what: string): Readable {
-  if (file !== undefined && file !== '-') return createReadStream(file);
+/** The input file, opened before anything is sent (a file that cannot be read fails naming it), or stdin. */
+async function inputStream(file: string | undefined, what: string): Promise<Readable> {
+  if (file !== undefined && file !== '-') {
+    try {
+      return (await open(file)).createReadStream();
+    } catch (err) {
+      throw errors.invalidArgument('unreadable-input', `${what}: cannot read ${file}: ${errnoCode(err) ?? messageOf(err)}`, { cause: err });
+    }
+  }
   if (process.stdin.isTTY) throw errors.invalidArgument('no-input', `requested ${what} from stdin, but stdin is a terminal: use a file or a pipe`);
   return process.stdin;
 }
@@ -75,7 +83,7 @@ export const remoteImageCommands: ImageCommands = {
   })),
 
   load: (globals, input, repository) => withClient(globals, async (client) => {
-    printMessages(await client.images.load(inputStream(input, 'load'), repository), 'stream');
+    printMessages(await client.images.load(await inputStream(input, 'load'), repository), 'stream');
   }),
 
   save: async (globals, refs, flags) => {
@@ -94,7 +102,7 @@ export const remoteImageCommands: ImageCommands = {
 
   import: (globals, file, reference, flags) => withClient(globals, async (client) => {
     const [repo, tag] = reference === undefined ? [undefined, undefined] : splitReference(reference);
-    const messages = await client.images.import(inputStream(file, 'import'), {
+    const messages = await client.images.import(await inputStream(file, 'import'), {
       changes: flags.change,
       ...(repo === undefined ? {} : { repo, tag }),
       ...(flags.message === undefined ? {} : { message: flags.message }),

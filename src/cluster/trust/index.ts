@@ -1,5 +1,5 @@
 // The cluster's trust: its CA, node keys and certificates, join tokens, TLS options and files.
-export { caDigest, createClusterCa, CA_COMMON_NAME, ETCD_CA_COMMON_NAME, type ClusterCa } from './cluster-ca.js';
+export { caDigest, caIssuerInfo, createClusterCa, CA_COMMON_NAME, ETCD_CA_COMMON_NAME, type ClusterCa } from './cluster-ca.js';
 export { generateNodeKey, type NodeKey } from './node-key.js';
 export { createNodeMaterial } from './node-material.js';
 export { identityOf, issueNodeCertificate, readNodeCertificate, type NodeCertificateRequest, type NodeIdentity } from './node-certificate.js';

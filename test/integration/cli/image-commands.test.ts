@@ -42,6 +42,10 @@ describe('berth CLI: image commands through berthd and in-process', { skip: need
     assert.equal(await f.ok(['rmi', 'cli-copy:1']), 'Untagged: cli-copy:1\n');
     const badFormat = await f.cli(['save', '--format', 'oci-archive', '-o', join(f.work, 'x.tar'), 'busybox']);
     assert.equal(badFormat.code, 5, 'OCI formats need --root');
+    // A file that cannot be read is named as such, not taken for a daemon that cannot be reached.
+    const noFile = await f.cli(['load', '-i', join(f.work, 'missing.tar')]);
+    assert.equal(noFile.code, 2);
+    assert.match(noFile.stderr, /load: cannot read .*missing\.tar: ENOENT/);
   });
 
   test('import a root filesystem tarball through berthd, with -c and -m', async () => {

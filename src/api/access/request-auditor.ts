@@ -1,0 +1,58 @@
+/**
+ * What of the API goes into the audit trail, and how: every request that may change state (any
+ * method but GET and HEAD, except pure reads such as `wait`) and every exec, attach and cp, each
+ * recorded — who, route, object, a summary of the body with secrets redacted — before its handler
+ * runs (a trail that cannot be written refuses the request: 503), and its outcome (status, error)
+ * appended when it ends. Refused requests are recorded too, with their 403.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AccessRequest, Identity } from '../../security/access/index.js';
+import { summarizeBody, type AuditLog, type AuditWho } from '../../security/audit/index.js';
+import { messageOf } from '../../base/errors.js';
+
+const ALWAYS: ReadonlySet<string> = new Set(['containers.exec', 'containers.attach', 'containers.archive']);
+
+export interface AuditedRequest {
+  identity: Identity;
+  method: string;
+  route: string;
+  path: string;
+  params: Readonly<Record<string, string | undefined>>;
+  body: unknown;
+  described: AccessRequest;
+}
+
+export class RequestAuditor {
+  constructor(private readonly log: AuditLog, private readonly onError: (message: string) => void) {}
+
+  /** Whether `request` is recorded. */
+  covers(method: string, described: AccessRequest): boolean {
+    if (typeof described.needs === 'string' && ALWAYS.has(described.needs)) return true;
+    if (method === 'GET' || method === 'HEAD') return false;
+    return described.needs === 'unclassified' || !described.needs.endsWith('.read');
+  }
+
+  /** Records the request, durably; resolves with its id. unavailable when the trail cannot be written. */
+  async begin(request: AuditedRequest): Promise<string> {
+    const id = randomUUID();
+    const { identity, params } = request;
+    const who: AuditWho = {
+      kind: identity.kind, name: identity.name, role: identity.role, source: identity.source ?? 'unknown',
+      ...(identity.uid === undefined ? {} : { uid: identity.uid }),
+    };
+    const object = params.id ?? params.name ?? params['*'];
+    const body = summarizeBody(request.body);
+    await this.log.append({
+      type: 'request', id, who, method: request.method, route: request.route, path: request.path,
+      ...(object === undefined || object === '' ? {} : { object }), ...(body === undefined ? {} : { body }),
+    });
+    return id;
+  }
+
+  /** Appends the outcome (not awaited by the request; a failure is logged). */
+  end(id: string, status: number, error?: string): void {
+    this.log.append({ type: 'outcome', id, status, ...(error === undefined ? {} : { error }) }).catch((err: unknown) => {
+      this.onError(`audit: cannot record the outcome of request ${id}: ${messageOf(err)}`);
+    });
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The short forms of the Compose Specification turned into their long forms, so that files merge
+ * field by field and the model has one shape: `ports` strings, `volumes` strings, `secrets` and
+ * `configs` names, list-or-map fields (`environment`, `labels`, …), and `depends_on` lists.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { errors } from '../base/errors.js';
+
+export interface PortConfig {
+  target: number;
+  published?: string;
+  host_ip?: string;
+  protocol: string;
+}
+
+export interface VolumeMountConfig {
+  type: 'volume' | 'bind' | 'tmpfs';
+  source?: string;
+  target: string;
+  read_only?: boolean;
+  tmpfs?: { size?: number | string };
+}
+
+export interface FileRefConfig {
+  source: string;
+  target?: string;
+  mode?: number;
+}
+
+/** `list_or_dict`: `["A=1", "B"]` or `{A: 1, B: null}` → a map (a bare `B` maps to null). */
+export function listOrDict(value: unknown, separator = '='): Record<string, string | null> {
+  if (value === undefined || value === null) return {};
+  if (Array.isArray(value)) {
+    return Object.fromEntries(value.map((entry) => {
+      const text = String(entry);
+      const at = text.indexOf(separator);
+      return at < 0 ? [text, null] : [text.slice(0, at), text.slice(at + separator.length)];
+    }));
+  }
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean)]));
+}
+
+/** `"8080:80"`, `"127.0.0.1:8080:80/udp"`, `80`, or the long form → long forms (ranges expanded). */
+export function parsePorts(value: unknown, where: string): PortConfig[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry): PortConfig[] => {
+    if (typeof entry === 'object' && entry !== null) {
+      const long = entry as { target: number; published?: string | number; host_ip?: string; protocol?: string };
+      return [{
+        target: long.target, protocol: long.protocol ?? 'tcp',
+        ...(long.published === undefined ? {} : { published: String(long.published) }),
+        ...(long.host_ip === undefined ? {} : { host_ip: long.host_ip }),
+      }];
+    }
+    const text = String(entry);
+    const [spec = '', protocol = 'tcp'] = text.split('/');
+    const parts = spec.startsWith('[') ? [spec.slice(0, spec.indexOf(']') + 1), ...spec.slice(spec.indexOf(']') + 2).split(':')] : spec.split(':');
+    const container = parts.pop() ?? '';
+    const published = parts.pop();
+    const hostIp = parts.pop()?.replace(/^\[|\]$/g, '');
+    const [first, last = first] = container.split('-').map(Number);
+    if (first === undefined || last === undefined || !Number.isInteger(first) || !Number.isInteger(last) || last < first) {
+      throw errors.invalidArgument('compose-port', `${where}: invalid port "${text}"`);
+    }
+    const [pubFirst, pubLast] = (published ?? '').split('-').map(Number);
+    return Array.from({ length: last - first + 1 }, (_, i) => ({
+      target: first + i, protocol,
+      ...(published === undefined || published === '' ? {} : { published: pubLast === undefined || pubFirst === undefined ? published : String(pubFirst + i) }),
+      ...(hostIp === undefined || hostIp === '' ? {} : { host_ip: hostIp }),
+    }));
+  });
+}
+
+/** A relative host path (`./data`, `../x`, `~/y`) resolved against the file's directory. */
+export function hostPath(path: string, baseDir: string): string {
+  if (path === '~' || path.startsWith('~/')) return resolve(homedir(), path.slice(2));
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+/** `"data:/var/lib/x:ro"`, `"./src:/src"`, `"/cache"` or the long form → long forms, bind sources absolute. */
+export function parseVolumes(value: unknown, baseDir: string): VolumeMountConfig[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((entry): VolumeMountConfig => {
+    if (typeof entry === 'object' && entry !== null) {
+      const long = { ...(entry as VolumeMountConfig) };
+      if (long.type === 'bind' && long.source !== undefined) long.source = hostPath(long.source, baseDir);
+      return long;
+    }
+    const parts = String(entry).split(':');
+    if (parts.length === 1) return { type: 'volume', target: parts[0] ?? '' };
+    const [source = '', target = '', mode = ''] = parts;
+    const bind = source.startsWith('.') || source.startsWith('/') || source.startsWith('~');
+    const readOnly = mode.split(',').includes('ro');
+    return { type: bind ? 'bind' : 'volume', source: bind ? hostPath(source, baseDir) : source, target, ...(readOnly ? { read_only: true } : {}) };
+  });
+}
+
+/** `secrets:`/`configs:` of a service: names or long forms → long forms. */
+export function parseFileRefs(value: unknown): FileRefConfig[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((entry) => (typeof entry === 'string' ? { source: entry } : { ...(entry as FileRefConfig) }));
+}
+
+export interface DependencyConfig {
+  condition: 'service_started' | 'service_healthy' | 'service_completed_successfully';
+  required: boolean;
+  restart: boolean;
+}
+
+/** `depends_on`: a list of names or the long form → the long form. */
+export function parseDependsOn(value: unknown): Record<string, DependencyConfig> {
+  if (value === undefined || value === null) return {};
+  if (Array.isArray(value)) return Object.fromEntries(value.map((name) => [String(name), { condition: 'service_started', required: true, restart: false }]));
+  return Object.fromEntries(Object.entries(value as Record<string, Partial<DependencyConfig>>).map(([name, dep]) => [name, {
+    condition: dep.condition ?? 'service_started', required: dep.required ?? true, restart: dep.restart ?? false,
+  }]));
+}
+
+export interface ServiceNetworkConfig {
+  aliases?: string[];
+  priority?: number;
+  ipv4_address?: string;
+  ipv6_address?: string;
+}
+
+/** A service's `networks`: a list of names or a map → a map. */
+export function parseServiceNetworks(value: unknown): Record<string, ServiceNetworkConfig> {
+  if (value === undefined || value === null) return {};
+  if (Array.isArray(value)) return Object.fromEntries(value.map((name) => [String(name), {}]));
+  return Object.fromEntries(Object.entries(value as Record<string, ServiceNetworkConfig | null>).map(([name, net]) => [name, net ?? {}]));
+}

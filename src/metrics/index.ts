@@ -1,0 +1,4 @@
+/** The public surface of metrics/: what berthd and the API server use. */
+export { NodeMetrics, type MeteredEngine, type NodeMetricsOptions } from './node-metrics.js';
+export { startMetricsServer, parseMetricsAddr, type MetricsServer } from './metrics-server.js';
+export type { ApiMetrics } from './api-metrics.js';
