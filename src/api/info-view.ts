@@ -58,6 +58,9 @@ function registryConfig(insecure: readonly string[]): RegistryServiceConfig {
   };
 }
 
+/** The engine's drivers as dockerd lists its plugins; as dockerd, the log drivers that keep logs (none is not listed). */
+export const ENGINE_PLUGINS = { Volume: ['local'], Network: ['bridge', 'host', 'null'], Log: ['json-file', 'k8s-file', 'local'] } as const;
+
 export function infoView(input: InfoInput): SystemInfo {
   const { host } = input;
   const none = { ID: '', Expected: '' };
@@ -70,8 +73,7 @@ export function infoView(input: InfoInput): SystemInfo {
     Images: input.images,
     Driver: 'overlay',
     DriverStatus: [['Backing Filesystem', host.backingFilesystem]],
-    // As dockerd, the drivers that keep logs (none is not listed).
-    Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'null'], Authorization: null, Log: ['json-file', 'k8s-file', 'local'] },
+    Plugins: { Volume: [...ENGINE_PLUGINS.Volume], Network: [...ENGINE_PLUGINS.Network], Authorization: null, Log: [...ENGINE_PLUGINS.Log] },
     MemoryLimit: host.cgroups.memoryLimit,
     SwapLimit: host.cgroups.swapLimit,
     KernelMemory: false,

@@ -6,12 +6,21 @@
 import type { ClusterInfo, ClusterNode, LocalClusterInfo } from '../cluster/control/cluster-control.js';
 import type { Service, Task } from '../cluster/objects/index.js';
 import type { ObjectMeta } from '../cluster/objects/object-meta.js';
-import type { SwarmClusterInfo, SwarmInspect, SwarmNode, SwarmObjectMeta, SwarmService, SwarmSpec, SwarmTask } from '../wire/swarm.js';
+import { caIssuerInfo } from '../cluster/trust/index.js';
+import type { SwarmClusterInfo, SwarmInspect, SwarmNode, SwarmObjectMeta, SwarmService, SwarmSpec, SwarmTask, TLSInfo } from '../wire/swarm.js';
+import { ENGINE_PLUGINS } from './info-view.js';
 import type { SwarmInfo } from '../wire/system.js';
 import { serviceSpecView, taskSpecView } from './swarm-spec-views.js';
 
 function metaView(meta: ObjectMeta): SwarmObjectMeta {
   return { ID: meta.id, Version: { Index: meta.version }, CreatedAt: meta.createdAt, UpdatedAt: meta.updatedAt };
+}
+
+/** The cluster CA as a node's and the swarm's TLSInfo. */
+function tlsInfoView(caCertPem: string): TLSInfo {
+  if (caCertPem === '') return {};
+  const issuer = caIssuerInfo(caCertPem);
+  return { TrustRoot: caCertPem, CertIssuerSubject: issuer.subject, CertIssuerPublicKey: issuer.publicKey };
 }
 
 /** A node; `trustRoot` is the cluster CA's certificate (PEM), every node's TLSInfo.TrustRoot. */
@@ -31,8 +40,9 @@ export function nodeView(clusterNode: ClusterNode, trustRoot: string): SwarmNode
       Engine: {
         ...(description.engineVersion === undefined ? {} : { EngineVersion: description.engineVersion }),
         ...(Object.keys(description.engineLabels).length > 0 ? { Labels: { ...description.engineLabels } } : {}),
+        Plugins: (['Log', 'Network', 'Volume'] as const).flatMap((type) => ENGINE_PLUGINS[type].map((name) => ({ Type: type, Name: name }))),
       },
-      TLSInfo: trustRoot === '' ? {} : { TrustRoot: trustRoot },
+      TLSInfo: tlsInfoView(trustRoot),
     },
     Status: {
       State: status.state,
@@ -119,7 +129,7 @@ export function clusterInfoView(cluster: ClusterInfo): SwarmClusterInfo {
     CreatedAt: cluster.createdAt,
     UpdatedAt: cluster.updatedAt,
     Spec: defaultSwarmSpec(),
-    TLSInfo: { TrustRoot: cluster.caCertPem },
+    TLSInfo: tlsInfoView(cluster.caCertPem),
     RootRotationInProgress: false,
     DefaultAddrPool: ['10.0.0.0/8'],
     SubnetSize: 24,

@@ -38,7 +38,9 @@ export type SwarmNodeSpec = z.input<typeof swarmNodeSpecSchema>;
 /** The cluster CA a node trusts (TrustRoot: PEM). */
 export interface TLSInfo {
   TrustRoot?: string;
+  /** The CA's subject (DER, base64). */
   CertIssuerSubject?: string;
+  /** The CA's public key (SPKI DER, base64). */
   CertIssuerPublicKey?: string;
 }
 

@@ -4,11 +4,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { errors } from '../../base/errors.js';
 import type { ClusterControl, ClusterInfo, ClusterLogLine, ClusterNode, LocalClusterInfo, NodeUpdate, TaskLogQuery } from '../../cluster/control/cluster-control.js';
 import { parseServiceSpec, type Service, type ServiceSpecInput, type Task } from '../../cluster/objects/index.js';
+import { createClusterCa } from '../../cluster/trust/index.js';
 import { sendError } from '../errors.js';
 import { NOT_A_MANAGER_MESSAGE } from './swarm-inactive.js';
 import { clusterSwarmInfo, swarmRoutes } from './swarm.js';
 
 const T = '2024-01-01T00:00:00.000Z';
+const CA = await createClusterCa('cluster1', new Date(T));
 
 /** An in-memory cluster of one node, for the routes' tests: as the interface's doc says it throws. */
 class MemoryCluster implements ClusterControl {
@@ -56,7 +58,7 @@ class MemoryCluster implements ClusterControl {
   }
   inspect(): Promise<ClusterInfo> {
     this.managerOnly();
-    return Promise.resolve({ id: 'cluster1', version: this.version, createdAt: T, updatedAt: T, joinTokens: this.tokens, caCertPem: 'PEM', caDigest: 'd' });
+    return Promise.resolve({ id: 'cluster1', version: this.version, createdAt: T, updatedAt: T, joinTokens: this.tokens, caCertPem: CA.certPem, caDigest: 'd' });
   }
   rotateJoinToken(role: 'manager' | 'worker'): Promise<void> {
     this.managerOnly();
@@ -197,7 +199,7 @@ test('GET /swarm, token rotation and refused settings', async () => {
   const swarm = (await app.inject({ method: 'GET', url: '/swarm' })).json<{ Version: { Index: number }; Spec: Record<string, unknown>; JoinTokens: { Worker: string }; DataPathPort: number; TLSInfo: { TrustRoot: string } }>();
   assert.equal(swarm.Spec['Name'], 'default');
   assert.equal(swarm.DataPathPort, 4789);
-  assert.equal(swarm.TLSInfo.TrustRoot, 'PEM');
+  assert.equal(swarm.TLSInfo.TrustRoot, CA.certPem);
   const rotate = await app.inject({ method: 'POST', url: `/swarm/update?version=${swarm.Version.Index}&rotateWorkerToken=true`, payload: swarm.Spec });
   assert.equal(rotate.statusCode, 200);
   assert.equal(cluster.tokens.worker, 'SWMTKN-1-w-0x');

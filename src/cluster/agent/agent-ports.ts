@@ -2,6 +2,7 @@
  * What the agent needs around it, as ports: the managers (ManagerLink, over the cluster port's
  * mutual TLS; implemented in transport/) and its own node's engine (NodeEngine, over client/).
  */
+import type { NodeRole } from '../objects/node.js';
 import type { Task, TaskStatus } from '../objects/task.js';
 
 /** Every task assigned to this node whose desired state is not yet `remove`, and the store revision they were read at. */
@@ -27,8 +28,8 @@ export interface ManagerLink {
   assignments(sinceRevision: number, signal: AbortSignal): Promise<Assignments>;
   /** Reports observed statuses; a manager applies each that moves its task forward (never back). */
   report(reports: readonly TaskStatusReport[]): Promise<void>;
-  /** Renews this node's heartbeat lease; answers the period the node should beat at. */
-  heartbeat(): Promise<{ readonly periodMs: number }>;
+  /** Renews this node's heartbeat lease; answers the period the node should beat at and the role its spec asks for. */
+  heartbeat(): Promise<{ readonly periodMs: number; readonly role?: NodeRole | undefined }>;
 }
 
 /** A container of this node that runs (or ran) a task: found by its `com.docker.swarm.task.id` label. */

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeService, makeTask, T0 } from '../../../test/support/cluster-fixtures.js';
 import { errors } from '../../base/errors.js';
+import type { NodeRole } from '../objects/node.js';
 import type { Task, TaskStatus } from '../objects/task.js';
 import type { Assignments, ManagerLink, NodeEngine, TaskContainer, TaskContainerExit, TaskStatusReport } from './agent-ports.js';
 import { runAgent } from './run-agent.js';
@@ -17,6 +18,7 @@ class FakeLink implements ManagerLink {
   up = true;
   reportsUp = true;
   heartbeats = 0;
+  role: NodeRole | undefined;
   readonly delivered: TaskStatusReport[][] = [];
   private current: Assignments = { revision: 1, tasks: [], serviceNames: {} };
   private waiters: { since: number; resolve: (a: Assignments) => void; reject: (e: unknown) => void }[] = [];
@@ -43,9 +45,10 @@ class FakeLink implements ManagerLink {
     this.delivered.push([...reports]);
     return Promise.resolve();
   }
-  heartbeat(): Promise<{ periodMs: number }> {
+  heartbeat(): Promise<{ periodMs: number; role?: NodeRole }> {
     this.heartbeats += 1;
-    return this.up ? Promise.resolve({ periodMs: 5000 }) : Promise.reject(errors.unavailable('no-manager', 'no manager reachable'));
+    if (!this.up) return Promise.reject(errors.unavailable('no-manager', 'no manager reachable'));
+    return Promise.resolve(this.role === undefined ? { periodMs: 5000 } : { periodMs: 5000, role: this.role });
   }
   /** Every status delivered for a task, in order. */
   statuses(taskId: string): TaskStatus[] {
@@ -126,10 +129,11 @@ async function startAgent(link = new FakeLink(), engine = new FakeEngine()) {
   const timers = new ManualTime(0, 30);
   const controller = new AbortController();
   const logs: string[] = [];
-  const done = runAgent({ nodeId: NODE, link, engine, clock: { now: () => T0 }, timers, signal: controller.signal, log: (m) => logs.push(m) });
+  const roles: NodeRole[] = [];
+  const done = runAgent({ nodeId: NODE, link, engine, clock: { now: () => T0 }, timers, signal: controller.signal, log: (m) => logs.push(m), onRole: (role) => roles.push(role) });
   await settle();
   return {
-    link, engine, timers, logs,
+    link, engine, timers, logs, roles,
     async stop(): Promise<void> {
       controller.abort();
       await done;
@@ -160,6 +164,18 @@ test('runs an assigned task once, also when the assignment comes twice or while 
   assert.equal(agent.link.statuses('task-a').length, 2);
   await agent.stop();
   assert.ok(agent.engine.of('task-a')[0]?.running, 'stopping the agent leaves the task running');
+});
+
+test('passes on the role each heartbeat answer asks for', async () => {
+  const link = new FakeLink();
+  link.role = 'manager';
+  const agent = await startAgent(link);
+  assert.deepEqual(agent.roles, ['manager']);
+  link.role = 'worker';
+  await agent.timers.advance(5000);
+  await settle();
+  assert.deepEqual(agent.roles, ['manager', 'worker']);
+  await agent.stop();
 });
 
 test('stops a task desired shutdown, and one that never started', async () => {

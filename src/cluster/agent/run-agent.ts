@@ -7,6 +7,7 @@
  */
 import type { Clock, Timers } from '../../base/clock.js';
 import { messageOf } from '../../base/errors.js';
+import type { NodeRole } from '../objects/node.js';
 import type { Assignments, ManagerLink, NodeEngine } from './agent-ports.js';
 import { Backoff, sleep, unlessAborted } from '../../base/retry-backoff.js';
 import { AGENT_BACKOFF } from './agent-backoff.js';
@@ -22,6 +23,8 @@ export interface AgentOptions {
   /** Stops the agent; the task containers keep running (a restarted agent takes them up again). */
   readonly signal: AbortSignal;
   readonly log?: (message: string) => void;
+  /** Called with the role each heartbeat answer says the node's spec asks for. */
+  readonly onRole?: (role: NodeRole) => void;
 }
 
 interface Loop {
@@ -31,6 +34,7 @@ interface Loop {
   readonly timers: Timers;
   readonly signal: AbortSignal;
   readonly log: (message: string) => void;
+  readonly onRole: (role: NodeRole) => void;
 }
 
 /**
@@ -43,13 +47,13 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   if (signal.aborted) return;
   const reporter = new StatusReporter({ link, timers, signal, log });
   const converger = new TaskConverger({ nodeId: options.nodeId, engine, reporter, clock, signal, log });
-  const loop: Loop = { link, stopped: () => signal.aborted, timers, signal, log };
+  const loop: Loop = { link, stopped: () => signal.aborted, timers, signal, log, onRole: options.onRole ?? (() => undefined) };
   await Promise.all([heartbeats(loop), assignments(loop, reporter, converger), exits(loop, engine, converger)]);
   await converger.idle();
 }
 
 /** Renews the heartbeat lease at the period the managers answer; retries failures with backoff. */
-async function heartbeats({ link, timers, signal, log }: Loop): Promise<void> {
+async function heartbeats({ link, timers, signal, log, onRole }: Loop): Promise<void> {
   const backoff = new Backoff(AGENT_BACKOFF);
   while (!signal.aborted) {
     let waitMs: number;
@@ -58,6 +62,7 @@ async function heartbeats({ link, timers, signal, log }: Loop): Promise<void> {
       if (answer === undefined) return;
       backoff.reset();
       waitMs = answer.periodMs;
+      if (answer.role !== undefined) onRole(answer.role);
     } catch (err) {
       waitMs = backoff.next();
       log(`agent: heartbeat failed (retry in ${waitMs} ms): ${messageOf(err)}`);

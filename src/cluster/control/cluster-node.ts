@@ -11,7 +11,7 @@ import type { Service, ServiceSpecInput } from '../objects/service.js';
 import type { Task } from '../objects/task.js';
 import { ClientNodeEngine } from '../agent/index.js';
 import { connectEtcd } from '../store/etcd-client.js';
-import { listMembers, promoteMember, removeMember } from '../store/etcd-membership.js';
+import { listMembers, removeMember } from '../store/etcd-membership.js';
 import { EtcdClusterStore } from '../store/etcd-cluster-store.js';
 import type { EtcdMember } from '../store/etcd-member.js';
 import { createClusterCa, ETCD_CA_COMMON_NAME, generateNodeKey, issueNodeCertificate, makeJoinToken, newJoinSecret, parseJoinToken, tlsFilesIn, writeTlsFiles, type NodeTlsMaterial } from '../trust/index.js';
@@ -24,7 +24,8 @@ import { newObjectId } from './ids.js';
 import type { HeartbeatSettings } from './manager-backend.js';
 import { ManagerControl } from './manager-control.js';
 import { etcdClientUrl, etcdPeerUrl } from './manager-etcd.js';
-import { clusterPaths, readMembership, removeMembership, writeMembership, type ClusterPaths, type Membership } from './membership.js';
+import { changeRole, promoteLearner } from './role-change.js';
+import { clusterPaths, etcdMembership, readMembership, removeMembership, writeMembership, type ClusterPaths, type Membership } from './membership.js';
 import { startEtcdMember, startMemberParts, stopMemberParts, type MemberParts, type PartsContext } from './member-parts.js';
 import { advertiseAddress, describeThisNode, listenAddress } from './node-description.js';
 
@@ -50,6 +51,8 @@ export class ClusterNode implements ClusterControl {
   #parts: MemberParts | undefined;
   #error = '';
   #busy: Promise<unknown> = Promise.resolve();
+  /** The role a change under way moves to (heartbeats keep asking for it meanwhile). */
+  #changingTo: NodeRole | undefined;
 
   private constructor(private readonly options: ClusterNodeOptions) {
     this.#paths = clusterPaths(options.root);
@@ -67,18 +70,20 @@ export class ClusterNode implements ClusterControl {
    * A failure is kept as the state's error (`/info`, `berth cluster status`), not thrown.
    */
   resume(): Promise<void> {
-    return this.#serial(async () => {
-      const membership = this.#membership;
-      if (membership === undefined || this.#parts !== undefined) return;
-      try {
-        const ctx = await this.#readTls(membership);
-        this.#parts = await startMemberParts(membership, await startEtcdMember(membership, ctx), ctx);
-        this.#error = '';
-      } catch (err) {
-        this.#error = messageOf(err);
-        this.options.log(`cluster: could not resume membership: ${this.#error}`);
-      }
-    });
+    return this.#serial(() => this.#resumeParts());
+  }
+
+  async #resumeParts(): Promise<void> {
+    const membership = this.#membership;
+    if (membership === undefined || this.#parts !== undefined) return;
+    try {
+      const ctx = await this.#readTls(membership);
+      this.#parts = await startMemberParts(membership, await startEtcdMember(membership, ctx), ctx);
+      this.#error = '';
+    } catch (err) {
+      this.#error = messageOf(err);
+      this.options.log(`cluster: could not resume membership: ${this.#error}`);
+    }
   }
 
   local(): LocalClusterInfo {
@@ -163,25 +168,13 @@ export class ClusterNode implements ClusterControl {
       const membership: Membership = {
         clusterId: answer.clusterId, nodeId: answer.nodeId, role: answer.role, addr, port: listen.port, listenHost: listen.host,
         managers: answer.managers.map((m) => ({ nodeId: m.nodeId, addr: m.addr })),
-        ...(etcd === undefined ? {} : {
-          etcd: etcd.mode === 'external'
-            ? { mode: 'external' as const, endpoints: [...etcd.endpoints] }
-            : {
-              mode: 'member' as const, name: etcd.name, clientUrl: etcdClientUrl(addr), peerUrl: etcdPeerUrl(addr),
-              initialCluster: etcd.initialCluster.map((p) => ({ ...p })), clusterState: 'existing' as const, peerClientUrls: [...etcd.clientUrls],
-            },
-        }),
+        ...(etcd === undefined ? {} : { etcd: etcdMembership(etcd, addr) }),
       };
       // A new etcd member joins as a learner: once it runs and has caught up, it becomes a voter.
       const etcdTls = etcd?.mode === 'member' ? { keyPem: key.keyPem, certPem: etcd.certPem, caCertPem: etcd.caCertPem } : undefined;
       await this.#becomeMember(membership, { keyPem: key.keyPem, certPem: answer.certPem, caCertPem: answer.caCertPem }, etcdTls, async (ctx) => {
         if (etcd?.mode !== 'member' || ctx.etcdTls === undefined) return;
-        const client = connectEtcd(etcd.clientUrls, { tls: ctx.etcdTls });
-        try {
-          await promoteMember(client, etcd.name);
-        } finally {
-          client.close();
-        }
+        await promoteLearner(etcd.clientUrls, etcd.name, ctx.etcdTls);
       });
     });
   }
@@ -214,19 +207,19 @@ export class ClusterNode implements ClusterControl {
     if (parts !== undefined) await stopMemberParts(parts);
   }
 
-  inspect(): Promise<ClusterInfo> { return this.#manager().inspect(); }
-  rotateJoinToken(role: NodeRole): Promise<void> { return this.#manager().rotateJoinToken(role); }
-  listNodes(): Promise<readonly ClusterNodeView[]> { return this.#manager().listNodes(); }
-  getNode(ref: string): Promise<ClusterNodeView> { return this.#manager().getNode(ref); }
-  updateNode(id: string, version: number, update: NodeUpdate): Promise<void> { return this.#manager().updateNode(id, version, update); }
-  removeNode(ref: string, force: boolean): Promise<void> { return this.#manager().removeNode(ref, force); }
-  createService(spec: ServiceSpecInput): Promise<Service> { return this.#manager().createService(spec); }
-  listServices(): Promise<readonly Service[]> { return this.#manager().listServices(); }
-  getService(ref: string): Promise<Service> { return this.#manager().getService(ref); }
-  updateService(id: string, version: number, spec: ServiceSpecInput): Promise<Service> { return this.#manager().updateService(id, version, spec); }
-  removeService(ref: string): Promise<void> { return this.#manager().removeService(ref); }
-  listTasks(filter?: TaskFilter): Promise<readonly Task[]> { return this.#manager().listTasks(filter); }
-  getTask(id: string): Promise<Task> { return this.#manager().getTask(id); }
+  inspect(): Promise<ClusterInfo> { return this.#call((control) => control.inspect()); }
+  rotateJoinToken(role: NodeRole): Promise<void> { return this.#call((control) => control.rotateJoinToken(role)); }
+  listNodes(): Promise<readonly ClusterNodeView[]> { return this.#call((control) => control.listNodes()); }
+  getNode(ref: string): Promise<ClusterNodeView> { return this.#call((control) => control.getNode(ref)); }
+  updateNode(id: string, version: number, update: NodeUpdate): Promise<void> { return this.#call((control) => control.updateNode(id, version, update)); }
+  removeNode(ref: string, force: boolean): Promise<void> { return this.#call((control) => control.removeNode(ref, force)); }
+  createService(spec: ServiceSpecInput): Promise<Service> { return this.#call((control) => control.createService(spec)); }
+  listServices(): Promise<readonly Service[]> { return this.#call((control) => control.listServices()); }
+  getService(ref: string): Promise<Service> { return this.#call((control) => control.getService(ref)); }
+  updateService(id: string, version: number, spec: ServiceSpecInput): Promise<Service> { return this.#call((control) => control.updateService(id, version, spec)); }
+  removeService(ref: string): Promise<void> { return this.#call((control) => control.removeService(ref)); }
+  listTasks(filter?: TaskFilter): Promise<readonly Task[]> { return this.#call((control) => control.listTasks(filter)); }
+  getTask(id: string): Promise<Task> { return this.#call((control) => control.getTask(id)); }
 
   async serviceLogs(ref: string, query: TaskLogQuery, signal: AbortSignal): Promise<AsyncIterable<ClusterLogLine>> {
     const control = this.#manager();
@@ -244,6 +237,15 @@ export class ClusterNode implements ClusterControl {
     const nodes = (await manager.control.listNodes()).map((view) => view.node);
     const open: OpenTaskLog = (addr, taskId, taskQuery, taskSignal) => manager.taskLogs.open(addr, taskId, taskQuery, taskSignal);
     return gatherTaskLogs(tasks, nodes, open, query, signal);
+  }
+
+  /** A manager operation; rejects (never throws) with not-a-manager on a worker or while the node changes role. */
+  #call<T>(operation: (control: ManagerControl) => Promise<T>): Promise<T> {
+    try {
+      return operation(this.#manager());
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   #manager(): ManagerControl {
@@ -264,7 +266,40 @@ export class ClusterNode implements ClusterControl {
       socketPath: o.socketPath, etcdDataDir: this.#paths.etcd, tls, etcdTls, etcdTlsFiles: tlsFilesIn(this.#paths.etcdTls), clock: o.clock, timers: o.timers, log: o.log,
       ...(o.heartbeat === undefined ? {} : { heartbeat: o.heartbeat }),
       ...(o.electionTtlSeconds === undefined ? {} : { electionTtlSeconds: o.electionTtlSeconds }),
+      onRole: (role) => { this.#onDesiredRole(role); },
     };
+  }
+
+  /** A heartbeat answer's role: when it is not this node's, the node moves to it (one change at a time). */
+  #onDesiredRole(role: NodeRole): void {
+    if (this.#membership === undefined || this.#membership.role === role || this.#changingTo !== undefined) return;
+    this.#changingTo = role;
+    void this.#serial(() => this.#changeRole(role)).finally(() => { this.#changingTo = undefined; });
+  }
+
+  async #changeRole(role: NodeRole): Promise<void> {
+    const membership = this.#membership;
+    const parts = this.#parts;
+    if (membership === undefined || parts === undefined || membership.role === role) return;
+    const log = this.options.log;
+    log(`cluster: this node becomes a ${role}`);
+    try {
+      const current = await this.#readTls(membership);
+      const stopParts = async (): Promise<void> => {
+        this.#parts = undefined;
+        await stopMemberParts(parts);
+      };
+      const changed = await changeRole({ role, paths: this.#paths, membership, parts, stopParts, tls: current.tls, context: (tls, etcdTls) => this.#ctx(tls, etcdTls) });
+      if (changed === undefined) return;
+      this.#membership = changed.membership;
+      this.#parts = await startMemberParts(changed.membership, changed.member, changed.context);
+      this.#error = '';
+    } catch (err) {
+      this.#error = messageOf(err);
+      log(`cluster: becoming a ${role} failed: ${this.#error}`);
+      if (this.#parts !== undefined) return; // nothing was stopped
+      await this.#resumeParts();
+    }
   }
 
   /** The node's TLS material (and its etcd material, for a manager with a supervised member) as written at init or join. */

@@ -5,11 +5,12 @@ import { MemoryClusterStore } from '../store/memory-cluster-store.js';
 import { MemoryHeartbeats } from '../store/memory-heartbeats.js';
 import { createClusterCa, generateNodeKey, makeJoinToken, newJoinSecret, readNodeCertificate } from '../trust/index.js';
 import { makeNode, makeService, makeTask, T0 } from '../../../test/support/cluster-fixtures.js';
+import type { Node } from '../objects/node.js';
 import type { JoinCall } from '../transport/protocol.js';
 import { ExternalEtcd } from './manager-etcd.js';
 import { StoreManagerBackend } from './manager-backend.js';
 import { ManagerControl } from './manager-control.js';
-import { readTask, storedValue } from './stored-objects.js';
+import { readNode, readTask, storedValue } from './stored-objects.js';
 
 async function setup(): Promise<{ backend: StoreManagerBackend; store: MemoryClusterStore; heartbeats: MemoryHeartbeats; tokens: { worker: string; manager: string }; caCertPem: string }> {
   const store = new MemoryClusterStore();
@@ -86,4 +87,34 @@ test('a long poll for assignments answers when one of the node\'s tasks changes'
   const next = await waiting;
   assert.deepEqual(next.tasks.map((t) => t.id), ['t1']);
   assert.deepEqual(next.serviceNames, { s1: 's1' });
+});
+
+test('a node whose spec asks for another role gets a certificate of that role; a manager\'s address follows', async () => {
+  const { backend, store, heartbeats, caCertPem } = await setup();
+  const worker: Node = { ...makeNode('w1'), portAddr: '10.0.0.7:2400' };
+  await store.create('node', 'w1', storedValue(worker));
+  const key = await generateNodeKey();
+  const beat = await backend.heartbeat('w1');
+  assert.equal(beat.role, 'worker');
+  assert.equal(heartbeats.ttls.get('w1'), 6);
+  await backend.heartbeat('w1', true);
+  assert.equal(heartbeats.ttls.get('w1'), 30, 'a node about to restart its parts in another role gets a longer lease');
+  const setRole = async (role: 'manager' | 'worker'): Promise<void> => {
+    const node = await readNode(store, 'w1');
+    assert.ok(node);
+    const changed: Node = { ...node, spec: { ...node.spec, role } };
+    await store.update('node', 'w1', storedValue(changed), node.version);
+  };
+  await setRole('manager');
+  assert.equal((await backend.heartbeat('w1')).role, 'manager');
+  const promoted = await backend.changeRole('w1', { publicKeyPem: key.publicKeyPem }, 'worker');
+  assert.equal(readNodeCertificate(promoted.certPem, caCertPem).role, 'manager');
+  assert.deepEqual(promoted.etcd, { mode: 'external', endpoints: ['http://10.0.0.1:2379'] });
+  assert.deepEqual(promoted.managers.map((m) => m.addr).sort(), ['10.0.0.1:2377', '10.0.0.7:2400']);
+  await setRole('worker');
+  const demoted = await backend.changeRole('w1', { publicKeyPem: key.publicKeyPem }, 'manager');
+  assert.equal(readNodeCertificate(demoted.certPem, caCertPem).role, 'worker');
+  assert.equal(demoted.etcd, undefined);
+  assert.equal((await readNode(store, 'w1'))?.managerAddr, undefined);
+  await assert.rejects(backend.changeRole('gone', { publicKeyPem: key.publicKeyPem }, 'worker'), (err) => isBerthError(err, 'permission-denied') && err.reason === 'node-removed');
 });

@@ -11,7 +11,7 @@ import { isTerminalTaskState, taskStateRank, type Task } from '../objects/task.j
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { Heartbeats } from '../store/heartbeats.js';
 import { caDigest, issueNodeCertificate, joinSecretMatches, hashJoinSecret, parseJoinToken } from '../trust/index.js';
-import type { JoinAnswer, JoinCall, ManagerBackend } from '../transport/protocol.js';
+import { CLUSTER_PORT, ROLE_CHANGE_LEASE_S, type HeartbeatAnswer, type JoinAnswer, type JoinCall, type ManagerBackend, type RoleAnswer, type RoleCall } from '../transport/protocol.js';
 import { readClusterRecord } from './cluster-record.js';
 import { newObjectId } from './ids.js';
 import type { ManagerEtcd } from './manager-etcd.js';
@@ -88,10 +88,32 @@ export class StoreManagerBackend implements ManagerBackend {
     return { nodeId, role, clusterId: record.id, certPem, caCertPem: record.caCertPem, managers, ...(etcd === undefined ? {} : { etcd }) };
   }
 
-  async heartbeat(nodeId: string): Promise<{ readonly periodMs: number }> {
-    await this.#member(nodeId);
-    await this.options.heartbeats.beat(nodeId, this.#heartbeat.ttlSeconds);
-    return { periodMs: this.#heartbeat.periodMs };
+  async heartbeat(nodeId: string, transition = false): Promise<HeartbeatAnswer> {
+    const node = await this.#member(nodeId);
+    await this.options.heartbeats.beat(nodeId, transition ? Math.max(ROLE_CHANGE_LEASE_S, this.#heartbeat.ttlSeconds) : this.#heartbeat.ttlSeconds);
+    return { periodMs: this.#heartbeat.periodMs, role: node.spec.role };
+  }
+
+  async changeRole(nodeId: string, call: RoleCall, currentRole: NodeRole): Promise<RoleAnswer> {
+    const { store, clock } = this.options;
+    const node = await this.#member(nodeId);
+    const role = node.spec.role;
+    if (role === currentRole) throw errors.failedPrecondition('role-unchanged', `node ${nodeId} already holds a ${role} certificate`);
+    const { record } = await readClusterRecord(store);
+    const now = clock.now();
+    const addr = node.status.addr;
+    const subject = { nodeId, role, clusterId: record.id, publicKeyPem: call.publicKeyPem, ipAddresses: [addr, '127.0.0.1'], dnsNames: ['localhost'], now };
+    const certPem = await issueNodeCertificate({ certPem: record.caCertPem, keyPem: record.caKeyPem }, subject);
+    const portAddr = node.portAddr ?? `${addr}:${CLUSTER_PORT}`;
+    const { managerAddr: _formerAddr, ...rest } = node;
+    const updated: Node = { ...rest, updatedAt: now.toISOString(), portAddr, ...(role === 'manager' ? { managerAddr: portAddr } : {}) };
+    await store.update('node', nodeId, storedValue(updated), node.version);
+    if (role === 'worker') await this.options.etcd.removeMemberOf(nodeId);
+    const managers = managerAddresses(await readNodes(store));
+    const etcd = role === 'manager' ? await this.options.etcd.addMemberFor(nodeId, addr, {
+      certPem: await issueNodeCertificate(record.etcdCa, subject), caCertPem: record.etcdCa.certPem,
+    }) : undefined;
+    return { role, certPem, caCertPem: record.caCertPem, managers, ...(etcd === undefined ? {} : { etcd }) };
   }
 
   async assignments(nodeId: string, sinceRevision: number, signal: AbortSignal): Promise<Assignments> {

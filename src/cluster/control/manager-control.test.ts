@@ -48,14 +48,22 @@ test('services resolve by id, unique id prefix or name; an update with an old ve
   await assert.rejects(c.createService({ name: 'bad', taskTemplate: { containerSpec: { image: 'busybox' }, placement: { constraints: ['node.zone=eu'] } } }), (err) => isBerthError(err, 'invalid-argument'));
 });
 
-test('nodes: managers show leadership; a live worker is removed only with force; role changes are refused', async () => {
+test('nodes: managers show leadership; a live worker is removed only with force; the last manager is not demoted', async () => {
   const { control: c, store } = await control();
   await store.create('node', 'w1', storedValue(makeNode('w1', { hostname: 'beta' })));
   const nodes = await c.listNodes();
   assert.deepEqual(nodes.map((n) => [n.node.id, n.manager?.leader]), [['m1', true], ['w1', undefined]]);
-  const worker = (await c.getNode('beta')).node;
-  await assert.rejects(c.updateNode(worker.id, worker.version, { role: 'manager', availability: 'active', labels: {} }), (err) => isBerthError(err, 'failed-precondition'));
-  await c.updateNode(worker.id, worker.version, { role: 'worker', availability: 'drain', labels: { zone: 'eu' } });
+  const update = async (id: string, role: 'manager' | 'worker', availability: 'active' | 'drain' = 'active', labels: Record<string, string> = {}): Promise<void> => {
+    await c.updateNode(id, (await c.getNode(id)).node.version, { role, availability, labels });
+  };
+  const lastManager = (err: unknown): boolean => isBerthError(err, 'failed-precondition') && err.reason === 'last-manager';
+  await assert.rejects(update('m1', 'worker'), lastManager);
+  await update('w1', 'manager');
+  await update('m1', 'worker');
+  assert.deepEqual([(await c.getNode('m1')).node.spec.role, (await c.getNode('w1')).node.spec.role], ['worker', 'manager']);
+  await assert.rejects(update('w1', 'worker'), lastManager);
+  await update('m1', 'manager');
+  await update('w1', 'worker', 'drain', { zone: 'eu' });
   assert.deepEqual((await c.getNode('w1')).node.spec, { role: 'worker', availability: 'drain', labels: { zone: 'eu' } });
   await assert.rejects(c.removeNode('w1', false), (err) => isBerthError(err, 'failed-precondition') && err.reason === 'node-not-down');
   await assert.rejects(c.removeNode('m1', true), (err) => isBerthError(err, 'failed-precondition') && err.reason === 'node-is-manager');

@@ -72,8 +72,9 @@ export class ManagerControl {
     const node = await readNode(this.options.store, id);
     if (node === undefined) throw errors.notFound('node-not-found', `node ${id} not found`);
     if (node.version !== version) throw errors.conflict('stale-version', `update out of sequence: node ${id} is at version ${node.version}, not ${version}`);
-    if (update.role !== node.spec.role) {
-      throw errors.failedPrecondition('role-change-unsupported', `node ${id}: changing a node's role is not supported yet; a manager joins with the manager token`);
+    if (update.role === 'worker' && node.spec.role === 'manager') {
+      const managers = (await readNodes(this.options.store)).filter((n) => n.spec.role === 'manager' && n.id !== id);
+      if (managers.length === 0) throw errors.failedPrecondition('last-manager', 'attempting to demote the last manager of the swarm');
     }
     const updated: Node = { ...node, updatedAt: this.options.clock.now().toISOString(), spec: { role: update.role, availability: update.availability, labels: { ...update.labels } } };
     await this.options.store.update('node', id, storedValue(updated), version);

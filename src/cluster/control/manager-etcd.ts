@@ -3,7 +3,7 @@
  * state root; managers that join add members) or an external cluster (`--etcd-endpoints`).
  */
 import type { Etcd3 } from 'etcd3';
-import { addMember, listMembers } from '../store/etcd-membership.js';
+import { addMember, listMembers, removeMember } from '../store/etcd-membership.js';
 import type { EtcdJoin } from '../transport/protocol.js';
 
 /** etcd's client and peer ports on a manager's address. */
@@ -25,15 +25,39 @@ export interface ManagerEtcd {
    * manager promotes it once it has caught up) and says how it starts.
    */
   addMemberFor(nodeId: string, addr: string, etcdCert: EtcdCertificate): Promise<EtcdJoin>;
+  /** Removes a demoted manager's member (supervised mode), if it has one. */
+  removeMemberOf(nodeId: string): Promise<void>;
 }
 
+/**
+ * Membership changes go through a client of their own, closed after each: etcd refuses a change
+ * for a while after the last one (the retries count as failures), and those refusals must not
+ * open the circuit breaker of the client the manager's store, heartbeats and election use.
+ */
 export class SupervisedEtcd implements ManagerEtcd {
-  constructor(private readonly client: Etcd3) {}
+  constructor(private readonly connect: () => Etcd3) {}
 
-  async addMemberFor(nodeId: string, addr: string, etcdCert: EtcdCertificate): Promise<EtcdJoin> {
-    const initialCluster = await addMember(this.client, nodeId, etcdPeerUrl(addr), 30_000, { learner: true });
-    const clientUrls = (await listMembers(this.client)).flatMap((m) => m.clientUrls);
-    return { mode: 'member', name: nodeId, initialCluster, clientUrls, ...etcdCert };
+  addMemberFor(nodeId: string, addr: string, etcdCert: EtcdCertificate): Promise<EtcdJoin> {
+    return this.#with(async (client) => {
+      const initialCluster = await addMember(client, nodeId, etcdPeerUrl(addr), 30_000, { learner: true });
+      const clientUrls = (await listMembers(client)).flatMap((m) => m.clientUrls);
+      return { mode: 'member', name: nodeId, initialCluster, clientUrls, ...etcdCert };
+    });
+  }
+
+  removeMemberOf(nodeId: string): Promise<void> {
+    return this.#with(async (client) => {
+      if ((await listMembers(client)).some((m) => m.name === nodeId)) await removeMember(client, nodeId);
+    });
+  }
+
+  async #with<T>(change: (client: Etcd3) => Promise<T>): Promise<T> {
+    const client = this.connect();
+    try {
+      return await change(client);
+    } finally {
+      client.close();
+    }
   }
 }
 
@@ -42,5 +66,9 @@ export class ExternalEtcd implements ManagerEtcd {
 
   addMemberFor(): Promise<EtcdJoin> {
     return Promise.resolve({ mode: 'external', endpoints: [...this.endpoints] });
+  }
+
+  removeMemberOf(): Promise<void> {
+    return Promise.resolve();
   }
 }

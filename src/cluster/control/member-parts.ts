@@ -27,6 +27,7 @@ import { ExternalEtcd, SupervisedEtcd } from './manager-etcd.js';
 import { StoreManagerBackend, type HeartbeatSettings } from './manager-backend.js';
 import { ManagerControl } from './manager-control.js';
 import type { Membership } from './membership.js';
+import type { NodeRole } from '../objects/node.js';
 import { CONTROL_PLANE_ELECTION } from './leader-loop.js';
 
 export interface PartsContext {
@@ -41,6 +42,8 @@ export interface PartsContext {
   readonly log: (message: string) => void;
   readonly heartbeat?: HeartbeatSettings;
   readonly electionTtlSeconds?: number;
+  /** The role the managers' heartbeat answers ask this node for (see role-change.ts). */
+  readonly onRole?: (role: NodeRole) => void;
 }
 
 export interface ManagerParts {
@@ -63,6 +66,13 @@ export interface MemberParts {
   readonly agent: Promise<void>;
 }
 
+/**
+ * A deadline for each etcd call of a manager (watches excepted): a call to a member that cannot
+ * answer (it lost its quorum, or is cut off) fails in time for the caller to try elsewhere — a
+ * node's heartbeat, in particular, must fail over to another manager before its lease (6 s) ends.
+ */
+const ETCD_CALL_TIMEOUT_MS = 3_000;
+
 /** Starts this manager's etcd member, or returns undefined with an external etcd. */
 export async function startEtcdMember(membership: Membership, ctx: PartsContext): Promise<EtcdMember | undefined> {
   const etcd = membership.etcd;
@@ -84,12 +94,15 @@ function endpointsOf(membership: Membership): string[] {
 /** The manager's store, control and backend; its leader loop starts once the cluster port listens (`lead`). */
 function openManagerParts(membership: Membership, member: EtcdMember | undefined, ctx: PartsContext) {
   const external = membership.etcd?.mode === 'external';
-  const client = connectEtcd(endpointsOf(membership), external || ctx.etcdTls === undefined ? {} : { tls: ctx.etcdTls });
+  const connect = (): Etcd3 => connectEtcd(endpointsOf(membership), {
+    callTimeoutMs: ETCD_CALL_TIMEOUT_MS, ...(external || ctx.etcdTls === undefined ? {} : { tls: ctx.etcdTls }),
+  });
+  const client = connect();
   const store = new EtcdClusterStore(client);
   const heartbeats = new EtcdHeartbeats(client);
   const election = new EtcdLeaderElection(client, { ttlSeconds: ctx.electionTtlSeconds ?? 5 });
   const control = new ManagerControl({ store, heartbeats, clock: ctx.clock, leader: () => election.leader(CONTROL_PLANE_ELECTION) });
-  const etcd = membership.etcd?.mode === 'external' ? new ExternalEtcd(membership.etcd.endpoints) : new SupervisedEtcd(client);
+  const etcd = membership.etcd?.mode === 'external' ? new ExternalEtcd(membership.etcd.endpoints) : new SupervisedEtcd(connect);
   const backend = new StoreManagerBackend({ store, heartbeats, etcd, clock: ctx.clock, ...(ctx.heartbeat === undefined ? {} : { heartbeat: ctx.heartbeat }) });
   const lead = (stop: AbortSignal): ManagerParts => ({
     member, client, store, heartbeats, control, taskLogs: new TaskLogClient(ctx.tls),
@@ -123,6 +136,7 @@ export async function startMemberParts(membership: Membership, member: EtcdMembe
   const link = new ManagerClient(ctx.tls, membership.managers.map((m) => m.addr));
   const agent = runAgent({
     nodeId: membership.nodeId, link, engine: new ClientNodeEngine(engineClient), clock: ctx.clock, timers: ctx.timers, signal: stop.signal, log: ctx.log,
+    ...(ctx.onRole === undefined ? {} : { onRole: ctx.onRole }),
   }).catch((err: unknown) => { ctx.log(`cluster: agent stopped: ${messageOf(err)}`); });
   return { manager, server, engineClient, stop, agent };
 }

@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../../base/atomic-file.js';
 import { errnoCode, errors, messageOf } from '../../base/errors.js';
 import { NODE_ROLES } from '../objects/node.js';
+import type { EtcdJoin } from '../transport/protocol.js';
+import { etcdClientUrl, etcdPeerUrl } from './manager-etcd.js';
 
 const peerSchema = z.object({ name: z.string(), peerUrl: z.string() });
 
@@ -19,9 +21,9 @@ export const membershipSchema = z.object({
   role: z.enum(NODE_ROLES),
   /** The IP other nodes reach this node at. */
   addr: z.string(),
-  /** The cluster port this node listens on (managers). */
+  /** The cluster port this node listens on (every member: a manager's routes, its tasks' logs). */
   port: z.number().int(),
-  /** Where the cluster port listens (managers). */
+  /** Where the cluster port listens. */
   listenHost: z.string(),
   managers: z.array(z.object({ nodeId: z.string(), addr: z.string() })),
   /** Managers: the etcd the cluster's state lives in. */
@@ -35,6 +37,15 @@ export const membershipSchema = z.object({
   ]).optional(),
 });
 export type Membership = z.infer<typeof membershipSchema>;
+
+/** How a manager that joined (or was promoted) runs its etcd: a supervised member of the existing cluster, or an external one. */
+export function etcdMembership(etcd: EtcdJoin, addr: string): NonNullable<Membership['etcd']> {
+  if (etcd.mode === 'external') return { mode: 'external', endpoints: [...etcd.endpoints] };
+  return {
+    mode: 'member', name: etcd.name, clientUrl: etcdClientUrl(addr), peerUrl: etcdPeerUrl(addr),
+    initialCluster: etcd.initialCluster.map((p) => ({ ...p })), clusterState: 'existing', peerClientUrls: [...etcd.clientUrls],
+  };
+}
 
 export interface ClusterPaths {
   readonly dir: string;

@@ -67,9 +67,11 @@ function unitsOf(view: ClusterView, service: Service, decision: Reconciliation, 
     });
     units.push([putTask(task)]);
   }
-  for (const { taskId } of decision.shutdown) {
+  for (const { taskId, reason } of decision.shutdown) {
     const task = known(taskId);
-    if (task !== undefined) units.push([putTask(withDesiredState(task, 'shutdown', now))]);
+    if (task === undefined) continue;
+    context.log(`service ${service.spec.name}: task ${taskId} on node ${task.nodeId ?? '-'} to shut down (${reason})`);
+    units.push([putTask(withDesiredState(task, 'shutdown', now))]);
   }
   for (const { taskId, delayNs } of decision.replace) {
     const task = known(taskId);

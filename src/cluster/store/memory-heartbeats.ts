@@ -9,6 +9,8 @@ import type { HeartbeatChange, Heartbeats } from './heartbeats.js';
 
 export class MemoryHeartbeats implements Heartbeats {
   readonly #alive = new Set<string>();
+  /** Test only: the TTL of each node's last beat. */
+  readonly ttls = new Map<string, number>();
   readonly #subscribers = new Set<EventQueue<HeartbeatChange>>();
   #closed = false;
 
@@ -17,6 +19,7 @@ export class MemoryHeartbeats implements Heartbeats {
     if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
       return Promise.reject(errors.invalidArgument('invalid-ttl', `heartbeat of ${nodeId}: the TTL ${ttlSeconds} s is not a positive number`));
     }
+    this.ttls.set(nodeId, ttlSeconds);
     if (!this.#alive.has(nodeId)) {
       this.#alive.add(nodeId);
       this.#publish({ nodeId, alive: true });

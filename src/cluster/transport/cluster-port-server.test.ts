@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type BerthError, isBerthError } from '../../base/errors.js';
 import type { Assignments } from '../agent/agent-ports.js';
-import type { NodeTlsMaterial } from '../trust/index.js';
+import { generateNodeKey, readNodeCertificate, type NodeTlsMaterial } from '../trust/index.js';
 import { makeService, makeTask } from '../../../test/support/cluster-fixtures.js';
 import { callClusterPort } from './cluster-port-call.js';
 import { startClusterPortServer, type ClusterPortServer } from './cluster-port-server.js';
@@ -37,12 +37,21 @@ describe('the member routes of the cluster port', () => {
   });
 
   it('lets a member with a node certificate beat, read its assignments and report', async () => {
-    assert.deepEqual(await worker!.heartbeat(), { periodMs: 5000 });
+    assert.deepEqual(await worker!.heartbeat(), { periodMs: 5000, role: 'worker' });
     assert.deepEqual(await worker!.assignments(0, new AbortController().signal), ASSIGNED);
     const status = { state: 'running' as const, message: 'started', timestamp: new Date(0).toISOString(), containerId: 'c1' };
     await worker!.report([{ taskId: 'task1', status }]);
     assert.deepEqual(backend.heartbeats, ['worker1']);
     assert.deepEqual(backend.reports, [{ nodeId: 'worker1', reports: [{ taskId: 'task1', status }] }]);
+  });
+
+  it('passes a role call with the node and the role its certificate names, and answers the new certificate', async () => {
+    const key = await generateNodeKey();
+    const answer = await worker!.changeRole({ publicKeyPem: key.publicKeyPem });
+    assert.equal(answer.role, 'manager');
+    assert.deepEqual(backend.roleChanges, [{ nodeId: 'worker1', currentRole: 'worker' }]);
+    assert.equal(readNodeCertificate(answer.certPem, cluster.ca.certPem).role, 'manager');
+    await assert.rejects(worker!.changeRole({ publicKeyPem: '' }), rejectsWith('invalid-argument', 'invalid-role-call'));
   });
 
   it('refuses a report that is not one, naming the field', async () => {
@@ -113,7 +122,7 @@ describe('a backend that fails with something other than a BerthError', () => {
   it('answers 500 internal without the failure\'s text', async () => {
     const cluster = await makeTestCluster('cluster1');
     class FailingBackend extends MemoryManagerBackend {
-      override heartbeat(): Promise<{ readonly periodMs: number }> {
+      override heartbeat(): Promise<{ readonly periodMs: number; readonly role: 'worker' }> {
         return Promise.reject(new Error('the store at 10.0.0.5 refused'));
       }
     }

@@ -12,7 +12,7 @@ import { serverTlsOptions, type NodeTlsMaterial } from '../trust/index.js';
 import { errorAnswer } from './error-answers.js';
 import { peerNode, type PeerNode } from './peer-identity.js';
 import { CLUSTER_ROUTES, type ManagerBackend, type NodeBackend } from './protocol.js';
-import { assignmentsQuerySchema, joinCallSchema, parseWith, statusReportsSchema, taskLogQuerySchema } from './protocol-schemas.js';
+import { assignmentsQuerySchema, heartbeatQuerySchema, joinCallSchema, parseWith, roleCallSchema, statusReportsSchema, taskLogQuerySchema } from './protocol-schemas.js';
 import { MULTIPLEXED_STREAM, RAW_STREAM } from '../../client/stdio-output.js';
 
 /** The largest join body (a public key and a node description). */
@@ -72,10 +72,10 @@ export async function startClusterPortServer(options: ClusterPortServerOptions):
   const { manager: backend, node, tls, clusterId } = options;
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: MAX_JOIN_BODY_BYTES, https: serverTlsOptions(tls) });
   const members = new WeakMap<IncomingMessage, PeerNode>();
-  const member = (request: FastifyRequest): string => {
+  const peerOf = (request: FastifyRequest): PeerNode => {
     const peer = members.get(request.raw);
     if (peer === undefined) throw new BerthError('internal', 'peer-not-checked', 'member route served without a checked peer');
-    return peer.nodeId;
+    return peer;
   };
   // Checked before the body is read; a refusal (thrown in the executor) rejects the hook.
   const memberOnly = { onRequest: (request: FastifyRequest) => new Promise<void>((resolve) => {
@@ -94,7 +94,7 @@ export async function startClusterPortServer(options: ClusterPortServerOptions):
     sendError(new BerthError('not-found', 'no-such-route', `the cluster port has no route ${request.method} ${request.url.split('?')[0] ?? ''}`), reply);
   });
 
-  if (backend !== undefined) managerRoutes(app, backend, memberOnly, member);
+  if (backend !== undefined) managerRoutes(app, backend, memberOnly, peerOf);
   app.get(CLUSTER_ROUTES.taskLogs, managersOnly, async (request, reply) => {
     const { task, ...query } = parseWith(taskLogQuerySchema, request.query, 'task-logs', 'invalid-task-log-query');
     const log = await node.taskLogs(task, query, signalOfCaller(reply));
@@ -109,14 +109,23 @@ export async function startClusterPortServer(options: ClusterPortServerOptions):
 
 type MemberHook = { onRequest: (request: FastifyRequest) => Promise<void> };
 
-function managerRoutes(app: FastifyInstance, backend: ManagerBackend, memberOnly: MemberHook, member: (request: FastifyRequest) => string): void {
+function managerRoutes(app: FastifyInstance, backend: ManagerBackend, memberOnly: MemberHook, peerOf: (request: FastifyRequest) => PeerNode): void {
+  const member = (request: FastifyRequest): string => peerOf(request).nodeId;
   app.get(CLUSTER_ROUTES.ca, async () => ({ caCertPem: await backend.caCertPem() }));
   app.post(CLUSTER_ROUTES.join, async (request) => {
     const call = parseWith(joinCallSchema, request.body, 'join', 'invalid-join-call');
     const peer = (request.raw.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     return backend.join(call, peer);
   });
-  app.post(CLUSTER_ROUTES.heartbeat, memberOnly, async (request) => backend.heartbeat(member(request)));
+  app.post(CLUSTER_ROUTES.heartbeat, memberOnly, async (request) => {
+    const { transition } = parseWith(heartbeatQuerySchema, request.query, 'heartbeat', 'invalid-heartbeat-query');
+    return backend.heartbeat(member(request), transition);
+  });
+  app.post(CLUSTER_ROUTES.role, memberOnly, async (request) => {
+    const call = parseWith(roleCallSchema, request.body, 'role', 'invalid-role-call');
+    const peer = peerOf(request);
+    return backend.changeRole(peer.nodeId, call, peer.role);
+  });
   app.get(CLUSTER_ROUTES.assignments, memberOnly, async (request, reply) => {
     const { since } = parseWith(assignmentsQuerySchema, request.query, 'assignments', 'invalid-assignments-query');
     return backend.assignments(member(request), since, signalOfCaller(reply));

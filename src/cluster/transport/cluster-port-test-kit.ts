@@ -10,7 +10,8 @@ import {
 import { EC_SIGNING_ALGORITHM, importPublicKey, importSigningKey, randomSerial, x509 } from '../trust/x509.js';
 import { Readable } from 'node:stream';
 import { stdioFrame } from '../../stdio/stdio-frames.js';
-import type { JoinAnswer, JoinCall, ManagerBackend, NodeBackend, TaskLog, TaskLogQuery } from './protocol.js';
+import type { NodeRole } from '../objects/node.js';
+import type { HeartbeatAnswer, JoinAnswer, JoinCall, ManagerBackend, NodeBackend, RoleAnswer, RoleCall, TaskLog, TaskLogQuery } from './protocol.js';
 
 export const NOW = new Date();
 
@@ -64,6 +65,7 @@ export class MemoryManagerBackend implements ManagerBackend {
   readonly heartbeats: string[] = [];
   readonly reports: { nodeId: string; reports: readonly TaskStatusReport[] }[] = [];
   readonly joins: { call: JoinCall; peerAddress: string }[] = [];
+  readonly roleChanges: { nodeId: string; currentRole: NodeRole }[] = [];
   private readonly started = signalled();
   private readonly aborted = signalled();
   /** Resolves once a long poll waits; then once the signal given to it aborted. */
@@ -88,9 +90,17 @@ export class MemoryManagerBackend implements ManagerBackend {
     return { nodeId, role: 'worker', clusterId: this.cluster.clusterId, certPem, caCertPem: this.cluster.ca.certPem, managers: [] };
   }
 
-  heartbeat(nodeId: string): Promise<{ readonly periodMs: number }> {
+  heartbeat(nodeId: string): Promise<HeartbeatAnswer> {
     this.heartbeats.push(nodeId);
-    return Promise.resolve({ periodMs: 5000 });
+    return Promise.resolve({ periodMs: 5000, role: 'worker' });
+  }
+
+  /** Certifies the caller for the other role than the one its certificate names. */
+  async changeRole(nodeId: string, call: RoleCall, currentRole: NodeRole): Promise<RoleAnswer> {
+    this.roleChanges.push({ nodeId, currentRole });
+    const role = currentRole === 'manager' ? 'worker' : 'manager';
+    const certPem = await issueNodeCertificate(this.cluster.ca, { nodeId, role, clusterId: this.cluster.clusterId, publicKeyPem: call.publicKeyPem, ipAddresses: ['127.0.0.1'], dnsNames: [], now: NOW });
+    return { role, certPem, caCertPem: this.cluster.ca.certPem, managers: [] };
   }
 
   assignments(_nodeId: string, sinceRevision: number, signal: AbortSignal): Promise<Assignments> {

@@ -36,8 +36,8 @@ describe('ManagerClient', () => {
 
   it('fails over from a manager that does not answer to one that does', async () => {
     const link = client([dead, live]);
-    assert.deepEqual(await link.heartbeat(), { periodMs: 5000 });
-    assert.deepEqual(await link.heartbeat(), { periodMs: 5000 });
+    assert.deepEqual(await link.heartbeat(), { periodMs: 5000, role: 'worker' });
+    assert.deepEqual(await link.heartbeat(), { periodMs: 5000, role: 'worker' });
     assert.deepEqual(backend.heartbeats, ['worker1', 'worker1']);
   });
 

@@ -8,8 +8,14 @@ import { BerthError, isBerthError } from '../../base/errors.js';
 import { clientTlsOptions, type NodeTlsMaterial } from '../trust/index.js';
 import type { Assignments, ManagerLink, TaskStatusReport } from '../agent/agent-ports.js';
 import { callClusterPort, LONG_POLL_IDLE_TIMEOUT_MS, type ClusterPortCall } from './cluster-port-call.js';
-import { CLUSTER_ROUTES } from './protocol.js';
-import { assignmentsSchema, heartbeatAnswerSchema, parseWith } from './protocol-schemas.js';
+import { CLUSTER_ROUTES, type HeartbeatAnswer, type RoleAnswer, type RoleCall } from './protocol.js';
+import { assignmentsSchema, heartbeatAnswerSchema, parseWith, roleAnswerSchema } from './protocol-schemas.js';
+
+/**
+ * How long a heartbeat may wait for a manager before it is tried on the next one: well within the
+ * lease (6 s), so that one stalled manager does not cost the node its lease.
+ */
+export const HEARTBEAT_CALL_TIMEOUT_MS = 2_000;
 
 /** Whether a failed call should be tried on the next manager. */
 function tryNext(err: unknown): boolean {
@@ -41,9 +47,18 @@ export class ManagerClient implements ManagerLink {
     await this.call({ method: 'POST', path: CLUSTER_ROUTES.status, body: { reports } });
   }
 
-  async heartbeat(): Promise<{ readonly periodMs: number }> {
-    const answer = await this.call({ method: 'POST', path: CLUSTER_ROUTES.heartbeat });
+  /** With `transition`, a lease long enough for the node to restart its parts in another role. */
+  async heartbeat(transition = false): Promise<HeartbeatAnswer> {
+    const path = transition ? `${CLUSTER_ROUTES.heartbeat}?transition=1` : CLUSTER_ROUTES.heartbeat;
+    const answer = await this.call({ method: 'POST', path, idleTimeoutMs: HEARTBEAT_CALL_TIMEOUT_MS });
     return parseWith(heartbeatAnswerSchema, answer, 'the heartbeat answer', 'invalid-answer');
+  }
+
+  /** Asks for the certificate (and etcd membership) of the role the node's spec now asks for. */
+  async changeRole(call: RoleCall): Promise<RoleAnswer> {
+    const answer = await this.call({ method: 'POST', path: CLUSTER_ROUTES.role, body: call, idleTimeoutMs: LONG_POLL_IDLE_TIMEOUT_MS });
+    const { etcd, ...rest } = parseWith(roleAnswerSchema, answer, 'the role answer', 'invalid-answer');
+    return etcd === undefined ? rest : { ...rest, etcd };
   }
 
   /** Ends the kept-alive connections. */

@@ -44,7 +44,12 @@ export const taskLogQuerySchema = z.object({
 
 export const caAnswerSchema = z.object({ caCertPem: pemSchema });
 
-export const heartbeatAnswerSchema = z.object({ periodMs: z.number().int().positive() });
+export const heartbeatAnswerSchema = z.object({ periodMs: z.number().int().positive(), role: z.enum(NODE_ROLES).optional() });
+
+/** `?transition=1` of the heartbeat route. */
+export const heartbeatQuerySchema = z.object({ transition: z.enum(['0', '1']).default('0').transform((flag) => flag === '1') });
+
+export const roleCallSchema = z.object({ publicKeyPem: pemSchema });
 
 export const assignmentsSchema = z.object({
   revision: z.number().int().nonnegative(),
@@ -69,6 +74,8 @@ export const joinAnswerSchema = z.object({
   managers: z.array(z.object({ nodeId: objectIdSchema, addr: z.string().min(1) })),
   etcd: etcdJoinSchema.optional(),
 });
+
+export const roleAnswerSchema = joinAnswerSchema.omit({ nodeId: true, clusterId: true });
 
 function fieldName(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(body)' : path.map(String).join('.');

@@ -7,7 +7,8 @@
  * |---|---|---|
  * | `GET /cluster/v1/ca` | a joining node (no certificate yet) | → `{ caCertPem }`; the node checks its digest against its join token before trusting it |
  * | `POST /cluster/v1/join` | a joining node, over TLS verified with that CA | `JoinCall` → `JoinAnswer` |
- * | `POST /cluster/v1/heartbeat` | a member | → `{ periodMs }` |
+ * | `POST /cluster/v1/heartbeat[?transition=1]` | a member | → `{ periodMs, role }` (the role its spec asks for); `transition`: a longer lease while the node changes role |
+ * | `POST /cluster/v1/role` | a member whose spec asks for another role | `RoleCall` → `RoleAnswer` |
  * | `GET /cluster/v1/assignments?since=N` | a member | → `Assignments` (long poll when N > 0) |
  * | `POST /cluster/v1/status` | a member | `{ reports: TaskStatusReport[] }` → 204 |
  * | `GET /cluster/v1/task-logs?task=ID&…` | a manager, on any member | → the task container's log (Docker's log stream) |
@@ -28,6 +29,7 @@ export const CLUSTER_ROUTES = {
   ca: '/cluster/v1/ca',
   join: '/cluster/v1/join',
   heartbeat: '/cluster/v1/heartbeat',
+  role: '/cluster/v1/role',
   assignments: '/cluster/v1/assignments',
   status: '/cluster/v1/status',
   taskLogs: '/cluster/v1/task-logs',
@@ -72,12 +74,38 @@ export type EtcdJoin =
   /** The cluster uses an etcd it does not supervise. */
   | { readonly mode: 'external'; readonly endpoints: readonly string[] };
 
+/** A member asking for the role its node spec now asks for (after `node promote|demote`). */
+export interface RoleCall {
+  /** The node's public key (SPKI PEM): the same key, certified for the new role. */
+  readonly publicKeyPem: string;
+}
+
+/** The node's new certificate and, for a manager, the etcd it now belongs to (as a joining manager's). */
+export type RoleAnswer = Omit<JoinAnswer, 'nodeId' | 'clusterId'>;
+
+/** How long the lease of a node changing role lasts: its parts stop and start again meanwhile. */
+export const ROLE_CHANGE_LEASE_S = 30;
+
+/** A heartbeat's answer: the period to beat at, and the role the node's spec asks for. */
+export interface HeartbeatAnswer {
+  readonly periodMs: number;
+  readonly role?: NodeRole | undefined;
+}
+
 /** What a manager does for the cluster port's routes (implemented by the manager; served by transport/). */
 export interface ManagerBackend {
   caCertPem(): Promise<string>;
   /** `peerAddress`: the TCP peer, for the node's record when `call.addr` is empty. */
   join(call: JoinCall, peerAddress: string): Promise<JoinAnswer>;
-  heartbeat(nodeId: string): Promise<{ readonly periodMs: number }>;
+  /** Renews the node's lease; with `transition` for `ROLE_CHANGE_LEASE_S` (the node is about to restart its parts in another role). */
+  heartbeat(nodeId: string, transition?: boolean): Promise<HeartbeatAnswer>;
+  /**
+   * Certifies the node for the role its spec asks for: a new node certificate for its key; for a
+   * manager also an etcd certificate and its etcd member (a learner, as for a joining manager); for
+   * a worker its etcd member removed. failed-precondition `role-unchanged` when the node already
+   * holds a certificate of that role.
+   */
+  changeRole(nodeId: string, call: RoleCall, currentRole: NodeRole): Promise<RoleAnswer>;
   assignments(nodeId: string, sinceRevision: number, signal: AbortSignal): Promise<Assignments>;
   report(nodeId: string, reports: readonly TaskStatusReport[]): Promise<void>;
 }

@@ -75,11 +75,12 @@ describe('a cluster on the lab', { skip: labSkipReason() }, () => {
     assert.match(refused.stderr, /not a swarm manager/);
   });
 
+  const material = async (dir: string): Promise<NodeTlsMaterial> => {
+    const [keyPem, certPem, caCertPem] = await Promise.all(['node.key', 'node.crt', 'ca.crt'].map((file) => readFile(join(dir, file), 'utf8')));
+    return { keyPem: keyPem ?? '', certPem: certPem ?? '', caCertPem: caCertPem ?? '' };
+  };
+
   test('the store opens to a manager\'s etcd certificate only: a worker\'s node certificate is refused', async () => {
-    const material = async (dir: string): Promise<NodeTlsMaterial> => {
-      const [keyPem, certPem, caCertPem] = await Promise.all(['node.key', 'node.crt', 'ca.crt'].map((file) => readFile(join(dir, file), 'utf8')));
-      return { keyPem: keyPem ?? '', certPem: certPem ?? '', caCertPem: caCertPem ?? '' };
-    };
     const endpoint = `https://${labNode(0).address}:2379`;
     const manager = connectEtcd([endpoint], { tls: await material(join(labNode(1).root, 'cluster', 'tls', 'etcd')), callTimeoutMs: 10_000 });
     const worker = await material(join(labNode(3).root, 'cluster', 'tls'));
@@ -245,6 +246,59 @@ describe('a cluster on the lab', { skip: labSkipReason() }, () => {
     } finally {
       await rm(config, { recursive: true, force: true });
       await cli(0, ['service', 'rm', 'greet']);
+    }
+  });
+
+  test('promote a worker, then demote it: while a manager it votes in etcd and serves the cluster\'s objects; demoted, it holds no etcd credentials; its tasks run on', async () => {
+    const worker = await nodeNamed('-w2');
+    const index = labIndexOf(worker.Description.Hostname ?? '');
+    const root = labNode(index).root;
+    await cli(0, ['service', 'create', '--name', 'stay', '--mode', 'global', '--detach', 'busybox', 'sleep', '100000']);
+    await eventually('stay on every node', async () => (await running('stay')).length === 5, CONVERGE_MS);
+    const taskOnIt = (await running('stay')).find((t) => t.NodeID === worker.ID)?.Status.ContainerStatus?.ContainerID;
+    const etcd = connectEtcd([`https://${labNode(0).address}:2379`], { tls: await material(join(labNode(0).root, 'cluster', 'tls', 'etcd')), callTimeoutMs: 10_000 });
+    const members = async (): Promise<{ name: string; isLearner: boolean }[]> => (await etcd.cluster.memberList({})).members.map((m) => ({ name: m.name, isLearner: m.isLearner }));
+    const servesObjects = async (): Promise<boolean> => (await berthAt(labNode(index).socket, ['service', 'ls'])).code === 0;
+    let step = 'promote';
+    try {
+      await cli(0, ['node', 'promote', worker.ID]);
+      await eventually('the promoted node votes in etcd and serves the cluster\'s objects', async () =>
+        (await members()).some((m) => m.name === worker.ID && !m.isLearner) && await servesObjects(), CONVERGE_MS);
+      step = 'manager in node ls';
+      await eventually('node ls shows it a reachable manager', async () => {
+        const node = (await nodes()).find((n) => n.ID === worker.ID);
+        return node?.Spec.Role === 'manager' && node.ManagerStatus?.Reachability === 'reachable';
+      }, CONVERGE_MS);
+      step = 'demote';
+      await cli(1, ['node', 'demote', worker.ID]);
+      // /info's ControlAvailable turns false once the node has written its worker membership.
+      await eventually('the demoted node left etcd and is a worker', async () => {
+        const { Swarm: swarm } = await client(index).info();
+        return (await members()).every((m) => m.name !== worker.ID) && swarm.LocalNodeState === 'active' && !swarm.ControlAvailable;
+      }, CONVERGE_MS);
+      step = 'demoted';
+      assert.equal(await servesObjects(), false);
+      await assert.rejects(readFile(join(root, 'cluster', 'tls', 'etcd', 'node.key')));
+      step = 'worker in node ls';
+      await eventually('it is a ready worker again', async () => {
+        const node = (await nodes()).find((n) => n.ID === worker.ID);
+        return node?.Spec.Role === 'worker' && node.ManagerStatus === undefined && node.Status.State === 'ready';
+      }, CONVERGE_MS);
+      step = 'its task';
+      // The same task container ran throughout.
+      assert.equal((await running('stay')).find((t) => t.NodeID === worker.ID)?.Status.ContainerStatus?.ContainerID, taskOnIt);
+    } catch (err) {
+      // What the nodes said about their roles, for the failure's report.
+      for (const node of lab?.nodes ?? []) {
+        const lines = (await readFile(join(node.root, '..', 'berthd.log'), 'utf8').catch(() => '')).split('\n').filter((line) => /cluster:|agent:|etcd|service stay/.test(line));
+        process.stderr.write(`--- ${node.name}\n${lines.slice(-20).join('\n')}\n`);
+      }
+      const history = (await client(0).cluster.listTasks({ service: ['stay'] }).catch(() => [])).filter((t) => t.NodeID === worker.ID);
+      process.stderr.write(`--- stay on ${worker.ID}\n${history.map((t) => `${t.ID} ${t.DesiredState} ${t.Status.State} ${t.Status.Message ?? ''} ${t.Status.Err ?? ''} ${t.UpdatedAt}`).join('\n')}\n`);
+      throw new Error(`at step "${step}": ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    } finally {
+      etcd.close();
+      await cli(0, ['service', 'rm', 'stay']);
     }
   });
 
