@@ -3,6 +3,17 @@ import { familiarName } from '../oci/reference.js';
 import type { ImageHistoryRow, ImageInspect } from '../wire/images.js';
 import type { ImageRecord } from './image-record.js';
 
+/**
+ * Docker's container Config with every field that is not `omitempty` at its zero value: what
+ * dockerd (API ≤ 1.44) shows as an image's ContainerConfig when the image has none, and under
+ * the fields it has.
+ */
+const ZERO_CONTAINER_CONFIG: Readonly<Record<string, unknown>> = {
+  Hostname: '', Domainname: '', User: '', AttachStdin: false, AttachStdout: false, AttachStderr: false,
+  Tty: false, OpenStdin: false, StdinOnce: false, Env: null, Cmd: null, Image: '', Volumes: null,
+  WorkingDir: '', Entrypoint: null, OnBuild: null, Labels: null,
+};
+
 /** `docker image inspect` shape of an image (the API and the CLI print this). */
 export function inspectView(image: ImageRecord, config: ImageConfig, layerDirs: string[]): ImageInspect {
   return {
@@ -12,6 +23,8 @@ export function inspectView(image: ImageRecord, config: ImageConfig, layerDirs: 
     Parent: '',
     Comment: config.history?.at(-1)?.comment ?? '',
     Created: image.createdAt,
+    Container: config.container ?? '',
+    ContainerConfig: { ...ZERO_CONTAINER_CONFIG, ...(config.container_config ?? {}) },
     DockerVersion: '',
     Author: config.author ?? '',
     Config: config.config ?? {},
@@ -19,6 +32,7 @@ export function inspectView(image: ImageRecord, config: ImageConfig, layerDirs: 
     ...(image.variant !== null && { Variant: image.variant }),
     Os: image.os,
     Size: image.size,
+    VirtualSize: image.size,
     GraphDriver: {
       Name: 'overlay',
       Data: { LowerDir: layerDirs.slice(0, -1).reverse().join(':'), UpperDir: layerDirs.at(-1) ?? '' },

@@ -30,7 +30,7 @@ export interface AttachmentConfigInput {
   network: NetworkRecord;
   /** host-local's lease directory (one subdirectory per network under it). */
   ipamDataDir: string;
-  /** The first network of a container gets the default route (non-internal networks only). */
+  /** The container's gateway network (its first that is not internal) gets the default route. */
   primary: boolean;
   ports: readonly PortBinding[];
   /** A requested address (host-local's `ips` capability) and MAC (the bridge plugin's `mac`). */

@@ -1,7 +1,8 @@
 /**
  * Attaching a container's run to networks: its network namespace (a file under
- * `network/netns/<id>`, loopback up), then one CNI ADD per network (eth0, eth1, …; the first gets the
- * default route and the published ports) and an endpoint row each. `detachAll` undoes it in the
+ * `network/netns/<id>`, loopback up), then one CNI ADD per network (eth0, eth1, … in order) and an
+ * endpoint row each. The gateway network — the first that is not internal, as dockerd picks it —
+ * gets the default route and the published ports. `detachAll` undoes it in the
  * order CNI needs — DEL of every cached attachment while the namespace still exists, then the
  * namespace — and is idempotent, so it also cleans up after a crash. Callers serialize calls per
  * container.
@@ -109,9 +110,10 @@ export class ContainerAttachments {
       // The namespace comes with its loopback up (what the CNI loopback plugin would do, in the same process).
       await this.ctx.host.createNetns(netns);
       // Each network's interface at once: its own ifname, lease directory and rules.
-      const steps = await Promise.allSettled(
-        request.networks.map((choice, index) => this.#connect(request.containerId, request.containerName, choice, `eth${index}`, index === 0 ? request.ports : [])),
-      );
+      const routed = request.networks.findIndex((choice) => !choice.network.internal);
+      const gateway = routed < 0 ? 0 : routed;
+      const steps = await Promise.allSettled(request.networks.map((choice, index) =>
+        this.#connect(request.containerId, request.containerName, choice, `eth${index}`, index === gateway ? request.ports : [], index === gateway)));
       const failed = steps.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
     } catch (err) {
@@ -121,7 +123,7 @@ export class ContainerAttachments {
     return netns;
   }
 
-  async #connect(containerId: string, containerName: string, choice: NetworkChoice, ifname: string, ports: readonly PortBinding[]): Promise<EndpointRecord> {
+  async #connect(containerId: string, containerName: string, choice: NetworkChoice, ifname: string, ports: readonly PortBinding[], gateway: boolean): Promise<EndpointRecord> {
     const { network } = choice;
     const holder = choice.fixed === undefined ? undefined : addressInUse(this.ctx.store.endpointsOfNetwork(network.id), containerId, choice.fixed);
     if (holder !== undefined) {
@@ -136,7 +138,7 @@ export class ContainerAttachments {
       const hostIp = p.hostIp === '' ? defaultHostIp : p.hostIp;
       resolved.push({ ...p, hostIp, hostPort: p.hostPort === 0 ? await freePort(hostIp) : p.hostPort });
     }
-    const conf = attachmentConfList({ network, ipamDataDir: this.ipamDir, primary: ifname === 'eth0', ports: resolved, ...(choice.fixed === undefined ? {} : { fixed: choice.fixed }) });
+    const conf = attachmentConfList({ network, ipamDataDir: this.ipamDir, primary: gateway, ports: resolved, ...(choice.fixed === undefined ? {} : { fixed: choice.fixed }) });
     const netns = this.netnsPath(containerId);
     const result = await this.ctx.cni.add(conf, { containerId, netns, ifname });
     // As Docker: link-local addresses beside the interface's own (the namespace goes with them).
@@ -162,7 +164,7 @@ export class ContainerAttachments {
     const used = new Set(this.ctx.store.endpointsOfContainer(containerId).map((e) => e.ifname));
     let n = 0;
     while (used.has(`eth${n}`)) n++;
-    return this.#connect(containerId, containerName, choice, `eth${n}`, []);
+    return this.#connect(containerId, containerName, choice, `eth${n}`, [], false);
   }
 
   async disconnect(containerId: string, network: NetworkRecord): Promise<void> {

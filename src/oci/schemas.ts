@@ -95,6 +95,9 @@ export const imageConfigSchema = z.object({
   variant: z.string().optional(),
   'os.version': z.string().optional(),
   config: containerConfigSchema.nullable().optional(),
+  /** Docker's legacy keys: the container the image was committed from, and its config. */
+  container: z.string().optional(),
+  container_config: containerConfigSchema.nullable().optional(),
   rootfs: z.object({ type: z.literal('layers'), diff_ids: z.array(digest) }),
   history: z.array(historySchema).optional(),
 });

@@ -60,6 +60,10 @@ export interface ImageInspect {
   Comment: string;
   /** RFC 3339. */
   Created: string;
+  /** The id of the container the image was made from (Docker's legacy config key `container`), or ''. */
+  Container: string;
+  /** That container's config (legacy `container_config`), every field of Docker's Config, zero-valued when absent. */
+  ContainerConfig: Record<string, unknown>;
   DockerVersion: string;
   Author: string;
   Config: ImageConfigView;
@@ -69,6 +73,8 @@ export interface ImageInspect {
   Os: string;
   /** Unpacked size of the layers, bytes. */
   Size: number;
+  /** The same as Size (dockerd's up to API 1.43). */
+  VirtualSize: number;
   GraphDriver: { Name: string; Data: { LowerDir: string; UpperDir: string } };
   RootFS: { Type: 'layers'; Layers: string[] };
   Metadata: { LastTagTime: string };

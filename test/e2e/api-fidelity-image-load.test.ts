@@ -31,6 +31,19 @@ describe('image load answers as dockerd does', { skip: sideBySideSkip() }, () =>
   });
   after(async () => { await pair.close(); });
 
+  test('the loaded image inspects with dockerd\'s top-level keys; Container and ContainerConfig as dockerd shows them', async () => {
+    const [dockerd, berthd] = pair.daemons;
+    const [expected, actual] = await Promise.all([dockerd, berthd].map(async (daemon) => {
+      const answer = await http(daemon.socketPath, 'GET', '/v1.41/images/busybox/json');
+      assert.equal(answer.status, 200, `${daemon.name}: ${answer.body}`);
+      return JSON.parse(answer.body) as Record<string, unknown>;
+    }));
+    assert.ok(expected && actual);
+    assert.deepEqual(Object.keys(expected).filter((key) => !(key in actual)), []);
+    assert.equal(actual.Container, expected.Container);
+    assert.deepEqual(actual.ContainerConfig, expected.ContainerConfig);
+  });
+
   test('a bad archive: 200, chunked JSON, the error as the last message (quiet too)', async () => {
     for (const [what, path] of Object.entries(bad)) {
       for (const quiet of ['0', '1']) {

@@ -96,7 +96,7 @@ test('a node whose spec asks for another role gets a certificate of that role; a
   const key = await generateNodeKey();
   const beat = await backend.heartbeat('w1');
   assert.equal(beat.role, 'worker');
-  assert.equal(heartbeats.ttls.get('w1'), 6);
+  assert.equal(heartbeats.ttls.get('w1'), 15);
   await backend.heartbeat('w1', true);
   assert.equal(heartbeats.ttls.get('w1'), 30, 'a node about to restart its parts in another role gets a longer lease');
   const setRole = async (role: 'manager' | 'worker'): Promise<void> => {

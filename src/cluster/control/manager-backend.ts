@@ -24,7 +24,7 @@ export interface HeartbeatSettings {
   readonly ttlSeconds: number;
 }
 
-export const DEFAULT_HEARTBEAT: HeartbeatSettings = { periodMs: 2_000, ttlSeconds: 6 };
+export const DEFAULT_HEARTBEAT: HeartbeatSettings = { periodMs: 5_000, ttlSeconds: 15 };
 
 /** How long a long poll for assignments waits for a change before it answers anyway. */
 const LONG_POLL_MS = 25_000;

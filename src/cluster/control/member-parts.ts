@@ -69,7 +69,7 @@ export interface MemberParts {
 /**
  * A deadline for each etcd call of a manager (watches excepted): a call to a member that cannot
  * answer (it lost its quorum, or is cut off) fails in time for the caller to try elsewhere — a
- * node's heartbeat, in particular, must fail over to another manager before its lease (6 s) ends.
+ * node's heartbeat, in particular, must fail over to another manager well before its lease (15 s) ends.
  */
 const ETCD_CALL_TIMEOUT_MS = 3_000;
 

@@ -5,6 +5,7 @@
  * it names to the backend. Every member serves its tasks' logs, to managers only.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { BerthError, isBerthError } from '../../base/errors.js';
@@ -77,13 +78,24 @@ export async function startClusterPortServer(options: ClusterPortServerOptions):
     if (peer === undefined) throw new BerthError('internal', 'peer-not-checked', 'member route served without a checked peer');
     return peer;
   };
+  // A connection's certificate is checked once (reading it is most of an idle request's cost):
+  // TLS 1.3 cannot renegotiate, so it stays the same while the connection lives.
+  const checked = new WeakMap<Socket, PeerNode>();
+  const peerOfConnection = (socket: Socket): PeerNode => {
+    let peer = checked.get(socket);
+    if (peer === undefined) {
+      peer = peerNode(socket, tls.caCertPem, clusterId);
+      checked.set(socket, peer);
+    }
+    return peer;
+  };
   // Checked before the body is read; a refusal (thrown in the executor) rejects the hook.
   const memberOnly = { onRequest: (request: FastifyRequest) => new Promise<void>((resolve) => {
-    members.set(request.raw, peerNode(request.raw.socket, tls.caCertPem, clusterId));
+    members.set(request.raw, peerOfConnection(request.raw.socket));
     resolve();
   }) };
   const managersOnly = { onRequest: (request: FastifyRequest) => new Promise<void>((resolve) => {
-    const peer = peerNode(request.raw.socket, tls.caCertPem, clusterId);
+    const peer = peerOfConnection(request.raw.socket);
     if (peer.role !== 'manager') throw new BerthError('permission-denied', 'manager-route', 'only managers may call this route of the cluster port');
     members.set(request.raw, peer);
     resolve();

@@ -13,7 +13,7 @@ import { assignmentsSchema, heartbeatAnswerSchema, parseWith, roleAnswerSchema }
 
 /**
  * How long a heartbeat may wait for a manager before it is tried on the next one: well within the
- * lease (6 s), so that one stalled manager does not cost the node its lease.
+ * lease (15 s), so that one stalled manager does not cost the node its lease.
  */
 export const HEARTBEAT_CALL_TIMEOUT_MS = 2_000;
 

@@ -1,8 +1,8 @@
 /**
  * node:tls options for the cluster's connections, from a node's key, certificate and the CA.
  *
- * - Server: presents the node certificate and asks every client for one, but does not reject a
- *   client without one (a joining node has none yet). Routes that need a caller check
+ * - Server: TLS 1.3 only; presents the node certificate and asks every client for one, but does
+ *   not reject a client without one (a joining node has none yet). Routes that need a caller check
  *   `socket.authorized` and read the caller with `readNodeCertificate` themselves.
  * - Client: trusts only the cluster CA (not the system's roots), presents the node certificate
  *   when it has one, and accepts a server only if it shows a node certificate of that CA. The
@@ -25,6 +25,8 @@ export interface ServerTlsOptions {
   ca: string;
   requestCert: true;
   rejectUnauthorized: false;
+  /** TLS 1.3 only: no renegotiation, so a connection's client certificate never changes. */
+  minVersion: 'TLSv1.3';
 }
 
 export interface ClientTlsOptions {
@@ -37,7 +39,7 @@ export interface ClientTlsOptions {
 
 /** Options for `tls.createServer` / `https.createServer` of a node. */
 export function serverTlsOptions(material: NodeTlsMaterial): ServerTlsOptions {
-  return { key: material.keyPem, cert: material.certPem, ca: material.caCertPem, requestCert: true, rejectUnauthorized: false };
+  return { key: material.keyPem, cert: material.certPem, ca: material.caCertPem, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.3' };
 }
 
 /**
