@@ -68,6 +68,7 @@ class Prefixes {
     const [node, service, task] = await Promise.all([
       resolve ? this.client.cluster.inspectNode(nodeId).then((n) => n.Description.Hostname, () => nodeId) : nodeId,
       resolve ? this.client.cluster.inspectService(serviceId).then((s) => s.Spec.Name, () => serviceId) : serviceId,
+      // A task removed meanwhile still gets a prefix, without its slot.
       this.client.cluster.inspectTask(taskId).catch(() => undefined),
     ]);
     const slot = task?.Slot ?? 0;

@@ -9,9 +9,7 @@ import { errors, messageOf } from '../../base/errors.js';
 import type { NodeRole } from '../objects/node.js';
 import type { Service, ServiceSpecInput } from '../objects/service.js';
 import type { Task } from '../objects/task.js';
-import { ClientNodeEngine } from '../agent/index.js';
 import { connectEtcd } from '../store/etcd-client.js';
-import { listMembers, removeMember } from '../store/etcd-membership.js';
 import { EtcdClusterStore } from '../store/etcd-cluster-store.js';
 import type { EtcdMember } from '../store/etcd-member.js';
 import { createClusterCa, ETCD_CA_COMMON_NAME, generateNodeKey, issueNodeCertificate, makeJoinToken, newJoinSecret, parseJoinToken, tlsFilesIn, writeTlsFiles, type NodeTlsMaterial } from '../trust/index.js';
@@ -25,6 +23,7 @@ import type { HeartbeatSettings } from './manager-backend.js';
 import { ManagerControl } from './manager-control.js';
 import { etcdClientUrl, etcdPeerUrl } from './manager-etcd.js';
 import { changeRole, promoteLearner } from './role-change.js';
+import { removeTaskContainers, retireManager } from './leaving.js';
 import { clusterPaths, etcdMembership, readMembership, removeMembership, writeMembership, type ClusterPaths, type Membership } from './membership.js';
 import { startEtcdMember, startMemberParts, stopMemberParts, type MemberParts, type PartsContext } from './member-parts.js';
 import { advertiseAddress, describeThisNode, listenAddress } from './node-description.js';
@@ -189,9 +188,9 @@ export class ClusterNode implements ClusterControl {
       const parts = this.#parts;
       this.#parts = undefined;
       if (parts !== undefined) {
-        if (parts.manager !== undefined) await this.#retireManager(parts, membership);
+        if (parts.manager !== undefined) await retireManager(parts, membership, this.options.log);
         await stopMemberParts(parts);
-        await this.#removeTaskContainers(parts);
+        await removeTaskContainers(parts, this.options.log);
       }
       await removeMembership(this.#paths);
       this.#membership = undefined;
@@ -289,7 +288,7 @@ export class ClusterNode implements ClusterControl {
         this.#parts = undefined;
         await stopMemberParts(parts);
       };
-      const changed = await changeRole({ role, paths: this.#paths, membership, parts, stopParts, tls: current.tls, context: (tls, etcdTls) => this.#ctx(tls, etcdTls) });
+      const changed = await changeRole({ role, paths: this.#paths, membership, parts, stopParts, tls: current.tls, log, context: (tls, etcdTls) => this.#ctx(tls, etcdTls) });
       if (changed === undefined) return;
       this.#membership = changed.membership;
       this.#parts = await startMemberParts(changed.membership, changed.member, changed.context);
@@ -333,31 +332,6 @@ export class ClusterNode implements ClusterControl {
       await member?.stop().catch(() => undefined);
       await removeMembership(this.#paths).catch(() => undefined);
       throw err;
-    }
-  }
-
-  /** A leaving manager gives up its etcd member (when others remain) and its node object. */
-  async #retireManager(parts: MemberParts, membership: Membership): Promise<void> {
-    const manager = parts.manager;
-    if (manager === undefined) return;
-    try {
-      const node = await manager.store.get('node', membership.nodeId);
-      if (node !== undefined) await manager.store.delete('node', node.id, node.version);
-      if (membership.etcd?.mode === 'member') {
-        if ((await listMembers(manager.client)).length > 1) await removeMember(manager.client, membership.nodeId);
-      }
-    } catch (err) {
-      this.options.log(`cluster: leaving: ${messageOf(err)}`);
-    }
-  }
-
-  /** Swarm's leave removes the node's task containers. */
-  async #removeTaskContainers(parts: MemberParts): Promise<void> {
-    try {
-      const engine = new ClientNodeEngine(parts.engineClient);
-      await Promise.all((await engine.listTaskContainers()).map((container) => engine.remove(container.containerId, 10)));
-    } catch (err) {
-      this.options.log(`cluster: leaving: removing task containers: ${messageOf(err)}`);
     }
   }
 

@@ -12,6 +12,7 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { messageOf } from '../../base/errors.js';
 import type { NodeRole } from '../objects/node.js';
 import { connectEtcd } from '../store/etcd-client.js';
 import { promoteMember } from '../store/etcd-membership.js';
@@ -34,6 +35,7 @@ export interface RoleChange {
   readonly stopParts: () => Promise<void>;
   /** The node's current TLS material (its key stays the same). */
   readonly tls: NodeTlsMaterial;
+  readonly log: (message: string) => void;
   /** The parts' context for TLS material. */
   readonly context: (tls: NodeTlsMaterial, etcdTls: NodeTlsMaterial | undefined) => PartsContext;
 }
@@ -44,7 +46,6 @@ async function otherManagers(change: RoleChange): Promise<string[]> {
   const known = parts.manager === undefined ? membership.managers : managerAddresses(await readNodes(parts.manager.store));
   return known.filter((m) => m.nodeId !== membership.nodeId).map((m) => m.addr);
 }
-
 
 /** A changed role as written: what the caller starts. */
 export interface RoleChanged {
@@ -93,15 +94,18 @@ async function moveTo(change: RoleChange, answer: RoleAnswer, link: ManagerClien
     await writeTlsFiles(paths.tls, tls);
     await writeMembership(paths, next);
   } catch (err) {
-    await member?.stop().catch(() => undefined);
+    await member?.stop().catch((stopErr: unknown) => { change.log(`cluster: stopping the new etcd member: ${messageOf(stopErr)}`); });
     await writeTlsFiles(paths.tls, change.tls);
     throw err;
   }
   // A lease that outlasts the restart of the parts, so that the node is not taken for lost
   // meanwhile; once more after the old agent stopped, in case one of its beats came after.
-  await link.heartbeat(true).catch(() => undefined);
+  const transitionBeat = (): Promise<void> => link.heartbeat(true).then(() => undefined, (err: unknown) => {
+    change.log(`cluster: the transition heartbeat failed (the node may be taken for down meanwhile): ${messageOf(err)}`);
+  });
+  await transitionBeat();
   await change.stopParts();
-  await link.heartbeat(true).catch(() => undefined);
+  await transitionBeat();
   if (answer.role === 'worker') {
     // The managers removed this node's etcd member: its data and credentials are of no use any more.
     await rm(paths.etcd, { recursive: true, force: true });

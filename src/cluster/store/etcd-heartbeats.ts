@@ -1,9 +1,11 @@
 /**
  * Heartbeats on etcd leases: a node's heartbeat is the key `/berth-heartbeat/<node id>` bound to a
- * lease of `ttlSeconds`. Every beat grants a fresh lease and rebinds the key to it (any manager can
- * take a node's beat, and none needs to know the lease of the one before); a lease left behind
- * expires on its own without touching the key. When no beat came for a whole TTL, etcd deletes the
- * key: that delete is the node's lost lease, seen by every watcher at once.
+ * lease of `ttlSeconds` (the key's value says which TTL). A beat renews the key's lease when it has
+ * the TTL asked for (a read and a keepalive: no write goes through raft); otherwise — the first
+ * beat, a lease that ran out meanwhile, another TTL — it grants a fresh lease and rebinds the key to
+ * it. Any manager can take any node's beat: the lease is found from the key. When no beat came for
+ * a whole TTL, etcd deletes the key: that delete is the node's lost lease, seen by every watcher at
+ * once.
  */
 import type { Etcd3 } from 'etcd3';
 import { errors } from '../../base/errors.js';
@@ -12,6 +14,16 @@ import { watchEtcd } from './etcd-watch.js';
 import type { HeartbeatChange, Heartbeats } from './heartbeats.js';
 
 export const DEFAULT_HEARTBEAT_PREFIX = '/berth-heartbeat/';
+
+/** The TTL a heartbeat key's value records, or undefined (a value of an older berth). */
+function ttlOf(value: Buffer): number | undefined {
+  try {
+    const parsed: unknown = JSON.parse(value.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null && 'ttl' in parsed && typeof parsed.ttl === 'number' ? parsed.ttl : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export class EtcdHeartbeats implements Heartbeats {
   readonly #prefix: string;
@@ -22,13 +34,36 @@ export class EtcdHeartbeats implements Heartbeats {
 
   async beat(nodeId: string, ttlSeconds: number): Promise<void> {
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 2) throw errors.invalidArgument('invalid-lease-ttl', `heartbeat TTL ${ttlSeconds}: use a whole number of seconds, at least 2`);
+    const key = this.#key(nodeId);
+    try {
+      const [current] = (await this.client.get(key).exec()).kvs;
+      if (current !== undefined && current.lease !== '0' && ttlOf(current.value) === ttlSeconds && await this.#renew(current.lease)) return;
+    } catch (err) {
+      throw storeError(err, `heartbeat of node ${nodeId}`);
+    }
     const lease = this.client.lease(ttlSeconds, { autoKeepAlive: false });
     try {
-      await lease.put(this.#key(nodeId)).value(JSON.stringify({ nodeId })).exec();
+      await lease.put(key).value(JSON.stringify({ nodeId, ttl: ttlSeconds })).exec();
     } catch (err) {
       throw storeError(err, `heartbeat of node ${nodeId}`);
     } finally {
       lease.release();
+    }
+  }
+
+  /** One keepalive of `leaseId`; false when etcd says it ran out (TTL 0). */
+  async #renew(leaseId: string): Promise<boolean> {
+    const stream = await this.client.leaseClient.leaseKeepAlive();
+    try {
+      const answer = await new Promise<{ TTL: string }>((resolve, reject) => {
+        stream.on('data', resolve);
+        stream.on('error', reject);
+        stream.on('end', () => { reject(errors.unavailable('keepalive-ended', `the keepalive of lease ${leaseId} ended without an answer`)); });
+        stream.write({ ID: leaseId });
+      });
+      return Number(answer.TTL) > 0;
+    } finally {
+      stream.end();
     }
   }
 
