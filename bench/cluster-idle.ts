@@ -20,6 +20,7 @@ import { getJson, type ApiTask } from './docker-api-socket.js';
 import { childrenOf, cpuTicks, ticksPerSecond } from './proc-cpu.js';
 import { pssKib, rssKib } from './proc-memory.js';
 import { publishReport } from './report-file.js';
+import { parseIntegerOptions } from './integer-options.js';
 
 const BASE = '/var/tmp/berth-bench/cluster-idle';
 const LAB = 'bidle';
@@ -29,17 +30,10 @@ const SLICE_S = 10;
 const log = (line: string): void => { process.stderr.write(`cluster-idle: ${line}\n`); };
 const cleanups = new CleanupStack(log);
 
-interface Options { seconds: number; settle: number }
+type Options = { seconds: number; settle: number };
 
 function parseOptions(args: readonly string[]): Options {
-  const options: Options = { seconds: 60, settle: 10 };
-  for (let i = 0; i < args.length; i += 2) {
-    const key = args[i]?.replace(/^--/, '') ?? '';
-    const value = Number(args[i + 1]);
-    if (!(key in options) || !Number.isInteger(value) || value < (key === 'settle' ? 0 : 1)) throw new Error(`bad argument ${args[i] ?? ''} (usage: [--seconds N] [--settle N])`);
-    options[key as keyof Options] = value;
-  }
-  return options;
+  return parseIntegerOptions<Options>(args, { seconds: 60, settle: 10 }, { settle: 0 });
 }
 
 interface Measured { label: string; pid: number; cpuSeconds: number; slicePercents: number[]; rssKib: number; pssKib: number }

@@ -27,6 +27,7 @@ import { REPO } from './container-clients.js';
 import { containerPid, getJson, serviceTasks, type ApiNode, type ApiTask } from './docker-api-socket.js';
 import { median } from './stats.js';
 import { publishReport } from './report-file.js';
+import { parseIntegerOptions } from './integer-options.js';
 
 const BASE = '/var/tmp/berth-bench/cluster-swarm';
 const LAB = 'bswarm';
@@ -39,17 +40,10 @@ const runner = new ChildProcessRunner();
 const log = (line: string): void => { process.stderr.write(`cluster-swarm: ${line}\n`); };
 const cleanups = new CleanupStack(log);
 
-interface Options { rounds: number; workers: number }
+type Options = { rounds: number; workers: number };
 
 function parseOptions(args: readonly string[]): Options {
-  const options: Options = { rounds: 3, workers: 2 };
-  for (let i = 0; i < args.length; i += 2) {
-    const key = args[i]?.replace(/^--/, '') ?? '';
-    const value = Number(args[i + 1]);
-    if (!(key in options) || !Number.isInteger(value) || value < (key === 'workers' ? 0 : 1)) throw new Error(`bad argument ${args[i] ?? ''} (usage: [--rounds N] [--workers N])`);
-    options[key as keyof Options] = value;
-  }
-  return options;
+  return parseIntegerOptions<Options>(args, { rounds: 3, workers: 2 }, { workers: 0 });
 }
 
 /** One engine's cluster as the rounds drive it. */

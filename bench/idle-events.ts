@@ -9,33 +9,28 @@
 // removed at the end, on failure and on SIGINT/SIGTERM.
 // Run: npm run build && node dist/bench/idle-events.js [--containers 50] [--followers 10] [--window 20]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { cpus, loadavg, release } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { PrivateDockerd } from '../test/support/private-dockerd.js';
-import { dockerClient, failureOf, inPool, invoke, runArgs, type Client } from './container-clients.js';
-import { BASE, busyboxArchive, IMAGE, monitorProcesses, PATHS, recordBerthIds, startBerthd, stopBerthd, sweepBerth } from './container-engines.js';
+import type { PrivateDockerd } from '../test/support/private-dockerd.js';
+import { failureOf, inPool, invoke, runArgs, type Client } from './container-clients.js';
+import { IMAGE, monitorProcesses, recordBerthIds, startBerthd, stopBerthd } from './container-engines.js';
 import { listProcesses, mentions } from './proc-memory.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { publishReport } from './report-file.js';
+import { parseIntegerOptions } from './integer-options.js';
+import { startDaemonsSideBySide } from './daemons-side-by-side.js';
 
 const log = (line: string): void => { process.stderr.write(`idle-events: ${line}\n`); };
 /** What the run must undo; a signal aborts `stopping` (no new rounds start) and runs it. */
 const cleanups = new CleanupStack(log);
 const TICKS_PER_S = 100; // getconf CLK_TCK on Linux
 
-interface Options { containers: number; followers: number; window: number }
+type Options = { containers: number; followers: number; window: number };
 
 function parseOptions(args: readonly string[]): Options {
-  const options: Options = { containers: 50, followers: 10, window: 20 };
-  for (let i = 0; i < args.length; i += 2) {
-    const key = args[i]?.replace(/^--/, '') ?? '';
-    const value = Number(args[i + 1]);
-    if (!(key in options) || !Number.isInteger(value) || value < 1) throw new Error(`bad argument ${args[i] ?? ''} (usage: [--containers N] [--followers N] [--window S])`);
-    options[key as keyof Options] = value;
-  }
-  return options;
+  return parseIntegerOptions<Options>(args, { containers: 50, followers: 10, window: 20 });
 }
 
 /** utime + stime of a process, in clock ticks (0 when it is gone). */
@@ -74,18 +69,9 @@ async function measure(client: Client, pids: number[], followers: number, window
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  if (process.getuid?.() !== 0) throw new Error('needs root (dockerd, runc, cgroups, mounts)');
-  await sweepBerth(log);
-  cleanups.push(async () => { await sweepBerth(log); await rm(BASE, { recursive: true, force: true }); });
-  const loadBefore = loadavg().map((n) => n.toFixed(2)).join(' ');
-  const dockerd = await PrivateDockerd.start({ baseDir: PATHS.dockerd });
-  cleanups.push(() => dockerd.stop());
-  const docker = dockerClient('dockerd', 'docker', dockerd.socketPath, PATHS.cli);
-  const berth = dockerClient('berthd', 'berth', PATHS.berthSocket, PATHS.cli);
+  const { dockerd, docker, berth, archive, loadBefore } = await startDaemonsSideBySide(cleanups, log);
   const rows: string[] = [];
   try {
-    await mkdir(PATHS.cli, { recursive: true });
-    const archive = await busyboxArchive();
     const berthd = await startBerthd();
     cleanups.push(async () => { await stopBerthd(berthd); });
     const results = new Map<string, Sample>();

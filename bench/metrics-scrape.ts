@@ -11,17 +11,18 @@
 // per-container monitors (conmons; containerd shims, which read the cgroups for docker stats).
 // Everything made is removed at the end, on failure and on SIGINT/SIGTERM.
 // Run: npm run build && node dist/bench/metrics-scrape.js [--sizes 50,200] [--scrapes 30] [--docker-runs 5]
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { cpus, loadavg, release } from 'node:os';
 import { join } from 'node:path';
-import { PrivateDockerd } from '../test/support/private-dockerd.js';
+import type { PrivateDockerd } from '../test/support/private-dockerd.js';
 import { startBerthdWithMetrics } from '../test/integration/metrics/metrics-fixtures.js';
-import { dockerClient, failureOf, inPool, invoke, runArgs, type Client } from './container-clients.js';
-import { BASE, busyboxArchive, IMAGE, monitorProcesses, PATHS, recordBerthIds, sweepBerth } from './container-engines.js';
+import { failureOf, inPool, invoke, runArgs, type Client } from './container-clients.js';
+import { IMAGE, monitorProcesses, PATHS, recordBerthIds } from './container-engines.js';
 import { listProcesses, mentions } from './proc-memory.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { median } from './stats.js';
 import { publishReport } from './report-file.js';
+import { startDaemonsSideBySide } from './daemons-side-by-side.js';
 
 const log = (line: string): void => { process.stderr.write(`metrics-scrape: ${line}\n`); };
 const cleanups = new CleanupStack(log);
@@ -94,18 +95,9 @@ const ms = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  if (process.getuid?.() !== 0) throw new Error('needs root (dockerd, runc, cgroups, mounts)');
-  await sweepBerth(log);
-  cleanups.push(async () => { await sweepBerth(log); await rm(BASE, { recursive: true, force: true }); });
-  const loadBefore = loadavg().map((n) => n.toFixed(2)).join(' ');
-  const dockerd = await PrivateDockerd.start({ baseDir: PATHS.dockerd });
-  cleanups.push(() => dockerd.stop());
-  const docker = dockerClient('dockerd', 'docker', dockerd.socketPath, PATHS.cli);
-  const berth = dockerClient('berthd', 'berth', PATHS.berthSocket, PATHS.cli);
+  const { dockerd, docker, berth, archive, loadBefore } = await startDaemonsSideBySide(cleanups, log);
   const rows: string[] = [];
   try {
-    await mkdir(PATHS.cli, { recursive: true });
-    const archive = await busyboxArchive();
     await mkdir(PATHS.berth, { recursive: true });
     const { daemon: berthd, metricsUrl } = await startBerthdWithMetrics(PATHS.berthRoot, PATHS.berthSocket, []);
     cleanups.push(() => berthd.stop());

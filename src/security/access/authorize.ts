@@ -34,7 +34,7 @@ export interface AccessRequest {
   /** `POST /containers/create` (method and route). */
   readonly route: string;
   /**
-   * `public`: any authenticated caller (ping, version); `unclassified`: a route no permission
+   * `public`: every authenticated caller (ping, version); `unclassified`: a route no permission
    * covers, allowed only to a role with every permission; else the permission of the action.
    */
   readonly needs: Permission | 'public' | 'unclassified';
