@@ -102,7 +102,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ message: `page not found: ${request.method} ${request.url}` });
   });
-  const registry = { insecureRegistries: options.insecureRegistries ?? [] };
+  const registry = { insecureRegistries: options.insecureRegistries ?? [], ...(options.admission !== undefined && { admission: options.admission }) };
   const { cluster } = options;
   if (options.nodeMetrics !== undefined) prometheusRoutes(app, options.nodeMetrics);
   const swarmInfo = cluster === undefined ? inactiveSwarmInfo : clusterSwarmInfo(cluster);
@@ -114,7 +114,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   containerRoutes(app, options.containers, options);
   containerInspectionRoutes(app, options.containers);
   containerFileRoutes(app, options.containers);
-  containerUpdateRoutes(app, options.containers);
+  containerUpdateRoutes(app, options.containers, options.admission);
   systemDiskUsageRoutes(app, options.images, options.containers, options.volumes, options.builder);
   checkpointRoutes(app, options.containers, options.runner);
   volumeRoutes(app, options.containers.volumeUsage, options.volumes);

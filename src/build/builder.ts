@@ -27,7 +27,7 @@ import { findStage, planStages } from './stage-graph.js';
 import type { StageState } from './stage-state.js';
 import { cleanupTempLayers } from './steps/temp-layer.js';
 import { removeDeadBuildersContainers } from './steps/step-containers.js';
-import type { BuildEvent, BuildNetwork, StepEnv } from './steps/step-types.js';
+import type { BaseImageAdmission, BuildEvent, BuildNetwork, StepEnv } from './steps/step-types.js';
 
 export type { BuildEvent } from './steps/step-types.js';
 
@@ -80,6 +80,8 @@ export interface BuilderServices {
   runner: ProcessRunner;
   /** The node's bridge networks (absent: RUN steps have no bridge networking). */
   networks?: NetworkService | undefined;
+  /** Asked about each FROM image of the store (the node's admission policy): its warnings, or a refusal thrown. */
+  admitBase?: BaseImageAdmission | undefined;
 }
 
 export class Builder {
@@ -91,6 +93,7 @@ export class Builder {
   private readonly engine: ContainerEngine;
   private readonly runner: ProcessRunner;
   private readonly networks: NetworkService | undefined;
+  private readonly admitBase: BaseImageAdmission | undefined;
 
   private constructor(services: BuilderServices, clock: Clock) {
     const { images } = services;
@@ -98,6 +101,7 @@ export class Builder {
     this.engine = services.engine;
     this.runner = services.runner;
     this.networks = services.networks;
+    this.admitBase = services.admitBase;
     this.cache = new BuildCache(images.db, clock, images);
     this.cacheMounts = new CacheMountStore(join(images.root.path, 'build-cache-mounts'));
   }
@@ -175,6 +179,7 @@ export class Builder {
       network,
       extraHosts: request.extraHosts ?? [],
       ...(cacheFrom !== undefined && { cacheFrom }),
+      ...(this.admitBase !== undefined && { admitBase: this.admitBase }),
       secrets: request.secrets ?? new Map(),
       cacheMounts: this.cacheMounts,
       defer: (work) => {

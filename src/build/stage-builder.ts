@@ -98,6 +98,7 @@ async function fromStage(stage: Stage, options: StageBuildOptions): Promise<Stag
       if (!isBerthError(err, 'not-found')) throw err;
       throw errors.notFound('base-image-not-found', `${env.file}:${stage.from.line}: FROM ${stage.base}: no such image here, and berth does not pull from registries yet (berth image load, import or bootstrap it)`, { cause: err });
     }
+    for (const text of (await env.admitBase?.(stage.base, image)) ?? []) env.emit({ kind: 'warning', text });
   }
   const config = image === undefined ? {} : ((await env.images.config(image)).config ?? {});
   return { image, config, args: new Map(), cmdSet: false };

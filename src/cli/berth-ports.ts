@@ -16,6 +16,7 @@ import type { ImageCommands } from './commands/image-operations.js';
 import type { RegistryGcFlags, RegistryServeFlags } from './commands/registry-flags.js';
 import type { LabFlags, LabView } from './commands/lab-flags.js';
 import type { ImportResult, SbomFormat, ScanReport } from '../wire/security.js';
+import type { ContainerCreateConfig } from '../wire/containers.js';
 
 /** Tar ⇄ directory on this machine (`cp`): the same safe unpacker and packer as image layers. */
 export interface HostFiles {
@@ -89,6 +90,24 @@ export interface LabCommands {
   status(flags: LabFlags): Promise<LabView>;
 }
 
+/** One broken rule of `berth policy check`. */
+export interface PolicyCheckViolation {
+  rule: string;
+  mode: 'enforce' | 'warn' | 'audit';
+  field: string;
+  detail: string;
+}
+
+/**
+ * `berth policy check`: an admission policy evaluated in this process for a container create body,
+ * the image's facts read from the state root of --root / BERTH_ROOT (else the default root) when
+ * the image is there (and its vulnerabilities looked up, or scanned when a rule says so).
+ */
+export interface PolicyCommands {
+  /** invalid-argument (`invalid-policy-file`) naming the rule and field when the file is not a valid policy. */
+  check(globals: GlobalOptions, file: string, body: ContainerCreateConfig): Promise<{ violations: PolicyCheckViolation[]; imageInStore: boolean }>;
+}
+
 export interface BerthPorts {
   /** This process's runner of child processes. */
   runner: ProcessRunner;
@@ -97,6 +116,7 @@ export interface BerthPorts {
   scanner: InProcessScanner;
   registry: RegistryServerCommands;
   lab: LabCommands;
+  policy: PolicyCommands;
 }
 
 let installed: BerthPorts | undefined;

@@ -58,6 +58,9 @@ export function berthPorts(): BerthPorts {
       down: async (...args) => (await import('./berth-process/lab-run.js')).labCommands(runner).down(...args),
       status: async (...args) => (await import('./berth-process/lab-run.js')).labCommands(runner).status(...args),
     },
+    policy: {
+      check: async (...args) => (await import('./berth-process/policy-check-local.js')).checkPolicy(...args),
+    },
   };
 }
 

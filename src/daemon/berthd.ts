@@ -27,6 +27,7 @@ import { Builder } from '../build/builder.js';
 import { untilStopSignal } from '../base/stop-signal.js';
 import { daemonLogSettings } from '../runtime/logging/log-options.js';
 import { openDaemonAccess, type AccessFlags } from './api-access.js';
+import { admitBuildBase, openDaemonAdmission, readPolicyFlag } from './admission-policy.js';
 import { NodeMetrics, parseMetricsAddr, startMetricsServer } from '../metrics/index.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
@@ -57,6 +58,8 @@ interface DaemonOptions extends RescanFlags, AccessFlags {
   nodeName?: string;
   /** Also serve `GET /metrics` on this host:port. */
   metricsAddr?: string;
+  /** Admission policy file (YAML), read again on SIGHUP. */
+  policy?: string;
 }
 
 /** Starts the disk watermark collector when asked; returns its stop function. */
@@ -104,6 +107,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const rescan = rescanSettings(options);
   if (options.metricsAddr !== undefined) parseMetricsAddr(options.metricsAddr);
   const logDefaults = daemonLogSettings(options.logDriver, options.logOpt);
+  const policy = await readPolicyFlag(options.policy);
   await ensureSocketUnserved(options.socket);
   const unlock = await lockStateRoot(options.root);
   // The one process runner and clock of berthd: every service gets these two.
@@ -120,7 +124,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const scanner = ScanService.open(options.root, { runner, clock });
   const rescans = startRescans({ ...rescan, clock, scanner, images, events: containers.eventLog, watchedImages: () => watchedImagesOf(containers.list()) });
   const security = { scanner, images, onDatabaseChanged: () => { rescans.checkNow(); } };
-  const builder = await Builder.open({ images, engine: containers, runner, networks }, clock);
+  const admission = openDaemonAdmission(policy, { images, scanner, log: (message) => { process.stderr.write(`berthd: ${message}\n`); }, ...(daemonAccess.access.audit !== undefined && { audit: daemonAccess.access.audit }) });
+  const builder = await Builder.open({ images, engine: containers, runner, networks, ...(admission !== undefined && { admitBase: admitBuildBase(admission.gate) }) }, clock);
   // The registry listens before the API socket does: a client that reached the socket finds it.
   const registry = options.registryAddr === undefined ? undefined : await startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr, clock });
   if (registry !== undefined) process.stderr.write(`berthd: registry at ${registry.url}\n`);
@@ -129,7 +134,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     log: (message) => { process.stderr.write(`berthd: ${message}\n`); },
   });
   const nodeMetrics = new NodeMetrics({ engine: containers, cgroupParent: options.cgroupParent, clock, registries: [rescans.metrics.registry] });
-  const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], nodeMetrics, builder, socketPath: options.socket, ...daemonAccess, insecureRegistries: options.insecureRegistry, cluster });
+  const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], nodeMetrics, builder, socketPath: options.socket, ...daemonAccess, insecureRegistries: options.insecureRegistry, cluster, ...(admission !== undefined && { admission: admission.gate }) });
   const metricsServer = options.metricsAddr === undefined ? undefined : await startMetricsServer(options.metricsAddr, nodeMetrics)
     .catch(async (err: unknown) => { await app.close(); throw err; });
   if (metricsServer !== undefined) process.stderr.write(`berthd: metrics at ${metricsServer.url}/metrics\n`);
@@ -138,6 +143,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   await cluster.resume();
   await untilStopSignal();
   await cluster.close();
+  admission?.close();
   stopWatermark();
   stopSweep();
   await app.close();
@@ -192,6 +198,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--default-runtime <name>', 'OCI runtime of containers created without --runtime: runc or crun', 'runc')
     .option('--init-path <path>', 'init binary that `run --init` makes PID 1 (default: tini-static on PATH)')
     .option('--insecure-registry <host>', 'registry (host[:port]) that may be reached over plain HTTP; repeatable (loopback ones always may)', (value: string, list: string[]) => [...list, value], [])
+    .option('--policy <file>', 'admission policy (YAML) for creates, updates and pulls; read again on SIGHUP (docs/admission-policy.md)')
     .option('--metrics-addr <host:port>', 'also serve Prometheus metrics (GET /metrics, as on the API socket) on this address')
     .option('--registry-addr <host:port>', 'also serve berth\'s OCI registry on this address (state in <root>/registry; see berth registry serve for the other settings)')
     .option('--events-max-count <n>', 'events the event log keeps', String(DEFAULT_EVENT_RETENTION.maxCount))

@@ -12,6 +12,8 @@ import { containerUpdateBodySchema, type ContainerUpdateBody, type ContainerUpda
 import { hostResourcesOf } from '../host-resources.js';
 import { checkName } from '../input-limits.js';
 import { checkResources } from '../resource-ranges.js';
+import { admitUpdate } from '../admission-checks.js';
+import type { AdmissionGate } from '../../security/admission/index.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
 
@@ -35,7 +37,7 @@ export function resourceUpdateFromBody(body: ContainerUpdateBody): ResourceUpdat
   return update;
 }
 
-export function containerUpdateRoutes(app: FastifyInstance, engine: ContainerEngine): void {
+export function containerUpdateRoutes(app: FastifyInstance, engine: ContainerEngine, admission?: AdmissionGate): void {
   app.post('/containers/:id/rename', async (request: Request, reply) => {
     const name = queryString(request.query, 'name');
     if (name === undefined || name === '') throw errors.invalidArgument('missing-name', 'name: the new name is required');
@@ -52,11 +54,13 @@ export function containerUpdateRoutes(app: FastifyInstance, engine: ContainerEng
     const body = { ...parsed, ...checked.adjusted };
     const policy = body.RestartPolicy;
     // The docker CLI sends RestartPolicy {Name: ""} when --restart is not given: that changes nothing.
+    const resources = resourceUpdateFromBody(body);
+    const policyWarnings = await admitUpdate(admission, engine, request.params.id, resources); // a refusal: 403, nothing changed
     await engine.update(request.params.id, {
-      resources: resourceUpdateFromBody(body),
+      resources,
       ...(policy?.Name ? { restartPolicy: { name: policy.Name, maximumRetryCount: policy.MaximumRetryCount ?? 0 } } : {}),
     });
-    const answer: ContainerUpdateResponse = { Warnings: checked.warnings };
+    const answer: ContainerUpdateResponse = { Warnings: [...checked.warnings, ...policyWarnings] };
     return reply.send(answer);
   });
 }

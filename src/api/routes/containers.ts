@@ -4,6 +4,7 @@ import { refuseCheckpoint } from '../../engine/checkpoint-support.js';
 import type { ContainerEngine, WaitCondition } from '../../engine/container-engine.js';
 import { isActive, type ContainerRecord } from '../../engine/container-record.js';
 import { containerCreate } from '../container-create-body.js';
+import { admitCreate } from '../admission-checks.js';
 import { listContainers } from '../container-listing.js';
 import type { RouteServices } from '../route-services.js';
 import { hostResourcesOf } from '../host-resources.js';
@@ -37,8 +38,9 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine, s
 
   app.post('/containers/create', async (request: Request, reply) => {
     const create = containerCreate(request.body ?? {}, queryString(request.query, 'name'), await hostResourcesOf(engine.host));
+    const policyWarnings = await admitCreate(services.admission, engine, create.request); // a refusal: 403, nothing created
     const record = await engine.create(create.request);
-    return reply.status(201).send({ Id: record.id, Warnings: create.warnings } satisfies ContainerCreateResponse);
+    return reply.status(201).send({ Id: record.id, Warnings: [...create.warnings, ...policyWarnings] } satisfies ContainerCreateResponse);
   });
 
   app.get('/containers/json', async (request: Request, reply) => reply.send(await listContainers(engine, services, request.query)));

@@ -17,10 +17,14 @@ import { parsePlatform } from '../../oci/platform.js';
 import { parseReference, repositoryName } from '../../oci/reference.js';
 import { queryCompression } from '../compression-query.js';
 import { queryString, type Query } from '../query.js';
+import { admitPullReference, admitPulledImage, imageNamed } from '../admission-checks.js';
+import type { AdmissionGate } from '../../security/admission/index.js';
 
 export interface RegistryRouteOptions {
   /** Registries reachable over plain HTTP besides loopback ones (berthd --insecure-registry). */
   insecureRegistries: readonly string[];
+  /** The node's admission policy: a pull is checked before it fetches (and its vulnerabilities once stored). */
+  admission?: AdmissionGate;
 }
 
 type Request = FastifyRequest<{ Querystring: Query }>;
@@ -86,7 +90,10 @@ export async function pullRoute(request: Request, reply: FastifyReply, images: I
   // As the API documents it: no tag (and none in fromImage) pulls every tag (`docker pull -a`).
   const allTags = (tag === undefined || tag === '') && !/[:@][^/]*$/.test(fromImage);
   parseReference(reference); // a bad reference is a 400 before anything starts
+  const warnings = await admitPullReference(options.admission, reference); // a refusal is a 403 before anything is fetched
+  const before = allTags ? undefined : imageNamed(images, reference);
   return streamProgress(reply, async (say) => {
+    for (const warning of warnings) say({ status: `Warning: ${warning}` });
     const pullOptions = {
       insecureRegistries: options.insecureRegistries,
       onProgress: say,
@@ -95,6 +102,7 @@ export async function pullRoute(request: Request, reply: FastifyReply, images: I
     };
     await (allTags ? images.pullAllTags(reference, pullOptions) : images.pull(reference, pullOptions))
       .catch((err: unknown) => { throw accessDenied(err, 'pull'); });
+    if (!allTags) for (const warning of await admitPulledImage(options.admission, images, reference, before)) say({ status: `Warning: ${warning}` });
   });
 }
 

@@ -19,6 +19,9 @@ export interface BuildEvent {
 }
 
 /** What the steps of one build share. */
+/** A FROM image checked before the stage starts: resolves with warnings, or throws the refusal. */
+export type BaseImageAdmission = (reference: string, image: ImageRecord) => Promise<string[]>;
+
 export interface StepEnv {
   images: ImageService;
   engine: ContainerEngine;
@@ -44,6 +47,8 @@ export interface StepEnv {
   extraHosts: readonly string[];
   /** `--cache-from` images (none: only the node's own cache). */
   cacheFrom?: CacheSources;
+  /** The node's admission policy on FROM images (absent: none). */
+  admitBase?: BaseImageAdmission;
   /** The build's secrets by id (for `RUN --mount=type=secret`); never part of a key or a layer. */
   secrets: ReadonlyMap<string, Buffer>;
   /** The directories of `RUN --mount=type=cache`. */

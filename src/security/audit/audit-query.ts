@@ -22,7 +22,7 @@ export async function queryAuditTrail(dir: string, query: AuditQuery): Promise<A
     if (record === undefined) continue;
     const { hash: _hash, ...plain } = record;
     if (plain.type === 'request') entries.set(plain.id, { request: plain });
-    else {
+    else if (plain.type === 'outcome') {
       const entry = entries.get(plain.id);
       if (entry !== undefined) entry.outcome = plain;
     }

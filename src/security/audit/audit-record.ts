@@ -47,21 +47,40 @@ const outcomeSchema = z.strictObject({
   error: z.string().optional(),
 });
 
+/** An admission policy's decision (security/admission/): the rules a create, update, pull or build broke. */
+const policySchema = z.strictObject({
+  seq: z.number().int().positive(),
+  time: z.string(),
+  prev: z.string(),
+  type: z.literal('policy'),
+  /** create, update, pull or build. */
+  operation: z.string(),
+  /** The image as the client named it. */
+  image: z.string(),
+  /** refused (an enforce rule), warned or audited. */
+  decision: z.enum(['refused', 'warned', 'audited']),
+  /** One message per broken rule: `policy rule "no-privileged" (enforce): HostConfig.Privileged is true`. */
+  violations: z.array(z.string()),
+});
+
 export const storedRecordSchema = z.discriminatedUnion('type', [
   requestSchema.extend({ hash: z.string() }),
   outcomeSchema.extend({ hash: z.string() }),
+  policySchema.extend({ hash: z.string() }),
 ]);
 
 export type AuditWho = z.infer<typeof whoSchema>;
 export type RequestRecord = z.infer<typeof requestSchema>;
 export type OutcomeRecord = z.infer<typeof outcomeSchema>;
-export type AuditRecord = RequestRecord | OutcomeRecord;
+export type PolicyRecord = z.infer<typeof policySchema>;
+export type AuditRecord = RequestRecord | OutcomeRecord | PolicyRecord;
 export type StoredRecord = z.infer<typeof storedRecordSchema>;
 
 /** What a caller appends: the log fills in seq, time and prev. */
 export type RequestEntry = Omit<RequestRecord, 'seq' | 'time' | 'prev'>;
 export type OutcomeEntry = Omit<OutcomeRecord, 'seq' | 'time' | 'prev'>;
-export type AuditEntry = RequestEntry | OutcomeEntry;
+export type PolicyEntry = Omit<PolicyRecord, 'seq' | 'time' | 'prev'>;
+export type AuditEntry = RequestEntry | OutcomeEntry | PolicyEntry;
 
 /** The hash of `record` (without its own hash) after `record.prev`. */
 export function hashOf(record: AuditRecord): string {

@@ -1,0 +1,89 @@
+/**
+ * The API's side of admission policies (security/admission/): the requests a route hands the
+ * node's gate, built from what the route has validated. A refusal is the gate's permission-denied
+ * (403, the message naming the rule, field and value), thrown before anything is changed.
+ */
+import { errors, isBerthError } from '../base/errors.js';
+import type { ContainerEngine } from '../engine/container-engine.js';
+import type { CreateContainerRequest } from '../engine/create-container.js';
+import type { ResourceUpdate } from '../engine/container-update.js';
+import type { ImageRecord } from '../images/image-record.js';
+import type { ImageService } from '../images/image-service.js';
+import { createAdmission, imageAdmission, updateAdmission, type AdmissionGate } from '../security/admission/index.js';
+
+/**
+ * Before a create: resolves with the warnings of `warn` rules. An unknown image is left to the
+ * engine (404). The image admitted is the image created from: if its name moved to another image
+ * while the policy was evaluated (a scan takes time), conflict (`image-changed`). The caller
+ * creates right after, with no I/O between, so the engine resolves the name to the same image.
+ */
+export async function admitCreate(gate: AdmissionGate | undefined, engine: ContainerEngine, request: CreateContainerRequest): Promise<string[]> {
+  if (gate?.active !== true) return [];
+  let image: ImageRecord;
+  try {
+    image = engine.resolveImage(request.image);
+  } catch (err) {
+    if (isBerthError(err, 'not-found')) return [];
+    throw err;
+  }
+  const warnings = await gate.admit(createAdmission(request, image, await engine.imageConfig(image.id)), { imageId: image.id });
+  if (safeResolve(engine, request.image)?.id !== image.id) {
+    throw errors.conflict('image-changed', `${request.image} names another image than the one the admission policy checked: try again`);
+  }
+  return warnings;
+}
+
+/** Before an update: the memory limit the container would have after it. */
+export async function admitUpdate(gate: AdmissionGate | undefined, engine: ContainerEngine, ref: string, resources: ResourceUpdate): Promise<string[]> {
+  if (gate?.active !== true) return [];
+  const record = engine.inspect(ref);
+  const image = safeResolve(engine, record.imageId);
+  return gate.admit(updateAdmission(record.config.image, image, record.config.options, resources.memory));
+}
+
+function safeResolve(engine: ContainerEngine, imageId: string): ImageRecord | undefined {
+  try {
+    return engine.resolveImage(imageId);
+  } catch {
+    return undefined; // the image's names only widen what `match` sees; a removed image has none
+  }
+}
+
+/** Before a pull fetches anything: the rules on the reference (registries, tags, digests). */
+export async function admitPullReference(gate: AdmissionGate | undefined, reference: string): Promise<string[]> {
+  if (gate?.active !== true) return [];
+  return gate.admit(imageAdmission('pull', reference), { only: 'reference' });
+}
+
+/**
+ * Once a pull has stored the image: its vulnerabilities. When an `enforce` rule refuses it, the
+ * pull is undone — the name goes back to the image it named before (or away), and an image the
+ * pull added that nothing else names is removed — and the refusal is thrown.
+ */
+export async function admitPulledImage(gate: AdmissionGate | undefined, images: ImageService, reference: string, before: ImageRecord | undefined): Promise<string[]> {
+  if (gate?.active !== true) return [];
+  const pulled = images.resolve(reference);
+  try {
+    return await gate.admit(imageAdmission('pull', reference, pulled), { imageId: pulled.id, only: 'vulnerabilities' });
+  } catch (err) {
+    if (isBerthError(err, 'permission-denied')) await undoPull(images, reference, before, pulled);
+    throw err;
+  }
+}
+
+/** The image `reference` names now, if any (what undoing a pull restores). */
+export function imageNamed(images: ImageService, reference: string): ImageRecord | undefined {
+  try {
+    return images.resolve(reference);
+  } catch {
+    return undefined;
+  }
+}
+
+async function undoPull(images: ImageService, reference: string, before: ImageRecord | undefined, pulled: ImageRecord): Promise<void> {
+  if (before?.id === pulled.id) return; // it was already here under that name
+  if (before !== undefined) images.tag(before.id, reference);
+  else await images.remove([reference]);
+  const left = imageNamed(images, pulled.id);
+  if (left !== undefined && left.names.length === 0 && before !== undefined) await images.remove([pulled.id]);
+}

@@ -1,0 +1,102 @@
+/**
+ * The policy file (`berthd --policy FILE`, `berth policy check FILE`): YAML checked against
+ * policy-schema.ts and compiled for the evaluator. Every error is invalid-argument (reason
+ * `invalid-policy-file`) naming the file and line, the rule (its name, else `rules[i]`) and the field:
+ *
+ *   policy.yaml:7: rule "no-root" (rules[2]): field mode: Invalid option: expected one of "enforce"|"warn"|"audit"
+ */
+import { readFile } from 'node:fs/promises';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { errors, messageOf } from '../../base/errors.js';
+import { policyFileSchema, type RuleSpec } from './policy-schema.js';
+import { ImagePattern } from './image-pattern.js';
+import type { PolicyMode } from './admission-request.js';
+
+/** A rule ready for the evaluator: its name (given, else its kind) and compiled patterns. */
+export type CompiledRule = RuleSpec & { name: string; patterns: ImagePattern[] | undefined };
+
+export interface Policy {
+  /** Where it was read from (for logs). */
+  source: string;
+  rules: readonly CompiledRule[];
+}
+
+export const EMPTY_POLICY: Policy = { source: '(none)', rules: [] };
+
+function invalid(source: string, line: number | undefined, where: string, message: string): never {
+  throw errors.invalidArgument('invalid-policy-file', `${source}${line === undefined ? '' : `:${line}`}: ${where}${message}`);
+}
+
+/** The line of the deepest node of `path` that the document has. */
+function lineOf(document: Document, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node: unknown = document.getIn(path.slice(0, depth).map((part) => (typeof part === 'symbol' ? String(part) : part)), true);
+    if (isNode(node) && node.range !== undefined && node.range !== null) return lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+function fieldOf(path: readonly PropertyKey[]): string {
+  return path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+}
+
+function ruleLabel(document: Document, index: number): string {
+  const name: unknown = document.getIn(['rules', index, 'name']);
+  return typeof name === 'string' ? `rule "${name}" (rules[${index}])` : `rule rules[${index}]`;
+}
+
+/** Parses and checks a policy's text; `source` names it in errors. */
+export function parsePolicy(text: string, source: string): Policy {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines });
+  const yamlError = document.errors[0];
+  if (yamlError !== undefined) {
+    invalid(source, yamlError.linePos?.[0].line, '', `not valid YAML: ${yamlError.message.split('\n')[0] ?? ''}`);
+  }
+  const result = policyFileSchema.safeParse(document.toJS() ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path ?? [];
+    const line = lineOf(document, lines, path);
+    const index = path[1];
+    const where = path[0] === 'rules' && typeof index === 'number'
+      ? `${ruleLabel(document, index)}: ${path.length > 2 ? `field ${fieldOf(path.slice(2))}: ` : ''}`
+      : `field ${path.length === 0 ? '(document)' : fieldOf(path)}: `;
+    invalid(source, line, where, issue?.message ?? 'invalid');
+  }
+  const seen = new Map<string, number>();
+  const rules = result.data.rules.map((rule, index): CompiledRule => {
+    const line = lineOf(document, lines, ['rules', index]);
+    if (rule.kind === 'signed') {
+      invalid(source, line, `${ruleLabel(document, index)}: field kind: `, 'rule kind "signed" is not supported yet (image signing and verification are not built)');
+    }
+    const name = rule.name ?? rule.kind;
+    const earlier = seen.get(name);
+    if (earlier !== undefined) {
+      invalid(source, lineOf(document, lines, ['rules', index, rule.name === undefined ? 'kind' : 'name']), `${ruleLabel(document, index)}: field name: `,
+        `"${name}" is also the name of rules[${earlier}]${rule.name === undefined ? ' (a rule without a name is named after its kind): give one of them a name' : ''}`);
+    }
+    seen.set(name, index);
+    const match = rule.match === undefined ? undefined : typeof rule.match === 'string' ? [rule.match] : rule.match;
+    return { ...rule, name, patterns: match?.map((text) => new ImagePattern(text)) };
+  });
+  return { source, rules };
+}
+
+/** Reads and parses a policy file; invalid-argument (`invalid-policy-file`) when it cannot be read or is invalid. */
+export async function loadPolicyFile(path: string): Promise<Policy> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw errors.invalidArgument('invalid-policy-file', `policy file ${path}: ${messageOf(cause)}`, { cause });
+  }
+  return parsePolicy(text, path);
+}
+
+/** How many rules of each mode a policy has: `3 enforce, 1 warn`. */
+export function policySummary(policy: Policy): string {
+  const counts = new Map<PolicyMode, number>();
+  for (const rule of policy.rules) counts.set(rule.mode, (counts.get(rule.mode) ?? 0) + 1);
+  return counts.size === 0 ? 'no rules' : [...counts].map(([mode, n]) => `${n} ${mode}`).join(', ');
+}
