@@ -40,7 +40,7 @@ export function networkFilter(filters: Filters): (n: NetworkFacts) => boolean {
     return values === undefined || values.length === 0 || values.includes(value);
   };
   return ({ network, predefined, endpoints }) => exact('driver', network.driver)
-    && exact('scope', 'local')
+    && exact('scope', network.driver === 'overlay' ? 'swarm' : 'local')
     && matchPattern(filters.get('name'), network.name)
     && matchPattern(filters.get('id'), network.id)
     && matchLabels(filters.get('label'), network.labels)

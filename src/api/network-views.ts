@@ -40,7 +40,7 @@ export function networkView(network: NetworkRecord, endpoints: readonly Endpoint
     };
   }
   return {
-    Name: network.name, Id: network.id, Created: network.createdAt, Scope: 'local', Driver: network.driver, EnableIPv6: network.enableIPv6,
+    Name: network.name, Id: network.id, Created: network.createdAt, Scope: network.driver === 'overlay' ? 'swarm' : 'local', Driver: network.driver, EnableIPv6: network.enableIPv6,
     IPAM: ipamView(network), Internal: network.internal, Attachable: network.attachable, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
     Containers: containers, Options: network.options, Labels: network.labels,
   };

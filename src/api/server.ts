@@ -26,6 +26,7 @@ import { eventRoutes } from './routes/events.js';
 import { execRoutes } from './routes/exec.js';
 import { imageRoutes } from './routes/images.js';
 import { networkRoutes } from './routes/networks.js';
+import { overlayRoutes } from './routes/overlays.js';
 import { systemDiskUsageRoutes } from './routes/system-df.js';
 import { securityRoutes, type SecurityRoutesOptions } from './routes/security.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -120,7 +121,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   volumeRoutes(app, options.containers.volumeUsage, options.volumes);
   if (options.security) securityRoutes(app, options.security);
   if (options.metrics !== undefined) metricsRoutes(app, options.metrics);
-  networkRoutes(app, options.containers, options.networks);
+  networkRoutes(app, options.containers, options.networks, cluster);
+  overlayRoutes(app, options.networks);
   commitRoutes(app, options.containers);
   if (options.builder !== undefined) buildRoutes(app, options.images, options.builder, options.runner);
   eventRoutes(app, options.containers.eventLog);

@@ -103,12 +103,22 @@ test('other invalid fields are refused with Docker\'s field names', () => {
 test('what would silently not work is refused naming the field', () => {
   const withTemplate = (extra: Record<string, unknown>, container: Record<string, unknown> = {}): unknown =>
     ({ ...CLI_CREATE_BODY, TaskTemplate: { ...CLI_CREATE_BODY.TaskTemplate, ...extra, ContainerSpec: { ...CLI_CREATE_BODY.TaskTemplate.ContainerSpec, ...container } } });
-  assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, EndpointSpec: { Mode: 'vip', Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080 }] } })), /^EndpointSpec\.Ports: .*cluster networking/);
-  assert.match(refusal(() => convert(withTemplate({ Networks: [{ Target: 'overlay1' }] }))), /^TaskTemplate\.Networks: /);
+  assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, EndpointSpec: { Mode: 'vip', Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080 }] } })), /^EndpointSpec\.Ports: .*routing mesh/);
+  assert.match(refusal(() => convert(withTemplate({ Networks: [{ Target: 'overlay1', DriverOpts: { a: 'b' } }] }))), /^TaskTemplate\.Networks\.DriverOpts: /);
+  assert.match(refusal(() => convert(withTemplate({ Networks: [{ Aliases: ['x'] }] }))), /^TaskTemplate\.Networks\[0\]\.Target: /);
+  assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, EndpointSpec: { Mode: 'rr' } })), /^EndpointSpec\.Mode: invalid endpoint mode "rr"/);
   assert.match(refusal(() => convert(withTemplate({}, { Secrets: [{ SecretName: 's' }] }))), /^TaskTemplate\.ContainerSpec\.Secrets: .*not supported yet/);
   assert.match(refusal(() => convert(withTemplate({}, { Configs: [{ ConfigName: 'c' }] }))), /^TaskTemplate\.ContainerSpec\.Configs: /);
   assert.match(refusal(() => convert(withTemplate({}, { User: 'nobody' }))), /^TaskTemplate\.ContainerSpec\.User: /);
   assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, Mode: { ReplicatedJob: {} } })), /^Mode\.ReplicatedJob: /);
+});
+
+test('networks (TaskTemplate.Networks, else the older top-level Networks) and the endpoint mode are kept', () => {
+  const spec = convert({ ...CLI_CREATE_BODY, TaskTemplate: { ...CLI_CREATE_BODY.TaskTemplate, Networks: [{ Target: 'front', Aliases: ['www'] }] }, EndpointSpec: { Mode: 'dnsrr' } });
+  assert.deepEqual(spec.taskTemplate.networks, [{ target: 'front', aliases: ['www'] }]);
+  assert.equal(spec.endpointMode, 'dnsrr');
+  assert.deepEqual(convert({ ...CLI_CREATE_BODY, Networks: [{ Target: 'back' }] }).taskTemplate.networks, [{ target: 'back', aliases: [] }]);
+  assert.equal(convert(CLI_CREATE_BODY).endpointMode, 'vip');
 });
 
 test('Docker field names of the cluster\'s spec paths', () => {

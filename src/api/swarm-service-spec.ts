@@ -2,10 +2,11 @@
  * A Docker ServiceSpec body (`POST /services/create`, `/services/{id}/update`) as the cluster's
  * service spec. What the cluster models is converted and validated (`parseServiceSpec`), with
  * errors naming Docker's field; what the docker CLI always sends and the cluster does not model
- * (UpdateConfig, RollbackConfig, EndpointSpec.Mode, ForceUpdate, Runtime, Init, StopGracePeriod,
- * DNSConfig, Isolation, Privileges, Placement.Platforms) is accepted and ignored; what would
- * silently not work when set (published ports, networks, secrets, configs, jobs, and container
- * settings the cluster does not carry to its tasks) is refused with 400 naming the field.
+ * (UpdateConfig, RollbackConfig, ForceUpdate, Runtime, Init, StopGracePeriod, DNSConfig,
+ * Isolation, Privileges, Placement.Platforms) is accepted and ignored; what would silently not
+ * work when set (published ports, secrets, configs, jobs, and container settings the cluster does
+ * not carry to its tasks) is refused with 400 naming the field. Networks are named as the user
+ * gave them (name or id); the manager resolves them to ids.
  */
 import type { z } from 'zod';
 import { BerthError, errors, isBerthError } from '../base/errors.js';
@@ -32,7 +33,7 @@ const isSet = (value: unknown): boolean => {
   return true;
 };
 
-const NETWORKING = 'needs cluster networking, which berth does not support yet';
+const NETWORKING = 'needs the routing mesh, which berth does not support yet';
 
 /** Throws for the first field that is set but would not work. */
 function refuseUnsupported(body: Body): void {
@@ -40,8 +41,7 @@ function refuseUnsupported(body: Body): void {
   const container = template?.ContainerSpec;
   const refused: [string, unknown, string][] = [
     ['EndpointSpec.Ports', body.EndpointSpec?.Ports, `published ports ${NETWORKING}`],
-    ['Networks', body.Networks, `service networks ${NETWORKING}`],
-    ['TaskTemplate.Networks', template?.Networks, `service networks ${NETWORKING}`],
+    ['TaskTemplate.Networks.DriverOpts', (template?.Networks ?? body.Networks ?? []).map((n) => n.DriverOpts).filter(isSet), 'per-service network driver options are not supported'],
     ['TaskTemplate.ContainerSpec.Secrets', container?.Secrets, 'secrets are not supported yet'],
     ['TaskTemplate.ContainerSpec.Configs', container?.Configs, 'configs are not supported yet'],
     ['TaskTemplate.PluginSpec', template?.PluginSpec, 'only container tasks are supported'],
@@ -88,6 +88,13 @@ function validated(input: Record<string, unknown>): ServiceSpec {
     const name = dockerFieldName(field);
     throw new BerthError(err.kind, err.reason, err.message.replace(field, name), { cause: err, details: { field: name } });
   }
+}
+
+/** EndpointSpec.Mode: `vip` (the default) or `dnsrr`; 400 naming the field otherwise. */
+function endpointMode(mode: string | null | undefined): 'vip' | 'dnsrr' {
+  if (!mode || mode === 'vip') return 'vip';
+  if (mode === 'dnsrr') return 'dnsrr';
+  throw errors.invalidArgument('invalid-service-spec', `EndpointSpec.Mode: invalid endpoint mode "${mode}": want vip or dnsrr`, { details: { field: 'EndpointSpec.Mode' } });
 }
 
 const defined = <T>(value: T | null | undefined): value is T => value !== undefined && value !== null;
@@ -137,7 +144,12 @@ export function serviceSpecFromBody(body: Body, name: string): ServiceSpec {
         preferences: (placement.Preferences ?? []).map((preference) => ({ spread: preference.Spread?.SpreadDescriptor ?? '' })),
         maxReplicas: placement.MaxReplicas ?? 0,
       },
+      networks: (template.Networks ?? body.Networks ?? []).map((network, i) => {
+        if (!network.Target) throw errors.invalidArgument('invalid-service-spec', `TaskTemplate.Networks[${i}].Target: a network name or id is required`, { details: { field: `TaskTemplate.Networks[${i}].Target` } });
+        return { target: network.Target, aliases: network.Aliases ?? [] };
+      }),
     },
     mode,
+    endpointMode: endpointMode(body.EndpointSpec?.Mode),
   });
 }

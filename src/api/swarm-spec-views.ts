@@ -53,16 +53,17 @@ export function taskSpecView(template: TaskTemplate): SwarmTaskSpec {
     },
     ForceUpdate: 0,
     Runtime: 'container',
+    ...(template.networks.length > 0 ? { Networks: template.networks.map((n) => ({ Target: n.target, ...(n.aliases.length > 0 ? { Aliases: [...n.aliases] } : {}) })) } : {}),
   };
 }
 
-/** A service spec as Docker's ServiceSpec (endpoint mode vip: no ports, no networks). Pure. */
+/** A service spec as Docker's ServiceSpec (no published ports). Pure. */
 export function serviceSpecView(spec: ServiceSpec): SwarmServiceSpec {
   return {
     Name: spec.name,
     Labels: { ...spec.labels },
     TaskTemplate: taskSpecView(spec.taskTemplate),
     Mode: spec.mode.kind === 'global' ? { Global: {} } : { Replicated: { Replicas: spec.mode.replicas } },
-    EndpointSpec: { Mode: 'vip' },
+    EndpointSpec: { Mode: spec.endpointMode },
   };
 }

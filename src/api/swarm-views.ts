@@ -4,13 +4,14 @@
  * A node's NodeSpec.Name is not stored: it is left out (empty), as dockerd shows an unnamed node.
  */
 import type { ClusterInfo, ClusterNode, LocalClusterInfo } from '../cluster/control/cluster-control.js';
-import type { Service, Task } from '../cluster/objects/index.js';
+import type { ClusterNetwork, Service, Task } from '../cluster/objects/index.js';
 import type { ObjectMeta } from '../cluster/objects/object-meta.js';
 import { caIssuerInfo } from '../cluster/trust/index.js';
 import type { SwarmClusterInfo, SwarmInspect, SwarmNode, SwarmObjectMeta, SwarmService, SwarmSpec, SwarmTask, TLSInfo } from '../wire/swarm.js';
 import { ENGINE_PLUGINS } from './info-view.js';
 import type { SwarmInfo } from '../wire/system.js';
 import { serviceSpecView, taskSpecView } from './swarm-spec-views.js';
+import { swarmNetworkView } from './cluster-network-views.js';
 
 function metaView(meta: ObjectMeta): SwarmObjectMeta {
   return { ID: meta.id, Version: { Index: meta.version }, CreatedAt: meta.createdAt, UpdatedAt: meta.updatedAt };
@@ -73,12 +74,16 @@ export function serviceView(service: Service, counts?: ServiceTaskCounts): Swarm
   return {
     ...metaView(service),
     Spec: serviceSpecView(service.spec),
-    Endpoint: { Spec: { Mode: 'vip' } },
+    Endpoint: {
+      Spec: { Mode: service.spec.endpointMode },
+      ...(service.virtualIps.length > 0 ? { VirtualIPs: service.virtualIps.map((v) => ({ NetworkID: v.networkId, Addr: v.address })) } : {}),
+    },
     ...(counts === undefined ? {} : { ServiceStatus: { RunningTasks: counts.running, DesiredTasks: counts.desired, CompletedTasks: 0 } }),
   };
 }
 
-export function taskView(task: Task): SwarmTask {
+/** A task in Docker's shape; `networks` (by id) gives its NetworksAttachments their Network. */
+export function taskView(task: Task, networks: ReadonlyMap<string, ClusterNetwork> = new Map()): SwarmTask {
   const { status } = task;
   const hasContainer = status.containerId !== undefined || status.exitCode !== undefined;
   return {
@@ -104,7 +109,16 @@ export function taskView(task: Task): SwarmTask {
       PortStatus: {},
     },
     DesiredState: task.desiredState,
+    ...attachmentsView(task, networks),
   };
+}
+
+function attachmentsView(task: Task, networks: ReadonlyMap<string, ClusterNetwork>): Pick<SwarmTask, 'NetworksAttachments'> {
+  const attachments = task.networks.flatMap((a) => {
+    const network = networks.get(a.networkId);
+    return network === undefined ? [] : [{ Network: swarmNetworkView(network), Addresses: [a.address] }];
+  });
+  return attachments.length === 0 ? {} : { NetworksAttachments: attachments };
 }
 
 /** The swarm's settings: Swarm's defaults, which berth's cluster does not change. */

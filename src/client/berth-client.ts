@@ -14,6 +14,7 @@ import { VolumeClient } from './volume-client.js';
 import { SecurityClient } from './security-client.js';
 import { NetworkClient } from './network-client.js';
 import { ClusterClient } from './cluster-client.js';
+import { OverlayClient } from './overlay-client.js';
 import type { DiskUsage, SystemInfo, SystemVersion } from '../wire/system.js';
 
 /** The sub-clients share one transport; calls on them may run concurrently. */
@@ -29,6 +30,8 @@ export class BerthClient {
   readonly builds: BuildClient;
   readonly events: EventClient;
   readonly cluster: ClusterClient;
+  /** The node's share of cluster overlay networks (`/berth/v1/overlays`). */
+  readonly overlays: OverlayClient;
 
   /** `host` is `unix:///path/to/berth.sock` or a socket path; throws invalid-argument otherwise. */
   constructor(host: string) {
@@ -43,6 +46,7 @@ export class BerthClient {
     this.builds = new BuildClient(this.transport);
     this.events = new EventClient(this.transport);
     this.cluster = new ClusterClient(this.transport);
+    this.overlays = new OverlayClient(this.transport);
   }
 
   /** `GET /_ping`: resolves when the daemon answers; unavailable when nothing listens. */

@@ -81,3 +81,11 @@ test('IPv6 isolation rules: the network\'s own traffic passes before what comes 
   ]);
   assert.deepEqual(IsolationRules.masqueradeRule(network, 'fd00:3::/64'), ['POSTROUTING', '-s', 'fd00:3::/64', '!', '-o', 'bn-aaaaaaaaaaaa', '-j', 'MASQUERADE']);
 });
+
+test('on an overlay network the interfaces get VXLAN\'s MTU (1450), or the network\'s lower one', () => {
+  const overlay: NetworkRecord = { ...network, driver: 'overlay', userSubnet: true };
+  assert.equal(attachmentConfList({ network: overlay, ipamDataDir: '/d', primary: true, ports: [] }).plugins[0]?.mtu, 1450);
+  const lower = { ...overlay, options: { 'com.docker.network.driver.mtu': '1400' } };
+  assert.equal(attachmentConfList({ network: lower, ipamDataDir: '/d', primary: true, ports: [] }).plugins[0]?.mtu, 1400);
+  assert.equal(attachmentConfList({ network, ipamDataDir: '/d', primary: true, ports: [] }).plugins[0]?.mtu, undefined);
+});

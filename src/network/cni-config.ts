@@ -12,6 +12,7 @@ import { hostLocalRanges4, hostLocalRanges6 } from './ip-range.js';
 import { parseCidr, parseIpv4 } from './ipv4.js';
 import { parseCidr6, parseIpv6 } from './ipv6.js';
 import { bridgeOptions } from './network-options.js';
+import { overlayMtu } from './overlay-plan.js';
 import { hasIpv6, type NetworkRecord } from './network-store.js';
 import type { PortBinding } from '../wire/port-specs.js';
 import type { StaticEndpoint } from './static-address.js';
@@ -70,7 +71,8 @@ export function attachmentConfList(input: AttachmentConfigInput): CniConfList {
     // Masquerading is one rule per network (HostNet.masqueradeRule), not a chain per container.
     ipMasq: false,
     hairpinMode: true,
-    ...(options.mtu !== undefined && { mtu: options.mtu }),
+    // On an overlay, VXLAN's overhead comes off the MTU (overlay-plan.ts).
+    ...(network.driver === 'overlay' ? { mtu: overlayMtu(options.mtu) } : options.mtu !== undefined && { mtu: options.mtu }),
     ipam: {
       type: 'host-local',
       ranges: rangeSets(network),

@@ -19,7 +19,7 @@ import { hasIpv6, type EndpointRecord, type NetworkRecord, type NetworkStore } f
 import type { PortBinding } from '../wire/port-specs.js';
 import { addressInUse, type StaticEndpoint } from './static-address.js';
 import { bridgeOptions } from './network-options.js';
-import { fixedOf, type EndpointEntry } from './endpoint-settings.js';
+import { fixedOf, overlayAddressRequired, type EndpointEntry } from './endpoint-settings.js';
 
 export interface AttachmentsContext {
   store: NetworkStore;
@@ -29,6 +29,10 @@ export interface AttachmentsContext {
   dir: string;
   /** Brings a network's host side up (bridge, rules, DNS); idempotent. */
   prepare(network: NetworkRecord): Promise<void>;
+  /** A container's namespace `netns` was attached to `network`, its endpoint recorded (an overlay's balancer table goes in). */
+  attached?(network: NetworkRecord, netns: string): Promise<void>;
+  /** A running container's namespace was disconnected from `network` (an overlay's balancer table goes). */
+  detached?(network: NetworkRecord, netns: string): Promise<void>;
 }
 
 export interface NetworkChoice {
@@ -125,6 +129,7 @@ export class ContainerAttachments {
 
   async #connect(containerId: string, containerName: string, choice: NetworkChoice, ifname: string, ports: readonly PortBinding[], gateway: boolean): Promise<EndpointRecord> {
     const { network } = choice;
+    if (network.driver === 'overlay' && choice.fixed?.ipv4Address === undefined) throw overlayAddressRequired(network, 'IPAMConfig.IPv4Address');
     const holder = choice.fixed === undefined ? undefined : addressInUse(this.ctx.store.endpointsOfNetwork(network.id), containerId, choice.fixed);
     if (holder !== undefined) {
       const what = holder.ip === choice.fixed?.ipv4Address ? `address ${holder.ip}`
@@ -155,6 +160,7 @@ export class ContainerAttachments {
       networkId: network.id, containerId, containerName, aliases: choice.aliases, ifname, ...endpointOf(result, ifname), ports: resolved, links: choice.links ?? [],
     };
     this.ctx.store.insertEndpoint(endpoint);
+    await this.ctx.attached?.(network, netns);
     this.events.notify('connect', network.id, { container: containerId, name: network.name, type: 'bridge' });
     return endpoint;
   }
@@ -172,6 +178,7 @@ export class ContainerAttachments {
     if (endpoint === undefined) return;
     await this.ctx.cni.del(cniNetworkName(network), { containerId, ifname: endpoint.ifname });
     this.ctx.store.deleteEndpoint(network.id, containerId);
+    await this.ctx.detached?.(network, this.netnsPath(containerId));
     this.events.notify('disconnect', network.id, { container: containerId, name: network.name, type: 'bridge' });
   }
 

@@ -62,3 +62,25 @@ test('a link alias names its container for the linking container only, on their 
   assert.deepEqual(lookupName(linked, '10.89.4.2', 'database'), ['10.89.4.3']);
   assert.deepEqual(lookupName(linked, '10.89.4.4', 'database'), []);
 });
+
+test('an overlay network answers its names (in the order given, any case) to its containers, before its endpoints', () => {
+  const overlays = new Map([['n1', [
+    { Name: 'api', Addresses: ['10.89.0.100'] },
+    { Name: 'tasks.api', Addresses: ['10.89.0.7', '10.89.0.5'] },
+    { Name: 'Web', Addresses: ['10.89.0.9'] },
+  ]]]);
+  assert.deepEqual(lookupName(endpoints, '10.89.0.3', 'API.', 4, overlays), ['10.89.0.100']);
+  assert.deepEqual(lookupName(endpoints, '10.89.0.3', 'tasks.api', 4, overlays), ['10.89.0.7', '10.89.0.5']);
+  assert.deepEqual(lookupName(endpoints, '10.89.0.3', 'web', 4, overlays), ['10.89.0.9', '10.89.0.2']);
+  // Not to a container off the network, and no IPv6 addresses.
+  assert.deepEqual(lookupName(endpoints, '10.89.1.2', 'api', 4, overlays), []);
+  assert.deepEqual(lookupName(endpoints, '10.89.0.3', 'api', 6, overlays), []);
+  const query = (type: 'A' | 'AAAA') => dnsPacket.decode(dnsPacket.encode({ type: 'query', id: 9, questions: [{ type, name: 'tasks.api' }] }));
+  const a = answerQuery(query('A'), endpoints, '10.89.0.3', overlays);
+  assert.notEqual(a, 'forward');
+  if (a !== 'forward') assert.deepEqual(a.answers?.map((r) => (r.type === 'A' ? r.data : '')), ['10.89.0.7', '10.89.0.5']);
+  // A dotted overlay name is answered, not forwarded; AAAA gets no data, no error.
+  const aaaa = answerQuery(query('AAAA'), endpoints, '10.89.0.3', overlays);
+  assert.notEqual(aaaa, 'forward');
+  if (aaaa !== 'forward') assert.deepEqual([aaaa.answers, (aaaa.flags ?? 0) & 0xf], [[], 0]);
+});

@@ -1,11 +1,11 @@
 /**
  * berth's embedded DNS: one UDP socket on port 53 of each network's gateway address, answering
- * from the endpoints table (`answerQuery`) and relaying other queries to the host's resolvers.
+ * from the endpoints table and the overlays' names (`answerQuery`) and relaying other queries to the host's resolvers.
  * A listener that cannot bind (address in use) is skipped: name lookups then fail, nothing else.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import dnsPacket from 'dns-packet';
-import { answerQuery } from './dns-answer.js';
+import { answerQuery, type OverlayNames } from './dns-answer.js';
 import type { NetworkStore } from './network-store.js';
 
 const FORWARD_TIMEOUT_MS = 3000;
@@ -14,7 +14,8 @@ export class DnsServer {
   readonly #sockets = new Map<string, Socket>();
   #upstreams: string[] = [];
 
-  constructor(private readonly store: NetworkStore) {}
+  /** `overlayNames`: the names overlay networks answer besides their endpoints (by network id). */
+  constructor(private readonly store: NetworkStore, private readonly overlayNames: () => OverlayNames = () => new Map()) {}
 
   /** The nameservers of a resolv.conf text (loopback ones are useless from a container's view, but fine here: berthd forwards). */
   setUpstreams(resolvConf: string): void {
@@ -53,7 +54,7 @@ export class DnsServer {
     } catch {
       return;
     }
-    const answer = answerQuery(query, this.store.allEndpoints(), address);
+    const answer = answerQuery(query, this.store.allEndpoints(), address, this.overlayNames());
     if (answer !== 'forward') {
       socket.send(dnsPacket.encode(answer), port, address);
       return;

@@ -4,7 +4,7 @@
  * (canonical), link-local addresses, the MAC, links and driver options, and whether IPAMConfig
  * was given (inspect shows it as given). Pure; throws invalid-argument naming the field.
  */
-import { errors } from '../base/errors.js';
+import { errors, type BerthError } from '../base/errors.js';
 import type { ContainerNetwork, EndpointRequest } from './container-network.js';
 import type { NetworkRecord } from './network-store.js';
 import { checkLinkLocalIps, checkMacAddress, checkStaticAddress, checkStaticAddress6 } from './static-address.js';
@@ -24,10 +24,16 @@ export function parseLink(link: string): [string, string] {
 
 const set = (text: string | undefined): text is string => text !== undefined && text !== '';
 
+/** Addresses on an overlay come from the cluster (unique cluster-wide): a dynamic one could collide with another node's. */
+export function overlayAddressRequired(network: NetworkRecord, field: string): BerthError {
+  return errors.invalidArgument('overlay-address-required', `${field}: network ${network.name} is an overlay network: a container on it needs the IPv4 address the cluster gave it (--ip)`);
+}
+
 /** The config entry for `network`; `field` names the request's endpoint in errors. */
 export function endpointEntry(network: NetworkRecord, endpoint: EndpointRequest, field: string): EndpointEntry {
   const entry: EndpointEntry = { id: network.id, aliases: [...(endpoint.aliases ?? [])] };
   if (set(endpoint.ipv4Address)) entry.ipv4Address = checkStaticAddress(network, endpoint.ipv4Address, `${field}.IPAMConfig.IPv4Address`);
+  else if (network.driver === 'overlay') throw overlayAddressRequired(network, `${field}.IPAMConfig.IPv4Address`);
   if (set(endpoint.ipv6Address)) entry.ipv6Address = checkStaticAddress6(network, endpoint.ipv6Address, `${field}.IPAMConfig.IPv6Address`);
   if ((endpoint.linkLocalIPs ?? []).length > 0) entry.linkLocalIPs = checkLinkLocalIps(endpoint.linkLocalIPs ?? []);
   if (endpoint.ipamConfig === true) entry.ipamConfig = true;

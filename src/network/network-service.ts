@@ -22,6 +22,8 @@ import { planIpam, type IpamRequest } from './ipam-plan.js';
 import { bridgeOptions } from './network-options.js';
 import { hasIpv6, NetworkStore, type NetworkRecord } from './network-store.js';
 import { chooseSubnet, routeDestinations } from './subnet-choice.js';
+import { OverlayHost } from './overlay-host.js';
+import { OverlayService } from './overlay-service.js';
 
 /** Docker's name of the default network. */
 export const DEFAULT_NETWORK = 'bridge';
@@ -56,6 +58,8 @@ export class NetworkService {
   readonly store: NetworkStore;
   readonly attachments: ContainerAttachments;
   readonly host: HostNet;
+  /** The node's share of cluster overlay networks (`PUT /berth/v1/overlays/{id}`). */
+  readonly overlays: OverlayService;
   readonly #dns: DnsServer;
   readonly #runner: ProcessRunner;
   readonly #now: () => Date;
@@ -75,14 +79,24 @@ export class NetworkService {
     this.host = new HostNet(options.runner);
     const dir = join(options.root, 'network');
     const cni = new CniDriver(options.runner, options.pluginDir ?? DEFAULT_CNI_PLUGIN_DIR, join(dir, 'cni-cache'));
-    this.#dns = new DnsServer(this.store);
-    this.attachments = new ContainerAttachments({ store: this.store, cni, host: this.host, dir, prepare: (n) => (this.#up.has(n.id) ? Promise.resolve() : this.#bringUp(n)) });
+    this.#dns = new DnsServer(this.store, () => this.overlays.names);
+    this.attachments = new ContainerAttachments({
+      store: this.store, cni, host: this.host, dir, prepare: (n) => (this.#up.has(n.id) ? Promise.resolve() : this.#bringUp(n)),
+      attached: (n, netns) => (n.driver === 'overlay' ? this.overlays.attached(n.id, netns) : Promise.resolve()),
+      detached: (n, netns) => (n.driver === 'overlay' ? this.overlays.detached(n.id, netns) : Promise.resolve()),
+    });
+    this.overlays = new OverlayService({
+      store: this.store, host: new OverlayHost(options.runner, options.root), netnsPath: (id) => this.attachments.netnsPath(id),
+      isUp: (id) => this.#up.has(id), bringUp: (n) => this.#bringUp(n), tearDown: (n) => this.#tearDown(n), events: this.events, now: this.#now,
+    });
   }
 
   static async open(options: NetworkServiceOptions): Promise<NetworkService> {
     const service = new NetworkService(options);
     service.#dns.setUpstreams(await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
     await service.host.removeStaleBridges();
+    await new OverlayHost(options.runner, options.root).removeStale();
+    service.overlays.load();
     for (const network of service.store.list()) await service.#bringUp(network);
     return service;
   }
@@ -102,6 +116,7 @@ export class NetworkService {
     for (const network of this.store.list()) {
       if (this.store.endpointsOfNetwork(network.id).length > 0) continue;
       this.#up.delete(network.id);
+      if (network.driver === 'overlay') await this.overlays.removeHost(network);
       await this.host.removeIsolation(network);
       await this.host.removeBridge(network);
     }
@@ -180,12 +195,17 @@ export class NetworkService {
     await this.host.ensureBridge(network, this.#root);
     await this.host.addIsolation(network);
     await this.#dns.listen(network.gateway);
+    if (network.driver === 'overlay') await this.overlays.syncHost(network, true);
     this.#up.add(network.id);
   }
 
   async #tearDown(network: NetworkRecord): Promise<void> {
     this.#up.delete(network.id);
     this.#dns.unlisten(network.gateway);
+    if (network.driver === 'overlay') {
+      await this.overlays.removeHost(network);
+      this.overlays.forget(network.id);
+    }
     await this.host.removeIsolation(network);
     await this.host.removeBridge(network);
     await rm(join(this.attachments.ipamDir, cniNetworkName(network)), { recursive: true, force: true });
@@ -199,14 +219,14 @@ export class NetworkService {
     }
     this.store.delete(network.id);
     await this.#tearDown(network);
-    this.events.notify('destroy', network.id, { name: network.name, type: 'bridge' });
+    this.events.notify('destroy', network.id, { name: network.name, type: network.driver });
   }
 
-  /** Removes every network without attached containers (the default one stays); returns their names. */
+  /** Removes every network without attached containers (the default one and the cluster's overlays stay); returns their names. */
   async prune(): Promise<string[]> {
     const removed: string[] = [];
     for (const network of this.store.list()) {
-      if (network.name === DEFAULT_NETWORK || this.store.endpointsOfNetwork(network.id).length > 0) continue;
+      if (network.name === DEFAULT_NETWORK || network.driver === 'overlay' || this.store.endpointsOfNetwork(network.id).length > 0) continue;
       await this.remove(network.id);
       removed.push(network.name);
     }

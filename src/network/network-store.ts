@@ -6,11 +6,13 @@ import { errors } from '../base/errors.js';
 import type { Database } from '../store/database.js';
 import type { IpamPoolRequest, Ipv6Pool, NetworkIpam } from './ipam-plan.js';
 import type { PortBinding } from '../wire/port-specs.js';
+import { overlayStateSchema, type OverlayState } from '../wire/overlays.js';
 
 export interface NetworkRecord {
   id: string;
   name: string;
-  driver: 'bridge';
+  /** `overlay`: a node's share of a cluster overlay network (its bridge is joined to a VXLAN device). */
+  driver: 'bridge' | 'overlay';
   bridge: string;
   subnet: string;
   gateway: string;
@@ -30,6 +32,8 @@ export interface NetworkRecord {
   ipv6?: Ipv6Pool;
   /** IPAM as given (what inspect shows) and the reserved IPv4 addresses; absent on networks made before berth kept it. */
   ipam?: NetworkIpam;
+  /** On an overlay network: the state last applied (peers, names, balancers). */
+  overlay?: OverlayState;
 }
 
 /** Whether containers on the network get an IPv6 address. */
@@ -57,7 +61,7 @@ export interface EndpointRecord {
 interface NetworkRow {
   id: string; name: string; driver: string; bridge: string; subnet: string; gateway: string;
   internal: number; user_subnet: number; ip_range: string; options: string; labels: string; created_at: string;
-  enable_ipv6: number; attachable: number; ipam: string;
+  enable_ipv6: number; attachable: number; ipam: string; overlay: string;
 }
 interface EndpointRow {
   network_id: string; container_id: string; container_name: string; aliases: string; ifname: string;
@@ -89,14 +93,22 @@ function ipamOf(text: string): IpamColumn | undefined {
   return { options, config, reserved: parsed.reserved ?? [], ...(parsed.ipv6 === undefined ? {} : { ipv6: parsed.ipv6 }) };
 }
 
+function overlayOf(text: string): OverlayState | undefined {
+  if (text === '') return undefined;
+  const parsed = overlayStateSchema.safeParse(JSON.parse(text));
+  return parsed.success ? parsed.data : undefined;
+}
+
 function toNetwork(row: NetworkRow): NetworkRecord {
   const column = ipamOf(row.ipam);
+  const overlay = overlayOf(row.overlay);
   const ipam = column === undefined ? undefined : { options: column.options, config: column.config, reserved: column.reserved };
   return {
-    id: row.id, name: row.name, driver: 'bridge', bridge: row.bridge, subnet: row.subnet, gateway: row.gateway,
+    id: row.id, name: row.name, driver: row.driver === 'overlay' ? 'overlay' : 'bridge', bridge: row.bridge, subnet: row.subnet, gateway: row.gateway,
     internal: row.internal === 1, userSubnet: row.user_subnet === 1, ...(row.ip_range === '' ? {} : { ipRange: row.ip_range }),
     options: stringMap(row.options), labels: stringMap(row.labels), createdAt: row.created_at,
     enableIPv6: row.enable_ipv6 === 1, attachable: row.attachable === 1, ...(column?.ipv6 === undefined ? {} : { ipv6: column.ipv6 }), ...(ipam === undefined ? {} : { ipam }),
+    ...(overlay === undefined ? {} : { overlay }),
   };
 }
 
@@ -119,9 +131,23 @@ export class NetworkStore {
       const ipam: IpamColumn | undefined = n.ipam === undefined && n.ipv6 === undefined ? undefined
         : { ...(n.ipam ?? { options: {}, config: [], reserved: [] }), ...(n.ipv6 === undefined ? {} : { ipv6: n.ipv6 }) };
       this.db.statement(`INSERT INTO networks (id, name, driver, bridge, subnet, gateway, internal, user_subnet, ip_range, options, labels, created_at,
-        enable_ipv6, attachable, ipam) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        enable_ipv6, attachable, ipam, overlay) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(n.id, n.name, n.driver, n.bridge, n.subnet, n.gateway, n.internal ? 1 : 0, n.userSubnet ? 1 : 0, n.ipRange ?? '', JSON.stringify(n.options),
-          JSON.stringify(n.labels), n.createdAt, n.enableIPv6 ? 1 : 0, n.attachable ? 1 : 0, ipam === undefined ? '' : JSON.stringify(ipam));
+          JSON.stringify(n.labels), n.createdAt, n.enableIPv6 ? 1 : 0, n.attachable ? 1 : 0, ipam === undefined ? '' : JSON.stringify(ipam),
+          n.overlay === undefined ? '' : JSON.stringify(n.overlay));
+    });
+  }
+
+  /**
+   * What may change in place on an overlay network: its name, labels, options, Attachable and the
+   * applied state. Throws conflict (`network-name-taken`) when another network has the name.
+   */
+  updateOverlay(n: NetworkRecord): void {
+    this.db.transaction(() => {
+      const named = this.findByName(n.name);
+      if (named !== undefined && named.id !== n.id) throw errors.conflict('network-name-taken', `network with name ${n.name} already exists`);
+      this.db.statement('UPDATE networks SET name = ?, labels = ?, options = ?, attachable = ?, overlay = ? WHERE id = ?')
+        .run(n.name, JSON.stringify(n.labels), JSON.stringify(n.options), n.attachable ? 1 : 0, n.overlay === undefined ? '' : JSON.stringify(n.overlay), n.id);
     });
   }
 

@@ -56,5 +56,10 @@ export const NETWORK_TABLES: TableSchema = {
   ALTER TABLE network_endpoints ADD COLUMN prefix_len6 INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE network_endpoints ADD COLUMN links TEXT NOT NULL DEFAULT '[]';
   `,
+    // 5: networks.overlay: on a node's share of a cluster overlay network (driver `overlay`), the
+    // applied OverlayState as JSON (peers, names, balancers; overlay-service.ts); '' on bridge networks.
+    `
+  ALTER TABLE networks ADD COLUMN overlay TEXT NOT NULL DEFAULT '';
+  `,
   ],
 };

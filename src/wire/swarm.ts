@@ -115,6 +115,13 @@ const reservationsSchema = z.object({
 });
 
 /** The task template of a service (and the spec a task was made with). */
+/** One network of a service (`--network name=web,alias=www`): its name or id, and aliases there. */
+export const networkAttachmentConfigSchema = z.object({
+  Target: z.string().nullish(),
+  Aliases: stringsSchema,
+  DriverOpts: z.record(z.string(), z.string()).nullish(),
+});
+
 export const swarmTaskSpecSchema = z.object({
   ContainerSpec: containerSpecSchema.nullish(),
   PluginSpec: z.unknown().optional(),
@@ -134,7 +141,7 @@ export const swarmTaskSpecSchema = z.object({
     MaxReplicas: integerSchema.nullish(),
     Platforms: z.array(z.unknown()).nullish(),
   }).nullish(),
-  Networks: z.array(z.unknown()).nullish(),
+  Networks: z.array(networkAttachmentConfigSchema).nullish(),
   LogDriver: z.unknown().optional(),
   /** A counter: the docker CLI's `--force` sends it increased. */
   ForceUpdate: exactIntegerSchema.nullish(),
@@ -155,7 +162,8 @@ export const swarmServiceSpecSchema = z.object({
   // Accepted and not modelled: the docker CLI always sends them.
   UpdateConfig: z.unknown().optional(),
   RollbackConfig: z.unknown().optional(),
-  Networks: z.array(z.unknown()).nullish(),
+  /** Deprecated by Docker for TaskTemplate.Networks; still honoured. */
+  Networks: z.array(networkAttachmentConfigSchema).nullish(),
   EndpointSpec: z.object({ Mode: z.string().nullish(), Ports: z.array(z.unknown()).nullish() }).nullish(),
 });
 
@@ -178,6 +186,7 @@ export interface SwarmTaskSpec {
   Placement: { Constraints?: string[]; Preferences?: { Spread: { SpreadDescriptor: string } }[]; MaxReplicas?: number };
   ForceUpdate: number;
   Runtime: string;
+  Networks?: { Target: string; Aliases?: string[] }[];
 }
 
 /** A service's spec as berthd shows it. */
@@ -186,7 +195,7 @@ export interface SwarmServiceSpec {
   Labels: Record<string, string>;
   TaskTemplate: SwarmTaskSpec;
   Mode: { Replicated: { Replicas: number } } | { Global: Record<string, never> };
-  EndpointSpec: { Mode: 'vip' };
+  EndpointSpec: { Mode: 'vip' | 'dnsrr' };
 }
 /** A service spec as a client sends it. */
 export type SwarmServiceSpecInput = z.input<typeof swarmServiceSpecSchema>;
@@ -194,7 +203,7 @@ export type SwarmServiceSpecInput = z.input<typeof swarmServiceSpecSchema>;
 /** `GET /services/{id}`, an entry of `GET /services` (`?status=true` adds ServiceStatus). */
 export interface SwarmService extends SwarmObjectMeta {
   Spec: SwarmServiceSpec;
-  Endpoint: { Spec: { Mode: 'vip' } };
+  Endpoint: { Spec: { Mode: 'vip' | 'dnsrr' }; VirtualIPs?: { NetworkID: string; Addr: string }[] };
   ServiceStatus?: { RunningTasks: number; DesiredTasks: number; CompletedTasks: number };
 }
 
@@ -227,6 +236,27 @@ export interface SwarmTask extends SwarmObjectMeta {
   NodeID?: string;
   Status: SwarmTaskStatus;
   DesiredState: string;
+  /** The task's address on each of its networks. */
+  NetworksAttachments?: { Network: SwarmNetwork; Addresses: string[] }[];
+}
+
+/** A cluster network as `GET /networks/{id}` shows it on a manager (Docker's Network, scope swarm). */
+export interface SwarmNetwork {
+  ID: string;
+  Version: { Index: number };
+  CreatedAt: string;
+  UpdatedAt: string;
+  Spec: {
+    Name: string;
+    Labels: Record<string, string>;
+    DriverConfiguration: { Name: 'overlay'; Options?: Record<string, string> };
+    IPAMOptions: { Driver: { Name: 'default' }; Configs: { Subnet: string; Gateway: string }[] };
+    Internal?: boolean;
+    Attachable?: boolean;
+    Scope: 'swarm';
+  };
+  DriverState: { Name: 'overlay'; Options: Record<string, string> };
+  IPAMOptions: { Driver: { Name: 'default' }; Configs: { Subnet: string; Gateway: string }[] };
 }
 
 // ---- The swarm ----

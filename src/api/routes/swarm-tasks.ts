@@ -1,6 +1,7 @@
 /** `/tasks`: list (filters id, name, service, node, desired-state, label) and inspect. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ClusterControl } from '../../cluster/control/cluster-control.js';
+import type { ClusterNetwork } from '../../cluster/objects/index.js';
 import type { SwarmTask } from '../../wire/swarm.js';
 import { queryFilters, type Query } from '../query.js';
 import { swarmCall } from '../swarm-errors.js';
@@ -14,14 +15,23 @@ export function swarmTaskRoutes(app: FastifyInstance, cluster: ClusterControl): 
     const filters = queryFilters(request.query);
     const byName = filters.has('name') || filters.has('service');
     // Names are only read when a filter needs them.
-    const [tasks, services, nodes] = await Promise.all([
+    const [tasks, services, nodes, networks] = await Promise.all([
       swarmCall(() => cluster.listTasks()),
       byName ? swarmCall(() => cluster.listServices()) : [],
       filters.has('node') ? swarmCall(() => cluster.listNodes()) : [],
+      networksById(cluster),
     ]);
     const select = taskFilter(filters, { services, nodes });
-    return tasks.filter(select).map(taskView);
+    return tasks.filter(select).map((task) => taskView(task, networks));
   });
 
-  app.get('/tasks/:id', async (request: Request): Promise<SwarmTask> => taskView(await swarmCall(() => cluster.getTask(request.params.id))));
+  app.get('/tasks/:id', async (request: Request): Promise<SwarmTask> => {
+    const task = await swarmCall(() => cluster.getTask(request.params.id));
+    return taskView(task, task.networks.length === 0 ? new Map() : await networksById(cluster));
+  });
+}
+
+/** The cluster's networks by id (for the tasks' NetworksAttachments). */
+async function networksById(cluster: ClusterControl): Promise<Map<string, ClusterNetwork>> {
+  return new Map((await swarmCall(() => cluster.listNetworks())).map((n) => [n.id, n]));
 }

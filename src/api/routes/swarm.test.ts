@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { errors } from '../../base/errors.js';
 import type { ClusterControl, ClusterInfo, ClusterLogLine, ClusterNode, LocalClusterInfo, NodeUpdate, TaskLogQuery } from '../../cluster/control/cluster-control.js';
-import { parseServiceSpec, type Service, type ServiceSpecInput, type Task } from '../../cluster/objects/index.js';
+import { parseServiceSpec, type ClusterNetwork, type Service, type ServiceSpecInput, type Task } from '../../cluster/objects/index.js';
 import { createClusterCa } from '../../cluster/trust/index.js';
 import { sendError } from '../errors.js';
 import { NOT_A_MANAGER_MESSAGE } from './swarm-inactive.js';
@@ -90,11 +90,11 @@ class MemoryCluster implements ClusterControl {
     this.managerOnly();
     const spec = parseServiceSpec(input);
     if (this.services.some((s) => s.spec.name === spec.name)) return Promise.reject(errors.conflict('service-name-in-use', 'name in use'));
-    const service: Service = { id: `svc${++this.ids}`, version: 1, createdAt: T, updatedAt: T, spec };
+    const service: Service = { id: `svc${++this.ids}`, version: 1, createdAt: T, updatedAt: T, spec, virtualIps: [] };
     this.services.push(service);
     this.tasks.push({
       id: `task${this.ids}`, version: 1, createdAt: T, updatedAt: T, serviceId: service.id, slot: 1, nodeId: 'node1', spec: spec.taskTemplate,
-      serviceVersion: 1, desiredState: 'running', status: { state: 'running', message: 'started', timestamp: T, containerId: 'c1' },
+      serviceVersion: 1, desiredState: 'running', status: { state: 'running', message: 'started', timestamp: T, containerId: 'c1' }, networks: [],
     });
     return Promise.resolve(service);
   }
@@ -118,6 +118,19 @@ class MemoryCluster implements ClusterControl {
   removeService(ref: string): Promise<void> {
     this.services = this.services.filter((s) => s.id !== ref && s.spec.name !== ref);
     return Promise.resolve();
+  }
+  createNetwork(): Promise<ClusterNetwork> {
+    return Promise.reject(errors.invalidArgument('not-modelled', 'no networks here'));
+  }
+  listNetworks(): Promise<readonly ClusterNetwork[]> {
+    this.managerOnly();
+    return Promise.resolve([]);
+  }
+  getNetwork(ref: string): Promise<ClusterNetwork> {
+    return Promise.reject(errors.notFound('network-not-found', `network ${ref} not found`));
+  }
+  removeNetwork(ref: string): Promise<void> {
+    return Promise.reject(errors.notFound('network-not-found', `network ${ref} not found`));
   }
   listTasks(): Promise<readonly Task[]> {
     this.managerOnly();

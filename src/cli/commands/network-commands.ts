@@ -45,12 +45,13 @@ function strings(value: unknown): string[] {
 
 export const NETWORK_COMMAND: CommandSpec = {
   name: 'network',
-  description: 'Manage bridge networks (through berthd)',
+  description: 'Manage networks (through berthd)',
   commands: [
     {
-      name: 'create', description: 'Create a bridge network', args: '<name>',
+      name: 'create', description: 'Create a bridge network, or a cluster overlay network (-d overlay, on a manager)', args: '<name>',
       options: [
-        { flags: '-d, --driver <driver>', description: 'network driver (bridge)' },
+        { flags: '-d, --driver <driver>', description: 'network driver: bridge, or overlay (a network of the cluster, spanning its nodes)' },
+        { flags: '--attachable', description: 'overlay: plain containers may join it, not only service tasks' },
         { flags: '--subnet <cidr>', description: 'subnet, IPv4 (default: the first free /24 from 10.89.0.0) or IPv6; once per family', repeat: true },
         { flags: '--gateway <ip>', description: 'gateway address in the subnet of its family (default: its first address)', repeat: true },
         { flags: '--ip-range <cidr>', description: 'block of the subnet of its family that containers\' addresses are taken from (needs --subnet)', repeat: true },
@@ -63,7 +64,7 @@ export const NETWORK_COMMAND: CommandSpec = {
         await withClient(globals, async (client) => {
           const pools = ipamPools(strings(options.subnet), strings(options.gateway), strings(options.ipRange));
           const created = await client.networks.create({
-            Name: argOf(args, 'name'), Driver: text(options.driver) ?? 'bridge', Internal: options.internal === true, EnableIPv6: options.ipv6 === true,
+            Name: argOf(args, 'name'), Driver: text(options.driver) ?? 'bridge', Internal: options.internal === true, EnableIPv6: options.ipv6 === true, Attachable: options.attachable === true,
             Options: keyValues(strings(options.opt), '--opt'), Labels: keyValues(strings(options.label), '--label'),
             ...(pools.length === 0 ? {} : { IPAM: { Config: pools } }),
           });

@@ -20,6 +20,8 @@ export const SERVICE_CREATE_OPTIONS: OptionSpec[] = [
   { flags: '-e, --env <key=value>', description: 'set an environment variable (KEY alone: from this environment); repeatable', repeat: true },
   { flags: '-l, --label <key=value>', description: 'service label; repeatable', repeat: true },
   { flags: '--container-label <key=value>', description: 'label of each task\'s container; repeatable', repeat: true },
+  { flags: '--network <network>', description: 'a cluster network to join: NAME, or name=NAME[,alias=ALIAS…]; repeatable (the first is the gateway network)', repeat: true },
+  { flags: '--endpoint-mode <mode>', description: 'vip (default: one virtual IP balanced over the tasks) or dnsrr (DNS answers the tasks\' addresses)' },
   { flags: '--mount <mount>', description: 'type=bind|volume|tmpfs,source=…,target=…[,readonly]; repeatable', repeat: true },
   { flags: '-d, --detach', description: 'do not wait for the tasks to run' },
   { flags: '--timeout <duration>', description: 'without --detach: give up waiting after this long (default: wait while the tasks make progress; see docs/cluster.md)' },

@@ -66,3 +66,12 @@ test('bad flags are refused naming the flag', () => {
   ];
   for (const [flags, message] of refused) assert.throws(() => specOf(...flags, 'busybox'), message, flags.join(' '));
 });
+
+test('--network and --endpoint-mode become TaskTemplate.Networks and EndpointSpec', () => {
+  const spec = specOf('--network', 'front', '--network', 'name=back,alias=api,alias=v1', '--endpoint-mode', 'dnsrr', 'busybox');
+  assert.deepEqual(spec.TaskTemplate?.Networks, [{ Target: 'front' }, { Target: 'back', Aliases: ['api', 'v1'] }]);
+  assert.deepEqual(spec.EndpointSpec, { Mode: 'dnsrr' });
+  assert.throws(() => specOf('--network', 'alias=x', 'busybox'), /--network alias=x: a network name is required/);
+  assert.throws(() => specOf('--network', 'name=a,driver-opt=x', 'busybox'), /unknown or empty field "driver-opt=x"/);
+  assert.throws(() => specOf('--endpoint-mode', 'rr', 'busybox'), /--endpoint-mode rr: want vip or dnsrr/);
+});

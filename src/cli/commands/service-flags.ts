@@ -32,6 +32,8 @@ export interface ServiceCreateFlags {
   label: string[];
   containerLabel: string[];
   mount: string[];
+  network: string[];
+  endpointMode?: string;
   detach?: boolean;
   timeout?: string;
 }
@@ -156,8 +158,25 @@ function taskTemplate(image: string, args: string[], flags: ServiceCreateFlags, 
       Preferences: nonEmpty(flags.placementPref.map(placementPreference)),
       MaxReplicas: maxReplicas,
     }),
+    Networks: nonEmpty(flags.network.map(serviceNetwork)),
   };
   return compact(template) ?? {};
+}
+
+/** `--network web` or `--network name=web,alias=www,alias=w2` (Docker's long form). */
+export function serviceNetwork(value: string): { Target: string; Aliases?: string[] } {
+  if (!value.includes('=')) return { Target: value };
+  let target: string | undefined;
+  const aliases: string[] = [];
+  for (const field of value.split(',')) {
+    const [key = '', ...rest] = field.split('=');
+    const fieldValue = rest.join('=');
+    if ((key === 'name' || key === 'target') && fieldValue !== '') target = fieldValue;
+    else if (key === 'alias' && fieldValue !== '') aliases.push(fieldValue);
+    else throw bad('--network', value, `unknown or empty field "${field}" (want name=NETWORK[,alias=ALIAS…])`);
+  }
+  if (target === undefined) throw bad('--network', value, 'a network name is required (name=NETWORK)');
+  return { Target: target, ...(aliases.length > 0 ? { Aliases: aliases } : {}) };
 }
 
 /** The spec of a new service running `image` with `args` (empty: the image's command). */
@@ -167,5 +186,9 @@ export function serviceSpecFromFlags(image: string, args: string[], flags: Servi
   if (flags.name !== undefined) spec.Name = flags.name;
   const labels = keyValues(flags.label, '--label');
   if (Object.keys(labels).length > 0) spec.Labels = labels;
+  if (flags.endpointMode !== undefined) {
+    if (flags.endpointMode !== 'vip' && flags.endpointMode !== 'dnsrr') throw bad('--endpoint-mode', flags.endpointMode, 'want vip or dnsrr');
+    spec.EndpointSpec = { Mode: flags.endpointMode };
+  }
   return spec;
 }

@@ -2,6 +2,7 @@
  * What the agent needs around it, as ports: the managers (ManagerLink, over the cluster port's
  * mutual TLS; implemented in transport/) and its own node's engine (NodeEngine, over client/).
  */
+import type { OverlayState } from '../../wire/overlays.js';
 import type { NodeRole } from '../objects/node.js';
 import type { Task, TaskStatus } from '../objects/task.js';
 
@@ -11,6 +12,8 @@ export interface Assignments {
   readonly tasks: readonly Task[];
   /** service id → service name, for every service of `tasks` (container names carry it). */
   readonly serviceNames: Readonly<Record<string, string>>;
+  /** What the node must make of each cluster network its tasks are on (networking/overlay-plan.ts). */
+  readonly overlays: readonly OverlayState[];
 }
 
 /** One observed status of one task (the agent's report). */
@@ -56,6 +59,12 @@ export interface NodeEngine {
   run(task: Task, serviceName: string, nodeId: string): Promise<string>;
   /** Stops (TERM, then KILL after `timeoutSeconds`) and removes the container. Idempotent. */
   remove(containerId: string, timeoutSeconds: number): Promise<void>;
+  /** Makes the node's share of a cluster network match `state` (idempotent). */
+  putOverlay(state: OverlayState): Promise<void>;
+  /** The ids of the node's overlays. */
+  listOverlays(): Promise<readonly string[]>;
+  /** Removes an overlay; not-found when it is gone, conflict while containers are on it. */
+  removeOverlay(id: string): Promise<void>;
   /** Exits of task containers from now on (the engine's `die` events), until the signal aborts. */
   exits(signal: AbortSignal): AsyncIterable<TaskContainerExit>;
 }

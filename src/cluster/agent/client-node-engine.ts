@@ -7,6 +7,7 @@ import { BerthError, errors, isBerthError, messageOf } from '../../base/errors.j
 import type { BerthClient } from '../../client/berth-client.js';
 import { readJsonMessages } from '../../client/image-client.js';
 import type { ContainerSummary } from '../../wire/container-inspect.js';
+import type { OverlayState } from '../../wire/overlays.js';
 import type { Task } from '../objects/task.js';
 import type { NodeEngine, TaskContainer, TaskContainerExit } from './agent-ports.js';
 import { TASK_ID_LABEL, taskContainerConfig, taskContainerName } from './task-container-config.js';
@@ -70,6 +71,18 @@ export class ClientNodeEngine implements NodeEngine {
     } catch (err) {
       if (!isBerthError(err, 'not-found')) throw err;
     }
+  }
+
+  async putOverlay(state: OverlayState): Promise<void> {
+    await this.client.overlays.put(state);
+  }
+
+  async listOverlays(): Promise<readonly string[]> {
+    return (await this.client.overlays.list()).map((overlay) => overlay.Id);
+  }
+
+  removeOverlay(id: string): Promise<void> {
+    return this.client.overlays.remove(id);
   }
 
   /** The `die` events of task containers from now on; ends quietly when `signal` aborts. */

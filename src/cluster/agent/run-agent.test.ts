@@ -1,3 +1,4 @@
+import type { OverlayState } from '../../wire/overlays.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeService, makeTask, T0 } from '../../../test/support/cluster-fixtures.js';
@@ -20,11 +21,11 @@ class FakeLink implements ManagerLink {
   heartbeats = 0;
   role: NodeRole | undefined;
   readonly delivered: TaskStatusReport[][] = [];
-  private current: Assignments = { revision: 1, tasks: [], serviceNames: {} };
+  private current: Assignments = { revision: 1, tasks: [], serviceNames: {}, overlays: [] };
   private waiters: { since: number; resolve: (a: Assignments) => void; reject: (e: unknown) => void }[] = [];
 
   publish(tasks: readonly Task[]): void {
-    this.current = { revision: this.current.revision + 1, tasks, serviceNames: { [web.id]: web.spec.name } };
+    this.current = { revision: this.current.revision + 1, tasks, serviceNames: { [web.id]: web.spec.name }, overlays: [] };
     for (const waiter of this.waiters.splice(0)) waiter.resolve(this.current);
   }
   cut(): void {
@@ -69,8 +70,21 @@ class FakeEngine implements NodeEngine {
   private held: (() => void)[] = [];
   private listeners = new Set<(exit: TaskContainerExit) => void>();
 
+  readonly overlays = new Map<string, OverlayState>();
+
   listTaskContainers(): Promise<readonly TaskContainer[]> {
     return Promise.resolve([...this.containers.values()]);
+  }
+  putOverlay(state: OverlayState): Promise<void> {
+    this.overlays.set(state.Id, state);
+    return Promise.resolve();
+  }
+  listOverlays(): Promise<readonly string[]> {
+    return Promise.resolve([...this.overlays.keys()]);
+  }
+  removeOverlay(id: string): Promise<void> {
+    this.overlays.delete(id);
+    return Promise.resolve();
   }
   ensureImage(reference: string): Promise<void> {
     this.pulls += 1;

@@ -1,8 +1,8 @@
 /**
  * The node's agent (Swarm's worker, DESIGN §5): three loops until the signal aborts — heartbeats,
  * assignments (long polls, each answer converged by the TaskConverger), and the engine's exits —
- * over one StatusReporter. No failure stops it: each loop retries with backoff on the injected
- * timers. Cut off from the managers, it keeps what runs and queues its reports; when it reaches
+ * over one StatusReporter; each answer's networks are put on the node before its tasks converge.
+ * No failure stops it: each loop retries with backoff on the injected timers. Cut off from the managers, it keeps what runs and queues its reports; when it reaches
  * them again (and when it starts), it first reports what its containers show, then converges.
  */
 import type { Clock, Timers } from '../../base/clock.js';
@@ -11,6 +11,7 @@ import type { NodeRole } from '../objects/node.js';
 import type { Assignments, ManagerLink, NodeEngine } from './agent-ports.js';
 import { Backoff, sleep, unlessAborted } from '../../base/retry-backoff.js';
 import { AGENT_BACKOFF } from './agent-backoff.js';
+import { OverlayConverger } from './overlay-converger.js';
 import { StatusReporter } from './status-reporter.js';
 import { TaskConverger } from './task-converger.js';
 
@@ -47,8 +48,9 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   if (signal.aborted) return;
   const reporter = new StatusReporter({ link, timers, signal, log });
   const converger = new TaskConverger({ nodeId: options.nodeId, engine, reporter, clock, signal, log });
+  const overlays = new OverlayConverger(engine, log);
   const loop: Loop = { link, stopped: () => signal.aborted, timers, signal, log, onRole: options.onRole ?? (() => undefined) };
-  await Promise.all([heartbeats(loop), assignments(loop, reporter, converger), exits(loop, engine, converger)]);
+  await Promise.all([heartbeats(loop), assignments(loop, reporter, converger, overlays), exits(loop, engine, converger)]);
   await converger.idle();
 }
 
@@ -72,7 +74,7 @@ async function heartbeats({ link, timers, signal, log, onRole }: Loop): Promise<
 }
 
 /** Long-polls the assignments; on first contact and after being cut off, reports observed state before converging. */
-async function assignments({ link, stopped, timers, signal, log }: Loop, reporter: StatusReporter, converger: TaskConverger): Promise<void> {
+async function assignments({ link, stopped, timers, signal, log }: Loop, reporter: StatusReporter, converger: TaskConverger, overlays: OverlayConverger): Promise<void> {
   const backoff = new Backoff(AGENT_BACKOFF);
   let since = 0;
   let connected = false;
@@ -97,7 +99,8 @@ async function assignments({ link, stopped, timers, signal, log }: Loop, reporte
     }
     backoff.reset();
     since = answer.revision;
-    void converger.converge(answer);
+    // Networks first (a task's container joins them), then the tasks, then networks no task needs any more.
+    void overlays.apply(answer.overlays).then(() => converger.converge(answer)).then(() => overlays.prune());
   }
 }
 

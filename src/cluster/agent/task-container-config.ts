@@ -45,17 +45,35 @@ function mountConfig(mount: ServiceMount): MountConfig {
   };
 }
 
+/**
+ * The task's networks as a create body's endpoints: each network by id with the address the
+ * leader gave the task there and the service's aliases on it (the first network is the gateway
+ * network, as `NetworkMode`). Nothing for a task on no cluster network (the engine's default).
+ */
+function taskNetworking(task: Task): Pick<ContainerCreateConfig, 'NetworkingConfig'> & { NetworkMode?: string } {
+  const endpoints: Record<string, { IPAMConfig: { IPv4Address: string }; Aliases: string[] }> = {};
+  for (const { target, aliases } of task.spec.networks) {
+    const address = task.networks.find((a) => a.networkId === target)?.address.split('/')[0];
+    if (address !== undefined) endpoints[target] = { IPAMConfig: { IPv4Address: address }, Aliases: aliases };
+  }
+  const first = Object.keys(endpoints)[0];
+  return first === undefined ? {} : { NetworkMode: first, NetworkingConfig: { EndpointsConfig: endpoints } };
+}
+
 /** The create body of the task's container (entrypoint = command, cmd = args; limits of 0 left out). */
 export function taskContainerConfig(task: Task, serviceName: string, nodeId: string): ContainerCreateConfig {
   const { containerSpec, resources } = task.spec;
   const { nanoCpus, memoryBytes, pids } = resources.limits;
+  const { NetworkMode, ...networking } = taskNetworking(task);
   return {
     Image: containerSpec.image,
     ...(containerSpec.command === undefined ? {} : { Entrypoint: containerSpec.command }),
     ...(containerSpec.args === undefined ? {} : { Cmd: containerSpec.args }),
     Env: containerSpec.env,
     Labels: taskContainerLabels(task, serviceName, nodeId),
+    ...networking,
     HostConfig: {
+      ...(NetworkMode === undefined ? {} : { NetworkMode }),
       Mounts: containerSpec.mounts.map(mountConfig),
       ...(nanoCpus > 0 ? { NanoCpus: nanoCpus } : {}),
       ...(memoryBytes > 0 ? { Memory: memoryBytes } : {}),

@@ -15,6 +15,7 @@
  * failed-precondition `last-manager` (demote or leave of the last manager).
  */
 import type { Node, NodeAvailability, NodeRole } from '../objects/node.js';
+import type { ClusterNetwork, NetworkSpecInput } from '../objects/network.js';
 import type { Service, ServiceSpecInput } from '../objects/service.js';
 import type { Labels } from '../objects/object-meta.js';
 import type { Task } from '../objects/task.js';
@@ -123,6 +124,13 @@ export interface ClusterControl {
   getService(ref: string): Promise<Service>;
   updateService(id: string, version: number, spec: ServiceSpecInput): Promise<Service>;
   removeService(ref: string): Promise<void>;
+  /** Plans (subnet, gateway, VXLAN id) and stores an overlay network; conflict `network-name-in-use` / `subnet-overlap` naming the other. */
+  createNetwork(spec: NetworkSpecInput): Promise<ClusterNetwork>;
+  listNetworks(): Promise<readonly ClusterNetwork[]>;
+  /** By id, id prefix or name; not-found `network-not-found`. */
+  getNetwork(ref: string): Promise<ClusterNetwork>;
+  /** failed-precondition `network-in-use` naming a service on it. */
+  removeNetwork(ref: string): Promise<void>;
   listTasks(filter?: TaskFilter): Promise<readonly Task[]>;
   getTask(id: string): Promise<Task>;
   /**

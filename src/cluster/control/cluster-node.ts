@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { Clock, Timers } from '../../base/clock.js';
 import { errors, messageOf } from '../../base/errors.js';
 import type { NodeRole } from '../objects/node.js';
+import type { ClusterNetwork, NetworkSpecInput } from '../objects/network.js';
 import type { Service, ServiceSpecInput } from '../objects/service.js';
 import type { Task } from '../objects/task.js';
 import { connectEtcd } from '../store/etcd-client.js';
@@ -214,6 +215,10 @@ export class ClusterNode implements ClusterControl {
   removeNode(ref: string, force: boolean): Promise<void> { return this.#call((control) => control.removeNode(ref, force)); }
   createService(spec: ServiceSpecInput): Promise<Service> { return this.#call((control) => control.createService(spec)); }
   listServices(): Promise<readonly Service[]> { return this.#call((control) => control.listServices()); }
+  createNetwork(spec: NetworkSpecInput): Promise<ClusterNetwork> { return this.#call((control) => control.networks.create(spec)); }
+  listNetworks(): Promise<readonly ClusterNetwork[]> { return this.#call((control) => control.networks.list()); }
+  getNetwork(ref: string): Promise<ClusterNetwork> { return this.#call((control) => control.networks.get(ref)); }
+  removeNetwork(ref: string): Promise<void> { return this.#call((control) => control.networks.remove(ref)); }
   getService(ref: string): Promise<Service> { return this.#call((control) => control.getService(ref)); }
   updateService(id: string, version: number, spec: ServiceSpecInput): Promise<Service> { return this.#call((control) => control.updateService(id, version, spec)); }
   removeService(ref: string): Promise<void> { return this.#call((control) => control.removeService(ref)); }

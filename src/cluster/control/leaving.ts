@@ -23,12 +23,17 @@ export async function retireManager(parts: MemberParts, membership: Membership, 
   }
 }
 
-/** Swarm's leave removes the node's task containers. */
+/** Swarm's leave removes the node's task containers, then its share of the cluster's networks. */
 export async function removeTaskContainers(parts: MemberParts, log: (message: string) => void): Promise<void> {
+  const engine = new ClientNodeEngine(parts.engineClient);
   try {
-    const engine = new ClientNodeEngine(parts.engineClient);
     await Promise.all((await engine.listTaskContainers()).map((container) => engine.remove(container.containerId, 10)));
   } catch (err) {
     log(`cluster: leaving: removing task containers: ${messageOf(err)}`);
+  }
+  try {
+    for (const id of await engine.listOverlays()) await engine.removeOverlay(id);
+  } catch (err) {
+    log(`cluster: leaving: removing the cluster's networks: ${messageOf(err)}`);
   }
 }

@@ -7,7 +7,7 @@ import { errors, isBerthError } from '../../base/errors.js';
 import type { Clock } from '../../base/clock.js';
 import type { Assignments, TaskStatusReport } from '../agent/agent-ports.js';
 import type { Node, NodeRole } from '../objects/node.js';
-import { isTerminalTaskState, taskStateRank, type Task } from '../objects/task.js';
+import { isTerminalTaskState, taskSchema, taskStateRank, type Task } from '../objects/task.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { Heartbeats } from '../store/heartbeats.js';
 import { caDigest, issueNodeCertificate, joinSecretMatches, hashJoinSecret, parseJoinToken } from '../trust/index.js';
@@ -15,7 +15,9 @@ import { CLUSTER_PORT, ROLE_CHANGE_LEASE_S, type HeartbeatAnswer, type JoinAnswe
 import { readClusterRecord } from './cluster-record.js';
 import { newObjectId } from './ids.js';
 import type { ManagerEtcd } from './manager-etcd.js';
-import { readNode, readServices, readTask, readNodes, storedValue } from './stored-objects.js';
+import { readNetworks, readNode, readServices, readTask, readNodes, storedValue } from './stored-objects.js';
+import { overlaysForNode } from '../networking/overlay-plan.js';
+import { decodeObject } from '../objects/stored-object.js';
 
 export interface HeartbeatSettings {
   /** How often nodes beat. */
@@ -119,18 +121,15 @@ export class StoreManagerBackend implements ManagerBackend {
   async assignments(nodeId: string, sinceRevision: number, signal: AbortSignal): Promise<Assignments> {
     await this.#member(nodeId);
     if (sinceRevision > 0) await this.#changeAfter(nodeId, sinceRevision, signal);
-    const listing = await this.options.store.list('task');
-    const services = await readServices(this.options.store);
-    const tasks: Task[] = [];
-    for (const item of listing.items) {
-      const value = item.value;
-      if (typeof value !== 'object' || value === null || Array.isArray(value) || value.nodeId !== nodeId) continue;
-      const task = await readTask(this.options.store, item.id);
-      if (task !== undefined && task.nodeId === nodeId) tasks.push(task);
-    }
+    const { store } = this.options;
+    const listing = await store.list('task');
+    const [services, nodes, networks] = await Promise.all([readServices(store), readNodes(store), readNetworks(store)]);
+    const all = listing.items.map((item) => decodeObject(taskSchema, item, () => undefined)).filter((task) => task !== undefined);
+    const tasks = all.filter((task) => task.nodeId === nodeId);
     const serviceNames: Record<string, string> = {};
     for (const service of services) serviceNames[service.id] = service.spec.name;
-    return { revision: listing.revision, tasks, serviceNames };
+    const overlays = networks.length === 0 ? [] : overlaysForNode(nodeId, { nodes, networks, services, tasks: all });
+    return { revision: listing.revision, tasks, serviceNames, overlays };
   }
 
   async report(nodeId: string, reports: readonly TaskStatusReport[]): Promise<void> {
@@ -161,17 +160,24 @@ export class StoreManagerBackend implements ManagerBackend {
     return node;
   }
 
-  /** Waits until a task of the node (or any task delete) changed after `since`, the signal aborts, or the long poll's time is up. */
+  /**
+   * Waits until something the node's answer depends on changed after `since` — a task of the
+   * node, any task delete, a task on a cluster network (its peers, names and balancers), a
+   * service, network or node — the signal aborts, or the long poll's time is up.
+   */
   async #changeAfter(nodeId: string, since: number, signal: AbortSignal): Promise<void> {
     const stop = new AbortController();
     const onAbort = (): void => { stop.abort(); };
     signal.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(onAbort, LONG_POLL_MS);
     try {
-      for await (const event of this.options.store.watch({ kind: 'task', fromRevision: since + 1, signal: stop.signal })) {
+      for await (const event of this.options.store.watch({ fromRevision: since + 1, signal: stop.signal })) {
+        if (event.kind === 'service' || event.kind === 'network' || event.kind === 'node') return;
+        if (event.kind !== 'task') continue;
         const value = event.value;
         if (event.type === 'delete') return;
-        if (typeof value === 'object' && value !== null && !Array.isArray(value) && value.nodeId === nodeId) return;
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
+        if (value.nodeId === nodeId || (Array.isArray(value.networks) && value.networks.length > 0)) return;
       }
     } catch (err) {
       if (!isBerthError(err, 'failed-precondition')) throw err; // compacted: answer the current state

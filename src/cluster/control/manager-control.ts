@@ -16,6 +16,8 @@ import { makeJoinToken, newJoinSecret, caDigest } from '../trust/index.js';
 import { readClusterRecord, recordValue, CLUSTER_RECORD_ID } from './cluster-record.js';
 import type { ClusterInfo, ClusterNode, NodeUpdate, TaskFilter } from './cluster-control.js';
 import { newObjectId } from './ids.js';
+import { resolve } from './resolve-ref.js';
+import { NetworkControl } from './network-control.js';
 import { readNode, readNodes, readService, readServices, readTask, readTasks, storedValue } from './stored-objects.js';
 
 export interface ManagerControlOptions {
@@ -31,18 +33,13 @@ export function serviceNameId(name: string): string {
   return createHash('sha256').update(name).digest('hex');
 }
 
-/** An object by id, unique id prefix or name; not-found naming the reference, invalid-argument for an ambiguous prefix. */
-function resolve<T extends { id: string }>(what: string, ref: string, items: readonly T[], nameOf: (item: T) => string): T {
-  const exact = items.find((item) => item.id === ref) ?? items.find((item) => nameOf(item) === ref);
-  if (exact !== undefined) return exact;
-  const prefixed = ref === '' ? [] : items.filter((item) => item.id.startsWith(ref));
-  if (prefixed.length === 1 && prefixed[0] !== undefined) return prefixed[0];
-  if (prefixed.length > 1) throw errors.invalidArgument(`ambiguous-${what}`, `${what} ${ref} is ambiguous (${prefixed.length} matches)`);
-  throw errors.notFound(`${what}-not-found`, `${what} ${ref} not found`);
-}
-
 export class ManagerControl {
-  constructor(private readonly options: ManagerControlOptions) {}
+  /** The cluster's networks (`network create -d overlay` on a manager). */
+  readonly networks: NetworkControl;
+
+  constructor(private readonly options: ManagerControlOptions) {
+    this.networks = new NetworkControl(options.store, options.clock);
+  }
 
   async inspect(): Promise<ClusterInfo> {
     const { record, version } = await readClusterRecord(this.options.store);
@@ -93,17 +90,18 @@ export class ManagerControl {
   }
 
   async createService(input: ServiceSpecInput): Promise<Service> {
-    const spec = parseServiceSpec(input);
+    const { spec, writes: pins } = await this.networks.resolveServiceNetworks(parseServiceSpec(input));
     const now = this.options.clock.now().toISOString();
-    const service: Service = { id: newObjectId(), version: 0, createdAt: now, updatedAt: now, spec };
+    const service: Service = { id: newObjectId(), version: 0, createdAt: now, updatedAt: now, spec, virtualIps: [] };
     try {
       const { revision } = await this.options.store.commit([
         { op: 'put', kind: 'service-name', id: serviceNameId(spec.name), value: { serviceId: service.id }, expect: 'absent' },
         { op: 'put', kind: 'service', id: service.id, value: storedValue(service), expect: 'absent' },
+        ...pins,
       ]);
       return { ...service, version: revision };
     } catch (err) {
-      if (isBerthError(err, 'conflict')) throw errors.conflict('service-name-in-use', `service name ${spec.name} is in use by another service`);
+      if (isBerthError(err, 'conflict') && err.details.kind === 'service-name') throw errors.conflict('service-name-in-use', `service name ${spec.name} is in use by another service`);
       throw err;
     }
   }
@@ -117,12 +115,12 @@ export class ManagerControl {
   }
 
   async updateService(id: string, version: number, input: ServiceSpecInput): Promise<Service> {
-    const spec = parseServiceSpec(input);
+    const { spec, writes: pins } = await this.networks.resolveServiceNetworks(parseServiceSpec(input));
     const service = await readService(this.options.store, id);
     if (service === undefined) throw errors.notFound('service-not-found', `service ${id} not found`);
     if (service.version !== version) throw errors.conflict('stale-version', `update out of sequence: service ${id} is at version ${service.version}, not ${version}`);
     const updated: Service = { ...service, updatedAt: this.options.clock.now().toISOString(), spec };
-    const writes: StoreWrite[] = [{ op: 'put', kind: 'service', id, value: storedValue(updated), expect: version }];
+    const writes: StoreWrite[] = [{ op: 'put', kind: 'service', id, value: storedValue(updated), expect: version }, ...pins];
     if (spec.name !== service.spec.name) {
       const old = await this.options.store.get('service-name', serviceNameId(service.spec.name));
       writes.push({ op: 'put', kind: 'service-name', id: serviceNameId(spec.name), value: { serviceId: id }, expect: 'absent' });

@@ -22,7 +22,7 @@ export interface FeedContext {
   readonly log: (message: string) => void;
 }
 
-const WATCHED: ReadonlySet<string> = new Set(['node', 'service', 'task']);
+const WATCHED: ReadonlySet<string> = new Set(['node', 'service', 'task', 'network']);
 
 export async function followStore(store: ClusterStore, context: FeedContext): Promise<void> {
   const { signal, request, log } = context;

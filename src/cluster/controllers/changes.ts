@@ -15,6 +15,7 @@ import type { ClusterObjectKind, Expectation } from '../store/cluster-store.js';
 export type Change =
   | { readonly op: 'put-node'; readonly node: Node }
   | { readonly op: 'put-task'; readonly task: Task }
+  | { readonly op: 'put-service'; readonly service: Service }
   | { readonly op: 'delete-task'; readonly id: string; readonly expect: number }
   | { readonly op: 'check'; readonly kind: ClusterObjectKind; readonly id: string; readonly expect: Expectation };
 
@@ -33,6 +34,10 @@ export function expectationOf(object: { readonly version: number }): Expectation
 
 export function putTask(task: Task): Change {
   return { op: 'put-task', task };
+}
+
+export function putService(service: Service): Change {
+  return { op: 'put-service', service };
 }
 
 export function putNode(node: Node): Change {

@@ -4,6 +4,7 @@
  * it (`apply`), so later steps of the pass see earlier steps' writes without reading again; any
  * other writer's change makes a commit fail (conflict) and the pass starts over from a new read.
  */
+import { clusterNetworkSchema, type ClusterNetwork } from '../objects/network.js';
 import { nodeSchema, type Node } from '../objects/node.js';
 import { serviceSchema, type Service } from '../objects/service.js';
 import { taskSchema, type Task } from '../objects/task.js';
@@ -16,6 +17,7 @@ export class ClusterView {
   readonly nodes = new Map<string, Node>();
   readonly services = new Map<string, Service>();
   readonly tasks = new Map<string, Task>();
+  readonly networks = new Map<string, ClusterNetwork>();
 
   private constructor(
     /** The nodes whose heartbeat lease lived when the view was read. */
@@ -27,8 +29,12 @@ export class ClusterView {
   /** Reads everything. Throws as ClusterStore.list and Heartbeats.alive do. */
   static async read(store: ClusterStore, heartbeats: Heartbeats, log: (message: string) => void): Promise<ClusterView> {
     const alive = await heartbeats.alive();
-    const [nodes, services, tasks] = await Promise.all([store.list('node'), store.list('service'), store.list('task')]);
-    const view = new ClusterView(alive, Math.min(nodes.revision, services.revision, tasks.revision));
+    const [nodes, services, tasks, networks] = await Promise.all([store.list('node'), store.list('service'), store.list('task'), store.list('network')]);
+    const view = new ClusterView(alive, Math.min(nodes.revision, services.revision, tasks.revision, networks.revision));
+    for (const item of networks.items) {
+      const network = decodeObject(clusterNetworkSchema, item, log);
+      if (network !== undefined) view.networks.set(item.id, network);
+    }
     for (const item of nodes.items) {
       const node = decodeObject(nodeSchema, item, log);
       if (node !== undefined) view.nodes.set(item.id, node);
@@ -55,6 +61,7 @@ export class ClusterView {
       switch (change.op) {
         case 'put-node': this.nodes.set(change.node.id, { ...change.node, version: revision }); break;
         case 'put-task': this.tasks.set(change.task.id, { ...change.task, version: revision }); break;
+        case 'put-service': this.services.set(change.service.id, { ...change.service, version: revision }); break;
         case 'delete-task': this.tasks.delete(change.id); break;
         case 'check': break;
       }

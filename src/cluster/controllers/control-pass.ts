@@ -4,7 +4,7 @@
  * state writes nothing.
  *
  *   read (heartbeats alive, nodes, services, tasks)
- *   → node liveness → task reaper → orchestrators → scheduler → history
+ *   → node liveness → task reaper → orchestrators → addresses → scheduler → history
  *
  * Throws what the store throws: conflict (someone else wrote since the read: read again and
  * retry), unavailable (back off), failed-precondition `leadership-lost` (stop), canceled
@@ -15,6 +15,7 @@ import type { Random } from '../scheduler/index.js';
 import type { ClusterStore, LeaderFence } from '../store/cluster-store.js';
 import type { Heartbeats } from '../store/heartbeats.js';
 import { ClusterView } from './cluster-view.js';
+import { allocateNetworkAddresses } from './network-allocation.js';
 import { nodeLiveness } from './node-liveness.js';
 import { orchestrateServices, type Wakeup } from './service-orchestration.js';
 import { reapTasks, trimHistory } from './task-cleanup.js';
@@ -48,6 +49,7 @@ export async function runPass(context: PassContext): Promise<PassResult> {
   await writer.commit(reapTasks(view, now));
   const orchestration = orchestrateServices(view, { now, newId, log });
   await writer.commit(orchestration.batches);
+  await writer.commit(allocateNetworkAddresses(view, now));
   await writer.commit(scheduleTasks(view, now, random));
   await writer.commit(trimHistory(view));
   return { revision: view.revision, wakeups: orchestration.wakeups };

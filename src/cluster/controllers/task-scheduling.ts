@@ -3,9 +3,11 @@
  * are placed with `schedule`. An assignment sets the task's node and status `assigned`
  * ("scheduled"), guarded by the node's version (a node that changed since the read fails the
  * commit, and the pass places again); a task that fits nowhere gets status `pending` with the
- * scheduler's reason, written only when the reason changes. A global service's tasks are made
+ * scheduler's reason, written only when the reason changes. Tasks still waiting for their
+ * network addresses (network-allocation.ts) are left for a later pass. A global service's tasks are made
  * for their node: they go from new to `assigned` directly.
  */
+import { needsAddresses } from '../networking/address-allocation.js';
 import type { Task } from '../objects/task.js';
 import { schedule, type Random } from '../scheduler/index.js';
 import { checkNode, putTask, type Batch, type Change } from './changes.js';
@@ -17,7 +19,7 @@ export const SCHEDULED = 'scheduled';
 /** One batch: the plan (each task's change its own unit). */
 export function scheduleTasks(view: ClusterView, now: Date, random: Random): Batch[] {
   const waiting = [...view.tasks.values()]
-    .filter((task) => view.services.has(task.serviceId) && wantedRunning(task) && awaitsPlacement(task))
+    .filter((task) => view.services.has(task.serviceId) && wantedRunning(task) && awaitsPlacement(task) && !needsAddresses(task))
     .sort(placementOrder);
   const units: Change[][] = [];
   const withStatus = (task: Task, state: 'assigned' | 'pending', message: string, nodeId?: string): Task => ({

@@ -3,6 +3,7 @@ export * from './object-meta.js';
 export * from './node.js';
 export * from './node-attribute.js';
 export * from './constraints.js';
+export * from './network.js';
 export * from './service.js';
 export * from './service-spec-validation.js';
 export * from './task.js';

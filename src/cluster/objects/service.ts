@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENDPOINT_MODES, networkAddressSchema, serviceNetworkSchema } from './network.js';
 import { labelsSchema, objectMetaSchema, resourceAmountsSchema } from './object-meta.js';
 
 /**
@@ -70,6 +71,8 @@ export const taskTemplateSchema = z.object({
   resources: resourceRequirementsSchema.default({ limits: { nanoCpus: 0, memoryBytes: 0, pids: 0 }, reservations: { nanoCpus: 0, memoryBytes: 0 } }),
   restartPolicy: restartPolicySchema.default({ condition: 'any', delayNs: 5_000_000_000, maxAttempts: 0, windowNs: 0 }),
   placement: placementSchema.default({ constraints: [], preferences: [], maxReplicas: 0 }),
+  /** The cluster networks the tasks join, in order (the first is the task's gateway network). */
+  networks: z.array(serviceNetworkSchema).default([]),
 });
 export type TaskTemplate = z.infer<typeof taskTemplateSchema>;
 
@@ -90,10 +93,16 @@ export const serviceSpecSchema = z.object({
   labels: labelsSchema.default({}),
   taskTemplate: taskTemplateSchema,
   mode: serviceModeSchema.default({ kind: 'replicated', replicas: 1 }),
+  /** How clients on its networks find it: a virtual IP (`vip`) or DNS round robin over its tasks (`dnsrr`). */
+  endpointMode: z.enum(ENDPOINT_MODES).default('vip'),
 });
 export type ServiceSpec = z.infer<typeof serviceSpecSchema>;
 /** A spec as a client writes it: defaults may be left out. */
 export type ServiceSpecInput = z.input<typeof serviceSpecSchema>;
 
-export const serviceSchema = objectMetaSchema.extend({ spec: serviceSpecSchema });
+export const serviceSchema = objectMetaSchema.extend({
+  spec: serviceSpecSchema,
+  /** Endpoint mode `vip`: the service's virtual IP on each of its networks (the leader allocates them). */
+  virtualIps: z.array(networkAddressSchema).default([]),
+});
 export type Service = z.infer<typeof serviceSchema>;

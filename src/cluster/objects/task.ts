@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { networkAddressSchema } from './network.js';
 import { objectIdSchema, objectMetaSchema } from './object-meta.js';
 import { taskTemplateSchema, type Service, type TaskTemplate } from './service.js';
 
@@ -59,6 +60,8 @@ export const taskSchema = objectMetaSchema.extend({
   /** Where the control plane wants the task: `running`, or `shutdown` to stop it. */
   desiredState: z.enum(TASK_STATES),
   status: taskStatusSchema,
+  /** The task's address on each network of its spec (the leader allocates them before it is placed). */
+  networks: z.array(networkAddressSchema).default([]),
 });
 export type Task = z.infer<typeof taskSchema>;
 
@@ -87,6 +90,7 @@ export function newTask(service: Service, options: NewTaskOptions): Task {
     serviceVersion: service.version,
     desiredState: 'running',
     status: { state: 'new', message: 'created', timestamp: time },
+    networks: [],
   };
 }
 
@@ -119,5 +123,6 @@ export function successorOf(task: Task, options: SuccessorOptions): Task {
     serviceVersion: options.serviceVersion ?? task.serviceVersion,
     desiredState: 'running',
     status: { state: 'new', message: `replaces task ${task.id}`, timestamp: time },
+    networks: [],
   };
 }

@@ -15,7 +15,7 @@ function rejectsWith(kind: BerthError['kind'], reason: string): (err: unknown) =
 }
 
 const service = makeService('web1');
-const ASSIGNED: Assignments = { revision: 4, tasks: [makeTask('task1', service, { nodeId: 'worker1' })], serviceNames: { web1: 'web1' } };
+const ASSIGNED: Assignments = { revision: 4, tasks: [makeTask('task1', service, { nodeId: 'worker1' })], serviceNames: { web1: 'web1' }, overlays: [] };
 
 describe('the member routes of the cluster port', () => {
   let cluster: TestCluster;

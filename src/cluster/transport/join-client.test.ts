@@ -25,7 +25,7 @@ describe('joining through the cluster port', () => {
   before(async () => {
     cluster = await makeTestCluster('cluster1');
     other = await makeTestCluster('cluster2');
-    backend = new MemoryManagerBackend(cluster, secret, { revision: 1, tasks: [], serviceNames: {} });
+    backend = new MemoryManagerBackend(cluster, secret, { revision: 1, tasks: [], serviceNames: {}, overlays: [] });
     server = await startClusterPortServer({ host: '127.0.0.1', port: 0, tls: await cluster.node('manager1', 'manager'), manager: backend, node: new MemoryNodeBackend(), clusterId: cluster.clusterId });
     addr = `127.0.0.1:${server.port}`;
   });

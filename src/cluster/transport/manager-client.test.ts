@@ -17,7 +17,7 @@ describe('ManagerClient', () => {
 
   before(async () => {
     const cluster = await makeTestCluster('cluster1');
-    backend = new MemoryManagerBackend(cluster, 'unused', { revision: 1, tasks: [], serviceNames: {} });
+    backend = new MemoryManagerBackend(cluster, 'unused', { revision: 1, tasks: [], serviceNames: {}, overlays: [] });
     server = await startClusterPortServer({ host: '127.0.0.1', port: 0, tls: await cluster.node('manager1', 'manager'), manager: backend, node: new MemoryNodeBackend(), clusterId: cluster.clusterId });
     material = await cluster.node('worker1', 'worker');
     live = `127.0.0.1:${server.port}`;
@@ -49,6 +49,6 @@ describe('ManagerClient', () => {
   it('takes a new list of managers', async () => {
     const link = client([dead]);
     link.setManagers([live]);
-    assert.deepEqual(await link.assignments(0, new AbortController().signal), { revision: 1, tasks: [], serviceNames: {} });
+    assert.deepEqual(await link.assignments(0, new AbortController().signal), { revision: 1, tasks: [], serviceNames: {}, overlays: [] });
   });
 });

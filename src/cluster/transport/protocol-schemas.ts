@@ -3,6 +3,7 @@
  * backend sees it) and what a node accepts from a manager (checked before the agent sees it).
  * Each side validates what crosses to it; a failure is invalid-argument naming the field.
  */
+import { overlayStateSchema } from '../../wire/overlays.js';
 import { z } from 'zod';
 import { errors } from '../../base/errors.js';
 import { NODE_ROLES, nodeDescriptionSchema } from '../objects/node.js';
@@ -55,6 +56,7 @@ export const assignmentsSchema = z.object({
   revision: z.number().int().nonnegative(),
   tasks: z.array(taskSchema),
   serviceNames: z.record(z.string(), z.string()),
+  overlays: z.array(overlayStateSchema).default([]),
 });
 
 const etcdJoinSchema = z.discriminatedUnion('mode', [

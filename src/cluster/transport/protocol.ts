@@ -9,7 +9,7 @@
  * | `POST /cluster/v1/join` | a joining node, over TLS verified with that CA | `JoinCall` → `JoinAnswer` |
  * | `POST /cluster/v1/heartbeat[?transition=1]` | a member | → `{ periodMs, role }` (the role its spec asks for); `transition`: a longer lease while the node changes role |
  * | `POST /cluster/v1/role` | a member whose spec asks for another role | `RoleCall` → `RoleAnswer` |
- * | `GET /cluster/v1/assignments?since=N` | a member | → `Assignments` (long poll when N > 0) |
+ * | `GET /cluster/v1/assignments?since=N` | a member | → `Assignments`: its tasks and its overlays (long poll when N > 0) |
  * | `POST /cluster/v1/status` | a member | `{ reports: TaskStatusReport[] }` → 204 |
  * | `GET /cluster/v1/task-logs?task=ID&…` | a manager, on any member | → the task container's log (Docker's log stream) |
  *

@@ -52,6 +52,8 @@ const FIXED: Readonly<Record<string, Rule>> = {
   'GET /networks': 'networks.read', 'GET /networks/:id': 'networks.read', 'POST /networks/create': 'networks.create',
   'DELETE /networks/:id': 'networks.delete', 'POST /networks/prune': 'networks.delete',
   'POST /networks/:id/connect': 'networks.update', 'POST /networks/:id/disconnect': 'networks.update',
+  'GET /berth/v1/overlays': 'networks.read', 'GET /berth/v1/overlays/:id': 'networks.read',
+  'PUT /berth/v1/overlays/:id': 'networks.create', 'DELETE /berth/v1/overlays/:id': 'networks.delete',
   // the cluster
   'GET /swarm': 'swarm.read', 'POST /swarm/init': 'swarm.update', 'POST /swarm/join': 'swarm.update',
   'POST /swarm/leave': 'swarm.update', 'POST /swarm/update': 'swarm.update',

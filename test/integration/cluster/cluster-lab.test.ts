@@ -12,11 +12,11 @@ import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { BerthClient } from '../../../src/client/berth-client.js';
 import { connectEtcd } from '../../../src/cluster/store/etcd-client.js';
 import type { NodeTlsMaterial } from '../../../src/cluster/trust/index.js';
-import type { LabNodeStatus } from '../../../src/lab/lab.js';
-import type { SwarmNode, SwarmTask } from '../../../src/wire/swarm.js';
+import type { SwarmNode } from '../../../src/wire/swarm.js';
 import { berthAt } from '../../support/berth-cli.js';
 import { DOCKER_CLI, dockerCliSkip } from '../../support/docker-cli-session.js';
 import { labSkipReason, removeBusyboxTar, TestLab } from '../../support/lab.js';
+import { labSession } from '../../support/lab-session.js';
 import { eventually } from './etcd-fixtures.js';
 
 const runner = new ChildProcessRunner();
@@ -25,16 +25,7 @@ const CONVERGE_MS = 90_000;
 
 describe('a cluster on the lab', { skip: labSkipReason() }, () => {
   let lab: TestLab | undefined;
-  const labNode = (index: number): LabNodeStatus => {
-    assert.ok(lab);
-    return lab.node(index);
-  };
-  const client = (index: number): BerthClient => new BerthClient(labNode(index).socket);
-  const cli = async (index: number, args: string[]): Promise<string> => {
-    const result = await berthAt(labNode(index).socket, args);
-    assert.equal(result.code, 0, `berth ${args.join(' ')}: ${result.stderr}`);
-    return result.stdout;
-  };
+  const { node: labNode, client, cli, running } = labSession(() => lab);
   const nodes = (via = 0): Promise<SwarmNode[]> => client(via).cluster.listNodes();
   const nodeNamed = async (suffix: string): Promise<SwarmNode> => {
     const node = (await nodes()).find((n) => (n.Description.Hostname ?? '').endsWith(suffix));
@@ -50,8 +41,6 @@ describe('a cluster on the lab', { skip: labSkipReason() }, () => {
     assert.ok(busiest !== undefined && count(busiest) > 0, 'a worker runs onworkers tasks');
     return busiest;
   };
-  const running = async (service: string, via = 0): Promise<SwarmTask[]> =>
-    (await client(via).cluster.listTasks({ service: [service], 'desired-state': ['running'] })).filter((t) => t.Status.State === 'running');
 
   before(async () => {
     lab = await TestLab.start(3, 2);

@@ -1,0 +1,98 @@
+/**
+ * The addresses of the cluster's networks, pure (the leader applies the result): each service in
+ * endpoint mode `vip` gets one virtual IP on each of its networks, each task about to be placed
+ * an address on each network of its spec. An address is in use while a service holds it as its
+ * VIP or a task that has not ended holds it; the gateway is never handed out. The lowest free
+ * address is taken, so the same state always allocates the same way.
+ */
+import type { ClusterNetwork, NetworkAddress } from '../objects/network.js';
+import type { Service } from '../objects/service.js';
+import { isTerminalTaskState, type Task } from '../objects/task.js';
+import { blockSize, formatIpv4, parseBlock, type Ipv4Block } from './ipv4-block.js';
+import { parseIpv4 } from '../../wire/ipv4-address.js';
+
+export interface Allocation {
+  /** Services whose virtual IPs changed (allocated, or released for networks they left). */
+  readonly services: readonly Service[];
+  /** Tasks that got their addresses. */
+  readonly tasks: readonly Task[];
+  /** Tasks that could not get one, with why ("network web-net (10.0.1.0/24) has no free address"). */
+  readonly blocked: readonly { readonly task: Task; readonly reason: string }[];
+}
+
+/** Whether a task still waits for addresses: wanted running, not placed with a node's agent yet, and missing one of its networks. */
+export function needsAddresses(task: Task): boolean {
+  if (task.desiredState !== 'running' || !['new', 'allocated', 'pending'].includes(task.status.state)) return false;
+  return task.spec.networks.some((n) => !task.networks.some((a) => a.networkId === n.target));
+}
+
+class NetworkAddresses {
+  readonly #block: Ipv4Block;
+  readonly #used = new Set<number>();
+  #cursor: number;
+
+  constructor(readonly network: ClusterNetwork) {
+    this.#block = parseBlock(network.subnet, 'subnet');
+    this.#cursor = this.#block.base + 1;
+    this.take(network.gateway);
+  }
+
+  take(address: string): void {
+    const ip = parseIpv4(address.split('/')[0] ?? '');
+    if (ip !== undefined) this.#used.add(ip);
+  }
+
+  /** The lowest free host address with the subnet's prefix, or undefined when none is left. */
+  next(): string | undefined {
+    const end = this.#block.base + blockSize(this.#block) - 1;
+    while (this.#cursor < end && this.#used.has(this.#cursor)) this.#cursor++;
+    if (this.#cursor >= end) return undefined;
+    this.#used.add(this.#cursor);
+    return `${formatIpv4(this.#cursor)}/${String(this.#block.prefix)}`;
+  }
+}
+
+export function allocateAddresses(networks: ReadonlyMap<string, ClusterNetwork>, services: Iterable<Service>, tasks: Iterable<Task>): Allocation {
+  const pools = new Map<string, NetworkAddresses>();
+  for (const network of networks.values()) pools.set(network.id, new NetworkAddresses(network));
+  const serviceList = [...services].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const taskList = [...tasks].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
+  for (const service of serviceList) for (const vip of service.virtualIps) pools.get(vip.networkId)?.take(vip.address);
+  for (const task of taskList) {
+    if (isTerminalTaskState(task.status.state)) continue;
+    for (const address of task.networks) pools.get(address.networkId)?.take(address.address);
+  }
+
+  const changedServices: Service[] = [];
+  for (const service of serviceList) {
+    const wanted = service.spec.endpointMode === 'vip' ? service.spec.taskTemplate.networks.map((n) => n.target).filter((id) => pools.has(id)) : [];
+    const kept = service.virtualIps.filter((vip) => wanted.includes(vip.networkId));
+    const virtualIps: NetworkAddress[] = [];
+    for (const networkId of wanted) {
+      const held = kept.find((vip) => vip.networkId === networkId);
+      const address = held?.address ?? pools.get(networkId)?.next();
+      if (address !== undefined) virtualIps.push({ networkId, address });
+    }
+    if (JSON.stringify(virtualIps) !== JSON.stringify(service.virtualIps)) changedServices.push({ ...service, virtualIps });
+  }
+
+  const changedTasks: Task[] = [];
+  const blocked: { task: Task; reason: string }[] = [];
+  for (const task of taskList.filter(needsAddresses)) {
+    const addresses: NetworkAddress[] = [];
+    let reason: string | undefined;
+    for (const { target } of task.spec.networks) {
+      const held = task.networks.find((a) => a.networkId === target);
+      if (held !== undefined) { addresses.push(held); continue; }
+      const pool = pools.get(target);
+      const address = pool?.next();
+      if (pool === undefined) reason = `network ${target} not found`;
+      else if (address === undefined) reason = `network ${pool.network.spec.name} (${pool.network.subnet}) has no free address`;
+      if (address === undefined) break;
+      addresses.push({ networkId: target, address });
+    }
+    if (reason === undefined) changedTasks.push({ ...task, networks: addresses });
+    else blocked.push({ task, reason });
+  }
+  return { services: changedServices, tasks: changedTasks, blocked };
+}
