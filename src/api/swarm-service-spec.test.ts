@@ -121,6 +121,15 @@ test('networks (TaskTemplate.Networks, else the older top-level Networks) and th
   assert.equal(convert(CLI_CREATE_BODY).endpointMode, 'vip');
 });
 
+test('a health check is kept (durations in nanoseconds); one without its test is refused', () => {
+  const body = { ...CLI_CREATE_BODY, TaskTemplate: { ...CLI_CREATE_BODY.TaskTemplate, ContainerSpec: { ...CLI_CREATE_BODY.TaskTemplate.ContainerSpec, Healthcheck: { Test: ['CMD-SHELL', 'true'], Interval: 1e9, Retries: 2 } } } };
+  const spec = convert(body);
+  assert.deepEqual(spec.taskTemplate.containerSpec.healthcheck, { test: ['CMD-SHELL', 'true'], intervalNs: 1e9, timeoutNs: 0, startPeriodNs: 0, retries: 2 });
+  assert.deepEqual(serviceSpecView(spec).TaskTemplate.ContainerSpec.Healthcheck, { Test: ['CMD-SHELL', 'true'], Interval: 1e9, Retries: 2 });
+  const withoutTest = { ...CLI_CREATE_BODY, TaskTemplate: { ...CLI_CREATE_BODY.TaskTemplate, ContainerSpec: { ...CLI_CREATE_BODY.TaskTemplate.ContainerSpec, Healthcheck: { Interval: 1e9 } } } };
+  assert.match(refusal(() => convert(withoutTest)), /^TaskTemplate\.ContainerSpec\.Healthcheck\.Test: /);
+});
+
 test('Docker field names of the cluster\'s spec paths', () => {
   assert.equal(dockerFieldName('taskTemplate.resources.limits.nanoCpus'), 'TaskTemplate.Resources.Limits.NanoCPUs');
   assert.equal(dockerFieldName('taskTemplate.placement.preferences[0].spread'), 'TaskTemplate.Placement.Preferences[0].Spread.SpreadDescriptor');

@@ -49,9 +49,12 @@ function refuseUnsupported(body: Body): void {
     ['TaskTemplate.LogDriver', template?.LogDriver, 'a service log driver is not supported yet'],
     ['TaskTemplate.Resources.Reservations.GenericResources', template?.Resources?.Reservations?.GenericResources, 'generic resources are not supported yet'],
   ];
-  const containerFields = ['Hostname', 'Dir', 'User', 'Groups', 'TTY', 'OpenStdin', 'ReadOnly', 'StopSignal', 'Hosts', 'Healthcheck', 'CapabilityAdd', 'CapabilityDrop', 'Sysctls', 'Ulimits'] as const;
+  const containerFields = ['Hostname', 'Dir', 'User', 'Groups', 'TTY', 'OpenStdin', 'ReadOnly', 'StopSignal', 'Hosts', 'CapabilityAdd', 'CapabilityDrop', 'Sysctls', 'Ulimits'] as const;
   for (const name of containerFields) refused.push([`TaskTemplate.ContainerSpec.${name}`, container?.[name], 'not supported yet by berth\'s cluster']);
   for (const [field, value, why] of refused) if (isSet(value)) throw notSupported(field, why);
+  if (container?.Healthcheck != null && !isSet(container.Healthcheck.Test)) {
+    throw notSupported('TaskTemplate.ContainerSpec.Healthcheck.Test', 'a service\'s health check needs its test (--health-cmd); the image\'s is not used');
+  }
   // A job mode is `{}` when set: its presence is what counts.
   if (body.Mode?.ReplicatedJob != null) throw notSupported('Mode.ReplicatedJob', 'jobs are not supported yet');
   if (body.Mode?.GlobalJob != null) throw notSupported('Mode.GlobalJob', 'jobs are not supported yet');
@@ -128,6 +131,15 @@ export function serviceSpecFromBody(body: Body, name: string): ServiceSpec {
           target: mount.Target ?? '',
           readOnly: mount.ReadOnly ?? false,
         })),
+        ...(container.Healthcheck?.Test ? {
+          healthcheck: {
+            test: container.Healthcheck.Test,
+            intervalNs: container.Healthcheck.Interval ?? 0,
+            timeoutNs: container.Healthcheck.Timeout ?? 0,
+            startPeriodNs: container.Healthcheck.StartPeriod ?? 0,
+            retries: container.Healthcheck.Retries ?? 0,
+          },
+        } : {}),
       },
       resources: {
         limits: { nanoCpus: limits.NanoCPUs ?? 0, memoryBytes: limits.MemoryBytes ?? 0, pids: limits.Pids ?? 0 },

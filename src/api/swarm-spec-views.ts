@@ -4,7 +4,7 @@
  * `service update`. Go's zero values: empty lists, maps and zero numbers of `omitempty` fields are
  * left out, as dockerd does; the restart policy is shown whole (the cluster stores its defaults).
  */
-import type { ServiceSpec, TaskTemplate } from '../cluster/objects/index.js';
+import type { Healthcheck, ServiceSpec, TaskTemplate } from '../cluster/objects/index.js';
 import type { SwarmServiceSpec, SwarmTaskSpec } from '../wire/swarm.js';
 
 const nonEmptyList = <K extends string>(key: K, list: readonly string[] | undefined): Partial<Record<K, string[]>> =>
@@ -34,6 +34,7 @@ export function taskSpecView(template: TaskTemplate): SwarmTaskSpec {
             })),
           }
         : {}),
+      ...(container.healthcheck === undefined ? {} : { Healthcheck: healthcheckView(container.healthcheck) }),
       Isolation: 'default',
     },
     Resources: {
@@ -54,6 +55,15 @@ export function taskSpecView(template: TaskTemplate): SwarmTaskSpec {
     ForceUpdate: 0,
     Runtime: 'container',
     ...(template.networks.length > 0 ? { Networks: template.networks.map((n) => ({ Target: n.target, ...(n.aliases.length > 0 ? { Aliases: [...n.aliases] } : {}) })) } : {}),
+  };
+}
+
+/** Docker's Healthcheck: the durations that are set (0 is left out, as the docker CLI leaves them). */
+function healthcheckView(check: Healthcheck): NonNullable<SwarmTaskSpec['ContainerSpec']['Healthcheck']> {
+  return {
+    Test: [...check.test],
+    ...nonZero('Interval', check.intervalNs), ...nonZero('Timeout', check.timeoutNs),
+    ...nonZero('StartPeriod', check.startPeriodNs), ...nonZero('Retries', check.retries),
   };
 }
 

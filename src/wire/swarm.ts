@@ -84,6 +84,14 @@ const containerSpecSchema = z.object({
   Args: stringsSchema,
   Env: stringsSchema,
   Mounts: z.array(mountSchema).nullish(),
+  /** Durations in nanoseconds. */
+  Healthcheck: z.object({
+    Test: stringsSchema,
+    Interval: integerSchema.nullish(),
+    Timeout: integerSchema.nullish(),
+    StartPeriod: integerSchema.nullish(),
+    Retries: integerSchema.nullish(),
+  }).nullish(),
   // Not modelled by the cluster: refused when set (api/swarm-service-spec.ts).
   Hostname: z.string().nullish(),
   Dir: z.string().nullish(),
@@ -94,7 +102,6 @@ const containerSpecSchema = z.object({
   ReadOnly: z.boolean().nullish(),
   StopSignal: z.string().nullish(),
   Hosts: stringsSchema,
-  Healthcheck: z.unknown().optional(),
   Secrets: z.array(z.unknown()).nullish(),
   Configs: z.array(z.unknown()).nullish(),
   CapabilityAdd: stringsSchema,
@@ -176,6 +183,7 @@ export interface SwarmTaskSpec {
     Args?: string[];
     Env?: string[];
     Mounts?: { Type: string; Source?: string; Target: string; ReadOnly?: boolean }[];
+    Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number };
     Isolation?: string;
   };
   Resources: {

@@ -1,5 +1,9 @@
 /** The options of `berth service create`: Docker's names (service-flags.ts reads them), and `--timeout`. */
 import type { OptionSpec } from '../args/command-spec.js';
+import { LIFECYCLE_OPTIONS } from './lifecycle-flags.js';
+
+/** The health-check flags a service takes (those of `run` but --restart, --health-start-interval and --health-on-failure). */
+const SERVICE_HEALTH_OPTIONS = LIFECYCLE_OPTIONS.filter((o) => /^--(health-(cmd|interval|timeout|retries|start-period)|no-healthcheck) /.test(`${o.flags} `));
 
 export const SERVICE_CREATE_OPTIONS: OptionSpec[] = [
   { flags: '--name <name>', description: 'service name (default: one is made up)' },
@@ -23,6 +27,7 @@ export const SERVICE_CREATE_OPTIONS: OptionSpec[] = [
   { flags: '--network <network>', description: 'a cluster network to join: NAME, or name=NAME[,alias=ALIAS…]; repeatable (the first is the gateway network)', repeat: true },
   { flags: '--endpoint-mode <mode>', description: 'vip (default: one virtual IP balanced over the tasks) or dnsrr (DNS answers the tasks\' addresses)' },
   { flags: '--mount <mount>', description: 'type=bind|volume|tmpfs,source=…,target=…[,readonly]; repeatable', repeat: true },
+  ...SERVICE_HEALTH_OPTIONS,
   { flags: '-d, --detach', description: 'do not wait for the tasks to run' },
   { flags: '--timeout <duration>', description: 'without --detach: give up waiting after this long (default: wait while the tasks make progress; see docs/cluster.md)' },
 ];

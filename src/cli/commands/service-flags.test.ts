@@ -75,3 +75,11 @@ test('--network and --endpoint-mode become TaskTemplate.Networks and EndpointSpe
   assert.throws(() => specOf('--network', 'name=a,driver-opt=x', 'busybox'), /unknown or empty field "driver-opt=x"/);
   assert.throws(() => specOf('--endpoint-mode', 'rr', 'busybox'), /--endpoint-mode rr: want vip or dnsrr/);
 });
+
+test('--health-* flags become ContainerSpec.Healthcheck (nanoseconds); --no-healthcheck is Test NONE', () => {
+  assert.deepEqual(specOf('--health-cmd', 'wget -qO- localhost', '--health-interval', '1s', '--health-retries', '2', 'busybox').TaskTemplate?.ContainerSpec?.Healthcheck, {
+    Test: ['CMD-SHELL', 'wget -qO- localhost'], Interval: 1e9, Retries: 2,
+  });
+  assert.deepEqual(specOf('--no-healthcheck', 'busybox').TaskTemplate?.ContainerSpec?.Healthcheck, { Test: ['NONE'] });
+  assert.equal(specOf('busybox').TaskTemplate?.ContainerSpec?.Healthcheck, undefined);
+});

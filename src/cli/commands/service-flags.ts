@@ -10,6 +10,7 @@ import { goDurationMs } from '../../base/go-duration.js';
 import type { SwarmServiceSpecInput } from '../../wire/swarm.js';
 import { envList, keyValues, size } from './create-config.js';
 import { parseMountFlag } from './mount-flag.js';
+import { lifecycleFields } from './lifecycle-flags.js';
 
 /** The parsed flags of `service create` (camelCased long names). */
 export interface ServiceCreateFlags {
@@ -34,6 +35,13 @@ export interface ServiceCreateFlags {
   mount: string[];
   network: string[];
   endpointMode?: string;
+  healthCmd?: string;
+  healthInterval?: string;
+  healthTimeout?: string;
+  healthRetries?: string;
+  healthStartPeriod?: string;
+  /** false with --no-healthcheck. */
+  healthcheck?: boolean;
   detach?: boolean;
   timeout?: string;
 }
@@ -142,6 +150,7 @@ function taskTemplate(image: string, args: string[], flags: ServiceCreateFlags, 
       Env: nonEmpty(envList(flags.env, environment)),
       Labels: nonEmptyMap(keyValues(flags.containerLabel, '--container-label')),
       Mounts: nonEmpty(flags.mount.map(serviceMount)),
+      Healthcheck: lifecycleFields(flags, undefined).Healthcheck,
     }),
     Resources: compact({
       Limits: compact({ NanoCPUs: cpus(flags.limitCpu, '--limit-cpu'), MemoryBytes: size(flags.limitMemory, '--limit-memory'), Pids: count(flags.limitPids, '--limit-pids') }),

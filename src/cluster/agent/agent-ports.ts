@@ -35,11 +35,16 @@ export interface ManagerLink {
   heartbeat(): Promise<{ readonly periodMs: number; readonly role?: NodeRole | undefined }>;
 }
 
+/** A running container's health, when its task has a health check. */
+export type TaskHealth = 'starting' | 'healthy' | 'unhealthy';
+
 /** A container of this node that runs (or ran) a task: found by its `com.docker.swarm.task.id` label. */
 export interface TaskContainer {
   readonly containerId: string;
   readonly taskId: string;
   readonly running: boolean;
+  /** Running containers with a health check: what it says so far. */
+  readonly health?: TaskHealth;
   /** Set once it exited. */
   readonly exitCode?: number;
 }
@@ -49,6 +54,15 @@ export interface TaskContainerExit {
   readonly taskId: string;
   readonly exitCode: number;
 }
+
+/** A task container's health check changed its health. */
+export interface TaskHealthChange {
+  readonly containerId: string;
+  readonly taskId: string;
+  readonly health: 'healthy' | 'unhealthy';
+}
+
+export type TaskContainerEvent = ({ readonly kind: 'exit' } & TaskContainerExit) | ({ readonly kind: 'health' } & TaskHealthChange);
 
 export interface NodeEngine {
   /** Every container of this node labelled as a task's, running or not. */
@@ -65,6 +79,6 @@ export interface NodeEngine {
   listOverlays(): Promise<readonly string[]>;
   /** Removes an overlay; not-found when it is gone, conflict while containers are on it. */
   removeOverlay(id: string): Promise<void>;
-  /** Exits of task containers from now on (the engine's `die` events), until the signal aborts. */
-  exits(signal: AbortSignal): AsyncIterable<TaskContainerExit>;
+  /** Exits and health changes of task containers from now on (the engine's `die` and `health_status` events), until the signal aborts. */
+  events(signal: AbortSignal): AsyncIterable<TaskContainerEvent>;
 }

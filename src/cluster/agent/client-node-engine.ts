@@ -9,7 +9,7 @@ import { readJsonMessages } from '../../client/image-client.js';
 import type { ContainerSummary } from '../../wire/container-inspect.js';
 import type { OverlayState } from '../../wire/overlays.js';
 import type { Task } from '../objects/task.js';
-import type { NodeEngine, TaskContainer, TaskContainerExit } from './agent-ports.js';
+import type { NodeEngine, TaskContainer, TaskContainerEvent, TaskHealth } from './agent-ports.js';
 import { TASK_ID_LABEL, taskContainerConfig, taskContainerName } from './task-container-config.js';
 
 /** Engine states in which a container's process is alive. */
@@ -85,27 +85,32 @@ export class ClientNodeEngine implements NodeEngine {
     return this.client.overlays.remove(id);
   }
 
-  /** The `die` events of task containers from now on; ends quietly when `signal` aborts. */
-  async *exits(signal: AbortSignal): AsyncGenerator<TaskContainerExit> {
+  /** The `die` and `health_status` events of task containers from now on; ends quietly when `signal` aborts. */
+  async *events(signal: AbortSignal): AsyncGenerator<TaskContainerEvent> {
     try {
-      yield* await this.followExits(signal);
+      yield* await this.followEvents(signal);
     } catch (err) {
       if (!signal.aborted) throw err;
     }
   }
 
   /**
-   * `exits`, split in two: resolves once berthd follows its events for this client (every exit
-   * after that is in the stream), with the exits to iterate until `signal` aborts.
+   * `events`, split in two: resolves once berthd follows its events for this client (every event
+   * after that is in the stream), with the events to iterate until `signal` aborts.
    */
-  async followExits(signal: AbortSignal): Promise<AsyncGenerator<TaskContainerExit>> {
-    const events = await this.client.events.open({ filters: { type: ['container'], event: ['die'], label: [TASK_ID_LABEL] } }, signal);
-    return (async function* taskExits(): AsyncGenerator<TaskContainerExit> {
+  async followEvents(signal: AbortSignal): Promise<AsyncGenerator<TaskContainerEvent>> {
+    const events = await this.client.events.open({ filters: { type: ['container'], event: ['die', 'health_status'], label: [TASK_ID_LABEL] } }, signal);
+    return (async function* taskEvents(): AsyncGenerator<TaskContainerEvent> {
       for await (const event of events) {
         const taskId = event.Actor.Attributes[TASK_ID_LABEL];
+        if (taskId === undefined) continue;
+        const health = /^health_status:\s*(healthy|unhealthy)$/.exec(event.Action)?.[1];
+        if (health === 'healthy' || health === 'unhealthy') {
+          yield { kind: 'health', containerId: event.Actor.ID, taskId, health };
+          continue;
+        }
         const exitCode = Number(event.Actor.Attributes.exitCode);
-        if (taskId === undefined || !Number.isInteger(exitCode)) continue;
-        yield { containerId: event.Actor.ID, taskId, exitCode };
+        if (event.Action === 'die' && Number.isInteger(exitCode)) yield { kind: 'exit', containerId: event.Actor.ID, taskId, exitCode };
       }
     })();
   }
@@ -113,7 +118,10 @@ export class ClientNodeEngine implements NodeEngine {
   async #taskContainer(summary: ContainerSummary): Promise<TaskContainer | undefined> {
     const taskId = summary.Labels[TASK_ID_LABEL];
     if (taskId === undefined) return undefined;
-    if (LIVE_STATES.has(summary.State)) return { containerId: summary.Id, taskId, running: true };
+    if (LIVE_STATES.has(summary.State)) {
+      const health = healthOf(summary.Status);
+      return { containerId: summary.Id, taskId, running: true, ...(health === undefined ? {} : { health }) };
+    }
     if (!EXITED_STATES.has(summary.State)) return { containerId: summary.Id, taskId, running: false };
     try {
       const { State } = await this.client.containers.inspect(summary.Id);
@@ -124,6 +132,14 @@ export class ClientNodeEngine implements NodeEngine {
       throw err;
     }
   }
+}
+
+/** The health a container listing's Status shows (`Up 3 seconds (health: starting)`). */
+function healthOf(status: string): TaskHealth | undefined {
+  if (status.includes('(healthy)')) return 'healthy';
+  if (status.includes('(unhealthy)')) return 'unhealthy';
+  if (status.includes('(health: starting)')) return 'starting';
+  return undefined;
 }
 
 function unobtainable(reference: string, cause: unknown): BerthError {

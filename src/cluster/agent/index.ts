@@ -1,5 +1,5 @@
 /** The node's agent: runs the tasks the managers assign to this node through its engine, and reports their status. */
-export type { Assignments, ManagerLink, NodeEngine, TaskContainer, TaskContainerExit, TaskStatusReport } from './agent-ports.js';
+export type { Assignments, ManagerLink, NodeEngine, TaskContainer, TaskContainerEvent, TaskContainerExit, TaskHealthChange, TaskStatusReport } from './agent-ports.js';
 export { runAgent, type AgentOptions } from './run-agent.js';
 export { ClientNodeEngine } from './client-node-engine.js';
 export {

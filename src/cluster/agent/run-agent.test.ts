@@ -5,7 +5,7 @@ import { makeService, makeTask, T0 } from '../../../test/support/cluster-fixture
 import { errors } from '../../base/errors.js';
 import type { NodeRole } from '../objects/node.js';
 import type { Task, TaskStatus } from '../objects/task.js';
-import type { Assignments, ManagerLink, NodeEngine, TaskContainer, TaskContainerExit, TaskStatusReport } from './agent-ports.js';
+import type { Assignments, ManagerLink, NodeEngine, TaskContainer, TaskContainerEvent, TaskStatusReport } from './agent-ports.js';
 import { runAgent } from './run-agent.js';
 import { ManualTime, settle as settleTurns } from '../../../test/support/manual-time.js';
 
@@ -68,7 +68,7 @@ class FakeEngine implements NodeEngine {
   pulls = 0;
   holdRuns = false;
   private held: (() => void)[] = [];
-  private listeners = new Set<(exit: TaskContainerExit) => void>();
+  private listeners = new Set<(event: TaskContainerEvent) => void>();
 
   readonly overlays = new Map<string, OverlayState>();
 
@@ -94,7 +94,7 @@ class FakeEngine implements NodeEngine {
     this.runs += 1;
     if (this.holdRuns) await new Promise<void>((resolve) => this.held.push(resolve));
     const containerId = `c-${task.id}-${this.runs}`;
-    this.containers.set(containerId, { containerId, taskId: task.id, running: true });
+    this.containers.set(containerId, { containerId, taskId: task.id, running: true, ...(task.spec.containerSpec.healthcheck === undefined ? {} : { health: 'starting' as const }) });
     return containerId;
   }
   release(): void {
@@ -108,12 +108,19 @@ class FakeEngine implements NodeEngine {
     const container = this.containers.get(containerId);
     assert.ok(container);
     this.containers.set(containerId, { ...container, running: false, exitCode });
-    for (const listener of this.listeners) listener({ containerId, taskId: container.taskId, exitCode });
+    for (const listener of this.listeners) listener({ kind: 'exit', containerId, taskId: container.taskId, exitCode });
   }
-  async *exits(signal: AbortSignal): AsyncGenerator<TaskContainerExit> {
-    const queue: TaskContainerExit[] = [];
+  /** The container's health check says `health`. */
+  healthy(containerId: string, health: 'healthy' | 'unhealthy'): void {
+    const container = this.containers.get(containerId);
+    assert.ok(container);
+    this.containers.set(containerId, { ...container, health });
+    for (const listener of this.listeners) listener({ kind: 'health', containerId, taskId: container.taskId, health });
+  }
+  async *events(signal: AbortSignal): AsyncGenerator<TaskContainerEvent> {
+    const queue: TaskContainerEvent[] = [];
     let wake: (() => void) | undefined;
-    const listener = (exit: TaskContainerExit): void => { queue.push(exit); wake?.(); };
+    const listener = (event: TaskContainerEvent): void => { queue.push(event); wake?.(); };
     const onAbort = (): void => wake?.();
     this.listeners.add(listener);
     signal.addEventListener('abort', onAbort);
@@ -178,6 +185,26 @@ test('runs an assigned task once, also when the assignment comes twice or while 
   assert.equal(agent.link.statuses('task-a').length, 2);
   await agent.stop();
   assert.ok(agent.engine.of('task-a')[0]?.running, 'stopping the agent leaves the task running');
+});
+
+test('a task with a health check is starting until healthy, then running; once unhealthy it fails and its container goes', async () => {
+  const agent = await startAgent();
+  const checked = task('task-h');
+  const a = { ...checked, spec: { ...checked.spec, containerSpec: { ...checked.spec.containerSpec, healthcheck: { test: ['CMD', 'true'], intervalNs: 0, timeoutNs: 0, startPeriodNs: 0, retries: 0 } } } };
+  agent.link.publish([a]);
+  await settle();
+  const containerId = agent.engine.of('task-h')[0]?.containerId;
+  assert.ok(containerId !== undefined);
+  assert.deepEqual(agent.link.statuses('task-h').map((s) => s.state), ['preparing', 'starting']);
+  agent.engine.healthy(containerId, 'healthy');
+  await settle();
+  assert.deepEqual(agent.link.last('task-h'), { state: 'running', message: 'started', timestamp: T0.toISOString(), containerId });
+  agent.engine.healthy(containerId, 'unhealthy');
+  await settle();
+  assert.deepEqual(agent.engine.of('task-h'), []);
+  assert.deepEqual(agent.link.last('task-h'), { state: 'failed', message: 'unhealthy', timestamp: T0.toISOString(), containerId, err: 'task: unhealthy container' });
+  assert.equal(agent.engine.runs, 1);
+  await agent.stop();
 });
 
 test('passes on the role each heartbeat answer asks for', async () => {

@@ -104,14 +104,14 @@ async function assignments({ link, stopped, timers, signal, log }: Loop, reporte
   }
 }
 
-/** Hands the engine's exits to the converger; when the stream breaks, reopens it and converges again (exits may have been missed). */
+/** Hands the engine's exits and health changes to the converger; when the stream breaks, reopens it and converges again (some may have been missed). */
 async function exits({ stopped, timers, signal, log }: Loop, engine: NodeEngine, converger: TaskConverger): Promise<void> {
   const backoff = new Backoff(AGENT_BACKOFF);
   while (!signal.aborted) {
     try {
-      for await (const exit of engine.exits(signal)) {
+      for await (const event of engine.events(signal)) {
         backoff.reset();
-        void converger.exited(exit);
+        void (event.kind === 'exit' ? converger.exited(event) : converger.healthChanged(event));
       }
     } catch (err) {
       if (!stopped()) log(`agent: the engine's exit events broke off: ${messageOf(err)}`);

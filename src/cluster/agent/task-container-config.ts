@@ -6,7 +6,7 @@
  */
 import type { ContainerCreateConfig } from '../../wire/containers.js';
 import type { MountConfig } from '../../wire/mounts.js';
-import type { ServiceMount } from '../objects/service.js';
+import type { Healthcheck, ServiceMount } from '../objects/service.js';
 import type { Task } from '../objects/task.js';
 
 /** Present (empty) on every task container (`is-task` filter). */
@@ -60,6 +60,10 @@ function taskNetworking(task: Task): Pick<ContainerCreateConfig, 'NetworkingConf
   return first === undefined ? {} : { NetworkMode: first, NetworkingConfig: { EndpointsConfig: endpoints } };
 }
 
+function healthcheckBody(check: Healthcheck): NonNullable<ContainerCreateConfig['Healthcheck']> {
+  return { Test: check.test, Interval: check.intervalNs, Timeout: check.timeoutNs, StartPeriod: check.startPeriodNs, Retries: check.retries };
+}
+
 /** The create body of the task's container (entrypoint = command, cmd = args; limits of 0 left out). */
 export function taskContainerConfig(task: Task, serviceName: string, nodeId: string): ContainerCreateConfig {
   const { containerSpec, resources } = task.spec;
@@ -70,6 +74,7 @@ export function taskContainerConfig(task: Task, serviceName: string, nodeId: str
     ...(containerSpec.command === undefined ? {} : { Entrypoint: containerSpec.command }),
     ...(containerSpec.args === undefined ? {} : { Cmd: containerSpec.args }),
     Env: containerSpec.env,
+    ...(containerSpec.healthcheck === undefined ? {} : { Healthcheck: healthcheckBody(containerSpec.healthcheck) }),
     Labels: taskContainerLabels(task, serviceName, nodeId),
     ...networking,
     HostConfig: {

@@ -9,7 +9,7 @@ import type { Clock } from '../../base/clock.js';
 import { messageOf } from '../../base/errors.js';
 import { KeyedMutex } from '../../base/keyed-mutex.js';
 import { isTerminalTaskState, taskStateRank, type Task, type TaskState } from '../objects/task.js';
-import type { Assignments, NodeEngine, TaskContainer, TaskContainerExit } from './agent-ports.js';
+import type { Assignments, NodeEngine, TaskContainer, TaskContainerExit, TaskHealthChange } from './agent-ports.js';
 import { ObservedContainers } from './observed-containers.js';
 import type { StatusReporter } from './status-reporter.js';
 import { exitStatus, observedStatus } from './task-statuses.js';
@@ -93,6 +93,14 @@ export class TaskConverger {
     }));
   }
 
+  /** A task container's health changed: record it and step the task (healthy: running; unhealthy: ended and replaced). */
+  healthChanged(change: TaskHealthChange): Promise<void> {
+    const known = this.#observed.of(change.taskId).find((c) => c.containerId === change.containerId && c.running);
+    if (known === undefined) return Promise.resolve(); // not listed yet: the next listing shows its health
+    this.#observed.put({ ...known, health: change.health });
+    return this.#track(this.#enqueue(change.taskId));
+  }
+
   /** Resolves once every step and listing under way has ended. */
   async idle(): Promise<void> {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
@@ -148,8 +156,8 @@ export class TaskConverger {
     const { reporter, engine, clock, signal } = this.options;
     const running = containers.find((c) => c.running);
     if (running !== undefined) {
-      if (taskStateRank(state) < taskStateRank('running')) reporter.offer(task.id, observedStatus('running', 'started', clock.now(), { containerId: running.containerId }));
       for (const extra of containers) if (extra !== running) await this.#remove(extra);
+      await this.#reportLive(task, state, running);
       return;
     }
     const ended = containers[0];
@@ -174,8 +182,30 @@ export class TaskConverger {
       reporter.offer(task.id, observedStatus('failed', 'starting', clock.now(), { err: messageOf(err) }));
       return;
     }
-    this.#observed.put({ containerId, taskId: task.id, running: true });
-    reporter.offer(task.id, observedStatus('running', 'started', clock.now(), { containerId }));
+    const checked = hasHealthcheck(task);
+    this.#observed.put({ containerId, taskId: task.id, running: true, ...(checked ? { health: 'starting' as const } : {}) });
+    reporter.offer(task.id, checked
+      ? observedStatus('starting', 'starting', clock.now(), { containerId })
+      : observedStatus('running', 'started', clock.now(), { containerId }));
+  }
+
+  /**
+   * A live container's task: running (once healthy, when it has a health check), starting while
+   * its health check has not passed yet, and failed once unhealthy — its container is removed, and
+   * the task replaced, as Swarm does.
+   */
+  async #reportLive(task: Task, state: TaskState, container: TaskContainer): Promise<void> {
+    const { reporter, clock } = this.options;
+    const { containerId } = container;
+    if (isTerminalTaskState(state)) return;
+    if (container.health === 'unhealthy') {
+      await this.#remove(container);
+      reporter.offer(task.id, observedStatus('failed', 'unhealthy', clock.now(), { containerId, err: 'task: unhealthy container' }));
+    } else if (container.health === 'starting' || (container.health === undefined && hasHealthcheck(task) && taskStateRank(state) < taskStateRank('running'))) {
+      if (taskStateRank(state) < taskStateRank('starting')) reporter.offer(task.id, observedStatus('starting', 'starting', clock.now(), { containerId }));
+    } else if (taskStateRank(state) < taskStateRank('running')) {
+      reporter.offer(task.id, observedStatus('running', 'started', clock.now(), { containerId }));
+    }
   }
 
   async #stop(task: Task, state: TaskState, containers: readonly TaskContainer[]): Promise<void> {
@@ -205,4 +235,10 @@ export class TaskConverger {
     void work.finally(() => this.#running.delete(work)).catch(() => undefined);
     return work;
   }
+}
+
+/** Whether the task's container has a health check of its own (one whose test is not `NONE`). */
+function hasHealthcheck(task: Task): boolean {
+  const test = task.spec.containerSpec.healthcheck?.test;
+  return test !== undefined && test[0] !== 'NONE';
 }

@@ -26,14 +26,15 @@ test('a vip service gets the lowest free address as its VIP, its new tasks the n
   assert.deepEqual(result.blocked, []);
 });
 
-test('addresses held by tasks that have not ended stay taken; ended tasks give theirs back; a full subnet blocks with the reason', () => {
+test('addresses held by tasks that have not ended stay taken; ended tasks give theirs back, taken last; a full subnet blocks with the reason', () => {
   const web = { ...makeService('web', { ...onFront, endpointMode: 'dnsrr' }) };
   const holder = { ...makeTask('a', web, { nodeId: 'n1' }), networks: [{ networkId: 'front', address: '10.0.1.2/29' }] };
   const ended = { ...makeTask('b', web, { nodeId: 'n1', state: 'failed' }), networks: [{ networkId: 'front', address: '10.0.1.3/29' }] };
   const fresh = ['c', 'd', 'e', 'f', 'g'].map((id) => makeTask(id, web));
   const result = allocateAddresses(networks, [web], [holder, ended, ...fresh]);
   assert.deepEqual(result.services, []); // dnsrr: no VIP
-  assert.deepEqual(result.tasks.map((t) => t.networks[0]?.address), ['10.0.1.3/29', '10.0.1.4/29', '10.0.1.5/29', '10.0.1.6/29']);
+  // .3 was the ended task's: the others come first, .3 only once they are gone.
+  assert.deepEqual(result.tasks.map((t) => t.networks[0]?.address), ['10.0.1.4/29', '10.0.1.5/29', '10.0.1.6/29', '10.0.1.3/29']);
   assert.deepEqual(result.blocked.map((b) => [b.task.id, b.reason]), [['g', 'network net-front (10.0.1.0/29) has no free address']]);
   assert.equal(needsAddresses(holder), false);
   assert.equal(needsAddresses(fresh[0] ?? holder), true);

@@ -3,7 +3,10 @@
  * endpoint mode `vip` gets one virtual IP on each of its networks, each task about to be placed
  * an address on each network of its spec. An address is in use while a service holds it as its
  * VIP or a task that has not ended holds it; the gateway is never handed out. The lowest free
- * address is taken, so the same state always allocates the same way.
+ * address is taken, so the same state always allocates the same way — but one that an ended task
+ * of the history held is taken only when no other is left: a replacement on the address of the
+ * task it replaces would meet neighbour caches that still name the old container's MAC, and
+ * connections to it would hang until they expire.
  */
 import type { ClusterNetwork, NetworkAddress } from '../objects/network.js';
 import type { Service } from '../objects/service.js';
@@ -26,29 +29,46 @@ export function needsAddresses(task: Task): boolean {
   return task.spec.networks.some((n) => !task.networks.some((a) => a.networkId === n.target));
 }
 
+const ipOf = (address: string): number | undefined => parseIpv4(address.split('/')[0] ?? '');
+
 class NetworkAddresses {
   readonly #block: Ipv4Block;
   readonly #used = new Set<number>();
+  /** Held by ended tasks of the history: free, but taken last. */
+  readonly #recent = new Set<number>();
   #cursor: number;
+  #recentCursor: number;
 
   constructor(readonly network: ClusterNetwork) {
     this.#block = parseBlock(network.subnet, 'subnet');
     this.#cursor = this.#block.base + 1;
+    this.#recentCursor = this.#cursor;
     this.take(network.gateway);
   }
 
   take(address: string): void {
-    const ip = parseIpv4(address.split('/')[0] ?? '');
+    const ip = ipOf(address);
     if (ip !== undefined) this.#used.add(ip);
   }
 
-  /** The lowest free host address with the subnet's prefix, or undefined when none is left. */
+  /** An address an ended task held (not in use, but not to be reused while others are free). */
+  remember(address: string): void {
+    const ip = ipOf(address);
+    if (ip !== undefined) this.#recent.add(ip);
+  }
+
+  /** The lowest free host address with the subnet's prefix (one no ended task held, while any is left), or undefined when none is left. */
   next(): string | undefined {
     const end = this.#block.base + blockSize(this.#block) - 1;
-    while (this.#cursor < end && this.#used.has(this.#cursor)) this.#cursor++;
-    if (this.#cursor >= end) return undefined;
-    this.#used.add(this.#cursor);
-    return `${formatIpv4(this.#cursor)}/${String(this.#block.prefix)}`;
+    while (this.#cursor < end && (this.#used.has(this.#cursor) || this.#recent.has(this.#cursor))) this.#cursor++;
+    let ip = this.#cursor;
+    if (ip >= end) {
+      while (this.#recentCursor < end && this.#used.has(this.#recentCursor)) this.#recentCursor++;
+      ip = this.#recentCursor;
+      if (ip >= end) return undefined;
+    }
+    this.#used.add(ip);
+    return `${formatIpv4(ip)}/${String(this.#block.prefix)}`;
   }
 }
 
@@ -59,8 +79,12 @@ export function allocateAddresses(networks: ReadonlyMap<string, ClusterNetwork>,
   const taskList = [...tasks].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
   for (const service of serviceList) for (const vip of service.virtualIps) pools.get(vip.networkId)?.take(vip.address);
   for (const task of taskList) {
-    if (isTerminalTaskState(task.status.state)) continue;
-    for (const address of task.networks) pools.get(address.networkId)?.take(address.address);
+    const ended = isTerminalTaskState(task.status.state);
+    for (const address of task.networks) {
+      const pool = pools.get(address.networkId);
+      if (ended) pool?.remember(address.address);
+      else pool?.take(address.address);
+    }
   }
 
   const changedServices: Service[] = [];

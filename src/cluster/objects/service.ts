@@ -20,6 +20,21 @@ export const mountSchema = z.object({
 });
 export type ServiceMount = z.infer<typeof mountSchema>;
 
+/**
+ * The task container's health check (Docker's Healthcheck; durations in nanoseconds, 0 = the
+ * image's or Docker's default). A task with one counts as running only once healthy, and an
+ * unhealthy task ends (failed) and is replaced.
+ */
+export const healthcheckSchema = z.object({
+  /** `["CMD", …]`, `["CMD-SHELL", line]`, or `["NONE"]` to turn off the image's. */
+  test: z.array(z.string()).min(1, { error: 'a health check test is required' }),
+  intervalNs: nonNegativeInt.default(0),
+  timeoutNs: nonNegativeInt.default(0),
+  startPeriodNs: nonNegativeInt.default(0),
+  retries: nonNegativeInt.default(0),
+});
+export type Healthcheck = z.infer<typeof healthcheckSchema>;
+
 export const containerSpecSchema = z.object({
   image: z.string().min(1, { error: 'an image is required' }),
   command: z.array(z.string()).optional(),
@@ -27,6 +42,7 @@ export const containerSpecSchema = z.object({
   env: z.array(z.string().regex(/^[^=]+=/, { error: 'an env entry is KEY=VALUE' })).default([]),
   labels: labelsSchema.default({}),
   mounts: z.array(mountSchema).default([]),
+  healthcheck: healthcheckSchema.optional(),
 });
 export type ContainerSpec = z.infer<typeof containerSpecSchema>;
 

@@ -55,7 +55,7 @@ describe('ClientNodeEngine on berthd', { skip: needsRoot() }, () => {
     const aborter = new AbortController();
     try {
       await engine.ensureImage('busybox', aborter.signal);
-      const exits = await engine.followExits(aborter.signal);
+      const exits = await engine.followEvents(aborter.signal);
       const id = await engine.run(task, 'web', 'node-1');
 
       assert.deepEqual(await engine.listTaskContainers(), [{ containerId: id, taskId: 'task-1', running: true }]);
@@ -73,7 +73,7 @@ describe('ClientNodeEngine on berthd', { skip: needsRoot() }, () => {
 
       await writeFile(join(signalDir, 'go'), '');
       const exit = await exits.next();
-      assert.deepEqual(exit.value, { containerId: id, taskId: 'task-1', exitCode: 3 });
+      assert.deepEqual(exit.value, { kind: 'exit', containerId: id, taskId: 'task-1', exitCode: 3 });
       await eventually('the listing to show the exit', async () => (await engine.listTaskContainers())[0]?.running === false);
       assert.deepEqual(await engine.listTaskContainers(), [{ containerId: id, taskId: 'task-1', running: false, exitCode: 3 }]);
 

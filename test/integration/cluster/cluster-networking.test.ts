@@ -10,6 +10,7 @@ import { berthAt } from '../../support/berth-cli.js';
 import { DOCKER_CLI, dockerCliSkip } from '../../support/docker-cli-session.js';
 import { labSkipReason, removeBusyboxTar, TestLab } from '../../support/lab.js';
 import { labSession } from '../../support/lab-session.js';
+import type { SwarmTask } from '../../../src/wire/swarm.js';
 import { eventually } from './etcd-fixtures.js';
 
 const runner = new ChildProcessRunner();
@@ -93,6 +94,50 @@ describe('cluster networks on the lab', { skip: labSkipReason() }, () => {
     for (const address of taskAddresses) assert.match(await execIn(0, 'client', `timeout 5 wget -qO- http://${address}/`), /^[0-9a-f]{12}/);
   });
 
+  /** The lab index of the node a task runs on. */
+  const labIndexOfTask = async (task: SwarmTask): Promise<number> => {
+    const node = (await client(0).cluster.listNodes()).find((n) => n.ID === task.NodeID);
+    return (lab?.nodes ?? []).findIndex((n) => n.name === node?.Description.Hostname);
+  };
+  /** `count` requests to `url` from the client task: the answers (`FAILED: …` for a request that failed). */
+  const requests = async (url: string, count: number): Promise<string[]> => {
+    const out = await execIn(0, 'client', `for i in $(seq ${count}); do timeout 5 wget -qO- ${url} || echo FAILED; done`);
+    return out.trim().split('\n');
+  };
+
+  test('a killed task is replaced; once its replacement runs, every request succeeds and the VIP reaches all three tasks', async () => {
+    const [victim] = await running('web');
+    assert.ok(victim);
+    const index = await labIndexOfTask(victim);
+    await client(index).containers.kill(victim.Status.ContainerStatus?.ContainerID ?? '');
+    await eventually('3 web tasks running again, the killed one replaced', async () => {
+      const tasks = await running('web');
+      return tasks.length === 3 && !tasks.some((t) => t.ID === victim.ID);
+    }, CONVERGE_MS);
+    const containerIds = (await running('web')).map((t) => (t.Status.ContainerStatus?.ContainerID ?? '').slice(0, 12)).sort();
+    const answers = await requests('http://web/', 9);
+    assert.deepEqual(answers.filter((a) => !/^[0-9a-f]{12}$/.test(a)), [], 'no request failed');
+    assert.deepEqual([...new Set(answers)].sort(), containerIds);
+  });
+
+  test('with a health check a task gets connections only once healthy: requests while the service scales up never fail', async () => {
+    const slowWeb = ['sh', '-c', 'sleep 3 && mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 80 -h /www'];
+    await cli(0, ['service', 'create', '--name', 'slow', '--network', 'front', '--constraint', 'node.role==worker', '--health-cmd', 'wget -qO- http://127.0.0.1/ >/dev/null',
+      '--health-interval', '1s', '--health-start-period', '60s', '--detach', 'busybox', ...slowWeb]);
+    await eventually('the first slow task healthy and running', async () => (await running('slow')).length === 1, CONVERGE_MS);
+    await cli(0, ['service', 'scale', '--detach', 'slow=3']);
+    const answers: string[] = [];
+    await eventually('3 slow tasks running, requests going on meanwhile', async () => {
+      answers.push(...await requests('http://slow/', 3));
+      return (await running('slow')).length === 3;
+    }, CONVERGE_MS);
+    assert.ok(answers.length >= 3);
+    assert.deepEqual(answers.filter((a) => !/^[0-9a-f]{12}$/.test(a)), [], 'no request failed while tasks were starting');
+    const containerIds = (await running('slow')).map((t) => (t.Status.ContainerStatus?.ContainerID ?? '').slice(0, 12)).sort();
+    const after = await requests('http://slow/', 6);
+    assert.deepEqual([...new Set(after)].sort(), containerIds);
+  });
+
   test('the docker CLI creates an overlay network and a service on it', { skip: dockerCliSkip() }, async () => {
     const docker = async (args: string[]): Promise<string> => {
       const result = await runner.run(DOCKER_CLI, ['-H', `unix://${labNode(0).socket}`, ...args], ANY_CODE);
@@ -118,7 +163,7 @@ describe('cluster networks on the lab', { skip: labSkipReason() }, () => {
   });
 
   test('once the services are gone, every node removes its share of the network; the network is removed', async () => {
-    await cli(0, ['service', 'rm', 'web', 'client']);
+    await cli(0, ['service', 'rm', 'web', 'client', 'slow']);
     await eventually('no overlay device or guard left on any node', async () => {
       for (let index = 0; index < 3; index++) if ((await overlayLeftovers(index)).length > 0) return false;
       return true;
