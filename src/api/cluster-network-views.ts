@@ -6,9 +6,8 @@
 import type { ClusterNetwork } from '../cluster/objects/index.js';
 import type { NetworkRecord } from '../network/network-store.js';
 import type { SwarmNetwork } from '../wire/swarm.js';
+import { VXLAN_ID_OPTION } from './network-views.js';
 
-/** dockerd's option carrying an overlay network's VXLAN id. */
-const VXLAN_ID_OPTION = 'com.docker.network.driver.overlay.vxlanid_list';
 
 /** The network as the node's own records look (no bridge: the node makes one when a task joins). */
 export function clusterNetworkRecord(network: ClusterNetwork): NetworkRecord {

@@ -43,6 +43,23 @@ export function networkView(network: NetworkRecord, endpoints: readonly Endpoint
     Name: network.name, Id: network.id, Created: network.createdAt, Scope: network.driver === 'overlay' ? 'swarm' : 'local', Driver: network.driver, EnableIPv6: network.enableIPv6,
     IPAM: ipamView(network), Internal: network.internal, Attachable: network.attachable, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
     Containers: containers, Options: network.options, Labels: network.labels,
+    ...overlayFields(network),
+  };
+}
+
+/** dockerd's option carrying an overlay network's VXLAN id. */
+export const VXLAN_ID_OPTION = 'com.docker.network.driver.overlay.vxlanid_list';
+
+/**
+ * A node's share of a cluster network as dockerd shows it: the VXLAN id among the options, and
+ * the nodes carrying it (this one first) as Peers — by address, the only name the node knows them by.
+ */
+function overlayFields(network: NetworkRecord): Partial<NetworkView> {
+  const state = network.overlay;
+  if (network.driver !== 'overlay' || state === undefined) return {};
+  return {
+    Options: { ...network.options, [VXLAN_ID_OPTION]: String(state.Vni) },
+    Peers: [state.LocalAddress, ...state.Peers].map((ip) => ({ Name: ip, IP: ip })),
   };
 }
 

@@ -110,6 +110,8 @@ export interface NetworkView {
   Containers: Record<string, NetworkContainer>;
   Options: Record<string, string>;
   Labels: Record<string, string>;
+  /** Overlay networks: the nodes that carry it. */
+  Peers?: { Name: string; IP: string }[];
 }
 
 /** `POST /networks/create`. */
