@@ -56,7 +56,7 @@ export const SERVICE_COMMAND: CommandSpec = {
     {
       name: 'logs', description: 'Show the logs of a service\'s tasks (or of one task), gathered from their nodes', args: '<service-or-task>',
       options: [
-        { flags: '-f, --follow', description: 'keep following until the tasks\' containers stop' },
+        { flags: '-f, --follow', description: 'keep following, tasks started later included, until interrupted' },
         { flags: '-n, --tail <lines>', description: 'lines from the end of each task\'s log ("all" for every line)' },
         { flags: '--since <time>', description: 'only after this time (2026-01-02T15:04:05Z, Unix seconds, or a duration: 10m)' },
         { flags: '-t, --timestamps', description: 'prefix each line with its time' },

@@ -5,7 +5,7 @@ import { stdioFrame } from '../../stdio/stdio-frames.js';
 import { makeNode, makeService, makeTask } from '../../../test/support/cluster-fixtures.js';
 import type { Task } from '../objects/task.js';
 import type { TaskLog, TaskLogQuery } from '../transport/protocol.js';
-import { clusterPortOf, gatherTaskLogs, type ClusterLogLine, type OpenTaskLog } from './cluster-logs.js';
+import { clusterPortOf, gatherTaskLogs, type ClusterLogLine, type LaterTask, type OpenTaskLog } from './cluster-logs.js';
 
 const QUERY: TaskLogQuery = { follow: false, timestamps: false, stdout: true, stderr: true };
 const service = makeService('web');
@@ -69,4 +69,54 @@ test('leaves out tasks never started and containers gone; reports an unreadable 
 
 test('a node recorded without its port is reached at its address on the default port', () => {
   assert.equal(clusterPortOf(makeNode('n1')), '10.0.0.1:2377');
+});
+
+test('following, tasks that start later join the merge (once each, and only once started); it ends when the signal aborts', async () => {
+  const nodes = [makeNode('n1')];
+  const first = started(makeTask('t1', service, { nodeId: 'n1', slot: 1 }), 'c1');
+  const lines = new Map<string, (line: string) => void>();
+  const ends: (() => void)[] = [];
+  const open: OpenTaskLog = (_addr, taskId, _query, signal) => Promise.resolve({
+    tty: true,
+    body: (async function* body(): AsyncGenerator<Buffer> {
+      yield Buffer.from(`${taskId} up\n`);
+      const next = await new Promise<string | undefined>((resolve) => {
+        lines.set(taskId, resolve);
+        ends.push(() => { resolve(undefined); });
+        signal.addEventListener('abort', () => { resolve(undefined); });
+      });
+      if (next !== undefined) yield Buffer.from(next);
+    })(),
+  });
+  let announce: ((task: Task) => void) | undefined;
+  const controller = new AbortController();
+  const later = (async function* laterTasks(): AsyncGenerator<LaterTask> {
+    for (;;) {
+      const task = await new Promise<Task | undefined>((resolve) => {
+        announce = resolve;
+        controller.signal.addEventListener('abort', () => { resolve(undefined); });
+      });
+      if (task === undefined) return;
+      yield { task, node: task.nodeId === 'n2' ? { ...makeNode('n2'), portAddr: '10.0.0.9:2377' } : undefined };
+    }
+  })();
+  const seen: string[] = [];
+  const reading = (async () => {
+    for await (const line of gatherTaskLogs([first], nodes, open, { ...QUERY, follow: true }, controller.signal, later)) {
+      seen.push(`${line.taskId}@${line.nodeId} ${line.payload.toString()}`);
+      if (seen.length === 1) {
+        announce?.(makeTask('t2', service, { nodeId: 'n2', slot: 2 })); // not started: left out
+      }
+    }
+  })();
+  const until = async (count: number): Promise<void> => { while (seen.length < count) await new Promise((r) => setTimeout(r, 1)); };
+  await until(1);
+  announce?.(started(makeTask('t2', service, { nodeId: 'n2', slot: 2 }), 'c2'));
+  await until(2);
+  announce?.(started(makeTask('t2', service, { nodeId: 'n2', slot: 2 }), 'c2')); // again: ignored
+  lines.get('t2')?.('t2 more\n');
+  await until(3);
+  controller.abort();
+  await reading;
+  assert.deepEqual(seen, ['t1@n1 t1 up\n', 't2@n2 t2 up\n', 't2@n2 t2 more\n']);
 });

@@ -6,8 +6,10 @@
  */
 import { BerthError, isBerthError, messageOf } from '../../base/errors.js';
 import { StdioFrameReader } from '../../stdio/stdio-frames.js';
-import type { Node } from '../objects/node.js';
-import type { Task } from '../objects/task.js';
+import { nodeSchema, type Node } from '../objects/node.js';
+import { decodeObject } from '../objects/stored-object.js';
+import { taskSchema, type Task } from '../objects/task.js';
+import type { ClusterStore } from '../store/cluster-store.js';
 import { CLUSTER_PORT, type TaskLog, type TaskLogQuery } from '../transport/protocol.js';
 
 export interface ClusterLogLine {
@@ -85,16 +87,28 @@ async function pumpLines(log: TaskLog, emit: (stream: 'stdout' | 'stderr', paylo
   for (const stream of ['stdout', 'stderr'] as const) if (partial[stream].length > 0) await emit(stream, partial[stream]);
 }
 
+/** A task that started while the logs were followed, with its node when the caller knows it. */
+export interface LaterTask {
+  readonly task: Task;
+  readonly node?: Node | undefined;
+}
+
 /**
  * The merged log of `tasks` (those placed and started: a node and a container). Tasks whose
- * container is gone from their node are left out. The iterable ends when every task's stream ended
- * (with `follow`: when each container stopped), or when `signal` aborts.
+ * container is gone from their node are left out. Without `follow` the iterable ends when every
+ * task's stream ended; with it, `later` (tasks of the service that start meanwhile, e.g. the
+ * replacement of one that failed) joins the merge as they come, and it ends when `signal` aborts
+ * (as `docker service logs -f`), or when every stream ended and there is no `later`.
  */
-export async function* gatherTaskLogs(tasks: readonly Task[], nodes: readonly Node[], open: OpenTaskLog, query: TaskLogQuery, signal: AbortSignal): AsyncGenerator<ClusterLogLine> {
+export async function* gatherTaskLogs(
+  tasks: readonly Task[], nodes: readonly Node[], open: OpenTaskLog, query: TaskLogQuery, signal: AbortSignal, later?: AsyncIterable<LaterTask>,
+): AsyncGenerator<ClusterLogLine> {
   const queue = new LineQueue();
   const failures: ClusterLogLine[] = [];
   const byId = new Map(nodes.map((node) => [node.id, node]));
-  const pumps = tasks.filter((task) => task.nodeId !== undefined && task.status.containerId !== undefined).map(async (task) => {
+  const seen = new Set<string>();
+  const pumps: Promise<void>[] = [];
+  const pump = async (task: Task): Promise<void> => {
     const nodeId = task.nodeId ?? '';
     const tag = { nodeId, serviceId: task.serviceId, taskId: task.id };
     try {
@@ -106,7 +120,39 @@ export async function* gatherTaskLogs(tasks: readonly Task[], nodes: readonly No
       if (signal.aborted || (isBerthError(err) && err.reason === 'task-container-not-found')) return;
       failures.push({ ...tag, stream: 'error', payload: Buffer.from(`Error grabbing logs of task ${task.id}: ${messageOf(err)}\n`) });
     }
-  });
-  yield* queue.drain(Promise.all(pumps).then(() => undefined));
+  };
+  const start = (task: Task): void => {
+    if (task.nodeId === undefined || task.status.containerId === undefined || seen.has(task.id)) return;
+    seen.add(task.id);
+    pumps.push(pump(task));
+  };
+  for (const task of tasks) start(task);
+  const following = query.follow && later !== undefined ? (async () => {
+    try {
+      for await (const { task, node } of later) {
+        if (node !== undefined) byId.set(node.id, node);
+        start(task);
+      }
+    } catch (err) {
+      if (!signal.aborted) failures.push({ nodeId: '', serviceId: '', taskId: '', stream: 'error', payload: Buffer.from(`Error following new tasks: ${messageOf(err)}\n`) });
+    }
+  })() : Promise.resolve();
+  // Once `later` ended no pump starts any more.
+  const done = following.then(async () => { await Promise.all(pumps); });
+  yield* queue.drain(done);
   yield* failures;
+}
+
+/**
+ * The tasks of `serviceId` that get a container after `revision` (a store watch), each with its
+ * node as the store has it, until `signal` aborts: what `service logs -f` adds as they start.
+ */
+export async function* startedTasks(store: ClusterStore, serviceId: string, revision: number, signal: AbortSignal, log: (message: string) => void): AsyncGenerator<LaterTask> {
+  for await (const event of store.watch({ kind: 'task', fromRevision: revision + 1, signal })) {
+    if (event.type !== 'put') continue;
+    const task = decodeObject(taskSchema, { kind: 'task', id: event.id, value: event.value ?? null, version: event.revision }, log);
+    if (task?.serviceId !== serviceId || task.nodeId === undefined || task.status.containerId === undefined) continue;
+    const stored = await store.get('node', task.nodeId);
+    yield { task, node: stored === undefined ? undefined : decodeObject(nodeSchema, stored, log) };
+  }
 }

@@ -16,7 +16,9 @@ import type { EtcdMember } from '../store/etcd-member.js';
 import { createClusterCa, ETCD_CA_COMMON_NAME, generateNodeKey, issueNodeCertificate, makeJoinToken, newJoinSecret, parseJoinToken, tlsFilesIn, writeTlsFiles, type NodeTlsMaterial } from '../trust/index.js';
 import { fetchClusterCa, requestJoin } from '../transport/join-client.js';
 import { CLUSTER_PORT, type JoinAnswer } from '../transport/protocol.js';
-import { gatherTaskLogs, type ClusterLogLine, type OpenTaskLog } from './cluster-logs.js';
+import { gatherTaskLogs, startedTasks, type ClusterLogLine, type LaterTask, type OpenTaskLog } from './cluster-logs.js';
+import { decodeObject } from '../objects/stored-object.js';
+import { taskSchema } from '../objects/task.js';
 import type { TaskLogQuery } from '../transport/protocol.js';
 import type { ClusterControl, ClusterInfo, ClusterNode as ClusterNodeView, InitRequest, JoinRequest, LocalClusterInfo, NodeUpdate, TaskFilter } from './cluster-control.js';
 import { newObjectId } from './ids.js';
@@ -227,20 +229,24 @@ export class ClusterNode implements ClusterControl {
 
   async serviceLogs(ref: string, query: TaskLogQuery, signal: AbortSignal): Promise<AsyncIterable<ClusterLogLine>> {
     const control = this.#manager();
+    const store = this.#parts?.manager?.store;
     const service = await control.getService(ref);
-    return this.#logs(await control.listTasks({ serviceId: service.id }), query, signal);
+    if (!query.follow || store === undefined) return this.#logs(await control.listTasks({ serviceId: service.id }), query, signal);
+    const listing = await store.list('task');
+    const tasks = listing.items.map((item) => decodeObject(taskSchema, item, this.options.log)).filter((t): t is Task => t !== undefined && t.serviceId === service.id);
+    return this.#logs(tasks, query, signal, startedTasks(store, service.id, listing.revision, signal, this.options.log));
   }
 
   async taskLogs(ref: string, query: TaskLogQuery, signal: AbortSignal): Promise<AsyncIterable<ClusterLogLine>> {
     return this.#logs([await this.#manager().getTask(ref)], query, signal);
   }
 
-  async #logs(tasks: readonly Task[], query: TaskLogQuery, signal: AbortSignal): Promise<AsyncIterable<ClusterLogLine>> {
+  async #logs(tasks: readonly Task[], query: TaskLogQuery, signal: AbortSignal, later?: AsyncIterable<LaterTask>): Promise<AsyncIterable<ClusterLogLine>> {
     const manager = this.#parts?.manager;
     if (manager === undefined) throw notAManager();
     const nodes = (await manager.control.listNodes()).map((view) => view.node);
     const open: OpenTaskLog = (addr, taskId, taskQuery, taskSignal) => manager.taskLogs.open(addr, taskId, taskQuery, taskSignal);
-    return gatherTaskLogs(tasks, nodes, open, query, signal);
+    return gatherTaskLogs(tasks, nodes, open, query, signal, later);
   }
 
   /** A manager operation; rejects (never throws) with not-a-manager on a worker or while the node changes role. */

@@ -4,7 +4,7 @@
 // namespaces and the host's side of its bridge. Needs root.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { BerthClient } from '../../../src/client/berth-client.js';
 import { connectEtcd } from '../../../src/cluster/store/etcd-client.js';
 import type { NodeTlsMaterial } from '../../../src/cluster/trust/index.js';
 import type { SwarmNode } from '../../../src/wire/swarm.js';
-import { berthAt } from '../../support/berth-cli.js';
+import { BERTH_BIN, berthAt } from '../../support/berth-cli.js';
 import { DOCKER_CLI, dockerCliSkip } from '../../support/docker-cli-session.js';
 import { labSkipReason, removeBusyboxTar, TestLab } from '../../support/lab.js';
 import { labSession } from '../../support/lab-session.js';
@@ -228,6 +228,23 @@ describe('a cluster on the lab', { skip: labSkipReason() }, () => {
       // berth's own CLI prints the same prefixes; --raw only the lines.
       assert.deepEqual(prefixes(await cli(2, ['service', 'logs', 'greet']), 'hello'), expected);
       assert.deepEqual((await cli(0, ['service', 'logs', '--raw', 'greet'])).trim().split('\n'), ['hello', 'hello', 'hello', 'hello']);
+      // Following, the replacement of a task that ends joins the stream (as with docker service logs -f).
+      const follower = spawn(process.execPath, [BERTH_BIN, '--host', `unix://${labNode(0).socket}`, 'service', 'logs', '-f', 'greet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let followed = '';
+      follower.stdout.on('data', (chunk: Buffer) => { followed += chunk.toString(); });
+      try {
+        await eventually('the 4 tasks\' lines in the followed stream', () => Promise.resolve(prefixes(followed, 'hello').length === 4), CONVERGE_MS);
+        const [victim] = await running('greet');
+        assert.ok(victim);
+        const victimNode = labIndexOf(hosts.get(victim.NodeID ?? '') ?? '');
+        await client(victimNode).containers.kill(victim.Status.ContainerStatus?.ContainerID ?? '');
+        await eventually('the replacement\'s line in the followed stream', () => Promise.resolve(prefixes(followed, 'hello').length === 5), CONVERGE_MS);
+        const replacement = (await running('greet')).find((t) => !expected.some((e) => e.includes(t.ID.slice(0, 12))));
+        assert.ok(replacement, 'a replacement runs');
+        assert.ok(prefixes(followed, 'hello').some((p) => p.includes(replacement.ID.slice(0, 12))), `the replacement ${replacement.ID} in ${followed}`);
+      } finally {
+        follower.kill();
+      }
       // A worker serves no service logs (as dockerd's worker: not a manager).
       const worker = await berthAt(labNode(3).socket, ['service', 'logs', 'greet']);
       assert.notEqual(worker.code, 0);
