@@ -9,7 +9,7 @@ const FLOORS = [
   ['images'],
   ['runtime', 'network', 'volumes'],
   ['engine'],
-  ['build', 'registry', 'security', 'cluster', 'metrics'],
+  ['build', 'registry', 'security', 'cluster', 'metrics', 'alerts'],
   ['api', 'lab'],
   ['daemon'],
 ];
@@ -23,9 +23,10 @@ const CLIENT_SIDE = {
 };
 
 // The composition root of the berth process (daemon/berth-main.ts) hands the CLI its in-process
-// parts (cli/berth-ports.ts), so daemon/ alone may import cli/; the cluster's agent drives its
-// node through client/, as any client of berthd does, and the lab forms its cluster through it.
-const COMPOSES_CLIENTS = { daemon: ['cli'], cluster: ['client'], lab: ['client'] };
+// parts (cli/berth-ports.ts), so daemon/ alone may import cli/ (and dashboard/, which berthd
+// serves); the cluster's agent drives its node through client/, as any client of berthd does,
+// and the lab forms its cluster through it.
+const COMPOSES_CLIENTS = { daemon: ['cli', 'dashboard'], cluster: ['client'], lab: ['client'] };
 
 const folder = (name) => `^src/${name}/`;
 const anyOf = (names) => `^src/(${names.join('|')})/`;

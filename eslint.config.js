@@ -18,6 +18,16 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's browser scripts: plain JavaScript modules, served as they are.
+    files: ['src/dashboard/static/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { projectService: false, project: false },
+      globals: Object.fromEntries(['window', 'document', 'location', 'fetch', 'EventSource', 'URLSearchParams', 'Node', 'setInterval', 'uPlot'].map((name) => [name, 'readonly'])),
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-floating-promises': 'off',

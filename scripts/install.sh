@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(runc crun conmon containernetworking-plugins curl busybox-static nftables iptables iproute2 debootstrap
   zstd attr util-linux kmod ca-certificates tini procps gcc libc6-dev etcd-server)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(docker.io skopeo openssl golang-go docker-registry python3-docker docker-compose prometheus)
+  packages+=(docker.io skopeo openssl golang-go docker-registry python3-docker docker-compose prometheus prometheus-alertmanager chromium)
 fi
 
 if [ "$(id -u)" != 0 ]; then

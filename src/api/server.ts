@@ -38,6 +38,8 @@ import { clusterSwarmInfo, swarmRoutes } from './routes/swarm.js';
 import type { ClusterControl } from '../cluster/control/cluster-control.js';
 import { systemRoutes } from './routes/system.js';
 import { volumeRoutes } from './routes/volumes.js';
+import { alertRoutes } from './routes/alerts.js';
+import type { AlertListing } from '../alerts/index.js';
 
 export interface ApiServerOptions extends RouteServices {
   images: ImageService;
@@ -62,6 +64,8 @@ export interface ApiServerOptions extends RouteServices {
   insecureRegistries?: readonly string[];
   /** The node's part of a cluster: the Swarm routes and `/info`'s Swarm over it; without it, those of a node in no swarm. */
   cluster?: ClusterControl;
+  /** The alerts of berthd's rules (`GET /berth/v1/alerts`); without them the route answers alerts-off. */
+  alerts?: AlertListing;
 }
 
 /**
@@ -126,6 +130,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   commitRoutes(app, options.containers);
   if (options.builder !== undefined) buildRoutes(app, options.images, options.builder, options.runner);
   eventRoutes(app, options.containers.eventLog);
+  alertRoutes(app, options.alerts);
   const upgrades = new UpgradeRouter(guard);
   attachRoutes(app, upgrades, options.containers);
   execRoutes(app, upgrades, options.containers);

@@ -18,6 +18,8 @@ import { SERVICE_COMMAND } from './commands/service-commands.js';
 import { AUDIT_COMMAND, CERTS_COMMAND, TOKEN_COMMAND } from './commands/access-commands.js';
 import { COMPOSE_COMMAND, expandComposeFlags } from './commands/compose-commands.js';
 import { POLICY_COMMAND } from './commands/policy-commands.js';
+import { DASHBOARD_COMMAND } from './commands/dashboard-commands.js';
+import { ALERT_COMMAND } from './commands/alert-commands.js';
 import { installPorts, type BerthPorts } from './berth-ports.js';
 import { takeExitStatus } from './context.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -56,7 +58,7 @@ export const PROGRAM: CommandSpec = {
   commands: [
     CONTAINER_COMMAND, IMAGE_COMMAND, VOLUME_COMMAND, NETWORK_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND, SCAN_COMMAND, LOGIN_COMMAND, LOGOUT_COMMAND,
     REGISTRY_COMMAND, BUILD_COMMAND, COMMIT_COMMAND, BUILDER_COMMAND, EVENTS_COMMAND, LAB_COMMAND, CLUSTER_COMMAND, NODE_COMMAND, SERVICE_COMMAND, COMPOSE_COMMAND,
-    TOKEN_COMMAND, CERTS_COMMAND, AUDIT_COMMAND, POLICY_COMMAND,
+    TOKEN_COMMAND, CERTS_COMMAND, AUDIT_COMMAND, POLICY_COMMAND, ALERT_COMMAND, DASHBOARD_COMMAND,
   ],
 };
 

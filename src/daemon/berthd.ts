@@ -29,6 +29,8 @@ import { daemonLogSettings } from '../runtime/logging/log-options.js';
 import { openDaemonAccess, type AccessFlags } from './api-access.js';
 import { admitBuildBase, openDaemonAdmission, readPolicyFlag } from './admission-policy.js';
 import { NodeMetrics, parseMetricsAddr, startMetricsServer } from '../metrics/index.js';
+import { parseDashboardAddr, startDashboard } from '../dashboard/index.js';
+import { openDaemonAlerting, readAlertRulesFlag } from './alerting.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
@@ -58,8 +60,12 @@ interface DaemonOptions extends RescanFlags, AccessFlags {
   nodeName?: string;
   /** Also serve `GET /metrics` on this host:port. */
   metricsAddr?: string;
+  /** Also serve the web dashboard on this host:port (loopback only). */
+  dashboardAddr?: string;
   /** Admission policy file (YAML), read again on SIGHUP. */
   policy?: string;
+  /** Alert rules file (YAML), read again on SIGHUP. */
+  alertRules?: string;
 }
 
 /** Starts the disk watermark collector when asked; returns its stop function. */
@@ -106,8 +112,10 @@ function startDeadWriterSweep(images: ImageService): () => void {
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const rescan = rescanSettings(options);
   if (options.metricsAddr !== undefined) parseMetricsAddr(options.metricsAddr);
+  if (options.dashboardAddr !== undefined) parseDashboardAddr(options.dashboardAddr);
   const logDefaults = daemonLogSettings(options.logDriver, options.logOpt);
   const policy = await readPolicyFlag(options.policy);
+  const alertRules = await readAlertRulesFlag(options.alertRules);
   await ensureSocketUnserved(options.socket);
   const unlock = await lockStateRoot(options.root);
   // The one process runner and clock of berthd: every service gets these two.
@@ -134,16 +142,22 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     log: (message) => { process.stderr.write(`berthd: ${message}\n`); },
   });
   const nodeMetrics = new NodeMetrics({ engine: containers, cgroupParent: options.cgroupParent, clock, registries: [rescans.metrics.registry] });
-  const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], nodeMetrics, builder, socketPath: options.socket, ...daemonAccess, insecureRegistries: options.insecureRegistry, cluster, ...(admission !== undefined && { admission: admission.gate }) });
+  const alerting = await openDaemonAlerting(alertRules, { root: options.root, events: containers.eventLog, metrics: nodeMetrics, clock, timers: systemTimers, log: (message) => { process.stderr.write(`berthd: ${message}\n`); } });
+  const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], nodeMetrics, builder, socketPath: options.socket, ...daemonAccess, insecureRegistries: options.insecureRegistry, cluster, ...(admission !== undefined && { admission: admission.gate }), ...(alerting !== undefined && { alerts: alerting.runner }) });
   const metricsServer = options.metricsAddr === undefined ? undefined : await startMetricsServer(options.metricsAddr, nodeMetrics)
     .catch(async (err: unknown) => { await app.close(); throw err; });
   if (metricsServer !== undefined) process.stderr.write(`berthd: metrics at ${metricsServer.url}/metrics\n`);
+  const dashboard = options.dashboardAddr === undefined ? undefined : await startDashboard({ addr: options.dashboardAddr, root: options.root, socketPath: options.socket, log: (message) => { process.stderr.write(`berthd: ${message}\n`); } })
+    .catch(async (err: unknown) => { await metricsServer?.close(); await app.close(); throw err; });
+  if (dashboard !== undefined) process.stderr.write(`berthd: dashboard at ${dashboard.url}/ (log in with the URL \`berth dashboard url\` prints)\n`);
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
   // A member resumes once the API serves: its agent drives this engine through the socket.
   await cluster.resume();
   await untilStopSignal();
   await cluster.close();
+  await dashboard?.close();
   admission?.close();
+  await alerting?.close();
   stopWatermark();
   stopSweep();
   await app.close();
@@ -199,7 +213,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--init-path <path>', 'init binary that `run --init` makes PID 1 (default: tini-static on PATH)')
     .option('--insecure-registry <host>', 'registry (host[:port]) that may be reached over plain HTTP; repeatable (loopback ones always may)', (value: string, list: string[]) => [...list, value], [])
     .option('--policy <file>', 'admission policy (YAML) for creates, updates and pulls; read again on SIGHUP (docs/admission-policy.md)')
+    .option('--alert-rules <file>', 'alert rules (YAML): conditions on metrics and events, notified to webhooks; read again on SIGHUP (docs/monitoring.md)')
     .option('--metrics-addr <host:port>', 'also serve Prometheus metrics (GET /metrics, as on the API socket) on this address')
+    .option('--dashboard-addr <host:port>', 'also serve the web dashboard on this loopback address (log in with the URL `berth dashboard url` prints)')
     .option('--registry-addr <host:port>', 'also serve berth\'s OCI registry on this address (state in <root>/registry; see berth registry serve for the other settings)')
     .option('--events-max-count <n>', 'events the event log keeps', String(DEFAULT_EVENT_RETENTION.maxCount))
     .option('--log-driver <driver>', 'log driver of containers created without one: json-file, local, none or k8s-file', 'json-file')

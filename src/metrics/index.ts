@@ -2,3 +2,4 @@
 export { NodeMetrics, type MeteredEngine, type NodeMetricsOptions } from './node-metrics.js';
 export { startMetricsServer, parseMetricsAddr, type MetricsServer } from './metrics-server.js';
 export type { ApiMetrics } from './api-metrics.js';
+export { CONTAINER_FAMILIES } from './container-families.js';

@@ -10,8 +10,8 @@
 import { Registry } from 'prom-client';
 import type { Clock } from '../base/clock.js';
 import { ApiMetrics } from './api-metrics.js';
-import { ContainerFamilies } from './container-families.js';
-import { ContainerSampler, type SampledEngine } from './container-sampler.js';
+import { CONTAINER_FAMILIES, ContainerFamilies } from './container-families.js';
+import { ContainerSampler, type ContainerSample, type SampledEngine } from './container-sampler.js';
 import { EngineState, type StateEngine } from './engine-state.js';
 import { EventCounters, type EventSource } from './event-counters.js';
 import { ProcessMetrics } from './process-metrics.js';
@@ -42,6 +42,7 @@ export class NodeMetrics {
   readonly #state: EngineState;
   readonly #process: ProcessMetrics;
   #scrape: Promise<string> | undefined;
+  #samples: readonly ContainerSample[] = [];
 
   constructor(options: NodeMetricsOptions) {
     this.#clock = options.clock;
@@ -65,10 +66,27 @@ export class NodeMetrics {
     return this.#scrape;
   }
 
+  /**
+   * Each running container's identity labels and per-container values (a family's series summed
+   * over `interface`/`device`), as a scrape reads them (it runs one): for rules evaluated in berthd.
+   */
+  async containerValues(): Promise<{ labels: Record<string, string>; values: Map<string, number> }[]> {
+    await this.text();
+    const nowS = this.#clock.now().getTime() / 1000;
+    return this.#samples.map((sample) => ({
+      labels: sample.labels,
+      values: new Map(CONTAINER_FAMILIES.flatMap((family) => {
+        const series = family.values(sample, nowS);
+        return series.length === 0 ? [] : [[family.name, series.reduce((sum, [, value]) => sum + value, 0)] as const];
+      })),
+    }));
+  }
+
   async #gather(): Promise<string> {
     this.#events.catchUp();
     this.#events.policyRestarts(this.#state.update());
-    this.#families.load(await this.#sampler.sample(), this.#clock.now().getTime() / 1000);
+    this.#samples = await this.#sampler.sample();
+    this.#families.load(this.#samples, this.#clock.now().getTime() / 1000);
     this.#process.update();
     return this.#served.metrics();
   }

@@ -21,7 +21,7 @@ type Rule = Permission | 'public' | ((request: ApiRequest) => Permission);
 
 const FIXED: Readonly<Record<string, Rule>> = {
   'GET /_ping': 'public', 'HEAD /_ping': 'public', 'GET /version': 'public',
-  'GET /info': 'system.read', 'GET /system/df': 'system.read', 'GET /events': 'system.read', 'GET /berth/v1/metrics': 'system.read', 'GET /metrics': 'system.read',
+  'GET /info': 'system.read', 'GET /system/df': 'system.read', 'GET /events': 'system.read', 'GET /berth/v1/metrics': 'system.read', 'GET /metrics': 'system.read', 'GET /berth/v1/alerts': 'system.read',
   'POST /auth': 'images.create',
   // containers
   'GET /containers/json': 'containers.read', 'POST /containers/create': 'containers.create',

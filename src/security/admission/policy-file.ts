@@ -6,8 +6,9 @@
  *   policy.yaml:7: rule "no-root" (rules[2]): field mode: Invalid option: expected one of "enforce"|"warn"|"audit"
  */
 import { readFile } from 'node:fs/promises';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { errors, messageOf } from '../../base/errors.js';
+import { fieldOf, lineOf } from '../../base/yaml-locations.js';
 import { policyFileSchema, type RuleSpec } from './policy-schema.js';
 import { ImagePattern } from './image-pattern.js';
 import type { PolicyMode } from './admission-request.js';
@@ -25,19 +26,6 @@ export const EMPTY_POLICY: Policy = { source: '(none)', rules: [] };
 
 function invalid(source: string, line: number | undefined, where: string, message: string): never {
   throw errors.invalidArgument('invalid-policy-file', `${source}${line === undefined ? '' : `:${line}`}: ${where}${message}`);
-}
-
-/** The line of the deepest node of `path` that the document has. */
-function lineOf(document: Document, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node: unknown = document.getIn(path.slice(0, depth).map((part) => (typeof part === 'symbol' ? String(part) : part)), true);
-    if (isNode(node) && node.range !== undefined && node.range !== null) return lines.linePos(node.range[0]).line;
-  }
-  return undefined;
-}
-
-function fieldOf(path: readonly PropertyKey[]): string {
-  return path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
 }
 
 function ruleLabel(document: Document, index: number): string {

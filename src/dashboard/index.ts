@@ -1,0 +1,3 @@
+/** The dashboard's public surface: what berthd's composition root uses. */
+export { parseDashboardAddr } from './dashboard-addr.js';
+export { startDashboard, type DashboardOptions, type DashboardServer } from './dashboard-server.js';
