@@ -5,7 +5,7 @@
  */
 import type { ClusterNetwork } from '../cluster/objects/index.js';
 import type { NetworkRecord } from '../network/network-store.js';
-import type { SwarmNetwork } from '../wire/swarm.js';
+import type { SwarmNetwork } from '../wire/swarm-networks.js';
 import { VXLAN_ID_OPTION } from './network-views.js';
 
 

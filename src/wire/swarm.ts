@@ -6,6 +6,7 @@
  * Docker's; optional fields are the ones dockerd leaves out when empty (Go's `omitempty`).
  */
 import { z } from 'zod';
+import { networkAttachmentConfigSchema, type SwarmNetwork } from './swarm-networks.js';
 import { exactIntegerSchema, integerSchema } from './integers.js';
 
 const labelsSchema = z.record(z.string(), z.string()).nullish();
@@ -122,13 +123,6 @@ const reservationsSchema = z.object({
 });
 
 /** The task template of a service (and the spec a task was made with). */
-/** One network of a service (`--network name=web,alias=www`): its name or id, and aliases there. */
-export const networkAttachmentConfigSchema = z.object({
-  Target: z.string().nullish(),
-  Aliases: stringsSchema,
-  DriverOpts: z.record(z.string(), z.string()).nullish(),
-});
-
 export const swarmTaskSpecSchema = z.object({
   ContainerSpec: containerSpecSchema.nullish(),
   PluginSpec: z.unknown().optional(),
@@ -248,24 +242,6 @@ export interface SwarmTask extends SwarmObjectMeta {
   NetworksAttachments?: { Network: SwarmNetwork; Addresses: string[] }[];
 }
 
-/** A cluster network as `GET /networks/{id}` shows it on a manager (Docker's Network, scope swarm). */
-export interface SwarmNetwork {
-  ID: string;
-  Version: { Index: number };
-  CreatedAt: string;
-  UpdatedAt: string;
-  Spec: {
-    Name: string;
-    Labels: Record<string, string>;
-    DriverConfiguration: { Name: 'overlay'; Options?: Record<string, string> };
-    IPAMOptions: { Driver: { Name: 'default' }; Configs: { Subnet: string; Gateway: string }[] };
-    Internal?: boolean;
-    Attachable?: boolean;
-    Scope: 'swarm';
-  };
-  DriverState: { Name: 'overlay'; Options: Record<string, string> };
-  IPAMOptions: { Driver: { Name: 'default' }; Configs: { Subnet: string; Gateway: string }[] };
-}
 
 // ---- The swarm ----
 
