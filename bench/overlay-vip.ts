@@ -17,9 +17,9 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { messageOf } from '../src/base/errors.js';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
-import { PrivateDockerd } from '../test/support/private-dockerd.js';
 import { BenchLab, berthCli, busyboxArchive } from './bench-lab.js';
 import { CleanupStack } from './cleanup-stack.js';
+import { startPrivateSwarm } from './private-swarm.js';
 import { REPO } from './container-clients.js';
 import { containerPid, getJson, serviceTasks, type ApiTask } from './docker-api-socket.js';
 import type { LoadResult } from './http-load.js';
@@ -83,21 +83,7 @@ async function berthSide(archive: string): Promise<Side> {
 }
 
 async function swarmSide(archive: string): Promise<Side> {
-  await runner.run('ip', ['netns', 'del', NETNS], { okCodes: [0, 1] });
-  await runner.run('ip', ['netns', 'add', NETNS]);
-  cleanups.push(async () => { await runner.run('ip', ['netns', 'del', NETNS], { okCodes: [0, 1] }); });
-  await runner.run('ip', ['-n', NETNS, 'link', 'set', 'lo', 'up']);
-  await runner.run('ip', ['-n', NETNS, 'link', 'add', SWARM_BRIDGE, 'type', 'bridge']);
-  await runner.run('ip', ['-n', NETNS, 'addr', 'add', '172.30.97.1/24', 'dev', SWARM_BRIDGE]);
-  await runner.run('ip', ['-n', NETNS, 'link', 'set', SWARM_BRIDGE, 'up']);
-  const dockerd = await PrivateDockerd.start({ baseDir: join(BASE, 'dockerd'), netns: NETNS, bridge: SWARM_BRIDGE });
-  cleanups.push(async () => {
-    await dockerd.docker(['swarm', 'leave', '--force']).catch((err: unknown) => { log(`swarm leave: ${messageOf(err)}`); });
-    await dockerd.stop();
-  });
-  await dockerd.docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
-  await dockerd.docker(['load', '-i', archive]);
-  const image = (await dockerd.docker(['image', 'inspect', '--format', '{{.Id}}', 'busybox'])).stdout.trim();
+  const { dockerd, image } = await startPrivateSwarm({ base: BASE, netns: NETNS, bridge: SWARM_BRIDGE, bridgeAddress: '172.30.97.1/24', archive, cleanups, log });
   const create = (args: string[]): Promise<unknown> => dockerd.docker(['service', 'create', '--detach', '--no-resolve-image', ...args]);
   await dockerd.docker(['network', 'create', '-d', 'overlay', 'vipnet']);
   await create(['--name', 'web', '--replicas', '3', '--network', 'vipnet', '--endpoint-mode', 'dnsrr', image, ...WEB]);

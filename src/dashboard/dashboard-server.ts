@@ -1,7 +1,7 @@
 /**
  * `berthd --dashboard-addr 127.0.0.1:PORT`: the web dashboard. An HTTP server on loopback that
  * serves its pages (static-files.ts) and an API (dashboard-routes.ts) which it answers by calling
- * berthd over the API socket, as any client does (client/). Every request is authorized first
+ * berthd over the API socket, as every client does (client/). Every request is authorized first
  * (dashboard-auth.ts): the state root's token (dashboard-token.ts) through the login URL's cookie
  * or a bearer header. The login URL is left in `<root>/dashboard/login-url` for `berth dashboard url`.
  */
