@@ -21,6 +21,8 @@ export function dockerSwarmError(err: unknown): unknown {
     case 'not-in-cluster': return as('unavailable', NOT_IN_SWARM_MESSAGE);
     case 'already-in-cluster': return as('unavailable', ALREADY_IN_SWARM_MESSAGE);
     case 'stale-version': return as('internal', OUT_OF_SEQUENCE_MESSAGE);
+    // dockerd answers 400 with swarmkit's gRPC error for a rollback with nothing to roll back to.
+    case 'no-previous-spec': return as('invalid-argument', `rpc error: code = FailedPrecondition desc = ${err.message}`);
     default: return err;
   }
 }

@@ -7,7 +7,7 @@ import { queryString, type Query } from './query.js';
  * (`invalid node version '…': strconv.ParseUint: …`). Beyond 2^53−1 no object has that version:
  * the update is then out of sequence, so the largest safe integer stands for it.
  */
-export function updateVersion(query: Query, object: 'swarm' | 'node' | 'service'): number {
+export function updateVersion(query: Query, object: 'swarm' | 'node' | 'service' | 'secret' | 'config'): number {
   const raw = queryString(query, 'version') ?? '';
   const digits = /^\d+$/.test(raw);
   if (!digits || BigInt(raw) >= 2n ** 64n) {

@@ -103,14 +103,25 @@ test('other invalid fields are refused with Docker\'s field names', () => {
 test('what would silently not work is refused naming the field', () => {
   const withTemplate = (extra: Record<string, unknown>, container: Record<string, unknown> = {}): unknown =>
     ({ ...CLI_CREATE_BODY, TaskTemplate: { ...CLI_CREATE_BODY.TaskTemplate, ...extra, ContainerSpec: { ...CLI_CREATE_BODY.TaskTemplate.ContainerSpec, ...container } } });
-  assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, EndpointSpec: { Mode: 'vip', Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080 }] } })), /^EndpointSpec\.Ports: .*routing mesh/);
   assert.match(refusal(() => convert(withTemplate({ Networks: [{ Target: 'overlay1', DriverOpts: { a: 'b' } }] }))), /^TaskTemplate\.Networks\.DriverOpts: /);
   assert.match(refusal(() => convert(withTemplate({ Networks: [{ Aliases: ['x'] }] }))), /^TaskTemplate\.Networks\[0\]\.Target: /);
   assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, EndpointSpec: { Mode: 'rr' } })), /^EndpointSpec\.Mode: invalid endpoint mode "rr"/);
-  assert.match(refusal(() => convert(withTemplate({}, { Secrets: [{ SecretName: 's' }] }))), /^TaskTemplate\.ContainerSpec\.Secrets: .*not supported yet/);
-  assert.match(refusal(() => convert(withTemplate({}, { Configs: [{ ConfigName: 'c' }] }))), /^TaskTemplate\.ContainerSpec\.Configs: /);
+  assert.match(refusal(() => convert(withTemplate({}, { Secrets: [{ File: { Name: 'x' } }] }))), /^TaskTemplate\.ContainerSpec\.Secrets\[0\]\.SecretName: /);
+  assert.match(refusal(() => convert(withTemplate({}, { Configs: [{ ConfigName: 'c', Runtime: {} }] }))), /^TaskTemplate\.ContainerSpec\.Configs\[0\]\.Runtime: /);
   assert.match(refusal(() => convert(withTemplate({}, { User: 'nobody' }))), /^TaskTemplate\.ContainerSpec\.User: /);
   assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, Mode: { ReplicatedJob: {} } })), /^Mode\.ReplicatedJob: /);
+});
+
+test('EndpointSpec.Ports become published ports (PublishedPort 0: the cluster picks one); a protocol or mode berth does not take is refused naming the field', () => {
+  const ports = (list: unknown[]): unknown => ({ ...CLI_CREATE_BODY, EndpointSpec: { Mode: 'vip', Ports: list } });
+  assert.deepEqual(convert(ports([{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080, PublishMode: 'ingress' }, { Protocol: 'udp', TargetPort: 53, PublishedPort: 0 }, { TargetPort: 443, PublishedPort: 443, PublishMode: 'host' }])).ports, [
+    { protocol: 'tcp', targetPort: 80, publishedPort: 8080, publishMode: 'ingress' },
+    { protocol: 'udp', targetPort: 53, publishMode: 'ingress' },
+    { protocol: 'tcp', targetPort: 443, publishedPort: 443, publishMode: 'host' },
+  ]);
+  assert.match(refusal(() => convert(ports([{ Protocol: 'sctp', TargetPort: 80 }]))), /^EndpointSpec\.Ports\[0\]\.Protocol: protocol "sctp" is not supported/);
+  assert.match(refusal(() => convert(ports([{ TargetPort: 80, PublishMode: 'routed' }]))), /^EndpointSpec\.Ports\[0\]\.PublishMode: /);
+  assert.match(refusal(() => convert(ports([{ PublishedPort: 80 }]))), /^EndpointSpec\.Ports\[0\]\.TargetPort: /);
 });
 
 test('networks (TaskTemplate.Networks, else the older top-level Networks) and the endpoint mode are kept', () => {
@@ -135,4 +146,26 @@ test('Docker field names of the cluster\'s spec paths', () => {
   assert.equal(dockerFieldName('taskTemplate.placement.preferences[0].spread'), 'TaskTemplate.Placement.Preferences[0].Spread.SpreadDescriptor');
   assert.equal(dockerFieldName('labels.image'), 'Labels.image');
   assert.equal(dockerFieldName('mode.replicas'), 'Mode.Replicated.Replicas');
+});
+
+test('secrets and configs convert with Docker\'s defaults (file name = the name, 0:0, 0444) and read back as the docker CLI sent them', () => {
+  const container = {
+    ...CLI_CREATE_BODY.TaskTemplate.ContainerSpec,
+    Secrets: [
+      { File: { Name: 'db-password', UID: '0', GID: '0', Mode: 0o444 }, SecretID: 'abc123', SecretName: 'db-password' },
+      { File: { Name: 'key.pem', UID: '1000', GID: '1000', Mode: 0o400 }, SecretName: 'tls-key' },
+    ],
+    Configs: [{ ConfigName: 'nginx.conf' }],
+  };
+  const spec = convert({ ...CLI_CREATE_BODY, TaskTemplate: { ...CLI_CREATE_BODY.TaskTemplate, ContainerSpec: container } });
+  assert.deepEqual(spec.taskTemplate.containerSpec.secrets, [
+    { id: 'abc123', name: 'db-password', target: 'db-password', uid: '0', gid: '0', mode: 0o444 },
+    { id: '', name: 'tls-key', target: 'key.pem', uid: '1000', gid: '1000', mode: 0o400 },
+  ]);
+  assert.deepEqual(spec.taskTemplate.containerSpec.configs, [{ id: '', name: 'nginx.conf', target: 'nginx.conf', uid: '0', gid: '0', mode: 0o444 }]);
+  const view = serviceSpecView(spec).TaskTemplate.ContainerSpec;
+  assert.deepEqual(view.Secrets?.[1], { File: { Name: 'key.pem', UID: '1000', GID: '1000', Mode: 0o400 }, SecretID: '', SecretName: 'tls-key' });
+  assert.deepEqual(view.Configs, [{ File: { Name: 'nginx.conf', UID: '0', GID: '0', Mode: 0o444 }, ConfigID: '', ConfigName: 'nginx.conf' }]);
+  assert.equal(convert(CLI_CREATE_BODY).taskTemplate.containerSpec.secrets, undefined);
+  assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, TaskTemplate: { ...CLI_CREATE_BODY.TaskTemplate, ContainerSpec: { ...container, Secrets: [{ SecretName: 'x', File: { Name: '../etc/passwd' } }] } } })), /Secrets\[0\]\.Target|target/i);
 });

@@ -2,9 +2,8 @@
  * A Docker ServiceSpec body (`POST /services/create`, `/services/{id}/update`) as the cluster's
  * service spec. What the cluster models is converted and validated (`parseServiceSpec`), with
  * errors naming Docker's field; what the docker CLI always sends and the cluster does not model
- * (UpdateConfig, RollbackConfig, ForceUpdate, Runtime, Init, StopGracePeriod, DNSConfig,
- * Isolation, Privileges, Placement.Platforms) is accepted and ignored; what would silently not
- * work when set (published ports, secrets, configs, jobs, and container settings the cluster does
+ * (Runtime, Init, StopGracePeriod, DNSConfig, Isolation, Privileges, Placement.Platforms) is accepted and ignored; what would silently not
+ * work when set (published ports, jobs, and container settings the cluster does
  * not carry to its tasks) is refused with 400 naming the field. Networks are named as the user
  * gave them (name or id); the manager resolves them to ids.
  */
@@ -13,10 +12,12 @@ import { BerthError, errors, isBerthError } from '../base/errors.js';
 import { parseServiceSpec, type ServiceSpec } from '../cluster/objects/index.js';
 import { parseSchema } from '../oci/parse-json.js';
 import { swarmServiceSpecSchema } from '../wire/swarm.js';
+import { fileReferencesFromBody } from './swarm-file-references.js';
 
 type Body = z.infer<typeof swarmServiceSpecSchema>;
 type Template = NonNullable<Body['TaskTemplate']>;
 type Resources = NonNullable<Template['Resources']>;
+type UpdateConfigBody = NonNullable<Body['UpdateConfig']>;
 
 /** Parses an untrusted body with the schema (400 naming the field). */
 export function parseServiceSpecBody(body: unknown): Body {
@@ -33,17 +34,12 @@ const isSet = (value: unknown): boolean => {
   return true;
 };
 
-const NETWORKING = 'needs the routing mesh, which berth does not support yet';
-
 /** Throws for the first field that is set but would not work. */
 function refuseUnsupported(body: Body): void {
   const template = body.TaskTemplate;
   const container = template?.ContainerSpec;
   const refused: [string, unknown, string][] = [
-    ['EndpointSpec.Ports', body.EndpointSpec?.Ports, `published ports ${NETWORKING}`],
     ['TaskTemplate.Networks.DriverOpts', (template?.Networks ?? body.Networks ?? []).map((n) => n.DriverOpts).filter(isSet), 'per-service network driver options are not supported'],
-    ['TaskTemplate.ContainerSpec.Secrets', container?.Secrets, 'secrets are not supported yet'],
-    ['TaskTemplate.ContainerSpec.Configs', container?.Configs, 'configs are not supported yet'],
     ['TaskTemplate.PluginSpec', template?.PluginSpec, 'only container tasks are supported'],
     ['TaskTemplate.NetworkAttachmentSpec', template?.NetworkAttachmentSpec, 'only container tasks are supported'],
     ['TaskTemplate.LogDriver', template?.LogDriver, 'a service log driver is not supported yet'],
@@ -67,6 +63,7 @@ function refuseUnsupported(body: Body): void {
 const DOCKER_FIELD: Readonly<Record<string, string>> = {
   nanoCpus: 'NanoCPUs',
   delayNs: 'Delay',
+  monitorNs: 'Monitor',
   windowNs: 'Window',
   spread: 'Spread.SpreadDescriptor',
   replicas: 'Replicated.Replicas',
@@ -101,6 +98,35 @@ function endpointMode(mode: string | null | undefined): 'vip' | 'dnsrr' {
 }
 
 const defined = <T>(value: T | null | undefined): value is T => value !== undefined && value !== null;
+
+/** EndpointSpec.Ports as the cluster's published ports; 400 naming the field for a protocol, mode or port it does not take. */
+function publishedPorts(ports: NonNullable<Body['EndpointSpec']>['Ports']): Record<string, unknown>[] {
+  return (ports ?? []).map((port, i) => {
+    const bad = (field: string, why: string): BerthError =>
+      errors.invalidArgument('invalid-service-spec', `EndpointSpec.Ports[${String(i)}].${field}: ${why}`, { details: { field: `EndpointSpec.Ports[${String(i)}].${field}` } });
+    const protocol = port.Protocol || 'tcp';
+    if (protocol !== 'tcp' && protocol !== 'udp') throw bad('Protocol', `protocol "${protocol}" is not supported: want tcp or udp`);
+    const mode = port.PublishMode || 'ingress';
+    if (mode !== 'ingress' && mode !== 'host') throw bad('PublishMode', `invalid publish mode "${mode}": want ingress or host`);
+    if (!defined(port.TargetPort) || port.TargetPort < 1 || port.TargetPort > 65535) throw bad('TargetPort', 'a target port from 1 to 65535 is required');
+    const published = port.PublishedPort ?? 0;
+    if (published < 0 || published > 65535) throw bad('PublishedPort', 'a published port is 0 (the cluster picks one) to 65535');
+    return { protocol, targetPort: port.TargetPort, ...(published === 0 ? {} : { publishedPort: published }), publishMode: mode };
+  });
+}
+
+/** Docker's UpdateConfig or RollbackConfig as the cluster's; absent is Swarm's defaults, empty strings too. */
+function updateConfigFromBody(config: UpdateConfigBody | null | undefined): Record<string, unknown> {
+  if (!defined(config)) return {};
+  return {
+    ...(defined(config.Parallelism) ? { parallelism: config.Parallelism } : {}),
+    ...(defined(config.Delay) ? { delayNs: config.Delay } : {}),
+    ...(config.FailureAction ? { failureAction: config.FailureAction } : {}),
+    ...(defined(config.Monitor) && config.Monitor !== 0 ? { monitorNs: config.Monitor } : {}),
+    ...(defined(config.MaxFailureRatio) ? { maxFailureRatio: config.MaxFailureRatio } : {}),
+    ...(config.Order ? { order: config.Order } : {}),
+  };
+}
 
 /**
  * The cluster's spec for a Docker ServiceSpec body, validated; `name` is used when the body has
@@ -140,6 +166,7 @@ export function serviceSpecFromBody(body: Body, name: string): ServiceSpec {
             retries: container.Healthcheck.Retries ?? 0,
           },
         } : {}),
+        ...fileReferencesFromBody(container.Secrets, container.Configs),
       },
       resources: {
         limits: { nanoCpus: limits.NanoCPUs ?? 0, memoryBytes: limits.MemoryBytes ?? 0, pids: limits.Pids ?? 0 },
@@ -160,8 +187,12 @@ export function serviceSpecFromBody(body: Body, name: string): ServiceSpec {
         if (!network.Target) throw errors.invalidArgument('invalid-service-spec', `TaskTemplate.Networks[${i}].Target: a network name or id is required`, { details: { field: `TaskTemplate.Networks[${i}].Target` } });
         return { target: network.Target, aliases: network.Aliases ?? [] };
       }),
+      forceUpdate: Number(template.ForceUpdate ?? 0),
     },
     mode,
     endpointMode: endpointMode(body.EndpointSpec?.Mode),
+    ports: publishedPorts(body.EndpointSpec?.Ports),
+    updateConfig: updateConfigFromBody(body.UpdateConfig),
+    rollbackConfig: updateConfigFromBody(body.RollbackConfig),
   });
 }

@@ -4,8 +4,10 @@
  * `service update`. Go's zero values: empty lists, maps and zero numbers of `omitempty` fields are
  * left out, as dockerd does; the restart policy is shown whole (the cluster stores its defaults).
  */
-import type { Healthcheck, ServiceSpec, TaskTemplate } from '../cluster/objects/index.js';
-import type { SwarmServiceSpec, SwarmTaskSpec } from '../wire/swarm.js';
+import type { Healthcheck, PublishedPort, ServiceNetwork, ServiceSpec, TaskTemplate } from '../cluster/objects/index.js';
+import type { SwarmPortConfig, SwarmServiceSpec, SwarmTaskSpec } from '../wire/swarm.js';
+import { fileReferencesView } from './swarm-file-references.js';
+import { updateConfigView } from './swarm-update-views.js';
 
 const nonEmptyList = <K extends string>(key: K, list: readonly string[] | undefined): Partial<Record<K, string[]>> =>
   list === undefined || list.length === 0 ? {} : ({ [key]: [...list] } as Partial<Record<K, string[]>>);
@@ -35,6 +37,7 @@ export function taskSpecView(template: TaskTemplate): SwarmTaskSpec {
           }
         : {}),
       ...(container.healthcheck === undefined ? {} : { Healthcheck: healthcheckView(container.healthcheck) }),
+      ...fileReferencesView(container),
       Isolation: 'default',
     },
     Resources: {
@@ -52,10 +55,20 @@ export function taskSpecView(template: TaskTemplate): SwarmTaskSpec {
       ...(placement.preferences.length > 0 ? { Preferences: placement.preferences.map((p) => ({ Spread: { SpreadDescriptor: p.spread } })) } : {}),
       ...nonZero('MaxReplicas', placement.maxReplicas),
     },
-    ForceUpdate: 0,
+    ForceUpdate: template.forceUpdate,
     Runtime: 'container',
-    ...(template.networks.length > 0 ? { Networks: template.networks.map((n) => ({ Target: n.target, ...(n.aliases.length > 0 ? { Aliases: [...n.aliases] } : {}) })) } : {}),
+    ...networksView(template.networks.filter((n) => n.ingress !== true)),
   };
+}
+
+/** The user's networks (the ingress network, which the cluster adds for published ports, is not one). */
+function networksView(networks: readonly ServiceNetwork[]): Pick<SwarmTaskSpec, 'Networks'> {
+  return networks.length === 0 ? {} : { Networks: networks.map((n) => ({ Target: n.target, ...(n.aliases.length > 0 ? { Aliases: [...n.aliases] } : {}) })) };
+}
+
+/** Published ports as Docker's PortConfig list. */
+export function portsView(ports: readonly PublishedPort[]): SwarmPortConfig[] {
+  return ports.map((p) => ({ Protocol: p.protocol, TargetPort: p.targetPort, ...(p.publishedPort === undefined ? {} : { PublishedPort: p.publishedPort }), PublishMode: p.publishMode }));
 }
 
 /** Docker's Healthcheck: the durations that are set (0 is left out, as the docker CLI leaves them). */
@@ -67,13 +80,15 @@ function healthcheckView(check: Healthcheck): NonNullable<SwarmTaskSpec['Contain
   };
 }
 
-/** A service spec as Docker's ServiceSpec (no published ports). Pure. */
+/** A service spec as Docker's ServiceSpec. Pure. */
 export function serviceSpecView(spec: ServiceSpec): SwarmServiceSpec {
   return {
     Name: spec.name,
     Labels: { ...spec.labels },
     TaskTemplate: taskSpecView(spec.taskTemplate),
     Mode: spec.mode.kind === 'global' ? { Global: {} } : { Replicated: { Replicas: spec.mode.replicas } },
-    EndpointSpec: { Mode: spec.endpointMode },
+    EndpointSpec: { Mode: spec.endpointMode, ...(spec.ports.length > 0 ? { Ports: portsView(spec.ports) } : {}) },
+    UpdateConfig: updateConfigView(spec.updateConfig),
+    RollbackConfig: updateConfigView(spec.rollbackConfig),
   };
 }

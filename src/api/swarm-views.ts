@@ -10,8 +10,9 @@ import { caIssuerInfo } from '../cluster/trust/index.js';
 import type { SwarmClusterInfo, SwarmInspect, SwarmNode, SwarmObjectMeta, SwarmService, SwarmSpec, SwarmTask, TLSInfo } from '../wire/swarm.js';
 import { ENGINE_PLUGINS } from './info-view.js';
 import type { SwarmInfo } from '../wire/system.js';
-import { serviceSpecView, taskSpecView } from './swarm-spec-views.js';
+import { portsView, serviceSpecView, taskSpecView } from './swarm-spec-views.js';
 import { swarmNetworkView } from './cluster-network-views.js';
+import { updateStatusView } from './swarm-update-views.js';
 
 function metaView(meta: ObjectMeta): SwarmObjectMeta {
   return { ID: meta.id, Version: { Index: meta.version }, CreatedAt: meta.createdAt, UpdatedAt: meta.updatedAt };
@@ -75,10 +76,13 @@ export function serviceView(service: Service, counts?: ServiceTaskCounts): Swarm
     ...metaView(service),
     Spec: serviceSpecView(service.spec),
     Endpoint: {
-      Spec: { Mode: service.spec.endpointMode },
+      Spec: { Mode: service.spec.endpointMode, ...(service.spec.ports.length > 0 ? { Ports: portsView(service.spec.ports) } : {}) },
+      ...(service.endpointPorts.length > 0 ? { Ports: portsView(service.endpointPorts) } : {}),
       ...(service.virtualIps.length > 0 ? { VirtualIPs: service.virtualIps.map((v) => ({ NetworkID: v.networkId, Addr: v.address })) } : {}),
     },
     ...(counts === undefined ? {} : { ServiceStatus: { RunningTasks: counts.running, DesiredTasks: counts.desired, CompletedTasks: 0 } }),
+    ...(service.previousSpec === undefined ? {} : { PreviousSpec: serviceSpecView(service.previousSpec) }),
+    ...(service.updateStatus === undefined ? {} : { UpdateStatus: updateStatusView(service.updateStatus) }),
   };
 }
 

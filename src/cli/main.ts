@@ -7,6 +7,7 @@ import { CONTAINER_COMMAND, INSPECT_COMMAND } from './commands/container-command
 import { EVENTS_COMMAND } from './commands/events-command.js';
 import { IMAGE_COMMAND, SYSTEM_COMMAND } from './commands/image-commands.js';
 import { VOLUME_COMMAND } from './commands/volume-commands.js';
+import { CONFIG_COMMAND, SECRET_COMMAND } from './commands/secret-commands.js';
 import { expandScanShortcut, SCAN_COMMAND } from './commands/security-commands.js';
 import { LOGIN_COMMAND, LOGOUT_COMMAND } from './commands/distribution-commands.js';
 import { REGISTRY_COMMAND } from './commands/registry-commands.js';
@@ -57,7 +58,7 @@ export const PROGRAM: CommandSpec = {
   ],
   commands: [
     CONTAINER_COMMAND, IMAGE_COMMAND, VOLUME_COMMAND, NETWORK_COMMAND, SYSTEM_COMMAND, INSPECT_COMMAND, SCAN_COMMAND, LOGIN_COMMAND, LOGOUT_COMMAND,
-    REGISTRY_COMMAND, BUILD_COMMAND, COMMIT_COMMAND, BUILDER_COMMAND, EVENTS_COMMAND, LAB_COMMAND, CLUSTER_COMMAND, NODE_COMMAND, SERVICE_COMMAND, COMPOSE_COMMAND,
+    REGISTRY_COMMAND, BUILD_COMMAND, COMMIT_COMMAND, BUILDER_COMMAND, EVENTS_COMMAND, LAB_COMMAND, CLUSTER_COMMAND, NODE_COMMAND, SERVICE_COMMAND, SECRET_COMMAND, CONFIG_COMMAND, COMPOSE_COMMAND,
     TOKEN_COMMAND, CERTS_COMMAND, AUDIT_COMMAND, POLICY_COMMAND, ALERT_COMMAND, DASHBOARD_COMMAND,
   ],
 };

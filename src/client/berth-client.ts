@@ -14,7 +14,9 @@ import { VolumeClient } from './volume-client.js';
 import { SecurityClient } from './security-client.js';
 import { NetworkClient } from './network-client.js';
 import { ClusterClient } from './cluster-client.js';
+import { FileObjectClient } from './file-object-client.js';
 import { OverlayClient } from './overlay-client.js';
+import { NetworkPolicyClient } from './network-policy-client.js';
 import type { DiskUsage, SystemInfo, SystemVersion } from '../wire/system.js';
 
 /** The sub-clients share one transport; calls on them may run concurrently. */
@@ -30,8 +32,12 @@ export class BerthClient {
   readonly builds: BuildClient;
   readonly events: EventClient;
   readonly cluster: ClusterClient;
+  /** The cluster's secrets and configs. */
+  readonly fileObjects: FileObjectClient;
   /** The node's share of cluster overlay networks (`/berth/v1/overlays`). */
   readonly overlays: OverlayClient;
+  /** The cluster's network policies (`/berth/v1/network-policies`). */
+  readonly networkPolicies: NetworkPolicyClient;
 
   /** `host` is `unix:///path/to/berth.sock` or a socket path; throws invalid-argument otherwise. */
   constructor(host: string) {
@@ -46,7 +52,9 @@ export class BerthClient {
     this.builds = new BuildClient(this.transport);
     this.events = new EventClient(this.transport);
     this.cluster = new ClusterClient(this.transport);
+    this.fileObjects = new FileObjectClient(this.transport);
     this.overlays = new OverlayClient(this.transport);
+    this.networkPolicies = new NetworkPolicyClient(this.transport);
   }
 
   /** `GET /_ping`: resolves when the daemon answers; unavailable when nothing listens. */

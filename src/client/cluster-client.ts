@@ -114,9 +114,13 @@ export class ClusterClient {
     return this.api.json<SwarmService>('GET', `/services/${enc(ref)}`);
   }
 
-  /** `POST /services/{id}/update?version=`: the whole spec; conflict when `version` is no longer the service's. */
-  updateService(id: string, version: number, spec: SwarmServiceSpecInput): Promise<ServiceUpdateResponse> {
-    return this.api.json<ServiceUpdateResponse>('POST', `/services/${enc(id)}/update`, { query: { version }, body: spec });
+  /**
+   * `POST /services/{id}/update?version=`: the whole spec; conflict when `version` is no longer the
+   * service's. `rollback`: restore the previous spec instead (`?rollback=previous`).
+   */
+  updateService(id: string, version: number, spec: SwarmServiceSpecInput, options: { rollback?: boolean } = {}): Promise<ServiceUpdateResponse> {
+    const query = options.rollback === true ? { version, rollback: 'previous' } : { version };
+    return this.api.json<ServiceUpdateResponse>('POST', `/services/${enc(id)}/update`, { query, body: spec });
   }
 
   /** `DELETE /services/{ref}`: its tasks are shut down. */

@@ -28,7 +28,7 @@ import { untilStopSignal } from '../base/stop-signal.js';
 import { daemonLogSettings } from '../runtime/logging/log-options.js';
 import { openDaemonAccess, type AccessFlags } from './api-access.js';
 import { admitBuildBase, openDaemonAdmission, readPolicyFlag } from './admission-policy.js';
-import { NodeMetrics, parseMetricsAddr, startMetricsServer } from '../metrics/index.js';
+import { NodeMetrics, parseMetricsAddr, policyDenialsRegistry, startMetricsServer } from '../metrics/index.js';
 import { parseDashboardAddr, startDashboard } from '../dashboard/index.js';
 import { openDaemonAlerting, readAlertRulesFlag } from './alerting.js';
 
@@ -138,10 +138,10 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const registry = options.registryAddr === undefined ? undefined : await startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr, clock });
   if (registry !== undefined) process.stderr.write(`berthd: registry at ${registry.url}\n`);
   const cluster = await ClusterNode.open({
-    root: options.root, socketPath: options.socket, hostname: options.nodeName ?? hostname(), clock, timers: systemTimers,
+    root: options.root, socketPath: options.socket, hostname: options.nodeName ?? hostname(), clock, timers: systemTimers, runner,
     log: (message) => { process.stderr.write(`berthd: ${message}\n`); },
   });
-  const nodeMetrics = new NodeMetrics({ engine: containers, cgroupParent: options.cgroupParent, clock, registries: [rescans.metrics.registry] });
+  const nodeMetrics = new NodeMetrics({ engine: containers, cgroupParent: options.cgroupParent, clock, registries: [rescans.metrics.registry, policyDenialsRegistry(networks.overlays)] });
   const alerting = await openDaemonAlerting(alertRules, { root: options.root, events: containers.eventLog, metrics: nodeMetrics, clock, timers: systemTimers, log: (message) => { process.stderr.write(`berthd: ${message}\n`); } });
   const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], nodeMetrics, builder, socketPath: options.socket, ...daemonAccess, insecureRegistries: options.insecureRegistry, cluster, ...(admission !== undefined && { admission: admission.gate }), ...(alerting !== undefined && { alerts: alerting.runner }) });
   const metricsServer = options.metricsAddr === undefined ? undefined : await startMetricsServer(options.metricsAddr, nodeMetrics)

@@ -1,5 +1,6 @@
 /** The public surface of metrics/: what berthd and the API server use. */
 export { NodeMetrics, type MeteredEngine, type NodeMetricsOptions } from './node-metrics.js';
 export { startMetricsServer, parseMetricsAddr, type MetricsServer } from './metrics-server.js';
+export { policyDenialsRegistry, type DenialSource } from './policy-denials.js';
 export type { ApiMetrics } from './api-metrics.js';
 export { CONTAINER_FAMILIES } from './container-families.js';

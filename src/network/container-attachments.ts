@@ -143,6 +143,10 @@ export class ContainerAttachments {
       const hostIp = p.hostIp === '' ? defaultHostIp : p.hostIp;
       resolved.push({ ...p, hostIp, hostPort: p.hostPort === 0 ? await freePort(hostIp) : p.hostPort });
     }
+    const meshed = resolved.find((p) => this.ctx.store.list().some((n) => n.overlay?.Ingress?.Ports.some((m) => m.Port === p.hostPort && m.Protocol === p.protocol)));
+    if (meshed !== undefined) {
+      throw errors.conflict('port-in-use', `Bind for ${meshed.hostIp === '' ? '0.0.0.0' : meshed.hostIp}:${String(meshed.hostPort)} failed: port ${String(meshed.hostPort)}/${meshed.protocol} is published by the cluster's routing mesh on this node`);
+    }
     const conf = attachmentConfList({ network, ipamDataDir: this.ipamDir, primary: gateway, ports: resolved, ...(choice.fixed === undefined ? {} : { fixed: choice.fixed }) });
     const netns = this.netnsPath(containerId);
     const result = await this.ctx.cni.add(conf, { containerId, netns, ifname });

@@ -54,6 +54,9 @@ export class IsolationRules {
     // Connections to a published port (DNAT by portmap) may come from any network.
     await this.#ensureRule(tool, [ISOLATION_CHAIN, '-m', 'conntrack', '--ctstate', 'DNAT', '-j', 'RETURN'], 'first');
     if (!(await this.#ok(tool, ['-S', FORWARD_CHAIN]))) await this.#ok(tool, ['-N', FORWARD_CHAIN]);
+    // …and are forwarded even where FORWARD's policy is DROP (as dockerd leaves it): published
+    // ports of containers and of the routing mesh.
+    await this.#ensureRule(tool, [FORWARD_CHAIN, '-m', 'conntrack', '--ctstate', 'DNAT', '-j', 'ACCEPT'], 'first');
     const forward = (await this.runner.run(tool, ['-w', '-S', 'FORWARD'])).stdout.split('\n').filter((l) => l.startsWith('-A '));
     const jumps = [ISOLATION_CHAIN, FORWARD_CHAIN];
     if (jumps.some((chain, i) => forward[i] !== `-A FORWARD -j ${chain}`)) {

@@ -3,13 +3,15 @@
  * (learning on, UDP 4789, alias `berth:<state root>` like berth's bridges) enslaved to the
  * network's bridge, one all-zeros FDB entry per peer (broadcast and unknown unicast are flooded to
  * every peer; replies teach the device where each MAC lives), the ARP guard chains, and the
- * balancer table inside containers' namespaces. Every operation is idempotent and compares with
+ * balancer and policy tables inside containers' namespaces, and the routing mesh's table (mesh-rules.ts). Every operation is idempotent and compares with
  * what the kernel has, so applying the same state twice changes nothing.
  */
-import { access } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProcessRunner } from '../base/process-runner.js';
-import type { OverlayBalancer, OverlayState } from '../wire/overlays.js';
+import type { OverlayBalancer, OverlayPolicy, OverlayPort, OverlayState } from '../wire/overlays.js';
+import { parseDenied, policyScript, policyTable } from './policy-rules.js';
+import { meshScript, meshTable } from './mesh-rules.js';
 import { overlayDevices, VXLAN_PORT, VXLAN_PREFIX } from './overlay-plan.js';
 import { ARP_GUARD_TABLE, arpGuardChains, arpGuardRemoveScript, arpGuardScript, balancerScript } from './overlay-rules.js';
 
@@ -102,9 +104,37 @@ export class OverlayHost {
     if ((await this.#guardChains())?.length === 0) await this.runner.run('nft', ['delete', 'table', 'bridge', ARP_GUARD_TABLE]).catch(() => undefined);
   }
 
+  /** Writes the container's policy table of overlay `id` (policy-rules.ts) into the namespace bound at `netns`. */
+  async writePolicies(netns: string, id: string, ifname: string, address: string, policies: readonly OverlayPolicy[]): Promise<void> {
+    await this.runner.run('nsenter', [`--net=${netns}`, 'nft', '-f', '-'], { input: policyScript(id, ifname, address, policies) });
+  }
+
+  /** The denied counts by policy in the container's policy table of overlay `id` (none without a table). */
+  async deniedCounts(netns: string, id: string): Promise<Map<string, number>> {
+    const listed = await this.runner.run('nsenter', [`--net=${netns}`, 'nft', '-j', 'list', 'counters', 'table', 'ip', policyTable(id)]).catch(() => undefined);
+    return listed === undefined ? new Map() : parseDenied(listed.stdout);
+  }
+
+  /** The id prefixes of the mesh tables there are. */
+  async #meshTables(): Promise<string[]> {
+    const listed = await this.runner.run('nft', ['-j', 'list', 'tables', 'ip']).catch(() => undefined);
+    const parsed = JSON.parse(listed?.stdout ?? '{}') as { nftables?: { table?: { name?: string } }[] };
+    return (parsed.nftables ?? []).flatMap((o) => {
+      const match = /^berth-mesh-([0-9a-f]{12})$/.exec(o.table?.name ?? '');
+      return match?.[1] === undefined ? [] : [match[1]];
+    });
+  }
+
   /** Writes the overlay's balancer table into the namespace bound at `netns` (one transaction). */
   async writeBalancers(netns: string, id: string, balancers: readonly OverlayBalancer[]): Promise<void> {
     await this.runner.run('nsenter', [`--net=${netns}`, 'nft', '-f', '-'], { input: balancerScript(id, balancers) });
+  }
+
+  /** Replaces the ingress network's mesh table (mesh-rules.ts) and lets its bridge route connections made to 127.0.0.1. */
+  async writeMesh(id: string, ports: readonly OverlayPort[]): Promise<void> {
+    const { bridge } = overlayDevices(id);
+    if (ports.length > 0) await writeFile(`/proc/sys/net/ipv4/conf/${bridge}/route_localnet`, '1');
+    await this.runner.run('nft', ['-f', '-'], { input: meshScript(id, ports) });
   }
 
   /**
@@ -122,11 +152,13 @@ export class OverlayHost {
       await this.runner.run('ip', ['link', 'del', name]).catch(() => undefined);
       removed.push(name);
     }
-    const chains = await this.#guardChains();
-    if (chains === undefined) return removed;
+    const chains = await this.#guardChains() ?? [];
     const devices = new Set((await this.#links(['type', 'vxlan'])).map((l) => l.ifname ?? ''));
     const orphans = new Set(chains.map((c) => c.replace(/^(in|fwd|out)-/, '')).filter((short) => /^[0-9a-f]{12}$/.test(short) && !devices.has(`${VXLAN_PREFIX}${short}`)));
     for (const short of orphans) await this.removeArpGuard(short);
+    for (const short of await this.#meshTables()) {
+      if (!devices.has(`${VXLAN_PREFIX}${short}`)) await this.runner.run('nft', ['delete', 'table', 'ip', meshTable(short)]).catch(() => undefined);
+    }
     return removed;
   }
 }

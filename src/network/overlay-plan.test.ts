@@ -34,9 +34,10 @@ test('peers, balancers, names and the record are applied as a diff', () => {
   });
   assert.deepEqual(diff, {
     fixed: [], peersAdded: ['10.252.0.4'], peersRemoved: ['10.252.0.2'], localChanged: false,
-    balancersChanged: true, namesChanged: false, recordChanged: true,
+    balancersChanged: true, namesChanged: false, meshChanged: false, policiesChanged: false, recordChanged: true,
   });
   assert.equal(overlayDiff(base, { ...base, Names: [] }).namesChanged, true);
+  assert.equal(overlayDiff(base, { ...base, Ingress: { Ports: [] } }).meshChanged, true);
   assert.equal(overlayDiff(base, { ...base, LocalAddress: '10.252.0.9' }).localChanged, true);
 });
 

@@ -31,6 +31,10 @@ export interface OverlayDiff {
   /** Balancers differ (each attached container's table is rewritten). */
   balancersChanged: boolean;
   namesChanged: boolean;
+  /** The ports published through the routing mesh differ (ingress network only). */
+  meshChanged: boolean;
+  /** Network policies differ (each attached container's policy table is rewritten). */
+  policiesChanged: boolean;
   /** Name, labels, options or Attachable differ (the record is updated). */
   recordChanged: boolean;
 }
@@ -86,6 +90,8 @@ export function overlayDiff(applied: OverlayState | undefined, desired: OverlayS
     localChanged: applied !== undefined && applied.LocalAddress !== desired.LocalAddress,
     balancersChanged: !same(applied?.Balancers ?? [], desired.Balancers),
     namesChanged: !same(applied?.Names ?? [], desired.Names),
+    meshChanged: !same(applied?.Ingress ?? null, desired.Ingress ?? null),
+    policiesChanged: !same(applied?.Policies ?? [], desired.Policies ?? []),
     recordChanged: applied === undefined || applied.Name !== desired.Name || applied.Attachable !== desired.Attachable
       || !same(entries(applied.Labels), entries(desired.Labels)) || !same(entries(applied.Options), entries(desired.Options)),
   };
@@ -94,7 +100,20 @@ export function overlayDiff(applied: OverlayState | undefined, desired: OverlayS
 /** Whether applying `diff` changes nothing. */
 export function isNoChange(diff: OverlayDiff): boolean {
   return diff.fixed.length === 0 && diff.peersAdded.length === 0 && diff.peersRemoved.length === 0 && !diff.localChanged
-    && !diff.balancersChanged && !diff.namesChanged && !diff.recordChanged;
+    && !diff.balancersChanged && !diff.namesChanged && !diff.meshChanged && !diff.policiesChanged && !diff.recordChanged;
+}
+
+/**
+ * Checks that no container of the node publishes a port the mesh is to publish (conflict
+ * `port-in-use` naming the port and the container).
+ */
+export function checkMeshPorts(state: OverlayState, endpoints: readonly { containerName: string; ports: readonly { hostPort: number; protocol: string }[] }[]): void {
+  for (const port of state.Ingress?.Ports ?? []) {
+    const holder = endpoints.find((e) => e.ports.some((p) => p.hostPort === port.Port && p.protocol === port.Protocol));
+    if (holder !== undefined) {
+      throw errors.conflict('port-in-use', `port ${String(port.Port)}/${port.Protocol} cannot be published through the routing mesh: container ${holder.containerName} publishes it on this node`);
+    }
+  }
 }
 
 /** The addresses of `name` (compared case-insensitively, a trailing dot ignored) among an overlay's names, in the order given. */

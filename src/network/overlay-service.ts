@@ -2,8 +2,9 @@
  * The node's share of cluster overlay networks, declaratively: `put` makes the node match the
  * whole desired state of one overlay (a network record with the cluster's id and driver
  * `overlay`, its bridge holding the gateway on every node, a VXLAN device flooding to the peers,
- * the ARP guard, the names its DNS answers and the balancer table in each attached container's
- * namespace), applying only what differs from the state applied before. Puts and removes are
+ * the ARP guard, the names its DNS answers and the balancer and policy tables in each attached
+ * container's namespace; on the ingress network the routing mesh's table instead of the ARP
+ * guard), applying only what differs from the state applied before. Puts and removes are
  * serialized. NetworkService brings the host side up and down (`syncHost`, `removeHost`).
  */
 import { errors } from '../base/errors.js';
@@ -11,7 +12,7 @@ import { isMountPoint } from '../mount/mount-table.js';
 import type { Notifier } from '../base/notifier.js';
 import type { OverlayName, OverlayState } from '../wire/overlays.js';
 import type { OverlayHost } from './overlay-host.js';
-import { checkOverlaySubnet, isNoChange, normalizeOverlay, overlayDevices, overlayDiff, overlayMtu } from './overlay-plan.js';
+import { checkMeshPorts, checkOverlaySubnet, isNoChange, normalizeOverlay, overlayDevices, overlayDiff, overlayMtu } from './overlay-plan.js';
 import { bridgeOptions } from './network-options.js';
 import type { NetworkRecord, NetworkStore } from './network-store.js';
 
@@ -75,6 +76,7 @@ export class OverlayService {
   async #put(desired: OverlayState): Promise<OverlayState> {
     bridgeOptions(desired.Options);
     checkOverlaySubnet(desired, this.ctx.store.list());
+    checkMeshPorts(desired, this.ctx.store.allEndpoints());
     const existing = this.ctx.store.find(desired.Id);
     if (existing !== undefined && existing.driver !== 'overlay') {
       throw errors.conflict('network-not-overlay', `Id: network ${existing.name} (${existing.id}) exists on this node and is not an overlay network`);
@@ -97,7 +99,7 @@ export class OverlayService {
     if (!isNoChange(diff)) this.ctx.store.updateOverlay(updated);
     this.names.set(updated.id, desired.Names);
     if (!this.ctx.isUp(updated.id)) await this.ctx.bringUp(updated);
-    else await this.syncHost(updated, diff.balancersChanged);
+    else await this.syncHost(updated, diff.balancersChanged || diff.policiesChanged);
     return desired;
   }
 
@@ -137,21 +139,45 @@ export class OverlayService {
   }
 
   /**
-   * The overlay's host side beyond the bridge: VXLAN device, flood entries, ARP guard, and with
-   * `balancers` the balancer table in the namespace of each attached container. Idempotent.
+   * The overlay's host side beyond the bridge: VXLAN device, flood entries, ARP guard (the mesh's
+   * table on the ingress network), and with `namespaces` the balancer and policy tables in the
+   * namespace of each attached container. Idempotent.
    */
-  async syncHost(network: NetworkRecord, balancers: boolean): Promise<void> {
+  async syncHost(network: NetworkRecord, namespaces: boolean): Promise<void> {
     const state = network.overlay;
     if (state === undefined) return;
     await this.ctx.host.ensureVxlan(state, overlayMtu(bridgeOptions(state.Options).mtu));
     await this.ctx.host.syncPeers(state.Id, state.Peers);
-    await this.ctx.host.ensureArpGuard(state.Id, state.Gateway);
-    if (!balancers) return;
+    if (state.Ingress === undefined) await this.ctx.host.ensureArpGuard(state.Id, state.Gateway);
+    else await this.ctx.host.writeMesh(state.Id, state.Ingress.Ports);
+    if (!namespaces) return;
     for (const e of this.ctx.store.endpointsOfNetwork(network.id)) {
       const netns = this.ctx.netnsPath(e.containerId);
       // A run that ended while berthd was down has no namespace any more (its endpoint is swept later).
-      if (await isMountPoint(netns)) await this.ctx.host.writeBalancers(netns, state.Id, state.Balancers);
+      if (await isMountPoint(netns)) await this.#writeNamespace(netns, state, e);
     }
+  }
+
+  /** The balancer and policy tables of one attached container. */
+  async #writeNamespace(netns: string, state: OverlayState, endpoint: { ifname: string; ip: string }): Promise<void> {
+    await this.ctx.host.writeBalancers(netns, state.Id, state.Balancers);
+    await this.ctx.host.writePolicies(netns, state.Id, endpoint.ifname, endpoint.ip, state.Policies ?? []);
+  }
+
+  /** The connections each network policy denied on this node, summed over its containers (for metrics and people). */
+  async deniedCounts(): Promise<Map<string, number>> {
+    const totals = new Map<string, number>();
+    for (const network of this.ctx.store.list()) {
+      const policies = network.overlay?.Policies ?? [];
+      if (policies.length === 0) continue;
+      for (const e of this.ctx.store.endpointsOfNetwork(network.id)) {
+        if (!policies.some((p) => p.Targets.includes(e.ip))) continue;
+        const netns = this.ctx.netnsPath(e.containerId);
+        if (!(await isMountPoint(netns))) continue;
+        for (const [name, count] of await this.ctx.host.deniedCounts(netns, network.id)) totals.set(name, (totals.get(name) ?? 0) + count);
+      }
+    }
+    return totals;
   }
 
   /**
@@ -162,19 +188,23 @@ export class OverlayService {
   attached(networkId: string, netns: string): Promise<void> {
     return this.#serial(async () => {
       const state = this.ctx.store.find(networkId)?.overlay;
-      // Without balancers the script only removes a table an earlier state left.
-      if (state !== undefined) await this.ctx.host.writeBalancers(netns, state.Id, state.Balancers);
+      const endpoint = this.ctx.store.endpointsOfNetwork(networkId).find((e) => this.ctx.netnsPath(e.containerId) === netns);
+      // Without balancers or policies the scripts only remove tables an earlier state left.
+      if (state !== undefined) await this.#writeNamespace(netns, state, endpoint ?? { ifname: '', ip: '' });
     });
   }
 
-  /** A container's namespace left the overlay (`network disconnect`): its balancer table goes. */
+  /** A container's namespace left the overlay (`network disconnect`): its balancer and policy tables go. */
   async detached(networkId: string, netns: string): Promise<void> {
-    if (await isMountPoint(netns)) await this.ctx.host.writeBalancers(netns, networkId, []);
+    if (!(await isMountPoint(netns))) return;
+    await this.ctx.host.writeBalancers(netns, networkId, []);
+    await this.ctx.host.writePolicies(netns, networkId, '', '', []);
   }
 
   /** The overlay's host side beyond the bridge, removed (ARP guard before the device, as `removeStale` expects). */
   async removeHost(network: NetworkRecord): Promise<void> {
     await this.ctx.host.removeArpGuard(network.id);
+    if (network.overlay?.Ingress !== undefined) await this.ctx.host.writeMesh(network.id, []);
     await this.ctx.host.removeVxlan(network.id);
   }
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { networkAttachmentConfigSchema, type SwarmNetwork } from './swarm-networks.js';
+import { configReferenceSchema, secretReferenceSchema, type SwarmFileReference } from './swarm-secrets.js';
 import { exactIntegerSchema, integerSchema } from './integers.js';
 
 const labelsSchema = z.record(z.string(), z.string()).nullish();
@@ -103,8 +104,8 @@ const containerSpecSchema = z.object({
   ReadOnly: z.boolean().nullish(),
   StopSignal: z.string().nullish(),
   Hosts: stringsSchema,
-  Secrets: z.array(z.unknown()).nullish(),
-  Configs: z.array(z.unknown()).nullish(),
+  Secrets: z.array(secretReferenceSchema).nullish(),
+  Configs: z.array(configReferenceSchema).nullish(),
   CapabilityAdd: stringsSchema,
   CapabilityDrop: stringsSchema,
   Sysctls: z.record(z.string(), z.string()).nullish(),
@@ -149,6 +150,51 @@ export const swarmTaskSpecSchema = z.object({
   Runtime: z.string().nullish(),
 });
 
+/** Docker's UpdateConfig (also its RollbackConfig): durations in nanoseconds. */
+export const swarmUpdateConfigSchema = z.object({
+  Parallelism: integerSchema.nullish(),
+  Delay: integerSchema.nullish(),
+  FailureAction: z.string().nullish(),
+  Monitor: integerSchema.nullish(),
+  MaxFailureRatio: z.number().nullish(),
+  Order: z.string().nullish(),
+});
+
+/** An UpdateConfig as berthd shows it (Go's omitempty on Delay, FailureAction and Monitor). */
+export interface SwarmUpdateConfig {
+  Parallelism: number;
+  Delay?: number;
+  FailureAction?: string;
+  Monitor?: number;
+  MaxFailureRatio: number;
+  Order: string;
+}
+
+/** Where a service's rolling update stands (times RFC 3339). */
+export interface SwarmUpdateStatus {
+  State?: 'updating' | 'paused' | 'completed' | 'rollback_started' | 'rollback_paused' | 'rollback_completed';
+  StartedAt?: string;
+  CompletedAt?: string;
+  Message?: string;
+}
+
+/** A published port (Docker's PortConfig) as a client sends it. */
+export const portConfigSchema = z.object({
+  Name: z.string().nullish(),
+  Protocol: z.string().nullish(),
+  TargetPort: integerSchema.nullish(),
+  PublishedPort: integerSchema.nullish(),
+  PublishMode: z.string().nullish(),
+});
+
+/** A published port as berthd shows it (PublishedPort left out when the spec leaves it to the cluster). */
+export interface SwarmPortConfig {
+  Protocol: 'tcp' | 'udp';
+  TargetPort: number;
+  PublishedPort?: number;
+  PublishMode: 'ingress' | 'host';
+}
+
 /** The body of `POST /services/create` and `POST /services/{id}/update`. */
 export const swarmServiceSpecSchema = z.object({
   Name: z.string().nullish(),
@@ -160,12 +206,13 @@ export const swarmServiceSpecSchema = z.object({
     ReplicatedJob: z.unknown().optional(),
     GlobalJob: z.unknown().optional(),
   }).nullish(),
-  // Accepted and not modelled: the docker CLI always sends them.
-  UpdateConfig: z.unknown().optional(),
-  RollbackConfig: z.unknown().optional(),
+  /** How a spec change rolls over the tasks (the docker CLI always sends it). */
+  UpdateConfig: swarmUpdateConfigSchema.nullish(),
+  /** How a rollback rolls them back. */
+  RollbackConfig: swarmUpdateConfigSchema.nullish(),
   /** Deprecated by Docker for TaskTemplate.Networks; still honoured. */
   Networks: z.array(networkAttachmentConfigSchema).nullish(),
-  EndpointSpec: z.object({ Mode: z.string().nullish(), Ports: z.array(z.unknown()).nullish() }).nullish(),
+  EndpointSpec: z.object({ Mode: z.string().nullish(), Ports: z.array(portConfigSchema).nullish() }).nullish(),
 });
 
 /** A task template as berthd shows it (the same shape a client sends, `swarmTaskSpecSchema`). */
@@ -177,6 +224,8 @@ export interface SwarmTaskSpec {
     Args?: string[];
     Env?: string[];
     Mounts?: { Type: string; Source?: string; Target: string; ReadOnly?: boolean }[];
+    Secrets?: SwarmFileReference[];
+    Configs?: SwarmFileReference[];
     Healthcheck?: { Test: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number };
     Isolation?: string;
   };
@@ -197,7 +246,9 @@ export interface SwarmServiceSpec {
   Labels: Record<string, string>;
   TaskTemplate: SwarmTaskSpec;
   Mode: { Replicated: { Replicas: number } } | { Global: Record<string, never> };
-  EndpointSpec: { Mode: 'vip' | 'dnsrr' };
+  EndpointSpec: { Mode: 'vip' | 'dnsrr'; Ports?: SwarmPortConfig[] };
+  UpdateConfig?: SwarmUpdateConfig;
+  RollbackConfig?: SwarmUpdateConfig;
 }
 /** A service spec as a client sends it. */
 export type SwarmServiceSpecInput = z.input<typeof swarmServiceSpecSchema>;
@@ -205,8 +256,12 @@ export type SwarmServiceSpecInput = z.input<typeof swarmServiceSpecSchema>;
 /** `GET /services/{id}`, an entry of `GET /services` (`?status=true` adds ServiceStatus). */
 export interface SwarmService extends SwarmObjectMeta {
   Spec: SwarmServiceSpec;
-  Endpoint: { Spec: { Mode: 'vip' | 'dnsrr' }; VirtualIPs?: { NetworkID: string; Addr: string }[] };
+  Endpoint: { Spec: { Mode: 'vip' | 'dnsrr'; Ports?: SwarmPortConfig[] }; Ports?: SwarmPortConfig[]; VirtualIPs?: { NetworkID: string; Addr: string }[] };
   ServiceStatus?: { RunningTasks: number; DesiredTasks: number; CompletedTasks: number };
+  /** The spec before the last update: what a rollback restores. */
+  PreviousSpec?: SwarmServiceSpec;
+  /** The last rolling update (or rollback), once one started. */
+  UpdateStatus?: SwarmUpdateStatus;
 }
 
 /** `POST /services/create` (201). */

@@ -6,14 +6,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { ChildProcessRunner } from '../../src/base/process-runner.js';
 import { DOCKER_CLI, dockerCliSkip } from '../support/docker-cli-session.js';
-import { busyboxTar, labSkipReason, removeBusyboxTar, TestLab } from '../support/lab.js';
-import { PrivateDockerd } from '../support/private-dockerd.js';
+import { busyboxTar, labSkipReason } from '../support/lab.js';
+import { listGaps, shapeDifferences, SwarmPair, tableColumns } from '../support/swarm-shapes.js';
 import { http } from '../support/side-by-side.js';
 import { existsSync } from 'node:fs';
 
-const runner = new ChildProcessRunner();
 const NETNS = 'berth-e2e-swarm-shape';
 const BRIDGE = 'bbshape0';
 const CONVERGE_MS = 120_000;
@@ -42,53 +40,14 @@ const KNOWN_GAPS: Readonly<Record<'service' | 'task' | 'node' | 'swarm' | 'netwo
 
 /** Headings of `service inspect --pretty` berth does not print yet, with why. */
 const KNOWN_PRETTY_GAPS: Readonly<Record<string, string>> = {
-  UpdateConfig: 'no rolling updates yet (deployments)', RollbackConfig: 'no rollbacks yet (deployments)',
+  UpdateConfig: 'service inspect --pretty does not print the update settings yet', RollbackConfig: 'nor the rollback settings',
   Parallelism: 'under UpdateConfig', 'On failure': 'under UpdateConfig', 'Monitoring Period': 'under UpdateConfig',
   'Max failure ratio': 'under UpdateConfig', 'Update order': 'under UpdateConfig', 'Rollback order': 'under RollbackConfig',
   Init: 'no --init for tasks yet',
 };
 
-type JsonType = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
-
-/** Every key path of a JSON value with the type found there (`a.b`, `a.list[].c`). */
-export function shapeOf(value: unknown, path = '', out = new Map<string, Set<JsonType>>()): Map<string, Set<JsonType>> {
-  const type: JsonType = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value as JsonType;
-  if (path !== '') out.set(path, (out.get(path) ?? new Set()).add(type));
-  if (Array.isArray(value)) for (const item of value) shapeOf(item, `${path}[]`, out);
-  else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) shapeOf(item, path === '' ? key : `${path}.${key}`, out);
-  }
-  return out;
-}
-
-/** dockerd's paths berth lacks (or types it answers differently), leaving out the known gaps. */
-function differences(expected: unknown, actual: unknown, gaps: Readonly<Record<string, string>>): string[] {
-  const want = shapeOf(expected);
-  const have = shapeOf(actual);
-  const gap = (path: string): boolean => Object.keys(gaps).some((g) => path === g || path.startsWith(`${g}.`) || path.startsWith(`${g}[]`));
-  const out: string[] = [];
-  for (const [path, types] of want) {
-    if (gap(path)) continue;
-    const got = have.get(path);
-    if (got === undefined) out.push(`missing ${path}`);
-    else if (![...types].filter((t) => t !== 'null').every((t) => got.has(t) || got.has('null'))) out.push(`${path}: ${[...got].join('|')} instead of ${[...types].join('|')}`);
-  }
-  return out;
-}
-
-/** The gaps of an object, for a list of them. */
-function inList(gaps: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(gaps).map(([path, why]) => [`[].${path}`, why]));
-}
-
-/** The header row of a docker CLI table: its column names. */
-function columns(output: string): string[] {
-  return (output.split('\n')[0] ?? '').trim().split(/\s{2,}/);
-}
-
 describe('Swarm objects as dockerd shapes them', { skip: labSkipReason() || dockerCliSkip() || (!existsSync('/usr/sbin/dockerd') && 'needs dockerd (apt-get install docker.io)') }, () => {
-  let lab: TestLab | undefined;
-  let dockerd: PrivateDockerd | undefined;
+  let daemons: SwarmPair | undefined;
   const sockets = { dockerd: '', berthd: '' };
   const docker = (daemon: 'dockerd' | 'berthd', ...args: string[]): string => {
     const result = spawnSync(DOCKER_CLI, args, { env: { ...process.env, DOCKER_HOST: `unix://${sockets[daemon]}` }, encoding: 'utf8', timeout: 120_000 });
@@ -104,19 +63,9 @@ describe('Swarm objects as dockerd shapes them', { skip: labSkipReason() || dock
     ((await json(daemon, '/tasks?filters={"service":["shape"],"desired-state":["running"]}')) as { Status: { State: string } }[]).filter((t) => t.Status.State === 'running').length;
 
   before(async () => {
-    lab = await TestLab.start(1, 0);
-    const node = lab.node(0);
-    await lab.loadBusybox(node);
-    sockets.berthd = node.socket;
-    await runner.run('ip', ['netns', 'del', NETNS], { okCodes: [0, 1] });
-    await runner.run('ip', ['netns', 'add', NETNS]);
-    await runner.run('ip', ['-n', NETNS, 'link', 'set', 'lo', 'up']);
-    await runner.run('ip', ['-n', NETNS, 'link', 'add', BRIDGE, 'type', 'bridge']);
-    await runner.run('ip', ['-n', NETNS, 'addr', 'add', '172.30.98.1/24', 'dev', BRIDGE]);
-    await runner.run('ip', ['-n', NETNS, 'link', 'set', BRIDGE, 'up']);
-    dockerd = await PrivateDockerd.start({ netns: NETNS, bridge: BRIDGE });
-    sockets.dockerd = dockerd.socketPath;
-    await dockerd.docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+    daemons = await SwarmPair.start(NETNS, BRIDGE, '172.30.98.1/24');
+    Object.assign(sockets, daemons.sockets);
+    const { dockerd } = daemons;
     await dockerd.docker(['load', '-i', await busyboxTar()]);
     // The same service on both; dockerd by image id, so that its agent does not look for a registry.
     const image = (await dockerd.docker(['image', 'inspect', '--format', '{{.Id}}', 'busybox'])).stdout.trim();
@@ -131,19 +80,13 @@ describe('Swarm objects as dockerd shapes them', { skip: labSkipReason() || dock
     }
   });
   after(async () => {
-    if (dockerd !== undefined) {
-      await dockerd.docker(['swarm', 'leave', '--force']).catch(() => undefined);
-      await dockerd.stop();
-    }
-    await runner.run('ip', ['netns', 'del', NETNS], { okCodes: [0, 1] });
-    await lab?.close();
-    await removeBusyboxTar();
+    await daemons?.close();
   });
 
   test('a service: every key of dockerd\'s inspect, with its type', async () => {
     const [expected, actual] = await Promise.all([json('dockerd', '/services/shape'), json('berthd', '/services/shape')]);
     const [list, berthList] = await Promise.all([json('dockerd', '/services?status=true'), json('berthd', '/services?status=true')]);
-    assert.deepEqual({ inspect: differences(expected, actual, KNOWN_GAPS.service), list: differences(list, berthList, inList(KNOWN_GAPS.service)) }, { inspect: [], list: [] });
+    assert.deepEqual({ inspect: shapeDifferences(expected, actual, KNOWN_GAPS.service), list: shapeDifferences(list, berthList, listGaps(KNOWN_GAPS.service)) }, { inspect: [], list: [] });
   });
 
   test('its tasks, a node and the swarm: every key of dockerd\'s, with its type', async () => {
@@ -152,9 +95,9 @@ describe('Swarm objects as dockerd shapes them', { skip: labSkipReason() || dock
     const [nodes, berthNodes] = await Promise.all([json('dockerd', '/nodes'), json('berthd', '/nodes')]);
     const [swarm, berthSwarm] = await Promise.all([json('dockerd', '/swarm'), json('berthd', '/swarm')]);
     assert.deepEqual({
-      tasks: differences(tasks, berthTasks, inList(KNOWN_GAPS.task)),
-      nodes: differences(nodes, berthNodes, inList(KNOWN_GAPS.node)),
-      swarm: differences(swarm, berthSwarm, KNOWN_GAPS.swarm),
+      tasks: shapeDifferences(tasks, berthTasks, listGaps(KNOWN_GAPS.task)),
+      nodes: shapeDifferences(nodes, berthNodes, listGaps(KNOWN_GAPS.node)),
+      swarm: shapeDifferences(swarm, berthSwarm, KNOWN_GAPS.swarm),
     }, { tasks: [], nodes: [], swarm: [] });
   });
 
@@ -162,7 +105,7 @@ describe('Swarm objects as dockerd shapes them', { skip: labSkipReason() || dock
     // dnsrr: dockerd's virtual IPs need IPVS, which this kernel lacks.
     for (const daemon of ['dockerd', 'berthd'] as const) {
       docker(daemon, 'network', 'create', '-d', 'overlay', '--label', 'team=a', 'shapenet');
-      const image = daemon === 'dockerd' ? (await dockerd?.docker(['image', 'inspect', '--format', '{{.Id}}', 'busybox']))?.stdout.trim() ?? '' : 'busybox';
+      const image = daemon === 'dockerd' ? (await daemons?.dockerd.docker(['image', 'inspect', '--format', '{{.Id}}', 'busybox']))?.stdout.trim() ?? '' : 'busybox';
       docker(daemon, 'service', 'create', '--detach', '--no-resolve-image', '--name', 'netshape', '--network', 'name=shapenet,alias=ns', '--endpoint-mode', 'dnsrr', image, 'sleep', '1d');
     }
     const deadline = Date.now() + CONVERGE_MS;
@@ -182,15 +125,15 @@ describe('Swarm objects as dockerd shapes them', { skip: labSkipReason() || dock
     const [service, berthService] = await pair('/services/netshape');
     const [tasks, berthTasks] = await pair('/tasks?filters={"service":["netshape"]}');
     assert.deepEqual({
-      network: differences(network, berthNetwork, KNOWN_GAPS.network),
-      service: differences(service, berthService, KNOWN_GAPS.service),
-      tasks: differences(tasks, berthTasks, inList(KNOWN_GAPS.task)),
+      network: shapeDifferences(network, berthNetwork, KNOWN_GAPS.network),
+      service: shapeDifferences(service, berthService, KNOWN_GAPS.service),
+      tasks: shapeDifferences(tasks, berthTasks, listGaps(KNOWN_GAPS.task)),
     }, { network: [], service: [], tasks: [] });
   });
 
   test('the docker CLI\'s tables have the same columns', () => {
     for (const args of [['service', 'ls'], ['service', 'ps', 'shape'], ['node', 'ls']]) {
-      assert.deepEqual(columns(docker('berthd', ...args)), columns(docker('dockerd', ...args)), args.join(' '));
+      assert.deepEqual(tableColumns(docker('berthd', ...args)), tableColumns(docker('dockerd', ...args)), args.join(' '));
     }
     // `service inspect --pretty` has dockerd's headings, line for line (their values differ).
     const headings = (text: string): string[] => text.split('\n').map((line) => line.split(':')[0]?.trim() ?? '').filter((h) => h !== '' && !h.startsWith('ID') && !/^\d/.test(h));

@@ -43,7 +43,7 @@ export function makeNode(id: string, options: NodeOptions = {}): Node {
 export function makeService(id: string, spec: Partial<ServiceSpecInput> = {}): Service {
   const time = T0.toISOString();
   const input: ServiceSpecInput = { name: id, taskTemplate: { containerSpec: { image: 'busybox' } }, ...spec };
-  return { id, version: 1, createdAt: time, updatedAt: time, spec: serviceSpecSchema.parse(input), virtualIps: [] };
+  return { id, version: 1, createdAt: time, updatedAt: time, spec: serviceSpecSchema.parse(input), virtualIps: [], endpointPorts: [] };
 }
 
 export interface TaskOptions {

@@ -1,6 +1,7 @@
 /**
  * `/services`: list (filters id, name, label, mode; `?status=true` adds ServiceStatus), create
- * (a random name when the spec has none, as dockerd), inspect, update, remove. Bodies are Docker's
+ * (a random name when the spec has none, as dockerd), inspect, update (`?rollback=previous`
+ * restores the previous spec), remove. Bodies are Docker's
  * ServiceSpec, converted by `../swarm-service-spec.ts`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -9,7 +10,7 @@ import type { ClusterControl } from '../../cluster/control/cluster-control.js';
 import { generateContainerName } from '../../engine/container-names.js';
 import type { ServiceCreateResponse, ServiceUpdateResponse, SwarmService } from '../../wire/swarm.js';
 import { queryBool, queryFilters, queryString, type Query } from '../query.js';
-import { requireManager, swarmCall } from '../swarm-errors.js';
+import { dockerSwarmError, requireManager, swarmCall } from '../swarm-errors.js';
 import { serviceFilter } from '../swarm-filters.js';
 import { updateVersion } from '../swarm-query.js';
 import { parseServiceSpecBody, serviceSpecFromBody } from '../swarm-service-spec.js';
@@ -44,9 +45,16 @@ export function swarmServiceRoutes(app: FastifyInstance, cluster: ClusterControl
   app.post('/services/:id/update', async (request: Request) => {
     const version = updateVersion(request.query, 'service');
     requireManager(cluster);
-    if (queryString(request.query, 'rollback') === 'previous') throw errors.invalidArgument('unsupported-service-field', 'rollback: rolling a service back is not supported yet');
     const body = parseServiceSpecBody(request.body);
     const current = await swarmCall(() => cluster.getService(request.params.id));
+    if (queryString(request.query, 'rollback') === 'previous') {
+      // As dockerd: the body is checked but the previous spec is what is stored.
+      const previous = current.previousSpec;
+      if (previous === undefined) throw dockerSwarmError(errors.failedPrecondition('no-previous-spec', `service ${current.id} does not have a previous spec`));
+      await swarmCall(() => cluster.updateService(current.id, version, { ...previous, name: current.spec.name }, { rollback: true }));
+      const rolledBack: ServiceUpdateResponse = { Warnings: null };
+      return rolledBack;
+    }
     const name = body.Name ?? '';
     if (name !== '' && name !== current.spec.name) throw errors.invalidArgument('invalid-service-spec', 'Name: renaming services is not supported');
     await swarmCall(() => cluster.updateService(current.id, version, serviceSpecFromBody(body, current.spec.name)));

@@ -23,6 +23,19 @@ class MemoryCluster implements ClusterControl {
   tasks: Task[] = [];
   private ids = 0;
 
+  // Secrets and configs: the manager's side is tested in cluster/control/file-object-control.test.ts.
+  createFileObject(): Promise<never> { return Promise.reject(new Error('not used here')); }
+  listFileObjects(): Promise<never> { return Promise.reject(new Error('not used here')); }
+  getFileObject(): Promise<never> { return Promise.reject(new Error('not used here')); }
+  updateFileObject(): Promise<never> { return Promise.reject(new Error('not used here')); }
+  removeFileObject(): Promise<never> { return Promise.reject(new Error('not used here')); }
+  rotateDataKey(): Promise<never> { return Promise.reject(new Error('not used here')); }
+  // Network policies: the manager's side is tested on the lab (test/integration/cluster/network-policies.test.ts).
+  createNetworkPolicy(): Promise<never> { return Promise.reject(new Error('not used here')); }
+  listNetworkPolicies(): Promise<never> { return Promise.reject(new Error('not used here')); }
+  getNetworkPolicy(): Promise<never> { return Promise.reject(new Error('not used here')); }
+  removeNetworkPolicy(): Promise<never> { return Promise.reject(new Error('not used here')); }
+
   local(): LocalClusterInfo {
     const active = this.state === 'active';
     return {
@@ -90,7 +103,7 @@ class MemoryCluster implements ClusterControl {
     this.managerOnly();
     const spec = parseServiceSpec(input);
     if (this.services.some((s) => s.spec.name === spec.name)) return Promise.reject(errors.conflict('service-name-in-use', 'name in use'));
-    const service: Service = { id: `svc${++this.ids}`, version: 1, createdAt: T, updatedAt: T, spec, virtualIps: [] };
+    const service: Service = { id: `svc${++this.ids}`, version: 1, createdAt: T, updatedAt: T, spec, virtualIps: [], endpointPorts: [] };
     this.services.push(service);
     this.tasks.push({
       id: `task${this.ids}`, version: 1, createdAt: T, updatedAt: T, serviceId: service.id, slot: 1, nodeId: 'node1', spec: spec.taskTemplate,
@@ -259,9 +272,9 @@ test('services and tasks: create, list with status, inspect, update, remove, ref
   assert.match(cluster.services.find((s) => s.id === unnamed.json<{ ID: string }>().ID)?.spec.name ?? '', /^[a-z]+_[a-z]+\d*$/);
   const dup = await app.inject({ method: 'POST', url: '/services/create', payload: CREATE_BODY });
   assert.equal(dup.statusCode, 409);
-  const ports = await app.inject({ method: 'POST', url: '/services/create', payload: { ...CREATE_BODY, EndpointSpec: { Ports: [{ TargetPort: 80 }] } } });
+  const ports = await app.inject({ method: 'POST', url: '/services/create', payload: { ...CREATE_BODY, Name: 'p', EndpointSpec: { Ports: [{ Protocol: 'sctp', TargetPort: 80 }] } } });
   assert.equal(ports.statusCode, 400);
-  assert.match(ports.json<{ message: string }>().message, /^EndpointSpec\.Ports: /);
+  assert.match(ports.json<{ message: string }>().message, /^EndpointSpec\.Ports\[0\]\.Protocol: /);
   const constraint = await app.inject({ method: 'POST', url: '/services/create', payload: { ...CREATE_BODY, Name: 'c', TaskTemplate: { ...CREATE_BODY.TaskTemplate, Placement: { Constraints: ['node.colour==red'] } } } });
   assert.equal(constraint.statusCode, 400);
   assert.match(constraint.json<{ message: string }>().message, /TaskTemplate\.Placement\.Constraints\[0\]/);
@@ -311,7 +324,7 @@ test('services and tasks: create, list with status, inspect, update, remove, ref
   assert.equal((await app.inject({ method: 'GET', url: '/services/web/logs' })).statusCode, 400);
   assert.equal((await app.inject({ method: 'GET', url: '/services/web/logs?stdout=1&since=yesterday' })).statusCode, 400);
   assert.equal((await app.inject({ method: 'GET', url: '/services/nope/logs?stdout=1' })).statusCode, 404);
-  assert.equal((await app.inject({ method: 'GET', url: '/secrets' })).statusCode, 501);
+  assert.equal((await app.inject({ method: 'GET', url: '/swarm/unlockkey' })).statusCode, 501);
   assert.equal((await app.inject({ method: 'DELETE', url: '/services/web' })).statusCode, 200);
   assert.equal((await app.inject({ method: 'GET', url: '/services/web' })).statusCode, 404);
 });

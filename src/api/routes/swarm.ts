@@ -2,8 +2,8 @@
  * The Swarm routes of a node with a cluster (`ClusterControl`), registered instead of
  * `swarm-inactive.ts`: `/swarm` (inspect, init, join, leave, update: token rotation) here, nodes,
  * services and tasks in their own modules. Every cluster call's error is worded as dockerd's
- * (`../swarm-errors.ts`). Secrets and configs are not served yet: 501 on a manager (a worker
- * answers as dockerd's, 503 not a manager); autolock (unlock, unlock key) likewise.
+ * (`../swarm-errors.ts`). Secrets and configs in `swarm-file-objects.ts`; autolock (unlock,
+ * unlock key) is not served yet: 501 on a manager (a worker answers as dockerd's, 503 not a manager).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../../base/errors.js';
@@ -19,8 +19,10 @@ import { checkSwarmSpecUnchanged } from '../swarm-spec-check.js';
 import { swarmInfoView, swarmView } from '../swarm-views.js';
 import { swarmLogRoutes } from './swarm-logs.js';
 import { swarmNodeRoutes } from './swarm-nodes.js';
+import { networkPolicyRoutes } from './network-policies.js';
 import { swarmServiceRoutes } from './swarm-services.js';
 import { unservedSwarmRoutes } from './swarm-unserved.js';
+import { swarmFileObjectRoutes } from './swarm-file-objects.js';
 import { swarmTaskRoutes } from './swarm-tasks.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Body: unknown }>;
@@ -115,5 +117,7 @@ export function swarmRoutes(app: FastifyInstance, cluster: ClusterControl): void
   swarmServiceRoutes(app, cluster);
   swarmTaskRoutes(app, cluster);
   swarmLogRoutes(app, cluster);
+  swarmFileObjectRoutes(app, cluster);
+  networkPolicyRoutes(app, cluster);
   unservedSwarmRoutes(app, cluster);
 }

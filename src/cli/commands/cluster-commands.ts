@@ -44,5 +44,9 @@ export const CLUSTER_COMMAND: CommandSpec = {
       options: [{ flags: '--format <format>', description: 'table or json (/info\'s Swarm object)', default: 'table' }],
       run: async ({ globals, options }) => { await (await actions()).statusAction(globals, typeof options.format === 'string' ? options.format : undefined); },
     },
+    {
+      name: 'rotate-key', description: 'Make a new data key (kept by the managers, never in the store) and seal every secret again with it; prints its id',
+      run: async ({ globals }) => { await (await import('./secret-actions.js')).rotateKeyAction(globals); },
+    },
   ],
 };

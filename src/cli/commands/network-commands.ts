@@ -1,9 +1,10 @@
-/** `berth network …`: create, ls, inspect, rm, connect, disconnect, prune — through berthd. */
+/** `berth network …`: create, ls, inspect, rm, connect, disconnect, prune, policy — through berthd. */
 import { errors } from '../../base/errors.js';
 import { argOf, argsOf, type CommandSpec, type GlobalOptions } from '../args/command-spec.js';
 import { forEachTarget, outputFormat, printJson, withClient } from '../context.js';
 import { renderTable, shortId } from '../format.js';
 import { keyValues } from './create-config.js';
+import { NETWORK_POLICY_COMMAND } from './network-policy-commands.js';
 
 const FORMAT = { flags: '--format <format>', description: 'table or json', default: 'table' };
 
@@ -120,5 +121,6 @@ export const NETWORK_COMMAND: CommandSpec = {
         });
       },
     },
+    NETWORK_POLICY_COMMAND,
   ],
 };

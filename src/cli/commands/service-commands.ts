@@ -1,10 +1,12 @@
-/** `berth service …` as command specs: create, ls, ps, inspect, scale, logs, rm (through a manager). */
+/** `berth service …` as command specs: create, ls, ps, inspect, scale, update, rollback, logs, rm (through a manager). */
 import { argOf, argsOf, flagsOf, type CommandSpec } from '../args/command-spec.js';
 import type { ClusterInspectFlags } from './cluster-inspect.js';
 import type { ServiceListFlags, ServicePsFlags } from './service-actions.js';
 import { SERVICE_CREATE_OPTIONS } from './service-create-options.js';
 import type { ServiceCreateFlags } from './service-flags.js';
 import type { ServiceLogsFlags } from './service-logs.js';
+import type { ServiceUpdateFlags } from './service-update-flags.js';
+import { SERVICE_ROLLBACK_OPTIONS, SERVICE_UPDATE_OPTIONS } from './service-update-options.js';
 
 const actions = () => import('./service-actions.js');
 
@@ -52,6 +54,16 @@ export const SERVICE_COMMAND: CommandSpec = {
       name: 'scale', description: 'Set the replicas of one or more replicated services; waits for the tasks unless --detach', args: '<service=replicas...>',
       options: [{ flags: '-d, --detach', description: 'do not wait for the tasks to run' }],
       run: async ({ globals, args, options }) => { await (await actions()).scaleAction(globals, argsOf(args, 'service=replicas'), options.detach === true); },
+    },
+    {
+      name: 'update', description: 'Update a service; its tasks are rolled over (followed until done on a terminal, or with --wait)', args: '<service>',
+      options: SERVICE_UPDATE_OPTIONS,
+      run: async ({ globals, args, options }) => { await (await import('./service-update.js')).updateAction(globals, argOf(args, 'service'), flagsOf<ServiceUpdateFlags>(options)); },
+    },
+    {
+      name: 'rollback', description: 'Restore a service\'s previous spec; its tasks are rolled back', args: '<service>',
+      options: SERVICE_ROLLBACK_OPTIONS,
+      run: async ({ globals, args, options }) => { await (await import('./service-update.js')).rollbackAction(globals, argOf(args, 'service'), flagsOf<{ detach?: boolean; wait?: boolean }>(options)); },
     },
     {
       name: 'logs', description: 'Show the logs of a service\'s tasks (or of one task), gathered from their nodes', args: '<service-or-task>',

@@ -83,3 +83,17 @@ test('--health-* flags become ContainerSpec.Healthcheck (nanoseconds); --no-heal
   assert.deepEqual(specOf('--no-healthcheck', 'busybox').TaskTemplate?.ContainerSpec?.Healthcheck, { Test: ['NONE'] });
   assert.equal(specOf('busybox').TaskTemplate?.ContainerSpec?.Healthcheck, undefined);
 });
+
+test('-p publishes through the mesh: PUBLISHED:TARGET[/udp], TARGET alone, Docker\'s long form with mode=host; bad ones are refused naming the flag', () => {
+  assert.deepEqual(specOf('-p', '8080:80', '-p', '53/udp', '--publish', 'published=443,target=8443,mode=host', 'busybox').EndpointSpec, {
+    Ports: [
+      { PublishedPort: 8080, TargetPort: 80, Protocol: 'tcp', PublishMode: 'ingress' },
+      { TargetPort: 53, Protocol: 'udp', PublishMode: 'ingress' },
+      { TargetPort: 8443, PublishedPort: 443, Protocol: 'tcp', PublishMode: 'host' },
+    ],
+  });
+  assert.throws(() => specOf('-p', '127.0.0.1:8080:80', 'busybox'), /--publish 127\.0\.0\.1:8080:80: .*a host address cannot be given/);
+  assert.throws(() => specOf('-p', '8080:99999', 'busybox'), /--publish 8080:99999: target "99999" is not a port from 1 to 65535/);
+  assert.throws(() => specOf('-p', 'published=80,dest=81', 'busybox'), /--publish published=80,dest=81: unknown or empty field "dest=81"/);
+  assert.throws(() => specOf('-p', 'published=80', 'busybox'), /a target port is required/);
+});

@@ -10,6 +10,7 @@ import { goDurationMs } from '../../base/go-duration.js';
 import type { SwarmServiceSpecInput } from '../../wire/swarm.js';
 import { envList, keyValues, size } from './create-config.js';
 import { parseMountFlag } from './mount-flag.js';
+import { serviceFileReference } from './service-file-flags.js';
 import { lifecycleFields } from './lifecycle-flags.js';
 
 /** The parsed flags of `service create` (camelCased long names). */
@@ -34,7 +35,11 @@ export interface ServiceCreateFlags {
   containerLabel: string[];
   mount: string[];
   network: string[];
+  /** `--secret` / `--config` (service-file-flags.ts). */
+  secret?: string[];
+  config?: string[];
   endpointMode?: string;
+  publish: string[];
   healthCmd?: string;
   healthInterval?: string;
   healthTimeout?: string;
@@ -150,6 +155,8 @@ function taskTemplate(image: string, args: string[], flags: ServiceCreateFlags, 
       Env: nonEmpty(envList(flags.env, environment)),
       Labels: nonEmptyMap(keyValues(flags.containerLabel, '--container-label')),
       Mounts: nonEmpty(flags.mount.map(serviceMount)),
+      Secrets: nonEmpty((flags.secret ?? []).map((value) => serviceFileReference('secret', value))),
+      Configs: nonEmpty((flags.config ?? []).map((value) => serviceFileReference('config', value))),
       Healthcheck: lifecycleFields(flags, undefined).Healthcheck,
     }),
     Resources: compact({
@@ -188,6 +195,47 @@ export function serviceNetwork(value: string): { Target: string; Aliases?: strin
   return { Target: target, ...(aliases.length > 0 ? { Aliases: aliases } : {}) };
 }
 
+type PortConfig = NonNullable<NonNullable<SwarmServiceSpecInput['EndpointSpec']>['Ports']>[number];
+
+/** A port number 1–65535 of `-p VALUE`. */
+function portNumber(text: string, value: string, what: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 1 && port <= 65535)) throw bad('--publish', value, `${what} "${text}" is not a port from 1 to 65535`);
+  return port;
+}
+
+/**
+ * `-p 8080:80`, `-p 8080:80/udp`, `-p 80` (the cluster picks the published port), or Docker's
+ * long form `published=8080,target=80[,protocol=udp][,mode=host]`.
+ */
+export function servicePort(value: string): PortConfig {
+  if (value.includes('=')) {
+    const fields = new Map<string, string>();
+    for (const field of value.split(',')) {
+      const [key = '', ...rest] = field.split('=');
+      if (!['published', 'target', 'protocol', 'mode'].includes(key) || rest.join('=') === '') throw bad('--publish', value, `unknown or empty field "${field}" (want published=PORT,target=PORT[,protocol=tcp|udp][,mode=ingress|host])`);
+      fields.set(key, rest.join('='));
+    }
+    const target = fields.get('target');
+    if (target === undefined) throw bad('--publish', value, 'a target port is required (target=PORT)');
+    const published = fields.get('published');
+    return {
+      TargetPort: portNumber(target, value, 'target'),
+      ...(published === undefined ? {} : { PublishedPort: portNumber(published, value, 'published') }),
+      Protocol: fields.get('protocol') ?? 'tcp',
+      PublishMode: fields.get('mode') ?? 'ingress',
+    };
+  }
+  const [ports = '', protocol = 'tcp', ...extra] = value.split('/');
+  if (extra.length > 0) throw bad('--publish', value, 'want PUBLISHED:TARGET[/PROTOCOL]');
+  const parts = ports.split(':');
+  if (parts.length > 2) throw bad('--publish', value, 'want PUBLISHED:TARGET[/PROTOCOL] (a host address cannot be given: the port is published on every node)');
+  const [first = '', second] = parts;
+  return second === undefined
+    ? { TargetPort: portNumber(first, value, 'target'), Protocol: protocol, PublishMode: 'ingress' }
+    : { PublishedPort: portNumber(first, value, 'published'), TargetPort: portNumber(second, value, 'target'), Protocol: protocol, PublishMode: 'ingress' };
+}
+
 /** The spec of a new service running `image` with `args` (empty: the image's command). */
 export function serviceSpecFromFlags(image: string, args: string[], flags: ServiceCreateFlags, environment: Record<string, string | undefined>): SwarmServiceSpecInput {
   const mode = serviceMode(flags);
@@ -199,5 +247,6 @@ export function serviceSpecFromFlags(image: string, args: string[], flags: Servi
     if (flags.endpointMode !== 'vip' && flags.endpointMode !== 'dnsrr') throw bad('--endpoint-mode', flags.endpointMode, 'want vip or dnsrr');
     spec.EndpointSpec = { Mode: flags.endpointMode };
   }
+  if (flags.publish.length > 0) spec.EndpointSpec = { ...spec.EndpointSpec, Ports: flags.publish.map(servicePort) };
   return spec;
 }

@@ -19,15 +19,18 @@ function service(id: string, name: string, mode: SwarmService['Spec']['Mode'], s
   };
 }
 
-test('service ls: by name, running/desired, image without its digest', () => {
-  const services = [
-    service('b'.repeat(25), 'web', { Replicated: { Replicas: 3 } }, { RunningTasks: 2, DesiredTasks: 3, CompletedTasks: 0 }, 1),
-    service('c'.repeat(25), 'agent', { Global: {} }, { RunningTasks: 4, DesiredTasks: 4, CompletedTasks: 0 }),
+test('service ls: by name, running/desired, image without its digest, ports published through the mesh (not host-mode ones)', () => {
+  const web = service('b'.repeat(25), 'web', { Replicated: { Replicas: 3 } }, { RunningTasks: 2, DesiredTasks: 3, CompletedTasks: 0 }, 1);
+  web.Endpoint.Ports = [
+    { Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080, PublishMode: 'ingress' },
+    { Protocol: 'udp', TargetPort: 53, PublishedPort: 30000, PublishMode: 'ingress' },
+    { Protocol: 'tcp', TargetPort: 443, PublishedPort: 443, PublishMode: 'host' },
   ];
+  const services = [web, service('c'.repeat(25), 'agent', { Global: {} }, { RunningTasks: 4, DesiredTasks: 4, CompletedTasks: 0 })];
   assert.equal(renderTable(SERVICE_HEADERS, serviceRows(services)), [
-    'ID             NAME    MODE         REPLICAS               IMAGE',
+    'ID             NAME    MODE         REPLICAS               IMAGE        PORTS',
     'cccccccccccc   agent   global       4/4                    nginx:1.27',
-    'bbbbbbbbbbbb   web     replicated   2/3 (max 1 per node)   nginx:1.27',
+    'bbbbbbbbbbbb   web     replicated   2/3 (max 1 per node)   nginx:1.27   *:8080->80/tcp, *:30000->53/udp',
   ].join('\n'));
 });
 

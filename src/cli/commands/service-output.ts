@@ -6,7 +6,7 @@ import { relativeTime, ellipsis, humanSize, shortId } from '../format.js';
 import type { SwarmService, SwarmTask } from '../../wire/swarm.js';
 import { capitalized, labelLines, prettyLines, SECTION, type PrettyEntry } from './cluster-pretty.js';
 
-export const SERVICE_HEADERS = ['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE'] as const;
+export const SERVICE_HEADERS = ['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE', 'PORTS'] as const;
 export const TASK_HEADERS = ['ID', 'NAME', 'IMAGE', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'] as const;
 
 /** Docker's ERROR column width (`--no-trunc` shows it whole). */
@@ -31,10 +31,16 @@ export function replicasColumn(service: SwarmService): string {
   return `${status?.RunningTasks ?? 0}/${desired}${max > 0 ? ` (max ${max} per node)` : ''}`;
 }
 
+/** The ports published through the routing mesh, as Docker lists them: `*:8080->80/tcp, *:30000->53/udp`. */
+export function portsColumn(service: SwarmService): string {
+  return (service.Endpoint.Ports ?? []).filter((p) => p.PublishMode === 'ingress' && p.PublishedPort !== undefined)
+    .map((p) => `*:${String(p.PublishedPort)}->${String(p.TargetPort)}/${p.Protocol}`).join(', ');
+}
+
 /** Rows of `service ls`, by name. */
 export function serviceRows(services: readonly SwarmService[]): string[][] {
   return [...services].sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name))
-    .map((s) => [shortId(s.ID), s.Spec.Name, modeOf(s), replicasColumn(s), imageName(s.Spec.TaskTemplate.ContainerSpec.Image)]);
+    .map((s) => [shortId(s.ID), s.Spec.Name, modeOf(s), replicasColumn(s), imageName(s.Spec.TaskTemplate.ContainerSpec.Image), portsColumn(s)]);
 }
 
 /** A task's name: `<service>.<slot>`, or `<service>.<node id>` for a global service's. */
@@ -54,6 +60,15 @@ export interface TaskRowContext {
 function errorColumn(err: string | undefined, trunc: boolean): string {
   if (err === undefined || err === '') return '';
   return trunc ? JSON.stringify(ellipsis(err, ERROR_WIDTH)) : err;
+}
+
+/** Docker's `Ports:` section of `service inspect --pretty` (its lines are `key = value`), after a newline; '' without ports. */
+function portText(ports: readonly NonNullable<SwarmService['Endpoint']['Ports']>[number][]): string {
+  if (ports.length === 0) return '';
+  return ['', 'Ports:', ...ports.flatMap((p) => [
+    ` PublishedPort = ${p.PublishedPort === undefined ? '' : String(p.PublishedPort)}`,
+    `  Protocol = ${p.Protocol}`, `  TargetPort = ${String(p.TargetPort)}`, `  PublishMode = ${p.PublishMode}`,
+  ])].join('\n');
 }
 
 /**
@@ -133,5 +148,5 @@ export function servicePretty(service: SwarmService): string {
     ['  Memory', memory(limits.MemoryBytes)],
     ['  PIDs', limits.Pids === undefined ? undefined : String(limits.Pids)],
     ['Endpoint Mode', spec.EndpointSpec.Mode],
-  ]);
+  ]) + portText(service.Endpoint.Ports ?? []);
 }

@@ -2,6 +2,7 @@
  * What the agent needs around it, as ports: the managers (ManagerLink, over the cluster port's
  * mutual TLS; implemented in transport/) and its own node's engine (NodeEngine, over client/).
  */
+import type { MountConfig } from '../../wire/mounts.js';
 import type { OverlayState } from '../../wire/overlays.js';
 import type { NodeRole } from '../objects/node.js';
 import type { Task, TaskStatus } from '../objects/task.js';
@@ -14,6 +15,15 @@ export interface Assignments {
   readonly serviceNames: Readonly<Record<string, string>>;
   /** What the node must make of each cluster network its tasks are on (networking/overlay-plan.ts). */
   readonly overlays: readonly OverlayState[];
+  /** The data of the secrets and configs its running tasks use (secrets opened by the manager; over mutual TLS only). */
+  readonly files?: readonly TaskFileData[] | undefined;
+}
+
+/** One secret's or config's data (base64), as a node gets it for its tasks. */
+export interface TaskFileData {
+  readonly kind: 'secret' | 'config';
+  readonly id: string;
+  readonly data: string;
 }
 
 /** One observed status of one task (the agent's report). */
@@ -69,8 +79,11 @@ export interface NodeEngine {
   listTaskContainers(): Promise<readonly TaskContainer[]>;
   /** Makes the image present (local, else pulled); throws (not-found and others) with a message for the task when it cannot. */
   ensureImage(reference: string, signal: AbortSignal): Promise<void>;
-  /** Creates and starts the task's container (name `<service>.<slot|node>.<task id>`, Swarm's labels); returns its id. */
-  run(task: Task, serviceName: string, nodeId: string): Promise<string>;
+  /**
+   * Creates and starts the task's container (name `<service>.<slot|node>.<task id>`, Swarm's
+   * labels), with `files` (its secrets' and configs' bind mounts) besides the spec's mounts; returns its id.
+   */
+  run(task: Task, serviceName: string, nodeId: string, files?: readonly MountConfig[]): Promise<string>;
   /** Stops (TERM, then KILL after `timeoutSeconds`) and removes the container. Idempotent. */
   remove(containerId: string, timeoutSeconds: number): Promise<void>;
   /** Makes the node's share of a cluster network match `state` (idempotent). */
@@ -81,4 +94,21 @@ export interface NodeEngine {
   removeOverlay(id: string): Promise<void>;
   /** Exits and health changes of task containers from now on (the engine's `die` and `health_status` events), until the signal aborts. */
   events(signal: AbortSignal): AsyncIterable<TaskContainerEvent>;
+}
+
+/**
+ * Where a node keeps its tasks' secret and config files: never on its disk (a tmpfs per task).
+ * Calls for one task never overlap (the converger steps a task one step at a time).
+ */
+export interface TaskFiles {
+  /**
+   * Writes the files of the task's secrets and configs (data from `data`, by id) with their owner
+   * and mode, and answers the read-only bind mounts its container gets. failed-precondition
+   * `task-file-data-missing` naming the object when `data` lacks one.
+   */
+  prepare(task: Task, data: readonly TaskFileData[]): Promise<readonly MountConfig[]>;
+  /** Removes the task's files. Idempotent. */
+  release(taskId: string): Promise<void>;
+  /** The tasks that have files on this node. */
+  list(): Promise<readonly string[]>;
 }

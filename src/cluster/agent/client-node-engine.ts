@@ -7,6 +7,7 @@ import { BerthError, errors, isBerthError, messageOf } from '../../base/errors.j
 import type { BerthClient } from '../../client/berth-client.js';
 import { readJsonMessages } from '../../client/image-client.js';
 import type { ContainerSummary } from '../../wire/container-inspect.js';
+import type { MountConfig } from '../../wire/mounts.js';
 import type { OverlayState } from '../../wire/overlays.js';
 import type { Task } from '../objects/task.js';
 import type { NodeEngine, TaskContainer, TaskContainerEvent, TaskHealth } from './agent-ports.js';
@@ -52,8 +53,8 @@ export class ClientNodeEngine implements NodeEngine {
   }
 
   /** Creates and starts the container; a container that does not start is removed again. */
-  async run(task: Task, serviceName: string, nodeId: string): Promise<string> {
-    const { Id: id } = await this.client.containers.create(taskContainerConfig(task, serviceName, nodeId), taskContainerName(task, serviceName, nodeId));
+  async run(task: Task, serviceName: string, nodeId: string, files: readonly MountConfig[] = []): Promise<string> {
+    const { Id: id } = await this.client.containers.create(taskContainerConfig(task, serviceName, nodeId, files), taskContainerName(task, serviceName, nodeId));
     try {
       await this.client.containers.start(id);
     } catch (err) {

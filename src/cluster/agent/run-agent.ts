@@ -8,7 +8,7 @@
 import type { Clock, Timers } from '../../base/clock.js';
 import { messageOf } from '../../base/errors.js';
 import type { NodeRole } from '../objects/node.js';
-import type { Assignments, ManagerLink, NodeEngine } from './agent-ports.js';
+import type { Assignments, ManagerLink, NodeEngine, TaskFiles } from './agent-ports.js';
 import { Backoff, sleep, unlessAborted } from '../../base/retry-backoff.js';
 import { AGENT_BACKOFF } from './agent-backoff.js';
 import { OverlayConverger } from './overlay-converger.js';
@@ -26,6 +26,8 @@ export interface AgentOptions {
   readonly log?: (message: string) => void;
   /** Called with the role each heartbeat answer says the node's spec asks for. */
   readonly onRole?: (role: NodeRole) => void;
+  /** Where the tasks' secret and config files go; without it, a task that uses some fails to start. */
+  readonly files?: TaskFiles;
 }
 
 interface Loop {
@@ -47,7 +49,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
   const log = options.log ?? (() => undefined);
   if (signal.aborted) return;
   const reporter = new StatusReporter({ link, timers, signal, log });
-  const converger = new TaskConverger({ nodeId: options.nodeId, engine, reporter, clock, signal, log });
+  const converger = new TaskConverger({ nodeId: options.nodeId, engine, reporter, clock, signal, log, ...(options.files === undefined ? {} : { files: options.files }) });
   const overlays = new OverlayConverger(engine, log);
   const loop: Loop = { link, stopped: () => signal.aborted, timers, signal, log, onRole: options.onRole ?? (() => undefined) };
   await Promise.all([heartbeats(loop), assignments(loop, reporter, converger, overlays), exits(loop, engine, converger)]);

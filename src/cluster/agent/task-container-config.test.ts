@@ -50,3 +50,26 @@ test('without command or args the image\'s entrypoint and cmd stay', () => {
   assert.equal('Entrypoint' in config, false);
   assert.equal('Cmd' in config, false);
 });
+
+test('the ingress network comes last and is never the gateway network: alone, the engine\'s default bridge comes first', () => {
+  const ingress = 'e'.repeat(64);
+  const front = 'f'.repeat(64);
+  const published = makeService('svc-2', { name: 'pub', taskTemplate: { containerSpec: { image: 'busybox' }, networks: [{ target: ingress, ingress: true }] } });
+  const alone = { ...makeTask('t2', published, { slot: 1, nodeId: 'n1' }), networks: [{ networkId: ingress, address: '10.0.0.5/24' }] };
+  const config = taskContainerConfig(alone, 'pub', 'n1');
+  assert.equal(config.HostConfig?.NetworkMode, 'bridge');
+  assert.deepEqual(config.NetworkingConfig?.EndpointsConfig, { bridge: {}, [ingress]: { IPAMConfig: { IPv4Address: '10.0.0.5' }, Aliases: [] } });
+  const both = makeService('svc-3', { name: 'both', taskTemplate: { containerSpec: { image: 'busybox' }, networks: [{ target: ingress, ingress: true }, { target: front }] } });
+  const task = { ...makeTask('t3', both, { slot: 1, nodeId: 'n1' }), networks: [{ networkId: ingress, address: '10.0.0.6/24' }, { networkId: front, address: '10.0.1.6/24' }] };
+  const withFront = taskContainerConfig(task, 'both', 'n1');
+  assert.equal(withFront.HostConfig?.NetworkMode, front);
+  assert.deepEqual(Object.keys(withFront.NetworkingConfig?.EndpointsConfig ?? {}), [front, ingress]);
+});
+
+test('a task\'s secret and config files are read-only bind mounts after the spec\'s mounts', () => {
+  const file = { Type: 'bind', Source: '/root/cluster-task-files/t1/secret-0', Target: '/run/secrets/db', ReadOnly: true };
+  const config = taskContainerConfig(makeTask('t1', service, { slot: 1, nodeId: 'n1' }), 'web', 'n1', [file]);
+  const mounts = config.HostConfig?.Mounts ?? [];
+  assert.deepEqual(mounts.at(-1), file);
+  assert.equal(mounts.length, 3);
+});

@@ -6,6 +6,7 @@
  */
 import type { ContainerCreateConfig } from '../../wire/containers.js';
 import type { MountConfig } from '../../wire/mounts.js';
+import type { PublishedPort } from '../objects/published-port.js';
 import type { Healthcheck, ServiceMount } from '../objects/service.js';
 import type { Task } from '../objects/task.js';
 
@@ -45,14 +46,21 @@ function mountConfig(mount: ServiceMount): MountConfig {
   };
 }
 
+/** The engine's default network, the gateway network of a task on no network of its own. */
+const DEFAULT_NETWORK = 'bridge';
+
 /**
  * The task's networks as a create body's endpoints: each network by id with the address the
  * leader gave the task there and the service's aliases on it (the first network is the gateway
- * network, as `NetworkMode`). Nothing for a task on no cluster network (the engine's default).
+ * network, as `NetworkMode`). The ingress network comes last and is never the gateway network:
+ * a task on no other network has the engine's default first. Nothing for a task on no cluster
+ * network (the engine's default).
  */
 function taskNetworking(task: Task): Pick<ContainerCreateConfig, 'NetworkingConfig'> & { NetworkMode?: string } {
-  const endpoints: Record<string, { IPAMConfig: { IPv4Address: string }; Aliases: string[] }> = {};
-  for (const { target, aliases } of task.spec.networks) {
+  const endpoints: Record<string, { IPAMConfig?: { IPv4Address: string }; Aliases?: string[] }> = {};
+  const own = task.spec.networks.filter((n) => n.ingress !== true);
+  if (own.length === 0 && task.spec.networks.length > 0) endpoints[DEFAULT_NETWORK] = {};
+  for (const { target, aliases } of [...own, ...task.spec.networks.filter((n) => n.ingress === true)]) {
     const address = task.networks.find((a) => a.networkId === target)?.address.split('/')[0];
     if (address !== undefined) endpoints[target] = { IPAMConfig: { IPv4Address: address }, Aliases: aliases };
   }
@@ -60,12 +68,20 @@ function taskNetworking(task: Task): Pick<ContainerCreateConfig, 'NetworkingConf
   return first === undefined ? {} : { NetworkMode: first, NetworkingConfig: { EndpointsConfig: endpoints } };
 }
 
+/** Host-mode ports as the container's port bindings (no published port: the node picks one). */
+function hostPortBindings(ports: readonly PublishedPort[]): { PortBindings?: Record<string, { HostIp: string; HostPort: string }[]> } {
+  if (ports.length === 0) return {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of ports) (bindings[`${String(p.targetPort)}/${p.protocol}`] ??= []).push({ HostIp: '', HostPort: p.publishedPort === undefined ? '' : String(p.publishedPort) });
+  return { PortBindings: bindings };
+}
+
 function healthcheckBody(check: Healthcheck): NonNullable<ContainerCreateConfig['Healthcheck']> {
   return { Test: check.test, Interval: check.intervalNs, Timeout: check.timeoutNs, StartPeriod: check.startPeriodNs, Retries: check.retries };
 }
 
-/** The create body of the task's container (entrypoint = command, cmd = args; limits of 0 left out). */
-export function taskContainerConfig(task: Task, serviceName: string, nodeId: string): ContainerCreateConfig {
+/** The create body of the task's container (entrypoint = command, cmd = args; limits of 0 left out; `files`: its secrets' and configs' bind mounts). */
+export function taskContainerConfig(task: Task, serviceName: string, nodeId: string, files: readonly MountConfig[] = []): ContainerCreateConfig {
   const { containerSpec, resources } = task.spec;
   const { nanoCpus, memoryBytes, pids } = resources.limits;
   const { NetworkMode, ...networking } = taskNetworking(task);
@@ -77,9 +93,11 @@ export function taskContainerConfig(task: Task, serviceName: string, nodeId: str
     ...(containerSpec.healthcheck === undefined ? {} : { Healthcheck: healthcheckBody(containerSpec.healthcheck) }),
     Labels: taskContainerLabels(task, serviceName, nodeId),
     ...networking,
+    ...(task.spec.hostPorts.length === 0 ? {} : { ExposedPorts: Object.fromEntries(task.spec.hostPorts.map((p) => [`${String(p.targetPort)}/${p.protocol}`, {}])) }),
     HostConfig: {
       ...(NetworkMode === undefined ? {} : { NetworkMode }),
-      Mounts: containerSpec.mounts.map(mountConfig),
+      ...hostPortBindings(task.spec.hostPorts),
+      Mounts: [...containerSpec.mounts.map(mountConfig), ...files],
       ...(nanoCpus > 0 ? { NanoCpus: nanoCpus } : {}),
       ...(memoryBytes > 0 ? { Memory: memoryBytes } : {}),
       ...(pids > 0 ? { PidsLimit: pids } : {}),

@@ -9,7 +9,8 @@ import type { Clock } from '../../base/clock.js';
 import { messageOf } from '../../base/errors.js';
 import { KeyedMutex } from '../../base/keyed-mutex.js';
 import { isTerminalTaskState, taskStateRank, type Task, type TaskState } from '../objects/task.js';
-import type { Assignments, NodeEngine, TaskContainer, TaskContainerExit, TaskHealthChange } from './agent-ports.js';
+import type { MountConfig } from '../../wire/mounts.js';
+import type { Assignments, NodeEngine, TaskContainer, TaskContainerExit, TaskFiles, TaskHealthChange } from './agent-ports.js';
 import { ObservedContainers } from './observed-containers.js';
 import type { StatusReporter } from './status-reporter.js';
 import { exitStatus, observedStatus } from './task-statuses.js';
@@ -25,6 +26,8 @@ export interface TaskConvergerOptions {
   /** Aborts pulls under way; no step starts after it. */
   readonly signal: AbortSignal;
   readonly log: (message: string) => void;
+  /** Where tasks' secret and config files go (a task that uses some fails to start without it). */
+  readonly files?: TaskFiles;
 }
 
 interface Wanted {
@@ -50,7 +53,7 @@ export class TaskConverger {
     this.#wanted = new Map(assignments.tasks.map((task) => [task.id, { task, serviceName: assignments.serviceNames[task.serviceId] ?? task.serviceId }]));
     return this.#track(this.#list().then(async (listed) => {
       if (!listed) return;
-      const ids = new Set([...(this.#wanted?.keys() ?? []), ...this.#observed.taskIds()]);
+      const ids = new Set([...(this.#wanted?.keys() ?? []), ...this.#observed.taskIds(), ...await this.#tasksWithFiles()]);
       this.options.reporter.forgetExcept(ids);
       await Promise.all([...ids].map((taskId) => this.#enqueue(taskId)));
     }));
@@ -145,6 +148,7 @@ export class TaskConverger {
     if (wanted === undefined) {
       if (this.#wanted === undefined) return;
       for (const container of containers) await this.#remove(container);
+      await this.options.files?.release(taskId);
       return;
     }
     const state = this.#state(taskId, wanted.task);
@@ -177,7 +181,7 @@ export class TaskConverger {
     if (signal.aborted) return;
     let containerId: string;
     try {
-      containerId = await engine.run(task, serviceName, this.options.nodeId);
+      containerId = await engine.run(task, serviceName, this.options.nodeId, await this.#prepareFiles(task));
     } catch (err) {
       reporter.offer(task.id, observedStatus('failed', 'starting', clock.now(), { err: messageOf(err) }));
       return;
@@ -216,6 +220,25 @@ export class TaskConverger {
       if (container.running) reporter.offer(task.id, observedStatus('shutdown', 'shutdown', clock.now(), { containerId: container.containerId }));
     }
     if (containers.length === 0 && !isTerminalTaskState(state)) reporter.offer(task.id, observedStatus('shutdown', 'shutdown', clock.now()));
+    await this.options.files?.release(task.id);
+  }
+
+  /** The bind mounts of the task's secret and config files, written first; none for a task without any. */
+  async #prepareFiles(task: Task): Promise<readonly MountConfig[]> {
+    const { secrets = [], configs = [] } = task.spec.containerSpec;
+    if (secrets.length === 0 && configs.length === 0) return [];
+    if (this.options.files === undefined) throw new Error('this node cannot hold secret or config files (no tmpfs support in its agent)');
+    return this.options.files.prepare(task, this.#latest?.files ?? []);
+  }
+
+  /** The tasks with files on this node (none when listing them failed: logged). */
+  async #tasksWithFiles(): Promise<readonly string[]> {
+    try {
+      return (await this.options.files?.list()) ?? [];
+    } catch (err) {
+      this.options.log(`agent: listing the tasks' files failed: ${messageOf(err)}`);
+      return [];
+    }
   }
 
   async #remove(container: TaskContainer): Promise<void> {

@@ -16,9 +16,11 @@
  */
 import type { Node, NodeAvailability, NodeRole } from '../objects/node.js';
 import type { ClusterNetwork, NetworkSpecInput } from '../objects/network.js';
+import type { NetworkPolicy } from '../objects/network-policy.js';
 import type { Service, ServiceSpecInput } from '../objects/service.js';
 import type { Labels } from '../objects/object-meta.js';
 import type { Task } from '../objects/task.js';
+import type { Config, FileObjectKind, FileObjectSpecInput, Secret } from '../objects/secret.js';
 import type { TaskLogQuery } from '../transport/protocol.js';
 import type { ClusterLogLine } from './cluster-logs.js';
 
@@ -100,6 +102,12 @@ export interface TaskFilter {
   readonly desiredState?: string;
 }
 
+/** How `updateService` came about. */
+export interface ServiceUpdateOptions {
+  /** The spec is the service's previous one, restored (`docker service rollback`). */
+  readonly rollback?: boolean;
+}
+
 export interface ClusterControl {
   local(): LocalClusterInfo;
   /** Makes this node the first manager of a new cluster; returns its node id. */
@@ -122,7 +130,12 @@ export interface ClusterControl {
   listServices(): Promise<readonly Service[]>;
   /** By id, id prefix or name. */
   getService(ref: string): Promise<Service>;
-  updateService(id: string, version: number, spec: ServiceSpecInput): Promise<Service>;
+  /**
+   * Validates and stores the new spec at `version` (conflict `stale-version` when the service
+   * moved on); the spec it replaces becomes `previousSpec` and the leader rolls the tasks over.
+   * `rollback`: the spec given is the previous one being restored (`rollback_started`).
+   */
+  updateService(id: string, version: number, spec: ServiceSpecInput, options?: ServiceUpdateOptions): Promise<Service>;
   removeService(ref: string): Promise<void>;
   /** Plans (subnet, gateway, VXLAN id) and stores an overlay network; conflict `network-name-in-use` / `subnet-overlap` naming the other. */
   createNetwork(spec: NetworkSpecInput): Promise<ClusterNetwork>;
@@ -131,8 +144,28 @@ export interface ClusterControl {
   getNetwork(ref: string): Promise<ClusterNetwork>;
   /** failed-precondition `network-in-use` naming a service on it. */
   removeNetwork(ref: string): Promise<void>;
+  /** Validates and stores a network policy; not-found `service-not-found` for a service it names, conflict `network-policy-name-in-use`. */
+  createNetworkPolicy(spec: unknown): Promise<NetworkPolicy>;
+  listNetworkPolicies(): Promise<readonly NetworkPolicy[]>;
+  /** By id, id prefix or name; not-found `network-policy-not-found`. */
+  getNetworkPolicy(ref: string): Promise<NetworkPolicy>;
+  removeNetworkPolicy(ref: string): Promise<void>;
   listTasks(filter?: TaskFilter): Promise<readonly Task[]>;
   getTask(id: string): Promise<Task>;
+  /**
+   * Stores a secret (sealed under the cluster's data key) or a config. conflict
+   * `<kind>-name-in-use`; invalid-argument `invalid-<kind>-spec`, `<kind>-too-large` (500 KiB; a config 1000 KiB), `<kind>-empty`.
+   */
+  createFileObject(kind: FileObjectKind, spec: FileObjectSpecInput, data: Buffer): Promise<Secret | Config>;
+  listFileObjects(kind: FileObjectKind): Promise<readonly (Secret | Config)[]>;
+  /** By id, name or unique id prefix; not-found `<kind>-not-found`. */
+  getFileObject(kind: FileObjectKind, ref: string): Promise<Secret | Config>;
+  /** Labels only: invalid-argument `<kind>-immutable` for another name or data; conflict `stale-version`. */
+  updateFileObject(kind: FileObjectKind, id: string, version: number, spec: FileObjectSpecInput, data: Buffer | undefined): Promise<void>;
+  /** invalid-argument `<kind>-in-use` naming the services that use it. */
+  removeFileObject(kind: FileObjectKind, ref: string): Promise<void>;
+  /** A new data key seals every secret from now on (all of them resealed in one commit); returns its id. */
+  rotateDataKey(): Promise<{ readonly keyId: string; readonly resealed: number }>;
   /**
    * The logs of the service's tasks (by id, id prefix or name), read from the nodes that run them
    * and merged line by line; not-found `service-not-found` before anything is read. With `follow`

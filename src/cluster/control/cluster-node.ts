@@ -5,23 +5,28 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Clock, Timers } from '../../base/clock.js';
+import type { ProcessRunner } from '../../base/process-runner.js';
+import { taskFilesDir, TmpfsTaskFiles } from '../agent/tmpfs-task-files.js';
 import { errors, messageOf } from '../../base/errors.js';
 import type { NodeRole } from '../objects/node.js';
 import type { ClusterNetwork, NetworkSpecInput } from '../objects/network.js';
+import type { NetworkPolicy } from '../objects/network-policy.js';
 import type { Service, ServiceSpecInput } from '../objects/service.js';
 import type { Task } from '../objects/task.js';
+import type { Config, FileObjectKind, FileObjectSpecInput, Secret } from '../objects/secret.js';
 import { connectEtcd } from '../store/etcd-client.js';
 import { EtcdClusterStore } from '../store/etcd-cluster-store.js';
 import type { EtcdMember } from '../store/etcd-member.js';
-import { createClusterCa, ETCD_CA_COMMON_NAME, generateNodeKey, issueNodeCertificate, makeJoinToken, newJoinSecret, parseJoinToken, tlsFilesIn, writeTlsFiles, type NodeTlsMaterial } from '../trust/index.js';
+import { createClusterCa, ETCD_CA_COMMON_NAME, generateNodeKey, newDataKey, type DataKey, issueNodeCertificate, makeJoinToken, newJoinSecret, parseJoinToken, tlsFilesIn, writeTlsFiles, type NodeTlsMaterial } from '../trust/index.js';
 import { fetchClusterCa, requestJoin } from '../transport/join-client.js';
 import { CLUSTER_PORT, type JoinAnswer } from '../transport/protocol.js';
 import { gatherTaskLogs, startedTasks, type ClusterLogLine, type LaterTask, type OpenTaskLog } from './cluster-logs.js';
 import { decodeObject } from '../objects/stored-object.js';
 import { taskSchema } from '../objects/task.js';
 import type { TaskLogQuery } from '../transport/protocol.js';
-import type { ClusterControl, ClusterInfo, ClusterNode as ClusterNodeView, InitRequest, JoinRequest, LocalClusterInfo, NodeUpdate, TaskFilter } from './cluster-control.js';
+import type { ClusterControl, ClusterInfo, ClusterNode as ClusterNodeView, InitRequest, JoinRequest, LocalClusterInfo, NodeUpdate, ServiceUpdateOptions, TaskFilter } from './cluster-control.js';
 import { newObjectId } from './ids.js';
+import { writeDataKeys } from './data-keyring.js';
 import type { HeartbeatSettings } from './manager-backend.js';
 import { ManagerControl } from './manager-control.js';
 import { etcdClientUrl, etcdPeerUrl } from './manager-etcd.js';
@@ -43,12 +48,16 @@ export interface ClusterNodeOptions {
   readonly log: (message: string) => void;
   readonly heartbeat?: HeartbeatSettings;
   readonly electionTtlSeconds?: number;
+  /** Mounts the tmpfs of tasks' secret and config files (without it, such tasks fail to start). */
+  readonly runner?: ProcessRunner;
 }
 
 const notAManager = (): Error => errors.unavailable('not-a-manager', 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.');
 
 export class ClusterNode implements ClusterControl {
   readonly #paths: ClusterPaths;
+  /** Where the agent puts its tasks' secret and config files (tmpfs); none without a process runner. */
+  readonly #taskFiles: TmpfsTaskFiles | undefined;
   #membership: Membership | undefined;
   #parts: MemberParts | undefined;
   #error = '';
@@ -58,6 +67,8 @@ export class ClusterNode implements ClusterControl {
 
   private constructor(private readonly options: ClusterNodeOptions) {
     this.#paths = clusterPaths(options.root);
+    const { runner } = options;
+    this.#taskFiles = runner === undefined ? undefined : new TmpfsTaskFiles({ runner, dir: taskFilesDir(options.root) });
   }
 
   /** Reads the node's membership; nothing runs until `resume`. */
@@ -123,12 +134,14 @@ export class ClusterNode implements ClusterControl {
           : { mode: 'member', name: nodeId, clientUrl: etcdClientUrl(addr), peerUrl: etcdPeerUrl(addr), initialCluster: [{ name: nodeId, peerUrl: etcdPeerUrl(addr) }], clusterState: 'new', peerClientUrls: [] },
       };
       const time = now.toISOString();
-      await this.#becomeMember(membership, tls, external ? undefined : etcdTls, async (ctx, member) => {
+      const dataKey = newDataKey(now);
+      await this.#becomeMember(membership, tls, external ? undefined : etcdTls, [dataKey], async (ctx, member) => {
         const store = new EtcdClusterStore(connectEtcd(member === undefined ? [...(request.etcdEndpoints ?? [])] : [member.clientUrl], ctx.etcdTls === undefined ? {} : { tls: ctx.etcdTls }), {}, true);
         try {
           await ManagerControl.bootstrap(store, {
             id: clusterId, createdAt: time, updatedAt: time, caCertPem: ca.certPem, caKeyPem: ca.keyPem, etcdCa,
             tokens: { worker: makeJoinToken(ca.certPem, newJoinSecret()), manager: makeJoinToken(ca.certPem, newJoinSecret()) },
+            dataKeyId: dataKey.id,
           }, {
             id: nodeId, version: 0, createdAt: time, updatedAt: time,
             spec: { role: 'manager', availability: 'active', labels: {} },
@@ -174,7 +187,7 @@ export class ClusterNode implements ClusterControl {
       };
       // A new etcd member joins as a learner: once it runs and has caught up, it becomes a voter.
       const etcdTls = etcd?.mode === 'member' ? { keyPem: key.keyPem, certPem: etcd.certPem, caCertPem: etcd.caCertPem } : undefined;
-      await this.#becomeMember(membership, { keyPem: key.keyPem, certPem: answer.certPem, caCertPem: answer.caCertPem }, etcdTls, async (ctx) => {
+      await this.#becomeMember(membership, { keyPem: key.keyPem, certPem: answer.certPem, caCertPem: answer.caCertPem }, etcdTls, answer.dataKeys ?? [], async (ctx) => {
         if (etcd?.mode !== 'member' || ctx.etcdTls === undefined) return;
         await promoteLearner(etcd.clientUrls, etcd.name, ctx.etcdTls);
       });
@@ -193,7 +206,7 @@ export class ClusterNode implements ClusterControl {
       if (parts !== undefined) {
         if (parts.manager !== undefined) await retireManager(parts, membership, this.options.log);
         await stopMemberParts(parts);
-        await removeTaskContainers(parts, this.options.log);
+        await removeTaskContainers(parts, this.options.log, this.#taskFiles);
       }
       await removeMembership(this.#paths);
       this.#membership = undefined;
@@ -221,11 +234,21 @@ export class ClusterNode implements ClusterControl {
   listNetworks(): Promise<readonly ClusterNetwork[]> { return this.#call((control) => control.networks.list()); }
   getNetwork(ref: string): Promise<ClusterNetwork> { return this.#call((control) => control.networks.get(ref)); }
   removeNetwork(ref: string): Promise<void> { return this.#call((control) => control.networks.remove(ref)); }
+  createNetworkPolicy(spec: unknown): Promise<NetworkPolicy> { return this.#call((control) => control.policies.create(spec)); }
+  listNetworkPolicies(): Promise<readonly NetworkPolicy[]> { return this.#call((control) => control.policies.list()); }
+  getNetworkPolicy(ref: string): Promise<NetworkPolicy> { return this.#call((control) => control.policies.get(ref)); }
+  removeNetworkPolicy(ref: string): Promise<void> { return this.#call((control) => control.policies.remove(ref)); }
   getService(ref: string): Promise<Service> { return this.#call((control) => control.getService(ref)); }
-  updateService(id: string, version: number, spec: ServiceSpecInput): Promise<Service> { return this.#call((control) => control.updateService(id, version, spec)); }
+  updateService(id: string, version: number, spec: ServiceSpecInput, options?: ServiceUpdateOptions): Promise<Service> { return this.#call((control) => control.updateService(id, version, spec, options)); }
   removeService(ref: string): Promise<void> { return this.#call((control) => control.removeService(ref)); }
   listTasks(filter?: TaskFilter): Promise<readonly Task[]> { return this.#call((control) => control.listTasks(filter)); }
   getTask(id: string): Promise<Task> { return this.#call((control) => control.getTask(id)); }
+  createFileObject(kind: FileObjectKind, spec: FileObjectSpecInput, data: Buffer): Promise<Secret | Config> { return this.#call((control) => control.files.create(kind, spec, data)); }
+  listFileObjects(kind: FileObjectKind): Promise<readonly (Secret | Config)[]> { return this.#call((control) => control.files.list(kind)); }
+  getFileObject(kind: FileObjectKind, ref: string): Promise<Secret | Config> { return this.#call((control) => control.files.get(kind, ref)); }
+  updateFileObject(kind: FileObjectKind, id: string, version: number, spec: FileObjectSpecInput, data: Buffer | undefined): Promise<void> { return this.#call((control) => control.files.updateLabels(kind, id, version, spec, data)); }
+  removeFileObject(kind: FileObjectKind, ref: string): Promise<void> { return this.#call((control) => control.files.remove(kind, ref)); }
+  rotateDataKey(): Promise<{ keyId: string; resealed: number }> { return this.#call((control) => control.files.rotateDataKey()); }
 
   async serviceLogs(ref: string, query: TaskLogQuery, signal: AbortSignal): Promise<AsyncIterable<ClusterLogLine>> {
     const control = this.#manager();
@@ -277,6 +300,8 @@ export class ClusterNode implements ClusterControl {
       ...(o.heartbeat === undefined ? {} : { heartbeat: o.heartbeat }),
       ...(o.electionTtlSeconds === undefined ? {} : { electionTtlSeconds: o.electionTtlSeconds }),
       onRole: (role) => { this.#onDesiredRole(role); },
+      dataKeysFile: this.#paths.dataKeys,
+      ...(this.#taskFiles === undefined ? {} : { taskFiles: this.#taskFiles }),
     };
   }
 
@@ -326,12 +351,13 @@ export class ClusterNode implements ClusterControl {
    * Writes the TLS files, starts the etcd member (if supervised), runs `seed` (the first objects of
    * a new cluster), writes the membership and starts the parts. On failure everything made is undone.
    */
-  async #becomeMember(membership: Membership, tls: NodeTlsMaterial, etcdTls: NodeTlsMaterial | undefined, seed: (ctx: PartsContext, member: EtcdMember | undefined) => Promise<void>): Promise<void> {
+  async #becomeMember(membership: Membership, tls: NodeTlsMaterial, etcdTls: NodeTlsMaterial | undefined, dataKeys: readonly DataKey[], seed: (ctx: PartsContext, member: EtcdMember | undefined) => Promise<void>): Promise<void> {
     await mkdir(this.#paths.dir, { recursive: true, mode: 0o700 });
     let member: EtcdMember | undefined;
     try {
       await writeTlsFiles(this.#paths.tls, tls);
       if (etcdTls !== undefined) await writeTlsFiles(this.#paths.etcdTls, etcdTls);
+      if (dataKeys.length > 0) await writeDataKeys(this.#paths.dataKeys, dataKeys);
       const ctx = this.#ctx(tls, etcdTls);
       member = await startEtcdMember(membership, ctx);
       await seed(ctx, member);

@@ -18,6 +18,8 @@ export const clusterRecordSchema = z.object({
   /** The etcd CA: etcd trusts only it; managers hold certificates of it, workers never do. */
   etcdCa: z.object({ certPem: z.string(), keyPem: z.string() }),
   tokens: z.object({ worker: z.string(), manager: z.string() }),
+  /** The data key that seals new secrets (the key itself is only in the managers' state roots). */
+  dataKeyId: z.string().optional(),
 });
 export type ClusterRecord = z.infer<typeof clusterRecordSchema>;
 
@@ -33,5 +35,6 @@ export async function readClusterRecord(store: ClusterStore): Promise<StoredClus
 }
 
 export function recordValue(record: ClusterRecord): JsonValue {
-  return { ...record, tokens: { ...record.tokens }, etcdCa: { ...record.etcdCa } };
+  const { dataKeyId, ...rest } = record;
+  return { ...rest, tokens: { ...record.tokens }, etcdCa: { ...record.etcdCa }, ...(dataKeyId === undefined ? {} : { dataKeyId }) };
 }

@@ -4,6 +4,7 @@
  */
 import { messageOf } from '../../base/errors.js';
 import { ClientNodeEngine } from '../agent/index.js';
+import type { TaskFiles } from '../agent/agent-ports.js';
 import { listMembers, removeMember } from '../store/etcd-membership.js';
 import type { Membership } from './membership.js';
 import type { MemberParts } from './member-parts.js';
@@ -23,13 +24,18 @@ export async function retireManager(parts: MemberParts, membership: Membership, 
   }
 }
 
-/** Swarm's leave removes the node's task containers, then its share of the cluster's networks. */
-export async function removeTaskContainers(parts: MemberParts, log: (message: string) => void): Promise<void> {
+/** Swarm's leave removes the node's task containers (and their secret and config files), then its share of the cluster's networks. */
+export async function removeTaskContainers(parts: MemberParts, log: (message: string) => void, files?: TaskFiles): Promise<void> {
   const engine = new ClientNodeEngine(parts.engineClient);
   try {
     await Promise.all((await engine.listTaskContainers()).map((container) => engine.remove(container.containerId, 10)));
   } catch (err) {
     log(`cluster: leaving: removing task containers: ${messageOf(err)}`);
+  }
+  try {
+    for (const taskId of (await files?.list()) ?? []) await files?.release(taskId);
+  } catch (err) {
+    log(`cluster: leaving: removing the tasks' secret and config files: ${messageOf(err)}`);
   }
   try {
     for (const id of await engine.listOverlays()) await engine.removeOverlay(id);

@@ -5,7 +5,9 @@
  */
 import { errors, isBerthError } from '../../base/errors.js';
 import type { Clock } from '../../base/clock.js';
-import type { Assignments, TaskStatusReport } from '../agent/agent-ports.js';
+import type { Assignments, TaskFileData, TaskStatusReport } from '../agent/agent-ports.js';
+import type { DataKey } from '../trust/secret-sealing.js';
+import type { DataKeyring } from './data-keyring.js';
 import type { Node, NodeRole } from '../objects/node.js';
 import { isTerminalTaskState, taskSchema, taskStateRank, type Task } from '../objects/task.js';
 import type { ClusterStore } from '../store/cluster-store.js';
@@ -15,7 +17,7 @@ import { CLUSTER_PORT, ROLE_CHANGE_LEASE_S, type HeartbeatAnswer, type JoinAnswe
 import { readClusterRecord } from './cluster-record.js';
 import { newObjectId } from './ids.js';
 import type { ManagerEtcd } from './manager-etcd.js';
-import { readNetworks, readNode, readServices, readTask, readNodes, storedValue } from './stored-objects.js';
+import { readNetworkPolicies, readNetworks, readNode, readNodes, readServices, readTask, storedValue } from './stored-objects.js';
 import { overlaysForNode } from '../networking/overlay-plan.js';
 import { decodeObject } from '../objects/stored-object.js';
 
@@ -37,6 +39,10 @@ export interface ManagerBackendOptions {
   readonly etcd: ManagerEtcd;
   readonly clock: Clock;
   readonly heartbeat?: HeartbeatSettings;
+  /** This manager's data keys: given to joining managers and, on request, to the other managers. */
+  readonly keyring?: DataKeyring;
+  /** The data of the secrets and configs that a node's tasks use (FileObjectControl.filesFor). */
+  readonly files?: (tasks: readonly Task[]) => Promise<TaskFileData[]>;
 }
 
 /** The managers' cluster-port addresses, leader or not, from their node objects. */
@@ -87,7 +93,8 @@ export class StoreManagerBackend implements ManagerBackend {
       certPem: await issueNodeCertificate(record.etcdCa, { nodeId, role, clusterId: record.id, publicKeyPem: call.publicKeyPem, ipAddresses: [addr, '127.0.0.1'], dnsNames: ['localhost'], now }),
       caCertPem: record.etcdCa.certPem,
     }) : undefined;
-    return { nodeId, role, clusterId: record.id, certPem, caCertPem: record.caCertPem, managers, ...(etcd === undefined ? {} : { etcd }) };
+    const dataKeys = role === 'manager' ? await this.options.keyring?.keys() : undefined;
+    return { nodeId, role, clusterId: record.id, certPem, caCertPem: record.caCertPem, managers, ...(etcd === undefined ? {} : { etcd }), ...(dataKeys === undefined ? {} : { dataKeys }) };
   }
 
   async heartbeat(nodeId: string, transition = false): Promise<HeartbeatAnswer> {
@@ -115,7 +122,8 @@ export class StoreManagerBackend implements ManagerBackend {
     const etcd = role === 'manager' ? await this.options.etcd.addMemberFor(nodeId, addr, {
       certPem: await issueNodeCertificate(record.etcdCa, subject), caCertPem: record.etcdCa.certPem,
     }) : undefined;
-    return { role, certPem, caCertPem: record.caCertPem, managers, ...(etcd === undefined ? {} : { etcd }) };
+    const dataKeys = role === 'manager' ? await this.options.keyring?.keys() : undefined;
+    return { role, certPem, caCertPem: record.caCertPem, managers, ...(etcd === undefined ? {} : { etcd }), ...(dataKeys === undefined ? {} : { dataKeys }) };
   }
 
   async assignments(nodeId: string, sinceRevision: number, signal: AbortSignal): Promise<Assignments> {
@@ -123,13 +131,18 @@ export class StoreManagerBackend implements ManagerBackend {
     if (sinceRevision > 0) await this.#changeAfter(nodeId, sinceRevision, signal);
     const { store } = this.options;
     const listing = await store.list('task');
-    const [services, nodes, networks] = await Promise.all([readServices(store), readNodes(store), readNetworks(store)]);
+    const [services, nodes, networks, policies] = await Promise.all([readServices(store), readNodes(store), readNetworks(store), readNetworkPolicies(store)]);
     const all = listing.items.map((item) => decodeObject(taskSchema, item, () => undefined)).filter((task) => task !== undefined);
     const tasks = all.filter((task) => task.nodeId === nodeId);
     const serviceNames: Record<string, string> = {};
     for (const service of services) serviceNames[service.id] = service.spec.name;
-    const overlays = networks.length === 0 ? [] : overlaysForNode(nodeId, { nodes, networks, services, tasks: all });
-    return { revision: listing.revision, tasks, serviceNames, overlays };
+    const overlays = networks.length === 0 ? [] : overlaysForNode(nodeId, { nodes, networks, services, tasks: all, policies });
+    const files = this.options.files === undefined ? [] : await this.options.files(tasks);
+    return { revision: listing.revision, tasks, serviceNames, overlays, ...(files.length > 0 ? { files } : {}) };
+  }
+
+  async dataKeys(): Promise<readonly DataKey[]> {
+    return (await this.options.keyring?.keys()) ?? [];
   }
 
   async report(nodeId: string, reports: readonly TaskStatusReport[]): Promise<void> {
@@ -172,7 +185,7 @@ export class StoreManagerBackend implements ManagerBackend {
     const timer = setTimeout(onAbort, LONG_POLL_MS);
     try {
       for await (const event of this.options.store.watch({ fromRevision: since + 1, signal: stop.signal })) {
-        if (event.kind === 'service' || event.kind === 'network' || event.kind === 'node') return;
+        if (event.kind === 'service' || event.kind === 'network' || event.kind === 'node' || event.kind === 'network-policy') return;
         if (event.kind !== 'task') continue;
         const value = event.value;
         if (event.type === 'delete') return;

@@ -6,7 +6,11 @@ import { MemoryHeartbeats } from '../store/memory-heartbeats.js';
 import { createClusterCa, makeJoinToken, newJoinSecret } from '../trust/index.js';
 import { makeNode, T0 } from '../../../test/support/cluster-fixtures.js';
 import { ManagerControl } from './manager-control.js';
+import { DataKeyring } from './data-keyring.js';
 import { storedValue } from './stored-objects.js';
+
+/** These tests make no secrets: the keyring's file is never written. */
+const unusedKeyring = new DataKeyring({ file: '/nonexistent/data-keys.json', fetch: () => Promise.resolve([]) });
 
 async function control(): Promise<{ control: ManagerControl; store: MemoryClusterStore; heartbeats: MemoryHeartbeats }> {
   const store = new MemoryClusterStore();
@@ -18,7 +22,7 @@ async function control(): Promise<{ control: ManagerControl; store: MemoryCluste
     id: 'c1', createdAt: time, updatedAt: time, caCertPem: ca.certPem, caKeyPem: ca.keyPem, etcdCa,
     tokens: { worker: makeJoinToken(ca.certPem, newJoinSecret()), manager: makeJoinToken(ca.certPem, newJoinSecret()) },
   }, { ...makeNode('m1', { role: 'manager', hostname: 'alpha' }), managerAddr: '10.0.0.1:2377' });
-  return { control: new ManagerControl({ store, heartbeats, clock: { now: () => T0 }, leader: () => Promise.resolve('m1') }), store, heartbeats };
+  return { control: new ManagerControl({ store, heartbeats, clock: { now: () => T0 }, leader: () => Promise.resolve('m1'), keyring: unusedKeyring }), store, heartbeats };
 }
 
 const spec = (name: string): { name: string; taskTemplate: { containerSpec: { image: string } } } => ({ name, taskTemplate: { containerSpec: { image: 'busybox' } } });

@@ -7,17 +7,21 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../../base/clock.js';
 import { errors, isBerthError } from '../../base/errors.js';
 import type { Node, NodeRole } from '../objects/node.js';
-import type { Service, ServiceSpecInput } from '../objects/service.js';
+import type { Service, ServiceSpec, ServiceSpecInput } from '../objects/service.js';
 import { parseServiceSpec } from '../objects/service-spec-validation.js';
 import type { Task } from '../objects/task.js';
 import type { ClusterStore, StoreWrite } from '../store/cluster-store.js';
 import type { Heartbeats } from '../store/heartbeats.js';
 import { makeJoinToken, newJoinSecret, caDigest } from '../trust/index.js';
 import { readClusterRecord, recordValue, CLUSTER_RECORD_ID } from './cluster-record.js';
-import type { ClusterInfo, ClusterNode, NodeUpdate, TaskFilter } from './cluster-control.js';
+import type { ClusterInfo, ClusterNode, NodeUpdate, ServiceUpdateOptions, TaskFilter } from './cluster-control.js';
 import { newObjectId } from './ids.js';
 import { resolve } from './resolve-ref.js';
 import { NetworkControl } from './network-control.js';
+import { PolicyControl } from './policy-control.js';
+import type { DataKeyring } from './data-keyring.js';
+import { FileObjectControl } from './file-object-control.js';
+import { ServicePorts, withoutIngress } from './service-ports.js';
 import { readNode, readNodes, readService, readServices, readTask, readTasks, storedValue } from './stored-objects.js';
 
 export interface ManagerControlOptions {
@@ -26,6 +30,8 @@ export interface ManagerControlOptions {
   readonly clock: Clock;
   /** The node id of the current leader, if any. */
   readonly leader: () => Promise<string | undefined>;
+  /** This manager's data keys (secrets at rest). */
+  readonly keyring: DataKeyring;
 }
 
 /** The `service-name` object's id for a name (names have characters ids do not). */
@@ -36,9 +42,17 @@ export function serviceNameId(name: string): string {
 export class ManagerControl {
   /** The cluster's networks (`network create -d overlay` on a manager). */
   readonly networks: NetworkControl;
+  /** The cluster's network policies (`berth network policy …` on a manager). */
+  readonly policies: PolicyControl;
+  /** The cluster's secrets and configs. */
+  readonly files: FileObjectControl;
+  readonly #ports: ServicePorts;
 
   constructor(private readonly options: ManagerControlOptions) {
     this.networks = new NetworkControl(options.store, options.clock);
+    this.policies = new PolicyControl(options.store, options.clock);
+    this.files = new FileObjectControl(options.store, options.clock, options.keyring);
+    this.#ports = new ServicePorts(options.store, this.networks);
   }
 
   async inspect(): Promise<ClusterInfo> {
@@ -90,9 +104,12 @@ export class ManagerControl {
   }
 
   async createService(input: ServiceSpecInput): Promise<Service> {
-    const { spec, writes: pins } = await this.networks.resolveServiceNetworks(parseServiceSpec(input));
+    const resolved = await this.#resolveReferences(withoutIngress(parseServiceSpec(input)));
+    const id = newObjectId();
+    const { spec, endpointPorts, writes: claims } = await this.#ports.prepare(id, resolved.spec);
+    const pins = [...resolved.writes, ...claims];
     const now = this.options.clock.now().toISOString();
-    const service: Service = { id: newObjectId(), version: 0, createdAt: now, updatedAt: now, spec, virtualIps: [] };
+    const service: Service = { id, version: 0, createdAt: now, updatedAt: now, spec, virtualIps: [], endpointPorts };
     try {
       const { revision } = await this.options.store.commit([
         { op: 'put', kind: 'service-name', id: serviceNameId(spec.name), value: { serviceId: service.id }, expect: 'absent' },
@@ -102,6 +119,7 @@ export class ManagerControl {
       return { ...service, version: revision };
     } catch (err) {
       if (isBerthError(err, 'conflict') && err.details.kind === 'service-name') throw errors.conflict('service-name-in-use', `service name ${spec.name} is in use by another service`);
+      if (isBerthError(err, 'conflict') && err.details.kind === 'published-port') throw errors.conflict('port-in-use', `a port of service ${spec.name} was published by another service meanwhile`);
       throw err;
     }
   }
@@ -114,12 +132,21 @@ export class ManagerControl {
     return resolve('service', ref, await readServices(this.options.store), (s) => s.spec.name);
   }
 
-  async updateService(id: string, version: number, input: ServiceSpecInput): Promise<Service> {
-    const { spec, writes: pins } = await this.networks.resolveServiceNetworks(parseServiceSpec(input));
+  async updateService(id: string, version: number, input: ServiceSpecInput, options: ServiceUpdateOptions = {}): Promise<Service> {
+    const resolved = await this.#resolveReferences(withoutIngress(parseServiceSpec(input)));
     const service = await readService(this.options.store, id);
     if (service === undefined) throw errors.notFound('service-not-found', `service ${id} not found`);
     if (service.version !== version) throw errors.conflict('stale-version', `update out of sequence: service ${id} is at version ${service.version}, not ${version}`);
-    const updated: Service = { ...service, updatedAt: this.options.clock.now().toISOString(), spec };
+    const { spec, endpointPorts, writes: claims } = await this.#ports.prepare(id, resolved.spec, service);
+    const pins = [...resolved.writes, ...claims];
+    const now = this.options.clock.now().toISOString();
+    // As Swarm: every update keeps the spec it replaces (what a rollback restores) and starts the
+    // rolling of the tasks afresh (the leader's updater sets the status); a rollback says so.
+    const { updateStatus: _last, ...unchanged } = service;
+    const updated: Service = {
+      ...unchanged, updatedAt: now, spec, endpointPorts, previousSpec: service.spec,
+      ...(options.rollback === true ? { updateStatus: { state: 'rollback_started', startedAt: now, message: 'manually requested rollback' } } : {}),
+    };
     const writes: StoreWrite[] = [{ op: 'put', kind: 'service', id, value: storedValue(updated), expect: version }, ...pins];
     if (spec.name !== service.spec.name) {
       const old = await this.options.store.get('service-name', serviceNameId(service.spec.name));
@@ -131,6 +158,7 @@ export class ManagerControl {
       return { ...updated, version: revision };
     } catch (err) {
       if (isBerthError(err, 'conflict') && err.details.kind === 'service-name') throw errors.conflict('service-name-in-use', `service name ${spec.name} is in use by another service`);
+      if (isBerthError(err, 'conflict') && err.details.kind === 'published-port') throw errors.conflict('port-in-use', `a port of service ${spec.name} was published by another service meanwhile`);
       throw err;
     }
   }
@@ -141,7 +169,15 @@ export class ManagerControl {
     await this.options.store.commit([
       { op: 'delete', kind: 'service', id: service.id, expect: service.version },
       ...(name === undefined ? [] : [{ op: 'delete' as const, kind: 'service-name' as const, id: name.id, expect: name.version }]),
+      ...await this.#ports.releases(service),
     ]);
+  }
+
+  /** The spec with its networks, secrets and configs named by id, and the writes that pin them in the service's commit. */
+  async #resolveReferences(parsed: ServiceSpec): Promise<{ spec: ServiceSpec; writes: StoreWrite[] }> {
+    const networks = await this.networks.resolveServiceNetworks(parsed);
+    const files = await this.files.resolveServiceFiles(networks.spec);
+    return { spec: files.spec, writes: [...networks.writes, ...files.writes] };
   }
 
   async listTasks(filter: TaskFilter = {}): Promise<Task[]> {

@@ -29,6 +29,11 @@ import { ManagerControl } from './manager-control.js';
 import type { Membership } from './membership.js';
 import type { NodeRole } from '../objects/node.js';
 import { CONTROL_PLANE_ELECTION } from './leader-loop.js';
+import type { TaskFiles } from '../agent/agent-ports.js';
+import { fetchDataKeys } from '../transport/data-key-client.js';
+import { DataKeyring } from './data-keyring.js';
+import { managerAddresses } from './manager-backend.js';
+import { readNodes } from './stored-objects.js';
 
 export interface PartsContext {
   readonly socketPath: string;
@@ -44,6 +49,10 @@ export interface PartsContext {
   readonly electionTtlSeconds?: number;
   /** The role the managers' heartbeat answers ask this node for (see role-change.ts). */
   readonly onRole?: (role: NodeRole) => void;
+  /** A manager's data keys file (membership.ts). */
+  readonly dataKeysFile: string;
+  /** Where the agent puts its tasks' secret and config files; without it, tasks that use some fail to start. */
+  readonly taskFiles?: TaskFiles;
 }
 
 export interface ManagerParts {
@@ -101,9 +110,16 @@ function openManagerParts(membership: Membership, member: EtcdMember | undefined
   const store = new EtcdClusterStore(client);
   const heartbeats = new EtcdHeartbeats(client);
   const election = new EtcdLeaderElection(client, { ttlSeconds: ctx.electionTtlSeconds ?? 5 });
-  const control = new ManagerControl({ store, heartbeats, clock: ctx.clock, leader: () => election.leader(CONTROL_PLANE_ELECTION) });
+  const keyring = new DataKeyring({
+    file: ctx.dataKeysFile,
+    fetch: async () => fetchDataKeys(ctx.tls, managerAddresses(await readNodes(store)).filter((m) => m.nodeId !== membership.nodeId).map((m) => m.addr)),
+  });
+  const control = new ManagerControl({ store, heartbeats, clock: ctx.clock, leader: () => election.leader(CONTROL_PLANE_ELECTION), keyring });
   const etcd = membership.etcd?.mode === 'external' ? new ExternalEtcd(membership.etcd.endpoints) : new SupervisedEtcd(connect);
-  const backend = new StoreManagerBackend({ store, heartbeats, etcd, clock: ctx.clock, ...(ctx.heartbeat === undefined ? {} : { heartbeat: ctx.heartbeat }) });
+  const backend = new StoreManagerBackend({
+    store, heartbeats, etcd, clock: ctx.clock, ...(ctx.heartbeat === undefined ? {} : { heartbeat: ctx.heartbeat }),
+    keyring, files: (tasks) => control.files.filesFor(tasks, ctx.log),
+  });
   const lead = (stop: AbortSignal): ManagerParts => ({
     member, client, store, heartbeats, control, taskLogs: new TaskLogClient(ctx.tls),
     leaderLoop: runLeaderLoop({
@@ -136,6 +152,7 @@ export async function startMemberParts(membership: Membership, member: EtcdMembe
   const link = new ManagerClient(ctx.tls, membership.managers.map((m) => m.addr));
   const agent = runAgent({
     nodeId: membership.nodeId, link, engine: new ClientNodeEngine(engineClient), clock: ctx.clock, timers: ctx.timers, signal: stop.signal, log: ctx.log,
+    ...(ctx.taskFiles === undefined ? {} : { files: ctx.taskFiles }),
     ...(ctx.onRole === undefined ? {} : { onRole: ctx.onRole }),
   }).catch((err: unknown) => { ctx.log(`cluster: agent stopped: ${messageOf(err)}`); });
   return { manager, server, engineClient, stop, agent };

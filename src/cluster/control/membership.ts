@@ -54,11 +54,13 @@ export interface ClusterPaths {
   /** A manager's certificate of the etcd CA (with the node's key), and that CA. */
   readonly etcdTls: string;
   readonly etcd: string;
+  /** A manager's data keys (secrets at rest; 0600). */
+  readonly dataKeys: string;
 }
 
 export function clusterPaths(root: string): ClusterPaths {
   const dir = join(root, 'cluster');
-  return { dir, file: join(dir, 'membership.json'), tls: join(dir, 'tls'), etcdTls: join(dir, 'tls', 'etcd'), etcd: join(dir, 'etcd') };
+  return { dir, file: join(dir, 'membership.json'), tls: join(dir, 'tls'), etcdTls: join(dir, 'tls', 'etcd'), etcd: join(dir, 'etcd'), dataKeys: join(dir, 'data-keys.json') };
 }
 
 /** The membership, or undefined for a node in no cluster. data-loss (`membership-corrupt`) for a damaged file. */

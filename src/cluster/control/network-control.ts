@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../base/clock.js';
 import { errors, isBerthError } from '../../base/errors.js';
-import { clusterNetworkSchema, networkSpecSchema, type ClusterNetwork, type NetworkSpecInput } from '../objects/network.js';
+import { clusterNetworkSchema, ENCRYPTED_OPTION, networkSpecSchema, type ClusterNetwork, type NetworkSpecInput } from '../objects/network.js';
 import type { ServiceSpec } from '../objects/service.js';
 import { readStoredObject } from '../objects/stored-object.js';
 import { NETWORK_POOL_ID, networkPoolSchema, planNetwork, type NetworkPool } from '../networking/network-pool.js';
@@ -17,6 +17,8 @@ import { resolve } from './resolve-ref.js';
 import { readServices, storedValue } from './stored-objects.js';
 
 const ATTEMPTS = 10;
+/** The routing mesh's network's name (Swarm's). */
+export const INGRESS_NAME = 'ingress';
 
 export class NetworkControl {
   constructor(private readonly store: ClusterStore, private readonly clock: Clock) {}
@@ -29,11 +31,15 @@ export class NetworkControl {
       throw errors.invalidArgument('invalid-network-spec', `${issue?.path.join('.') ?? 'network'}: ${issue?.message ?? 'invalid'}`);
     }
     const spec = parsed.data;
+    if (ENCRYPTED_OPTION in spec.driverOptions) {
+      // Accepting it would promise encryption and carry plaintext.
+      throw errors.invalidArgument('encryption-unavailable', `--opt ${ENCRYPTED_OPTION}: berth cannot encrypt overlay traffic yet (it needs the kernel's IPsec ESP between the nodes); create the network without it`);
+    }
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const { pool, version } = await this.#pool();
       const plan = planNetwork(pool, spec);
       const now = this.clock.now().toISOString();
-      const network: ClusterNetwork = { id: randomBytes(32).toString('hex'), version: 0, createdAt: now, updatedAt: now, spec, ...plan };
+      const network: ClusterNetwork = { id: randomBytes(32).toString('hex'), version: 0, createdAt: now, updatedAt: now, spec, ...plan, nodeAddresses: {} };
       const next: NetworkPool = { networks: { ...pool.networks, [network.id]: { name: spec.name, subnet: plan.subnet, vni: plan.vni } } };
       try {
         const { revision } = await this.store.commit([
@@ -46,6 +52,23 @@ export class NetworkControl {
       }
     }
     throw errors.unavailable('network-pool-contended', 'networks kept changing while this one was planned; try again');
+  }
+
+  /** The routing mesh's network: the one there is, or a new one named `ingress` (10.0.0.0/24 when free). */
+  async ensureIngress(): Promise<ClusterNetwork> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const existing = (await this.list()).find((n) => n.spec.ingress);
+      if (existing !== undefined) return existing;
+      try {
+        return await this.create({ name: INGRESS_NAME, ingress: true, labels: {}, driverOptions: {} });
+      } catch (err) {
+        if (!isBerthError(err, 'conflict')) throw err;
+        if ((await this.list()).some((n) => n.spec.name === INGRESS_NAME && !n.spec.ingress)) {
+          throw errors.conflict('ingress-name-taken', `network ${INGRESS_NAME} exists and is not the routing mesh's: remove or rename it to publish ports`);
+        }
+      }
+    }
+    throw errors.unavailable('network-pool-contended', 'networks kept changing while the ingress network was made; try again');
   }
 
   async list(): Promise<ClusterNetwork[]> {
@@ -61,7 +84,8 @@ export class NetworkControl {
   async remove(ref: string): Promise<void> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const network = await this.get(ref);
-      const user = (await readServices(this.store)).find((s) => s.spec.taskTemplate.networks.some((n) => n.target === network.id));
+      const user = (await readServices(this.store)).find((s) => s.spec.taskTemplate.networks.some((n) => n.target === network.id)
+        || (network.spec.ingress && s.endpointPorts.some((p) => p.publishMode === 'ingress')));
       if (user !== undefined) throw errors.failedPrecondition('network-in-use', `network ${network.spec.name} is in use by service ${user.spec.name}`);
       const { pool, version } = await this.#pool();
       const rest = Object.fromEntries(Object.entries(pool.networks).filter(([id]) => id !== network.id));
@@ -89,6 +113,7 @@ export class NetworkControl {
     const resolved = spec.taskTemplate.networks.map((n) => ({ ...n, network: resolve('network', n.target, networks, (x) => x.spec.name) }));
     const seen = new Set<string>();
     for (const { network } of resolved) {
+      if (network.spec.ingress) throw errors.invalidArgument('ingress-attachment', `network ${network.spec.name}: a service cannot join the ingress network by name; publish a port (--publish) instead`);
       if (seen.has(network.id)) throw errors.invalidArgument('duplicate-network', `network ${network.spec.name} is attached more than once`);
       seen.add(network.id);
     }

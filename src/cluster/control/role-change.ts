@@ -20,6 +20,7 @@ import type { EtcdMember } from '../store/etcd-member.js';
 import { writeTlsFiles, type NodeTlsMaterial } from '../trust/index.js';
 import { ManagerClient } from '../transport/manager-client.js';
 import type { RoleAnswer } from '../transport/protocol.js';
+import { writeDataKeys } from './data-keyring.js';
 import { managerAddresses } from './manager-backend.js';
 import { etcdMembership, writeMembership, type ClusterPaths, type Membership } from './membership.js';
 import { startEtcdMember, type MemberParts, type PartsContext } from './member-parts.js';
@@ -92,6 +93,7 @@ async function moveTo(change: RoleChange, answer: RoleAnswer, link: ManagerClien
       await promoteLearner(etcd.clientUrls, etcd.name, etcdTls);
     }
     await writeTlsFiles(paths.tls, tls);
+    if (answer.dataKeys !== undefined && answer.dataKeys.length > 0) await writeDataKeys(paths.dataKeys, answer.dataKeys);
     await writeMembership(paths, next);
   } catch (err) {
     await member?.stop().catch((stopErr: unknown) => { change.log(`cluster: stopping the new etcd member: ${messageOf(stopErr)}`); });
@@ -110,6 +112,7 @@ async function moveTo(change: RoleChange, answer: RoleAnswer, link: ManagerClien
     // The managers removed this node's etcd member: its data and credentials are of no use any more.
     await rm(paths.etcd, { recursive: true, force: true });
     await rm(paths.etcdTls, { recursive: true, force: true });
+    await rm(paths.dataKeys, { force: true });
   }
   return { membership: next, member, context };
 }

@@ -1,5 +1,6 @@
 /** The cluster's objects of each kind, read from the store (objects/stored-object.ts is the format). */
 import { clusterNetworkSchema, type ClusterNetwork } from '../objects/network.js';
+import { networkPolicySchema, type NetworkPolicy } from '../objects/network-policy.js';
 import { nodeSchema, type Node } from '../objects/node.js';
 import { serviceSchema, type Service } from '../objects/service.js';
 import { readStoredObject } from '../objects/stored-object.js';
@@ -21,6 +22,7 @@ async function getKind<T>(store: ClusterStore, kind: ClusterObjectKind, id: stri
 export const readNodes = (store: ClusterStore): Promise<Node[]> => listKind(store, 'node', nodeSchema);
 export const readServices = (store: ClusterStore): Promise<Service[]> => listKind(store, 'service', serviceSchema);
 export const readNetworks = (store: ClusterStore): Promise<ClusterNetwork[]> => listKind(store, 'network', clusterNetworkSchema);
+export const readNetworkPolicies = (store: ClusterStore): Promise<NetworkPolicy[]> => listKind(store, 'network-policy', networkPolicySchema);
 export const readTasks = (store: ClusterStore): Promise<Task[]> => listKind(store, 'task', taskSchema);
 export const readNode = (store: ClusterStore, id: string): Promise<Node | undefined> => getKind(store, 'node', id, nodeSchema);
 export const readService = (store: ClusterStore, id: string): Promise<Service | undefined> => getKind(store, 'service', id, serviceSchema);

@@ -7,6 +7,7 @@
  * from). A batch is one commit unless it is larger than `MAX_COMMIT_OPS` (etcd refuses
  * transactions of more than 128 operations by default): then it is split between units.
  */
+import type { ClusterNetwork } from '../objects/network.js';
 import type { Node } from '../objects/node.js';
 import type { Service } from '../objects/service.js';
 import type { Task, TaskState } from '../objects/task.js';
@@ -16,6 +17,7 @@ export type Change =
   | { readonly op: 'put-node'; readonly node: Node }
   | { readonly op: 'put-task'; readonly task: Task }
   | { readonly op: 'put-service'; readonly service: Service }
+  | { readonly op: 'put-network'; readonly network: ClusterNetwork }
   | { readonly op: 'delete-task'; readonly id: string; readonly expect: number }
   | { readonly op: 'check'; readonly kind: ClusterObjectKind; readonly id: string; readonly expect: Expectation };
 
@@ -38,6 +40,10 @@ export function putTask(task: Task): Change {
 
 export function putService(service: Service): Change {
   return { op: 'put-service', service };
+}
+
+export function putNetwork(network: ClusterNetwork): Change {
+  return { op: 'put-network', network };
 }
 
 export function putNode(node: Node): Change {

@@ -62,6 +62,7 @@ export class ClusterView {
         case 'put-node': this.nodes.set(change.node.id, { ...change.node, version: revision }); break;
         case 'put-task': this.tasks.set(change.task.id, { ...change.task, version: revision }); break;
         case 'put-service': this.services.set(change.service.id, { ...change.service, version: revision }); break;
+        case 'put-network': this.networks.set(change.network.id, { ...change.network, version: revision }); break;
         case 'delete-task': this.tasks.delete(change.id); break;
         case 'check': break;
       }

@@ -5,13 +5,17 @@
  * its successor (the service's current spec and version; on the same node for a global service).
  * A successor waits for the restart delay, counted from the old task's status timestamp: until it
  * has passed, nothing is written for that slot and a wake-up is asked for the remaining time.
+ * The rolling updater's decision (service-updates.ts) joins the same batch: slots replaced with
+ * the current spec, the service's update status; a failed update that rolls back is the
+ * service's only write in that pass.
  */
 import { isBerthError, messageOf } from '../../base/errors.js';
 import { newTask, successorOf, type Task } from '../objects/task.js';
 import type { Service } from '../objects/service.js';
-import { reconcileGlobal, reconcileReplicated, type Reconciliation } from '../scheduler/index.js';
-import { checkService, putTask, withDesiredState, type Batch, type Change } from './changes.js';
+import { planUpdate, reconcileGlobal, reconcileReplicated, type Reconciliation } from '../scheduler/index.js';
+import { checkService, putService, putTask, withDesiredState, type Batch, type Change } from './changes.js';
 import type { ClusterView } from './cluster-view.js';
+import { rolledBack, updateStatusBatch, updateUnits } from './service-updates.js';
 
 /** A pass to run again after `ms` (a restart delay still running), keyed by what it waits for. */
 export interface Wakeup {
@@ -34,10 +38,24 @@ export function orchestrateServices(view: ClusterView, context: OrchestrationCon
   const batches: Batch[] = [];
   const wakeups: Wakeup[] = [];
   for (const service of [...view.services.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const plan = planUpdate(service, view.tasksOf(service.id), context.now);
+    if (plan.wakeupMs !== undefined) {
+      const due = context.now.getTime() + plan.wakeupMs;
+      wakeups.push({ key: `update:${service.id}:${due}`, ms: plan.wakeupMs });
+    }
+    const restored = rolledBack(service, plan, context.now);
+    if (restored !== undefined) {
+      context.log(`service ${service.spec.name}: ${plan.status?.message ?? 'update rolled back'}`);
+      // The put compares the service's version itself (a guard on the same key would drop it).
+      batches.push({ guard: [], units: [[putService(restored)]] });
+      continue;
+    }
     const decision = reconcile(view, service, context);
-    if (decision === undefined) continue;
-    const units = unitsOf(view, service, decision, context, wakeups);
+    const units = decision === undefined ? [] : unitsOf(view, service, decision, context, wakeups);
+    units.push(...updateUnits(view, service, plan, decision, context));
     if (units.length > 0) batches.push({ guard: [checkService(service)], units });
+    const status = updateStatusBatch(service, plan, context);
+    if (status !== undefined) batches.push(status);
   }
   return { batches, wakeups };
 }

@@ -87,6 +87,7 @@ function keyOf(change: Change): string {
     case 'put-node': return `node/${change.node.id}`;
     case 'put-task': return `task/${change.task.id}`;
     case 'put-service': return `service/${change.service.id}`;
+    case 'put-network': return `network/${change.network.id}`;
     case 'delete-task': return `task/${change.id}`;
     case 'check': return `${change.kind}/${change.id}`;
   }
@@ -101,6 +102,7 @@ function toWrite(change: Change): StoreWrite {
     case 'put-node': return { op: 'put', kind: 'node', id: change.node.id, value: encodeObject(change.node), expect: expectationOf(change.node) };
     case 'put-task': return { op: 'put', kind: 'task', id: change.task.id, value: encodeObject(change.task), expect: expectationOf(change.task) };
     case 'put-service': return { op: 'put', kind: 'service', id: change.service.id, value: encodeObject(change.service), expect: expectationOf(change.service) };
+    case 'put-network': return { op: 'put', kind: 'network', id: change.network.id, value: encodeObject(change.network), expect: expectationOf(change.network) };
     case 'delete-task': return { op: 'delete', kind: 'task', id: change.id, expect: change.expect };
     case 'check': return { op: 'check', kind: change.kind, id: change.id, expect: change.expect };
   }

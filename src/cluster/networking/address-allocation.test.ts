@@ -7,7 +7,7 @@ import { allocateAddresses, needsAddresses } from './address-allocation.js';
 
 function network(id: string, subnet: string, gateway: string): ClusterNetwork {
   const time = T0.toISOString();
-  return { id, version: 1, createdAt: time, updatedAt: time, spec: networkSpecSchema.parse({ name: `net-${id}` }), subnet, gateway, vni: 4097 };
+  return { id, version: 1, createdAt: time, updatedAt: time, spec: networkSpecSchema.parse({ name: `net-${id}` }), subnet, gateway, vni: 4097, nodeAddresses: {} };
 }
 
 const front = network('front', '10.0.1.0/29', '10.0.1.1');

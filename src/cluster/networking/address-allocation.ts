@@ -1,7 +1,8 @@
 /**
  * The addresses of the cluster's networks, pure (the leader applies the result): each service in
  * endpoint mode `vip` gets one virtual IP on each of its networks, each task about to be placed
- * an address on each network of its spec. An address is in use while a service holds it as its
+ * an address on each network of its spec, and each node an address of its own on the ingress
+ * network (released when the node is removed). An address is in use while a service holds it as its
  * VIP or a task that has not ended holds it; the gateway is never handed out. The lowest free
  * address is taken, so the same state always allocates the same way — but one that an ended task
  * of the history held is taken only when no other is left: a replacement on the address of the
@@ -17,6 +18,8 @@ import { parseIpv4 } from '../../wire/ipv4-address.js';
 export interface Allocation {
   /** Services whose virtual IPs changed (allocated, or released for networks they left). */
   readonly services: readonly Service[];
+  /** Ingress networks whose node addresses changed. */
+  readonly networks: readonly ClusterNetwork[];
   /** Tasks that got their addresses. */
   readonly tasks: readonly Task[];
   /** Tasks that could not get one, with why ("network web-net (10.0.1.0/24) has no free address"). */
@@ -44,6 +47,7 @@ class NetworkAddresses {
     this.#cursor = this.#block.base + 1;
     this.#recentCursor = this.#cursor;
     this.take(network.gateway);
+    for (const address of Object.values(network.nodeAddresses)) this.take(address);
   }
 
   take(address: string): void {
@@ -72,7 +76,7 @@ class NetworkAddresses {
   }
 }
 
-export function allocateAddresses(networks: ReadonlyMap<string, ClusterNetwork>, services: Iterable<Service>, tasks: Iterable<Task>): Allocation {
+export function allocateAddresses(networks: ReadonlyMap<string, ClusterNetwork>, services: Iterable<Service>, tasks: Iterable<Task>, nodeIds: readonly string[] = []): Allocation {
   const pools = new Map<string, NetworkAddresses>();
   for (const network of networks.values()) pools.set(network.id, new NetworkAddresses(network));
   const serviceList = [...services].sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -100,6 +104,16 @@ export function allocateAddresses(networks: ReadonlyMap<string, ClusterNetwork>,
     if (JSON.stringify(virtualIps) !== JSON.stringify(service.virtualIps)) changedServices.push({ ...service, virtualIps });
   }
 
+  const changedNetworks: ClusterNetwork[] = [];
+  for (const network of [...networks.values()].filter((n) => n.spec.ingress)) {
+    const nodeAddresses: Record<string, string> = {};
+    for (const nodeId of [...nodeIds].sort()) {
+      const address = network.nodeAddresses[nodeId] ?? pools.get(network.id)?.next();
+      if (address !== undefined) nodeAddresses[nodeId] = address;
+    }
+    if (JSON.stringify(nodeAddresses) !== JSON.stringify(network.nodeAddresses)) changedNetworks.push({ ...network, nodeAddresses });
+  }
+
   const changedTasks: Task[] = [];
   const blocked: { task: Task; reason: string }[] = [];
   for (const task of taskList.filter(needsAddresses)) {
@@ -118,5 +132,5 @@ export function allocateAddresses(networks: ReadonlyMap<string, ClusterNetwork>,
     if (reason === undefined) changedTasks.push({ ...task, networks: addresses });
     else blocked.push({ task, reason });
   }
-  return { services: changedServices, tasks: changedTasks, blocked };
+  return { services: changedServices, networks: changedNetworks, tasks: changedTasks, blocked };
 }

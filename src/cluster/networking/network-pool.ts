@@ -22,6 +22,9 @@ const DEFAULT_POOL: Ipv4Block = { base: 10 * 2 ** 24, prefix: 8 };
 const DEFAULT_SIZE = 24;
 /** The first VXLAN id handed out (Swarm's are above 4096). */
 const FIRST_VNI = 4097;
+/** The ingress network's subnet and VXLAN id when free (Swarm's). */
+const INGRESS_BLOCK: Ipv4Block = { base: 10 * 2 ** 24, prefix: 24 };
+const INGRESS_VNI = 4096;
 
 export interface NetworkPlan {
   readonly subnet: string;
@@ -45,11 +48,12 @@ export function planNetwork(pool: NetworkPool, spec: NetworkSpec): NetworkPlan {
     if (clash !== undefined) throw errors.conflict('subnet-overlap', `subnet ${formatBlock(block)} overlaps network ${clash.entry.name} (${clash.entry.subnet})`);
   } else {
     if (spec.ipam.gateway !== undefined) throw errors.invalidArgument('gateway-without-subnet', '--gateway needs --subnet');
-    block = firstFreeBlock(taken.map((t) => t.block));
+    const blocks = taken.map((t) => t.block);
+    block = spec.ingress && !blocks.some((b) => overlaps(b, INGRESS_BLOCK)) ? INGRESS_BLOCK : firstFreeBlock(blocks);
   }
   const gateway = spec.ipam.gateway === undefined ? block.base + 1 : parseHostAddress(spec.ipam.gateway, block, '--gateway');
   const used = new Set(entries.map((entry) => entry.vni));
-  let vni = FIRST_VNI;
+  let vni = spec.ingress ? INGRESS_VNI : FIRST_VNI;
   while (used.has(vni)) vni++;
   if (vni > MAX_VNI) throw new BerthError('resource-exhausted', 'vni-exhausted', 'every VXLAN id is in use');
   return { subnet: formatBlock(block), gateway: formatIpv4(gateway), vni };

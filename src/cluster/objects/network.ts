@@ -17,7 +17,7 @@ export const networkNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,
 export const networkSpecSchema = z.object({
   name: networkNameSchema,
   labels: labelsSchema.default({}),
-  /** The driver's options as given (`--opt`); `encrypted` asks for IPsec between nodes. */
+  /** The driver's options as given (`--opt`); `encrypted` (IPsec between nodes) is refused at create for now. */
   driverOptions: z.record(z.string(), z.string()).default({}),
   /** No route out of the subnet: tasks reach only each other. */
   internal: z.boolean().default(false),
@@ -25,6 +25,8 @@ export const networkSpecSchema = z.object({
   attachable: z.boolean().default(false),
   /** The subnet and gateway as the user gave them (`--subnet`, `--gateway`). */
   ipam: z.object({ subnet: z.string().optional(), gateway: z.string().optional() }).default({}),
+  /** The routing mesh's network (Swarm's `ingress`): every node carries it, tasks of services that publish ports join it. */
+  ingress: z.boolean().default(false),
 });
 export type NetworkSpec = z.infer<typeof networkSpecSchema>;
 export type NetworkSpecInput = z.input<typeof networkSpecSchema>;
@@ -36,10 +38,12 @@ export const clusterNetworkSchema = objectMetaSchema.extend({
   gateway: z.string(),
   /** The VXLAN network identifier, the same on every node. */
   vni: z.number().int().positive(),
+  /** The ingress network only: each node's own address on it (by node id), where the mesh's connections come from. */
+  nodeAddresses: z.record(z.string(), z.string()).default({}),
 });
 export type ClusterNetwork = z.infer<typeof clusterNetworkSchema>;
 
-/** The driver option that asks for the kernel's IPsec between nodes (Swarm's). */
+/** The driver option that asks for the kernel's IPsec between nodes (Swarm's); refused: berth does not encrypt overlays yet. */
 export const ENCRYPTED_OPTION = 'encrypted';
 
 /** One network a service's tasks join, with the names it is known by there besides its own. */
@@ -47,6 +51,8 @@ export const serviceNetworkSchema = z.object({
   /** The network's id (names are resolved to ids when the service is written). */
   target: z.string().min(1),
   aliases: z.array(z.string().min(1)).default([]),
+  /** The ingress network, which the cluster adds for published ports (not shown as the user's). */
+  ingress: z.boolean().optional(),
 });
 export type ServiceNetwork = z.infer<typeof serviceNetworkSchema>;
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ENDPOINT_MODES, networkAddressSchema, serviceNetworkSchema } from './network.js';
 import { labelsSchema, objectMetaSchema, resourceAmountsSchema } from './object-meta.js';
+import { publishedPortSchema } from './published-port.js';
+import { fileReferenceSchema } from './secret.js';
 
 /**
  * A service: the desired state the cluster keeps true (Swarm's Service). Its `taskTemplate` is
@@ -43,6 +45,10 @@ export const containerSpecSchema = z.object({
   labels: labelsSchema.default({}),
   mounts: z.array(mountSchema).default([]),
   healthcheck: healthcheckSchema.optional(),
+  /** Secrets the task gets as files (target: a file name under /run/secrets, or an absolute path); absent: none. */
+  secrets: z.array(fileReferenceSchema).optional(),
+  /** Configs the task gets as files (target: a path; relative to `/`); absent: none. */
+  configs: z.array(fileReferenceSchema).optional(),
 });
 export type ContainerSpec = z.infer<typeof containerSpecSchema>;
 
@@ -89,8 +95,27 @@ export const taskTemplateSchema = z.object({
   placement: placementSchema.default({ constraints: [], preferences: [], maxReplicas: 0 }),
   /** The cluster networks the tasks join, in order (the first is the task's gateway network). */
   networks: z.array(serviceNetworkSchema).default([]),
+  /**
+   * The service's ports published in `host` mode, which each task's container publishes on its
+   * node (the cluster copies them here from the service's ports; they are not the user's to set).
+   */
+  hostPorts: z.array(publishedPortSchema).default([]),
+  /** A counter (Swarm's ForceUpdate): changing it makes every task out of date, so they are all replaced. */
+  forceUpdate: nonNegativeInt.default(0),
 });
 export type TaskTemplate = z.infer<typeof taskTemplateSchema>;
+
+export const UPDATE_STATES = ['updating', 'paused', 'completed', 'rollback_started', 'rollback_paused', 'rollback_completed'] as const;
+export type UpdateState = (typeof UPDATE_STATES)[number];
+
+/** Swarm's Service.UpdateStatus: the state of the rolling update, when it started and ended, why. */
+export const updateStatusSchema = z.object({
+  state: z.enum(UPDATE_STATES),
+  startedAt: z.iso.datetime().optional(),
+  completedAt: z.iso.datetime().optional(),
+  message: z.string().default(''),
+});
+export type UpdateStatus = z.infer<typeof updateStatusSchema>;
 
 /** replicated: `replicas` tasks in slots 1…replicas; global: one task on every eligible node. */
 export const serviceModeSchema = z.discriminatedUnion('kind', [
@@ -104,6 +129,29 @@ export const serviceNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,
   error: 'a service name is 1–63 letters, digits, "_", "." or "-", starting with a letter or digit',
 });
 
+export const UPDATE_FAILURE_ACTIONS = ['pause', 'continue', 'rollback'] as const;
+export type UpdateFailureAction = (typeof UPDATE_FAILURE_ACTIONS)[number];
+export const UPDATE_ORDERS = ['stop-first', 'start-first'] as const;
+export type UpdateOrder = (typeof UPDATE_ORDERS)[number];
+
+/**
+ * How a spec change rolls over the tasks (Swarm's UpdateConfig; the same shape drives a rollback):
+ * `parallelism` slots at once (0 = all), `delayNs` between batches, each new task watched for
+ * `monitorNs` once running; more failed new tasks than `maxFailureRatio` of the slots is a failed
+ * update, and `failureAction` says what then. `order`: stop the old task first, or start the new
+ * one first and stop the old once the new runs (healthy, when it has a health check).
+ */
+export const updateConfigSchema = z.object({
+  parallelism: nonNegativeInt.default(1),
+  delayNs: nonNegativeInt.default(0),
+  failureAction: z.enum(UPDATE_FAILURE_ACTIONS).default('pause'),
+  monitorNs: nonNegativeInt.default(5_000_000_000),
+  maxFailureRatio: z.number().min(0).max(1).default(0),
+  order: z.enum(UPDATE_ORDERS).default('stop-first'),
+});
+export type UpdateConfig = z.infer<typeof updateConfigSchema>;
+export const DEFAULT_UPDATE_CONFIG: UpdateConfig = { parallelism: 1, delayNs: 0, failureAction: 'pause', monitorNs: 5_000_000_000, maxFailureRatio: 0, order: 'stop-first' };
+
 export const serviceSpecSchema = z.object({
   name: serviceNameSchema,
   labels: labelsSchema.default({}),
@@ -111,6 +159,12 @@ export const serviceSpecSchema = z.object({
   mode: serviceModeSchema.default({ kind: 'replicated', replicas: 1 }),
   /** How clients on its networks find it: a virtual IP (`vip`) or DNS round robin over its tasks (`dnsrr`). */
   endpointMode: z.enum(ENDPOINT_MODES).default('vip'),
+  /** How a change of the task template rolls over the tasks. */
+  updateConfig: updateConfigSchema.default(DEFAULT_UPDATE_CONFIG),
+  /** How a rollback rolls the tasks back (the restored spec's own). */
+  rollbackConfig: updateConfigSchema.default(DEFAULT_UPDATE_CONFIG),
+  /** The ports it publishes, as given (published-port.ts). */
+  ports: z.array(publishedPortSchema).max(1024).default([]),
 });
 export type ServiceSpec = z.infer<typeof serviceSpecSchema>;
 /** A spec as a client writes it: defaults may be left out. */
@@ -120,5 +174,11 @@ export const serviceSchema = objectMetaSchema.extend({
   spec: serviceSpecSchema,
   /** Endpoint mode `vip`: the service's virtual IP on each of its networks (the leader allocates them). */
   virtualIps: z.array(networkAddressSchema).default([]),
+  /** The spec before the last update (Swarm's PreviousSpec): what a rollback restores. */
+  previousSpec: serviceSpecSchema.optional(),
+  /** Where the last rolling update (or rollback) of the tasks stands; absent until one starts. */
+  updateStatus: updateStatusSchema.optional(),
+  /** The ports it publishes, ingress ones each with its published port (chosen by the cluster where the spec left it out). */
+  endpointPorts: z.array(publishedPortSchema).default([]),
 });
 export type Service = z.infer<typeof serviceSchema>;

@@ -8,3 +8,4 @@ export { holdsResources, countsForService } from './node-table.js';
 export { reconcileReplicated } from './reconcile-replicated.js';
 export { reconcileGlobal } from './reconcile-global.js';
 export { type Reconciliation, type ShutdownReason, type ReplaceReason } from './reconciliation.js';
+export { planUpdate, isUpToDate, isPausedUpdate, activeUpdateConfig, type UpdatePlan } from './rolling-update.js';

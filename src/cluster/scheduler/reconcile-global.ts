@@ -3,6 +3,7 @@ import type { Node } from '../objects/node.js';
 import type { Service } from '../objects/service.js';
 import { isTerminalTaskState, type Task } from '../objects/task.js';
 import { groupBy, isCurrent, lostNode, newestTask, preferredTask, restarts, type Reconciliation } from './reconciliation.js';
+import { startingSuccessor } from './rolling-update.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
 
@@ -12,7 +13,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] 
  * - a task on a node removed, declared down, drained or no longer meeting the constraints is
  *   shut down (a global task belongs to its node: it is not placed elsewhere); a paused or
  *   `unknown` node keeps its task, but gets none while it is not ready and active;
- * - several live tasks on one node: the furthest along is kept, the others shut down;
+ * - several live tasks on one node: the furthest along is kept, the others shut down (except a
+ *   start-first update's new task beside the out-of-date one, rolling-update.ts);
  * - a task that ended while wanted running is replaced on the same node if the restart policy
  *   says so;
  * - an eligible node with no current task gets a new one.
@@ -36,7 +38,9 @@ export function reconcileGlobal(service: Service, tasks: readonly Task[], nodes:
       for (const task of list) out.shutdown.push({ taskId: task.id, reason: lost ?? 'node-ineligible' });
       continue;
     }
-    const kept = preferredTask(list.filter((task) => !isTerminalTaskState(task.status.state)));
+    const live = list.filter((task) => !isTerminalTaskState(task.status.state));
+    const kept = preferredTask(live);
+    const starting = startingSuccessor(kept, live, template);
     let replacing: Task | undefined;
     if (kept === undefined) {
       const last = newestTask(list);
@@ -46,7 +50,7 @@ export function reconcileGlobal(service: Service, tasks: readonly Task[], nodes:
       }
     }
     for (const task of list) {
-      if (task === kept || task === replacing || (kept === undefined && isTerminalTaskState(task.status.state) && replacing === undefined)) continue;
+      if (task === kept || task === replacing || task === starting || (kept === undefined && isTerminalTaskState(task.status.state) && replacing === undefined)) continue;
       out.shutdown.push({ taskId: task.id, reason: 'duplicate' });
     }
   }

@@ -2,6 +2,7 @@ import type { Node } from '../objects/node.js';
 import type { Service } from '../objects/service.js';
 import { isTerminalTaskState, type Task } from '../objects/task.js';
 import { groupBy, isCurrent, lostNode, newestTask, preferredTask, restarts, type Reconciliation } from './reconciliation.js';
+import { startingSuccessor } from './rolling-update.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
 
@@ -19,7 +20,8 @@ interface SlotState {
 /**
  * The replicated orchestrator's decisions for one service (Swarm's): slots 1…replicas each hold
  * one live task. Given the service, every task of it (current and history) and the nodes:
- * - a slot with several live tasks keeps the furthest along and shuts the others down;
+ * - a slot with several live tasks keeps the furthest along and shuts the others down, except
+ *   a start-first update's new task beside the out-of-date one it replaces (rolling-update.ts);
  * - a slot whose task's node was removed, declared down or drained is replaced (the successor is
  *   placed anew); a node only `unknown` keeps its tasks;
  * - a slot whose task ended while wanted running is replaced if the restart policy says so;
@@ -43,6 +45,7 @@ export function reconcileReplicated(service: Service, tasks: readonly Task[], no
     const list = current.get(slot) ?? [];
     const live = list.filter((task) => !isTerminalTaskState(task.status.state) && lostNode(task, nodes) === undefined);
     const kept = preferredTask(live);
+    const starting = startingSuccessor(kept, live, service.spec.taskTemplate);
     let replacing: Task | undefined;
     let dead = false;
     if (kept === undefined) {
@@ -57,7 +60,7 @@ export function reconcileReplicated(service: Service, tasks: readonly Task[], no
       } else dead = true;
     }
     for (const task of list) {
-      if (task === kept || task === replacing) continue;
+      if (task === kept || task === replacing || task === starting) continue;
       if (dead && isTerminalTaskState(task.status.state)) continue;
       out.shutdown.push({ taskId: task.id, reason: lostNode(task, nodes) ?? 'duplicate' });
     }

@@ -180,7 +180,8 @@ function makeGroup(task: Task, nodes: number): PlacementGroup | Unplaced {
       requirements: {
         serviceId: task.serviceId,
         constraints: parseConstraints(placement.constraints, 'placement.constraints'),
-        maxReplicas: placement.maxReplicas,
+        // A port published in host mode can be held by one task per node.
+        maxReplicas: task.spec.hostPorts.some((p) => p.publishedPort !== undefined) ? 1 : placement.maxReplicas,
         needNanoCpus: resources.reservations.nanoCpus,
         needMemoryBytes: resources.reservations.memoryBytes,
       },

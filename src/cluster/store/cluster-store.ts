@@ -5,7 +5,7 @@
  */
 
 /** The kinds of object the store keeps (a local list; the object model may add kinds). */
-export type ClusterObjectKind = 'cluster' | 'node' | 'service' | 'service-name' | 'task' | 'plan' | 'network' | 'network-pool';
+export type ClusterObjectKind = 'cluster' | 'node' | 'service' | 'service-name' | 'task' | 'plan' | 'network' | 'network-pool' | 'secret' | 'secret-name' | 'config' | 'config-name' | 'published-port' | 'network-policy' | 'network-policy-name';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

@@ -7,7 +7,7 @@ import type { ClusterObjectKind, Expectation, JsonValue, StoreWrite } from './cl
 
 export const DEFAULT_STORE_PREFIX = '/berth/';
 
-const KINDS: ReadonlySet<string> = new Set<ClusterObjectKind>(['cluster', 'node', 'service', 'service-name', 'task', 'plan', 'network', 'network-pool']);
+const KINDS: ReadonlySet<string> = new Set<ClusterObjectKind>(['cluster', 'node', 'service', 'service-name', 'task', 'plan', 'network', 'network-pool', 'secret', 'secret-name', 'config', 'config-name', 'published-port', 'network-policy', 'network-policy-name']);
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 export function validateId(id: string): void {

@@ -107,6 +107,8 @@ export async function startClusterPortServer(options: ClusterPortServerOptions):
   });
 
   if (backend !== undefined) managerRoutes(app, backend, memberOnly, peerOf);
+  const dataKeys = backend?.dataKeys?.bind(backend);
+  if (dataKeys !== undefined) app.get(CLUSTER_ROUTES.dataKeys, managersOnly, async () => ({ keys: await dataKeys() }));
   app.get(CLUSTER_ROUTES.taskLogs, managersOnly, async (request, reply) => {
     const { task, ...query } = parseWith(taskLogQuerySchema, request.query, 'task-logs', 'invalid-task-log-query');
     const log = await node.taskLogs(task, query, signalOfCaller(reply));

@@ -57,7 +57,12 @@ export const assignmentsSchema = z.object({
   tasks: z.array(taskSchema),
   serviceNames: z.record(z.string(), z.string()),
   overlays: z.array(overlayStateSchema).default([]),
+  files: z.array(z.object({ kind: z.enum(['secret', 'config']), id: objectIdSchema, data: z.base64() })).optional(),
 });
+
+export const dataKeySchema = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/), key: z.base64(), createdAt: z.string() });
+
+export const dataKeysAnswerSchema = z.object({ keys: z.array(dataKeySchema) });
 
 const etcdJoinSchema = z.discriminatedUnion('mode', [
   z.object({
@@ -75,6 +80,7 @@ export const joinAnswerSchema = z.object({
   caCertPem: pemSchema,
   managers: z.array(z.object({ nodeId: objectIdSchema, addr: z.string().min(1) })),
   etcd: etcdJoinSchema.optional(),
+  dataKeys: z.array(dataKeySchema).optional(),
 });
 
 export const roleAnswerSchema = joinAnswerSchema.omit({ nodeId: true, clusterId: true });

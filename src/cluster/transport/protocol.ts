@@ -12,6 +12,7 @@
  * | `GET /cluster/v1/assignments?since=N` | a member | → `Assignments`: its tasks and its overlays (long poll when N > 0) |
  * | `POST /cluster/v1/status` | a member | `{ reports: TaskStatusReport[] }` → 204 |
  * | `GET /cluster/v1/task-logs?task=ID&…` | a manager, on any member | → the task container's log (Docker's log stream) |
+ * | `GET /cluster/v1/data-keys` | a manager, on a manager | → `{ keys: DataKey[] }`: the cluster's data keys (secrets at rest) |
  *
  * Every member serves the cluster port: managers all of it, workers only `task-logs`.
  *
@@ -20,6 +21,7 @@
  */
 import type { Assignments, TaskStatusReport } from '../agent/agent-ports.js';
 import type { NodeDescription, NodeRole } from '../objects/node.js';
+import type { DataKey } from '../trust/secret-sealing.js';
 
 /** Swarm's cluster management port. */
 export const CLUSTER_PORT = 2377;
@@ -33,6 +35,7 @@ export const CLUSTER_ROUTES = {
   assignments: '/cluster/v1/assignments',
   status: '/cluster/v1/status',
   taskLogs: '/cluster/v1/task-logs',
+  dataKeys: '/cluster/v1/data-keys',
 } as const;
 
 export interface JoinCall {
@@ -62,6 +65,8 @@ export interface JoinAnswer {
   readonly managers: readonly ManagerAddress[];
   /** Managers only: the etcd cluster it now belongs to. */
   readonly etcd?: EtcdJoin;
+  /** Managers only: the cluster's data keys (they open the secrets at rest), kept in the state root. */
+  readonly dataKeys?: readonly DataKey[] | undefined;
 }
 
 export type EtcdJoin =
@@ -108,6 +113,8 @@ export interface ManagerBackend {
   changeRole(nodeId: string, call: RoleCall, currentRole: NodeRole): Promise<RoleAnswer>;
   assignments(nodeId: string, sinceRevision: number, signal: AbortSignal): Promise<Assignments>;
   report(nodeId: string, reports: readonly TaskStatusReport[]): Promise<void>;
+  /** The data keys this manager holds (served to managers only: one that lacks a key asks the others). */
+  dataKeys?(): Promise<readonly DataKey[]>;
 }
 
 /** Which part of a task's log to send (the container log query's fields, already validated). */

@@ -6,3 +6,4 @@ export { identityOf, issueNodeCertificate, readNodeCertificate, type NodeCertifi
 export { hashJoinSecret, joinSecretMatches, makeJoinToken, newJoinSecret, parseJoinToken, type ParsedJoinToken } from './join-token.js';
 export { clientTlsOptions, serverTlsOptions, type ClientTlsOptions, type NodeTlsMaterial, type ServerTlsOptions } from './tls-options.js';
 export { tlsFilesIn, writeTlsFiles, type TlsFiles } from './tls-files.js';
+export { newDataKey, openSealed, sealData, type DataKey, type SealedValue } from './secret-sealing.js';

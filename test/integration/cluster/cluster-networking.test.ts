@@ -48,7 +48,7 @@ describe('cluster networks on the lab', { skip: labSkipReason() }, () => {
     await removeBusyboxTar();
   });
 
-  test('an overlay network is created on the manager; an overlapping subnet and a name in use are refused naming the other network', async () => {
+  test('an overlay network is created on the manager; an overlapping subnet and a name in use are refused naming the other network; an encrypted one is refused', async () => {
     const id = (await cli(0, ['network', 'create', '-d', 'overlay', '--subnet', SUBNET, '--attachable', '--label', 'tier=front', 'front'])).trim();
     assert.match(id, /^[0-9a-f]{64}$/);
     const listed = await cli(0, ['network', 'ls']);
@@ -58,6 +58,9 @@ describe('cluster networks on the lab', { skip: labSkipReason() }, () => {
     assert.match(overlap.stderr, /subnet 10\.0\.9\.128\/25 overlaps network front \(10\.0\.9\.0\/24\)/);
     const taken = await berthAt(labNode(0).socket, ['network', 'create', '-d', 'overlay', 'front']);
     assert.match(taken.stderr, /network with name front already exists/);
+    const encrypted = await berthAt(labNode(0).socket, ['network', 'create', '-d', 'overlay', '--opt', 'encrypted', 'secret-net']);
+    assert.notEqual(encrypted.code, 0);
+    assert.match(encrypted.stderr, /--opt encrypted: berth cannot encrypt overlay traffic yet/);
     const onWorker = await berthAt(labNode(1).socket, ['network', 'create', '-d', 'overlay', 'elsewhere']);
     assert.match(onWorker.stderr, /not a swarm manager/);
     const unknown = await berthAt(labNode(0).socket, ['service', 'create', '--name', 'lost', '--network', 'nosuch', '--detach', 'busybox', 'true']);
