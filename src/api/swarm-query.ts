@@ -12,6 +12,8 @@ export function updateVersion(query: Query, object: 'swarm' | 'node' | 'service'
   const digits = /^\d+$/.test(raw);
   if (!digits || BigInt(raw) >= 2n ** 64n) {
     const why = digits ? 'value out of range' : 'invalid syntax';
+    // dockerd words a secret's and a config's bad version without the parser's error.
+    if (object === 'secret' || object === 'config') throw errors.invalidArgument('invalid-version', `invalid ${object} version`);
     throw errors.invalidArgument('invalid-version', `invalid ${object} version '${raw}': strconv.ParseUint: parsing "${raw}": ${why}`);
   }
   return Math.min(Number(raw), Number.MAX_SAFE_INTEGER);

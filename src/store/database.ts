@@ -7,6 +7,29 @@ import type { DatabaseSchema } from './table-schema.js';
 
 export type SqliteDatabase = BetterSqlite3.Database;
 
+/** How long a connection waits for another process's lock before it fails. */
+const BUSY_TIMEOUT_MS = 30_000;
+const BUSY_RETRY_MS = 20;
+
+/**
+ * Puts the file in WAL mode. Processes opening a new state root at once have seen this fail with
+ * SQLITE_BUSY at once (the change to WAL takes an exclusive lock, and the busy handler did not
+ * wait for it), so the change is retried, a short sleep apart, within the busy timeout.
+ */
+function walMode(sqlite: SqliteDatabase): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      const busy = err instanceof Error && 'code' in err && err.code === 'SQLITE_BUSY';
+      if (!busy || Date.now() >= deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, BUSY_RETRY_MS);
+    }
+  }
+}
+
 /**
  * The node's metadata database: one SQLite file in WAL mode, shared by every berth process on the
  * state root. Calls are synchronous; `transaction` runs its callback as one atomic unit (BEGIN
@@ -46,8 +69,8 @@ export class Database {
     mkdirSync(dirname(path), { recursive: true });
     let sqlite: SqliteDatabase;
     try {
-      sqlite = new BetterSqlite3(path, { timeout: 30_000 });
-      sqlite.pragma('journal_mode = WAL');
+      sqlite = new BetterSqlite3(path, { timeout: BUSY_TIMEOUT_MS });
+      walMode(sqlite);
       sqlite.pragma('synchronous = FULL');
       sqlite.pragma('foreign_keys = ON');
     } catch (cause) {
