@@ -1,6 +1,7 @@
 /** The options of `berth service create`: Docker's names (service-flags.ts reads them), and `--timeout`. */
 import type { OptionSpec } from '../args/command-spec.js';
 import { LIFECYCLE_OPTIONS } from './lifecycle-flags.js';
+import { rollingOptions } from './service-rolling-flags.js';
 
 /** The health-check flags a service takes (those of `run` but --restart, --health-start-interval and --health-on-failure). */
 const SERVICE_HEALTH_OPTIONS = LIFECYCLE_OPTIONS.filter((o) => /^--(health-(cmd|interval|timeout|retries|start-period)|no-healthcheck) /.test(`${o.flags} `));
@@ -31,6 +32,8 @@ export const SERVICE_CREATE_OPTIONS: OptionSpec[] = [
   { flags: '--secret <secret>', description: 'give each task a secret as a file: NAME, or source=NAME[,target=FILE][,uid=N][,gid=N][,mode=0400] (at /run/secrets/FILE); repeatable', repeat: true },
   { flags: '--config <config>', description: 'give each task a config as a file: NAME, or source=NAME[,target=PATH][,uid=N][,gid=N][,mode=0444] (default /NAME); repeatable', repeat: true },
   ...SERVICE_HEALTH_OPTIONS,
+  ...rollingOptions('update'),
+  ...rollingOptions('rollback'),
   { flags: '-d, --detach', description: 'do not wait for the tasks to run' },
   { flags: '--timeout <duration>', description: 'without --detach: give up waiting after this long (default: wait while the tasks make progress; see docs/cluster.md)' },
 ];

@@ -97,3 +97,12 @@ test('-p publishes through the mesh: PUBLISHED:TARGET[/udp], TARGET alone, Docke
   assert.throws(() => specOf('-p', 'published=80,dest=81', 'busybox'), /--publish published=80,dest=81: unknown or empty field "dest=81"/);
   assert.throws(() => specOf('-p', 'published=80', 'busybox'), /a target port is required/);
 });
+
+test('--update-* and --rollback-* on create give UpdateConfig and RollbackConfig over Swarm\'s defaults; none given: neither is sent', () => {
+  const spec = specOf('--update-parallelism', '2', '--update-order', 'start-first', '--update-failure-action', 'rollback', '--update-delay', '10s', '--rollback-monitor', '1s', 'busybox');
+  assert.deepEqual(spec.UpdateConfig, { Parallelism: 2, Delay: 10e9, FailureAction: 'rollback', Monitor: 5e9, MaxFailureRatio: 0, Order: 'start-first' });
+  assert.deepEqual(spec.RollbackConfig, { Parallelism: 1, FailureAction: 'pause', Monitor: 1e9, MaxFailureRatio: 0, Order: 'stop-first' });
+  assert.equal(specOf('busybox').UpdateConfig, undefined);
+  assert.throws(() => specOf('--rollback-failure-action', 'rollback', 'busybox'), /--rollback-failure-action rollback: want pause, continue/);
+  assert.throws(() => specOf('--update-max-failure-ratio', '2', 'busybox'), /want a fraction from 0 to 1/);
+});

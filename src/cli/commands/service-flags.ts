@@ -5,16 +5,16 @@
  * invalid-argument (`invalid-flag`) naming the flag; placement constraints are left to berthd,
  * which refuses a malformed one with its own message.
  */
-import { errors } from '../../base/errors.js';
-import { goDurationMs } from '../../base/go-duration.js';
 import type { SwarmServiceSpecInput } from '../../wire/swarm.js';
 import { envList, keyValues, size } from './create-config.js';
 import { parseMountFlag } from './mount-flag.js';
+import { badFlag as bad, count, cpus, durationNs } from './service-flag-values.js';
+import { hasRollingFlags, rollingConfig, type RollingFlags } from './service-rolling-flags.js';
 import { serviceFileReference } from './service-file-flags.js';
 import { lifecycleFields } from './lifecycle-flags.js';
 
 /** The parsed flags of `service create` (camelCased long names). */
-export interface ServiceCreateFlags {
+export interface ServiceCreateFlags extends RollingFlags {
   name?: string;
   replicas?: string;
   mode?: string;
@@ -56,34 +56,6 @@ type ServiceMount = NonNullable<NonNullable<TaskTemplate['ContainerSpec']>['Moun
 
 const RESTART_CONDITIONS = ['none', 'on-failure', 'any'] as const;
 type RestartCondition = (typeof RESTART_CONDITIONS)[number];
-
-function bad(flag: string, value: string, want: string): Error {
-  return errors.invalidArgument('invalid-flag', `${flag} ${value}: ${want}`);
-}
-
-/** A whole number ≥ 0, or undefined when the flag is absent. */
-export function count(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw bad(flag, value, 'want a whole number (0 or more)');
-  return n;
-}
-
-/** `--limit-cpu 1.5` → NanoCPUs. */
-export function cpus(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw bad(flag, value, 'want a number of CPUs such as 0.5 or 2');
-  return Math.round(n * 1e9);
-}
-
-/** A Go duration (`5s`, `1m30s`) → nanoseconds, as the Swarm API carries durations. */
-export function durationNs(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = goDurationMs(value);
-  if (ms === undefined) throw bad(flag, value, 'want a duration such as 5s, 1m30s or 250ms');
-  return Math.round(ms * 1e6);
-}
 
 /** `spread=node.labels.zone` → a placement preference. Only `spread` exists, as in Docker. */
 export function placementPreference(value: string): { Spread: { SpreadDescriptor: string } } {
@@ -248,5 +220,7 @@ export function serviceSpecFromFlags(image: string, args: string[], flags: Servi
     spec.EndpointSpec = { Mode: flags.endpointMode };
   }
   if (flags.publish.length > 0) spec.EndpointSpec = { ...spec.EndpointSpec, Ports: flags.publish.map(servicePort) };
+  if (hasRollingFlags(flags, 'update')) spec.UpdateConfig = rollingConfig(undefined, flags, 'update');
+  if (hasRollingFlags(flags, 'rollback')) spec.RollbackConfig = rollingConfig(undefined, flags, 'rollback');
   return spec;
 }

@@ -3,8 +3,8 @@
  * prints them. Pure: rows and text from the API's Service and Task objects (node names passed in).
  */
 import { relativeTime, ellipsis, humanSize, shortId } from '../format.js';
-import type { SwarmService, SwarmTask } from '../../wire/swarm.js';
-import { capitalized, labelLines, prettyLines, SECTION, type PrettyEntry } from './cluster-pretty.js';
+import type { SwarmService, SwarmServiceSpec, SwarmTask } from '../../wire/swarm.js';
+import { capitalized, labelLines, prettyLines, RAW, SECTION, type PrettyEntry } from './cluster-pretty.js';
 
 export const SERVICE_HEADERS = ['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE', 'PORTS'] as const;
 export const TASK_HEADERS = ['ID', 'NAME', 'IMAGE', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'] as const;
@@ -108,8 +108,24 @@ function mountLines(mounts: SwarmService['Spec']['TaskTemplate']['ContainerSpec'
   ])];
 }
 
+/** Docker's `UpdateStatus:` section, once an update started. */
+function updateStatusLines(status: SwarmService['UpdateStatus'], now: Date): PrettyEntry[] {
+  if (status?.State === undefined) return [];
+  const ago = (at: string | undefined): string | undefined => (at === undefined ? undefined : relativeTime(new Date(at), now));
+  return [['UpdateStatus', SECTION], [' State', status.State], [' Started', ago(status.StartedAt)],
+    [' Completed', status.State.endsWith('completed') ? ago(status.CompletedAt) : undefined], [' Message', status.Message ?? '']];
+}
+
+/** Docker's `UpdateConfig:` / `RollbackConfig:` sections (Delay and Monitoring Period when set). */
+function rollingLines(title: string, orderTitle: string, config: SwarmServiceSpec['UpdateConfig']): PrettyEntry[] {
+  if (config === undefined) return [];
+  return [[title, SECTION], [' Parallelism', String(config.Parallelism)], [' Delay', config.Delay ? seconds(config.Delay) : undefined],
+    [' On failure', config.FailureAction ?? 'pause'], [' Monitoring Period', config.Monitor ? seconds(config.Monitor) : undefined],
+    [' Max failure ratio', String(config.MaxFailureRatio)], [` ${orderTitle}`, config.Order]];
+}
+
 /** `service inspect --pretty`: one block per service. */
-export function servicePretty(service: SwarmService): string {
+export function servicePretty(service: SwarmService, now = new Date()): string {
   const spec = service.Spec;
   const task = spec.TaskTemplate;
   const { Limits: limits, Reservations: reservations } = task.Resources;
@@ -119,15 +135,19 @@ export function servicePretty(service: SwarmService): string {
   return prettyLines([
     ['ID', service.ID],
     ['Name', spec.Name],
-    ...labelLines(spec.Labels),
+    // The docker CLI lists a service's labels as ` key=value`.
+    ...(Object.keys(spec.Labels).length === 0 ? [] : [['Labels', SECTION], ...Object.entries(spec.Labels).map(([k, v]): PrettyEntry => [` ${k}${v === '' ? '' : `=${v}`}`, RAW])] satisfies PrettyEntry[]),
     ['Service Mode', capitalized(modeOf(service))],
     ...('Replicated' in mode ? [[' Replicas', String(mode.Replicated.Replicas)] as const] : []),
+    ...updateStatusLines(service.UpdateStatus, now),
     ...(task.Placement.Constraints === undefined && task.Placement.Preferences === undefined && task.Placement.MaxReplicas === undefined ? [] : [
       ['Placement', SECTION],
       ...list(' Constraints', task.Placement.Constraints),
       ...list(' Preferences', task.Placement.Preferences?.map((p) => `spread=${p.Spread.SpreadDescriptor}`)),
       [' Max Replicas Per Node', task.Placement.MaxReplicas === undefined ? undefined : String(task.Placement.MaxReplicas)],
     ] satisfies PrettyEntry[]),
+    ...rollingLines('UpdateConfig', 'Update order', spec.UpdateConfig),
+    ...rollingLines('RollbackConfig', 'Rollback order', spec.RollbackConfig),
     ['RestartPolicy', SECTION],
     [' Condition', task.RestartPolicy.Condition],
     [' Delay', seconds(task.RestartPolicy.Delay)],

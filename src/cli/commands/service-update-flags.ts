@@ -4,30 +4,18 @@
  * Checks numbers, durations and enums and throws invalid-argument (`invalid-flag`) naming the flag.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { errors } from '../../base/errors.js';
-import type { SwarmServiceSpec, SwarmServiceSpecInput, SwarmUpdateConfig } from '../../wire/swarm.js';
+import type { SwarmServiceSpec, SwarmServiceSpecInput } from '../../wire/swarm.js';
 import { envList } from './create-config.js';
 import { lifecycleFields } from './lifecycle-flags.js';
-import { count, durationNs } from './service-flags.js';
+import { badFlag as bad, count } from './service-flag-values.js';
+import { DEFAULT_ROLLING_CONFIG, rollingConfig, type RollingFlags } from './service-rolling-flags.js';
 
 /** The parsed flags of `service update` (camelCased long names). */
-export interface ServiceUpdateFlags {
+export interface ServiceUpdateFlags extends RollingFlags {
   image?: string;
   envAdd: string[];
   envRm: string[];
   replicas?: string;
-  updateParallelism?: string;
-  updateDelay?: string;
-  updateOrder?: string;
-  updateFailureAction?: string;
-  updateMonitor?: string;
-  updateMaxFailureRatio?: string;
-  rollbackParallelism?: string;
-  rollbackDelay?: string;
-  rollbackOrder?: string;
-  rollbackFailureAction?: string;
-  rollbackMonitor?: string;
-  rollbackMaxFailureRatio?: string;
   healthCmd?: string;
   healthInterval?: string;
   healthTimeout?: string;
@@ -39,45 +27,6 @@ export interface ServiceUpdateFlags {
   rollback?: boolean;
   detach?: boolean;
   wait?: boolean;
-}
-
-const bad = (flag: string, value: string, want: string): Error => errors.invalidArgument('invalid-flag', `${flag} ${value}: ${want}`);
-
-function oneOf<T extends string>(value: string | undefined, flag: string, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  const found = allowed.find((a) => a === value);
-  if (found === undefined) throw bad(flag, value, `want ${allowed.join(', ')}`);
-  return found;
-}
-
-function ratio(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw bad(flag, value, 'want a fraction from 0 to 1');
-  return n;
-}
-
-const DEFAULT_CONFIG: SwarmUpdateConfig = { Parallelism: 1, FailureAction: 'pause', Monitor: 5_000_000_000, MaxFailureRatio: 0, Order: 'stop-first' };
-
-/** `--update-*` or `--rollback-*` over the current config. */
-function updateConfig(current: SwarmUpdateConfig | undefined, flags: ServiceUpdateFlags, prefix: 'update' | 'rollback'): SwarmUpdateConfig {
-  const get = (name: string): string | undefined => (flags as unknown as Record<string, string | undefined>)[`${prefix}${name}`];
-  const flag = (name: string): string => `--${prefix}-${name}`;
-  const actions = prefix === 'update' ? ['pause', 'continue', 'rollback'] as const : ['pause', 'continue'] as const;
-  const next: SwarmUpdateConfig = { ...DEFAULT_CONFIG, ...current };
-  const parallelism = count(get('Parallelism'), flag('parallelism'));
-  const delay = durationNs(get('Delay'), flag('delay'));
-  const monitor = durationNs(get('Monitor'), flag('monitor'));
-  const order = oneOf(get('Order'), flag('order'), ['stop-first', 'start-first'] as const);
-  const action = oneOf(get('FailureAction'), flag('failure-action'), actions);
-  const maxRatio = ratio(get('MaxFailureRatio'), flag('max-failure-ratio'));
-  if (parallelism !== undefined) next.Parallelism = parallelism;
-  if (delay !== undefined) next.Delay = delay;
-  if (monitor !== undefined) next.Monitor = monitor;
-  if (order !== undefined) next.Order = order;
-  if (action !== undefined) next.FailureAction = action;
-  if (maxRatio !== undefined) next.MaxFailureRatio = maxRatio;
-  return next;
 }
 
 /** `--env-add` replaces a variable of the same name; `--env-rm NAME` removes it. */
@@ -123,10 +72,10 @@ export function applyUpdateFlags(current: SwarmServiceSpec, flags: ServiceUpdate
     ...current,
     TaskTemplate: template,
     Mode: mode,
-    UpdateConfig: updateConfig(current.UpdateConfig, flags, 'update'),
-    RollbackConfig: updateConfig(current.RollbackConfig, flags, 'rollback'),
+    UpdateConfig: rollingConfig(current.UpdateConfig, flags, 'update'),
+    RollbackConfig: rollingConfig(current.RollbackConfig, flags, 'rollback'),
   };
   const rollsTasks = !isDeepStrictEqual(template, current.TaskTemplate);
-  const changed = rollsTasks || !isDeepStrictEqual(spec, { ...current, UpdateConfig: { ...DEFAULT_CONFIG, ...current.UpdateConfig }, RollbackConfig: { ...DEFAULT_CONFIG, ...current.RollbackConfig } });
+  const changed = rollsTasks || !isDeepStrictEqual(spec, { ...current, UpdateConfig: { ...DEFAULT_ROLLING_CONFIG, ...current.UpdateConfig }, RollbackConfig: { ...DEFAULT_ROLLING_CONFIG, ...current.RollbackConfig } });
   return { spec, rollsTasks, changed };
 }

@@ -21,7 +21,7 @@ import { NetworkControl } from './network-control.js';
 import { PolicyControl } from './policy-control.js';
 import type { DataKeyring } from './data-keyring.js';
 import { FileObjectControl } from './file-object-control.js';
-import { ServicePorts, withoutIngress } from './service-ports.js';
+import { ServicePorts, withoutPortAdditions } from './service-ports.js';
 import { readNode, readNodes, readService, readServices, readTask, readTasks, storedValue } from './stored-objects.js';
 
 export interface ManagerControlOptions {
@@ -104,7 +104,7 @@ export class ManagerControl {
   }
 
   async createService(input: ServiceSpecInput): Promise<Service> {
-    const resolved = await this.#resolveReferences(withoutIngress(parseServiceSpec(input)));
+    const resolved = await this.#resolveReferences(withoutPortAdditions(parseServiceSpec(input)));
     const id = newObjectId();
     const { spec, endpointPorts, writes: claims } = await this.#ports.prepare(id, resolved.spec);
     const pins = [...resolved.writes, ...claims];
@@ -133,7 +133,7 @@ export class ManagerControl {
   }
 
   async updateService(id: string, version: number, input: ServiceSpecInput, options: ServiceUpdateOptions = {}): Promise<Service> {
-    const resolved = await this.#resolveReferences(withoutIngress(parseServiceSpec(input)));
+    const resolved = await this.#resolveReferences(withoutPortAdditions(parseServiceSpec(input)));
     const service = await readService(this.options.store, id);
     if (service === undefined) throw errors.notFound('service-not-found', `service ${id} not found`);
     if (service.version !== version) throw errors.conflict('stale-version', `update out of sequence: service ${id} is at version ${service.version}, not ${version}`);

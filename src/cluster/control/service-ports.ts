@@ -21,7 +21,7 @@ export interface PreparedPorts {
 }
 
 /** The spec without what the cluster adds for its ports (the ingress attachment, the host-mode ports), as a client sends it back. */
-export function withoutIngress(spec: ServiceSpec): ServiceSpec {
+export function withoutPortAdditions(spec: ServiceSpec): ServiceSpec {
   return { ...spec, taskTemplate: { ...spec.taskTemplate, networks: spec.taskTemplate.networks.filter((n) => n.ingress !== true), hostPorts: [] } };
 }
 
@@ -43,7 +43,7 @@ export class ServicePorts {
       ...plan.claim.map((id): StoreWrite => ({ op: 'put', kind: 'published-port', id, value: { serviceId }, expect: 'absent' })),
       ...plan.release.map((id): StoreWrite => ({ op: 'delete', kind: 'published-port', id, expect: versions.get(id) ?? 0 })),
     ];
-    const stripped = withoutIngress(spec);
+    const stripped = withoutPortAdditions(spec);
     const base = { ...stripped, taskTemplate: { ...stripped.taskTemplate, hostPorts: plan.ports.filter((p) => p.publishMode === 'host') } };
     if (!plan.ports.some((p) => p.publishMode === 'ingress')) return { spec: base, endpointPorts: plan.ports, writes };
     const ingress = await this.networks.ensureIngress();
