@@ -5,7 +5,8 @@
  * left out, as dockerd does; the restart policy is shown whole (the cluster stores its defaults).
  */
 import type { Healthcheck, PublishedPort, ServiceNetwork, ServiceSpec, TaskTemplate } from '../cluster/objects/index.js';
-import type { SwarmPortConfig, SwarmServiceSpec, SwarmTaskSpec } from '../wire/swarm.js';
+import type { SwarmServiceSpec, SwarmTaskSpec } from '../wire/swarm.js';
+import type { SwarmPortConfig } from '../wire/swarm-ports.js';
 import { fileReferencesView } from './swarm-file-references.js';
 import { updateConfigView } from './swarm-update-views.js';
 

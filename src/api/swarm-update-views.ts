@@ -3,7 +3,7 @@
  * RollbackConfig (Go's omitempty on Delay and Monitor), and Service.UpdateStatus. Pure.
  */
 import type { UpdateConfig, UpdateStatus } from '../cluster/objects/index.js';
-import type { SwarmUpdateConfig, SwarmUpdateStatus } from '../wire/swarm.js';
+import type { SwarmUpdateConfig, SwarmUpdateStatus } from '../wire/swarm-rolling.js';
 
 /** An update (or rollback) config as Docker's UpdateConfig. */
 export function updateConfigView(config: UpdateConfig): SwarmUpdateConfig {

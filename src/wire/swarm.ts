@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { networkAttachmentConfigSchema, type SwarmNetwork } from './swarm-networks.js';
 import { configReferenceSchema, secretReferenceSchema, type SwarmFileReference } from './swarm-secrets.js';
 import { exactIntegerSchema, integerSchema } from './integers.js';
+import { portConfigSchema, type SwarmPortConfig } from './swarm-ports.js';
+import { swarmUpdateConfigSchema, type SwarmUpdateConfig, type SwarmUpdateStatus } from './swarm-rolling.js';
 
 const labelsSchema = z.record(z.string(), z.string()).nullish();
 const stringsSchema = z.array(z.string()).nullish();
@@ -149,51 +151,6 @@ export const swarmTaskSpecSchema = z.object({
   ForceUpdate: exactIntegerSchema.nullish(),
   Runtime: z.string().nullish(),
 });
-
-/** Docker's UpdateConfig (also its RollbackConfig): durations in nanoseconds. */
-export const swarmUpdateConfigSchema = z.object({
-  Parallelism: integerSchema.nullish(),
-  Delay: integerSchema.nullish(),
-  FailureAction: z.string().nullish(),
-  Monitor: integerSchema.nullish(),
-  MaxFailureRatio: z.number().nullish(),
-  Order: z.string().nullish(),
-});
-
-/** An UpdateConfig as berthd shows it (Go's omitempty on Delay, FailureAction and Monitor). */
-export interface SwarmUpdateConfig {
-  Parallelism: number;
-  Delay?: number;
-  FailureAction?: string;
-  Monitor?: number;
-  MaxFailureRatio: number;
-  Order: string;
-}
-
-/** Where a service's rolling update stands (times RFC 3339). */
-export interface SwarmUpdateStatus {
-  State?: 'updating' | 'paused' | 'completed' | 'rollback_started' | 'rollback_paused' | 'rollback_completed';
-  StartedAt?: string;
-  CompletedAt?: string;
-  Message?: string;
-}
-
-/** A published port (Docker's PortConfig) as a client sends it. */
-export const portConfigSchema = z.object({
-  Name: z.string().nullish(),
-  Protocol: z.string().nullish(),
-  TargetPort: integerSchema.nullish(),
-  PublishedPort: integerSchema.nullish(),
-  PublishMode: z.string().nullish(),
-});
-
-/** A published port as berthd shows it (PublishedPort left out when the spec leaves it to the cluster). */
-export interface SwarmPortConfig {
-  Protocol: 'tcp' | 'udp';
-  TargetPort: number;
-  PublishedPort?: number;
-  PublishMode: 'ingress' | 'host';
-}
 
 /** The body of `POST /services/create` and `POST /services/{id}/update`. */
 export const swarmServiceSpecSchema = z.object({

@@ -4,7 +4,7 @@
  * what a flag names changes; Swarm's defaults otherwise). Throws invalid-argument naming the flag.
  */
 import type { OptionSpec } from '../args/command-spec.js';
-import type { SwarmUpdateConfig } from '../../wire/swarm.js';
+import type { SwarmUpdateConfig } from '../../wire/swarm-rolling.js';
 import { badFlag, count, durationNs } from './service-flag-values.js';
 
 export type RollingPrefix = 'update' | 'rollback';
