@@ -22,7 +22,7 @@ const CURRENT: SwarmServiceSpec = {
   RollbackConfig: { Parallelism: 1, FailureAction: 'pause', Monitor: 5e9, MaxFailureRatio: 0, Order: 'stop-first' },
 };
 
-const flags = (over: Partial<ServiceUpdateFlags> = {}): ServiceUpdateFlags => ({ envAdd: [], envRm: [], ...over });
+const flags = (over: Partial<ServiceUpdateFlags> = {}): ServiceUpdateFlags => ({ envAdd: [], envRm: [], publishAdd: [], publishRm: [], ...over });
 
 test('only what a flag names changes; the update settings alone do not roll the tasks', () => {
   assert.equal(applyUpdateFlags(CURRENT, flags(), {}).changed, false, 'nothing to update');
@@ -82,4 +82,17 @@ test('waiting for an update: completed resolves; paused and rolled back reject w
   await assert.rejects(waitForUpdate(looks([{ State: 'rollback_started' }, { State: 'rollback_completed', Message: 'update rolled back: task t1 failed: x; rollback completed' }]), 's1', options), /rolled back: update rolled back/);
   await waitForUpdate(looks([{ State: 'rollback_started' }, { State: 'rollback_completed' }]), 's1', { ...options, rollback: true });
   assert.match(out.text, /rollback: Service web rolled back/);
+});
+
+test('--publish-add adds or replaces a port (by its published port), --publish-rm removes by target port; a bad --publish-rm is refused', () => {
+  const withPorts = { ...CURRENT, EndpointSpec: { Mode: 'vip' as const, Ports: [{ Protocol: 'tcp' as const, TargetPort: 80, PublishedPort: 8080, PublishMode: 'ingress' as const }] } };
+  const added = applyUpdateFlags(withPorts, flags({ publishAdd: ['8080:81', '53/udp'] }), {});
+  assert.deepEqual(added.spec.EndpointSpec?.Ports, [
+    { Protocol: 'tcp', TargetPort: 81, PublishedPort: 8080, PublishMode: 'ingress' },
+    { Protocol: 'udp', TargetPort: 53, PublishMode: 'ingress' },
+  ]);
+  assert.equal(added.changed, true);
+  assert.deepEqual(applyUpdateFlags(withPorts, flags({ publishRm: ['80'] }), {}).spec.EndpointSpec, { Mode: 'vip' });
+  assert.equal(applyUpdateFlags(withPorts, flags({ publishRm: ['80/udp'] }), {}).changed, false, 'another protocol: nothing removed');
+  assert.throws(() => applyUpdateFlags(withPorts, flags({ publishRm: ['8080:80'] }), {}), /--publish-rm 8080:80: want TARGET\[\/tcp\|udp\]/);
 });

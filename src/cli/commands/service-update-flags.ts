@@ -8,6 +8,7 @@ import type { SwarmServiceSpec, SwarmServiceSpecInput } from '../../wire/swarm.j
 import { envList } from './create-config.js';
 import { lifecycleFields } from './lifecycle-flags.js';
 import { badFlag as bad, count } from './service-flag-values.js';
+import { servicePort } from './service-flags.js';
 import { DEFAULT_ROLLING_CONFIG, rollingConfig, type RollingFlags } from './service-rolling-flags.js';
 
 /** The parsed flags of `service update` (camelCased long names). */
@@ -15,6 +16,8 @@ export interface ServiceUpdateFlags extends RollingFlags {
   image?: string;
   envAdd: string[];
   envRm: string[];
+  publishAdd: string[];
+  publishRm: string[];
   replicas?: string;
   healthCmd?: string;
   healthInterval?: string;
@@ -35,6 +38,31 @@ function env(current: readonly string[], flags: ServiceUpdateFlags, environment:
   const nameOf = (entry: string): string => entry.split('=')[0] ?? entry;
   const dropped = new Set([...flags.envRm.map(nameOf), ...added.map(nameOf)]);
   return [...current.filter((entry) => !dropped.has(nameOf(entry))), ...added];
+}
+
+type Port = NonNullable<NonNullable<SwarmServiceSpec['EndpointSpec']['Ports']>>[number];
+
+/**
+ * `--publish-add` adds a port or replaces the one published on the same port and protocol (or,
+ * without a published port, with the same target); `--publish-rm TARGET[/PROTOCOL]` removes the
+ * ports with that target port, as the docker CLI does.
+ */
+function ports(current: readonly Port[], flags: ServiceUpdateFlags): Port[] {
+  const removed = flags.publishRm.map((value) => {
+    const match = /^(\d{1,5})(?:\/(tcp|udp))?$/.exec(value);
+    if (match === null) throw bad('--publish-rm', value, 'want TARGET[/tcp|udp], the target port of a published port');
+    return { target: Number(match[1]), protocol: match[2] };
+  });
+  let next = current.filter((p) => !removed.some((r) => r.target === p.TargetPort && (r.protocol === undefined || r.protocol === p.Protocol)));
+  for (const value of flags.publishAdd) {
+    const added = servicePort(value);
+    const protocol = added.Protocol ?? 'tcp';
+    const target = Number(added.TargetPort ?? 0);
+    const published = added.PublishedPort == null ? undefined : Number(added.PublishedPort);
+    next = next.filter((p) => p.Protocol !== protocol || (published === undefined ? p.TargetPort !== target : p.PublishedPort !== published));
+    next.push({ Protocol: protocol === 'udp' ? 'udp' : 'tcp', TargetPort: target, ...(published === undefined ? {} : { PublishedPort: published }), PublishMode: added.PublishMode === 'host' ? 'host' : 'ingress' });
+  }
+  return next;
 }
 
 export interface ServiceUpdate {
@@ -68,8 +96,10 @@ export function applyUpdateFlags(current: SwarmServiceSpec, flags: ServiceUpdate
     if (!('Replicated' in mode)) throw bad('--replicas', flags.replicas ?? '', 'only a replicated service has replicas');
     mode = { Replicated: { Replicas: replicas } };
   }
+  const nextPorts = ports(current.EndpointSpec.Ports ?? [], flags);
   const spec: SwarmServiceSpec = {
     ...current,
+    EndpointSpec: { Mode: current.EndpointSpec.Mode, ...(nextPorts.length > 0 ? { Ports: nextPorts } : {}) },
     TaskTemplate: template,
     Mode: mode,
     UpdateConfig: rollingConfig(current.UpdateConfig, flags, 'update'),

@@ -14,6 +14,8 @@ export const SERVICE_UPDATE_OPTIONS: OptionSpec[] = [
   { flags: '--image <image>', description: 'the tasks\' image' },
   { flags: '--env-add <key=value>', description: 'add or replace an environment variable (KEY alone: from this environment); repeatable', repeat: true },
   { flags: '--env-rm <key>', description: 'remove an environment variable; repeatable', repeat: true },
+  { flags: '--publish-add <port>', description: 'publish a port, or change the one on the same published port (as service create -p); repeatable', repeat: true },
+  { flags: '--publish-rm <target>', description: 'stop publishing the ports with this target port: TARGET[/tcp|udp]; repeatable', repeat: true },
   { flags: '--replicas <n>', description: 'number of tasks (as service scale)' },
   ...HEALTH_OPTIONS,
   ...rollingOptions('update'),

@@ -136,8 +136,19 @@ describe('the routing mesh on the lab', { skip: labSkipReason() }, () => {
     assert.deepEqual(JSON.parse(inspected.stdout), [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8081, PublishMode: 'ingress' }]);
   });
 
+  test('service update --publish-add publishes one more port; --publish-rm by target port stops publishing, and the port is free for another service', async () => {
+    await cli(0, ['service', 'update', '--publish-add', '8090:80', '--detach', 'web']);
+    await eventually('web answers on 8090 through node C', async () => /^[0-9a-f]{12}$/.test(await get(labNode(2).address, 8090)), CONVERGE_MS);
+    assert.deepEqual((await client(0).cluster.inspectService('web')).Endpoint.Ports?.map((p) => p.PublishedPort), [8080, 8090]);
+    await cli(0, ['service', 'update', '--publish-rm', '80', '--detach', 'web']);
+    await eventually('8080 and 8090 are refused on node A', async () => /^FAILED/.test(await get(labNode(0).address, 8080)) && /^FAILED/.test(await get(labNode(0).address, 8090)), CONVERGE_MS);
+    assert.equal((await client(0).cluster.inspectService('web')).Endpoint.Ports, undefined);
+    await cli(0, ['service', 'create', '--name', 'other', '-p', '8080:80', '--detach', 'busybox', ...WEB]);
+    await eventually('other answers on 8080', async () => /^[0-9a-f]{12}$/.test(await get(labNode(0).address, 8080)), CONVERGE_MS);
+  });
+
   test('once the services are gone, no node forwards and no mesh table is left', async () => {
-    for (const name of ['web', 'picked', 'dweb', 'edge']) await berthAt(labNode(0).socket, ['service', 'rm', name]);
+    for (const name of ['web', 'picked', 'dweb', 'edge', 'other']) await berthAt(labNode(0).socket, ['service', 'rm', name]);
     await eventually('every node removed its mesh table', async () => {
       for (let index = 0; index < 3; index++) if ((await meshTables(index)).length > 0) return false;
       return true;
