@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isBerthError } from '../base/errors.js';
 import { dockerFieldName, parseServiceSpecBody, serviceSpecFromBody } from './swarm-service-spec.js';
 import { serviceSpecView } from './swarm-spec-views.js';
+import { refusal } from '../../test/support/refusal.js';
 
 /** What `docker service create busybox sleep 1000` (docker CLI 20.10) sends. */
 const CLI_CREATE_BODY = {
@@ -27,17 +27,6 @@ const CLI_CREATE_BODY = {
 };
 
 const convert = (body: unknown, name = 'web'): ReturnType<typeof serviceSpecFromBody> => serviceSpecFromBody(parseServiceSpecBody(body), name);
-
-/** The invalid-argument error `run` throws, with its message. */
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    assert.ok(isBerthError(err, 'invalid-argument'), `expected invalid-argument, got ${String(err)}`);
-    return err.message;
-  }
-  assert.fail('expected a refusal');
-}
 
 test('the docker CLI\'s create body converts with Swarm\'s defaults', () => {
   const spec = convert(CLI_CREATE_BODY, 'quirky_babbage');

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isBerthError } from '../base/errors.js';
 import { parseServiceSpecBody, serviceSpecFromBody } from './swarm-service-spec.js';
 import { serviceSpecView } from './swarm-spec-views.js';
 import { updateStatusView } from './swarm-update-views.js';
+import { refusal } from '../../test/support/refusal.js';
 
 /** What `docker service update --update-parallelism 2 --update-order start-first --update-failure-action rollback --force web` (docker CLI 20.10) sends. */
 const BODY = {
@@ -16,16 +16,6 @@ const BODY = {
 };
 
 const convert = (body: unknown): ReturnType<typeof serviceSpecFromBody> => serviceSpecFromBody(parseServiceSpecBody(body), 'web');
-
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    assert.ok(isBerthError(err, 'invalid-argument'), `expected invalid-argument, got ${String(err)}`);
-    return err.message;
-  }
-  assert.fail('expected a refusal');
-}
 
 test('UpdateConfig, RollbackConfig and TaskTemplate.ForceUpdate are kept, and shown back as sent', () => {
   const spec = convert(BODY);

@@ -24,6 +24,9 @@ export interface LifecycleFlags {
   healthOnFailure?: string;
 }
 
+/** The health-check flags a service takes (those of `run` but --health-start-interval and --health-on-failure). */
+export type ServiceHealthFlags = Pick<LifecycleFlags, 'healthCmd' | 'healthInterval' | 'healthTimeout' | 'healthRetries' | 'healthStartPeriod' | 'healthcheck'>;
+
 export const LIFECYCLE_OPTIONS: OptionSpec[] = [
   { flags: '--restart <policy>', description: 'restart policy: no, on-failure[:max-retries], always, unless-stopped' },
   { flags: '--health-cmd <command>', description: 'command to run to check health (run by /bin/sh -c)' },

@@ -11,10 +11,10 @@ import { parseMountFlag } from './mount-flag.js';
 import { badFlag as bad, count, cpus, durationNs } from './service-flag-values.js';
 import { hasRollingFlags, rollingConfig, type RollingFlags } from './service-rolling-flags.js';
 import { serviceFileReference } from './service-file-flags.js';
-import { lifecycleFields } from './lifecycle-flags.js';
+import { lifecycleFields, type ServiceHealthFlags } from './lifecycle-flags.js';
 
 /** The parsed flags of `service create` (camelCased long names). */
-export interface ServiceCreateFlags extends RollingFlags {
+export interface ServiceCreateFlags extends RollingFlags, ServiceHealthFlags {
   name?: string;
   replicas?: string;
   mode?: string;
@@ -40,13 +40,6 @@ export interface ServiceCreateFlags extends RollingFlags {
   config?: string[];
   endpointMode?: string;
   publish: string[];
-  healthCmd?: string;
-  healthInterval?: string;
-  healthTimeout?: string;
-  healthRetries?: string;
-  healthStartPeriod?: string;
-  /** false with --no-healthcheck. */
-  healthcheck?: boolean;
   detach?: boolean;
   timeout?: string;
 }

@@ -6,26 +6,19 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { SwarmServiceSpec, SwarmServiceSpecInput } from '../../wire/swarm.js';
 import { envList } from './create-config.js';
-import { lifecycleFields } from './lifecycle-flags.js';
+import { lifecycleFields, type ServiceHealthFlags } from './lifecycle-flags.js';
 import { badFlag as bad, count } from './service-flag-values.js';
 import { servicePort } from './service-flags.js';
 import { DEFAULT_ROLLING_CONFIG, rollingConfig, type RollingFlags } from './service-rolling-flags.js';
 
 /** The parsed flags of `service update` (camelCased long names). */
-export interface ServiceUpdateFlags extends RollingFlags {
+export interface ServiceUpdateFlags extends RollingFlags, ServiceHealthFlags {
   image?: string;
   envAdd: string[];
   envRm: string[];
   publishAdd: string[];
   publishRm: string[];
   replicas?: string;
-  healthCmd?: string;
-  healthInterval?: string;
-  healthTimeout?: string;
-  healthRetries?: string;
-  healthStartPeriod?: string;
-  /** false with --no-healthcheck. */
-  healthcheck?: boolean;
   force?: boolean;
   rollback?: boolean;
   detach?: boolean;

@@ -5,11 +5,11 @@
 // refused it. Traffic only between the lab's namespaces and containers. Needs root.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { berthAt } from '../../support/berth-cli.js';
 import { labSkipReason, removeBusyboxTar, TestLab } from '../../support/lab.js';
 import { labSession } from '../../support/lab-session.js';
+import { http } from '../../support/side-by-side.js';
 import { eventually } from './etcd-fixtures.js';
 
 const runner = new ChildProcessRunner();
@@ -17,20 +17,6 @@ const runner = new ChildProcessRunner();
 const CONVERGE_MS = 90_000;
 const WEB = ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 80 -h /www'];
 const ANY_CODE = { okCodes: Array.from({ length: 256 }, (_, code) => code) };
-
-/** GET /metrics of a node's berthd, on its socket. */
-function metricsOf(socketPath: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path: '/metrics' }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { body += chunk; });
-      res.on('end', () => { resolve(body); });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('network policies on the lab', { skip: labSkipReason() }, () => {
   let lab: TestLab | undefined;
@@ -58,7 +44,7 @@ describe('network policies on the lab', { skip: labSkipReason() }, () => {
   const denied = async (policy: string): Promise<number> => {
     let sum = 0;
     for (const index of [1, 2]) {
-      const line = (await metricsOf(labNode(index).socket)).split('\n').find((l) => l.startsWith(`berth_network_policy_denied_connections{policy="${policy}"}`));
+      const line = (await http(labNode(index).socket, 'GET', '/metrics')).body.split('\n').find((l) => l.startsWith(`berth_network_policy_denied_connections{policy="${policy}"}`));
       sum += Number(line?.split(' ')[1] ?? 0);
     }
     return sum;
