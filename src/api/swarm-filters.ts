@@ -40,7 +40,7 @@ export function nodeFilter(filters: Filters): (node: ClusterNode) => boolean {
 
 export function serviceFilter(filters: Filters): (service: Service) => boolean {
   checkFilterKeys(filters, ['id', 'label', 'mode', 'name']);
-  checkValues(filters, 'mode', ['replicated', 'global']);
+  checkValues(filters, 'mode', ['replicated', 'global', 'replicated-job', 'global-job']);
   return (service) => anyOf(filters, 'id', (id) => service.id.startsWith(id))
     && anyOf(filters, 'name', (name) => service.spec.name.startsWith(name))
     && anyOf(filters, 'mode', (mode) => service.spec.mode.kind === mode)

@@ -98,7 +98,30 @@ test('what would silently not work is refused naming the field', () => {
   assert.match(refusal(() => convert(withTemplate({}, { Secrets: [{ File: { Name: 'x' } }] }))), /^TaskTemplate\.ContainerSpec\.Secrets\[0\]\.SecretName: /);
   assert.match(refusal(() => convert(withTemplate({}, { Configs: [{ ConfigName: 'c', Runtime: {} }] }))), /^TaskTemplate\.ContainerSpec\.Configs\[0\]\.Runtime: /);
   assert.match(refusal(() => convert(withTemplate({}, { User: 'nobody' }))), /^TaskTemplate\.ContainerSpec\.User: /);
-  assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, Mode: { ReplicatedJob: {} } })), /^Mode\.ReplicatedJob: /);
+  assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, Mode: { Replicated: {}, GlobalJob: {} } })), /^Mode: a service has one mode, not Replicated and GlobalJob/);
+});
+
+test('job modes convert with Docker\'s defaults (MaxConcurrent 1, TotalCompletions as MaxConcurrent) and read back the same', () => {
+  assert.deepEqual(convert({ ...CLI_CREATE_BODY, Mode: { ReplicatedJob: {} } }).mode, { kind: 'replicated-job', maxConcurrent: 1, totalCompletions: 1 });
+  assert.deepEqual(convert({ ...CLI_CREATE_BODY, Mode: { ReplicatedJob: { MaxConcurrent: 2 } } }).mode, { kind: 'replicated-job', maxConcurrent: 2, totalCompletions: 2 });
+  const spec = convert({ ...CLI_CREATE_BODY, Mode: { ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 5 } } });
+  assert.deepEqual(serviceSpecView(spec).Mode, { ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 5 } });
+  assert.deepEqual(convert({ ...CLI_CREATE_BODY, Mode: { GlobalJob: {} } }).mode, { kind: 'global-job' });
+  assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, Mode: { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 20_000 } } })), /Mode\.ReplicatedJob\.TotalCompletions/);
+});
+
+test('a job\'s schedule travels as labels: read into the spec, shown back as the same labels, refused naming the label', () => {
+  const labels = { team: 'data', 'berth.job.schedule': '*/5 * * * *', 'berth.job.concurrency': 'replace', 'berth.job.history-limit': '2' };
+  const spec = convert({ ...CLI_CREATE_BODY, Labels: labels, Mode: { ReplicatedJob: {} } });
+  assert.deepEqual(spec.labels, { team: 'data' });
+  assert.deepEqual(spec.schedule, { cron: '*/5 * * * *', concurrency: 'replace', historyLimit: 2 });
+  assert.deepEqual(serviceSpecView(spec).Labels, labels);
+  const job = (extra: Record<string, string>): unknown => ({ ...CLI_CREATE_BODY, Labels: extra, Mode: { GlobalJob: {} } });
+  assert.match(refusal(() => convert(job({ 'berth.job.schedule': '61 * * * *' }))), /^service spec: field Labels\.berth\.job\.schedule: "61 \* \* \* \*": .*minute/);
+  assert.match(refusal(() => convert(job({ 'berth.job.schedule': '@daily', 'berth.job.concurrency': 'sometimes' }))), /Labels\.berth\.job\.concurrency/);
+  assert.match(refusal(() => convert(job({ 'berth.job.schedule': '@daily', 'berth.job.history-limit': 'many' }))), /^Labels\.berth\.job\.history-limit: "many"/);
+  assert.match(refusal(() => convert(job({ 'berth.job.concurrency': 'allow' }))), /^Labels\.berth\.job\.concurrency: only a scheduled job/);
+  assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, Labels: { 'berth.job.schedule': '@daily' } })), /Labels\.berth\.job\.schedule: only a job .* not a replicated service/);
 });
 
 test('EndpointSpec.Ports become published ports (PublishedPort 0: the cluster picks one); a protocol or mode berth does not take is refused naming the field', () => {

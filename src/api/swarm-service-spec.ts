@@ -3,9 +3,9 @@
  * service spec. What the cluster models is converted and validated (`parseServiceSpec`), with
  * errors naming Docker's field; what the docker CLI always sends and the cluster does not model
  * (Runtime, Init, StopGracePeriod, DNSConfig, Isolation, Privileges, Placement.Platforms) is accepted and ignored; what would silently not
- * work when set (published ports, jobs, and container settings the cluster does
- * not carry to its tasks) is refused with 400 naming the field. Networks are named as the user
- * gave them (name or id); the manager resolves them to ids.
+ * work when set (container settings the cluster does not carry to its tasks) is refused with 400
+ * naming the field. Networks are named as the user gave them (name or id); the manager resolves
+ * them to ids. A job's schedule comes from its labels (swarm-jobs.ts).
  */
 import type { z } from 'zod';
 import { BerthError, errors, isBerthError } from '../base/errors.js';
@@ -13,6 +13,8 @@ import { parseServiceSpec, type ServiceSpec } from '../cluster/objects/index.js'
 import { parseSchema } from '../oci/parse-json.js';
 import { swarmServiceSpecSchema } from '../wire/swarm.js';
 import { fileReferencesFromBody } from './swarm-file-references.js';
+import { modeFromBody, scheduleFromLabels } from './swarm-jobs.js';
+import { CONCURRENCY_LABEL, HISTORY_LABEL, SCHEDULE_LABEL } from '../wire/swarm-labels.js';
 
 type Body = z.infer<typeof swarmServiceSpecSchema>;
 type Template = NonNullable<Body['TaskTemplate']>;
@@ -51,12 +53,8 @@ function refuseUnsupported(body: Body): void {
   if (container?.Healthcheck != null && !isSet(container.Healthcheck.Test)) {
     throw notSupported('TaskTemplate.ContainerSpec.Healthcheck.Test', 'a service\'s health check needs its test (--health-cmd); the image\'s is not used');
   }
-  // A job mode is `{}` when set: its presence is what counts.
-  if (body.Mode?.ReplicatedJob != null) throw notSupported('Mode.ReplicatedJob', 'jobs are not supported yet');
-  if (body.Mode?.GlobalJob != null) throw notSupported('Mode.GlobalJob', 'jobs are not supported yet');
   const runtime = template?.Runtime ?? '';
   if (runtime !== '' && runtime !== 'container') throw notSupported('TaskTemplate.Runtime', `"${runtime}": only container tasks are supported`);
-  if (body.Mode?.Replicated != null && body.Mode.Global != null) throw notSupported('Mode', 'a service is either Replicated or Global');
 }
 
 /** The cluster's spec fields by Docker's (the rest are the same name capitalised). */
@@ -67,10 +65,22 @@ const DOCKER_FIELD: Readonly<Record<string, string>> = {
   windowNs: 'Window',
   spread: 'Spread.SpreadDescriptor',
   replicas: 'Replicated.Replicas',
+  maxConcurrent: 'ReplicatedJob.MaxConcurrent',
+  totalCompletions: 'ReplicatedJob.TotalCompletions',
+};
+
+/** The schedule's fields by the labels they come from. */
+const SCHEDULE_FIELD: Readonly<Record<string, string>> = {
+  schedule: `Labels.${SCHEDULE_LABEL}`,
+  'schedule.cron': `Labels.${SCHEDULE_LABEL}`,
+  'schedule.concurrency': `Labels.${CONCURRENCY_LABEL}`,
+  'schedule.historyLimit': `Labels.${HISTORY_LABEL}`,
 };
 
 /** `taskTemplate.placement.constraints[0]` → `TaskTemplate.Placement.Constraints[0]`. Pure. */
 export function dockerFieldName(field: string): string {
+  const scheduleField = SCHEDULE_FIELD[field];
+  if (scheduleField !== undefined) return scheduleField;
   const segments = field.split('.');
   return segments.map((segment, i) => {
     if (i > 0 && /[Ll]abels$/.test(segments[i - 1] ?? '')) return segment;
@@ -140,10 +150,10 @@ export function serviceSpecFromBody(body: Body, name: string): ServiceSpec {
   const reservations: NonNullable<Resources['Reservations']> = template.Resources?.Reservations ?? {};
   const restart: NonNullable<Template['RestartPolicy']> = template.RestartPolicy ?? {};
   const placement: NonNullable<Template['Placement']> = template.Placement ?? {};
-  const mode = body.Mode?.Global != null ? { kind: 'global' } : { kind: 'replicated', replicas: body.Mode?.Replicated?.Replicas ?? 1 };
+  const { labels, schedule } = scheduleFromLabels(body.Labels ?? {});
   return validated({
     name: body.Name ? body.Name : name,
-    labels: body.Labels ?? {},
+    labels,
     taskTemplate: {
       containerSpec: {
         image: container.Image ?? '',
@@ -189,7 +199,8 @@ export function serviceSpecFromBody(body: Body, name: string): ServiceSpec {
       }),
       forceUpdate: Number(template.ForceUpdate ?? 0),
     },
-    mode,
+    mode: modeFromBody(body.Mode),
+    ...(schedule === undefined ? {} : { schedule }),
     endpointMode: endpointMode(body.EndpointSpec?.Mode),
     ports: publishedPorts(body.EndpointSpec?.Ports),
     updateConfig: updateConfigFromBody(body.UpdateConfig),

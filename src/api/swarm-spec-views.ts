@@ -8,6 +8,7 @@ import type { Healthcheck, PublishedPort, ServiceNetwork, ServiceSpec, TaskTempl
 import type { SwarmServiceSpec, SwarmTaskSpec } from '../wire/swarm.js';
 import type { SwarmPortConfig } from '../wire/swarm-ports.js';
 import { fileReferencesView } from './swarm-file-references.js';
+import { modeView, scheduleLabels } from './swarm-jobs.js';
 import { updateConfigView } from './swarm-update-views.js';
 
 const nonEmptyList = <K extends string>(key: K, list: readonly string[] | undefined): Partial<Record<K, string[]>> =>
@@ -85,9 +86,9 @@ function healthcheckView(check: Healthcheck): NonNullable<SwarmTaskSpec['Contain
 export function serviceSpecView(spec: ServiceSpec): SwarmServiceSpec {
   return {
     Name: spec.name,
-    Labels: { ...spec.labels },
+    Labels: { ...spec.labels, ...scheduleLabels(spec.schedule) },
     TaskTemplate: taskSpecView(spec.taskTemplate),
-    Mode: spec.mode.kind === 'global' ? { Global: {} } : { Replicated: { Replicas: spec.mode.replicas } },
+    Mode: modeView(spec.mode),
     EndpointSpec: { Mode: spec.endpointMode, ...(spec.ports.length > 0 ? { Ports: portsView(spec.ports) } : {}) },
     UpdateConfig: updateConfigView(spec.updateConfig),
     RollbackConfig: updateConfigView(spec.rollbackConfig),

@@ -13,6 +13,7 @@ import type { SwarmInfo } from '../wire/system.js';
 import { portsView, serviceSpecView, taskSpecView } from './swarm-spec-views.js';
 import { swarmNetworkView } from './cluster-network-views.js';
 import { updateStatusView } from './swarm-update-views.js';
+import { jobStatusView } from './swarm-jobs.js';
 
 function metaView(meta: ObjectMeta): SwarmObjectMeta {
   return { ID: meta.id, Version: { Index: meta.version }, CreatedAt: meta.createdAt, UpdatedAt: meta.updatedAt };
@@ -57,18 +58,32 @@ export function nodeView(clusterNode: ClusterNode, trustRoot: string): SwarmNode
   };
 }
 
-/** How many of a service's tasks run and how many it wants (`GET /services?status=true`). */
+/** How many of a service's tasks run, how many it wants, and (jobs) how many completed (`GET /services?status=true`). */
 export interface ServiceTaskCounts {
   readonly running: number;
   readonly desired: number;
+  readonly completed: number;
 }
 
-/** Counts a service's tasks as dockerd does: running ones, and for a global service those desired running. */
+/**
+ * Counts a service's tasks as dockerd does: running ones; desired, the replicas (replicated),
+ * the tasks desired running (global), a replicated job's concurrency (MaxConcurrent, at most
+ * TotalCompletions; also once the run ended, as dockerd) or a global job's tasks of its current
+ * run still to finish (the docker CLI adds the completed ones for the run's total); completed, a
+ * job's current run's completed tasks.
+ */
 export function serviceTaskCounts(service: Service, tasks: readonly Task[]): ServiceTaskCounts {
   const own = tasks.filter((task) => task.serviceId === service.id);
   const running = own.filter((task) => task.status.state === 'running').length;
-  const desired = service.spec.mode.kind === 'replicated' ? service.spec.mode.replicas : own.filter((task) => task.desiredState === 'running').length;
-  return { running, desired };
+  const { mode } = service.spec;
+  const run = own.filter((task) => task.jobIteration !== undefined && task.jobIteration === service.jobStatus?.iteration);
+  const completed = run.filter((task) => task.status.state === 'complete').length;
+  switch (mode.kind) {
+    case 'replicated': return { running, desired: mode.replicas, completed: 0 };
+    case 'global': return { running, desired: own.filter((task) => task.desiredState === 'running').length, completed: 0 };
+    case 'replicated-job': return { running, desired: Math.min(mode.maxConcurrent, mode.totalCompletions), completed };
+    case 'global-job': return { running, desired: run.filter((task) => task.desiredState === 'complete' && task.status.state !== 'complete').length, completed };
+  }
 }
 
 export function serviceView(service: Service, counts?: ServiceTaskCounts): SwarmService {
@@ -80,9 +95,10 @@ export function serviceView(service: Service, counts?: ServiceTaskCounts): Swarm
       ...(service.endpointPorts.length > 0 ? { Ports: portsView(service.endpointPorts) } : {}),
       ...(service.virtualIps.length > 0 ? { VirtualIPs: service.virtualIps.map((v) => ({ NetworkID: v.networkId, Addr: v.address })) } : {}),
     },
-    ...(counts === undefined ? {} : { ServiceStatus: { RunningTasks: counts.running, DesiredTasks: counts.desired, CompletedTasks: 0 } }),
+    ...(counts === undefined ? {} : { ServiceStatus: { RunningTasks: counts.running, DesiredTasks: counts.desired, CompletedTasks: counts.completed } }),
     ...(service.previousSpec === undefined ? {} : { PreviousSpec: serviceSpecView(service.previousSpec) }),
     ...(service.updateStatus === undefined ? {} : { UpdateStatus: updateStatusView(service.updateStatus) }),
+    ...(service.jobStatus === undefined ? {} : { JobStatus: jobStatusView(service.jobStatus) }),
   };
 }
 
@@ -95,7 +111,7 @@ export function taskView(task: Task, networks: ReadonlyMap<string, ClusterNetwor
     Labels: {},
     Spec: taskSpecView(task.spec),
     ServiceID: task.serviceId,
-    ...(task.slot === undefined ? {} : { Slot: task.slot }),
+    ...(task.slot === undefined || task.slot === 0 ? {} : { Slot: task.slot }),
     ...(task.nodeId === undefined ? {} : { NodeID: task.nodeId }),
     Status: {
       Timestamp: status.timestamp,
@@ -113,6 +129,7 @@ export function taskView(task: Task, networks: ReadonlyMap<string, ClusterNetwor
       PortStatus: {},
     },
     DesiredState: task.desiredState,
+    ...(task.jobIteration === undefined ? {} : { JobIteration: { Index: task.jobIteration } }),
     ...attachmentsView(task, networks),
   };
 }

@@ -140,6 +140,13 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const cluster = await ClusterNode.open({
     root: options.root, socketPath: options.socket, hostname: options.nodeName ?? hostname(), clock, timers: systemTimers, runner,
     log: (message) => { process.stderr.write(`berthd: ${message}\n`); },
+    onClusterEvent: (event) => {
+      try {
+        containers.eventLog.record(event.type, event.action, { id: event.id, attributes: { ...event.attributes } }, 'swarm');
+      } catch (err) {
+        process.stderr.write(`berthd: ${messageOf(err)}\n`);
+      }
+    },
   });
   const nodeMetrics = new NodeMetrics({ engine: containers, cgroupParent: options.cgroupParent, clock, registries: [rescans.metrics.registry, policyDenialsRegistry(networks.overlays)] });
   const alerting = await openDaemonAlerting(alertRules, { root: options.root, events: containers.eventLog, metrics: nodeMetrics, clock, timers: systemTimers, log: (message) => { process.stderr.write(`berthd: ${message}\n`); } });

@@ -60,6 +60,25 @@ test('a manager\'s nodes and services, with desired against running tasks', () =
   ]);
 });
 
+test('a manager\'s jobs: the docker CLI\'s mode names, berthd\'s desired count, and their completions', () => {
+  const overview = overviewOf({
+    ...sources,
+    cluster: {
+      nodes: [],
+      services: [
+        { ID: 'j1', Spec: { Name: 'batch', Mode: { ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 5 } } }, ServiceStatus: { RunningTasks: 2, DesiredTasks: 2, CompletedTasks: 1 } },
+        { ID: 'j2', Spec: { Name: 'sweep', Mode: { GlobalJob: {} } }, ServiceStatus: { RunningTasks: 0, DesiredTasks: 1, CompletedTasks: 3 } },
+        { ID: 'j3', Spec: { Name: 'later', Mode: { ReplicatedJob: { MaxConcurrent: 4, TotalCompletions: 3 } } } },
+      ],
+    },
+  });
+  assert.deepEqual(overview.cluster?.services, [
+    { id: 'j1', name: 'batch', mode: 'replicated job', desired: 2, running: 2, completions: { completed: 1, total: 5 } },
+    { id: 'j2', name: 'sweep', mode: 'global job', desired: 1, running: 0, completions: { completed: 3, total: 4 } },
+    { id: 'j3', name: 'later', mode: 'replicated job', desired: 3, running: 0, completions: { completed: 0, total: 3 } },
+  ]);
+});
+
 test('health from Docker\'s status line', () => {
   assert.equal(healthOf('Up 2 seconds (health: starting)'), 'starting');
   assert.equal(healthOf('Up 2 hours (unhealthy)'), 'unhealthy');

@@ -50,10 +50,31 @@ export interface NodeFacts {
   ManagerStatus?: { Leader?: boolean };
 }
 
+/** Docker's four service modes. */
+export type ServiceModeFacts =
+  | { Replicated: { Replicas: number } }
+  | { Global: Record<string, never> }
+  | { ReplicatedJob: { MaxConcurrent: number; TotalCompletions: number } }
+  | { GlobalJob: Record<string, never> };
+
 export interface ServiceFacts {
   ID: string;
-  Spec: { Name: string; Mode: { Replicated: { Replicas: number } } | { Global: Record<string, never> } };
-  ServiceStatus?: { RunningTasks: number; DesiredTasks: number };
+  Spec: { Name: string; Mode: ServiceModeFacts };
+  /** For a job, DesiredTasks is a replicated job's concurrency or a global job's tasks still to finish; CompletedTasks, those of its current run that completed. */
+  ServiceStatus?: { RunningTasks: number; DesiredTasks: number; CompletedTasks?: number };
+}
+
+export type ServiceModeName = 'replicated' | 'global' | 'replicated job' | 'global job';
+
+export interface ServiceRow {
+  id: string;
+  name: string;
+  /** As the docker CLI's MODE column. */
+  mode: ServiceModeName;
+  desired: number;
+  running: number;
+  /** A job's current run: tasks completed out of those it needs (a global job's: on every node it runs on). */
+  completions?: { completed: number; total: number };
 }
 
 export interface OverviewSources {
@@ -85,7 +106,7 @@ export interface Overview {
   disk: { imagesBytes: number; containersBytes: number; volumesBytes: number; buildCacheBytes: number; totalBytes: number };
   cluster?: {
     nodes: { id: string; hostname: string; role: string; state: string; availability: string; leader: boolean }[];
-    services: { id: string; name: string; mode: 'replicated' | 'global'; desired: number; running: number }[];
+    services: ServiceRow[];
   };
 }
 
@@ -105,12 +126,28 @@ function clusterOf(cluster: NonNullable<OverviewSources['cluster']>): NonNullabl
       id: node.ID, hostname: node.Description.Hostname ?? node.ID.slice(0, 12), role: node.Spec.Role ?? 'worker',
       state: node.Status.State, availability: node.Spec.Availability ?? 'active', leader: node.ManagerStatus?.Leader === true,
     })),
-    services: cluster.services.map((service) => {
-      const mode = 'Replicated' in service.Spec.Mode ? 'replicated' : 'global';
-      const desired = service.ServiceStatus?.DesiredTasks ?? ('Replicated' in service.Spec.Mode ? service.Spec.Mode.Replicated.Replicas : 0);
-      return { id: service.ID, name: service.Spec.Name, mode, desired, running: service.ServiceStatus?.RunningTasks ?? 0 };
-    }),
+    services: cluster.services.map(serviceRow),
   };
+}
+
+/**
+ * A service's row: desired is berthd's count (without one, the spec's: a replicated job's
+ * concurrency; a global mode's is not known); a job's completions as the docker CLI counts them
+ * (a global job's total is the tasks still to finish and those that did).
+ */
+function serviceRow(service: ServiceFacts): ServiceRow {
+  const mode = service.Spec.Mode;
+  const status = service.ServiceStatus;
+  const row = { id: service.ID, name: service.Spec.Name, running: status?.RunningTasks ?? 0 };
+  const completed = status?.CompletedTasks ?? 0;
+  if ('Replicated' in mode) return { ...row, mode: 'replicated', desired: status?.DesiredTasks ?? mode.Replicated.Replicas };
+  if ('Global' in mode) return { ...row, mode: 'global', desired: status?.DesiredTasks ?? 0 };
+  if ('ReplicatedJob' in mode) {
+    const { MaxConcurrent: concurrent, TotalCompletions: total } = mode.ReplicatedJob;
+    return { ...row, mode: 'replicated job', desired: status?.DesiredTasks ?? Math.min(concurrent, total), completions: { completed, total } };
+  }
+  const desired = status?.DesiredTasks ?? 0;
+  return { ...row, mode: 'global job', desired, completions: { completed, total: desired + completed } };
 }
 
 /** The overview of one node (and its cluster, when it manages one). Containers newest first, images largest first. */

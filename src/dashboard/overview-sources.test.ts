@@ -50,3 +50,17 @@ test('the cluster part only on an active manager', async () => {
   assert.equal((await new OverviewGatherer(fakeClient({ LocalNodeState: 'active', ControlAvailable: false })).gather()).cluster, undefined);
   assert.deepEqual((await new OverviewGatherer(fakeClient({ LocalNodeState: 'active', ControlAvailable: true })).gather()).cluster, { nodes: [], services: [] });
 });
+
+test('a manager\'s jobs reach the overview with berthd\'s counts', async () => {
+  const client = fakeClient({ LocalNodeState: 'active', ControlAvailable: true });
+  type Service = Awaited<ReturnType<OverviewClient['cluster']['listServices']>>[number];
+  const job = {
+    ID: 'j1', Version: { Index: 1 }, CreatedAt: '', UpdatedAt: '', Endpoint: { Spec: { Mode: 'vip' } },
+    Spec: { Name: 'batch', Labels: {}, Mode: { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 2 } }, EndpointSpec: { Mode: 'vip' } },
+    ServiceStatus: { RunningTasks: 1, DesiredTasks: 1, CompletedTasks: 1 },
+  } as unknown as Service;
+  client.cluster.listServices = () => Promise.resolve([job]);
+  assert.deepEqual((await new OverviewGatherer(client).gather()).cluster?.services, [
+    { id: 'j1', name: 'batch', mode: 'replicated job', desired: 1, running: 1, completions: { completed: 1, total: 2 } },
+  ]);
+});

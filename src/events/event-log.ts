@@ -108,18 +108,18 @@ export class EventLog implements EventRecorder {
   }
 
   /** Persists the event, drops what retention no longer keeps, then wakes followers. Throws unavailable when SQLite fails. */
-  record(type: EventType, action: string, actor: EventActor): NodeEvent {
+  record(type: EventType, action: string, actor: EventActor, scope: 'local' | 'swarm' = 'local'): NodeEvent {
     const timeNano = this.#now();
     let seq: number;
     try {
-      seq = Number(this.#insert.run(timeNano, type, action, actor.id, JSON.stringify(actor.attributes), 'local').lastInsertRowid);
+      seq = Number(this.#insert.run(timeNano, type, action, actor.id, JSON.stringify(actor.attributes), scope).lastInsertRowid);
       if (seq > this.#maxCount) this.#pruneCount.run(seq - this.#maxCount);
       if (this.#maxAgeNs > 0n) this.#pruneAge.run(timeNano - this.#maxAgeNs);
     } catch (cause) {
       throw errors.unavailable('event-log-write', `cannot record ${type} event ${action}: ${messageOf(cause)}`, { cause });
     }
     for (const wake of this.#listeners) wake();
-    return { seq, type, action, actor: { id: actor.id, attributes: { ...actor.attributes } }, scope: 'local', timeNano };
+    return { seq, type, action, actor: { id: actor.id, attributes: { ...actor.attributes } }, scope, timeNano };
   }
 
   /** Recorded events matching the query, oldest first. */

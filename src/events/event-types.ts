@@ -21,7 +21,7 @@ export interface NodeEvent {
   /** `start`, `die`, `health_status: healthy`, `exec_create: sh -c true`, … */
   action: string;
   actor: EventActor;
-  /** Always `local` on one node (Docker's `swarm` scope belongs to cluster objects). */
+  /** `local`, or `swarm` for a cluster object's event (a manager reports its cluster's). */
   scope: 'local' | 'swarm';
   /** Nanoseconds since the Unix epoch. */
   timeNano: bigint;
@@ -33,5 +33,5 @@ export interface NodeEvent {
  * type (a failed write is reported as unavailable, and callers that must not fail swallow it).
  */
 export interface EventRecorder {
-  record(type: EventType, action: string, actor: EventActor): NodeEvent;
+  record(type: EventType, action: string, actor: EventActor, scope?: 'local' | 'swarm'): NodeEvent;
 }

@@ -160,8 +160,8 @@ export const swarmServiceSpecSchema = z.object({
   Mode: z.object({
     Replicated: z.object({ Replicas: integerSchema.nullish() }).nullish(),
     Global: z.object({}).nullish(),
-    ReplicatedJob: z.unknown().optional(),
-    GlobalJob: z.unknown().optional(),
+    ReplicatedJob: z.object({ MaxConcurrent: integerSchema.nullish(), TotalCompletions: integerSchema.nullish() }).nullish(),
+    GlobalJob: z.object({}).nullish(),
   }).nullish(),
   /** How a spec change rolls over the tasks (the docker CLI always sends it). */
   UpdateConfig: swarmUpdateConfigSchema.nullish(),
@@ -197,12 +197,26 @@ export interface SwarmTaskSpec {
   Networks?: { Target: string; Aliases?: string[] }[];
 }
 
+/** A service's mode as berthd shows it: one of Docker's four. */
+export type SwarmServiceMode =
+  | { Replicated: { Replicas: number } }
+  | { Global: Record<string, never> }
+  | { ReplicatedJob: { MaxConcurrent: number; TotalCompletions: number } }
+  | { GlobalJob: Record<string, never> };
+
+/** A job's runs (Docker's JobStatus); `Message` (berth's) says why the last scheduled run was skipped. */
+export interface SwarmJobStatus {
+  JobIteration: { Index: number };
+  LastExecution?: string;
+  Message?: string;
+}
+
 /** A service's spec as berthd shows it. */
 export interface SwarmServiceSpec {
   Name: string;
   Labels: Record<string, string>;
   TaskTemplate: SwarmTaskSpec;
-  Mode: { Replicated: { Replicas: number } } | { Global: Record<string, never> };
+  Mode: SwarmServiceMode;
   EndpointSpec: { Mode: 'vip' | 'dnsrr'; Ports?: SwarmPortConfig[] };
   UpdateConfig?: SwarmUpdateConfig;
   RollbackConfig?: SwarmUpdateConfig;
@@ -219,6 +233,8 @@ export interface SwarmService extends SwarmObjectMeta {
   PreviousSpec?: SwarmServiceSpec;
   /** The last rolling update (or rollback), once one started. */
   UpdateStatus?: SwarmUpdateStatus;
+  /** A job's runs. */
+  JobStatus?: SwarmJobStatus;
 }
 
 /** `POST /services/create` (201). */
@@ -250,6 +266,8 @@ export interface SwarmTask extends SwarmObjectMeta {
   NodeID?: string;
   Status: SwarmTaskStatus;
   DesiredState: string;
+  /** A job's task: the run it belongs to. */
+  JobIteration?: { Index: number };
   /** The task's address on each of its networks. */
   NetworksAttachments?: { Network: SwarmNetwork; Addresses: string[] }[];
 }

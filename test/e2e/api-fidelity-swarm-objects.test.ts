@@ -2,7 +2,8 @@
 // service is made with the docker CLI on a private dockerd in swarm mode (in a network namespace of
 // its own) and on a berth cluster of one manager (a lab node); every key of dockerd's JSON must be
 // in berth's, with the same JSON type, except the fields listed below with why berth leaves them
-// out; the docker CLI's tables have dockerd's columns. Needs root, docker.io and the lab.
+// out; the docker CLI's tables have dockerd's columns; a replicated job reads and lists as on
+// dockerd. Needs root, docker.io and the lab.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -130,6 +131,29 @@ describe('Swarm objects as dockerd shapes them', { skip: labSkipReason() || dock
       service: shapeDifferences(service, berthService, KNOWN_GAPS.service),
       tasks: shapeDifferences(tasks, berthTasks, listGaps(KNOWN_GAPS.task)),
     }, { network: [], service: [], tasks: [] });
+  });
+
+  test('a replicated job: dockerd\'s keys for it and its tasks, and the docker CLI lists it and waits for it the same', async () => {
+    const image = (await daemons?.dockerd.docker(['image', 'inspect', '--format', '{{.Id}}', 'busybox']))?.stdout.trim() ?? '';
+    for (const daemon of ['dockerd', 'berthd'] as const) {
+      // Without --detach the CLI returns once the job completed.
+      docker(daemon, 'service', 'create', '--detach=false', '--no-resolve-image', '--name', 'jobshape', '--mode', 'replicated-job', '--replicas', '3', '--max-concurrent', '2',
+        daemon === 'dockerd' ? image : 'busybox', 'true');
+    }
+    const pair = (path: string): Promise<[unknown, unknown]> => Promise.all([json('dockerd', path), json('berthd', path)]);
+    const [service, berthService] = await pair('/services/jobshape');
+    const [list, berthList] = await pair('/services?status=true&filters={"name":["jobshape"]}');
+    const [tasks, berthTasks] = await pair('/tasks?filters={"service":["jobshape"]}');
+    assert.deepEqual({
+      service: shapeDifferences(service, berthService, KNOWN_GAPS.service),
+      list: shapeDifferences(list, berthList, listGaps(KNOWN_GAPS.service)),
+      tasks: shapeDifferences(tasks, berthTasks, listGaps(KNOWN_GAPS.task)),
+    }, { service: [], list: [], tasks: [] });
+    const listed = (daemon: 'dockerd' | 'berthd'): string => docker(daemon, 'service', 'ls', '--filter', 'name=jobshape', '--format', '{{.Mode}} {{.Replicas}}').trim();
+    assert.equal(listed('berthd'), listed('dockerd'));
+    const states = (daemon: 'dockerd' | 'berthd'): string[] =>
+      docker(daemon, 'service', 'ps', '--format', '{{.DesiredState}} {{.CurrentState}}', 'jobshape').trim().split('\n').map((line) => line.replace(/ \d+ seconds? ago| less than a second ago| About a minute ago/, '')).sort();
+    assert.deepEqual(states('berthd'), states('dockerd'));
   });
 
   test('the docker CLI\'s tables have the same columns', async () => {

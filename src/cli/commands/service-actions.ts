@@ -14,7 +14,7 @@ import { parseFilters } from './container-list.js';
 import { waitForConvergence } from './service-converge.js';
 import { serviceSpecFromFlags, type ServiceCreateFlags } from './service-flags.js';
 import { SERVICE_HEADERS, servicePretty, serviceRows, TASK_HEADERS, taskRows } from './service-output.js';
-import { parseScaleArgs } from './service-scale.js';
+import { parseScaleArgs, scaledMode } from './service-scale.js';
 
 export interface ServiceListFlags { quiet?: boolean; filter: string[]; format?: string }
 export interface ServicePsFlags { quiet?: boolean; filter: string[]; format?: string; trunc?: boolean }
@@ -85,7 +85,7 @@ export async function inspectAction(globals: GlobalOptions, refs: string[], flag
   await withClient(globals, (client) => inspectObjects(refs, flags, (ref) => client.cluster.inspectService(ref), servicePretty));
 }
 
-/** `service scale web=3 api=2`: each read, refused when global, updated at the version read; then waited for unless detached. */
+/** `service scale web=3 api=2`: each read, refused when global, updated at the version read (a replicated job's completions: a new run); then waited for unless detached. */
 export async function scaleAction(globals: GlobalOptions, pairs: string[], detach: boolean): Promise<void> {
   const targets = parseScaleArgs(pairs);
   await withClient(globals, async (client) => {
@@ -93,8 +93,8 @@ export async function scaleAction(globals: GlobalOptions, pairs: string[], detac
     await forEachTarget(targets.map((t) => t.service), async (ref) => {
       const replicas = targets.find((t) => t.service === ref)?.replicas ?? 0;
       const service = await client.cluster.inspectService(ref);
-      if (!('Replicated' in service.Spec.Mode)) throw errors.invalidArgument('global-service', `${ref}: scale can only be used with replicated mode (a global service runs one task per node)`);
-      warn((await client.cluster.updateService(service.ID, service.Version.Index, { ...service.Spec, Mode: { Replicated: { Replicas: replicas } } })).Warnings);
+      const mode = scaledMode(service.Spec.Mode, replicas, ref);
+      warn((await client.cluster.updateService(service.ID, service.Version.Index, { ...service.Spec, Mode: mode })).Warnings);
       process.stdout.write(`${ref} scaled to ${replicas}\n`);
       scaled.push(service.ID);
     });

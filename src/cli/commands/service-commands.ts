@@ -17,17 +17,17 @@ export const SERVICE_COMMAND: CommandSpec = {
   description: 'Manage the cluster\'s services (through a manager)',
   commands: [
     {
-      name: 'create', description: 'Create a service; waits until every task runs unless --detach', args: '<image> [command...]', passThrough: true,
+      name: 'create', description: 'Create a service (or a job); waits until every task runs (a job: until its run ends) unless --detach', args: '<image> [command...]', passThrough: true,
       options: SERVICE_CREATE_OPTIONS,
       run: async ({ globals, args, options }) => {
         await (await actions()).createAction(globals, argOf(args, 'image'), argsOf(args, 'command'), flagsOf<ServiceCreateFlags>(options));
       },
     },
     {
-      name: 'ls', aliases: ['list'], description: 'List services (REPLICAS: running/desired)',
+      name: 'ls', aliases: ['list'], description: 'List services (REPLICAS: running/desired; a job\'s with its completions)',
       options: [
         { flags: '-q, --quiet', description: 'only show service ids' },
-        { flags: '-f, --filter <key=value>', description: 'filter: id, name, label, mode; repeatable', repeat: true },
+        { flags: '-f, --filter <key=value>', description: 'filter: id, name, label, mode (replicated, global, replicated-job, global-job); repeatable', repeat: true },
         FORMAT,
       ],
       run: async ({ globals, options }) => { await (await actions()).listAction(globals, flagsOf<ServiceListFlags>(options)); },
@@ -51,7 +51,7 @@ export const SERVICE_COMMAND: CommandSpec = {
       run: async ({ globals, args, options }) => { await (await actions()).inspectAction(globals, argsOf(args, 'service'), flagsOf<ClusterInspectFlags>(options)); },
     },
     {
-      name: 'scale', description: 'Set the replicas of one or more replicated services; waits for the tasks unless --detach', args: '<service=replicas...>',
+      name: 'scale', description: 'Set the replicas of one or more replicated services (a replicated job\'s completions: a new run); waits for the tasks unless --detach', args: '<service=replicas...>',
       options: [{ flags: '-d, --detach', description: 'do not wait for the tasks to run' }],
       run: async ({ globals, args, options }) => { await (await actions()).scaleAction(globals, argsOf(args, 'service=replicas'), options.detach === true); },
     },

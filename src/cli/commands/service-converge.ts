@@ -7,12 +7,15 @@
  * running has been blocked for `graceMs` (default 10 s) without a break: its task pending with
  * the scheduler's reason ("no suitable node …"), or stopped for good under restart condition
  * none. The reasons are in the error's message. With `timeoutMs` it also gives up when the
- * service has not converged by then. Clock and sleep are injected for tests.
+ * service has not converged by then. A job is waited for until its current run ends instead
+ * (service-job-wait.ts). Clock and sleep are injected for tests.
  */
 import { errors } from '../../base/errors.js';
 import type { ClusterClient } from '../../client/cluster-client.js';
 import type { TextSink } from '../progress-renderer.js';
 import { ProgressBlock } from './service-progress-block.js';
+import { waitForJobRun } from './service-job-wait.js';
+import { isJob } from './service-job-mode.js';
 import { ConvergeJudge, convergeView, progressLines } from './service-progress.js';
 
 export interface ConvergeOptions {
@@ -35,7 +38,7 @@ export const DEFAULT_STALL_GRACE_MS = 10_000;
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Resolves when every task of service `id` runs; see the module comment for when it gives up. */
+/** Resolves when every task of service `id` runs (a job: when its run is complete); see the module comment for when it gives up. */
 export async function waitForConvergence(cluster: Pick<ClusterClient, 'listServices' | 'listTasks'>, id: string, options: ConvergeOptions): Promise<void> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? pause;
@@ -46,6 +49,7 @@ export async function waitForConvergence(cluster: Pick<ClusterClient, 'listServi
     const [services, tasks] = await Promise.all([cluster.listServices({ id: [id] }, true), cluster.listTasks({ service: [id] })]);
     const service = services.find((s) => s.ID === id);
     if (service === undefined) throw errors.notFound('service-not-found', `service ${id} was removed while waiting for its tasks`);
+    if (isJob(service.Spec.Mode)) return waitForJobRun(cluster, id, { ...options, graceMs: options.graceMs ?? DEFAULT_STALL_GRACE_MS });
     const view = convergeView(service, tasks);
     block.render(progressLines(view));
     const outcome = judge.judge(view, now());

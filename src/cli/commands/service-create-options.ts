@@ -1,6 +1,7 @@
 /** The options of `berth service create`: Docker's names (service-flags.ts reads them), and `--timeout`. */
 import type { OptionSpec } from '../args/command-spec.js';
 import { LIFECYCLE_OPTIONS } from './lifecycle-flags.js';
+import { JOB_CREATE_OPTIONS } from './service-job-flags.js';
 import { rollingOptions } from './service-rolling-flags.js';
 
 /** The health-check flags a service takes (those of `run` but --restart, --health-start-interval and --health-on-failure). */
@@ -8,8 +9,9 @@ const SERVICE_HEALTH_OPTIONS = LIFECYCLE_OPTIONS.filter((o) => /^--(health-(cmd|
 
 export const SERVICE_CREATE_OPTIONS: OptionSpec[] = [
   { flags: '--name <name>', description: 'service name (default: one is made up)' },
-  { flags: '--mode <mode>', description: 'replicated (default) or global (one task per eligible node)' },
-  { flags: '--replicas <n>', description: 'number of tasks of a replicated service (default 1)' },
+  { flags: '--mode <mode>', description: 'replicated (default), global (one task per eligible node), replicated-job or global-job (tasks run to completion)' },
+  { flags: '--replicas <n>', description: 'number of tasks of a replicated service (default 1); a replicated job\'s completions' },
+  ...JOB_CREATE_OPTIONS,
   { flags: '--constraint <expr>', description: 'placement constraint such as node.role==manager, node.labels.zone!=b, node.hostname==n1; repeatable', repeat: true },
   { flags: '--placement-pref <pref>', description: 'spread=ATTRIBUTE: spread tasks evenly over the values of a node attribute (spread=node.labels.zone); repeatable', repeat: true },
   { flags: '--replicas-max-per-node <n>', description: 'at most this many tasks on one node (0: no limit)' },
@@ -34,6 +36,6 @@ export const SERVICE_CREATE_OPTIONS: OptionSpec[] = [
   ...SERVICE_HEALTH_OPTIONS,
   ...rollingOptions('update'),
   ...rollingOptions('rollback'),
-  { flags: '-d, --detach', description: 'do not wait for the tasks to run' },
+  { flags: '-d, --detach', description: 'do not wait for the tasks to run (a job: for its run to end)' },
   { flags: '--timeout <duration>', description: 'without --detach: give up waiting after this long (default: wait while the tasks make progress; see docs/cluster.md)' },
 ];

@@ -51,9 +51,9 @@ test('bad flags are refused naming the flag', () => {
   const refused: [string[], RegExp][] = [
     [['--replicas', 'three'], /--replicas three: want a whole number/],
     [['--replicas', '-1'], /--replicas -1/],
-    [['--mode', 'global', '--replicas', '2'], /--replicas 2: only a replicated service has replicas/],
+    [['--mode', 'global', '--replicas', '2'], /--replicas 2: only a replicated service or job has replicas/],
     [['--mode', 'global', '--replicas-max-per-node', '1'], /--replicas-max-per-node 1/],
-    [['--mode', 'job'], /--mode job: want replicated or global/],
+    [['--mode', 'job'], /--mode job: want replicated, global, replicated-job, global-job/],
     [['--placement-pref', 'pack=node.labels.zone'], /--placement-pref pack=node\.labels\.zone: unsupported strategy "pack"/],
     [['--placement-pref', 'spread='], /--placement-pref spread=: want spread=ATTRIBUTE/],
     [['--limit-cpu', 'lots'], /--limit-cpu lots: want a number of CPUs/],

@@ -1,7 +1,8 @@
 /**
  * `berth service create` flags → the ServiceSpec of `POST /services/create`, as the docker CLI
- * builds it. Pure (the local environment is passed in, for `-e KEY`). Checks what the docker CLI
- * checks (numbers, sizes, durations, enums, `--mount`, `--placement-pref`) and throws
+ * builds it. Pure (the local environment is passed in, for `-e KEY`). The mode and job flags are
+ * read by service-job-flags.ts. Checks what the docker CLI checks (numbers, sizes, durations,
+ * enums, `--mount`, `--placement-pref`) and throws
  * invalid-argument (`invalid-flag`) naming the flag; placement constraints are left to berthd,
  * which refuses a malformed one with its own message.
  */
@@ -12,15 +13,13 @@ import { badFlag as bad, count, cpus, durationNs } from './service-flag-values.j
 import { hasRollingFlags, rollingConfig, type RollingFlags } from './service-rolling-flags.js';
 import { serviceFileReference } from './service-file-flags.js';
 import { lifecycleFields, type ServiceHealthFlags } from './lifecycle-flags.js';
+import { isJobBody, refuseRollingFlags, scheduleLabels, serviceModeFromFlags, type ModeFlags } from './service-job-flags.js';
 
 /** The parsed flags of `service create` (camelCased long names). */
-export interface ServiceCreateFlags extends RollingFlags, ServiceHealthFlags {
+export interface ServiceCreateFlags extends RollingFlags, ServiceHealthFlags, ModeFlags {
   name?: string;
-  replicas?: string;
-  mode?: string;
   constraint: string[];
   placementPref: string[];
-  replicasMaxPerNode?: string;
   reserveCpu?: string;
   reserveMemory?: string;
   limitCpu?: string;
@@ -98,17 +97,6 @@ export function serviceMount(value: string): ServiceMount {
     ...(mount.Source === undefined || mount.Source === null ? {} : { Source: mount.Source }),
     ...(mount.ReadOnly === undefined || mount.ReadOnly === null ? {} : { ReadOnly: mount.ReadOnly }),
   };
-}
-
-function serviceMode(flags: ServiceCreateFlags): SwarmServiceSpecInput['Mode'] {
-  const mode = flags.mode ?? 'replicated';
-  if (mode === 'global') {
-    if (flags.replicas !== undefined) throw bad('--replicas', flags.replicas, 'only a replicated service has replicas (--mode global runs one task per node)');
-    if (flags.replicasMaxPerNode !== undefined) throw bad('--replicas-max-per-node', flags.replicasMaxPerNode, 'only a replicated service has a per-node maximum');
-    return { Global: {} };
-  }
-  if (mode !== 'replicated') throw bad('--mode', mode, 'want replicated or global');
-  return { Replicated: { Replicas: count(flags.replicas, '--replicas') ?? 1 } };
 }
 
 function taskTemplate(image: string, args: string[], flags: ServiceCreateFlags, environment: Record<string, string | undefined>): TaskTemplate {
@@ -203,10 +191,11 @@ export function servicePort(value: string): PortConfig {
 
 /** The spec of a new service running `image` with `args` (empty: the image's command). */
 export function serviceSpecFromFlags(image: string, args: string[], flags: ServiceCreateFlags, environment: Record<string, string | undefined>): SwarmServiceSpecInput {
-  const mode = serviceMode(flags);
+  const mode = serviceModeFromFlags(flags);
+  refuseRollingFlags(flags, isJobBody(mode));
   const spec: SwarmServiceSpecInput = { TaskTemplate: taskTemplate(image, args, flags, environment), Mode: mode };
   if (flags.name !== undefined) spec.Name = flags.name;
-  const labels = keyValues(flags.label, '--label');
+  const labels = scheduleLabels(keyValues(flags.label, '--label'), isJobBody(mode), flags);
   if (Object.keys(labels).length > 0) spec.Labels = labels;
   if (flags.endpointMode !== undefined) {
     if (flags.endpointMode !== 'vip' && flags.endpointMode !== 'dnsrr') throw bad('--endpoint-mode', flags.endpointMode, 'want vip or dnsrr');

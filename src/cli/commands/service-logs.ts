@@ -10,6 +10,7 @@ import { StdioFrameReader } from '../../stdio/stdio-frames.js';
 import type { GlobalOptions } from '../args/command-spec.js';
 import { withClient } from '../context.js';
 import { apiTime } from '../time-arg.js';
+import { slotCount } from './service-job-mode.js';
 
 export interface ServiceLogsFlags {
   follow?: boolean;
@@ -82,7 +83,7 @@ class Prefixes {
 async function lookUp(client: BerthClient, target: string): Promise<{ task: boolean; padding: number }> {
   try {
     const { Spec: spec } = await client.cluster.inspectService(target);
-    return { task: false, padding: 'Replicated' in spec.Mode ? String(spec.Mode.Replicated.Replicas).length : 1 };
+    return { task: false, padding: String(slotCount(spec.Mode) ?? 0).length };
   } catch (err) {
     if (!isBerthError(err, 'not-found')) throw err;
   }

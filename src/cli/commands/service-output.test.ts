@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { SwarmService, SwarmTask } from '../../wire/swarm.js';
 import { renderTable } from '../format.js';
 import { parseScaleArgs } from './service-scale.js';
-import { SERVICE_HEADERS, serviceRows, TASK_HEADERS, taskRows } from './service-output.js';
+import { SERVICE_HEADERS, servicePretty, serviceRows, TASK_HEADERS, taskRows } from './service-output.js';
 
 const meta = { Version: { Index: 1 }, CreatedAt: '2026-01-02T03:04:05Z', UpdatedAt: '2026-01-02T03:04:05Z' };
 const template: SwarmTask['Spec'] = {
@@ -60,4 +60,43 @@ test('service scale arguments are checked before any is applied', () => {
   assert.deepEqual(parseScaleArgs(['web=3', 'api=0']), [{ service: 'web', replicas: 3 }, { service: 'api', replicas: 0 }]);
   assert.throws(() => parseScaleArgs(['web=3', 'api']), /invalid scale specifier 'api': want SERVICE=REPLICAS/);
   assert.throws(() => parseScaleArgs(['web=-1']), /invalid scale specifier 'web=-1'/);
+});
+
+test('service ls: jobs in the docker CLI\'s words, with their completions (a global job\'s total: still to finish and done)', () => {
+  const services = [
+    service('d'.repeat(25), 'batch', { ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 4 } }, { RunningTasks: 2, DesiredTasks: 2, CompletedTasks: 1 }, 1),
+    service('e'.repeat(25), 'sweep', { GlobalJob: {} }, { RunningTasks: 1, DesiredTasks: 2, CompletedTasks: 3 }),
+    service('f'.repeat(25), 'later', { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 3 } }, undefined),
+  ];
+  assert.equal(renderTable(SERVICE_HEADERS, serviceRows(services)), [
+    'ID             NAME    MODE             REPLICAS              IMAGE        PORTS',
+    'dddddddddddd   batch   replicated job   2/2 (1/4 completed)   nginx:1.27',
+    'ffffffffffff   later   replicated job   0/1 (0/3 completed)   nginx:1.27',
+    'eeeeeeeeeeee   sweep   global job       1/2 (3/5 completed)   nginx:1.27',
+  ].join('\n'));
+});
+
+test('service inspect --pretty: a job\'s mode, concurrency and completions, schedule and runs', () => {
+  const job = service('a'.repeat(25), 'batch', { ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 4 } }, undefined);
+  job.Spec.Labels = { 'berth.job.schedule': '*/5 * * * *', 'berth.job.concurrency': 'forbid', 'berth.job.history-limit': '3' };
+  job.JobStatus = { JobIteration: { Index: 3 }, LastExecution: '2026-01-02T03:02:05Z', Message: 'run due at 2026-01-02T03:05:00.000Z skipped: run 3 is still going (concurrency forbid)' };
+  const text = servicePretty(job, new Date('2026-01-02T03:04:05Z'));
+  const block = text.slice(text.indexOf('Service Mode:'), text.indexOf('RestartPolicy:'));
+  assert.equal(block, [
+    'Service Mode:        Replicated job',
+    ' Max Concurrent:     2',
+    ' Total Completions:  4',
+    'Schedule:',
+    ' Cron:               */5 * * * * (UTC)',
+    ' Concurrency:        forbid',
+    ' History Limit:      3',
+    'JobStatus:',
+    ' Iteration:          3',
+    ' Last Execution:     2 minutes ago',
+    ' Message:            run due at 2026-01-02T03:05:00.000Z skipped: run 3 is still going (concurrency forbid)',
+    '',
+  ].join('\n'));
+  const global = servicePretty(service('b'.repeat(25), 'sweep', { GlobalJob: {} }, undefined), new Date());
+  assert.match(global, /Service Mode: +Global job\nJobStatus:\n Iteration: +0 \(not run yet\)\nRestartPolicy:/);
+  assert.doesNotMatch(servicePretty(service('c'.repeat(25), 'web', { Replicated: { Replicas: 2 } }, undefined)), /JobStatus|Max Concurrent/);
 });

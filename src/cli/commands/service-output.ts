@@ -5,6 +5,8 @@
 import { relativeTime, ellipsis, humanSize, shortId } from '../format.js';
 import type { SwarmService, SwarmServiceSpec, SwarmTask } from '../../wire/swarm.js';
 import { capitalized, labelLines, prettyLines, RAW, SECTION, type PrettyEntry } from './cluster-pretty.js';
+import { jobLines } from './service-job-pretty.js';
+import { modeName } from './service-job-mode.js';
 
 export const SERVICE_HEADERS = ['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE', 'PORTS'] as const;
 export const TASK_HEADERS = ['ID', 'NAME', 'IMAGE', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'] as const;
@@ -17,18 +19,24 @@ export function imageName(image: string | undefined): string {
   return (image ?? '').replace(/@sha256:[0-9a-f]+$/, '');
 }
 
-/** `replicated` or `global`. */
-export function modeOf(service: SwarmService): 'replicated' | 'global' {
-  return 'Replicated' in service.Spec.Mode ? 'replicated' : 'global';
-}
-
-/** `running/desired` (from `?status=true`), with Docker's `(max N per node)`. */
+/**
+ * `running/desired` (from `?status=true`), with Docker's `(max N per node)`; a job's as the docker
+ * CLI shows it: `2/2 (1/4 completed)`, where desired is berthd's count — a replicated job's
+ * concurrency, a global job's tasks still to finish (its total is those and the completed ones).
+ */
 export function replicasColumn(service: SwarmService): string {
   const status = service.ServiceStatus;
   const mode = service.Spec.Mode;
+  const running = status?.RunningTasks ?? 0;
+  const completed = status?.CompletedTasks ?? 0;
+  if ('ReplicatedJob' in mode) {
+    const desired = status?.DesiredTasks ?? Math.min(mode.ReplicatedJob.MaxConcurrent, mode.ReplicatedJob.TotalCompletions);
+    return `${running}/${desired} (${completed}/${mode.ReplicatedJob.TotalCompletions} completed)`;
+  }
   const desired = status?.DesiredTasks ?? ('Replicated' in mode ? mode.Replicated.Replicas : 0);
-  const max = service.Spec.TaskTemplate.Placement.MaxReplicas ?? 0;
-  return `${status?.RunningTasks ?? 0}/${desired}${max > 0 ? ` (max ${max} per node)` : ''}`;
+  if ('GlobalJob' in mode) return `${running}/${desired} (${completed}/${desired + completed} completed)`;
+  const max = 'Replicated' in mode ? service.Spec.TaskTemplate.Placement.MaxReplicas ?? 0 : 0;
+  return `${running}/${desired}${max > 0 ? ` (max ${max} per node)` : ''}`;
 }
 
 /** The ports published through the routing mesh, as Docker lists them: `*:8080->80/tcp, *:30000->53/udp`. */
@@ -40,7 +48,7 @@ export function portsColumn(service: SwarmService): string {
 /** Rows of `service ls`, by name. */
 export function serviceRows(services: readonly SwarmService[]): string[][] {
   return [...services].sort((a, b) => a.Spec.Name.localeCompare(b.Spec.Name))
-    .map((s) => [shortId(s.ID), s.Spec.Name, modeOf(s), replicasColumn(s), imageName(s.Spec.TaskTemplate.ContainerSpec.Image), portsColumn(s)]);
+    .map((s) => [shortId(s.ID), s.Spec.Name, modeName(s.Spec.Mode), replicasColumn(s), imageName(s.Spec.TaskTemplate.ContainerSpec.Image), portsColumn(s)]);
 }
 
 /** A task's name: `<service>.<slot>`, or `<service>.<node id>` for a global service's. */
@@ -137,8 +145,9 @@ export function servicePretty(service: SwarmService, now = new Date()): string {
     ['Name', spec.Name],
     // The docker CLI lists a service's labels as ` key=value`.
     ...(Object.keys(spec.Labels).length === 0 ? [] : [['Labels', SECTION], ...Object.entries(spec.Labels).map(([k, v]): PrettyEntry => [` ${k}${v === '' ? '' : `=${v}`}`, RAW])] satisfies PrettyEntry[]),
-    ['Service Mode', capitalized(modeOf(service))],
+    ['Service Mode', capitalized(modeName(mode))],
     ...('Replicated' in mode ? [[' Replicas', String(mode.Replicated.Replicas)] as const] : []),
+    ...jobLines(service, now),
     ...updateStatusLines(service.UpdateStatus, now),
     ...(task.Placement.Constraints === undefined && task.Placement.Preferences === undefined && task.Placement.MaxReplicas === undefined ? [] : [
       ['Placement', SECTION],

@@ -51,7 +51,7 @@ function slotView(key: string, label: string, task: SwarmTask | undefined, resta
   return { key, label, state, reason, blocked };
 }
 
-/** The service's slots and counts from its tasks (those of other services are ignored). */
+/** The service's slots and counts from its tasks (those of other services are ignored). Not for a job: its run's view is service-job-progress.ts's. */
 export function convergeView(service: SwarmService, tasks: SwarmTask[]): ConvergeView {
   const own = tasks.filter((t) => t.ServiceID === service.ID);
   const restartNone = service.Spec.TaskTemplate.RestartPolicy.Condition === 'none';

@@ -2,17 +2,21 @@
  * `berth service update` flags applied to a service's current spec (Docker's ServiceSpec, as
  * `service inspect` shows it), as the docker CLI does: only what a flag names changes. Pure.
  * Checks numbers, durations and enums and throws invalid-argument (`invalid-flag`) naming the flag.
+ * A job's update starts a new run (unless it is scheduled); its mode and schedule flags are
+ * service-job-flags.ts's.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { SwarmServiceSpec, SwarmServiceSpecInput } from '../../wire/swarm.js';
 import { envList } from './create-config.js';
 import { lifecycleFields, type ServiceHealthFlags } from './lifecycle-flags.js';
-import { badFlag as bad, count } from './service-flag-values.js';
+import { badFlag as bad } from './service-flag-values.js';
+import { refuseRollingFlags, scheduleLabels, updatedMode, type JobFlags } from './service-job-flags.js';
+import { isJob } from './service-job-mode.js';
 import { servicePort } from './service-flags.js';
 import { DEFAULT_ROLLING_CONFIG, rollingConfig, type RollingFlags } from './service-rolling-flags.js';
 
 /** The parsed flags of `service update` (camelCased long names). */
-export interface ServiceUpdateFlags extends RollingFlags, ServiceHealthFlags {
+export interface ServiceUpdateFlags extends RollingFlags, ServiceHealthFlags, JobFlags {
   image?: string;
   envAdd: string[];
   envRm: string[];
@@ -83,18 +87,15 @@ export function applyUpdateFlags(current: SwarmServiceSpec, flags: ServiceUpdate
     else container.Healthcheck = { ...(container.Healthcheck ?? { Test: [] }), ...health, Test: health.Test ?? container.Healthcheck?.Test ?? [] } as NonNullable<typeof container.Healthcheck>;
   }
   if (flags.force === true) template.ForceUpdate += 1;
-  let mode = current.Mode;
-  const replicas = count(flags.replicas, '--replicas');
-  if (replicas !== undefined) {
-    if (!('Replicated' in mode)) throw bad('--replicas', flags.replicas ?? '', 'only a replicated service has replicas');
-    mode = { Replicated: { Replicas: replicas } };
-  }
+  const job = isJob(current.Mode);
+  refuseRollingFlags(flags, job);
   const nextPorts = ports(current.EndpointSpec.Ports ?? [], flags);
   const spec: SwarmServiceSpec = {
     ...current,
+    Labels: scheduleLabels(current.Labels, job, flags),
     EndpointSpec: { Mode: current.EndpointSpec.Mode, ...(nextPorts.length > 0 ? { Ports: nextPorts } : {}) },
     TaskTemplate: template,
-    Mode: mode,
+    Mode: updatedMode(current.Mode, flags),
     UpdateConfig: rollingConfig(current.UpdateConfig, flags, 'update'),
     RollbackConfig: rollingConfig(current.RollbackConfig, flags, 'rollback'),
   };

@@ -1,6 +1,7 @@
 /** The options of `berth service update` and `berth service rollback`: Docker's names (service-update-flags.ts reads them). */
 import type { OptionSpec } from '../args/command-spec.js';
 import { SERVICE_CREATE_OPTIONS } from './service-create-options.js';
+import { JOB_UPDATE_OPTIONS } from './service-job-flags.js';
 import { rollingOptions } from './service-rolling-flags.js';
 
 const HEALTH_OPTIONS = SERVICE_CREATE_OPTIONS.filter((o) => /^--(health-|no-healthcheck)/.test(o.flags));
@@ -16,11 +17,12 @@ export const SERVICE_UPDATE_OPTIONS: OptionSpec[] = [
   { flags: '--env-rm <key>', description: 'remove an environment variable; repeatable', repeat: true },
   { flags: '--publish-add <port>', description: 'publish a port, or change the one on the same published port (as service create -p); repeatable', repeat: true },
   { flags: '--publish-rm <target>', description: 'stop publishing the ports with this target port: TARGET[/tcp|udp]; repeatable', repeat: true },
-  { flags: '--replicas <n>', description: 'number of tasks (as service scale)' },
+  { flags: '--replicas <n>', description: 'number of tasks (as service scale); a replicated job\'s completions' },
+  ...JOB_UPDATE_OPTIONS,
   ...HEALTH_OPTIONS,
   ...rollingOptions('update'),
   ...rollingOptions('rollback'),
-  { flags: '--force', description: 'replace the tasks even when nothing else changes' },
+  { flags: '--force', description: 'replace the tasks even when nothing else changes (a job: run it again)' },
   { flags: '--rollback', description: 'restore the previous spec (as service rollback)' },
   ...FOLLOW_OPTIONS,
 ];

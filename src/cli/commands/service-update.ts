@@ -5,6 +5,7 @@
  * stderr is no terminal, unless `--wait`), the rolling of the tasks is followed to its end
  * (service-update-wait.ts): the command fails when the update paused or rolled back.
  * An update that changes nothing is refused ("nothing to update"; `--force` rolls the tasks anyway).
+ * A job's update starts a new run (unless it is scheduled), which is followed to its end instead.
  */
 import { errors } from '../../base/errors.js';
 import type { GlobalOptions } from '../args/command-spec.js';
@@ -12,6 +13,7 @@ import { withClient } from '../context.js';
 import { applyUpdateFlags, type ServiceUpdateFlags } from './service-update-flags.js';
 import { waitForUpdate } from './service-update-wait.js';
 import { waitForConvergence } from './service-converge.js';
+import { isJob } from './service-job-mode.js';
 
 /** Whether to follow the update: `--detach` never, `--wait` always, else on a terminal. */
 function follows(flags: { detach?: boolean; wait?: boolean }): boolean {
@@ -36,7 +38,8 @@ export async function updateAction(globals: GlobalOptions, ref: string, flags: S
     process.stdout.write(`${ref}\n`);
     if (!follows(flags)) return;
     const out = { out: process.stderr, tty: process.stderr.isTTY };
-    if (update.rollsTasks) await waitForUpdate(client.cluster, service.ID, { ...out, rollback: false });
+    // A job has no rolling update: its update starts a new run, followed to its end.
+    if (update.rollsTasks && !isJob(service.Spec.Mode)) await waitForUpdate(client.cluster, service.ID, { ...out, rollback: false });
     else await waitForConvergence(client.cluster, service.ID, out);
   });
 }

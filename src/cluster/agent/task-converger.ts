@@ -8,7 +8,7 @@
 import type { Clock } from '../../base/clock.js';
 import { messageOf } from '../../base/errors.js';
 import { KeyedMutex } from '../../base/keyed-mutex.js';
-import { isTerminalTaskState, taskStateRank, type Task, type TaskState } from '../objects/task.js';
+import { isDesiredToRun, isTerminalTaskState, taskStateRank, type Task, type TaskState } from '../objects/task.js';
 import type { MountConfig } from '../../wire/mounts.js';
 import type { Assignments, NodeEngine, TaskContainer, TaskContainerExit, TaskFiles, TaskHealthChange } from './agent-ports.js';
 import { ObservedContainers } from './observed-containers.js';
@@ -152,7 +152,7 @@ export class TaskConverger {
       return;
     }
     const state = this.#state(taskId, wanted.task);
-    if (wanted.task.desiredState === 'running') await this.#keepRunning(wanted, state, containers);
+    if (isDesiredToRun(wanted.task)) await this.#keepRunning(wanted, state, containers);
     else await this.#stop(wanted.task, state, containers);
   }
 

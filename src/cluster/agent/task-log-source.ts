@@ -8,7 +8,7 @@ import { RAW_STREAM } from '../../client/stdio-output.js';
 import type { NodeBackend, TaskLog, TaskLogQuery } from '../transport/protocol.js';
 import { TASK_ID_LABEL } from './task-container-config.js';
 
-export class TaskLogSource implements NodeBackend {
+export class TaskLogSource implements Pick<NodeBackend, 'taskLogs'> {
   constructor(private readonly client: BerthClient) {}
 
   async taskLogs(taskId: string, query: TaskLogQuery, signal: AbortSignal): Promise<TaskLog> {

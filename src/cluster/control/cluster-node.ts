@@ -35,6 +35,7 @@ import { removeTaskContainers, retireManager } from './leaving.js';
 import { clusterPaths, etcdMembership, readMembership, removeMembership, writeMembership, type ClusterPaths, type Membership } from './membership.js';
 import { startEtcdMember, startMemberParts, stopMemberParts, type MemberParts, type PartsContext } from './member-parts.js';
 import { advertiseAddress, describeThisNode, listenAddress } from './node-description.js';
+import type { ClusterEvent } from './cluster-events.js';
 
 export interface ClusterNodeOptions {
   /** berthd's state root; the cluster's files go to `<root>/cluster/`. */
@@ -50,6 +51,8 @@ export interface ClusterNodeOptions {
   readonly electionTtlSeconds?: number;
   /** Mounts the tmpfs of tasks' secret and config files (without it, such tasks fail to start). */
   readonly runner?: ProcessRunner;
+  /** While a manager: the cluster's events (services, nodes, networks, secrets, configs changed). */
+  readonly onClusterEvent?: (event: ClusterEvent) => void;
 }
 
 const notAManager = (): Error => errors.unavailable('not-a-manager', 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.');
@@ -302,6 +305,7 @@ export class ClusterNode implements ClusterControl {
       onRole: (role) => { this.#onDesiredRole(role); },
       dataKeysFile: this.#paths.dataKeys,
       ...(this.#taskFiles === undefined ? {} : { taskFiles: this.#taskFiles }),
+      ...(o.onClusterEvent === undefined ? {} : { onClusterEvent: o.onClusterEvent }),
     };
   }
 

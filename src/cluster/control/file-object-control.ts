@@ -15,7 +15,7 @@ import {
 } from '../objects/secret.js';
 import type { ServiceSpec } from '../objects/service.js';
 import { readStoredObject } from '../objects/stored-object.js';
-import { isTerminalTaskState, type Task } from '../objects/task.js';
+import { isDesiredToRun, isTerminalTaskState, type Task } from '../objects/task.js';
 import type { ClusterStore, StoreWrite } from '../store/cluster-store.js';
 import { newDataKey, openSealed, sealData, type DataKey } from '../trust/secret-sealing.js';
 import type { TaskFileData } from '../agent/agent-ports.js';
@@ -130,7 +130,7 @@ export class FileObjectControl {
   async filesFor(tasks: readonly Task[], log: (message: string) => void): Promise<TaskFileData[]> {
     const wanted = new Map<string, { kind: FileObjectKind; id: string }>();
     for (const task of tasks) {
-      if (task.desiredState !== 'running' || isTerminalTaskState(task.status.state)) continue;
+      if (!isDesiredToRun(task) || isTerminalTaskState(task.status.state)) continue;
       for (const kind of ['secret', 'config'] as const) {
         for (const ref of referencesOf({ taskTemplate: task.spec }, kind)) wanted.set(`${kind}/${ref.id}`, { kind, id: ref.id });
       }

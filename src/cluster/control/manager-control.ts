@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../../base/clock.js';
 import { errors, isBerthError } from '../../base/errors.js';
 import type { Node, NodeRole } from '../objects/node.js';
-import type { Service, ServiceSpec, ServiceSpecInput } from '../objects/service.js';
+import { isJobMode, type Service, type ServiceSpec, type ServiceSpecInput } from '../objects/service.js';
 import { parseServiceSpec } from '../objects/service-spec-validation.js';
 import type { Task } from '../objects/task.js';
 import type { ClusterStore, StoreWrite } from '../store/cluster-store.js';
@@ -109,7 +109,7 @@ export class ManagerControl {
     const { spec, endpointPorts, writes: claims } = await this.#ports.prepare(id, resolved.spec);
     const pins = [...resolved.writes, ...claims];
     const now = this.options.clock.now().toISOString();
-    const service: Service = { id, version: 0, createdAt: now, updatedAt: now, spec, virtualIps: [], endpointPorts };
+    const service: Service = { id, version: 0, createdAt: now, updatedAt: now, spec, virtualIps: [], endpointPorts, ...firstJobRun(spec, now) };
     try {
       const { revision } = await this.options.store.commit([
         { op: 'put', kind: 'service-name', id: serviceNameId(spec.name), value: { serviceId: service.id }, expect: 'absent' },
@@ -137,6 +137,7 @@ export class ManagerControl {
     const service = await readService(this.options.store, id);
     if (service === undefined) throw errors.notFound('service-not-found', `service ${id} not found`);
     if (service.version !== version) throw errors.conflict('stale-version', `update out of sequence: service ${id} is at version ${service.version}, not ${version}`);
+    checkModeChange(service, resolved.spec, options.rollback === true);
     const { spec, endpointPorts, writes: claims } = await this.#ports.prepare(id, resolved.spec, service);
     const pins = [...resolved.writes, ...claims];
     const now = this.options.clock.now().toISOString();
@@ -144,7 +145,7 @@ export class ManagerControl {
     // rolling of the tasks afresh (the leader's updater sets the status); a rollback says so.
     const { updateStatus: _last, ...unchanged } = service;
     const updated: Service = {
-      ...unchanged, updatedAt: now, spec, endpointPorts, previousSpec: service.spec,
+      ...unchanged, updatedAt: now, spec, endpointPorts, previousSpec: service.spec, ...nextJobRun(service, spec, now),
       ...(options.rollback === true ? { updateStatus: { state: 'rollback_started', startedAt: now, message: 'manually requested rollback' } } : {}),
     };
     const writes: StoreWrite[] = [{ op: 'put', kind: 'service', id, value: storedValue(updated), expect: version }, ...pins];
@@ -212,4 +213,32 @@ function clusterNode(node: Node, leader: string | undefined): ClusterNode {
       addr: node.managerAddr ?? '',
     },
   };
+}
+
+/** A new job's first run: at once, or (scheduled) none until the schedule fires. Nothing for other modes. */
+function firstJobRun(spec: ServiceSpec, now: string): Pick<Service, 'jobStatus'> {
+  if (!isJobMode(spec.mode)) return {};
+  return { jobStatus: spec.schedule === undefined ? { iteration: 1, lastExecution: now, message: '' } : { iteration: 0, message: '' } };
+}
+
+/**
+ * An updated job runs again at once, as Swarm's (a new run: its earlier run's tasks that still
+ * go are stopped); a scheduled one keeps its runs, and its next scheduled run uses the new spec.
+ */
+function nextJobRun(service: Service, spec: ServiceSpec, now: string): Pick<Service, 'jobStatus'> {
+  if (!isJobMode(spec.mode)) return {};
+  const status = service.jobStatus ?? { iteration: 0, message: '' };
+  if (spec.schedule !== undefined) return { jobStatus: status };
+  return { jobStatus: { ...status, iteration: status.iteration + 1, lastExecution: now, message: '' } };
+}
+
+/** A service cannot turn into a job or a job into a service (Swarm's rule), and a job has no rolling update to roll back. */
+function checkModeChange(service: Service, spec: ServiceSpec, rollback: boolean): void {
+  const wasJob = isJobMode(service.spec.mode);
+  if (wasJob !== isJobMode(spec.mode)) {
+    throw errors.invalidArgument('mode-change', `service ${service.spec.name} is ${service.spec.mode.kind}: a service cannot change between a job mode and a service mode (${service.spec.mode.kind} to ${spec.mode.kind}); remove it and create it anew`);
+  }
+  if (rollback && wasJob) {
+    throw errors.failedPrecondition('job-rollback', `service ${service.spec.name} is a job: a job has no rolling update to roll back; update it to run its previous spec`);
+  }
 }

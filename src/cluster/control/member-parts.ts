@@ -1,8 +1,8 @@
 /**
  * What runs while this node is a member: on every node the agent (its tasks on this engine) and the
  * cluster port (the logs of its tasks, for managers); on a manager also its etcd member (supervised
- * mode), the store, the cluster's routes of the cluster port and the leader loop (the controllers,
- * while it leads). `stopMemberParts` ends them in reverse order.
+ * mode), the store, the cluster's routes of the cluster port, the leader loop (the controllers
+ * and the autoscaler, while it leads) and the cluster event feed. `stopMemberParts` ends them in reverse order.
  */
 import type { Etcd3 } from 'etcd3';
 import type { Clock, Timers } from '../../base/clock.js';
@@ -10,7 +10,11 @@ import { messageOf } from '../../base/errors.js';
 import { BerthClient } from '../../client/berth-client.js';
 import { ClientNodeEngine, runAgent } from '../agent/index.js';
 import { TaskLogSource } from '../agent/task-log-source.js';
-import { runControlPlane } from '../controllers/index.js';
+import { TaskUsageMeter } from '../agent/task-usage-meter.js';
+import type { NodeBackend } from '../transport/protocol.js';
+import { runAutoscaler, runControlPlane } from '../controllers/index.js';
+import { TaskUsageClient } from '../transport/task-usage-client.js';
+import { clusterPortOf } from './cluster-logs.js';
 import { systemRandom } from '../scheduler/index.js';
 import { connectEtcd } from '../store/etcd-client.js';
 import { EtcdClusterStore } from '../store/etcd-cluster-store.js';
@@ -34,6 +38,8 @@ import { fetchDataKeys } from '../transport/data-key-client.js';
 import { DataKeyring } from './data-keyring.js';
 import { managerAddresses } from './manager-backend.js';
 import { readNodes } from './stored-objects.js';
+import { runClusterEventFeed } from './cluster-event-feed.js';
+import type { ClusterEvent } from './cluster-events.js';
 
 export interface PartsContext {
   readonly socketPath: string;
@@ -53,6 +59,8 @@ export interface PartsContext {
   readonly dataKeysFile: string;
   /** Where the agent puts its tasks' secret and config files; without it, tasks that use some fail to start. */
   readonly taskFiles?: TaskFiles;
+  /** A manager's cluster events (cluster-events.ts), for the daemon's event stream. */
+  readonly onClusterEvent?: (event: ClusterEvent) => void;
 }
 
 export interface ManagerParts {
@@ -63,7 +71,11 @@ export interface ManagerParts {
   readonly control: ManagerControl;
   /** Reads task logs from the nodes' cluster ports. */
   readonly taskLogs: TaskLogClient;
+  /** Reads what the nodes' tasks use, for the autoscaler. */
+  readonly taskUsage: TaskUsageClient;
   readonly leaderLoop: Promise<void>;
+  /** The cluster event feed, while this node is a manager (resolved at once without a listener). */
+  readonly eventFeed: Promise<void>;
 }
 
 export interface MemberParts {
@@ -120,17 +132,30 @@ function openManagerParts(membership: Membership, member: EtcdMember | undefined
     store, heartbeats, etcd, clock: ctx.clock, ...(ctx.heartbeat === undefined ? {} : { heartbeat: ctx.heartbeat }),
     keyring, files: (tasks) => control.files.filesFor(tasks, ctx.log),
   });
+  const onEvent = ctx.onClusterEvent;
+  const taskUsage = new TaskUsageClient(ctx.tls);
   const lead = (stop: AbortSignal): ManagerParts => ({
-    member, client, store, heartbeats, control, taskLogs: new TaskLogClient(ctx.tls),
+    member, client, store, heartbeats, control, taskLogs: new TaskLogClient(ctx.tls), taskUsage,
+    eventFeed: onEvent === undefined ? Promise.resolve() : runClusterEventFeed({ store, timers: ctx.timers, signal: stop, emit: onEvent, log: ctx.log }),
     leaderLoop: runLeaderLoop({
       election, nodeId: membership.nodeId, signal: stop, timers: ctx.timers, log: ctx.log,
-      lead: (leadership) => runControlPlane({
-        store, heartbeats, fence: leadership.fence, signal: leadership.signal, clock: ctx.clock, timers: ctx.timers,
-        random: systemRandom, newId: newObjectId, log: ctx.log,
-      }),
+      lead: async (leadership) => {
+        const { fence, signal } = leadership;
+        await Promise.all([
+          runControlPlane({ store, heartbeats, fence, signal, clock: ctx.clock, timers: ctx.timers, random: systemRandom, newId: newObjectId, log: ctx.log }),
+          runAutoscaler({ store, heartbeats, fence, signal, clock: ctx.clock, timers: ctx.timers, log: ctx.log, usageOf: (node) => taskUsage.usage(clusterPortOf(node)) }),
+        ]);
+      },
     }),
   });
   return { client, backend, lead };
+}
+
+/** What this member answers managers on the cluster port: its tasks' logs and usage, read from its engine. */
+function nodeBackend(engineClient: BerthClient): NodeBackend {
+  const logs = new TaskLogSource(engineClient);
+  const meter = new TaskUsageMeter(engineClient);
+  return { taskLogs: (taskId, query, signal) => logs.taskLogs(taskId, query, signal), taskUsage: () => meter.taskUsage() };
 }
 
 /** Starts everything a member runs (the etcd member, when supervised, is started by the caller). */
@@ -142,7 +167,7 @@ export async function startMemberParts(membership: Membership, member: EtcdMembe
   try {
     server = await startClusterPortServer({
       host: membership.listenHost, port: membership.port, tls: ctx.tls, clusterId: membership.clusterId,
-      node: new TaskLogSource(engineClient), ...(opened === undefined ? {} : { manager: opened.backend }),
+      node: nodeBackend(engineClient), ...(opened === undefined ? {} : { manager: opened.backend }),
     });
   } catch (err) {
     opened?.client.close();
@@ -165,10 +190,12 @@ export async function stopMemberParts(parts: MemberParts): Promise<void> {
   const manager = parts.manager;
   if (manager !== undefined) {
     await manager.leaderLoop;
+    await manager.eventFeed;
   }
   await parts.server.close();
   if (manager !== undefined) {
     manager.taskLogs.close();
+    manager.taskUsage.close();
     await manager.store.close();
     manager.client.close();
     await manager.member?.stop();

@@ -2,14 +2,13 @@
  * Questions the controllers ask of a task's two states: what the control plane wants of it
  * (`desiredState`) and what its node last reported (`status.state`).
  */
-import { isTerminalTaskState, taskStateRank, type Task } from '../objects/task.js';
+import { isDesiredToRun, isTerminalTaskState, type Task } from '../objects/task.js';
 
-const RUNNING_RANK = taskStateRank('running');
 const UNPLACED: ReadonlySet<string> = new Set(['new', 'allocated', 'pending']);
 
-/** The control plane wants it to run (desired running or before). */
+/** The control plane wants it to run (desired running or before, or complete: a job's task). */
 export function wantedRunning(task: Task): boolean {
-  return taskStateRank(task.desiredState) <= RUNNING_RANK;
+  return isDesiredToRun(task);
 }
 
 /** Its container is gone (or never came). */

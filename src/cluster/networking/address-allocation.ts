@@ -11,7 +11,7 @@
  */
 import type { ClusterNetwork, NetworkAddress } from '../objects/network.js';
 import type { Service } from '../objects/service.js';
-import { isTerminalTaskState, type Task } from '../objects/task.js';
+import { isDesiredToRun, isTerminalTaskState, type Task } from '../objects/task.js';
 import { blockSize, formatIpv4, parseBlock, type Ipv4Block } from './ipv4-block.js';
 import { parseIpv4 } from '../../wire/ipv4-address.js';
 
@@ -28,7 +28,7 @@ export interface Allocation {
 
 /** Whether a task still waits for addresses: wanted running, not placed with a node's agent yet, and missing one of its networks. */
 export function needsAddresses(task: Task): boolean {
-  if (task.desiredState !== 'running' || !['new', 'allocated', 'pending'].includes(task.status.state)) return false;
+  if (!isDesiredToRun(task) || !['new', 'allocated', 'pending'].includes(task.status.state)) return false;
   return task.spec.networks.some((n) => !task.networks.some((a) => a.networkId === n.target));
 }
 

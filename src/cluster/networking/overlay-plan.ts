@@ -16,7 +16,7 @@ import type { NetworkPolicy } from '../objects/network-policy.js';
 import { policiesForNetwork } from './policy-plan.js';
 import type { Node } from '../objects/node.js';
 import type { Service } from '../objects/service.js';
-import { isTerminalTaskState, type Task } from '../objects/task.js';
+import { isDesiredToRun, isTerminalTaskState, type Task } from '../objects/task.js';
 
 export interface ClusterSnapshot {
   readonly nodes: readonly Node[];
@@ -58,7 +58,7 @@ export function overlaysForNode(nodeId: string, snapshot: ClusterSnapshot): Over
 
 function runningOn(snapshot: ClusterSnapshot, serviceId: string, networkId: string): Task[] {
   return snapshot.tasks
-    .filter((t) => t.serviceId === serviceId && t.status.state === 'running' && t.desiredState === 'running' && addressOn(t, networkId) !== undefined)
+    .filter((t) => t.serviceId === serviceId && t.status.state === 'running' && isDesiredToRun(t) && addressOn(t, networkId) !== undefined)
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 

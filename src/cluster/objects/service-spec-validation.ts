@@ -1,7 +1,8 @@
 import { errors } from '../../base/errors.js';
 import { parseConstraints } from './constraints.js';
 import { NODE_ATTRIBUTE_KEYS, parseNodeAttribute } from './node-attribute.js';
-import { serviceSpecSchema, type ServiceSpec } from './service.js';
+import { parseCron } from './cron.js';
+import { isJobMode, serviceSpecSchema, type ServiceSpec } from './service.js';
 
 /** Docker's smallest memory limit for a container. */
 export const MIN_MEMORY_LIMIT_BYTES = 6 * 1024 * 1024;
@@ -26,6 +27,10 @@ function fieldName(path: readonly PropertyKey[]): string {
  * - `invalid-placement-preference`: a spread descriptor that names no node attribute;
  * - `invalid-resources`: negative or fractional amounts, a reservation above its limit, a memory
  *   limit below 6 MiB;
+ * - `invalid-schedule`: a schedule on a service that is not a job, or a cron expression that
+ *   does not parse or never fires;
+ * - `invalid-autoscale`: autoscaling of a service that is not replicated, without a target, with
+ *   min above max, or a memory target without a memory limit or reservation;
  * - `invalid-service-spec`: anything else (name, image, mode, env, mounts…).
  */
 export function parseServiceSpec(value: unknown): ServiceSpec {
@@ -37,6 +42,13 @@ export function parseServiceSpec(value: unknown): ServiceSpec {
     throw errors.invalidArgument(reasonFor(path), `service spec: field ${field}: ${issue?.message ?? 'invalid'}`, { details: { field } });
   }
   const spec = parsed.data;
+  if (spec.schedule !== undefined) {
+    if (!isJobMode(spec.mode)) {
+      throw errors.invalidArgument('invalid-schedule', `service spec: field schedule: only a job (mode replicated-job or global-job) runs on a schedule, not a ${spec.mode.kind} service`, { details: { field: 'schedule' } });
+    }
+    parseCron(spec.schedule.cron, 'schedule.cron');
+  }
+  checkAutoscale(spec);
   const { placement, resources } = spec.taskTemplate;
   parseConstraints(placement.constraints, 'taskTemplate.placement.constraints');
   placement.preferences.forEach((preference, i) => {
@@ -58,4 +70,18 @@ export function parseServiceSpec(value: unknown): ServiceSpec {
     throw invalidResources('reservations.nanoCpus', `the reservation (${reservations.nanoCpus}) is above the limit (${limits.nanoCpus})`);
   }
   return spec;
+}
+
+function checkAutoscale(spec: ServiceSpec): void {
+  const auto = spec.autoscale;
+  if (auto === undefined) return;
+  const bad = (field: string, why: string): Error =>
+    errors.invalidArgument('invalid-autoscale', `service spec: field ${field}: ${why}`, { details: { field } });
+  if (spec.mode.kind !== 'replicated') throw bad('autoscale', `only a replicated service is autoscaled, not a ${spec.mode.kind} one`);
+  if (auto.cpuPercent === undefined && auto.memoryPercent === undefined) throw bad('autoscale', 'a CPU or memory target is required');
+  if (auto.minReplicas > auto.maxReplicas) throw bad('autoscale.minReplicas', `the minimum (${auto.minReplicas}) is above the maximum (${auto.maxReplicas})`);
+  const { limits, reservations } = spec.taskTemplate.resources;
+  if (auto.memoryPercent !== undefined && limits.memoryBytes === 0 && reservations.memoryBytes === 0) {
+    throw bad('autoscale.memoryPercent', 'a memory target is a share of the tasks\' memory limit or reservation: set one');
+  }
 }

@@ -117,12 +117,59 @@ export const updateStatusSchema = z.object({
 });
 export type UpdateStatus = z.infer<typeof updateStatusSchema>;
 
-/** replicated: `replicas` tasks in slots 1…replicas; global: one task on every eligible node. */
+const positiveInt = z.number().int().positive();
+
+/**
+ * replicated: `replicas` tasks in slots 1…replicas; global: one task on every eligible node.
+ * The job modes run tasks to completion instead (Swarm's jobs): replicated-job until
+ * `totalCompletions` tasks exited 0, at most `maxConcurrent` at once; global-job once on every
+ * node eligible when the run started. A job runs again when its spec changes, or on its schedule.
+ */
 export const serviceModeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('replicated'), replicas: nonNegativeInt }),
   z.object({ kind: z.literal('global') }),
+  z.object({ kind: z.literal('replicated-job'), maxConcurrent: positiveInt.max(10_000).default(1), totalCompletions: positiveInt.max(10_000).default(1) }),
+  z.object({ kind: z.literal('global-job') }),
 ]);
 export type ServiceMode = z.infer<typeof serviceModeSchema>;
+
+/** Whether the mode runs tasks to completion (a job) rather than keeping them running. */
+export function isJobMode(mode: ServiceMode): boolean {
+  return mode.kind === 'replicated-job' || mode.kind === 'global-job';
+}
+
+/**
+ * What a scheduled run does while the job's previous run still has tasks going (Kubernetes'
+ * CronJob policies): `forbid` skips the run, `replace` stops the previous run's tasks, `allow`
+ * lets both go on.
+ */
+export const JOB_CONCURRENCY_POLICIES = ['forbid', 'replace', 'allow'] as const;
+export type JobConcurrencyPolicy = (typeof JOB_CONCURRENCY_POLICIES)[number];
+
+/**
+ * A job run on a cron schedule: 5 fields (minute hour day month weekday), or 6 with seconds
+ * first, in UTC; `historyLimit` earlier runs keep their tasks (and their containers' logs).
+ */
+export const jobScheduleSchema = z.object({
+  cron: z.string().min(1, { error: 'a cron schedule is required' }).max(200),
+  concurrency: z.enum(JOB_CONCURRENCY_POLICIES).default('forbid'),
+  historyLimit: nonNegativeInt.max(100).default(3),
+});
+export type JobSchedule = z.infer<typeof jobScheduleSchema>;
+
+/**
+ * A job's runs (Swarm's JobStatus): `iteration` counts them (0: a scheduled job that has not run
+ * yet) and every task is made for one; `lastExecution` is when the current run started;
+ * `lastSchedule` is when the schedule last fired (run or skipped), the time the next is counted from.
+ */
+export const jobStatusSchema = z.object({
+  iteration: nonNegativeInt,
+  lastExecution: z.iso.datetime().optional(),
+  lastSchedule: z.iso.datetime().optional(),
+  /** Why the last scheduled run did not start, when it did not. */
+  message: z.string().default(''),
+});
+export type JobStatus = z.infer<typeof jobStatusSchema>;
 
 /** Swarm's service names: a letter or digit, then letters, digits, `_`, `.`, `-`; at most 63. */
 export const serviceNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, {
@@ -152,6 +199,31 @@ export const updateConfigSchema = z.object({
 export type UpdateConfig = z.infer<typeof updateConfigSchema>;
 export const DEFAULT_UPDATE_CONFIG: UpdateConfig = { parallelism: 1, delayNs: 0, failureAction: 'pause', monitorNs: 5_000_000_000, maxFailureRatio: 0, order: 'stop-first' };
 
+/**
+ * Autoscaling of a replicated service (berth's; Kubernetes' HorizontalPodAutoscaler): its replicas
+ * move between `minReplicas` and `maxReplicas` so that the average use of its running tasks stays
+ * near the targets — CPU in percent of a task's CPU reservation (else its limit, else one CPU),
+ * memory in percent of its memory limit (else its reservation). Scale-up acts at once;
+ * scale-down takes the highest replica count recommended over the last `scaleDownDelayNs`, so
+ * that a dip does not make it flap. Validated by `parseServiceSpec` (a target, min ≤ max, a
+ * memory amount for a memory target).
+ */
+export const autoscaleSchema = z.object({
+  minReplicas: positiveInt.max(10_000).default(1),
+  maxReplicas: positiveInt.max(10_000),
+  cpuPercent: positiveInt.max(100_000).optional(),
+  memoryPercent: positiveInt.max(100).optional(),
+  scaleDownDelayNs: nonNegativeInt.default(300_000_000_000),
+});
+export type Autoscale = z.infer<typeof autoscaleSchema>;
+
+/** The autoscaler's last decision, with the numbers behind it. */
+export const autoscaleStatusSchema = z.object({
+  message: z.string(),
+  at: z.iso.datetime(),
+});
+export type AutoscaleStatus = z.infer<typeof autoscaleStatusSchema>;
+
 export const serviceSpecSchema = z.object({
   name: serviceNameSchema,
   labels: labelsSchema.default({}),
@@ -165,6 +237,10 @@ export const serviceSpecSchema = z.object({
   rollbackConfig: updateConfigSchema.default(DEFAULT_UPDATE_CONFIG),
   /** The ports it publishes, as given (published-port.ts). */
   ports: z.array(publishedPortSchema).max(1024).default([]),
+  /** A job mode's schedule: the job runs at these times instead of once when made. */
+  schedule: jobScheduleSchema.optional(),
+  /** A replicated service's autoscaling: the leader sets its replicas. */
+  autoscale: autoscaleSchema.optional(),
 });
 export type ServiceSpec = z.infer<typeof serviceSpecSchema>;
 /** A spec as a client writes it: defaults may be left out. */
@@ -180,5 +256,9 @@ export const serviceSchema = objectMetaSchema.extend({
   updateStatus: updateStatusSchema.optional(),
   /** The ports it publishes, ingress ones each with its published port (chosen by the cluster where the spec left it out). */
   endpointPorts: z.array(publishedPortSchema).default([]),
+  /** A job mode's runs; absent for the other modes. */
+  jobStatus: jobStatusSchema.optional(),
+  /** The autoscaler's last change of the replicas, and why. */
+  autoscaleStatus: autoscaleStatusSchema.optional(),
 });
 export type Service = z.infer<typeof serviceSchema>;

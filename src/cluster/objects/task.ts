@@ -33,6 +33,14 @@ export function isTerminalTaskState(state: TaskState): boolean {
   return taskStateRank(state) > RUNNING_RANK;
 }
 
+/**
+ * Whether the control plane wants the task run: desired `running` (or a state before it), or
+ * desired `complete` — a job's task, run until its container exits (Swarm's jobs).
+ */
+export function isDesiredToRun(task: { readonly desiredState: TaskState }): boolean {
+  return task.desiredState === 'complete' || taskStateRank(task.desiredState) <= RUNNING_RANK;
+}
+
 export const taskStatusSchema = z.object({
   state: z.enum(TASK_STATES),
   /** What happened last, for people ("started", "no suitable node: …"). */
@@ -49,16 +57,18 @@ export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
 export const taskSchema = objectMetaSchema.extend({
   serviceId: objectIdSchema,
-  /** Replicated services: the slot (1…replicas) this task fills. */
-  slot: z.number().int().positive().optional(),
+  /** Replicated services: the slot (1…replicas) this task fills; replicated jobs: 0…totalCompletions−1, as Swarm's. */
+  slot: z.number().int().nonnegative().optional(),
   /** The node the task runs on: set at creation for a global service, by the scheduler otherwise. */
   nodeId: objectIdSchema.optional(),
   /** The service's task template when the task was made. */
   spec: taskTemplateSchema,
   /** The service's version the spec was copied from. */
   serviceVersion: z.number().int().nonnegative(),
-  /** Where the control plane wants the task: `running`, or `shutdown` to stop it. */
+  /** Where the control plane wants the task: `running`, `complete` (a job's task), or `shutdown` to stop it. */
   desiredState: z.enum(TASK_STATES),
+  /** A job's task: the run (the service's `jobStatus.iteration`) it was made for. */
+  jobIteration: z.number().int().nonnegative().optional(),
   status: taskStatusSchema,
   /** The task's address on each network of its spec (the leader allocates them before it is placed). */
   networks: z.array(networkAddressSchema).default([]),
@@ -73,6 +83,8 @@ export interface NewTaskOptions {
   readonly slot?: number;
   /** Global services: the node the task is for. */
   readonly nodeId?: string;
+  /** Jobs: the run the task is for (the task is then desired `complete`). */
+  readonly jobIteration?: number;
 }
 
 /** A new task of `service` in state new, desired running, version 0 (not stored yet). */
@@ -88,7 +100,8 @@ export function newTask(service: Service, options: NewTaskOptions): Task {
     ...(options.nodeId === undefined ? {} : { nodeId: options.nodeId }),
     spec: structuredClone(service.spec.taskTemplate),
     serviceVersion: service.version,
-    desiredState: 'running',
+    desiredState: options.jobIteration === undefined ? 'running' : 'complete',
+    ...(options.jobIteration === undefined ? {} : { jobIteration: options.jobIteration }),
     status: { state: 'new', message: 'created', timestamp: time },
     networks: [],
   };
@@ -105,8 +118,8 @@ export interface SuccessorOptions {
 }
 
 /**
- * The task that takes `task`'s place: same service and slot, a new id, state new, desired
- * running. Pure: the predecessor is not changed (the caller sets its desired state to shutdown
+ * The task that takes `task`'s place: same service, slot and job run, a new id, state new,
+ * desired as its predecessor was made (running, or complete for a job's task). Pure: the predecessor is not changed (the caller sets its desired state to shutdown
  * in the same transaction that stores the successor).
  */
 export function successorOf(task: Task, options: SuccessorOptions): Task {
@@ -121,7 +134,8 @@ export function successorOf(task: Task, options: SuccessorOptions): Task {
     ...(options.keepNode && task.nodeId !== undefined ? { nodeId: task.nodeId } : {}),
     spec: structuredClone(options.spec ?? task.spec),
     serviceVersion: options.serviceVersion ?? task.serviceVersion,
-    desiredState: 'running',
+    desiredState: task.jobIteration === undefined ? 'running' : 'complete',
+    ...(task.jobIteration === undefined ? {} : { jobIteration: task.jobIteration }),
     status: { state: 'new', message: `replaces task ${task.id}`, timestamp: time },
     networks: [],
   };

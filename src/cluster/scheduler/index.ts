@@ -7,5 +7,8 @@ export { seededRandom, systemRandom, type Random } from './random.js';
 export { holdsResources, countsForService } from './node-table.js';
 export { reconcileReplicated } from './reconcile-replicated.js';
 export { reconcileGlobal } from './reconcile-global.js';
+export { reconcileReplicatedJob, reconcileGlobalJob } from './reconcile-job.js';
+export { nextScheduledRun, planScheduledRun, type ScheduledRun } from './job-schedule.js';
+export { recommendReplicas, stabilizedReplicas, TOLERANCE, type TaskUsage, type Recommendation, type PastRecommendation } from './autoscale.js';
 export { type Reconciliation, type ShutdownReason, type ReplaceReason } from './reconciliation.js';
 export { planUpdate, isUpToDate, isPausedUpdate, activeUpdateConfig, type UpdatePlan } from './rolling-update.js';

@@ -1,8 +1,7 @@
 import type { Node } from '../objects/node.js';
 import { parseNodeAttribute, readNodeAttribute } from '../objects/node-attribute.js';
-import { isTerminalTaskState, taskStateRank, type Task } from '../objects/task.js';
+import { isDesiredToRun, isTerminalTaskState, type Task } from '../objects/task.js';
 
-const RUNNING_RANK = taskStateRank('running');
 
 /** Whether a task still takes its node's resources: placed and its container not yet gone. */
 export function holdsResources(task: Task): boolean {
@@ -14,7 +13,7 @@ export function holdsResources(task: Task): boolean {
  * spread): it holds resources and the control plane still wants it to run.
  */
 export function countsForService(task: Task): boolean {
-  return holdsResources(task) && taskStateRank(task.desiredState) <= RUNNING_RANK;
+  return holdsResources(task) && isDesiredToRun(task);
 }
 
 /**

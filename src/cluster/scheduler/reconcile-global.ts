@@ -2,7 +2,7 @@ import { parseConstraints, firstUnmetConstraint } from '../objects/constraints.j
 import type { Node } from '../objects/node.js';
 import type { Service } from '../objects/service.js';
 import { isTerminalTaskState, type Task } from '../objects/task.js';
-import { groupBy, isCurrent, lostNode, newestTask, preferredTask, restarts, type Reconciliation } from './reconciliation.js';
+import { globalNodeGone, groupBy, isCurrent, newestTask, preferredTask, restarts, type Reconciliation } from './reconciliation.js';
 import { startingSuccessor } from './rolling-update.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
@@ -31,11 +31,9 @@ export function reconcileGlobal(service: Service, tasks: readonly Task[], nodes:
 
   for (const nodeId of [...current.keys()].sort()) {
     const list = current.get(nodeId) ?? [];
-    const node = nodes.get(nodeId);
-    const lost = list[0] === undefined ? undefined : lostNode(list[0], nodes);
-    const unmet = node === undefined ? undefined : firstUnmetConstraint(constraints, node);
-    if (lost !== undefined || unmet !== undefined) {
-      for (const task of list) out.shutdown.push({ taskId: task.id, reason: lost ?? 'node-ineligible' });
+    const gone = globalNodeGone(list, nodes, constraints);
+    if (gone !== undefined) {
+      for (const task of list) out.shutdown.push({ taskId: task.id, reason: gone });
       continue;
     }
     const live = list.filter((task) => !isTerminalTaskState(task.status.state));

@@ -1,6 +1,7 @@
+import { firstUnmetConstraint, type Constraint } from '../objects/constraints.js';
 import type { Node } from '../objects/node.js';
 import type { RestartPolicy } from '../objects/service.js';
-import { isTerminalTaskState, taskStateRank, type Task } from '../objects/task.js';
+import { isDesiredToRun, isTerminalTaskState, taskStateRank, type Task } from '../objects/task.js';
 
 /**
  * What an orchestrator decided for one service; the controller applies it (new task ids, the
@@ -19,14 +20,13 @@ export interface Reconciliation {
   readonly replace: readonly { readonly taskId: string; readonly reason: ReplaceReason; readonly delayNs: number }[];
 }
 
-export type ShutdownReason = 'scale-down' | 'duplicate' | 'node-removed' | 'node-down' | 'node-drained' | 'node-ineligible';
+export type ShutdownReason = 'scale-down' | 'duplicate' | 'node-removed' | 'node-down' | 'node-drained' | 'node-ineligible' | 'job-superseded';
 export type ReplaceReason = 'task-ended' | 'node-removed' | 'node-down' | 'node-drained';
 
-const RUNNING_RANK = taskStateRank('running');
 
-/** The tasks the control plane still wants running (history, desired shutdown, is ignored). */
+/** The tasks the control plane still wants run (history, desired shutdown, is ignored). */
 export function isCurrent(task: Task): boolean {
-  return taskStateRank(task.desiredState) <= RUNNING_RANK;
+  return isDesiredToRun(task);
 }
 
 /**
@@ -41,6 +41,19 @@ export function lostNode(task: Task, nodes: ReadonlyMap<string, Node>): 'node-re
   if (node.status.state === 'down') return 'node-down';
   if (node.spec.availability === 'drain') return 'node-drained';
   return undefined;
+}
+
+/**
+ * Why a global service's (or global job's) node no longer runs its tasks there: lost (removed,
+ * down, drained) or no longer meeting the constraints; undefined when it still does.
+ */
+export function globalNodeGone(tasks: readonly Task[], nodes: ReadonlyMap<string, Node>, constraints: readonly Constraint[]): ShutdownReason | undefined {
+  const first = tasks[0];
+  if (first === undefined) return undefined;
+  const lost = lostNode(first, nodes);
+  if (lost !== undefined) return lost;
+  const node = first.nodeId === undefined ? undefined : nodes.get(first.nodeId);
+  return node !== undefined && firstUnmetConstraint(constraints, node) !== undefined ? 'node-ineligible' : undefined;
 }
 
 /** Among live tasks of one slot: prefer the furthest along (running), then the newest. */

@@ -115,6 +115,8 @@ export async function startClusterPortServer(options: ClusterPortServerOptions):
     return reply.type(log.tty ? RAW_STREAM : MULTIPLEXED_STREAM).send(Readable.from(log.body));
   });
 
+  app.get(CLUSTER_ROUTES.taskUsage, managersOnly, async () => ({ usage: await node.taskUsage() }));
+
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;

@@ -11,6 +11,7 @@ import { EC_SIGNING_ALGORITHM, importPublicKey, importSigningKey, randomSerial, 
 import { Readable } from 'node:stream';
 import { stdioFrame } from '../../stdio/stdio-frames.js';
 import type { NodeRole } from '../objects/node.js';
+import type { TaskUsage } from '../scheduler/autoscale.js';
 import type { HeartbeatAnswer, JoinAnswer, JoinCall, ManagerBackend, NodeBackend, RoleAnswer, RoleCall, TaskLog, TaskLogQuery } from './protocol.js';
 
 export const NOW = new Date();
@@ -124,7 +125,11 @@ export class MemoryManagerBackend implements ManagerBackend {
 export class MemoryNodeBackend implements NodeBackend {
   readonly queries: { taskId: string; query: TaskLogQuery }[] = [];
 
-  constructor(private readonly logs: Readonly<Record<string, readonly string[]>> = {}) {}
+  constructor(private readonly logs: Readonly<Record<string, readonly string[]>> = {}, private readonly usage: readonly TaskUsage[] = []) {}
+
+  taskUsage(): Promise<readonly TaskUsage[]> {
+    return Promise.resolve(this.usage);
+  }
 
   taskLogs(taskId: string, query: TaskLogQuery): Promise<TaskLog> {
     this.queries.push({ taskId, query });

@@ -45,6 +45,11 @@ export const taskLogQuerySchema = z.object({
 
 export const caAnswerSchema = z.object({ caCertPem: pemSchema });
 
+/** A node's answer to `task-usage`. */
+export const taskUsageAnswerSchema = z.object({
+  usage: z.array(z.object({ taskId: z.string().min(1), cpuNanos: z.number().nonnegative(), memoryBytes: z.number().nonnegative() })).max(MAX_REPORTS_PER_CALL),
+});
+
 export const heartbeatAnswerSchema = z.object({ periodMs: z.number().int().positive(), role: z.enum(NODE_ROLES).optional() });
 
 /** `?transition=1` of the heartbeat route. */

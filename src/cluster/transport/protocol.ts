@@ -22,6 +22,7 @@
 import type { Assignments, TaskStatusReport } from '../agent/agent-ports.js';
 import type { NodeDescription, NodeRole } from '../objects/node.js';
 import type { DataKey } from '../trust/secret-sealing.js';
+import type { TaskUsage } from '../scheduler/autoscale.js';
 
 /** Swarm's cluster management port. */
 export const CLUSTER_PORT = 2377;
@@ -35,6 +36,7 @@ export const CLUSTER_ROUTES = {
   assignments: '/cluster/v1/assignments',
   status: '/cluster/v1/status',
   taskLogs: '/cluster/v1/task-logs',
+  taskUsage: '/cluster/v1/task-usage',
   dataKeys: '/cluster/v1/data-keys',
 } as const;
 
@@ -140,4 +142,6 @@ export interface TaskLog {
 export interface NodeBackend {
   /** The log of the task's container on this node; not-found `task-container-not-found` when it has none here. */
   taskLogs(taskId: string, query: TaskLogQuery, signal: AbortSignal): Promise<TaskLog>;
+  /** What this node's running task containers use now (those measured once before: CPU is a rate). */
+  taskUsage(): Promise<readonly TaskUsage[]>;
 }

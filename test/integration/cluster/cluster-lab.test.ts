@@ -2,7 +2,7 @@
 // (managers with a supervised etcd member), joined over mutual TLS. Services are made with the
 // berth CLI and the docker CLI; their tasks run as containers of the nodes' engines. Traffic only between the lab's
 // namespaces and the host's side of its bridge. Needs root.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -15,8 +15,8 @@ import type { NodeTlsMaterial } from '../../../src/cluster/trust/index.js';
 import type { SwarmNode } from '../../../src/wire/swarm.js';
 import { BERTH_BIN, berthAt } from '../../support/berth-cli.js';
 import { DOCKER_CLI, dockerCliSkip } from '../../support/docker-cli-session.js';
-import { labSkipReason, removeBusyboxTar, TestLab } from '../../support/lab.js';
-import { labSession } from '../../support/lab-session.js';
+import { labSkipReason } from '../../support/lab.js';
+import { labSuite } from '../../support/lab-session.js';
 import { eventually } from './etcd-fixtures.js';
 
 const runner = new ChildProcessRunner();
@@ -24,15 +24,14 @@ const runner = new ChildProcessRunner();
 const CONVERGE_MS = 90_000;
 
 describe('a cluster on the lab', { skip: labSkipReason() }, () => {
-  let lab: TestLab | undefined;
-  const { node: labNode, client, cli, running } = labSession(() => lab);
+  const { node: labNode, client, cli, running, current } = labSuite(3, 2);
   const nodes = (via = 0): Promise<SwarmNode[]> => client(via).cluster.listNodes();
   const nodeNamed = async (suffix: string): Promise<SwarmNode> => {
     const node = (await nodes()).find((n) => (n.Description.Hostname ?? '').endsWith(suffix));
     assert.ok(node, `a node named *${suffix}`);
     return node;
   };
-  const labIndexOf = (hostname: string): number => (lab?.nodes ?? []).findIndex((n) => n.name === hostname);
+  const labIndexOf = (hostname: string): number => (current()?.nodes ?? []).findIndex((n) => n.name === hostname);
   /** The worker running most of the onworkers service's tasks. */
   const busiestWorker = async (): Promise<SwarmNode> => {
     const tasks = await running('onworkers');
@@ -42,14 +41,6 @@ describe('a cluster on the lab', { skip: labSkipReason() }, () => {
     return busiest;
   };
 
-  before(async () => {
-    lab = await TestLab.start(3, 2);
-    for (const node of lab.nodes) await lab.loadBusybox(node);
-  });
-  after(async () => {
-    await lab?.close();
-    await removeBusyboxTar();
-  });
 
   test('init and joins: five nodes, three managers of which one leads, all ready; a worker serves no cluster objects', async () => {
     await eventually('every node ready', async () => (await nodes()).filter((n) => n.Status.State === 'ready').length === 5, CONVERGE_MS);
@@ -96,7 +87,7 @@ describe('a cluster on the lab', { skip: labSkipReason() }, () => {
     await eventually('3 running, and the others\' containers gone from their nodes', async () => {
       if ((await running('web')).length !== 3) return false;
       let containers = 0;
-      for (const node of lab?.nodes ?? []) containers += (await new BerthClient(node.socket).containers.list({ all: false })).length;
+      for (const node of current()?.nodes ?? []) containers += (await new BerthClient(node.socket).containers.list({ all: false })).length;
       return containers === 3;
     }, CONVERGE_MS);
   });
@@ -295,7 +286,7 @@ describe('a cluster on the lab', { skip: labSkipReason() }, () => {
       assert.equal((await running('stay')).find((t) => t.NodeID === worker.ID)?.Status.ContainerStatus?.ContainerID, taskOnIt);
     } catch (err) {
       // What the nodes said about their roles, for the failure's report.
-      for (const node of lab?.nodes ?? []) {
+      for (const node of current()?.nodes ?? []) {
         const lines = (await readFile(join(node.root, '..', 'berthd.log'), 'utf8').catch(() => '')).split('\n').filter((line) => /cluster:|agent:|etcd|service stay/.test(line));
         process.stderr.write(`--- ${node.name}\n${lines.slice(-20).join('\n')}\n`);
       }
@@ -311,7 +302,7 @@ describe('a cluster on the lab', { skip: labSkipReason() }, () => {
   /** Running containers of a service on every node (by the task label), as node name → container ids. */
   const containersOf = async (service: string): Promise<Map<string, string[]>> => {
     const byNode = new Map<string, string[]>();
-    for (const node of lab?.nodes ?? []) {
+    for (const node of current()?.nodes ?? []) {
       if (node.state !== 'running') continue;
       const list = await new BerthClient(node.socket).containers.list({ filters: { label: [`com.docker.swarm.service.name=${service}`] } }).catch(() => []);
       byNode.set(node.name, list.map((c) => c.Id));
@@ -321,6 +312,7 @@ describe('a cluster on the lab', { skip: labSkipReason() }, () => {
   const total = (byNode: Map<string, string[]>): number => [...byNode.values()].reduce((sum, ids) => sum + ids.length, 0);
 
   test('a worker cut off (link down) keeps its containers running; when the link returns, no slot runs twice', async () => {
+    const lab = current();
     assert.ok(lab);
     const worker = await busiestWorker();
     const node = labNode(labIndexOf(worker.Description.Hostname ?? ''));
@@ -346,6 +338,7 @@ describe('a cluster on the lab', { skip: labSkipReason() }, () => {
   });
 
   test('a lost worker (its berthd and containers killed): once it is down its tasks run elsewhere, and when it is back they are not run twice', async () => {
+    const lab = current();
     assert.ok(lab);
     const busiest = await busiestWorker();
     const index = labIndexOf(busiest.Description.Hostname ?? '');

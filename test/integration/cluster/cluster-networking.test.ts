@@ -3,13 +3,13 @@
 // 3-replica web service runs on the workers and a client task on A reaches it by name (its
 // virtual IP, balanced by the kernel in the client's namespace), by VIP and through tasks.NAME.
 // Traffic only between the lab's namespaces and containers. Needs root.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { berthAt } from '../../support/berth-cli.js';
 import { DOCKER_CLI, dockerCliSkip } from '../../support/docker-cli-session.js';
-import { labSkipReason, removeBusyboxTar, TestLab } from '../../support/lab.js';
-import { labSession } from '../../support/lab-session.js';
+import { labSkipReason } from '../../support/lab.js';
+import { labSuite } from '../../support/lab-session.js';
 import type { SwarmTask } from '../../../src/wire/swarm.js';
 import { eventually } from './etcd-fixtures.js';
 
@@ -22,8 +22,7 @@ const SUBNET = '10.0.9.0/24';
 const ANY_CODE = { okCodes: Array.from({ length: 256 }, (_, code) => code) };
 
 describe('cluster networks on the lab', { skip: labSkipReason() }, () => {
-  let lab: TestLab | undefined;
-  const { node: labNode, client, cli, running } = labSession(() => lab);
+  const { node: labNode, client, cli, running, current } = labSuite(1, 2);
   /** Runs a shell line in the container of `service`'s task on lab node `index`. */
   const execIn = async (index: number, service: string, line: string): Promise<string> => {
     const [container] = await client(index).containers.list({ filters: { label: [`com.docker.swarm.service.name=${service}`] } });
@@ -39,14 +38,6 @@ describe('cluster networks on the lab', { skip: labSkipReason() }, () => {
     return [...links.stdout.split('\n').filter((l) => / vx-/.test(l)), ...tables.stdout.split('\n').filter((l) => /berth-overlay/.test(l))];
   };
 
-  before(async () => {
-    lab = await TestLab.start(1, 2);
-    for (const node of lab.nodes) await lab.loadBusybox(node);
-  });
-  after(async () => {
-    await lab?.close();
-    await removeBusyboxTar();
-  });
 
   test('an overlay network is created on the manager; an overlapping subnet and a name in use are refused naming the other network; an encrypted one is refused', async () => {
     const id = (await cli(0, ['network', 'create', '-d', 'overlay', '--subnet', SUBNET, '--attachable', '--label', 'tier=front', 'front'])).trim();
@@ -100,7 +91,7 @@ describe('cluster networks on the lab', { skip: labSkipReason() }, () => {
   /** The lab index of the node a task runs on. */
   const labIndexOfTask = async (task: SwarmTask): Promise<number> => {
     const node = (await client(0).cluster.listNodes()).find((n) => n.ID === task.NodeID);
-    return (lab?.nodes ?? []).findIndex((n) => n.name === node?.Description.Hostname);
+    return (current()?.nodes ?? []).findIndex((n) => n.name === node?.Description.Hostname);
   };
   /** `count` requests to `url` from the client task: the answers (`FAILED: …` for a request that failed). */
   const requests = async (url: string, count: number): Promise<string[]> => {

@@ -5,7 +5,7 @@
 // managers' state roots only (B got it when it joined); removing a secret in use is refused; a key
 // rotated on A is fetched by B when it needs it; the files go with the task's container.
 // Traffic only between the lab's namespaces. Needs root.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,8 +15,8 @@ import { tlsFilesIn } from '../../../src/cluster/trust/index.js';
 import { readMountinfo } from '../../../src/mount/mountinfo.js';
 import { berthAt } from '../../support/berth-cli.js';
 import { DOCKER_CLI, dockerCliSkip } from '../../support/docker-cli-session.js';
-import { labSkipReason, removeBusyboxTar, TestLab } from '../../support/lab.js';
-import { labSession } from '../../support/lab-session.js';
+import { labSkipReason } from '../../support/lab.js';
+import { labSuite } from '../../support/lab-session.js';
 import type { SwarmConfig } from '../../../src/wire/swarm-secrets.js';
 import { eventually } from './etcd-fixtures.js';
 
@@ -45,8 +45,7 @@ async function filesOnDisk(dir: string, device: number): Promise<string[]> {
 }
 
 describe('secrets and configs on the lab', { skip: labSkipReason() }, () => {
-  let lab: TestLab | undefined;
-  const { node: labNode, client, cli } = labSession(() => lab);
+  const { node: labNode, client, cli } = labSuite(2, 1);
   /** Runs a shell line in the container of `service`'s task on lab node `index`. */
   const execIn = async (index: number, service: string, line: string): Promise<string> => {
     const [container] = await client(index).containers.list({ filters: { label: [`com.docker.swarm.service.name=${service}`] } });
@@ -59,14 +58,6 @@ describe('secrets and configs on the lab', { skip: labSkipReason() }, () => {
     return containers.some((c) => c.State === 'running');
   };
 
-  before(async () => {
-    lab = await TestLab.start(2, 1);
-    for (const node of lab.nodes) await lab.loadBusybox(node);
-  });
-  after(async () => {
-    await lab?.close();
-    await removeBusyboxTar();
-  });
 
   test('a task on the worker reads its secret from a tmpfs at /run/secrets and its config with its mode', async () => {
     const id = (await berthAt(labNode(0).socket, ['secret', 'create', 'db-pass', '-'], { input: Buffer.from(PLAIN) })).stdout.trim();

@@ -3,12 +3,12 @@
 // and other) on A reach it by name over an overlay network until a policy guards web: then only
 // what a rule allows gets in, and each refused connection is counted per policy on the node that
 // refused it. Traffic only between the lab's namespaces and containers. Needs root.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { berthAt } from '../../support/berth-cli.js';
-import { labSkipReason, removeBusyboxTar, TestLab } from '../../support/lab.js';
-import { labSession } from '../../support/lab-session.js';
+import { labSkipReason } from '../../support/lab.js';
+import { labSuite } from '../../support/lab-session.js';
 import { http } from '../../support/side-by-side.js';
 import { eventually } from './etcd-fixtures.js';
 
@@ -19,8 +19,7 @@ const WEB = ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec ht
 const ANY_CODE = { okCodes: Array.from({ length: 256 }, (_, code) => code) };
 
 describe('network policies on the lab', { skip: labSkipReason() }, () => {
-  let lab: TestLab | undefined;
-  const { node: labNode, client, cli, running } = labSession(() => lab);
+  const { node: labNode, client, cli, running } = labSuite(1, 2);
   /** Whether `service`'s client task on node A gets an answer from web by name. */
   const reaches = async (service: string): Promise<boolean> => {
     const [container] = await client(0).containers.list({ filters: { label: [`com.docker.swarm.service.name=${service}`] } });
@@ -51,16 +50,10 @@ describe('network policies on the lab', { skip: labSkipReason() }, () => {
   };
 
   before(async () => {
-    lab = await TestLab.start(1, 2);
-    for (const node of lab.nodes) await lab.loadBusybox(node);
     await cli(0, ['network', 'create', '-d', 'overlay', '--subnet', '10.0.7.0/24', 'polnet']);
     await cli(0, ['service', 'create', '--name', 'web', '--replicas', '2', '--network', 'polnet', '--constraint', 'node.role==worker', '--detach', 'busybox', ...WEB]);
     for (const name of ['api', 'other']) await cli(0, ['service', 'create', '--name', name, '--network', 'polnet', '--constraint', 'node.role==manager', '--detach', 'busybox', 'sleep', '100000']);
     await eventually('web, api and other running', async () => (await running('web')).length === 2 && (await running('api')).length === 1 && (await running('other')).length === 1, CONVERGE_MS);
-  });
-  after(async () => {
-    await lab?.close();
-    await removeBusyboxTar();
   });
 
   test('without a policy every client reaches web; a policy naming an unknown service, a name in use and a bad name are refused', async () => {

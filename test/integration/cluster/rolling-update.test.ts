@@ -1,15 +1,16 @@
 // Rolling updates on the lab: one manager (node A) and one worker (B), each a berthd in its own
 // network namespace. An update to a good image rolls over start-first one task at a time and the
-// service never has fewer running tasks than replicas; an update whose health check fails rolls
+// service never has fewer running tasks than replicas (the update's states are events in the
+// manager's event stream); an update whose health check fails rolls
 // back by itself, the old tasks are the ones still running, `service inspect` says so and
 // `berth service update --wait` exits non-zero. Needs root.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { berthAt } from '../../support/berth-cli.js';
 import { DOCKER_CLI, dockerCliSkip } from '../../support/docker-cli-session.js';
-import { labSkipReason, removeBusyboxTar, TestLab } from '../../support/lab.js';
-import { labSession } from '../../support/lab-session.js';
+import { labSkipReason } from '../../support/lab.js';
+import { labSuite } from '../../support/lab-session.js';
 import { eventually } from './etcd-fixtures.js';
 
 /** Placement, starts and the monitor windows take seconds; this bound only ends a run that is stuck. */
@@ -19,20 +20,13 @@ const runner = new ChildProcessRunner();
 const ANY_CODE = { okCodes: Array.from({ length: 256 }, (_, code) => code) };
 
 describe('rolling service updates on the lab', { skip: labSkipReason() }, () => {
-  let lab: TestLab | undefined;
-  const { node: labNode, client, cli, running } = labSession(() => lab);
+  const { node: labNode, client, cli, running, current } = labSuite(1, 1);
 
   before(async () => {
-    lab = await TestLab.start(1, 1);
-    for (const node of lab.nodes) {
-      await lab.loadBusybox(node);
+    for (const node of current()?.nodes ?? []) {
       const tagged = await berthAt(node.socket, ['tag', 'busybox', 'busybox:v2']);
       assert.equal(tagged.code, 0, tagged.stderr);
     }
-  });
-  after(async () => {
-    await lab?.close();
-    await removeBusyboxTar();
   });
 
   test('an update to a good image rolls over start-first, one task at a time, never below the replica count', async () => {
@@ -59,6 +53,14 @@ describe('rolling service updates on the lab', { skip: labSkipReason() }, () => 
     assert.deepEqual(service.Spec.UpdateConfig, { Parallelism: 1, FailureAction: 'pause', Monitor: 1_000_000_000, MaxFailureRatio: 0, Order: 'start-first' });
     assert.equal(service.UpdateStatus?.Message, 'update completed');
     assert.ok((await running('web')).every((t) => !before.has(t.ID)), 'every task was replaced');
+    // The update is in the manager's event stream, as dockerd's managers report it.
+    const states = [];
+    for await (const event of client(0).events.stream({ since: '0', until: String(Date.now() / 1000), filters: { type: ['service'], service: ['web'], scope: ['swarm'] } })) {
+      if (event.Actor.Attributes['image.new'] === 'busybox:v2') assert.equal(event.Actor.Attributes['image.old'], 'busybox');
+      const state = event.Actor.Attributes['updatestate.new'];
+      if (state !== undefined) states.push(`${event.Actor.Attributes['updatestate.old'] ?? ''}>${state}`);
+    }
+    assert.deepEqual(states, ['>updating', 'updating>completed']);
   });
 
   test('an update whose health check fails rolls back by itself; the old tasks still run; --wait exits non-zero', async () => {

@@ -2,14 +2,14 @@
 // own network namespace. A service publishes a port through the mesh: every node answers on it,
 // also a node without tasks, by forwarding over the ingress network to a task. Requests go from
 // this host to the lab nodes' addresses on the lab bridge only. Needs root.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
 import { berthAt } from '../../support/berth-cli.js';
 import { DOCKER_CLI, dockerCliSkip } from '../../support/docker-cli-session.js';
-import { labSkipReason, removeBusyboxTar, TestLab } from '../../support/lab.js';
-import { labSession } from '../../support/lab-session.js';
+import { labSkipReason } from '../../support/lab.js';
+import { labSuite } from '../../support/lab-session.js';
 import { eventually } from './etcd-fixtures.js';
 
 const runner = new ChildProcessRunner();
@@ -42,8 +42,7 @@ function get(address: string, port: number, path = '/'): Promise<string> {
 const clientAddress = (text: string): string => text.replace(/^\[(::ffff:)?/, '').replace(/\]$/, '');
 
 describe('the routing mesh on the lab', { skip: labSkipReason() }, () => {
-  let lab: TestLab | undefined;
-  const { node: labNode, client, cli, running } = labSession(() => lab);
+  const { node: labNode, client, cli, running, current } = labSuite(1, 2);
   const addresses = (): string[] => [0, 1, 2].map((i) => labNode(i).address);
   /** The nftables tables of a lab node's namespace that are the mesh's. */
   const meshTables = async (index: number): Promise<string[]> => {
@@ -51,14 +50,6 @@ describe('the routing mesh on the lab', { skip: labSkipReason() }, () => {
     return listed.stdout.split('\n').filter((l) => /berth-mesh-/.test(l));
   };
 
-  before(async () => {
-    lab = await TestLab.start(1, 2);
-    for (const node of lab.nodes) await lab.loadBusybox(node);
-  });
-  after(async () => {
-    await lab?.close();
-    await removeBusyboxTar();
-  });
 
   test('a port published by a one-task service on B answers on every node, A and C included (A drops forwarding by policy, as dockerd leaves hosts); inspect shows it as dockerd does', async () => {
     await runner.run('nsenter', [`--net=/run/netns/${labNode(0).netns}`, 'iptables', '-w', '-P', 'FORWARD', 'DROP']);
@@ -112,7 +103,7 @@ describe('the routing mesh on the lab', { skip: labSkipReason() }, () => {
 
     await cli(0, ['service', 'create', '--name', 'edge', '--mode', 'global', '-p', 'published=8082,target=80,mode=host', '--detach', 'busybox', ...WEB]);
     await eventually('an edge task on each node', async () => (await running('edge')).length === 3, CONVERGE_MS);
-    const hostAddress = lab?.status.hostAddress ?? '';
+    const hostAddress = current()?.status.hostAddress ?? '';
     for (let index = 0; index < 3; index++) {
       const local = (await client(index).containers.list({ filters: { label: ['com.docker.swarm.service.name=edge'] } }))[0]?.Id.slice(0, 12);
       assert.equal(await get(labNode(index).address, 8082), local, `node ${String(index)} answers from its own task`);
