@@ -101,6 +101,32 @@ test('what would silently not work is refused naming the field', () => {
   assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, Mode: { Replicated: {}, GlobalJob: {} } })), /^Mode: a service has one mode, not Replicated and GlobalJob/);
 });
 
+test('autoscaling travels as labels: read into the spec, shown back as labels, refused naming the label', () => {
+  const labels = { 'berth.autoscale.min': '2', 'berth.autoscale.max': '6', 'berth.autoscale.cpu': '60', 'berth.autoscale.scale-down-delay': '30s' };
+  const spec = convert({ ...CLI_CREATE_BODY, Labels: { team: 'a', ...labels } });
+  assert.deepEqual(spec.labels, { team: 'a' });
+  assert.deepEqual(spec.autoscale, { minReplicas: 2, maxReplicas: 6, cpuPercent: 60, scaleDownDelayNs: 30_000_000_000 });
+  assert.deepEqual(serviceSpecView(spec).Labels, { team: 'a', ...labels });
+  const body = (extra: Record<string, string>): Record<string, unknown> => ({ ...CLI_CREATE_BODY, Labels: extra });
+  assert.match(refusal(() => convert(body({ 'berth.autoscale.cpu': '50' }))), /^Labels\.berth\.autoscale\.max: an autoscaled service needs its most replicas/);
+  assert.match(refusal(() => convert(body({ 'berth.autoscale.max': 'lots' }))), /^Labels\.berth\.autoscale\.max: "lots": want a whole number/);
+  assert.match(refusal(() => convert(body({ 'berth.autoscale.max': '3' }))), /field Labels\.berth\.autoscale\.max: a CPU or memory target is required/);
+  assert.match(refusal(() => convert(body({ 'berth.autoscale.max': '3', 'berth.autoscale.min': '5', 'berth.autoscale.cpu': '50' }))), /field Labels\.berth\.autoscale\.min: the minimum \(5\) is above the maximum \(3\)/);
+  assert.match(refusal(() => convert(body({ 'berth.autoscale.max': '3', 'berth.autoscale.memory': '50' }))), /Labels\.berth\.autoscale\.memory: a memory target is a share of the tasks' memory limit or reservation/);
+  assert.match(refusal(() => convert(body({ 'berth.autoscale.max': '3', 'berth.autoscale.cpu': '50', 'berth.autoscale.scale-down-delay': 'soon' }))), /scale-down-delay: "soon": want a duration/);
+  assert.match(refusal(() => convert({ ...body({ 'berth.autoscale.max': '3', 'berth.autoscale.cpu': '50' }), Mode: { Global: {} } })), /only a replicated service is autoscaled, not a global one/);
+});
+
+test('a canary travels as labels into the update config and back; bad values are refused naming the label', () => {
+  const spec = convert({ ...CLI_CREATE_BODY, Labels: { 'berth.update.canary': '25%', 'berth.update.canary-auto-promote': 'true' } });
+  assert.deepEqual(spec.labels, {});
+  assert.deepEqual(spec.updateConfig.canary, { percent: 25, autoPromote: true });
+  assert.deepEqual(serviceSpecView(spec).Labels, { 'berth.update.canary': '25%', 'berth.update.canary-auto-promote': 'true' });
+  assert.deepEqual(convert({ ...CLI_CREATE_BODY, Labels: { 'berth.update.canary': '2' } }).updateConfig.canary, { count: 2, autoPromote: false });
+  assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, Labels: { 'berth.update.canary': 'some' } })), /^Labels\.berth\.update\.canary: "some": want a number of tasks/);
+  assert.match(refusal(() => convert({ ...CLI_CREATE_BODY, Labels: { 'berth.update.canary-auto-promote': 'true' } })), /^Labels\.berth\.update\.canary-auto-promote: only a canary update/);
+});
+
 test('job modes convert with Docker\'s defaults (MaxConcurrent 1, TotalCompletions as MaxConcurrent) and read back the same', () => {
   assert.deepEqual(convert({ ...CLI_CREATE_BODY, Mode: { ReplicatedJob: {} } }).mode, { kind: 'replicated-job', maxConcurrent: 1, totalCompletions: 1 });
   assert.deepEqual(convert({ ...CLI_CREATE_BODY, Mode: { ReplicatedJob: { MaxConcurrent: 2 } } }).mode, { kind: 'replicated-job', maxConcurrent: 2, totalCompletions: 2 });

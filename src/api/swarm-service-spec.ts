@@ -14,7 +14,12 @@ import { parseSchema } from '../oci/parse-json.js';
 import { swarmServiceSpecSchema } from '../wire/swarm.js';
 import { fileReferencesFromBody } from './swarm-file-references.js';
 import { modeFromBody, scheduleFromLabels } from './swarm-jobs.js';
-import { CONCURRENCY_LABEL, HISTORY_LABEL, SCHEDULE_LABEL } from '../wire/swarm-labels.js';
+import { autoscaleFromLabels } from './swarm-autoscale.js';
+import { canaryFromLabels, minAvailableFromLabels } from './swarm-rollout.js';
+import {
+  AUTOSCALE_CPU_LABEL, AUTOSCALE_DELAY_LABEL, AUTOSCALE_MAX_LABEL, AUTOSCALE_MEMORY_LABEL, AUTOSCALE_MIN_LABEL,
+  CONCURRENCY_LABEL, HISTORY_LABEL, MIN_AVAILABLE_LABEL, SCHEDULE_LABEL,
+} from '../wire/swarm-labels.js';
 
 type Body = z.infer<typeof swarmServiceSpecSchema>;
 type Template = NonNullable<Body['TaskTemplate']>;
@@ -69,12 +74,19 @@ const DOCKER_FIELD: Readonly<Record<string, string>> = {
   totalCompletions: 'ReplicatedJob.TotalCompletions',
 };
 
-/** The schedule's fields by the labels they come from. */
+/** The schedule's and autoscaling's fields by the labels they come from. */
 const SCHEDULE_FIELD: Readonly<Record<string, string>> = {
   schedule: `Labels.${SCHEDULE_LABEL}`,
   'schedule.cron': `Labels.${SCHEDULE_LABEL}`,
   'schedule.concurrency': `Labels.${CONCURRENCY_LABEL}`,
   'schedule.historyLimit': `Labels.${HISTORY_LABEL}`,
+  minAvailable: `Labels.${MIN_AVAILABLE_LABEL}`,
+  autoscale: `Labels.${AUTOSCALE_MAX_LABEL}`,
+  'autoscale.minReplicas': `Labels.${AUTOSCALE_MIN_LABEL}`,
+  'autoscale.maxReplicas': `Labels.${AUTOSCALE_MAX_LABEL}`,
+  'autoscale.cpuPercent': `Labels.${AUTOSCALE_CPU_LABEL}`,
+  'autoscale.memoryPercent': `Labels.${AUTOSCALE_MEMORY_LABEL}`,
+  'autoscale.scaleDownDelayNs': `Labels.${AUTOSCALE_DELAY_LABEL}`,
 };
 
 /** `taskTemplate.placement.constraints[0]` → `TaskTemplate.Placement.Constraints[0]`. Pure. */
@@ -150,7 +162,10 @@ export function serviceSpecFromBody(body: Body, name: string): ServiceSpec {
   const reservations: NonNullable<Resources['Reservations']> = template.Resources?.Reservations ?? {};
   const restart: NonNullable<Template['RestartPolicy']> = template.RestartPolicy ?? {};
   const placement: NonNullable<Template['Placement']> = template.Placement ?? {};
-  const { labels, schedule } = scheduleFromLabels(body.Labels ?? {});
+  const { labels: withoutSchedule, schedule } = scheduleFromLabels(body.Labels ?? {});
+  const { labels: withoutAutoscale, autoscale } = autoscaleFromLabels(withoutSchedule);
+  const { labels: withoutCanary, canary } = canaryFromLabels(withoutAutoscale);
+  const { labels, minAvailable } = minAvailableFromLabels(withoutCanary);
   return validated({
     name: body.Name ? body.Name : name,
     labels,
@@ -201,9 +216,11 @@ export function serviceSpecFromBody(body: Body, name: string): ServiceSpec {
     },
     mode: modeFromBody(body.Mode),
     ...(schedule === undefined ? {} : { schedule }),
+    ...(autoscale === undefined ? {} : { autoscale }),
+    ...(minAvailable === undefined ? {} : { minAvailable }),
     endpointMode: endpointMode(body.EndpointSpec?.Mode),
     ports: publishedPorts(body.EndpointSpec?.Ports),
-    updateConfig: updateConfigFromBody(body.UpdateConfig),
+    updateConfig: { ...updateConfigFromBody(body.UpdateConfig), ...(canary === undefined ? {} : { canary }) },
     rollbackConfig: updateConfigFromBody(body.RollbackConfig),
   });
 }

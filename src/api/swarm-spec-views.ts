@@ -9,6 +9,8 @@ import type { SwarmServiceSpec, SwarmTaskSpec } from '../wire/swarm.js';
 import type { SwarmPortConfig } from '../wire/swarm-ports.js';
 import { fileReferencesView } from './swarm-file-references.js';
 import { modeView, scheduleLabels } from './swarm-jobs.js';
+import { autoscaleLabels } from './swarm-autoscale.js';
+import { canaryLabels, minAvailableLabels } from './swarm-rollout.js';
 import { updateConfigView } from './swarm-update-views.js';
 
 const nonEmptyList = <K extends string>(key: K, list: readonly string[] | undefined): Partial<Record<K, string[]>> =>
@@ -86,7 +88,7 @@ function healthcheckView(check: Healthcheck): NonNullable<SwarmTaskSpec['Contain
 export function serviceSpecView(spec: ServiceSpec): SwarmServiceSpec {
   return {
     Name: spec.name,
-    Labels: { ...spec.labels, ...scheduleLabels(spec.schedule) },
+    Labels: { ...spec.labels, ...scheduleLabels(spec.schedule), ...autoscaleLabels(spec.autoscale), ...canaryLabels(spec.updateConfig.canary), ...minAvailableLabels(spec.minAvailable) },
     TaskTemplate: taskSpecView(spec.taskTemplate),
     Mode: modeView(spec.mode),
     EndpointSpec: { Mode: spec.endpointMode, ...(spec.ports.length > 0 ? { Ports: portsView(spec.ports) } : {}) },

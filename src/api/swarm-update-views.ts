@@ -24,5 +24,6 @@ export function updateStatusView(status: UpdateStatus): SwarmUpdateStatus {
     ...(status.startedAt === undefined ? {} : { StartedAt: status.startedAt }),
     ...(status.completedAt === undefined ? {} : { CompletedAt: status.completedAt }),
     ...(status.message === '' ? {} : { Message: status.message }),
+    ...(status.canary === undefined ? {} : { Canary: status.canary }),
   };
 }

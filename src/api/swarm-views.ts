@@ -14,6 +14,7 @@ import { portsView, serviceSpecView, taskSpecView } from './swarm-spec-views.js'
 import { swarmNetworkView } from './cluster-network-views.js';
 import { updateStatusView } from './swarm-update-views.js';
 import { jobStatusView } from './swarm-jobs.js';
+import { autoscaleStatusView } from './swarm-autoscale.js';
 
 function metaView(meta: ObjectMeta): SwarmObjectMeta {
   return { ID: meta.id, Version: { Index: meta.version }, CreatedAt: meta.createdAt, UpdatedAt: meta.updatedAt };
@@ -99,6 +100,7 @@ export function serviceView(service: Service, counts?: ServiceTaskCounts): Swarm
     ...(service.previousSpec === undefined ? {} : { PreviousSpec: serviceSpecView(service.previousSpec) }),
     ...(service.updateStatus === undefined ? {} : { UpdateStatus: updateStatusView(service.updateStatus) }),
     ...(service.jobStatus === undefined ? {} : { JobStatus: jobStatusView(service.jobStatus) }),
+    ...(service.autoscaleStatus === undefined ? {} : { AutoscaleStatus: autoscaleStatusView(service.autoscaleStatus) }),
   };
 }
 

@@ -109,6 +109,11 @@ export class ClusterClient {
     return this.api.json<ServiceCreateResponse>('POST', '/services/create', { body: spec });
   }
 
+  /** berth's `POST /berth/v1/services/{ref}/promote`: a canary that holds goes on; failed-precondition when none holds. */
+  promoteService(ref: string): Promise<SwarmService> {
+    return this.api.json<SwarmService>('POST', `/berth/v1/services/${enc(ref)}/promote`);
+  }
+
   /** `GET /services/{ref}`: `ref` is an id, an unambiguous id prefix or a name. */
   inspectService(ref: string): Promise<SwarmService> {
     return this.api.json<SwarmService>('GET', `/services/${enc(ref)}`);

@@ -10,3 +10,22 @@ export const SCHEDULE_LABEL = 'berth.job.schedule';
 export const CONCURRENCY_LABEL = 'berth.job.concurrency';
 /** How many earlier runs keep their tasks (default 3). */
 export const HISTORY_LABEL = 'berth.job.history-limit';
+
+/** An autoscaled service's fewest replicas (default 1). */
+export const AUTOSCALE_MIN_LABEL = 'berth.autoscale.min';
+/** Its most replicas (required to autoscale). */
+export const AUTOSCALE_MAX_LABEL = 'berth.autoscale.max';
+/** The average CPU use per task to keep, in percent of a task's CPU reservation (else its limit, else one CPU). */
+export const AUTOSCALE_CPU_LABEL = 'berth.autoscale.cpu';
+/** The average memory use per task to keep, in percent of a task's memory limit (else its reservation). */
+export const AUTOSCALE_MEMORY_LABEL = 'berth.autoscale.memory';
+/** How long a lower replica count must be recommended before the service scales down (a Go duration; default 5m). */
+export const AUTOSCALE_DELAY_LABEL = 'berth.autoscale.scale-down-delay';
+
+/** A canary update: this many tasks (`2`) or this share of them (`25%`) first, then a hold until `service promote`. */
+export const CANARY_LABEL = 'berth.update.canary';
+/** `true`: the canary goes on by itself once its tasks ran clean for the update's monitor window. */
+export const CANARY_AUTO_PROMOTE_LABEL = 'berth.update.canary-auto-promote';
+
+/** A disruption limit: a drain or a stop-first update never leaves fewer running tasks than this. */
+export const MIN_AVAILABLE_LABEL = 'berth.min-available';

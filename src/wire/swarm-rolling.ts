@@ -28,4 +28,6 @@ export interface SwarmUpdateStatus {
   StartedAt?: string;
   CompletedAt?: string;
   Message?: string;
+  /** berth's canary: `holding` (paused until `service promote`) or `promoted`. */
+  Canary?: 'holding' | 'promoted';
 }

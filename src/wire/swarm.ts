@@ -211,6 +211,12 @@ export interface SwarmJobStatus {
   Message?: string;
 }
 
+/** berth's: the autoscaler's last change of a service's replicas, and why. */
+export interface SwarmAutoscaleStatus {
+  Message: string;
+  Timestamp: string;
+}
+
 /** A service's spec as berthd shows it. */
 export interface SwarmServiceSpec {
   Name: string;
@@ -235,6 +241,8 @@ export interface SwarmService extends SwarmObjectMeta {
   UpdateStatus?: SwarmUpdateStatus;
   /** A job's runs. */
   JobStatus?: SwarmJobStatus;
+  /** berth's: an autoscaled service's last change of replicas. */
+  AutoscaleStatus?: SwarmAutoscaleStatus;
 }
 
 /** `POST /services/create` (201). */

@@ -1,8 +1,8 @@
 /**
  * `/services`: list (filters id, name, label, mode; `?status=true` adds ServiceStatus), create
  * (a random name when the spec has none, as dockerd), inspect, update (`?rollback=previous`
- * restores the previous spec), remove. Bodies are Docker's
- * ServiceSpec, converted by `../swarm-service-spec.ts`.
+ * restores the previous spec), remove; and berth's `/berth/v1/services/{id}/promote` (a canary
+ * update that holds goes on). Bodies are Docker's ServiceSpec, converted by `../swarm-service-spec.ts`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../../base/errors.js';
@@ -60,6 +60,12 @@ export function swarmServiceRoutes(app: FastifyInstance, cluster: ClusterControl
     await swarmCall(() => cluster.updateService(current.id, version, serviceSpecFromBody(body, current.spec.name)));
     const updated: ServiceUpdateResponse = { Warnings: null };
     return updated;
+  });
+
+  // berth's: a canary update that holds goes on past its canary tasks.
+  app.post('/berth/v1/services/:id/promote', async (request: Request): Promise<SwarmService> => {
+    requireManager(cluster);
+    return serviceView(await swarmCall(() => cluster.promoteService(request.params.id)));
   });
 
   app.delete('/services/:id', async (request: Request, reply: FastifyReply) => {

@@ -132,6 +132,9 @@ class MemoryCluster implements ClusterControl {
     this.services = this.services.filter((s) => s.id !== ref && s.spec.name !== ref);
     return Promise.resolve();
   }
+  promoteService(): Promise<Service> {
+    return Promise.reject(errors.invalidArgument('not-modelled', 'no canaries here'));
+  }
   createNetwork(): Promise<ClusterNetwork> {
     return Promise.reject(errors.invalidArgument('not-modelled', 'no networks here'));
   }

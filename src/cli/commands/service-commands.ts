@@ -66,6 +66,11 @@ export const SERVICE_COMMAND: CommandSpec = {
       run: async ({ globals, args, options }) => { await (await import('./service-update.js')).rollbackAction(globals, argOf(args, 'service'), flagsOf<{ detach?: boolean; wait?: boolean }>(options)); },
     },
     {
+      name: 'promote', description: 'Let a canary update that holds go on past its canary tasks (waits for it unless --detach)', args: '<service>',
+      options: SERVICE_ROLLBACK_OPTIONS,
+      run: async ({ globals, args, options }) => { await (await import('./service-update.js')).promoteAction(globals, argOf(args, 'service'), flagsOf<{ detach?: boolean; wait?: boolean }>(options)); },
+    },
+    {
       name: 'logs', description: 'Show the logs of a service\'s tasks (or of one task), gathered from their nodes', args: '<service-or-task>',
       options: [
         { flags: '-f, --follow', description: 'keep following, tasks started later included, until interrupted' },

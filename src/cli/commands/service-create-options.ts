@@ -2,6 +2,8 @@
 import type { OptionSpec } from '../args/command-spec.js';
 import { LIFECYCLE_OPTIONS } from './lifecycle-flags.js';
 import { JOB_CREATE_OPTIONS } from './service-job-flags.js';
+import { AUTOSCALE_OPTIONS } from './service-autoscale-flags.js';
+import { CANARY_OPTIONS } from './service-rollout-flags.js';
 import { rollingOptions } from './service-rolling-flags.js';
 
 /** The health-check flags a service takes (those of `run` but --restart, --health-start-interval and --health-on-failure). */
@@ -12,6 +14,8 @@ export const SERVICE_CREATE_OPTIONS: OptionSpec[] = [
   { flags: '--mode <mode>', description: 'replicated (default), global (one task per eligible node), replicated-job or global-job (tasks run to completion)' },
   { flags: '--replicas <n>', description: 'number of tasks of a replicated service (default 1); a replicated job\'s completions' },
   ...JOB_CREATE_OPTIONS,
+  ...AUTOSCALE_OPTIONS,
+  ...CANARY_OPTIONS,
   { flags: '--constraint <expr>', description: 'placement constraint such as node.role==manager, node.labels.zone!=b, node.hostname==n1; repeatable', repeat: true },
   { flags: '--placement-pref <pref>', description: 'spread=ATTRIBUTE: spread tasks evenly over the values of a node attribute (spread=node.labels.zone); repeatable', repeat: true },
   { flags: '--replicas-max-per-node <n>', description: 'at most this many tasks on one node (0: no limit)' },

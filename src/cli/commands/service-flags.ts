@@ -14,9 +14,12 @@ import { hasRollingFlags, rollingConfig, type RollingFlags } from './service-rol
 import { serviceFileReference } from './service-file-flags.js';
 import { lifecycleFields, type ServiceHealthFlags } from './lifecycle-flags.js';
 import { isJobBody, refuseRollingFlags, scheduleLabels, serviceModeFromFlags, type ModeFlags } from './service-job-flags.js';
+import { autoscaleLabels, isAutoscaled, type AutoscaleFlags } from './service-autoscale-flags.js';
+import { canaryLabels, type CanaryFlags } from './service-rollout-flags.js';
+import { AUTOSCALE_MIN_LABEL } from '../../wire/swarm-labels.js';
 
 /** The parsed flags of `service create` (camelCased long names). */
-export interface ServiceCreateFlags extends RollingFlags, ServiceHealthFlags, ModeFlags {
+export interface ServiceCreateFlags extends RollingFlags, ServiceHealthFlags, ModeFlags, AutoscaleFlags, CanaryFlags {
   name?: string;
   constraint: string[];
   placementPref: string[];
@@ -195,7 +198,11 @@ export function serviceSpecFromFlags(image: string, args: string[], flags: Servi
   refuseRollingFlags(flags, isJobBody(mode));
   const spec: SwarmServiceSpecInput = { TaskTemplate: taskTemplate(image, args, flags, environment), Mode: mode };
   if (flags.name !== undefined) spec.Name = flags.name;
-  const labels = scheduleLabels(keyValues(flags.label, '--label'), isJobBody(mode), flags);
+  const labels = canaryLabels(autoscaleLabels(scheduleLabels(keyValues(flags.label, '--label'), isJobBody(mode), flags), mode.Replicated != null, flags), flags);
+  if (isAutoscaled(labels) && flags.replicas === undefined && mode.Replicated != null) {
+    // An autoscaled service starts at its fewest replicas.
+    mode.Replicated = { Replicas: Number(labels[AUTOSCALE_MIN_LABEL] ?? '1') };
+  }
   if (Object.keys(labels).length > 0) spec.Labels = labels;
   if (flags.endpointMode !== undefined) {
     if (flags.endpointMode !== 'vip' && flags.endpointMode !== 'dnsrr') throw bad('--endpoint-mode', flags.endpointMode, 'want vip or dnsrr');

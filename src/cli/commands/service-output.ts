@@ -6,6 +6,7 @@ import { relativeTime, ellipsis, humanSize, shortId } from '../format.js';
 import type { SwarmService, SwarmServiceSpec, SwarmTask } from '../../wire/swarm.js';
 import { capitalized, labelLines, prettyLines, RAW, SECTION, type PrettyEntry } from './cluster-pretty.js';
 import { jobLines } from './service-job-pretty.js';
+import { autoscaleLines } from './service-autoscale-flags.js';
 import { modeName } from './service-job-mode.js';
 
 export const SERVICE_HEADERS = ['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE', 'PORTS'] as const;
@@ -148,6 +149,7 @@ export function servicePretty(service: SwarmService, now = new Date()): string {
     ['Service Mode', capitalized(modeName(mode))],
     ...('Replicated' in mode ? [[' Replicas', String(mode.Replicated.Replicas)] as const] : []),
     ...jobLines(service, now),
+    ...autoscaleLines(service, now),
     ...updateStatusLines(service.UpdateStatus, now),
     ...(task.Placement.Constraints === undefined && task.Placement.Preferences === undefined && task.Placement.MaxReplicas === undefined ? [] : [
       ['Placement', SECTION],

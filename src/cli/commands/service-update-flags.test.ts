@@ -96,3 +96,24 @@ test('--publish-add adds or replaces a port (by its published port), --publish-r
   assert.equal(applyUpdateFlags(withPorts, flags({ publishRm: ['80/udp'] }), {}).changed, false, 'another protocol: nothing removed');
   assert.throws(() => applyUpdateFlags(withPorts, flags({ publishRm: ['8080:80'] }), {}), /--publish-rm 8080:80: want TARGET\[\/tcp\|udp\]/);
 });
+
+test('--network-add|rm, --secret-add|rm and --config-add|rm change the task template (so the tasks roll); a removal of nothing is refused', () => {
+  const withFiles: SwarmServiceSpec = {
+    ...CURRENT,
+    TaskTemplate: {
+      ...CURRENT.TaskTemplate,
+      Networks: [{ Target: 'n1id' }],
+      ContainerSpec: { ...CURRENT.TaskTemplate.ContainerSpec, Secrets: [{ File: { Name: 'db', UID: '0', GID: '0', Mode: 0o444 }, SecretID: 's1', SecretName: 'db' }] },
+    },
+  };
+  const update = applyUpdateFlags(withFiles, flags({ networkRm: ['front'], networkAdd: ['name=back,alias=api'], secretRm: ['db'], secretAdd: ['source=token,target=tok,mode=0400'], configAdd: ['app.conf'] }), {}, new Map([['front', 'n1id']]));
+  assert.equal(update.rollsTasks, true);
+  const template = update.spec.TaskTemplate;
+  assert.deepEqual(template?.Networks, [{ Target: 'back', Aliases: ['api'] }]);
+  const container = template.ContainerSpec;
+  assert.ok(container);
+  assert.deepEqual(container.Secrets, [{ File: { Name: 'tok', UID: '0', GID: '0', Mode: 0o400 }, SecretName: 'token' }]);
+  assert.deepEqual(container.Configs, [{ File: { Name: 'app.conf', UID: '0', GID: '0', Mode: 0o444 }, ConfigName: 'app.conf' }]);
+  assert.throws(() => applyUpdateFlags(withFiles, flags({ networkRm: ['other'] }), {}), /--network-rm other: the service is not on this network/);
+  assert.throws(() => applyUpdateFlags(withFiles, flags({ configRm: ['x'] }), {}), /--config-rm x: the service has no such config/);
+});

@@ -11,12 +11,15 @@ import { envList } from './create-config.js';
 import { lifecycleFields, type ServiceHealthFlags } from './lifecycle-flags.js';
 import { badFlag as bad } from './service-flag-values.js';
 import { refuseRollingFlags, scheduleLabels, updatedMode, type JobFlags } from './service-job-flags.js';
+import { autoscaleLabels, type AutoscaleFlags } from './service-autoscale-flags.js';
+import { canaryLabels, type CanaryFlags } from './service-rollout-flags.js';
+import { attachedFiles, attachedNetworks, type AttachFlags } from './service-attach-flags.js';
 import { isJob } from './service-job-mode.js';
 import { servicePort } from './service-flags.js';
 import { DEFAULT_ROLLING_CONFIG, rollingConfig, type RollingFlags } from './service-rolling-flags.js';
 
 /** The parsed flags of `service update` (camelCased long names). */
-export interface ServiceUpdateFlags extends RollingFlags, ServiceHealthFlags, JobFlags {
+export interface ServiceUpdateFlags extends RollingFlags, ServiceHealthFlags, JobFlags, AutoscaleFlags, CanaryFlags, Partial<AttachFlags> {
   image?: string;
   envAdd: string[];
   envRm: string[];
@@ -71,9 +74,28 @@ export interface ServiceUpdate {
 }
 
 /** The spec `service update` sends for `flags` over `current`. */
-export function applyUpdateFlags(current: SwarmServiceSpec, flags: ServiceUpdateFlags, environment: Record<string, string | undefined>): ServiceUpdate {
+export function applyUpdateFlags(current: SwarmServiceSpec, flags: ServiceUpdateFlags, environment: Record<string, string | undefined>, networkIds: ReadonlyMap<string, string> = new Map()): ServiceUpdate {
   const template = structuredClone(current.TaskTemplate);
   const container = template.ContainerSpec;
+  const attach: AttachFlags = {
+    networkAdd: flags.networkAdd ?? [], networkRm: flags.networkRm ?? [], secretAdd: flags.secretAdd ?? [],
+    secretRm: flags.secretRm ?? [], configAdd: flags.configAdd ?? [], configRm: flags.configRm ?? [],
+  };
+  if (attach.networkAdd.length + attach.networkRm.length > 0) {
+    const networks = attachedNetworks(template.Networks ?? [], attach, networkIds);
+    if (networks.length > 0) template.Networks = networks;
+    else delete template.Networks;
+  }
+  if (attach.secretAdd.length + attach.secretRm.length > 0) {
+    const secrets = attachedFiles('secret', container.Secrets ?? [], attach.secretAdd, attach.secretRm);
+    if (secrets.length > 0) container.Secrets = secrets;
+    else delete container.Secrets;
+  }
+  if (attach.configAdd.length + attach.configRm.length > 0) {
+    const configs = attachedFiles('config', container.Configs ?? [], attach.configAdd, attach.configRm);
+    if (configs.length > 0) container.Configs = configs;
+    else delete container.Configs;
+  }
   if (flags.image !== undefined) {
     if (flags.image === '') throw bad('--image', '""', 'want an image reference');
     container.Image = flags.image;
@@ -92,7 +114,7 @@ export function applyUpdateFlags(current: SwarmServiceSpec, flags: ServiceUpdate
   const nextPorts = ports(current.EndpointSpec.Ports ?? [], flags);
   const spec: SwarmServiceSpec = {
     ...current,
-    Labels: scheduleLabels(current.Labels, job, flags),
+    Labels: canaryLabels(autoscaleLabels(scheduleLabels(current.Labels, job, flags), 'Replicated' in current.Mode, flags), flags),
     EndpointSpec: { Mode: current.EndpointSpec.Mode, ...(nextPorts.length > 0 ? { Ports: nextPorts } : {}) },
     TaskTemplate: template,
     Mode: updatedMode(current.Mode, flags),

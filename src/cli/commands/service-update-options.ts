@@ -2,6 +2,9 @@
 import type { OptionSpec } from '../args/command-spec.js';
 import { SERVICE_CREATE_OPTIONS } from './service-create-options.js';
 import { JOB_UPDATE_OPTIONS } from './service-job-flags.js';
+import { AUTOSCALE_UPDATE_OPTIONS } from './service-autoscale-flags.js';
+import { CANARY_OPTIONS } from './service-rollout-flags.js';
+import { ATTACH_UPDATE_OPTIONS } from './service-attach-flags.js';
 import { rollingOptions } from './service-rolling-flags.js';
 
 const HEALTH_OPTIONS = SERVICE_CREATE_OPTIONS.filter((o) => /^--(health-|no-healthcheck)/.test(o.flags));
@@ -18,7 +21,10 @@ export const SERVICE_UPDATE_OPTIONS: OptionSpec[] = [
   { flags: '--publish-add <port>', description: 'publish a port, or change the one on the same published port (as service create -p); repeatable', repeat: true },
   { flags: '--publish-rm <target>', description: 'stop publishing the ports with this target port: TARGET[/tcp|udp]; repeatable', repeat: true },
   { flags: '--replicas <n>', description: 'number of tasks (as service scale); a replicated job\'s completions' },
+  ...ATTACH_UPDATE_OPTIONS,
   ...JOB_UPDATE_OPTIONS,
+  ...AUTOSCALE_UPDATE_OPTIONS,
+  ...CANARY_OPTIONS,
   ...HEALTH_OPTIONS,
   ...rollingOptions('update'),
   ...rollingOptions('rollback'),

@@ -73,6 +73,11 @@ export async function waitForUpdate(cluster: Pick<ClusterClient, 'listServices' 
         }
         throw errors.failedPrecondition('update-rolled-back', `service ${name} rolled back: ${message}`);
       case 'paused':
+        if (status.Canary === 'holding') {
+          // A canary that holds is the update doing what was asked: it waits for a promotion.
+          options.out.write(`canary: Service ${name} ${message.replace(/^canary: /, '')}\n`);
+          return;
+        }
         throw errors.failedPrecondition('update-paused', `service ${name} update paused: ${message}`);
       case 'rollback_paused':
         throw errors.failedPrecondition('rollback-paused', `service ${name} rollback paused: ${message}`);

@@ -7,7 +7,8 @@
  * An update that changes nothing is refused ("nothing to update"; `--force` rolls the tasks anyway).
  * A job's update starts a new run (unless it is scheduled), which is followed to its end instead.
  */
-import { errors } from '../../base/errors.js';
+import { errors, isBerthError } from '../../base/errors.js';
+import type { BerthClient } from '../../client/berth-client.js';
 import type { GlobalOptions } from '../args/command-spec.js';
 import { withClient } from '../context.js';
 import { applyUpdateFlags, type ServiceUpdateFlags } from './service-update-flags.js';
@@ -32,7 +33,7 @@ export async function updateAction(globals: GlobalOptions, ref: string, flags: S
   }
   await withClient(globals, async (client) => {
     const service = await client.cluster.inspectService(ref);
-    const update = applyUpdateFlags(service.Spec, flags, process.env);
+    const update = applyUpdateFlags(service.Spec, flags, process.env, await networkIds(client, [...flags.networkRm ?? [], ...flags.networkAdd ?? []]));
     if (!update.changed) throw errors.invalidArgument('nothing-to-update', `service ${service.Spec.Name}: nothing to update (no flag changes its spec; --force replaces its tasks anyway)`);
     warn((await client.cluster.updateService(service.ID, service.Version.Index, update.spec)).Warnings);
     process.stdout.write(`${ref}\n`);
@@ -41,6 +42,26 @@ export async function updateAction(globals: GlobalOptions, ref: string, flags: S
     // A job has no rolling update: its update starts a new run, followed to its end.
     if (update.rollsTasks && !isJob(service.Spec.Mode)) await waitForUpdate(client.cluster, service.ID, { ...out, rollback: false });
     else await waitForConvergence(client.cluster, service.ID, out);
+  });
+}
+
+/** The ids of the networks named (a spec holds ids); a name that is no network is left to fail where it is used. */
+async function networkIds(client: BerthClient, values: readonly string[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const value of values) {
+    const name = value.includes('=') ? /(?:^|,)(?:name|target)=([^,]+)/.exec(value)?.[1] ?? value : value;
+    const network = await client.networks.inspect(name).catch((err: unknown) => { if (isBerthError(err, 'not-found')) return undefined; throw err; });
+    if (network !== undefined) ids.set(name, network.Id);
+  }
+  return ids;
+}
+
+/** `service promote`: the canary goes on; followed to the update's end like an update. */
+export async function promoteAction(globals: GlobalOptions, ref: string, flags: { detach?: boolean; wait?: boolean }): Promise<void> {
+  await withClient(globals, async (client) => {
+    const service = await client.cluster.promoteService(ref);
+    process.stdout.write(`${ref}\n`);
+    if (follows(flags)) await waitForUpdate(client.cluster, service.ID, { out: process.stderr, tty: process.stderr.isTTY, rollback: false });
   });
 }
 

@@ -203,8 +203,9 @@ export class TaskConverger {
     const { containerId } = container;
     if (isTerminalTaskState(state)) return;
     if (container.health === 'unhealthy') {
-      await this.#remove(container);
+      // Reported before the container is removed: its stop may take the whole grace period.
       reporter.offer(task.id, observedStatus('failed', 'unhealthy', clock.now(), { containerId, err: 'task: unhealthy container' }));
+      await this.#remove(container);
     } else if (container.health === 'starting' || (container.health === undefined && hasHealthcheck(task) && taskStateRank(state) < taskStateRank('running'))) {
       if (taskStateRank(state) < taskStateRank('starting')) reporter.offer(task.id, observedStatus('starting', 'starting', clock.now(), { containerId }));
     } else if (taskStateRank(state) < taskStateRank('running')) {

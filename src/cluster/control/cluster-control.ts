@@ -137,6 +137,11 @@ export interface ClusterControl {
    */
   updateService(id: string, version: number, spec: ServiceSpecInput, options?: ServiceUpdateOptions): Promise<Service>;
   removeService(ref: string): Promise<void>;
+  /**
+   * Lets a canary update go past its canary tasks (berth's): failed-precondition
+   * `no-canary-to-promote` unless the service's update holds at its canary.
+   */
+  promoteService(ref: string): Promise<Service>;
   /** Plans (subnet, gateway, VXLAN id) and stores an overlay network; conflict `network-name-in-use` / `subnet-overlap` naming the other. */
   createNetwork(spec: NetworkSpecInput): Promise<ClusterNetwork>;
   listNetworks(): Promise<readonly ClusterNetwork[]>;

@@ -2,8 +2,8 @@
  * The cluster's objects' changes as Docker's `swarm`-scoped events (what dockerd's managers put in
  * their event stream): type service, node, network, secret or config; action create, update or
  * remove; the object's id and its name, and for an update the changes that matter — a service's
- * image, replicas and update state (and, berth's, a job's run), a node's availability, role and
- * state. Pure: the caller gives the object before and after.
+ * image, replicas and update state (and, berth's, a job's run and the autoscaler's decision), a
+ * node's availability, role and state. Pure: the caller gives the object before and after.
  */
 import type { Node } from '../objects/node.js';
 import type { Service } from '../objects/service.js';
@@ -41,6 +41,7 @@ function serviceChanges(before: Service, after: Service, attributes: Record<stri
   changed(attributes, 'updatestate', before.updateStatus?.state, after.updateStatus?.state);
   const run = (service: Service): string | undefined => (service.jobStatus === undefined ? undefined : String(service.jobStatus.iteration));
   changed(attributes, 'jobiteration', run(before), run(after));
+  changed(attributes, 'autoscale', before.autoscaleStatus?.message, after.autoscaleStatus?.message);
 }
 
 function nodeChanges(before: Node, after: Node, attributes: Record<string, string>): void {

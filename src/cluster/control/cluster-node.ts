@@ -244,6 +244,7 @@ export class ClusterNode implements ClusterControl {
   getService(ref: string): Promise<Service> { return this.#call((control) => control.getService(ref)); }
   updateService(id: string, version: number, spec: ServiceSpecInput, options?: ServiceUpdateOptions): Promise<Service> { return this.#call((control) => control.updateService(id, version, spec, options)); }
   removeService(ref: string): Promise<void> { return this.#call((control) => control.removeService(ref)); }
+  promoteService(ref: string): Promise<Service> { return this.#call((control) => control.promoteService(ref)); }
   listTasks(filter?: TaskFilter): Promise<readonly Task[]> { return this.#call((control) => control.listTasks(filter)); }
   getTask(id: string): Promise<Task> { return this.#call((control) => control.getTask(id)); }
   createFileObject(kind: FileObjectKind, spec: FileObjectSpecInput, data: Buffer): Promise<Secret | Config> { return this.#call((control) => control.files.create(kind, spec, data)); }

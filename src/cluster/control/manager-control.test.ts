@@ -84,3 +84,26 @@ test('a rotated join token replaces the old one', async () => {
   assert.equal(after.joinTokens.manager, before.joinTokens.manager);
   assert.ok(after.joinTokens.worker.startsWith('SWMTKN-1-'));
 });
+
+test('promote lets a canary that holds go on; without one it is refused saying what the update is doing', async () => {
+  const { control: c, store } = await control();
+  const web = await c.createService(spec('web'));
+  await assert.rejects(c.promoteService('web'), (err) => isBerthError(err, 'failed-precondition') && err.reason === 'no-canary-to-promote' && /has no update under way/.test(err.message));
+  const held = { ...web, updateStatus: { state: 'paused' as const, message: 'canary: 1 of 4 tasks updated', canary: 'holding' as const } };
+  await store.commit([{ op: 'put', kind: 'service', id: web.id, value: storedValue(held), expect: web.version }]);
+  const promoted = await c.promoteService('web');
+  assert.deepEqual(promoted.updateStatus, { state: 'updating', message: 'canary promoted: the update goes on', canary: 'promoted' });
+  await assert.rejects(c.promoteService('web'), (err) => isBerthError(err, 'failed-precondition') && /its update is updating \(its canary was promoted\)/.test(err.message));
+});
+
+test('a job runs again on every update; a job cannot become a service, nor be rolled back', async () => {
+  const { control: c } = await control();
+  const job = await c.createService({ ...spec('batch'), mode: { kind: 'replicated-job', totalCompletions: 2 } });
+  assert.equal(job.jobStatus?.iteration, 1);
+  const again = await c.updateService(job.id, job.version, { ...spec('batch'), mode: { kind: 'replicated-job', totalCompletions: 3 } });
+  assert.equal(again.jobStatus?.iteration, 2);
+  await assert.rejects(c.updateService(again.id, again.version, spec('batch')), (err) => isBerthError(err, 'invalid-argument') && err.reason === 'mode-change');
+  await assert.rejects(c.updateService(again.id, again.version, { ...spec('batch'), mode: { kind: 'replicated-job' } }, { rollback: true }), (err) => isBerthError(err, 'failed-precondition') && err.reason === 'job-rollback');
+  const scheduled = await c.createService({ ...spec('nightly'), mode: { kind: 'global-job' }, schedule: { cron: '@daily' } });
+  assert.deepEqual(scheduled.jobStatus, { iteration: 0, message: '' }, 'a scheduled job waits for its schedule');
+});

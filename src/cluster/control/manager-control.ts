@@ -164,6 +164,21 @@ export class ManagerControl {
     }
   }
 
+  async promoteService(ref: string): Promise<Service> {
+    const service = await this.getService(ref);
+    const status = service.updateStatus;
+    if (status?.state !== 'paused' || status.canary !== 'holding') {
+      const now = status === undefined ? 'has no update under way' : `is ${status.state.replace('_', ' ')}${status.canary === 'promoted' ? ' (its canary was promoted)' : ''}`;
+      throw errors.failedPrecondition('no-canary-to-promote', `service ${service.spec.name} has no canary waiting for promotion: its update ${now}`);
+    }
+    const promoted: Service = {
+      ...service, updatedAt: this.options.clock.now().toISOString(),
+      updateStatus: { ...status, state: 'updating', canary: 'promoted', message: 'canary promoted: the update goes on' },
+    };
+    const { revision } = await this.options.store.commit([{ op: 'put', kind: 'service', id: service.id, value: storedValue(promoted), expect: service.version }]);
+    return { ...promoted, version: revision };
+  }
+
   async removeService(ref: string): Promise<void> {
     const service = await this.getService(ref);
     const name = await this.options.store.get('service-name', serviceNameId(service.spec.name));

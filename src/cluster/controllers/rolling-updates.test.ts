@@ -16,8 +16,10 @@ async function updateImage(plane: PlaneHarness, image: string, config: Partial<U
   await plane.settle();
 }
 
-/** Every assigned task wanted running reports running. */
+/** As the nodes' agents would: every task told to stop reports it stopped; then every assigned task wanted running reports running. */
 async function startAll(plane: PlaneHarness): Promise<void> {
+  for (const task of await plane.tasks('web')) if (task.desiredState === 'shutdown' && task.status.state === 'running') await plane.report(task.id, 'shutdown');
+  await plane.settle();
   for (const task of await plane.current('web')) if (task.status.state === 'assigned') await plane.report(task.id, 'running');
   await plane.settle();
 }
@@ -28,7 +30,9 @@ test('the leader rolls a new image over the slots one at a time and marks the up
   const old = (await plane.current('web')).map((t) => t.id);
   await updateImage(plane, 'v2', { order: 'stop-first' });
   assert.equal((await plane.service('web')).updateStatus?.state, 'updating');
-  assert.equal((await plane.current('web')).filter((t) => !old.includes(t.id)).length, 1, 'one slot replaced');
+  const [successor, ...more] = (await plane.current('web')).filter((t) => !old.includes(t.id));
+  assert.ok(successor && more.length === 0, 'one slot replaced');
+  assert.equal(successor.status.state, 'new', 'stop-first: the successor is placed only once the old task stopped');
   await startAll(plane);
   await startAll(plane);
   const service = await plane.service('web');

@@ -134,6 +134,13 @@ function unitsOf(view: ClusterView, service: Service, decision: Reconciliation, 
     context.log(`service ${service.spec.name}: task ${taskId} on node ${task.nodeId ?? '-'} to shut down (${reason})`);
     units.push([putTask(withDesiredState(task, 'shutdown', now))]);
   }
+  for (const { taskId } of decision.handover ?? []) {
+    const task = known(taskId);
+    if (task === undefined) continue;
+    const successor = successorOf(task, { id: newId(), now, spec: service.spec.taskTemplate, serviceVersion: service.version, keepNode: false });
+    context.log(`service ${service.spec.name}: task ${taskId} on drained node ${task.nodeId ?? '-'} handed over to task ${successor.id} (it stops once that one runs)`);
+    units.push([putTask(successor)]);
+  }
   for (const { taskId, delayNs } of decision.replace) {
     const task = known(taskId);
     if (task === undefined) continue;

@@ -39,6 +39,7 @@ export function updateUnits(view: ClusterView, service: Service, plan: UpdatePla
     if (task === undefined || taken.has(taskId)) continue;
     const successor = successorOf(task, {
       id: newId(), now, spec: service.spec.taskTemplate, serviceVersion: service.version, keepNode: service.spec.mode.kind === 'global',
+      afterPredecessor: order === 'stop-first',
     });
     log(`service ${service.spec.name}: task ${task.id} updated ${order} by task ${successor.id}`);
     units.push(order === 'stop-first' ? [putTask(withDesiredState(task, 'shutdown', now)), putTask(successor)] : [putTask(successor)]);

@@ -4,7 +4,8 @@
  * ("scheduled"), guarded by the node's version (a node that changed since the read fails the
  * commit, and the pass places again); a task that fits nowhere gets status `pending` with the
  * scheduler's reason, written only when the reason changes. Tasks still waiting for their
- * network addresses (network-allocation.ts) are left for a later pass. A global service's tasks are made
+ * network addresses (network-allocation.ts) are left for a later pass, and so are a stop-first
+ * update's successors until the task they replace ended. A global service's tasks are made
  * for their node: they go from new to `assigned` directly.
  */
 import { needsAddresses } from '../networking/address-allocation.js';
@@ -12,14 +13,14 @@ import type { Task } from '../objects/task.js';
 import { schedule, type Random } from '../scheduler/index.js';
 import { checkNode, putTask, type Batch, type Change } from './changes.js';
 import type { ClusterView } from './cluster-view.js';
-import { awaitsPlacement, wantedRunning } from './task-lifecycle.js';
+import { awaitsPlacement, hasEnded, wantedRunning } from './task-lifecycle.js';
 
 export const SCHEDULED = 'scheduled';
 
 /** One batch: the plan (each task's change its own unit). */
 export function scheduleTasks(view: ClusterView, now: Date, random: Random): Batch[] {
   const waiting = [...view.tasks.values()]
-    .filter((task) => view.services.has(task.serviceId) && wantedRunning(task) && awaitsPlacement(task) && !needsAddresses(task))
+    .filter((task) => view.services.has(task.serviceId) && wantedRunning(task) && awaitsPlacement(task) && !needsAddresses(task) && predecessorGone(view, task))
     .sort(placementOrder);
   const units: Change[][] = [];
   const withStatus = (task: Task, state: 'assigned' | 'pending', message: string, nodeId?: string): Task => ({
@@ -48,6 +49,19 @@ export function scheduleTasks(view: ClusterView, now: Date, random: Random): Bat
     }
   }
   return units.length === 0 ? [] : [{ guard: [], units }];
+}
+
+/**
+ * A stop-first update's successor waits until the task it replaces ended, as Swarm's does (never
+ * two containers of one slot at once); a predecessor gone from the store, or on a node that is
+ * down or gone, will not report an end and does not hold it.
+ */
+function predecessorGone(view: ClusterView, task: Task): boolean {
+  if (task.replaces === undefined) return true;
+  const old = view.tasks.get(task.replaces);
+  if (old === undefined || hasEnded(old)) return true;
+  const node = old.nodeId === undefined ? undefined : view.nodes.get(old.nodeId);
+  return node === undefined || node.status.state === 'down';
 }
 
 /** Oldest first, then by service and slot, so that a plan is the same for the same state. */

@@ -108,12 +108,17 @@ export type TaskTemplate = z.infer<typeof taskTemplateSchema>;
 export const UPDATE_STATES = ['updating', 'paused', 'completed', 'rollback_started', 'rollback_paused', 'rollback_completed'] as const;
 export type UpdateState = (typeof UPDATE_STATES)[number];
 
-/** Swarm's Service.UpdateStatus: the state of the rolling update, when it started and ended, why. */
+/**
+ * Swarm's Service.UpdateStatus: the state of the rolling update, when it started and ended, why;
+ * and berth's canary: `holding` while a paused update waits for `service promote`, `promoted`
+ * once it may go past its canary tasks.
+ */
 export const updateStatusSchema = z.object({
   state: z.enum(UPDATE_STATES),
   startedAt: z.iso.datetime().optional(),
   completedAt: z.iso.datetime().optional(),
   message: z.string().default(''),
+  canary: z.enum(['holding', 'promoted']).optional(),
 });
 export type UpdateStatus = z.infer<typeof updateStatusSchema>;
 
@@ -188,6 +193,18 @@ export type UpdateOrder = (typeof UPDATE_ORDERS)[number];
  * update, and `failureAction` says what then. `order`: stop the old task first, or start the new
  * one first and stop the old once the new runs (healthy, when it has a health check).
  */
+/**
+ * berth's canary: an update first replaces only `count` tasks (or `percent` of them, at least one),
+ * watches them for the monitor window, then holds (paused) until `service promote`, or goes on by
+ * itself with `autoPromote`.
+ */
+export const canarySchema = z.object({
+  count: positiveInt.max(10_000).optional(),
+  percent: positiveInt.max(100).optional(),
+  autoPromote: z.boolean().default(false),
+});
+export type Canary = z.infer<typeof canarySchema>;
+
 export const updateConfigSchema = z.object({
   parallelism: nonNegativeInt.default(1),
   delayNs: nonNegativeInt.default(0),
@@ -195,6 +212,8 @@ export const updateConfigSchema = z.object({
   monitorNs: nonNegativeInt.default(5_000_000_000),
   maxFailureRatio: z.number().min(0).max(1).default(0),
   order: z.enum(UPDATE_ORDERS).default('stop-first'),
+  /** berth's canary (updates only: a rollback's config ignores it). */
+  canary: canarySchema.optional(),
 });
 export type UpdateConfig = z.infer<typeof updateConfigSchema>;
 export const DEFAULT_UPDATE_CONFIG: UpdateConfig = { parallelism: 1, delayNs: 0, failureAction: 'pause', monitorNs: 5_000_000_000, maxFailureRatio: 0, order: 'stop-first' };
@@ -241,6 +260,12 @@ export const serviceSpecSchema = z.object({
   schedule: jobScheduleSchema.optional(),
   /** A replicated service's autoscaling: the leader sets its replicas. */
   autoscale: autoscaleSchema.optional(),
+  /**
+   * berth's disruption limit (Kubernetes' PodDisruptionBudget): a drain or a stop-first rolling
+   * update never leaves fewer running tasks than this; 0, none. With it, a drained node's task
+   * stops only once its successor runs elsewhere.
+   */
+  minAvailable: nonNegativeInt.max(10_000).default(0),
 });
 export type ServiceSpec = z.infer<typeof serviceSpecSchema>;
 /** A spec as a client writes it: defaults may be left out. */

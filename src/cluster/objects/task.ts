@@ -69,6 +69,11 @@ export const taskSchema = objectMetaSchema.extend({
   desiredState: z.enum(TASK_STATES),
   /** A job's task: the run (the service's `jobStatus.iteration`) it was made for. */
   jobIteration: z.number().int().nonnegative().optional(),
+  /**
+   * A stop-first update's successor: the task it replaces, which must end before this one is
+   * placed (Swarm's stop-first: never two containers of a slot at once). Not set otherwise.
+   */
+  replaces: z.string().optional(),
   status: taskStatusSchema,
   /** The task's address on each network of its spec (the leader allocates them before it is placed). */
   networks: z.array(networkAddressSchema).default([]),
@@ -115,6 +120,8 @@ export interface SuccessorOptions {
   readonly serviceVersion?: number;
   /** Keep the predecessor's node (global services). Replicated successors are placed anew. */
   readonly keepNode: boolean;
+  /** Placed only once the predecessor ended (a stop-first update). */
+  readonly afterPredecessor?: boolean;
 }
 
 /**
@@ -136,6 +143,7 @@ export function successorOf(task: Task, options: SuccessorOptions): Task {
     serviceVersion: options.serviceVersion ?? task.serviceVersion,
     desiredState: task.jobIteration === undefined ? 'running' : 'complete',
     ...(task.jobIteration === undefined ? {} : { jobIteration: task.jobIteration }),
+    ...(options.afterPredecessor === true ? { replaces: task.id } : {}),
     status: { state: 'new', message: `replaces task ${task.id}`, timestamp: time },
     networks: [],
   };

@@ -95,3 +95,17 @@ test('a node that comes back with an old task: the duplicate in its slot is shut
   const r = reconcileReplicated(service, [old, successor], nodes, T0);
   assert.deepEqual(r.shutdown, [{ taskId: 't1', reason: 'duplicate' }]);
 });
+
+test('with a disruption limit a drained node\'s running task is handed over: its successor first, then it stops', () => {
+  const limited = makeService('web', { mode: { kind: 'replicated', replicas: 2 }, minAvailable: 2, taskTemplate: { containerSpec: { image: 'x' } } });
+  const drained = nodeMap([makeNode('a', { availability: 'drain' }), makeNode('b')]);
+  const tasks = [makeTask('t1', limited, { slot: 1, nodeId: 'a' }), makeTask('t2', limited, { slot: 2, nodeId: 'b' })];
+  const first = reconcileReplicated(limited, tasks, drained, T0);
+  assert.deepEqual(first, { create: [], shutdown: [], replace: [], handover: [{ taskId: 't1' }] }, 'the drained task keeps running');
+  const successor = makeTask('t3', limited, { slot: 1, nodeId: 'b', state: 'starting' });
+  assert.deepEqual(reconcileReplicated(limited, [...tasks, successor], drained, T0), { create: [], shutdown: [], replace: [] }, 'held until the successor runs');
+  const runningSuccessor = { ...successor, status: { ...successor.status, state: 'running' as const } };
+  assert.deepEqual(reconcileReplicated(limited, [...tasks, runningSuccessor], drained, T0).shutdown, [{ taskId: 't1', reason: 'node-drained' }]);
+  const unlimited = makeService('web', { mode: { kind: 'replicated', replicas: 2 }, taskTemplate: { containerSpec: { image: 'x' } } });
+  assert.deepEqual(reconcileReplicated(unlimited, tasks, drained, T0).replace, [{ taskId: 't1', reason: 'node-drained', delayNs: 0 }], 'without a limit: stopped and replaced at once');
+});

@@ -29,6 +29,8 @@ interface SlotState {
  * - more slots than replicas: the surplus is shut down, dead slots first, then slots being
  *   replaced, then not yet running, then on the nodes holding most of the service, then the
  *   highest slot numbers; fewer: new slots with the lowest free numbers.
+ * - a service with a disruption limit (`minAvailable`) hands a drained node's running task over:
+ *   its successor is made while it runs on, and it is shut down once the successor runs;
  * Pure; the output lists are sorted by slot.
  */
 export function reconcileReplicated(service: Service, tasks: readonly Task[], nodes: ReadonlyMap<string, Node>, now: Date): Reconciliation {
@@ -39,7 +41,11 @@ export function reconcileReplicated(service: Service, tasks: readonly Task[], no
   const history = groupBy(own, (task) => task.slot);
   const current = groupBy(own.filter(isCurrent), (task) => task.slot);
   const out: Mutable<Reconciliation> = { create: [], shutdown: [], replace: [] };
+  const handover: { taskId: string }[] = [];
   const slots: SlotState[] = [];
+  const limited = service.spec.minAvailable > 0;
+  /** A running task on a drained node, which a limited service keeps until its successor runs. */
+  const holding = (task: Task): boolean => limited && task.status.state === 'running' && lostNode(task, nodes) === 'node-drained';
 
   for (const slot of [...current.keys()].sort((a, b) => a - b)) {
     const list = current.get(slot) ?? [];
@@ -48,6 +54,14 @@ export function reconcileReplicated(service: Service, tasks: readonly Task[], no
     const starting = startingSuccessor(kept, live, service.spec.taskTemplate);
     let replacing: Task | undefined;
     let dead = false;
+    const held = list.find(holding);
+    if (kept === undefined && held !== undefined) {
+      // Start-first across the drain: the successor is made; the drained task runs on meanwhile.
+      handover.push({ taskId: held.id });
+      for (const task of list) if (task !== held && !isTerminalTaskState(task.status.state)) out.shutdown.push({ taskId: task.id, reason: lostNode(task, nodes) ?? 'duplicate' });
+      slots.push({ slot, kept: held, replacing: undefined, dead: false });
+      continue;
+    }
     if (kept === undefined) {
       const last = newestTask(list);
       const lost = last === undefined ? undefined : lostNode(last, nodes);
@@ -62,6 +76,7 @@ export function reconcileReplicated(service: Service, tasks: readonly Task[], no
     for (const task of list) {
       if (task === kept || task === replacing || task === starting) continue;
       if (dead && isTerminalTaskState(task.status.state)) continue;
+      if (holding(task) && kept?.status.state !== 'running') continue;
       out.shutdown.push({ taskId: task.id, reason: lostNode(task, nodes) ?? 'duplicate' });
     }
     slots.push({ slot, kept, replacing, dead });
@@ -97,5 +112,5 @@ export function reconcileReplicated(service: Service, tasks: readonly Task[], no
       if (!used.has(slot)) out.create.push({ slot });
     }
   }
-  return out;
+  return handover.length === 0 ? out : { ...out, handover };
 }

@@ -18,6 +18,11 @@ export interface Reconciliation {
    * `delayNs` (the restart policy's delay for a task that ended; 0 when its node was lost).
    */
   readonly replace: readonly { readonly taskId: string; readonly reason: ReplaceReason; readonly delayNs: number }[];
+  /**
+   * Tasks on a drained node that get a successor elsewhere while they keep running (a service
+   * with a disruption limit): the old one is shut down once the successor runs.
+   */
+  readonly handover?: readonly { readonly taskId: string }[];
 }
 
 export type ShutdownReason = 'scale-down' | 'duplicate' | 'node-removed' | 'node-down' | 'node-drained' | 'node-ineligible' | 'job-superseded';

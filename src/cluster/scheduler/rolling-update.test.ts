@@ -122,7 +122,7 @@ test('start-first keeps the old task running until its successor runs; paralleli
 });
 
 test('monitor: the update completes only once the new tasks ran for the monitor window; delay spaces the batches', () => {
-  const world = new World(service(), 2);
+  const world = new World(makeService('web', { mode: { kind: 'replicated', replicas: 2 }, taskTemplate: { containerSpec: { image: 'v1' } } }), 2);
   world.update(withImage('v2', { monitorNs: 10 * SECOND * 1e6, delayNs: 3 * SECOND * 1e6 }));
   world.pass();
   world.pass();
@@ -220,4 +220,68 @@ test('a global service is updated node by node', () => {
   const withNext = [{ ...tasks[0], desiredState: 'shutdown' as const } as Task, tasks[1] as Task, next];
   assert.deepEqual(planUpdate(updated, withNext, T0).replace, [], 'node a is in flight');
   assert.deepEqual(planUpdate(updated, withNext.map((t) => (t.id === 'n-a' ? { ...t, status: { ...t.status, state: 'running' as const } } : t)), T0).replace, [{ taskId: 't-b', order: 'stop-first' }]);
+});
+
+test('a canary updates its share of the tasks, holds after a clean monitor window, and goes on once promoted', () => {
+  const world = new World(makeService('web', { mode: { kind: 'replicated', replicas: 4 }, taskTemplate: { containerSpec: { image: 'v1' } } }), 4);
+  world.update(withImage('v2', { parallelism: 0, monitorNs: 2 * SECOND * 1e6, canary: { percent: 25, autoPromote: false } }));
+  world.pass();
+  world.pass();
+  world.startAll();
+  assert.deepEqual(world.running(), ['new1', 'old2', 'old3', 'old4'], '25% of 4: one task, even with parallelism 0');
+  const wakeup = world.pass();
+  assert.equal(wakeup, 2 * SECOND, 'the canary is watched for the monitor window');
+  world.now += 2 * SECOND;
+  world.pass();
+  assert.equal(stateOf(world), 'paused');
+  assert.equal(world.service.updateStatus?.canary, 'holding');
+  assert.match(messageOf(world), /^canary: 1 of 4 tasks updated; waiting for "berth service promote web"/);
+  world.pass();
+  assert.deepEqual(world.running(), ['new1', 'old2', 'old3', 'old4'], 'it holds');
+
+  // What `service promote` writes.
+  const status = world.service.updateStatus;
+  assert.ok(status);
+  world.service = { ...world.service, updateStatus: { ...status, state: 'updating', canary: 'promoted', message: 'canary promoted' } };
+  world.pass();
+  world.startAll();
+  world.pass();
+  world.now += 2 * SECOND;
+  world.pass();
+  assert.deepEqual(world.running(), ['new1', 'new2', 'new3', 'new4']);
+  assert.equal(stateOf(world), 'completed');
+});
+
+test('an auto-promoted canary goes on by itself after its monitor window', () => {
+  const world = new World(makeService('web', { mode: { kind: 'replicated', replicas: 3 }, taskTemplate: { containerSpec: { image: 'v1' } } }), 3);
+  world.update(withImage('v2', { parallelism: 0, monitorNs: SECOND * 1e6, canary: { count: 1, autoPromote: true } }));
+  world.pass();
+  world.pass();
+  world.startAll();
+  world.now += SECOND;
+  world.pass();
+  assert.equal(world.service.updateStatus?.canary, 'promoted');
+  assert.match(messageOf(world), /^canary promoted: 1 of 3 tasks ran clean/);
+  world.pass();
+  world.startAll();
+  world.now += SECOND;
+  world.pass();
+  assert.deepEqual(world.running(), ['new1', 'new2', 'new3']);
+  assert.equal(stateOf(world), 'completed');
+});
+
+test('stop-first with a disruption limit never stops more tasks than the limit leaves room for', () => {
+  const world = new World(makeService('web', { mode: { kind: 'replicated', replicas: 3 }, minAvailable: 2, taskTemplate: { containerSpec: { image: 'v1' } } }), 3);
+  world.update(withImage('v2', { parallelism: 0 }));
+  world.pass();
+  world.pass();
+  assert.equal(world.running().length, 2, 'parallelism 0 would stop all three; the limit of 2 lets one go');
+  world.startAll();
+  world.pass();
+  assert.equal(world.running().length, 2);
+  world.startAll();
+  world.pass();
+  world.startAll();
+  world.pass();
+  assert.deepEqual(world.running(), ['new1', 'new2', 'new3']);
 });

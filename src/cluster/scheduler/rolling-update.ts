@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Service, TaskTemplate, UpdateConfig, UpdateOrder, UpdateStatus } from '../objects/service.js';
+import type { Canary, Service, TaskTemplate, UpdateConfig, UpdateOrder, UpdateStatus } from '../objects/service.js';
 import { isTerminalTaskState, type Task } from '../objects/task.js';
 import { groupBy, isCurrent, preferredTask } from './reconciliation.js';
 
@@ -61,7 +61,12 @@ export function activeUpdateConfig(service: Service): UpdateConfig {
  *   rollback pauses (`rollback_paused`);
  * - nothing out of date or in flight, and every new task running for `monitorNs`: `completed`
  *   (`rollback_completed`); until then a wake-up for the end of the monitor window.
- * A paused update does nothing until the spec changes again. Pure.
+ * - stop-first with a disruption limit (`minAvailable`): no replacement that would leave fewer
+ *   running tasks than it;
+ * - with a canary (berth's; updates only, until promoted): no more than its tasks are updated;
+ *   once they run clean for `monitorNs` the update holds (`paused`, canary `holding`, until
+ *   `service promote`) or, with `autoPromote`, is promoted and goes on;
+ * A paused update does nothing until the spec changes again (or a canary is promoted). Pure.
  */
 export function planUpdate(service: Service, tasks: readonly Task[], now: Date): UpdatePlan {
   const none: UpdatePlan = { replace: [], rollback: false };
@@ -73,9 +78,11 @@ export function planUpdate(service: Service, tasks: readonly Task[], now: Date):
   const slots = groupBy(live, (task) => (service.spec.mode.kind === 'global' ? task.nodeId : task.slot));
   const stale: Task[] = [];
   let inFlight = 0;
+  let updated = 0;
   for (const list of [...slots.values()]) {
     const fresh = list.filter((task) => isUpToDate(task, template));
     if (fresh.length > 0) {
+      updated += 1;
       if (!fresh.some((task) => task.status.state === 'running')) inFlight += 1;
     } else {
       const kept = preferredTask(list);
@@ -108,7 +115,9 @@ export function planUpdate(service: Service, tasks: readonly Task[], now: Date):
 
   const running = made.filter((task) => task.status.state === 'running' && isCurrent(task));
   const monitorMs = config.monitorNs / 1e6;
-  if (stale.length === 0 && inFlight === 0) {
+  // A replicated slot without a live task (one that just failed) is being refilled: not done yet.
+  const missing = service.spec.mode.kind === 'replicated' && slots.size < service.spec.mode.replicas;
+  if (stale.length === 0 && inFlight === 0 && !missing) {
     const watchedUntil = Math.max(0, ...running.map((task) => Date.parse(task.status.timestamp) + monitorMs));
     if (watchedUntil > now.getTime()) return { replace: [], rollback: false, wakeupMs: Math.ceil(watchedUntil - now.getTime()) };
     const done = rollingBack ? 'rollback_completed' : 'completed';
@@ -117,14 +126,40 @@ export function planUpdate(service: Service, tasks: readonly Task[], now: Date):
     return { replace: [], rollback: false, status: { ...status, state: done, completedAt: time, message } };
   }
 
+  const canary = rollingBack || status.canary === 'promoted' || config.canary === undefined ? undefined : canarySize(config.canary, total);
+  if (canary !== undefined && stale.length > 0 && updated >= canary) {
+    // The canary tasks are out: once they run clean for the monitor window, hold or promote.
+    if (inFlight > 0) return none;
+    const watchedUntil = Math.max(0, ...running.map((task) => Date.parse(task.status.timestamp) + monitorMs));
+    if (watchedUntil > now.getTime()) return { replace: [], rollback: false, wakeupMs: Math.ceil(watchedUntil - now.getTime()) };
+    if (config.canary?.autoPromote === true) {
+      return { replace: [], rollback: false, status: { ...status, canary: 'promoted', message: `canary promoted: ${updated} of ${total} tasks ran clean for the monitor window` } };
+    }
+    return {
+      replace: [], rollback: false,
+      status: { ...status, state: 'paused', canary: 'holding', message: `canary: ${updated} of ${total} tasks updated; waiting for "berth service promote ${service.spec.name}" (or a rollback)` },
+    };
+  }
+
   const lastStart = Math.max(Number.NEGATIVE_INFINITY, ...running.map((task) => Date.parse(task.status.timestamp)));
   const nextBatchAt = lastStart + config.delayNs / 1e6;
   if (stale.length > 0 && config.delayNs > 0 && nextBatchAt > now.getTime()) {
     return { replace: [], rollback: false, wakeupMs: Math.ceil(nextBatchAt - now.getTime()) };
   }
-  const room = config.parallelism === 0 ? stale.length : Math.max(0, config.parallelism - inFlight);
+  let parallel = config.parallelism === 0 ? stale.length : Math.max(0, config.parallelism - inFlight);
+  if (config.order === 'stop-first' && service.spec.minAvailable > 0) {
+    // Each stop-first replacement stops a running task: keep at least minAvailable running.
+    const runningNow = live.filter((task) => task.status.state === 'running').length;
+    parallel = Math.min(parallel, Math.max(0, runningNow - service.spec.minAvailable));
+  }
+  const room = canary === undefined ? parallel : Math.min(parallel, canary - updated);
   const next = stale.sort(bySlot).slice(0, room);
   return { replace: next.map((task) => ({ taskId: task.id, order: config.order })), rollback: false };
+}
+
+/** The canary's task count: its count, or its share of the slots rounded up, at least 1. */
+export function canarySize(canary: Canary, slots: number): number {
+  return Math.max(1, canary.count ?? Math.ceil(((canary.percent ?? 100) / 100) * slots));
 }
 
 function bySlot(a: Task, b: Task): number {

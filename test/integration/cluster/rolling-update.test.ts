@@ -1,9 +1,10 @@
 // Rolling updates on the lab: one manager (node A) and one worker (B), each a berthd in its own
 // network namespace. An update to a good image rolls over start-first one task at a time and the
 // service never has fewer running tasks than replicas (the update's states are events in the
-// manager's event stream); an update whose health check fails rolls
-// back by itself, the old tasks are the ones still running, `service inspect` says so and
-// `berth service update --wait` exits non-zero. Needs root.
+// manager's event stream); an update whose health check fails rolls back by itself, the old tasks
+// are the ones still running, `service inspect` says so and `berth service update --wait` exits
+// non-zero; a canary update holds at its share of the tasks until `service promote`; with a
+// disruption limit a drain hands tasks over without the service dropping below it. Needs root.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcessRunner } from '../../../src/base/process-runner.js';
@@ -85,6 +86,58 @@ describe('rolling service updates on the lab', { skip: labSkipReason() }, () => 
     const same = await berthAt(labNode(0).socket, ['service', 'update', '--detach', 'web']);
     assert.notEqual(same.code, 0);
     assert.match(same.stderr, /nothing to update/);
+  });
+
+  test('a canary update holds at its share of the tasks until promoted, then rolls the rest', async () => {
+    await cli(0, ['service', 'create', '--name', 'bird', '--replicas', '4', '--detach', 'busybox', 'sleep', '100000']);
+    await eventually('4 bird tasks running', async () => (await running('bird')).length === 4, CONVERGE_MS);
+    const update = await berthAt(labNode(0).socket, [
+      'service', 'update', '--image', 'busybox:v2', '--update-canary', '25%', '--update-parallelism', '0', '--update-monitor', '1s', '--wait', 'bird',
+    ], { timeoutMs: CONVERGE_MS });
+    assert.equal(update.code, 0, update.stderr);
+    assert.match(update.stderr, /canary: Service bird 1 of 4 tasks updated; waiting for "berth service promote bird"/);
+    const images = async (): Promise<string[]> => (await running('bird')).map((t) => t.Spec.ContainerSpec.Image).sort();
+    assert.deepEqual(await images(), ['busybox', 'busybox', 'busybox', 'busybox:v2'], 'one of four on the new image');
+    const held = await client(0).cluster.inspectService('bird');
+    assert.equal(held.UpdateStatus?.State, 'paused');
+    assert.equal(held.UpdateStatus.Canary, 'holding');
+    assert.equal(held.Spec.Labels['berth.update.canary'], '25%');
+
+    const promote = await berthAt(labNode(0).socket, ['service', 'promote', '--wait', 'bird'], { timeoutMs: CONVERGE_MS });
+    assert.equal(promote.code, 0, promote.stderr);
+    assert.match(promote.stderr, /verify: Service bird converged/);
+    assert.deepEqual(await images(), ['busybox:v2', 'busybox:v2', 'busybox:v2', 'busybox:v2']);
+    assert.equal((await client(0).cluster.inspectService('bird')).UpdateStatus?.State, 'completed');
+    const again = await berthAt(labNode(0).socket, ['service', 'promote', 'bird']);
+    assert.notEqual(again.code, 0);
+    assert.match(again.stderr, /service bird has no canary waiting for promotion: its update is completed \(its canary was promoted\)/);
+  });
+
+  test('with --min-available a drain hands each task over: the service never has fewer running tasks', async () => {
+    const [manager, worker] = [labNode(0).name, labNode(1).name];
+    // The manager paused: both tasks go to the worker, and its drain's successors have nowhere to go.
+    await cli(0, ['node', 'update', '--availability', 'pause', manager]);
+    await cli(0, ['service', 'create', '--name', 'steady', '--replicas', '2', '--min-available', '2', '--detach', 'busybox', 'sleep', '100000']);
+    await eventually('2 steady tasks running on the worker', async () => (await running('steady')).length === 2, CONVERGE_MS);
+    const [node] = (await client(0).cluster.listNodes()).filter((n) => n.Description.Hostname === worker);
+    assert.ok(node);
+    await cli(0, ['node', 'update', '--availability', 'drain', worker]);
+    let fewest = Number.POSITIVE_INFINITY;
+    await eventually('the successors wait for a node', async () => {
+      fewest = Math.min(fewest, (await running('steady')).length);
+      const tasks = await client(0).cluster.listTasks({ service: ['steady'], 'desired-state': ['running'] });
+      return tasks.filter((t) => t.Status.State === 'pending').length === 2;
+    }, CONVERGE_MS);
+    assert.equal((await running('steady')).filter((t) => t.NodeID === node.ID).length, 2, 'the drained node\'s tasks still run');
+    await cli(0, ['node', 'update', '--availability', 'active', manager]);
+    await eventually('both tasks handed over to the manager', async () => {
+      const tasks = await running('steady');
+      fewest = Math.min(fewest, tasks.length);
+      return tasks.length === 2 && tasks.every((t) => t.NodeID !== node.ID);
+    }, CONVERGE_MS);
+    assert.ok(fewest >= 2, `never fewer than 2 running (lowest seen: ${fewest})`);
+    await cli(0, ['node', 'update', '--availability', 'active', worker]);
+    await cli(0, ['service', 'rm', 'steady']);
   });
 
   test('the docker CLI updates a service (image, parallelism), waits for it, and rolls it back', { skip: dockerCliSkip() }, async () => {
