@@ -1,4 +1,4 @@
-/** `/nodes`: list (filters), inspect, update (role, availability, labels), remove. */
+/** `/nodes`: list (filters), inspect (a drained node's message names the services that hold it), update (role, availability, labels), remove. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClusterControl } from '../../cluster/control/cluster-control.js';
 import { parseSchema } from '../../oci/parse-json.js';
@@ -9,6 +9,7 @@ import { requireManager, swarmCall } from '../swarm-errors.js';
 import { nodeFilter } from '../swarm-filters.js';
 import { updateVersion } from '../swarm-query.js';
 import { nodeView } from '../swarm-views.js';
+import { drainHoldMessage } from '../swarm-drain-status.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
 
@@ -21,7 +22,12 @@ export function swarmNodeRoutes(app: FastifyInstance, cluster: ClusterControl): 
 
   app.get('/nodes/:id', async (request: Request): Promise<SwarmNode> => {
     const [node, info] = await Promise.all([swarmCall(() => cluster.getNode(request.params.id)), swarmCall(() => cluster.inspect())]);
-    return nodeView(node, info.caCertPem);
+    if (node.node.spec.availability !== 'drain') return nodeView(node, info.caCertPem);
+    // A drained node that still runs tasks says which services hold it.
+    const [tasks, services] = await Promise.all([swarmCall(() => cluster.listTasks({ nodeId: node.node.id })), swarmCall(() => cluster.listServices())]);
+    const message = drainHoldMessage(tasks, services);
+    const held = message === undefined ? node : { ...node, node: { ...node.node, status: { ...node.node.status, message } } };
+    return nodeView(held, info.caCertPem);
   });
 
   app.post('/nodes/:id/update', async (request: Request, reply: FastifyReply) => {

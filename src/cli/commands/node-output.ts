@@ -44,6 +44,8 @@ export function nodePretty(node: SwarmNode): string {
     [' State', capitalized(node.Status.State)],
     [' Availability', capitalized(node.Spec.Availability ?? '')],
     [' Address', node.Status.Addr ?? ''],
+    // berth's: what a drain waits for (the docker CLI prints no message).
+    [' Message', node.Spec.Availability === 'drain' ? node.Status.Message : undefined],
     ...(manager === undefined ? [] : [
       ['Manager Status', SECTION],
       [' Address', manager.Addr ?? ''],

@@ -15,9 +15,8 @@
  * for the next time it fires.
  */
 import { isBerthError, messageOf } from '../../base/errors.js';
-import { newTask, successorOf, type Task } from '../objects/task.js';
+import { isTerminalTaskState, newTask, successorOf, type Task } from '../objects/task.js';
 import { isJobMode, type Service } from '../objects/service.js';
-import { isTerminalTaskState } from '../objects/task.js';
 import {
   planScheduledRun, planUpdate, reconcileGlobal, reconcileGlobalJob, reconcileReplicated, reconcileReplicatedJob, type Reconciliation,
 } from '../scheduler/index.js';

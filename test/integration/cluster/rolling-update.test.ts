@@ -129,6 +129,7 @@ describe('rolling service updates on the lab', { skip: labSkipReason() }, () => 
       return tasks.filter((t) => t.Status.State === 'pending').length === 2;
     }, CONVERGE_MS);
     assert.equal((await running('steady')).filter((t) => t.NodeID === node.ID).length, 2, 'the drained node\'s tasks still run');
+    assert.match((await client(0).cluster.inspectNode(worker)).Status.Message ?? '', /^drain waits for steady \(2 tasks\): its tasks stop once their successors run elsewhere$/);
     await cli(0, ['node', 'update', '--availability', 'active', manager]);
     await eventually('both tasks handed over to the manager', async () => {
       const tasks = await running('steady');
