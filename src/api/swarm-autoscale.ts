@@ -8,11 +8,10 @@ import { errors } from '../base/errors.js';
 import { goDurationMs } from '../base/go-duration.js';
 import type { Autoscale, AutoscaleStatus } from '../cluster/objects/index.js';
 import {
-  AUTOSCALE_CPU_LABEL, AUTOSCALE_DELAY_LABEL, AUTOSCALE_MAX_LABEL, AUTOSCALE_MEMORY_LABEL, AUTOSCALE_MIN_LABEL,
+  AUTOSCALE_CPU_LABEL, AUTOSCALE_DELAY_LABEL, AUTOSCALE_LABELS, AUTOSCALE_MAX_LABEL, AUTOSCALE_MEMORY_LABEL, AUTOSCALE_MIN_LABEL,
 } from '../wire/swarm-labels.js';
 import type { SwarmAutoscaleStatus } from '../wire/swarm.js';
 
-const LABELS = [AUTOSCALE_MIN_LABEL, AUTOSCALE_MAX_LABEL, AUTOSCALE_CPU_LABEL, AUTOSCALE_MEMORY_LABEL, AUTOSCALE_DELAY_LABEL];
 
 const bad = (label: string, why: string): Error =>
   errors.invalidArgument('invalid-autoscale', `Labels.${label}: ${why}`, { details: { field: `Labels.${label}` } });
@@ -29,8 +28,8 @@ function count(labels: Readonly<Record<string, string>>, label: string): number 
  * numbers: `parseServiceSpec` checks the rest); a maximum is required once any is set.
  */
 export function autoscaleFromLabels(labels: Readonly<Record<string, string>>): { labels: Record<string, string>; autoscale?: Record<string, unknown> } {
-  const own = Object.fromEntries(Object.entries(labels).filter(([key]) => !LABELS.includes(key)));
-  if (!LABELS.some((label) => labels[label] !== undefined)) return { labels: own };
+  const own = Object.fromEntries(Object.entries(labels).filter(([key]) => !AUTOSCALE_LABELS.includes(key)));
+  if (!AUTOSCALE_LABELS.some((label) => labels[label] !== undefined)) return { labels: own };
   const max = count(labels, AUTOSCALE_MAX_LABEL);
   if (max === undefined) throw bad(AUTOSCALE_MAX_LABEL, 'an autoscaled service needs its most replicas');
   const min = count(labels, AUTOSCALE_MIN_LABEL);

@@ -7,7 +7,7 @@
  */
 import { errors } from '../base/errors.js';
 import type { Canary } from '../cluster/objects/index.js';
-import { CANARY_AUTO_PROMOTE_LABEL, CANARY_LABEL, MIN_AVAILABLE_LABEL } from '../wire/swarm-labels.js';
+import { CANARY_AUTO_PROMOTE_LABEL, CANARY_LABEL, MIN_AVAILABLE_LABEL, parseCanarySize } from '../wire/swarm-labels.js';
 
 const bad = (label: string, why: string): Error =>
   errors.invalidArgument('invalid-service-spec', `Labels.${label}: ${why}`, { details: { field: `Labels.${label}` } });
@@ -19,11 +19,10 @@ export function canaryFromLabels(labels: Readonly<Record<string, string>>): { la
     if (auto !== undefined) throw bad(CANARY_AUTO_PROMOTE_LABEL, `only a canary update (label ${CANARY_LABEL}) takes it`);
     return { labels: own };
   }
-  const match = /^([1-9]\d{0,3})(%?)$/.exec(size);
-  if (match === null || (match[2] === '%' && Number(match[1]) > 100)) throw bad(CANARY_LABEL, `"${size}": want a number of tasks (2) or a share of them (25%)`);
+  const amount = parseCanarySize(size);
+  if (amount === undefined) throw bad(CANARY_LABEL, `"${size}": want a number of tasks (2) or a share of them (25%)`);
   if (auto !== undefined && auto !== 'true' && auto !== 'false') throw bad(CANARY_AUTO_PROMOTE_LABEL, `"${auto}": want true or false`);
-  const amount = Number(match[1]);
-  return { labels: own, canary: { ...(match[2] === '%' ? { percent: amount } : { count: amount }), autoPromote: auto === 'true' } };
+  return { labels: own, canary: { ...amount, autoPromote: auto === 'true' } };
 }
 
 /** A body's labels split into the service's own and its disruption limit. */

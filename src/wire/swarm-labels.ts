@@ -27,5 +27,17 @@ export const CANARY_LABEL = 'berth.update.canary';
 /** `true`: the canary goes on by itself once its tasks ran clean for the update's monitor window. */
 export const CANARY_AUTO_PROMOTE_LABEL = 'berth.update.canary-auto-promote';
 
+/** Every autoscaling label. */
+export const AUTOSCALE_LABELS: readonly string[] = [AUTOSCALE_MIN_LABEL, AUTOSCALE_MAX_LABEL, AUTOSCALE_CPU_LABEL, AUTOSCALE_MEMORY_LABEL, AUTOSCALE_DELAY_LABEL];
+
+/** A canary size as the label writes it: a count of tasks (`2`) or a share (`25%`); undefined when it is neither. */
+export function parseCanarySize(value: string): { count: number } | { percent: number } | undefined {
+  const match = /^([1-9]\d{0,3})(%?)$/.exec(value);
+  if (match === null) return undefined;
+  const amount = Number(match[1]);
+  if (match[2] !== '%') return { count: amount };
+  return amount > 100 ? undefined : { percent: amount };
+}
+
 /** A disruption limit: a drain or a stop-first update never leaves fewer running tasks than this. */
 export const MIN_AVAILABLE_LABEL = 'berth.min-available';

@@ -9,7 +9,7 @@
 import { goDurationMs } from '../../base/go-duration.js';
 import type { SwarmService } from '../../wire/swarm.js';
 import {
-  AUTOSCALE_CPU_LABEL, AUTOSCALE_DELAY_LABEL, AUTOSCALE_MAX_LABEL, AUTOSCALE_MEMORY_LABEL, AUTOSCALE_MIN_LABEL,
+  AUTOSCALE_CPU_LABEL, AUTOSCALE_DELAY_LABEL, AUTOSCALE_LABELS, AUTOSCALE_MAX_LABEL, AUTOSCALE_MEMORY_LABEL, AUTOSCALE_MIN_LABEL,
 } from '../../wire/swarm-labels.js';
 import type { OptionSpec } from '../args/command-spec.js';
 import { relativeTime } from '../format.js';
@@ -38,7 +38,6 @@ export const AUTOSCALE_UPDATE_OPTIONS: OptionSpec[] = [
   { flags: '--autoscale-rm', description: 'stop autoscaling (the replicas stay as they are)' },
 ];
 
-const LABELS = [AUTOSCALE_MIN_LABEL, AUTOSCALE_MAX_LABEL, AUTOSCALE_CPU_LABEL, AUTOSCALE_MEMORY_LABEL, AUTOSCALE_DELAY_LABEL];
 
 /** Whether the labels autoscale the service. */
 export function isAutoscaled(labels: Readonly<Record<string, string>>): boolean {
@@ -56,7 +55,7 @@ export function autoscaleLabels(current: Readonly<Record<string, string>>, repli
   if (flags.autoscaleRm === true) {
     const other = set[0]?.[0] ?? (delay === undefined ? undefined : '--autoscale-scale-down-delay');
     if (other !== undefined) throw bad(other, '', 'cannot be given with --autoscale-rm');
-    return Object.fromEntries(Object.entries(current).filter(([key]) => !LABELS.includes(key)));
+    return Object.fromEntries(Object.entries(current).filter(([key]) => !AUTOSCALE_LABELS.includes(key)));
   }
   if (set.length === 0 && delay === undefined) return { ...current };
   const first = set[0]?.[0] ?? '--autoscale-scale-down-delay';

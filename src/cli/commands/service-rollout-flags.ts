@@ -5,7 +5,7 @@
  * limit, `--min-available N` (0 removes it). Pure; a wrong value throws invalid-argument
  * (`invalid-flag`) naming the flag.
  */
-import { CANARY_AUTO_PROMOTE_LABEL, CANARY_LABEL, MIN_AVAILABLE_LABEL } from '../../wire/swarm-labels.js';
+import { CANARY_AUTO_PROMOTE_LABEL, CANARY_LABEL, MIN_AVAILABLE_LABEL, parseCanarySize } from '../../wire/swarm-labels.js';
 import type { OptionSpec } from '../args/command-spec.js';
 import { badFlag as bad, count } from './service-flag-values.js';
 
@@ -29,8 +29,7 @@ export function canaryLabels(current: Readonly<Record<string, string>>, flags: C
   if (size === undefined && flags.updateCanaryAutoPromote !== true) return labels;
   if (size === '0') return Object.fromEntries(Object.entries(labels).filter(([key]) => key !== CANARY_LABEL && key !== CANARY_AUTO_PROMOTE_LABEL));
   if (size !== undefined) {
-    const match = /^([1-9]\d{0,3})(%?)$/.exec(size);
-    if (match === null || (match[2] === '%' && Number(match[1]) > 100)) throw bad('--update-canary', size, 'want a number of tasks (2) or a share of them (25%)');
+    if (parseCanarySize(size) === undefined) throw bad('--update-canary', size, 'want a number of tasks (2) or a share of them (25%)');
     labels[CANARY_LABEL] = size;
   }
   if (flags.updateCanaryAutoPromote === true) {

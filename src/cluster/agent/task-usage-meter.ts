@@ -5,6 +5,7 @@
  * cache, as the docker CLI counts it). A container whose stats cannot be read (it just ended) is
  * left out. Read through berthd's API, the containers in parallel.
  */
+import { isBerthError } from '../../base/errors.js';
 import type { BerthClient } from '../../client/berth-client.js';
 import type { ContainerStats } from '../../wire/container-stats.js';
 import type { TaskUsage } from '../scheduler/autoscale.js';
@@ -30,8 +31,10 @@ export class TaskUsageMeter {
       if (taskId === undefined || taskId === '') return undefined;
       try {
         return usageOf(taskId, await this.client.containers.stats(container.Id));
-      } catch {
-        return undefined; // It ended between the listing and the stats: nothing to measure.
+      } catch (err) {
+        // It ended (and went) between the listing and the stats: nothing to measure.
+        if (isBerthError(err, 'not-found') || isBerthError(err, 'conflict')) return undefined;
+        throw err;
       }
     }));
     return usage.filter((u): u is TaskUsage => u !== undefined);

@@ -52,7 +52,7 @@ function nodeChanges(before: Node, after: Node, attributes: Record<string, strin
 
 /**
  * The event of one object's change. An update is reported even when none of the watched fields
- * changed (as dockerd does: any write of the object is an update); undefined when there is
+ * changed (as dockerd does: every write of the object is an update); undefined when there is
  * neither a before nor an after.
  */
 export function clusterEventOf(change: ObjectChange): ClusterEvent | undefined {

@@ -10,26 +10,19 @@
  * leaves its tasks unmeasured, which holds a scale-down back. A write that lost to another
  * (someone scaled meanwhile) is dropped; the next look decides again.
  */
-import type { Clock, Timers } from '../../base/clock.js';
 import { isBerthError, messageOf } from '../../base/errors.js';
 import { aborted, sleep } from '../../base/retry-backoff.js';
 import type { Node } from '../objects/node.js';
 import { serviceSchema, type Service } from '../objects/service.js';
 import { decodeObject } from '../objects/stored-object.js';
 import { recommendReplicas, stabilizedReplicas, type PastRecommendation, type TaskUsage } from '../scheduler/index.js';
-import type { ClusterStore, LeaderFence } from '../store/cluster-store.js';
-import type { Heartbeats } from '../store/heartbeats.js';
 import { putService } from './changes.js';
 import { ClusterView } from './cluster-view.js';
 import { ViewWriter } from './view-writer.js';
+import type { ControlPlaneOptions } from './control-plane.js';
 
-export interface AutoscalerOptions {
-  readonly store: ClusterStore;
-  readonly heartbeats: Heartbeats;
-  readonly fence: LeaderFence;
-  readonly signal: AbortSignal;
-  readonly clock: Clock;
-  readonly timers: Timers;
+/** The leadership's context, as the control plane's. */
+export interface AutoscalerOptions extends Pick<ControlPlaneOptions, 'store' | 'heartbeats' | 'fence' | 'signal' | 'clock' | 'timers'> {
   readonly log: (message: string) => void;
   /** What the running tasks of a node use now. */
   readonly usageOf: (node: Node) => Promise<readonly TaskUsage[]>;

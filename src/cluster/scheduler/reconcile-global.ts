@@ -2,10 +2,8 @@ import { parseConstraints, firstUnmetConstraint } from '../objects/constraints.j
 import type { Node } from '../objects/node.js';
 import type { Service } from '../objects/service.js';
 import { isTerminalTaskState, type Task } from '../objects/task.js';
-import { globalNodeGone, groupBy, isCurrent, newestTask, preferredTask, restarts, type Reconciliation } from './reconciliation.js';
+import { globalNodeGone, groupBy, isCurrent, newestTask, preferredTask, restarts, type Mutable, type Reconciliation } from './reconciliation.js';
 import { startingSuccessor } from './rolling-update.js';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
 
 /**
  * The global orchestrator's decisions for one service (Swarm's): one live task on every eligible

@@ -2,9 +2,7 @@ import { firstUnmetConstraint, parseConstraints } from '../objects/constraints.j
 import type { Node } from '../objects/node.js';
 import type { RestartPolicy, Service } from '../objects/service.js';
 import { isTerminalTaskState, type Task } from '../objects/task.js';
-import { globalNodeGone, groupBy, isCurrent, lostNode, newestTask, preferredTask, restarts, type Reconciliation } from './reconciliation.js';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
+import { globalNodeGone, groupBy, isCurrent, lostNode, newestTask, preferredTask, restarts, type Mutable, type Reconciliation } from './reconciliation.js';
 
 /**
  * The job orchestrators' decisions for one service (Swarm's jobs): a job's tasks run until their

@@ -1,10 +1,8 @@
 import type { Node } from '../objects/node.js';
 import type { Service } from '../objects/service.js';
 import { isTerminalTaskState, type Task } from '../objects/task.js';
-import { groupBy, isCurrent, lostNode, newestTask, preferredTask, restarts, type Reconciliation } from './reconciliation.js';
+import { groupBy, isCurrent, lostNode, newestTask, preferredTask, restarts, type Mutable, type Reconciliation } from './reconciliation.js';
 import { startingSuccessor } from './rolling-update.js';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
 
 /** One slot after the per-slot decisions: what holds it, and how easy it is to give up. */
 interface SlotState {

@@ -25,6 +25,9 @@ export interface Reconciliation {
   readonly handover?: readonly { readonly taskId: string }[];
 }
 
+/** A decision being built: its lists writable. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
+
 export type ShutdownReason = 'scale-down' | 'duplicate' | 'node-removed' | 'node-down' | 'node-drained' | 'node-ineligible' | 'job-superseded';
 export type ReplaceReason = 'task-ended' | 'node-removed' | 'node-down' | 'node-drained';
 
