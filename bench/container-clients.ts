@@ -1,5 +1,6 @@
 // The clients the container-start benchmark drives: the docker CLI against a private dockerd, the
-// same docker CLI against berthd, and the berth CLI against berthd. Every command is bounded in time.
+// same docker CLI against berthd, and the berth CLI against berthd (the podman client is in
+// podman-engine.ts). Every command is bounded in time.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,19 +10,23 @@ import { ChildProcessRunner, type RunResult } from '../src/base/process-runner.j
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const runner = new ChildProcessRunner();
 
-/** Which engine a client talks to. */
+/** Which daemon a client talks to. */
 export type Engine = 'docker' | 'berth';
+/** A daemon, or podman: no daemon, the podman CLI is the engine (container-start only). */
+export type AnyEngine = Engine | 'podman';
 
 /** One way of running `docker run`-style commands against one engine. */
-export interface Client {
+export interface Client<E extends AnyEngine = Engine> {
   /** Column heading in the report. */
   readonly label: string;
-  readonly engine: Engine;
+  readonly engine: E;
   readonly command: string;
   /** Arguments before the subcommand (e.g. the berth CLI's `--host`). */
   readonly prefix: readonly string[];
   /** Flags added after `run` (the docker CLI gets `--pull never`: a missing image must never mean a pull). */
   readonly runFlags: readonly string[];
+  /** Flags added after `rm -f` (podman gets `--time 0`: kill at once, as dockerd and berthd do, not stop with a 10 s grace). */
+  readonly rmFlags: readonly string[];
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -30,7 +35,7 @@ export function dockerClient(label: string, engine: Engine, socketPath: string, 
   const command = process.env.DOCKER_CLI ?? (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
   const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: `unix://${socketPath}`, DOCKER_CONFIG: configDir };
   delete env.DOCKER_CONTEXT;
-  return { label, engine, command, prefix: [], runFlags: ['--pull', 'never'], env };
+  return { label, engine, command, prefix: [], runFlags: ['--pull', 'never'], rmFlags: [], env };
 }
 
 /**
@@ -48,6 +53,7 @@ export function berthClient(socketPath: string): Client {
     command: script ? process.execPath : bin,
     prefix: [...(script ? [bin] : []), '--host', url],
     runFlags: [],
+    rmFlags: [],
     env: berthEnv(url),
   };
 }
@@ -64,17 +70,22 @@ function berthEnv(url: string): NodeJS.ProcessEnv {
 }
 
 /** Runs `client <args>`; throws (with stderr) on a non-zero exit or after `timeoutMs`. */
-export function invoke(client: Client, args: readonly string[], timeoutMs = 60_000): Promise<RunResult> {
+export function invoke(client: Client<AnyEngine>, args: readonly string[], timeoutMs = 60_000): Promise<RunResult> {
   return runner.run(client.command, [...client.prefix, ...args], { env: client.env, signal: AbortSignal.timeout(timeoutMs) });
 }
 
 /** `run <runFlags> <rest>` for this client. */
-export function runArgs(client: Client, rest: readonly string[]): string[] {
+export function runArgs(client: Client<AnyEngine>, rest: readonly string[]): string[] {
   return ['run', ...client.runFlags, ...rest];
 }
 
+/** `rm -f <rmFlags> <ids>` for this client. */
+export function rmArgs(client: Client<AnyEngine>, ids: readonly string[]): string[] {
+  return ['rm', '-f', ...client.rmFlags, ...ids];
+}
+
 /** Wall time in milliseconds of one successful command, from spawn to exit. */
-export async function timedInvoke(client: Client, args: readonly string[], timeoutMs?: number): Promise<number> {
+export async function timedInvoke(client: Client<AnyEngine>, args: readonly string[], timeoutMs?: number): Promise<number> {
   const start = performance.now();
   await invoke(client, args, timeoutMs);
   return performance.now() - start;

@@ -1,16 +1,17 @@
-// The two engines of the container-start benchmark, side by side under one scratch directory:
-// a private dockerd (test/support/private-dockerd.ts) and a berthd on its own root and socket.
-// Also: the busybox image both run, the per-container monitor processes (containerd shims,
-// conmons), daemon memory, and a sweep that removes whatever a run (or a killed run) left of berth.
+// The engines of the container-start benchmark, side by side under one scratch directory: a
+// private dockerd (test/support/private-dockerd.ts), a berthd on its own root and socket, and the
+// dirs of podman (podman-engine.ts). Also: the busybox image they run, the per-container monitor
+// processes (containerd shims, conmons), daemon memory, and a sweep that removes whatever a run
+// (or a killed run) left of berth and podman.
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
 import { currentMountPointsBelow as mountsBelow } from '../src/mount/mountinfo.js';
 import { BerthdProcess } from '../test/support/berthd-process.js';
 import type { PrivateDockerd } from '../test/support/private-dockerd.js';
-import { REPO } from './container-clients.js';
+import { REPO, type AnyEngine } from './container-clients.js';
 import { killQuietly, listProcesses, mentions, pssKib, rssKib, type ProcessInfo } from './proc-memory.js';
 
 /** Everything the benchmark makes lives here; it is emptied at the start and removed at the end. */
@@ -23,6 +24,9 @@ export const PATHS = {
   berthRoot: join(BASE, 'berth', 'root'),
   berthSocket: join(BASE, 'berth', 'berth.sock'),
   berthIds: join(BASE, 'berth', 'container-ids'),
+  /** podman's storage root, run root, temp dir and containers.conf, and the ids of containers made in it. */
+  podman: join(BASE, 'podman'),
+  podmanIds: join(BASE, 'podman', 'container-ids'),
   /** The docker CLI's private config dir (no host credentials or contexts). */
   cli: join(BASE, 'cli'),
   image: join(BASE, 'image'),
@@ -31,6 +35,8 @@ export const IMAGE = 'busybox';
 
 const runner = new ChildProcessRunner();
 const STOP_GRACE_MS = 20_000;
+/** runc's default --root, where rootful podman's runc keeps each container's state.json. */
+const RUNC_STATE = '/run/runc';
 
 /** `berth image bootstrap busybox` on a scratch --root (in-process engine), saved as a docker-archive. */
 export async function busyboxArchive(): Promise<string> {
@@ -60,13 +66,22 @@ export async function stopBerthd(daemon: BerthdProcess): Promise<void> {
 
 /** Remembers ids of containers made in berthd, so a later sweep can find their cgroups. */
 export async function recordBerthIds(ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await mkdir(PATHS.berth, { recursive: true });
-  await appendFile(PATHS.berthIds, ids.map((id) => `${id}\n`).join(''));
+  await appendIds(PATHS.berthIds, ids);
 }
 
-async function recordedBerthIds(): Promise<Set<string>> {
-  const text = await readFile(PATHS.berthIds, 'utf8').catch(() => '');
+/** Remembers ids of containers made by an engine (berthd, podman; the private dockerd cleans its own). */
+export async function recordContainerIds(engine: AnyEngine, ids: readonly string[]): Promise<void> {
+  if (engine !== 'docker') await appendIds(engine === 'berth' ? PATHS.berthIds : PATHS.podmanIds, ids);
+}
+
+async function appendIds(file: string, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await mkdir(dirname(file), { recursive: true });
+  await appendFile(file, ids.map((id) => `${id}\n`).join(''));
+}
+
+async function recordedIds(file: string): Promise<Set<string>> {
+  const text = await readFile(file, 'utf8').catch(() => '');
   return new Set(text.split('\n').filter((id) => /^[0-9a-f]{12,64}$/.test(id)));
 }
 
@@ -76,18 +91,23 @@ function argAfter(info: ProcessInfo, flag: string): string | undefined {
   return index >= 0 ? info.argv[index + 1] : undefined;
 }
 
-/** Per-container monitor processes of an engine: containerd-shim-runc-v2 of the private dockerd, or conmon of berthd's containers. */
-export async function monitorProcesses(engine: 'docker' | 'berth'): Promise<ProcessInfo[]> {
-  const ids = engine === 'berth' ? await recordedBerthIds() : new Set<string>();
+/**
+ * Per-container monitor processes of an engine: containerd-shim-runc-v2 of the private dockerd,
+ * conmon of berthd's containers, or conmon naming podman's dirs (its bundle, exit dir, root).
+ */
+export async function monitorProcesses(engine: AnyEngine): Promise<ProcessInfo[]> {
+  const ids = engine === 'berth' ? await recordedIds(PATHS.berthIds) : new Set<string>();
   return (await listProcesses()).filter((p) =>
     engine === 'docker'
       ? p.program === 'containerd-shim-runc-v2' && mentions(p, PATHS.dockerd)
-      : p.program === 'conmon' && (mentions(p, PATHS.berth) || ids.has(argAfter(p, '-c') ?? '')),
+      : engine === 'podman'
+        ? p.program === 'conmon' && mentions(p, PATHS.podman)
+        : p.program === 'conmon' && (mentions(p, PATHS.berth) || ids.has(argAfter(p, '-c') ?? '')),
   );
 }
 
 /** PSS (KiB) of each monitor process of an engine. */
-export async function monitorPss(engine: 'docker' | 'berth'): Promise<number[]> {
+export async function monitorPss(engine: AnyEngine): Promise<number[]> {
   const pss: number[] = [];
   for (const p of await monitorProcesses(engine)) pss.push(await pssKib(p.pid).catch(() => Number.NaN));
   return pss.filter((n) => !Number.isNaN(n));
@@ -108,12 +128,15 @@ export async function berthdRss(daemon: BerthdProcess): Promise<number> {
 }
 
 /**
- * Removes what berth left under BASE (everything but the dockerd dir, which PrivateDockerd owns):
- * processes naming a path there (berthd, conmons, berth CLIs), conmons and cgroups of recorded
- * container ids (killing what is still in them), mounts, and the files. Idempotent.
+ * Removes what berth and podman left under BASE (everything but the dockerd dir, which
+ * PrivateDockerd owns): processes naming a path there (berthd, conmons, berth and podman CLIs),
+ * conmons and cgroups of recorded container ids (killing what is still in them; podman's are
+ * libpod_parent/libpod-<id>), runc's state of podman's containers (/run/runc/<id>), mounts, and
+ * the files. Idempotent. `sweepPodman` (podman-engine.ts) first lets podman remove its own.
  */
 export async function sweepBerth(log: (line: string) => void): Promise<void> {
-  const ids = await recordedBerthIds();
+  const podmanIds = await recordedIds(PATHS.podmanIds);
+  const ids = new Set([...await recordedIds(PATHS.berthIds), ...podmanIds]);
   const ours = (p: ProcessInfo): boolean =>
     (mentions(p, BASE) && !mentions(p, PATHS.dockerd)) || (p.program === 'conmon' && ids.has(argAfter(p, '-c') ?? ''));
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
@@ -124,6 +147,7 @@ export async function sweepBerth(log: (line: string) => void): Promise<void> {
     for (let waited = 0; waited < STOP_GRACE_MS && (await listProcesses()).some(ours); waited += 100) await delay(100);
   }
   if (ids.size > 0) await removeCgroupsNamed(ids, log);
+  for (const id of podmanIds) await rm(join(RUNC_STATE, id), { recursive: true, force: true });
   const points = (await mountsBelow(BASE)).filter((point) => point !== PATHS.dockerd && !point.startsWith(`${PATHS.dockerd}/`));
   for (const point of points.sort((a, b) => b.length - a.length)) {
     await runner.run('umount', [point], { okCodes: [0, 32] }).catch(() => runner.run('umount', ['-l', point], { okCodes: [0, 32] }));

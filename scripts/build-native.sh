@@ -2,8 +2,10 @@
 # Builds berth's C programs into dist/libexec (run by `npm run build`; each rebuilt only when its
 # source is newer): berth-idmap, id-mapped layer views for --userns auto
 # (src/runtime/userns/berth-idmap.c), and berth-peercred, the uid of a socket peer of berthd's API
-# (src/api/access/berth-peercred.c). Without gcc it says so and builds nothing: everything but
-# --userns auto and telling socket users apart (berthd --socket-role) works.
+# (src/api/access/berth-peercred.c), and berth-mount, berthd's mount and umount system calls
+# without a process each (src/mount/berth-mount.c). Without gcc it says so and builds nothing:
+# everything but --userns auto and telling socket users apart (berthd --socket-role) works, and
+# berthd runs mount and umount instead.
 # BERTH_LIBEXEC_DIR overrides the output directory (a build into another outDir).
 set -eu
 cd "$(dirname "$0")/.."
@@ -22,3 +24,4 @@ build() {
 }
 build src/runtime/userns/berth-idmap.c berth-idmap
 build src/api/access/berth-peercred.c berth-peercred
+build src/mount/berth-mount.c berth-mount

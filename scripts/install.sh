@@ -3,13 +3,17 @@
 # dependencies and the build. Idempotent: a second run only rebuilds what changed.
 #   scripts/install.sh          what berth needs to run
 #   scripts/install.sh --test   plus what the test suite and benchmarks compare against
+#   scripts/install.sh --bench  plus Podman, the third engine of the container benchmarks (bench/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(runc crun conmon containernetworking-plugins curl busybox-static nftables iptables iproute2 debootstrap
   zstd attr util-linux kmod ca-certificates tini procps gcc libc6-dev etcd-server)
-if [ "${1:-}" = "--test" ]; then
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
   packages+=(docker.io skopeo openssl golang-go docker-registry python3-docker docker-compose prometheus prometheus-alertmanager chromium)
+fi
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(podman)
 fi
 
 if [ "$(id -u)" != 0 ]; then

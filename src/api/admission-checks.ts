@@ -9,7 +9,9 @@ import type { CreateContainerRequest } from '../engine/create-container.js';
 import type { ResourceUpdate } from '../engine/container-update.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { ImageService } from '../images/image-service.js';
-import { createAdmission, imageAdmission, updateAdmission, type AdmissionGate } from '../security/admission/index.js';
+// From their modules, not the folder's index: that one also brings the policy file's YAML parser, which only `--policy` needs.
+import { createAdmission, imageAdmission, updateAdmission } from '../security/admission/admission-facts.js';
+import type { AdmissionGate } from '../security/admission/admission-gate.js';
 
 /**
  * Before a create: resolves with the warnings of `warn` rules. An unknown image is left to the

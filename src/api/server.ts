@@ -40,6 +40,8 @@ import { systemRoutes } from './routes/system.js';
 import { volumeRoutes } from './routes/volumes.js';
 import { alertRoutes } from './routes/alerts.js';
 import type { AlertListing } from '../alerts/index.js';
+import { tracing } from '../base/trace-spans.js';
+import { traceRequests } from './request-spans.js';
 
 export interface ApiServerOptions extends RouteServices {
   images: ImageService;
@@ -103,6 +105,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
     done(null, payload);
   });
   app.setErrorHandler(sendError);
+  if (tracing) traceRequests(app);
   const guard = options.access === undefined ? undefined : installAccessControl(app, options.access, options.containers);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ message: `page not found: ${request.method} ${request.url}` });

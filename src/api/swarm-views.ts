@@ -6,7 +6,8 @@
 import type { ClusterInfo, ClusterNode, LocalClusterInfo } from '../cluster/control/cluster-control.js';
 import type { ClusterNetwork, Service, Task } from '../cluster/objects/index.js';
 import type { ObjectMeta } from '../cluster/objects/object-meta.js';
-import { caIssuerInfo } from '../cluster/trust/index.js';
+// Not the folder's index: that one brings the X.509 library, which showing a CA does not need.
+import { caIssuerInfo } from '../cluster/trust/ca-certificate.js';
 import type { SwarmClusterInfo, SwarmInspect, SwarmNode, SwarmObjectMeta, SwarmService, SwarmSpec, SwarmTask, TLSInfo } from '../wire/swarm.js';
 import { ENGINE_PLUGINS } from './info-view.js';
 import type { SwarmInfo } from '../wire/system.js';

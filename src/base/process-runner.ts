@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 import { BerthError, errnoCode, errors } from './errors.js';
+import { traced, tracing } from './trace-spans.js';
 
 export interface RunOptions {
   cwd?: string;
@@ -28,9 +30,19 @@ export interface ProcessRunner {
   run(command: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
 }
 
+/** A process's span name: the program and its first word that is neither a flag nor a path (`runc start`). */
+function spanName(command: string, args: readonly string[]): string {
+  const verb = args.find((a) => !a.startsWith('-') && !a.startsWith('/'));
+  return `exec ${basename(command)}${verb === undefined ? '' : ` ${verb}`}`;
+}
+
 /** ProcessRunner on node:child_process. */
 export class ChildProcessRunner implements ProcessRunner {
   run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    return tracing ? traced(spanName(command, args), () => this.#run(command, args, options)) : this.#run(command, args, options);
+  }
+
+  #run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(command, args, {
         cwd: options.cwd,

@@ -21,9 +21,7 @@ import { BuildCache } from './build-cache.js';
 import { CacheSources } from './cache-sources.js';
 import { CacheMountStore } from './cache-mounts.js';
 import type { BuildContext } from './context/build-context.js';
-import { parseDockerfile, type Instruction } from './dockerfile/parse-dockerfile.js';
-import { buildStage } from './stage-builder.js';
-import { findStage, planStages } from './stage-graph.js';
+import type { Instruction } from './dockerfile/parse-dockerfile.js';
 import type { StageState } from './stage-state.js';
 import { cleanupTempLayers } from './steps/temp-layer.js';
 import { removeDeadBuildersContainers } from './steps/step-containers.js';
@@ -71,6 +69,17 @@ export interface BuildResult {
 
 /** Build arguments Docker predefines (never reported as unused). */
 const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
+
+/**
+ * The Dockerfile parser and the stage machinery (the steps), loaded by the first build: a node
+ * that never builds does not hold them (opening a builder only cleans up after killed builds).
+ */
+async function buildMachinery() {
+  const [{ parseDockerfile }, { findStage, planStages }, { buildStage }] = await Promise.all([
+    import('./dockerfile/parse-dockerfile.js'), import('./stage-graph.js'), import('./stage-builder.js'),
+  ]);
+  return { parseDockerfile, planStages, findStage, buildStage };
+}
 
 /** What a builder works with: the node's image store and engine, given by the composition. */
 export interface BuilderServices {
@@ -129,6 +138,7 @@ export class Builder {
     const names = (request.tags ?? []).map((tag) => formatReference(parseTaggedReference(tag)));
     const text = request.dockerfileText ?? (await request.context.readDockerfile(file));
     if (text.length === 0) throw errors.invalidArgument('empty-dockerfile', `the Dockerfile (${file}) cannot be empty`);
+    const { parseDockerfile, planStages, findStage, buildStage } = await buildMachinery();
     const dockerfile = parseDockerfile(text, file);
     const network = this.checkNetwork(request.network ?? 'bridge', request.extraHosts ?? []);
     const cacheFrom = request.cacheFrom === undefined || request.cacheFrom.length === 0 || request.noCache === true

@@ -4,7 +4,6 @@
  * it gets back, from berthd or from the in-process scanner alike.
  */
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { errnoCode, errors, messageOf } from '../base/errors.js';
 import type { Finding } from '../wire/security.js';
@@ -34,7 +33,7 @@ export async function readIgnoreFile(path: string): Promise<IgnoreEntry[]> {
   }
   let value: unknown;
   try {
-    value = parseYaml(text) as unknown; // YAML is a superset of JSON
+    value = (await import('yaml')).parse(text) as unknown; // YAML is a superset of JSON; loaded here, not at every CLI start
   } catch (err) {
     throw errors.invalidArgument('ignore-file-invalid', `ignore file ${path}: not YAML or JSON: ${messageOf(err)}`);
   }

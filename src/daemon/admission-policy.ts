@@ -11,6 +11,8 @@ import type { BaseImageAdmission } from '../build/steps/step-types.js';
 
 export interface DaemonAdmission {
   gate: AdmissionGate;
+  /** The builder's check of FROM images (`admitBuildBase` of the gate). */
+  admitBase: BaseImageAdmission;
   /** Stops listening for SIGHUP. */
   close(): void;
 }
@@ -42,7 +44,7 @@ export function openDaemonAdmission(flag: { path: string; policy: Policy } | und
     });
   };
   process.on('SIGHUP', reload);
-  return { gate, close: () => { process.off('SIGHUP', reload); } };
+  return { gate, admitBase: admitBuildBase(gate), close: () => { process.off('SIGHUP', reload); } };
 }
 
 /** The builder's check of a FROM image of the store: the image rules of the policy, as at a pull. */

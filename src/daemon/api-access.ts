@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Clock } from '../base/clock.js';
 import { errors, isBerthError, messageOf } from '../base/errors.js';
 import type { ProcessRunner } from '../base/process-runner.js';
-import { BUILT_IN_ROLES, parseRoleFile, TokenStore, type Role } from '../security/access/index.js';
+import { BUILT_IN_ROLES, TokenStore, type Role } from '../security/access/index.js';
 import { AuditLog, DEFAULT_AUDIT_FILE_BYTES } from '../security/audit/index.js';
 import type { ApiAccess } from '../api/access/access-hook.js';
 import { DEFAULT_PEERCRED_PROGRAM, PeerCredentialReader } from '../api/access/peer-credentials.js';
@@ -71,6 +71,7 @@ async function rolesOf(flags: AccessFlags): Promise<Map<string, Role>> {
     } catch (cause) {
       throw errors.invalidArgument('invalid-flag', `--roles ${flags.roles}: ${messageOf(cause)}`, { cause });
     }
+    const { parseRoleFile } = await import('../security/access/role-file.js');
     for (const [name, role] of parseRoleFile(text, flags.roles)) roles.set(name, role);
   }
   if (!roles.has(flags.socketRole)) throw errors.invalidArgument('invalid-flag', `--socket-role ${flags.socketRole}: no such role (roles: ${[...roles.keys()].join(', ')})`);

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { DEFAULT_STATE_ROOT } from '../base/state-root.js';
 import { systemClock, systemTimers, type Clock } from '../base/clock.js';
 import { ChildProcessRunner } from '../base/process-runner.js';
+import { MountHelperRunner } from '../mount/mount-helper-runner.js';
 import { errors, messageOf } from '../base/errors.js';
 import { goDurationMs } from '../base/go-duration.js';
 import { DEFAULT_EVENT_RETENTION, type EventRetention } from '../events/event-log.js';
@@ -12,14 +13,13 @@ import { BERTH_VERSION } from '../base/version.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import { openNodeServices } from './node-services.js';
 import { USERNS_MODES, type UsernsMode } from '../runtime/userns/id-ranges.js';
-import { startRegistryServer } from '../registry/registry-server.js';
 import { DiskWatermarkCollector } from '../engine/disk-watermark.js';
 import { lockStateRoot } from './state-root-lock.js';
 import { ensureSocketUnserved } from './socket-guard.js';
 import type { ImageService } from '../images/image-service.js';
 import { openImageNode } from './image-node.js';
 import { startApiServer } from '../api/server.js';
-import { ClusterNode } from '../cluster/control/index.js';
+import { LazyClusterNode } from './lazy-cluster.js';
 import { ScanService } from '../security/scan-service.js';
 import { startRescans, watchedImagesOf } from '../security/daemon-hooks.js';
 import { RESCAN_FLAG_DEFAULTS, rescanSettings, type RescanFlags } from './rescan-flags.js';
@@ -27,10 +27,7 @@ import { Builder } from '../build/builder.js';
 import { untilStopSignal } from '../base/stop-signal.js';
 import { daemonLogSettings } from '../runtime/logging/log-options.js';
 import { openDaemonAccess, type AccessFlags } from './api-access.js';
-import { admitBuildBase, openDaemonAdmission, readPolicyFlag } from './admission-policy.js';
 import { NodeMetrics, parseMetricsAddr, policyDenialsRegistry, startMetricsServer } from '../metrics/index.js';
-import { parseDashboardAddr, startDashboard } from '../dashboard/index.js';
-import { openDaemonAlerting, readAlertRulesFlag } from './alerting.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
@@ -112,14 +109,19 @@ function startDeadWriterSweep(images: ImageService): () => void {
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const rescan = rescanSettings(options);
   if (options.metricsAddr !== undefined) parseMetricsAddr(options.metricsAddr);
-  if (options.dashboardAddr !== undefined) parseDashboardAddr(options.dashboardAddr);
+  // What only a flag asks for (the dashboard, the admission policy, alert rules, the registry) loads only with it.
+  const dashboardParts = options.dashboardAddr === undefined ? undefined : await import('../dashboard/index.js');
+  if (options.dashboardAddr !== undefined) dashboardParts?.parseDashboardAddr(options.dashboardAddr);
   const logDefaults = daemonLogSettings(options.logDriver, options.logOpt);
-  const policy = await readPolicyFlag(options.policy);
-  const alertRules = await readAlertRulesFlag(options.alertRules);
+  const policyParts = options.policy === undefined ? undefined : await import('./admission-policy.js');
+  const policy = await policyParts?.readPolicyFlag(options.policy);
+  const alertParts = options.alertRules === undefined ? undefined : await import('./alerting.js');
+  const alertRules = await alertParts?.readAlertRulesFlag(options.alertRules);
   await ensureSocketUnserved(options.socket);
   const unlock = await lockStateRoot(options.root);
-  // The one process runner and clock of berthd: every service gets these two.
-  const runner = new ChildProcessRunner();
+  // The one process runner and clock of berthd: every service gets these two. Its mounts and
+  // umounts of container root file systems are system calls of a co-process, not processes.
+  const runner = new MountHelperRunner(new ChildProcessRunner());
   const clock = systemClock;
   const daemonAccess = await openDaemonAccess(options, options.root, { runner, clock, log: (message) => { process.stderr.write(`berthd: ${message}\n`); } });
   const images = await openImageNode(options.root, { runner, clock });
@@ -132,12 +134,13 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const scanner = ScanService.open(options.root, { runner, clock });
   const rescans = startRescans({ ...rescan, clock, scanner, images, events: containers.eventLog, watchedImages: () => watchedImagesOf(containers.list()) });
   const security = { scanner, images, onDatabaseChanged: () => { rescans.checkNow(); } };
-  const admission = openDaemonAdmission(policy, { images, scanner, log: (message) => { process.stderr.write(`berthd: ${message}\n`); }, ...(daemonAccess.access.audit !== undefined && { audit: daemonAccess.access.audit }) });
-  const builder = await Builder.open({ images, engine: containers, runner, networks, ...(admission !== undefined && { admitBase: admitBuildBase(admission.gate) }) }, clock);
+  const admission = policyParts?.openDaemonAdmission(policy, { images, scanner, log: (message) => { process.stderr.write(`berthd: ${message}\n`); }, ...(daemonAccess.access.audit !== undefined && { audit: daemonAccess.access.audit }) });
+  const builder = await Builder.open({ images, engine: containers, runner, networks, ...(admission !== undefined && { admitBase: admission.admitBase }) }, clock);
   // The registry listens before the API socket does: a client that reached the socket finds it.
-  const registry = options.registryAddr === undefined ? undefined : await startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr, clock });
+  const registry = options.registryAddr === undefined ? undefined : await (await import('../registry/registry-server.js')).startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr, clock });
   if (registry !== undefined) process.stderr.write(`berthd: registry at ${registry.url}\n`);
-  const cluster = await ClusterNode.open({
+  // The cluster's machinery loads when this node is a member, or once it inits or joins one.
+  const cluster = await LazyClusterNode.open({
     root: options.root, socketPath: options.socket, hostname: options.nodeName ?? hostname(), clock, timers: systemTimers, runner,
     log: (message) => { process.stderr.write(`berthd: ${message}\n`); },
     onClusterEvent: (event) => {
@@ -149,12 +152,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     },
   });
   const nodeMetrics = new NodeMetrics({ engine: containers, cgroupParent: options.cgroupParent, clock, registries: [rescans.metrics.registry, policyDenialsRegistry(networks.overlays)] });
-  const alerting = await openDaemonAlerting(alertRules, { root: options.root, events: containers.eventLog, metrics: nodeMetrics, clock, timers: systemTimers, log: (message) => { process.stderr.write(`berthd: ${message}\n`); } });
+  const alerting = await alertParts?.openDaemonAlerting(alertRules, { root: options.root, events: containers.eventLog, metrics: nodeMetrics, clock, timers: systemTimers, log: (message) => { process.stderr.write(`berthd: ${message}\n`); } });
   const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], nodeMetrics, builder, socketPath: options.socket, ...daemonAccess, insecureRegistries: options.insecureRegistry, cluster, ...(admission !== undefined && { admission: admission.gate }), ...(alerting !== undefined && { alerts: alerting.runner }) });
   const metricsServer = options.metricsAddr === undefined ? undefined : await startMetricsServer(options.metricsAddr, nodeMetrics)
     .catch(async (err: unknown) => { await app.close(); throw err; });
   if (metricsServer !== undefined) process.stderr.write(`berthd: metrics at ${metricsServer.url}/metrics\n`);
-  const dashboard = options.dashboardAddr === undefined ? undefined : await startDashboard({ addr: options.dashboardAddr, root: options.root, socketPath: options.socket, log: (message) => { process.stderr.write(`berthd: ${message}\n`); } })
+  const dashboard = options.dashboardAddr === undefined ? undefined : await dashboardParts?.startDashboard({ addr: options.dashboardAddr, root: options.root, socketPath: options.socket, log: (message) => { process.stderr.write(`berthd: ${message}\n`); } })
     .catch(async (err: unknown) => { await metricsServer?.close(); await app.close(); throw err; });
   if (dashboard !== undefined) process.stderr.write(`berthd: dashboard at ${dashboard.url}/ (log in with the URL \`berth dashboard url\` prints)\n`);
   process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);

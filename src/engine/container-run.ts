@@ -23,6 +23,7 @@ import { attachRunNetwork, type NetworkingContext } from './container-networking
 import type { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord, type ContainerState } from './container-record.js';
 import type { ContainerStore } from './container-store.js';
+import { traced } from '../base/trace-spans.js';
 import { cleanupTask, createTask, runtimeNameOf, runtimeOf, type TaskContext } from './container-task.js';
 import { removeNow, removesVolumes, type RemovalContext } from './remove-container.js';
 import { releaseVolumes, type VolumeUsageContext } from './volume-usage.js';
@@ -56,10 +57,12 @@ export async function startRun(ctx: RunContext, record: ContainerRecord, byPolic
   const { id } = record;
   const uuid = randomUUID();
   try {
-    const image = await ctx.imageConfig(record.imageId);
-    await ctx.logs.beforeRun(record);
-    const links = await runLinks(ctx.linking(), record, true);
-    const netnsPath = await attachRunNetwork(ctx.networking(), record, links.hosts);
+    const { image, links, netnsPath } = await traced('start: image, logs, links, network', async () => {
+      const image = await ctx.imageConfig(record.imageId);
+      await ctx.logs.beforeRun(record);
+      const links = await runLinks(ctx.linking(), record, true);
+      return { image, links, netnsPath: await attachRunNetwork(ctx.networking(), record, links.hosts) };
+    });
     const launched = await createTask(ctx.task, record, image, uuid, netnsPath, links.env);
     failpoint('start-after-create-task');
     const size = record.config.consoleSize;
@@ -109,7 +112,7 @@ export async function recordExit(ctx: RunContext, id: string, options: { autoRem
   const oomKilled = await wasOomKilled(ctx.paths.persist(id));
   // conmon wrote all output before the exit file: followers get it before the exit.
   await ctx.logs.settle(record);
-  await cleanupTask(ctx.task, id, runtimeNameOf(record));
+  await traced('exit: cleanup (runtime delete, rootfs umount, cgroup)', () => cleanupTask(ctx.task, id, runtimeNameOf(record)));
   await releaseVolumes(ctx.volumes, record);
   const state: ContainerState = {
     ...record.state, status: 'exited', pid: 0, conmonPid: 0, exitCode, oomKilled, finishedAt: ctx.clock.now().toISOString(),
@@ -118,5 +121,5 @@ export async function recordExit(ctx: RunContext, id: string, options: { autoRem
   await rm(join(ctx.paths.exits, id), { force: true });
   await rm(join(ctx.paths.sockets, record.state.attachId), { force: true });
   ctx.events.emit('exit', id, state);
-  if (options.autoRemove ?? record.config.autoRemove) await removeNow(ctx.removal(), { ...record, state }, removesVolumes({ ...record, state }));
+  if (options.autoRemove ?? record.config.autoRemove) await traced('exit: --rm removal', () => removeNow(ctx.removal(), { ...record, state }, removesVolumes({ ...record, state }), true));
 }

@@ -29,6 +29,7 @@ import type { HostFacts } from './host-facts.js';
 import type { VolumeService } from '../volumes/volume-service.js';
 import type { BindMountSpec } from '../runtime/spec/user-mounts.js';
 import { prepareTaskMounts, resolveInitPath } from './task-mounts.js';
+import { traced } from '../base/trace-spans.js';
 import { DEFAULT_USERNS_POOL, type UsernsConfig } from '../runtime/userns/id-ranges.js';
 import { DEFAULT_IDMAP_PROGRAM, unmountViewsBelow } from '../runtime/userns/idmapped-views.js';
 import { mountUsernsRootfs, usernsRuntimeSpec, type UsernsSettings } from './userns-container.js';
@@ -161,12 +162,14 @@ export async function createTask(
   const { id, config } = record;
   const runtime = runtimeOf(ctx, record);
   await checkRealtimeBudget(ctx.host.cgroups, cgroupsPathOf(ctx, id), config.options.cpuRealtimeRuntime ?? 0);
-  const rootfs = await mountRootfs(ctx, id, config.userns);
-  const spec = await containerSpec(ctx, record, image, rootfs, await prepareTaskMounts(ctx.volumes, record, rootfs), netnsPath, linkEnv);
-  await writeFile(ctx.paths.spec(id), JSON.stringify(spec));
-  await rm(join(ctx.paths.exits, id), { force: true });
-  await rm(ctx.paths.persist(id), { recursive: true, force: true });
-  return launchContainer({
+  const rootfs = await traced('start: rootfs mount', () => mountRootfs(ctx, id, config.userns));
+  await traced('start: runtime spec', async () => {
+    const spec = await containerSpec(ctx, record, image, rootfs, await prepareTaskMounts(ctx.volumes, record, rootfs), netnsPath, linkEnv);
+    await writeFile(ctx.paths.spec(id), JSON.stringify(spec));
+    await rm(join(ctx.paths.exits, id), { force: true });
+    await rm(ctx.paths.persist(id), { recursive: true, force: true });
+  });
+  return traced('start: conmon + runtime create', () => launchContainer({
     id,
     uuid,
     name: record.name,
@@ -188,7 +191,7 @@ export async function createTask(
     stdinOnce: config.stdinOnce,
     // No clock bounds the wait: it ends when conmon reports or exits (its sync pipe closes). A
     // container held to 1 ms of CPU per second needs long for runc's init; dockerd waits too.
-  });
+  }));
 }
 
 /**
@@ -200,9 +203,11 @@ export async function createTask(
  */
 export async function cleanupTask(ctx: TaskContext, id: string, runtime?: string): Promise<void> {
   // The networks' detach (CNI DEL, then the namespace) needs nothing of the runtime's state, so it
-  // runs alongside the runtime's cleanup; both finish before this returns, the first error wins.
+  // runs alongside the runtime's cleanup; all finish before this returns, the first error wins.
   const detached = (ctx.network?.attachments.detachAll(id) ?? Promise.resolve()).then(() => undefined, (err: unknown) => ({ err }));
-  const local = (async (): Promise<void> => {
+  // The runtime's delete and the rootfs umount touch different things (its state and cgroup; the
+  // host's mount of the rootfs, which the container's own mount namespace never shared back).
+  const deleted = (async (): Promise<void> => {
     for (const name of runtime !== undefined && ctx.runtimes.has(runtime) ? [runtime] : ctx.runtimes.names()) {
       try {
         await ctx.runtimes.get(name).cli.delete(id, { force: true });
@@ -210,11 +215,13 @@ export async function cleanupTask(ctx: TaskContext, id: string, runtime?: string
         if (!isBerthError(err, 'not-found')) throw err;
       }
     }
-    await unmountAll(ctx.runner, ctx.paths.rootfs(id));
-    await unmountViewsBelow(ctx.runner, ctx.paths.layerViews(id));
     // The runtime removes the leaf; this catches one it could not (the parent stays: other starts use it).
     await removeCgroup(ctx.host.cgroups, cgroupsPathOf(ctx, id));
   })().then(() => undefined, (err: unknown) => ({ err }));
-  const failed = (await local) ?? (await detached);
+  const unmounted = (async (): Promise<void> => {
+    await unmountAll(ctx.runner, ctx.paths.rootfs(id));
+    await unmountViewsBelow(ctx.runner, ctx.paths.layerViews(id));
+  })().then(() => undefined, (err: unknown) => ({ err }));
+  const failed = (await deleted) ?? (await unmounted) ?? (await detached);
   if (failed !== undefined) throw failed.err;
 }

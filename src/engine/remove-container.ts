@@ -79,11 +79,14 @@ export async function removeContainer(ctx: RemovalContext, record: ContainerReco
   await removeNow(ctx, current, volumes);
 }
 
-/** Removes a container whose run is over (or never was), and with `volumes` its anonymous volumes. */
-export async function removeNow(ctx: RemovalContext, record: ContainerRecord, volumes: boolean): Promise<void> {
+/**
+ * Removes a container whose run is over (or never was), and with `volumes` its anonymous volumes.
+ * `cleanedUp`: the caller has just run cleanupTask for this run (the exit of a `--rm` container).
+ */
+export async function removeNow(ctx: RemovalContext, record: ContainerRecord, volumes: boolean, cleanedUp = false): Promise<void> {
   const { id } = record;
   ctx.store.setState(id, { ...record.state, status: 'removing', removal: { volumes } });
-  await cleanupTask(ctx.task, id, runtimeNameOf(record));
+  if (!cleanedUp) await cleanupTask(ctx.task, id, runtimeNameOf(record));
   failpoint('rm-after-cleanup');
   const key = ctx.paths.snapshotKey(id);
   if (ctx.task.snapshotter.has(key)) await ctx.task.snapshotter.remove(key);

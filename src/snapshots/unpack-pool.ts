@@ -7,6 +7,12 @@ import type { MainToWorker, WorkerToMain } from './unpack-messages.js';
 /** Bytes sent to a worker and not yet taken: bounds memory, and pauses the feeder. */
 const WINDOW_BYTES = 8 * 1024 * 1024;
 
+/**
+ * A worker left idle this long ends: each holds a V8 isolate (~13 MiB), which an idle daemon
+ * should not keep, and a new one starts in ~40 ms at the next unpack.
+ */
+export const UNPACK_WORKER_IDLE_MS = 5_000;
+
 export interface UnpackFeedResult {
   size: number;
   /** The diff ID when the worker hashed (compressed input); undefined otherwise. */
@@ -112,16 +118,23 @@ export class UnpackFeed {
 
 /**
  * Worker threads that unpack layers (one layer per worker at a time), so unpacking runs on other
- * cores while the main thread hashes and stores blobs. Workers start on first use and never keep
- * the process alive; `close` ends them.
+ * cores while the main thread hashes and stores blobs. Workers start on first use, end after
+ * `idleMs` without a layer, and never keep the process alive; `close` ends them.
  */
 export class UnpackPool {
   private readonly idle: Worker[] = [];
   private readonly all = new Set<Worker>();
   private readonly waiting: ((worker: Worker) => void)[] = [];
+  /** The timer that ends each idle worker. */
+  private readonly idleTimers = new Map<Worker, NodeJS.Timeout>();
   private jobs = 0;
 
-  constructor(private readonly size = Math.max(1, availableParallelism())) {}
+  constructor(private readonly size = Math.max(1, availableParallelism()), private readonly idleMs = UNPACK_WORKER_IDLE_MS) {}
+
+  /** Workers running now (busy or idle). */
+  get workers(): number {
+    return this.all.size;
+  }
 
   /** Starts unpacking into `target` (an existing empty directory); gzip/zstd when `compressed`. */
   async open(target: string, compressed: boolean): Promise<UnpackFeed> {
@@ -132,6 +145,8 @@ export class UnpackPool {
   }
 
   async close(): Promise<void> {
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
     const workers = [...this.all];
     this.all.clear();
     this.idle.length = 0;
@@ -140,7 +155,11 @@ export class UnpackPool {
 
   private async acquire(): Promise<Worker> {
     const idle = this.idle.pop();
-    if (idle) return idle;
+    if (idle) {
+      clearTimeout(this.idleTimers.get(idle));
+      this.idleTimers.delete(idle);
+      return idle;
+    }
     if (this.all.size < this.size) {
       const worker = new Worker(new URL('./unpack-worker.js', import.meta.url));
       worker.unref();
@@ -154,7 +173,23 @@ export class UnpackPool {
   private release(worker: Worker): void {
     if (!this.all.has(worker)) return;
     const next = this.waiting.shift();
-    if (next) next(worker);
-    else this.idle.push(worker);
+    if (next) {
+      next(worker);
+      return;
+    }
+    this.idle.push(worker);
+    const timer = setTimeout(() => { this.retire(worker); }, this.idleMs);
+    timer.unref();
+    this.idleTimers.set(worker, timer);
+  }
+
+  /** Ends a worker that stayed idle. */
+  private retire(worker: Worker): void {
+    this.idleTimers.delete(worker);
+    const at = this.idle.indexOf(worker);
+    if (at < 0) return;
+    this.idle.splice(at, 1);
+    this.all.delete(worker);
+    void worker.terminate();
   }
 }

@@ -6,12 +6,13 @@
  * dies), told a descriptor number per line, which it copies out of this process and answers for
  * in order. One question per connection: the answer is kept for the connection's life.
  *
- * A long-lived co-process rather than the process runner: a run per connection cost ~3 ms.
+ * A long-lived co-process (base/line-coprocess.ts) rather than the process runner: a run per
+ * connection cost ~3 ms.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { BerthError, messageOf } from '../../base/errors.js';
+import { LineCoprocess } from '../../base/line-coprocess.js';
 
 /** dist/libexec/berth-peercred, next to the built code (this file is dist/src/api/access/…). */
 export const DEFAULT_PEERCRED_PROGRAM = fileURLToPath(new URL('../../../libexec/berth-peercred', import.meta.url));
@@ -20,12 +21,6 @@ export interface PeerCredentials {
   readonly uid: number;
   readonly gid: number;
   readonly pid: number;
-}
-
-interface Helper {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly pending: { resolve: (line: string) => void; reject: (err: Error) => void }[];
-  buffer: string;
 }
 
 /** The descriptor of a connected socket (Node keeps it on the socket's handle). */
@@ -39,9 +34,11 @@ const unauthenticated = (message: string, cause?: unknown): BerthError =>
 
 export class PeerCredentialReader {
   readonly #known = new WeakMap<Socket, Promise<PeerCredentials>>();
-  #helper: Helper | undefined;
+  readonly #helper: LineCoprocess;
 
-  constructor(private readonly program = DEFAULT_PEERCRED_PROGRAM) {}
+  constructor(program = DEFAULT_PEERCRED_PROGRAM) {
+    this.#helper = new LineCoprocess(program, ['--serve', String(process.pid)]);
+  }
 
   /**
    * The peer of `socket`. unauthenticated (`peer-unknown`) when it cannot be read — the socket
@@ -61,7 +58,7 @@ export class PeerCredentialReader {
     if (fd === undefined) throw unauthenticated('the connection has no descriptor');
     let line: string;
     try {
-      line = await this.#ask(fd);
+      line = await this.#helper.ask(String(fd));
     } catch (cause) {
       throw unauthenticated(messageOf(cause), cause);
     }
@@ -71,41 +68,5 @@ export class PeerCredentialReader {
     const [uid, gid, pid] = line.split(' ').map(Number);
     if (uid === undefined || gid === undefined || pid === undefined || [uid, gid, pid].some((n) => !Number.isSafeInteger(n))) throw unauthenticated(line);
     return { uid, gid, pid };
-  }
-
-  #ask(fd: number): Promise<string> {
-    const helper = this.#helper ?? this.#start();
-    return new Promise((resolve, reject) => {
-      helper.pending.push({ resolve, reject });
-      helper.child.stdin.write(`${fd}\n`);
-    });
-  }
-
-  #start(): Helper {
-    const child = spawn(this.program, ['--serve', String(process.pid)], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const helper: Helper = { child, pending: [], buffer: '' };
-    this.#helper = helper;
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      helper.buffer += chunk;
-      for (let end = helper.buffer.indexOf('\n'); end >= 0; end = helper.buffer.indexOf('\n')) {
-        const line = helper.buffer.slice(0, end);
-        helper.buffer = helper.buffer.slice(end + 1);
-        helper.pending.shift()?.resolve(line);
-      }
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const fail = (err: Error): void => {
-      if (this.#helper === helper) this.#helper = undefined;
-      for (const waiter of helper.pending.splice(0)) waiter.reject(err);
-    };
-    child.on('error', fail);
-    child.on('exit', (code, signal) => { fail(new Error(`${this.program} ended (${signal ?? `exit code ${code ?? '?'}`})${stderr === '' ? '' : `: ${stderr.trim()}`}`)); });
-    child.stdin.on('error', () => undefined);
-    // It must not keep berthd alive; it ends by itself when berthd does (its stdin closes).
-    child.unref();
-    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as Socket).unref();
-    return helper;
   }
 }

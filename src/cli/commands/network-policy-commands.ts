@@ -23,7 +23,9 @@ export function policyRows(policies: readonly NetworkPolicyView[], now: Date): s
 async function create(globals: GlobalOptions, name: string | undefined, options: Record<string, unknown>): Promise<void> {
   const file = text(options.file);
   const flags = { targetLabel: strings(options.targetLabel), from: strings(options.from), port: strings(options.port), ...(text(options.target) === undefined ? {} : { target: text(options.target) ?? '' }) };
-  const spec = policySpecFromFlags(name, flags, file === undefined ? undefined : await readFile(file, 'utf8'));
+  // yaml loads only here: it is most of what a CLI start would otherwise parse.
+  const document = file === undefined ? undefined : { document: (await import('yaml')).parse(await readFile(file, 'utf8')) as unknown };
+  const spec = policySpecFromFlags(name, flags, document);
   await withClient(globals, async (client) => { process.stdout.write(`${(await client.networkPolicies.create(spec)).ID}\n`); });
 }
 

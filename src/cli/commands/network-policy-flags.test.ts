@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { policySpecFromFlags } from './network-policy-flags.js';
+import { parse } from 'yaml';
 
 const none = { targetLabel: [], from: [], port: [] };
 
@@ -16,8 +17,8 @@ test('flags: the target and one rule from --from (service, label:K=V, address or
 
 test('-f: the whole policy from YAML (the name argument wins); flags beside it are refused', () => {
   const yaml = 'name: from-file\ntarget: { service: web }\ningress:\n  - from: [{ service: api }]\n    ports: [{ port: 80 }]\n  - from: [{ cidr: 10.250.0.0/16 }]\n';
-  assert.deepEqual(policySpecFromFlags(undefined, none, yaml), { name: 'from-file', target: { service: 'web' }, ingress: [{ from: [{ service: 'api' }], ports: [{ port: 80 }] }, { from: [{ cidr: '10.250.0.0/16' }] }] });
-  assert.equal(policySpecFromFlags('renamed', none, yaml).name, 'renamed');
-  assert.throws(() => policySpecFromFlags(undefined, { ...none, target: 'web' }, yaml), /-f: the file holds the whole policy; --target cannot be given with it/);
-  assert.throws(() => policySpecFromFlags(undefined, none, '- a\n- b\n'), /the file is not a policy/);
+  assert.deepEqual(policySpecFromFlags(undefined, none, { document: parse(yaml) as unknown }), { name: 'from-file', target: { service: 'web' }, ingress: [{ from: [{ service: 'api' }], ports: [{ port: 80 }] }, { from: [{ cidr: '10.250.0.0/16' }] }] });
+  assert.equal(policySpecFromFlags('renamed', none, { document: parse(yaml) as unknown }).name, 'renamed');
+  assert.throws(() => policySpecFromFlags(undefined, { ...none, target: 'web' }, { document: parse(yaml) as unknown }), /-f: the file holds the whole policy; --target cannot be given with it/);
+  assert.throws(() => policySpecFromFlags(undefined, none, { document: ['a', 'b'] }), /the file is not a policy/);
 });

@@ -4,7 +4,6 @@
  * and one allow rule from the `--from` and `--port` flags — or, with `-f FILE`, the spec read
  * from a YAML or JSON file (flags then refused, so nothing given is silently dropped).
  */
-import { parse as parseYaml } from 'yaml';
 import { errors } from '../../base/errors.js';
 import { keyValues } from './create-config.js';
 
@@ -32,12 +31,12 @@ export function policyPort(value: string): { protocol: string; port: number } {
   return { protocol: match[2] ?? 'tcp', port: Number(match[1]) };
 }
 
-/** The spec the flags describe (`file`: that file's text, already read). */
-export function policySpecFromFlags(name: string | undefined, flags: PolicyFlags, file?: string): Record<string, unknown> {
+/** The spec the flags describe (`file`: that file's document, already read and parsed). */
+export function policySpecFromFlags(name: string | undefined, flags: PolicyFlags, file?: { document: unknown }): Record<string, unknown> {
   if (file !== undefined) {
     const given = [flags.target !== undefined && '--target', flags.targetLabel.length > 0 && '--target-label', flags.from.length > 0 && '--from', flags.port.length > 0 && '--port'].filter((f) => f !== false);
     if (given.length > 0) throw errors.invalidArgument('invalid-flag', `-f: the file holds the whole policy; ${given.join(', ')} cannot be given with it`);
-    const spec: unknown = parseYaml(file);
+    const spec = file.document;
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw errors.invalidArgument('invalid-network-policy', '-f: the file is not a policy (want a mapping with name, target, ingress)');
     return { ...(spec as Record<string, unknown>), ...(name === undefined ? {} : { name }) };
   }

@@ -32,6 +32,7 @@ import { ManagerControl } from './manager-control.js';
 import { etcdClientUrl, etcdPeerUrl } from './manager-etcd.js';
 import { changeRole, promoteLearner } from './role-change.js';
 import { removeTaskContainers, retireManager } from './leaving.js';
+import { inactiveLocalInfo, notAManager, notInCluster } from './membership-state.js';
 import { clusterPaths, etcdMembership, readMembership, removeMembership, writeMembership, type ClusterPaths, type Membership } from './membership.js';
 import { startEtcdMember, startMemberParts, stopMemberParts, type MemberParts, type PartsContext } from './member-parts.js';
 import { advertiseAddress, describeThisNode, listenAddress } from './node-description.js';
@@ -54,8 +55,6 @@ export interface ClusterNodeOptions {
   /** While a manager: the cluster's events (services, nodes, networks, secrets, configs changed). */
   readonly onClusterEvent?: (event: ClusterEvent) => void;
 }
-
-const notAManager = (): Error => errors.unavailable('not-a-manager', 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.');
 
 export class ClusterNode implements ClusterControl {
   readonly #paths: ClusterPaths;
@@ -104,7 +103,7 @@ export class ClusterNode implements ClusterControl {
 
   local(): LocalClusterInfo {
     const m = this.#membership;
-    if (m === undefined) return { state: 'inactive', nodeId: '', nodeAddr: '', controlAvailable: false, error: '', remoteManagers: [] };
+    if (m === undefined) return inactiveLocalInfo();
     return {
       state: this.#error === '' ? 'active' : 'error',
       nodeId: m.nodeId, nodeAddr: m.addr, controlAvailable: m.role === 'manager', error: this.#error,
@@ -200,7 +199,7 @@ export class ClusterNode implements ClusterControl {
   leave(force: boolean): Promise<void> {
     return this.#serial(async () => {
       const membership = this.#membership;
-      if (membership === undefined) throw errors.unavailable('not-in-cluster', 'This node is not part of a swarm');
+      if (membership === undefined) throw notInCluster();
       if (membership.role === 'manager' && !force) {
         throw errors.failedPrecondition('manager-leave', 'You are attempting to leave the swarm on a node that is participating as a manager. Removing this node leaves the cluster without its etcd member and control plane. Use `--force` to leave anyway.');
       }

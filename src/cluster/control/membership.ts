@@ -5,13 +5,15 @@
  * joins and removed first when it leaves: a node is a member exactly while the file exists.
  */
 import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../base/atomic-file.js';
 import { errnoCode, errors, messageOf } from '../../base/errors.js';
 import { NODE_ROLES } from '../objects/node.js';
 import type { EtcdJoin } from '../transport/protocol.js';
 import { etcdClientUrl, etcdPeerUrl } from './manager-etcd.js';
+import type { ClusterPaths } from './membership-state.js';
+
+export { clusterPaths, type ClusterPaths } from './membership-state.js';
 
 const peerSchema = z.object({ name: z.string(), peerUrl: z.string() });
 
@@ -45,22 +47,6 @@ export function etcdMembership(etcd: EtcdJoin, addr: string): NonNullable<Member
     mode: 'member', name: etcd.name, clientUrl: etcdClientUrl(addr), peerUrl: etcdPeerUrl(addr),
     initialCluster: etcd.initialCluster.map((p) => ({ ...p })), clusterState: 'existing', peerClientUrls: [...etcd.clientUrls],
   };
-}
-
-export interface ClusterPaths {
-  readonly dir: string;
-  readonly file: string;
-  readonly tls: string;
-  /** A manager's certificate of the etcd CA (with the node's key), and that CA. */
-  readonly etcdTls: string;
-  readonly etcd: string;
-  /** A manager's data keys (secrets at rest; 0600). */
-  readonly dataKeys: string;
-}
-
-export function clusterPaths(root: string): ClusterPaths {
-  const dir = join(root, 'cluster');
-  return { dir, file: join(dir, 'membership.json'), tls: join(dir, 'tls'), etcdTls: join(dir, 'tls', 'etcd'), etcd: join(dir, 'etcd'), dataKeys: join(dir, 'data-keys.json') };
 }
 
 /** The membership, or undefined for a node in no cluster. data-loss (`membership-corrupt`) for a damaged file. */

@@ -3,10 +3,10 @@
  * O=<cluster id>, valid 20 years. It signs every node certificate; its digest (sha256 of the DER)
  * is what a join token pins, so a joining node can trust the CA a manager shows it.
  */
-import { createHash, X509Certificate } from 'node:crypto';
 import { errors } from '../../base/errors.js';
 import { createCertificateAuthority } from '../../pki/certificates.js';
-import { x509 } from '../../pki/x509.js';
+
+export { caDigest, caIssuerInfo, parseCertificate } from './ca-certificate.js';
 
 export const CA_COMMON_NAME = 'berth-cluster-ca';
 /**
@@ -28,27 +28,4 @@ export async function createClusterCa(clusterId: string, now: Date, commonName =
   const notAfter = new Date(now);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + CA_VALID_YEARS);
   return createCertificateAuthority({ commonName, organization: clusterId, now, notAfter });
-}
-
-/** A PEM certificate parsed by node:crypto; invalid-argument (`invalid-certificate`) for anything else. */
-export function parseCertificate(certPem: string, what = 'certificate'): X509Certificate {
-  try {
-    return new X509Certificate(certPem);
-  } catch (err) {
-    throw errors.invalidArgument('invalid-certificate', `the ${what} is not a PEM X.509 certificate`, { cause: err });
-  }
-}
-
-/** The CA certificate's subject and public key (DER, base64): Swarm's TLSInfo.CertIssuerSubject and CertIssuerPublicKey. */
-export function caIssuerInfo(caCertPem: string): { readonly subject: string; readonly publicKey: string } {
-  const parsed = new x509.X509Certificate(parseCertificate(caCertPem, 'CA certificate').raw);
-  return {
-    subject: Buffer.from(parsed.subjectName.toArrayBuffer()).toString('base64'),
-    publicKey: Buffer.from(parsed.publicKey.rawData).toString('base64'),
-  };
-}
-
-/** sha256 of the CA certificate's DER, lowercase hex (what a join token carries). */
-export function caDigest(caCertPem: string): string {
-  return createHash('sha256').update(parseCertificate(caCertPem, 'CA certificate').raw).digest('hex');
 }
