@@ -1,10 +1,12 @@
-// Benchmark: `docker load` (a private dockerd) against `berth image load` of the same ~200 MB,
-// multi-layer docker-archive, interleaved, N runs each. Needs root.
+// Benchmark: `docker load` (a private dockerd) against berth loading the same ~200 MB, multi-layer
+// docker-archive two ways: `berth --root <dir> image load` (the CLI is the engine) and `berth load`
+// through a berthd (the daemon path, as dockerd is docker's). Interleaved, N runs each. Needs root.
 //
 // Default: every timed run gets a freshly made ext4 (a 4 GiB sparse file, `mkfs.ext4` defaults,
 // loop-mounted at /var/tmp/berth-bench/mnt) holding the archive, the tool's state (dockerd's base
-// dir or berth's --root) and nothing else; caches are dropped before the clock starts. `--host-fs`
-// runs the older way, on the host filesystem, for comparison.
+// dir, berth's --root, or berthd's state root and socket) and nothing else; caches are dropped
+// before the clock starts. SIGINT/SIGTERM end the run in flight and clean up (exit 130).
+// `--host-fs` runs the older way, on the host filesystem, for comparison (docker and berth --root only).
 // Run: npm run build && node dist/bench/image-load.js [--runs N] [--host-fs]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { extract as tarExtract } from 'tar-stream';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
 import { buildDebianRootfs } from '../src/images/bootstrap/debian-rootfs.js';
 import { PrivateDockerd } from '../test/support/private-dockerd.js';
+import { BerthdProcess } from '../test/support/berthd-process.js';
 import { currentMountPointsBelow as mountsBelow } from '../src/mount/mountinfo.js';
 import { publishReport } from './report-file.js';
 
@@ -25,11 +28,38 @@ const ARCHIVE = join(CACHE, 'image-load.tar');
 const MNT = join(CACHE, 'mnt');
 const FS_IMAGE = join(CACHE, 'fs.img');
 const FS_SIZE = '4G';
+/** berthd's state root and socket, on the fresh filesystem (the socket path is well under a unix socket's 108 bytes). */
+const BERTHD_ROOT = join(MNT, 'berthd-root');
+const BERTHD_SOCKET = join(MNT, 'berthd.sock');
+/** How long berthd gets to stop after SIGTERM before it is killed. */
+const BERTHD_STOP_GRACE_MS = 20_000;
 const IMAGE = 'berth-bench/image-load:latest';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BERTH = join(REPO, 'bin/berth.js');
 const runner = new ChildProcessRunner();
 const log = (line: string): void => { process.stderr.write(`image-load: ${line}\n`); };
+
+/** The loads compared: docker CLI → dockerd, berth CLI with --root (in-process engine), berth CLI → berthd. */
+type Tool = 'docker' | 'berth' | 'berthd';
+const TOOLS: readonly Tool[] = ['docker', 'berth', 'berthd'];
+
+/**
+ * The berth CLI's environment: NODE_EXTRA_CA_CERTS (set on some hosts) makes every Node start parse
+ * a CA bundle, ~0.1 s, for a CLI that opens no TLS here, so it is left out, as on a stock host (see
+ * container-clients.ts). BERTH_ROOT and BERTH_HOST are left out too: the flags say where the engine is.
+ */
+function berthEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  delete env.BERTH_ROOT;
+  delete env.BERTH_HOST;
+  return env;
+}
+
+/** `node bin/berth.js <args>` in berthEnv(); throws (with stderr) on a non-zero exit. */
+function berthCli(args: readonly string[]): Promise<{ stdout: string }> {
+  return runner.run(process.execPath, [BERTH, ...args], { env: berthEnv() });
+}
 
 // One layer per COPY: the whole rootfs, then bulk copies of parts of it under /opt/bulk.
 const DOCKERFILE = `FROM scratch
@@ -111,7 +141,12 @@ async function removeImages(dockerd: PrivateDockerd): Promise<void> {
 
 // ---- fresh filesystem per run ----
 
-/** Pids of processes (a dockerd, its containerd and shims, a berth) whose command line names a path under MNT. */
+/**
+ * Pids of processes whose command line names a path under MNT: a dockerd, its containerd and shims,
+ * a docker or berth CLI, a berthd (its --root and --socket are there). berthd runs no container
+ * here, so there is no conmon or cgroup of its to end; its co-processes (berth-peercred, and
+ * berth-mount, started for overlay mounts only) name no path under MNT but exit with berthd.
+ */
 async function pidsUsingMount(): Promise<number[]> {
   const pids: number[] = [];
   for (const name of await readdir('/proc')) {
@@ -148,8 +183,8 @@ function killQuietly(pid: number, signal: NodeJS.Signals): void {
 
 /**
  * Takes down whatever a run (this one, or an earlier one that was killed) left: processes naming
- * the mount point, the private dockerd's cgroups, every mount at or below MNT, loop devices backed
- * by FS_IMAGE, and the image file. Idempotent.
+ * the mount point (dockerd, berthd, the CLIs), the private dockerd's cgroups, every mount at or
+ * below MNT, loop devices backed by FS_IMAGE, and the image file. Idempotent.
  */
 async function teardownFs(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
@@ -221,30 +256,70 @@ async function dockerLoadTimed(dockerd: PrivateDockerd, archive: string): Promis
 
 async function berthLoadTimed(root: string, archive: string): Promise<Loaded> {
   const seconds = await timed(async () => {
-    const { stdout } = await runner.run(process.execPath, [BERTH, '--root', root, 'image', 'load', '-i', archive]);
+    const { stdout } = await berthCli(['--root', root, 'image', 'load', '-i', archive]);
     if (!stdout.includes('Loaded image:')) throw new Error(`berth image load said: ${stdout}`);
   });
   return { seconds };
 }
 
-/** Fresh-filesystem run: new ext4, archive copied on, tool state on it, caches dropped, clients warmed. */
-async function freshRun(tool: 'docker' | 'berth', archive: string): Promise<Loaded> {
+async function berthdLoadTimed(host: string, archive: string): Promise<Loaded> {
+  const seconds = await timed(async () => {
+    const { stdout } = await berthCli(['--host', host, 'load', '-i', archive]);
+    if (!stdout.includes('Loaded image')) throw new Error(`berth load (through berthd) said: ${stdout}`);
+  });
+  return { seconds };
+}
+
+/** SIGTERM, then SIGKILL if berthd has not exited within BERTHD_STOP_GRACE_MS. */
+async function stopBerthd(berthd: BerthdProcess): Promise<void> {
+  const code = await Promise.race([berthd.stop(), delay(BERTHD_STOP_GRACE_MS, 'timeout' as const, { ref: false })]);
+  if (code === 'timeout') {
+    log(`berthd did not stop within ${BERTHD_STOP_GRACE_MS / 1000} s of SIGTERM: killing it`);
+    await berthd.kill();
+  } else if (code !== 0 && code !== null) {
+    log(`berthd exited ${code}: ${berthd.log.join('').trim().split('\n').slice(-5).join(' / ')}`);
+  }
+}
+
+/**
+ * Fresh-filesystem run: new ext4, archive copied on, tool state on it, caches dropped, clients
+ * warmed. Throws `stopping`'s reason between steps once it is aborted; the filesystem is always torn down.
+ */
+async function freshRun(tool: Tool, archive: string, stopping: AbortSignal): Promise<Loaded> {
   try {
+    stopping.throwIfAborted();
     await makeFs();
     const local = join(MNT, 'image-load.tar');
     await copyFile(archive, local);
+    stopping.throwIfAborted();
     if (tool === 'docker') {
       const dockerd = await PrivateDockerd.start({ baseDir: join(MNT, 'dockerd') });
       try {
+        stopping.throwIfAborted();
         await dropCaches();
         await dockerd.docker(['version']); // warms the docker CLI binary (dockerd is running, its pages stay mapped)
+        stopping.throwIfAborted();
         return await dockerLoadTimed(dockerd, local);
       } finally {
         await dockerd.stop();
       }
     }
+    if (tool === 'berthd') {
+      const berthd = await BerthdProcess.start(BERTHD_ROOT, BERTHD_SOCKET);
+      try {
+        const host = `unix://${BERTHD_SOCKET}`;
+        stopping.throwIfAborted();
+        await dropCaches();
+        await berthCli(['--host', host, 'images']); // warms node and berth's CLI modules, and the client's way to berthd
+        stopping.throwIfAborted();
+        return await berthdLoadTimed(host, local);
+      } finally {
+        await stopBerthd(berthd);
+      }
+    }
     await dropCaches();
-    await runner.run(process.execPath, [BERTH, 'image', 'load', '--help']); // warms node and berth's CLI modules
+    await berthCli(['image', 'load', '--help']); // warms node and berth's CLI modules
+    stopping.throwIfAborted();
     return await berthLoadTimed(join(MNT, 'berth-root'), local);
   } finally {
     await teardownFs();
@@ -280,13 +355,15 @@ async function main(): Promise<void> {
   await mkdir(CACHE, { recursive: true });
   const berthReady = existsSync(join(REPO, 'dist/src/cli/main.js'));
   if (!berthReady) log('dist/src/cli/main.js is missing: measuring docker only');
+  const berthdReady = berthReady && !hostFs && existsSync(join(REPO, 'dist/src/daemon/berthd.js'));
+  if (berthReady && !hostFs && !berthdReady) log('dist/src/daemon/berthd.js is missing: not measuring berth load through berthd');
   if (!hostFs) await teardownFs(); // leftovers of a killed earlier run
   const archive = await cachedArchive();
   const entriesPerLayer = await layerEntryCounts(archive);
   log(`archive: ${((await stat(archive)).size / 1e6).toFixed(0)} MB, ${entriesPerLayer.length} layers, ${entriesPerLayer.join(' + ')} tar entries`);
   const loadBefore = loadavg().map((n) => n.toFixed(2)).join(' ');
-  const docker: number[] = [];
-  const berth: number[] = [];
+  const times: Record<Tool, number[]> = { docker: [], berth: [], berthd: [] };
+  const ready: Record<Tool, boolean> = { docker: true, berth: berthReady, berthd: berthdReady };
   let size: number | undefined;
   let version: string | undefined;
   const note = (loaded: Loaded): number => {
@@ -294,36 +371,60 @@ async function main(): Promise<void> {
     version ??= loaded.version;
     return loaded.seconds;
   };
+  // Fresh-filesystem runs: a signal aborts `stopping` and ends the processes on the mount, so the
+  // command in flight fails; the run's `finally` tears the filesystem down and the loop stops.
+  // A second signal exits at once.
+  const stopping = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log(`${signal}: ending the run in flight and cleaning up`);
+    stopping.abort(new Error(`stopped by ${signal}`));
+    void pidsUsingMount().then((pids) => { for (const pid of pids) killQuietly(pid, 'SIGTERM'); });
+  };
+  if (!hostFs) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   let hostDockerd: PrivateDockerd | undefined;
   try {
     if (hostFs) hostDockerd = await PrivateDockerd.start({ baseDir: join(CACHE, 'dockerd') });
     for (let i = 0; i < runs; i++) {
-      const order = i % 2 === 0 ? (['docker', 'berth'] as const) : (['berth', 'docker'] as const);
+      // Round i starts with tool i mod 3: over three rounds each tool goes first, second and last once.
+      const order = [...TOOLS.slice(i % TOOLS.length), ...TOOLS.slice(0, i % TOOLS.length)];
       for (const tool of order) {
-        if (tool === 'berth' && !berthReady) continue;
+        if (!ready[tool]) continue;
         if (!hostFs) {
-          (tool === 'docker' ? docker : berth).push(note(await freshRun(tool, archive)));
+          times[tool].push(note(await freshRun(tool, archive, stopping.signal)));
         } else if (tool === 'docker' && hostDockerd !== undefined) {
           await runner.run('sync', []);
-          docker.push(note(await dockerLoadTimed(hostDockerd, archive)));
-        } else {
+          times.docker.push(note(await dockerLoadTimed(hostDockerd, archive)));
+        } else if (tool === 'berth') {
           const root = await mkdtemp(join(CACHE, 'berth-root-'));
           try {
             await runner.run('sync', []);
-            berth.push(note(await berthLoadTimed(root, archive)));
+            times.berth.push(note(await berthLoadTimed(root, archive)));
           } finally {
             await rm(root, { recursive: true, force: true });
           }
         }
       }
-      log(`run ${i + 1}/${runs}: docker ${docker.at(-1)?.toFixed(2) ?? '-'} s, berth ${berth.at(-1)?.toFixed(2) ?? '-'} s`);
+      const last = (tool: Tool): string => times[tool].at(-1)?.toFixed(2) ?? '-';
+      log(`run ${i + 1}/${runs}: docker ${last('docker')} s, berth --root ${last('berth')} s, berth → berthd ${last('berthd')} s`);
     }
+  } catch (err) {
+    if (!stopping.signal.aborted) throw err;
   } finally {
     await hostDockerd?.stop();
     if (!hostFs) await teardownFs();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (stopping.signal.aborted) {
+    log(`stopped: ${MNT} unmounted, its loop device detached, ${FS_IMAGE} deleted; no report written`);
+    process.exit(130);
   }
 
-  const ratio = berth.length > 0 ? (median(docker) / median(berth)).toFixed(2) : 'n/a';
+  const docker = times.docker;
+  const ratioTo = (berth: readonly number[]): string => (berth.length > 0 && docker.length > 0 ? (median(docker) / median(berth)).toFixed(2) : 'n/a');
   const archiveMb = ((await stat(archive)).size / 1e6).toFixed(0);
   const entries = entriesPerLayer.reduce((a, b) => a + b, 0);
   const loadAfter = loadavg().map((n) => n.toFixed(2)).join(' ');
@@ -334,13 +435,16 @@ async function main(): Promise<void> {
   const dirty = (await output('git', ['-C', REPO, 'status', '--porcelain', '--', 'src'])) !== '';
   const filesystem = hostFs
     ? `host filesystem (\`--host-fs\`): ${hostMount} at ${CACHE}; one private dockerd (base dir ${join(CACHE, 'dockerd')}) for all runs, ` +
-      'a new berth root directory per run; `sync` before each timed command; the archive stays in the page cache.'
+      'a new berth root directory per run; `sync` before each timed command; the archive stays in the page cache; berth → berthd ' +
+      'is measured on fresh filesystems only.'
     : `a fresh ext4 per timed run: ${FS_SIZE} sparse file ${FS_IMAGE} (on ${hostMount}), \`mkfs.ext4 -q -F\` defaults (${mke2fs}, with journal), ` +
-      `\`mount -o loop\` at ${MNT}; archive copied onto it, docker's base dir (a new private dockerd per run) or berth's --root on it; ` +
-      '`sync` + `drop_caches=3`, then the client binary is warmed (`docker version` / `berth image load --help`) so the archive and ' +
-      'the filesystem are cold but the client is not; unmounted and deleted after each run.';
+      `\`mount -o loop\` at ${MNT}; archive copied onto it, and on it docker's base dir (a new private dockerd per run), berth's --root, ` +
+      `or berthd's state root and socket (a new berthd per run, \`${BERTHD_ROOT}\`, \`${BERTHD_SOCKET}\`); ` +
+      '`sync` + `drop_caches=3` (after starting the daemon, if any), then the client is warmed (`docker version` / `berth image load --help` / ' +
+      '`berth --host … images`) so the archive and the filesystem are cold but the client is not; daemon stopped, filesystem ' +
+      'unmounted and deleted after each run.';
   const report = [
-    `# Image load: docker load vs berth image load${hostFs ? ' (host filesystem)' : ''}`,
+    `# Image load: docker load vs berth image load (--root) and berth load through berthd${hostFs ? ' (host filesystem)' : ''}`,
     '',
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Debian ${debian}, kernel ${release()}`,
@@ -348,14 +452,16 @@ async function main(): Promise<void> {
     `- Filesystem: ${filesystem}`,
     `- Image: Debian bookworm minbase + bulk copies, ${entriesPerLayer.length} layers, ${size === undefined ? '?' : (size / 1e6).toFixed(0)} MB unpacked, ` +
       `docker-archive ${archiveMb} MB (uncompressed layers), ${entries} tar entries (${entriesPerLayer.join(' + ')}, base first).`,
-    `- Interleaved runs, alternating which tool goes first. Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAfter}.`,
+    '- Method: interleaved runs, rotating which tool goes first; the berth CLI runs with NODE_EXTRA_CA_CERTS unset (a stock host has ' +
+      `none; with it every Node start parses a CA bundle, ~0.1 s here). Load average (1/5/15 min) before: ${loadBefore}; after: ${loadAfter}.`,
     '',
     '| tool | runs | median s | min s | max s | all s |',
     '| --- | ---: | ---: | ---: | ---: | --- |',
     row('docker load (private dockerd, overlay2)', docker),
-    row('berth image load (--root, in-process engine)', berth),
+    row('berth image load (--root, in-process engine)', times.berth),
+    row('berth load → berthd (unix socket)', times.berthd),
     '',
-    `Ratio docker/berth (median): **${ratio}** (above 1 means berth is faster).`,
+    `Ratio docker/berth (medians, above 1 means berth is faster): berth --root **${ratioTo(times.berth)}**, berth → berthd **${ratioTo(times.berthd)}**.`,
     '',
   ].join('\n');
   await publishReport('image-load', report);
