@@ -79,6 +79,8 @@ export async function pruneVolumes(ctx: VolumeUsageContext, select: (volume: Vol
 
 /** Removes the container's anonymous volumes that no other container uses (`rm -v`, `--rm`). */
 export async function removeAnonymousVolumes(ctx: VolumeUsageContext, record: ContainerRecord): Promise<void> {
+  // Most containers have none: then no record needs reading (every one is parsed to list them).
+  if (!(record.config.mounts ?? []).some((m) => m.type === 'volume' && m.anonymous)) return;
   const users = volumeUsers(ctx.store);
   for (const mount of record.config.mounts ?? []) {
     if (mount.type !== 'volume' || !mount.anonymous) continue;
@@ -92,6 +94,7 @@ export async function removeAnonymousVolumes(ctx: VolumeUsageContext, record: Co
  * after its run, or (no record) every one, as live restore does.
  */
 export async function releaseVolumes(ctx: VolumeUsageContext, record?: ContainerRecord): Promise<void> {
+  if (record !== undefined && volumeNamesOf(record.config.mounts).length === 0) return; // nothing of its to release
   const needed = new Set(ctx.store.list().filter((r) => isActive(r.state) && r.id !== record?.id).flatMap((r) => volumeNamesOf(r.config.mounts)));
   const candidates = record === undefined ? ctx.volumes.list().map((v) => v.name) : volumeNamesOf(record.config.mounts);
   for (const name of new Set(candidates)) {
