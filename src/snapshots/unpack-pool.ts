@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { BerthError, errors } from '../base/errors.js';
 import type { Digest } from '../base/digest.js';
+import { systemTimers, type Timers } from '../base/clock.js';
 import type { MainToWorker, WorkerToMain } from './unpack-messages.js';
 
 /** Bytes sent to a worker and not yet taken: bounds memory, and pauses the feeder. */
@@ -125,11 +126,15 @@ export class UnpackPool {
   private readonly idle: Worker[] = [];
   private readonly all = new Set<Worker>();
   private readonly waiting: ((worker: Worker) => void)[] = [];
-  /** The timer that ends each idle worker. */
-  private readonly idleTimers = new Map<Worker, NodeJS.Timeout>();
+  /** Cancels the timer that would end each idle worker. */
+  private readonly idleTimers = new Map<Worker, () => void>();
   private jobs = 0;
 
-  constructor(private readonly size = Math.max(1, availableParallelism()), private readonly idleMs = UNPACK_WORKER_IDLE_MS) {}
+  constructor(
+    private readonly size = Math.max(1, availableParallelism()),
+    private readonly idleMs = UNPACK_WORKER_IDLE_MS,
+    private readonly timers: Timers = systemTimers,
+  ) {}
 
   /** Workers running now (busy or idle). */
   get workers(): number {
@@ -145,7 +150,7 @@ export class UnpackPool {
   }
 
   async close(): Promise<void> {
-    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    for (const cancel of this.idleTimers.values()) cancel();
     this.idleTimers.clear();
     const workers = [...this.all];
     this.all.clear();
@@ -156,7 +161,7 @@ export class UnpackPool {
   private async acquire(): Promise<Worker> {
     const idle = this.idle.pop();
     if (idle) {
-      clearTimeout(this.idleTimers.get(idle));
+      this.idleTimers.get(idle)?.();
       this.idleTimers.delete(idle);
       return idle;
     }
@@ -178,9 +183,7 @@ export class UnpackPool {
       return;
     }
     this.idle.push(worker);
-    const timer = setTimeout(() => { this.retire(worker); }, this.idleMs);
-    timer.unref();
-    this.idleTimers.set(worker, timer);
+    this.idleTimers.set(worker, this.timers.after(this.idleMs, () => { this.retire(worker); }));
   }
 
   /** Ends a worker that stayed idle. */
