@@ -31,8 +31,10 @@ export class AlertBook {
     this.rules = rules;
   }
 
+  /** An alert's labels: the rule's, and its container's (`container_id`, `name`, `image`) or, for node_down, its node's (`node_id`, `node`). */
   labelsOf(rule: AlertRule, container: ContainerIdentity): Labels {
-    return { alertname: rule.name, severity: rule.severity, ...rule.labels, container_id: container.id, name: container.name, image: container.image };
+    const subject = rule.event === 'node_down' ? { node_id: container.id, node: container.name } : { container_id: container.id, name: container.name, image: container.image };
+    return { alertname: rule.name, severity: rule.severity, ...rule.labels, ...subject };
   }
 
   /** A metric rule's readings now: its other alerts stop (pending ones vanish, firing ones resolve). */
@@ -79,7 +81,7 @@ export class AlertBook {
   /** `rule`'s firing alert of the container, if any, resolves. */
   resolveContainer(ruleName: string, containerId: string, atMs: number): void {
     for (const alert of this.state.alerts) {
-      if (alert.rule === ruleName && alert.labels.container_id === containerId && alert.status !== 'resolved') {
+      if (alert.rule === ruleName && (alert.labels.container_id ?? alert.labels.node_id) === containerId && alert.status !== 'resolved') {
         if (alert.status === 'pending') this.#remove(alert.fingerprint);
         else this.#resolve(alert, atMs);
       }

@@ -127,6 +127,26 @@ describe('AlertRunner', () => {
     await runner.close();
   });
 
+  it('fires node_down with the node\'s labels when a manager records the node down, and resolves it when it is ready', async () => {
+    const f = new Fixture();
+    const runner = await f.open(`${RULES}  - { name: node-lost, event: node_down, severity: critical }\n`);
+    const node = (state: string): void => {
+      f.events.push({
+        seq: f.events.length + 1, type: 'node', action: 'update', scope: 'swarm',
+        actor: { id: 'n2', attributes: { name: 'worker-2', 'state.new': state } }, timeNano: BigInt(f.time.now().getTime()) * 1_000_000n,
+      });
+    };
+    node('down');
+    await f.time.advance(60_000);
+    assert.deepEqual(f.sent.map((m) => [m.status, m.alerts.map((a) => a.labels)]), [
+      ['firing', [{ alertname: 'node-lost', severity: 'critical', node_id: 'n2', node: 'worker-2' }]],
+    ]);
+    node('ready');
+    await f.time.advance(60_000);
+    assert.deepEqual(f.sent.slice(1).map((m) => [m.status, m.alerts.map((a) => a.status)]), [['resolved', ['resolved']]]);
+    await runner.close();
+  });
+
   it('does not notify again an alert that resolved and fired again before the group was due', async () => {
     const f = new Fixture();
     const runner = await f.open();

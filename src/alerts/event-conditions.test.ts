@@ -8,8 +8,9 @@ import { fingerprintOf } from './fingerprint.js';
 const rules = parseAlertRules([
   'receivers: [{ name: ops, url: "http://127.0.0.1:9/" }]', 'rules:',
   '  - { name: sick, event: unhealthy }', '  - { name: oom, event: oom }', '  - { name: loop, event: restart_loop, restarts: 2, within: 10s }',
+  '  - { name: lost, event: node_down }',
 ].join('\n'), 'a.yaml').rules;
-const [sick, oom, loop] = rules;
+const [sick, oom, loop, lost] = rules;
 
 function event(action: string, atMs = 0, type: NodeEvent['type'] = 'container'): NodeEvent {
   return { seq: 1, type, action, scope: 'local', actor: { id: 'c1', attributes: { name: '/web', image: 'busybox' } }, timeNano: BigInt(atMs) * 1_000_000n };
@@ -23,6 +24,18 @@ describe('judgeEvent', () => {
     for (const action of ['health_status: healthy', 'start', 'destroy']) assert.equal(judgeEvent(sick, event(action), windows)?.kind, 'resolve');
     assert.equal(judgeEvent(sick, event('die'), windows), undefined);
     assert.equal(judgeEvent(sick, event('health_status: unhealthy', 0, 'image'), windows), undefined);
+  });
+
+  it('node_down fires on a node turning down and resolves when it is ready again or removed', () => {
+    assert.ok(lost !== undefined);
+    const node = (action: string, attributes: Record<string, string>): NodeEvent => ({
+      seq: 1, type: 'node', action, scope: 'swarm', actor: { id: 'n1', attributes: { name: 'worker-2', ...attributes } }, timeNano: 0n,
+    });
+    assert.deepEqual(judgeEvent(lost, node('update', { 'state.old': 'ready', 'state.new': 'down' }), {}), { kind: 'fire', container: { id: 'n1', name: 'worker-2', image: '' } });
+    assert.equal(judgeEvent(lost, node('update', { 'state.old': 'down', 'state.new': 'ready' }), {})?.kind, 'resolve');
+    assert.equal(judgeEvent(lost, node('remove', {}), {})?.kind, 'resolve');
+    assert.equal(judgeEvent(lost, node('update', { 'availability.new': 'drain' }), {}), undefined);
+    assert.equal(judgeEvent(lost, event('die'), {}), undefined, 'container events are not node events');
   });
 
   it('fires on an oom event only', () => {

@@ -5,6 +5,9 @@
  *   start, or removal.
  * - `restart_loop`: fires when a container died `restarts` times within `within`; resolved when
  *   fewer deaths remain in the window (checked at each evaluation) or the container is removed.
+ * - `node_down`: fires when a cluster manager records a node's state turning `down` (the `node`
+ *   `update` event with `state.new=down`); resolved when it turns `ready` again or the node is
+ *   removed. Only managers record node events, so only their rules see them.
  * Any event rule with `resolve_after` is also resolved that long after the last event that fired it.
  */
 import type { NodeEvent } from '../events/event-types.js';
@@ -25,6 +28,7 @@ function identityOf(event: NodeEvent): ContainerIdentity {
 
 /** What `event` means for `rule`; `windows` (restart loops: `<rule>/<id>` → death times) is updated in place. */
 export function judgeEvent(rule: AlertRule, event: NodeEvent, windows: Record<string, number[]>): EventVerdict {
+  if (rule.event === 'node_down') return judgeNodeEvent(event);
   if (event.type !== 'container' || rule.event === undefined) return undefined;
   const container = identityOf(event);
   const atMs = Number(event.timeNano / 1_000_000n);
@@ -48,6 +52,17 @@ export function judgeEvent(rule: AlertRule, event: NodeEvent, windows: Record<st
       return deaths.length >= (rule.restarts ?? 1) ? { kind: 'fire', container } : undefined;
     }
   }
+}
+
+/** A node event for node_down: the node as the subject (its id, its host name as `name`). */
+function judgeNodeEvent(event: NodeEvent): EventVerdict {
+  if (event.type !== 'node') return undefined;
+  const node = { id: event.actor.id, name: event.actor.attributes.name ?? '', image: '' };
+  if (event.action === 'remove') return { kind: 'resolve', container: node };
+  if (event.action !== 'update') return undefined;
+  const state = event.actor.attributes['state.new'];
+  if (state === 'down') return { kind: 'fire', container: node };
+  return state === 'ready' ? { kind: 'resolve', container: node } : undefined;
 }
 
 /** Restart-loop windows whose deaths fell below the rule's count by `nowMs`: those containers' alerts resolve. */

@@ -4,6 +4,7 @@
  * (403, the message naming the rule, field and value), thrown before anything is changed.
  */
 import { errors, isBerthError } from '../base/errors.js';
+import { componentLogger } from '../base/logger.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import type { CreateContainerRequest } from '../engine/create-container.js';
 import type { ResourceUpdate } from '../engine/container-update.js';
@@ -12,6 +13,8 @@ import type { ImageService } from '../images/image-service.js';
 // From their modules, not the folder's index: that one also brings the policy file's YAML parser, which only `--policy` needs.
 import { createAdmission, imageAdmission, updateAdmission } from '../security/admission/admission-facts.js';
 import type { AdmissionGate } from '../security/admission/admission-gate.js';
+
+const log = componentLogger('api');
 
 /**
  * Before a create: resolves with the warnings of `warn` rules. An unknown image is left to the
@@ -46,8 +49,10 @@ export async function admitUpdate(gate: AdmissionGate | undefined, engine: Conta
 function safeResolve(engine: ContainerEngine, imageId: string): ImageRecord | undefined {
   try {
     return engine.resolveImage(imageId);
-  } catch {
-    return undefined; // the image's names only widen what `match` sees; a removed image has none
+  } catch (err) {
+    // The image's names only widen what `match` sees; a removed image (not-found) has none.
+    if (!isBerthError(err, 'not-found')) log.warn('resolving an image for an admission check failed', { err, image: imageId });
+    return undefined;
   }
 }
 
@@ -77,7 +82,9 @@ export async function admitPulledImage(gate: AdmissionGate | undefined, images: 
 export function imageNamed(images: ImageService, reference: string): ImageRecord | undefined {
   try {
     return images.resolve(reference);
-  } catch {
+  } catch (err) {
+    // not-found: it names none
+    if (!isBerthError(err, 'not-found')) log.warn('resolving an image reference failed', { err, reference });
     return undefined;
   }
 }

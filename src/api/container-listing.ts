@@ -3,6 +3,7 @@
  * (container-filters.ts), then `limit`, each as a list entry with its networking fields.
  */
 import { errors, isBerthError } from '../base/errors.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import type { NetworkService } from '../network/network-service.js';
 import type { RouteServices } from './route-services.js';
@@ -16,6 +17,9 @@ import { withNetworkSummary } from './network-views.js';
 import { queryBool, queryFilters, queryInt, type Query } from './query.js';
 import { mountViews } from './volume-views.js';
 import type { ContainerSummary } from '../wire/container-inspect.js';
+import { undefinedIfGone } from './gone.js';
+
+const log = componentLogger('api');
 
 function networksOf(networks: NetworkService, record: ContainerRecord): ContainerFacts['networks'] {
   const net = record.config.network;
@@ -64,7 +68,7 @@ function lookups(engine: ContainerEngine, records: readonly ContainerRecord[]): 
       const ancestorConfigs = await Promise.all(ancestors.map((id) => engine.imageConfig(id)));
       for (const imageId of new Set(records.map((r) => r.imageId))) {
         if (selected.has(imageId)) continue;
-        const config = await engine.imageConfig(imageId).catch(() => undefined);
+        const config = await engine.imageConfig(imageId).catch(undefinedIfGone(warnOnFailure(log, 'reading an image config for an ancestor filter', { imageId })));
         if (config !== undefined && ancestorConfigs.some((a) => descendsFrom(config, a))) selected.add(imageId);
       }
       return selected;
@@ -83,7 +87,7 @@ export async function listContainers(engine: ContainerEngine, services: Pick<Rou
   const entries: ContainerSummary[] = [];
   for (const [order, record] of records.entries()) {
     if (!all && !isActive(record.state)) continue;
-    const image = (await engine.imageConfig(record.imageId).catch(() => undefined))?.config ?? undefined;
+    const image = (await engine.imageConfig(record.imageId).catch(undefinedIfGone(warnOnFailure(log, 'reading the image config of a listed container', { id: record.id, imageId: record.imageId }))))?.config ?? undefined;
     const health = engine.health.state(record.id);
     const labels = { ...(image?.Labels ?? {}), ...(record.config.options.labels ?? {}) };
     const facts: ContainerFacts = {

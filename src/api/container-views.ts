@@ -37,7 +37,7 @@ function args(record: ContainerRecord, image: ImageContainerConfig | null | unde
   try {
     return commandLine(record.config.options, image ?? {});
   } catch {
-    return [];
+    return []; // nothing to run (no-command; its image gone, say): no args to show
   }
 }
 

@@ -15,9 +15,11 @@ export function statusOf(err: BerthError): number {
 }
 
 /** Translates any error into Docker's JSON error body `{"message": …}` with the right status. */
-export function sendError(err: unknown, _request: FastifyRequest, reply: FastifyReply): void {
+export function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): void {
   if (isBerthError(err)) {
-    void reply.status(statusOf(err)).send({ message: err.message });
+    const status = statusOf(err);
+    if (status >= 500) request.log.error({ err, method: request.method, url: request.originalUrl }, 'request failed');
+    void reply.status(status).send({ message: err.message });
     return;
   }
   const fastifyError = err as Partial<FastifyError>;
@@ -26,5 +28,6 @@ export function sendError(err: unknown, _request: FastifyRequest, reply: Fastify
     return;
   }
   const status = typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
+  if (status >= 500) request.log.error({ err, method: request.method, url: request.originalUrl }, 'request failed');
   void reply.status(status).send({ message: fastifyError.message ?? String(err) });
 }

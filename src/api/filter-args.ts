@@ -41,7 +41,7 @@ export function matchPattern(values: readonly string[] | undefined, ...sources: 
     try {
       return new RegExp(value).test(source);
     } catch {
-      return false;
+      return false; // no valid expression: matches nothing (see above)
     }
   }));
 }

@@ -6,7 +6,11 @@
  */
 import { readdir, readFile, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errnoCode } from '../base/errors.js';
+import { componentLogger } from '../base/logger.js';
 import type { CgroupLayout } from '../runtime/cgroup-layout.js';
+
+const log = componentLogger('api');
 
 export interface CgroupFeatures {
   memoryLimit: boolean;
@@ -33,8 +37,20 @@ export interface HostInfo {
   threads: number;
 }
 
+/**
+ * A fact that cannot be read is "not available" (see above): a file that is not there (ENOENT,
+ * ENOTDIR: a module not loaded, a controller not mounted) quietly, any other failure noted at debug.
+ */
+function notAvailable(path: string): (err: unknown) => undefined {
+  return (err) => {
+    const code = errnoCode(err);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') log.debug('a host fact is not available', { err, path });
+    return undefined;
+  };
+}
+
 async function readText(path: string): Promise<string | undefined> {
-  return readFile(path, 'utf8').catch(() => undefined);
+  return readFile(path, 'utf8').catch(notAvailable(path));
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -59,7 +75,7 @@ const FILESYSTEMS = new Map<number, string>([
 ]);
 
 async function backingFilesystem(path: string): Promise<string> {
-  const stats = await statfs(path).catch(() => undefined);
+  const stats = await statfs(path).catch(notAvailable(path));
   if (stats === undefined) return '';
   return FILESYSTEMS.get(stats.type) ?? `0x${stats.type.toString(16)}`;
 }
@@ -101,7 +117,7 @@ export async function readHostInfo(cgroups: CgroupLayout, stateRoot: string): Pr
     bridgeNfIp6tables: isOne(await readText('/proc/sys/net/bridge/bridge-nf-call-ip6tables')),
     cgroups: await cgroupFeatures(cgroups),
     backingFilesystem: await backingFilesystem(stateRoot),
-    openFiles: (await readdir('/proc/self/fd').catch(() => [])).length,
+    openFiles: ((await readdir('/proc/self/fd').catch(notAvailable('/proc/self/fd'))) ?? []).length,
     threads: Number(/^Threads:\s*(\d+)$/m.exec(status)?.[1] ?? 0),
   };
 }

@@ -1,6 +1,6 @@
 import { chmod, chown, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import type { ImageService } from '../images/image-service.js';
@@ -31,7 +31,7 @@ import { systemDiskUsageRoutes } from './routes/system-df.js';
 import { securityRoutes, type SecurityRoutesOptions } from './routes/security.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { prometheusRoutes } from './routes/prometheus-metrics.js';
-import type { NodeMetrics } from '../metrics/index.js';
+import type { NodeMetrics, Transfer } from '../metrics/index.js';
 import { authRoutes } from './routes/pull-push.js';
 import { inactiveSwarmInfo, inactiveSwarmRoutes } from './routes/swarm-inactive.js';
 import { clusterSwarmInfo, swarmRoutes } from './routes/swarm.js';
@@ -42,6 +42,7 @@ import { alertRoutes } from './routes/alerts.js';
 import type { AlertListing } from '../alerts/index.js';
 import { tracing } from '../base/trace-spans.js';
 import { traceRequests } from './request-spans.js';
+import { logRequests } from './request-log.js';
 
 export interface ApiServerOptions extends RouteServices {
   images: ImageService;
@@ -66,6 +67,8 @@ export interface ApiServerOptions extends RouteServices {
   insecureRegistries?: readonly string[];
   /** The node's part of a cluster: the Swarm routes and `/info`'s Swarm over it; without it, those of a node in no swarm. */
   cluster?: ClusterControl;
+  /** berthd's logger: each request logs through a child with its `reqId`; without it, nothing is logged. */
+  logger?: FastifyBaseLogger;
   /** The alerts of berthd's rules (`GET /berth/v1/alerts`); without them the route answers alerts-off. */
   alerts?: AlertListing;
 }
@@ -77,7 +80,7 @@ export interface ApiServerOptions extends RouteServices {
  */
 export async function startApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: false,
+    ...(options.logger === undefined ? { logger: false } : { loggerInstance: options.logger, logController: new LogController({ disableRequestLogging: true }) }),
     rewriteUrl: (request) => stripVersion(request.url ?? '/'),
     bodyLimit: 1024 * 1024 * 16,
   });
@@ -105,14 +108,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
     done(null, payload);
   });
   app.setErrorHandler(sendError);
+  if (options.logger !== undefined) logRequests(app);
   if (tracing) traceRequests(app);
   const guard = options.access === undefined ? undefined : installAccessControl(app, options.access, options.containers);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ message: `page not found: ${request.method} ${request.url}` });
   });
-  const registry = { insecureRegistries: options.insecureRegistries ?? [], ...(options.admission !== undefined && { admission: options.admission }) };
+  const { nodeMetrics } = options;
+  const registry = {
+    insecureRegistries: options.insecureRegistries ?? [], ...(options.admission !== undefined && { admission: options.admission }),
+    ...(nodeMetrics !== undefined && { onTransferred: (transfer: Transfer, bytes: number) => { nodeMetrics.api.transferred(transfer, bytes); } }),
+  };
   const { cluster } = options;
-  if (options.nodeMetrics !== undefined) prometheusRoutes(app, options.nodeMetrics);
+  if (nodeMetrics !== undefined) prometheusRoutes(app, nodeMetrics);
   const swarmInfo = cluster === undefined ? inactiveSwarmInfo : clusterSwarmInfo(cluster);
   systemRoutes(app, options.images, options.containers, { insecureRegistries: registry.insecureRegistries, swarmInfo });
   if (cluster === undefined) inactiveSwarmRoutes(app);
@@ -131,7 +139,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   networkRoutes(app, options.containers, options.networks, cluster);
   overlayRoutes(app, options.networks);
   commitRoutes(app, options.containers);
-  if (options.builder !== undefined) buildRoutes(app, options.images, options.builder, options.runner);
+  if (options.builder !== undefined) buildRoutes(app, options.images, options.builder, options.runner, registry.onTransferred);
   eventRoutes(app, options.containers.eventLog);
   alertRoutes(app, options.alerts);
   const upgrades = new UpgradeRouter(guard);

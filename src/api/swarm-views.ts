@@ -6,6 +6,7 @@
 import type { ClusterInfo, ClusterNode, LocalClusterInfo } from '../cluster/control/cluster-control.js';
 import type { ClusterNetwork, Service, Task } from '../cluster/objects/index.js';
 import type { ObjectMeta } from '../cluster/objects/object-meta.js';
+import { desiredTasks } from '../cluster/objects/desired-tasks.js';
 // Not the folder's index: that one brings the X.509 library, which showing a CA does not need.
 import { caIssuerInfo } from '../cluster/trust/ca-certificate.js';
 import type { SwarmClusterInfo, SwarmInspect, SwarmNode, SwarmObjectMeta, SwarmService, SwarmSpec, SwarmTask, TLSInfo } from '../wire/swarm.js';
@@ -77,15 +78,9 @@ export interface ServiceTaskCounts {
 export function serviceTaskCounts(service: Service, tasks: readonly Task[]): ServiceTaskCounts {
   const own = tasks.filter((task) => task.serviceId === service.id);
   const running = own.filter((task) => task.status.state === 'running').length;
-  const { mode } = service.spec;
-  const run = own.filter((task) => task.jobIteration !== undefined && task.jobIteration === service.jobStatus?.iteration);
-  const completed = run.filter((task) => task.status.state === 'complete').length;
-  switch (mode.kind) {
-    case 'replicated': return { running, desired: mode.replicas, completed: 0 };
-    case 'global': return { running, desired: own.filter((task) => task.desiredState === 'running').length, completed: 0 };
-    case 'replicated-job': return { running, desired: Math.min(mode.maxConcurrent, mode.totalCompletions), completed };
-    case 'global-job': return { running, desired: run.filter((task) => task.desiredState === 'complete' && task.status.state !== 'complete').length, completed };
-  }
+  const isJob = service.spec.mode.kind === 'replicated-job' || service.spec.mode.kind === 'global-job';
+  const completed = isJob ? own.filter((task) => task.jobIteration !== undefined && task.jobIteration === service.jobStatus?.iteration && task.status.state === 'complete').length : 0;
+  return { running, desired: desiredTasks(service, own), completed };
 }
 
 export function serviceView(service: Service, counts?: ServiceTaskCounts): SwarmService {

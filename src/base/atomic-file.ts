@@ -1,6 +1,9 @@
 import { open, rename, mkdir, unlink } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { componentLogger, warnUnlessErrno } from './logger.js';
+
+const log = componentLogger('base');
 
 /** A temp name next to `path`, recognisable by its `.tmp-` prefix so a restart can clean leftovers. */
 export function tempPathFor(path: string): string {
@@ -30,7 +33,8 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, m
     await handle.sync();
   } catch (err) {
     await handle.close();
-    await unlink(temp).catch(() => undefined);
+    // The write's own error is the one thrown; a temp file left behind is only logged.
+    await unlink(temp).catch(warnUnlessErrno(['ENOENT'], log, 'removing the temp file of a failed write', { path: temp }));
     throw err;
   }
   await handle.close();

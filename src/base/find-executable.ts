@@ -16,7 +16,7 @@ export function findExecutable(name: string, hint = 'run scripts/install.sh'): s
       accessSync(candidate, constants.X_OK);
       return candidate;
     } catch {
-      // keep looking
+      // Not there or not executable: keep looking (the throw below names the program).
     }
   }
   throw errors.notFound('command-not-found', `${name}: not found on PATH (${hint})`);

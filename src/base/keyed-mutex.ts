@@ -8,6 +8,7 @@ export class KeyedMutex {
   run<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key) ?? Promise.resolve();
     const result = previous.then(fn, fn);
+    // The queue only waits for the settling; `fn`'s rejection reaches the caller through `result`.
     const tail = result.then(() => undefined, () => undefined);
     this.#tails.set(key, tail);
     void tail.then(() => {

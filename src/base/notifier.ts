@@ -1,8 +1,12 @@
+import { componentLogger } from './logger.js';
+
+const log = componentLogger('base');
+
 /**
  * "What happened to X" notifications for whoever listens (berthd records them in its event log),
  * so that a lower layer (images, volumes, networks) never knows its listeners. Listeners run
- * synchronously after the change is committed; one that throws is ignored: a notification must
- * never undo or fail the operation it reports.
+ * synchronously after the change is committed; one that throws is logged and otherwise ignored: a
+ * notification must never undo or fail the operation it reports.
  */
 export type NotifierListener<A extends string> = (action: A, id: string, attributes: Record<string, string>) => void;
 
@@ -19,8 +23,9 @@ export class Notifier<A extends string> {
     for (const listener of this.#listeners) {
       try {
         listener(action, id, attributes);
-      } catch {
+      } catch (err) {
         // See the contract above.
+        log.warn('a listener of a notification threw', { err, action, id });
       }
     }
   }

@@ -33,6 +33,8 @@ export function isProcessAlive(pid: number, startTime?: number): boolean {
   try {
     stat = procStat(pid);
   } catch {
+    // /proc/<pid>/stat unreadable for another reason than a missing process (/proc mounted with
+    // hidepid, or not at all): a signal check answers instead.
     return signalReaches(pid);
   }
   if (stat === undefined || stat.state === 'Z' || stat.state === 'X') return false;

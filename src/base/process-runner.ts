@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { basename } from 'node:path';
 import { BerthError, errnoCode, errors } from './errors.js';
+import { componentLogger, warnUnlessErrno } from './logger.js';
 import { traced, tracing } from './trace-spans.js';
+
+const log = componentLogger('base');
 
 export interface RunOptions {
   cwd?: string;
@@ -81,7 +84,8 @@ export class ChildProcessRunner implements ProcessRunner {
           }),
         );
       });
-      child.stdin.on('error', () => undefined);
+      // EPIPE: the child exited (or closed its stdin) before reading it all; its exit reports the outcome.
+      child.stdin.on('error', warnUnlessErrno(['EPIPE', 'ECONNRESET'], log, 'writing the input of a process', { command }));
       child.stdin.end(options.input);
     });
   }

@@ -49,12 +49,15 @@ export function sleep(timers: Timers, ms: number, signal: AbortSignal): Promise<
 /** `promise`'s value, or undefined as soon as `signal` aborts (a rejection still rejects). */
 export function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
   if (signal.aborted) {
+    // The caller stopped waiting before it began: the outcome is nobody's any more (and an
+    // unobserved rejection would be "unhandled").
     promise.catch(() => undefined);
     return Promise.resolve(undefined);
   }
   return new Promise((resolve, reject) => {
     const onAbort = (): void => { resolve(undefined); };
     signal.addEventListener('abort', onAbort, { once: true });
+    // After an abort, a later rejection settles nothing: the caller asked not to wait for it.
     promise.then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort); });
   });
 }

@@ -8,7 +8,8 @@
  * builds leave their last step's image dangling in `docker images`).
  */
 import { systemClock, type Clock } from '../base/clock.js';
-import { errors } from '../base/errors.js';
+import { errors, isBerthError } from '../base/errors.js';
+import { componentLogger } from '../base/logger.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import type { ContainerEngine } from '../engine/container-engine.js';
 import type { ImageRecord } from '../images/image-record.js';
@@ -28,6 +29,8 @@ import { removeDeadBuildersContainers } from './steps/step-containers.js';
 import type { BaseImageAdmission, BuildEvent, BuildNetwork, StepEnv } from './steps/step-types.js';
 
 export type { BuildEvent } from './steps/step-types.js';
+
+const log = componentLogger('build');
 
 export interface BuildRequest {
   context: BuildContext;
@@ -180,6 +183,7 @@ export class Builder {
           ...(index === plan.target && { trailing }),
         });
       })();
+      // Awaited below (its failure fails the build); until then, not an unhandled rejection.
       started.catch(() => undefined);
       running.set(index, started);
       return started;
@@ -194,7 +198,7 @@ export class Builder {
       cacheMounts: this.cacheMounts,
       defer: (work) => {
         const done = work();
-        done.catch(() => undefined); // awaited below
+        done.catch(() => undefined); // awaited below: its failure fails the build, or is logged when the build failed already
         deferred.push(done);
       },
       signal: stop.signal,
@@ -203,7 +207,9 @@ export class Builder {
         if (stage !== undefined) return (await stageResult(stage.index)).image;
         try {
           return this.images.resolve(ref);
-        } catch {
+        } catch (err) {
+          // No such image: the step reports that no stage or image has the name.
+          if (!isBerthError(err, 'not-found')) log.warn('looking up a source image failed', { err, ref });
           return undefined;
         }
       },
@@ -225,8 +231,11 @@ export class Builder {
       return { image: tagged, cachedSteps: counts.cached, executedSteps: counts.executed };
     } catch (err) {
       stop.abort();
+      // The other stages' failures are this one's or the cancellation's: the first is thrown.
       await Promise.allSettled([...running.values()]);
-      await Promise.allSettled(deferred);
+      for (const settled of await Promise.allSettled(deferred)) {
+        if (settled.status === 'rejected') log.warn('deferred cleanup of a step failed after the build failed', { err: settled.reason });
+      }
       this.cache.remove(addedKeys);
       await this.images.collectGarbage();
       throw err;

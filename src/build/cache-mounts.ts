@@ -9,7 +9,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, chown, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { componentLogger, warnUnlessErrno } from '../base/logger.js';
 import type { CacheSharing } from './steps/run-mount-spec.js';
+
+const log = componentLogger('build');
+
+/** ENOENT, ENOTDIR: not there (not made yet, or pruned meanwhile). */
+const ABSENT = ['ENOENT', 'ENOTDIR'];
 
 export interface CacheMountLease {
   /** Host directory to bind-mount. */
@@ -94,15 +100,15 @@ export class CacheMountStore {
   async list(): Promise<CacheMountInfo[]> {
     const infos: CacheMountInfo[] = [];
     for (const name of await this.names()) {
-      const id = await readFile(join(this.dir, name, 'id'), 'utf8').catch(() => name);
-      const createdAt = (await lstat(join(this.dir, name)).catch(() => undefined))?.mtime ?? new Date(0);
+      const id = (await readFile(join(this.dir, name, 'id'), 'utf8').catch(warnUnlessErrno(ABSENT, log, 'reading a cache mount\'s id', { name }))) ?? name;
+      const createdAt = (await lstat(join(this.dir, name)).catch(warnUnlessErrno(ABSENT, log, 'reading a cache mount\'s age', { name })))?.mtime ?? new Date(0);
       infos.push({ name, id, createdAt, size: await treeSize(join(this.dir, name, 'fs')), inUse: (this.users.get(name) ?? 0) > 0 });
     }
     return infos;
   }
 
   private async names(): Promise<string[]> {
-    const entries = await readdir(this.dir).catch(() => [] as string[]);
+    const entries = (await readdir(this.dir).catch(warnUnlessErrno(ABSENT, log, 'listing the cache mounts', { dir: this.dir }))) ?? [];
     // Leftovers of a crash in the middle of a create or a prune go first.
     for (const entry of entries.filter((e) => e.startsWith('.'))) await rm(join(this.dir, entry), { recursive: true, force: true });
     return entries.filter((e) => /^[0-9a-f]{64}(\.\d+)?$/.test(e));
@@ -110,7 +116,7 @@ export class CacheMountStore {
 
   private async ensure(name: string, id: string, fresh: NewCacheDirectory): Promise<string> {
     const path = join(this.dir, name, 'fs');
-    if ((await lstat(path).catch(() => undefined))?.isDirectory() === true) return path;
+    if ((await lstat(path).catch(warnUnlessErrno(ABSENT, log, 'looking for a cache mount', { path })))?.isDirectory() === true) return path;
     // Made aside and renamed into place: a crash never leaves a half-seeded cache.
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const staging = join(this.dir, `.new-${name}-${randomBytes(4).toString('hex')}`);
@@ -124,7 +130,7 @@ export class CacheMountStore {
     } catch (err) {
       await rm(staging, { recursive: true, force: true });
       // Another RUN of this process made it meanwhile: use that one.
-      if ((await lstat(path).catch(() => undefined))?.isDirectory() === true) return path;
+      if ((await lstat(path).catch(warnUnlessErrno(ABSENT, log, 'looking for a cache mount', { path })))?.isDirectory() === true) return path;
       throw err;
     }
     return path;
@@ -135,10 +141,10 @@ async function treeSize(dir: string): Promise<number> {
   let total = 0;
   const seen = new Set<string>();
   const visit = async (path: string): Promise<void> => {
-    const info = await lstat(path).catch(() => undefined);
+    const info = await lstat(path).catch(warnUnlessErrno(ABSENT, log, 'measuring a cache mount', { path }));
     if (info === undefined) return;
     if (info.isDirectory()) {
-      for (const name of await readdir(path).catch(() => [] as string[])) await visit(join(path, name));
+      for (const name of (await readdir(path).catch(warnUnlessErrno(ABSENT, log, 'measuring a cache mount', { path }))) ?? []) await visit(join(path, name));
     } else if (info.isFile()) {
       const inode = `${info.dev}:${info.ino}`;
       if (info.nlink > 1 && seen.has(inode)) return;

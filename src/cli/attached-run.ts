@@ -4,7 +4,7 @@
  * is missed; start; follow the terminal size with a TTY; proxy signals without one; stream until
  * the output ends; then the container's exit code.
  */
-import { BerthError, isBerthError } from '../base/errors.js';
+import { BerthError, isBerthError, messageOf } from '../base/errors.js';
 import type { BerthClient } from '../client/berth-client.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { proxySignals } from './signal-proxy.js';
@@ -29,9 +29,17 @@ export interface AttachedRunOptions {
  */
 export async function failedStart(client: BerthClient, id: string, err: unknown, autoRemove: boolean): Promise<number> {
   if (!(err instanceof BerthError)) throw err;
+  // A container that cannot be inspected (gone already) recorded no code: the start's error decides.
   const recorded = await client.containers.inspect(id).then((c) => c.State.ExitCode, () => 0);
-  if (autoRemove) await client.containers.remove(id, { force: true }).catch(() => undefined);
+  let notRemoved: string | undefined;
+  if (autoRemove) {
+    await client.containers.remove(id, { force: true }).catch((removeErr: unknown) => {
+      // not-found: removed already (dockerd removes an --rm container that exits).
+      if (!isBerthError(removeErr, 'not-found')) notRemoved = messageOf(removeErr);
+    });
+  }
   process.stderr.write(`Error: ${err.message}\n`);
+  if (notRemoved !== undefined) process.stderr.write(`Error: removing container ${id}: ${notRemoved}\n`);
   return recorded >= 125 && recorded <= 127 ? recorded : err.kind === 'unavailable' ? EXIT_CODES.unavailable : 125;
 }
 
@@ -43,6 +51,7 @@ export async function runAttached(client: BerthClient, id: string, options: Atta
   const { containers } = client;
   const aborter = new AbortController();
   const waiting = containers.wait(id, options.autoRemove ? 'removed' : 'next-exit', aborter.signal);
+  // Awaited once the container started; when it did not, the wait is aborted and its end is of no interest.
   waiting.result.catch(() => undefined);
   const stream = await containers.attach(id, { stdin: options.stdin, tty: options.tty, ...(options.detachKeys === undefined ? {} : { detachKeys: options.detachKeys }) })
     .catch((err: unknown) => { aborter.abort(); throw err; });

@@ -10,7 +10,7 @@ const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', '
  */
 export function proxySignals(send: (signal: string) => Promise<void>): () => void {
   const handler = (signal: NodeJS.Signals): void => {
-    send(signal).catch(() => undefined);
+    send(signal).catch(() => undefined); // the container may be gone: nothing to signal (the docker CLI only debug-logs it)
   };
   for (const signal of FORWARDED) process.on(signal, handler);
   return () => {

@@ -38,7 +38,7 @@ export function followTerminalSize(onResize: (rows: number, columns: number) => 
   if (!out.isTTY) return () => undefined;
   const send = (): void => {
     const size = terminalSize();
-    if (size !== undefined && (size[0] > 0 || size[1] > 0)) onResize(...size).catch(() => undefined);
+    if (size !== undefined && (size[0] > 0 || size[1] > 0)) onResize(...size).catch(() => undefined); // ended meanwhile: nothing to resize (see above)
   };
   send();
   out.on('resize', send);

@@ -120,6 +120,8 @@ export class ContainerClient {
       for await (const chunk of res) chunks.push(chunk as Buffer);
       return JSON.parse(Buffer.concat(chunks).toString('utf8')) as WaitResponse;
     });
+    // The same failure rejects `result`, which the caller awaits: a caller that never awaits
+    // `registered` must not see it as an unhandled rejection.
     registered.catch(() => undefined);
     return { registered, result };
   }

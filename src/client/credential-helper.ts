@@ -39,7 +39,7 @@ export class CredentialHelper {
       text = await this.call('get', server);
     } catch (err) {
       if (isBerthError(err, 'failed-precondition')) throw err;
-      return undefined;
+      return undefined; // a helper that holds nothing for the server exits non-zero ("credentials not found"): anonymous, as docker
     }
     let json: unknown;
     try {

@@ -1,7 +1,7 @@
 /**
  * The dashboard's login URL, as berthd leaves it for the CLI: `<root>/dashboard/login-url` (mode
- * 0600, one line: `http://127.0.0.1:PORT/login?token=…`), written when the dashboard listens and
- * removed when it stops. Only who can read the state root (root) can read it — the same people who
+ * 0600, one line: `http://127.0.0.1:PORT/login?token=…`, or `https://HOST:PORT/login?token=…`
+ * with TLS), written when the dashboard listens and removed when it stops. Only who can read the state root (root) can read it — the same people who
  * can use the API socket. `berth dashboard url` prints it.
  */
 import { readFile } from 'node:fs/promises';
@@ -20,6 +20,6 @@ export async function readDashboardLogin(root: string): Promise<string> {
   } catch (err) {
     if (errnoCode(err) === 'EACCES') throw errors.permissionDenied('dashboard-login-unreadable', `${dashboardLoginPath(root)}: only root may read the dashboard's login URL`, { cause: err });
     if (errnoCode(err) !== 'ENOENT') throw err;
-    throw errors.failedPrecondition('no-dashboard', `no dashboard is served for state root ${root}: start berthd with --dashboard-addr 127.0.0.1:PORT`);
+    throw errors.failedPrecondition('no-dashboard', `no dashboard is served for state root ${root}: start berthd with --dashboard-addr 127.0.0.1:PORT (or any address with --dashboard-tls-cert and --dashboard-tls-key)`);
   }
 }

@@ -7,7 +7,8 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { errors } from '../base/errors.js';
+import { errnoCode, errors } from '../base/errors.js';
+import { componentLogger } from '../base/logger.js';
 import { ComposeFile } from './compose-file.js';
 import { parseEnvFile } from './env-file.js';
 import { resolveServices } from './extends.js';
@@ -17,6 +18,8 @@ import { normalizeProject } from './normalize-project.js';
 import type { ComposeProject } from './project-model.js';
 import { checkSchema } from './schema-check.js';
 import { hostPath } from './short-syntax.js';
+
+const log = componentLogger('compose');
 
 export interface LoadOptions {
   /** `-f` files in order (relative to `cwd`); empty: COMPOSE_FILE or the default names. */
@@ -71,7 +74,12 @@ async function dotEnv(options: LoadOptions, projectDir: string): Promise<Record<
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      if (options.envFiles.length === 0) continue;
+      // The project's .env is optional (none given): without it, no defaults. One that is there
+      // but cannot be read is skipped too, with a warning.
+      if (options.envFiles.length === 0) {
+        if (errnoCode(err) !== 'ENOENT') log.warn('reading the project\'s .env failed: it is not used', { err, path: file });
+        continue;
+      }
       throw errors.notFound('compose-env-file', `env file ${file} not found`, { cause: err });
     }
     Object.assign(result, parseEnvFile(text, file, { ...options.env, ...result }));

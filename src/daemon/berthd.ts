@@ -7,6 +7,8 @@ import { systemClock, systemTimers, type Clock } from '../base/clock.js';
 import { ChildProcessRunner } from '../base/process-runner.js';
 import { MountHelperRunner } from '../mount/mount-helper-runner.js';
 import { errors, messageOf } from '../base/errors.js';
+import { componentLogger, installLogSink } from '../base/logger.js';
+import { logFormat, logLevel, openDaemonLogger } from './daemon-logger.js';
 import { goDurationMs } from '../base/go-duration.js';
 import { DEFAULT_EVENT_RETENTION, type EventRetention } from '../events/event-log.js';
 import { BERTH_VERSION } from '../base/version.js';
@@ -27,9 +29,15 @@ import { Builder } from '../build/builder.js';
 import { untilStopSignal } from '../base/stop-signal.js';
 import { daemonLogSettings } from '../runtime/logging/log-options.js';
 import { openDaemonAccess, type AccessFlags } from './api-access.js';
-import { NodeMetrics, parseMetricsAddr, policyDenialsRegistry, startMetricsServer } from '../metrics/index.js';
+import { readDashboardFlags } from './dashboard-flags.js';
+import { NodeMetrics, parseMetricsAddr, policyDenialsRegistry, startMetricsServer, storeSizesRegistry } from '../metrics/index.js';
+import { storeSizeSource } from './store-size-source.js';
 
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
+
+const log = componentLogger('berthd');
+/** The `log` option of the services that take one: their lines are berthd's. */
+const logWarning = (message: string): void => { log.warn(message); };
 
 interface DaemonOptions extends RescanFlags, AccessFlags {
   root: string;
@@ -57,12 +65,19 @@ interface DaemonOptions extends RescanFlags, AccessFlags {
   nodeName?: string;
   /** Also serve `GET /metrics` on this host:port. */
   metricsAddr?: string;
-  /** Also serve the web dashboard on this host:port (loopback only). */
+  /** Also serve the web dashboard on this host:port (loopback only, unless with TLS). */
   dashboardAddr?: string;
+  /** The dashboard's HTTPS certificate and key (PEM files); with both, --dashboard-addr may be any address. */
+  dashboardTlsCert?: string;
+  dashboardTlsKey?: string;
   /** Admission policy file (YAML), read again on SIGHUP. */
   policy?: string;
   /** Alert rules file (YAML), read again on SIGHUP. */
   alertRules?: string;
+  /** debug, info, warn or error. */
+  logLevel: string;
+  /** text or json. */
+  logFormat: string;
 }
 
 /** Starts the disk watermark collector when asked; returns its stop function. */
@@ -81,8 +96,8 @@ function startDiskWatermark(options: DaemonOptions, containers: ContainerEngine,
   const timer = setInterval(() => {
     collector.check().then((pass) => {
       if (pass.removedContainers.length + pass.removedImages.length === 0) return;
-      process.stderr.write(`berthd: disk ${pass.before.toFixed(1)}% > ${high}%: removed ${pass.removedContainers.length} stopped containers and ${pass.removedImages.length} unused images (now ${pass.after.toFixed(1)}%)\n`);
-    }, (err: unknown) => { process.stderr.write(`berthd: disk watermark pass failed: ${messageOf(err)}\n`); });
+      log.info(`disk ${pass.before.toFixed(1)}% > ${high}%: removed ${pass.removedContainers.length} stopped containers and ${pass.removedImages.length} unused images (now ${pass.after.toFixed(1)}%)`);
+    }, (err: unknown) => { log.error('disk watermark pass failed', { err }); });
   }, Number(options.gcInterval) * 1000);
   timer.unref();
   return () => { clearInterval(timer); };
@@ -94,7 +109,7 @@ const DEAD_WRITER_SWEEP_MS = 5 * 60_000;
 /** Sweeps dead writers' leftovers periodically (a process killed while berthd runs, e.g. `berth --root … load`). */
 function startDeadWriterSweep(images: ImageService): () => void {
   const timer = setInterval(() => {
-    images.sweepDeadWriters().catch((err: unknown) => { process.stderr.write(`berthd: sweep of dead writers' leftovers failed: ${messageOf(err)}\n`); });
+    images.sweepDeadWriters().catch((err: unknown) => { log.error('sweep of dead writers\' leftovers failed', { err }); });
   }, DEAD_WRITER_SWEEP_MS);
   timer.unref();
   return () => { clearInterval(timer); };
@@ -107,11 +122,13 @@ function startDeadWriterSweep(images: ImageService): () => void {
  * asked → API; stop order is the reverse. Stopping berthd leaves containers running under their conmon.
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
+  const daemonLogger = openDaemonLogger(logLevel(options.logLevel), logFormat(options.logFormat));
+  installLogSink(daemonLogger.sink);
   const rescan = rescanSettings(options);
   if (options.metricsAddr !== undefined) parseMetricsAddr(options.metricsAddr);
   // What only a flag asks for (the dashboard, the admission policy, alert rules, the registry) loads only with it.
-  const dashboardParts = options.dashboardAddr === undefined ? undefined : await import('../dashboard/index.js');
-  if (options.dashboardAddr !== undefined) dashboardParts?.parseDashboardAddr(options.dashboardAddr);
+  const dashboardFlags = await readDashboardFlags(options);
+  const dashboardParts = dashboardFlags === undefined ? undefined : await import('../dashboard/index.js');
   const logDefaults = daemonLogSettings(options.logDriver, options.logOpt);
   const policyParts = options.policy === undefined ? undefined : await import('./admission-policy.js');
   const policy = await policyParts?.readPolicyFlag(options.policy);
@@ -123,7 +140,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   // umounts of container root file systems are system calls of a co-process, not processes.
   const runner = new MountHelperRunner(new ChildProcessRunner());
   const clock = systemClock;
-  const daemonAccess = await openDaemonAccess(options, options.root, { runner, clock, log: (message) => { process.stderr.write(`berthd: ${message}\n`); } });
+  const daemonAccess = await openDaemonAccess(options, options.root, { runner, clock, log: logWarning });
   const images = await openImageNode(options.root, { runner, clock });
   const { containers, volumes, networks } = await openNodeServices(images, {
     runner, clock, cgroupParent: options.cgroupParent, defaultRuntime: options.defaultRuntime, eventRetention: eventRetention(options), ...(options.initPath === undefined ? {} : { initPath: options.initPath }),
@@ -134,33 +151,33 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const scanner = ScanService.open(options.root, { runner, clock });
   const rescans = startRescans({ ...rescan, clock, scanner, images, events: containers.eventLog, watchedImages: () => watchedImagesOf(containers.list()) });
   const security = { scanner, images, onDatabaseChanged: () => { rescans.checkNow(); } };
-  const admission = policyParts?.openDaemonAdmission(policy, { images, scanner, log: (message) => { process.stderr.write(`berthd: ${message}\n`); }, ...(daemonAccess.access.audit !== undefined && { audit: daemonAccess.access.audit }) });
+  const admission = policyParts?.openDaemonAdmission(policy, { images, scanner, log: logWarning, ...(daemonAccess.access.audit !== undefined && { audit: daemonAccess.access.audit }) });
   const builder = await Builder.open({ images, engine: containers, runner, networks, ...(admission !== undefined && { admitBase: admission.admitBase }) }, clock);
   // The registry listens before the API socket does: a client that reached the socket finds it.
   const registry = options.registryAddr === undefined ? undefined : await (await import('../registry/registry-server.js')).startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr, clock });
-  if (registry !== undefined) process.stderr.write(`berthd: registry at ${registry.url}\n`);
+  if (registry !== undefined) log.info(`registry at ${registry.url}`);
   // The cluster's machinery loads when this node is a member, or once it inits or joins one.
   const cluster = await LazyClusterNode.open({
     root: options.root, socketPath: options.socket, hostname: options.nodeName ?? hostname(), clock, timers: systemTimers, runner,
-    log: (message) => { process.stderr.write(`berthd: ${message}\n`); },
+    log: (message) => { log.info(message); },
     onClusterEvent: (event) => {
       try {
         containers.eventLog.record(event.type, event.action, { id: event.id, attributes: { ...event.attributes } }, 'swarm');
       } catch (err) {
-        process.stderr.write(`berthd: ${messageOf(err)}\n`);
+        log.error('a cluster event was not recorded', { err, type: event.type, action: event.action });
       }
     },
   });
-  const nodeMetrics = new NodeMetrics({ engine: containers, cgroupParent: options.cgroupParent, clock, registries: [rescans.metrics.registry, policyDenialsRegistry(networks.overlays)] });
-  const alerting = await alertParts?.openDaemonAlerting(alertRules, { root: options.root, events: containers.eventLog, metrics: nodeMetrics, clock, timers: systemTimers, log: (message) => { process.stderr.write(`berthd: ${message}\n`); } });
-  const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], nodeMetrics, builder, socketPath: options.socket, ...daemonAccess, insecureRegistries: options.insecureRegistry, cluster, ...(admission !== undefined && { admission: admission.gate }), ...(alerting !== undefined && { alerts: alerting.runner }) });
+  const nodeMetrics = new NodeMetrics({ engine: containers, cgroupParent: options.cgroupParent, clock, registries: [rescans.metrics.registry, policyDenialsRegistry(networks.overlays), storeSizesRegistry(storeSizeSource(images, volumes))], currentRegistries: () => cluster.metricsRegistries() });
+  const alerting = await alertParts?.openDaemonAlerting(alertRules, { root: options.root, events: containers.eventLog, metrics: nodeMetrics, clock, timers: systemTimers, log: logWarning });
+  const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], nodeMetrics, builder, socketPath: options.socket, logger: daemonLogger.pino.child({ component: 'api' }), ...daemonAccess, insecureRegistries: options.insecureRegistry, cluster, ...(admission !== undefined && { admission: admission.gate }), ...(alerting !== undefined && { alerts: alerting.runner }) });
   const metricsServer = options.metricsAddr === undefined ? undefined : await startMetricsServer(options.metricsAddr, nodeMetrics)
     .catch(async (err: unknown) => { await app.close(); throw err; });
-  if (metricsServer !== undefined) process.stderr.write(`berthd: metrics at ${metricsServer.url}/metrics\n`);
-  const dashboard = options.dashboardAddr === undefined ? undefined : await dashboardParts?.startDashboard({ addr: options.dashboardAddr, root: options.root, socketPath: options.socket, log: (message) => { process.stderr.write(`berthd: ${message}\n`); } })
+  if (metricsServer !== undefined) log.info(`metrics at ${metricsServer.url}/metrics`);
+  const dashboard = dashboardFlags === undefined ? undefined : await dashboardParts?.startDashboard({ ...dashboardFlags, root: options.root, socketPath: options.socket, log: logWarning })
     .catch(async (err: unknown) => { await metricsServer?.close(); await app.close(); throw err; });
-  if (dashboard !== undefined) process.stderr.write(`berthd: dashboard at ${dashboard.url}/ (log in with the URL \`berth dashboard url\` prints)\n`);
-  process.stderr.write(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})\n`);
+  if (dashboard !== undefined) log.info(`dashboard at ${dashboard.url}/ (log in with the URL \`berth dashboard url\` prints)`);
+  log.info(`berthd ${BERTH_VERSION}: serving ${options.socket} (state root ${options.root})`);
   // A member resumes once the API serves: its agent drives this engine through the socket.
   await cluster.resume();
   await untilStopSignal();
@@ -180,7 +197,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   await images.close();
   await rm(options.socket, { force: true });
   await unlock();
-  process.stderr.write('berthd: stopped\n');
+  log.info('stopped');
 }
 
 /** `--userns-default auto|host`. Throws invalid-argument naming the option. */
@@ -225,7 +242,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--policy <file>', 'admission policy (YAML) for creates, updates and pulls; read again on SIGHUP (docs/admission-policy.md)')
     .option('--alert-rules <file>', 'alert rules (YAML): conditions on metrics and events, notified to webhooks; read again on SIGHUP (docs/monitoring.md)')
     .option('--metrics-addr <host:port>', 'also serve Prometheus metrics (GET /metrics, as on the API socket) on this address')
-    .option('--dashboard-addr <host:port>', 'also serve the web dashboard on this loopback address (log in with the URL `berth dashboard url` prints)')
+    .option('--dashboard-addr <host:port>', 'also serve the web dashboard on this address: loopback, or any with --dashboard-tls-cert and --dashboard-tls-key (log in with the URL `berth dashboard url` prints)')
+    .option('--dashboard-tls-cert <file>', 'certificate (PEM) of the dashboard, which then serves HTTPS only')
+    .option('--dashboard-tls-key <file>', 'private key (PEM) of --dashboard-tls-cert')
     .option('--registry-addr <host:port>', 'also serve berth\'s OCI registry on this address (state in <root>/registry; see berth registry serve for the other settings)')
     .option('--events-max-count <n>', 'events the event log keeps', String(DEFAULT_EVENT_RETENTION.maxCount))
     .option('--log-driver <driver>', 'log driver of containers created without one: json-file, local, none or k8s-file', 'json-file')
@@ -235,13 +254,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--rescan-severity <level>', 'vulnerability findings at or above LOW, MEDIUM, HIGH or CRITICAL in images in use become events', RESCAN_FLAG_DEFAULTS.rescanSeverity)
     .option('--rescan-interval <duration>', 'rescan every image in use this often (0: only when the vulnerability database or the images in use change)', RESCAN_FLAG_DEFAULTS.rescanInterval)
     .option('--rescan-check-interval <duration>', 'how often to check for a changed vulnerability database and newly used images', RESCAN_FLAG_DEFAULTS.rescanCheckInterval)
+    .option('--log-level <level>', 'berthd\'s own log: debug, info, warn or error', 'info')
+    .option('--log-format <format>', 'berthd\'s own log on stderr: text or json', 'text')
     .version(BERTH_VERSION);
   program.parse(argv);
   try {
     await runDaemon(program.opts<DaemonOptions>());
     return 0;
   } catch (err) {
-    process.stderr.write(`berthd: ${messageOf(err)}\n`);
+    log.error(messageOf(err));
     return 1;
   }
 }

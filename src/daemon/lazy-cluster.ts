@@ -15,6 +15,7 @@ import type { NetworkPolicy } from '../cluster/objects/network-policy.js';
 import type { Service, ServiceSpecInput } from '../cluster/objects/service.js';
 import type { Task } from '../cluster/objects/task.js';
 import type { Config, FileObjectKind, FileObjectSpecInput, Secret } from '../cluster/objects/secret.js';
+import type { Registry } from 'prom-client';
 
 export class LazyClusterNode implements ClusterControl {
   #node: ClusterNode | undefined;
@@ -49,10 +50,13 @@ export class LazyClusterNode implements ClusterControl {
 
   /** Stops what runs (see `ClusterNode.close`). */
   async close(): Promise<void> {
+    // A load that failed failed the call that asked for it (and is forgotten there): nothing to close.
     const node = await this.#loading?.catch(() => undefined);
     await node?.close();
   }
 
+  /** The cluster's metrics registries, for `GET /metrics`: asked at each scrape, so that a node that inits or joins later shows them (none outside a cluster). */
+  metricsRegistries(): readonly Registry[] { return this.#node?.metricsRegistries() ?? []; }
   local(): LocalClusterInfo { return this.#node?.local() ?? inactiveLocalInfo(); }
   async init(request: InitRequest): Promise<string> { return (await this.#load()).init(request); }
   async join(request: JoinRequest): Promise<void> { await (await this.#load()).join(request); }

@@ -21,7 +21,7 @@ function askInfo(socketPath: string, timeoutMs: number): Promise<z.infer<typeof 
         try {
           parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
         } catch {
-          parsed = {};
+          parsed = {}; // not JSON: still an answer, from a daemon that does not say which
         }
         const info = infoSchema.safeParse(parsed);
         resolve(info.success ? info.data : {});

@@ -7,12 +7,16 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, errors } from '../base/errors.js';
+import { componentLogger, warnUnlessErrno } from '../base/logger.js';
 import { isProcessAlive } from '../base/process-alive.js';
+
+const log = componentLogger('daemon');
 
 /** Whether `pid` is a live berthd (not just any process that reused the number). */
 async function isBerthd(pid: number): Promise<boolean> {
   if (pid === process.pid || !isProcessAlive(pid)) return false;
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  // ENOENT, ESRCH: the process went meanwhile.
+  const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(warnUnlessErrno(['ENOENT', 'ESRCH'], log, 'reading the command line of the state root\'s holder', { pid }))) ?? '';
   return cmdline.includes('berthd');
 }
 
@@ -28,13 +32,15 @@ export async function lockStateRoot(root: string): Promise<() => Promise<void>> 
     await writeFile(path, mine, { flag: 'wx' });
   } catch (err) {
     if (errnoCode(err) !== 'EEXIST') throw err;
-    const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    // ENOENT: its holder removed it meanwhile; no holder then.
+    const holder = Number(((await readFile(path, 'utf8').catch(warnUnlessErrno(['ENOENT'], log, 'reading the state root\'s pid file', { path }))) ?? '').trim());
     if (await isBerthd(holder)) {
       throw errors.failedPrecondition('state-root-in-use', `another berthd (pid ${holder}) serves the state root ${root}; stop it first`);
     }
     await writeFile(path, mine);
   }
   return async () => {
-    if ((await readFile(path, 'utf8').catch(() => '')) === mine) await rm(path, { force: true });
+    // ENOENT: removed already; nothing to release.
+    if ((await readFile(path, 'utf8').catch(warnUnlessErrno(['ENOENT'], log, 'reading the state root\'s pid file', { path }))) === mine) await rm(path, { force: true });
   };
 }

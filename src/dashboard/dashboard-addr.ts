@@ -1,7 +1,8 @@
 /**
- * `--dashboard-addr HOST:PORT` and the loopback rule: the dashboard listens only on a loopback
- * address (127.0.0.0/8, ::1, localhost). It has no TLS of its own, and a token sent in clear over a
- * network is a token given away, so any other address is refused until the dashboard serves TLS.
+ * `--dashboard-addr HOST:PORT` and the loopback rule: without TLS the dashboard listens only on a
+ * loopback address (127.0.0.0/8, ::1, localhost), since a token sent in clear over a network is a
+ * token given away. With a certificate and key (`--dashboard-tls-cert`, `--dashboard-tls-key`;
+ * dashboard-tls.ts) it serves HTTPS only and may listen on any address.
  */
 import { isIP } from 'node:net';
 import { errors } from '../base/errors.js';
@@ -11,6 +12,11 @@ export interface DashboardAddr {
   port: number;
 }
 
+export interface DashboardAddrOptions {
+  /** The dashboard serves HTTPS: any address is accepted. */
+  tls?: boolean;
+}
+
 /** Whether `host` (no port, no brackets) names this machine's loopback interface. */
 export function isLoopbackHost(host: string): boolean {
   const name = host.toLowerCase();
@@ -18,19 +24,35 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(name) === 4 && name.startsWith('127.');
 }
 
+/** An IP address in its canonical text (IPv6 compressed, lower case), or undefined when `host` is not an IP address. */
+export function canonicalIp(host: string): string | undefined {
+  const version = isIP(host);
+  if (version === 4) return host;
+  if (version !== 6) return undefined;
+  // A zone (`fe80::1%eth0`) is kept as it is: URL does not parse it.
+  return URL.canParse(`http://[${host}]/`) ? new URL(`http://[${host}]/`).hostname.replace(/^\[|\]$/g, '') : host.toLowerCase();
+}
+
+/** Whether `host` is the address of every interface (0.0.0.0, ::), which names no one host. */
+export function isWildcardHost(host: string): boolean {
+  const ip = canonicalIp(host);
+  return ip === '0.0.0.0' || ip === '::';
+}
+
 /**
- * `host:port` or `[v6]:port` on loopback. Throws invalid-argument: `invalid-dashboard-addr` for a
- * malformed value, `dashboard-not-loopback` for an address other hosts could reach.
+ * `host:port` or `[v6]:port`, on loopback unless `options.tls`. Throws invalid-argument:
+ * `invalid-dashboard-addr` for a malformed value, `dashboard-not-loopback` for an address other
+ * hosts could reach when the dashboard has no TLS.
  */
-export function parseDashboardAddr(addr: string): DashboardAddr {
+export function parseDashboardAddr(addr: string, options: DashboardAddrOptions = {}): DashboardAddr {
   const match = /^(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/.exec(addr);
   const port = Number(match?.[2]);
   if (match?.[1] === undefined || !(port >= 0 && port <= 65535)) {
     throw errors.invalidArgument('invalid-dashboard-addr', `--dashboard-addr ${JSON.stringify(addr)}: want HOST:PORT, such as 127.0.0.1:9330`);
   }
   const host = match[1].replace(/^\[|\]$/g, '');
-  if (!isLoopbackHost(host)) {
-    throw errors.invalidArgument('dashboard-not-loopback', `--dashboard-addr ${addr}: the dashboard serves only loopback addresses (127.0.0.1, ::1, localhost); reach it from elsewhere through an SSH tunnel`);
+  if (options.tls !== true && !isLoopbackHost(host)) {
+    throw errors.invalidArgument('dashboard-not-loopback', `--dashboard-addr ${addr}: without TLS the dashboard serves only loopback addresses (127.0.0.1, ::1, localhost); give --dashboard-tls-cert and --dashboard-tls-key to serve HTTPS on this address, or reach it from elsewhere through an SSH tunnel`);
   }
   return { host, port };
 }

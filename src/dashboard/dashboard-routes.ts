@@ -77,7 +77,7 @@ function matchPattern(pattern: string, path: string): Record<string, string> | '
     try {
       decoded = decodeURIComponent(actual);
     } catch {
-      return 'bad';
+      return 'bad'; // a malformed escape: a bad request
     }
     const name = part.slice(1);
     if (!(PARAMETER_PATTERNS[name]?.test(decoded) ?? false) || decoded.includes('..')) return 'bad';

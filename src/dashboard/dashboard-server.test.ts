@@ -2,9 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { access, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import { isBerthError } from '../base/errors.js';
 import { dashboardLoginPath } from '../client/dashboard-login.js';
 import { startDashboard } from './dashboard-server.js';
+import { selfSignedCertificate } from './dashboard-tls.test-support.js';
 
 // The server without a berthd behind it: authorization, the fixed list of files, the login URL
 // file, and berthd's absence reported as 503. Pages driving a real berthd: test/integration/dashboard/.
@@ -48,4 +51,31 @@ test('the dashboard server answers only its token, serves only its files, and le
   closed = true;
   await assert.rejects(access(dashboardLoginPath(root)), 'the login URL goes with the server');
   assert.ok(logged.length > 0, 'a failure to reach berthd is logged');
+});
+
+test('with a certificate the dashboard serves HTTPS and gives out an https login URL', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'dashboard-server-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const pair = await selfSignedCertificate({ dns: ['dash.test'], ips: ['127.0.0.1'] });
+  const other = await selfSignedCertificate({ dns: ['dash.test'] });
+  await assert.rejects(startDashboard({ addr: '127.0.0.1:0', root, socketPath: join(root, 'no-berthd.sock'), log: () => undefined, tls: { cert: pair.cert, key: other.key } }),
+    (err: unknown) => isBerthError(err) && err.reason === 'dashboard-tls-key-mismatch');
+  await assert.rejects(access(dashboardLoginPath(root)), 'nothing was started');
+  const dashboard = await startDashboard({ addr: '127.0.0.1:0', root, socketPath: join(root, 'no-berthd.sock'), log: () => undefined, tls: pair });
+  t.after(() => dashboard.close());
+  assert.match(dashboard.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+  assert.match((await readFile(dashboardLoginPath(root), 'utf8')).trim(), /^https:\/\/127\.0\.0\.1:\d+\/login\?token=/);
+  const { port } = new URL(dashboard.url);
+  const token = new URL(dashboard.loginUrl).searchParams.get('token') ?? '';
+  const get = (path: string, headers: Record<string, string> = {}): Promise<{ status: number; cookie: string }> => new Promise((resolveGet, reject) => {
+    httpsRequest({ host: '127.0.0.1', port, path, ca: pair.cert, headers }, (response) => {
+      response.resume();
+      resolveGet({ status: response.statusCode ?? 0, cookie: String(response.headers['set-cookie'] ?? '') });
+    }).on('error', reject).end();
+  });
+  assert.equal((await get('/')).status, 401);
+  assert.equal((await get('/', { authorization: `Bearer ${token}` })).status, 200);
+  const login = await get(`/login?token=${token}`);
+  assert.equal(login.status, 303);
+  assert.match(login.cookie, /; Secure$/);
 });

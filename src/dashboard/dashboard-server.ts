@@ -1,11 +1,14 @@
 /**
- * `berthd --dashboard-addr 127.0.0.1:PORT`: the web dashboard. An HTTP server on loopback that
- * serves its pages (static-files.ts) and an API (dashboard-routes.ts) which it answers by calling
- * berthd over the API socket, as every client does (client/). Every request is authorized first
- * (dashboard-auth.ts): the state root's token (dashboard-token.ts) through the login URL's cookie
- * or a bearer header. The login URL is left in `<root>/dashboard/login-url` for `berth dashboard url`.
+ * `berthd --dashboard-addr 127.0.0.1:PORT`: the web dashboard. An HTTP server on loopback, or an
+ * HTTPS server on any address when given a certificate and key (dashboard-tls.ts), that serves its
+ * pages (static-files.ts) and an API (dashboard-routes.ts) which it answers by calling berthd over
+ * the API socket, as every client does (client/). Every request is authorized first
+ * (dashboard-auth.ts): the Host it addresses, then the state root's token (dashboard-token.ts)
+ * through the login URL's cookie or a bearer header. The login URL is left in
+ * `<root>/dashboard/login-url` for `berth dashboard url`.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../base/atomic-file.js';
@@ -14,16 +17,22 @@ import { HTTP_STATUS_OF_KIND } from '../base/error-status.js';
 import { BerthClient } from '../client/berth-client.js';
 import { dashboardLoginPath } from '../client/dashboard-login.js';
 import { parseDashboardAddr } from './dashboard-addr.js';
-import { authorize } from './dashboard-auth.js';
+import { authorize, LOOPBACK_SITE, type DashboardSite } from './dashboard-auth.js';
 import { matchRoute, type UpstreamCall } from './dashboard-routes.js';
+import { checkDashboardTls, hostsServedWith, urlHostWith, type DashboardTls } from './dashboard-tls.js';
 import { openDashboardToken, type DashboardToken, type TokenFileOptions } from './dashboard-token.js';
 import { OverviewGatherer } from './overview-sources.js';
 import { readStatic } from './static-files.js';
 import { streamEvents, streamLogs, streamStats } from './dashboard-streams.js';
 
 export interface DashboardOptions extends TokenFileOptions {
-  /** `--dashboard-addr` (loopback only; see dashboard-addr.ts). */
+  /** `--dashboard-addr` (loopback only without `tls`; see dashboard-addr.ts). */
   addr: string;
+  /**
+   * Serve HTTPS only, with this certificate and key (PEM texts, not paths: daemon/dashboard-flags.ts
+   * reads berthd's files); then `addr` may be any address (dashboard-tls.ts).
+   */
+  tls?: DashboardTls;
   /** The state root: its token, and where the login URL is left. */
   root: string;
   /** berthd's API socket. */
@@ -33,7 +42,7 @@ export interface DashboardOptions extends TokenFileOptions {
 }
 
 export interface DashboardServer {
-  /** `http://host:port` it listens on (the port chosen when 0 was asked for). */
+  /** `http://host:port`, or `https://` with TLS (the port chosen when 0 was asked for; the host as dashboard-tls.ts's urlHostWith chooses it). */
   readonly url: string;
   /** `url` + `/login?token=…`. */
   readonly loginUrl: string;
@@ -97,11 +106,11 @@ async function answerApi(client: BerthClient, overview: OverviewGatherer, url: U
   }
 }
 
-async function answer(client: BerthClient, overview: OverviewGatherer, token: DashboardToken, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function answer(client: BerthClient, overview: OverviewGatherer, token: DashboardToken, site: DashboardSite, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://dashboard.invalid');
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
   const api = url.pathname.startsWith('/api/');
-  const decision = authorize({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers }, token);
+  const decision = authorize({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers }, token, site);
   if (decision.kind === 'deny') {
     if (api) sendJson(response, decision.status, { message: decision.message, reason: decision.reason });
     else response.writeHead(decision.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${decision.status}: ${decision.message}\n`);
@@ -119,26 +128,32 @@ async function answer(client: BerthClient, overview: OverviewGatherer, token: Da
 }
 
 /**
- * Listens on `addr` and leaves the login URL for the CLI. Throws invalid-argument for an address
- * that is malformed or not loopback, unavailable (`dashboard-listen`) when it cannot be bound.
+ * Listens on `addr` (HTTPS only when `tls` is given) and leaves the login URL for the CLI. Throws
+ * invalid-argument for an address that is malformed, or not loopback without `tls`, and for a
+ * certificate and key that do not make a pair (dashboard-tls.ts), before anything listens;
+ * unavailable (`dashboard-listen`) when the address cannot be bound.
  */
 export async function startDashboard(options: DashboardOptions): Promise<DashboardServer> {
-  const { host, port } = parseDashboardAddr(options.addr);
+  const { host, port } = parseDashboardAddr(options.addr, { tls: options.tls !== undefined });
+  const cert = options.tls === undefined ? undefined : checkDashboardTls(options.tls);
+  const site: DashboardSite = cert === undefined ? LOOPBACK_SITE : { secure: true, allowsHost: hostsServedWith(host, cert) };
   const token = await openDashboardToken(options.root, options);
   const client = new BerthClient(resolve(options.socketPath));
   const overview = new OverviewGatherer(client);
-  const server: Server = createServer((request, response) => {
-    answer(client, overview, token, request, response).catch((err: unknown) => {
+  const listener: RequestListener = (request, response) => {
+    answer(client, overview, token, site, request, response).catch((err: unknown) => {
       if (!isBerthError(err) || HTTP_STATUS_OF_KIND[err.kind] >= 500) options.log(`dashboard: ${request.method ?? ''} ${request.url?.split('?')[0] ?? ''}: ${messageOf(err)}`);
       sendError(response, err, (request.url ?? '').startsWith('/api/'));
     });
-  });
+  };
+  const server: Server = options.tls === undefined ? createHttpServer(listener) : createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (cause) => { reject(errors.unavailable('dashboard-listen', `--dashboard-addr ${options.addr}: ${messageOf(cause)}`, { cause })); });
     server.listen(port, host, () => { resolveListen(); });
   });
   const bound = server.address();
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${typeof bound === 'object' && bound !== null ? bound.port : port}`;
+  const urlHost = cert === undefined ? host : urlHostWith(host, cert);
+  const url = `${cert === undefined ? 'http' : 'https'}://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${typeof bound === 'object' && bound !== null ? bound.port : port}`;
   const loginUrl = `${url}/login?token=${token.value}`;
   const loginPath = dashboardLoginPath(options.root);
   await writeFileAtomic(loginPath, `${loginUrl}\n`, 0o600);

@@ -16,6 +16,10 @@ import { formatXattrDump } from '../snapshots/xattr-dump.js';
 import type { UploadDestination } from './archive-upload-destination.js';
 import type { UploadPlan } from './archive-upload-plan.js';
 import type { UploadStage } from './archive-upload-stage.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+import { errnoCode } from '../base/errors.js';
+
+const log = componentLogger('engine');
 
 type Undo = () => Promise<unknown>;
 
@@ -37,7 +41,10 @@ export async function commitUpload(plan: UploadPlan, stage: UploadStage, destina
       try {
         await rename(host, aside);
         journal.push(() => rename(aside, host));
-      } catch {
+      } catch (err) {
+        // EXDEV: a directory of an image layer, which overlayfs does not rename; removed instead
+        // (see above: it cannot come back). Another failure is removed the same way, but logged.
+        if (errnoCode(err) !== 'EXDEV') log.warn('moving a replaced directory aside failed; removing it', { err, path: host });
         await rm(host, { recursive: true, force: true });
       }
     }
@@ -64,7 +71,8 @@ export async function commitUpload(plan: UploadPlan, stage: UploadStage, destina
     }
     if (xattrs.length > 0) await runner.run('setfattr', ['-h', '--restore=-'], { cwd: destination.target, input: formatXattrDump(xattrs) });
   } catch (err) {
-    for (const undo of journal.reverse()) await undo().catch(() => undefined);
+    // The step's error is the one thrown; an undo that fails leaves that step done, which is logged.
+    for (const undo of journal.reverse()) await undo().catch(warnOnFailure(log, 'undoing a step of a failed upload', { path: destination.target }));
     throw err;
   }
   return changed;

@@ -8,7 +8,7 @@
  * (their owner tag names a dead process) go when the next upload stages there.
  */
 import { constants } from 'node:fs';
-import { chmod, lchown, link, lstat, lutimes, mkdir, open, readdir, rm, symlink } from 'node:fs/promises';
+import { chmod, lchown, link, lstat, lutimes, mkdir, open, rm, symlink } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join, posix } from 'node:path';
 import { isOwnerAlive, ownerTag, OWNER_TAG_PATTERN } from '../base/process-alive.js';
@@ -18,6 +18,10 @@ import { formatXattrDump } from '../snapshots/xattr-dump.js';
 import type { Owner, UploadEntry } from './archive-upload-entry.js';
 import type { UploadDestination } from './archive-upload-destination.js';
 import type { Placement, UploadPlan } from './archive-upload-plan.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+import { dirEntries } from '../base/fs-probe.js';
+
+const log = componentLogger('engine');
 
 const STAGING_NAME = new RegExp(`^\\.berth-upload-(${OWNER_TAG_PATTERN})-[0-9a-f]+$`);
 const CREATE_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
@@ -133,7 +137,8 @@ export class UploadStage {
     for (const area of this.areas.values()) await rm(area.dir, { recursive: true, force: true });
     this.areas.clear();
     for (const [dir, { atime, mtime }] of this.times) {
-      if (!changed.has(dir)) await lutimes(dir, atime, mtime).catch(() => undefined);
+      // Only the times are lost: the upload stands.
+      if (!changed.has(dir)) await lutimes(dir, atime, mtime).catch(warnOnFailure(log, 'restoring the times of a directory after an upload', { path: dir }));
     }
   }
 
@@ -165,7 +170,7 @@ export class UploadStage {
 
 /** Removes the staging areas in `host` whose owner is dead (a daemon killed mid-upload). */
 async function removeDeadStaging(host: string): Promise<void> {
-  for (const name of await readdir(host).catch(() => [])) {
+  for (const name of await dirEntries(host, log)) {
     const owner = STAGING_NAME.exec(name)?.[1];
     if (owner !== undefined && !isOwnerAlive(owner)) await rm(join(host, name), { recursive: true, force: true });
   }

@@ -20,6 +20,9 @@ import { applyDirectoryTimes, commitUpload } from './archive-upload-commit.js';
 import { destinationProbe, type UploadDestination } from './archive-upload-destination.js';
 import { UploadPlan } from './archive-upload-plan.js';
 import { UploadStage } from './archive-upload-stage.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+
+const log = componentLogger('engine');
 
 export interface UploadArchiveOptions {
   /** Runs `mknod` (devices, fifos) and `setfattr --restore` (xattrs). */
@@ -55,7 +58,8 @@ export async function uploadArchive(tar: Readable, destination: UploadDestinatio
     await stage.applyXattrs();
     changed = await commitUpload(plan, stage, destination, options.runner);
   } finally {
-    await stage.cleanup(changed ?? new Set()).catch(() => undefined);
+    // The upload's own outcome stands; a staging area left behind goes with the next upload there.
+    await stage.cleanup(changed ?? new Set()).catch(warnOnFailure(log, 'removing the staging of an upload', { path: destination.target }));
   }
   await applyDirectoryTimes(plan, destination);
 }

@@ -5,7 +5,7 @@
  * is paused meanwhile unless `pause` is false, so the layer is a consistent copy; a marker file
  * says the pause is the commit's, so the next berthd thaws a container a crash left frozen.
  */
-import { access, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { applyConfigChanges } from '../images/config-changes.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { ImageService } from '../images/image-service.js';
@@ -20,6 +20,10 @@ import type { ContainerStore } from './container-store.js';
 import { runtimeOf, type TaskContext } from './container-task.js';
 import { freezeContainer } from './lifecycle-services.js';
 import { dropRuntimeStubs } from './runtime-stubs.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+import { pathExists } from '../base/fs-probe.js';
+
+const log = componentLogger('engine');
 
 export interface CommitContainerOptions {
   /** Normalized names for the new image; none gives a dangling image. */
@@ -108,7 +112,8 @@ export async function commitContainer(engine: CommitContext, ref: string, option
     return image;
   } finally {
     if (pause) {
-      await engine.unpause(record.id).catch(() => undefined);
+      // The commit's outcome stands; a container left frozen is logged (`unpause` thaws it).
+      await engine.unpause(record.id).catch(warnOnFailure(log, 'unpausing a container after its commit', { id: record.id }));
       await rm(engine.paths.commitPause(record.id), { force: true });
     }
   }
@@ -145,7 +150,7 @@ async function pauseIfRunning(engine: CommitContext, id: string): Promise<boolea
  */
 export async function thawAfterCommit(engine: ThawContext, record: ContainerRecord): Promise<void> {
   const marker = engine.paths.commitPause(record.id);
-  if (!(await access(marker).then(() => true, () => false))) return;
+  if (!(await pathExists(marker, log))) return;
   if (record.state.status === 'paused') await freezeContainer(runtimeOf(engine.task, record).cli, engine.store, engine.events, record, false);
   await rm(marker, { force: true });
 }

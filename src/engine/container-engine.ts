@@ -55,6 +55,9 @@ import { ContainerStdio, type StdioContext } from './container-stdio.js';
 import { topContainer, type ProcessTable, type TopContext } from './container-top.js';
 import { renameContainer, updateContainer, type ContainerUpdate, type UpdateContext } from './container-update.js';
 import { connectNetwork, disconnectNetwork, type ConnectContext } from './network-connect.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+
+const log = componentLogger('engine');
 
 export type { ContainerEngineOptions } from './container-engine-options.js';
 export type { WaitCondition } from './wait-container.js';
@@ -123,7 +126,8 @@ export class ContainerEngine {
       removal: () => this.#removal(),
     };
     this.#monitor = new ExitMonitor(this.paths.exits, (id) => {
-      void this.#mutex.run(id, () => recordExit(this.#run, id)).catch(() => undefined);
+      // Reported again by the exit monitor's next sweep while the exit file stays.
+      void this.#mutex.run(id, () => recordExit(this.#run, id)).catch(warnOnFailure(log, 'recording the exit of a container', { id }));
     });
     ({ eventLog: this.eventLog, restarts: this.restarts, health: this.health } = lifecycleServices({
       images: options.images, store: this.#store, events: this.events, execs: this.execs, clock: this.#clock,

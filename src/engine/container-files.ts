@@ -23,6 +23,10 @@ import { isActive, type ContainerRecord } from './container-record.js';
 import { mountRootfs } from './container-task.js';
 import type { UsernsConfig } from '../runtime/userns/id-ranges.js';
 import { unmountViewsBelow } from '../runtime/userns/idmapped-views.js';
+import { componentLogger } from '../base/logger.js';
+import { lstatIfPresent } from '../base/fs-probe.js';
+
+const log = componentLogger('engine');
 
 /** Docker's description of a path (`X-Docker-Container-Path-Stat`); mode in Go's os.FileMode bits. */
 export interface PathStat {
@@ -146,7 +150,7 @@ export async function writeContainerPath(ctx: FileViewContext, ref: string, path
   await withFileView(ctx, ref, async (view, record) => {
     const containerPath = posix.normalize(path.startsWith('/') ? path : `/${path}`).replace(/(.)\/$/, '$1');
     const target = await resolveInView(view, containerPath, true);
-    const stat = await lstat(target).catch(() => undefined);
+    const stat = await lstatIfPresent(target, log); // unreadable counts as missing, its reason logged
     if (stat === undefined) throw errors.notFound('container-path-not-found', `Could not find the file ${path} in container ${record.name}`);
     if (!stat.isDirectory()) throw errors.invalidArgument('not-a-directory', `extraction point is not a directory: ${path}`);
     const user = record.config.options.user ?? '';

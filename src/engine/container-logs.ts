@@ -23,6 +23,9 @@ import { followShippedLog, readShippedLog, type ShippedLog } from '../runtime/lo
 import { logFileOf, logInfoOf, logSettingsOf, recordLogConfig, shippedFormatOf } from './container-log-config.js';
 import type { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord, type LogConfig } from './container-record.js';
+import { componentLogger } from '../base/logger.js';
+
+const log = componentLogger('engine');
 
 export interface ContainerLogsOptions {
   paths: ContainerPaths;
@@ -31,7 +34,7 @@ export interface ContainerLogsOptions {
   defaults: LogSettings;
   /** A container's image config (json-file's `labels`, `env` and `tag` refer to it). */
   imageConfig: (imageId: string) => Promise<ImageConfig>;
-  /** Problems that do not stop anything (default: berthd's stderr). */
+  /** Problems that do not stop anything (default: a warning of the `engine` component logger). */
   warn?: (message: string) => void;
 }
 
@@ -44,7 +47,7 @@ export class ContainerLogs {
   readonly #warn: (message: string) => void;
 
   constructor(private readonly options: ContainerLogsOptions) {
-    this.#warn = options.warn ?? ((message) => { process.stderr.write(`berthd: logs: ${message}\n`); });
+    this.#warn = options.warn ?? ((message) => { log.warn(`logs: ${message}`); });
   }
 
   get defaults(): LogSettings {

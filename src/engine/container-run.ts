@@ -27,6 +27,9 @@ import { traced } from '../base/trace-spans.js';
 import { cleanupTask, createTask, runtimeNameOf, runtimeOf, type TaskContext } from './container-task.js';
 import { removeNow, removesVolumes, type RemovalContext } from './remove-container.js';
 import { releaseVolumes, type VolumeUsageContext } from './volume-usage.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+
+const log = componentLogger('engine');
 
 /** Docker's default grace period between the stop signal and SIGKILL. */
 export const DEFAULT_STOP_TIMEOUT_S = 10;
@@ -75,9 +78,10 @@ export async function startRun(ctx: RunContext, record: ContainerRecord, byPolic
       restartCount: byPolicy ? record.state.restartCount : 0, manuallyStopped: false, removal: undefined,
     });
   } catch (err) {
-    await cleanupTask(ctx.task, id, runtimeNameOf(record)).catch(() => undefined);
+    // The start's error is the one thrown (and recorded); what its undo leaves is logged.
+    await cleanupTask(ctx.task, id, runtimeNameOf(record)).catch(warnOnFailure(log, 'cleaning up the task of a failed start', { id }));
     await ctx.logs.settle(record);
-    await releaseVolumes(ctx.volumes, record).catch(() => undefined);
+    await releaseVolumes(ctx.volumes, record).catch(warnOnFailure(log, 'releasing the volumes of a failed start', { id }));
     // Docker's codes: 127 command not found, 126 cannot be run, 125 anything else.
     const exitCode = launchExitCode(isBerthError(err) ? err.reason : '', 125);
     // As Docker: a failed start leaves the status as it was, with the code and the reason.

@@ -34,6 +34,9 @@ import type { LogConfigRequest } from '../runtime/logging/log-options.js';
 import { inheritedMounts, type VolumesFromRequest } from './volumes-from.js';
 import { resolveLinks, type LinkRequest } from './container-links.js';
 import { checkHostSupport } from './host-facts.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+
+const log = componentLogger('engine');
 
 export interface CreateContainerRequest extends LifecycleRequest {
   /** Image reference or id. */
@@ -165,10 +168,13 @@ export async function prepareContainer(ctx: CreateContext, id: string, request: 
     ctx.store.setState(id, record.state);
   } catch (err) {
     const key = ctx.paths.snapshotKey(id);
-    if (ctx.task.snapshotter.has(key)) await ctx.task.snapshotter.remove(key).catch(() => undefined);
+    // The create's error is the one thrown; what its undo leaves is logged.
+    if (ctx.task.snapshotter.has(key)) await ctx.task.snapshotter.remove(key).catch(warnOnFailure(log, 'removing the snapshot of a failed create', { id, key }));
     await rm(ctx.paths.dir(id), { recursive: true, force: true });
     ctx.store.delete(id);
-    for (const volume of plan.volumes) if (volume.anonymous === true) await ctx.volumes.remove(volume.name).catch(() => undefined);
+    for (const volume of plan.volumes) {
+      if (volume.anonymous === true) await ctx.volumes.remove(volume.name).catch(warnOnFailure(log, 'removing an anonymous volume of a failed create', { id, volume: volume.name }));
+    }
     throw err;
   }
   return record;

@@ -4,7 +4,11 @@
  * sweep re-reports every file present, in case the watcher missed an event.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { dirEntries } from '../base/fs-probe.js';
+import { componentLogger } from '../base/logger.js';
+
+const log = componentLogger('engine');
 
 const SWEEP_MS = 5000;
 
@@ -26,14 +30,15 @@ export class ExitMonitor {
     this.#watcher = watch(this.dir, (_event, filename) => {
       if (filename !== null && CONTAINER_ID.test(filename)) this.onExit(filename);
     });
-    this.#watcher.on('error', () => undefined);
+    // A failing watch only delays exits until the next sweep.
+    this.#watcher.on('error', (err) => { log.warn('watching the exit directory failed; exits are found by the sweep', { err, dir: this.dir }); });
     this.#timer = setInterval(() => { void this.sweep(); }, SWEEP_MS);
     this.#timer.unref();
     await this.sweep();
   }
 
   async sweep(): Promise<void> {
-    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const names = await dirEntries(this.dir, log);
     for (const name of names) if (CONTAINER_ID.test(name)) this.onExit(name);
   }
 

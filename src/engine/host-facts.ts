@@ -1,5 +1,5 @@
 /** What the engine reads once from the host it runs on, for every container's runtime spec. */
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { errors } from '../base/errors.js';
@@ -8,6 +8,10 @@ import type { KernelVersion } from '../runtime/seccomp/seccomp-for-capabilities.
 import { capabilitiesFromMask } from '../runtime/spec/capabilities.js';
 import type { HostLimits } from '../runtime/spec/container-rlimits.js';
 import type { ContainerOptions } from '../runtime/spec/container-options.js';
+import { componentLogger } from '../base/logger.js';
+import { pathExists, readTextOr } from '../base/fs-probe.js';
+
+const log = componentLogger('engine');
 
 export interface HostFacts {
   limits: HostLimits;
@@ -55,15 +59,11 @@ export function parseKernelVersion(text: string): KernelVersion {
   return { kernel, major };
 }
 
-async function readOr(path: string, fallback: string): Promise<string> {
-  return readFile(path, 'utf8').catch(() => fallback);
-}
-
 /** Whether a v1 controller's root has `file` (false on cgroup v2 or without the controller). */
 async function v1File(layout: CgroupLayout, controller: string, file: string): Promise<boolean> {
   const mount = layout.v1.get(controller);
   if (mount === undefined) return false;
-  return access(join(mount, file)).then(() => true, () => false);
+  return pathExists(join(mount, file), log);
 }
 
 export async function readHostFacts(): Promise<HostFacts> {
@@ -78,7 +78,7 @@ export async function readHostFacts(): Promise<HostFacts> {
     cgroups,
     cpuRealtime: await v1File(cgroups, 'cpu', 'cpu.rt_runtime_us'),
     memorySwappiness: await v1File(cgroups, 'memory', 'memory.swappiness'),
-    hosts: await readOr('/etc/hosts', ''),
-    resolvConf: await readOr('/etc/resolv.conf', ''),
+    hosts: await readTextOr('/etc/hosts', '', log),
+    resolvConf: await readTextOr('/etc/resolv.conf', '', log),
   };
 }

@@ -9,6 +9,9 @@ import type { ContainerEvents } from './container-events.js';
 import { isActive, type ContainerRecord } from './container-record.js';
 import type { ContainerStore } from './container-store.js';
 import type { RestartSupervisor } from './restart/restart-supervisor.js';
+import { componentLogger } from '../base/logger.js';
+
+const log = componentLogger('engine');
 
 /** What a kill needs of the engine. */
 export interface KillContext {
@@ -58,7 +61,13 @@ export async function killContainer(ctx: KillContext, ref: string, signal: strin
     }
     ctx.events.emit('action', record.id, 'kill', { signal });
     if (exited === undefined) return;
-    if (ctx.store.find(record.id)?.state.status === 'paused') await runtime.resume(record.id).catch(() => undefined);
+    // A frozen process cannot act on the signal: thaw it. Gone already (it died of the signal): fine.
+    if (ctx.store.find(record.id)?.state.status === 'paused') {
+      await runtime.resume(record.id).catch((err: unknown) => {
+        if (isBerthError(err, 'failed-precondition') || isBerthError(err, 'not-found')) return;
+        log.warn('resuming a paused container after a kill failed', { err, id: record.id });
+      });
+    }
     const now = ctx.store.find(record.id);
     if (now !== undefined && isActive(now.state)) await exited.promise;
   } finally {

@@ -11,7 +11,7 @@
  * (remove-container.ts) is finished once its kill happened; a container it never killed keeps
  * running. One a commit cut short left frozen is thawed.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isBerthError } from '../base/errors.js';
 import { isProcessAlive } from '../base/process-alive.js';
@@ -20,6 +20,10 @@ import { isActive, type ContainerRecord } from './container-record.js';
 import { cleanupTask, runtimeNameOf, runtimeOf, type TaskContext } from './container-task.js';
 import { withoutRemoval } from './remove-container.js';
 import { thawAfterCommit, type ThawContext } from './commit-container.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+import { dirEntries } from '../base/fs-probe.js';
+
+const log = componentLogger('engine');
 
 /** What live restore needs of the engine: its records, paths, task context and notifications. */
 export interface RestoreContext extends ThawContext {
@@ -42,13 +46,14 @@ export async function restoreContainers(engine: RestoreContext, hooks: RestoreHo
     // Waiting for its restart policy when berthd went down: no run to restore (restarted at boot),
     // but a restart cut short may have left a created runc container and mounts.
     else if (record.state.status === 'restarting') {
-      await cleanupTask(engine.task, record.id, runtimeNameOf(record)).catch(() => undefined);
+      // Restoring the others matters more: what stays is logged, and removed with the container.
+      await cleanupTask(engine.task, record.id, runtimeNameOf(record)).catch(warnOnFailure(log, 'cleaning up the task of a container waiting to restart', { id: record.id }));
       engine.store.setState(record.id, { ...record.state, status: 'exited' });
     }
     else if (isActive(record.state)) await restoreRun(engine, record, hooks);
   }
   for (const record of engine.store.list()) {
-    if (isActive(record.state)) await thawAfterCommit(engine, record).catch(() => undefined);
+    if (isActive(record.state)) await thawAfterCommit(engine, record).catch(warnOnFailure(log, 'thawing a container a commit left frozen', { id: record.id }));
   }
   // As dockerd: an --rm container that is not running when the daemon starts never reached its
   // end (created, or cut short while starting or exiting): it goes, with whatever its run left.
@@ -69,7 +74,9 @@ export async function restoreContainers(engine: RestoreContext, hooks: RestoreHo
   await attachments?.sweep(new Set(running.map((r) => r.id)));
   for (const record of running) {
     const net = record.config.network;
-    if (net?.mode === 'bridge') await attachments?.detachOthers(record.id, new Set(net.networks.map((n) => n.id))).catch(() => undefined);
+    if (net?.mode !== 'bridge') continue;
+    await attachments?.detachOthers(record.id, new Set(net.networks.map((n) => n.id)))
+      .catch(warnOnFailure(log, 'detaching a running container from networks it does not name', { id: record.id }));
   }
 }
 
@@ -108,19 +115,23 @@ async function restoreRun(engine: RestoreContext, record: ContainerRecord, hooks
 async function removeOrphans(engine: RestoreContext, known: Set<string>, liveAttachIds: Set<string>): Promise<void> {
   const runtimeIds: string[] = [];
   for (const runtime of engine.task.runtimes.all()) {
-    runtimeIds.push(...await runtime.cli.list().then((list) => list.map((s) => s.id), () => [] as string[]));
+    // A runtime that cannot list its containers leaves none of them to remove as orphans.
+    runtimeIds.push(...await runtime.cli.list().then((list) => list.map((s) => s.id), (err: unknown) => {
+      log.warn('listing the containers of a runtime failed; its orphans stay', { err, runtime: runtime.name });
+      return [] as string[];
+    }));
   }
-  const dirIds = await readdir(engine.paths.containers).catch(() => [] as string[]);
+  const dirIds = await dirEntries(engine.paths.containers, log);
   for (const id of new Set([...runtimeIds, ...dirIds])) {
     if (known.has(id)) continue;
     await cleanupTask(engine.task, id);
     await rm(engine.paths.dir(id), { recursive: true, force: true });
   }
   // Only complete exit files: `<id>.XXXXXX` is conmon's temporary file of an exit being written.
-  for (const name of await readdir(engine.paths.exits).catch(() => [] as string[])) {
+  for (const name of await dirEntries(engine.paths.exits, log)) {
     if (/^[0-9a-f]{64}$/.test(name) && !known.has(name)) await rm(join(engine.paths.exits, name), { force: true });
   }
-  for (const name of await readdir(engine.paths.sockets).catch(() => [] as string[])) {
+  for (const name of await dirEntries(engine.paths.sockets, log)) {
     if (!liveAttachIds.has(name)) await rm(join(engine.paths.sockets, name), { force: true });
   }
   const snapshotter = engine.task.snapshotter;

@@ -5,15 +5,19 @@
  * directory before a stopped container's changes become a layer (commit, RUN), so a new layer
  * holds only what the process changed.
  */
-import { lstat, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageService } from '../images/image-service.js';
 import type { ImageRecord } from '../images/image-record.js';
+import { lstatIfPresent } from '../base/fs-probe.js';
+import { componentLogger } from '../base/logger.js';
+
+const log = componentLogger('engine');
 
 const STUBS = ['etc/hostname', 'etc/hosts', 'etc/resolv.conf'];
 
 async function exists(path: string): Promise<boolean> {
-  return (await lstat(path).catch(() => undefined)) !== undefined;
+  return (await lstatIfPresent(path, log)) !== undefined;
 }
 
 /** Call only while the snapshot is not mounted (the container is not running). */
@@ -22,7 +26,7 @@ export async function dropRuntimeStubs(images: ImageService, snapshotKey: string
   const lowers = images.layerDirs(await images.config(image));
   for (const stub of STUBS) {
     const path = join(upper, stub);
-    const info = await lstat(path).catch(() => undefined);
+    const info = await lstatIfPresent(path, log); // absent: runc made no stub there
     if (info === undefined || !info.isFile() || info.size !== 0) continue;
     let inImage = false;
     for (const lower of lowers) if (await exists(join(lower, stub))) inImage = true;

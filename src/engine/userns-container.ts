@@ -5,7 +5,7 @@
  * overlay whose lower layers are id-mapped views (`<container>/layers/<n>`) and whose upper dir
  * belongs to the range's root. The views are unmounted with the rootfs in `cleanupTask`.
  */
-import { readFile, chmod, chown, mkdir, stat } from 'node:fs/promises';
+import { chmod, chown, mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { errors } from '../base/errors.js';
 import type { ProcessRunner } from '../base/process-runner.js';
@@ -19,6 +19,10 @@ import type { ContainerRecord } from './container-record.js';
 import type { RuntimeSpec } from '../runtime/spec/oci-runtime-spec.js';
 import { withUserNamespace } from '../runtime/userns/user-namespace-spec.js';
 import type { CreateVolumeRequest, VolumeService } from '../volumes/volume-service.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+import { readTextOr } from '../base/fs-probe.js';
+
+const log = componentLogger('engine');
 
 /** What the engine knows about user namespaces: where ranges come from, the default mode, the program. */
 export interface UsernsSettings {
@@ -31,7 +35,7 @@ export interface UsernsSettings {
 
 /** The pool from /etc/subuid and /etc/subgid (`berth` entries), or the default one. */
 export async function readUsernsPool(): Promise<UsernsPool> {
-  const read = (path: string): Promise<string> => readFile(path, 'utf8').catch(() => '');
+  const read = (path: string): Promise<string> => readTextOr(path, '', log); // none: the default pool
   return usernsPoolOf(await read('/etc/subuid'), await read('/etc/subgid'));
 }
 
@@ -109,7 +113,8 @@ export async function mountUsernsRootfs(ctx: UsernsRootfsContext, id: string, us
     const options = mount.options.map((o) => (o.startsWith('lowerdir=') ? lowerdir : o));
     await performMounts(ctx.runner, [{ ...mount, options, cwd: views }], target);
   } catch (err) {
-    await unmountViewsBelow(ctx.runner, views).catch(() => undefined);
+    // The mount's error is the one thrown; views left mounted are logged (the next mount unmounts them first).
+    await unmountViewsBelow(ctx.runner, views).catch(warnOnFailure(log, 'unmounting the layer views of a failed mount', { path: views }));
     throw err;
   }
 }

@@ -12,6 +12,9 @@ import type { CreateVolumeRequest, VolumeService } from '../volumes/volume-servi
 import { volumeNamesOf } from './container-mount.js';
 import { isActive, type ContainerRecord } from './container-record.js';
 import type { ContainerStore } from './container-store.js';
+import { componentLogger } from '../base/logger.js';
+
+const log = componentLogger('engine');
 
 export interface VolumeUsageContext {
   store: ContainerStore;
@@ -52,7 +55,9 @@ export async function volumeSize(ctx: VolumeUsageContext, name: string): Promise
   try {
     const { stdout } = await ctx.runner.run('du', ['-sb', '-x', ctx.volumes.dataDir(name)]);
     return Number(stdout.split('\t')[0]) || 0;
-  } catch {
+  } catch (err) {
+    // A size is for display (`system df`, prune's total): unknown shows as 0.
+    log.debug('measuring a volume failed; its size shows as 0', { err, volume: name });
     return 0;
   }
 }

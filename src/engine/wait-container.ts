@@ -24,6 +24,7 @@ export async function waitForContainer(
   }
   if (removed !== undefined) {
     let last = record.state;
+    // Rejects only when `signal` aborts, and `removed` then rejects too: the caller sees that one.
     void exited.promise.then(([, state]) => { last = state; }, () => undefined);
     await removed.promise;
     exited.cancel();

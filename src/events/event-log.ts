@@ -8,6 +8,7 @@
 import type { Statement } from 'better-sqlite3';
 import { systemClock, type Clock } from '../base/clock.js';
 import { errors, messageOf } from '../base/errors.js';
+import { componentLogger } from '../base/logger.js';
 import type { Database } from '../store/database.js';
 import { eventMatches, type EventFilters } from './event-filter.js';
 import { EVENT_TYPES, type EventActor, type EventRecorder, type EventType, type NodeEvent } from './event-types.js';
@@ -54,6 +55,8 @@ interface Row {
 
 const BATCH = 500;
 
+const log = componentLogger('events');
+
 function fromRow(row: Row): NodeEvent {
   const type = (EVENT_TYPES as readonly string[]).includes(row.type) ? (row.type as EventType) : 'daemon';
   let attributes: Record<string, string> = {};
@@ -62,8 +65,9 @@ function fromRow(row: Row): NodeEvent {
     if (typeof parsed === 'object' && parsed !== null) {
       attributes = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
     }
-  } catch {
+  } catch (err) {
     // A damaged row keeps its other fields.
+    log.warn('an event has unreadable attributes; reading it without them', { err, seq: Number(row.seq) });
   }
   return {
     seq: Number(row.seq), type, action: row.action, actor: { id: row.actor_id, attributes },

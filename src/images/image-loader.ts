@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { failpoint } from '../base/failpoint.js';
 import { errors } from '../base/errors.js';
@@ -13,6 +12,10 @@ import { TarArchiveSource } from './archive/tar-archive-source.js';
 import type { ImageRecord } from './image-record.js';
 import type { ImageWriter } from './image-writer.js';
 import type { LoadSession } from './load-session.js';
+import { componentLogger } from '../base/logger.js';
+import { statIfPresent } from '../base/fs-probe.js';
+
+const log = componentLogger('images');
 
 /** Where `load` reads from: a file (tar, optionally gzip/zstd), an OCI layout directory, or a stream. */
 export type LoadInput = { path: string } | { stream: Readable };
@@ -24,10 +27,12 @@ export type LoadInput = { path: string } | { stream: Readable };
  */
 export async function loadImages(input: LoadInput, session: LoadSession, content: ContentStore, writer: ImageWriter, options: OciLayoutOptions = {}): Promise<ImageRecord[]> {
   let source: ArchiveSource;
-  if ('path' in input && (await stat(input.path).catch(() => undefined))?.isDirectory()) {
+  // A path that cannot be read is reported as missing (the reason logged).
+  const found = 'path' in input ? await statIfPresent(input.path, log) : undefined;
+  if ('path' in input && found?.isDirectory() === true) {
     source = await new DirectoryArchiveSource(input.path, session).scan();
   } else {
-    if ('path' in input && !(await stat(input.path).catch(() => undefined))) {
+    if ('path' in input && found === undefined) {
       throw errors.notFound('input-not-found', `${input.path}: no such file or directory`);
     }
     const raw = 'path' in input ? createReadStream(input.path, { highWaterMark: 1024 * 1024 }) : input.stream;

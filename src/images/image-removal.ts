@@ -89,6 +89,6 @@ export function normalizedName(ref: string): string | undefined {
   try {
     return formatReference(parseReference(ref));
   } catch {
-    return undefined;
+    return undefined; // not a reference: the caller takes `ref` as an id
   }
 }

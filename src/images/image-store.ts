@@ -90,7 +90,7 @@ export class ImageStore {
     try {
       name = formatReference(parseReference(text));
     } catch {
-      return notFound(text);
+      return notFound(text); // neither an id nor a valid reference: no image has that name
     }
     const row = this.db.sqlite.prepare('SELECT image_id FROM image_names WHERE name = ?').get(name) as { image_id: Digest } | undefined;
     return (row && this.find(row.image_id)) ?? notFound(text);

@@ -157,6 +157,8 @@ export class LoadSession {
   }
 
   private async discard(pending: Promise<StagedLayer>): Promise<void> {
+    // A failed unpack removed its own directory (LayerStage.finish), and its error went to whoever
+    // took it: discarding it leaves nothing to do.
     const layer = await pending.catch(() => undefined);
     if (layer) await this.stager?.discardStaged(layer);
   }

@@ -5,8 +5,12 @@
  * have no default route: their traffic stays on the bridge (the host and the other nodes).
  * Every remove is idempotent; nothing is removed that the lab's names do not name.
  */
+import { isBerthError } from '../base/errors.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import type { LabNames, LabNodeNames } from './lab-names.js';
+
+const log = componentLogger('lab');
 
 export class LabNetwork {
   constructor(private readonly runner: ProcessRunner, private readonly names: LabNames) {}
@@ -51,14 +55,18 @@ export class LabNetwork {
 
   /** The lab's namespaces that exist now (from `ip netns list`). */
   async listNetns(): Promise<string[]> {
-    const listed = await this.runner.run('ip', ['-j', 'netns', 'list']).catch(() => ({ stdout: '' }));
+    const listed = (await this.runner.run('ip', ['-j', 'netns', 'list']).catch(warnOnFailure(log, 'listing the network namespaces'))) ?? { stdout: '' };
     const entries = JSON.parse(listed.stdout.trim() === '' ? '[]' : listed.stdout) as { name?: unknown }[];
     return entries.map((e) => e.name).filter((n): n is string => typeof n === 'string' && this.names.ownsNetns(n));
   }
 
   /** The pids of the processes in namespace `netns` (none when it does not exist). */
   async pidsIn(netns: string): Promise<number[]> {
-    const listed = await this.runner.run('ip', ['netns', 'pids', netns]).catch(() => ({ stdout: '' }));
+    const listed = (await this.runner.run('ip', ['netns', 'pids', netns]).catch((err: unknown) => {
+      // `ip` fails (command-failed) for a namespace that does not exist: no processes.
+      if (isBerthError(err, 'internal') && err.reason === 'command-failed') log.debug('listing the processes of a namespace failed', { err, netns });
+      else log.warn('listing the processes of a namespace failed', { err, netns });
+    })) ?? { stdout: '' };
     return listed.stdout.split('\n').filter((l) => /^\d+$/.test(l.trim())).map(Number);
   }
 
@@ -74,7 +82,7 @@ export class LabNetwork {
 
   /** Host ends of veths left behind (named `bl-<digest>-<i>`), then the bridge. */
   async removeLinks(): Promise<void> {
-    const listed = await this.runner.run('ip', ['-j', 'link', 'show']).catch(() => ({ stdout: '[]' }));
+    const listed = (await this.runner.run('ip', ['-j', 'link', 'show']).catch(warnOnFailure(log, 'listing the host\'s links'))) ?? { stdout: '[]' };
     const links = JSON.parse(listed.stdout === '' ? '[]' : listed.stdout) as { ifname?: unknown }[];
     const veth = new RegExp(`^${this.names.bridge}-\\d+$`);
     for (const link of links) {

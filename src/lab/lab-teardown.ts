@@ -10,7 +10,8 @@
  */
 import { readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errors } from '../base/errors.js';
+import { errnoCode, errors } from '../base/errors.js';
+import { componentLogger, warnUnlessErrno } from '../base/logger.js';
 import { isProcessAlive } from '../base/process-alive.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { currentMountPointsBelow } from '../mount/mountinfo.js';
@@ -19,7 +20,11 @@ import type { LabNames } from './lab-names.js';
 import type { LabNetwork } from './lab-network.js';
 import type { LabState } from './lab-state.js';
 
+const log = componentLogger('lab');
+
 const CGROUP_ROOT = '/sys/fs/cgroup';
+/** ENOENT, ENOTDIR: the cgroup (or hierarchy) is not there, or went meanwhile. */
+const GONE = ['ENOENT', 'ENOTDIR'];
 /** How long berthd gets to stop after SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 15_000;
 /** How long killed processes get to be gone (they cannot refuse SIGKILL). */
@@ -28,8 +33,8 @@ const KILL_DEADLINE_MS = 30_000;
 function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);
-  } catch {
-    // already gone
+  } catch (err) {
+    if (errnoCode(err) !== 'ESRCH') log.warn(`sending ${name} failed`, { err, pid }); // ESRCH: already gone
   }
 }
 
@@ -40,6 +45,7 @@ export async function tearDownLab(runner: ProcessRunner, names: LabNames, networ
   await sweepCgroups(names.cgroupTop);
   for (const ns of netns) await killAll(await network.pidsIn(ns));
   for (const point of await currentMountPointsBelow(names.dir)) {
+    // Busy (a process still holds it): detached lazily instead; that failing fails the teardown.
     await runner.run('umount', [point]).catch(() => runner.run('umount', ['-l', point]));
   }
   for (const ns of netns) await network.removeNetns(ns);
@@ -70,14 +76,15 @@ async function killAll(pids: readonly number[]): Promise<void> {
 export async function labCgroupDirs(top: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    for (const entry of (await readdir(dir, { withFileTypes: true }).catch(warnUnlessErrno(GONE, log, 'listing a lab cgroup', { dir }))) ?? []) {
       if (entry.isDirectory()) await walk(join(dir, entry.name));
     }
     found.push(dir);
   };
-  for (const hierarchy of await readdir(CGROUP_ROOT).catch(() => [])) {
+  for (const hierarchy of (await readdir(CGROUP_ROOT).catch(warnUnlessErrno(GONE, log, 'listing the cgroup hierarchies', { dir: CGROUP_ROOT }))) ?? []) {
     const dir = join(CGROUP_ROOT, hierarchy, top);
-    if ((await readdir(dir).catch(() => undefined)) !== undefined) await walk(dir);
+    // ENOTDIR: a file at the root (cgroup v2's own files): no hierarchy.
+    if ((await readdir(dir).catch(warnUnlessErrno(GONE, log, 'looking for the lab\'s cgroup', { dir }))) !== undefined) await walk(dir);
   }
   // The unified hierarchy on a pure cgroup v2 host is the root itself.
   const unified = join(CGROUP_ROOT, top);
@@ -86,19 +93,19 @@ export async function labCgroupDirs(top: string): Promise<string[]> {
 }
 
 async function procsOf(dir: string): Promise<number[]> {
-  return (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n').filter(Boolean).map(Number);
+  return ((await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(warnUnlessErrno(GONE, log, 'listing the processes of a lab cgroup', { dir }))) ?? '').split('\n').filter(Boolean).map(Number);
 }
 
 /** Kills every process in the lab's cgroups (thawing frozen ones first) and removes the cgroups. */
 async function sweepCgroups(top: string): Promise<void> {
   const dirs = await labCgroupDirs(top);
   for (const dir of dirs) {
-    if (dir.includes('/freezer/')) await writeFile(join(dir, 'freezer.state'), 'THAWED').catch(() => undefined);
+    if (dir.includes('/freezer/')) await writeFile(join(dir, 'freezer.state'), 'THAWED').catch(warnUnlessErrno(GONE, log, 'thawing a lab cgroup', { dir }));
   }
   const pids = (await Promise.all(dirs.map(procsOf))).flat();
   await killAll(pids);
   for (const dir of dirs) {
     if (!(await waitFor(async () => (await procsOf(dir)).length === 0, KILL_DEADLINE_MS))) throw errors.internal('lab-cgroup-busy', `cgroup ${dir}: processes remain`);
-    await rmdir(dir).catch(() => undefined);
+    await rmdir(dir).catch(warnUnlessErrno(GONE, log, 'removing a lab cgroup', { dir }));
   }
 }

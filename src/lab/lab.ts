@@ -9,6 +9,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { errors, messageOf } from '../base/errors.js';
+import { componentLogger, warnUnlessErrno } from '../base/logger.js';
 import { isProcessAlive } from '../base/process-alive.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { DEFAULT_BERTHD, pingSocket, spawnBerthd, waitReady } from './berthd-launcher.js';
@@ -18,6 +19,13 @@ import { readLabState, writeLabState, type LabState } from './lab-state.js';
 import { chooseLabSubnet } from './lab-subnet.js';
 import { formLabCluster } from './lab-cluster.js';
 import { tearDownLab } from './lab-teardown.js';
+
+const log = componentLogger('lab');
+
+/** A node's log for the error of a node that did not come up; '' when there is none (ENOENT: berthd wrote nothing). */
+async function nodeLog(path: string): Promise<string> {
+  return (await readFile(path, 'utf8').catch(warnUnlessErrno(['ENOENT'], log, 'reading a node\'s log', { path }))) ?? '';
+}
 
 /** Where labs live unless told otherwise: `<home>/<name>/`. */
 export const DEFAULT_LAB_HOME = '/var/lib/berth-labs';
@@ -109,7 +117,7 @@ export async function upLab(runner: ProcessRunner, options: LabUpOptions): Promi
       node.pid = await spawnBerthd(n, berthd);
       await writeLabState(names.stateFile, state);
     }
-    await Promise.all(state.nodes.map((node, index) => waitReady(names.node(node.node, index), node.pid ?? 0, options.readyDeadlineMs ?? 60_000, () => readFile(node.log, 'utf8').catch(() => ''))));
+    await Promise.all(state.nodes.map((node, index) => waitReady(names.node(node.node, index), node.pid ?? 0, options.readyDeadlineMs ?? 60_000, () => nodeLog(node.log))));
     await formLabCluster(state.nodes).catch((err: unknown) => {
       throw errors.unavailable('lab-cluster-failed', `the lab's nodes could not form a cluster: ${messageOf(err)} (node logs: ${names.dir})`, { cause: err });
     });
@@ -140,7 +148,7 @@ export async function startLabNode(ref: LabRef, nodeName: string, options: { ber
   const n = names.node(node.node, index);
   node.pid = await spawnBerthd(n, options.berthd ?? DEFAULT_BERTHD);
   await writeLabState(names.stateFile, state);
-  await waitReady(n, node.pid, options.readyDeadlineMs ?? 60_000, () => readFile(node.log, 'utf8').catch(() => ''));
+  await waitReady(n, node.pid, options.readyDeadlineMs ?? 60_000, () => nodeLog(node.log));
   const status = (await statusOf(state)).nodes[index];
   if (status === undefined) throw errors.internal('lab-state-changed', `${node.hostname}: not in the lab's state any more`);
   return status;
@@ -176,7 +184,10 @@ export async function downLab(runner: ProcessRunner, ref: LabRef): Promise<boole
   const network = new LabNetwork(runner, names);
   // A corrupt state file must not keep a lab alive: without it, the names find everything
   // (berthd included, through the processes in the lab's namespaces).
-  const state = await readLabState(names.stateFile).catch(() => undefined);
+  const state = await readLabState(names.stateFile).catch((err: unknown) => {
+    log.warn('reading the lab\'s state failed: torn down by its names instead', { err, path: names.stateFile });
+    return undefined;
+  });
   const found = state !== undefined || (await network.listNetns()).length > 0 || (await runner.run('ip', ['link', 'show', 'dev', names.bridge]).then(() => true, () => false));
   await tearDownLab(runner, names, network, state);
   return found;

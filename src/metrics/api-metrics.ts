@@ -2,11 +2,14 @@
  * The API's metrics: requests by route pattern (`/containers/:id/start`, never the raw URL, so
  * series stay few) and status, with a latency histogram; and, from the same requests, the
  * latency of the operations a user waits for: container starts, image pulls, pushes and builds.
- * A streamed answer (pull, push, build) is timed until its last byte.
+ * A streamed answer (pull, push, build) is timed until its last byte. The bytes those three move
+ * are counted by their routes (`transferred`).
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 export type Operation = 'start' | 'pull' | 'push' | 'build';
+/** The operations that move image bytes: pulled and pushed layers, build contexts received. */
+export type Transfer = 'pull' | 'push' | 'build';
 
 /** The operation a finished request was, from its method, route pattern, path and status; undefined for others. */
 export function operationOf(method: string, route: string, path: string, status: number): Operation | undefined {
@@ -22,6 +25,7 @@ export class ApiMetrics {
   readonly #requests: Counter<'method' | 'route' | 'status'>;
   readonly #durations: Histogram<'method' | 'route'>;
   readonly #operations: Record<Operation, Histogram>;
+  readonly #bytes: Record<Transfer, Counter>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -34,6 +38,16 @@ export class ApiMetrics {
       push: new Histogram({ name: 'berth_image_push_duration_seconds', help: 'Duration of image pushes through the API', buckets: long, registers }),
       build: new Histogram({ name: 'berth_image_build_duration_seconds', help: 'Duration of image builds through the API', buckets: long, registers }),
     };
+    this.#bytes = {
+      pull: new Counter({ name: 'berth_image_pull_bytes_total', help: 'Layer bytes downloaded by pulls through the API (layers already stored count nothing)', registers }),
+      push: new Counter({ name: 'berth_image_push_bytes_total', help: 'Layer bytes uploaded by pushes through the API (layers the registry had count nothing)', registers }),
+      build: new Counter({ name: 'berth_build_context_bytes_total', help: 'Build context bytes received by builds through the API', registers }),
+    };
+  }
+
+  /** Counts bytes a pull, push or build moved (also when it failed part way: they were moved). */
+  transferred(transfer: Transfer, bytes: number): void {
+    if (bytes > 0) this.#bytes[transfer].inc(bytes);
   }
 
   /** Records one finished request. `route` is the matched pattern, or undefined when none matched. */

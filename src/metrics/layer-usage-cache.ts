@@ -5,7 +5,11 @@
  * stalest ones, so a scrape's cost stays bounded however many containers run, and nothing is
  * measured between scrapes. Not safe for concurrent `refresh` calls (NodeMetrics runs one scrape at a time).
  */
+import { errnoCode } from '../base/errors.js';
+import { componentLogger } from '../base/logger.js';
 import type { Clock } from '../base/clock.js';
+
+const log = componentLogger('metrics');
 
 export interface LayerUsageOptions {
   /** Measures a container's writable layer in bytes; may throw (the container was removed meanwhile). */
@@ -44,8 +48,10 @@ export class LayerUsageCache {
     for (const id of due) {
       try {
         this.#entries.set(id, { bytes: await this.#measure(id), measuredAtMs: now });
-      } catch {
+      } catch (err) {
         // Removed (or its layer not mounted yet) since the list was taken: no size to show this time.
+        // Any other failure is also no size, but worth a line.
+        if (errnoCode(err) !== 'ENOENT') log.warn('measuring a container\'s writable layer failed', { id, err });
         this.#entries.delete(id);
       }
     }

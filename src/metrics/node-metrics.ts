@@ -2,7 +2,7 @@
  * Everything berthd exposes at `GET /metrics`, in Prometheus's text format: per-container series
  * with cAdvisor's names (container-families.ts), the engine's counters from its event log
  * (event-counters.ts), its state (engine-state.ts), the API's requests (api-metrics.ts), berthd's
- * process, and the registries other parts keep (vulnerability rescans, …).
+ * process, and the registries other parts keep (vulnerability rescans, the cluster's while a member, …).
  *
  * All of it is gathered when a scrape asks and nothing runs between scrapes. One scrape runs at a
  * time: a scrape asked for while one runs gets that one's answer.
@@ -28,6 +28,11 @@ export interface NodeMetricsOptions {
   clock: Clock;
   /** Other parts' registries, served alongside (their metric names must not clash with these). */
   registries?: readonly Registry[];
+  /**
+   * Registries that come and go while berthd runs (the cluster's, once this node is a member: the
+   * cluster's machinery loads after berthd started), asked for at each scrape and served alongside.
+   */
+  currentRegistries?: () => readonly Registry[];
 }
 
 export class NodeMetrics {
@@ -35,6 +40,7 @@ export class NodeMetrics {
   readonly api: ApiMetrics;
   readonly #own = new Registry();
   readonly #served: Registry;
+  readonly #current: (() => readonly Registry[]) | undefined;
   readonly #clock: Clock;
   readonly #sampler: ContainerSampler;
   readonly #families: ContainerFamilies;
@@ -53,6 +59,7 @@ export class NodeMetrics {
     this.#state = new EngineState(options.engine, this.#own);
     this.#process = new ProcessMetrics(this.#own);
     this.#served = Registry.merge([this.#own, ...(options.registries ?? [])]);
+    this.#current = options.currentRegistries;
   }
 
   /** The Content-Type of `text()`. */
@@ -88,6 +95,7 @@ export class NodeMetrics {
     this.#samples = await this.#sampler.sample();
     this.#families.load(this.#samples, this.#clock.now().getTime() / 1000);
     this.#process.update();
-    return this.#served.metrics();
+    const current = this.#current?.() ?? [];
+    return (current.length === 0 ? this.#served : Registry.merge([this.#served, ...current])).metrics();
   }
 }

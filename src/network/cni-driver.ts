@@ -6,12 +6,16 @@
  * and the config it ran with are cached in a file so DEL works after a restart and with the same
  * config even if the network changed. Safe concurrently for different (container, ifname) pairs.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../base/atomic-file.js';
 import { errnoCode } from '../base/errors.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import type { CniConfList } from './cni-config.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+import { dirEntries } from '../base/fs-probe.js';
+
+const log = componentLogger('network');
 
 export interface CniAttachment {
   containerId: string;
@@ -57,7 +61,8 @@ export class CniDriver {
         result = (await this.#exec('ADD', conf, plugin, a, result)) ?? result;
       }
     } catch (err) {
-      await this.#delete({ ...conf, plugins: done }, a, result).catch(() => undefined);
+      // The ADD's error is the one thrown; what its undo leaves is logged.
+      await this.#delete({ ...conf, plugins: done }, a, result).catch(warnOnFailure(log, 'undoing a failed CNI ADD', { network: conf.name, container: a.containerId, ifname: a.ifname }));
       throw err;
     }
     const final = result ?? {};
@@ -91,7 +96,7 @@ export class CniDriver {
   async cachedFor(containerId: string): Promise<{ network: string; ifname: string }[]> {
     const marker = `-${containerId}-`;
     const out: { network: string; ifname: string }[] = [];
-    for (const name of await readdir(this.cacheDir).catch(() => [] as string[])) {
+    for (const name of await dirEntries(this.cacheDir, log)) { // no cache dir yet: nothing cached
       const at = name.indexOf(marker);
       if (at < 0 || !name.endsWith('.json')) continue;
       out.push({ network: name.slice(0, at), ifname: name.slice(at + marker.length, -'.json'.length) });
@@ -102,7 +107,7 @@ export class CniDriver {
   /** Container ids with any cached ADD (64-hex ids only). */
   async cachedContainers(): Promise<Set<string>> {
     const ids = new Set<string>();
-    for (const name of await readdir(this.cacheDir).catch(() => [] as string[])) {
+    for (const name of await dirEntries(this.cacheDir, log)) { // no cache dir yet: nothing cached
       const match = /-([0-9a-f]{64})-[^-]+\.json$/.exec(name);
       if (match?.[1] !== undefined) ids.add(match[1]);
     }

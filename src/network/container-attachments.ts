@@ -10,7 +10,6 @@
 import { errors } from '../base/errors.js';
 import { Notifier } from '../base/notifier.js';
 import { createServer } from 'node:net';
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { attachmentConfList, cniNetworkName } from './cni-config.js';
 import type { CniDriver, CniResult } from './cni-driver.js';
@@ -20,6 +19,10 @@ import type { PortBinding } from '../wire/port-specs.js';
 import { addressInUse, type StaticEndpoint } from './static-address.js';
 import { bridgeOptions } from './network-options.js';
 import { fixedOf, overlayAddressRequired, type EndpointEntry } from './endpoint-settings.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+import { dirEntries } from '../base/fs-probe.js';
+
+const log = componentLogger('network');
 
 export interface AttachmentsContext {
   store: NetworkStore;
@@ -121,7 +124,8 @@ export class ContainerAttachments {
       const failed = steps.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
     } catch (err) {
-      await this.detachAll(request.containerId).catch(() => undefined);
+      // The attach's error is the one thrown; what the undo leaves is logged (the next sweep retries).
+      await this.detachAll(request.containerId).catch(warnOnFailure(log, 'undoing a failed network attach', { container: request.containerId }));
       throw err;
     }
     return netns;
@@ -223,10 +227,13 @@ export class ContainerAttachments {
   /** Detaches every container that is attached (namespace, cache or endpoint) but not in `keep`. */
   async sweep(keep: ReadonlySet<string>): Promise<void> {
     const ids = new Set<string>([
-      ...(await readdir(this.netnsDir).catch(() => [] as string[])),
+      ...(await dirEntries(this.netnsDir, log)), // none yet: no namespaces
       ...(await this.ctx.cni.cachedContainers()),
       ...this.ctx.store.allEndpoints().map((e) => e.containerId),
     ]);
-    for (const id of ids) if (!keep.has(id)) await this.detachAll(id).catch(() => undefined);
+    for (const id of ids) {
+      // One container's failure does not stop the sweep; the next start tries again.
+      if (!keep.has(id)) await this.detachAll(id).catch(warnOnFailure(log, 'detaching a container that is not running', { container: id }));
+    }
   }
 }

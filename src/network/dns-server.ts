@@ -1,12 +1,15 @@
 /**
  * berth's embedded DNS: one UDP socket on port 53 of each network's gateway address, answering
  * from the endpoints table and the overlays' names (`answerQuery`) and relaying other queries to the host's resolvers.
- * A listener that cannot bind (address in use) is skipped: name lookups then fail, nothing else.
+ * A listener that cannot bind (address in use) is skipped, with a warning: name lookups then fail, nothing else.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import dnsPacket from 'dns-packet';
 import { answerQuery, type OverlayNames } from './dns-answer.js';
 import type { NetworkStore } from './network-store.js';
+import { componentLogger } from '../base/logger.js';
+
+const log = componentLogger('network');
 
 const FORWARD_TIMEOUT_MS = 3000;
 
@@ -27,14 +30,18 @@ export class DnsServer {
     const socket = createSocket({ type: 'udp4', reuseAddr: true });
     socket.on('message', (message, remote) => { this.#onMessage(socket, message, remote.address, remote.port); });
     const bound = await new Promise<boolean>((resolve) => {
-      socket.once('error', () => { resolve(false); });
+      socket.once('error', (err) => {
+        log.warn('binding the DNS server failed; names on this network do not resolve', { err, address });
+        resolve(false);
+      });
       socket.bind(53, address, () => { resolve(true); });
     });
     if (!bound) {
       socket.close();
       return;
     }
-    socket.on('error', () => undefined);
+    // A send to a client that went away fails on its own; the socket keeps serving the others.
+    socket.on('error', (err) => { log.debug('the DNS socket reported an error', { err, address }); });
     this.#sockets.set(address, socket);
   }
 
@@ -52,7 +59,7 @@ export class DnsServer {
     try {
       query = dnsPacket.decode(message);
     } catch {
-      return;
+      return; // not a DNS message: nothing to answer
     }
     const answer = answerQuery(query, this.store.allEndpoints(), address, this.overlayNames());
     if (answer !== 'forward') {
@@ -63,7 +70,12 @@ export class DnsServer {
     if (upstream === undefined) return;
     const relay = createSocket('udp4');
     const timer = setTimeout(() => relay.close(), FORWARD_TIMEOUT_MS);
-    relay.on('error', () => { clearTimeout(timer); relay.close(); });
+    relay.on('error', (err) => {
+      // The client's resolver times out and retries, as after any lost UDP answer.
+      log.debug('relaying a DNS query failed', { err, upstream });
+      clearTimeout(timer);
+      relay.close();
+    });
     relay.once('message', (reply) => {
       clearTimeout(timer);
       relay.close();

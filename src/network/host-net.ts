@@ -3,12 +3,16 @@
  * state root (they survive berthd restarts) and the bridge of each network with its gateway
  * addresses; the packet-filter rules are IsolationRules'. Only what berth creates is removed.
  */
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { isMountPoint, unmountAll } from '../mount/mount-table.js';
 import { BRIDGE_PREFIX, IsolationRules } from './isolation-rules.js';
 import { hasIpv6, type NetworkRecord } from './network-store.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+import { pathExists } from '../base/fs-probe.js';
+
+const log = componentLogger('network');
 
 export { BRIDGE_PREFIX, FORWARD_CHAIN, ISOLATION_CHAIN } from './isolation-rules.js';
 
@@ -19,6 +23,7 @@ export class HostNet {
     this.rules = new IsolationRules(runner);
   }
 
+  /** Whether the command succeeds (`ip link show dev X`: whether X exists): a failure is the answer "no". */
   async #ok(command: string, args: string[]): Promise<boolean> {
     return this.runner.run(command, args).then(() => true, () => false);
   }
@@ -64,22 +69,31 @@ export class HostNet {
    */
   async removeStaleBridges(): Promise<string[]> {
     const removed: string[] = [];
-    for (const link of await this.#bridges()) {
+    const bridges = await this.#bridges().catch((err: unknown) => {
+      // Without the list nothing can be told stale: the sweep waits for the next start.
+      log.warn('listing the bridges failed; stale bridges and rules are left for the next start', { err });
+      return undefined;
+    });
+    if (bridges === undefined) return removed;
+    for (const link of bridges) {
       const name = link.ifname ?? '';
       const owner = link.ifalias?.startsWith('berth:') === true ? link.ifalias.slice('berth:'.length) : undefined;
       if (!name.startsWith(BRIDGE_PREFIX) || owner === undefined) continue;
-      if (await access(join(owner, 'berth.db')).then(() => true, () => false)) continue;
-      await this.#ok('ip', ['link', 'del', name]);
+      if (await pathExists(join(owner, 'berth.db'), log)) continue;
+      // Best effort: a bridge that stays is tried again at the next start.
+      await this.runner.run('ip', ['link', 'del', name]).catch(warnOnFailure(log, 'removing a stale bridge', { bridge: name, stateRoot: owner }));
       removed.push(name);
     }
     // The rules are read before the bridges: a bridge is always made before its rules and removed
     // after them, so a network another process is creating meanwhile is never taken for an orphan.
-    await this.rules.removeOrphans(async () => new Set((await this.#bridges()).map((l) => l.ifname ?? '')));
+    // A failed second listing ends the rule sweep (a rule is never taken for an orphan unseen).
+    await this.rules.removeOrphans(async () => new Set((await this.#bridges()).map((l) => l.ifname ?? '')))
+      .catch(warnOnFailure(log, 'sweeping the rules of removed bridges'));
     return removed;
   }
 
   async #bridges(): Promise<{ ifname?: string; ifalias?: string }[]> {
-    const listed = await this.runner.run('ip', ['-j', '-d', 'link', 'show', 'type', 'bridge']).catch(() => ({ stdout: '[]' }));
+    const listed = await this.runner.run('ip', ['-j', '-d', 'link', 'show', 'type', 'bridge']);
     return JSON.parse(listed.stdout === '' ? '[]' : listed.stdout) as { ifname?: string; ifalias?: string }[];
   }
 

@@ -14,6 +14,9 @@ import { KeyedMutex } from '../base/keyed-mutex.js';
 import type { ProcessRunner } from '../base/process-runner.js';
 import { bridgeOptions } from './network-options.js';
 import { hasIpv6, type NetworkRecord } from './network-store.js';
+import { componentLogger } from '../base/logger.js';
+
+const log = componentLogger('network');
 
 export const ISOLATION_CHAIN = 'BERTH-ISOLATION';
 /**
@@ -33,6 +36,11 @@ export class IsolationRules {
 
   constructor(private readonly runner: ProcessRunner) {}
 
+  /**
+   * Whether the command succeeds: iptables answers a check (`-C`, `-S`) and a delete (`-D`, until
+   * there is none left) by its exit status, so a failure here is an answer, not an error. A chain
+   * creation (`-N`) that fails shows in the rule additions that follow, which throw.
+   */
   async #ok(tool: Tool, args: string[]): Promise<boolean> {
     return this.runner.run(tool, ['-w', ...args]).then(() => true, () => false);
   }
@@ -152,7 +160,11 @@ export class IsolationRules {
    * with the bridges listed after the rules are read (see HostNet.removeStaleBridges).
    */
   async removeOrphans(listBridges: () => Promise<Set<string>>): Promise<void> {
-    const read = async (tool: Tool, args: string[]): Promise<string[]> => (await this.runner.run(tool, ['-w', ...args]).catch(() => ({ stdout: '' }))).stdout.split('\n');
+    // A chain that is not there (no berth network was ever made with this tool) has no rules.
+    const read = async (tool: Tool, args: string[]): Promise<string[]> => (await this.runner.run(tool, ['-w', ...args]).catch((err: unknown) => {
+      log.debug('listing rules failed; taken as none', { err, tool, args: args.join(' ') });
+      return { stdout: '' };
+    })).stdout.split('\n');
     const found: [Tool, string, string[]][] = [];
     for (const tool of ['iptables', 'ip6tables'] as const) {
       for (const chain of [ISOLATION_CHAIN, FORWARD_CHAIN]) found.push([tool, 'filter', await read(tool, ['-S', chain])]);

@@ -8,7 +8,7 @@
  */
 import { Notifier } from '../base/notifier.js';
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors } from '../base/errors.js';
 import type { ProcessRunner } from '../base/process-runner.js';
@@ -24,6 +24,10 @@ import { hasIpv6, NetworkStore, type NetworkRecord } from './network-store.js';
 import { chooseSubnet, routeDestinations } from './subnet-choice.js';
 import { OverlayHost } from './overlay-host.js';
 import { OverlayService } from './overlay-service.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+import { readTextOr } from '../base/fs-probe.js';
+
+const log = componentLogger('network');
 
 /** Docker's name of the default network. */
 export const DEFAULT_NETWORK = 'bridge';
@@ -93,7 +97,7 @@ export class NetworkService {
 
   static async open(options: NetworkServiceOptions): Promise<NetworkService> {
     const service = new NetworkService(options);
-    service.#dns.setUpstreams(await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
+    service.#dns.setUpstreams(await readTextOr('/etc/resolv.conf', '', log)); // none: queries for other names go unanswered
     await service.host.removeStaleBridges();
     await new OverlayHost(options.runner, options.root).removeStale();
     service.overlays.load();
@@ -178,7 +182,8 @@ export class NetworkService {
     try {
       await this.#bringUp(record);
     } catch (err) {
-      await this.#tearDown(record).catch(() => undefined);
+      // The bring-up's error is the one thrown; what the undo leaves is logged (the next start removes stale bridges).
+      await this.#tearDown(record).catch(warnOnFailure(log, 'taking down a network that failed to come up', { network: record.id, name: record.name }));
       this.store.delete(record.id);
       throw err;
     }
@@ -187,7 +192,11 @@ export class NetworkService {
   }
 
   async #hostRoutes(): Promise<string[]> {
-    const v4 = await this.#runner.run('ip', ['-j', 'route', 'show', 'table', 'all']).catch(() => this.#runner.run('ip', ['-j', 'route']));
+    // Where every table cannot be listed, the main table's routes do (a failure of that one throws).
+    const v4 = await this.#runner.run('ip', ['-j', 'route', 'show', 'table', 'all']).catch((err: unknown) => {
+      log.debug('listing the routes of every table failed; reading the main table', { err });
+      return this.#runner.run('ip', ['-j', 'route']);
+    });
     return routeDestinations(v4.stdout);
   }
 

@@ -6,7 +6,7 @@
  * balancer and policy tables inside containers' namespaces, and the routing mesh's table (mesh-rules.ts). Every operation is idempotent and compares with
  * what the kernel has, so applying the same state twice changes nothing.
  */
-import { access, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProcessRunner } from '../base/process-runner.js';
 import type { OverlayBalancer, OverlayPolicy, OverlayPort, OverlayState } from '../wire/overlays.js';
@@ -14,6 +14,10 @@ import { parseDenied, policyScript, policyTable } from './policy-rules.js';
 import { meshScript, meshTable } from './mesh-rules.js';
 import { overlayDevices, VXLAN_PORT, VXLAN_PREFIX } from './overlay-plan.js';
 import { ARP_GUARD_TABLE, arpGuardChains, arpGuardRemoveScript, arpGuardScript, balancerScript } from './overlay-rules.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+import { pathExists } from '../base/fs-probe.js';
+
+const log = componentLogger('network');
 
 const ZERO_MAC = '00:00:00:00:00:00';
 
@@ -31,7 +35,11 @@ export class OverlayHost {
   constructor(private readonly runner: ProcessRunner, private readonly stateRoot: string) {}
 
   async #links(args: string[]): Promise<VxlanLink[]> {
-    const listed = await this.runner.run('ip', ['-j', '-d', 'link', 'show', ...args]).catch(() => ({ stdout: '[]' }));
+    // `ip link show dev X` fails when there is no X: the expected answer "none", so debug only.
+    const listed = await this.runner.run('ip', ['-j', '-d', 'link', 'show', ...args]).catch((err: unknown) => {
+      log.debug('listing links failed; taken as none', { err, args: args.join(' ') });
+      return { stdout: '[]' };
+    });
     return JSON.parse(listed.stdout.trim() === '' ? '[]' : listed.stdout) as VxlanLink[];
   }
 
@@ -60,7 +68,11 @@ export class OverlayHost {
   /** The peers the device floods to now (its all-zeros FDB entries). */
   async floodPeers(id: string): Promise<string[]> {
     const { vxlan } = overlayDevices(id);
-    const listed = await this.runner.run('bridge', ['-j', 'fdb', 'show', 'dev', vxlan]).catch(() => ({ stdout: '[]' }));
+    // Fails when the device is not there (yet): no peers.
+    const listed = await this.runner.run('bridge', ['-j', 'fdb', 'show', 'dev', vxlan]).catch((err: unknown) => {
+      log.debug('listing flood entries failed; taken as none', { err, device: vxlan });
+      return { stdout: '[]' };
+    });
     const entries = JSON.parse(listed.stdout.trim() === '' ? '[]' : listed.stdout) as { mac?: string; dst?: string }[];
     return entries.filter((e) => e.mac === ZERO_MAC && e.dst !== undefined).map((e) => e.dst ?? '');
   }
@@ -83,7 +95,11 @@ export class OverlayHost {
   }
 
   async #guardChains(): Promise<string[] | undefined> {
-    const listed = await this.runner.run('nft', ['-j', 'list', 'table', 'bridge', ARP_GUARD_TABLE]).catch(() => undefined);
+    // Fails when the table is not there: no chains (undefined, as callers tell it from an empty table).
+    const listed = await this.runner.run('nft', ['-j', 'list', 'table', 'bridge', ARP_GUARD_TABLE]).catch((err: unknown) => {
+      log.debug('listing the ARP guard table failed; taken as absent', { err });
+      return undefined;
+    });
     if (listed === undefined) return undefined;
     const parsed = JSON.parse(listed.stdout) as { nftables?: { chain?: { name?: string } }[] };
     return (parsed.nftables ?? []).flatMap((o) => (o.chain?.name === undefined ? [] : [o.chain.name]));
@@ -101,7 +117,10 @@ export class OverlayHost {
     const before = await this.#guardChains();
     if (before === undefined) return;
     if (arpGuardChains(id).some((c) => before.includes(c))) await this.runner.run('nft', ['-f', '-'], { input: arpGuardRemoveScript(id) });
-    if ((await this.#guardChains())?.length === 0) await this.runner.run('nft', ['delete', 'table', 'bridge', ARP_GUARD_TABLE]).catch(() => undefined);
+    // Best effort: an empty table left behind is harmless, and the next removal tries again.
+    if ((await this.#guardChains())?.length === 0) {
+      await this.runner.run('nft', ['delete', 'table', 'bridge', ARP_GUARD_TABLE]).catch(warnOnFailure(log, 'removing the empty ARP guard table', { table: ARP_GUARD_TABLE }));
+    }
   }
 
   /** Writes the container's policy table of overlay `id` (policy-rules.ts) into the namespace bound at `netns`. */
@@ -111,13 +130,20 @@ export class OverlayHost {
 
   /** The denied counts by policy in the container's policy table of overlay `id` (none without a table). */
   async deniedCounts(netns: string, id: string): Promise<Map<string, number>> {
-    const listed = await this.runner.run('nsenter', [`--net=${netns}`, 'nft', '-j', 'list', 'counters', 'table', 'ip', policyTable(id)]).catch(() => undefined);
+    // Fails when the container has no policy table: no counts.
+    const listed = await this.runner.run('nsenter', [`--net=${netns}`, 'nft', '-j', 'list', 'counters', 'table', 'ip', policyTable(id)]).catch((err: unknown) => {
+      log.debug('reading the policy counters failed; taken as none', { err, netns, network: id });
+      return undefined;
+    });
     return listed === undefined ? new Map() : parseDenied(listed.stdout);
   }
 
   /** The id prefixes of the mesh tables there are. */
   async #meshTables(): Promise<string[]> {
-    const listed = await this.runner.run('nft', ['-j', 'list', 'tables', 'ip']).catch(() => undefined);
+    const listed = await this.runner.run('nft', ['-j', 'list', 'tables', 'ip']).catch((err: unknown) => {
+      log.warn('listing the nft tables failed; no stale mesh table is removed', { err });
+      return undefined;
+    });
     const parsed = JSON.parse(listed?.stdout ?? '{}') as { nftables?: { table?: { name?: string } }[] };
     return (parsed.nftables ?? []).flatMap((o) => {
       const match = /^berth-mesh-([0-9a-f]{12})$/.exec(o.table?.name ?? '');
@@ -148,8 +174,9 @@ export class OverlayHost {
       const name = link.ifname ?? '';
       const owner = link.ifalias?.startsWith('berth:') === true ? link.ifalias.slice('berth:'.length) : undefined;
       if (!name.startsWith(VXLAN_PREFIX) || owner === undefined) continue;
-      if (await access(join(owner, 'berth.db')).then(() => true, () => false)) continue;
-      await this.runner.run('ip', ['link', 'del', name]).catch(() => undefined);
+      if (await pathExists(join(owner, 'berth.db'), log)) continue;
+      // Best effort: a device that stays is tried again at the next start.
+      await this.runner.run('ip', ['link', 'del', name]).catch(warnOnFailure(log, 'removing a stale VXLAN device', { device: name, stateRoot: owner }));
       removed.push(name);
     }
     const chains = await this.#guardChains() ?? [];
@@ -157,7 +184,8 @@ export class OverlayHost {
     const orphans = new Set(chains.map((c) => c.replace(/^(in|fwd|out)-/, '')).filter((short) => /^[0-9a-f]{12}$/.test(short) && !devices.has(`${VXLAN_PREFIX}${short}`)));
     for (const short of orphans) await this.removeArpGuard(short);
     for (const short of await this.#meshTables()) {
-      if (!devices.has(`${VXLAN_PREFIX}${short}`)) await this.runner.run('nft', ['delete', 'table', 'ip', meshTable(short)]).catch(() => undefined);
+      if (devices.has(`${VXLAN_PREFIX}${short}`)) continue;
+      await this.runner.run('nft', ['delete', 'table', 'ip', meshTable(short)]).catch(warnOnFailure(log, 'removing a stale mesh table', { table: meshTable(short) }));
     }
     return removed;
   }

@@ -15,6 +15,9 @@ import type { OverlayHost } from './overlay-host.js';
 import { checkMeshPorts, checkOverlaySubnet, isNoChange, normalizeOverlay, overlayDevices, overlayDiff, overlayMtu } from './overlay-plan.js';
 import { bridgeOptions } from './network-options.js';
 import type { NetworkRecord, NetworkStore } from './network-store.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
+
+const log = componentLogger('network');
 
 export interface OverlayContext {
   store: NetworkStore;
@@ -45,7 +48,7 @@ export class OverlayService {
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
     const next = this.#queue.then(work, work);
-    this.#queue = next.catch(() => undefined);
+    this.#queue = next.catch(() => undefined); // the queue only orders calls: `next` carries the failure to its caller
     return next;
   }
 
@@ -115,7 +118,8 @@ export class OverlayService {
     try {
       await this.ctx.bringUp(record);
     } catch (err) {
-      await this.ctx.tearDown(record).catch(() => undefined);
+      // The bring-up's error is the one thrown; what the undo leaves is logged (the next start removes stale devices).
+      await this.ctx.tearDown(record).catch(warnOnFailure(log, 'taking down an overlay network that failed to come up', { network: record.id, name: record.name }));
       this.ctx.store.delete(record.id);
       this.names.delete(record.id);
       throw err;

@@ -41,7 +41,7 @@ export async function importSigningKey(keyPem: string): Promise<webcrypto.Crypto
     if (!isP256(key)) return undefined;
     der = key.export({ format: 'der', type: 'pkcs8' });
   } catch {
-    return undefined;
+    return undefined; // not a private key in PEM: the caller refuses it as "not one"
   }
   return webcrypto.subtle.importKey('pkcs8', der, EC_KEY_ALGORITHM, false, ['sign']);
 }
@@ -54,7 +54,7 @@ export async function importPublicKey(publicKeyPem: string): Promise<webcrypto.C
     if (!isP256(key)) return undefined;
     der = key.export({ format: 'der', type: 'spki' });
   } catch {
-    return undefined;
+    return undefined; // not a public key in PEM: the caller refuses it as "not one"
   }
   return webcrypto.subtle.importKey('spki', der, EC_KEY_ALGORITHM, true, ['verify']);
 }

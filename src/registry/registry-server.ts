@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../base/clock.js';
 import { errnoCode, errors } from '../base/errors.js';
 import { writeFileAtomic } from '../base/atomic-file.js';
+import { componentLogger } from '../base/logger.js';
 import { parseJson } from '../oci/parse-json.js';
 import { z } from 'zod';
 import { AUTHENTICATED_ALL, loadAccessConfig } from './auth/access-config.js';
@@ -15,6 +16,8 @@ import { PullThroughCache, upstreamSchema } from './proxy/pull-through-cache.js'
 import { buildRegistryApp } from './registry-app.js';
 import { RegistryMetrics } from './registry-metrics.js';
 import { RegistryStorage } from './registry.js';
+
+const log = componentLogger('registry');
 
 export interface RegistryServerOptions {
   root: string;
@@ -33,7 +36,10 @@ export interface RegistryServerOptions {
   gcGraceMs?: number;
   uploadTtlMs?: number;
   clock?: Clock;
-  /** Where the server's log lines go (default: stderr): each collection and what it removed. */
+  /**
+   * Where the server's log lines go, each `registry: …` (each collection and what it removed, a
+   * periodic task's failure). Default: the process logger (component `registry`).
+   */
   log?: (line: string) => void;
 }
 
@@ -100,21 +106,30 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
   await app.listen({ host, port });
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
-  const log = options.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  const given = options.log;
+  const note = (message: string): void => {
+    if (given !== undefined) given(`registry: ${message}`);
+    else log.info(message);
+  };
   const timers: NodeJS.Timeout[] = [];
-  const every = (ms: number, work: () => Promise<unknown>): void => {
+  const every = (ms: number, what: string, work: () => Promise<unknown>): void => {
     if (ms <= 0) return;
-    const timer = setInterval(() => { void work().catch((err: unknown) => { log(`registry: ${String(err)}`); }); }, ms);
+    const timer = setInterval(() => {
+      void work().catch((err: unknown) => {
+        if (given !== undefined) given(`registry: ${String(err)}`);
+        else log.warn(`${what} failed`, { err });
+      });
+    }, ms);
     timer.unref();
     timers.push(timer);
   };
-  every(options.gcIntervalMs ?? 0, async () => {
+  every(options.gcIntervalMs ?? 0, 'garbage collection', async () => {
     const started = Date.now();
     const result = await storage.collector.collect();
     metrics.collected(result.manifestsRemoved, result.blobsRemoved);
-    log(`registry: garbage collection ${describeCollection(result)} in ${Date.now() - started} ms`);
+    note(`garbage collection ${describeCollection(result)} in ${Date.now() - started} ms`);
   });
-  every(Math.min(storage.uploads.ttlMs, 600_000), () => storage.uploads.expire());
+  every(Math.min(storage.uploads.ttlMs, 600_000), 'expiring upload sessions', () => storage.uploads.expire());
   return {
     app, storage,
     url: `${https === undefined ? 'http' : 'https'}://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,

@@ -136,7 +136,7 @@ class SeqpacketAttach implements AttachConnection {
         await this.#send(data, offset, Math.min(ATTACH_STDIN_PACKET_MAX, data.length - offset));
       }
     });
-    this.#writeChain = run.catch(() => undefined);
+    this.#writeChain = run.catch(() => undefined); // the chain only orders writes: `run` carries the failure to its caller
     return run;
   }
 

@@ -16,6 +16,9 @@
 import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { BerthError, errnoCode, errors } from '../base/errors.js';
+import { componentLogger, warnUnlessErrno } from '../base/logger.js';
+
+const log = componentLogger('runtime');
 
 /** One line from conmon's sync (or attach) pipe. */
 export interface SyncMessage {
@@ -82,7 +85,8 @@ class PipeLines {
       }
       this.notify();
     });
-    stream?.on('error', () => undefined).on('close', () => {
+    // A pipe error ends the stream ('close' follows): `next` then reports conmon's exit, which says more.
+    stream?.on('error', (err) => { log.debug('reading a conmon pipe failed', { err }); }).on('close', () => {
       this.#ended = true;
       this.notify();
     });
@@ -158,8 +162,10 @@ export function startConmon(conmonPath: string, args: readonly string[], cwd: st
   stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     if (stderrText.length < 16384) stderrText += chunk;
   });
-  stderr?.on('error', () => undefined);
-  start?.on('error', () => undefined);
+  // Either pipe fails when conmon dies early (EPIPE on the start pipe); the sync pipe then reports
+  // its exit, with the stderr read so far.
+  stderr?.on('error', (err) => { log.debug('reading the stderr of conmon failed', { err }); });
+  start?.on('error', warnUnlessErrno(['EPIPE', 'ECONNRESET'], log, 'writing the start byte to conmon'));
   if (execAttach) start?.write(Buffer.from([0]));
   else start?.end(Buffer.from([0]));
 

@@ -4,9 +4,13 @@
  * creates `<persistDir>/oom`. Signals show up as 128 + signal (137 for SIGKILL).
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError, errnoCode, errors } from '../base/errors.js';
+import { componentLogger } from '../base/logger.js';
+import { pathExists } from '../base/fs-probe.js';
+
+const log = componentLogger('runtime');
 
 /** Safety net only (a watcher missing an event); correctness never depends on it. */
 const SAFETY_POLL_MS = 1000;
@@ -31,12 +35,7 @@ export async function readExitCode(exitDir: string, id: string): Promise<number 
 
 /** Whether conmon recorded an OOM kill for the container (`<persistDir>/oom` exists). */
 export async function wasOomKilled(persistDir: string): Promise<boolean> {
-  try {
-    await access(join(persistDir, 'oom'));
-    return true;
-  } catch {
-    return false;
-  }
+  return pathExists(join(persistDir, 'oom'), log);
 }
 
 /**
@@ -95,7 +94,8 @@ export function waitForExit(exitDir: string, id: string, signal?: AbortSignal): 
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       watcher = watch(exitDir, { persistent: true }, () => { check(); });
-      watcher.on('error', () => undefined);
+      // A failing watch only costs latency: the safety poll goes on.
+      watcher.on('error', (err) => { log.debug('watching the exit directory failed; polling it', { err, dir: exitDir, id }); });
     } catch (cause) {
       finish(() => {
         reject(errnoCode(cause) === 'ENOENT'

@@ -8,6 +8,9 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { errnoCode } from '../base/errors.js';
 import { LogAssembler, parseLogRecord, parseLogText, type LogEntry, type LogStream } from './k8s-file-log.js';
+import { componentLogger } from '../base/logger.js';
+
+const log = componentLogger('runtime');
 
 export interface LogFilter {
   /** Only entries at or after this time (ns since the epoch). */
@@ -77,7 +80,8 @@ export async function* followLog(path: string, signal: AbortSignal, filter: Omit
   const watcher = watch(dirname(path), (_event, name) => {
     if (name === null || name === basename(path)) poke();
   });
-  watcher.on('error', () => undefined);
+  // A watch that fails (the directory went, inotify limits) only costs latency: the poll below goes on.
+  watcher.on('error', (err) => { log.debug('watching a log file failed; polling it', { err, path }); });
   const timer = setInterval(poke, SAFETY_POLL_MS);
   // Read through a function: the flag is set by callbacks while this generator awaits.
   const hasNews = (): boolean => changed || signal.aborted;

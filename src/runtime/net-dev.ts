@@ -3,6 +3,9 @@
  * namespace's interfaces have received and sent). Loopback is left out, as Docker does.
  */
 import { readFile } from 'node:fs/promises';
+import { componentLogger, warnUnlessErrno } from '../base/logger.js';
+
+const log = componentLogger('runtime');
 
 export interface InterfaceCounters {
   rxBytes: number;
@@ -35,6 +38,10 @@ export function parseNetDev(text: string): Map<string, InterfaceCounters> {
 
 /** The counters of `pid`'s namespace; empty when the process is gone. */
 export async function readNetDev(pid: number): Promise<Map<string, InterfaceCounters>> {
-  const text = await readFile(`/proc/${pid}/net/dev`, 'utf8').catch(() => '');
+  // ENOENT, ESRCH: the process is gone.
+  const text = await readFile(`/proc/${pid}/net/dev`, 'utf8').catch((err: unknown) => {
+    warnUnlessErrno(['ENOENT', 'ESRCH'], log, 'reading the network counters of a process', { pid })(err);
+    return '';
+  });
   return parseNetDev(text);
 }

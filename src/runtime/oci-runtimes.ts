@@ -4,7 +4,6 @@
  * shows the other's containers, and the program conmon and the engine run: the binary itself, or
  * on a hybrid cgroup host crun's wrapper (crun-hybrid-wrapper.ts).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors, type BerthError } from '../base/errors.js';
 import { findExecutable } from '../base/find-executable.js';
@@ -12,6 +11,10 @@ import type { ProcessRunner } from '../base/process-runner.js';
 import type { CgroupLayout } from './cgroup-layout.js';
 import { crunNeedsWrapper, hybridWrapperScript, writeHybridWrapper } from './crun-hybrid-wrapper.js';
 import { RuncCli } from './runc.js';
+import { componentLogger } from '../base/logger.js';
+import { readTextOr } from '../base/fs-probe.js';
+
+const log = componentLogger('runtime');
 
 /** The runtime of a container recorded before runtimes could be chosen. */
 export const DEFAULT_RUNTIME = 'runc';
@@ -51,7 +54,7 @@ function optionalExecutable(name: string): string | undefined {
   try {
     return findExecutable(name);
   } catch {
-    return undefined;
+    return undefined; // an optional runtime: not offered when it is not installed
   }
 }
 
@@ -108,7 +111,7 @@ async function crunProgram(options: OciRuntimesOptions, crun: string): Promise<s
   if (!crunNeedsWrapper(options.layout) || unified === undefined) return crun;
   const path = join(options.wrapperDir, 'crun-hybrid');
   const programs = { unshare: findExecutable('unshare'), umount: findExecutable('umount'), shell: findExecutable('sh'), crun, unified };
-  const current = await readFile(path, 'utf8').catch(() => undefined);
+  const current = await readTextOr(path, '', log); // none yet: written below
   if (current !== hybridWrapperScript(programs)) await writeHybridWrapper(path, programs);
   return path;
 }

@@ -1,5 +1,6 @@
 import { systemTimers, type Clock, type Timers } from '../base/clock.js';
 import { messageOf } from '../base/errors.js';
+import { componentLogger, warnOnFailure } from '../base/logger.js';
 import type { EventRecorder } from '../events/event-types.js';
 import type { ImageService } from '../images/image-service.js';
 import { ImageRescanner } from './rescan/image-rescanner.js';
@@ -8,6 +9,8 @@ import { RescanLoop } from './rescan/rescan-loop.js';
 import { RescanMetrics } from './rescan/rescan-metrics.js';
 import type { ScanService } from './scan-service.js';
 import type { Severity } from './vulns/cvss.js';
+
+const log = componentLogger('security');
 
 /** What berthd needs of a container record to watch its image. */
 interface ContainerLike { id: string; imageId: string }
@@ -35,6 +38,7 @@ export interface RescansOptions extends RescanSettings {
   timers?: Timers;
   /** When rescans happened and findings were reported (default: the system clock). */
   clock?: Clock;
+  /** Where the rescans' lines go (new findings, failures). Default: the process logger, as warnings. */
   log?: (line: string) => void;
 }
 
@@ -47,15 +51,15 @@ export interface Rescans {
 
 /** Starts berthd's rescans of the images in use (first check at once). */
 export function startRescans(options: RescansOptions): Rescans {
-  const log = options.log ?? ((line: string) => { process.stderr.write(`${line}\n`); });
+  const line = options.log ?? ((text: string) => { log.warn(text); });
   const metrics = new RescanMetrics();
-  const rescanner = new ImageRescanner({ scanner: options.scanner, images: options.images, events: options.events, metrics, floor: options.floor, watchedImages: options.watchedImages, log, ...(options.clock !== undefined && { clock: options.clock }) });
+  const rescanner = new ImageRescanner({ scanner: options.scanner, images: options.images, events: options.events, metrics, floor: options.floor, watchedImages: options.watchedImages, log: line, ...(options.clock !== undefined && { clock: options.clock }) });
   const loop = new RescanLoop({
     timers: options.timers ?? systemTimers,
     checkIntervalMs: options.checkIntervalMs,
     rescanIntervalMs: options.rescanIntervalMs,
     pass: (full) => rescanner.pass(full),
-    onError: (err) => { log(`berthd: vulnerability rescan failed: ${messageOf(err)}`); },
+    onError: options.log === undefined ? warnOnFailure(log, 'vulnerability rescan') : (err) => { line(`vulnerability rescan failed: ${messageOf(err)}`); },
   });
   loop.start();
   return { metrics, checkNow: () => { loop.checkNow(); }, close: () => loop.close() };

@@ -1,6 +1,9 @@
+import { componentLogger } from '../base/logger.js';
 import type { ScanDatabase } from './scan-database.js';
 import { SEVERITIES, type Severity } from './vulns/cvss.js';
 import type { LastScanView } from '../wire/security.js';
+
+const log = componentLogger('security');
 
 /** The last vulnerability scan of one image: when, against which database generation, how many findings by severity. */
 export interface LastScan {
@@ -18,11 +21,12 @@ export function lastScanView(imageId: string, scan: LastScan | undefined): LastS
 
 interface ScanRow { image_id: string; scanned_at: string; generation: number; counts: string }
 
-function countsOf(text: string): Record<Severity, number> {
+function countsOf(text: string, imageId: string): Record<Severity, number> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch {
+  } catch (err) {
+    log.warn('the stored finding counts of an image\'s last scan are not JSON: shown as none', { err, imageId });
     parsed = {};
   }
   const record = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
@@ -48,7 +52,7 @@ export class ImageScanStore {
   /** The image's last scan, or undefined when it was never scanned. */
   lastScan(imageId: string): LastScan | undefined {
     const row = this.db.sqlite.prepare('SELECT image_id, scanned_at, generation, counts FROM image_scans WHERE image_id = ?').get(imageId) as ScanRow | undefined;
-    return row === undefined ? undefined : { imageId: row.image_id, time: row.scanned_at, generation: row.generation, counts: countsOf(row.counts) };
+    return row === undefined ? undefined : { imageId: row.image_id, time: row.scanned_at, generation: row.generation, counts: countsOf(row.counts, row.image_id) };
   }
 
   /** The keys (rescan-findings' findingKey) of the findings already reported for the image. */

@@ -55,6 +55,7 @@ async function sniffAndPipe(source: Readable, out: PassThrough): Promise<void> {
     if (!rest.destroyed) rest.destroy();
   });
   const compression = sniffCompression(first);
+  // pipeline destroys `out` with any error of the source or the decoder: its reader sees it there.
   if (compression === 'none') {
     pipeline(rest, out, () => undefined);
   } else {

@@ -1,6 +1,9 @@
 import type { Digest } from '../base/digest.js';
 import { errors } from '../base/errors.js';
+import { componentLogger } from '../base/logger.js';
 import type { UnpackFeed } from './unpack-pool.js';
+
+const log = componentLogger('snapshots');
 
 /**
  * A layer unpacked into a temp directory (`<root>/snapshots/.tmp-<pid>-<hex>/fs`) and not yet a
@@ -57,7 +60,8 @@ export class LayerStage {
   async abort(): Promise<void> {
     if (this.done) return;
     this.done = true;
-    await this.feed.finish().catch(() => undefined);
+    // The caller fails with its own error; the unpack of a cut-off layer is expected to fail too.
+    await this.feed.finish().catch((err: unknown) => { log.debug('the unpack of an abandoned layer ended with an error', { err, dir: this.dir }); });
     await this.hooks.remove(this.dir);
   }
 }

@@ -26,7 +26,7 @@ export async function forEachTarEntry(tar: Readable, handle: (entry: LayerEntry)
     if (err instanceof BerthError) {
       extract.destroy();
       tar.destroy();
-      await fed.catch(() => undefined);
+      await fed.catch(() => undefined); // the feed fails because the tar was abandoned: `err` is the cause
       throw err;
     }
     // A dead entry stream or extractor: the tar (or its source) failed; report that cause.

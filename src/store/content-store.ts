@@ -7,6 +7,9 @@ import { Digester, digestAlgorithm, digestHex, isDigest, type Digest, type Diges
 import { syncDirectory } from '../base/atomic-file.js';
 import type { StateRoot } from '../base/state-root.js';
 import { isOwnerAlive, ownerTag, OWNER_TAG_PATTERN } from '../base/process-alive.js';
+import { componentLogger, warnOnFailure, warnUnlessErrno } from '../base/logger.js';
+
+const log = componentLogger('store');
 
 /** Bytes gathered before one write to the blob file. */
 const WRITE_BATCH = 1024 * 1024;
@@ -129,8 +132,10 @@ export class ContentStore {
       await syncDirectory(join(this.root.blobs, algorithm));
       return { digest, size: digester.size };
     } catch (err) {
-      await handle.close().catch(() => undefined);
-      await unlink(temp).catch(() => undefined);
+      // The write's own error is the one thrown; what its cleanup leaves is only logged (a temp
+      // file left in the ingest dir goes with cleanupIngest).
+      await handle.close().catch(warnOnFailure(log, 'closing the temp file of a failed blob write', { path: temp }));
+      await unlink(temp).catch(warnUnlessErrno(['ENOENT'], log, 'removing the temp file of a failed blob write', { path: temp }));
       throw err;
     }
   }
@@ -154,7 +159,8 @@ export class ContentStore {
     }
     expected.beforeCommit?.(digest);
     if (await this.has(digest)) {
-      await unlink(file).catch(() => undefined);
+      // The stored copy is the blob; a file that cannot be removed is only a leftover.
+      await unlink(file).catch(warnUnlessErrno(['ENOENT'], log, 'removing a file whose blob is already stored', { path: file, digest }));
       return { digest, size: digester.size };
     }
     const handle = await open(file, 'r+');
@@ -210,7 +216,8 @@ export class ContentStore {
     for (const name of names) {
       const owner = new RegExp(`^\\.tmp-(${OWNER_TAG_PATTERN})-`).exec(name)?.[1];
       if (owner !== undefined && isOwnerAlive(owner)) continue;
-      await unlink(join(this.root.ingest, name)).catch(() => undefined);
+      // ENOENT: another process's cleanup removed it first.
+      await unlink(join(this.root.ingest, name)).catch(warnUnlessErrno(['ENOENT'], log, 'removing a leftover temp file', { path: join(this.root.ingest, name) }));
       removed++;
     }
     return removed;

@@ -9,7 +9,7 @@
  */
 import { Notifier } from '../base/notifier.js';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../base/clock.js';
 import { errors } from '../base/errors.js';
@@ -24,6 +24,10 @@ import { checkVolumeName } from './mount-request.js';
 import { ANONYMOUS_LABEL, LOCAL_DRIVER, type VolumeRecord } from './volume-record.js';
 import { seedVolume } from './seed-volume.js';
 import { VolumeStore } from './volume-store.js';
+import { componentLogger } from '../base/logger.js';
+import { dirEntries } from '../base/fs-probe.js';
+
+const log = componentLogger('volumes');
 
 export interface VolumeServiceOptions {
   db: Database;
@@ -170,7 +174,7 @@ export class VolumeService {
    */
   async cleanup(): Promise<void> {
     const known = new Set(this.store.list().map((v) => v.name));
-    for (const entry of await readdir(this.dir).catch(() => [] as string[])) {
+    for (const entry of await dirEntries(this.dir, log)) { // no volumes dir yet: nothing to clean
       if (known.has(entry)) continue;
       await unmountAll(this.#runner, join(this.dir, entry, '_data'));
       if (await isMountPoint(join(this.dir, entry, '_data'))) continue;

@@ -8,7 +8,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { errors } from '../../base/errors.js';
+import { errors, isBerthError } from '../../base/errors.js';
+import { componentLogger } from '../../base/logger.js';
 import { stripVersion } from '../api-version.js';
 import type { Query } from '../query.js';
 import { narrowToLabels } from './narrow-listing.js';
@@ -28,12 +29,14 @@ export interface ApiAccess extends IdentitySources {
   clock: Clock;
   /** The audit trail; without it nothing is recorded. */
   audit?: AuditLog;
-  /** berthd's log, for what cannot be answered to a client (an outcome the trail could not take). */
+  /** berthd's log, for what cannot be answered to a client (an outcome the trail could not take). Default: the process logger. */
   log?: (message: string) => void;
 }
 
 /** The engine's part the decision reads: labels of containers, and the container of an exec. */
 type LabelSource = Pick<ContainerEngine, 'find' | 'inspect' | 'execs'>;
+
+const log = componentLogger('api');
 
 const identities = new WeakMap<IncomingMessage, Identity>();
 
@@ -44,8 +47,9 @@ function labelsOf(request: AccessRequest, engine: LabelSource): Readonly<Record<
   try {
     const record = object.kind === 'container' ? engine.inspect(object.ref) : engine.find(engine.execs.get(object.id).containerId);
     return record?.config.options.labels ?? {};
-  } catch {
+  } catch (err) {
     // No such object: no labels, so only an unrestricted grant allows; the route then answers 404.
+    if (!isBerthError(err, 'not-found')) log.warn('reading the labels of a request\'s object failed: only an unrestricted grant allows', { err, kind: object.kind });
     return undefined;
   }
 }
@@ -54,7 +58,7 @@ type Finish = (status: number, error?: string) => void;
 
 /** Installs the hooks, the token routes and (with a trail) the audit routes on `app`; returns the guard of hijacked requests. */
 export function installAccessControl(app: FastifyInstance, access: ApiAccess, engine: LabelSource): UpgradeGuard {
-  const auditor = access.audit === undefined ? undefined : new RequestAuditor(access.audit, access.log ?? (() => undefined));
+  const auditor = access.audit === undefined ? undefined : new RequestAuditor(access.audit, access.log ?? ((message) => { log.warn(message); }));
   const finishes = new WeakMap<IncomingMessage, Finish>();
   const failures = new WeakMap<IncomingMessage, string>();
   /** Decides, records what the trail covers (before the handler; a refusal with its 403), throws a refusal. */

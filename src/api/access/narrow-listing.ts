@@ -14,7 +14,7 @@ export function narrowToLabels(query: Query, selector: Readonly<Record<string, s
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
       filters = parsed as Record<string, unknown>;
     } catch {
-      return;
+      return; // not JSON: the route refuses the filters
     }
   } else if (text !== undefined && typeof text !== 'string') {
     return;

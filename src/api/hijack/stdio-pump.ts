@@ -5,9 +5,24 @@
  * is done; the caller then ends the client connection.
  */
 import type { Duplex, Writable } from 'node:stream';
+import { isBerthError } from '../../base/errors.js';
+import { componentLogger, warnOnFailure } from '../../base/logger.js';
 import type { AttachConnection } from '../../runtime/attach-socket.js';
 import { stdioFrame } from '../../stdio/stdio-frames.js';
 import { DetachKeyScanner } from '../../stdio/detach-keys.js';
+
+const log = componentLogger('api');
+
+/**
+ * A failed write of the client's bytes to the container's stdin. The attach connection ended
+ * (stdin closed, conmon gone, detached: failed-precondition or canceled), which the output side
+ * sees too: nothing to do. A broken socket (unavailable) is logged at debug, anything else as a warning.
+ */
+function stdinWriteFailed(err: unknown): void {
+  if (isBerthError(err, 'failed-precondition') || isBerthError(err, 'canceled')) return;
+  if (isBerthError(err, 'unavailable')) log.debug('writing a client\'s bytes to a container\'s stdin failed', { err });
+  else log.warn('writing a client\'s bytes to a container\'s stdin failed', { err });
+}
 
 export interface PumpOptions {
   tty: boolean;
@@ -30,10 +45,10 @@ export async function pumpStdio(connection: AttachConnection, client: Duplex, op
     const scanner = new DetachKeyScanner(options.detachKeys);
     client.on('data', (chunk: Buffer) => {
       const { forward, detached } = scanner.push(chunk);
-      if (forward.length > 0) connection.writeStdin(forward).catch(() => undefined);
+      if (forward.length > 0) connection.writeStdin(forward).catch(stdinWriteFailed);
       if (detached) clientEnd('detached');
     });
-    client.once('end', () => { connection.closeStdin().catch(() => undefined); });
+    client.once('end', () => { connection.closeStdin().catch(warnOnFailure(log, 'closing a container\'s stdin after the client\'s half-close')); });
   } else {
     client.resume();
   }

@@ -7,6 +7,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isBerthError } from '../../base/errors.js';
+import { componentLogger } from '../../base/logger.js';
 import { stripVersion } from '../api-version.js';
 import { statusOf } from '../errors.js';
 import type { Query } from '../query.js';
@@ -26,6 +27,8 @@ export type UpgradeHandler = (request: UpgradeRequest) => Promise<void>;
 /** Docker's content types of a stdio stream: raw (a TTY) or multiplexed frames. */
 export const RAW_STREAM = 'application/vnd.docker.raw-stream';
 export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
+
+const log = componentLogger('api');
 
 interface Route { method: string; path: string; pattern: RegExp; names: string[]; handler: UpgradeHandler }
 
@@ -87,6 +90,8 @@ export class UpgradeRouter {
   }
 
   async #dispatch(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // A client's connection error (reset, gone) only ends it: what uses the socket sees it close.
+    // Without a listener, the error would be thrown at berthd.
     socket.on('error', () => undefined);
     const url = new URL(stripVersion(request.url ?? '/'), 'http://berth');
     const match = this.#routes.map((route) => ({ route, found: route.pattern.exec(url.pathname) }))
@@ -114,9 +119,14 @@ export class UpgradeRouter {
     } catch (err) {
       if (!progress.switched) {
         const status = isBerthError(err) ? statusOf(err) : err instanceof SyntaxError ? 400 : 500;
+        // As fastify's error handler (errors.ts): a server error is logged, a client error is the client's.
+        if (status >= 500) log.error('request failed', { err, method: request.method, url: request.url });
         finish?.(status, err instanceof Error ? err.message : String(err));
         sendHttpError(socket, status, err instanceof Error ? err.message : String(err));
       } else {
+        // The stream is cut. The client going away (canceled) or the object's removal meanwhile
+        // (not-found) is no failure of berthd's.
+        if (!isBerthError(err, 'canceled') && !isBerthError(err, 'not-found')) log.warn('a hijacked stream failed', { err, method: request.method, url: request.url });
         finish?.(101, err instanceof Error ? err.message : String(err));
         socket.destroy();
       }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
+import { isBerthError } from '../../base/errors.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys } from '../../stdio/detach-keys.js';
 import { pumpStdio } from '../hijack/stdio-pump.js';
@@ -67,7 +68,14 @@ export function attachRoutes(app: FastifyInstance, upgrades: UpgradeRouter, engi
     await attachClient(engine, request.params.id, { ...request.query, stdin: '0' }, socket, (tty) => {
       const type = tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream';
       socket.write(`HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\nConnection: close\r\n\r\n`);
-    }).catch(() => { socket.destroy(); });
+    }).catch((err: unknown) => {
+      // Headers may be out already: the answer is the cut connection. The client going away
+      // (canceled) or the container's removal (not-found) is no failure of berthd's.
+      if (!socket.destroyed && !isBerthError(err, 'canceled') && !isBerthError(err, 'not-found')) {
+        request.log.warn({ err, id: request.params.id }, 'attaching a client to a container failed');
+      }
+      socket.destroy();
+    });
   });
 
   app.post('/containers/:id/resize', async (request: Request, reply) => {

@@ -11,7 +11,7 @@
  * sends it; the docker CLI's classic builder has no way to). berth's `compression` and
  * `compression-level` query parameters store the result's layers compressed that way.
  */
-import { Readable } from 'node:stream';
+import { Readable, Transform, pipeline } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { errors, isBerthError, messageOf } from '../../base/errors.js';
@@ -52,8 +52,18 @@ function secretsHeader(request: Request): Map<string, Buffer> {
   return new Map(Object.entries(map).map(([id, data]) => [id, Buffer.from(data, 'base64')]));
 }
 
-/** `runner`: the node's process runner (unpacks the build context). */
-export function buildRoutes(app: FastifyInstance, images: ImageService, builder: Builder, runner: ProcessRunner): void {
+/** `body` through a pass-through that tells `done` how many bytes went through once it ends, errors included. */
+function counted(body: Readable, done: (bytes: number) => void): Readable {
+  let bytes = 0;
+  const counter = new Transform({ transform(chunk: Buffer, _encoding, callback) { bytes += chunk.length; callback(null, chunk); } });
+  // A failed body destroys `counter` with the error, which reaches the context's reader: the
+  // callback only reports what came through.
+  pipeline(body, counter, () => { done(bytes); });
+  return counter;
+}
+
+/** `runner`: the node's process runner (unpacks the build context); `onTransferred` is told the context's size (the node's metrics). */
+export function buildRoutes(app: FastifyInstance, images: ImageService, builder: Builder, runner: ProcessRunner, onTransferred?: (transfer: 'build', bytes: number) => void): void {
   app.post('/build', async (request: Request, reply) => {
     const query = request.query;
     if (buildParam(query, 'remote') !== undefined) throw errors.invalidArgument('remote-context-unsupported', 'remote build contexts are not supported: send the context as the request body');
@@ -78,7 +88,7 @@ export function buildRoutes(app: FastifyInstance, images: ImageService, builder:
     reply.raw.on('close', () => { if (!finished) aborter.abort(); });
     let context: BuildContext | undefined;
     try {
-      context = await BuildContext.fromTar(body, images.root.tmp, runner);
+      context = await BuildContext.fromTar(onTransferred === undefined ? body : counted(body, (bytes) => { onTransferred('build', bytes); }), images.root.tmp, runner);
       const result = await builder.build({
         context, tags, buildArgs, labels, onEvent: (event) => { out.event(event); }, signal: aborter.signal,
         ...(dockerfile !== undefined && dockerfile !== '' && { dockerfile }),

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { errors } from '../../base/errors.js';
+import { errnoCode, errors } from '../../base/errors.js';
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import type { PathStat } from '../../engine/container-files.js';
 import { queryBool, queryString, type Query } from '../query.js';
@@ -13,6 +13,9 @@ import { queryBool, queryString, type Query } from '../query.js';
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string } }>;
 
 const STAT_HEADER = 'X-Docker-Container-Path-Stat';
+
+/** How a pipeline into a response fails when the client goes away. */
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'EPIPE', 'ECONNRESET']);
 
 function pathParam(query: Query): string {
   const path = queryString(query, 'path');
@@ -30,8 +33,10 @@ async function sendTar(reply: FastifyReply, tar: Readable, headers: Record<strin
   reply.raw.writeHead(200, { 'Content-Type': 'application/x-tar', ...headers });
   try {
     await pipeline(tar, reply.raw);
-  } catch {
-    reply.raw.destroy(); // the client went away, or reading failed mid-way: the tar is cut short
+  } catch (err) {
+    // The client went away, or reading failed mid-way (logged): the tar is cut short.
+    if (!CLIENT_GONE.has(errnoCode(err) ?? '')) reply.log.warn({ err }, 'sending a container\'s files as a tar failed');
+    reply.raw.destroy();
   }
 }
 

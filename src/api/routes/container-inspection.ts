@@ -3,6 +3,7 @@
  * second, or one), `top` and `changes`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isBerthError } from '../../base/errors.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ContainerEngine } from '../../engine/container-engine.js';
 import { isActive } from '../../engine/container-record.js';
@@ -28,6 +29,7 @@ export function containerInspectionRoutes(app: FastifyInstance, engine: Containe
       let previous: ContainerSample | undefined;
       if (!oneShot && isActive(engine.inspect(id).state)) {
         previous = await sample();
+        // Aborted: the client went away; the second sample goes nowhere, as the answer does.
         await delay(STATS_INTERVAL_MS, undefined, { signal: aborter.signal }).catch(() => undefined);
       }
       const current = await sample();
@@ -43,8 +45,9 @@ export function containerInspectionRoutes(app: FastifyInstance, engine: Containe
         previous = current;
         await delay(STATS_INTERVAL_MS, undefined, { signal: aborter.signal });
       }
-    } catch {
-      // the client went away, or the container was removed: end the stream
+    } catch (err) {
+      // The client went away (the wait aborted), or the container was removed: end the stream.
+      if (!aborter.signal.aborted && !isBerthError(err, 'not-found')) request.log.warn({ err, id }, 'a stats stream failed');
     }
     reply.raw.end();
   });

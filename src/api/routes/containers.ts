@@ -14,6 +14,7 @@ import { queryBool, queryInt, queryString, type Query } from '../query.js';
 import { sendLogs } from '../streams/log-stream.js';
 import { mountViews } from '../volume-views.js';
 import type { ContainerCreateResponse, ContainerPruneResponse, WaitResponse } from '../../wire/containers.js';
+import { undefinedIfGone } from '../gone.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
 
@@ -33,7 +34,10 @@ function noContentOrNotModified(reply: FastifyReply, changed: boolean): FastifyR
 
 /** The Docker Engine API's container routes (attach and exec live in their own modules). */
 export function containerRoutes(app: FastifyInstance, engine: ContainerEngine, services: RouteServices): void {
-  const imageConfig = async (record: ContainerRecord) => (await engine.imageConfig(record.imageId).catch(() => undefined))?.config;
+  // A container whose image was removed (by force) is shown without the image's config.
+  const imageConfig = async (record: ContainerRecord, request: FastifyRequest) => (await engine.imageConfig(record.imageId).catch(undefinedIfGone((err) => {
+    request.log.warn({ err, id: record.id, imageId: record.imageId }, 'reading the image config of a container failed');
+  })))?.config;
   const mounts = (record: ContainerRecord) => mountViews(record.config.mounts, (name) => services.volumes.dataDir(name));
 
   app.post('/containers/create', async (request: Request, reply) => {
@@ -48,7 +52,7 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine, s
   app.get('/containers/:id/json', async (request: Request, reply) => {
     const record = engine.inspect(request.params.id);
     const nameOf = (id: string): string | undefined => engine.find(id)?.name;
-    const view = inspectView(record, await imageConfig(record), engine.paths, engine.execs.idsOf(record.id), mounts(record), engine.health.state(record.id), nameOf);
+    const view = inspectView(record, await imageConfig(record, request), engine.paths, engine.execs.idsOf(record.id), mounts(record), engine.health.state(record.id), nameOf);
     return reply.send(withNetworkInspect(view, record, services.networks));
   });
 
@@ -105,12 +109,13 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine, s
     return reply.status(204).send();
   });
 
-  app.post('/containers/prune', async (_request: Request, reply) => {
+  app.post('/containers/prune', async (request: Request, reply) => {
     const deleted: string[] = [];
     let reclaimed = 0;
     for (const record of engine.list()) {
       if (isActive(record.state)) continue;
-      const size = await engine.writableLayerSize(record.id).catch(() => 0);
+      // A layer that cannot be measured is removed all the same, counted as 0 bytes.
+      const size = (await engine.writableLayerSize(record.id).catch(undefinedIfGone((err) => { request.log.warn({ err, id: record.id }, 'measuring a container\'s writable layer failed'); }))) ?? 0;
       await engine.remove(record.id);
       deleted.push(record.id);
       reclaimed += size;

@@ -39,8 +39,9 @@ export function eventRoutes(app: FastifyInstance, log: EventLog): void {
       }, async (event) => {
         if (!reply.raw.write(`${eventJson(event)}\n`)) await once(reply.raw, 'drain', { signal: aborter.signal });
       });
-    } catch {
-      // The client went away while a write waited.
+    } catch (err) {
+      // The client went away while a write waited; any other failure cuts the stream short.
+      if (!aborter.signal.aborted) request.log.warn({ err }, 'following the events for a client failed');
     }
     reply.raw.end();
   });

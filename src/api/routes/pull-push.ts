@@ -16,6 +16,7 @@ import type { ImageService } from '../../images/image-service.js';
 import { parsePlatform } from '../../oci/platform.js';
 import { parseReference, repositoryName } from '../../oci/reference.js';
 import { queryCompression } from '../compression-query.js';
+import { TransferTally } from '../transfer-tally.js';
 import { queryString, type Query } from '../query.js';
 import { admitPullReference, admitPulledImage, imageNamed } from '../admission-checks.js';
 import type { AdmissionGate } from '../../security/admission/index.js';
@@ -25,6 +26,22 @@ export interface RegistryRouteOptions {
   insecureRegistries: readonly string[];
   /** The node's admission policy: a pull is checked before it fetches (and its vulnerabilities once stored). */
   admission?: AdmissionGate;
+  /** Told the layer bytes each pull or push moved, when it ends (the node's metrics). */
+  onTransferred?: (transfer: 'pull' | 'push', bytes: number) => void;
+}
+
+/** `work` with its messages tallied (transfer-tally.ts); the tally reaches `onTransferred` however `work` ends. */
+function tallied(transfer: 'pull' | 'push', options: RegistryRouteOptions, work: (say: (message: object) => void) => Promise<void>): (say: (message: object) => void) => Promise<void> {
+  const report = options.onTransferred;
+  if (report === undefined) return work;
+  return async (say) => {
+    const tally = new TransferTally(transfer === 'pull' ? 'Downloading' : 'Pushing');
+    try {
+      await work((message) => { tally.see(message); say(message); });
+    } finally {
+      report(transfer, tally.bytes);
+    }
+  };
 }
 
 type Request = FastifyRequest<{ Querystring: Query }>;
@@ -92,7 +109,7 @@ export async function pullRoute(request: Request, reply: FastifyReply, images: I
   parseReference(reference); // a bad reference is a 400 before anything starts
   const warnings = await admitPullReference(options.admission, reference); // a refusal is a 403 before anything is fetched
   const before = allTags ? undefined : imageNamed(images, reference);
-  return streamProgress(reply, async (say) => {
+  return streamProgress(reply, tallied('pull', options, async (say) => {
     for (const warning of warnings) say({ status: `Warning: ${warning}` });
     const pullOptions = {
       insecureRegistries: options.insecureRegistries,
@@ -103,7 +120,7 @@ export async function pullRoute(request: Request, reply: FastifyReply, images: I
     await (allTags ? images.pullAllTags(reference, pullOptions) : images.pull(reference, pullOptions))
       .catch((err: unknown) => { throw accessDenied(err, 'pull'); });
     if (!allTags) for (const warning of await admitPulledImage(options.admission, images, reference, before)) say({ status: `Warning: ${warning}` });
-  });
+  }));
 }
 
 /**
@@ -118,7 +135,7 @@ export async function pushRoute(name: string, request: Request, reply: FastifyRe
   for (const n of named) images.resolve(n); // 404 before the stream starts
   const compression = queryCompression(request.query); // berth's; 400 before the stream starts
   const credentials = credentialsOf(request);
-  return streamProgress(reply, async (say: (message: ProgressMessage | object) => void) => {
+  return streamProgress(reply, tallied('push', options, async (say: (message: ProgressMessage | object) => void) => {
     for (const n of named) {
       const pushOptions = {
         insecureRegistries: options.insecureRegistries, onProgress: say,
@@ -128,7 +145,7 @@ export async function pushRoute(name: string, request: Request, reply: FastifyRe
         .catch((err: unknown) => { throw accessDenied(err, 'push'); });
       say({ progressDetail: {}, aux: { Tag: parseReference(pushed.name).tag, Digest: pushed.digest, Size: pushed.size } });
     }
-  });
+  }));
 }
 
 /** `POST /auth`: checks credentials against the registry (berthd stores nothing). */

@@ -6,7 +6,8 @@
  * unlock key) is not served yet: 501 on a manager (a worker answers as dockerd's, 503 not a manager).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errors } from '../../base/errors.js';
+import { errors, isBerthError } from '../../base/errors.js';
+import { componentLogger } from '../../base/logger.js';
 import type { ClusterControl, InitRequest, JoinRequest } from '../../cluster/control/cluster-control.js';
 import { parseSchema } from '../../oci/parse-json.js';
 import { swarmInitRequestSchema, swarmJoinRequestSchema, swarmSpecSchema } from '../../wire/swarm.js';
@@ -27,12 +28,27 @@ import { swarmTaskRoutes } from './swarm-tasks.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Body: unknown }>;
 
+const log = componentLogger('api');
+
+/**
+ * `/info` shows what of the cluster can be read now: a part that cannot is left out. No leader or
+ * no quorum (unavailable), or no manager any more (failed-precondition), are routine: debug.
+ */
+function leftOutOfInfo(what: string): (err: unknown) => undefined {
+  return (err) => {
+    const routine = isBerthError(err, 'unavailable') || isBerthError(err, 'failed-precondition');
+    if (routine) log.debug(`${what} for /info failed`, { err });
+    else log.warn(`${what} for /info failed`, { err });
+    return undefined;
+  };
+}
+
 /** `/info`'s `Swarm` of a node with a cluster (a manager's with its cluster object). */
 export function clusterSwarmInfo(cluster: ClusterControl): () => Promise<SwarmInfo> {
   return async () => {
     const local = cluster.local();
     if (!local.controlAvailable) return swarmInfoView(local);
-    const [info, nodes] = await Promise.all([cluster.inspect().catch(() => undefined), cluster.listNodes().catch(() => [])]);
+    const [info, nodes = []] = await Promise.all([cluster.inspect().catch(leftOutOfInfo('reading the cluster')), cluster.listNodes().catch(leftOutOfInfo('listing the nodes'))]);
     const managers = nodes.filter((n) => n.node.spec.role === 'manager').length;
     return swarmInfoView({ ...local, nodes: nodes.length, managers }, info);
   };

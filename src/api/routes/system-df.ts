@@ -12,6 +12,7 @@ import { volumeView } from '../volume-views.js';
 import { listView as containerSummary } from '../container-views.js';
 import { listView as imageSummary } from '../image-listing.js';
 import type { BuildCacheRecord, DiskUsage } from '../../wire/system.js';
+import { undefinedIfGone } from '../gone.js';
 
 /** Docker's BuildCache record for a `RUN --mount=type=cache` directory (BuildKit's type `exec.cachemount`). */
 async function cacheMountRecords(builder: Builder | undefined): Promise<BuildCacheRecord[]> {
@@ -23,15 +24,16 @@ async function cacheMountRecords(builder: Builder | undefined): Promise<BuildCac
 }
 
 export function systemDiskUsageRoutes(app: FastifyInstance, images: ImageService, engine: ContainerEngine, volumeService: VolumeService, builder?: Builder): void {
-  app.get('/system/df', async (_request, reply) => {
+  app.get('/system/df', async (request, reply) => {
     const usage = await images.diskUsage();
     const records = engine.list();
     const imageUsers = new Map<string, number>();
     for (const record of records) imageUsers.set(record.imageId, (imageUsers.get(record.imageId) ?? 0) + 1);
     const now = new Date();
     const containers = await Promise.all(records.map(async (record) => {
-      const image = await engine.imageConfig(record.imageId).catch(() => undefined);
-      const sizeRw = await engine.writableLayerSize(record.id).catch(() => 0);
+      // Either may have gone since the listing: counted as nothing.
+      const image = await engine.imageConfig(record.imageId).catch(undefinedIfGone((err) => { request.log.warn({ err, id: record.id, imageId: record.imageId }, 'reading the image config of a container failed'); }));
+      const sizeRw = (await engine.writableLayerSize(record.id).catch(undefinedIfGone((err) => { request.log.warn({ err, id: record.id }, 'measuring a container\'s writable layer failed'); }))) ?? 0;
       const imageSize = images.list().find((i) => i.id === record.imageId)?.size ?? 0;
       return { ...containerSummary(record, image?.config, now), SizeRw: sizeRw, SizeRootFs: sizeRw + imageSize };
     }));

@@ -68,6 +68,8 @@ export async function sendLogs(request: FastifyRequest<{ Querystring: Query }>, 
   const removed = engine.events.next('removed', record.id, aborter.signal);
   const current = engine.find(record.id);
   const done = current === undefined || !isActive(current.state) ? Promise.resolve() : Promise.race([exit.promise, removed.promise]);
+  // Rejects when the waits are aborted or cancelled (the client went away, the follow ended): the
+  // follow only waits for it to settle, either way.
   done.catch(() => undefined);
   try {
     for await (const entry of engine.logs.follow(record, aborter.signal, filter, done)) {

@@ -10,6 +10,7 @@ import { lstat, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { errnoCode, errors } from '../../base/errors.js';
+import { componentLogger, warnUnlessErrno } from '../../base/logger.js';
 import { ownerTag } from '../../base/process-alive.js';
 import { resolveInRoot } from '../../mount/path-in-root.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
@@ -18,6 +19,8 @@ import type { ContextTree } from './context-tree.js';
 import { readContextTar, unpackPending } from './context-tar.js';
 import { DockerIgnore } from '../../wire/dockerignore.js';
 import { cleanPattern, compilePattern } from '../../wire/dockerignore-patterns.js';
+
+const log = componentLogger('build');
 
 interface TarState {
   /** The temp directory (`fs/` below it holds the files once unpacked). */
@@ -62,6 +65,7 @@ export class BuildContext {
 
   async close(): Promise<void> {
     if (this.tar === undefined) return;
+    // A failed unpacking failed the step that needed the files: here it only has to be over.
     await this.tar.unpacking?.catch(() => undefined);
     this.tar.pending = undefined;
     await rm(this.tar.owned, { recursive: true, force: true });
@@ -139,7 +143,7 @@ export class BuildContext {
   async isDirectory(path: string): Promise<boolean> {
     const tree = this.tar?.tree;
     if (tree !== undefined) return tree.lstat(tree.resolve(path))?.type === 'directory';
-    return (await lstat(await this.hostPath(path)).catch(() => undefined))?.isDirectory() === true;
+    return (await lstat(await this.hostPath(path)).catch(warnUnlessErrno(['ENOENT', 'ENOTDIR'], log, 'looking at a build context path', { path })))?.isDirectory() === true;
   }
 
   private async exists(path: string): Promise<boolean> {

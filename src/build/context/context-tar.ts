@@ -44,6 +44,7 @@ export async function unpackPending(pending: readonly Buffer[] | string, dir: st
 export async function readContextTar(tar: Readable, dir: string, runner: ProcessRunner, limit = CONTEXT_MEMORY_LIMIT): Promise<ReadContextTar> {
   const tree = new ContextTree();
   const tap = tree.tap();
+  // A failure of the pipeline reaches the reads of `stream` below: the callback has nothing to add.
   const stream = pipeline(openLayerStream(tar), tap.stream, () => undefined);
   const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const held: Buffer[] = [];

@@ -159,7 +159,7 @@ export function parseExecForm(text: string): string[] | undefined {
     const value: unknown = JSON.parse(trimmed);
     if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
   } catch {
-    // shell form
+    // not JSON: the shell form
   }
   return undefined;
 }

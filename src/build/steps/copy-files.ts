@@ -9,7 +9,13 @@ import { createReadStream } from 'node:fs';
 import { chmod, copyFile, lchown, lstat, lutimes, mkdir, readdir, readlink, rm, symlink, utimes } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { errnoCode, errors } from '../../base/errors.js';
+import { componentLogger, warnUnlessErrno } from '../../base/logger.js';
 import { resolveInRoot } from '../../mount/path-in-root.js';
+
+const log = componentLogger('build');
+
+/** ENOENT, ENOTDIR (a parent is no directory): the destination does not exist yet. */
+const ABSENT = ['ENOENT', 'ENOTDIR'];
 
 export interface CopyOwnership {
   /** Owner of everything copied; when absent, root (context files) or the source's (`keepOwner`). */
@@ -55,7 +61,7 @@ export async function copyInto(source: string, root: string, dest: string, intoD
     return;
   }
   // As Docker: a destination that is a directory in the image takes the file inside it.
-  const existing = intoDirectory ? undefined : await lstat(await resolveInRoot(root, dest)).catch(() => undefined);
+  const existing = intoDirectory ? undefined : await lstat(await resolveInRoot(root, dest)).catch(warnUnlessErrno(ABSENT, log, 'looking at a copy destination', { dest }));
   const target = intoDirectory || existing?.isDirectory() === true ? posix.join(dest, posix.basename(source)) : dest;
   await ensureDirectory(root, posix.dirname(target));
   await copyEntry(source, root, target, own);
@@ -76,7 +82,7 @@ async function copyChildren(sourceDir: string, root: string, destDir: string, re
 async function copyEntry(source: string, root: string, dest: string, own: CopyOwnership): Promise<void> {
   const info = await lstat(source);
   const host = await resolveInRoot(root, dest);
-  const existing = await lstat(host).catch(() => undefined);
+  const existing = await lstat(host).catch(warnUnlessErrno(ABSENT, log, 'looking at a copy destination', { dest }));
   const uid = own.uid ?? (own.keepOwner ? info.uid : 0);
   const gid = own.gid ?? (own.keepOwner ? info.gid : 0);
   const mode = own.mode ?? info.mode & 0o7777;

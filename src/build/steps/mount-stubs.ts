@@ -7,11 +7,17 @@
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isBerthError } from '../../base/errors.js';
+import { componentLogger, warnUnlessErrno } from '../../base/logger.js';
 import type { ImageService } from '../../images/image-service.js';
 import { resolveInLayers } from '../../mount/path-in-root.js';
 
+const log = componentLogger('build');
+
+/** ENOENT, ENOTDIR (a parent is no directory): there is no such entry. */
+const ABSENT = ['ENOENT', 'ENOTDIR'];
+
 async function exists(path: string): Promise<boolean> {
-  return (await lstat(path).catch(() => undefined)) !== undefined;
+  return (await lstat(path).catch(warnUnlessErrno(ABSENT, log, 'looking for a mount target in the image', { path }))) !== undefined;
 }
 
 /**
@@ -43,7 +49,7 @@ export async function dropMountStubs(images: ImageService, snapshotKey: string, 
       for (const lower of lowers) if (await exists(join(lower, relative))) inImage = true;
       if (inImage) break;
       const host = join(upper, relative);
-      const info = await lstat(host).catch(() => undefined);
+      const info = await lstat(host).catch(warnUnlessErrno(ABSENT, log, 'looking at a mount target stub', { path: host }));
       if (info === undefined) break;
       const empty = info.isDirectory() ? (await readdir(host)).length === 0 : info.isFile() && info.size === 0;
       if (!empty) break;

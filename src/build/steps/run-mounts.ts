@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { errors, messageOf } from '../../base/errors.js';
+import { componentLogger, warnOnFailure } from '../../base/logger.js';
 import { ownerTag } from '../../base/process-alive.js';
 import { resolveInRoot } from '../../mount/path-in-root.js';
 import type { ImageRecord } from '../../images/image-record.js';
@@ -26,6 +27,8 @@ import { dockerfileError } from '../dockerfile/parse-dockerfile.js';
 import { mountKeyText, type RunMountSpec } from './run-mount-spec.js';
 import { TempLayer } from './temp-layer.js';
 import type { StepEnv } from './step-types.js';
+
+const log = componentLogger('build');
 
 /** A spec with what plan time found: the image a `from` names. */
 export interface ResolvedRunMount {
@@ -81,7 +84,8 @@ export async function prepareRunMounts(env: StepEnv, plan: RunMountPlan, line: n
       const steps = undo.splice(0).reverse();
       const failures: unknown[] = [];
       for (const step of steps) await step().catch((err: unknown) => { failures.push(err); });
-      const [first] = failures;
+      const [first, ...more] = failures;
+      for (const err of more) log.warn('releasing a RUN mount failed', { err, file: env.file, line }); // the first is thrown
       if (first !== undefined) throw first instanceof Error ? first : new Error(messageOf(first));
     },
   };
@@ -166,7 +170,7 @@ export async function prepareRunMounts(env: StepEnv, plan: RunMountPlan, line: n
       }
     }
   } catch (err) {
-    await prepared.release().catch(() => undefined);
+    await prepared.release().catch(warnOnFailure(log, 'releasing the RUN mounts prepared before a failure', { file: env.file, line }));
     throw err;
   }
   return prepared;

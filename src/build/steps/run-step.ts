@@ -6,7 +6,8 @@
  * is reported line by line with the stream it came on. The container is removed whatever happens.
  */
 import type { Digest } from '../../base/digest.js';
-import { BerthError, errors, messageOf } from '../../base/errors.js';
+import { BerthError, errors, isBerthError, messageOf } from '../../base/errors.js';
+import { componentLogger, warnOnFailure } from '../../base/logger.js';
 import { dropRuntimeStubs } from '../../engine/runtime-stubs.js';
 import { followLog } from '../../runtime/log-reader.js';
 import { checkFlags, dockerfileError, flagValue, type Instruction } from '../dockerfile/parse-dockerfile.js';
@@ -20,6 +21,8 @@ import { planRunMounts, prepareRunMounts, type PreparedRunMounts } from './run-m
 import { buildNetworkName, type BuildNetwork, type StepEnv, type StepPlan } from './step-types.js';
 import { BUILD_OWNER_LABEL } from './step-containers.js';
 import { ownerTag } from '../../base/process-alive.js';
+
+const log = componentLogger('build');
 
 /** The command line: exec form as given; shell form (heredoc bodies included) through SHELL. */
 export function runCommand(state: StageState, instruction: Instruction): string[] {
@@ -110,7 +113,12 @@ async function runContainer(env: StepEnv, instruction: Instruction, request: Run
     log: { type: 'k8s-file', config: { 'max-size': '-1' } },
   });
   env.emit({ kind: 'info', text: ` ---> Running in ${record.id.slice(0, 12)}` });
-  const onAbort = (): void => { void engine.kill(record.id).catch(() => undefined); };
+  const onAbort = (): void => {
+    void engine.kill(record.id).catch((err: unknown) => {
+      // Not running (not started yet, exited, removed already): nothing to stop.
+      if (!isBerthError(err, 'conflict') && !isBerthError(err, 'not-found')) log.warn('killing a RUN step\'s container on cancel failed', { err, id: record.id });
+    });
+  };
   let committed = false;
   env.signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -125,12 +133,12 @@ async function runContainer(env: StepEnv, instruction: Instruction, request: Run
       await engine.start(record.id);
     } catch (err) {
       output.abort();
-      await streaming.catch(() => undefined);
+      await streaming.catch(warnOnFailure(log, 'following a RUN step\'s output', { id: record.id }));
       throw errors.failedPrecondition('build-step-failed', `${env.file}:${instruction.line}: RUN could not start: ${messageOf(err)}`, { cause: err, details: { line: instruction.line } });
     }
     if (env.signal?.aborted === true) onAbort();
     const { exitCode } = await exited;
-    await streaming.catch(() => undefined);
+    await streaming.catch(warnOnFailure(log, 'following a RUN step\'s output', { id: record.id }));
     if (env.signal?.aborted === true) throw new BerthError('canceled', 'build-canceled', `${env.file}:${instruction.line}: the build was canceled`);
     if (exitCode !== 0) {
       throw errors.failedPrecondition('build-step-failed',

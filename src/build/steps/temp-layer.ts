@@ -6,9 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { componentLogger, warnOnFailure, warnUnlessErrno } from '../../base/logger.js';
 import { isOwnerAlive, ownerTag, OWNER_TAG_PATTERN } from '../../base/process-alive.js';
 import type { ImageService } from '../../images/image-service.js';
 import type { ImageRecord } from '../../images/image-record.js';
+
+const log = componentLogger('build');
 
 export class TempLayer {
   private mounted = true;
@@ -25,8 +28,8 @@ export class TempLayer {
       await images.snapshotter.prepare(key, image?.topChainId ?? null);
       await images.snapshotter.mount(key, root);
     } catch (err) {
-      await images.snapshotter.unmount(root).catch(() => undefined);
-      if (images.snapshotter.has(key)) await images.snapshotter.remove(key).catch(() => undefined);
+      await images.snapshotter.unmount(root).catch(warnOnFailure(log, 'unmounting a temporary layer that failed to open', { root }));
+      if (images.snapshotter.has(key)) await images.snapshotter.remove(key).catch(warnOnFailure(log, 'removing a temporary layer that failed to open', { key }));
       await rm(root, { recursive: true, force: true });
       throw err;
     }
@@ -54,15 +57,16 @@ export async function cleanupTempLayers(images: ImageService): Promise<void> {
     const owner = new RegExp(`^(${OWNER_TAG_PATTERN})-`).exec(name)?.[1];
     return owner !== undefined && !isOwnerAlive(owner);
   };
-  const entries = await readdir(images.root.tmp).catch(() => [] as string[]);
+  // No tmp directory yet: nothing was left.
+  const entries = (await readdir(images.root.tmp).catch(warnUnlessErrno(['ENOENT'], log, 'listing leftover temporary layers', { dir: images.root.tmp }))) ?? [];
   for (const entry of entries) {
     if (!entry.startsWith('build-') || entry.startsWith('build-context-') || !dead(entry.slice(6))) continue;
-    await images.snapshotter.unmount(join(images.root.tmp, entry)).catch(() => undefined);
+    await images.snapshotter.unmount(join(images.root.tmp, entry)).catch(warnOnFailure(log, 'unmounting a dead builder\'s temporary layer', { path: join(images.root.tmp, entry) }));
     await rm(join(images.root.tmp, entry), { recursive: true, force: true });
   }
   for (const snapshot of images.snapshotter.list()) {
     if (snapshot.kind === 'active' && snapshot.key.startsWith('build/') && dead(snapshot.key.slice(6))) {
-      await images.snapshotter.remove(snapshot.key).catch(() => undefined);
+      await images.snapshotter.remove(snapshot.key).catch(warnOnFailure(log, 'removing a dead builder\'s temporary snapshot', { key: snapshot.key }));
     }
   }
   for (const entry of entries) {

@@ -39,8 +39,10 @@ async function walk(pack: Pack, root: string, dir: string, ignore: DockerIgnore,
 }
 
 export async function packContext(dir: string, dockerfile: string, extra?: { name: string; content: Buffer }): Promise<Readable> {
-  const info = await lstat(dir).catch(() => undefined);
-  if (info?.isDirectory() !== true) throw errors.invalidArgument('bad-context', `unable to prepare context: path "${dir}" not found or not a directory`);
+  const notADirectory = (cause?: unknown) => errors.invalidArgument('bad-context', `unable to prepare context: path "${dir}" not found or not a directory`, cause === undefined ? {} : { cause });
+  // Whatever stops the stat reads as "not found"; the cause goes with it (BERTH_DEBUG shows it).
+  const info = await lstat(dir).catch((cause: unknown) => { throw notADirectory(cause); });
+  if (!info.isDirectory()) throw notADirectory();
   const ignore = await DockerIgnore.read(dir);
   const pack = tarPack();
   const keep = new Set([dockerfile, '.dockerignore']);

@@ -72,6 +72,7 @@ export async function attachAction(globals: GlobalOptions, target: string, flags
     if (tty && stdin && !process.stdin.isTTY) throw errors.invalidArgument('stdin-not-a-tty', 'the input device is not a TTY');
     const aborter = new AbortController();
     const waiting = client.containers.wait(container.Id, 'not-running', aborter.signal);
+    // Awaited unless the client detaches; then the wait is aborted and its end is of no interest.
     waiting.result.catch(() => undefined);
     const detachKeys = flags.detachKeys === undefined ? {} : { detachKeys: flags.detachKeys };
     const stream = await client.containers.attach(container.Id, { stdin, tty, ...detachKeys });

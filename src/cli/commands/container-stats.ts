@@ -3,6 +3,7 @@
  * the docker CLI does: CPU % from the change in container and host CPU time between two samples,
  * memory without the inactive page cache.
  */
+import { messageOf } from '../../base/errors.js';
 import type { GlobalOptions } from '../args/command-spec.js';
 import type { BerthClient } from '../../client/berth-client.js';
 import type { ContainerStats } from '../../wire/container-stats.js';
@@ -107,7 +108,11 @@ async function streamStats(client: BerthClient, ids: string[], json: boolean): P
     else process.stdout.write(`${process.stdout.isTTY ? '\x1b[2J\x1b[H' : ''}${renderStats(rows)}\n`);
   }, 1000);
   try {
-    await Promise.all(ids.map((id) => follow(id).catch(() => undefined)));
+    // Interrupted (Ctrl-C aborts every stream): no failure. Any other failure stops that container's
+    // row and is reported as the CLI reports errors; the others go on.
+    await Promise.all(ids.map((id) => follow(id).catch((err: unknown) => {
+      if (!aborter.signal.aborted) process.stderr.write(`Error: ${messageOf(err)}\n`);
+    })));
   } finally {
     clearInterval(draw);
   }

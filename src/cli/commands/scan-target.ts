@@ -11,6 +11,6 @@ export async function isPathTarget(target: string): Promise<boolean> {
     await stat(target);
     return true;
   } catch {
-    return false;
+    return false; // nothing of that name here (or nothing this user may look at): an image reference
   }
 }

@@ -67,9 +67,10 @@ class Prefixes {
   async #resolve(nodeId: string, serviceId: string, taskId: string): Promise<string> {
     const resolve = this.flags.resolve !== false;
     const [node, service, task] = await Promise.all([
+      // An object that cannot be read (removed meanwhile, say) still gives a prefix: its id instead
+      // of its name, no slot for a task. A prefix is no reason to stop the logs.
       resolve ? this.client.cluster.inspectNode(nodeId).then((n) => n.Description.Hostname, () => nodeId) : nodeId,
       resolve ? this.client.cluster.inspectService(serviceId).then((s) => s.Spec.Name, () => serviceId) : serviceId,
-      // A task removed meanwhile still gets a prefix, without its slot.
       this.client.cluster.inspectTask(taskId).catch(() => undefined),
     ]);
     const slot = task?.Slot ?? 0;

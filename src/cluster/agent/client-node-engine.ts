@@ -4,6 +4,7 @@
  * `com.docker.swarm.task.id` label; exits are the `die` events of containers that carry it.
  */
 import { BerthError, errors, isBerthError, messageOf } from '../../base/errors.js';
+import { componentLogger } from '../../base/logger.js';
 import type { BerthClient } from '../../client/berth-client.js';
 import { readJsonMessages } from '../../client/image-client.js';
 import type { ContainerSummary } from '../../wire/container-inspect.js';
@@ -12,6 +13,8 @@ import type { OverlayState } from '../../wire/overlays.js';
 import type { Task } from '../objects/task.js';
 import type { NodeEngine, TaskContainer, TaskContainerEvent, TaskHealth } from './agent-ports.js';
 import { TASK_ID_LABEL, taskContainerConfig, taskContainerName } from './task-container-config.js';
+
+const log = componentLogger('cluster');
 
 /** Engine states in which a container's process is alive. */
 const LIVE_STATES = new Set(['running', 'paused', 'restarting']);
@@ -58,7 +61,11 @@ export class ClientNodeEngine implements NodeEngine {
     try {
       await this.client.containers.start(id);
     } catch (err) {
-      await this.client.containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
+      // The start's failure is what the caller needs; a container that stays is logged (the
+      // agent removes task containers it no longer wants with the next assignments).
+      await this.client.containers.remove(id, { force: true, volumes: true }).catch((removeErr: unknown) => {
+        if (!isBerthError(removeErr, 'not-found')) log.warn('removing a task container that did not start failed', { id, taskId: task.id, err: removeErr });
+      });
       throw err;
     }
     return id;

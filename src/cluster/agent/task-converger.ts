@@ -256,6 +256,8 @@ export class TaskConverger {
 
   #track<T>(work: Promise<T>): Promise<T> {
     this.#running.add(work);
+    // `work` goes back to the caller, who handles its failure; this derived promise fails alike
+    // and only untracks it, so its rejection is dropped here (it would be unhandled otherwise).
     void work.finally(() => this.#running.delete(work)).catch(() => undefined);
     return work;
   }

@@ -4,6 +4,7 @@
  * `init`, `join` and `leave` run one at a time; a failed one leaves the node as it was.
  */
 import { mkdir, readFile } from 'node:fs/promises';
+import type { Registry } from 'prom-client';
 import type { Clock, Timers } from '../../base/clock.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
 import { taskFilesDir, TmpfsTaskFiles } from '../agent/tmpfs-task-files.js';
@@ -37,6 +38,7 @@ import { clusterPaths, etcdMembership, readMembership, removeMembership, writeMe
 import { startEtcdMember, startMemberParts, stopMemberParts, type MemberParts, type PartsContext } from './member-parts.js';
 import { advertiseAddress, describeThisNode, listenAddress } from './node-description.js';
 import type { ClusterEvent } from './cluster-events.js';
+import { ClusterMetrics } from './cluster-metrics.js';
 
 export interface ClusterNodeOptions {
   /** berthd's state root; the cluster's files go to `<root>/cluster/`. */
@@ -66,9 +68,12 @@ export class ClusterNode implements ClusterControl {
   #busy: Promise<unknown> = Promise.resolve();
   /** The role a change under way moves to (heartbeats keep asking for it meanwhile). */
   #changingTo: NodeRole | undefined;
+  /** The cluster's series, kept across role changes and memberships (counters and histograms go on). */
+  readonly #metrics: ClusterMetrics;
 
   private constructor(private readonly options: ClusterNodeOptions) {
     this.#paths = clusterPaths(options.root);
+    this.#metrics = new ClusterMetrics(options.log);
     const { runner } = options;
     this.#taskFiles = runner === undefined ? undefined : new TmpfsTaskFiles({ runner, dir: taskFilesDir(options.root) });
   }
@@ -99,6 +104,11 @@ export class ClusterNode implements ClusterControl {
       this.#error = messageOf(err);
       this.options.log(`cluster: could not resume membership: ${this.#error}`);
     }
+  }
+
+  /** The registries berthd serves at `GET /metrics` beside its own: the cluster's while this node is a member, none otherwise. */
+  metricsRegistries(): readonly Registry[] {
+    return this.#membership === undefined ? [] : [this.#metrics.registry];
   }
 
   local(): LocalClusterInfo {
@@ -138,7 +148,9 @@ export class ClusterNode implements ClusterControl {
       const time = now.toISOString();
       const dataKey = newDataKey(now);
       await this.#becomeMember(membership, tls, external ? undefined : etcdTls, [dataKey], async (ctx, member) => {
-        const store = new EtcdClusterStore(connectEtcd(member === undefined ? [...(request.etcdEndpoints ?? [])] : [member.clientUrl], ctx.etcdTls === undefined ? {} : { tls: ctx.etcdTls }), {}, true);
+        const store = new EtcdClusterStore(connectEtcd(member === undefined ? [...(request.etcdEndpoints ?? [])] : [member.clientUrl], {
+          ...(ctx.etcdTls === undefined ? {} : { tls: ctx.etcdTls }), timing: this.#metrics.etcdTiming,
+        }), {}, true);
         try {
           await ManagerControl.bootstrap(store, {
             id: clusterId, createdAt: time, updatedAt: time, caCertPem: ca.certPem, caKeyPem: ca.keyPem, etcdCa,
@@ -218,6 +230,7 @@ export class ClusterNode implements ClusterControl {
 
   /** Stops what runs; the membership stays on disk (berthd shutting down). */
   async close(): Promise<void> {
+    // Waits for the operation under way to end; its failure went to its own caller.
     await this.#busy.catch(() => undefined);
     const parts = this.#parts;
     this.#parts = undefined;
@@ -306,6 +319,7 @@ export class ClusterNode implements ClusterControl {
       dataKeysFile: this.#paths.dataKeys,
       ...(this.#taskFiles === undefined ? {} : { taskFiles: this.#taskFiles }),
       ...(o.onClusterEvent === undefined ? {} : { onClusterEvent: o.onClusterEvent }),
+      metrics: this.#metrics,
     };
   }
 
@@ -370,13 +384,15 @@ export class ClusterNode implements ClusterControl {
       this.#membership = membership;
       this.#error = '';
     } catch (err) {
-      await member?.stop().catch(() => undefined);
-      await removeMembership(this.#paths).catch(() => undefined);
+      // The failure that stopped init or join is the one thrown; a cleanup that fails too is logged.
+      await member?.stop().catch((stopErr: unknown) => { this.options.log(`cluster: stopping the etcd member after a failed init or join: ${messageOf(stopErr)}`); });
+      await removeMembership(this.#paths).catch((rmErr: unknown) => { this.options.log(`cluster: removing ${this.#paths.dir} after a failed init or join: ${messageOf(rmErr)}`); });
       throw err;
     }
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
+    // After the previous operation, whatever its outcome: its failure went to its own caller.
     const run = this.#busy.catch(() => undefined).then(work);
     this.#busy = run;
     return run;

@@ -73,6 +73,7 @@ export class DataKeyring {
 
   /** Keeps keys (those with a known id are left as they are). The file is written before this resolves. */
   add(keys: readonly DataKey[]): Promise<void> {
+    // Writes run one after another; a failed one went to its own caller and does not stop the next.
     const write = this.#writes.catch(() => undefined).then(async () => {
       const current = [...(await this.keys())];
       const fresh = keys.filter((key) => !current.some((k) => k.id === key.id));

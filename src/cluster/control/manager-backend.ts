@@ -132,6 +132,7 @@ export class StoreManagerBackend implements ManagerBackend {
     const { store } = this.options;
     const listing = await store.list('task');
     const [services, nodes, networks, policies] = await Promise.all([readServices(store), readNodes(store), readNetworks(store), readNetworkPolicies(store)]);
+    // A task that does not parse is logged by the leader's control passes; assignments leave it out quietly.
     const all = listing.items.map((item) => decodeObject(taskSchema, item, () => undefined)).filter((task) => task !== undefined);
     const tasks = all.filter((task) => task.nodeId === nodeId);
     const serviceNames: Record<string, string> = {};

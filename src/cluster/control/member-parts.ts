@@ -40,6 +40,7 @@ import { managerAddresses } from './manager-backend.js';
 import { readNodes } from './stored-objects.js';
 import { runClusterEventFeed } from './cluster-event-feed.js';
 import type { ClusterEvent } from './cluster-events.js';
+import { readClusterState, type ClusterMetrics } from './cluster-metrics.js';
 
 export interface PartsContext {
   readonly socketPath: string;
@@ -61,6 +62,8 @@ export interface PartsContext {
   readonly taskFiles?: TaskFiles;
   /** A manager's cluster events (cluster-events.ts), for the daemon's event stream. */
   readonly onClusterEvent?: (event: ClusterEvent) => void;
+  /** The cluster's metrics (cluster-metrics.ts): etcd calls timed, leadership, scheduling, and a manager's state read at scrape time. */
+  readonly metrics?: ClusterMetrics;
 }
 
 export interface ManagerParts {
@@ -76,6 +79,8 @@ export interface ManagerParts {
   readonly leaderLoop: Promise<void>;
   /** The cluster event feed, while this node is a manager (resolved at once without a listener). */
   readonly eventFeed: Promise<void>;
+  /** The metrics whose state gauges read this manager's store (stopped with the parts). */
+  readonly metrics: ClusterMetrics | undefined;
 }
 
 export interface MemberParts {
@@ -115,8 +120,10 @@ function endpointsOf(membership: Membership): string[] {
 /** The manager's store, control and backend; its leader loop starts once the cluster port listens (`lead`). */
 function openManagerParts(membership: Membership, member: EtcdMember | undefined, ctx: PartsContext) {
   const external = membership.etcd?.mode === 'external';
+  const metrics = ctx.metrics;
   const connect = (): Etcd3 => connectEtcd(endpointsOf(membership), {
     callTimeoutMs: ETCD_CALL_TIMEOUT_MS, ...(external || ctx.etcdTls === undefined ? {} : { tls: ctx.etcdTls }),
+    ...(metrics === undefined ? {} : { timing: metrics.etcdTiming }),
   });
   const client = connect();
   const store = new EtcdClusterStore(client);
@@ -134,20 +141,27 @@ function openManagerParts(membership: Membership, member: EtcdMember | undefined
   });
   const onEvent = ctx.onClusterEvent;
   const taskUsage = new TaskUsageClient(ctx.tls);
-  const lead = (stop: AbortSignal): ManagerParts => ({
-    member, client, store, heartbeats, control, taskLogs: new TaskLogClient(ctx.tls), taskUsage,
-    eventFeed: onEvent === undefined ? Promise.resolve() : runClusterEventFeed({ store, timers: ctx.timers, signal: stop, emit: onEvent, log: ctx.log }),
-    leaderLoop: runLeaderLoop({
-      election, nodeId: membership.nodeId, signal: stop, timers: ctx.timers, log: ctx.log,
-      lead: async (leadership) => {
-        const { fence, signal } = leadership;
-        await Promise.all([
-          runControlPlane({ store, heartbeats, fence, signal, clock: ctx.clock, timers: ctx.timers, random: systemRandom, newId: newObjectId, log: ctx.log }),
-          runAutoscaler({ store, heartbeats, fence, signal, clock: ctx.clock, timers: ctx.timers, log: ctx.log, usageOf: (node) => taskUsage.usage(clusterPortOf(node)) }),
-        ]);
-      },
-    }),
-  });
+  const lead = (stop: AbortSignal): ManagerParts => {
+    metrics?.readFrom(() => readClusterState(store, ctx.log));
+    return {
+      member, client, store, heartbeats, control, taskLogs: new TaskLogClient(ctx.tls), taskUsage, metrics,
+      eventFeed: onEvent === undefined ? Promise.resolve() : runClusterEventFeed({ store, timers: ctx.timers, signal: stop, emit: onEvent, log: ctx.log }),
+      leaderLoop: runLeaderLoop({
+        election, nodeId: membership.nodeId, signal: stop, timers: ctx.timers, log: ctx.log,
+        ...(metrics === undefined ? {} : { onLeadership: (leading: boolean) => { metrics.leadership(leading); } }),
+        lead: async (leadership) => {
+          const { fence, signal } = leadership;
+          await Promise.all([
+            runControlPlane({
+              store, heartbeats, fence, signal, clock: ctx.clock, timers: ctx.timers, random: systemRandom, newId: newObjectId, log: ctx.log,
+              ...(metrics === undefined ? {} : { onTaskScheduled: (seconds: number) => { metrics.scheduled(seconds); } }),
+            }),
+            runAutoscaler({ store, heartbeats, fence, signal, clock: ctx.clock, timers: ctx.timers, log: ctx.log, usageOf: (node) => taskUsage.usage(clusterPortOf(node)) }),
+          ]);
+        },
+      }),
+    };
+  };
   return { client, backend, lead };
 }
 
@@ -189,6 +203,7 @@ export async function stopMemberParts(parts: MemberParts): Promise<void> {
   await parts.agent;
   const manager = parts.manager;
   if (manager !== undefined) {
+    manager.metrics?.readFrom(undefined);
     await manager.leaderLoop;
     await manager.eventFeed;
   }

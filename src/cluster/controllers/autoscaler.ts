@@ -48,6 +48,7 @@ export async function runAutoscaler(options: AutoscalerOptions): Promise<void> {
 /** One look: every autoscaled service decided, changed ones written (each its own commit). */
 export async function autoscalePass(options: AutoscalerOptions, history: Map<string, PastRecommendation[]>): Promise<void> {
   const { store, heartbeats, fence, signal, clock, log } = options;
+  // A quick look for autoscaled services: a value that does not parse is logged by ClusterView.read below (and by every control pass).
   const services = (await store.list('service')).items.map((item) => decodeObject(serviceSchema, item, () => undefined));
   if (!services.some((s) => s?.spec.autoscale !== undefined)) {
     history.clear();

@@ -19,7 +19,7 @@ import { allocateNetworkAddresses } from './network-allocation.js';
 import { nodeLiveness } from './node-liveness.js';
 import { orchestrateServices, type Wakeup } from './service-orchestration.js';
 import { reapTasks, trimHistory } from './task-cleanup.js';
-import { scheduleTasks } from './task-scheduling.js';
+import { scheduleTasks, schedulingDelays } from './task-scheduling.js';
 import { ViewWriter } from './view-writer.js';
 
 export interface PassContext {
@@ -31,6 +31,8 @@ export interface PassContext {
   readonly random: Random;
   readonly newId: () => string;
   readonly log: (message: string) => void;
+  /** Each assignment that landed: the time from the task's creation to then, in seconds. */
+  readonly onTaskScheduled?: (seconds: number) => void;
 }
 
 export interface PassResult {
@@ -50,7 +52,10 @@ export async function runPass(context: PassContext): Promise<PassResult> {
   const orchestration = orchestrateServices(view, { now, newId, log });
   await writer.commit(orchestration.batches);
   await writer.commit(allocateNetworkAddresses(view, now));
-  await writer.commit(scheduleTasks(view, now, random));
+  const onScheduled = context.onTaskScheduled;
+  await writer.commit(scheduleTasks(view, now, random), onScheduled === undefined ? undefined : (changes) => {
+    for (const seconds of schedulingDelays(changes, clock.now())) onScheduled(seconds);
+  });
   await writer.commit(trimHistory(view));
   return { revision: view.revision, wakeups: orchestration.wakeups };
 }

@@ -39,6 +39,8 @@ export interface PlaneSetup {
   readonly services?: readonly Service[];
   /** Nodes with a live lease at the start (default: every node). */
   readonly alive?: readonly string[];
+  /** Hears each assignment that landed (ControlPlaneOptions.onTaskScheduled). */
+  readonly onTaskScheduled?: (seconds: number) => void;
 }
 
 /** A control plane running on the memory store, and the test's hands on the world around it. */
@@ -65,6 +67,7 @@ export class PlaneHarness {
       newId: () => `task${String(++plane.#ids).padStart(4, '0')}`,
       log: (message) => { plane.logs.push(message); },
       onIdle: (revision) => { plane.#idleRevision = revision; },
+      ...(setup.onTaskScheduled === undefined ? {} : { onTaskScheduled: setup.onTaskScheduled }),
     });
     await plane.settle();
     return plane;

@@ -38,6 +38,8 @@ export interface ControlPlaneOptions {
    * the store revision that pass read at (tests wait for it to reach the store's).
    */
   readonly onIdle?: (revision: number) => void;
+  /** Each task assignment that landed: the time from the task's creation to then, in seconds (the cluster's metrics). */
+  readonly onTaskScheduled?: (seconds: number) => void;
 }
 
 /** Conflicts in a row retried at once before backing off. */

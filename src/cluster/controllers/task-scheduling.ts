@@ -52,6 +52,19 @@ export function scheduleTasks(view: ClusterView, now: Date, random: Random): Bat
 }
 
 /**
+ * The time from each task's creation to its assignment, in seconds, for the assignments among
+ * `changes` that landed at `at` (a put of a task in state `assigned`; 0 when the task's creation
+ * time is later, written by a manager whose clock is ahead).
+ */
+export function schedulingDelays(changes: readonly Change[], at: Date): number[] {
+  return changes.flatMap((change) => {
+    if (change.op !== 'put-task' || change.task.status.state !== 'assigned') return [];
+    const created = Date.parse(change.task.createdAt);
+    return Number.isNaN(created) ? [] : [Math.max(0, at.getTime() - created) / 1000];
+  });
+}
+
+/**
  * A stop-first update's successor waits until the task it replaces ended, as Swarm's does (never
  * two containers of one slot at once); a predecessor gone from the store, or on a node that is
  * down or gone, will not report an end and does not hold it.

@@ -19,28 +19,32 @@ export class ViewWriter {
     private readonly view: ClusterView,
   ) {}
 
-  /** Commits every batch in order; throws the first failure (the rest are not tried). */
-  async commit(batches: readonly Batch[]): Promise<void> {
-    for (const batch of batches) await this.#commitBatch(batch);
+  /**
+   * Commits every batch in order; throws the first failure (the rest are not tried). `landed`
+   * hears the changes of each commit that landed.
+   */
+  async commit(batches: readonly Batch[], landed?: (changes: readonly Change[]) => void): Promise<void> {
+    for (const batch of batches) await this.#commitBatch(batch, landed);
   }
 
-  async #commitBatch(batch: Batch): Promise<void> {
+  async #commitBatch(batch: Batch, landed: ((changes: readonly Change[]) => void) | undefined): Promise<void> {
     let chunk = new Chunk(batch.guard);
     for (const unit of batch.units) {
       if (!chunk.fits(unit)) {
-        await this.#flush(chunk);
+        await this.#flush(chunk, landed);
         chunk = new Chunk(batch.guard);
       }
       chunk.add(unit);
     }
-    await this.#flush(chunk);
+    await this.#flush(chunk, landed);
   }
 
-  async #flush(chunk: Chunk): Promise<void> {
+  async #flush(chunk: Chunk, landed: ((changes: readonly Change[]) => void) | undefined): Promise<void> {
     if (!chunk.hasWrites) return;
     if (this.signal.aborted) throw new BerthError('canceled', 'control-plane-stopped', 'the control plane stopped: leadership ended');
     const { revision } = await this.store.commit(chunk.changes.map(toWrite), { fence: this.fence });
     this.view.apply(chunk.changes, revision);
+    landed?.(chunk.changes);
   }
 }
 

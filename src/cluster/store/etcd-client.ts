@@ -3,9 +3,11 @@
  * defaults, but a watch reconnect backoff bounded at `maxWatchBackoffMs` (default 2 s; the
  * library's grows to 30 s), so watches resume promptly once etcd is back. With `tls` it trusts
  * only the cluster CA and presents the node's certificate (etcd's client certificate auth).
+ * With `timing` each call that is not a stream is timed (etcd-call-timing.ts).
  */
 import { Etcd3, type IOptions } from 'etcd3';
 import type { NodeTlsMaterial } from '../trust/tls-options.js';
+import { etcdOperation, timedCall, type EtcdCallTiming } from './etcd-call-timing.js';
 
 export interface EtcdClientOptions {
   readonly dialTimeoutMs?: number;
@@ -14,6 +16,8 @@ export interface EtcdClientOptions {
   readonly tls?: NodeTlsMaterial;
   /** A deadline for each call that is not a stream (watches are not bounded); default none. */
   readonly callTimeoutMs?: number;
+  /** Times every call that is not a stream (this node's etcd round trips, for its metrics). */
+  readonly timing?: EtcdCallTiming;
 }
 
 interface Backoff {
@@ -42,5 +46,22 @@ export function connectEtcd(endpoints: readonly string[], options: EtcdClientOpt
   }
   const timeout = options.callTimeoutMs;
   if (timeout !== undefined) config.defaultCallOptions = (context) => (context.isStream ? {} : { deadline: Date.now() + timeout });
-  return new Etcd3(config);
+  return options.timing === undefined ? new Etcd3(config) : new TimedEtcd3(config, options.timing);
+}
+
+/**
+ * The etcd3 client with its calls timed. Every call of its KV, Lease, Cluster, Maintenance and
+ * Auth clients, and of its namespaces, goes through its connection pool's `exec` (streams go
+ * through `withConnection`): that one method is wrapped.
+ */
+class TimedEtcd3 extends Etcd3 {
+  constructor(config: IOptions, timing: EtcdCallTiming) {
+    super(config);
+    const pool = this.pool;
+    const exec = pool.exec.bind(pool);
+    pool.exec = <T>(...args: Parameters<typeof exec>): Promise<T> => {
+      const [service, method, payload] = args;
+      return timedCall(timing, etcdOperation(service, method, payload), () => exec<T>(...args));
+    };
+  }
 }

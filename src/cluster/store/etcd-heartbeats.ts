@@ -21,6 +21,8 @@ function ttlOf(value: Buffer): number | undefined {
     const parsed: unknown = JSON.parse(value.toString('utf8'));
     return typeof parsed === 'object' && parsed !== null && 'ttl' in parsed && typeof parsed.ttl === 'number' ? parsed.ttl : undefined;
   } catch {
+    // Not JSON (JSON.parse throws nothing else): a TTL unknown, as for an older berth's value;
+    // the beat then grants a fresh lease and rewrites the key.
     return undefined;
   }
 }
@@ -78,6 +80,8 @@ export class EtcdHeartbeats implements Heartbeats {
   changes(signal: AbortSignal): AsyncIterable<HeartbeatChange> {
     // Read now, not at the first `next()`: the changes are those after this call.
     const listing = this.#listing();
+    // Marked handled for the time before the first `next()`, which awaits it and gets its failure
+    // (an iterator never iterated would otherwise leave an unhandled rejection).
     listing.catch(() => undefined);
     return { [Symbol.asyncIterator]: () => this.#changes(listing, signal) };
   }

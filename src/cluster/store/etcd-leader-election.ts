@@ -12,8 +12,11 @@
  */
 import { type Etcd3, type Lease } from 'etcd3';
 import { BerthError, errors } from '../../base/errors.js';
+import { componentLogger, warnOnFailure } from '../../base/logger.js';
 import type { LeaderFence } from './cluster-store.js';
 import { storeError } from './etcd-cluster-store.js';
+
+const log = componentLogger('cluster');
 
 export const DEFAULT_ELECTION_PREFIX = '/berth-election/';
 
@@ -138,7 +141,9 @@ class EtcdCampaign implements LeaderCampaign {
         this.#ended.signal.addEventListener('abort', onEnd, { once: true });
       });
     } finally {
-      void watcher.cancel().catch(() => undefined);
+      // Not awaited: the wait is over either way. A failed cancel leaves a watch that etcd ends
+      // with the connection; it is logged.
+      void watcher.cancel().catch(warnOnFailure(log, `election ${this.name}: canceling the watch of ${key}`));
     }
   }
 

@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { get as httpsGet } from 'node:https';
-import { errors } from '../../base/errors.js';
+import { errors, messageOf } from '../../base/errors.js';
 import type { TlsFiles } from '../trust/tls-files.js';
 
 export const ETCD_PATH = '/usr/bin/etcd';
@@ -63,6 +63,8 @@ export class EtcdMember {
   #restartTimer: NodeJS.Timeout | undefined;
   #restarts = 0;
   readonly #tail: string[] = [];
+  /** Why the last health check failed (refused while etcd starts, a timeout…), for `etcd-unhealthy`. */
+  #healthProblem = '';
 
   private constructor(readonly options: EtcdMemberOptions) {
     this.#delay = options.restartDelayMs?.min ?? 200;
@@ -112,7 +114,8 @@ export class EtcdMember {
       if (this.#stopping) throw errors.failedPrecondition('etcd-stopped', `etcd member ${this.options.name} is stopping`);
       if (await this.#healthy()) return;
       if (Date.now() > deadline) {
-        throw errors.unavailable('etcd-unhealthy', `etcd member ${this.options.name} not healthy after ${timeoutMs} ms: ${this.#tail.slice(-3).join(' | ')}`);
+        const problem = this.#healthProblem === '' ? '' : ` (last check: ${this.#healthProblem})`;
+        throw errors.unavailable('etcd-unhealthy', `etcd member ${this.options.name} not healthy after ${timeoutMs} ms${problem}: ${this.#tail.slice(-3).join(' | ')}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -139,7 +142,10 @@ export class EtcdMember {
       const response = await fetch(url, { signal });
       const body = (await response.json()) as { health?: unknown };
       return response.ok && body.health === 'true';
-    } catch {
+    } catch (err) {
+      // Not healthy yet (a starting etcd refuses connections): the caller checks again until its
+      // deadline, and then names this failure in its error.
+      this.#healthProblem = messageOf(err);
       return false;
     }
   }

@@ -7,9 +7,12 @@
 import type { Etcd3, IKeyValue, IWatchResponse, Watcher } from 'etcd3';
 import { GRPCOutOfRangeError } from 'etcd3';
 import { errors } from '../../base/errors.js';
+import { componentLogger, warnOnFailure } from '../../base/logger.js';
 import type { ClusterObjectKind, StoreEvent, WatchOptions } from './cluster-store.js';
 import { EventQueue } from './event-queue.js';
 import { decodeValue, revisionCompacted } from './store-keys.js';
+
+const log = componentLogger('cluster');
 
 type KeyReader = (kv: IKeyValue) => { kind: ClusterObjectKind; id: string; text: string } | undefined;
 
@@ -83,8 +86,9 @@ async function run(client: Etcd3, prefix: string, from: number, read: KeyReader,
       watcher.on('error', () => { resolve('canceled'); });
     });
     stop.removeEventListener('abort', onStop);
-    // Not awaited: a cancel waits for etcd's answer, which a lost connection may never bring.
-    if (ended !== 'canceled') void watcher?.cancel().catch(() => undefined);
+    // Not awaited: a cancel waits for etcd's answer, which a lost connection may never bring. A
+    // failed cancel leaves a watch that etcd ends with the connection; it is logged.
+    if (ended !== 'canceled') void watcher?.cancel().catch(warnOnFailure(log, `canceling the watch of ${prefix}`));
     if (ended === 'stopped') return;
     if (await compactedBelow(client, prefix, next)) throw revisionCompacted(next);
     await new Promise((resolve) => setTimeout(resolve, delay));

@@ -36,6 +36,8 @@ export function errorFromAnswer(status: number, text: string, what: string): Ber
   try {
     body = JSON.parse(text);
   } catch {
+    // Not JSON (a proxy's page, a cut answer; JSON.parse throws nothing else): the error is then
+    // made from the status alone.
     body = undefined;
   }
   if (typeof body === 'object' && body !== null && 'message' in body && 'kind' in body && 'reason' in body

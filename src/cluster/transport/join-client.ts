@@ -2,11 +2,14 @@
  * A joining node's two calls, made before it holds a certificate: fetch the cluster's CA (trusted
  * only once its digest matches the join token's) and join over TLS verified with that CA.
  */
-import { BerthError } from '../../base/errors.js';
+import { BerthError, isBerthError } from '../../base/errors.js';
+import { componentLogger } from '../../base/logger.js';
 import { caDigest, clientTlsOptions } from '../trust/index.js';
 import { callClusterPort, LONG_POLL_IDLE_TIMEOUT_MS } from './cluster-port-call.js';
 import { CLUSTER_ROUTES, type JoinAnswer, type JoinCall } from './protocol.js';
 import { caAnswerSchema, joinAnswerSchema, parseWith } from './protocol-schemas.js';
+
+const log = componentLogger('cluster');
 
 /**
  * The CA certificate (PEM) of the manager at `addr` (`ip:port`), fetched without verifying the
@@ -20,7 +23,10 @@ export async function fetchClusterCa(addr: string, expectedDigest: string, signa
   let digest: string | undefined;
   try {
     digest = caDigest(caCertPem);
-  } catch {
+  } catch (err) {
+    // Not a certificate (invalid-argument): it cannot match the token, and the refusal below says
+    // so. Any other failure is logged and refused the same way.
+    if (!isBerthError(err, 'invalid-argument')) log.warn('reading the CA certificate a manager presented failed', { addr, err });
     digest = undefined;
   }
   if (digest !== expectedDigest) {

@@ -35,6 +35,8 @@ export async function serveRegistry(flags: RegistryServeFlags): Promise<void> {
     ...(flags.tlsCert !== undefined && { tlsCert: flags.tlsCert }),
     ...(flags.tlsKey !== undefined && { tlsKey: flags.tlsKey }),
     ...(flags.proxyConfig !== undefined && { proxyConfig: flags.proxyConfig }),
+    // Every line on stderr, each collection's included, as the lines above and below.
+    log: (line) => { process.stderr.write(`${line}\n`); },
   });
   process.stderr.write(`berth registry: serving ${registry.url} (state ${flags.root ?? DEFAULT_REGISTRY_ROOT})\n`);
   await untilStopSignal();

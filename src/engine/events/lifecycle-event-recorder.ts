@@ -3,7 +3,8 @@
  * persisted node events, with Docker's actors: a container event's Actor is the container id with
  * its labels, `image` and `name` (plus `exitCode`, `signal`, `execID`, … as the step adds); an
  * image event's is the image id (or reference) with `name`; volume and network events carry the
- * volume name or network id. Recording never fails the step that caused it: a failed write is dropped.
+ * volume name or network id. Recording never fails the step that caused it: a failed write is
+ * logged and dropped.
  */
 import type { Notifier } from '../../base/notifier.js';
 import type { EventRecorder } from '../../events/event-types.js';
@@ -11,6 +12,9 @@ import type { ImageEvents } from '../../images/image-events.js';
 import type { ContainerEvents } from '../container-events.js';
 import type { ContainerRecord } from '../container-record.js';
 import type { ContainerStore } from '../container-store.js';
+import { componentLogger } from '../../base/logger.js';
+
+const log = componentLogger('engine');
 
 function containerAttributes(record: ContainerRecord | undefined, extra: Record<string, string>): Record<string, string> {
   if (record === undefined) return extra;
@@ -22,8 +26,9 @@ export function recordLifecycleEvents(recorder: EventRecorder, containers: Conta
   const write = (id: string, action: string, extra: Record<string, string> = {}, record = store.find(id)): void => {
     try {
       recorder.record('container', action, { id, attributes: containerAttributes(record, extra) });
-    } catch {
+    } catch (err) {
       // See the contract above.
+      log.warn('recording an event failed; it is dropped', { err, type: 'container', action, id });
     }
   };
   const offs = [
@@ -38,8 +43,9 @@ export function recordLifecycleEvents(recorder: EventRecorder, containers: Conta
     images.listen((action, id, attributes) => {
       try {
         recorder.record('image', action, { id, attributes });
-      } catch {
+      } catch (err) {
         // As above.
+        log.warn('recording an event failed; it is dropped', { err, type: 'image', action, id });
       }
     }),
   ];
@@ -61,8 +67,9 @@ export function recordResourceEvents(recorder: EventRecorder, notifiers: Resourc
   const writer = (type: 'volume' | 'network') => (action: string, id: string, attributes: Record<string, string>): void => {
     try {
       recorder.record(type, action, { id, attributes });
-    } catch {
+    } catch (err) {
       // As above: recording never fails the step.
+      log.warn('recording an event failed; it is dropped', { err, type, action, id });
     }
   };
   const offs = [notifiers.volumes.listen(writer('volume')), notifiers.networks.listen(writer('network')), notifiers.attachments.listen(writer('network'))];

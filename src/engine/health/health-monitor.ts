@@ -14,6 +14,10 @@ import type { HealthOnFailure } from './health-config.js';
 import { runProbe } from './health-probe.js';
 import { applyProbe, initialHealth, nextProbeDelayMs, type HealthState } from './health-state.js';
 import type { HealthStore } from './health-store.js';
+import { componentLogger, warnOnFailure } from '../../base/logger.js';
+import { isBerthError } from '../../base/errors.js';
+
+const log = componentLogger('engine');
 
 /** What an unhealthy container's `onFailure` does (the engine's own verbs). */
 export type HealthActions = Record<Exclude<HealthOnFailure, 'none'>, (id: string) => Promise<void>>;
@@ -108,7 +112,10 @@ export class HealthMonitor {
       this.events.emit('action', id, `health_status: ${after.status}`, {});
       if (after.status === 'unhealthy' && config.onFailure !== 'none') {
         this.#end(id);
-        await this.actions[config.onFailure](id).catch(() => undefined);
+        // The health state and its event are recorded whatever the action does. Not found: the
+        // container was removed meanwhile, nothing left to act on.
+        const warn = warnOnFailure(log, `the ${config.onFailure} of an unhealthy container`, { id });
+        await this.actions[config.onFailure](id).catch((err: unknown) => { if (!isBerthError(err, 'not-found')) warn(err); });
         return;
       }
     }

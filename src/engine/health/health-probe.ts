@@ -4,11 +4,14 @@
  * bytes, killed when it exceeds the timeout (exit code -1, as Docker reports it).
  */
 import type { Clock, Timers } from '../../base/clock.js';
-import { messageOf } from '../../base/errors.js';
 import type { AttachConnection } from '../../runtime/attach-socket.js';
 import type { ExecSessions } from '../exec-sessions.js';
 import type { HealthcheckConfig } from './health-config.js';
 import { HEALTH_OUTPUT_MAX, type ProbeResult } from './health-state.js';
+import { componentLogger } from '../../base/logger.js';
+import { errnoCode, messageOf } from '../../base/errors.js';
+
+const log = componentLogger('engine');
 
 async function collect(connection: AttachConnection): Promise<string> {
   const chunks: Buffer[] = [];
@@ -45,8 +48,9 @@ export async function runProbe(execs: ExecSessions, containerId: string, config:
     if (outcome === 'timeout') {
       try {
         if (session.pid > 0) process.kill(session.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
+      } catch (err) {
+        // ESRCH: already gone.
+        if (errnoCode(err) !== 'ESRCH') log.warn('killing a health probe that timed out failed', { err, id: containerId, pid: session.pid });
       }
       connection?.close();
       return result(-1, `Health check exceeded timeout (${seconds(config.timeoutNs)})`);

@@ -11,6 +11,9 @@ import type { ContainerEvents } from '../container-events.js';
 import { ZERO_TIME, type ContainerRecord, type ContainerState } from '../container-record.js';
 import type { ContainerStore } from '../container-store.js';
 import { NO_RESTART, nextBackoffMs, restartsAfterExit, startsAtBoot, type ExitFacts } from './restart-policy.js';
+import { componentLogger, warnOnFailure } from '../../base/logger.js';
+
+const log = componentLogger('engine');
 
 export interface RestartHooks {
   /** Runs `work` under the container's lock. */
@@ -129,14 +132,15 @@ export class RestartSupervisor {
       this.store.setState(id, state);
       try {
         await this.hooks.start({ ...record, state });
-      } catch {
+      } catch (err) {
         // The start recorded its error and exit code: decide again as after an exit.
+        log.warn('restarting a container by its restart policy failed', { err, id });
         const failed = this.store.find(id);
         if (failed === undefined) return;
         const exited: ContainerState = { ...failed.state, status: 'exited', finishedAt: this.clock.now().toISOString() };
         this.store.setState(id, exited);
         this.#afterExit(id, exited);
       }
-    }).catch(() => undefined);
+    }).catch(warnOnFailure(log, 'deciding on the restart of a container', { id }));
   }
 }

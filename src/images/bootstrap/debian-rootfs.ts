@@ -10,6 +10,9 @@ import { errnoCode, errors } from '../../base/errors.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
 import { findAptMirror, type AptSourcesFile } from './apt-mirror.js';
 import { currentMountPointsBelow } from '../../mount/mountinfo.js';
+import { componentLogger, warnOnFailure } from '../../base/logger.js';
+
+const log = componentLogger('images');
 
 /** Options of buildDebianRootfs. */
 export interface DebianRootfsOptions {
@@ -94,5 +97,8 @@ async function readHostAptSources(): Promise<AptSourcesFile[]> {
 /** Lazily unmounts every mount at or below `dir`, deepest first (debootstrap mounts proc and sys). */
 async function unmountBelow(dir: string, runner: ProcessRunner): Promise<void> {
   const points = await currentMountPointsBelow(dir);
-  for (const point of points) await runner.run('umount', ['-l', point], { okCodes: [0, 32] }).catch(() => undefined);
+  for (const point of points) {
+    // Best effort (code 32: not mounted any more); the caller goes on removing or keeping the tree.
+    await runner.run('umount', ['-l', point], { okCodes: [0, 32] }).catch(warnOnFailure(log, 'unmounting below a bootstrap root', { path: point }));
+  }
 }

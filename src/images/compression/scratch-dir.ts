@@ -3,9 +3,13 @@
  * state root's filesystem so that a finished file can be renamed into the content store. The pid
  * lets `cleanupScratchDirs` remove what a killed process left.
  */
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isOwnerAlive, ownerTag, OWNER_TAG_PATTERN } from '../../base/process-alive.js';
+import { componentLogger } from '../../base/logger.js';
+import { dirEntries } from '../../base/fs-probe.js';
+
+const log = componentLogger('images');
 
 const PREFIX = 'recompress-';
 
@@ -23,7 +27,7 @@ export async function openScratchDir(tmp: string): Promise<ScratchDir> {
 
 /** Removes the scratch directories of processes that are gone. Returns how many. */
 export async function cleanupScratchDirs(tmp: string): Promise<number> {
-  const entries = await readdir(tmp).catch(() => [] as string[]);
+  const entries = await dirEntries(tmp, log); // none yet: nothing to clean
   let removed = 0;
   for (const entry of entries) {
     const owner = new RegExp(`^${PREFIX}(${OWNER_TAG_PATTERN})-`).exec(entry)?.[1];

@@ -9,6 +9,9 @@ import { errors, isBerthError } from '../../base/errors.js';
 import { INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES } from '../../oci/media-types.js';
 import { pullScope, pushScope, type RegistryClient } from './registry-client.js';
 import { readBody, type HttpAnswer } from './registry-http.js';
+import { componentLogger } from '../../base/logger.js';
+
+const log = componentLogger('images');
 
 /** What `GET /v2/<name>/manifests/<ref>` asks for: OCI and Docker manifests and indexes. */
 export const MANIFEST_ACCEPT = [...MANIFEST_MEDIA_TYPES, ...INDEX_MEDIA_TYPES].join(', ');
@@ -133,7 +136,10 @@ async function tryMounts(client: RegistryClient, repository: string, digest: Dig
       location = opened; // 202: the registry started an ordinary upload instead; use it
       break;
     }
-    const cancel = await client.send({ method: 'DELETE', path: pathOf(client, opened), scopes: [pushScope(repository)], what, expect: [404] }).catch(() => undefined);
+    // Cancelling the upload the registry opened is a courtesy (an unused upload expires by
+    // itself) that a registry may refuse: noted at debug level only.
+    const cancel = await client.send({ method: 'DELETE', path: pathOf(client, opened), scopes: [pushScope(repository)], what, expect: [404] })
+      .catch((err: unknown) => { log.debug('cancelling an unused upload failed', { err, repository, digest }); return undefined; });
     cancel?.body.resume();
   }
   return { location };

@@ -13,6 +13,9 @@ import type { RegistryCredentials } from '../../wire/registry-auth.js';
 import { resolveEndpoint, type RegistryEndpoint } from './registry-endpoint.js';
 import { registryError } from './registry-errors.js';
 import { readBody, sendHttp, type HttpAnswer } from './registry-http.js';
+import { componentLogger } from '../../base/logger.js';
+
+const log = componentLogger('images');
 
 export interface RegistryClientOptions {
   credentials?: RegistryCredentials;
@@ -127,7 +130,7 @@ export class RegistryClient {
     let scopes = call.scopes;
     let answer = await this.attempt(call, await this.auth.header(this.challenge, scopes));
     if (answer.status === 401 && !(call.expect ?? []).includes(401)) {
-      await readBody(answer.body).catch(() => Buffer.alloc(0));
+      await readBody(answer.body).catch(() => Buffer.alloc(0)); // only drained: the retry's answer decides
       const fresh = this.pickChallenge(answer);
       if (fresh !== undefined) this.challenge = fresh;
       const wanted = fresh?.params.scope;
@@ -136,7 +139,11 @@ export class RegistryClient {
     }
     const ok = (call.expect ?? []).includes(answer.status) || (answer.status >= 200 && answer.status < 300);
     if (ok) return answer;
-    const body = await readBody(answer.body, 64 * 1024).catch(() => Buffer.alloc(0));
+    // An unreadable error body still leaves the status to report.
+    const body = await readBody(answer.body, 64 * 1024).catch((err: unknown) => {
+      log.debug('reading the body of an error answer failed', { err, registry: this.endpoint.domain, status: answer.status });
+      return Buffer.alloc(0);
+    });
     const error = registryError(answer.status, body, call.what, this.endpoint.domain);
     if (error.kind === 'unauthenticated' && !this.hasCredentials) {
       throw new BerthError('unauthenticated', 'registry-unauthenticated', `${this.endpoint.domain}: ${call.what}: authentication required (berth login ${this.endpoint.domain})`, { cause: error });

@@ -29,6 +29,7 @@ export function registryError(status: number, body: Buffer, what: string, domain
       detail = parsed.data.errors.map((e) => [e.code?.toLowerCase().replace(/_/g, ' '), e.message].filter(Boolean).join(': ')).join('; ');
     }
   } catch {
+    // Not JSON (a proxy's HTML page, plain text): its first bytes are the detail.
     detail = body.toString('utf8').slice(0, 200).trim();
   }
   const kind = kindOf(status);

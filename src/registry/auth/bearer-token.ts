@@ -56,7 +56,7 @@ export class TokenSigner {
     try {
       decoded = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8'));
     } catch {
-      return undefined;
+      return undefined; // claims that are not JSON: not a valid token
     }
     const claims = claimsSchema.safeParse(decoded);
     if (!claims.success) return undefined;

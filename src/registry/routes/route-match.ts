@@ -30,7 +30,7 @@ export function matchRoute(path: string): RegistryRoute | undefined {
   try {
     decoded = decodeURIComponent(path);
   } catch {
-    return undefined;
+    return undefined; // a malformed escape: no route names it
   }
   for (const [pattern, build] of PATTERNS) {
     const match = pattern.exec(decoded);

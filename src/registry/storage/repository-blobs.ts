@@ -2,9 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import type { Digest } from '../../base/digest.js';
 import type { Clock } from '../../base/clock.js';
 import { failpoint } from '../../base/failpoint.js';
+import { componentLogger } from '../../base/logger.js';
 import type { ContentStore, BlobInfo } from '../../store/content-store.js';
 import type { Database } from '../../store/database.js';
 import { ensureRepository } from './registry-db.js';
+
+const log = componentLogger('registry');
 
 /** How stale a blob link's `touched_at` may get before a read refreshes it (writes stay rare). */
 const TOUCH_EVERY_MS = 60_000;
@@ -109,10 +112,12 @@ export class RepositoryBlobs {
   }
 }
 
+/** The size of a file just verified (so there); 0, with a warning, when it cannot be read after all. */
 function sizeOfFileSync(file: string): number {
   try {
     return statSync(file).size;
-  } catch {
+  } catch (err) {
+    log.warn('reading the size of a verified upload failed: its repository link records 0 bytes', { err, path: file });
     return 0;
   }
 }

@@ -7,12 +7,15 @@ import type { Clock } from '../../base/clock.js';
 import type { Digest } from '../../base/digest.js';
 import { errnoCode, isBerthError } from '../../base/errors.js';
 import { KeyedMutex } from '../../base/keyed-mutex.js';
+import { componentLogger, warnUnlessErrno } from '../../base/logger.js';
 import type { BlobInfo } from '../../store/content-store.js';
 import type { Database } from '../../store/database.js';
 import type { ByteRange } from '../byte-range.js';
 import { registryError } from '../registry-errors.js';
 import type { RegistryPaths } from './registry-paths.js';
 import type { RepositoryBlobs } from './repository-blobs.js';
+
+const log = componentLogger('registry');
 
 /**
  * Appends `body` to the file and resolves with the bytes written. When the client goes away
@@ -22,6 +25,7 @@ import type { RepositoryBlobs } from './repository-blobs.js';
 async function appendKeepingWhatArrived(body: Readable, path: string): Promise<number> {
   const file = createWriteStream(path, { flags: 'a' });
   const failed = new Promise<never>((_resolve, reject) => { file.once('error', reject); });
+  // Raced with every wait below, the last one included: a write error is thrown from there.
   failed.catch(() => undefined);
   let received = 0;
   let cut: Error | undefined;
@@ -153,10 +157,11 @@ export class UploadSessions {
     const expired = this.db.sqlite.prepare('SELECT id FROM uploads WHERE updated_at <= ?').all(cutoff) as { id: string }[];
     for (const { id } of expired) await this.mutex.run(id, () => this.discard(id));
     const owned = new Set((this.db.sqlite.prepare('SELECT id FROM uploads').all() as { id: string }[]).map((row) => row.id));
-    const names = await readdir(this.paths.uploads).catch(() => [] as string[]);
+    // ENOENT: no upload directory yet, or the file went meanwhile (its session ended).
+    const names = (await readdir(this.paths.uploads).catch(warnUnlessErrno(['ENOENT'], log, 'listing upload files', { dir: this.paths.uploads }))) ?? [];
     for (const name of names) {
       if (owned.has(name)) continue;
-      const info = await stat(this.paths.upload(name)).catch(() => undefined);
+      const info = await stat(this.paths.upload(name)).catch(warnUnlessErrno(['ENOENT'], log, 'looking at an upload file', { path: this.paths.upload(name) }));
       if (info && info.mtime.toISOString() <= cutoff) await rm(this.paths.upload(name), { force: true });
     }
     return expired.length;

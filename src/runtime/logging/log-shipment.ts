@@ -151,7 +151,7 @@ export class LogShipment {
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
     const result = this.#queue.then(work, work);
-    this.#queue = result.catch(() => undefined);
+    this.#queue = result.catch(() => undefined); // the queue only orders calls: `result` carries the failure to its caller
     return result;
   }
 

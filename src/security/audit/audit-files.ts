@@ -47,7 +47,7 @@ export async function readAuditLines(dir: string): Promise<AuditLine[]> {
       try {
         parsed = JSON.parse(row);
       } catch {
-        parsed = undefined;
+        parsed = undefined; // not JSON: a line that is no record, which verification reports as altered
       }
       const result = storedRecordSchema.safeParse(parsed);
       // The parsed JSON itself, not zod's copy: its key order is what was hashed.

@@ -45,7 +45,7 @@ export class AuditLog {
   /** Appends one record, durably; resolves with it. unavailable when the disk refuses. */
   append(entry: AuditEntry): Promise<AuditRecord> {
     const next = this.#tail.then(() => this.#write(entry));
-    this.#tail = next.catch(() => undefined);
+    this.#tail = next.catch(() => undefined); // the caller has `next` and its failure; the queue goes on
     return next;
   }
 

@@ -22,7 +22,7 @@ export interface ImageRescannerOptions {
   floor: Severity;
   watchedImages: () => WatchedImage[];
   clock?: Clock;
-  /** One line per event for the daemon's log. */
+  /** One line per event (new findings, an image's failure) for the daemon's log. */
   log?: (line: string) => void;
 }
 
@@ -73,7 +73,7 @@ export class ImageRescanner {
         }
         this.options.metrics.imageFailed();
         const message = messageOf(err);
-        if (this.failures.get(image.imageId) !== message) this.options.log?.(`berthd: rescan of image ${image.imageId}: ${message}`);
+        if (this.failures.get(image.imageId) !== message) this.options.log?.(`rescan of image ${image.imageId}: ${message}`);
         this.failures.set(image.imageId, message);
       }
     }
@@ -93,7 +93,7 @@ export class ImageRescanner {
       this.options.events.record('image', VULNERABILITIES_ACTION, { id: record.id, attributes });
       scanner.scans.markReported(record.id, fresh.map((f) => ({ key: findingKey(f), severity: f.severity })), this.clock.now().toISOString());
       this.options.metrics.findingsReported(fresh.map((f) => f.severity));
-      this.options.log?.(`berthd: image ${name} (${record.id.slice(7, 19)}) has ${fresh.length} new finding${fresh.length === 1 ? '' : 's'} at or above ${floor}: ${findingsLine(fresh)}`);
+      this.options.log?.(`image ${name} (${record.id.slice(7, 19)}) has ${fresh.length} new finding${fresh.length === 1 ? '' : 's'} at or above ${floor}: ${findingsLine(fresh)}`);
     }
     // Only once reported: an image whose event could not be recorded is tried again next pass.
     this.matchedAt.set(record.id, report.databaseGeneration);

@@ -1,4 +1,4 @@
-// A berthd serving --dashboard-addr on loopback and headless Debian chromium driven by
+// A berthd (serving --dashboard-addr on loopback, or not) and headless Debian chromium driven by
 // playwright-core, both started for a test and stopped by the caller (t.after).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -32,16 +32,25 @@ export function berthCli(args: readonly string[]): Promise<string> {
   });
 }
 
+/** Starts berthd of this build with `args`; resolves with it once it serves its socket. */
+export async function startBerthd(root: string, socket: string, args: readonly string[]): Promise<TestProcess> {
+  const daemon = new TestProcess(spawn(process.execPath, [join(HERE, 'berthd-entry.js'), '--root', root, '--socket', socket, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  await eventually('berthd to serve its socket', () => {
+    if (!daemon.running) throw new Error(`berthd exited: ${daemon.output.join('')}`);
+    return daemon.output.join('').includes('serving');
+  }, 60_000);
+  return daemon;
+}
+
 /** Starts berthd with `--dashboard-addr 127.0.0.1:0`; resolves with it and the dashboard's base URL it printed. */
 export async function startBerthdWithDashboard(root: string, socket: string, args: readonly string[]): Promise<{ daemon: TestProcess; url: string }> {
-  const daemon = new TestProcess(spawn(process.execPath, [join(HERE, 'berthd-entry.js'), '--root', root, '--socket', socket, '--dashboard-addr', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
-  let url: string | undefined;
-  await eventually('berthd to print its dashboard address', () => {
-    if (!daemon.running) throw new Error(`berthd exited: ${daemon.output.join('')}`);
-    url = /dashboard at (http:\/\/\S+?)\/ /.exec(daemon.output.join(''))?.[1];
-    return url !== undefined && daemon.output.join('').includes('serving');
-  }, 60_000);
-  return { daemon, url: url ?? '' };
+  const daemon = await startBerthd(root, socket, ['--dashboard-addr', '127.0.0.1:0', ...args]);
+  const url = /dashboard at (http:\/\/\S+?)\/ /.exec(daemon.output.join(''))?.[1];
+  if (url === undefined) {
+    await daemon.stop();
+    throw new Error(`berthd printed no dashboard address: ${daemon.output.join('')}`);
+  }
+  return { daemon, url };
 }
 
 /** Headless chromium that reaches nothing but what the test serves (HOST-NOTES: no background networking). */

@@ -4,7 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berthOk, needsRoot } from '../../support/berth-cli.js';
@@ -24,14 +25,22 @@ describe('Prometheus scrapes berthd', { skip }, () => {
   let metricsUrl: string;
   const ids: Record<string, string> = {};
 
-  const call = (method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> => new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, path, method, headers: { 'Content-Type': 'application/json' } }, (res) => {
+  let registryPort: number;
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> => new Promise((resolve, reject) => {
+    const tar = Buffer.isBuffer(body);
+    const req = request({ socketPath: socket, path, method, headers: { 'Content-Type': tar ? 'application/x-tar' : 'application/json', ...headers } }, (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (c: string) => { text += c; }).on('end', () => { resolve({ status: res.statusCode ?? 0, text }); });
     });
     req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
+    req.end(body === undefined ? undefined : tar ? body : JSON.stringify(body));
   });
+  /** A tar of `files` (name → content), made by tar(1). */
+  const tarOf = async (files: Record<string, string>): Promise<Buffer> => {
+    const dir = await mkdtemp(join(work, 'tar-'));
+    for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+    return execFileSync('tar', ['-c', '-C', dir, '.']);
+  };
   const run = async (name: string, cmd: string[], labels: Record<string, string> = {}, hostConfig: Record<string, number> = {}): Promise<void> => {
     const created = await call('POST', `/v1.43/containers/create?name=${name}`, { Image: 'busybox', Cmd: cmd, Labels: labels, HostConfig: hostConfig });
     assert.equal(created.status, 201, created.text);
@@ -47,7 +56,8 @@ describe('Prometheus scrapes berthd', { skip }, () => {
     cgroupParent = `/${testCgroupName()}`;
     const root = join(work, 'root');
     await berthOk(root, ['image', 'bootstrap', 'busybox']);
-    ({ daemon, metricsUrl } = await startBerthdWithMetrics(root, socket, ['--cgroup-parent', cgroupParent]));
+    registryPort = await freePort();
+    ({ daemon, metricsUrl } = await startBerthdWithMetrics(root, socket, ['--cgroup-parent', cgroupParent, '--registry-addr', `127.0.0.1:${registryPort}`]));
     await run('busy', ['sh', '-c', 'while :; do :; done'], { 'com.example.tier': 'web' });
     await run('idle', ['sleep', '1000']);
     // A child that outgrows the limit is OOM-killed; the shell (the container's init) lives on.
@@ -116,5 +126,29 @@ describe('Prometheus scrapes berthd', { skip }, () => {
     await promEventually(promPort, 'berth_container_exits_total{code="137"} >= 1');
     await promEventually(promPort, 'berth_events_total{type="container",action="die"} >= 1');
     await promEventually(promPort, 'absent(container_last_seen{name="busy"}) or (time() - container_last_seen{name="busy"} > 3)');
+  });
+
+  test('bytes pulled, pushed and sent as build contexts count, and the store\'s sizes show', async () => {
+    const repo = `127.0.0.1:${registryPort}/metrics/tiny`;
+    const imported = await call('POST', `/v1.43/images/create?fromSrc=-&repo=${repo}&tag=1`, await tarOf({ 'data.txt': 'x'.repeat(64 * 1024) }));
+    assert.equal(imported.status, 200, imported.text);
+    const auth = { 'X-Registry-Auth': Buffer.from('{}').toString('base64url') };
+    const pushed = await call('POST', `/v1.43/images/${repo}/push?tag=1`, undefined, auth);
+    assert.ok(pushed.status === 200 && !pushed.text.includes('errorDetail'), pushed.text);
+    assert.equal((await call('DELETE', `/v1.43/images/${repo}:1`)).status, 200);
+    const pulled = await call('POST', `/v1.43/images/create?fromImage=${repo}&tag=1`, undefined, auth);
+    assert.ok(pulled.status === 200 && !pulled.text.includes('errorDetail'), pulled.text);
+    const context = await tarOf({ Dockerfile: 'FROM busybox\nLABEL metrics=yes\n' });
+    const built = await call('POST', '/v1.43/build?t=metrics/built:1', context);
+    assert.ok(built.status === 200 && !built.text.includes('errorDetail'), built.text);
+    // The layer is 64 KiB of one byte: gzip makes it small, but never nothing.
+    await promEventually(promPort, 'berth_image_push_bytes_total > 0');
+    await promEventually(promPort, 'berth_image_pull_bytes_total > 0');
+    await promEventually(promPort, `berth_build_context_bytes_total >= ${context.length}`);
+    await promEventually(promPort, 'berth_store_images >= 3');
+    for (const series of ['berth_store_layers', 'berth_store_layer_bytes', 'berth_store_blobs', 'berth_store_blob_bytes', 'berth_store_database_bytes']) {
+      await promEventually(promPort, `${series} > 0`);
+    }
+    await promEventually(promPort, 'berth_store_volumes == 0');
   });
 });
