@@ -6,14 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { errors, errnoCode } from '../base/errors.js';
+import { fieldName, FieldValueError, type FieldPath } from './field-error.js';
 import { interpolate, type Environment } from './interpolate.js';
 
-export type FieldPath = readonly (string | number)[];
-
-/** A field path as people write it: `services.web.ports[0]`. */
-export function fieldName(path: FieldPath): string {
-  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text === '' ? part : `${text}.${part}`), '');
-}
+export { fieldName, type FieldPath } from './field-error.js';
 
 export class ComposeFile {
   private constructor(
@@ -66,6 +62,17 @@ export class ComposeFile {
   /** `file:line: field` for messages. */
   where(path: FieldPath): string {
     return `${this.path}:${this.lineOf(path)}: ${fieldName(path)}`;
+  }
+
+  /**
+   * `err` naming this file and the line of its field when it is a value error of a field of this
+   * file (`file:line: field: problem`, as schema errors); any other error as it is.
+   */
+  locate(err: unknown): unknown {
+    if (!(err instanceof FieldValueError)) return err;
+    const line = this.lineOf(err.path);
+    const field = fieldName(err.path);
+    return errors.invalidArgument(err.reason, `${this.path}:${line}: ${field}: ${err.problem}`, { cause: err, details: { file: this.path, line, field } });
   }
 
   private offsetOf(path: FieldPath): number | undefined {

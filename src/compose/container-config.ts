@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import { errors } from '../base/errors.js';
 import type { MountConfig } from '../wire/mounts.js';
 import type { ContainerCreateConfig, HealthcheckBody, HostConfig } from '../wire/containers.js';
+import type { FieldPath } from './field-error.js';
 import { containerLabels, containerName, imageOf } from './compose-labels.js';
 import type { ComposeProject, HealthcheckConfig, ServiceConfig } from './project-model.js';
 import type { ServiceNetworkConfig } from './short-syntax.js';
@@ -21,11 +22,11 @@ export interface ContainerPlan {
   moreNetworks: { network: string; aliases: string[] }[];
 }
 
-function healthcheck(check: HealthcheckConfig | undefined, where: string): HealthcheckBody | undefined {
+function healthcheck(check: HealthcheckConfig | undefined, where: FieldPath): HealthcheckBody | undefined {
   if (check === undefined) return undefined;
   if (check.disable === true) return { Test: ['NONE'] };
   const test = check.test === undefined ? undefined : typeof check.test === 'string' ? ['CMD-SHELL', check.test] : check.test;
-  const ns = (value: string | undefined, field: string): number | undefined => (value === undefined ? undefined : durationNs(value, `${where}.healthcheck.${field}`));
+  const ns = (value: string | undefined, field: string): number | undefined => (value === undefined ? undefined : durationNs(value, [...where, 'healthcheck', field]));
   const body: HealthcheckBody = {};
   if (test !== undefined) body.Test = test;
   const interval = ns(check.interval, 'interval');
@@ -48,12 +49,12 @@ function restartPolicy(restart: string | undefined): HostConfig['RestartPolicy']
 
 function mounts(project: ComposeProject, service: ServiceConfig): MountConfig[] {
   const where = `services.${service.name}`;
-  const list: MountConfig[] = service.volumes.map((v) => {
+  const list: MountConfig[] = service.volumes.map((v, index) => {
     if (v.type === 'volume') {
       const source = v.source === undefined ? undefined : project.volumes[v.source]?.name;
       return { Type: 'volume', Target: v.target, ReadOnly: v.read_only === true, ...(source === undefined ? {} : { Source: source }) };
     }
-    if (v.type === 'tmpfs') return { Type: 'tmpfs', Target: v.target, ...(v.tmpfs?.size === undefined ? {} : { TmpfsOptions: { SizeBytes: sizeBytes(v.tmpfs.size, `${where}.volumes`) } }) };
+    if (v.type === 'tmpfs') return { Type: 'tmpfs', Target: v.target, ...(v.tmpfs?.size === undefined ? {} : { TmpfsOptions: { SizeBytes: sizeBytes(v.tmpfs.size, ['services', service.name, 'volumes', index, 'tmpfs', 'size']) } }) };
     return { Type: 'bind', Source: v.source ?? '', Target: v.target, ReadOnly: v.read_only === true, BindOptions: { CreateMountpoint: true } };
   });
   for (const [kind, refs, table] of [['secret', service.secrets, project.secrets], ['config', service.configs, project.configs]] as const) {
@@ -72,18 +73,19 @@ function mounts(project: ComposeProject, service: ServiceConfig): MountConfig[] 
 }
 
 function resources(service: ServiceConfig): Partial<HostConfig> {
-  const where = `services.${service.name}`;
+  const where = ['services', service.name];
   const limits = service.deploy?.resources?.limits;
   const reservations = service.deploy?.resources?.reservations;
   const cpus = limits?.cpus ?? service.cpus;
   const memory = limits?.memory ?? service.mem_limit;
+  const memoryField = limits?.memory === undefined ? ['mem_limit'] : ['deploy', 'resources', 'limits', 'memory'];
   const pids = limits?.pids ?? service.pids_limit;
   return {
     ...(cpus === undefined ? {} : { NanoCpus: Math.round(Number(cpus) * 1e9) }),
-    ...(memory === undefined ? {} : { Memory: sizeBytes(memory, `${where}.deploy.resources.limits.memory`) }),
+    ...(memory === undefined ? {} : { Memory: sizeBytes(memory, [...where, ...memoryField]) }),
     ...(pids === undefined ? {} : { PidsLimit: pids }),
-    ...(reservations?.memory === undefined ? {} : { MemoryReservation: sizeBytes(reservations.memory, `${where}.deploy.resources.reservations.memory`) }),
-    ...(service.shm_size === undefined ? {} : { ShmSize: sizeBytes(service.shm_size, `${where}.shm_size`) }),
+    ...(reservations?.memory === undefined ? {} : { MemoryReservation: sizeBytes(reservations.memory, [...where, 'deploy', 'resources', 'reservations', 'memory']) }),
+    ...(service.shm_size === undefined ? {} : { ShmSize: sizeBytes(service.shm_size, [...where, 'shm_size']) }),
   };
 }
 
@@ -107,7 +109,7 @@ export function containerPlan(project: ComposeProject, service: ServiceConfig, n
     (portBindings[key] ??= []).push({ HostIp: port.host_ip ?? '', HostPort: port.published ?? '' });
   }
   for (const port of service.expose) exposed[port.includes('/') ? port : `${port}/tcp`] = {};
-  const check = healthcheck(service.healthcheck, where);
+  const check = healthcheck(service.healthcheck, ['services', service.name]);
   const hostConfig: HostConfig = {
     Mounts: mounts(project, service),
     PortBindings: portBindings,
@@ -136,7 +138,7 @@ export function containerPlan(project: ComposeProject, service: ServiceConfig, n
     ...(service.user === undefined ? {} : { User: service.user }),
     ...(service.hostname === undefined ? {} : { Hostname: service.hostname }),
     ...(service.stop_signal === undefined ? {} : { StopSignal: service.stop_signal }),
-    ...(service.stop_grace_period === undefined ? {} : { StopTimeout: Math.ceil(durationNs(service.stop_grace_period, `${where}.stop_grace_period`) / 1e9) }),
+    ...(service.stop_grace_period === undefined ? {} : { StopTimeout: Math.ceil(durationNs(service.stop_grace_period, ['services', service.name, 'stop_grace_period']) / 1e9) }),
     ...(service.tty === undefined ? {} : { Tty: service.tty }),
     ...(service.stdin_open === undefined ? {} : { OpenStdin: service.stdin_open }),
     ...(check === undefined ? {} : { Healthcheck: check }),

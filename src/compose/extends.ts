@@ -27,7 +27,7 @@ async function resolveService(file: ComposeFile, name: string, load: FileLoader,
   }
   const def = servicesOf(file)[name];
   if (def === undefined) throw errors.invalidArgument('compose-extends-missing', `${file.path}: no service "${name}" to extend`);
-  const own = canonicalService(def, dirname(file.path), `services.${name}`);
+  const own = canonicalService(def, dirname(file.path), ['services', name]);
   const ext = own.extends;
   if (ext === undefined) return own;
   delete own.extends;

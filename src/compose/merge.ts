@@ -5,6 +5,7 @@
  * target path; `command`, `entrypoint` and other sequences are replaced. Services are first put in
  * canonical shape (short syntax → long form, host paths absolute against their own file's folder).
  */
+import type { FieldPath } from './field-error.js';
 import { hostPath, listOrDict, parseDependsOn, parseFileRefs, parsePorts, parseServiceNetworks, parseVolumes } from './short-syntax.js';
 
 export type RawMap = Record<string, unknown>;
@@ -34,15 +35,18 @@ function targetOf(entry: unknown): string {
   return typeof target === 'string' && target !== '' ? target : `/run/secrets/${String(entry.source)}`;
 }
 
-/** A service in canonical shape. `baseDir` is the folder of the file that defines it. */
-export function canonicalService(def: unknown, baseDir: string, where: string): RawMap {
+/**
+ * A service in canonical shape. `baseDir` is the folder of the file that defines it, `where` the
+ * service's path (`services.web`). Throws FieldValueError for a short form that does not parse.
+ */
+export function canonicalService(def: unknown, baseDir: string, where: FieldPath): RawMap {
   const service: RawMap = isMap(def) ? { ...def } : {};
   for (const key of LIST_OR_DICT) if (key in service) service[key] = listOrDict(service[key]);
-  if ('ports' in service) service.ports = parsePorts(service.ports, `${where}.ports`);
-  if ('volumes' in service) service.volumes = parseVolumes(service.volumes, baseDir);
+  if ('ports' in service) service.ports = parsePorts(service.ports, [...where, 'ports']);
+  if ('volumes' in service) service.volumes = parseVolumes(service.volumes, baseDir, [...where, 'volumes']);
   if ('secrets' in service) service.secrets = parseFileRefs(service.secrets);
   if ('configs' in service) service.configs = parseFileRefs(service.configs);
-  if ('depends_on' in service) service.depends_on = parseDependsOn(service.depends_on);
+  if ('depends_on' in service) service.depends_on = parseDependsOn(service.depends_on, [...where, 'depends_on']);
   if ('networks' in service) service.networks = parseServiceNetworks(service.networks);
   if ('env_file' in service) {
     const files = Array.isArray(service.env_file) ? service.env_file : [service.env_file];

@@ -110,3 +110,57 @@ test('a schema error in a -f file names that file and line', async () => {
       isBerthError(err, 'invalid-argument') && err.message === `${join(dir, 'o.yaml')}:4: services.web.ports[0].target must be integer`);
   });
 });
+
+/** Asserts that loading rejects with invalid-argument and exactly `message`. */
+async function rejectsWith(load: Promise<unknown>, message: string): Promise<void> {
+  await assert.rejects(load, (err: unknown) => {
+    assert.ok(isBerthError(err, 'invalid-argument'), String(err));
+    assert.equal(err.message, message);
+    return true;
+  });
+}
+
+test('a value the schema lets through but normalization rejects names the file, the line and the field', async () => {
+  const head = 'services:\n  web:\n    image: busybox\n';
+  await withFiles({
+    'ports.yaml': `${head}    ports:\n      - "8080:80"\n      - "abc"\n`,
+    'interpolated.yaml': `${head}    ports: ["\${PORT}"]\n`,
+    'volumes.yaml': `${head}    volumes:\n      - data:/data:ro:extra\nvolumes:\n  data: {}\n`,
+    'empty-volume.yaml': `${head}    volumes: ["/src::ro"]\n`,
+    'memory.yaml': `${head}    deploy:\n      resources:\n        limits:\n          memory: lots\n`,
+    'tmpfs.yaml': `${head}    volumes:\n      - type: tmpfs\n        target: /t\n        tmpfs:\n          size: huge\n`,
+    'depends.yaml': `${head}    depends_on:\n      db:\n        condition: service_started\n        required: "yes"\n  db:\n    image: busybox\n`,
+    'duration.yaml': `${head}    healthcheck:\n      test: [CMD, "true"]\n      interval: 5x\n`,
+  }, async (dir) => {
+    const load = (file: string, env: Record<string, string> = {}): Promise<unknown> => loadProject(options(dir, { files: [file], env }));
+    await rejectsWith(load('ports.yaml'), `${join(dir, 'ports.yaml')}:6: services.web.ports[1]: invalid port "abc"`);
+    await rejectsWith(load('interpolated.yaml', { PORT: 'abc' }), `${join(dir, 'interpolated.yaml')}:4: services.web.ports[0]: invalid port "abc"`);
+    await rejectsWith(load('volumes.yaml'), `${join(dir, 'volumes.yaml')}:5: services.web.volumes[0]: invalid volume "data:/data:ro:extra": too many colons`);
+    await rejectsWith(load('empty-volume.yaml'), `${join(dir, 'empty-volume.yaml')}:4: services.web.volumes[0]: invalid volume "/src::ro": empty section between colons`);
+    await rejectsWith(load('memory.yaml'), `${join(dir, 'memory.yaml')}:7: services.web.deploy.resources.limits.memory: invalid size "lots"`);
+    await rejectsWith(load('tmpfs.yaml'), `${join(dir, 'tmpfs.yaml')}:8: services.web.volumes[0].tmpfs.size: invalid size "huge"`);
+    await rejectsWith(load('depends.yaml'), `${join(dir, 'depends.yaml')}:7: services.web.depends_on.db.required: must be boolean`);
+    // A duration is checked by the schema's own `duration` format first: the same file:line form.
+    await rejectsWith(load('duration.yaml'), `${join(dir, 'duration.yaml')}:6: services.web.healthcheck.interval must match format "duration"`);
+    const { project } = await loadProject(options(dir, { files: ['interpolated.yaml'], env: { PORT: '127.0.0.1:8080-8081:80-81/udp' } }));
+    assert.deepEqual(project.services[0]?.ports, [
+      { target: 80, protocol: 'udp', published: '8080', host_ip: '127.0.0.1' },
+      { target: 81, protocol: 'udp', published: '8081', host_ip: '127.0.0.1' },
+    ]);
+  });
+});
+
+test('a bad value in the second -f file names that file', async () => {
+  await withFiles({
+    'compose.yaml': 'services:\n  web:\n    image: busybox\n    ports: ["8080:80"]\n',
+    'o.yaml': 'services:\n  web:\n    ports:\n      - "8443:443/http"\n',
+  }, async (dir) => {
+    await assert.rejects(loadProject(options(dir, { files: ['compose.yaml', 'o.yaml'] })), (err: unknown) => {
+      assert.ok(isBerthError(err, 'invalid-argument'));
+      assert.equal(err.message, `${join(dir, 'o.yaml')}:4: services.web.ports[0]: invalid port "8443:443/http"`);
+      assert.equal(err.reason, 'compose-port');
+      assert.deepEqual(err.details, { file: join(dir, 'o.yaml'), line: 4, field: 'services.web.ports[0]' });
+      return true;
+    });
+  });
+});

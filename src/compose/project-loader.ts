@@ -2,8 +2,8 @@
  * Loads a project as docker compose v2 does: the files (`-f`, else COMPOSE_FILE, else
  * compose.yaml / docker-compose.yml and its override in the working folder), the `.env` of the
  * project folder (or `--env-file`) under the process's environment, each file interpolated,
- * checked against the schema, its `include`s and `extends` resolved, then the files merged in
- * order and normalized. Every error names the file (and the line and field where one is known).
+ * checked against the schema and its service values parsed, its `include`s and `extends`
+ * resolved, then the files merged in order and normalized. Every error names the file (and the line and field where one is known).
  */
 import { access, readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
@@ -18,6 +18,7 @@ import { normalizeProject } from './normalize-project.js';
 import type { ComposeProject } from './project-model.js';
 import { checkSchema } from './schema-check.js';
 import { hostPath } from './short-syntax.js';
+import { checkValues } from './value-check.js';
 
 const log = componentLogger('compose');
 
@@ -97,12 +98,13 @@ class FileSet {
 
   constructor(private readonly env: Environment) {}
 
-  /** Loads and schema-checks a file once per load. */
+  /** Loads a file once per load, checked against the schema and then its services' values (value-check.ts). */
   file(path: string): Promise<ComposeFile> {
     let pending = this.cache.get(path);
     if (pending === undefined) {
       pending = ComposeFile.load(path, this.env).then((file) => {
         checkSchema(file);
+        checkValues(file);
         return file;
       });
       this.cache.set(path, pending);

@@ -10,12 +10,12 @@ test('command strings split as a shell would, without expansion', () => {
 });
 
 test('durations and sizes in compose units', () => {
-  assert.equal(durationNs('1m30s', 'x'), 90e9);
-  assert.equal(durationNs('500ms', 'x'), 5e8);
-  assert.equal(durationNs('1h2m3.5s', 'x'), 3723.5e9);
-  assert.throws(() => durationNs('10', 'services.a.healthcheck.interval'), /services\.a\.healthcheck\.interval: invalid duration "10"/);
-  assert.equal(sizeBytes('64m', 'x'), 64 * 1024 ** 2);
-  assert.equal(sizeBytes('1gb', 'x'), 1024 ** 3);
-  assert.equal(sizeBytes(2048, 'x'), 2048);
-  assert.throws(() => sizeBytes('lots', 'x'), /invalid size/);
+  assert.equal(durationNs('1m30s', ['x']), 90e9);
+  assert.equal(durationNs('500ms', ['x']), 5e8);
+  assert.equal(durationNs('1h2m3.5s', ['x']), 3723.5e9);
+  assert.throws(() => durationNs('10', ['services', 'a', 'healthcheck', 'interval']), /services\.a\.healthcheck\.interval: invalid duration "10"/);
+  assert.equal(sizeBytes('64m', ['x']), 64 * 1024 ** 2);
+  assert.equal(sizeBytes('1gb', ['x']), 1024 ** 3);
+  assert.equal(sizeBytes(2048, ['x']), 2048);
+  assert.throws(() => sizeBytes('lots', ['x']), /invalid size/);
 });

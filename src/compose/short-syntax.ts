@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { homedir } from 'node:os';
-import { errors } from '../base/errors.js';
+import { FieldValueError, type FieldPath } from './field-error.js';
 
 export interface PortConfig {
   target: number;
@@ -41,10 +41,21 @@ export function listOrDict(value: unknown, separator = '='): Record<string, stri
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean)]));
 }
 
-/** `"8080:80"`, `"127.0.0.1:8080:80/udp"`, `80`, or the long form → long forms (ranges expanded). */
-export function parsePorts(value: unknown, where: string): PortConfig[] {
+const PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
+
+/** `80` or `8000-8010` → [first, last]; undefined when it is not a port or a range of ports. */
+function portRange(text: string): [number, number] | undefined {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
+  if (match === null) return undefined;
+  const first = Number(match[1]);
+  const last = match[2] === undefined ? first : Number(match[2]);
+  return first <= last && last <= 65535 ? [first, last] : undefined;
+}
+
+/** `"8080:80"`, `"127.0.0.1:8080:80/udp"`, `80`, or the long form → long forms (ranges expanded). `where`: the field's path. */
+export function parsePorts(value: unknown, where: FieldPath): PortConfig[] {
   if (!Array.isArray(value)) return [];
-  return value.flatMap((entry): PortConfig[] => {
+  return value.flatMap((entry, index): PortConfig[] => {
     if (typeof entry === 'object' && entry !== null) {
       const long = entry as { target: number; published?: string | number; host_ip?: string; protocol?: string };
       return [{
@@ -54,19 +65,22 @@ export function parsePorts(value: unknown, where: string): PortConfig[] {
       }];
     }
     const text = String(entry);
-    const [spec = '', protocol = 'tcp'] = text.split('/');
+    const invalid = (): FieldValueError => new FieldValueError('compose-port', [...where, index], `invalid port "${text}"`);
+    const [spec = '', protocol = 'tcp', ...extra] = text.split('/');
+    if (extra.length > 0 || !PROTOCOLS.has(protocol)) throw invalid();
     const parts = spec.startsWith('[') ? [spec.slice(0, spec.indexOf(']') + 1), ...spec.slice(spec.indexOf(']') + 2).split(':')] : spec.split(':');
     const container = parts.pop() ?? '';
     const published = parts.pop();
-    const hostIp = parts.pop()?.replace(/^\[|\]$/g, '');
-    const [first, last = first] = container.split('-').map(Number);
-    if (first === undefined || last === undefined || !Number.isInteger(first) || !Number.isInteger(last) || last < first) {
-      throw errors.invalidArgument('compose-port', `${where}: invalid port "${text}"`);
-    }
-    const [pubFirst, pubLast] = (published ?? '').split('-').map(Number);
+    // What is left is the host address (an IPv6 one may come without brackets, as docker takes it).
+    const hostIp = parts.length === 0 ? undefined : parts.join(':').replace(/^\[|\]$/g, '');
+    const range = portRange(container);
+    if (range === undefined) throw invalid();
+    const [first, last] = range;
+    const pubRange = published === undefined || published === '' ? undefined : portRange(published);
+    if (published !== undefined && published !== '' && pubRange === undefined) throw invalid();
     return Array.from({ length: last - first + 1 }, (_, i) => ({
       target: first + i, protocol,
-      ...(published === undefined || published === '' ? {} : { published: pubLast === undefined || pubFirst === undefined ? published : String(pubFirst + i) }),
+      ...(published === undefined || published === '' ? {} : { published: pubRange === undefined || pubRange[0] === pubRange[1] ? published : String(pubRange[0] + i) }),
       ...(hostIp === undefined || hostIp === '' ? {} : { host_ip: hostIp }),
     }));
   });
@@ -78,16 +92,25 @@ export function hostPath(path: string, baseDir: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);
 }
 
-/** `"data:/var/lib/x:ro"`, `"./src:/src"`, `"/cache"` or the long form → long forms, bind sources absolute. */
-export function parseVolumes(value: unknown, baseDir: string): VolumeMountConfig[] {
+/**
+ * `"data:/var/lib/x:ro"`, `"./src:/src"`, `"/cache"` or the long form → long forms, bind sources
+ * absolute. A short form is `[source:]target[:options]` with no empty part (docker compose's rules;
+ * options it does not know are ignored as it does). `where`: the field's path.
+ */
+export function parseVolumes(value: unknown, baseDir: string, where: FieldPath): VolumeMountConfig[] {
   if (!Array.isArray(value)) return [];
-  return value.map((entry): VolumeMountConfig => {
+  return value.map((entry, index): VolumeMountConfig => {
     if (typeof entry === 'object' && entry !== null) {
       const long = { ...(entry as VolumeMountConfig) };
       if (long.type === 'bind' && long.source !== undefined) long.source = hostPath(long.source, baseDir);
       return long;
     }
-    const parts = String(entry).split(':');
+    const text = String(entry);
+    const parts = text.split(':');
+    const problem = text === '' ? 'invalid empty volume spec'
+      : parts.length > 3 ? `invalid volume "${text}": too many colons`
+        : parts.includes('') ? `invalid volume "${text}": empty section between colons` : undefined;
+    if (problem !== undefined) throw new FieldValueError('compose-volume', [...where, index], problem);
     if (parts.length === 1) return { type: 'volume', target: parts[0] ?? '' };
     const [source = '', target = '', mode = ''] = parts;
     const bind = source.startsWith('.') || source.startsWith('/') || source.startsWith('~');
@@ -108,13 +131,23 @@ export interface DependencyConfig {
   restart: boolean;
 }
 
-/** `depends_on`: a list of names or the long form → the long form. */
-export function parseDependsOn(value: unknown): Record<string, DependencyConfig> {
+const CONDITIONS: readonly string[] = ['service_started', 'service_healthy', 'service_completed_successfully'];
+
+/** `depends_on`: a list of names or the long form → the long form. `where`: the field's path. */
+export function parseDependsOn(value: unknown, where: FieldPath): Record<string, DependencyConfig> {
   if (value === undefined || value === null) return {};
   if (Array.isArray(value)) return Object.fromEntries(value.map((name) => [String(name), { condition: 'service_started', required: true, restart: false }]));
-  return Object.fromEntries(Object.entries(value as Record<string, Partial<DependencyConfig>>).map(([name, dep]) => [name, {
-    condition: dep.condition ?? 'service_started', required: dep.required ?? true, restart: dep.restart ?? false,
-  }]));
+  return Object.fromEntries(Object.entries(value as Record<string, Partial<DependencyConfig> | null>).map(([name, given]) => {
+    const dep: Record<string, unknown> = given ?? {};
+    const condition = dep.condition ?? 'service_started';
+    if (typeof condition !== 'string' || !CONDITIONS.includes(condition)) {
+      throw new FieldValueError('compose-depends-on', [...where, name, 'condition'], `must be one of ${CONDITIONS.join(', ')}`);
+    }
+    for (const flag of ['required', 'restart']) {
+      if (dep[flag] !== undefined && typeof dep[flag] !== 'boolean') throw new FieldValueError('compose-depends-on', [...where, name, flag], 'must be boolean');
+    }
+    return [name, { condition: condition as DependencyConfig['condition'], required: dep.required !== false, restart: dep.restart === true }];
+  }));
 }
 
 export interface ServiceNetworkConfig {

@@ -16,7 +16,7 @@ import type { ClusterStore, LeaderFence } from '../store/cluster-store.js';
 import type { Heartbeats } from '../store/heartbeats.js';
 import { ClusterView } from './cluster-view.js';
 import { allocateNetworkAddresses } from './network-allocation.js';
-import { nodeLiveness } from './node-liveness.js';
+import { firstBeatWakeups, nodeLiveness } from './node-liveness.js';
 import { orchestrateServices, type Wakeup } from './service-orchestration.js';
 import { reapTasks, trimHistory } from './task-cleanup.js';
 import { scheduleTasks, schedulingDelays } from './task-scheduling.js';
@@ -38,7 +38,7 @@ export interface PassContext {
 export interface PassResult {
   /** The store revision the pass read at (everything up to it was seen). */
   readonly revision: number;
-  /** Restart delays still running: run a pass again after them. */
+  /** Restart delays and first-beat waits still running: run a pass again after them. */
   readonly wakeups: readonly Wakeup[];
 }
 
@@ -57,5 +57,5 @@ export async function runPass(context: PassContext): Promise<PassResult> {
     for (const seconds of schedulingDelays(changes, clock.now())) onScheduled(seconds);
   });
   await writer.commit(trimHistory(view));
-  return { revision: view.revision, wakeups: orchestration.wakeups };
+  return { revision: view.revision, wakeups: [...orchestration.wakeups, ...firstBeatWakeups(view, now)] };
 }

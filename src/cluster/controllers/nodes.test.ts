@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeNode, makeService } from '../../../test/support/cluster-fixtures.js';
 import { PlaneHarness, perNode } from './control-plane.test-support.js';
-import { HEARTBEAT_LEASE_EXPIRED, HEARTBEAT_RECEIVED } from './node-liveness.js';
+import { FIRST_BEAT_GRACE_MS, HEARTBEAT_LEASE_EXPIRED, HEARTBEAT_RECEIVED } from './node-liveness.js';
 
 const web = makeService('web', { mode: { kind: 'replicated', replicas: 2 } });
 
@@ -58,8 +58,10 @@ test('a global service gets one task per eligible node, and one on a node that j
 
   await plane.put('node', makeNode('n3', { state: 'unknown' }));
   await plane.settle();
-  assert.equal((await plane.node('n3')).status.state, 'down', 'no lease yet');
-  assert.equal((await plane.current('agent')).length, 2);
+  assert.equal((await plane.node('n3')).status.state, 'unknown', 'no lease yet: given time for its first beat');
+  assert.equal((await plane.current('agent')).length, 2, 'nothing placed on a node that has not beaten');
+  await plane.time.advance(FIRST_BEAT_GRACE_MS);
+  await plane.until('n3 down: its first beat did not come', async () => (await plane.node('n3')).status.state === 'down');
   await plane.heartbeats.beat('n3', 5);
   await plane.until('n3 ready', async () => (await plane.node('n3')).status.state === 'ready');
   await plane.settle();

@@ -6,7 +6,6 @@
 // killed (SIGKILL) is delivered by the next berthd; SIGHUP reads the rules again. Needs root.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { http } from '../../support/side-by-side.js';
 import { mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,45 +14,7 @@ import { berthAt, berthOk, needsRoot } from '../../support/berth-cli.js';
 import { BerthdProcess } from '../../support/berthd-process.js';
 import { eventually, leftoverCgroupDirs, sweepLeftovers, testCgroupName } from '../runtime/runtime-fixtures.js';
 import { freePort } from '../metrics/metrics-fixtures.js';
-
-interface Notification {
-  version: string; groupKey: string; truncatedAlerts: number; status: string; receiver: string; externalURL: string;
-  groupLabels: Record<string, string>; commonLabels: Record<string, string>; commonAnnotations: Record<string, string>;
-  alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; generatorURL: string; fingerprint: string }[];
-}
-
-/** The webhook receiver: records every body posted to /hook. */
-class Receiver {
-  readonly received: Notification[] = [];
-  #server: Server | undefined;
-
-  constructor(readonly port: number) {}
-
-  async listen(): Promise<void> {
-    const server = createServer((req, res) => {
-      let text = '';
-      req.setEncoding('utf8').on('data', (c: string) => { text += c; }).on('end', () => {
-        if (req.method === 'POST' && req.url === '/hook') this.received.push(JSON.parse(text) as Notification);
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => { server.listen(this.port, '127.0.0.1', resolve); });
-    this.#server = server;
-  }
-
-  async close(): Promise<void> {
-    const server = this.#server;
-    this.#server = undefined;
-    if (server === undefined) return;
-    server.closeAllConnections();
-    await new Promise((resolve) => { server.close(resolve); });
-  }
-
-  /** The alerts received for container `name`, as `<alertname>:<status>`. */
-  of(name: string): string[] {
-    return this.received.flatMap((n) => n.alerts.filter((a) => a.labels.name === name).map((a) => `${a.labels.alertname ?? ''}:${a.status}`));
-  }
-}
+import { Receiver, type Notification } from './webhook-receiver.js';
 
 const HOG = ['sh', '-c', 'x=aaaaaaaaaaaaaaaa; while true; do x=$x$x; done'];
 
