@@ -11,53 +11,35 @@ import { warnUnlessErrno, type Logger } from './logger.js';
 
 const ABSENT = ['ENOENT', 'ENOTDIR'];
 
+/** `work`'s answer, or `absent` when it fails (logged unless the path was not there). */
+function orAbsent<T>(work: Promise<T>, absent: T, log: Logger, what: string, fields: Readonly<Record<string, string>>): Promise<T> {
+  return work.catch((err: unknown) => {
+    warnUnlessErrno(ABSENT, log, what, fields)(err);
+    return absent;
+  });
+}
+
 /** Whether `path` exists (access(2), following symlinks). */
-export async function pathExists(path: string, log: Logger): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch (err) {
-    warnUnlessErrno(ABSENT, log, 'checking whether a path exists', { path })(err);
-    return false;
-  }
+export function pathExists(path: string, log: Logger): Promise<boolean> {
+  return orAbsent(access(path).then(() => true), false, log, 'checking whether a path exists', { path });
 }
 
 /** `path`'s stat (following symlinks), or undefined when it does not exist. */
-export async function statIfPresent(path: string, log: Logger): Promise<Stats | undefined> {
-  try {
-    return await stat(path);
-  } catch (err) {
-    warnUnlessErrno(ABSENT, log, 'reading the status of a path', { path })(err);
-    return undefined;
-  }
+export function statIfPresent(path: string, log: Logger): Promise<Stats | undefined> {
+  return orAbsent<Stats | undefined>(stat(path), undefined, log, 'reading the status of a path', { path });
 }
 
 /** `path`'s lstat (a symlink itself), or undefined when it does not exist. */
-export async function lstatIfPresent(path: string, log: Logger): Promise<Stats | undefined> {
-  try {
-    return await lstat(path);
-  } catch (err) {
-    warnUnlessErrno(ABSENT, log, 'reading the status of a path', { path })(err);
-    return undefined;
-  }
+export function lstatIfPresent(path: string, log: Logger): Promise<Stats | undefined> {
+  return orAbsent<Stats | undefined>(lstat(path), undefined, log, 'reading the status of a path', { path });
 }
 
 /** The names in directory `dir`; none when it does not exist. */
-export async function dirEntries(dir: string, log: Logger): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (err) {
-    warnUnlessErrno(ABSENT, log, 'listing a directory', { dir })(err);
-    return [];
-  }
+export function dirEntries(dir: string, log: Logger): Promise<string[]> {
+  return orAbsent(readdir(dir), [], log, 'listing a directory', { dir });
 }
 
 /** The text of file `path`, or `fallback` when it does not exist. */
-export async function readTextOr(path: string, fallback: string, log: Logger): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    warnUnlessErrno(ABSENT, log, 'reading a file', { path })(err);
-    return fallback;
-  }
+export function readTextOr(path: string, fallback: string, log: Logger): Promise<string> {
+  return orAbsent(readFile(path, 'utf8'), fallback, log, 'reading a file', { path });
 }

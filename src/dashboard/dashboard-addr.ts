@@ -13,7 +13,7 @@ export interface DashboardAddr {
 }
 
 export interface DashboardAddrOptions {
-  /** The dashboard serves HTTPS: any address is accepted. */
+  /** The dashboard serves HTTPS: every address is accepted, not only loopback. */
   tls?: boolean;
 }
 

@@ -57,8 +57,6 @@ import { renameContainer, updateContainer, type ContainerUpdate, type UpdateCont
 import { connectNetwork, disconnectNetwork, type ConnectContext } from './network-connect.js';
 import { componentLogger, warnOnFailure } from '../base/logger.js';
 
-const log = componentLogger('engine');
-
 export type { ContainerEngineOptions } from './container-engine-options.js';
 export type { WaitCondition } from './wait-container.js';
 export { DEFAULT_STOP_TIMEOUT_S } from './container-run.js';
@@ -127,7 +125,7 @@ export class ContainerEngine {
     };
     this.#monitor = new ExitMonitor(this.paths.exits, (id) => {
       // Reported again by the exit monitor's next sweep while the exit file stays.
-      void this.#mutex.run(id, () => recordExit(this.#run, id)).catch(warnOnFailure(log, 'recording the exit of a container', { id }));
+      void this.#mutex.run(id, () => recordExit(this.#run, id)).catch(warnOnFailure(componentLogger('engine'), 'recording the exit of a container', { id }));
     });
     ({ eventLog: this.eventLog, restarts: this.restarts, health: this.health } = lifecycleServices({
       images: options.images, store: this.#store, events: this.events, execs: this.execs, clock: this.#clock,
