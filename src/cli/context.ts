@@ -2,6 +2,7 @@ import { DEFAULT_STATE_ROOT } from '../base/state-root.js';
 import { BerthError, errors } from '../base/errors.js';
 import { DEFAULT_HOST } from '../client/api-host.js';
 import type { BerthClient } from '../client/berth-client.js';
+import type { BearerToken } from '../client/bearer-token.js';
 import { EXIT_CODES } from './exit-codes.js';
 import type { GlobalOptions } from './args/command-spec.js';
 
@@ -26,10 +27,22 @@ export function hostOf(globals: GlobalOptions): string {
   return host === undefined || host === '' ? DEFAULT_HOST : host;
 }
 
+/**
+ * The bearer token to send berthd: --token, then BERTH_TOKEN (empty: none, as an unset variable),
+ * with where it came from. An empty --token is kept, so that the client refuses it rather than
+ * send nothing and act as whoever the socket takes the caller for.
+ */
+export function tokenOf(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): BearerToken | undefined {
+  if (globals.token !== undefined) return { value: globals.token, from: '--token' };
+  const value = env.BERTH_TOKEN;
+  return value === undefined || value === '' ? undefined : { value, from: 'BERTH_TOKEN' };
+}
+
 /** Runs `work` with a client of the command's berthd (the client module is loaded here, on first use). */
 export async function withClient<T>(globals: GlobalOptions, work: (client: BerthClient) => Promise<T>): Promise<T> {
   const { BerthClient: Client } = await import('../client/berth-client.js');
-  return work(new Client(hostOf(globals)));
+  const token = tokenOf(globals);
+  return work(new Client(hostOf(globals), token === undefined ? {} : { token }));
 }
 
 /** Progress lines go to stderr, so stdout stays clean for data. */

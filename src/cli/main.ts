@@ -45,7 +45,7 @@ const SHORTCUTS: Record<string, string[]> = {
 const SHORTCUTS_HELP = `Shortcuts (as Docker's):\n${Object.entries(SHORTCUTS).map(([word, expansion]) => `  ${word.padEnd(9)} berth ${expansion.join(' ')}`).join('\n')}`;
 
 /** Global options that take a value (the word after them is not the command). */
-const VALUE_OPTIONS = new Set(['--root', '--host', '-H']);
+const VALUE_OPTIONS = new Set(['--root', '--host', '-H', '--token']);
 
 /** The whole command tree. Command modules are imported only by the command that runs. */
 export const PROGRAM: CommandSpec = {
@@ -54,6 +54,7 @@ export const PROGRAM: CommandSpec = {
   options: [
     { flags: '--root <dir>', description: 'state root for in-process image commands (default: $BERTH_ROOT; without either, image commands go through berthd)' },
     { flags: '-H, --host <url>', description: 'berthd socket (default: $BERTH_HOST or unix:///run/berth/berth.sock)' },
+    { flags: '--token <token>', description: 'bearer token sent with every request (default: $BERTH_TOKEN, which other users cannot see in ps as they can a flag)' },
     { flags: '-v, --version', description: 'print the version' },
   ],
   commands: [

@@ -6,12 +6,16 @@
  * Each call has a connection of its own (`createConnection`, no http.Agent): a unix socket connects
  * in microseconds, and skipping the Agent saves a CLI ~10 ms on its first request (the Agent
  * computes a TLS server name, compiling Node's IPv6 regular expression).
+ *
+ * With a bearer token, every request carries `Authorization: Bearer <token>` — whole answers,
+ * streams and upgrades (attach, exec start) alike; a 401 then says where the token came from.
  */
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { BerthError, errors } from '../base/errors.js';
 import { connectionError, errorFromResponse } from './api-errors.js';
+import { authorizationOf, type BearerToken } from './bearer-token.js';
 
 /** The Docker Engine API version this client speaks. */
 export const CLIENT_API_VERSION = '1.43';
@@ -30,6 +34,11 @@ export interface ApiRequestOptions {
   headers?: Record<string, string>;
   /** Aborting destroys the connection; the call rejects with canceled. */
   signal?: AbortSignal;
+}
+
+export interface ApiTransportOptions {
+  /** Sent with every request as `Authorization: Bearer …`. */
+  token?: BearerToken;
 }
 
 export interface ApiResponse {
@@ -70,7 +79,14 @@ function readAll(stream: Readable): Promise<Buffer> {
 
 /** One daemon endpoint. Calls may run concurrently; each connection closes with its answer. */
 export class ApiTransport {
-  constructor(readonly socketPath: string) {}
+  readonly #authorization: string | undefined;
+  readonly #tokenFrom: string | undefined;
+
+  /** invalid-argument (`invalid-token`) when `options.token` cannot be sent. */
+  constructor(readonly socketPath: string, options: ApiTransportOptions = {}) {
+    this.#authorization = options.token === undefined ? undefined : authorizationOf(options.token);
+    this.#tokenFrom = options.token?.from;
+  }
 
   /**
    * Sends one request and resolves with the answer once it has been read whole. Statuses ≥ 400
@@ -107,7 +123,7 @@ export class ApiTransport {
           resolve(response);
           return;
         }
-        readAll(response).then((body) => { reject(errorFromResponse(status, body, `${method} ${path}`)); }, (err: unknown) => { reject(this.#failure(err, options.signal)); });
+        readAll(response).then((body) => { reject(this.#errorOf(status, body, `${method} ${path}`)); }, (err: unknown) => { reject(this.#failure(err, options.signal)); });
       });
       this.#send(req, options);
     });
@@ -128,7 +144,7 @@ export class ApiTransport {
       req.once('response', (response) => {
         const status = response.statusCode ?? 0;
         readAll(response).then((body) => {
-          reject(status >= 400 ? errorFromResponse(status, body, `${method} ${path}`) : errors.unavailable('no-upgrade', `${method} ${path}: the daemon answered ${status} instead of switching protocols`));
+          reject(status >= 400 ? this.#errorOf(status, body, `${method} ${path}`) : errors.unavailable('no-upgrade', `${method} ${path}: the daemon answered ${status} instead of switching protocols`));
         }, (err: unknown) => { reject(this.#failure(err, options.signal)); });
       });
       this.#send(req, options);
@@ -137,6 +153,7 @@ export class ApiTransport {
 
   #request(method: string, path: string, options: ApiRequestOptions, upgrade: boolean): ClientRequest {
     const headers: Record<string, string> = { ...options.headers };
+    if (this.#authorization !== undefined) headers.Authorization = this.#authorization;
     if (options.upload !== undefined) headers['Content-Type'] = options.contentType ?? 'application/x-tar';
     else if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (upgrade) {
@@ -162,6 +179,13 @@ export class ApiTransport {
     } else {
       req.end();
     }
+  }
+
+  /** The error of an answer ≥ 400; a 401 to a request with a token names where the token came from. */
+  #errorOf(status: number, body: Buffer, what: string): BerthError {
+    const error = errorFromResponse(status, body, what);
+    if (status !== 401 || this.#tokenFrom === undefined) return error;
+    return new BerthError(error.kind, error.reason, `${error.message}; the token sent came from ${this.#tokenFrom}`, { details: error.details });
   }
 
   #failure(err: unknown, signal: AbortSignal | undefined): Error {

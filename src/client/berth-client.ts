@@ -3,7 +3,7 @@
  * and the system routes over one transport.
  */
 import { socketPathOf } from './api-host.js';
-import { ApiTransport } from './api-transport.js';
+import { ApiTransport, type ApiTransportOptions } from './api-transport.js';
 import { BuildClient } from './build-client.js';
 import { ContainerClient } from './container-client.js';
 import { ContainerFilesClient } from './container-files-client.js';
@@ -39,9 +39,12 @@ export class BerthClient {
   /** The cluster's network policies (`/berth/v1/network-policies`). */
   readonly networkPolicies: NetworkPolicyClient;
 
-  /** `host` is `unix:///path/to/berth.sock` or a socket path; throws invalid-argument otherwise. */
-  constructor(host: string) {
-    this.transport = new ApiTransport(socketPathOf(host));
+  /**
+   * `host` is `unix:///path/to/berth.sock` or a socket path; `options.token` is sent with every
+   * request. Throws invalid-argument for another host or a token that cannot be sent.
+   */
+  constructor(host: string, options: ApiTransportOptions = {}) {
+    this.transport = new ApiTransport(socketPathOf(host), options);
     this.containers = new ContainerClient(this.transport);
     this.files = new ContainerFilesClient(this.transport);
     this.execs = new ExecClient(this.transport);

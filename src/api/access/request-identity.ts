@@ -26,10 +26,12 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
 function bearerOf(request: IncomingMessage): string | undefined {
   const header = request.headers.authorization;
   if (header === undefined) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const match = BEARER.exec(header);
   if (match?.[1] === undefined) throw new BerthError('unauthenticated', 'invalid-authorization', 'the Authorization header is not "Bearer <token>"');
   return match[1];
 }
@@ -60,4 +62,41 @@ export async function identify(request: IncomingMessage, sources: IdentitySource
   if (sources.peers === undefined) return { kind: 'socket', name: 'uid unknown', role: sources.socketRole, source: 'unix socket' };
   const peer = await sources.peers.of(socket);
   return { kind: 'socket', name: `uid ${peer.uid}`, role: peer.uid === 0 ? 'admin' : sources.socketRole, uid: peer.uid, source: `unix socket (pid ${peer.pid})` };
+}
+
+/** What can be told of a caller `identify` refused (for the audit trail): never a secret. */
+export interface UnidentifiedCaller {
+  /**
+   * What it presented: `unknown token sha256:1a2b3c4d` (token-store.ts), `token ci (expired)`,
+   * `malformed Authorization header`, `unverified certificate CN=…`, `no credentials`, or
+   * `unreadable socket peer`.
+   */
+  readonly presented: string;
+  /** As an identity's: `unix socket (pid 123)`, `tls 10.0.0.5:51234`; `unix socket` when the peer cannot be read. */
+  readonly source: string;
+  readonly uid?: number;
+}
+
+/** A certificate's subject is the client's claim when unverified: kept short. */
+const MAX_UNVERIFIED_NAME = 64;
+
+/** Describes the caller of a request `identify` refused: what it presented, and where from (the socket peer when it can be read). */
+export async function unidentifiedCaller(request: IncomingMessage, sources: IdentitySources): Promise<UnidentifiedCaller> {
+  const socket: Socket = request.socket;
+  const header = request.headers.authorization;
+  let presented: string;
+  if (header !== undefined) {
+    const secret = BEARER.exec(header)?.[1];
+    presented = secret === undefined ? 'malformed Authorization header' : sources.tokens.describeRejected(secret);
+  } else if (socket instanceof TLSSocket) {
+    const certificate = socket.getPeerCertificate();
+    // Without a client certificate, node gives an empty object.
+    const name = Object.keys(certificate).length === 0 ? undefined : first(certificate.subject.CN);
+    presented = name === undefined ? 'no credentials' : `unverified certificate CN=${name.slice(0, MAX_UNVERIFIED_NAME)}`;
+  } else {
+    presented = 'unreadable socket peer';
+  }
+  if (socket instanceof TLSSocket) return { presented, source: sourceOf(socket) };
+  const peer = await sources.peers?.of(socket).catch(() => undefined);
+  return peer === undefined ? { presented, source: 'unix socket' } : { presented, source: `unix socket (pid ${peer.pid})`, uid: peer.uid };
 }

@@ -23,10 +23,11 @@ export interface OptionSpec {
 /** The parsed options of one command, keyed by the camelCased long name (`--memory-swap` → memorySwap). */
 export type ParsedOptions = Record<string, OptionValue | undefined>;
 
-/** Options given before the command word (`--root`, `--host`). */
+/** Options given before the command word (`--root`, `--host`, `--token`). */
 export interface GlobalOptions {
   root?: string;
   host?: string;
+  token?: string;
 }
 
 export interface Invocation {

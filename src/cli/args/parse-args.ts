@@ -200,6 +200,7 @@ export function parseArgs(root: CommandSpec, args: string[]): ParseResult {
   const global: GlobalOptions = {};
   if (typeof globals.options.root === 'string') global.root = globals.options.root;
   if (typeof globals.options.host === 'string') global.host = globals.options.host;
+  if (typeof globals.options.token === 'string') global.token = globals.options.token;
   return { kind: 'run', path, invocation: { globals: global, args: assignArguments(path, command, reader.positionals), options: reader.options } };
 }
 

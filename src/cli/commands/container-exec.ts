@@ -75,7 +75,8 @@ export async function attachAction(globals: GlobalOptions, target: string, flags
     // Awaited unless the client detaches; then the wait is aborted and its end is of no interest.
     waiting.result.catch(() => undefined);
     const detachKeys = flags.detachKeys === undefined ? {} : { detachKeys: flags.detachKeys };
-    const stream = await client.containers.attach(container.Id, { stdin, tty, ...detachKeys });
+    // A refused attach (403) must not leave the wait holding the process until the container exits.
+    const stream = await client.containers.attach(container.Id, { stdin, tty, ...detachKeys }).catch((err: unknown) => { aborter.abort(); throw err; });
     const stopResizing = tty ? followTerminalSize((rows, columns) => client.containers.resize(container.Id, rows, columns)) : () => undefined;
     const stopProxy = flags.sigProxy !== false && !tty ? proxySignals((signal) => client.containers.kill(container.Id, signal)) : () => undefined;
     try {

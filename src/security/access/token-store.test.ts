@@ -30,4 +30,19 @@ describe('TokenStore', () => {
     await assert.rejects(store.remove('deploy'), { kind: 'not-found' });
     assert.deepEqual((await TokenStore.open(root, { clock })).list().map((t2) => t2.name), ['ci']);
   });
+
+  it('names a refused secret for the audit trail without the secret', async (t) => {
+    const root = await mkdtemp(join(tmpdir(), 'berth-tokens-'));
+    t.after(() => rm(root, { recursive: true, force: true }));
+    let now = new Date('2026-01-01T00:00:00Z');
+    const store = await TokenStore.open(root, { clock: { now: () => now } });
+    const { token } = await store.create({ name: 'ci', role: 'viewer', expiresAt: new Date('2026-01-02T00:00:00Z') });
+    const unknown = store.describeRejected('berth_not-a-token');
+    assert.match(unknown, /^unknown token sha256:[0-9a-f]{8}$/);
+    assert.equal(store.describeRejected('berth_not-a-token'), unknown);
+    assert.notEqual(store.describeRejected('berth_another'), unknown);
+    now = new Date('2026-01-03T00:00:00Z');
+    assert.equal(store.describeRejected(token), 'token ci (expired)');
+    assert.ok(!store.describeRejected(token).includes(token.slice(6)));
+  });
 });

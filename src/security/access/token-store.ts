@@ -111,6 +111,20 @@ export class TokenStore {
     return viewOf(found);
   }
 
+  /**
+   * How the audit trail names a secret `authenticate` refused, without the secret: the name of
+   * the expired token it is, else `unknown token` and 8 hex digits of its sha256 — enough to tell
+   * repeated attempts with one value apart, nothing towards a 32-byte secret.
+   */
+  describeRejected(secret: string): string {
+    const digest = sha256(secret);
+    const hash = Buffer.from(digest, 'hex');
+    const found = this.#tokens.find((token) => timingSafeEqual(Buffer.from(token.sha256, 'hex'), hash));
+    if (found === undefined) return `unknown token sha256:${digest.slice(0, 8)}`;
+    const expired = found.expiresAt !== undefined && Date.parse(found.expiresAt) <= this.#options.clock.now().getTime();
+    return `token ${found.name}${expired ? ' (expired)' : ''}`;
+  }
+
   async #write(tokens: TokenRecord[]): Promise<void> {
     await writeFileAtomic(this.#path, `${JSON.stringify({ tokens }, null, 2)}\n`, 0o600);
     this.#tokens = tokens;

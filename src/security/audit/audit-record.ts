@@ -10,7 +10,7 @@ import { z } from 'zod';
 export const GENESIS_HASH = '0'.repeat(64);
 
 const whoSchema = z.strictObject({
-  /** socket, certificate or token. */
+  /** socket, certificate or token; anonymous for a request refused for want of an identity (401). */
   kind: z.string(),
   name: z.string(),
   role: z.string(),

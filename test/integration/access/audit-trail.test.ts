@@ -9,7 +9,7 @@ import { AccessDaemon, berthCli, berthCliOk, callSocket, needsRootOrTools } from
 const DOCKER = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 
 interface Entry {
-  request: { seq: number; id: string; who: { kind: string; name: string; role: string; source: string }; method: string; route: string; path: string; object?: string; body?: unknown };
+  request: { seq: number; id: string; who: { kind: string; name: string; role: string; uid?: number; source: string }; method: string; route: string; path: string; object?: string; body?: unknown };
   outcome?: { status: number; error?: string };
 }
 
@@ -69,6 +69,38 @@ describe('the audit trail of berthd', { skip: needsRootOrTools() || (spawnSync(D
     assert.match(mine[0]?.outcome?.error ?? '', /requires 'volumes\.create'/);
     const tokenCreate = entries().find((e) => e.request.route === '/berth/v1/tokens');
     assert.deepEqual(tokenCreate?.outcome?.status, 201);
+  });
+
+  test('records requests refused for want of an identity (401) as anonymous, and refused reads (403), never a secret', async () => {
+    const forged = 'berth_forged-secret-value';
+    assert.equal((await callSocket(daemon.socketPath, 'GET', '/v1.43/containers/json?all=1', undefined, forged)).status, 401);
+    const cli = berthCli(['-H', host, 'volume', 'create', 'never'], { BERTH_TOKEN: forged });
+    assert.equal(cli.code, 7, cli.stderr);
+    assert.equal((await callSocket(daemon.socketPath, 'POST', '/volumes/create', { Name: 'never' }, 'not one word')).status, 401);
+    const anonymous = entries().filter((e) => e.request.who.kind === 'anonymous');
+    assert.deepEqual(anonymous.map((e) => [e.request.method, e.request.route, e.request.who.role, e.outcome?.status]), [
+      ['GET', '/containers/json', 'none', 401], ['POST', '/volumes/create', 'none', 401], ['POST', '/volumes/create', 'none', 401],
+    ]);
+    const [read, create, malformed] = anonymous;
+    assert.match(read?.request.who.name ?? '', /^unknown token sha256:[0-9a-f]{8}$/);
+    assert.equal(create?.request.who.name, read?.request.who.name, 'one forged value, one name');
+    assert.equal(malformed?.request.who.name, 'malformed Authorization header');
+    for (const entry of anonymous) {
+      assert.match(entry.request.who.source, /^unix socket \(pid \d+\)$/);
+      assert.equal(entry.request.who.uid, 0);
+      assert.match(entry.outcome?.error ?? '', /bearer token is not valid|Authorization header is not/);
+    }
+    assert.equal(entries(['--user', 'unknown token']).length, 2);
+    const viewer = berthCliOk(['-H', host, 'token', 'create', '--name', 'reader', '--role', 'viewer']).trim();
+    assert.equal((await callSocket(daemon.socketPath, 'GET', '/berth/v1/tokens', undefined, viewer)).status, 403);
+    assert.deepEqual(entries(['--user', 'reader']).map((e) => [e.request.method, e.request.route, e.outcome?.status]), [['GET', '/berth/v1/tokens', 403]]);
+    const dir = join(daemon.root, 'audit');
+    for (const name of await readdir(dir)) {
+      const text = await readFile(join(dir, name), 'utf8');
+      assert.ok(!text.includes('forged-secret') && !text.includes('not one word') && !text.includes(viewer.slice('berth_'.length)), 'no secret in the trail');
+    }
+    const verified = berthCli(['-H', host, 'audit', 'verify']);
+    assert.equal(verified.code, 0, verified.stderr);
   });
 
   test('verify passes, then names the record altered, removed or reordered', async () => {

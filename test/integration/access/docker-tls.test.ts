@@ -91,6 +91,10 @@ describe('the TLS listener with client certificates, as docker --tlsverify uses 
       cert: await readFile(join(other, 'cert.pem'), 'utf8'), key: await readFile(join(other, 'key.pem'), 'utf8'),
     });
     assert.equal(answer.status, 401);
+    const audit = JSON.parse(berthCliOk(['-H', `unix://${daemon.socketPath}`, 'audit', 'ls', '--user', 'CN=mallory', '--format', 'json'])) as
+      { request: { who: { kind: string; name: string; source: string }; route: string }; outcome?: { status: number } }[];
+    assert.deepEqual(audit.map((e) => [e.request.who.kind, e.request.who.name, e.request.route, e.outcome?.status]), [['anonymous', 'unverified certificate CN=mallory', '/containers/json', 401]]);
+    assert.match(audit[0]?.request.who.source ?? '', /^tls 127\.0\.0\.1:\d+$/);
   });
 
   test('a bearer token identifies a client without a certificate', async () => {

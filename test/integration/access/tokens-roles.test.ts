@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { AccessDaemon, berthCli, berthCliOk, callSocket, needsRootOrTools } from './access-fixture.js';
+import { AccessDaemon, berthCli, berthCliOk, callSocket, needsRootOrTools, type Run } from './access-fixture.js';
 
 const ROLES = `roles:
   team-a:
@@ -128,6 +128,50 @@ describe('bearer tokens and roles', { skip: needsRootOrTools() }, () => {
     assert.equal((await asToken('team', 'POST', '/containers/create', { Image: 'busybox', Labels: { team: 'b' } })).status, 403);
     const listed = JSON.parse((await asToken('team', 'GET', '/containers/json?all=1')).body) as { Id: string }[];
     assert.deepEqual(listed.map((c) => c.Id), [mineId]);
+  });
+
+  test('the berth CLI sends BERTH_TOKEN or --token: a viewer lists but cannot run; a bad token is refused, never shown', async () => {
+    const viewer = tokens['viewer-ci'] ?? '';
+    const asViewer = { BERTH_TOKEN: viewer };
+    const running = await asRoot('POST', '/containers/create', { Image: 'busybox', Cmd: ['sleep', '60'] });
+    const id = (JSON.parse(running.body) as { Id: string }).Id;
+    created.push(id);
+    assert.equal((await asRoot('POST', `/containers/${id}/start`)).status, 204);
+    const runs: Run[] = [];
+    const ps = berthCli(['-H', host, 'ps', '-a', '--format', 'json'], asViewer);
+    runs.push(ps);
+    assert.equal(ps.code, 0, ps.stderr);
+    assert.ok((JSON.parse(ps.stdout) as { Id: string }[]).some((c) => c.Id === id));
+    const logs = berthCli(['-H', host, 'logs', id], asViewer); // a streamed answer
+    runs.push(logs);
+    assert.equal(logs.code, 0, logs.stderr);
+    for (const verb of ['run', 'create']) {
+      const refused = berthCli(['-H', host, verb, ...(verb === 'run' ? ['--rm'] : []), 'busybox', 'true'], asViewer);
+      runs.push(refused);
+      assert.equal(refused.code, 7, refused.stderr);
+      assert.equal(refused.stderr, "Error: permission denied: POST /containers/create requires 'containers.create' (token viewer-ci has role viewer)\n");
+    }
+    const attach = berthCli(['-H', host, 'attach', '--no-stdin', id], asViewer); // an upgraded request
+    runs.push(attach);
+    assert.equal(attach.code, 7, attach.stderr);
+    assert.match(attach.stderr, /requires 'containers\.attach' \(token viewer-ci has role viewer\)/);
+    const flag = berthCli(['-H', host, '--token', tokens.deploy ?? '', 'volume', 'create', 'cli-token'], asViewer); // the flag wins
+    runs.push(flag);
+    assert.equal(flag.code, 0, flag.stderr);
+    berthCliOk(['-H', host, 'volume', 'rm', 'cli-token']);
+    const unknown = berthCli(['-H', host, 'ps'], { BERTH_TOKEN: 'berth_unknown-secret' });
+    assert.equal(unknown.code, 7);
+    assert.equal(unknown.stderr, 'Error: the bearer token is not valid (unknown, revoked or expired); the token sent came from BERTH_TOKEN\n');
+    const malformed = berthCli(['-H', host, 'ps'], { BERTH_TOKEN: 'two words' });
+    assert.equal(malformed.code, 2);
+    assert.match(malformed.stderr, /^Error: BERTH_TOKEN is not a bearer token/);
+    assert.ok(!malformed.stderr.includes('two words'));
+    const empty = berthCli(['-H', host, '--token', '', 'ps'], asViewer);
+    assert.equal(empty.stderr, 'Error: --token is empty\n');
+    for (const run of [...runs, unknown]) {
+      const output = `${run.stdout}${run.stderr}`;
+      assert.ok(!output.includes(viewer) && !output.includes(tokens.deploy ?? '-') && !output.includes('unknown-secret'), 'a token is never printed');
+    }
   });
 
   test('a revoked token is refused at once', async () => {
