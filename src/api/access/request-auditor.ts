@@ -74,14 +74,14 @@ export class RequestAuditor {
     return id;
   }
 
-  /** Appends the outcome (not awaited by the request; a failure is logged). */
+  /** Appends the outcome (not awaited by the request, durable with the trail's next fsync; a failure is logged). */
   end(id: string, status: number, error?: string): void {
     void this.#outcome(id, status, error);
   }
 
   async #outcome(id: string, status: number, error: string | undefined): Promise<void> {
     try {
-      await this.log.append({ type: 'outcome', id, status, ...(error === undefined ? {} : { error }) });
+      await this.log.append({ type: 'outcome', id, status, ...(error === undefined ? {} : { error }) }, { durable: false });
     } catch (err) {
       this.onError(`audit: cannot record the outcome of request ${id}: ${messageOf(err)}`);
     }

@@ -49,6 +49,22 @@ describe('the audit trail', () => {
     assert.deepEqual(await verifyAuditTrail(dir), { ok: true, records: 13, files: files.length });
   });
 
+  it('writes records appended together in call order, with one fsync for each group', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-audit-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const log = await AuditLog.open(dir, { clock: { now: () => new Date('2026-01-01T00:00:00Z') }, maxFileBytes: 4000 });
+    const appends = Array.from({ length: 40 }, (_, i) => (i % 2 === 0
+      ? log.append(request(`r${i}`, `c${i}`))
+      : log.append({ type: 'outcome', id: `r${i - 1}`, status: 204 }, { durable: false })));
+    const records = await Promise.all(appends);
+    assert.deepEqual(records.map((r) => r.seq), Array.from({ length: 40 }, (_, i) => i + 1));
+    await log.close();
+    const result = await verifyAuditTrail(dir);
+    assert.equal(result.ok, true);
+    assert.equal(result.records, 40);
+    assert.ok(result.files > 1, 'a group that crosses the size limit still rotates');
+  });
+
   it('names an altered record', async (t) => {
     const dir = await trail(t, 3);
     await editLines(dir, (lines) => lines.map((line, i) => (i === 2 ? line.replace('"c2"', '"c9"') : line)));
