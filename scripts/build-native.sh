@@ -1,11 +1,12 @@
 #!/bin/sh
 # Builds berth's C programs into dist/libexec (run by `npm run build`; each rebuilt only when its
 # source is newer): berth-idmap, id-mapped layer views for --userns auto
-# (src/runtime/userns/berth-idmap.c), and berth-peercred, the uid of a socket peer of berthd's API
-# (src/api/access/berth-peercred.c), and berth-mount, berthd's mount and umount system calls
-# without a process each (src/mount/berth-mount.c). Without gcc it says so and builds nothing:
-# everything but --userns auto and telling socket users apart (berthd --socket-role) works, and
-# berthd runs mount and umount instead.
+# (src/runtime/userns/berth-idmap.c), berth-peercred, the uid of a socket peer of berthd's API
+# (src/api/access/berth-peercred.c), berth-mount, berthd's mount and umount system calls
+# without a process each (src/mount/berth-mount.c), and berth-watch, what containers' processes
+# do, for runtime detection (src/security/detection/berth-watch.c). Without gcc it says so and
+# builds nothing: everything but --userns auto, telling socket users apart (berthd --socket-role)
+# and runtime detection (berthd --detect) works, and berthd runs mount and umount instead.
 # BERTH_LIBEXEC_DIR overrides the output directory (a build into another outDir).
 set -eu
 cd "$(dirname "$0")/.."
@@ -25,3 +26,4 @@ build() {
 build src/runtime/userns/berth-idmap.c berth-idmap
 build src/api/access/berth-peercred.c berth-peercred
 build src/mount/berth-mount.c berth-mount
+build src/security/detection/berth-watch.c berth-watch

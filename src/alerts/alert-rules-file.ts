@@ -6,9 +6,8 @@
  *   alerts.yaml:9: rule "memory-high" (rules[0]): field op: want one of > >= < <= == !=
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import { errors, messageOf } from '../base/errors.js';
-import { fieldOf, lineOf } from '../base/yaml-locations.js';
+import { checkYaml } from '../base/yaml-file.js';
 import { alertRulesFileSchema, type ReceiverSpec, type RuleSpec } from './alert-rules-schema.js';
 
 /** A rule ready for evaluation: its receiver resolved and its grouping filled in. */
@@ -34,16 +33,6 @@ export interface AlertRules {
 
 export const ALERT_DEFAULTS = { intervalMs: 15_000, groupWaitMs: 10_000, groupIntervalMs: 60_000, repeatIntervalMs: 4 * 3_600_000, timeoutMs: 10_000 } as const;
 
-function invalid(source: string, line: number | undefined, where: string, message: string): never {
-  throw errors.invalidArgument('invalid-alert-rules', `${source}${line === undefined ? '' : `:${line}`}: ${where}${message}`);
-}
-
-function itemLabel(document: Document, list: 'rules' | 'receivers', index: number): string {
-  const name: unknown = document.getIn([list, index, 'name']);
-  const kind = list === 'rules' ? 'rule' : 'receiver';
-  return typeof name === 'string' ? `${kind} "${name}" (${list}[${index}])` : `${kind} ${list}[${index}]`;
-}
-
 function receiverOf(spec: ReceiverSpec): Receiver {
   return { name: spec.name, url: spec.url, timeoutMs: spec.timeout ?? ALERT_DEFAULTS.timeoutMs, maxAlerts: spec.max_alerts ?? 0 };
 }
@@ -55,37 +44,24 @@ export interface AlertRulesOptions {
 
 /** Parses and checks the rules' text; `source` names it in errors. */
 export function parseAlertRules(text: string, source: string, options: AlertRulesOptions = {}): AlertRules {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines });
-  const yamlError = document.errors[0];
-  if (yamlError !== undefined) invalid(source, yamlError.linePos?.[0].line, '', `not valid YAML: ${yamlError.message.split('\n')[0] ?? ''}`);
-  const result = alertRulesFileSchema.safeParse(document.toJS() ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue?.path ?? [];
-    const [list, index] = path;
-    const where = (list === 'rules' || list === 'receivers') && typeof index === 'number'
-      ? `${itemLabel(document, list, index)}: ${path.length > 2 ? `field ${fieldOf(path.slice(2))}: ` : ''}`
-      : `field ${path.length === 0 ? '(document)' : fieldOf(path)}: `;
-    invalid(source, lineOf(document, lines, path), where, issue?.message ?? 'invalid');
-  }
-  const file = result.data;
+  const checked = checkYaml(text, source, alertRulesFileSchema, 'invalid-alert-rules', { rules: 'rule', receivers: 'receiver' });
+  const file = checked.data;
   const receivers = new Map<string, Receiver>();
   file.receivers.forEach((spec, index) => {
-    if (receivers.has(spec.name)) invalid(source, lineOf(document, lines, ['receivers', index, 'name']), `${itemLabel(document, 'receivers', index)}: field name: `, `"${spec.name}" is also an earlier receiver's name`);
+    if (receivers.has(spec.name)) checked.fail(['receivers', index, 'name'], `"${spec.name}" is also an earlier receiver's name`);
     receivers.set(spec.name, receiverOf(spec));
   });
   const fallback = file.receivers[0]?.name ?? '';
   const seen = new Set<string>();
   const rules = file.rules.map((rule, index): AlertRule => {
-    const where = (field: string): [number | undefined, string] => [lineOf(document, lines, ['rules', index, field]), `${itemLabel(document, 'rules', index)}: field ${field}: `];
-    if (seen.has(rule.name)) invalid(source, ...where('name'), `"${rule.name}" is also an earlier rule's name`);
+    const where = (field: string): (string | number)[] => ['rules', index, field];
+    if (seen.has(rule.name)) checked.fail(where('name'), `"${rule.name}" is also an earlier rule's name`);
     seen.add(rule.name);
     for (const field of ['metric', 'ratio_to'] as const) {
       const name = rule[field];
-      if (name !== undefined && options.metrics !== undefined && !options.metrics.includes(name)) invalid(source, ...where(field), `"${name}" is not a per-container metric of berthd (see docs/monitoring.md)`);
+      if (name !== undefined && options.metrics !== undefined && !options.metrics.includes(name)) checked.fail(where(field), `"${name}" is not a per-container metric of berthd (see docs/monitoring.md)`);
     }
-    if (rule.receiver !== undefined && !receivers.has(rule.receiver)) invalid(source, ...where('receiver'), `no receiver is named "${rule.receiver}" (want one of ${[...receivers.keys()].join(', ')})`);
+    if (rule.receiver !== undefined && !receivers.has(rule.receiver)) checked.fail(where('receiver'), `no receiver is named "${rule.receiver}" (want one of ${[...receivers.keys()].join(', ')})`);
     return { ...rule, receiver: rule.receiver ?? fallback, group_by: rule.group_by ?? ['alertname'] };
   });
   return {

@@ -2,13 +2,13 @@
  * The schema of the alert rules file (`berthd --alert-rules FILE`): receivers (webhooks), the
  * timing of evaluation and notification, and the rules. A rule watches either a per-container
  * metric (`metric`, optionally divided by `ratio_to`, compared by `op` with `threshold`, true for
- * `for`) or the event log (`event`: oom, unhealthy, restart_loop, node_down). alert-rules-file.ts turns the
+ * `for`) or the event log (`event`: oom, unhealthy, restart_loop, node_down, detection). alert-rules-file.ts turns the
  * issues into messages naming the rule, field and line.
  */
 import { z } from 'zod';
 import { goDurationMs } from '../base/go-duration.js';
 
-export const EVENT_CONDITIONS = ['oom', 'unhealthy', 'restart_loop', 'node_down'] as const;
+export const EVENT_CONDITIONS = ['oom', 'unhealthy', 'restart_loop', 'node_down', 'detection'] as const;
 export type EventCondition = (typeof EVENT_CONDITIONS)[number];
 export const COMPARISONS = ['>', '>=', '<', '<=', '==', '!='] as const;
 export type Comparison = (typeof COMPARISONS)[number];

@@ -8,9 +8,9 @@ import { fingerprintOf } from './fingerprint.js';
 const rules = parseAlertRules([
   'receivers: [{ name: ops, url: "http://127.0.0.1:9/" }]', 'rules:',
   '  - { name: sick, event: unhealthy }', '  - { name: oom, event: oom }', '  - { name: loop, event: restart_loop, restarts: 2, within: 10s }',
-  '  - { name: lost, event: node_down }',
+  '  - { name: lost, event: node_down }', '  - { name: threat, event: detection }',
 ].join('\n'), 'a.yaml').rules;
-const [sick, oom, loop, lost] = rules;
+const [sick, oom, loop, lost, threat] = rules;
 
 function event(action: string, atMs = 0, type: NodeEvent['type'] = 'container'): NodeEvent {
   return { seq: 1, type, action, scope: 'local', actor: { id: 'c1', attributes: { name: '/web', image: 'busybox' } }, timeNano: BigInt(atMs) * 1_000_000n };
@@ -36,6 +36,15 @@ describe('judgeEvent', () => {
     assert.equal(judgeEvent(lost, node('remove', {}), {})?.kind, 'resolve');
     assert.equal(judgeEvent(lost, node('update', { 'availability.new': 'drain' }), {}), undefined);
     assert.equal(judgeEvent(lost, event('die'), {}), undefined, 'container events are not node events');
+  });
+
+  it('detection fires on any detection event of a container and resolves on its removal', () => {
+    assert.ok(threat !== undefined);
+    assert.equal(judgeEvent(threat, event('detection: shell_spawned'), {})?.kind, 'fire');
+    assert.equal(judgeEvent(threat, event('detection: raw_socket'), {})?.kind, 'fire');
+    assert.equal(judgeEvent(threat, event('destroy'), {})?.kind, 'resolve');
+    assert.equal(judgeEvent(threat, event('start'), {}), undefined);
+    assert.equal(judgeEvent(threat, event('exec_start: sh'), {}), undefined);
   });
 
   it('fires on an oom event only', () => {

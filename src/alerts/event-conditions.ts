@@ -8,6 +8,8 @@
  * - `node_down`: fires when a cluster manager records a node's state turning `down` (the `node`
  *   `update` event with `state.new=down`); resolved when it turns `ready` again or the node is
  *   removed. Only managers record node events, so only their rules see them.
+ * - `detection`: fires when runtime detection records a `detection: <rule>` event of a container;
+ *   resolved when the container is removed (or by `resolve_after`).
  * Any event rule with `resolve_after` is also resolved that long after the last event that fired it.
  */
 import type { NodeEvent } from '../events/event-types.js';
@@ -44,6 +46,8 @@ export function judgeEvent(rule: AlertRule, event: NodeEvent, windows: Record<st
     case 'unhealthy':
       if (action === 'health_status: unhealthy') return { kind: 'fire', container };
       return action === 'health_status: healthy' || action === 'start' ? { kind: 'resolve', container } : undefined;
+    case 'detection':
+      return action.startsWith('detection: ') ? { kind: 'fire', container } : undefined;
     case 'restart_loop': {
       if (action !== 'die') return undefined;
       const key = `${rule.name}/${container.id}`;

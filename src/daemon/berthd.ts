@@ -74,6 +74,9 @@ interface DaemonOptions extends RescanFlags, AccessFlags {
   policy?: string;
   /** Alert rules file (YAML), read again on SIGHUP. */
   alertRules?: string;
+  /** Runtime detection with berth's default rules, or with this rules file (YAML, read again on SIGHUP). */
+  detect?: boolean;
+  detectionRules?: string;
   /** debug, info, warn or error. */
   logLevel: string;
   /** text or json. */
@@ -134,6 +137,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const policy = await policyParts?.readPolicyFlag(options.policy);
   const alertParts = options.alertRules === undefined ? undefined : await import('./alerting.js');
   const alertRules = await alertParts?.readAlertRulesFlag(options.alertRules);
+  const detectionParts = options.detect === true || options.detectionRules !== undefined ? await import('./runtime-detection.js') : undefined;
+  const detectionRules = await detectionParts?.readDetectionFlags(options);
   await ensureSocketUnserved(options.socket);
   const unlock = await lockStateRoot(options.root);
   // The one process runner and clock of berthd: every service gets these two. Its mounts and
@@ -168,7 +173,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       }
     },
   });
-  const nodeMetrics = new NodeMetrics({ engine: containers, cgroupParent: options.cgroupParent, clock, registries: [rescans.metrics.registry, policyDenialsRegistry(networks.overlays), storeSizesRegistry(storeSizeSource(images, volumes))], currentRegistries: () => cluster.metricsRegistries() });
+  const detection = detectionRules === undefined ? undefined : await detectionParts?.startDaemonDetection(detectionRules, { engine: containers, cgroupParent: options.cgroupParent, log: (line) => { log.info(line); } });
+  const nodeMetrics = new NodeMetrics({ engine: containers, cgroupParent: options.cgroupParent, clock, registries: [rescans.metrics.registry, policyDenialsRegistry(networks.overlays), storeSizesRegistry(storeSizeSource(images, volumes)), ...(detection === undefined ? [] : [detection.detector.metrics.registry])], currentRegistries: () => cluster.metricsRegistries() });
   const alerting = await alertParts?.openDaemonAlerting(alertRules, { root: options.root, events: containers.eventLog, metrics: nodeMetrics, clock, timers: systemTimers, log: logWarning });
   const app = await startApiServer({ images, containers, volumes, networks, runner, security, metrics: [rescans.metrics.registry], nodeMetrics, builder, socketPath: options.socket, logger: daemonLogger.pino.child({ component: 'api' }), ...daemonAccess, insecureRegistries: options.insecureRegistry, cluster, ...(admission !== undefined && { admission: admission.gate }), ...(alerting !== undefined && { alerts: alerting.runner }) });
   const metricsServer = options.metricsAddr === undefined ? undefined : await startMetricsServer(options.metricsAddr, nodeMetrics)
@@ -185,6 +191,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   await dashboard?.close();
   admission?.close();
   await alerting?.close();
+  await detection?.close();
   stopWatermark();
   stopSweep();
   await app.close();
@@ -241,6 +248,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--insecure-registry <host>', 'registry (host[:port]) that may be reached over plain HTTP; repeatable (loopback ones always may)', (value: string, list: string[]) => [...list, value], [])
     .option('--policy <file>', 'admission policy (YAML) for creates, updates and pulls; read again on SIGHUP (docs/admission-policy.md)')
     .option('--alert-rules <file>', 'alert rules (YAML): conditions on metrics and events, notified to webhooks; read again on SIGHUP (docs/monitoring.md)')
+    .option('--detect', 'runtime threat detection with berth\'s default rules (docs/runtime-detection.md)')
+    .option('--detection-rules <file>', 'runtime threat detection with these rules (YAML); read again on SIGHUP')
     .option('--metrics-addr <host:port>', 'also serve Prometheus metrics (GET /metrics, as on the API socket) on this address')
     .option('--dashboard-addr <host:port>', 'also serve the web dashboard on this address: loopback, or any with --dashboard-tls-cert and --dashboard-tls-key (log in with the URL `berth dashboard url` prints)')
     .option('--dashboard-tls-cert <file>', 'certificate (PEM) of the dashboard, which then serves HTTPS only')

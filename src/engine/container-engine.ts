@@ -25,6 +25,7 @@ import type { OciRuntimes } from '../runtime/oci-runtimes.js';
 import type { UsernsMode } from '../runtime/userns/id-ranges.js';
 import { AttachRegistry } from './attach-registry.js';
 import { ContainerEvents } from './container-events.js';
+import { StartHooks } from './start-hooks.js';
 import { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord } from './container-record.js';
 import { ContainerStore } from './container-store.js';
@@ -65,6 +66,7 @@ export class ContainerEngine {
   // The sub-services callers use beside the methods (each safe to call at any time):
   /** Notifications of the containers' lifecycle (start, exit, removed, actions); `next` waits for one. */
   readonly events = new ContainerEvents();
+  readonly startHooks = new StartHooks();
   /** Clients waiting for a container to start (attach before start). */
   readonly attachments = new AttachRegistry();
   /** `exec`: sessions in running containers (see exec-sessions.ts for each call's errors). */
@@ -121,7 +123,7 @@ export class ContainerEngine {
     this.#run = {
       store: this.#store, paths: this.paths, task: this.#task, logs: this.logs, events: this.events, attachments: this.attachments, clock: this.#clock,
       volumes: this.#volumeContext(), imageConfig: (id) => this.imageConfig(id), linking: () => this.#linking(), networking: () => this.#networking(),
-      removal: () => this.#removal(),
+      removal: () => this.#removal(), startHooks: this.startHooks,
     };
     this.#monitor = new ExitMonitor(this.paths.exits, (id) => {
       // Reported again by the exit monitor's next sweep while the exit file stays.
@@ -211,6 +213,11 @@ export class ContainerEngine {
   /** Bytes of the container's writable layer (its upper dir); throws what the snapshotter throws for a layer it lacks. */
   writableLayerSize(id: string): Promise<number> {
     return this.#task.snapshotter.usage(this.paths.snapshotKey(id));
+  }
+
+  /** The directory of the container's writable layer (its upper dir): what it changed since create. */
+  writableLayerDir(id: string): string {
+    return this.#task.snapshotter.layerDirs(this.paths.snapshotKey(id)).upper;
   }
 
   /** `top`: a running container's processes (`ps psArgs`); conflict (`container-not-running`) otherwise. */

@@ -28,6 +28,7 @@ import { cleanupTask, createTask, runtimeNameOf, runtimeOf, type TaskContext } f
 import { removeNow, removesVolumes, type RemovalContext } from './remove-container.js';
 import { releaseVolumes, type VolumeUsageContext } from './volume-usage.js';
 import { componentLogger, warnOnFailure } from '../base/logger.js';
+import type { StartHooks } from './start-hooks.js';
 
 const log = componentLogger('engine');
 
@@ -49,6 +50,8 @@ export interface RunContext {
   networking(): NetworkingContext;
   /** What the removal of a `--rm` container after its exit needs. */
   removal(): RemovalContext;
+  /** Run after the task is created and before its program runs. */
+  startHooks: StartHooks;
 }
 
 /**
@@ -71,6 +74,7 @@ export async function startRun(ctx: RunContext, record: ContainerRecord, byPolic
     const size = record.config.consoleSize;
     if (size !== undefined && record.config.options.tty === true) await resizeTerminal(terminalControlPath(ctx.paths.dir(id)), size[0], size[1]);
     await ctx.attachments.connectWaiting(id, attachSocketPath(ctx.paths.dir(id)));
+    await ctx.startHooks.run(id);
     await runtimeOf(ctx.task, record).cli.start(id);
     ctx.store.setState(id, {
       ...record.state, status: 'running', pid: launched.pid, conmonPid: launched.conmonPid, attachId: uuid,

@@ -20,6 +20,10 @@ test('type, event, scope', () => {
   assert.ok(eventMatches(health, f({ event: ['health_status: healthy'] })));
   assert.ok(!eventMatches(health, f({ event: ['health_status: unhealthy'] })));
   assert.ok(eventMatches(start, f({ scope: ['local'] })));
+  const detection = event('container', 'detection: shell_spawned', 'abc123', { name: 'web', rule: 'shell_spawned' });
+  assert.ok(eventMatches(detection, f({ event: ['detection'] })));
+  assert.ok(eventMatches(detection, f({ event: ['detection: shell_spawned'] })));
+  assert.ok(!eventMatches(detection, f({ event: ['detection: raw_socket'] })));
 });
 
 test('container by id prefix or name prefix', () => {

@@ -5,7 +5,7 @@
  * `node`, `service`, `secret` and `config` match the actor's id or `name` attribute by prefix, on
  * events of any type (dockerd's matching: `container=web` also passes a network named `webnet`);
  * `image` matches an image id or name exactly (with or without tag); `event` matches the action
- * exactly, or by prefix when one of the values is `health_status`, `exec_create` or `exec_start`;
+ * exactly, or by prefix when one of the values is `health_status`, `exec_create`, `exec_start` or `detection`;
  * `label` is `key` or `key=value` over the attributes (every label given must match); `type` and
  * `scope` exactly.
  */
@@ -14,7 +14,7 @@ import type { NodeEvent } from './event-types.js';
 export type EventFilters = ReadonlyMap<string, readonly string[]>;
 
 const NAMED = ['container', 'volume', 'network', 'plugin', 'daemon', 'node', 'service', 'secret', 'config'] as const;
-const PREFIX_ACTIONS = ['health_status', 'exec_create', 'exec_start'];
+const PREFIX_ACTIONS = ['health_status', 'exec_create', 'exec_start', 'detection'];
 
 function stripTag(name: string): string {
   if (name.startsWith('sha256:')) return name;

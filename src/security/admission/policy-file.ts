@@ -6,9 +6,8 @@
  *   policy.yaml:7: rule "no-root" (rules[2]): field mode: Invalid option: expected one of "enforce"|"warn"|"audit"
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import { errors, messageOf } from '../../base/errors.js';
-import { fieldOf, lineOf } from '../../base/yaml-locations.js';
+import { checkYaml } from '../../base/yaml-file.js';
 import { policyFileSchema, type RuleSpec } from './policy-schema.js';
 import { ImagePattern } from './image-pattern.js';
 import type { PolicyMode } from './admission-request.js';
@@ -24,44 +23,16 @@ export interface Policy {
 
 export const EMPTY_POLICY: Policy = { source: '(none)', rules: [] };
 
-function invalid(source: string, line: number | undefined, where: string, message: string): never {
-  throw errors.invalidArgument('invalid-policy-file', `${source}${line === undefined ? '' : `:${line}`}: ${where}${message}`);
-}
-
-function ruleLabel(document: Document, index: number): string {
-  const name: unknown = document.getIn(['rules', index, 'name']);
-  return typeof name === 'string' ? `rule "${name}" (rules[${index}])` : `rule rules[${index}]`;
-}
-
 /** Parses and checks a policy's text; `source` names it in errors. */
 export function parsePolicy(text: string, source: string): Policy {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines });
-  const yamlError = document.errors[0];
-  if (yamlError !== undefined) {
-    invalid(source, yamlError.linePos?.[0].line, '', `not valid YAML: ${yamlError.message.split('\n')[0] ?? ''}`);
-  }
-  const result = policyFileSchema.safeParse(document.toJS() ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue?.path ?? [];
-    const line = lineOf(document, lines, path);
-    const index = path[1];
-    const where = path[0] === 'rules' && typeof index === 'number'
-      ? `${ruleLabel(document, index)}: ${path.length > 2 ? `field ${fieldOf(path.slice(2))}: ` : ''}`
-      : `field ${path.length === 0 ? '(document)' : fieldOf(path)}: `;
-    invalid(source, line, where, issue?.message ?? 'invalid');
-  }
+  const checked = checkYaml(text, source, policyFileSchema, 'invalid-policy-file', { rules: 'rule' });
   const seen = new Map<string, number>();
-  const rules = result.data.rules.map((rule, index): CompiledRule => {
-    const line = lineOf(document, lines, ['rules', index]);
-    if (rule.kind === 'signed') {
-      invalid(source, line, `${ruleLabel(document, index)}: field kind: `, 'rule kind "signed" is not supported yet (image signing and verification are not built)');
-    }
+  const rules = checked.data.rules.map((rule, index): CompiledRule => {
+    if (rule.kind === 'signed') checked.failAt(['rules', index], ['rules', index, 'kind'], 'rule kind "signed" is not supported yet (image signing and verification are not built)');
     const name = rule.name ?? rule.kind;
     const earlier = seen.get(name);
     if (earlier !== undefined) {
-      invalid(source, lineOf(document, lines, ['rules', index, rule.name === undefined ? 'kind' : 'name']), `${ruleLabel(document, index)}: field name: `,
+      checked.failAt(['rules', index, rule.name === undefined ? 'kind' : 'name'], ['rules', index, 'name'],
         `"${name}" is also the name of rules[${earlier}]${rule.name === undefined ? ' (a rule without a name is named after its kind): give one of them a name' : ''}`);
     }
     seen.set(name, index);
