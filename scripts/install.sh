@@ -45,7 +45,7 @@ if [ ! -f node_modules/.berth-lock ] || [ "$(cat node_modules/.berth-lock)" != "
 fi
 
 echo "==> build"
-# Also compiles dist/libexec/berth-idmap and berth-peercred (scripts/build-native.sh; gcc + libc6-dev above).
+# Also compiles dist/libexec/berth-idmap, berth-peercred, berth-mount and berth-watch (scripts/build-native.sh; gcc + libc6-dev above).
 npm run --silent build
 
 # The group whose members may use berthd's socket (berthd --group, as dockerd's docker group).

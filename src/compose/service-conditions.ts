@@ -1,8 +1,11 @@
 /**
  * Waiting for a service's containers: the conditions of `depends_on` (service_healthy,
  * service_completed_successfully) and what `up --wait` asks (running, and healthy when the
- * container has a health check). Polls berthd with the injected clock and sleep, up to a bound;
- * a container that exits or turns unhealthy fails at once with failed-precondition.
+ * container has a health check). Checks the containers, then again at each of their events
+ * (start, die, health_status: the daemon's event stream, followed from before the first check so
+ * nothing falls in between) or after `pollMs` without one, up to a bound; a container that exits
+ * or turns unhealthy fails at once with failed-precondition. Without events (a test's waiter) it
+ * polls with the injected clock and sleep.
  */
 import type { BerthClient } from '../client/berth-client.js';
 import { errors } from '../base/errors.js';
@@ -16,13 +19,44 @@ export interface Waiter {
   sleep: (ms: number) => Promise<void>;
   /** How long a condition may take before failing (ms). */
   timeoutMs: number;
-  /** Time between polls (ms). */
+  /** Time between checks without an event (ms). */
   pollMs: number;
+  /** Wake at the containers' events (the daemon's event stream), not only every `pollMs`. */
+  followEvents?: boolean;
 }
 
-/** The real clock, polling every 200 ms, with a bound of `timeoutMs`. */
+/** The real clock, woken by the containers' events or every second, with a bound of `timeoutMs`. */
 export function realWaiter(timeoutMs: number): Waiter {
-  return { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), timeoutMs, pollMs: 200 };
+  return { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), timeoutMs, pollMs: 1000, followEvents: true };
+}
+
+/** What ends a wait between two checks: an event of the containers, or `pollMs`. */
+interface Wakeups {
+  next(): Promise<void>;
+  close(): void;
+}
+
+async function wakeups(client: BerthClient, ids: string[], waiter: Waiter): Promise<Wakeups> {
+  if (waiter.followEvents !== true || ids.length === 0) return { next: () => waiter.sleep(waiter.pollMs), close: () => undefined };
+  const abort = new AbortController();
+  const events = await client.events.open({ filters: { type: ['container'], container: ids, event: ['start', 'die', 'health_status', 'destroy'] } }, abort.signal);
+  let wake: (() => void) | undefined;
+  let seen = false;
+  void (async () => {
+    while (!(await events.next()).done) {
+      seen = true;
+      wake?.();
+    }
+  })().catch(() => undefined); // ends with an abort at close; a broken stream leaves the timer
+  return {
+    next: () => new Promise<void>((resolve) => {
+      if (seen) { seen = false; resolve(); return; }
+      const timer = setTimeout(done, waiter.pollMs);
+      function done(): void { clearTimeout(timer); wake = undefined; seen = false; resolve(); }
+      wake = done;
+    }),
+    close: () => { abort.abort(); },
+  };
 }
 
 async function serviceContainerIds(client: BerthClient, project: ComposeProject, service: string): Promise<{ id: string; name: string }[]> {
@@ -39,17 +73,22 @@ async function pollService(client: BerthClient, project: ComposeProject, service
   const deadline = waiter.now() + waiter.timeoutMs;
   const containers = await serviceContainerIds(client, project, service);
   const pending = new Map(containers.map((c) => [c.id, c.name]));
-  for (;;) {
-    for (const [id, name] of [...pending]) {
-      const verdict = await check(id);
-      if (verdict === 'ok') pending.delete(id);
-      else if (verdict !== 'pending') throw errors.failedPrecondition('compose-dependency-failed', `container ${name} ${verdict}`);
+  const wake = await wakeups(client, [...pending.keys()], waiter);
+  try {
+    for (;;) {
+      for (const [id, name] of [...pending]) {
+        const verdict = await check(id);
+        if (verdict === 'ok') pending.delete(id);
+        else if (verdict !== 'pending') throw errors.failedPrecondition('compose-dependency-failed', `container ${name} ${verdict}`);
+      }
+      if (pending.size === 0) return;
+      if (waiter.now() > deadline) {
+        throw errors.failedPrecondition('compose-wait-timeout', `container ${[...pending.values()].join(', ')} did not become ${what} within ${Math.round(waiter.timeoutMs / 1000)} s`);
+      }
+      await wake.next();
     }
-    if (pending.size === 0) return;
-    if (waiter.now() > deadline) {
-      throw errors.failedPrecondition('compose-wait-timeout', `container ${[...pending.values()].join(', ')} did not become ${what} within ${Math.round(waiter.timeoutMs / 1000)} s`);
-    }
-    await waiter.sleep(waiter.pollMs);
+  } finally {
+    wake.close();
   }
 }
 

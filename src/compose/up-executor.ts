@@ -70,9 +70,10 @@ function containerNames(project: ComposeProject, step: ServiceStep): string[] {
 
 /** Runs `plan`. Rejects with the first failure (a dependency that failed its condition: failed-precondition). */
 export async function executeUp(client: BerthClient, project: ComposeProject, plan: UpPlan, options: ExecutorOptions): Promise<void> {
-  for (const { key, name } of plan.networks) {
+  // Networks and volumes at the same time: none depends on another.
+  await Promise.all(plan.networks.map(async ({ key, name }) => {
     const net = project.networks[key];
-    if (net === undefined) continue;
+    if (net === undefined) return;
     options.progress('Network', name, 'Creating');
     try {
       await client.networks.create({
@@ -85,14 +86,13 @@ export async function executeUp(client: BerthClient, project: ComposeProject, pl
       if (!isBerthError(err, 'conflict') && !isBerthError(err, 'already-exists')) throw err;
     }
     options.progress('Network', name, 'Created');
-  }
-  for (const { key, name } of plan.volumes) {
+  }).concat(plan.volumes.map(async ({ key, name }) => {
     const vol = project.volumes[key];
-    if (vol === undefined) continue;
+    if (vol === undefined) return;
     options.progress('Volume', name, 'Creating');
     await client.volumes.create({ Name: name, Labels: volumeLabels(project, key, vol.labels), DriverOpts: vol.driver_opts, ...(vol.driver === undefined ? {} : { Driver: vol.driver }) });
     options.progress('Volume', name, 'Created');
-  }
+  })));
   for (const orphan of plan.orphans) await removeContainer(client, orphan, options);
   const started = new Map<string, Promise<void>>();
   const inPlan = new Set(plan.services.map((s) => s.service.name));
