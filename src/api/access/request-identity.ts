@@ -97,6 +97,6 @@ export async function unidentifiedCaller(request: IncomingMessage, sources: Iden
     presented = 'unreadable socket peer';
   }
   if (socket instanceof TLSSocket) return { presented, source: sourceOf(socket) };
-  const peer = await sources.peers?.of(socket).catch(() => undefined);
+  const peer = await sources.peers?.of(socket).catch(() => undefined); // an unreadable peer is described as such below
   return peer === undefined ? { presented, source: 'unix socket' } : { presented, source: `unix socket (pid ${peer.pid})`, uid: peer.uid };
 }

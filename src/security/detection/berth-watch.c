@@ -335,12 +335,13 @@ static void read_fanotify(struct watch *w) {
       if (m->mask & FAN_OPEN_EXEC_PERM) {
         /*
          * A process about to exec is held until answered: the exec it made before (a shell that
-         * is now exec'ing its command) is read first, while the process still shows it.
+         * is now exec'ing its command) is read first, while the process still shows it; then it
+         * goes on at once.
          */
         read_connector();
-        on_file_event(w, m);
         struct fanotify_response allow = {.fd = m->fd, .response = FAN_ALLOW};
         if (write(w->fd, &allow, sizeof allow) != sizeof allow) put_error(w->id, "fanotify answer");
+        on_file_event(w, m); /* the executed file's path comes from the event's descriptor, not the process */
       } else {
         on_file_event(w, m);
       }

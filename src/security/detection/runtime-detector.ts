@@ -41,10 +41,19 @@ export interface RuntimeDetectorOptions {
 
 const isGone = (err: unknown): boolean => ['ENOENT', 'ESRCH', 'ENOTDIR'].includes(errnoCode(err) ?? '');
 
+/** What the rules need of a watched container, kept from when it is watched (events come by the thousand). */
+interface WatchedContainer {
+  id: string;
+  name: string;
+  facts: ContainerFacts;
+  /** Its writable layer's directory. */
+  upper: string;
+}
+
 /** Whether the executed file is outside the image's layers: in the container's writable layer. */
-async function execFacts(engine: ContainerEngine, event: FileEvent): Promise<ExecFacts> {
+async function execFacts(container: WatchedContainer, event: FileEvent): Promise<ExecFacts> {
   try {
-    const stat = await lstat(join(engine.writableLayerDir(event.cid), event.path));
+    const stat = await lstat(join(container.upper, event.path));
     return { notInImage: stat.isFile() };
   } catch (err) {
     if (isGone(err)) return { notInImage: false };
@@ -55,13 +64,14 @@ async function execFacts(engine: ContainerEngine, event: FileEvent): Promise<Exe
 export class RuntimeDetector {
   readonly metrics = new DetectionMetrics();
   #rules: DetectionRules;
-  readonly #watched = new Set<string>();
+  readonly #watched = new Map<string, WatchedContainer>();
   readonly #sockets = new Map<string, Set<number>>();
   readonly #lastExec = new Map<string, string>();
   readonly #throttle: DetectionThrottle;
   #hostNet = '';
   #offs: (() => void)[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #scanning = false;
   #watcher: WatcherProcess | undefined;
 
   private constructor(private readonly options: RuntimeDetectorOptions) {
@@ -89,7 +99,11 @@ export class RuntimeDetector {
       events.on('removed', (id) => { detector.#unwatch(id); }),
     ];
     await Promise.all(options.engine.list().filter((record) => record.state.pid > 0).map((record) => detector.#watch(record.id)));
-    detector.#timer = setInterval(() => { void detector.#scanSockets(); }, options.socketScanMs ?? SOCKET_SCAN_MS);
+    detector.#timer = setInterval(() => {
+      if (detector.#scanning) return; // the one before is still reading (a busy machine): it would report what this one finds
+      detector.#scanning = true;
+      void detector.#scanSockets().finally(() => { detector.#scanning = false; });
+    }, options.socketScanMs ?? SOCKET_SCAN_MS);
     detector.#timer.unref();
     return detector;
   }
@@ -101,7 +115,7 @@ export class RuntimeDetector {
   /** Puts new rules in force; watched containers are watched again for the new rules' paths. */
   async replace(rules: DetectionRules): Promise<void> {
     this.#rules = rules;
-    for (const id of [...this.#watched]) {
+    for (const id of [...this.#watched.keys()]) {
       this.#unwatch(id);
       await this.#watch(id);
     }
@@ -109,13 +123,16 @@ export class RuntimeDetector {
 
   /** Watches the container (at most WATCH_ANSWER_MS for berth-watch's answer: a start never waits longer). */
   async #watch(id: string): Promise<void> {
-    if (this.#watched.has(id)) return;
+    const record = this.options.engine.find(id);
+    if (record === undefined || this.#watched.has(id)) return;
     const { reads, writes } = watchedPaths(this.#rules);
-    this.#watched.add(id);
-    this.metrics.watching(this.#watched.size);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => { resolve('late'); }, WATCH_ANSWER_MS); });
     try {
+      // Never fails the start it is a hook of: what goes wrong is logged, and the container runs unwatched.
+      const facts: ContainerFacts = { image: record.config.image, initPid: await this.#initPid(record), usesInit: record.config.options.init === true };
+      this.#watched.set(id, { id, name: record.name, facts, upper: this.options.engine.writableLayerDir(id) });
+      this.metrics.watching(this.#watched.size);
       const answered = this.#watcher?.watch(id, this.options.engine.paths.rootfs(id), reads, writes) ?? Promise.resolve();
       if (await Promise.race([answered, late]) === 'late') log.warn(`container ${id.slice(0, 12)}: berth-watch did not answer within ${WATCH_ANSWER_MS} ms; the container runs, watched once it does`);
     } catch (err) {
@@ -135,8 +152,8 @@ export class RuntimeDetector {
   }
 
   #handle(event: ActivityEvent): void {
-    const record = this.options.engine.find(event.cid);
-    if (record === undefined) return; // a container removed meanwhile, or not this engine's
+    const container = this.#watched.get(event.cid);
+    if (container === undefined) return; // not watched (any more), or not this engine's
     if (event.ev === 'exec') {
       // A process that execs again at once can be read after its second exec for both events.
       const key = `${event.pid} ${event.exe} ${event.argv.join('\0')}`;
@@ -144,18 +161,16 @@ export class RuntimeDetector {
       this.#lastExec.set(event.cid, key);
     }
     const judge = async (): Promise<void> => {
-      const facts: ContainerFacts = { image: record.config.image, initPid: await this.#initPid(record), usesInit: record.config.options.init === true };
-      const exec = event.ev === 'execfile' && needsImageCheck(this.#rules.rules) ? await execFacts(this.options.engine, event) : undefined;
+      const exec = event.ev === 'execfile' && needsImageCheck(this.#rules.rules) ? await execFacts(container, event) : undefined;
       if (event.ev === 'execfile' && exec === undefined) return;
-      for (const rule of matchingRules(this.#rules.rules, event, facts, exec)) await this.#act(rule, record, event);
+      for (const rule of matchingRules(this.#rules.rules, event, container.facts, exec)) await this.#act(rule, container, event);
     };
     judge().catch(warnOnFailure(log, 'judging a container\'s activity', { id: event.cid }));
   }
 
-  /** The host pid of the container's first process; read from its pid file while the start is still being recorded. */
+  /** The host pid of the container's first process; read from its pid file while the start is still being recorded (the start hook). */
   async #initPid(record: ContainerRecord): Promise<number> {
-    const recorded = this.options.engine.find(record.id)?.state.pid ?? 0;
-    if (recorded > 0) return recorded;
+    if (record.state.pid > 0) return record.state.pid;
     const text = await readFile(this.options.engine.paths.pidFile(record.id), 'utf8').catch((err: unknown) => {
       if (isGone(err)) return '0';
       throw err;
@@ -163,7 +178,7 @@ export class RuntimeDetector {
     return Number.parseInt(text, 10) || 0;
   }
 
-  async #act(rule: DetectionRule, record: ContainerRecord, event: ActivityEvent): Promise<void> {
+  async #act(rule: DetectionRule, record: WatchedContainer, event: ActivityEvent): Promise<void> {
     const { engine } = this.options;
     this.metrics.detected(rule.name, rule.action);
     if (this.#throttle.admit(record.id, rule.name)) {
@@ -186,8 +201,8 @@ export class RuntimeDetector {
 
   async #scanSockets(): Promise<void> {
     if (!this.#rules.rules.some((rule) => rule.on === 'socket')) return;
-    for (const id of this.#watched) {
-      const pid = this.options.engine.find(id)?.state.pid ?? 0;
+    for (const [id, { facts }] of this.#watched) {
+      const pid = facts.initPid;
       if (pid <= 0) continue;
       try {
         if (await readlink(`/proc/${pid}/ns/net`) === this.#hostNet) continue; // --network host: the host's sockets are not the container's
