@@ -57,7 +57,11 @@ export interface TaskFilterContext {
   readonly nodes: readonly ClusterNode[];
 }
 
-/** `service` matches a service id (prefix) or name, `node` a node id (prefix) or hostname. */
+/**
+ * `service` matches a service id (prefix) or name, `node` a node id (prefix) or hostname, `label`
+ * the labels of the task's service (Swarm matches a task's ServiceAnnotations: `docker stack ps`
+ * finds a stack's tasks by `com.docker.stack.namespace`).
+ */
 export function taskFilter(filters: Filters, context: TaskFilterContext): (task: Task) => boolean {
   // `_up-to-date` is dockerd's internal filter (the docker CLI's progress of create and update):
   // tasks whose spec is the service's current task template. `runtime`: every task is a container.
@@ -65,6 +69,7 @@ export function taskFilter(filters: Filters, context: TaskFilterContext): (task:
   checkValues(filters, 'desired-state', ['running', 'shutdown', 'accepted']);
   const serviceNames = new Map(context.services.map((service) => [service.id, service.spec.name]));
   const templates = new Map(context.services.map((service) => [service.id, service.spec.taskTemplate]));
+  const serviceLabels = new Map(context.services.map((service) => [service.id, service.spec.labels]));
   const upToDate = (filters.get('_up-to-date') ?? []).length > 0;
   const hostnames = new Map(context.nodes.map((node) => [node.node.id, nodeName(node)]));
   return (task) => {
@@ -75,7 +80,7 @@ export function taskFilter(filters: Filters, context: TaskFilterContext): (task:
       && anyOf(filters, 'service', (ref) => task.serviceId.startsWith(ref) || serviceName === ref)
       && anyOf(filters, 'node', (ref) => (task.nodeId !== undefined && task.nodeId.startsWith(ref)) || hostname === ref)
       && anyOf(filters, 'desired-state', (state) => task.desiredState === state)
-      && matchLabels(filters.get('label'), {})
+      && matchLabels(filters.get('label'), serviceLabels.get(task.serviceId) ?? {})
       && anyOf(filters, 'runtime', (runtime) => runtime === 'container')
       && (!upToDate || isDeepStrictEqual(task.spec, templates.get(task.serviceId)));
   };

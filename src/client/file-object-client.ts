@@ -42,9 +42,13 @@ export class FileObjectClient {
     return this.api.json('GET', `/${kind}s/${enc(ref)}`);
   }
 
-  /** Replaces the labels (the only change allowed). */
-  async updateLabels(kind: FileObjectKind, id: string, version: number, name: string, labels: Record<string, string>): Promise<void> {
-    await this.api.call('POST', `/${kind}s/${enc(id)}/update`, { query: { version: String(version) }, body: { Name: name, Labels: labels } });
+  /**
+   * Replaces the labels (the only change allowed). With `data` (as `docker stack deploy` sends
+   * it), invalid-argument when it is not the object's data.
+   */
+  async updateLabels(kind: FileObjectKind, id: string, version: number, name: string, labels: Record<string, string>, data?: Uint8Array): Promise<void> {
+    const body = { Name: name, Labels: labels, ...(data === undefined ? {} : { Data: Buffer.from(data).toString('base64') }) };
+    await this.api.call('POST', `/${kind}s/${enc(id)}/update`, { query: { version: String(version) }, body });
   }
 
   async remove(kind: FileObjectKind, ref: string): Promise<void> {

@@ -10,8 +10,10 @@ import type { ApiTransport } from './api-transport.js';
 export class NetworkClient {
   constructor(private readonly api: ApiTransport) {}
 
-  list(): Promise<NetworkView[]> {
-    return this.api.json<NetworkView[]>('GET', '/networks');
+  /** `filters`: Docker's (`{"label":["k=v"],"driver":["overlay"]}`). */
+  list(filters?: Record<string, string[]>): Promise<NetworkView[]> {
+    const query = filters !== undefined && Object.keys(filters).length > 0 ? { filters: JSON.stringify(filters) } : {};
+    return this.api.json<NetworkView[]>('GET', '/networks', { query });
   }
 
   inspect(ref: string): Promise<NetworkView> {

@@ -88,14 +88,15 @@ function fileObjects(section: unknown, baseDir: string, env: Environment, kind: 
     const def = mapOf(raw);
     const external = def.external === true || isMap(def.external);
     const name = typeof def.name === 'string' ? def.name : key;
-    if (typeof def.file === 'string') return [key, { name, file: hostPath(def.file, baseDir), external }];
-    if (typeof def.content === 'string') return [key, { name, content: def.content, external }];
+    const labels = def.labels === undefined ? {} : { labels: stringMap(def.labels) };
+    if (typeof def.file === 'string') return [key, { name, file: hostPath(def.file, baseDir), external, ...labels }];
+    if (typeof def.content === 'string') return [key, { name, content: def.content, external, ...labels }];
     if (typeof def.environment === 'string') {
       const value = env[def.environment];
       if (value === undefined) throw errors.invalidArgument('compose-secret-environment', `${kind}s.${key}: environment variable ${def.environment} is not set`);
-      return [key, { name, content: value, external }];
+      return [key, { name, content: value, external, ...labels }];
     }
-    return [key, { name, external }];
+    return [key, { name, external, ...labels }];
   }));
 }
 

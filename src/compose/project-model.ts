@@ -21,6 +21,32 @@ export interface ResourceConfig {
   pids?: number;
 }
 
+/** A rolling update's (or rollback's) settings under `deploy:`; durations as written (`10s`). */
+export interface UpdateSettings {
+  parallelism?: number;
+  delay?: string;
+  failure_action?: string;
+  monitor?: string;
+  max_failure_ratio?: number;
+  order?: string;
+}
+
+/**
+ * `deploy:` as the file gives it (only `replicas` and `resources` matter to `up`; the rest is what
+ * `stack deploy` makes of a service on a cluster). `labels` is a list or a map.
+ */
+export interface DeployConfig {
+  mode?: string;
+  replicas?: number;
+  endpoint_mode?: string;
+  labels?: Record<string, string | number | boolean | null> | string[];
+  resources?: { limits?: ResourceConfig; reservations?: ResourceConfig };
+  restart_policy?: { condition?: string; delay?: string; max_attempts?: number; window?: string };
+  placement?: { constraints?: string[]; preferences?: { spread?: string }[]; max_replicas_per_node?: number };
+  update_config?: UpdateSettings;
+  rollback_config?: UpdateSettings;
+}
+
 export interface ServiceConfig {
   name: string;
   image?: string;
@@ -40,7 +66,7 @@ export interface ServiceConfig {
   restart?: string;
   /** missing (default), always, never, build. */
   pull_policy?: string;
-  deploy?: { replicas?: number; resources?: { limits?: ResourceConfig; reservations?: ResourceConfig } };
+  deploy?: DeployConfig;
   scale?: number;
   profiles: string[];
   secrets: FileRefConfig[];
@@ -94,6 +120,8 @@ export interface FileObjectConfig {
   file?: string;
   content?: string;
   external: boolean;
+  /** The file's `labels:` (when it has any). */
+  labels?: Record<string, string>;
 }
 
 export interface ComposeProject {

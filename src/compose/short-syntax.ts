@@ -12,6 +12,8 @@ export interface PortConfig {
   published?: string;
   host_ip?: string;
   protocol: string;
+  /** The long form's `mode`: `ingress` (a cluster's routing mesh) or `host`. */
+  mode?: string;
 }
 
 export interface VolumeMountConfig {
@@ -57,11 +59,12 @@ export function parsePorts(value: unknown, where: FieldPath): PortConfig[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((entry, index): PortConfig[] => {
     if (typeof entry === 'object' && entry !== null) {
-      const long = entry as { target: number; published?: string | number; host_ip?: string; protocol?: string };
+      const long = entry as { target: number; published?: string | number; host_ip?: string; protocol?: string; mode?: string };
       return [{
         target: long.target, protocol: long.protocol ?? 'tcp',
         ...(long.published === undefined ? {} : { published: String(long.published) }),
         ...(long.host_ip === undefined ? {} : { host_ip: long.host_ip }),
+        ...(long.mode === undefined ? {} : { mode: long.mode }),
       }];
     }
     const text = String(entry);

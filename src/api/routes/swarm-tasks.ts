@@ -1,4 +1,4 @@
-/** `/tasks`: list (filters id, name, service, node, desired-state, label) and inspect. */
+/** `/tasks`: list (filters id, name, service, node, desired-state, label — the service's labels, as Swarm's) and inspect. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ClusterControl } from '../../cluster/control/cluster-control.js';
 import type { ClusterNetwork } from '../../cluster/objects/index.js';
@@ -13,11 +13,11 @@ type Request = FastifyRequest<{ Querystring: Query; Params: { id: string } }>;
 export function swarmTaskRoutes(app: FastifyInstance, cluster: ClusterControl): void {
   app.get('/tasks', async (request: Request): Promise<SwarmTask[]> => {
     const filters = queryFilters(request.query);
-    const byName = filters.has('name') || filters.has('service');
-    // Names are only read when a filter needs them.
+    const byService = filters.has('name') || filters.has('service') || filters.has('label');
+    // Services (their names and labels) are only read when a filter needs them.
     const [tasks, services, nodes, networks] = await Promise.all([
       swarmCall(() => cluster.listTasks()),
-      byName ? swarmCall(() => cluster.listServices()) : [],
+      byService ? swarmCall(() => cluster.listServices()) : [],
       filters.has('node') ? swarmCall(() => cluster.listNodes()) : [],
       networksById(cluster),
     ]);

@@ -330,6 +330,15 @@ test('services and tasks: create, list with status, inspect, update, remove, ref
   assert.equal((await app.inject({ method: 'GET', url: '/swarm/unlockkey' })).statusCode, 501);
   assert.equal((await app.inject({ method: 'DELETE', url: '/services/web' })).statusCode, 200);
   assert.equal((await app.inject({ method: 'GET', url: '/services/web' })).statusCode, 404);
+
+  // A task's labels in filters are its service's (Swarm's ServiceAnnotations): how `docker stack ps` finds a stack's tasks.
+  const stacked = await app.inject({ method: 'POST', url: '/services/create', payload: { ...CREATE_BODY, Name: 'demo_web', Labels: { 'com.docker.stack.namespace': 'demo' } } });
+  const stackedId = stacked.json<{ ID: string }>().ID;
+  const byLabel = async (label: string): Promise<string[]> =>
+    (await app.inject({ method: 'GET', url: `/tasks?filters=${encodeURIComponent(JSON.stringify({ label: [label] }))}` })).json<{ ServiceID: string }[]>().map((t) => t.ServiceID);
+  assert.deepEqual(await byLabel('com.docker.stack.namespace=demo'), [stackedId]);
+  assert.deepEqual(await byLabel('com.docker.stack.namespace'), [stackedId]);
+  assert.deepEqual(await byLabel('com.docker.stack.namespace=other'), []);
 });
 
 test('a worker: 503 not a manager on manager routes, secrets included; /info has no Cluster', async () => {
