@@ -17,8 +17,7 @@
 // Run: npm run build && node dist/bench/access-overhead.js [--rounds 40] [--warmups 3] [--containers 20]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { request, type IncomingMessage } from 'node:http';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,13 +25,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { messageOf } from '../src/base/errors.js';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
-import { currentMountPointsBelow } from '../src/mount/mountinfo.js';
 import { verifyAuditTrail } from '../src/security/audit/index.js';
+import { sweepBenchBase } from './bench-sweep.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { REPO } from './container-clients.js';
 import type { AccessNodeReady } from './access-overhead-node.js';
 import { parseIntegerOptions } from './integer-options.js';
-import { killQuietly, listProcesses, mentions } from './proc-memory.js';
 import { publishReport } from './report-file.js';
 import { median, percentile } from './stats.js';
 
@@ -119,31 +117,7 @@ async function stopNode(child: ChildProcess): Promise<void> {
 }
 
 /** Removes what a run (or a killed one) left: processes naming BASE, mounts below it, the containers' cgroups, the files. */
-async function sweep(): Promise<void> {
-  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    const pids = (await listProcesses()).filter((p) => mentions(p, BASE)).map((p) => p.pid);
-    if (pids.length === 0) break;
-    log(`ending leftover processes (${signal}): ${pids.join(' ')}`);
-    for (const pid of pids) killQuietly(pid, signal);
-    await delay(1000);
-  }
-  for (const point of (await currentMountPointsBelow(BASE)).sort((a, b) => b.length - a.length)) {
-    await runner.run('umount', [point], { okCodes: [0, 32] }).catch(() => runner.run('umount', ['-l', point], { okCodes: [0, 32] }));
-  }
-  const hierarchies = await readdir('/sys/fs/cgroup').catch(() => []);
-  for (const top of ['', ...hierarchies].map((h) => join('/sys/fs/cgroup', h, CGROUP_PARENT))) await removeCgroupTree(top);
-  await rm(BASE, { recursive: true, force: true });
-}
-
-async function removeCgroupTree(dir: string): Promise<void> {
-  if (!existsSync(dir)) return;
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) if (entry.isDirectory()) await removeCgroupTree(join(dir, entry.name));
-  for (let attempt = 0; attempt < 50; attempt++) {
-    for (const pid of (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n').filter(Boolean)) killQuietly(Number(pid), 'SIGKILL');
-    if (await rmdir(dir).then(() => true, () => !existsSync(dir))) return;
-    await delay(100);
-  }
-}
+const sweep = (): Promise<void> => sweepBenchBase(BASE, CGROUP_PARENT, log);
 
 const ms = (value: number): string => `${value.toFixed(2)} ms`;
 const cell = (values: readonly number[]): string => `${ms(median(values))} (${ms(percentile(values, 90))})`;

@@ -28,23 +28,21 @@
 // CPU time of berthd and berth-watch per run, the matches per run (berth_detections_total in
 // /metrics), and for `execs` the time per exec.
 // Everything made is removed at the end, on failure and on SIGINT/SIGTERM.
-// Run: npm run build && node dist/bench/detection-overhead.js [--rounds 7] [--warmups 1] [--iterations 300] [--files 300] [--execs 2000] [--sources 24] [--jobs 2]
-import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+// Run: npm run build && node dist/bench/detection-overhead.js [--rounds 7] [--warmups 1] [--iterations 300] [--files 300] [--execs 2000] [--sources 30] [--jobs 2]
+import { chmod, lstat, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { messageOf } from '../src/base/errors.js';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
 import { BerthClient } from '../src/client/berth-client.js';
-import { currentMountPointsBelow } from '../src/mount/mountinfo.js';
 import { BerthdProcess } from '../test/support/berthd-process.js';
+import { sweepBenchBase } from './bench-sweep.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { dockerClient, invoke, REPO, type Client } from './container-clients.js';
 import { stopBerthd } from './container-engines.js';
 import { parseIntegerOptions } from './integer-options.js';
 import { childrenOf, cpuTicks, ticksPerSecond } from './proc-cpu.js';
-import { killQuietly, listProcesses, mentions } from './proc-memory.js';
+import { listProcesses } from './proc-memory.js';
 import { publishReport } from './report-file.js';
 import { median, percentile } from './stats.js';
 
@@ -132,31 +130,7 @@ echo "elapsed $start $end"
 interface Sample { inside: number; wall: number; berthdCpu: number; watchCpu: number; detections: number }
 
 /** Removes what a run (or a killed one) left: processes naming BASE, mounts below it, the containers' cgroups, the files. */
-async function sweep(): Promise<void> {
-  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    const pids = (await listProcesses()).filter((p) => mentions(p, BASE)).map((p) => p.pid);
-    if (pids.length === 0) break;
-    log(`ending leftover processes (${signal}): ${pids.join(' ')}`);
-    for (const pid of pids) killQuietly(pid, signal);
-    await delay(1000);
-  }
-  for (const point of (await currentMountPointsBelow(BASE)).sort((a, b) => b.length - a.length)) {
-    await runner.run('umount', [point], { okCodes: [0, 32] }).catch(() => runner.run('umount', ['-l', point], { okCodes: [0, 32] }));
-  }
-  const hierarchies = await readdir('/sys/fs/cgroup').catch(() => []);
-  for (const top of ['', ...hierarchies].map((h) => join('/sys/fs/cgroup', h, CGROUP_PARENT))) await removeCgroupTree(top);
-  await rm(BASE, { recursive: true, force: true });
-}
-
-async function removeCgroupTree(dir: string): Promise<void> {
-  if (!existsSync(dir)) return;
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) if (entry.isDirectory()) await removeCgroupTree(join(dir, entry.name));
-  for (let attempt = 0; attempt < 50; attempt++) {
-    for (const pid of (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n').filter(Boolean)) killQuietly(Number(pid), 'SIGKILL');
-    if (await rmdir(dir).then(() => true, () => !existsSync(dir))) return;
-    await delay(100);
-  }
-}
+const sweep = (): Promise<void> => sweepBenchBase(BASE, CGROUP_PARENT, log);
 
 /** The build context: the workload script, a tarball of `files` small C files in directories of 20, the Dockerfile. */
 async function writeContext(files: number): Promise<void> {
@@ -334,7 +308,7 @@ const cell = (values: readonly number[]): string => `${seconds(median(values))} 
 const ratio = (on: readonly number[], off: readonly number[]): string => `${(median(on) / median(off)).toFixed(3)}×`;
 
 async function main(): Promise<void> {
-  const options = parseIntegerOptions(process.argv.slice(2), { rounds: 7, warmups: 1, iterations: 300, files: 300, execs: 2000, sources: 24, jobs: 2 }, { warmups: 0 });
+  const options = parseIntegerOptions(process.argv.slice(2), { rounds: 7, warmups: 1, iterations: 300, files: 300, execs: 2000, sources: 30, jobs: 2 }, { warmups: 0 });
   if (process.getuid?.() !== 0) throw new Error('needs root (runc, cgroups, mounts)');
   await sweep();
   cleanups.push(sweep);

@@ -3,7 +3,7 @@
 # dependencies and the build. Idempotent: a second run only rebuilds what changed.
 #   scripts/install.sh          what berth needs to run
 #   scripts/install.sh --test   plus what the test suite and benchmarks compare against
-#   scripts/install.sh --bench  plus Podman, the third engine of the container benchmarks (bench/)
+#   scripts/install.sh --bench  plus Podman, the third engine of the container benchmarks (bench/), and make (bench/detection-overhead)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +13,7 @@ if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
   packages+=(docker.io skopeo openssl golang-go docker-registry python3-docker docker-compose prometheus prometheus-alertmanager chromium)
 fi
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(podman)
+  packages+=(podman make)
 fi
 
 if [ "$(id -u)" != 0 ]; then
