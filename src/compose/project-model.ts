@@ -120,7 +120,7 @@ export interface FileObjectConfig {
   file?: string;
   content?: string;
   external: boolean;
-  /** The file's `labels:` (when it has any). */
+  /** The file's `labels:`, when it gives them. */
   labels?: Record<string, string>;
 }
 

@@ -14,7 +14,8 @@ import type { BerthClient } from '../client/berth-client.js';
 import type { FileObjectKind } from '../client/file-object-client.js';
 import type { SwarmFileReference } from '../wire/swarm-secrets.js';
 import type { SwarmService, SwarmServiceSpecInput } from '../wire/swarm.js';
-import { specChanges, STACK_LABELS, type StackFileObject, type StackPlan } from './stack-spec.js';
+import { STACK_LABELS, type StackFileObject, type StackPlan } from './stack-spec.js';
+import { specChanges } from './stack-spec-changes.js';
 
 /** One line of progress (`Creating service shop_web`). */
 export type StackProgress = (line: string) => void;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { isBerthError } from '../base/errors.js';
 import type { SwarmServiceSpec } from '../wire/swarm.js';
 import { loadProject } from './project-loader.js';
-import { checkStackName, planStack, specChanges, taggedImage, type StackPlan } from './stack-spec.js';
+import { checkStackName, planStack, taggedImage, type StackPlan } from './stack-spec.js';
+import { specChanges } from './stack-spec-changes.js';
 
 const FILE = `
 services:

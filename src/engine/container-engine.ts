@@ -26,6 +26,7 @@ import type { UsernsMode } from '../runtime/userns/id-ranges.js';
 import { AttachRegistry } from './attach-registry.js';
 import { ContainerEvents } from './container-events.js';
 import { StartHooks } from './start-hooks.js';
+import { WritableLayers } from './writable-layers.js';
 import { ContainerPaths } from './container-paths.js';
 import { isActive, type ContainerRecord } from './container-record.js';
 import { ContainerStore } from './container-store.js';
@@ -67,6 +68,7 @@ export class ContainerEngine {
   /** Notifications of the containers' lifecycle (start, exit, removed, actions); `next` waits for one. */
   readonly events = new ContainerEvents();
   readonly startHooks = new StartHooks();
+  readonly writableLayers: WritableLayers;
   /** Clients waiting for a container to start (attach before start). */
   readonly attachments = new AttachRegistry();
   /** `exec`: sessions in running containers (see exec-sessions.ts for each call's errors). */
@@ -113,6 +115,7 @@ export class ContainerEngine {
     this.#volumes = options.volumes;
     this.#network = network;
     this.#task = taskContext(options, { paths: this.paths, runtimes, runner, host, volumes: this.#volumes, network });
+    this.writableLayers = new WritableLayers(this.paths, this.#task.snapshotter);
     this.volumeUsage = new VolumeUsage(this.#volumeContext());
     this.execs = new ExecSessions({
       store: this.#store, events: this.events, paths: this.paths, task: this.#task, imageConfig: (id) => this.imageConfig(id), linking: () => this.#linking(),
@@ -208,16 +211,6 @@ export class ContainerEngine {
   /** The container with exactly this id, if there is one. */
   find(id: string): ContainerRecord | undefined {
     return this.#store.find(id);
-  }
-
-  /** Bytes of the container's writable layer (its upper dir); throws what the snapshotter throws for a layer it lacks. */
-  writableLayerSize(id: string): Promise<number> {
-    return this.#task.snapshotter.usage(this.paths.snapshotKey(id));
-  }
-
-  /** The directory of the container's writable layer (its upper dir): what it changed since create. */
-  writableLayerDir(id: string): string {
-    return this.#task.snapshotter.layerDirs(this.paths.snapshotKey(id)).upper;
   }
 
   /** `top`: a running container's processes (`ps psArgs`); conflict (`container-not-running`) otherwise. */

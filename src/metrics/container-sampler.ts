@@ -18,7 +18,7 @@ import { LayerUsageCache } from './layer-usage-cache.js';
 /** What sampling needs of the engine (ContainerEngine has it all). */
 export interface SampledEngine {
   list(): ContainerRecord[];
-  writableLayerSize(id: string): Promise<number>;
+  readonly writableLayers: { size(id: string): Promise<number> };
   readonly host: { cgroups: CgroupLayout };
   readonly paths: { root: string };
 }
@@ -51,7 +51,7 @@ export class ContainerSampler {
   #rootDevice: string | undefined;
 
   constructor(private readonly engine: SampledEngine, private readonly cgroupParent: string, clock: Clock) {
-    this.#layers = new LayerUsageCache({ measure: (id) => engine.writableLayerSize(id), clock });
+    this.#layers = new LayerUsageCache({ measure: (id) => engine.writableLayers.size(id), clock });
   }
 
   /** Samples every running (or paused) container; those that exit meanwhile are left out. */

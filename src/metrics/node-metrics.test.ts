@@ -7,7 +7,7 @@ import { NodeMetrics, type MeteredEngine } from './node-metrics.js';
 /** An engine with no containers and no events. */
 const idleEngine: MeteredEngine = {
   list: () => [],
-  writableLayerSize: () => Promise.resolve(0),
+  writableLayers: { size: () => Promise.resolve(0) },
   host: { cgroups: { mode: 'v2-unified', v1: new Map(), v1Named: new Map(), unified: '/nonexistent' } },
   paths: { root: '/nonexistent' },
   health: { state: () => undefined },

@@ -115,7 +115,7 @@ export function containerRoutes(app: FastifyInstance, engine: ContainerEngine, s
     for (const record of engine.list()) {
       if (isActive(record.state)) continue;
       // A layer that cannot be measured is removed all the same, counted as 0 bytes.
-      const size = (await engine.writableLayerSize(record.id).catch(undefinedIfGone((err) => { request.log.warn({ err, id: record.id }, 'measuring a container\'s writable layer failed'); }))) ?? 0;
+      const size = (await engine.writableLayers.size(record.id).catch(undefinedIfGone((err) => { request.log.warn({ err, id: record.id }, 'measuring a container\'s writable layer failed'); }))) ?? 0;
       await engine.remove(record.id);
       deleted.push(record.id);
       reclaimed += size;

@@ -33,7 +33,7 @@ export function systemDiskUsageRoutes(app: FastifyInstance, images: ImageService
     const containers = await Promise.all(records.map(async (record) => {
       // Either may have gone since the listing: counted as nothing.
       const image = await engine.imageConfig(record.imageId).catch(undefinedIfGone((err) => { request.log.warn({ err, id: record.id, imageId: record.imageId }, 'reading the image config of a container failed'); }));
-      const sizeRw = (await engine.writableLayerSize(record.id).catch(undefinedIfGone((err) => { request.log.warn({ err, id: record.id }, 'measuring a container\'s writable layer failed'); }))) ?? 0;
+      const sizeRw = (await engine.writableLayers.size(record.id).catch(undefinedIfGone((err) => { request.log.warn({ err, id: record.id }, 'measuring a container\'s writable layer failed'); }))) ?? 0;
       const imageSize = images.list().find((i) => i.id === record.imageId)?.size ?? 0;
       return { ...containerSummary(record, image?.config, now), SizeRw: sizeRw, SizeRootFs: sizeRw + imageSize };
     }));

@@ -13,7 +13,7 @@ import { inspectObjects, type ClusterInspectFlags } from './cluster-inspect.js';
 import { parseFilters } from './container-list.js';
 import { waitForConvergence } from './service-converge.js';
 import { serviceSpecFromFlags, type ServiceCreateFlags } from './service-flags.js';
-import { SERVICE_HEADERS, servicePretty, serviceRows, TASK_HEADERS, taskRows } from './service-output.js';
+import { SERVICE_HEADERS, servicePretty, serviceRows, taskListing } from './service-output.js';
 import { parseScaleArgs, scaledMode } from './service-scale.js';
 
 export interface ServiceListFlags { quiet?: boolean; filter: string[]; format?: string }
@@ -68,16 +68,7 @@ export async function psAction(globals: GlobalOptions, refs: string[], flags: Se
       client.cluster.listNodes(),
     ]);
     if (format === 'json') printJson(tasks);
-    else if (flags.quiet === true) process.stdout.write(tasks.map((t) => `${trunc ? shortId(t.ID) : t.ID}\n`).join(''));
-    else {
-      const context = {
-        services: new Map(services.map((s) => [s.ID, s.Spec.Name])),
-        nodes: new Map(nodes.map((n) => [n.ID, n.Description.Hostname ?? n.ID])),
-        now: new Date(),
-        trunc,
-      };
-      process.stdout.write(`${renderTable(TASK_HEADERS, taskRows(tasks, context))}\n`);
-    }
+    else process.stdout.write(taskListing(tasks, services, nodes, { quiet: flags.quiet === true, trunc }));
   });
 }
 

@@ -2,8 +2,8 @@
  * What `berth service ls`, `service ps` and `service inspect --pretty` print, as the docker CLI
  * prints them. Pure: rows and text from the API's Service and Task objects (node names passed in).
  */
-import { relativeTime, ellipsis, humanSize, shortId } from '../format.js';
-import type { SwarmService, SwarmServiceSpec, SwarmTask } from '../../wire/swarm.js';
+import { relativeTime, ellipsis, humanSize, renderTable, shortId } from '../format.js';
+import type { SwarmNode, SwarmService, SwarmServiceSpec, SwarmTask } from '../../wire/swarm.js';
 import { capitalized, labelLines, prettyLines, RAW, SECTION, type PrettyEntry } from './cluster-pretty.js';
 import { jobLines } from './service-job-pretty.js';
 import { autoscaleLines } from './service-autoscale-flags.js';
@@ -180,4 +180,16 @@ export function servicePretty(service: SwarmService, now = new Date()): string {
     ['  PIDs', limits.Pids === undefined ? undefined : String(limits.Pids)],
     ['Endpoint Mode', spec.EndpointSpec.Mode],
   ]) + portText(service.Endpoint.Ports ?? []);
+}
+
+/** `service ps` and `stack ps` without --format json: the tasks' ids (`quiet`) or their table. */
+export function taskListing(tasks: readonly SwarmTask[], services: readonly SwarmService[], nodes: readonly SwarmNode[], options: { quiet: boolean; trunc: boolean }): string {
+  if (options.quiet) return tasks.map((t) => `${options.trunc ? shortId(t.ID) : t.ID}\n`).join('');
+  const context = {
+    services: new Map(services.map((s) => [s.ID, s.Spec.Name])),
+    nodes: new Map(nodes.map((n) => [n.ID, n.Description.Hostname ?? n.ID])),
+    now: new Date(),
+    trunc: options.trunc,
+  };
+  return `${renderTable(TASK_HEADERS, taskRows(tasks, context))}\n`;
 }

@@ -16,7 +16,7 @@ import { renderTable, shortId } from '../format.js';
 import { parseFilters } from './container-list.js';
 import { waitForConvergence } from './service-converge.js';
 import { isJob } from './service-job-mode.js';
-import { SERVICE_HEADERS, serviceRows, TASK_HEADERS, taskRows } from './service-output.js';
+import { SERVICE_HEADERS, serviceRows, taskListing } from './service-output.js';
 import { waitForUpdate } from './service-update-wait.js';
 
 export interface StackDeployFlags { composeFile: string[]; prune?: boolean; detach?: boolean }
@@ -95,17 +95,7 @@ export async function psAction(globals: GlobalOptions, stack: string, flags: Sta
       return;
     }
     if (tasks.length === 0) throw errors.notFound('stack-not-found', `nothing found in stack: ${stack}`);
-    if (flags.quiet === true) {
-      process.stdout.write(tasks.map((t) => `${trunc ? shortId(t.ID) : t.ID}\n`).join(''));
-      return;
-    }
-    const context = {
-      services: new Map(services.map((s) => [s.ID, s.Spec.Name])),
-      nodes: new Map(nodes.map((n) => [n.ID, n.Description.Hostname ?? n.ID])),
-      now: new Date(),
-      trunc,
-    };
-    process.stdout.write(`${renderTable(TASK_HEADERS, taskRows(tasks, context))}\n`);
+    process.stdout.write(taskListing(tasks, services, nodes, { quiet: flags.quiet === true, trunc }));
   });
 }
 

@@ -131,7 +131,7 @@ export class RuntimeDetector {
     try {
       // Never fails the start it is a hook of: what goes wrong is logged, and the container runs unwatched.
       const facts: ContainerFacts = { image: record.config.image, initPid: await this.#initPid(record), usesInit: record.config.options.init === true };
-      this.#watched.set(id, { id, name: record.name, facts, upper: this.options.engine.writableLayerDir(id) });
+      this.#watched.set(id, { id, name: record.name, facts, upper: this.options.engine.writableLayers.dir(id) });
       this.metrics.watching(this.#watched.size);
       const answered = this.#watcher?.watch(id, this.options.engine.paths.rootfs(id), reads, writes) ?? Promise.resolve();
       if (await Promise.race([answered, late]) === 'late') log.warn(`container ${id.slice(0, 12)}: berth-watch did not answer within ${WATCH_ANSWER_MS} ms; the container runs, watched once it does`);
