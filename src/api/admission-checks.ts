@@ -10,6 +10,7 @@ import type { CreateContainerRequest } from '../engine/create-container.js';
 import type { ResourceUpdate } from '../engine/container-update.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { ImageService } from '../images/image-service.js';
+import type { RegistryCredentials } from '../wire/registry-auth.js';
 // From their modules, not the folder's index: that one also brings the policy file's YAML parser, which only `--policy` needs.
 import { createAdmission, imageAdmission, updateAdmission } from '../security/admission/admission-facts.js';
 import type { AdmissionGate } from '../security/admission/admission-gate.js';
@@ -56,22 +57,23 @@ function safeResolve(engine: ContainerEngine, imageId: string): ImageRecord | un
   }
 }
 
-/** Before a pull fetches anything: the rules on the reference (registries, tags, digests). */
-export async function admitPullReference(gate: AdmissionGate | undefined, reference: string): Promise<string[]> {
+/** Before a pull fetches anything: the rules on the reference (registries, tags, digests) and its signature at the registry. */
+export async function admitPullReference(gate: AdmissionGate | undefined, reference: string, credentials?: RegistryCredentials): Promise<string[]> {
   if (gate?.active !== true) return [];
-  return gate.admit(imageAdmission('pull', reference), { only: 'reference' });
+  return gate.admit(imageAdmission('pull', reference), { only: 'reference', ...(credentials !== undefined && { credentials }) });
 }
 
 /**
- * Once a pull has stored the image: its vulnerabilities. When an `enforce` rule refuses it, the
+ * Once a pull has stored the image: its vulnerabilities, and the signature of the digest stored
+ * (the tag may have moved since it was checked). When an `enforce` rule refuses it, the
  * pull is undone — the name goes back to the image it named before (or away), and an image the
  * pull added that nothing else names is removed — and the refusal is thrown.
  */
-export async function admitPulledImage(gate: AdmissionGate | undefined, images: ImageService, reference: string, before: ImageRecord | undefined): Promise<string[]> {
+export async function admitPulledImage(gate: AdmissionGate | undefined, images: ImageService, reference: string, before: ImageRecord | undefined, credentials?: RegistryCredentials): Promise<string[]> {
   if (gate?.active !== true) return [];
   const pulled = images.resolve(reference);
   try {
-    return await gate.admit(imageAdmission('pull', reference, pulled), { imageId: pulled.id, only: 'vulnerabilities' });
+    return await gate.admit(imageAdmission('pull', reference, pulled), { imageId: pulled.id, only: 'content', ...(credentials !== undefined && { credentials }) });
   } catch (err) {
     if (isBerthError(err, 'permission-denied')) await undoPull(images, reference, before, pulled);
     throw err;

@@ -108,6 +108,45 @@ export interface PolicyCommands {
   check(globals: GlobalOptions, file: string, body: ContainerCreateConfig): Promise<{ violations: PolicyCheckViolation[]; imageInStore: boolean }>;
 }
 
+/** Where signing and verification reach a registry: the user's credentials for it, and plain-HTTP registries. */
+export interface SigningRegistryOptions {
+  insecureRegistries: string[];
+  credentials?: RegistryCredentials;
+}
+
+/** One signature that counted, as `berth verify` shows it. */
+export interface VerifiedSignatureView {
+  format: 'classic' | 'bundle';
+  keyFile: string;
+  where: string;
+  payload: unknown;
+  note?: string;
+}
+
+export interface VerificationView {
+  /** `repository@digest` that was verified. */
+  image: string;
+  verified: VerifiedSignatureView[];
+  /** Why each other signature found did not count; what was missing when none was found. */
+  failures: string[];
+}
+
+/**
+ * `berth sign | verify | attest | verify-attestation`, in this process (as cosign, straight to the
+ * registry): keys in cosign's formats, signatures in cosign's classic layout or as Sigstore
+ * bundles attached through the referrers API. Key files are read here; invalid-argument naming the
+ * file when one is not a key or the password is wrong.
+ */
+export interface SigningCommands {
+  /** Writes `<prefix>.key` (encrypted with `password`) and `<prefix>.pub`; already-exists when either is there. */
+  generateKeyPair(prefix: string, password: string): Promise<{ privateFile: string; publicFile: string }>;
+  sign(image: string, options: SigningRegistryOptions & { keyFile: string; password: string; format: 'bundle' | 'classic' }): Promise<{ image: string; where: string }>;
+  /** Attaches `predicateFile` (an SBOM, JSON) as a signed in-toto attestation of `type`. */
+  attest(image: string, options: SigningRegistryOptions & { keyFile: string; password: string; predicateFile: string; type: string }): Promise<{ image: string; where: string }>;
+  /** Never throws for signatures that do not verify: they are the view's failures. */
+  verify(image: string, options: SigningRegistryOptions & { keyFiles: string[]; attestationType?: string; attestation: boolean }): Promise<VerificationView>;
+}
+
 export interface BerthPorts {
   /** This process's runner of child processes. */
   runner: ProcessRunner;
@@ -117,6 +156,7 @@ export interface BerthPorts {
   registry: RegistryServerCommands;
   lab: LabCommands;
   policy: PolicyCommands;
+  signing: SigningCommands;
 }
 
 let installed: BerthPorts | undefined;

@@ -8,6 +8,7 @@ import type { ImageService } from '../images/image-service.js';
 import type { ScanService } from '../security/scan-service.js';
 import { AdmissionGate, imageAdmission, loadPolicyFile, policySummary, type Policy, type PolicyDecisionSink } from '../security/admission/index.js';
 import type { BaseImageAdmission } from '../build/steps/step-types.js';
+import { SignatureChecker } from '../security/signing/signature-checker.js';
 
 export interface DaemonAdmission {
   gate: AdmissionGate;
@@ -20,6 +21,8 @@ export interface DaemonAdmission {
 export interface DaemonAdmissionDeps {
   images: ImageService;
   scanner: ScanService;
+  /** Registries reached over plain HTTP to read signatures (berthd's --insecure-registry). */
+  insecureRegistries: readonly string[];
   audit?: PolicyDecisionSink;
   log: (message: string) => void;
 }
@@ -33,7 +36,8 @@ export async function readPolicyFlag(path: string | undefined): Promise<{ path: 
 export function openDaemonAdmission(flag: { path: string; policy: Policy } | undefined, deps: DaemonAdmissionDeps): DaemonAdmission | undefined {
   if (flag === undefined) return undefined;
   const { path, policy } = flag;
-  const gate = new AdmissionGate({ policy, images: deps.images, scanner: deps.scanner, log: (message) => { deps.log(`policy: ${message}`); }, ...(deps.audit !== undefined && { audit: deps.audit }) });
+  const signatures = new SignatureChecker({ insecureRegistries: deps.insecureRegistries });
+  const gate = new AdmissionGate({ policy, images: deps.images, scanner: deps.scanner, signatures, log: (message) => { deps.log(`policy: ${message}`); }, ...(deps.audit !== undefined && { audit: deps.audit }) });
   deps.log(`policy ${path}: ${policySummary(policy)}`);
   const reload = (): void => {
     loadPolicyFile(path).then((next) => {

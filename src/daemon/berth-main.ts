@@ -61,6 +61,12 @@ export function berthPorts(): BerthPorts {
     policy: {
       check: async (...args) => (await import('./berth-process/policy-check-local.js')).checkPolicy(...args),
     },
+    signing: {
+      generateKeyPair: async (...args) => (await import('./berth-process/signing-local.js')).localSigning.generateKeyPair(...args),
+      sign: async (...args) => (await import('./berth-process/signing-local.js')).localSigning.sign(...args),
+      attest: async (...args) => (await import('./berth-process/signing-local.js')).localSigning.attest(...args),
+      verify: async (...args) => (await import('./berth-process/signing-local.js')).localSigning.verify(...args),
+    },
   };
 }
 

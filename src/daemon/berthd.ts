@@ -156,7 +156,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const scanner = ScanService.open(options.root, { runner, clock });
   const rescans = startRescans({ ...rescan, clock, scanner, images, events: containers.eventLog, watchedImages: () => watchedImagesOf(containers.list()) });
   const security = { scanner, images, onDatabaseChanged: () => { rescans.checkNow(); } };
-  const admission = policyParts?.openDaemonAdmission(policy, { images, scanner, log: logWarning, ...(daemonAccess.access.audit !== undefined && { audit: daemonAccess.access.audit }) });
+  const admission = policyParts?.openDaemonAdmission(policy, { images, scanner, insecureRegistries: options.insecureRegistry, log: logWarning, ...(daemonAccess.access.audit !== undefined && { audit: daemonAccess.access.audit }) });
   const builder = await Builder.open({ images, engine: containers, runner, networks, ...(admission !== undefined && { admitBase: admission.admitBase }) }, clock);
   // The registry listens before the API socket does: a client that reached the socket finds it.
   const registry = options.registryAddr === undefined ? undefined : await (await import('../registry/registry-server.js')).startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr, clock });

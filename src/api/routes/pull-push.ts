@@ -107,7 +107,7 @@ export async function pullRoute(request: Request, reply: FastifyReply, images: I
   // As the API documents it: no tag (and none in fromImage) pulls every tag (`docker pull -a`).
   const allTags = (tag === undefined || tag === '') && !/[:@][^/]*$/.test(fromImage);
   parseReference(reference); // a bad reference is a 400 before anything starts
-  const warnings = await admitPullReference(options.admission, reference); // a refusal is a 403 before anything is fetched
+  const warnings = await admitPullReference(options.admission, reference, credentials); // a refusal is a 403 before anything is fetched
   const before = allTags ? undefined : imageNamed(images, reference);
   return streamProgress(reply, tallied('pull', options, async (say) => {
     for (const warning of warnings) say({ status: `Warning: ${warning}` });
@@ -119,7 +119,7 @@ export async function pullRoute(request: Request, reply: FastifyReply, images: I
     };
     await (allTags ? images.pullAllTags(reference, pullOptions) : images.pull(reference, pullOptions))
       .catch((err: unknown) => { throw accessDenied(err, 'pull'); });
-    if (!allTags) for (const warning of await admitPulledImage(options.admission, images, reference, before)) say({ status: `Warning: ${warning}` });
+    if (!allTags) for (const warning of await admitPulledImage(options.admission, images, reference, before, credentials)) say({ status: `Warning: ${warning}` });
   }));
 }
 

@@ -18,6 +18,7 @@ import type { ImageRecord } from '../../images/image-record.js';
 import type { ImageService } from '../../images/image-service.js';
 import { AdmissionGate, containerFacts, imageFacts, loadPolicyFile, type AdmissionRequest, type Policy } from '../../security/admission/index.js';
 import { ScanService } from '../../security/scan-service.js';
+import { SignatureChecker } from '../../security/signing/signature-checker.js';
 import { withImages } from './local-images.js';
 import { processClock, processRunner } from './process-parts.js';
 
@@ -36,14 +37,14 @@ function resolveOrNone(images: ImageService, ref: string): ImageRecord | undefin
 
 async function withStoredImage(globals: GlobalOptions, policy: Policy, request: AdmissionRequest, ref: string): Promise<{ violations: Awaited<ReturnType<AdmissionGate['evaluate']>>; imageInStore: boolean }> {
   const root = stateRootOf(globals);
-  if (!(await exists(join(root, 'berth.db')))) return { violations: await new AdmissionGate({ policy }).evaluate(request), imageInStore: false };
+  if (!(await exists(join(root, 'berth.db')))) return { violations: await new AdmissionGate({ policy, signatures: new SignatureChecker() }).evaluate(request), imageInStore: false };
   return withImages(globals, async (images) => {
     const image = resolveOrNone(images, ref);
-    if (image === undefined) return { violations: await new AdmissionGate({ policy, images }).evaluate(request), imageInStore: false };
+    if (image === undefined) return { violations: await new AdmissionGate({ policy, images, signatures: new SignatureChecker() }).evaluate(request), imageInStore: false };
     const withFacts: AdmissionRequest = { ...request, image: imageFacts('Image', ref, image, await images.config(image)) };
     const scanner = ScanService.open(root, { runner: processRunner, clock: processClock });
     try {
-      return { violations: await new AdmissionGate({ policy, images, scanner }).evaluate(withFacts, { imageId: image.id }), imageInStore: true };
+      return { violations: await new AdmissionGate({ policy, images, scanner, signatures: new SignatureChecker() }).evaluate(withFacts, { imageId: image.id }), imageInStore: true };
     } finally {
       scanner.close();
     }

@@ -189,13 +189,14 @@ export async function uploadBlob(client: RegistryClient, repository: string, blo
   return { how: 'uploaded' };
 }
 
-/** PUTs a manifest or index under a tag or its digest. */
-export async function putManifest(client: RegistryClient, repository: string, reference: string, mediaType: string, bytes: Buffer): Promise<void> {
+/** PUTs a manifest or index under a tag or its digest; resolves the answer's headers (`OCI-Subject`: the registry indexed its subject). */
+export async function putManifest(client: RegistryClient, repository: string, reference: string, mediaType: string, bytes: Buffer): Promise<HttpAnswer['headers']> {
   const answer = await client.send({
     method: 'PUT', path: `/v2/${repository}/manifests/${reference}`, scopes: [pushScope(repository)],
     headers: { 'Content-Type': mediaType }, body: bytes, what: `manifest ${repository}:${reference}`,
   });
   answer.body.resume();
+  return answer.headers;
 }
 
 const tagListSchema = z.object({ name: z.string().optional(), tags: z.array(z.string()).nullable().optional() }).loose();

@@ -2,7 +2,8 @@
  * The policy in force on a node and its enforcement: berthd's API asks the gate before a create,
  * an update, a pull or a build's base image. The gate fills in what the evaluator needs and cannot
  * read itself (the image's vulnerability counts: its last scan at the current database generation,
- * else a scan now when a rule says `scan`), evaluates, logs every violation, records the decision
+ * else a scan now when a rule says `scan`; the signatures of `signed` rules, verified at the
+ * registry), evaluates, logs every violation, records the decision
  * in the audit trail when there is one, and refuses when an `enforce` rule is broken:
  * permission-denied (reason `policy-violation`), the message naming each rule, field and value.
  * `replace` swaps the policy (SIGHUP); a request evaluates against the policy it started with.
@@ -10,10 +11,13 @@
 import { errors } from '../../base/errors.js';
 import type { ImageService } from '../../images/image-service.js';
 import type { ScanService } from '../scan-service.js';
+import type { SignatureChecker } from '../signing/signature-checker.js';
+import type { RegistryCredentials } from '../../wire/registry-auth.js';
 import type { PolicyEntry } from '../audit/index.js';
 import { severityCounts } from '../rescan/rescan-findings.js';
 import { violationMessage, type AdmissionRequest, type Violation, type VulnerabilityFacts } from './admission-request.js';
-import { applicableRules, evaluatePolicy, vulnerabilityNeeds } from './evaluate-policy.js';
+import { applicableRules, evaluatePolicy, signedRules, vulnerabilityNeeds } from './evaluate-policy.js';
+import { gatherSignatures } from './signature-facts.js';
 import { EMPTY_POLICY, type Policy } from './policy-file.js';
 
 /** Where decisions are recorded (the audit trail's `append`). */
@@ -27,6 +31,8 @@ export interface AdmissionGateOptions {
   images?: ImageService;
   /** The scanner and its database. */
   scanner?: ScanService;
+  /** Verifies the signatures of `signed` rules; without it, they are judged not verified. */
+  signatures?: Pick<SignatureChecker, 'check' | 'clear'>;
   /** One line per violation (berthd's log); without it, none. */
   log?: (message: string) => void;
   audit?: PolicyDecisionSink;
@@ -35,9 +41,16 @@ export interface AdmissionGateOptions {
 export interface AdmitOptions {
   /** The image's id when it is in the store (its vulnerabilities can then be looked up). */
   imageId?: string;
-  /** Only these kinds of rules (a pull checks the reference first, the vulnerabilities once pulled). */
-  only?: 'reference' | 'vulnerabilities';
+  /**
+   * Only these rules: a pull checks the rules on the reference and its signature first, then
+   * (`content`) the vulnerabilities and the signature of what it stored.
+   */
+  only?: 'reference' | 'content';
+  /** The client's credentials for the image's registry (a pull's), to read signatures. */
+  credentials?: RegistryCredentials;
 }
+
+const CONTENT_KINDS = new Set(['vulnerabilities', 'signed']);
 
 export class AdmissionGate {
   #policy: Policy;
@@ -53,6 +66,7 @@ export class AdmissionGate {
   /** The policy from now on (requests already being evaluated keep theirs). */
   replace(policy: Policy): void {
     this.#policy = policy;
+    this.options.signatures?.clear();
   }
 
   /** Whether the policy has rules at all (nothing to do otherwise). */
@@ -86,13 +100,15 @@ export class AdmissionGate {
     const full = this.#policy;
     if (full.rules.length === 0) return [];
     const policy = options.only === undefined ? full : {
-      ...full, rules: full.rules.filter((rule) => (rule.kind === 'vulnerabilities') === (options.only === 'vulnerabilities')),
+      ...full, rules: full.rules.filter((rule) => (options.only === 'content' ? CONTENT_KINDS.has(rule.kind) : rule.kind !== 'vulnerabilities')),
     };
     if (applicableRules(policy, request).length === 0) return [];
+    let image = request.image;
     const needs = vulnerabilityNeeds(policy, request);
-    if (!needs.needed || options.imageId === undefined) return evaluatePolicy(policy, request);
-    const vulnerabilities = await this.vulnerabilities(options.imageId, needs.scan);
-    return evaluatePolicy(policy, { ...request, image: { ...request.image, vulnerabilities } });
+    if (needs.needed && options.imageId !== undefined) image = { ...image, vulnerabilities: await this.vulnerabilities(options.imageId, needs.scan) };
+    const signed = signedRules(policy, request);
+    if (signed.length > 0 && this.options.signatures !== undefined) image = { ...image, signatures: await gatherSignatures(this.options.signatures, signed, request, options.credentials) };
+    return evaluatePolicy(policy, { ...request, image });
   }
 
   /** The image's last scan when it is of the current database generation, else a scan now (of a never-scanned image only when asked). */

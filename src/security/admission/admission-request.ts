@@ -18,6 +18,9 @@ export type VulnerabilityFacts =
   | { state: 'scanned'; counts: Record<Severity, number> }
   | { state: 'unscanned' };
 
+/** What the gate found of a `signed` rule's signature (by rule name). */
+export type SignatureFacts = Readonly<Record<string, { verified: true; detail: string } | { verified: false; why: string }>>;
+
 export interface ImageFacts {
   /** The request field that named the image, for messages: `Image`, `fromImage`, `FROM`. */
   field: string;
@@ -32,6 +35,7 @@ export interface ImageFacts {
   /** The image's config, when the image is in the store: its user and labels. */
   config?: { user: string; labels: Readonly<Record<string, string>> };
   vulnerabilities?: VulnerabilityFacts;
+  signatures?: SignatureFacts;
 }
 
 export interface BindFact {

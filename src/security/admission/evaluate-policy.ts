@@ -1,17 +1,17 @@
 /**
  * The policy evaluator: which rules apply to a request (operation and `match`), and what each of
  * them finds wrong. Pure and synchronous — it runs on every container create — with no I/O: the
- * facts it needs (the image's config, its vulnerability counts) are in the request.
+ * facts it needs (the image's config, its vulnerability counts, its signatures) are in the request.
  */
 import type { AdmissionOperation, AdmissionRequest, ContainerFacts, Violation } from './admission-request.js';
 import type { CompiledRule, Policy } from './policy-file.js';
 import { matchCandidates } from './image-pattern.js';
-import { checkDigest, checkNoLatest, checkRegistries, checkVulnerabilities, type Breach } from './image-rules.js';
+import { checkDigest, checkNoLatest, checkRegistries, checkSigned, checkVulnerabilities, type Breach } from './image-rules.js';
 import {
   checkBindMounts, checkCapabilities, checkHostNamespaces, checkMemoryLimit, checkNonRoot, checkPrivileged, checkRequiredLabels,
 } from './container-rules.js';
 
-const IMAGE_KINDS = new Set<CompiledRule['kind']>(['vulnerabilities', 'registries', 'no-latest', 'digest']);
+const IMAGE_KINDS = new Set<CompiledRule['kind']>(['vulnerabilities', 'registries', 'no-latest', 'digest', 'signed']);
 
 /** Which operations a kind of rule looks at: image rules at create, pull and build; container rules at create; memory also at update. */
 function appliesTo(rule: CompiledRule, operation: AdmissionOperation): boolean {
@@ -48,6 +48,11 @@ export function vulnerabilityNeeds(policy: Policy, request: AdmissionRequest): {
   return { needed: rules.length > 0, scan: rules.some((rule) => rule.unscanned === 'scan') };
 }
 
+/** The `signed` rules that apply to `request` (the gate verifies their signatures first). */
+export function signedRules(policy: Policy, request: AdmissionRequest): CompiledRule[] {
+  return applicableRules(policy, request).filter((rule) => rule.kind === 'signed');
+}
+
 function breachesOf(rule: CompiledRule, request: AdmissionRequest): Breach[] {
   const { image } = request;
   // Container rules see nothing to judge in a request without a container (appliesTo keeps them out).
@@ -57,7 +62,7 @@ function breachesOf(rule: CompiledRule, request: AdmissionRequest): Breach[] {
     case 'registries': return checkRegistries(image, rule.allow);
     case 'no-latest': return checkNoLatest(image);
     case 'digest': return checkDigest(image);
-    case 'signed': return []; // refused when the policy is loaded
+    case 'signed': return checkSigned(image, rule.name);
     case 'no-privileged': return ofContainer(checkPrivileged);
     case 'no-host-namespaces': return ofContainer((c) => checkHostNamespaces(c, rule.namespaces));
     case 'no-bind-mounts': return ofContainer((c) => checkBindMounts(c, rule.paths));

@@ -1,5 +1,5 @@
 /**
- * The rules about the image itself: `vulnerabilities`, `registries`, `no-latest`, `digest`. Each
+ * The rules about the image itself: `vulnerabilities`, `registries`, `no-latest`, `digest`, `signed`. Each
  * returns what the request breaks (field and detail), nothing when it complies. Pure.
  */
 import { SEVERITIES, severityRank, type Severity } from '../../wire/security.js';
@@ -56,4 +56,11 @@ export function checkNoLatest(image: ImageFacts): Breach[] {
 export function checkDigest(image: ImageFacts): Breach[] {
   if (image.reference === undefined || image.reference.digest !== undefined) return [];
   return [{ field: image.field, detail: `${shown(image)} is not pinned by digest (want name@sha256:…)` }];
+}
+
+/** The gate verified the signature (or said why not) before evaluating; no fact means it could not look. */
+export function checkSigned(image: ImageFacts, rule: string): Breach[] {
+  const fact = image.signatures?.[rule];
+  if (fact?.verified === true) return [];
+  return [{ field: image.field, detail: `${shown(image)} is not signed by a key of the rule: ${fact?.why ?? 'signatures were not checked here (no registry to ask)'}` }];
 }

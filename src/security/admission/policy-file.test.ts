@@ -1,5 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parsePolicy, policySummary } from './policy-file.js';
 
 const file = (rules: string): string => `version: 1\nrules:\n${rules}`;
@@ -52,10 +56,23 @@ describe('parsePolicy', () => {
     assert.throws(() => parsePolicy(file('  - kind: no-root\n    mode: enforce\n'), 'p.yaml'), /p\.yaml:3: rule rules\[0\]: field kind: missing or unknown rule kind \(want one of vulnerabilities, /);
   });
 
-  it('refuses signature rules as not supported yet, naming the rule', () => {
-    assert.throws(() => parsePolicy(file('  - { kind: no-latest, mode: warn }\n  - name: signed-only\n    kind: signed\n    mode: enforce\n    keys: [cosign.pub]\n'), 'p.yaml'), {
-      reason: 'invalid-policy-file', message: 'p.yaml:4: rule "signed-only" (rules[1]): field kind: rule kind "signed" is not supported yet (image signing and verification are not built)',
-    });
+  it('reads the keys of signature rules relative to the policy file, naming a missing or bad key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-policy-keys-'));
+    try {
+      const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      writeFileSync(join(dir, 'cosign.pub'), publicKey.export({ format: 'pem', type: 'spki' }));
+      writeFileSync(join(dir, 'rsa.pub'), generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'pem', type: 'spki' }));
+      const source = join(dir, 'p.yaml');
+      const policy = parsePolicy(file('  - name: signed-only\n    kind: signed\n    mode: enforce\n    keys: [cosign.pub]\n'), source);
+      assert.equal(policy.rules[0]?.trustedKeys?.[0]?.file, 'cosign.pub');
+      assert.throws(() => parsePolicy(file('  - { kind: no-latest, mode: warn }\n  - name: signed-only\n    kind: signed\n    mode: enforce\n    keys: [cosign.pub, gone.pub]\n'), source), {
+        reason: 'invalid-policy-file', message: `${source}:7: rule "signed-only" (rules[1]): field keys[1]: gone.pub: no such key file`,
+      });
+      assert.throws(() => parsePolicy(file('  - { kind: signed, mode: enforce, keys: [rsa.pub] }\n'), source), /rule rules\[0\]: field keys\[0\]: rsa\.pub: only ECDSA P-256 keys are supported/);
+      assert.throws(() => parsePolicy(file('  - { kind: signed, mode: enforce, keys: [] }\n'), source), /field keys: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses two rules of one name', () => {

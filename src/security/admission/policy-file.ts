@@ -6,14 +6,16 @@
  *   policy.yaml:7: rule "no-root" (rules[2]): field mode: Invalid option: expected one of "enforce"|"warn"|"audit"
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
 import { errors, messageOf } from '../../base/errors.js';
+import { readTrustedKeyFile, type TrustedKey } from '../signing/trusted-keys.js';
 import { checkYaml } from '../../base/yaml-file.js';
 import { policyFileSchema, type RuleSpec } from './policy-schema.js';
 import { ImagePattern } from './image-pattern.js';
 import type { PolicyMode } from './admission-request.js';
 
-/** A rule ready for the evaluator: its name (given, else its kind) and compiled patterns. */
-export type CompiledRule = RuleSpec & { name: string; patterns: ImagePattern[] | undefined };
+/** A rule ready for the evaluator: its name (given, else its kind), compiled patterns, and for `signed`, its keys read. */
+export type CompiledRule = RuleSpec & { name: string; patterns: ImagePattern[] | undefined; trustedKeys?: readonly TrustedKey[] };
 
 export interface Policy {
   /** Where it was read from (for logs). */
@@ -23,12 +25,22 @@ export interface Policy {
 
 export const EMPTY_POLICY: Policy = { source: '(none)', rules: [] };
 
-/** Parses and checks a policy's text; `source` names it in errors. */
+/**
+ * Parses and checks a policy's text; `source` names it in errors. The key files of `signed` rules
+ * are read here (relative paths from the directory of `source`), so a missing or bad key is an
+ * error of the policy naming the rule and the key.
+ */
 export function parsePolicy(text: string, source: string): Policy {
   const checked = checkYaml(text, source, policyFileSchema, 'invalid-policy-file', { rules: 'rule' });
   const seen = new Map<string, number>();
   const rules = checked.data.rules.map((rule, index): CompiledRule => {
-    if (rule.kind === 'signed') checked.failAt(['rules', index], ['rules', index, 'kind'], 'rule kind "signed" is not supported yet (image signing and verification are not built)');
+    const trustedKeys = rule.kind !== 'signed' ? undefined : rule.keys.map((file, k) => {
+      try {
+        return readTrustedKeyFile(isAbsolute(file) ? file : join(dirname(source), file), file);
+      } catch (err) {
+        return checked.failAt(['rules', index, 'keys', k], ['rules', index, 'keys', k], messageOf(err));
+      }
+    });
     const name = rule.name ?? rule.kind;
     const earlier = seen.get(name);
     if (earlier !== undefined) {
@@ -37,7 +49,7 @@ export function parsePolicy(text: string, source: string): Policy {
     }
     seen.set(name, index);
     const match = rule.match === undefined ? undefined : typeof rule.match === 'string' ? [rule.match] : rule.match;
-    return { ...rule, name, patterns: match?.map((text) => new ImagePattern(text)) };
+    return { ...rule, name, patterns: match?.map((text) => new ImagePattern(text)), ...(trustedKeys !== undefined && { trustedKeys }) };
   });
   return { source, rules };
 }

@@ -1,7 +1,6 @@
 /**
  * The policy file's schema (zod): a list of rules, each with a `kind`, a `mode` and an optional
- * `match` (image patterns). Strict objects: an unknown field is an error naming it. The kind
- * `signed` is reserved for signature rules and refused at load (policy-file.ts).
+ * `match` (image patterns). Strict objects: an unknown field is an error naming it.
  */
 import { z } from 'zod';
 import { parseByteSize } from '../../base/byte-size.js';
@@ -43,8 +42,8 @@ export const ruleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...common, kind: z.literal('non-root') }),
   z.strictObject({ ...common, kind: z.literal('memory-limit'), max: byteSize.optional() }),
   z.strictObject({ ...common, kind: z.literal('required-labels'), labels: z.record(z.string().min(1), labelValues) }),
-  // Reserved: accepted by the schema so that policy-file.ts can refuse it by name.
-  z.object({ ...common, kind: z.literal('signed') }),
+  /** Signed by one of `keys` (public key files, relative to the policy file's directory). */
+  z.strictObject({ ...common, kind: z.literal('signed'), keys: z.array(z.string().min(1)).min(1) }),
 ], { error: () => `missing or unknown rule kind (want one of ${RULE_KINDS.join(', ')})` });
 
 export const RULE_KINDS = [

@@ -1,14 +1,26 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import AjvDraft04 from 'ajv-draft-04';
 
+/**
+ * The repository root: the nearest folder above this file that holds package.json, so that the
+ * answer is the same whether the tests run from test/ or from a build's outDir (dist/test/...).
+ */
+const REPO_ROOT = ((): string => {
+  const start = dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json in any folder above ${start}`);
+  }
+})();
+
 /** The fixture folder in the source tree (compiled tests run from dist/). */
-export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'test', 'integration', 'security', 'fixtures');
+export const FIXTURES = join(REPO_ROOT, 'test', 'integration', 'security', 'fixtures');
 
 /** This host's real dpkg status file (Debian 12). */
 export function hostDpkgStatus(): string {
@@ -31,41 +43,110 @@ export function cyclonedx15Validator(): ValidateFunction {
   return ajv.compile(load('bom-1.5.SNAPSHOT.schema.json'));
 }
 
+/** The SPDX 2.3 JSON schema that spdx23Problems checks documents against, compiled. */
+export interface Spdx23Schema {
+  /** True for SPDX's official schema, false for the stand-in written from the specification. */
+  official: boolean;
+  path: string;
+  validate: ValidateFunction;
+}
+
+let spdx23: Spdx23Schema | undefined;
+
 /**
- * Checks an SPDX 2.3 JSON document: ajv against the schema written from the specification's field
- * tables (fixtures/spdx-2.3-from-spec.schema.json), then the rules a schema cannot state: SPDXIDs
- * unique, every relationship and documentDescribes entry names an element of the document, every
- * LicenseRef used in a licence field is defined in hasExtractedLicensingInfos. Returns the problems.
+ * SPDX's official SPDX 2.3 JSON schema (spdx/spdx-spec, schemas/spdx-schema.json), read from the
+ * reference schemas kept beside the repository, `<repo>/../shared/schemas/spdx-2.3.schema.json`, or
+ * from the folder that BERTH_SHARED_SCHEMAS names; it is never copied into the repository. When the
+ * file is missing, the schema written from the specification's field tables
+ * (fixtures/spdx-2.3-from-spec.schema.json) stands in, and one warning on stderr says so.
  */
-export function spdx23Problems(doc: unknown): string[] {
+export function spdx23Schema(): Spdx23Schema {
+  if (spdx23) return spdx23;
+  const shared = process.env.BERTH_SHARED_SCHEMAS;
+  const officialPath = join(shared !== undefined && shared !== '' ? resolve(shared) : join(REPO_ROOT, '..', 'shared', 'schemas'), 'spdx-2.3.schema.json');
+  const official = existsSync(officialPath);
+  const path = official ? officialPath : join(FIXTURES, 'spdx-2.3-from-spec.schema.json');
+  if (!official) {
+    console.warn(`SPDX 2.3 checks fall back to ${path}: the official schema ${officialPath} is missing (BERTH_SHARED_SCHEMAS names the folder that holds spdx-2.3.schema.json)`);
+  }
+  // Both compile in strict mode. The official schema (draft-07) uses no formats; the stand-in needs
+  // ajv-formats for `uri`, and its if/then/else names required properties only in the branches.
   const ajv = new Ajv({ strict: true, strictRequired: false, allErrors: true, logger: false });
   addFormats.default(ajv);
-  const schema = JSON.parse(readFileSync(join(FIXTURES, 'spdx-2.3-from-spec.schema.json'), 'utf8')) as Record<string, unknown>;
-  const validate = ajv.compile(schema);
-  if (!validate(doc)) return (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath} ${e.message ?? ''}`);
-  const d = doc as { packages?: Record<string, unknown>[]; files?: { SPDXID: string }[]; relationships?: { spdxElementId: string; relatedSpdxElement: string }[]; documentDescribes?: string[]; hasExtractedLicensingInfos?: { licenseId: string }[] };
+  spdx23 = { official, path, validate: ajv.compile(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) };
+  return spdx23;
+}
+
+const record = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {});
+const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.map(record) : []);
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/**
+ * What the specification's field tables require and the official schema leaves out (it types the
+ * fields but sets no pattern and does not require documentNamespace). The clause is in each message.
+ */
+function spdx23FieldRules(d: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const creation = record(d.creationInfo);
+  if (d.spdxVersion !== 'SPDX-2.3') problems.push('/spdxVersion must be SPDX-2.3 (6.1)');
+  if (d.dataLicense !== 'CC0-1.0') problems.push('/dataLicense must be CC0-1.0 (6.2)');
+  if (d.SPDXID !== 'SPDXRef-DOCUMENT') problems.push('/SPDXID must be SPDXRef-DOCUMENT (6.3)');
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:[^#\s]+$/.test(text(d.documentNamespace))) problems.push('/documentNamespace must be an absolute URI without a # part (6.5)');
+  (Array.isArray(creation.creators) ? creation.creators : []).forEach((c: unknown, i) => {
+    if (!/^(Person|Organization|Tool): \S/.test(text(c))) problems.push(`/creationInfo/creators/${i} must start with Person: , Organization: or Tool: (6.8)`);
+  });
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(text(creation.created))) problems.push('/creationInfo/created must match YYYY-MM-DDThh:mm:ssZ (6.9)');
+  for (const kind of ['packages', 'files', 'snippets']) {
+    records(d[kind]).forEach((element, i) => {
+      if (!/^SPDXRef-[A-Za-z0-9.-]+$/.test(text(element.SPDXID))) problems.push(`/${kind}/${i}/SPDXID must match SPDXRef-[idstring] (7.2, 8.2, 9.2)`);
+    });
+  }
+  records(d.packages).forEach((pkg, i) => {
+    if (pkg.filesAnalyzed === false && pkg.packageVerificationCode !== undefined) problems.push(`/packages/${i} must omit packageVerificationCode when filesAnalyzed is false (7.9)`);
+  });
+  records(d.hasExtractedLicensingInfos).forEach((l, i) => {
+    if (!/^LicenseRef-[A-Za-z0-9.-]+$/.test(text(l.licenseId))) problems.push(`/hasExtractedLicensingInfos/${i}/licenseId must match LicenseRef-[idstring] (10.1)`);
+  });
+  return problems;
+}
+
+/** The rules no schema states: SPDXIDs unique, references name elements, LicenseRefs are defined. */
+function spdx23ReferenceRules(d: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const ids = new Set<string>(['SPDXRef-DOCUMENT']);
-  for (const element of [...(d.packages ?? []), ...(d.files ?? [])]) {
-    const id = String(element.SPDXID);
+  for (const element of [...records(d.packages), ...records(d.files), ...records(d.snippets)]) {
+    const id = text(element.SPDXID);
     if (ids.has(id)) problems.push(`SPDXID ${id} is used twice`);
     ids.add(id);
   }
   const known = (ref: string): boolean => ids.has(ref) || ref === 'NONE' || ref === 'NOASSERTION' || ref.startsWith('DocumentRef-');
-  for (const r of d.relationships ?? []) {
-    for (const ref of [r.spdxElementId, r.relatedSpdxElement]) if (!known(ref)) problems.push(`relationship names unknown element ${ref}`);
+  for (const r of records(d.relationships)) {
+    for (const ref of [text(r.spdxElementId), text(r.relatedSpdxElement)]) if (!known(ref)) problems.push(`relationship names unknown element ${ref}`);
   }
-  for (const ref of d.documentDescribes ?? []) if (!known(ref)) problems.push(`documentDescribes names unknown element ${ref}`);
-  const defined = new Set((d.hasExtractedLicensingInfos ?? []).map((l) => l.licenseId));
-  for (const pkg of d.packages ?? []) {
+  for (const ref of Array.isArray(d.documentDescribes) ? d.documentDescribes.map(text) : []) if (!known(ref)) problems.push(`documentDescribes names unknown element ${ref}`);
+  const defined = new Set(records(d.hasExtractedLicensingInfos).map((l) => text(l.licenseId)));
+  for (const pkg of records(d.packages)) {
     for (const field of ['licenseConcluded', 'licenseDeclared']) {
-      const value = pkg[field];
-      for (const ref of (typeof value === 'string' ? value : '').match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? []) {
-        if (!defined.has(ref)) problems.push(`${String(pkg.SPDXID)} ${field} uses ${ref}, which hasExtractedLicensingInfos does not define`);
+      for (const ref of text(pkg[field]).match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? []) {
+        if (!defined.has(ref)) problems.push(`${text(pkg.SPDXID)} ${field} uses ${ref}, which hasExtractedLicensingInfos does not define`);
       }
     }
   }
   return problems;
+}
+
+/**
+ * Checks an SPDX 2.3 JSON document: ajv against the official schema (see spdx23Schema), then the
+ * field formats the specification sets and the schema does not, then the rules a schema cannot
+ * state: SPDXIDs unique, every relationship and documentDescribes entry names an element of the
+ * document, every LicenseRef used in a licence field is defined in hasExtractedLicensingInfos.
+ * Returns the problems (the first five schema errors, then every rule broken).
+ */
+export function spdx23Problems(doc: unknown): string[] {
+  const { validate } = spdx23Schema();
+  const problems = validate(doc) ? [] : (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath === '' ? '/' : e.instancePath} ${e.message ?? ''}`);
+  const d = record(doc);
+  return [...problems, ...spdx23FieldRules(d), ...spdx23ReferenceRules(d)];
 }
 
 /** A zip archive with stored (uncompressed) entries: enough to make a jar for the tests. */
