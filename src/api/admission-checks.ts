@@ -11,8 +11,9 @@ import type { ResourceUpdate } from '../engine/container-update.js';
 import type { ImageRecord } from '../images/image-record.js';
 import type { ImageService } from '../images/image-service.js';
 import type { RegistryCredentials } from '../wire/registry-auth.js';
+import type { ServiceSpec } from '../cluster/objects/service.js';
 // From their modules, not the folder's index: that one also brings the policy file's YAML parser, which only `--policy` needs.
-import { createAdmission, imageAdmission, updateAdmission } from '../security/admission/admission-facts.js';
+import { createAdmission, imageAdmission, serviceAdmission, updateAdmission } from '../security/admission/admission-facts.js';
 import type { AdmissionGate } from '../security/admission/admission-gate.js';
 
 const log = componentLogger('api');
@@ -97,4 +98,19 @@ async function undoPull(images: ImageService, reference: string, before: ImageRe
   else await images.remove([reference]);
   const left = imageNamed(images, pulled.id);
   if (left !== undefined && left.names.length === 0 && before !== undefined) await images.remove([pulled.id]);
+}
+
+/**
+ * Before a manager stores a service's new spec (create or update): its task template judged as
+ * the create each task will be, with the image as this manager's store knows it (absent: its
+ * user, labels and vulnerabilities are unknown, and the rules say what that means). Each node
+ * still checks its own creates with its own policy.
+ */
+export async function admitService(gate: AdmissionGate | undefined, images: ImageService, spec: ServiceSpec): Promise<string[]> {
+  if (gate?.active !== true) return [];
+  const { containerSpec, resources } = spec.taskTemplate;
+  const image = imageNamed(images, containerSpec.image);
+  const binds = containerSpec.mounts.flatMap((mount) => (mount.type === 'bind' && mount.source !== undefined ? [{ source: mount.source, target: mount.target }] : []));
+  const request = serviceAdmission({ image: containerSpec.image, binds, memoryBytes: resources.limits.memoryBytes, labels: containerSpec.labels }, image, image === undefined ? undefined : await images.config(image));
+  return gate.admit(request, image === undefined ? {} : { imageId: image.id });
 }

@@ -124,7 +124,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Fastify
   const swarmInfo = cluster === undefined ? inactiveSwarmInfo : clusterSwarmInfo(cluster);
   systemRoutes(app, options.images, options.containers, { insecureRegistries: registry.insecureRegistries, swarmInfo });
   if (cluster === undefined) inactiveSwarmRoutes(app);
-  else swarmRoutes(app, cluster);
+  else swarmRoutes(app, cluster, options.admission === undefined ? undefined : { gate: options.admission, images: options.images });
   imageRoutes(app, options.images, registry);
   authRoutes(app, registry);
   containerRoutes(app, options.containers, options);

@@ -14,11 +14,27 @@ import { dockerSwarmError, requireManager, swarmCall } from '../swarm-errors.js'
 import { serviceFilter } from '../swarm-filters.js';
 import { updateVersion } from '../swarm-query.js';
 import { parseServiceSpecBody, serviceSpecFromBody } from '../swarm-service-spec.js';
+import { admitService } from '../admission-checks.js';
+import type { ImageService } from '../../images/image-service.js';
+import type { ServiceSpec } from '../../cluster/objects/service.js';
+import type { AdmissionGate } from '../../security/admission/admission-gate.js';
 import { serviceTaskCounts, serviceView } from '../swarm-views.js';
 
 type Request = FastifyRequest<{ Querystring: Query; Params: { id: string }; Body: unknown }>;
 
-export function swarmServiceRoutes(app: FastifyInstance, cluster: ClusterControl): void {
+/** The node's admission policy and image store, which a manager checks a service's spec against. */
+export interface ServiceAdmission {
+  gate: AdmissionGate;
+  images: ImageService;
+}
+
+/** Docker's `Warnings` of a service answer: null when there are none, as dockerd. */
+function warningsOf(warnings: string[]): string[] | null {
+  return warnings.length === 0 ? null : warnings;
+}
+
+export function swarmServiceRoutes(app: FastifyInstance, cluster: ClusterControl, admission?: ServiceAdmission): void {
+  const admit = async (spec: ServiceSpec): Promise<string[]> => (admission === undefined ? [] : admitService(admission.gate, admission.images, spec));
   app.get('/services', async (request: Request): Promise<SwarmService[]> => {
     const select = serviceFilter(queryFilters(request.query));
     const services = (await swarmCall(() => cluster.listServices())).filter(select);
@@ -35,8 +51,10 @@ export function swarmServiceRoutes(app: FastifyInstance, cluster: ClusterControl
       const taken = new Set((await swarmCall(() => cluster.listServices())).map((service) => service.spec.name));
       name = generateContainerName((candidate) => taken.has(candidate));
     }
-    const service = await swarmCall(() => cluster.createService(serviceSpecFromBody(body, name)));
-    const created: ServiceCreateResponse = { ID: service.id, Warnings: null };
+    const spec = serviceSpecFromBody(body, name);
+    const warnings = await admit(spec); // a refusal: 403, nothing stored
+    const service = await swarmCall(() => cluster.createService(spec));
+    const created: ServiceCreateResponse = { ID: service.id, Warnings: warningsOf(warnings) };
     return reply.status(201).send(created);
   });
 
@@ -57,8 +75,10 @@ export function swarmServiceRoutes(app: FastifyInstance, cluster: ClusterControl
     }
     const name = body.Name ?? '';
     if (name !== '' && name !== current.spec.name) throw errors.invalidArgument('invalid-service-spec', 'Name: renaming services is not supported');
-    await swarmCall(() => cluster.updateService(current.id, version, serviceSpecFromBody(body, current.spec.name)));
-    const updated: ServiceUpdateResponse = { Warnings: null };
+    const spec = serviceSpecFromBody(body, current.spec.name);
+    const warnings = await admit(spec); // a refusal: 403, the spec stays
+    await swarmCall(() => cluster.updateService(current.id, version, spec));
+    const updated: ServiceUpdateResponse = { Warnings: warningsOf(warnings) };
     return updated;
   });
 

@@ -21,7 +21,7 @@ import { swarmInfoView, swarmView } from '../swarm-views.js';
 import { swarmLogRoutes } from './swarm-logs.js';
 import { swarmNodeRoutes } from './swarm-nodes.js';
 import { networkPolicyRoutes } from './network-policies.js';
-import { swarmServiceRoutes } from './swarm-services.js';
+import { swarmServiceRoutes, type ServiceAdmission } from './swarm-services.js';
 import { unservedSwarmRoutes } from './swarm-unserved.js';
 import { swarmFileObjectRoutes } from './swarm-file-objects.js';
 import { swarmTaskRoutes } from './swarm-tasks.js';
@@ -94,7 +94,7 @@ function joinRequest(body: unknown): JoinRequest {
 }
 
 /** Registers the Swarm routes over `cluster`. */
-export function swarmRoutes(app: FastifyInstance, cluster: ClusterControl): void {
+export function swarmRoutes(app: FastifyInstance, cluster: ClusterControl, admission?: ServiceAdmission): void {
   app.get('/swarm', async () => swarmView(await swarmCall(() => cluster.inspect())));
 
   app.post('/swarm/init', async (request: Request, reply: FastifyReply) => {
@@ -130,7 +130,7 @@ export function swarmRoutes(app: FastifyInstance, cluster: ClusterControl): void
   });
 
   swarmNodeRoutes(app, cluster);
-  swarmServiceRoutes(app, cluster);
+  swarmServiceRoutes(app, cluster, admission);
   swarmTaskRoutes(app, cluster);
   swarmLogRoutes(app, cluster);
   swarmFileObjectRoutes(app, cluster);

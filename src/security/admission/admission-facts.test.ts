@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { parseDigest } from '../../base/digest.js';
 import type { ImageRecord } from '../../images/image-record.js';
 import type { ImageConfig } from '../../oci/schemas.js';
-import { containerFacts, createAdmission, imageFacts, updateAdmission } from './admission-facts.js';
+import { containerFacts, createAdmission, imageFacts, serviceAdmission, updateAdmission } from './admission-facts.js';
+import { evaluatePolicy } from './evaluate-policy.js';
+import { parsePolicy } from './policy-file.js';
 
 const IMAGE: ImageRecord = {
   id: parseDigest(`sha256:${'ab12'.repeat(16)}`), manifestDigest: parseDigest(`sha256:${'cd'.repeat(32)}`), manifestMediaType: 'application/vnd.oci.image.manifest.v1+json', indexDigest: null,
@@ -59,5 +61,19 @@ describe('containerFacts', () => {
     assert.equal(updateAdmission('busybox', IMAGE, { memory: 100 }, undefined).container?.memory, 100);
     assert.equal(updateAdmission('busybox', IMAGE, { memory: 100 }, 200).container?.memory, 200);
     assert.equal(updateAdmission('busybox', undefined, {}, undefined).container?.memory, undefined);
+  });
+});
+
+describe('serviceAdmission', () => {
+  it('judges a task template as a create, naming the service spec\'s fields', () => {
+    const request = serviceAdmission({ image: 'busybox:1', binds: [{ source: '/etc', target: '/e' }], memoryBytes: 0, labels: { team: 'a' } });
+    assert.equal(request.operation, 'service');
+    assert.equal(request.image.field, 'TaskTemplate.ContainerSpec.Image');
+    const policy = parsePolicy('rules:\n  - { kind: no-bind-mounts, mode: enforce, paths: [/etc] }\n  - { kind: memory-limit, mode: warn }\n  - { kind: required-labels, mode: warn, labels: { team: [b] } }\n', 'p.yaml');
+    assert.deepEqual(evaluatePolicy(policy, request).map((v) => `${v.field} ${v.detail}`), [
+      'TaskTemplate.ContainerSpec.Mounts mounts the host path "/etc" (at /e), under the forbidden /etc',
+      'TaskTemplate.Resources.Limits.MemoryBytes is not set (a memory limit is required)',
+      'TaskTemplate.ContainerSpec.Labels.team is "a", not one of "b"',
+    ]);
   });
 });

@@ -79,3 +79,30 @@ export function updateAdmission(imageName: string, image: ImageRecord | undefine
 export function imageAdmission(operation: Extract<AdmissionOperation, 'pull' | 'build'>, reference: string, image?: ImageRecord, config?: ImageConfig): AdmissionRequest {
   return { operation, image: imageFacts(operation === 'pull' ? 'fromImage' : 'FROM', reference, image, config) };
 }
+
+/** What a cluster service's task template says that rules look at (the API reads it from the service spec). */
+export interface ServiceTemplateFacts {
+  image: string;
+  /** Its bind mounts (`TaskTemplate.ContainerSpec.Mounts` of type bind). */
+  binds: readonly { source: string; target: string }[];
+  /** `TaskTemplate.Resources.Limits.MemoryBytes` (0: none). */
+  memoryBytes: number;
+  labels: Readonly<Record<string, string>>;
+}
+
+const TEMPLATE = 'TaskTemplate.ContainerSpec';
+
+/**
+ * A service's create or update on a manager: its task template as the create each of its tasks
+ * will be, with the image as the manager's store knows it (if it has it). Swarm services have no
+ * privileged mode, host namespaces, added capabilities or user to judge.
+ */
+export function serviceAdmission(template: ServiceTemplateFacts, image?: ImageRecord, config?: ImageConfig): AdmissionRequest {
+  const container: ContainerFacts = {
+    privileged: false, hostNamespaces: [], capAdd: [], user: '', labels: template.labels,
+    binds: template.binds.map((bind) => ({ ...bind, field: `${TEMPLATE}.Mounts` })),
+    ...(template.memoryBytes > 0 && { memory: template.memoryBytes }),
+    fieldNames: { user: `${TEMPLATE}.User`, memory: 'TaskTemplate.Resources.Limits.MemoryBytes', labels: `${TEMPLATE}.Labels` },
+  };
+  return { operation: 'service', image: imageFacts(`${TEMPLATE}.Image`, template.image, image, config), container };
+}

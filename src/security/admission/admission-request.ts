@@ -10,8 +10,11 @@ export const POLICY_MODES = ['enforce', 'warn', 'audit'] as const;
 /** `enforce` refuses, `warn` allows and tells the client, `audit` allows and only logs. */
 export type PolicyMode = (typeof POLICY_MODES)[number];
 
-/** Which use case asks: a container create (or run), an update, a pull, a build's base image. */
-export type AdmissionOperation = 'create' | 'update' | 'pull' | 'build';
+/**
+ * Which use case asks: a container create (or run), an update, a pull, a build's base image, or a
+ * cluster service's create or update (on a manager: its task template is judged as a create).
+ */
+export type AdmissionOperation = 'create' | 'update' | 'pull' | 'build' | 'service';
 
 /** What is known of the vulnerabilities of the image (the gate fills it in when a rule needs it). */
 export type VulnerabilityFacts =
@@ -58,6 +61,8 @@ export interface ContainerFacts {
   /** HostConfig.Memory in bytes (undefined = no limit). */
   memory?: number;
   labels: Readonly<Record<string, string>>;
+  /** The request's own names for fields whose messages would otherwise name the Engine API's (a service's task template). */
+  fieldNames?: Partial<Record<'user' | 'memory' | 'labels', string>>;
 }
 
 export const HOST_NAMESPACES = ['pid', 'network', 'ipc', 'uts', 'userns'] as const;

@@ -55,16 +55,18 @@ function isRootUser(user: string): boolean {
 }
 
 export function checkNonRoot(container: ContainerFacts, image: ImageFacts): Breach[] {
-  if (container.user !== '') return isRootUser(container.user) ? [{ field: 'Config.User', detail: `is ${JSON.stringify(container.user)}, which is root` }] : [];
-  if (image.config === undefined) return [{ field: 'Config.User', detail: `is not set, and the user of ${JSON.stringify(image.given)} is unknown (the image is not in the store)` }];
+  const field = container.fieldNames?.user ?? 'Config.User';
+  if (container.user !== '') return isRootUser(container.user) ? [{ field, detail: `is ${JSON.stringify(container.user)}, which is root` }] : [];
+  if (image.config === undefined) return [{ field, detail: `is not set, and the user of ${JSON.stringify(image.given)} is unknown (the image is not in the store)` }];
   const user = image.config.user;
   if (!isRootUser(user)) return [];
-  return [{ field: 'Config.User', detail: user === '' ? 'is not set, and the image has no USER (it runs as root)' : `is not set, and the image's USER is ${JSON.stringify(user)}, which is root` }];
+  return [{ field, detail: user === '' ? 'is not set, and the image has no USER (it runs as root)' : `is not set, and the image's USER is ${JSON.stringify(user)}, which is root` }];
 }
 
 export function checkMemoryLimit(container: ContainerFacts, max: number | undefined): Breach[] {
-  if (container.memory === undefined || container.memory <= 0) return [{ field: 'HostConfig.Memory', detail: 'is not set (a memory limit is required)' }];
-  if (max !== undefined && container.memory > max) return [{ field: 'HostConfig.Memory', detail: `is ${container.memory}, above the allowed ${max} bytes` }];
+  const field = container.fieldNames?.memory ?? 'HostConfig.Memory';
+  if (container.memory === undefined || container.memory <= 0) return [{ field, detail: 'is not set (a memory limit is required)' }];
+  if (max !== undefined && container.memory > max) return [{ field, detail: `is ${container.memory}, above the allowed ${max} bytes` }];
   return [];
 }
 
@@ -72,9 +74,10 @@ export function checkRequiredLabels(container: ContainerFacts, image: ImageFacts
   const labels: Record<string, string> = { ...image.config?.labels, ...container.labels };
   return Object.entries(required).flatMap(([key, want]): Breach[] => {
     const value = labels[key];
-    if (value === undefined) return [{ field: 'Config.Labels', detail: `has no label ${JSON.stringify(key)}` }];
+    const field = container.fieldNames?.labels ?? 'Config.Labels';
+    if (value === undefined) return [{ field, detail: `has no label ${JSON.stringify(key)}` }];
     const allowed = want === null ? undefined : typeof want === 'string' ? [want] : want;
     if (allowed === undefined || allowed.includes(value)) return [];
-    return [{ field: `Config.Labels.${key}`, detail: `is ${JSON.stringify(value)}, not one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` }];
+    return [{ field: `${field}.${key}`, detail: `is ${JSON.stringify(value)}, not one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` }];
   });
 }

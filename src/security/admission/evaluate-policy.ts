@@ -13,11 +13,14 @@ import {
 
 const IMAGE_KINDS = new Set<CompiledRule['kind']>(['vulnerabilities', 'registries', 'no-latest', 'digest', 'signed']);
 
-/** Which operations a kind of rule looks at: image rules at create, pull and build; container rules at create; memory also at update. */
+/**
+ * Which operations a kind of rule looks at: image rules at create, pull, build and service;
+ * container rules at create and service (a task template is a create to come); memory also at update.
+ */
 function appliesTo(rule: CompiledRule, operation: AdmissionOperation): boolean {
   if (IMAGE_KINDS.has(rule.kind)) return operation !== 'update';
-  if (rule.kind === 'memory-limit') return operation === 'create' || operation === 'update';
-  return operation === 'create';
+  if (rule.kind === 'memory-limit') return operation === 'create' || operation === 'update' || operation === 'service';
+  return operation === 'create' || operation === 'service';
 }
 
 /**

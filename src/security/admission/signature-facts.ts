@@ -4,8 +4,9 @@
  *
  * The digest is the one that runs: for an image of the store, its `repo@digest` from the
  * registry it was pulled from (a name that is only a local tag — built, loaded, or re-tagged
- * here — has none, and so no signature can name it); for a pull (or an image not in the store),
- * the digest the registry resolves the reference to now (a pull checks again what it stored).
+ * here — has none, and so no signature can name it); for a pull, a cluster service (whose tasks
+ * pull on their nodes) or an image not in the store, the digest the registry resolves the
+ * reference to now (a pull checks again what it stored).
  */
 import type { RegistryCredentials } from '../../wire/registry-auth.js';
 import type { SignatureChecker, SignatureFact, SignatureTarget } from '../signing/signature-checker.js';
@@ -25,6 +26,8 @@ function targetsOf(request: AdmissionRequest): SignatureTarget[] | string {
     const slash = repository.indexOf('/');
     return [{ domain: repository.slice(0, slash), path: repository.slice(slash + 1), reference: name.slice(at + 1) }];
   });
+  // A service's tasks pull the reference on their nodes: the registry says which digest they will run.
+  if (request.operation === 'service' && reference !== undefined) return [{ domain: reference.domain, path: reference.path, reference: reference.digest ?? reference.tag ?? 'latest' }];
   if (reference === undefined) return stored.length > 0 ? stored : 'has no digest from a registry (built, loaded or re-tagged on this machine): no signature can name it';
   const ofRepository = stored.filter((t) => t.domain === reference.domain && t.path === reference.path && (reference.digest === undefined || t.reference === reference.digest));
   if (ofRepository.length > 0) return ofRepository;

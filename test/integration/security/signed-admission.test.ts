@@ -3,10 +3,12 @@
 // (the docker CLI shows the message verbatim) and leaves nothing; a signed image is pulled and
 // runs; a create from a name that was re-tagged or built here (no registry digest the signature
 // could name) is refused; warn and audit modes allow, warning or only logging; `berth policy check`
-// asks the registry for an image the state root does not have.
+// asks the registry for an image the state root does not have; on a cluster manager, a service
+// create or update is judged as its tasks' creates will be (403 before anything is stored).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +45,8 @@ describe('signed-image admission (berthd --policy with kind: signed)', { skip: n
   - { name: signed-only, kind: signed, mode: enforce, keys: [cosign.pub], match: "127.0.0.1:*/signed/**" }
   - { name: signed-warn, kind: signed, mode: warn, keys: [cosign.pub], match: "127.0.0.1:*/warned/**" }
   - { name: signed-audit, kind: signed, mode: audit, keys: [cosign.pub], match: "127.0.0.1:*/audited/**" }
+  - { name: no-etc, kind: no-bind-mounts, mode: enforce, paths: [/etc] }
+  - { name: limits, kind: memory-limit, mode: warn, match: "127.0.0.1:*/signed/app*" }
 `);
     await berthOk(root, ['image', 'bootstrap', 'busybox']);
     await writeFile(join(work, 'other.tar'), await makeTar([{ name: 'marker', content: 'other' }]));
@@ -60,6 +64,8 @@ describe('signed-image admission (berthd --policy with kind: signed)', { skip: n
 
   after(async () => {
     if (daemon !== undefined) {
+      docker('service', 'rm', 'signed-svc');
+      await runBerth(['--host', `unix://${sock()}`, 'cluster', 'leave', '--force']).catch(() => undefined);
       const ids = docker('ps', '-aq').out.split('\n').filter(Boolean);
       if (ids.length > 0) docker('rm', '-f', ...ids);
       await daemon.stop();
@@ -114,5 +120,25 @@ describe('signed-image admission (berthd --policy with kind: signed)', { skip: n
     assert.match(unsigned.stdout, /signed-only .* is not signed by a key of the rule: no signature for /);
     const signed = await check(`${registry}/signed/app:1`);
     assert.equal(signed.code, 0, signed.stdout);
+  });
+
+  test('a cluster manager refuses a service whose tasks the policy would refuse, and warns as at a create', async () => {
+    const address = `127.${randomInt(64, 128)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+    const init = await runBerth(['--host', `unix://${sock()}`, 'cluster', 'init', '--advertise-addr', address, '--listen-addr', `${address}:2377`]);
+    assert.equal(init.code, 0, init.stderr);
+    const bind = docker('service', 'create', '--name', 'etc-svc', '--mount', 'type=bind,source=/etc,target=/host-etc', `${registry}/signed/app:1`, 'sleep', '1000');
+    assert.notEqual(bind.code, 0);
+    assert.match(bind.err, /Error response from daemon: policy rule "no-etc" \(enforce\): TaskTemplate\.ContainerSpec\.Mounts mounts the host path "\/etc" \(at \/host-etc\), under the forbidden \/etc/);
+    const unsigned = docker('service', 'create', '--name', 'unsigned-svc', `${registry}/signed/unsigned:1`, 'sleep', '1000');
+    assert.notEqual(unsigned.code, 0);
+    assert.match(unsigned.err, new RegExp(`policy rule "signed-only" \\(enforce\\): TaskTemplate\\.ContainerSpec\\.Image "${registry}/signed/unsigned:1" is not signed by a key of the rule: no signature for `));
+    assert.equal(docker('service', 'ls', '-q').out, '', 'nothing stored');
+    const created = docker('service', 'create', '--detach', '--name', 'signed-svc', `${registry}/signed/app:1`, 'sleep', '1000');
+    assert.equal(created.code, 0, created.err);
+    assert.match(created.err, /policy rule "limits" \(warn\): TaskTemplate\.Resources\.Limits\.MemoryBytes is not set \(a memory limit is required\)/);
+    const updated = docker('service', 'update', '--detach', '--mount-add', 'type=bind,source=/etc/ssl,target=/ssl', 'signed-svc');
+    assert.notEqual(updated.code, 0);
+    assert.match(updated.err, /policy rule "no-etc" \(enforce\): TaskTemplate\.ContainerSpec\.Mounts mounts the host path "\/etc\/ssl"/);
+    assert.doesNotMatch(docker('service', 'inspect', 'signed-svc', '--format', '{{json .Spec.TaskTemplate.ContainerSpec.Mounts}}').out, /etc/);
   });
 });
