@@ -60,3 +60,29 @@ export function literalStep(literal: string): GlobStep {
 
 /** Any character but `/`. */
 export const notSlash = (char: string): boolean => char !== '/';
+
+/**
+ * The steps of a path glob without classes: `*` any run without `/`, `?` one character other than
+ * `/`, `**` any run (`/` included) — and with `emptyDirs`, `**` followed by `/` may also be nothing
+ * (`**` then `/app` matches `app`). Everything else is literal.
+ */
+export function pathGlobSteps(text: string, options: { emptyDirs: boolean }): GlobStep[] {
+  const steps: GlobStep[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] ?? '';
+    if (char === '*' && text[i + 1] === '*') {
+      const dirs = options.emptyDirs && text[i + 2] === '/';
+      steps.push({ kind: dirs ? 'dirs' : 'run', accepts: anyChar });
+      i += dirs ? 2 : 1;
+    } else if (char === '*') {
+      steps.push({ kind: 'run', accepts: notSlash });
+    } else if (char === '?') {
+      steps.push({ kind: 'one', accepts: notSlash });
+    } else {
+      steps.push(literalStep(char));
+    }
+  }
+  return steps;
+}
+
+const anyChar = (): boolean => true;

@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_STATE_ROOT } from '../base/state-root.js';
 import { systemClock, systemTimers, type Clock } from '../base/clock.js';
@@ -56,6 +55,8 @@ interface DaemonOptions extends RescanFlags, AccessFlags {
   eventsMaxAge: string;
   /** Also serve berth's registry (state in `<root>/registry`) on this host:port. */
   registryAddr?: string;
+  /** That registry's policy file (YAML: immutable tags, pull rules), read again on SIGHUP. */
+  registryPolicy?: string;
   /** `auto` or `host`: the user namespace of containers created without `--userns`. */
   usernsDefault: string;
   /** The log driver and options of containers created without one (dockerd's log-driver, log-opts). */
@@ -139,6 +140,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const alertRules = await alertParts?.readAlertRulesFlag(options.alertRules);
   const detectionParts = options.detect === true || options.detectionRules !== undefined ? await import('./runtime-detection.js') : undefined;
   const detectionRules = await detectionParts?.readDetectionFlags(options);
+  const registryParts = options.registryAddr === undefined && options.registryPolicy === undefined ? undefined : await import('./berth-process/registry-serve.js');
+  await registryParts?.readDaemonRegistryFlags(options);
   await ensureSocketUnserved(options.socket);
   const unlock = await lockStateRoot(options.root);
   // The one process runner and clock of berthd: every service gets these two. Its mounts and
@@ -159,7 +162,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const admission = policyParts?.openDaemonAdmission(policy, { images, scanner, insecureRegistries: options.insecureRegistry, log: logWarning, ...(daemonAccess.access.audit !== undefined && { audit: daemonAccess.access.audit }) });
   const builder = await Builder.open({ images, engine: containers, runner, networks, ...(admission !== undefined && { admitBase: admission.admitBase }) }, clock);
   // The registry listens before the API socket does: a client that reached the socket finds it.
-  const registry = options.registryAddr === undefined ? undefined : await (await import('../registry/registry-server.js')).startRegistryServer({ root: join(options.root, 'registry'), addr: options.registryAddr, clock });
+  const registry = await registryParts?.startDaemonRegistry(options, clock);
   if (registry !== undefined) log.info(`registry at ${registry.url}`);
   // The cluster's machinery loads when this node is a member, or once it inits or joins one.
   const cluster = await LazyClusterNode.open({
@@ -255,6 +258,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--dashboard-tls-cert <file>', 'certificate (PEM) of the dashboard, which then serves HTTPS only')
     .option('--dashboard-tls-key <file>', 'private key (PEM) of --dashboard-tls-cert')
     .option('--registry-addr <host:port>', 'also serve berth\'s OCI registry on this address (state in <root>/registry; see berth registry serve for the other settings)')
+    .option('--registry-policy <file>', 'policy (YAML) of that registry: immutable tags, pull rules; read again on SIGHUP (docs/registry.md)')
     .option('--events-max-count <n>', 'events the event log keeps', String(DEFAULT_EVENT_RETENTION.maxCount))
     .option('--log-driver <driver>', 'log driver of containers created without one: json-file, local, none or k8s-file', 'json-file')
     .option('--log-opt <key=value>', 'option of the default log driver (e.g. max-size=10m, max-file=3); repeatable', (value: string, list: string[]) => [...list, value], [])

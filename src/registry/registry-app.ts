@@ -6,6 +6,8 @@ import { registryErrorAnswer } from './registry-errors.js';
 import { RegistryMetrics } from './registry-metrics.js';
 import type { RegistryStorage } from './registry.js';
 import type { PullThroughCache } from './proxy/pull-through-cache.js';
+import type { PullGate } from './policy/pull-gate.js';
+import { EMPTY_REGISTRY_POLICY, type RegistryPolicy } from './policy/registry-policy.js';
 import { blobRoutes } from './routes/blob-routes.js';
 import { catalogRoutes, referrerRoutes, tagRoutes } from './routes/listing-routes.js';
 import { manifestRoutes } from './routes/manifest-routes.js';
@@ -19,6 +21,10 @@ export interface RegistryAppOptions {
   auth: RegistryAuth;
   cache?: PullThroughCache;
   metrics?: RegistryMetrics;
+  /** The registry policy in force, asked at each request (default: none — no immutable tags, no pull rules). */
+  policy?: () => RegistryPolicy;
+  /** What decides pulls under the policy's pull rules (without one, pulls they match are refused). */
+  pullGate?: PullGate;
   /** TLS material for a standalone server (fastify's `https` option). */
   https?: { cert: Buffer; key: Buffer };
 }
@@ -44,7 +50,11 @@ export function scopesFor(route: RegistryRoute, method: string): Scope[] {
  */
 export function buildRegistryApp(options: RegistryAppOptions): FastifyInstance {
   const metrics = options.metrics ?? new RegistryMetrics();
-  const context: RouteContext = { storage: options.storage, auth: options.auth, metrics, ...(options.cache !== undefined && { cache: options.cache }) };
+  const context: RouteContext = {
+    storage: options.storage, auth: options.auth, metrics, policy: options.policy ?? (() => EMPTY_REGISTRY_POLICY),
+    ...(options.cache !== undefined && { cache: options.cache }),
+    ...(options.pullGate !== undefined && { pullGate: options.pullGate }),
+  };
   const app = Fastify({ logger: false, exposeHeadRoutes: false, forceCloseConnections: true, bodyLimit: 1024 * 1024, ...(options.https !== undefined && { https: options.https }) });
   // Bodies are streamed by the handlers (blob chunks can be gigabytes), never parsed here.
   app.removeAllContentTypeParsers();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../base/clock.js';
-import { errnoCode, errors } from '../base/errors.js';
+import { errnoCode, errors, messageOf } from '../base/errors.js';
 import { writeFileAtomic } from '../base/atomic-file.js';
 import { componentLogger } from '../base/logger.js';
 import { parseJson } from '../oci/parse-json.js';
@@ -13,6 +13,8 @@ import { describeCollection } from './gc/registry-collector.js';
 import { PasswordFile } from './auth/htpasswd.js';
 import { RegistryAuth, type AuthMode } from './auth/registry-auth.js';
 import { PullThroughCache, upstreamSchema } from './proxy/pull-through-cache.js';
+import type { PullGate } from './policy/pull-gate.js';
+import { EMPTY_REGISTRY_POLICY, loadRegistryPolicyFile, registryPolicySummary, type RegistryPolicyReadOptions } from './policy/registry-policy.js';
 import { buildRegistryApp } from './registry-app.js';
 import { RegistryMetrics } from './registry-metrics.js';
 import { RegistryStorage } from './registry.js';
@@ -35,6 +37,13 @@ export interface RegistryServerOptions {
   gcIntervalMs?: number;
   gcGraceMs?: number;
   uploadTtlMs?: number;
+  /**
+   * Registry policy file (YAML: immutable tags, pull rules), read at start (an invalid one: the
+   * server does not start) and again on SIGHUP (an invalid one is logged; the policy stays).
+   */
+  policy?: string;
+  /** Decides pulls under the policy's pull rules; a policy with pull rules needs one. */
+  pullGate?: PullGate;
   clock?: Clock;
   /**
    * Where the server's log lines go, each `registry: …` (each collection and what it removed, a
@@ -49,6 +58,8 @@ export interface RunningRegistry {
   storage: RegistryStorage;
   /** `http(s)://host:port` it listens on. */
   url: string;
+  /** Reads the policy file again, as SIGHUP does: true when the new policy is in force. */
+  reloadPolicy(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -89,6 +100,9 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
   const clock = options.clock ?? systemClock;
   const { host, port } = splitAddr(options.addr);
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) throw errors.invalidArgument('registry-tls', '--tls-cert and --tls-key go together');
+  const policyPath = options.policy;
+  const policyOptions: RegistryPolicyReadOptions = options.pullGate === undefined ? {} : { pullGate: options.pullGate };
+  let policy = policyPath === undefined ? EMPTY_REGISTRY_POLICY : await loadRegistryPolicyFile(policyPath, policyOptions);
   const storage = await RegistryStorage.open({
     root: options.root, clock,
     ...(options.uploadTtlMs !== undefined && { uploadTtlMs: options.uploadTtlMs }),
@@ -100,6 +114,8 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
   const app = buildRegistryApp({
     storage, metrics,
     auth: await authFor(options, storage, clock),
+    policy: () => policy,
+    ...(options.pullGate !== undefined && { pullGate: options.pullGate }),
     ...(upstreams.length > 0 && { cache: new PullThroughCache(storage, upstreams, clock) }),
     ...(https !== undefined && { https }),
   });
@@ -107,10 +123,26 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const given = options.log;
-  const note = (message: string): void => {
+  const note = (message: string, level: 'info' | 'warn' = 'info'): void => {
     if (given !== undefined) given(`registry: ${message}`);
-    else log.info(message);
+    else log[level](message);
   };
+  const reloadPolicy = async (): Promise<boolean> => {
+    if (policyPath === undefined) return false;
+    try {
+      policy = await loadRegistryPolicyFile(policyPath, policyOptions);
+      note(`policy ${policyPath} reloaded: ${registryPolicySummary(policy)}`);
+      return true;
+    } catch (err) {
+      note(`policy ${policyPath} not reloaded, the previous one stays in force: ${messageOf(err)}`, 'warn');
+      return false;
+    }
+  };
+  const onHangup = (): void => { void reloadPolicy(); };
+  if (policyPath !== undefined) {
+    note(`policy ${policyPath}: ${registryPolicySummary(policy)}`);
+    process.on('SIGHUP', onHangup);
+  }
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, what: string, work: () => Promise<unknown>): void => {
     if (ms <= 0) return;
@@ -133,7 +165,9 @@ export async function startRegistryServer(options: RegistryServerOptions): Promi
   return {
     app, storage,
     url: `${https === undefined ? 'http' : 'https'}://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
+    reloadPolicy,
     close: async () => {
+      process.off('SIGHUP', onHangup);
       for (const timer of timers) clearInterval(timer);
       await app.close();
       storage.close();

@@ -25,6 +25,7 @@ export const REGISTRY_COMMAND: CommandSpec = {
         { flags: '--tls-cert <file>', description: 'TLS certificate (PEM)' },
         { flags: '--tls-key <file>', description: 'TLS private key (PEM)' },
         { flags: '--proxy-config <file>', description: 'JSON list of upstream registries to cache, each under its own prefix' },
+        { flags: '--policy <file>', description: 'registry policy (YAML): immutable tags and pull rules; read again on SIGHUP' },
         { flags: '--gc-interval <duration>', description: 'run garbage collection this often (0 = never)', default: '1h' },
         GRACE,
         { flags: '--upload-ttl <duration>', description: 'an upload with no chunk for this long expires', default: '24h' },

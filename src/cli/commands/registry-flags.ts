@@ -9,6 +9,8 @@ export interface RegistryServeFlags {
   tlsCert?: string;
   tlsKey?: string;
   proxyConfig?: string;
+  /** Registry policy file (YAML): immutable tags and pull rules. */
+  policy?: string;
   gcInterval: string;
   gcGrace: string;
   uploadTtl: string;

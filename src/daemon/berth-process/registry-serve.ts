@@ -2,13 +2,19 @@
  * `berth registry serve` / `gc` (the CLI's registry port, cli/berth-ports.ts): the OCI distribution
  * server of registry/ composed in the berth process.
  */
+import { join } from 'node:path';
+import type { Clock } from '../../base/clock.js';
 import { errors } from '../../base/errors.js';
 import { goDurationMs } from '../../cli/time-arg.js';
 import { printJson } from '../../cli/context.js';
 import type { RegistryServerCommands } from '../../cli/berth-ports.js';
 import type { RegistryGcFlags, RegistryServeFlags } from '../../cli/commands/registry-flags.js';
 import { describeCollection } from '../../registry/gc/registry-collector.js';
+import type { PullGate } from '../../registry/policy/pull-gate.js';
+import { loadRegistryPolicyFile } from '../../registry/policy/registry-policy.js';
+import type { RunningRegistry } from '../../registry/registry-server.js';
 import { untilStopSignal } from '../../base/stop-signal.js';
+import { signedPullGate } from './registry-pull-gate.js';
 
 export const DEFAULT_REGISTRY_ROOT = '/var/lib/berth-registry';
 
@@ -16,6 +22,14 @@ function duration(flag: string, value: string): number {
   const ms = value === '0' ? 0 : goDurationMs(value);
   if (ms === undefined) throw errors.invalidArgument('invalid-duration', `${flag} ${value}: want a duration such as 30s, 10m, 1h`);
   return ms;
+}
+
+/**
+ * The pull gate of the registries this process serves (`berth registry serve --policy`, berthd's
+ * `--registry-policy`): `signed` pull rules checked against the registry's own signatures.
+ */
+export function registryPullGate(): PullGate {
+  return signedPullGate('this registry');
 }
 
 /** `berth registry serve`: runs until SIGTERM/SIGINT, then closes the server and the database. */
@@ -35,6 +49,8 @@ export async function serveRegistry(flags: RegistryServeFlags): Promise<void> {
     ...(flags.tlsCert !== undefined && { tlsCert: flags.tlsCert }),
     ...(flags.tlsKey !== undefined && { tlsKey: flags.tlsKey }),
     ...(flags.proxyConfig !== undefined && { proxyConfig: flags.proxyConfig }),
+    ...(flags.policy !== undefined && { policy: flags.policy }),
+    ...gateOption(),
     // Every line on stderr, each collection's included, as the lines above and below.
     log: (line) => { process.stderr.write(`${line}\n`); },
   });
@@ -42,6 +58,35 @@ export async function serveRegistry(flags: RegistryServeFlags): Promise<void> {
   await untilStopSignal();
   await registry.close();
   process.stderr.write('berth registry: stopped\n');
+}
+
+function gateOption(): { pullGate: PullGate } {
+  return { pullGate: registryPullGate() };
+}
+
+/** berthd's registry flags. */
+export interface DaemonRegistryFlags {
+  root: string;
+  registryAddr?: string;
+  registryPolicy?: string;
+}
+
+/** Checks berthd's registry flags before it opens anything: --registry-policy needs --registry-addr, and a valid file. */
+export async function readDaemonRegistryFlags(flags: DaemonRegistryFlags): Promise<void> {
+  if (flags.registryPolicy === undefined) return;
+  if (flags.registryAddr === undefined) throw errors.invalidArgument('invalid-option', '--registry-policy needs --registry-addr');
+  await loadRegistryPolicyFile(flags.registryPolicy, gateOption());
+}
+
+/** berthd's `--registry-addr`: the registry with its state in `<root>/registry`, its policy read again on SIGHUP. */
+export async function startDaemonRegistry(flags: DaemonRegistryFlags, clock: Clock): Promise<RunningRegistry | undefined> {
+  if (flags.registryAddr === undefined) return undefined;
+  const { startRegistryServer } = await import('../../registry/registry-server.js');
+  return startRegistryServer({
+    root: join(flags.root, 'registry'), addr: flags.registryAddr, clock,
+    ...(flags.registryPolicy !== undefined && { policy: flags.registryPolicy }),
+    ...gateOption(),
+  });
 }
 
 /** `berth registry gc`: one collection on the state directory (a running server may keep serving). */

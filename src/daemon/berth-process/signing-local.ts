@@ -9,7 +9,7 @@ import type { SigningCommands, SigningRegistryOptions, VerificationView } from '
 import { RegistryClient } from '../../images/distribution/registry-client.js';
 import { parseReference, repositoryName, type ImageReference } from '../../oci/reference.js';
 import {
-  ATTESTATION_PREDICATE_TYPES, attestImage, loadSigningKey, loadTrustedKeys, signImage, verifyImage, writeKeyPair, type AttestationType,
+  ATTESTATION_PREDICATE_TYPES, attestImage, httpSource, loadSigningKey, loadTrustedKeys, signImage, verifyImage, writeKeyPair, type AttestationType,
 } from '../../security/signing/index.js';
 
 function clientFor(ref: ImageReference, options: SigningRegistryOptions): RegistryClient {
@@ -62,7 +62,7 @@ export const localSigning: SigningCommands = {
     const wanted = options.attestation
       ? { kind: 'attestation' as const, ...(options.attestationType !== undefined && { predicateType: predicateType(options.attestationType) }) }
       : { kind: 'signature' as const };
-    const result = await verifyImage(clientFor(ref, options), ref.path, referenceText(ref), keys, wanted);
+    const result = await verifyImage(httpSource(clientFor(ref, options)), ref.path, referenceText(ref), keys, wanted);
     return {
       image: `${repositoryName(ref)}@${result.subject.digest}`,
       verified: result.verified.map((v) => ({ format: v.format, keyFile: v.key.file, where: v.where, payload: v.payload, ...(v.note !== undefined && { note: v.note }) })),

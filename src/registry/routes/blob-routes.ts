@@ -1,12 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { parseRangeHeader } from '../byte-range.js';
 import { parseBlobDigest, parseRepositoryName } from '../names.js';
+import { immutabilityGuard } from '../policy/tag-immutability.js';
 import { registryError } from '../registry-errors.js';
 import type { FamilyHandlers, RouteCall, RouteContext } from './route-context.js';
 
 type BlobCall = RouteCall<{ family: 'blob'; name: string; digest: string }>;
 
-/** `GET|HEAD|DELETE /v2/<name>/blobs/<digest>`: reads with one Range, and unlinking. */
+/** `GET|HEAD|DELETE /v2/<name>/blobs/<digest>`: reads with one Range, and unlinking (not what an immutable tag holds). */
 export function blobRoutes(context: RouteContext): FamilyHandlers<'blob'> {
   const { storage } = context;
   const find = async (call: BlobCall): Promise<{ name: string; digest: ReturnType<typeof parseBlobDigest>; size: number }> => {
@@ -42,7 +43,7 @@ export function blobRoutes(context: RouteContext): FamilyHandlers<'blob'> {
     DELETE: async (call) => {
       const name = parseRepositoryName(call.route.name);
       const digest = parseBlobDigest(call.route.digest);
-      if (!storage.blobs.unlink(name, digest)) throw registryError('BLOB_UNKNOWN', `blob ${digest} unknown in ${name}`, { digest });
+      if (!storage.blobs.unlink(name, digest, immutabilityGuard(context.policy().immutableTags, name, { kind: 'blob', digest }))) throw registryError('BLOB_UNKNOWN', `blob ${digest} unknown in ${name}`, { digest });
       await call.reply.status(202).header('content-length', 0).send();
     },
   };

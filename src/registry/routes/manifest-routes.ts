@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parseManifestReference, parseRepositoryName } from '../names.js';
+import { gatePull } from '../policy/pull-gate.js';
+import { immutabilityGuard } from '../policy/tag-immutability.js';
 import { registryError } from '../registry-errors.js';
 import { MAX_MANIFEST_BYTES } from '../storage/manifest-document.js';
 import { repositoryPath, type FamilyHandlers, type RouteCall, type RouteContext } from './route-context.js';
@@ -23,7 +25,10 @@ async function readManifestBody(body: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** `GET|HEAD|PUT|DELETE /v2/<name>/manifests/<tag|digest>`, OCI and Docker, images and indexes. */
+/**
+ * `GET|HEAD|PUT|DELETE /v2/<name>/manifests/<tag|digest>`, OCI and Docker, images and indexes.
+ * Reads pass the pull gate when pull rules match; pushes and deletes respect immutable tags.
+ */
 export function manifestRoutes(context: RouteContext): FamilyHandlers<'manifest'> {
   const { storage, metrics } = context;
   const read = async (call: ManifestCall, withBody: boolean): Promise<void> => {
@@ -32,6 +37,8 @@ export function manifestRoutes(context: RouteContext): FamilyHandlers<'manifest'
     let manifest = context.cache?.covers(name) ? await context.cache.fetchManifest(name, reference) : undefined;
     manifest ??= await storage.manifests.resolve(name, reference);
     if (!manifest) throw registryError('MANIFEST_UNKNOWN', `manifest ${call.route.reference} unknown in ${name}`, { name, reference: call.route.reference });
+    await gatePull({ policy: context.policy, storage, ...(context.pullGate !== undefined && { gate: context.pullGate }) },
+      { repository: name, reference: call.route.reference, manifest, method: withBody ? 'GET' : 'HEAD', account: call.account });
     void call.reply
       .header('content-type', manifest.mediaType)
       .header('content-length', manifest.size)
@@ -48,7 +55,7 @@ export function manifestRoutes(context: RouteContext): FamilyHandlers<'manifest'
       if (context.cache?.covers(name)) throw registryError('UNSUPPORTED', `${name} is a pull-through cache: pushes are refused`);
       const reference = parseManifestReference(call.route.reference);
       const bytes = await readManifestBody(call.request.raw);
-      const doc = await storage.manifests.put(name, reference, bytes, call.request.headers['content-type']);
+      const doc = await storage.manifests.put(name, reference, bytes, call.request.headers['content-type'], immutabilityGuard(context.policy().immutableTags, name));
       metrics.manifestPushed();
       if (doc.subject !== undefined) void call.reply.header('oci-subject', doc.subject.digest);
       await call.reply
@@ -61,7 +68,8 @@ export function manifestRoutes(context: RouteContext): FamilyHandlers<'manifest'
     DELETE: async (call) => {
       const name = parseRepositoryName(call.route.name);
       const reference = parseManifestReference(call.route.reference);
-      if (!storage.manifests.delete(name, reference)) {
+      const target = reference.kind === 'tag' ? { kind: 'tag' as const, tag: reference.tag } : { kind: 'manifest' as const, digest: reference.digest };
+      if (!storage.manifests.delete(name, reference, immutabilityGuard(context.policy().immutableTags, name, target))) {
         throw registryError('MANIFEST_UNKNOWN', `manifest ${call.route.reference} unknown in ${name}`, { name, reference: call.route.reference });
       }
       await call.reply.status(202).header('content-length', 0).send();

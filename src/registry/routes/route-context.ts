@@ -4,14 +4,19 @@ import type { Account } from '../auth/access-control.js';
 import type { RegistryMetrics } from '../registry-metrics.js';
 import type { RegistryStorage } from '../registry.js';
 import type { PullThroughCache } from '../proxy/pull-through-cache.js';
+import type { PullGate } from '../policy/pull-gate.js';
+import type { RegistryPolicy } from '../policy/registry-policy.js';
 import type { RegistryRoute } from './route-match.js';
 
-/** What every handler gets: the storage, auth, metrics and the optional pull-through caches. */
+/** What every handler gets: the storage, auth, metrics, the optional pull-through caches, the policy and pull gate. */
 export interface RouteContext {
   storage: RegistryStorage;
   auth: RegistryAuth;
   metrics: RegistryMetrics;
   cache?: PullThroughCache;
+  /** The registry policy in force (it may be replaced while the registry serves). */
+  policy: () => RegistryPolicy;
+  pullGate?: PullGate;
 }
 
 /** One request, after routing and authorization. */

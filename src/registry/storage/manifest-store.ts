@@ -9,6 +9,7 @@ import type { ManifestReference } from '../names.js';
 import { registryError } from '../registry-errors.js';
 import { parseManifestDocument, type ManifestDocument } from './manifest-document.js';
 import { ensureRepository } from './registry-db.js';
+import { tagsHolding, tagTarget, type WriteGuard } from './tag-holders.js';
 
 /** A stored manifest as a GET answers it. */
 export interface StoredManifest {
@@ -22,6 +23,7 @@ interface RecordOptions {
   /** Refuse the manifest unless its blobs and child manifests are in the repository. */
   checkReferences: boolean;
   fetchedAt?: string;
+  guard?: WriteGuard;
 }
 
 interface ManifestRow {
@@ -45,8 +47,9 @@ export class ManifestStore {
     private readonly leases: LeaseManager,
   ) {}
 
-  async put(repository: string, reference: ManifestReference, bytes: Buffer, contentType: string | undefined): Promise<ManifestDocument> {
-    return this.store(repository, reference, bytes, contentType, { checkReferences: true });
+  /** A push; `guard` may refuse moving the tag (inside the transaction: a refused push records nothing). */
+  async put(repository: string, reference: ManifestReference, bytes: Buffer, contentType: string | undefined, guard?: WriteGuard): Promise<ManifestDocument> {
+    return this.store(repository, reference, bytes, contentType, { checkReferences: true, ...(guard !== undefined && { guard }) });
   }
 
   /**
@@ -80,6 +83,7 @@ export class ManifestStore {
 
   private record(repository: string, reference: ManifestReference, doc: ManifestDocument, how: RecordOptions): void {
     const sql = this.db.sqlite;
+    if (reference.kind === 'tag') how.guard?.retag?.(reference.tag, tagTarget(this.db, repository, reference.tag), doc.digest);
     const missing: string[] = [];
     for (const blob of how.checkReferences ? doc.blobs : []) {
       const row = sql.prepare('SELECT 1 FROM repository_blobs WHERE repository = ? AND digest = ?').get(repository, blob);
@@ -138,16 +142,29 @@ export class ManifestStore {
 
   /**
    * Deletes by digest (the manifest and every tag pointing at it) or by tag (just the tag).
-   * Returns false when there was nothing to delete. Bytes go at the next collection.
+   * Returns false when there was nothing to delete. Bytes go at the next collection. `guard` may
+   * refuse, given the tags the delete removes or breaks.
    */
-  delete(repository: string, reference: ManifestReference): boolean {
+  delete(repository: string, reference: ManifestReference, guard?: WriteGuard): boolean {
     return this.db.transaction(() => {
+      if (guard?.remove !== undefined) {
+        const target = reference.kind === 'tag' ? tagTarget(this.db, repository, reference.tag) : undefined;
+        guard.remove(reference.kind === 'digest' ? tagsHolding(this.db, repository, reference.digest) : target === undefined ? [] : [{ tag: reference.tag, digest: target }]);
+      }
       if (reference.kind === 'tag') {
         return this.db.sqlite.prepare('DELETE FROM tags WHERE repository = ? AND name = ?').run(repository, reference.tag).changes > 0;
       }
       this.db.sqlite.prepare('DELETE FROM tags WHERE repository = ? AND digest = ?').run(repository, reference.digest);
       return this.db.sqlite.prepare('DELETE FROM manifests WHERE repository = ? AND digest = ?').run(repository, reference.digest).changes > 0;
     });
+  }
+
+  /** The manifests of `repository` that list `digest` as an entry (the indexes a platform manifest is pulled through). */
+  indexesOf(repository: string, digest: Digest): Digest[] {
+    const rows = this.db.sqlite
+      .prepare("SELECT manifest FROM manifest_references WHERE repository = ? AND child = ? AND kind = 'manifest' ORDER BY manifest")
+      .all(repository, digest) as { manifest: Digest }[];
+    return rows.map((row) => row.manifest);
   }
 
   /** Whether the repository exists (has ever held a blob or manifest). */

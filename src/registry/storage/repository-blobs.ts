@@ -6,6 +6,7 @@ import { componentLogger } from '../../base/logger.js';
 import type { ContentStore, BlobInfo } from '../../store/content-store.js';
 import type { Database } from '../../store/database.js';
 import { ensureRepository } from './registry-db.js';
+import { tagsHolding, type WriteGuard } from './tag-holders.js';
 
 const log = componentLogger('registry');
 
@@ -93,9 +94,12 @@ export class RepositoryBlobs {
     });
   }
 
-  /** Removes the link (DELETE of a blob); the bytes go at the next collection. False if absent. */
-  unlink(repository: string, digest: Digest): boolean {
-    return this.db.sqlite.prepare('DELETE FROM repository_blobs WHERE repository = ? AND digest = ?').run(repository, digest).changes > 0;
+  /** Removes the link (DELETE of a blob); the bytes go at the next collection. False if absent; `guard` may refuse. */
+  unlink(repository: string, digest: Digest, guard?: WriteGuard): boolean {
+    return this.db.transaction(() => {
+      guard?.remove?.(tagsHolding(this.db, repository, digest));
+      return this.db.sqlite.prepare('DELETE FROM repository_blobs WHERE repository = ? AND digest = ?').run(repository, digest).changes > 0;
+    });
   }
 
   private link(repository: string, digest: Digest, size: number): void {

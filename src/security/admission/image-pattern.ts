@@ -4,29 +4,13 @@
  * `?` one character other than `/`. A pattern is tried on the normalised reference
  * (`docker.io/library/busybox:1.36`) and on its repository (`docker.io/library/busybox`). Pure.
  */
-import { globMatches, literalStep, notSlash, type GlobStep } from '../../base/glob-automaton.js';
-
-const anything = (): boolean => true;
+import { globMatches, pathGlobSteps, type GlobStep } from '../../base/glob-automaton.js';
 
 export class ImagePattern {
   readonly #steps: GlobStep[];
 
   constructor(readonly text: string) {
-    const steps: GlobStep[] = [];
-    for (let i = 0; i < text.length; i++) {
-      const char = text[i] ?? '';
-      if (char === '*' && text[i + 1] === '*') {
-        steps.push({ kind: 'run', accepts: anything });
-        i++;
-      } else if (char === '*') {
-        steps.push({ kind: 'run', accepts: notSlash });
-      } else if (char === '?') {
-        steps.push({ kind: 'one', accepts: notSlash });
-      } else {
-        steps.push(literalStep(char));
-      }
-    }
-    this.#steps = steps;
+    this.#steps = pathGlobSteps(text, { emptyDirs: false });
   }
 
   /** Whether the pattern matches one of `candidates` whole. */

@@ -8,7 +8,8 @@ import type { RegistryClient } from '../../images/distribution/registry-client.j
 import { keyId, publicKeyOf } from './public-keys.js';
 import { signDsseBundle } from './dsse-bundles.js';
 import { SIGN_PREDICATE_TYPE, statement } from './in-toto.js';
-import { appendClassicSignature, attachBundle, resolveSubject, type SignedSubject } from './signature-registry.js';
+import { appendClassicSignature, attachBundle } from './signature-registry.js';
+import { httpSource, type SignedSubject } from './signature-source.js';
 import { simpleSigningPayload } from './simple-signing.js';
 
 /** `bundle`: a Sigstore bundle as a referrer (cosign 3's default); `classic`: `sha256-<hex>.sig` (cosign 2's). */
@@ -22,7 +23,7 @@ export interface Signed {
 
 /** Signs what `reference` of `repository` names; `identity` is the name written into the payload (`domain/path`, as cosign). */
 export async function signImage(client: RegistryClient, repository: string, reference: string, privateKey: KeyObject, format: SignatureFormat, identity: string): Promise<Signed> {
-  const subject = await resolveSubject(client, repository, reference);
+  const subject = await httpSource(client).subject(repository, reference);
   if (format === 'classic') {
     const payload = simpleSigningPayload(identity, subject.digest);
     const signature = cryptoSign('sha256', payload, privateKey).toString('base64');
@@ -36,7 +37,7 @@ export async function signImage(client: RegistryClient, repository: string, refe
 
 /** Attaches a signed attestation: `predicate` (an SBOM document) of `predicateType` about the image. */
 export async function attestImage(client: RegistryClient, repository: string, reference: string, privateKey: KeyObject, predicateType: string, predicate: unknown, identity: string): Promise<Signed> {
-  const subject = await resolveSubject(client, repository, reference);
+  const subject = await httpSource(client).subject(repository, reference);
   const bundle = await signDsseBundle(privateKey, statement(identity, subject.digest, predicateType, predicate));
   const where = await attachBundle(client, subject, bundle, { content: 'dsse-envelope', predicateType, created: new Date() });
   return { subject, where };

@@ -9,13 +9,12 @@
 import { verify as cryptoVerify } from 'node:crypto';
 import { digestHex, type Digest } from '../../base/digest.js';
 import { messageOf } from '../../base/errors.js';
-import { listTags } from '../../images/distribution/registry-api.js';
-import type { RegistryClient } from '../../images/distribution/registry-client.js';
 import { checkDsseBundle } from './dsse-bundles.js';
 import type { TrustedKey } from './trusted-keys.js';
 import { IN_TOTO_PAYLOAD_TYPE, SIGN_PREDICATE_TYPE, parseStatement, statementNames } from './in-toto.js';
 import { BUNDLE_MEDIA_TYPE, signatureTag, type ClassicLayer } from './signature-layouts.js';
-import { listReferrers, readBundle, readClassicSignatures, readPayload, resolveSubject, type SignedSubject } from './signature-registry.js';
+import { listReferrers, readBundle, readClassicSignatures, readPayload } from './signature-registry.js';
+import type { SignatureSource, SignedSubject } from './signature-source.js';
 import { parseSimpleSigning } from './simple-signing.js';
 
 /** What to look for: image signatures, or attestations (of one predicate type, or any). */
@@ -49,13 +48,13 @@ function checkClassicSignature(layer: ClassicLayer, payload: Buffer, keys: reado
   return `does not verify with ${files}: signed by another key, or the payload was altered`;
 }
 
-async function classicSignatures(client: RegistryClient, subject: SignedSubject, keys: readonly TrustedKey[], out: Verification): Promise<number> {
-  const where = `${client.endpoint.domain}/${subject.repository}:${signatureTag(subject.digest)}`;
-  const layers = await readClassicSignatures(client, subject.repository, subject.digest);
+async function classicSignatures(source: SignatureSource, subject: SignedSubject, keys: readonly TrustedKey[], out: Verification): Promise<number> {
+  const where = `${source.name}/${subject.repository}:${signatureTag(subject.digest)}`;
+  const layers = await readClassicSignatures(source, subject.repository, subject.digest);
   for (const [index, layer] of layers.entries()) {
     const what = `classic signature ${index + 1} (${where})`;
     try {
-      const payload = await readPayload(client, subject.repository, layer);
+      const payload = await readPayload(source, subject.repository, layer);
       const key = checkClassicSignature(layer, payload, keys);
       if (typeof key === 'string') {
         out.failures.push(`${what}: ${key}`);
@@ -79,17 +78,17 @@ function predicateMatches(wanted: Wanted, predicateType: string): boolean {
   return wanted.predicateType === undefined ? predicateType !== SIGN_PREDICATE_TYPE : predicateType === wanted.predicateType;
 }
 
-async function bundleSignatures(client: RegistryClient, subject: SignedSubject, keys: readonly TrustedKey[], wanted: Wanted, out: Verification): Promise<number> {
-  const entries = await listReferrers(client, subject.repository, subject.digest, BUNDLE_MEDIA_TYPE);
+async function bundleSignatures(source: SignatureSource, subject: SignedSubject, keys: readonly TrustedKey[], wanted: Wanted, out: Verification): Promise<number> {
+  const entries = await listReferrers(source, subject.repository, subject.digest, BUNDLE_MEDIA_TYPE);
   let counted = 0;
   for (const entry of entries) {
     const listed = entry.annotations?.['dev.sigstore.bundle.predicateType'];
     if (listed !== undefined && !predicateMatches(wanted, listed)) continue;
     counted++;
-    const where = `${client.endpoint.domain}/${subject.repository}@${entry.digest}`;
+    const where = `${source.name}/${subject.repository}@${entry.digest}`;
     const what = `bundle ${where}`;
     try {
-      const { bytes, subject: attachedTo } = await readBundle(client, subject.repository, entry);
+      const { bytes, subject: attachedTo } = await readBundle(source, subject.repository, entry);
       if (attachedTo !== undefined && attachedTo !== subject.digest) throw new Error(`attached to ${attachedTo}, not to ${subject.digest}`);
       const check = await checkDsseBundle(bytes, keys);
       if (!check.ok) {
@@ -116,8 +115,8 @@ async function bundleSignatures(client: RegistryClient, subject: SignedSubject, 
 }
 
 /** The digests of the repository that have classic signatures (from the tag list), other than `digest`. */
-async function otherSignedDigests(client: RegistryClient, repository: string, digest: Digest): Promise<string[]> {
-  const tags = await listTags(client, repository).catch(() => []);
+async function otherSignedDigests(source: SignatureSource, repository: string, digest: Digest): Promise<string[]> {
+  const tags = await source.tags(repository).catch(() => []);
   return tags.flatMap((tag) => {
     const match = /^sha256-([0-9a-f]{64})\.sig$/.exec(tag);
     return match?.[1] !== undefined && match[1] !== digestHex(digest) ? [`sha256:${match[1]}`] : [];
@@ -125,16 +124,16 @@ async function otherSignedDigests(client: RegistryClient, repository: string, di
 }
 
 /** Verifies what `reference` (a tag or digest) of `repository` names; never throws for a bad signature, only for registry errors. */
-export async function verifyImage(client: RegistryClient, repository: string, reference: string, keys: readonly TrustedKey[], wanted: Wanted): Promise<Verification> {
-  const subject = await resolveSubject(client, repository, reference);
+export async function verifyImage(source: SignatureSource, repository: string, reference: string, keys: readonly TrustedKey[], wanted: Wanted): Promise<Verification> {
+  const subject = await source.subject(repository, reference);
   const out: Verification = { subject, verified: [], failures: [] };
-  const classic = wanted.kind === 'signature' ? await classicSignatures(client, subject, keys, out) : 0;
-  const bundles = await bundleSignatures(client, subject, keys, wanted, out);
+  const classic = wanted.kind === 'signature' ? await classicSignatures(source, subject, keys, out) : 0;
+  const bundles = await bundleSignatures(source, subject, keys, wanted, out);
   if (classic + bundles > 0) return out;
   const noun = wanted.kind === 'signature' ? 'signature' : `attestation${wanted.predicateType !== undefined ? ` of type ${wanted.predicateType}` : ''}`;
-  const name = `${client.endpoint.domain}/${subject.repository}`;
+  const name = `${source.name}/${subject.repository}`;
   const looked = wanted.kind === 'signature' ? `neither ${name}:${signatureTag(subject.digest)} nor a Sigstore bundle among its referrers` : 'no Sigstore bundle among its referrers';
-  const others = reference.startsWith('sha256:') || wanted.kind !== 'signature' ? [] : await otherSignedDigests(client, repository, subject.digest);
+  const others = reference.startsWith('sha256:') || wanted.kind !== 'signature' ? [] : await otherSignedDigests(source, repository, subject.digest);
   out.failures.push(others.length > 0
     ? `no ${noun} for ${subject.digest}, which ${name}:${reference} names now; signatures exist for ${others.join(', ')}: the tag was moved to another manifest after signing`
     : `no ${noun} for ${name}@${subject.digest}: ${looked}`);

@@ -6,3 +6,4 @@ export { ATTESTATION_PREDICATE_TYPES, SIGN_PREDICATE_TYPE, type AttestationType 
 export { attestImage, signImage, type SignatureFormat, type Signed } from './image-signer.js';
 export { verifyImage, type Verification, type VerifiedSignature, type Wanted } from './image-verifier.js';
 export { SignatureChecker, type SignatureFact, type SignatureTarget } from './signature-checker.js';
+export { httpSource, type SignatureSource, type SignedSubject, type SourcedManifest } from './signature-source.js';

@@ -11,6 +11,7 @@ import type { RegistryCredentials } from '../../wire/registry-auth.js';
 import { RegistryClient } from '../../images/distribution/registry-client.js';
 import type { TrustedKey } from './trusted-keys.js';
 import { verifyImage } from './image-verifier.js';
+import { httpSource } from './signature-source.js';
 
 /** What one check found: the digest and how it verified, or why not. */
 export type SignatureFact =
@@ -60,7 +61,7 @@ export class SignatureChecker {
   private async verify(target: SignatureTarget, keys: readonly TrustedKey[], credentials?: RegistryCredentials): Promise<SignatureFact> {
     const client = new RegistryClient(target.domain, { insecureRegistries: this.options.insecureRegistries ?? [], ...(credentials !== undefined && { credentials }) });
     try {
-      const result = await verifyImage(client, target.path, target.reference, keys, { kind: 'signature' });
+      const result = await verifyImage(httpSource(client), target.path, target.reference, keys, { kind: 'signature' });
       const first = result.verified[0];
       if (first !== undefined) return { verified: true, digest: result.subject.digest, detail: `signed by ${first.key.file} (${first.format})` };
       return { verified: false, digest: result.subject.digest, why: result.failures.join('; ') };

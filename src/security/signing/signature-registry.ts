@@ -1,42 +1,18 @@
 /**
- * Signatures in a registry, over berth's distribution client: the digest a reference names, the
- * classic signature manifest of a digest (read, appended to), and Sigstore bundles attached to a
- * digest (listed through the referrers API or its tag-scheme fallback, attached with both).
+ * Signatures in a registry: the classic signature manifest of a digest (read from a source,
+ * appended to over berth's distribution client), and Sigstore bundles attached to a digest (listed
+ * through the referrers API or its tag-scheme fallback, attached with both).
  */
 import { Readable } from 'node:stream';
 import { digestOf, type Digest } from '../../base/digest.js';
-import { isBerthError } from '../../base/errors.js';
 import { MediaType } from '../../oci/media-types.js';
-import { getManifest, putManifest, readSmallBlob, uploadBlob } from '../../images/distribution/registry-api.js';
-import { pullScope, type RegistryClient } from '../../images/distribution/registry-client.js';
-import { readBody } from '../../images/distribution/registry-http.js';
+import { putManifest, uploadBlob } from '../../images/distribution/registry-api.js';
+import type { RegistryClient } from '../../images/distribution/registry-client.js';
 import {
   BUNDLE_MEDIA_TYPE, EMPTY_CONFIG, bundleAnnotations, bundleManifest, parseBundleManifest, parseReferrersIndex, parseSignatureManifest,
   referrersTag, signatureManifest, signatureTag, withReferrer, type BundleManifestInput, type ClassicLayer, type Descriptor,
 } from './signature-layouts.js';
-
-/** A manifest that signatures refer to: the digest, media type and size of what a reference names. */
-export interface SignedSubject {
-  repository: string;
-  mediaType: string;
-  digest: Digest;
-  size: number;
-}
-
-async function orNotFound<T>(work: Promise<T>): Promise<T | undefined> {
-  try {
-    return await work;
-  } catch (err) {
-    if (isBerthError(err, 'not-found')) return undefined;
-    throw err;
-  }
-}
-
-/** What `reference` (a tag or a digest) names in `repository`. not-found when nothing. */
-export async function resolveSubject(client: RegistryClient, repository: string, reference: string): Promise<SignedSubject> {
-  const manifest = await getManifest(client, repository, reference);
-  return { repository, mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.bytes.length };
-}
+import { httpSource, type SignatureSource, type SignedSubject } from './signature-source.js';
 
 export async function uploadSmallBlob(client: RegistryClient, repository: string, bytes: Buffer): Promise<Digest> {
   const digest = digestOf(bytes);
@@ -45,15 +21,15 @@ export async function uploadSmallBlob(client: RegistryClient, repository: string
 }
 
 /** The classic signatures of `digest` (none when there is no `sha256-<hex>.sig`). */
-export async function readClassicSignatures(client: RegistryClient, repository: string, digest: Digest): Promise<ClassicLayer[]> {
+export async function readClassicSignatures(source: SignatureSource, repository: string, digest: Digest): Promise<ClassicLayer[]> {
   const tag = signatureTag(digest);
-  const manifest = await orNotFound(getManifest(client, repository, tag));
+  const manifest = await source.manifest(repository, tag);
   return manifest === undefined ? [] : parseSignatureManifest(manifest.bytes, `${repository}:${tag}`);
 }
 
 /** A classic signature's payload, checked against its digest. */
-export async function readPayload(client: RegistryClient, repository: string, layer: ClassicLayer): Promise<Buffer> {
-  return readSmallBlob(client, repository, layer.payload.digest, 1024 * 1024);
+export async function readPayload(source: SignatureSource, repository: string, layer: ClassicLayer): Promise<Buffer> {
+  return source.blob(repository, layer.payload.digest, 1024 * 1024);
 }
 
 /**
@@ -63,7 +39,7 @@ export async function readPayload(client: RegistryClient, repository: string, la
  */
 export async function appendClassicSignature(client: RegistryClient, repository: string, digest: Digest, payload: Buffer, layer: Omit<ClassicLayer, 'payload'>): Promise<string> {
   const payloadDigest = await uploadSmallBlob(client, repository, payload);
-  const existing = await readClassicSignatures(client, repository, digest);
+  const existing = await readClassicSignatures(httpSource(client), repository, digest);
   const added: ClassicLayer = { ...layer, payload: { mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: payloadDigest, size: payload.length } };
   const same = existing.some((l) => l.payload.digest === payloadDigest && l.signature === layer.signature);
   const { manifest, config } = signatureManifest(same ? existing : [...existing, added]);
@@ -74,28 +50,22 @@ export async function appendClassicSignature(client: RegistryClient, repository:
 }
 
 /** The referrers of `digest` of one artifact type: from the referrers API, else the tag scheme's index. */
-export async function listReferrers(client: RegistryClient, repository: string, digest: Digest, artifactType: string): Promise<Descriptor[]> {
-  const answer = await client.send({
-    method: 'GET', path: `/v2/${repository}/referrers/${digest}?artifactType=${encodeURIComponent(artifactType)}`,
-    scopes: [pullScope(repository)], headers: { Accept: MediaType.ociIndex }, expect: [200, 400, 404, 405], what: `referrers of ${repository}@${digest}`,
-  });
-  const body = await readBody(answer.body, 4 * 1024 * 1024);
-  let entries: Descriptor[];
-  if (answer.status === 200) {
-    entries = parseReferrersIndex(body, `referrers of ${repository}@${digest}`);
-  } else {
+export async function listReferrers(source: SignatureSource, repository: string, digest: Digest, artifactType: string): Promise<Descriptor[]> {
+  let entries = await source.referrers(repository, digest, artifactType);
+  if (entries === undefined) {
     const tag = referrersTag(digest);
-    const index = await orNotFound(getManifest(client, repository, tag));
+    const index = await source.manifest(repository, tag);
     entries = index === undefined ? [] : parseReferrersIndex(index.bytes, `${repository}:${tag}`);
   }
   return entries.filter((e) => e.artifactType === artifactType);
 }
 
 /** The bundle (bytes) an artifact manifest of the referrers list carries, and its subject. */
-export async function readBundle(client: RegistryClient, repository: string, entry: Descriptor): Promise<{ bytes: Buffer; subject: Digest | undefined; manifest: Digest }> {
-  const manifest = await getManifest(client, repository, entry.digest);
+export async function readBundle(source: SignatureSource, repository: string, entry: Descriptor): Promise<{ bytes: Buffer; subject: Digest | undefined }> {
+  const manifest = await source.manifest(repository, entry.digest);
+  if (manifest === undefined) throw new Error(`the referrer ${entry.digest} is listed but not there`);
   const { bundle, subject } = parseBundleManifest(manifest.bytes, `${repository}@${entry.digest}`);
-  return { bytes: await readSmallBlob(client, repository, bundle.digest, 16 * 1024 * 1024), subject, manifest: manifest.digest };
+  return { bytes: await source.blob(repository, bundle.digest, 16 * 1024 * 1024), subject };
 }
 
 /**
@@ -112,7 +82,7 @@ export async function attachBundle(client: RegistryClient, subject: SignedSubjec
   const headers = await putManifest(client, repository, manifestDigest, MediaType.ociManifest, manifest);
   if (headers['oci-subject'] === undefined) {
     const tag = referrersTag(subject.digest);
-    const index = await orNotFound(getManifest(client, repository, tag));
+    const index = await httpSource(client).manifest(repository, tag);
     const entries = index === undefined ? [] : parseReferrersIndex(index.bytes, `${repository}:${tag}`);
     const entry: Descriptor = { mediaType: MediaType.ociManifest, digest: manifestDigest, size: manifest.length, artifactType: BUNDLE_MEDIA_TYPE, annotations: bundleAnnotations(about) };
     await putManifest(client, repository, tag, MediaType.ociIndex, withReferrer(entries, entry));
