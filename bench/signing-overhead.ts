@@ -16,9 +16,13 @@
 //   pull  `DELETE /images/REG/bench/app:1` then `POST /images/create` of it: a whole pull. On
 //         `on`, the reference is verified at the registry before anything is fetched (a fresh
 //         verification: a tag is never answered from memory), then the stored digest (remembered).
+// Whole requests carry the engine's noise (tens of ms), so the gate's own cost is also timed in
+// this process, on the same policy file and registry: the admission of a create whose digest's
+// verification is remembered (`--evaluations` times), and a fresh verification of the tag at the
+// registry, what a pull adds (`--checks` times, a new checker each: nothing remembered).
 // Also reported: `berth verify --key` as a user runs it (a new process each time, both formats).
 // Everything made is removed at the end, on failure and on SIGINT/SIGTERM.
-// Run: npm run build && node dist/bench/signing-overhead.js [--rounds 30] [--warmups 3] [--pulls 12] [--verifies 7]
+// Run: npm run build && node dist/bench/signing-overhead.js [--rounds 30] [--warmups 3] [--pulls 12] [--verifies 7] [--evaluations 2000] [--checks 30]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { request, type IncomingMessage } from 'node:http';
 import { cpus, loadavg, release, totalmem } from 'node:os';
@@ -26,6 +30,8 @@ import { join } from 'node:path';
 import { messageOf } from '../src/base/errors.js';
 import { ChildProcessRunner } from '../src/base/process-runner.js';
 import { startRegistryServer } from '../src/registry/registry-server.js';
+import { AdmissionGate, imageFacts, loadPolicyFile, type AdmissionRequest } from '../src/security/admission/index.js';
+import { SignatureChecker } from '../src/security/signing/signature-checker.js';
 import { BerthdProcess } from '../test/support/berthd-process.js';
 import { sweepBenchBase } from './bench-sweep.js';
 import { CleanupStack } from './cleanup-stack.js';
@@ -95,6 +101,37 @@ async function pull(daemon: Daemon, image: string): Promise<number> {
   return performance.now() - start;
 }
 
+/** The gate's own costs: a create admitted with the verification remembered (µs a call), fresh verifications of the tag (ms each). */
+async function gateCosts(policyFile: string, image: string, evaluations: number, checks: number): Promise<{ evaluation: number; checks: number[] }> {
+  const policy = await loadPolicyFile(policyFile);
+  const gate = new AdmissionGate({ policy, signatures: new SignatureChecker() });
+  const digest = (await new SignatureChecker().check(targetOf(image), policy.rules[0]?.trustedKeys ?? [])).digest;
+  if (digest === undefined) throw new Error(`${image} did not verify`);
+  const repository = image.slice(0, image.lastIndexOf(':'));
+  const request: AdmissionRequest = {
+    operation: 'create', image: { ...imageFacts('Image', image), names: [image, `${repository}@${digest}`] },
+    container: { privileged: false, hostNamespaces: [], binds: [], capAdd: [], user: '', labels: {} },
+  };
+  if ((await gate.evaluate(request)).length > 0) throw new Error('the create was refused');
+  const start = performance.now();
+  for (let i = 0; i < evaluations; i++) await gate.evaluate(request);
+  const evaluation = ((performance.now() - start) / evaluations) * 1000;
+  const times: number[] = [];
+  for (let i = 0; i < checks; i++) {
+    const began = performance.now();
+    const fact = await new SignatureChecker().check(targetOf(image), policy.rules[0]?.trustedKeys ?? []);
+    times.push(performance.now() - began);
+    if (!fact.verified) throw new Error(`${image}: ${fact.why}`);
+  }
+  return { evaluation, checks: times };
+}
+
+function targetOf(image: string): { domain: string; path: string; reference: string } {
+  const slash = image.indexOf('/');
+  const colon = image.lastIndexOf(':');
+  return { domain: image.slice(0, slash), path: image.slice(slash + 1, colon), reference: image.slice(colon + 1) };
+}
+
 function row(label: string, off: number[], on: number[]): string {
   const m = (values: number[]): string => median(values).toFixed(2);
   const p = (values: number[]): string => percentile(values, 90).toFixed(2);
@@ -102,7 +139,7 @@ function row(label: string, off: number[], on: number[]): string {
 }
 
 async function main(): Promise<void> {
-  const options = parseIntegerOptions(process.argv.slice(2), { rounds: 30, warmups: 3, pulls: 12, verifies: 7 }, { warmups: 0 });
+  const options = parseIntegerOptions(process.argv.slice(2), { rounds: 30, warmups: 3, pulls: 12, verifies: 7, evaluations: 2000, checks: 30 }, { warmups: 0 });
   if (process.getuid?.() !== 0) throw new Error('needs root (runc, cgroups, mounts)');
   const sweep = (): Promise<void> => sweepBenchBase(BASE, CGROUP_PARENT, log);
   await sweep();
@@ -159,6 +196,7 @@ async function main(): Promise<void> {
     await berth(['verify', '--key', 'cosign.pub', image]);
     verifies.push(performance.now() - start);
   }
+  const inProcess = await gateCosts(join(BASE, 'policy.yaml'), image, options.evaluations, options.checks);
   if (cleanups.stopping.signal.aborted) return;
 
   const report = [
@@ -171,6 +209,9 @@ async function main(): Promise<void> {
     '| --- | --- | --- | --- | --- |',
     row('run --rm (create … delete)', samples.off.run, samples.on.run),
     row('pull (whole, after rmi)', samples.off.pull, samples.on.pull),
+    '',
+    `In this process: the admission of a create, its digest's verification remembered: ${inProcess.evaluation.toFixed(1)} µs a call (${options.evaluations} calls). ` +
+      `A fresh verification of the tag at the registry (what a pull adds): median ${median(inProcess.checks).toFixed(2)} ms (p90 ${percentile(inProcess.checks, 90).toFixed(2)}) over ${inProcess.checks.length}.`,
     '',
     `berth verify --key (a new process, both formats found and checked): median ${median(verifies).toFixed(0)} ms (p90 ${percentile(verifies, 90).toFixed(0)}) over ${verifies.length}.`,
     '',
