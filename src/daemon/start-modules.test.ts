@@ -20,12 +20,12 @@ function packageFilesLoadedBy(module: string): string[] {
 test('berthd\'s modules load none of the packages that only a cluster, a build, a registry or a flag\'s file needs', () => {
   const loaded = packageFilesLoadedBy('./berthd.js');
   assert.ok(loaded.some((path) => path.includes('/node_modules/better-sqlite3/')), 'the check sees the packages berthd does load');
-  for (const name of ['etcd3', '@grpc/grpc-js', '@peculiar/x509', 'reflect-metadata', 'dockerfile-ast', 'yaml', 'bcryptjs']) {
+  for (const name of ['etcd3', '@grpc/grpc-js', '@peculiar/x509', 'reflect-metadata', 'dockerfile-ast', 'yaml', 'bcryptjs', '@sigstore/sign', '@sigstore/verify', 'tweetnacl']) {
     assert.deepEqual(loaded.filter((path) => path.includes(`/node_modules/${name}/`)), [], `${name} is loaded at start`);
   }
 });
 
 test('the berth CLI\'s modules load no package that only some commands need (yaml was most of a start)', () => {
   const loaded = packageFilesLoadedBy('./berth-main.js');
-  assert.deepEqual(loaded.filter((path) => /\/node_modules\/(yaml|zod|ajv|better-sqlite3|etcd3|@peculiar)\//.test(path)), []);
+  assert.deepEqual(loaded.filter((path) => /\/node_modules\/(yaml|zod|ajv|better-sqlite3|etcd3|@peculiar|@sigstore|tweetnacl)\//.test(path)), []);
 });
