@@ -1,5 +1,6 @@
 /**
- * The pull gate of berth's registry (registry/policy/pull-gate.ts) for `signed` pull rules: a
+ * The pull gate of berth's registry (registry/policy/pull-gate.ts): `vulnerabilities` rules are
+ * registry-pull-scans.ts's; for `signed` pull rules, a
  * manifest is served only when a signature by one of the rule's keys names its digest — or the
  * digest of an index of the repository that lists it (a platform manifest is pulled after its
  * signed index). Signatures are read from the registry's own storage, no HTTP. HEAD is never
@@ -16,6 +17,8 @@ import { checkedBlob, type SignatureSource } from '../../security/signing/signat
 import { keyId, readPublicKey } from '../../security/signing/public-keys.js';
 import type { TrustedKey } from '../../security/signing/trusted-keys.js';
 import { verifyImage } from '../../security/signing/image-verifier.js';
+import type { ScanService } from '../../security/scan-service.js';
+import { vulnerabilityCheck } from './registry-pull-scans.js';
 
 const MAX_REMEMBERED = 4096;
 
@@ -47,21 +50,22 @@ export function storageSource(storage: RegistryStorage, name: string): Signature
   };
 }
 
-function trustedKeys(rule: PullRule): TrustedKey[] {
+function trustedKeys(rule: Extract<PullRule, { kind: 'signed' }>): TrustedKey[] {
   return rule.keys.map((k) => {
     const key = readPublicKey(k.pem, k.file);
     return { id: keyId(key), key, file: k.file };
   });
 }
 
-/** The gate; `name` is how refusals name this registry. */
-export function signedPullGate(name: string): PullGate {
+/** The gate; `name` is how refusals name this registry; `scanner` opens the scan database `vulnerabilities` rules use. */
+export function registryPullGate(name: string, scanner: () => ScanService): PullGate {
+  const vulnerabilities = vulnerabilityCheck(scanner);
   const verified = new Set<string>();
   const remember = (key: string): void => {
     if (verified.size >= MAX_REMEMBERED) verified.delete(verified.values().next().value ?? '');
     verified.add(key);
   };
-  const checkRule = async (request: PullRequest, rule: PullRule): Promise<string | undefined> => {
+  const checkSigned = async (request: PullRequest, rule: Extract<PullRule, { kind: 'signed' }>): Promise<string | undefined> => {
     const keys = trustedKeys(rule);
     const keySet = keys.map((k) => k.id).sort().join(',');
     const source = storageSource(request.storage, name);
@@ -83,7 +87,7 @@ export function signedPullGate(name: string): PullGate {
     async check(request) {
       if (request.method === 'HEAD') return undefined;
       for (const rule of request.rules) {
-        const refusal = await checkRule(request, rule);
+        const refusal = rule.kind === 'signed' ? await checkSigned(request, rule) : await vulnerabilities(request, rule);
         if (refusal !== undefined) return refusal;
       }
       return undefined;

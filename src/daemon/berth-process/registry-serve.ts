@@ -14,7 +14,9 @@ import type { PullGate } from '../../registry/policy/pull-gate.js';
 import { loadRegistryPolicyFile } from '../../registry/policy/registry-policy.js';
 import type { RunningRegistry } from '../../registry/registry-server.js';
 import { untilStopSignal } from '../../base/stop-signal.js';
-import { signedPullGate } from './registry-pull-gate.js';
+import { registryPullGate as pullGateOf } from './registry-pull-gate.js';
+import { ScanService } from '../../security/scan-service.js';
+import { processClock, processRunner } from './process-parts.js';
 
 export const DEFAULT_REGISTRY_ROOT = '/var/lib/berth-registry';
 
@@ -26,10 +28,21 @@ function duration(flag: string, value: string): number {
 
 /**
  * The pull gate of the registries this process serves (`berth registry serve --policy`, berthd's
- * `--registry-policy`): `signed` pull rules checked against the registry's own signatures.
+ * `--registry-policy`): `signed` pull rules checked against the registry's own signatures,
+ * `vulnerabilities` rules with the scan database of `scanRoot` (`<scanRoot>/scan/vulns.db`: the
+ * registry's own directory for `berth registry serve`, berthd's state root for berthd's registry),
+ * opened on first use and closed when the process exits.
  */
-export function registryPullGate(): PullGate {
-  return signedPullGate('this registry');
+export function registryPullGate(scanRoot: string): PullGate {
+  let scanner: ScanService | undefined;
+  return pullGateOf('this registry', () => {
+    if (scanner === undefined) {
+      const opened = ScanService.open(scanRoot, { runner: processRunner, clock: processClock });
+      process.once('exit', () => { opened.close(); });
+      scanner = opened;
+    }
+    return scanner;
+  });
 }
 
 /** `berth registry serve`: runs until SIGTERM/SIGINT, then closes the server and the database. */
@@ -50,7 +63,7 @@ export async function serveRegistry(flags: RegistryServeFlags): Promise<void> {
     ...(flags.tlsKey !== undefined && { tlsKey: flags.tlsKey }),
     ...(flags.proxyConfig !== undefined && { proxyConfig: flags.proxyConfig }),
     ...(flags.policy !== undefined && { policy: flags.policy }),
-    ...gateOption(),
+    ...gateOption(flags.root ?? DEFAULT_REGISTRY_ROOT),
     // Every line on stderr, each collection's included, as the lines above and below.
     log: (line) => { process.stderr.write(`${line}\n`); },
   });
@@ -60,8 +73,8 @@ export async function serveRegistry(flags: RegistryServeFlags): Promise<void> {
   process.stderr.write('berth registry: stopped\n');
 }
 
-function gateOption(): { pullGate: PullGate } {
-  return { pullGate: registryPullGate() };
+function gateOption(scanRoot: string): { pullGate: PullGate } {
+  return { pullGate: registryPullGate(scanRoot) };
 }
 
 /** berthd's registry flags. */
@@ -75,7 +88,7 @@ export interface DaemonRegistryFlags {
 export async function readDaemonRegistryFlags(flags: DaemonRegistryFlags): Promise<void> {
   if (flags.registryPolicy === undefined) return;
   if (flags.registryAddr === undefined) throw errors.invalidArgument('invalid-option', '--registry-policy needs --registry-addr');
-  await loadRegistryPolicyFile(flags.registryPolicy, gateOption());
+  await loadRegistryPolicyFile(flags.registryPolicy, gateOption(flags.root));
 }
 
 /** berthd's `--registry-addr`: the registry with its state in `<root>/registry`, its policy read again on SIGHUP. */
@@ -85,7 +98,7 @@ export async function startDaemonRegistry(flags: DaemonRegistryFlags, clock: Clo
   return startRegistryServer({
     root: join(flags.root, 'registry'), addr: flags.registryAddr, clock,
     ...(flags.registryPolicy !== undefined && { policy: flags.registryPolicy }),
-    ...gateOption(),
+    ...gateOption(flags.root),
   });
 }
 

@@ -31,7 +31,8 @@ describe('parseRegistryPolicy', () => {
       ].join('\n'), join(dir, 'policy.yaml'), GATE);
       assert.deepEqual(policy.immutableTags.map((rule) => [rule.name, rule.repositories.text, rule.tags.text]), [[undefined, 'prod/**', 'v*'], ['releases', 'team/app', 'release-?']]);
       assert.equal(policy.pull[0]?.name, 'signed-prod');
-      assert.deepEqual(policy.pull[0].keys, [{ file: 'cosign.pub', path: join(dir, 'cosign.pub'), pem: PEM }]);
+      const rule = policy.pull[0];
+      assert.deepEqual(rule.kind === 'signed' ? rule.keys : undefined, [{ file: 'cosign.pub', path: join(dir, 'cosign.pub'), pem: PEM }]);
       assert.deepEqual(pullRulesFor(policy, 'prod/team/app').map((rule) => rule.name), ['signed-prod']);
       assert.deepEqual(pullRulesFor(policy, 'dev/app'), []);
       assert.equal(registryPolicySummary(policy), '2 immutable tag rules, 1 pull rule');
@@ -61,7 +62,7 @@ describe('parseRegistryPolicy', () => {
     withKeys((dir) => {
       const source = join(dir, 'p.yaml');
       writeFileSync(join(dir, 'not-a-key.txt'), 'hello\n');
-      assert.throws(() => parseRegistryPolicy('pull:\n  - kind: notary\n    repositories: a\n', source, GATE), /p\.yaml:2: pull rule pull\[0\]: field kind: missing or unknown pull rule kind \(want signed\)/);
+      assert.throws(() => parseRegistryPolicy('pull:\n  - kind: notary\n    repositories: a\n', source, GATE), /p\.yaml:2: pull rule pull\[0\]: field kind: missing or unknown pull rule kind \(want signed or vulnerabilities\)/);
       assert.throws(() => parseRegistryPolicy('pull:\n  - name: s\n    kind: signed\n    repositories: a\n    keys:\n      - cosign.pub\n      - missing.pub\n', source, GATE),
         { message: `${source}:7: pull rule "s" (pull[0]): field keys[1]: missing.pub: no such key file` });
       assert.throws(() => parseRegistryPolicy('pull:\n  - { kind: signed, repositories: a, keys: [not-a-key.txt] }\n', source, GATE), /p\.yaml:2: pull rule pull\[0\]: field keys\[0\]: not-a-key\.txt: not a PEM file/);
@@ -70,6 +71,13 @@ describe('parseRegistryPolicy', () => {
       assert.throws(() => parseRegistryPolicy('pull:\n  - { kind: signed, repositories: a, keys: [cosign.pub] }\n  - { kind: signed, repositories: b, keys: [cosign.pub] }\n', source, GATE),
         /p\.yaml:3: pull rule pull\[1\]: field name: "signed" is also the name of pull\[0\] \(a rule without a name is named after its kind\): give one of them a name$/);
     });
+  });
+
+  it('reads a vulnerabilities pull rule and names a bad severity', () => {
+    const policy = parseRegistryPolicy('pull:\n  - { name: no-high, kind: vulnerabilities, repositories: "prod/**", severity: HIGH }\n', 'p.yaml', GATE);
+    const rule = policy.pull[0];
+    assert.deepEqual(rule?.kind === 'vulnerabilities' ? [rule.name, rule.severity, rule.repositories.text] : undefined, ['no-high', 'HIGH', 'prod/**']);
+    assert.throws(() => parseRegistryPolicy('pull:\n  - { kind: vulnerabilities, repositories: a, severity: SEVERE }\n', 'p.yaml', GATE), /p\.yaml:2: pull rule pull\[0\]: field severity: /);
   });
 
   it('a pull rule needs a pull gate; the gate may refuse a key at its line', () => {

@@ -14,6 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { errnoCode, errors, messageOf } from '../../base/errors.js';
 import { checkYaml } from '../../base/yaml-file.js';
+import { SEVERITIES, type Severity } from '../../wire/security.js';
 import { RegistryGlob } from './registry-glob.js';
 
 const RULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -25,7 +26,9 @@ const immutableTagSchema = z.strictObject({ name, repositories, tags });
 const pullRuleSchema = z.discriminatedUnion('kind', [
   /** Signed with one of `keys` (public key files, relative to the policy file's directory). */
   z.strictObject({ name, kind: z.literal('signed'), repositories, keys: z.array(z.string().min(1)).min(1) }),
-], { error: () => 'missing or unknown pull rule kind (want signed)' });
+  /** No known vulnerability at or above `severity` (an image is scanned at its first pull, and again after a database import). */
+  z.strictObject({ name, kind: z.literal('vulnerabilities'), repositories, severity: z.enum(SEVERITIES) }),
+], { error: () => 'missing or unknown pull rule kind (want signed or vulnerabilities)' });
 
 export const registryPolicySchema = z.strictObject({
   version: z.literal(1).optional(),
@@ -47,14 +50,15 @@ export interface PullKey {
   pem: string;
 }
 
-/** A pull rule: pulls of matching repositories must pass the pull gate (for `signed`: signed with one of `keys`). */
-export interface PullRule {
+/**
+ * A pull rule: pulls of matching repositories must pass the pull gate — for `signed`, signed with
+ * one of `keys`; for `vulnerabilities`, no known vulnerability at or above `severity`.
+ */
+export type PullRule = {
   /** Given, else the kind. Unique in a policy. */
   name: string;
-  kind: 'signed';
   repositories: RegistryGlob;
-  keys: readonly PullKey[];
-}
+} & ({ kind: 'signed'; keys: readonly PullKey[] } | { kind: 'vulnerabilities'; severity: Severity });
 
 export interface RegistryPolicy {
   /** Where it was read from (for logs). */
@@ -104,6 +108,8 @@ export function parseRegistryPolicy(text: string, source: string, options: Regis
         `"${ruleName}" is also the name of pull[${earlier}]${rule.name === undefined ? ' (a rule without a name is named after its kind): give one of them a name' : ''}`);
     }
     seen.set(ruleName, index);
+    const common = { name: ruleName, repositories: new RegistryGlob(rule.repositories) };
+    if (rule.kind === 'vulnerabilities') return { ...common, kind: rule.kind, severity: rule.severity };
     const keys = rule.keys.map((file, k) => {
       try {
         const key = readKey(file, source);
@@ -113,7 +119,7 @@ export function parseRegistryPolicy(text: string, source: string, options: Regis
         return checked.fail(['pull', index, 'keys', k], messageOf(err));
       }
     });
-    return { name: ruleName, kind: rule.kind, repositories: new RegistryGlob(rule.repositories), keys };
+    return { ...common, kind: rule.kind, keys };
   });
   const immutableTags = checked.data.immutable_tags.map((rule): ImmutableTagRule => ({
     ...(rule.name !== undefined && { name: rule.name }),

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { errnoCode, errors } from '../../base/errors.js';
 import type { ProcessRunner } from '../../base/process-runner.js';
+import type { Readable } from 'node:stream';
+import type { Digest } from '../../base/digest.js';
 import type { ImageService } from '../../images/image-service.js';
+import { openLayerStream } from '../../snapshots/decompress.js';
+import { unpackLayer } from '../../snapshots/layer-unpacker.js';
 import { mergeLayers } from './image-inventory.js';
 import type { InventoryCache } from './inventory-cache.js';
 import type { ImageInventory, LayerInventory } from './package-types.js';
@@ -51,6 +55,34 @@ export class InventoryService {
       layers.push(inventory);
     }
     return { inventory: mergeLayers(image.names[0] ?? image.id, layers), imageId: image.id, layers };
+  }
+
+  /**
+   * The layer inventories of an image that is not in the store (a registry's): each layer's tar
+   * (compressed or not) unpacked into a scratch directory as an overlay lower directory (its diff
+   * ID checked), walked, and cached by diff ID, where the cache has none.
+   */
+  async ofLayers(subject: string, layers: readonly { diffId: Digest; open: () => Promise<Readable> }[]): Promise<ImageInventoryResult> {
+    const inventories: LayerInventory[] = [];
+    for (const [index, layer] of layers.entries()) {
+      const cached = this.cache.get(layer.diffId);
+      if (cached) {
+        this.stats.layersFromCache++;
+        inventories.push(cached);
+        continue;
+      }
+      const dir = await mkdtemp(join(tmpdir(), 'berth-scan-layer-'));
+      try {
+        await unpackLayer(openLayerStream(await layer.open()), dir, { runner: this.runner, expectedDiffId: layer.diffId });
+        const inventory = await walkLayer(dir, layer.diffId, { runner: this.runner, detectOpaque: index > 0 });
+        this.stats.layersRead++;
+        this.cache.put(inventory);
+        inventories.push(inventory);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    return { inventory: mergeLayers(subject, inventories), layers: inventories };
   }
 
   /** A directory (a root filesystem on disk) or a root filesystem tarball, never cached. */
