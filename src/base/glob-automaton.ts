@@ -62,8 +62,8 @@ export function literalStep(literal: string): GlobStep {
 export const notSlash = (char: string): boolean => char !== '/';
 
 /**
- * The steps of a path glob without classes: `*` any run without `/`, `?` one character other than
- * `/`, `**` any run (`/` included) — and with `emptyDirs`, `**` followed by `/` may also be nothing
+ * The steps of a path glob without classes: `*` a run without `/`, `?` one character other than
+ * `/`, `**` every run (`/` included) — and with `emptyDirs`, `**` followed by `/` may also be nothing
  * (`**` then `/app` matches `app`). Everything else is literal.
  */
 export function pathGlobSteps(text: string, options: { emptyDirs: boolean }): GlobStep[] {

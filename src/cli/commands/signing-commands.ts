@@ -12,7 +12,7 @@ const INSECURE: OptionSpec = {
   flags: '--insecure-registry <host>', description: 'a registry (host[:port]) that may be reached over plain HTTP; repeatable (loopback ones always may)', repeat: true,
 };
 const SIGNING_KEY: OptionSpec = { flags: '--key <file>', description: 'the private key (cosign.key, cosign\'s encrypted format, or an unencrypted PEM)' };
-const TRUSTED_KEYS: OptionSpec = { flags: '--key <file>', description: 'a public key that may have signed (cosign.pub); repeatable: any of them', repeat: true };
+const TRUSTED_KEYS: OptionSpec = { flags: '--key <file>', description: 'a public key that may have signed (cosign.pub); repeatable: one of them is enough', repeat: true };
 const OUTPUT: OptionSpec = { flags: '--format <format>', description: 'text (signed payloads as JSON, as cosign prints them) or json (the whole result)', default: 'text' };
 
 const action = (): Promise<typeof signingActions> => import('./signing-run.js');

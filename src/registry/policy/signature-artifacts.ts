@@ -1,7 +1,7 @@
 /**
  * Which manifests the pull gate lets through unchecked: signatures, attestations, bundles and
  * other referrers, which verifiers must read to decide about the images they are about. Found by
- * the tag (cosign's `sha256-<hex>.sig|.att|.sbom`, the referrers tag schema's `sha256-<hex>`, any
+ * the tag (cosign's `sha256-<hex>.sig|.att|.sbom`, the referrers tag schema's `sha256-<hex>`, every
  * `.sig`/`.att` tag), by the artifact type, or by a `subject` — but never a manifest with a
  * filesystem layer: whatever its tag or type says, a runnable image is gated. An index is not
  * runnable itself; the manifests it lists are gated when pulled. Pure.
@@ -22,7 +22,7 @@ const SIGNATURE_TYPES = [
 
 /**
  * A layer a runtime may unpack as a filesystem: an OCI or Docker layer type (docker and containerd
- * refuse layers of other types), a tar of any vendor, or one without a media type.
+ * refuse layers of other types), a tar of whichever vendor, or one without a media type.
  */
 function isFilesystemLayer(mediaType: string | undefined): boolean {
   const type = (mediaType ?? '').toLowerCase();

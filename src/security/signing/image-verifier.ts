@@ -17,7 +17,7 @@ import { listReferrers, readBundle, readClassicSignatures, readPayload } from '.
 import type { SignatureSource, SignedSubject } from './signature-source.js';
 import { parseSimpleSigning } from './simple-signing.js';
 
-/** What to look for: image signatures, or attestations (of one predicate type, or any). */
+/** What to look for: image signatures, or attestations (of one predicate type, or of every type). */
 export type Wanted = { kind: 'signature' } | { kind: 'attestation'; predicateType?: string };
 
 export interface VerifiedSignature {

@@ -15,7 +15,7 @@ const REPO_ROOT = ((): string => {
   const start = dirname(fileURLToPath(import.meta.url));
   for (let dir = start; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json in any folder above ${start}`);
+    if (dirname(dir) === dir) throw new Error(`no package.json in a folder above ${start}`);
   }
 })();
 

@@ -1,5 +1,5 @@
 // What the image-signing tests do to a registry by hand, over plain HTTP on 127.0.0.1: read and
-// write manifests and blobs as any OCI client would, to plant tampered or copied signatures and
+// write manifests and blobs as every OCI client would, to plant tampered or copied signatures and
 // to attach bundles made by the Sigstore libraries themselves (cosign's bundle layout, with the
 // referrers tag scheme on registries without the referrers API).
 import { createHash, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
