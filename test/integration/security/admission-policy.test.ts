@@ -254,11 +254,11 @@ describe('admission policy (berthd --policy)', { skip: needsRoot() }, () => {
 
   test('berthd refuses to start with a bad policy file, naming the rule and field', async () => {
     const bad = join(work, 'bad.yaml');
-    await writeFile(bad, 'rules:\n  - { kind: no-latest, mode: warn }\n  - name: signed-only\n    kind: signed\n    mode: enforce\n');
+    await writeFile(bad, 'rules:\n  - { kind: no-latest, mode: warn }\n  - name: signed-only\n    kind: signed\n    mode: enforce\n    keys: [missing.pub]\n');
     await assert.rejects(BerthdProcess.start(join(work, 'bad-root'), join(work, 'bad.sock'), ['--cgroup-parent', `/${cgroupParent}`, '--policy', bad]),
       (err: Error) => {
         assert.match(err.message, /^berthd exited 1: /);
-        assert.match(err.message, /bad\.yaml:3: rule "signed-only" \(rules\[1\]\): field kind: rule kind "signed" is not supported yet/);
+        assert.match(err.message, /bad\.yaml:6: rule "signed-only" \(rules\[1\]\): field keys\[0\]: missing\.pub: no such key file/);
         return true;
       });
     assert.ok(!existsSync(join(work, 'bad.sock')));
@@ -293,6 +293,6 @@ describe('admission policy (berthd --policy)', { skip: needsRoot() }, () => {
     assert.equal(clean.stdout, `fixture/limited:1: allowed by ${check} (no rule broken)\n`);
     const badFile = await berth(root, ['policy', 'check', join(work, 'bad.yaml'), '--image', 'busybox']);
     assert.equal(badFile.code, 2);
-    assert.match(badFile.stderr, /bad\.yaml:3: rule "signed-only" \(rules\[1\]\): field kind: /);
+    assert.match(badFile.stderr, /bad\.yaml:6: rule "signed-only" \(rules\[1\]\): field keys\[0\]: missing\.pub: no such key file/);
   });
 });
